@@ -1,0 +1,35 @@
+import { DatabaseModule, createDataSource, databaseHealthCheck } from '@claims/database';
+import { LOGGER, ServiceHttpModule, createMetricsRegistry } from '@claims/observability';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { Logger } from 'pino';
+import type { ApiConfig } from './api.config';
+import { API_CONFIG } from './api.tokens';
+import { BearerTokenGuard } from './auth/bearer-token.guard';
+import { KpisModule } from './kpis/kpis.module';
+
+@Global()
+@Module({})
+export class ApiModule {
+  static forRoot(config: ApiConfig, logger: Logger): DynamicModule {
+    const dataSource = createDataSource({ url: config.databaseUrl, applicationName: 'claims-api' });
+    return {
+      module: ApiModule,
+      imports: [
+        // The API reads what metrics writes; it migrates too so it can start first.
+        DatabaseModule.forRoot({ dataSource, migrate: true }),
+        ServiceHttpModule.forRoot({
+          registry: createMetricsRegistry(config.service),
+          healthChecks: [databaseHealthCheck(dataSource)],
+        }),
+        KpisModule,
+      ],
+      providers: [
+        { provide: API_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: APP_GUARD, useClass: BearerTokenGuard },
+      ],
+      exports: [API_CONFIG, LOGGER],
+    };
+  }
+}

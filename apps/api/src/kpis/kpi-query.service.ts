@@ -1,0 +1,43 @@
+import { summarizeKpiCounters, type ClaimsReceivedSummary, type KpiCounterRow } from '@claims/kpi';
+import { Injectable } from '@nestjs/common';
+import { KpiRepository, type Watermark } from './kpi.repository';
+
+export interface KpiSummaryResponse extends ClaimsReceivedSummary, Watermark {}
+
+export interface KpiVerification {
+  consistent: boolean;
+  mismatches: Array<{ kpi: string; dimension: string; streamed: string; batch: string }>;
+}
+
+const key = (row: KpiCounterRow): string => `${row.kpi}|${row.dimension}`;
+
+/** Compares the streamed counters with the batch SQL truth; any difference is a mismatch. */
+export function compareCounters(streamed: readonly KpiCounterRow[], batch: readonly KpiCounterRow[]): KpiVerification {
+  const streamedByKey = new Map(streamed.map((row) => [key(row), String(row.value)]));
+  const batchByKey = new Map(batch.map((row) => [key(row), String(row.value)]));
+  const mismatches: KpiVerification['mismatches'] = [];
+  for (const name of new Set([...streamedByKey.keys(), ...batchByKey.keys()])) {
+    const streamedValue = streamedByKey.get(name) ?? '0';
+    const batchValue = batchByKey.get(name) ?? '0';
+    if (streamedValue !== batchValue) {
+      const [kpi = '', dimension = ''] = name.split('|');
+      mismatches.push({ kpi, dimension, streamed: streamedValue, batch: batchValue });
+    }
+  }
+  return { consistent: mismatches.length === 0, mismatches };
+}
+
+@Injectable()
+export class KpiQueryService {
+  constructor(private readonly repository: KpiRepository) {}
+
+  async summary(): Promise<KpiSummaryResponse> {
+    const [counters, watermark] = await Promise.all([this.repository.streamedCounters(), this.repository.watermark()]);
+    return { ...summarizeKpiCounters(counters), ...watermark };
+  }
+
+  async verify(): Promise<KpiVerification> {
+    const [streamed, batch] = await Promise.all([this.repository.streamedCounters(), this.repository.batchCounters()]);
+    return compareCounters(streamed, batch);
+  }
+}

@@ -1,0 +1,8 @@
+import { configOrExit } from '@claims/config';
+import { bootstrapService, createLogger } from '@claims/observability';
+import { loadApiConfig } from './api.config';
+import { ApiModule } from './api.module';
+
+const config = configOrExit(() => loadApiConfig(process.env));
+const logger = createLogger({ service: config.service, level: config.logLevel });
+void bootstrapService({ module: ApiModule.forRoot(config, logger), logger, ...config.http });

@@ -1,0 +1,35 @@
+import { DatabaseModule, createDataSource, databaseHealthCheck } from '@claims/database';
+import { PipelineKafka } from '@claims/kafka';
+import { LOGGER, ServiceHttpModule, createMetricsRegistry } from '@claims/observability';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { EnricherConfig } from './enricher.config';
+import { ENRICHER_CONFIG } from './enricher.tokens';
+import { NormalizedClaimConsumer } from './enrichment/normalized-claim.consumer';
+import { ProviderDirectoryLoader } from './provider-directory/provider-directory.loader';
+import { ProviderDirectoryRepository } from './provider-directory/provider-directory.repository';
+
+@Module({})
+export class EnricherModule {
+  static forRoot(config: EnricherConfig, logger: Logger): DynamicModule {
+    const dataSource = createDataSource({ url: config.databaseUrl, applicationName: 'claims-enricher' });
+    return {
+      module: EnricherModule,
+      imports: [
+        DatabaseModule.forRoot({ dataSource, migrate: true }),
+        ServiceHttpModule.forRoot({
+          registry: createMetricsRegistry(config.service),
+          healthChecks: [databaseHealthCheck(dataSource)],
+        }),
+      ],
+      providers: [
+        { provide: ENRICHER_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: PipelineKafka, useValue: new PipelineKafka(config.kafka, 'claims-enricher', logger) },
+        ProviderDirectoryRepository,
+        ProviderDirectoryLoader,
+        NormalizedClaimConsumer,
+      ],
+    };
+  }
+}

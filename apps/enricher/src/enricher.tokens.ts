@@ -1,0 +1,1 @@
+export const ENRICHER_CONFIG = Symbol('ENRICHER_CONFIG');

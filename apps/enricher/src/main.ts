@@ -1,0 +1,8 @@
+import { configOrExit } from '@claims/config';
+import { bootstrapService, createLogger } from '@claims/observability';
+import { loadEnricherConfig } from './enricher.config';
+import { EnricherModule } from './enricher.module';
+
+const config = configOrExit(() => loadEnricherConfig(process.env));
+const logger = createLogger({ service: config.service, level: config.logLevel });
+void bootstrapService({ module: EnricherModule.forRoot(config, logger), logger, ...config.http });

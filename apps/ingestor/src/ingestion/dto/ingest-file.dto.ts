@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+export const IngestFileRequestSchema = z.object({
+  /** Path relative to INGEST_ROOT. */
+  file: z.string().min(1).max(1024),
+  /** Optional pacing for replays and load tests: records per second. */
+  ratePerSecond: z.number().positive().max(1_000_000).optional(),
+});
+export type IngestFileRequest = z.infer<typeof IngestFileRequestSchema>;
+
+export interface IngestReport {
+  source: string;
+  fileId: string;
+  layout: string;
+  recordsRead: number;
+  recordsPublished: number;
+  blankLinesSkipped: number;
+  durationSeconds: number;
+}

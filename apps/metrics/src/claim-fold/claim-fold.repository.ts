@@ -1,0 +1,224 @@
+import type { EnrichedClaimEvent } from '@claims/contracts';
+import { foldClaimEvents, parseCounterKey, type KpiContribution } from '@claims/kpi';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+export interface PartitionBatch {
+  groupId: string;
+  topic: string;
+  partition: number;
+  /** Offsets in order; `event` is null for a message already sent to the dead-letter topic. */
+  messages: ReadonlyArray<{ offset: string; event: EnrichedClaimEvent | null }>;
+}
+
+export interface FoldOutcome {
+  folded: number;
+  duplicates: number;
+  alreadyCommitted: number;
+}
+
+/**
+ * The exactly-once fold. One Postgres transaction per partition batch holds
+ * the consumed offset, the processed event ids, the claim state and the KPI
+ * deltas, so either all of a batch's effects are durable or none are:
+ * - a redelivered message sits below the stored offset and is skipped;
+ * - a replayed record has a known event id and is skipped;
+ * - a crash before COMMIT leaves nothing behind and the batch is redelivered.
+ */
+@Injectable()
+export class ClaimFoldRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  foldPartitionBatch(batch: PartitionBatch): Promise<FoldOutcome> {
+    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
+      const nextOffset = await this.lockPartitionOffset(manager, batch);
+      const pending = batch.messages.filter((message) => BigInt(message.offset) >= nextOffset);
+      const candidates = pending.flatMap((message) => (message.event ? [message.event] : []));
+      const fresh = await this.claimFirstSeenEvents(manager, candidates);
+      if (fresh.length > 0) {
+        const stored = await this.lockStoredContributions(manager, fresh);
+        const { claims, delta } = foldClaimEvents(fresh, stored);
+        const latest = [...claims.values()];
+        await this.upsertClaimState(manager, batch.partition, latest);
+        await this.replaceClaimLines(
+          manager,
+          latest.map((claim) => claim.event),
+        );
+        await this.applyKpiDelta(manager, batch.partition, delta);
+        await this.advanceWatermark(manager, batch.partition, fresh);
+      }
+      const last = batch.messages[batch.messages.length - 1];
+      if (last) await this.storeNextOffset(manager, batch, BigInt(last.offset) + 1n);
+      return {
+        folded: fresh.length,
+        duplicates: candidates.length - fresh.length,
+        alreadyCommitted: batch.messages.length - pending.length,
+      };
+    });
+  }
+
+  private async lockPartitionOffset(manager: EntityManager, batch: PartitionBatch): Promise<bigint> {
+    await manager.query(
+      `INSERT INTO consumer_offset (consumer_group, topic, kafka_partition, next_offset)
+       VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
+      [batch.groupId, batch.topic, batch.partition],
+    );
+    // The row lock also fences a zombie instance that still thinks it owns the partition.
+    const rows: Array<{ next_offset: string }> = await manager.query(
+      `SELECT next_offset FROM consumer_offset
+        WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE`,
+      [batch.groupId, batch.topic, batch.partition],
+    );
+    return BigInt(rows[0]?.next_offset ?? '0');
+  }
+
+  /** Records the event ids; returns, in order, the events whose id was not yet known. */
+  private async claimFirstSeenEvents(
+    manager: EntityManager,
+    events: readonly EnrichedClaimEvent[],
+  ): Promise<EnrichedClaimEvent[]> {
+    if (events.length === 0) return [];
+    const rows: Array<{ event_id: string }> = await manager.query(
+      `INSERT INTO processed_event (event_id, claim_id, published_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[])
+       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+      [
+        events.map((event) => event.eventId),
+        events.map((event) => event.claimId),
+        events.map((event) => event.publishedAt),
+      ],
+    );
+    const inserted = new Set(rows.map((row) => row.event_id));
+    // A batch can hold the same event twice (a producer retry); only its first copy counts.
+    return events.filter((event) => inserted.delete(event.eventId));
+  }
+
+  private async lockStoredContributions(
+    manager: EntityManager,
+    events: readonly EnrichedClaimEvent[],
+  ): Promise<Map<string, KpiContribution>> {
+    const rows: Array<{ claim_id: string; kpi_contribution: KpiContribution }> = await manager.query(
+      `SELECT claim_id, kpi_contribution FROM claim_state WHERE claim_id = ANY($1::text[]) ORDER BY claim_id FOR UPDATE`,
+      [[...new Set(events.map((event) => event.claimId))]],
+    );
+    return new Map(rows.map((row) => [row.claim_id, row.kpi_contribution]));
+  }
+
+  private async upsertClaimState(
+    manager: EntityManager,
+    partition: number,
+    claims: ReadonlyArray<{ event: EnrichedClaimEvent; contribution: KpiContribution }>,
+  ): Promise<void> {
+    const column = <T>(pick: (event: EnrichedClaimEvent) => T): T[] => claims.map(({ event }) => pick(event));
+    await manager.query(
+      `INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at,
+         service_from_date, service_through_date, line_count, payment_amount_cents, allowed_amount_cents,
+         lineage_source, lineage_file_id, lineage_record_number, kafka_partition, kpi_contribution, updated_at)
+       SELECT c.claim_id, c.event_id, c.event_type, c.claim_type, c.payer, c.occurred_at, c.service_from_date,
+              c.service_through_date, c.line_count, c.payment_amount_cents, c.allowed_amount_cents, c.lineage_source,
+              c.lineage_file_id, c.lineage_record_number, $15::integer, c.kpi_contribution, now()
+         FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[], $8::date[],
+                     $9::integer[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::integer[], $16::jsonb[])
+              AS c(claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
+                   service_through_date, line_count, payment_amount_cents, allowed_amount_cents, lineage_source,
+                   lineage_file_id, lineage_record_number, kpi_contribution)
+       ON CONFLICT (claim_id) DO UPDATE SET
+         event_id = EXCLUDED.event_id, event_type = EXCLUDED.event_type, claim_type = EXCLUDED.claim_type,
+         payer = EXCLUDED.payer, occurred_at = EXCLUDED.occurred_at, service_from_date = EXCLUDED.service_from_date,
+         service_through_date = EXCLUDED.service_through_date, line_count = EXCLUDED.line_count,
+         payment_amount_cents = EXCLUDED.payment_amount_cents, allowed_amount_cents = EXCLUDED.allowed_amount_cents,
+         lineage_source = EXCLUDED.lineage_source, lineage_file_id = EXCLUDED.lineage_file_id,
+         lineage_record_number = EXCLUDED.lineage_record_number, kafka_partition = EXCLUDED.kafka_partition,
+         kpi_contribution = EXCLUDED.kpi_contribution, updated_at = now()`,
+      [
+        column((event) => event.claimId),
+        column((event) => event.eventId),
+        column((event) => event.eventType),
+        column((event) => event.claim.claimType),
+        column((event) => event.claim.payer),
+        column((event) => event.occurredAt),
+        column((event) => event.claim.serviceFromDate),
+        column((event) => event.claim.serviceThroughDate),
+        column((event) => event.claim.lines.length),
+        column((event) => event.claim.totals.paymentAmountCents),
+        column((event) => event.claim.totals.allowedAmountCents),
+        column((event) => event.lineage.source),
+        column((event) => event.lineage.fileId),
+        column((event) => event.lineage.recordNumber),
+        partition,
+        claims.map(({ contribution }) => JSON.stringify(contribution)),
+      ],
+    );
+  }
+
+  private async replaceClaimLines(manager: EntityManager, events: readonly EnrichedClaimEvent[]): Promise<void> {
+    await manager.query(`DELETE FROM claim_line_state WHERE claim_id = ANY($1::text[])`, [
+      events.map((event) => event.claimId),
+    ]);
+    const lines = events.flatMap((event) => {
+      const found = new Map(
+        event.enrichment.renderingProviders.map((provider) => [provider.npi, provider.lookupStatus === 'found']),
+      );
+      return event.claim.lines.map((line) => ({ claimId: event.claimId, line, found }));
+    });
+    if (lines.length === 0) return;
+    const column = <T>(pick: (row: (typeof lines)[number]) => T): T[] => lines.map(pick);
+    await manager.query(
+      `INSERT INTO claim_line_state (claim_id, line_number, hcpcs_code, rendering_npi, rendering_provider_found,
+         tax_id, processing_indicator_code, processing_category, payment_amount_cents, allowed_amount_cents)
+       SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::boolean[], $6::text[],
+                            $7::text[], $8::text[], $9::bigint[], $10::bigint[])`,
+      [
+        column((row) => row.claimId),
+        column((row) => row.line.lineNumber),
+        column((row) => row.line.hcpcsCode),
+        column((row) => row.line.renderingNpi),
+        column((row) => (row.line.renderingNpi === null ? null : (row.found.get(row.line.renderingNpi) ?? false))),
+        column((row) => row.line.taxId),
+        column((row) => row.line.processingIndicatorCode),
+        column((row) => row.line.processingCategory),
+        column((row) => row.line.paymentAmountCents),
+        column((row) => row.line.allowedAmountCents),
+      ],
+    );
+  }
+
+  private async applyKpiDelta(manager: EntityManager, partition: number, delta: KpiContribution): Promise<void> {
+    const entries = Object.entries(delta).map(([key, value]) => ({ ...parseCounterKey(key), value }));
+    if (entries.length === 0) return;
+    await manager.query(
+      `INSERT INTO kpi_counter (kpi, dimension, kafka_partition, value)
+       SELECT kpi, dimension, $3::integer, value FROM unnest($1::text[], $2::text[], $4::bigint[]) AS d(kpi, dimension, value)
+       ON CONFLICT (kpi, dimension, kafka_partition) DO UPDATE SET value = kpi_counter.value + EXCLUDED.value`,
+      [
+        entries.map((entry) => entry.kpi),
+        entries.map((entry) => entry.dimension),
+        partition,
+        entries.map((entry) => entry.value),
+      ],
+    );
+  }
+
+  private async advanceWatermark(
+    manager: EntityManager,
+    partition: number,
+    events: readonly EnrichedClaimEvent[],
+  ): Promise<void> {
+    const latest = events.reduce((max, event) => (event.occurredAt > max ? event.occurredAt : max), '0000-01-01');
+    await manager.query(
+      `INSERT INTO kpi_watermark (kafka_partition, event_time_watermark, committed_at) VALUES ($1, $2, clock_timestamp())
+       ON CONFLICT (kafka_partition) DO UPDATE SET
+         event_time_watermark = GREATEST(kpi_watermark.event_time_watermark, EXCLUDED.event_time_watermark),
+         committed_at = EXCLUDED.committed_at`,
+      [partition, latest],
+    );
+  }
+
+  private async storeNextOffset(manager: EntityManager, batch: PartitionBatch, nextOffset: bigint): Promise<void> {
+    await manager.query(
+      `UPDATE consumer_offset SET next_offset = GREATEST(next_offset, $4)
+        WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3`,
+      [batch.groupId, batch.topic, batch.partition, nextOffset.toString()],
+    );
+  }
+}

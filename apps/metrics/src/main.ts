@@ -1,0 +1,8 @@
+import { configOrExit } from '@claims/config';
+import { bootstrapService, createLogger } from '@claims/observability';
+import { loadMetricsConfig } from './metrics.config';
+import { MetricsModule } from './metrics.module';
+
+const config = configOrExit(() => loadMetricsConfig(process.env));
+const logger = createLogger({ service: config.service, level: config.logLevel });
+void bootstrapService({ module: MetricsModule.forRoot(config, logger), logger, ...config.http });

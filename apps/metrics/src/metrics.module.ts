@@ -1,0 +1,33 @@
+import { DatabaseModule, createDataSource, databaseHealthCheck } from '@claims/database';
+import { PipelineKafka } from '@claims/kafka';
+import { LOGGER, ServiceHttpModule, createMetricsRegistry } from '@claims/observability';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { ClaimFoldRepository } from './claim-fold/claim-fold.repository';
+import { EnrichedClaimConsumer } from './claim-fold/enriched-claim.consumer';
+import type { MetricsConfig } from './metrics.config';
+import { METRICS_CONFIG } from './metrics.tokens';
+
+@Module({})
+export class MetricsModule {
+  static forRoot(config: MetricsConfig, logger: Logger): DynamicModule {
+    const dataSource = createDataSource({ url: config.databaseUrl, applicationName: 'claims-metrics' });
+    return {
+      module: MetricsModule,
+      imports: [
+        DatabaseModule.forRoot({ dataSource, migrate: true }),
+        ServiceHttpModule.forRoot({
+          registry: createMetricsRegistry(config.service),
+          healthChecks: [databaseHealthCheck(dataSource)],
+        }),
+      ],
+      providers: [
+        { provide: METRICS_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: PipelineKafka, useValue: new PipelineKafka(config.kafka, 'claims-metrics', logger) },
+        ClaimFoldRepository,
+        EnrichedClaimConsumer,
+      ],
+    };
+  }
+}

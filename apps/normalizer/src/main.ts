@@ -1,0 +1,8 @@
+import { configOrExit } from '@claims/config';
+import { bootstrapService, createLogger } from '@claims/observability';
+import { loadNormalizerConfig } from './normalizer.config';
+import { NormalizerModule } from './normalizer.module';
+
+const config = configOrExit(() => loadNormalizerConfig(process.env));
+const logger = createLogger({ service: config.service, level: config.logLevel });
+void bootstrapService({ module: NormalizerModule.forRoot(config, logger), logger, ...config.http });

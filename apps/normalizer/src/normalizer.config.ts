@@ -1,0 +1,24 @@
+import { kafkaEnvShape, kafkaSettings, loadConfig, serviceEnvShape } from '@claims/config';
+import { z } from 'zod';
+
+const NormalizerEnvSchema = z
+  .object({
+    ...kafkaEnvShape,
+    ...serviceEnvShape(3002),
+    KAFKA_GROUP_ID: z.string().default('claims-normalizer'),
+    /** HMAC key that turns member ids into patient tokens; a secret in production. */
+    PATIENT_TOKEN_KEY: z.string().min(16, 'must be at least 16 characters'),
+  })
+  .transform((env) => ({
+    service: 'normalizer' as const,
+    http: { host: env.HOST, port: env.PORT },
+    logLevel: env.LOG_LEVEL,
+    kafka: { ...kafkaSettings(env), groupId: env.KAFKA_GROUP_ID },
+    patientTokenKey: env.PATIENT_TOKEN_KEY,
+  }));
+
+export type NormalizerConfig = z.output<typeof NormalizerEnvSchema>;
+
+export function loadNormalizerConfig(env: Record<string, string | undefined>): NormalizerConfig {
+  return loadConfig(NormalizerEnvSchema, env);
+}

@@ -1,0 +1,29 @@
+import { PipelineKafka } from '@claims/kafka';
+import { LOGGER, ServiceHttpModule, createMetricsRegistry } from '@claims/observability';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { NormalizerConfig } from './normalizer.config';
+import { NORMALIZER_CONFIG } from './normalizer.tokens';
+import { RawRecordConsumer } from './normalization/raw-record.consumer';
+
+@Module({})
+export class NormalizerModule {
+  static forRoot(config: NormalizerConfig, logger: Logger): DynamicModule {
+    const pipeline = new PipelineKafka(config.kafka, 'claims-normalizer', logger);
+    return {
+      module: NormalizerModule,
+      imports: [
+        ServiceHttpModule.forRoot({
+          registry: createMetricsRegistry(config.service),
+          healthChecks: [],
+        }),
+      ],
+      providers: [
+        { provide: NORMALIZER_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: PipelineKafka, useValue: pipeline },
+        RawRecordConsumer,
+      ],
+    };
+  }
+}

@@ -1,0 +1,1 @@
+export const NORMALIZER_CONFIG = Symbol('NORMALIZER_CONFIG');

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * KPI figures computed straight from a DE-SynPUF carrier CSV, independently
+ * of the product's parser and mapping: the e2e tests hold the pipeline to them.
+ */
+export interface CarrierCsvTruth {
+  claims: number;
+  lines: number;
+  linesAllowed: number;
+  paymentCents: number;
+  allowedCents: number;
+  linesByIndicator: Record<string, number>;
+}
+
+const LINE_FIELDS = [
+  'PRF_PHYSN_NPI',
+  'TAX_NUM',
+  'HCPCS_CD',
+  'LINE_NCH_PMT_AMT',
+  'LINE_BENE_PTB_DDCTBL_AMT',
+  'LINE_BENE_PRMRY_PYR_PD_AMT',
+  'LINE_COINSRNC_AMT',
+  'LINE_ALOWD_CHRG_AMT',
+  'LINE_PRCSG_IND_CD',
+];
+const cents = (value: string): number => Math.round(Number(value || '0') * 100);
+
+export function carrierCsvTruth(path: string): CarrierCsvTruth {
+  const [headerLine, ...rows] = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
+  const header = (headerLine ?? '').split(',').map((name) => name.replace(/"/g, ''));
+  const truth: CarrierCsvTruth = {
+    claims: 0,
+    lines: 0,
+    linesAllowed: 0,
+    paymentCents: 0,
+    allowedCents: 0,
+    linesByIndicator: {},
+  };
+  for (const row of rows) {
+    const fields = row.split(',');
+    const value = (name: string): string => fields[header.indexOf(name)] ?? '';
+    truth.claims += 1;
+    for (let line = 1; line <= 13; line += 1) {
+      const present = LINE_FIELDS.some((field) => {
+        const raw = value(`${field}_${line}`).trim();
+        return raw !== '' && !/^0+(\.0+)?$/.test(raw);
+      });
+      if (!present) continue;
+      const indicator = value(`LINE_PRCSG_IND_CD_${line}`).trim() || '(blank)';
+      truth.lines += 1;
+      truth.linesByIndicator[indicator] = (truth.linesByIndicator[indicator] ?? 0) + 1;
+      if (indicator === 'A') truth.linesAllowed += 1;
+      truth.paymentCents += cents(value(`LINE_NCH_PMT_AMT_${line}`));
+      truth.allowedCents += cents(value(`LINE_ALOWD_CHRG_AMT_${line}`));
+    }
+  }
+  return truth;
+}

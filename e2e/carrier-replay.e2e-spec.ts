@@ -1,0 +1,201 @@
+import {
+  LocalPipeline,
+  REPO_ROOT,
+  createIsolatedDatabase,
+  foldedRecordCount,
+  queryRows,
+  testInfrastructure,
+  topicRecordCount,
+  uniqueSuffix,
+  waitFor,
+  type IsolatedDatabase,
+} from '@claims/harness';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { carrierCsvTruth, type CarrierCsvTruth } from './carrier-csv-truth';
+
+const SAMPLE = 'DE1_0_2008_to_2010_Carrier_Claims_Sample_2B.csv';
+const SAMPLE_PATH = join(REPO_ROOT, 'data', 'desynpuf', 'sample2', SAMPLE);
+
+interface KpiSummary {
+  claimsReceived: number;
+  linesReceived: number;
+  linesAllowed: number;
+  linesNotAllowed: number;
+  linesByProcessingIndicator: Record<string, number>;
+  medicarePaymentAmountCents: number;
+  allowedAmountCents: number;
+  eventTimeWatermark: string | null;
+}
+
+function expectSummaryToEqualTruth(summary: KpiSummary, truth: CarrierCsvTruth): void {
+  expect(summary.claimsReceived).toBe(truth.claims);
+  expect(summary.linesReceived).toBe(truth.lines);
+  expect(summary.linesAllowed).toBe(truth.linesAllowed);
+  expect(summary.linesNotAllowed).toBe(truth.lines - truth.linesAllowed);
+  expect(summary.medicarePaymentAmountCents).toBe(truth.paymentCents);
+  expect(summary.allowedAmountCents).toBe(truth.allowedCents);
+  expect(summary.linesByProcessingIndicator).toEqual(truth.linesByIndicator);
+}
+
+describe('the five services replaying DE-SynPUF carrier claims', () => {
+  const { brokers } = testInfrastructure();
+  const namespace = `e2e-${uniqueSuffix()}`;
+  const ingestRoot = mkdtempSync(join(tmpdir(), 'claims-e2e-'));
+  let database: IsolatedDatabase;
+  let pipeline: LocalPipeline;
+
+  /** Waits until the fold has committed every record the enricher produced so far. */
+  async function waitUntilDrained(expectedEnriched: number): Promise<void> {
+    const topic = `${namespace}.claims.enriched.v1`;
+    await waitFor(
+      'the enriched topic to hold every record',
+      () => topicRecordCount(brokers, topic),
+      (n) => n >= expectedEnriched,
+      {
+        timeoutMs: 120_000,
+      },
+    );
+    await waitFor(
+      'the fold to commit every enriched record',
+      () => foldedRecordCount(database.url),
+      (n) => n >= expectedEnriched,
+      {
+        timeoutMs: 120_000,
+      },
+    );
+  }
+
+  beforeAll(async () => {
+    copyFileSync(SAMPLE_PATH, join(ingestRoot, SAMPLE));
+    database = await createIsolatedDatabase('e2e_replay');
+    pipeline = await LocalPipeline.create({
+      brokers,
+      databaseUrl: database.url,
+      topicNamespace: namespace,
+      ingestRoot,
+      logDirectory: join(REPO_ROOT, '.cache', 'test-logs', namespace),
+    });
+    await pipeline.start();
+  });
+
+  afterAll(async () => {
+    await pipeline?.stop();
+    await database?.drop();
+    rmSync(ingestRoot, { recursive: true, force: true });
+  });
+
+  it('serves KPI figures equal to the CSV and to the batch SQL over claim state after one replay', async () => {
+    const truth = carrierCsvTruth(SAMPLE_PATH);
+    const report = await pipeline.ingest(SAMPLE);
+    expect(report.recordsPublished).toBe(truth.claims);
+    await waitUntilDrained(truth.claims);
+
+    const summary = await pipeline.api<KpiSummary>('/v1/kpis/summary');
+    expectSummaryToEqualTruth(summary, truth);
+    expect(summary.eventTimeWatermark).toMatch(/^20(08|09|10)-\d{2}-\d{2}$/);
+
+    const [sql] = await queryRows<{
+      claims: string;
+      lines: string;
+      allowed: string;
+      payment: string;
+      allowed_cents: string;
+    }>(
+      database.url,
+      `SELECT (SELECT count(*) FROM claim_state)::text AS claims,
+              count(*)::text AS lines,
+              count(*) FILTER (WHERE processing_indicator_code = 'A')::text AS allowed,
+              sum(payment_amount_cents)::text AS payment,
+              sum(allowed_amount_cents)::text AS allowed_cents
+         FROM claim_line_state`,
+    );
+    expect(Number(sql?.claims)).toBe(summary.claimsReceived);
+    expect(Number(sql?.lines)).toBe(summary.linesReceived);
+    expect(Number(sql?.allowed)).toBe(summary.linesAllowed);
+    expect(Number(sql?.payment)).toBe(summary.medicarePaymentAmountCents);
+    expect(Number(sql?.allowed_cents)).toBe(summary.allowedAmountCents);
+    expect(await pipeline.api('/v1/kpis/verification')).toEqual({ consistent: true, mismatches: [] });
+  });
+
+  it('leaves every figure unchanged when the same file is replayed again', async () => {
+    const before = await pipeline.api<KpiSummary>('/v1/kpis/summary');
+    const truth = carrierCsvTruth(SAMPLE_PATH);
+    await pipeline.ingest(SAMPLE);
+    await waitUntilDrained(truth.claims * 2);
+
+    const after = await pipeline.api<KpiSummary>('/v1/kpis/summary');
+    expect(after).toEqual(before);
+    expectSummaryToEqualTruth(after, truth);
+    expect(await pipeline.api('/v1/kpis/verification')).toEqual({ consistent: true, mismatches: [] });
+  });
+
+  it('sends malformed records to the dead-letter topic with their reason and folds the rest', async () => {
+    const [header, first, second] = readFileSync(SAMPLE_PATH, 'utf8').split(/\r?\n/);
+    const fields = (second ?? '').split(',');
+    const withClaimId = (claimId: string, edit: (columns: string[]) => void): string => {
+      const columns = [...fields];
+      columns[1] = claimId;
+      edit(columns);
+      return columns.join(',');
+    };
+    const malformed = [
+      withClaimId('990000000000001', (columns) => columns.pop()), // wrong column count
+      withClaimId('990000000000002', (columns) => (columns[51] = '12x.00')), // LINE_NCH_PMT_AMT_1 unparseable
+      withClaimId('', () => undefined), // missing claim id
+    ];
+    const valid = withClaimId('990000000000004', () => undefined);
+    writeFileSync(
+      join(ingestRoot, 'malformed.csv'),
+      [header, malformed[0], first, malformed[1], valid, malformed[2]].join('\n'),
+    );
+    const before = await pipeline.api<KpiSummary>('/v1/kpis/summary');
+
+    const report = await pipeline.ingest('malformed.csv');
+    expect(report.recordsPublished).toBe(5);
+
+    const kafka = new Kafka({ clientId: 'e2e-dlq-reader', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `dlq-reader-${uniqueSuffix()}` });
+    const deadLetters: Array<{ errorCode: string; stage: string; reason: string; key: string | null }> = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${namespace}.claims.dlq.v1`, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const letter = JSON.parse(message.value?.toString() ?? '{}');
+        deadLetters.push({
+          errorCode: letter.errorCode,
+          stage: letter.stage,
+          reason: letter.reason,
+          key: letter.origin.key,
+        });
+      },
+    });
+    try {
+      await waitFor(
+        'three dead letters',
+        async () => deadLetters.length,
+        (count) => count >= 3,
+        { timeoutMs: 60_000 },
+      );
+    } finally {
+      await consumer.disconnect();
+    }
+    expect(deadLetters.map((letter) => letter.errorCode).sort()).toEqual([
+      'AMOUNT_INVALID',
+      'CLAIM_ID_MISSING',
+      'COLUMN_COUNT_MISMATCH',
+    ]);
+    expect(deadLetters.every((letter) => letter.stage === 'normalizer' && letter.reason.length > 0)).toBe(true);
+    expect(deadLetters.find((letter) => letter.errorCode === 'AMOUNT_INVALID')?.reason).toContain('LINE_NCH_PMT_AMT_1');
+
+    // The stream went on: the valid new claim is folded (the other valid row is a known duplicate).
+    await waitFor(
+      'the valid new claim to be folded',
+      () => pipeline.api<KpiSummary>('/v1/kpis/summary'),
+      (summary) => summary.claimsReceived === before.claimsReceived + 1,
+    );
+    expect(await pipeline.api('/v1/kpis/verification')).toEqual({ consistent: true, mismatches: [] });
+  });
+});

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+export class ConfigurationError extends Error {
+  readonly code = 'CONFIGURATION_INVALID';
+  readonly retriable = false;
+}
+
+/**
+ * Validates the environment once, at boot, into a typed config object. The
+ * message names every bad variable, so a process refuses to start with a
+ * sentence an operator can act on rather than failing later in a handler.
+ */
+export function loadConfig<Schema extends z.ZodType>(
+  schema: Schema,
+  env: Record<string, string | undefined>,
+): z.output<Schema> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}`);
+}
+
+const commaList = z
+  .string()
+  .min(1)
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+/** Environment variables every Kafka-connected service reads. */
+export const kafkaEnvShape = {
+  KAFKA_BROKERS: commaList,
+  /** Prefix for every topic name; lets tenants, test suites and bench runs share a cluster. */
+  KAFKA_TOPIC_NAMESPACE: z.string().default(''),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(3),
+};
+
+export const databaseEnvShape = {
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+};
+
+/** HTTP port (each service has its own default, so a local run needs no port plan) and log level. */
+export function serviceEnvShape(defaultPort: number) {
+  return {
+    HOST: z.string().default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  };
+}
+
+export interface KafkaSettings {
+  brokers: string[];
+  topicNamespace: string;
+  topicPartitions: number;
+}
+
+export function kafkaSettings(env: {
+  KAFKA_BROKERS: string[];
+  KAFKA_TOPIC_NAMESPACE: string;
+  KAFKA_TOPIC_PARTITIONS: number;
+}): KafkaSettings {
+  return {
+    brokers: env.KAFKA_BROKERS,
+    topicNamespace: env.KAFKA_TOPIC_NAMESPACE,
+    topicPartitions: env.KAFKA_TOPIC_PARTITIONS,
+  };
+}
+
+/**
+ * For a service's entry point: a bad environment ends the process with the
+ * message alone (exit code 78, EX_CONFIG) instead of a stack trace.
+ */
+export function configOrExit<Config>(load: () => Config): Config {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
+}

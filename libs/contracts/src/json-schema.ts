@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { ClaimEventSchema, DeadLetterSchema, EnrichedClaimEventSchema, RawClaimRecordSchema } from './claim-events';
+import { CLAIM_TOPICS, type ClaimTopic } from './topics';
+
+const SCHEMA_BY_TOPIC: Record<ClaimTopic, z.ZodType> = {
+  [CLAIM_TOPICS.raw]: RawClaimRecordSchema,
+  [CLAIM_TOPICS.normalized]: ClaimEventSchema,
+  [CLAIM_TOPICS.enriched]: EnrichedClaimEventSchema,
+  [CLAIM_TOPICS.deadLetter]: DeadLetterSchema,
+};
+
+/** JSON Schema (draft 2020-12) of a topic's payload, for consumers outside TypeScript. */
+export function topicJsonSchema(topic: ClaimTopic): Record<string, unknown> {
+  return z.toJSONSchema(SCHEMA_BY_TOPIC[topic]) as Record<string, unknown>;
+}

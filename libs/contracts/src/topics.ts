@@ -1,0 +1,27 @@
+/**
+ * Topic names are versioned: a breaking change to a payload gets a new topic
+ * (`.v2`) that runs beside the old one, so consumers migrate one at a time.
+ */
+export const CLAIM_TOPICS = {
+  raw: 'claims.raw.v1',
+  normalized: 'claims.normalized.v1',
+  enriched: 'claims.enriched.v1',
+  deadLetter: 'claims.dlq.v1',
+} as const;
+
+export type ClaimTopic = (typeof CLAIM_TOPICS)[keyof typeof CLAIM_TOPICS];
+
+const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9-]{0,40}$/;
+
+/**
+ * A namespace prefixes every topic so that several pipelines (a tenant, a
+ * test suite, a benchmark run) can share one cluster without reading each
+ * other's records. The empty namespace yields the plain names.
+ */
+export function namespacedTopic(topic: ClaimTopic, namespace: string): string {
+  if (namespace === '') return topic;
+  if (!NAMESPACE_PATTERN.test(namespace)) {
+    throw new Error(`Invalid topic namespace "${namespace}": expected ${NAMESPACE_PATTERN.source}`);
+  }
+  return `${namespace}.${topic}`;
+}

@@ -1,0 +1,52 @@
+import { DataSource } from 'typeorm';
+import { ClaimState1763900000000 } from './migrations/1763900000000-claim-state';
+
+export const MIGRATIONS = [ClaimState1763900000000];
+
+/** Any constant: the advisory lock key that serialises migrations across services starting together. */
+const MIGRATION_LOCK_KEY = 7_263_001;
+
+export function createDataSource(options: { url: string; applicationName: string; poolSize?: number }): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    applicationName: options.applicationName,
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'all',
+    synchronize: false,
+    logging: false,
+    extra: { max: options.poolSize ?? 5 },
+  });
+}
+
+/**
+ * Applies pending migrations under a session-level advisory lock, so the
+ * services that start at the same time never race to create the schema.
+ */
+export async function migrateDatabase(dataSource: DataSource): Promise<void> {
+  const lockRunner = dataSource.createQueryRunner();
+  await lockRunner.connect();
+  try {
+    await lockRunner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await dataSource.runMigrations({ transaction: 'all' });
+  } finally {
+    await lockRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lockRunner.release();
+  }
+}
+
+/** Postgres errors worth a retry: the connection or the server went away, or a serialisation conflict. */
+export function isTransientDatabaseError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    return (
+      code.startsWith('08') || // connection exception
+      code.startsWith('57P') || // operator intervention (shutdown)
+      code === '40001' || // serialization failure
+      code === '40P01' || // deadlock detected
+      code === 'ECONNREFUSED' ||
+      code === 'ECONNRESET'
+    );
+  }
+  return false;
+}

@@ -1,0 +1,3 @@
+export * from './npi';
+export * from './nppes';
+export * from './enrich-claim';

@@ -1,0 +1,75 @@
+import type { PipelineStage } from '@claims/contracts';
+import type { StageMetrics } from '@claims/observability';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { startBatchConsumer, type RunningConsumer } from './batch-consumer';
+import type { ClaimProducer } from './claim-producer';
+import { deadLetterFor, type ConsumedMessage, type OutboundMessage, type RecordFailure } from './outbound-message';
+
+export type TransformOutcome = { emit: OutboundMessage } | { deadLetter: RecordFailure };
+
+export interface TransformStageOptions {
+  stage: PipelineStage;
+  kafka: Kafka;
+  producer: ClaimProducer;
+  groupId: string;
+  inputTopic: string;
+  outputTopic: string;
+  deadLetterTopic: string;
+  logger: Logger;
+  metrics: StageMetrics;
+  /**
+   * Maps a batch to one outcome per message, in order. Throwing means
+   * transient trouble: the whole batch is redelivered.
+   */
+  transform: (messages: ConsumedMessage[]) => Promise<TransformOutcome[]>;
+  onFatal: (error: Error) => void;
+}
+
+/**
+ * A topic-to-topic stage: consume a partition's batch, transform it, write
+ * outputs and dead letters in one producer request, then commit. Outputs are
+ * keyed by claim id and carry deterministic event ids, so a redelivered batch
+ * writes duplicates that the metrics stage recognises and ignores.
+ */
+export function startTransformStage(options: TransformStageOptions): Promise<RunningConsumer> {
+  const { stage, metrics } = options;
+  return startBatchConsumer({
+    kafka: options.kafka,
+    groupId: options.groupId,
+    topic: options.inputTopic,
+    logger: options.logger,
+    onFatal: options.onFatal,
+    handleBatch: async (batch) => {
+      const stopTimer = metrics.batchDurationSeconds.startTimer({ stage });
+      const consumed = batch.messages.map((message) => ({ topic: batch.topic, partition: batch.partition, message }));
+      const outcomes = await options.transform(consumed);
+      const emitted: OutboundMessage[] = [];
+      const deadLetters: OutboundMessage[] = [];
+      const failedAt = new Date();
+      outcomes.forEach((outcome, index) => {
+        if ('emit' in outcome) {
+          emitted.push(outcome.emit);
+          return;
+        }
+        const source = consumed[index];
+        if (!source) return;
+        deadLetters.push(deadLetterFor(source, stage, outcome.deadLetter, failedAt));
+        metrics.deadLettersTotal.inc({ stage, error_code: outcome.deadLetter.code });
+        options.logger.warn(
+          { errorCode: outcome.deadLetter.code, partition: source.partition, offset: source.message.offset },
+          `record dead-lettered: ${outcome.deadLetter.reason}`,
+        );
+      });
+      await options.producer.send(
+        new Map([
+          [options.outputTopic, emitted],
+          [options.deadLetterTopic, deadLetters],
+        ]),
+      );
+      metrics.recordsTotal.inc({ stage, outcome: 'emitted' }, emitted.length);
+      metrics.recordsTotal.inc({ stage, outcome: 'dead_lettered' }, deadLetters.length);
+      stopTimer();
+    },
+  });
+}

@@ -1,0 +1,128 @@
+import { claimContribution, combineContributions, type KpiContribution } from './claim-contribution';
+import { foldClaimEvents } from './fold-claim-events';
+import { fixtureEnrichedEvent } from '@claims/harness';
+
+// Claim A1 as first received: one allowed line.
+const a1v1 = fixtureEnrichedEvent(
+  'A1',
+  [{ indicator: 'A', category: 'allowed', paymentCents: 9000, allowedCents: 11000 }],
+  1,
+);
+// Its correction: the same allowed line plus a denied line.
+const a1v2 = fixtureEnrichedEvent(
+  'A1',
+  [
+    { indicator: 'A', category: 'allowed', paymentCents: 9000, allowedCents: 11000 },
+    { indicator: 'C', category: 'not_allowed', paymentCents: 0, allowedCents: 5000 },
+  ],
+  2,
+);
+// A second correction: the allowed line now pays less.
+const a1v3 = fixtureEnrichedEvent(
+  'A1',
+  [{ indicator: 'A', category: 'allowed', paymentCents: 8000, allowedCents: 11000 }],
+  3,
+);
+const b1 = fixtureEnrichedEvent('B1', [{ indicator: 'S', category: 'msp_cob', paymentCents: 0, allowedCents: 3000 }]);
+
+const noStoredClaims = new Map<string, KpiContribution>();
+
+describe('foldClaimEvents', () => {
+  it('returns no claims and an empty delta for an empty batch', () => {
+    const result = foldClaimEvents([], noStoredClaims);
+    expect(result.claims.size).toBe(0);
+    expect(result.delta).toEqual({});
+  });
+
+  it("adds a first-seen claim's whole contribution and records it as claim state", () => {
+    const result = foldClaimEvents([a1v1], noStoredClaims);
+    expect(result.delta).toEqual({
+      'claims_received|': 1,
+      'lines_received|': 1,
+      'lines_by_processing_category|allowed': 1,
+      'lines_by_processing_indicator|A': 1,
+      'line_payment_amount_cents|': 9000,
+      'line_allowed_amount_cents|': 11000,
+      'line_payment_amount_cents_by_processing_category|allowed': 9000,
+      'line_allowed_amount_cents_by_processing_category|allowed': 11000,
+    });
+    expect(result.claims.get('A1')).toEqual({ event: a1v1, contribution: result.delta });
+  });
+
+  it('replaces a stored claim by subtracting its old contribution, moving the KPIs by exactly the correction', () => {
+    const stored = new Map([['A1', claimContribution(a1v1)]]);
+    const result = foldClaimEvents([a1v2], stored);
+    expect(result.delta).toEqual({
+      'lines_received|': 1,
+      'lines_by_processing_category|not_allowed': 1,
+      'lines_by_processing_indicator|C': 1,
+      'line_allowed_amount_cents|': 5000,
+      'line_allowed_amount_cents_by_processing_category|not_allowed': 5000,
+    });
+    expect(result.delta).not.toHaveProperty(['claims_received|']);
+    expect(result.claims.get('A1')?.event).toBe(a1v2);
+  });
+
+  it('subtracts a payment that a correction lowers', () => {
+    const stored = new Map([['A1', claimContribution(a1v1)]]);
+    expect(foldClaimEvents([a1v3], stored).delta).toEqual({
+      'line_payment_amount_cents|': -1000,
+      'line_payment_amount_cents_by_processing_category|allowed': -1000,
+    });
+  });
+
+  it('nets to an empty delta when a claim is replaced by an identical contribution', () => {
+    const resent = fixtureEnrichedEvent(
+      'A1',
+      [{ indicator: 'A', category: 'allowed', paymentCents: 9000, allowedCents: 11000 }],
+      9,
+    );
+    const stored = new Map([['A1', claimContribution(a1v1)]]);
+    const result = foldClaimEvents([resent], stored);
+    expect(result.delta).toEqual({});
+    expect(result.claims.get('A1')?.event.eventId).toBe(resent.eventId);
+  });
+
+  it('keeps only the later of two versions of a claim in one batch, counting the claim once', () => {
+    const result = foldClaimEvents([a1v1, a1v2], noStoredClaims);
+    expect(result.delta).toEqual(claimContribution(a1v2));
+    expect(result.delta['claims_received|']).toBe(1);
+    expect(result.claims.size).toBe(1);
+    expect(result.claims.get('A1')).toEqual({ event: a1v2, contribution: claimContribution(a1v2) });
+  });
+
+  it('replaces a stored claim twice in one batch, netting to the last version minus the stored one', () => {
+    const stored = new Map([['A1', claimContribution(a1v1)]]);
+    const result = foldClaimEvents([a1v2, a1v3], stored);
+    expect(result.delta).toEqual(combineContributions(claimContribution(a1v3), claimContribution(a1v1), -1));
+    expect(result.delta).toEqual({
+      'line_payment_amount_cents|': -1000,
+      'line_payment_amount_cents_by_processing_category|allowed': -1000,
+    });
+    expect(result.claims.get('A1')?.event).toBe(a1v3);
+  });
+
+  it('folds one batch to the same counters as the same events split over two batches', () => {
+    const oneBatch = foldClaimEvents([a1v1, b1, a1v2], noStoredClaims);
+    const first = foldClaimEvents([a1v1, b1], noStoredClaims);
+    const stored = new Map([...first.claims].map(([claimId, folded]) => [claimId, folded.contribution]));
+    const second = foldClaimEvents([a1v2], stored);
+    expect(combineContributions(first.delta, second.delta)).toEqual(oneBatch.delta);
+  });
+
+  it('adds up the contributions of distinct claims', () => {
+    const result = foldClaimEvents([a1v1, b1], noStoredClaims);
+    expect(result.delta['claims_received|']).toBe(2);
+    expect(result.delta['lines_received|']).toBe(2);
+    expect(result.delta['line_allowed_amount_cents|']).toBe(14000);
+    expect([...result.claims.keys()]).toEqual(['A1', 'B1']);
+  });
+
+  it('leaves the stored contributions untouched', () => {
+    const storedA1 = claimContribution(a1v1);
+    const stored = new Map([['A1', storedA1]]);
+    foldClaimEvents([a1v2, a1v3], stored);
+    expect(stored.get('A1')).toBe(storedA1);
+    expect(storedA1).toEqual(claimContribution(a1v1));
+  });
+});

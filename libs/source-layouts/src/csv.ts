@@ -1,0 +1,74 @@
+import { SourceRecordError } from './source-record.errors';
+
+/**
+ * Splits one RFC 4180 record into fields. DE-SynPUF data rows are unquoted
+ * but their header row is quoted, and billing exports quote freely, so quotes
+ * are honoured; a record never spans lines in the layouts we accept, which is
+ * what lets the ingestor stream files line by line in constant memory.
+ */
+export function parseCsvRecord(record: string): string[] {
+  if (!record.includes('"')) return record.split(',');
+  const fields: string[] = [];
+  let field = '';
+  let position = 0;
+  let quoted = false;
+  while (position < record.length) {
+    const char = record[position];
+    if (quoted) {
+      if (char === '"') {
+        if (record[position + 1] === '"') {
+          field += '"';
+          position += 1;
+        } else {
+          quoted = false;
+          const next = record[position + 1];
+          if (next !== undefined && next !== ',') {
+            throw new SourceRecordError('CSV_MALFORMED', `text after a closing quote at character ${position + 2}`);
+          }
+        }
+      } else {
+        field += char;
+      }
+    } else if (char === '"') {
+      if (field.length > 0) {
+        throw new SourceRecordError('CSV_MALFORMED', `quote inside an unquoted field at character ${position + 1}`);
+      }
+      quoted = true;
+    } else if (char === ',') {
+      fields.push(field);
+      field = '';
+    } else {
+      field += char;
+    }
+    position += 1;
+  }
+  if (quoted) throw new SourceRecordError('CSV_MALFORMED', 'unterminated quoted field');
+  fields.push(field);
+  return fields;
+}
+
+/** Parses a decimal dollar amount ("90.00", "-5", "") into integer cents; blank is zero. */
+export function parseAmountCents(value: string, field: string): number {
+  const trimmed = value.trim();
+  if (trimmed === '') return 0;
+  const match = /^(-)?(\d{1,12})(?:\.(\d{1,2}))?$/.exec(trimmed);
+  if (!match) {
+    throw new SourceRecordError('AMOUNT_INVALID', `${field} is not a dollar amount`);
+  }
+  const [, sign, dollars = '0', fraction = ''] = match;
+  const cents = Number(dollars) * 100 + Number(fraction.padEnd(2, '0'));
+  return sign && cents !== 0 ? -cents : cents;
+}
+
+/** Parses a CCYYMMDD date into ISO YYYY-MM-DD, rejecting impossible calendar dates. */
+export function parseCompactDate(value: string, field: string): string {
+  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(value.trim());
+  if (!match) throw new SourceRecordError('DATE_INVALID', `${field} is not a CCYYMMDD date`);
+  const [, year, month, day] = match;
+  const iso = `${year}-${month}-${day}`;
+  const parsed = new Date(`${iso}T00:00:00Z`);
+  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== iso) {
+    throw new SourceRecordError('DATE_INVALID', `${field} is not a calendar date`);
+  }
+  return iso;
+}

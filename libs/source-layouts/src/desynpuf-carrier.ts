@@ -1,0 +1,258 @@
+import { createHmac } from 'node:crypto';
+import {
+  derivedEventId,
+  type ClaimEvent,
+  type ClaimLine,
+  type DataQualityFinding,
+  type Lineage,
+  type LineProcessingCategory,
+} from '@claims/contracts';
+import { parseAmountCents, parseCompactDate, parseCsvRecord } from './csv';
+import { SourceRecordError } from './source-record.errors';
+
+const LINE_COUNT = 13;
+const DIAGNOSIS_COUNT = 8;
+const numbered = (prefix: string, count: number): string[] =>
+  Array.from({ length: count }, (_, index) => `${prefix}_${index + 1}`);
+
+/**
+ * The official DE-SynPUF Carrier Claims layout (CMS, "DE-SynPUF Codebook",
+ * Carrier Claims file): 4 claim columns, 8 claim diagnoses and 10 line-level
+ * variables repeated for 13 lines — 142 columns.
+ */
+export const DESYNPUF_CARRIER_COLUMNS: readonly string[] = [
+  'DESYNPUF_ID',
+  'CLM_ID',
+  'CLM_FROM_DT',
+  'CLM_THRU_DT',
+  ...numbered('ICD9_DGNS_CD', DIAGNOSIS_COUNT),
+  ...numbered('PRF_PHYSN_NPI', LINE_COUNT),
+  ...numbered('TAX_NUM', LINE_COUNT),
+  ...numbered('HCPCS_CD', LINE_COUNT),
+  ...numbered('LINE_NCH_PMT_AMT', LINE_COUNT),
+  ...numbered('LINE_BENE_PTB_DDCTBL_AMT', LINE_COUNT),
+  ...numbered('LINE_BENE_PRMRY_PYR_PD_AMT', LINE_COUNT),
+  ...numbered('LINE_COINSRNC_AMT', LINE_COUNT),
+  ...numbered('LINE_ALOWD_CHRG_AMT', LINE_COUNT),
+  ...numbered('LINE_PRCSG_IND_CD', LINE_COUNT),
+  ...numbered('LINE_ICD9_DGNS_CD', LINE_COUNT),
+];
+
+const COLUMN_INDEX = new Map(DESYNPUF_CARRIER_COLUMNS.map((name, index) => [name, index]));
+const CLAIM_ID_INDEX = 1;
+
+/**
+ * LINE_PRCSG_IND_CD, per the CMS CCW Codebook (Carrier line file, "Line
+ * Processing Indicator Code"). 'A' is the only allowed code. The Medicare
+ * Secondary Payer codes mark lines cost-avoided because another payer is
+ * primary; the one-character symbols (!, @, #, $, *, (, ), +, <, >, %, &) are
+ * the codebook's one-byte stand-ins for the two-digit MSP cost-avoided codes
+ * (00, 12, 13, 14, 15, 16, 17, 21, 22, 25, 26). Those lines are neither paid
+ * nor denied by Medicare, so denial KPIs leave them out of the denominator.
+ * 'R' (reprocessed adjustment) is a correction of an earlier line, also kept
+ * apart. Any other value is carried as data and grouped as `unknown`.
+ */
+const LINE_PROCESSING_CATEGORY_BY_CODE: Readonly<Record<string, LineProcessingCategory>> = {
+  A: 'allowed',
+  B: 'not_allowed', // benefits exhausted
+  C: 'not_allowed', // non-covered care
+  D: 'not_allowed', // denied (from BMAD)
+  I: 'not_allowed', // invalid data
+  L: 'not_allowed', // CLIA
+  M: 'not_allowed', // multiple submittal: duplicate line item
+  N: 'not_allowed', // medically unnecessary
+  O: 'not_allowed', // other
+  P: 'not_allowed', // physician ownership denial
+  Z: 'not_allowed', // bundled test, no payment
+  R: 'reprocessed',
+  S: 'msp_cob', // secondary payer
+  G: 'msp_cob',
+  H: 'msp_cob',
+  J: 'msp_cob',
+  K: 'msp_cob',
+  Q: 'msp_cob',
+  T: 'msp_cob',
+  U: 'msp_cob',
+  V: 'msp_cob',
+  X: 'msp_cob',
+  Y: 'msp_cob',
+  '!': 'msp_cob',
+  '@': 'msp_cob',
+  '#': 'msp_cob',
+  $: 'msp_cob',
+  '*': 'msp_cob',
+  '(': 'msp_cob',
+  ')': 'msp_cob',
+  '+': 'msp_cob',
+  '<': 'msp_cob',
+  '>': 'msp_cob',
+  '%': 'msp_cob',
+  '&': 'msp_cob',
+};
+
+export function lineProcessingCategory(code: string | null): LineProcessingCategory {
+  if (code === null) return 'unknown';
+  // Own keys only: a code such as 'constructor' must not find Object.prototype.
+  return Object.hasOwn(LINE_PROCESSING_CATEGORY_BY_CODE, code)
+    ? (LINE_PROCESSING_CATEGORY_BY_CODE[code] ?? 'unknown')
+    : 'unknown';
+}
+
+/** True when a header row is the official carrier layout, in order (quotes and case aside). */
+export function isDesynpufCarrierHeader(headerFields: readonly string[]): boolean {
+  return (
+    headerFields.length === DESYNPUF_CARRIER_COLUMNS.length &&
+    headerFields.every((name, index) => name.trim().toUpperCase() === DESYNPUF_CARRIER_COLUMNS[index])
+  );
+}
+
+/** The claim id for keying a raw record, read without validating the rest of it. */
+export function readDesynpufCarrierClaimId(record: string): string | null {
+  const start = record.indexOf(',') + 1;
+  if (start === 0) return null;
+  const end = record.indexOf(',', start);
+  const claimId = (end === -1 ? record.slice(start) : record.slice(start, end)).replace(/"/g, '').trim();
+  return claimId === '' ? null : claimId;
+}
+
+export interface CarrierRecordInput {
+  record: string;
+  rawEventId: string;
+  lineage: Lineage;
+  publishedAt: string;
+}
+
+export interface NormalizeOptions {
+  /** Key for the member-id HMAC, so the canonical event never carries the source member id. */
+  patientTokenKey: string;
+}
+
+export function tokenizePatientId(memberId: string, key: string): string {
+  return createHmac('sha256', key).update(memberId).digest('hex').slice(0, 32);
+}
+
+function blankToNull(value: string | undefined): string | null {
+  const trimmed = (value ?? '').trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+/**
+ * Maps one DE-SynPUF carrier record to the canonical claim event. Carrier
+ * claims in the SynPUF are final-action (already adjudicated) Part B claims,
+ * so the event type is `adjudicated`, and its event time is the claim's
+ * through date: the file carries no adjudication or receipt date.
+ *
+ * @throws SourceRecordError when the record cannot be trusted at all.
+ */
+export function normalizeCarrierRecord(input: CarrierRecordInput, options: NormalizeOptions): ClaimEvent {
+  const fields = parseCsvRecord(input.record);
+  if (fields.length !== DESYNPUF_CARRIER_COLUMNS.length) {
+    throw new SourceRecordError(
+      'COLUMN_COUNT_MISMATCH',
+      `expected ${DESYNPUF_CARRIER_COLUMNS.length} columns, found ${fields.length}`,
+    );
+  }
+  const field = (name: string): string => fields[COLUMN_INDEX.get(name) ?? -1] ?? '';
+
+  const claimId = blankToNull(fields[CLAIM_ID_INDEX]);
+  if (claimId === null) throw new SourceRecordError('CLAIM_ID_MISSING', 'CLM_ID is blank');
+  const memberId = blankToNull(field('DESYNPUF_ID'));
+  const dataQuality: DataQualityFinding[] = [];
+  if (memberId === null) {
+    dataQuality.push({ code: 'MEMBER_ID_MISSING', field: 'DESYNPUF_ID', message: 'member id is blank' });
+  }
+
+  const serviceFromDate = parseCompactDate(field('CLM_FROM_DT'), 'CLM_FROM_DT');
+  const serviceThroughDate = parseCompactDate(field('CLM_THRU_DT'), 'CLM_THRU_DT');
+  if (serviceThroughDate < serviceFromDate) {
+    dataQuality.push({
+      code: 'SERVICE_DATES_REVERSED',
+      field: 'CLM_THRU_DT',
+      message: 'through date precedes from date',
+    });
+  }
+
+  const diagnoses = numbered('ICD9_DGNS_CD', DIAGNOSIS_COUNT)
+    .map((name) => blankToNull(field(name)))
+    .filter((code): code is string => code !== null)
+    .map((code) => ({ code, system: 'ICD-9-CM' as const }));
+
+  const lines: ClaimLine[] = [];
+  for (let lineNumber = 1; lineNumber <= LINE_COUNT; lineNumber += 1) {
+    const line = (prefix: string): string => field(`${prefix}_${lineNumber}`);
+    const processingIndicatorCode = blankToNull(line('LINE_PRCSG_IND_CD'));
+    const hcpcsCode = blankToNull(line('HCPCS_CD'));
+    const renderingNpi = blankToNull(line('PRF_PHYSN_NPI'));
+    const paymentAmountCents = parseAmountCents(line('LINE_NCH_PMT_AMT'), `LINE_NCH_PMT_AMT_${lineNumber}`);
+    const allowedAmountCents = parseAmountCents(line('LINE_ALOWD_CHRG_AMT'), `LINE_ALOWD_CHRG_AMT_${lineNumber}`);
+    const deductibleAmountCents = parseAmountCents(
+      line('LINE_BENE_PTB_DDCTBL_AMT'),
+      `LINE_BENE_PTB_DDCTBL_AMT_${lineNumber}`,
+    );
+    const coinsuranceAmountCents = parseAmountCents(line('LINE_COINSRNC_AMT'), `LINE_COINSRNC_AMT_${lineNumber}`);
+    const primaryPayerPaidAmountCents = parseAmountCents(
+      line('LINE_BENE_PRMRY_PYR_PD_AMT'),
+      `LINE_BENE_PRMRY_PYR_PD_AMT_${lineNumber}`,
+    );
+    // Unused line slots are blank codes with 0.00 amounts; a slot with any code
+    // or any non-zero amount is a line (39 sample lines carry an indicator but no HCPCS).
+    const present =
+      processingIndicatorCode !== null ||
+      hcpcsCode !== null ||
+      renderingNpi !== null ||
+      paymentAmountCents !== 0 ||
+      allowedAmountCents !== 0 ||
+      deductibleAmountCents !== 0 ||
+      coinsuranceAmountCents !== 0 ||
+      primaryPayerPaidAmountCents !== 0;
+    if (!present) continue;
+    const processingCategory = lineProcessingCategory(processingIndicatorCode);
+    if (processingCategory === 'unknown') {
+      dataQuality.push({
+        code: 'LINE_PROCESSING_INDICATOR_UNKNOWN',
+        field: `LINE_PRCSG_IND_CD_${lineNumber}`,
+        message: 'line processing indicator is blank or not in the CCW codebook',
+      });
+    }
+    lines.push({
+      lineNumber,
+      hcpcsCode,
+      renderingNpi,
+      taxId: blankToNull(line('TAX_NUM')),
+      diagnosisCode: blankToNull(line('LINE_ICD9_DGNS_CD')),
+      paymentAmountCents,
+      allowedAmountCents,
+      deductibleAmountCents,
+      coinsuranceAmountCents,
+      primaryPayerPaidAmountCents,
+      processingIndicatorCode,
+      processingCategory,
+    });
+  }
+
+  return {
+    schemaVersion: 1,
+    eventId: derivedEventId('claims.normalized', input.rawEventId),
+    eventType: 'adjudicated',
+    occurredAt: serviceThroughDate,
+    claimId,
+    rawEventId: input.rawEventId,
+    layout: 'desynpuf.carrier',
+    lineage: input.lineage,
+    publishedAt: input.publishedAt,
+    claim: {
+      claimType: 'professional',
+      patientToken: tokenizePatientId(memberId ?? `missing:${claimId}`, options.patientTokenKey),
+      payer: 'MEDICARE',
+      serviceFromDate,
+      serviceThroughDate,
+      diagnoses,
+      lines,
+      totals: {
+        paymentAmountCents: lines.reduce((sum, line) => sum + line.paymentAmountCents, 0),
+        allowedAmountCents: lines.reduce((sum, line) => sum + line.allowedAmountCents, 0),
+      },
+    },
+    dataQuality,
+  };
+}

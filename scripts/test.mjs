@@ -1,0 +1,78 @@
+// `npm test`: the whole suite from a fresh clone. Installs what is missing,
+// builds, type-checks and lints, starts a real Kafka broker and finds or
+// starts Postgres, runs the unit, integration and end-to-end tiers, stops what
+// it started, and ends with the plain line `N passed, N failed`.
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, ensureDependencies, onShutdown, repoRoot, run, say, startInfrastructure } from './lib/bootstrap.mjs';
+
+const TIERS = [
+  { name: 'unit', config: 'jest.unit.config.js', needsInfrastructure: false },
+  { name: 'integration', config: 'jest.integration.config.js', needsInfrastructure: true },
+  { name: 'e2e', config: 'jest.e2e.config.js', needsInfrastructure: true },
+];
+
+process.env.TZ = 'UTC';
+let passed = 0;
+let failed = 0;
+let exitCode = 0;
+
+ensureDependencies();
+build();
+say('type-checking and linting');
+run('npm', ['run', '--silent', 'typecheck']);
+run('npm', ['run', '--silent', 'lint']);
+
+const infrastructure = await startInfrastructure();
+const cleanup = onShutdown(() => infrastructure.stop());
+const { dropDatabasesWithPrefix } = await import('./postgres/postgres.mjs');
+// Databases left by an interrupted earlier run; suites drop their own on success.
+await dropDatabasesWithPrefix(infrastructure.databaseUrl, 'claims_test_');
+
+const resultsDirectory = join(repoRoot, '.cache', 'test-results');
+rmSync(resultsDirectory, { recursive: true, force: true });
+mkdirSync(resultsDirectory, { recursive: true });
+try {
+  for (const tier of TIERS) {
+    const outputFile = join(resultsDirectory, `${tier.name}.json`);
+    say(`running ${tier.name} tests`);
+    const args = [
+      join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js'),
+      '-c',
+      tier.config,
+      '--json',
+      `--outputFile=${outputFile}`,
+    ];
+    // Integration and e2e suites share one broker and one machine: in band keeps their timings sane.
+    if (tier.needsInfrastructure) args.push('--runInBand');
+    try {
+      run(process.execPath, args, {
+        env: {
+          ...process.env,
+          KAFKA_BROKERS: infrastructure.brokers,
+          DATABASE_URL: infrastructure.databaseUrl,
+          KAFKAJS_NO_PARTITIONER_WARNING: '1',
+        },
+      });
+    } catch {
+      exitCode = 1;
+    }
+    try {
+      const results = JSON.parse(readFileSync(outputFile, 'utf8'));
+      passed += results.numPassedTests;
+      failed += results.numFailedTests;
+      if (results.numTotalTests === 0) {
+        say(`${tier.name}: no tests ran`);
+        exitCode = 1;
+      }
+    } catch {
+      say(`${tier.name}: no results were written`);
+      exitCode = 1;
+    }
+  }
+} finally {
+  await cleanup();
+}
+if (failed > 0) exitCode = 1;
+process.stdout.write(`${passed} passed, ${failed} failed\n`);
+process.exit(exitCode);

@@ -18,13 +18,19 @@ export function run(command, args, options = {}) {
   return result;
 }
 
-/** `npm ci` when node_modules is missing or older than the lockfile. */
+/**
+ * Installs from the lockfile when node_modules is missing or older than it.
+ * `npm install` rather than `npm ci`: registries that serve only this
+ * platform's optional binaries (as the mirror here does) leave the other
+ * platforms' entries out of the lockfile, which `npm ci` refuses and
+ * `npm install` rightly skips as optional.
+ */
 export function ensureDependencies() {
   const installed = join(repoRoot, 'node_modules', '.package-lock.json');
   const lock = join(repoRoot, 'package-lock.json');
   if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
-  say('installing dependencies (npm ci)');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  say('installing dependencies (npm install from package-lock.json)');
+  run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 export function build() {

@@ -1,0 +1,22 @@
+# One image for the five services; the command picks the service:
+#   docker run … node dist/apps/metrics/src/main.js
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY apps apps
+COPY libs libs
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY tsconfig.base.json tsconfig.build.json tsconfig.json nx.json ./
+COPY scripts/build.mjs scripts/build.mjs
+COPY bench bench
+RUN node scripts/build.mjs && npm prune --omit=dev --ignore-scripts
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production TZ=UTC
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/dist dist
+COPY nx.json ./
+COPY data data
+USER node

@@ -1,34 +1,15 @@
-import {
-  LocalPipeline,
-  REPO_ROOT,
-  createIsolatedDatabase,
-  foldedRecordCount,
-  queryRows,
-  testInfrastructure,
-  topicRecordCount,
-  uniqueSuffix,
-  waitFor,
-  type IsolatedDatabase,
-} from '@claims/harness';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { uniqueSuffix, waitFor, queryRows } from '@claims/harness';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { carrierCsvTruth, type CarrierCsvTruth } from './carrier-csv-truth';
-
-const SAMPLE = 'DE1_0_2008_to_2010_Carrier_Claims_Sample_2B.csv';
-const SAMPLE_PATH = join(REPO_ROOT, 'data', 'desynpuf', 'sample2', SAMPLE);
-
-interface KpiSummary {
-  claimsReceived: number;
-  linesReceived: number;
-  linesAllowed: number;
-  linesNotAllowed: number;
-  linesByProcessingIndicator: Record<string, number>;
-  medicarePaymentAmountCents: number;
-  allowedAmountCents: number;
-  eventTimeWatermark: string | null;
-}
+import {
+  SAMPLE_CARRIER_FILE as SAMPLE,
+  SAMPLE_CARRIER_PATH as SAMPLE_PATH,
+  startE2ePipeline,
+  type E2ePipeline,
+  type KpiSummary,
+} from './e2e-pipeline';
 
 function expectSummaryToEqualTruth(summary: KpiSummary, truth: CarrierCsvTruth): void {
   expect(summary.claimsReceived).toBe(truth.claims);
@@ -41,59 +22,24 @@ function expectSummaryToEqualTruth(summary: KpiSummary, truth: CarrierCsvTruth):
 }
 
 describe('the five services replaying DE-SynPUF carrier claims', () => {
-  const { brokers } = testInfrastructure();
-  const namespace = `e2e-${uniqueSuffix()}`;
-  const ingestRoot = mkdtempSync(join(tmpdir(), 'claims-e2e-'));
-  let database: IsolatedDatabase;
-  let pipeline: LocalPipeline;
-
-  /** Waits until the fold has committed every record the enricher produced so far. */
-  async function waitUntilDrained(expectedEnriched: number): Promise<void> {
-    const topic = `${namespace}.claims.enriched.v1`;
-    await waitFor(
-      'the enriched topic to hold every record',
-      () => topicRecordCount(brokers, topic),
-      (n) => n >= expectedEnriched,
-      {
-        timeoutMs: 120_000,
-      },
-    );
-    await waitFor(
-      'the fold to commit every enriched record',
-      () => foldedRecordCount(database.url),
-      (n) => n >= expectedEnriched,
-      {
-        timeoutMs: 120_000,
-      },
-    );
-  }
+  let e2e: E2ePipeline;
 
   beforeAll(async () => {
-    copyFileSync(SAMPLE_PATH, join(ingestRoot, SAMPLE));
-    database = await createIsolatedDatabase('e2e_replay');
-    pipeline = await LocalPipeline.create({
-      brokers,
-      databaseUrl: database.url,
-      topicNamespace: namespace,
-      ingestRoot,
-      logDirectory: join(REPO_ROOT, '.cache', 'test-logs', namespace),
-    });
-    await pipeline.start();
+    e2e = await startE2ePipeline('replay');
+    copyFileSync(SAMPLE_PATH, join(e2e.ingestRoot, SAMPLE));
   });
 
   afterAll(async () => {
-    await pipeline?.stop();
-    await database?.drop();
-    rmSync(ingestRoot, { recursive: true, force: true });
+    await e2e?.stop();
   });
 
   it('serves KPI figures equal to the CSV and to the batch SQL over claim state after one replay', async () => {
     const truth = carrierCsvTruth(SAMPLE_PATH);
-    const report = await pipeline.ingest(SAMPLE);
+    const report = await e2e.pipeline.ingest(SAMPLE);
     expect(report.recordsPublished).toBe(truth.claims);
-    await waitUntilDrained(truth.claims);
+    await e2e.waitUntilDrained(truth.claims);
 
-    const summary = await pipeline.api<KpiSummary>('/v1/kpis/summary');
+    const summary = await e2e.pipeline.api<KpiSummary>('/v1/kpis/summary');
     expectSummaryToEqualTruth(summary, truth);
     expect(summary.eventTimeWatermark).toMatch(/^20(08|09|10)-\d{2}-\d{2}$/);
 
@@ -104,7 +50,7 @@ describe('the five services replaying DE-SynPUF carrier claims', () => {
       payment: string;
       allowed_cents: string;
     }>(
-      database.url,
+      e2e.database.url,
       `SELECT (SELECT count(*) FROM claim_state)::text AS claims,
               count(*)::text AS lines,
               count(*) FILTER (WHERE processing_indicator_code = 'A')::text AS allowed,
@@ -117,19 +63,19 @@ describe('the five services replaying DE-SynPUF carrier claims', () => {
     expect(Number(sql?.allowed)).toBe(summary.linesAllowed);
     expect(Number(sql?.payment)).toBe(summary.medicarePaymentAmountCents);
     expect(Number(sql?.allowed_cents)).toBe(summary.allowedAmountCents);
-    expect(await pipeline.api('/v1/kpis/verification')).toEqual({ consistent: true, mismatches: [] });
+    expect(await e2e.pipeline.api('/v1/kpis/verification')).toEqual({ consistent: true, mismatches: [] });
   });
 
   it('leaves every figure unchanged when the same file is replayed again', async () => {
-    const before = await pipeline.api<KpiSummary>('/v1/kpis/summary');
+    const before = await e2e.pipeline.api<KpiSummary>('/v1/kpis/summary');
     const truth = carrierCsvTruth(SAMPLE_PATH);
-    await pipeline.ingest(SAMPLE);
-    await waitUntilDrained(truth.claims * 2);
+    await e2e.pipeline.ingest(SAMPLE);
+    await e2e.waitUntilDrained(truth.claims * 2);
 
-    const after = await pipeline.api<KpiSummary>('/v1/kpis/summary');
+    const after = await e2e.pipeline.api<KpiSummary>('/v1/kpis/summary');
     expect(after).toEqual(before);
     expectSummaryToEqualTruth(after, truth);
-    expect(await pipeline.api('/v1/kpis/verification')).toEqual({ consistent: true, mismatches: [] });
+    expect(await e2e.pipeline.api('/v1/kpis/verification')).toEqual({ consistent: true, mismatches: [] });
   });
 
   it('sends malformed records to the dead-letter topic with their reason and folds the rest', async () => {
@@ -148,19 +94,23 @@ describe('the five services replaying DE-SynPUF carrier claims', () => {
     ];
     const valid = withClaimId('990000000000004', () => undefined);
     writeFileSync(
-      join(ingestRoot, 'malformed.csv'),
+      join(e2e.ingestRoot, 'malformed.csv'),
       [header, malformed[0], first, malformed[1], valid, malformed[2]].join('\n'),
     );
-    const before = await pipeline.api<KpiSummary>('/v1/kpis/summary');
+    const before = await e2e.pipeline.api<KpiSummary>('/v1/kpis/summary');
 
-    const report = await pipeline.ingest('malformed.csv');
+    const report = await e2e.pipeline.ingest('malformed.csv');
     expect(report.recordsPublished).toBe(5);
 
-    const kafka = new Kafka({ clientId: 'e2e-dlq-reader', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'e2e-dlq-reader',
+      brokers: e2e.brokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
     const consumer = kafka.consumer({ groupId: `dlq-reader-${uniqueSuffix()}` });
     const deadLetters: Array<{ errorCode: string; stage: string; reason: string; key: string | null }> = [];
     await consumer.connect();
-    await consumer.subscribe({ topic: `${namespace}.claims.dlq.v1`, fromBeginning: true });
+    await consumer.subscribe({ topic: `${e2e.namespace}.claims.dlq.v1`, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         const letter = JSON.parse(message.value?.toString() ?? '{}');
@@ -193,9 +143,19 @@ describe('the five services replaying DE-SynPUF carrier claims', () => {
     // The stream went on: the valid new claim is folded (the other valid row is a known duplicate).
     await waitFor(
       'the valid new claim to be folded',
-      () => pipeline.api<KpiSummary>('/v1/kpis/summary'),
+      () => e2e.pipeline.api<KpiSummary>('/v1/kpis/summary'),
       (summary) => summary.claimsReceived === before.claimsReceived + 1,
     );
-    expect(await pipeline.api('/v1/kpis/verification')).toEqual({ consistent: true, mismatches: [] });
+    expect(await e2e.pipeline.api('/v1/kpis/verification')).toEqual({ consistent: true, mismatches: [] });
+  });
+
+  it('refuses the KPI endpoints without a valid bearer token and serves health openly', async () => {
+    const api = e2e.pipeline.services.api.baseUrl;
+    expect((await fetch(`${api}/v1/kpis/summary`)).status).toBe(401);
+    const wrongToken = await fetch(`${api}/v1/kpis/summary`, {
+      headers: { authorization: `Bearer ${'x'.repeat(32)}` },
+    });
+    expect(wrongToken.status).toBe(401);
+    expect((await fetch(`${api}/health`)).status).toBe(200);
   });
 });

@@ -61,7 +61,8 @@ describe('normalizeRawMessage', () => {
 
   it('dead-letters a raw event missing its lineage with SCHEMA_INVALID naming the field', () => {
     const event = RawClaimRecordSchema.parse(JSON.parse(rawMessage(firstRecord)));
-    const { lineage: _lineage, ...withoutLineage } = event;
+    const { lineage, ...withoutLineage } = event;
+    expect(lineage.recordNumber).toBe(1);
     const outcome = normalizeRawMessage(consumed(JSON.stringify(withoutLineage)), options);
     expect(outcome).toEqual({ deadLetter: { code: 'SCHEMA_INVALID', reason: 'invalid fields: lineage' } });
   });

@@ -21,13 +21,11 @@ export interface LocalPipelineOptions {
  * the benchmark and the end-to-end tests, so all three exercise one set-up.
  */
 export class LocalPipeline {
-  readonly services: Record<ServiceName, ServiceProcess>;
-  /** An admin bearer token made for this run; never a committed secret. */
-  readonly apiToken = randomBytes(24).toString('base64url');
-
-  private constructor(services: Record<ServiceName, ServiceProcess>) {
-    this.services = services;
-  }
+  private constructor(
+    readonly services: Record<ServiceName, ServiceProcess>,
+    /** An admin bearer token made for this run; never a committed secret. */
+    readonly apiToken: string,
+  ) {}
 
   static async create(options: LocalPipelineOptions): Promise<LocalPipeline> {
     const token = randomBytes(24).toString('base64url');
@@ -61,9 +59,7 @@ export class LocalPipeline {
         new ServiceProcess(name, ports[index] ?? 0, envByService[name], options.logDirectory),
       ]),
     ) as Record<ServiceName, ServiceProcess>;
-    const pipeline = new LocalPipeline(services);
-    Object.assign(pipeline, { apiToken: token });
-    return pipeline;
+    return new LocalPipeline(services, token);
   }
 
   /** Starts the services in dependency order: the schema owner first, the source last. */

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { topicJsonSchema } from './json-schema';
 import { CLAIM_TOPICS } from './topics';
 
@@ -32,5 +34,12 @@ describe('topicJsonSchema', () => {
     const normalized = Object.keys(propertiesOf(topicJsonSchema(CLAIM_TOPICS.normalized)));
     const enriched = Object.keys(propertiesOf(topicJsonSchema(CLAIM_TOPICS.enriched)));
     expect(enriched).toEqual([...normalized, 'normalizedEventId', 'enrichment']);
+  });
+});
+
+describe('the committed JSON Schema documents', () => {
+  it.each(Object.values(CLAIM_TOPICS))('match the zod schema of %s (regenerate with `npm run schemas`)', (topic) => {
+    const committed = JSON.parse(readFileSync(join(__dirname, '..', 'schemas', `${topic}.schema.json`), 'utf8'));
+    expect(committed).toEqual(topicJsonSchema(topic));
   });
 });

@@ -49,6 +49,8 @@ export function parseCsvRecord(record: string): string[] {
 
 /** Parses a decimal dollar amount ("90.00", "-5", "") into integer cents; blank is zero. */
 export function parseAmountCents(value: string, field: string): number {
+  // Most line slots are empty: skip the regular expression for the common zero forms.
+  if (value === '' || value === '0.00') return 0;
   const trimmed = value.trim();
   if (trimmed === '') return 0;
   const match = /^(-)?(\d{1,12})(?:\.(\d{1,2}))?$/.exec(trimmed);

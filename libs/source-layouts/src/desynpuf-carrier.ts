@@ -39,7 +39,35 @@ export const DESYNPUF_CARRIER_COLUMNS: readonly string[] = [
 ];
 
 const COLUMN_INDEX = new Map(DESYNPUF_CARRIER_COLUMNS.map((name, index) => [name, index]));
-const CLAIM_ID_INDEX = 1;
+const columnIndex = (name: string): number => {
+  const index = COLUMN_INDEX.get(name);
+  if (index === undefined) throw new Error(`no column ${name} in the carrier layout`);
+  return index;
+};
+const CLAIM_ID_INDEX = columnIndex('CLM_ID');
+const MEMBER_ID_INDEX = columnIndex('DESYNPUF_ID');
+const FROM_DATE_INDEX = columnIndex('CLM_FROM_DT');
+const THROUGH_DATE_INDEX = columnIndex('CLM_THRU_DT');
+const DIAGNOSIS_INDEXES = numbered('ICD9_DGNS_CD', DIAGNOSIS_COUNT).map(columnIndex);
+
+/** Column positions of each of the 13 lines, resolved once: the mapping runs for every record. */
+const LINE_COLUMNS = Array.from({ length: LINE_COUNT }, (_, index) => {
+  const lineNumber = index + 1;
+  const at = (prefix: string) => ({ name: `${prefix}_${lineNumber}`, index: columnIndex(`${prefix}_${lineNumber}`) });
+  return {
+    lineNumber,
+    npi: at('PRF_PHYSN_NPI'),
+    taxId: at('TAX_NUM'),
+    hcpcs: at('HCPCS_CD'),
+    payment: at('LINE_NCH_PMT_AMT'),
+    deductible: at('LINE_BENE_PTB_DDCTBL_AMT'),
+    primaryPayerPaid: at('LINE_BENE_PRMRY_PYR_PD_AMT'),
+    coinsurance: at('LINE_COINSRNC_AMT'),
+    allowed: at('LINE_ALOWD_CHRG_AMT'),
+    processingIndicator: at('LINE_PRCSG_IND_CD'),
+    diagnosis: at('LINE_ICD9_DGNS_CD'),
+  };
+});
 
 /**
  * LINE_PRCSG_IND_CD, per the CMS CCW Codebook (Carrier line file, "Line
@@ -152,18 +180,16 @@ export function normalizeCarrierRecord(input: CarrierRecordInput, options: Norma
       `expected ${DESYNPUF_CARRIER_COLUMNS.length} columns, found ${fields.length}`,
     );
   }
-  const field = (name: string): string => fields[COLUMN_INDEX.get(name) ?? -1] ?? '';
-
   const claimId = blankToNull(fields[CLAIM_ID_INDEX]);
   if (claimId === null) throw new SourceRecordError('CLAIM_ID_MISSING', 'CLM_ID is blank');
-  const memberId = blankToNull(field('DESYNPUF_ID'));
+  const memberId = blankToNull(fields[MEMBER_ID_INDEX]);
   const dataQuality: DataQualityFinding[] = [];
   if (memberId === null) {
     dataQuality.push({ code: 'MEMBER_ID_MISSING', field: 'DESYNPUF_ID', message: 'member id is blank' });
   }
 
-  const serviceFromDate = parseCompactDate(field('CLM_FROM_DT'), 'CLM_FROM_DT');
-  const serviceThroughDate = parseCompactDate(field('CLM_THRU_DT'), 'CLM_THRU_DT');
+  const serviceFromDate = parseCompactDate(fields[FROM_DATE_INDEX] ?? '', 'CLM_FROM_DT');
+  const serviceThroughDate = parseCompactDate(fields[THROUGH_DATE_INDEX] ?? '', 'CLM_THRU_DT');
   if (serviceThroughDate < serviceFromDate) {
     dataQuality.push({
       code: 'SERVICE_DATES_REVERSED',
@@ -172,28 +198,24 @@ export function normalizeCarrierRecord(input: CarrierRecordInput, options: Norma
     });
   }
 
-  const diagnoses = numbered('ICD9_DGNS_CD', DIAGNOSIS_COUNT)
-    .map((name) => blankToNull(field(name)))
+  const diagnoses = DIAGNOSIS_INDEXES.map((index) => blankToNull(fields[index]))
     .filter((code): code is string => code !== null)
     .map((code) => ({ code, system: 'ICD-9-CM' as const }));
 
   const lines: ClaimLine[] = [];
-  for (let lineNumber = 1; lineNumber <= LINE_COUNT; lineNumber += 1) {
-    const line = (prefix: string): string => field(`${prefix}_${lineNumber}`);
-    const processingIndicatorCode = blankToNull(line('LINE_PRCSG_IND_CD'));
-    const hcpcsCode = blankToNull(line('HCPCS_CD'));
-    const renderingNpi = blankToNull(line('PRF_PHYSN_NPI'));
-    const paymentAmountCents = parseAmountCents(line('LINE_NCH_PMT_AMT'), `LINE_NCH_PMT_AMT_${lineNumber}`);
-    const allowedAmountCents = parseAmountCents(line('LINE_ALOWD_CHRG_AMT'), `LINE_ALOWD_CHRG_AMT_${lineNumber}`);
-    const deductibleAmountCents = parseAmountCents(
-      line('LINE_BENE_PTB_DDCTBL_AMT'),
-      `LINE_BENE_PTB_DDCTBL_AMT_${lineNumber}`,
-    );
-    const coinsuranceAmountCents = parseAmountCents(line('LINE_COINSRNC_AMT'), `LINE_COINSRNC_AMT_${lineNumber}`);
-    const primaryPayerPaidAmountCents = parseAmountCents(
-      line('LINE_BENE_PRMRY_PYR_PD_AMT'),
-      `LINE_BENE_PRMRY_PYR_PD_AMT_${lineNumber}`,
-    );
+  for (const columns of LINE_COLUMNS) {
+    const text = (column: { index: number }): string | null => blankToNull(fields[column.index]);
+    const amount = (column: { index: number; name: string }): number =>
+      parseAmountCents(fields[column.index] ?? '', column.name);
+    const lineNumber = columns.lineNumber;
+    const processingIndicatorCode = text(columns.processingIndicator);
+    const hcpcsCode = text(columns.hcpcs);
+    const renderingNpi = text(columns.npi);
+    const paymentAmountCents = amount(columns.payment);
+    const allowedAmountCents = amount(columns.allowed);
+    const deductibleAmountCents = amount(columns.deductible);
+    const coinsuranceAmountCents = amount(columns.coinsurance);
+    const primaryPayerPaidAmountCents = amount(columns.primaryPayerPaid);
     // Unused line slots are blank codes with 0.00 amounts; a slot with any code
     // or any non-zero amount is a line (39 sample lines carry an indicator but no HCPCS).
     const present =
@@ -210,7 +232,7 @@ export function normalizeCarrierRecord(input: CarrierRecordInput, options: Norma
     if (processingCategory === 'unknown') {
       dataQuality.push({
         code: 'LINE_PROCESSING_INDICATOR_UNKNOWN',
-        field: `LINE_PRCSG_IND_CD_${lineNumber}`,
+        field: columns.processingIndicator.name,
         message: 'line processing indicator is blank or not in the CCW codebook',
       });
     }
@@ -218,8 +240,8 @@ export function normalizeCarrierRecord(input: CarrierRecordInput, options: Norma
       lineNumber,
       hcpcsCode,
       renderingNpi,
-      taxId: blankToNull(line('TAX_NUM')),
-      diagnosisCode: blankToNull(line('LINE_ICD9_DGNS_CD')),
+      taxId: text(columns.taxId),
+      diagnosisCode: text(columns.diagnosis),
       paymentAmountCents,
       allowedAmountCents,
       deductibleAmountCents,

@@ -1,4 +1,4 @@
-import { databaseEnvShape, loadConfig, serviceEnvShape } from '@claims/config';
+import { databaseEnvShape, loadConfig, serviceEnvShape, serviceSettings } from '@claims/config';
 import { z } from 'zod';
 import { API_ROLES, type ApiRole } from './auth/api-role';
 
@@ -35,8 +35,7 @@ const ApiEnvSchema = z
   })
   .transform((env) => ({
     service: 'api' as const,
-    http: { host: env.HOST, port: env.PORT },
-    logLevel: env.LOG_LEVEL,
+    ...serviceSettings(env),
     databaseUrl: env.DATABASE_URL,
     tokens: env.API_TOKENS,
   }));

@@ -5,4 +5,10 @@ import { ApiModule } from './api.module';
 
 const config = configOrExit(() => loadApiConfig(process.env));
 const logger = createLogger({ service: config.service, level: config.logLevel });
-void bootstrapService({ module: ApiModule.forRoot(config, logger), logger, ...config.http });
+void bootstrapService({
+  module: ApiModule.forRoot(config, logger),
+  logger,
+  service: config.service,
+  otlpEndpoint: config.otlpEndpoint,
+  ...config.http,
+});

@@ -1,4 +1,11 @@
-import { databaseEnvShape, kafkaEnvShape, kafkaSettings, loadConfig, serviceEnvShape } from '@claims/config';
+import {
+  databaseEnvShape,
+  kafkaEnvShape,
+  kafkaSettings,
+  loadConfig,
+  serviceEnvShape,
+  serviceSettings,
+} from '@claims/config';
 import { z } from 'zod';
 
 const EnricherEnvSchema = z
@@ -12,8 +19,7 @@ const EnricherEnvSchema = z
   })
   .transform((env) => ({
     service: 'enricher' as const,
-    http: { host: env.HOST, port: env.PORT },
-    logLevel: env.LOG_LEVEL,
+    ...serviceSettings(env),
     kafka: { ...kafkaSettings(env), groupId: env.KAFKA_GROUP_ID },
     databaseUrl: env.DATABASE_URL,
     providerDirectoryFiles: env.PROVIDER_DIRECTORY_FILES.split(',')

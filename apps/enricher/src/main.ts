@@ -5,4 +5,10 @@ import { EnricherModule } from './enricher.module';
 
 const config = configOrExit(() => loadEnricherConfig(process.env));
 const logger = createLogger({ service: config.service, level: config.logLevel });
-void bootstrapService({ module: EnricherModule.forRoot(config, logger), logger, ...config.http });
+void bootstrapService({
+  module: EnricherModule.forRoot(config, logger),
+  logger,
+  service: config.service,
+  otlpEndpoint: config.otlpEndpoint,
+  ...config.http,
+});

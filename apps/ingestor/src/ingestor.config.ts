@@ -1,4 +1,4 @@
-import { kafkaEnvShape, kafkaSettings, loadConfig, serviceEnvShape } from '@claims/config';
+import { kafkaEnvShape, kafkaSettings, loadConfig, serviceEnvShape, serviceSettings } from '@claims/config';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -13,8 +13,7 @@ const IngestorEnvSchema = z
   })
   .transform((env) => ({
     service: 'ingestor' as const,
-    http: { host: env.HOST, port: env.PORT },
-    logLevel: env.LOG_LEVEL,
+    ...serviceSettings(env),
     kafka: kafkaSettings(env),
     ingestRoot: resolve(env.INGEST_ROOT),
     produceBatchSize: env.INGEST_PRODUCE_BATCH_SIZE,

@@ -27,5 +27,11 @@ if (command === 'ingest' && file) {
     process.exit(1);
   });
 } else {
-  void bootstrapService({ module: IngestorModule.forRoot(config, logger), logger, ...config.http });
+  void bootstrapService({
+    module: IngestorModule.forRoot(config, logger),
+    logger,
+    service: config.service,
+    otlpEndpoint: config.otlpEndpoint,
+    ...config.http,
+  });
 }

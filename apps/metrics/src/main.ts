@@ -5,4 +5,10 @@ import { MetricsModule } from './metrics.module';
 
 const config = configOrExit(() => loadMetricsConfig(process.env));
 const logger = createLogger({ service: config.service, level: config.logLevel });
-void bootstrapService({ module: MetricsModule.forRoot(config, logger), logger, ...config.http });
+void bootstrapService({
+  module: MetricsModule.forRoot(config, logger),
+  logger,
+  service: config.service,
+  otlpEndpoint: config.otlpEndpoint,
+  ...config.http,
+});

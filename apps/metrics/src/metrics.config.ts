@@ -1,4 +1,11 @@
-import { databaseEnvShape, kafkaEnvShape, kafkaSettings, loadConfig, serviceEnvShape } from '@claims/config';
+import {
+  databaseEnvShape,
+  kafkaEnvShape,
+  kafkaSettings,
+  loadConfig,
+  serviceEnvShape,
+  serviceSettings,
+} from '@claims/config';
 import { z } from 'zod';
 
 const MetricsEnvSchema = z
@@ -10,8 +17,7 @@ const MetricsEnvSchema = z
   })
   .transform((env) => ({
     service: 'metrics' as const,
-    http: { host: env.HOST, port: env.PORT },
-    logLevel: env.LOG_LEVEL,
+    ...serviceSettings(env),
     kafka: { ...kafkaSettings(env), groupId: env.KAFKA_GROUP_ID },
     databaseUrl: env.DATABASE_URL,
   }));

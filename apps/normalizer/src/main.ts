@@ -5,4 +5,10 @@ import { NormalizerModule } from './normalizer.module';
 
 const config = configOrExit(() => loadNormalizerConfig(process.env));
 const logger = createLogger({ service: config.service, level: config.logLevel });
-void bootstrapService({ module: NormalizerModule.forRoot(config, logger), logger, ...config.http });
+void bootstrapService({
+  module: NormalizerModule.forRoot(config, logger),
+  logger,
+  service: config.service,
+  otlpEndpoint: config.otlpEndpoint,
+  ...config.http,
+});

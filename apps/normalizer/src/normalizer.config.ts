@@ -1,4 +1,4 @@
-import { kafkaEnvShape, kafkaSettings, loadConfig, serviceEnvShape } from '@claims/config';
+import { kafkaEnvShape, kafkaSettings, loadConfig, serviceEnvShape, serviceSettings } from '@claims/config';
 import { z } from 'zod';
 
 const NormalizerEnvSchema = z
@@ -11,8 +11,7 @@ const NormalizerEnvSchema = z
   })
   .transform((env) => ({
     service: 'normalizer' as const,
-    http: { host: env.HOST, port: env.PORT },
-    logLevel: env.LOG_LEVEL,
+    ...serviceSettings(env),
     kafka: { ...kafkaSettings(env), groupId: env.KAFKA_GROUP_ID },
     patientTokenKey: env.PATIENT_TOKEN_KEY,
   }));

@@ -42,12 +42,35 @@ export const databaseEnvShape = {
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
 };
 
-/** HTTP port (each service has its own default, so a local run needs no port plan) and log level. */
+/**
+ * HTTP listener (each service has its own default port, so a local run needs
+ * no port plan), log level, and where traces go (OTLP/HTTP; none when unset).
+ */
 export function serviceEnvShape(defaultPort: number) {
   return {
     HOST: z.string().default('0.0.0.0'),
     PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  };
+}
+
+export interface ServiceSettings {
+  http: { host: string; port: number };
+  logLevel: string;
+  otlpEndpoint: string | undefined;
+}
+
+export function serviceSettings(env: {
+  HOST: string;
+  PORT: number;
+  LOG_LEVEL: string;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+}): ServiceSettings {
+  return {
+    http: { host: env.HOST, port: env.PORT },
+    logLevel: env.LOG_LEVEL,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
   };
 }
 

@@ -53,7 +53,9 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 1,
+    // Partitions are independent (one claim's events share one), so handling
+    // them concurrently overlaps one partition's I/O with another's parsing.
+    partitionsConsumedConcurrently: 3,
     eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
       await options.handleBatch({

@@ -4,3 +4,4 @@ export * from './claim-producer';
 export * from './batch-consumer';
 export * from './transform-stage';
 export * from './pipeline-kafka';
+export * from './traced-batch';

@@ -4,6 +4,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { startBatchConsumer, type RunningConsumer } from './batch-consumer';
 import type { ClaimProducer } from './claim-producer';
+import { withConsumedBatchSpan } from './traced-batch';
 import { deadLetterFor, type ConsumedMessage, type OutboundMessage, type RecordFailure } from './outbound-message';
 
 export type TransformOutcome = { emit: OutboundMessage } | { deadLetter: RecordFailure };
@@ -40,36 +41,41 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
     topic: options.inputTopic,
     logger: options.logger,
     onFatal: options.onFatal,
-    handleBatch: async (batch) => {
-      const stopTimer = metrics.batchDurationSeconds.startTimer({ stage });
-      const consumed = batch.messages.map((message) => ({ topic: batch.topic, partition: batch.partition, message }));
-      const outcomes = await options.transform(consumed);
-      const emitted: OutboundMessage[] = [];
-      const deadLetters: OutboundMessage[] = [];
-      const failedAt = new Date();
-      outcomes.forEach((outcome, index) => {
-        if ('emit' in outcome) {
-          emitted.push(outcome.emit);
-          return;
-        }
-        const source = consumed[index];
-        if (!source) return;
-        deadLetters.push(deadLetterFor(source, stage, outcome.deadLetter, failedAt));
-        metrics.deadLettersTotal.inc({ stage, error_code: outcome.deadLetter.code });
-        options.logger.warn(
-          { errorCode: outcome.deadLetter.code, partition: source.partition, offset: source.message.offset },
-          `record dead-lettered: ${outcome.deadLetter.reason}`,
+    handleBatch: (batch) =>
+      withConsumedBatchSpan(stage, batch, async () => {
+        const stopTimer = metrics.batchDurationSeconds.startTimer({ stage });
+        const consumed = batch.messages.map((message) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          message,
+        }));
+        const outcomes = await options.transform(consumed);
+        const emitted: OutboundMessage[] = [];
+        const deadLetters: OutboundMessage[] = [];
+        const failedAt = new Date();
+        outcomes.forEach((outcome, index) => {
+          if ('emit' in outcome) {
+            emitted.push(outcome.emit);
+            return;
+          }
+          const source = consumed[index];
+          if (!source) return;
+          deadLetters.push(deadLetterFor(source, stage, outcome.deadLetter, failedAt));
+          metrics.deadLettersTotal.inc({ stage, error_code: outcome.deadLetter.code });
+          options.logger.warn(
+            { errorCode: outcome.deadLetter.code, partition: source.partition, offset: source.message.offset },
+            `record dead-lettered: ${outcome.deadLetter.reason}`,
+          );
+        });
+        await options.producer.send(
+          new Map([
+            [options.outputTopic, emitted],
+            [options.deadLetterTopic, deadLetters],
+          ]),
         );
-      });
-      await options.producer.send(
-        new Map([
-          [options.outputTopic, emitted],
-          [options.deadLetterTopic, deadLetters],
-        ]),
-      );
-      metrics.recordsTotal.inc({ stage, outcome: 'emitted' }, emitted.length);
-      metrics.recordsTotal.inc({ stage, outcome: 'dead_lettered' }, deadLetters.length);
-      stopTimer();
-    },
+        metrics.recordsTotal.inc({ stage, outcome: 'emitted' }, emitted.length);
+        metrics.recordsTotal.inc({ stage, outcome: 'dead_lettered' }, deadLetters.length);
+        stopTimer();
+      }),
   });
 }

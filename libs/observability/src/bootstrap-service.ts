@@ -1,8 +1,21 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { PinoNestLogger } from './logger';
+import { startTracing, type Tracing } from './tracing';
+
+class TracingLifecycle implements OnApplicationShutdown {
+  constructor(private readonly tracing: Tracing) {}
+
+  /** Flushes the spans still buffered before the process exits. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.tracing.shutdown();
+  }
+}
+
+@Module({})
+class ServiceRootModule {}
 
 /**
  * Starts a Nest service the same way everywhere: structured logs, graceful
@@ -12,16 +25,24 @@ import { PinoNestLogger } from './logger';
 export async function bootstrapService(options: {
   module: DynamicModule;
   logger: Logger;
+  service: string;
+  otlpEndpoint: string | undefined;
   host: string;
   port: number;
 }): Promise<void> {
   const { logger } = options;
+  const tracing = startTracing({ service: options.service, otlpEndpoint: options.otlpEndpoint });
+  const root: DynamicModule = {
+    module: ServiceRootModule,
+    imports: [options.module],
+    providers: [{ provide: TracingLifecycle, useValue: new TracingLifecycle(tracing) }],
+  };
   process.on('unhandledRejection', (reason) => {
     logger.fatal({ err: reason }, 'unhandled rejection');
     process.exit(1);
   });
   try {
-    const app = await NestFactory.create(options.module, { logger: new PinoNestLogger(logger), bodyParser: true });
+    const app = await NestFactory.create(root, { logger: new PinoNestLogger(logger), bodyParser: true });
     app.enableShutdownHooks();
     await app.listen(options.port, options.host);
     logger.info({ url: await app.getUrl() }, 'service listening');

@@ -2,6 +2,7 @@ import { CLAIM_TOPICS, EnrichedClaimEventSchema, decodeEvent } from '@claims/con
 import {
   PipelineKafka,
   deadLetterFor,
+  withConsumedBatchSpan,
   startBatchConsumer,
   type OutboundMessage,
   type RunningConsumer,
@@ -40,44 +41,45 @@ export class EnrichedClaimConsumer implements OnApplicationBootstrap, OnApplicat
       topic: this.pipeline.topic(CLAIM_TOPICS.enriched),
       logger: this.logger,
       onFatal: () => process.exit(1),
-      handleBatch: async (batch) => {
-        const stopTimer = this.metrics.batchDurationSeconds.startTimer({ stage: 'metrics' });
-        const deadLetters: OutboundMessage[] = [];
-        const failedAt = new Date();
-        const messages = batch.messages.map((message) => {
-          const decoded = decodeEvent(EnrichedClaimEventSchema, message.value);
-          if (decoded.ok) return { offset: message.offset, event: decoded.event };
-          deadLetters.push(
-            deadLetterFor(
-              { topic: batch.topic, partition: batch.partition, message },
-              'metrics',
-              {
-                code: decoded.code,
-                reason: decoded.reason,
-              },
-              failedAt,
-            ),
+      handleBatch: (batch) =>
+        withConsumedBatchSpan('metrics', batch, async () => {
+          const stopTimer = this.metrics.batchDurationSeconds.startTimer({ stage: 'metrics' });
+          const deadLetters: OutboundMessage[] = [];
+          const failedAt = new Date();
+          const messages = batch.messages.map((message) => {
+            const decoded = decodeEvent(EnrichedClaimEventSchema, message.value);
+            if (decoded.ok) return { offset: message.offset, event: decoded.event };
+            deadLetters.push(
+              deadLetterFor(
+                { topic: batch.topic, partition: batch.partition, message },
+                'metrics',
+                {
+                  code: decoded.code,
+                  reason: decoded.reason,
+                },
+                failedAt,
+              ),
+            );
+            this.metrics.deadLettersTotal.inc({ stage: 'metrics', error_code: decoded.code });
+            return { offset: message.offset, event: null };
+          });
+          // Dead letters are written before the fold commits: a crash in between
+          // redelivers the batch and may repeat a dead letter, but never loses one.
+          await this.pipeline.producer.send(new Map([[deadLetterTopic, deadLetters]]));
+          const outcome = await this.fold.foldPartitionBatch({
+            groupId,
+            topic: batch.topic,
+            partition: batch.partition,
+            messages,
+          });
+          this.metrics.recordsTotal.inc({ stage: 'metrics', outcome: 'folded' }, outcome.folded);
+          this.metrics.recordsTotal.inc(
+            { stage: 'metrics', outcome: 'duplicate' },
+            outcome.duplicates + outcome.alreadyCommitted,
           );
-          this.metrics.deadLettersTotal.inc({ stage: 'metrics', error_code: decoded.code });
-          return { offset: message.offset, event: null };
-        });
-        // Dead letters are written before the fold commits: a crash in between
-        // redelivers the batch and may repeat a dead letter, but never loses one.
-        await this.pipeline.producer.send(new Map([[deadLetterTopic, deadLetters]]));
-        const outcome = await this.fold.foldPartitionBatch({
-          groupId,
-          topic: batch.topic,
-          partition: batch.partition,
-          messages,
-        });
-        this.metrics.recordsTotal.inc({ stage: 'metrics', outcome: 'folded' }, outcome.folded);
-        this.metrics.recordsTotal.inc(
-          { stage: 'metrics', outcome: 'duplicate' },
-          outcome.duplicates + outcome.alreadyCommitted,
-        );
-        this.metrics.recordsTotal.inc({ stage: 'metrics', outcome: 'dead_lettered' }, deadLetters.length);
-        stopTimer();
-      },
+          this.metrics.recordsTotal.inc({ stage: 'metrics', outcome: 'dead_lettered' }, deadLetters.length);
+          stopTimer();
+        }),
     });
   }
 

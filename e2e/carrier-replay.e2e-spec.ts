@@ -3,6 +3,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { carrierCsvTruth, type CarrierCsvTruth } from './carrier-csv-truth';
+import { OtlpReceiver } from './otlp-receiver';
 import {
   SAMPLE_CARRIER_FILE as SAMPLE,
   SAMPLE_CARRIER_PATH as SAMPLE_PATH,
@@ -23,14 +24,16 @@ function expectSummaryToEqualTruth(summary: KpiSummary, truth: CarrierCsvTruth):
 
 describe('the five services replaying DE-SynPUF carrier claims', () => {
   let e2e: E2ePipeline;
+  const otlp = new OtlpReceiver();
 
   beforeAll(async () => {
-    e2e = await startE2ePipeline('replay');
+    e2e = await startE2ePipeline('replay', { OTEL_EXPORTER_OTLP_ENDPOINT: await otlp.start() });
     copyFileSync(SAMPLE_PATH, join(e2e.ingestRoot, SAMPLE));
   });
 
   afterAll(async () => {
     await e2e?.stop();
+    await otlp.stop();
   });
 
   it('serves KPI figures equal to the CSV and to the batch SQL over claim state after one replay', async () => {
@@ -157,5 +160,24 @@ describe('the five services replaying DE-SynPUF carrier claims', () => {
     });
     expect(wrongToken.status).toBe(401);
     expect((await fetch(`${api}/health`)).status).toBe(200);
+  });
+
+  it('exports a span per consumed batch from every stage, linked to the traces the ingestor started', async () => {
+    const stages = ['claims-normalizer', 'claims-enricher', 'claims-metrics'];
+    await waitFor(
+      'batch spans from the three consuming stages',
+      async () => new Set(otlp.spans.filter((span) => span.linkedTraceIds.length > 0).map((span) => span.service)),
+      (services) => stages.every((service) => services.has(service)),
+      { timeoutMs: 30_000 },
+    );
+    const linkedBy = (service: string): Set<string> =>
+      new Set(otlp.spans.filter((span) => span.service === service).flatMap((span) => span.linkedTraceIds));
+    const [normalized, enriched, folded] = stages.map(linkedBy);
+    // The same record traces are followed through every stage.
+    const followedEverywhere = [...(normalized ?? [])].filter(
+      (traceId) => enriched?.has(traceId) && folded?.has(traceId),
+    );
+    expect(followedEverywhere.length).toBeGreaterThan(0);
+    expect(otlp.spans.find((span) => span.service === 'claims-normalizer')?.name).toBe('normalizer process');
   });
 });

@@ -40,7 +40,7 @@ export interface E2ePipeline {
   stop: () => Promise<void>;
 }
 
-export async function startE2ePipeline(label: string): Promise<E2ePipeline> {
+export async function startE2ePipeline(label: string, extraEnv: Record<string, string> = {}): Promise<E2ePipeline> {
   const { brokers } = testInfrastructure();
   const namespace = `e2e-${label}-${uniqueSuffix()}`;
   const ingestRoot = mkdtempSync(join(tmpdir(), `claims-${label}-`));
@@ -51,6 +51,7 @@ export async function startE2ePipeline(label: string): Promise<E2ePipeline> {
     topicNamespace: namespace,
     ingestRoot,
     logDirectory: join(REPO_ROOT, '.cache', 'test-logs', namespace),
+    extraEnv,
   });
   await pipeline.start();
   const enrichedTopic = `${namespace}.claims.enriched.v1`;

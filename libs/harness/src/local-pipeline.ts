@@ -13,6 +13,8 @@ export interface LocalPipelineOptions {
   logDirectory: string;
   topicPartitions?: number;
   logLevel?: string;
+  /** Added to every service's environment (e.g. OTEL_EXPORTER_OTLP_ENDPOINT). */
+  extraEnv?: Record<string, string>;
 }
 
 /**
@@ -35,11 +37,17 @@ export class LocalPipeline {
       KAFKA_TOPIC_PARTITIONS: String(options.topicPartitions ?? 3),
       LOG_LEVEL: options.logLevel ?? 'info',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      ...options.extraEnv,
     };
     const names: ServiceName[] = ['api', 'ingestor', 'normalizer', 'enricher', 'metrics'];
     const ports = await Promise.all(names.map(() => freePort()));
     const envByService: Record<ServiceName, Record<string, string>> = {
-      api: { DATABASE_URL: options.databaseUrl, API_TOKENS: `admin=${token}`, LOG_LEVEL: common.LOG_LEVEL },
+      api: {
+        ...options.extraEnv,
+        DATABASE_URL: options.databaseUrl,
+        API_TOKENS: `admin=${token}`,
+        LOG_LEVEL: common.LOG_LEVEL,
+      },
       ingestor: { ...common, INGEST_ROOT: options.ingestRoot },
       // A per-run key: patient tokens are stable within a run, and no key is committed.
       normalizer: { ...common, PATIENT_TOKEN_KEY: randomBytes(24).toString('hex') },

@@ -1,7 +1,7 @@
 import { derivedEventId, EnrichedClaimEventSchema } from '@claims/contracts';
 import { enrichClaimEvent, renderingNpisOf } from './enrich-claim';
 import type { ProviderDirectoryEntry } from './nppes';
-import { fixtureClaimEvent, fixtureLine } from './__fixtures__/claim-event';
+import { fixtureClaimEvent, fixtureLine } from '@claims/harness';
 
 const WIEBE: ProviderDirectoryEntry = {
   npi: '1679576722',

@@ -1,6 +1,7 @@
 import {
   BLANK_INDICATOR,
   claimContribution,
+  contributionOfClaimLines,
   combineContributions,
   counterKey,
   KPI,
@@ -105,5 +106,27 @@ describe('combineContributions', () => {
     const base = { 'claims_received|': 3, 'lines_received|': 7 };
     const change = { 'claims_received|': 1, 'line_payment_amount_cents|': 9000 };
     expect(combineContributions(combineContributions(base, change), change, -1)).toEqual(base);
+  });
+});
+
+describe('contributionOfClaimLines', () => {
+  it('rebuilds from stored line fields exactly what the claim event contributed', () => {
+    const event = fixtureEnrichedEvent('stored', [
+      { indicator: 'A', category: 'allowed', paymentCents: 9000, allowedCents: 11000 },
+      { indicator: null, category: 'unknown', paymentCents: 0, allowedCents: 500 },
+    ]);
+    const storedLines = event.claim.lines.map(
+      ({ processingCategory, processingIndicatorCode, paymentAmountCents, allowedAmountCents }) => ({
+        processingCategory,
+        processingIndicatorCode,
+        paymentAmountCents,
+        allowedAmountCents,
+      }),
+    );
+    expect(contributionOfClaimLines(storedLines)).toEqual(claimContribution(event));
+  });
+
+  it('counts a stored claim without lines as one claim and nothing else', () => {
+    expect(contributionOfClaimLines([])).toEqual({ 'claims_received|': 1 });
   });
 });

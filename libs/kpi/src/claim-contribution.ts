@@ -1,4 +1,4 @@
-import type { EnrichedClaimEvent } from '@claims/contracts';
+import type { ClaimLine, EnrichedClaimEvent } from '@claims/contracts';
 
 /**
  * What one claim adds to the KPI counters: `kpi|dimension` → integer value.
@@ -37,10 +37,21 @@ function add(target: KpiContribution, key: string, value: number): void {
   else target[key] = sum;
 }
 
+/** The line fields the KPIs read: all of them are kept in claim line state, so a stored claim's contribution can be rebuilt. */
+export type KpiLine = Pick<
+  ClaimLine,
+  'processingCategory' | 'processingIndicatorCode' | 'paymentAmountCents' | 'allowedAmountCents'
+>;
+
 export function claimContribution(event: EnrichedClaimEvent): KpiContribution {
+  return contributionOfClaimLines(event.claim.lines);
+}
+
+/** What one claim with these lines adds to the counters. */
+export function contributionOfClaimLines(lines: readonly KpiLine[]): KpiContribution {
   const contribution: KpiContribution = {};
   add(contribution, counterKey(KPI.claimsReceived), 1);
-  for (const line of event.claim.lines) {
+  for (const line of lines) {
     add(contribution, counterKey(KPI.linesReceived), 1);
     add(contribution, counterKey(KPI.linesByProcessingCategory, line.processingCategory), 1);
     add(contribution, counterKey(KPI.linesByProcessingIndicator, line.processingIndicatorCode ?? BLANK_INDICATOR), 1);

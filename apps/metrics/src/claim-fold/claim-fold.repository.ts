@@ -1,5 +1,11 @@
 import type { EnrichedClaimEvent } from '@claims/contracts';
-import { foldClaimEvents, parseCounterKey, type KpiContribution } from '@claims/kpi';
+import {
+  contributionOfClaimLines,
+  foldClaimEvents,
+  parseCounterKey,
+  type KpiContribution,
+  type KpiLine,
+} from '@claims/kpi';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -43,6 +49,7 @@ export class ClaimFoldRepository {
         await this.replaceClaimLines(
           manager,
           latest.map((claim) => claim.event),
+          [...stored.keys()],
         );
         await this.applyKpiDelta(manager, batch.partition, delta);
         await this.advanceWatermark(manager, batch.partition, fresh);
@@ -93,35 +100,61 @@ export class ClaimFoldRepository {
     return events.filter((event) => inserted.delete(event.eventId));
   }
 
+  /**
+   * Locks the claims of the batch that are already stored and rebuilds what
+   * each contributed to the counters from its stored lines, so a new version
+   * can subtract it exactly.
+   */
   private async lockStoredContributions(
     manager: EntityManager,
     events: readonly EnrichedClaimEvent[],
   ): Promise<Map<string, KpiContribution>> {
-    const rows: Array<{ claim_id: string; kpi_contribution: KpiContribution }> = await manager.query(
-      `SELECT claim_id, kpi_contribution FROM claim_state WHERE claim_id = ANY($1::text[]) ORDER BY claim_id FOR UPDATE`,
+    const locked: Array<{ claim_id: string }> = await manager.query(
+      `SELECT claim_id FROM claim_state WHERE claim_id = ANY($1::text[]) ORDER BY claim_id FOR UPDATE`,
       [[...new Set(events.map((event) => event.claimId))]],
     );
-    return new Map(rows.map((row) => [row.claim_id, row.kpi_contribution]));
+    if (locked.length === 0) return new Map();
+    const lines: Array<{
+      claim_id: string;
+      processing_category: KpiLine['processingCategory'];
+      processing_indicator_code: string | null;
+      payment_amount_cents: string;
+      allowed_amount_cents: string;
+    }> = await manager.query(
+      `SELECT claim_id, processing_category, processing_indicator_code, payment_amount_cents, allowed_amount_cents
+         FROM claim_line_state WHERE claim_id = ANY($1::text[])`,
+      [locked.map((row) => row.claim_id)],
+    );
+    const linesByClaim = new Map<string, KpiLine[]>(locked.map((row) => [row.claim_id, []]));
+    for (const line of lines) {
+      linesByClaim.get(line.claim_id)?.push({
+        processingCategory: line.processing_category,
+        processingIndicatorCode: line.processing_indicator_code,
+        paymentAmountCents: Number(line.payment_amount_cents),
+        allowedAmountCents: Number(line.allowed_amount_cents),
+      });
+    }
+    return new Map([...linesByClaim].map(([claimId, claimLines]) => [claimId, contributionOfClaimLines(claimLines)]));
   }
 
   private async upsertClaimState(
     manager: EntityManager,
     partition: number,
-    claims: ReadonlyArray<{ event: EnrichedClaimEvent; contribution: KpiContribution }>,
+    claims: ReadonlyArray<{ event: EnrichedClaimEvent }>,
   ): Promise<void> {
     const column = <T>(pick: (event: EnrichedClaimEvent) => T): T[] => claims.map(({ event }) => pick(event));
     await manager.query(
       `INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at,
          service_from_date, service_through_date, line_count, payment_amount_cents, allowed_amount_cents,
-         lineage_source, lineage_file_id, lineage_record_number, kafka_partition, kpi_contribution, updated_at)
+         lineage_source, lineage_file_id, lineage_record_number, kafka_partition, updated_at)
        SELECT c.claim_id, c.event_id, c.event_type, c.claim_type, c.payer, c.occurred_at, c.service_from_date,
               c.service_through_date, c.line_count, c.payment_amount_cents, c.allowed_amount_cents, c.lineage_source,
-              c.lineage_file_id, c.lineage_record_number, $15::integer, c.kpi_contribution, now()
+              c.lineage_file_id, c.lineage_record_number, $15::integer, now()
          FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[], $8::date[],
-                     $9::integer[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::integer[], $16::jsonb[])
+                     $9::integer[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::integer[])
               AS c(claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
                    service_through_date, line_count, payment_amount_cents, allowed_amount_cents, lineage_source,
-                   lineage_file_id, lineage_record_number, kpi_contribution)
+                   lineage_file_id, lineage_record_number)
        ON CONFLICT (claim_id) DO UPDATE SET
          event_id = EXCLUDED.event_id, event_type = EXCLUDED.event_type, claim_type = EXCLUDED.claim_type,
          payer = EXCLUDED.payer, occurred_at = EXCLUDED.occurred_at, service_from_date = EXCLUDED.service_from_date,
@@ -129,7 +162,7 @@ export class ClaimFoldRepository {
          payment_amount_cents = EXCLUDED.payment_amount_cents, allowed_amount_cents = EXCLUDED.allowed_amount_cents,
          lineage_source = EXCLUDED.lineage_source, lineage_file_id = EXCLUDED.lineage_file_id,
          lineage_record_number = EXCLUDED.lineage_record_number, kafka_partition = EXCLUDED.kafka_partition,
-         kpi_contribution = EXCLUDED.kpi_contribution, updated_at = now()`,
+         updated_at = now()`,
       [
         column((event) => event.claimId),
         column((event) => event.eventId),
@@ -146,15 +179,19 @@ export class ClaimFoldRepository {
         column((event) => event.lineage.fileId),
         column((event) => event.lineage.recordNumber),
         partition,
-        claims.map(({ contribution }) => JSON.stringify(contribution)),
       ],
     );
   }
 
-  private async replaceClaimLines(manager: EntityManager, events: readonly EnrichedClaimEvent[]): Promise<void> {
-    await manager.query(`DELETE FROM claim_line_state WHERE claim_id = ANY($1::text[])`, [
-      events.map((event) => event.claimId),
-    ]);
+  /** Writes the lines of each claim's latest version; only claims stored before have old lines to remove. */
+  private async replaceClaimLines(
+    manager: EntityManager,
+    events: readonly EnrichedClaimEvent[],
+    previouslyStoredClaimIds: readonly string[],
+  ): Promise<void> {
+    if (previouslyStoredClaimIds.length > 0) {
+      await manager.query(`DELETE FROM claim_line_state WHERE claim_id = ANY($1::text[])`, [previouslyStoredClaimIds]);
+    }
     const lines = events.flatMap((event) => {
       const found = new Map(
         event.enrichment.renderingProviders.map((provider) => [provider.npi, provider.lookupStatus === 'found']),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { REPO_ROOT } from './test-environment';
 import { ServiceProcess, freePort, type ServiceName } from './service-process';
@@ -15,6 +16,30 @@ export interface LocalPipelineOptions {
   logLevel?: string;
   /** Added to every service's environment (e.g. OTEL_EXPORTER_OTLP_ENDPOINT). */
   extraEnv?: Record<string, string>;
+}
+
+export const PIPELINE_SERVICES: readonly ServiceName[] = ['ingestor', 'normalizer', 'enricher', 'metrics', 'api'];
+
+/** What POST /v1/ingestions answers once every record of a file is published. */
+export interface IngestReport {
+  source: string;
+  fileId: string;
+  layout: string;
+  recordsRead: number;
+  recordsPublished: number;
+  blankLinesSkipped: number;
+  durationSeconds: number;
+}
+
+/** The ingestor refused a file (an unknown layout, a path outside its root, …). */
+export class IngestRefusedError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`the ingestor answered ${status}: ${body}`);
+    this.name = 'IngestRefusedError';
+  }
 }
 
 /**
@@ -39,8 +64,7 @@ export class LocalPipeline {
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       ...options.extraEnv,
     };
-    const names: ServiceName[] = ['api', 'ingestor', 'normalizer', 'enricher', 'metrics'];
-    const ports = await Promise.all(names.map(() => freePort()));
+    const ports = await Promise.all(PIPELINE_SERVICES.map(() => freePort()));
     const envByService: Record<ServiceName, Record<string, string>> = {
       api: {
         ...options.extraEnv,
@@ -62,7 +86,7 @@ export class LocalPipeline {
       metrics: { ...common, DATABASE_URL: options.databaseUrl },
     };
     const services = Object.fromEntries(
-      names.map((name, index) => [
+      PIPELINE_SERVICES.map((name, index) => [
         name,
         new ServiceProcess(name, ports[index] ?? 0, envByService[name], options.logDirectory),
       ]),
@@ -70,11 +94,27 @@ export class LocalPipeline {
     return new LocalPipeline(services, token);
   }
 
-  /** Starts the services in dependency order: the schema owner first, the source last. */
-  async start(): Promise<void> {
-    await this.services.metrics.start();
-    await Promise.all([this.services.api.start(), this.services.enricher.start(), this.services.normalizer.start()]);
-    await this.services.ingestor.start();
+  /**
+   * Starts the services (all, or `only` some: the bench runs the ingestor
+   * alone) in dependency order: the schema owner first, the source last.
+   */
+  async start(only: readonly ServiceName[] = PIPELINE_SERVICES): Promise<void> {
+    const wanted = (name: ServiceName): boolean => only.includes(name);
+    if (wanted('metrics')) await this.services.metrics.start();
+    await Promise.all(
+      (['api', 'enricher', 'normalizer'] as const).filter(wanted).map((name) => this.services[name].start()),
+    );
+    if (wanted('ingestor')) await this.services.ingestor.start();
+  }
+
+  /** The running services' process ids, for /proc CPU and memory readings. */
+  pids(): Partial<Record<ServiceName, number>> {
+    const pids: Partial<Record<ServiceName, number>> = {};
+    for (const name of PIPELINE_SERVICES) {
+      const pid = this.services[name].pid;
+      if (pid !== null) pids[name] = pid;
+    }
+    return pids;
   }
 
   async stop(): Promise<void> {
@@ -90,17 +130,32 @@ export class LocalPipeline {
     return (await response.json()) as T;
   }
 
-  /** Replays a file under the ingest root through the ingestor's HTTP door and returns its report. */
-  async ingest(
-    file: string,
-    ratePerSecond?: number,
-  ): Promise<{ recordsRead: number; recordsPublished: number; fileId: string }> {
-    const response = await fetch(`${this.services.ingestor.baseUrl}/v1/ingestions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ file, ...(ratePerSecond ? { ratePerSecond } : {}) }),
+  /**
+   * Replays a file under the ingest root through the ingestor's HTTP door;
+   * resolves with its report once every record is published. A large file
+   * takes longer than fetch's five-minute header timeout, hence node:http
+   * without a timeout.
+   */
+  ingest(file: string, ratePerSecond?: number): Promise<IngestReport> {
+    const body = JSON.stringify({ file, ...(ratePerSecond ? { ratePerSecond } : {}) });
+    const url = new URL('/v1/ingestions', this.services.ingestor.baseUrl);
+    return new Promise((resolve, reject) => {
+      const call = request(
+        url,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (response.statusCode === 200) resolve(JSON.parse(text) as IngestReport);
+            else reject(new IngestRefusedError(response.statusCode ?? 0, text));
+          });
+          response.on('error', reject);
+        },
+      );
+      call.on('error', reject);
+      call.end(body);
     });
-    if (!response.ok) throw new Error(`ingest ${file} answered ${response.status}: ${await response.text()}`);
-    return (await response.json()) as { recordsRead: number; recordsPublished: number; fileId: string };
   }
 }

@@ -1,0 +1,108 @@
+export const PHASES = ['transport', 'e2e', 'freshness', 'ingestor-memory', 'batch', 'incremental'] as const;
+export type PhaseName = (typeof PHASES)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Carrier records for the end-to-end run (and the batch COPY of the same file). */
+  records: number;
+  /** Records per layout and client in the raw-transport baseline. */
+  transportRecords: number;
+  /** The fixed offered load of the freshness phase, records per second. */
+  rate: number;
+  /** Seconds each freshness step offers its load. */
+  durationSeconds: number;
+  seed: number;
+  /** Size of the large ingestor-memory input, in MiB (the issue asks for at least 1 GB). */
+  largeFileMebibytes: number;
+  smallFileMebibytes: number;
+  /** Claims already folded before the incremental case. */
+  historyClaims: number;
+  incrementalClaims: number;
+  topicPartitions: number;
+  phases: PhaseName[];
+  withLibrdkafka: boolean;
+}
+
+const DEFAULTS: Omit<BenchOptions, 'quick' | 'phases' | 'withLibrdkafka'> = {
+  records: 1_000_000,
+  transportRecords: 150_000,
+  rate: 1_000,
+  durationSeconds: 20,
+  seed: 20_240_601,
+  largeFileMebibytes: 1_024,
+  smallFileMebibytes: 10,
+  historyClaims: 2_000_000,
+  incrementalClaims: 1_000,
+  topicPartitions: 3,
+};
+
+/** --quick: every phase, small sizes, under two minutes; for developing the benchmark, not for its figures. */
+const QUICK: Partial<BenchOptions> = {
+  records: 30_000,
+  transportRecords: 20_000,
+  durationSeconds: 5,
+  largeFileMebibytes: 32,
+  historyClaims: 100_000,
+};
+
+export const USAGE = `npm run bench -- [options]
+
+  --quick                    small sizes (under 2 minutes), for developing the benchmark
+  --records N                carrier records end to end (default ${DEFAULTS.records})
+  --transport-records N      records per layout in the raw-transport baseline (default ${DEFAULTS.transportRecords})
+  --rate R                   fixed offered load for freshness, records/s (default ${DEFAULTS.rate})
+  --duration S               seconds per freshness step (default ${DEFAULTS.durationSeconds})
+  --seed N                   generator seed (default ${DEFAULTS.seed})
+  --large-file-mb N          ingestor memory input size in MiB (default ${DEFAULTS.largeFileMebibytes})
+  --history-claims N         claims folded before the incremental case (default ${DEFAULTS.historyClaims})
+  --incremental-claims N     new claims in the incremental case (default ${DEFAULTS.incrementalClaims})
+  --partitions N             partitions per topic (default ${DEFAULTS.topicPartitions}, as LocalPipeline)
+  --phases a,b               only these phases: ${PHASES.join(', ')}
+  --with-librdkafka          install @confluentinc/kafka-javascript into .cache/bench-clients first
+`;
+
+function positiveNumber(flag: string, value: string | undefined): number {
+  const parsed = Number(value);
+  if (value === undefined || !Number.isFinite(parsed) || parsed <= 0)
+    throw new Error(`${flag} needs a positive number`);
+  return parsed;
+}
+
+function phaseList(value: string | undefined): PhaseName[] {
+  const names = (value ?? '').split(',').filter(Boolean);
+  const unknown = names.filter((name) => !(PHASES as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) throw new Error(`--phases takes a comma list of: ${PHASES.join(', ')}`);
+  return names as PhaseName[];
+}
+
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  const options: BenchOptions = {
+    ...DEFAULTS,
+    ...(quick ? QUICK : {}),
+    quick,
+    phases: [...PHASES],
+    withLibrdkafka: false,
+  };
+  const integerFlags: Record<string, keyof BenchOptions> = {
+    '--records': 'records',
+    '--transport-records': 'transportRecords',
+    '--rate': 'rate',
+    '--duration': 'durationSeconds',
+    '--seed': 'seed',
+    '--large-file-mb': 'largeFileMebibytes',
+    '--history-claims': 'historyClaims',
+    '--incremental-claims': 'incrementalClaims',
+    '--partitions': 'topicPartitions',
+  };
+  for (let index = 0; index < argv.length; index += 1) {
+    const [flag = '', inlineValue] = (argv[index] ?? '').split('=', 2);
+    const value = (): string | undefined => inlineValue ?? argv[++index];
+    const key = integerFlags[flag];
+    if (key) Object.assign(options, { [key]: Math.round(positiveNumber(flag, value())) });
+    else if (flag === '--phases') options.phases = phaseList(value());
+    else if (flag === '--with-librdkafka') options.withLibrdkafka = true;
+    else if (flag !== '--quick') throw new Error(`unknown option ${flag}\n\n${USAGE}`);
+  }
+  return options;
+}

@@ -1,0 +1,133 @@
+import { mkdirSync } from 'node:fs';
+import { progress } from '../bench-context';
+import type { BenchOptions } from '../cli-options';
+import type { DesynpufLayout } from './desynpuf-layouts';
+import { generateFile, type GeneratedCarrierFile, type GeneratedFile, type GenerateFileRequest } from './generate-file';
+
+/**
+ * Claim-id ranges per purpose: files that meet in one database (a history and
+ * its new claims) never share an id, and each freshness step brings new claims.
+ */
+const CLAIM_ID_START = {
+  endToEnd: 100_000_000_000_000,
+  inpatient: 200_000_000_000_000,
+  outpatient: 250_000_000_000_000,
+  smallIngest: 300_000_000_000_000,
+  largeIngest: 400_000_000_000_000,
+  freshness: 500_000_000_000_000,
+  /** The incremental history is written by SQL from this id up. */
+  history: 800_000_000_000_000,
+  incremental: 900_000_000_000_000,
+} as const;
+export const HISTORY_CLAIM_ID_START = CLAIM_ID_START.history;
+
+const MEBIBYTE = 1024 * 1024;
+
+export interface GenerationRecord {
+  purpose: string;
+  file: string;
+  layout: DesynpufLayout;
+  records: number;
+  bytes: number;
+  sha256: string;
+  seconds: number;
+  reused: boolean;
+}
+
+/** Generates each file the run needs once, on first use, and remembers how long it took. */
+export class FileCatalog {
+  readonly generated: GenerationRecord[] = [];
+  private readonly pending = new Map<string, Promise<GeneratedFile>>();
+
+  constructor(
+    private readonly directory: string,
+    private readonly options: BenchOptions,
+  ) {
+    mkdirSync(directory, { recursive: true });
+  }
+
+  private file(purpose: string, request: Omit<GenerateFileRequest, 'directory'>): Promise<GeneratedFile> {
+    const existing = this.pending.get(purpose);
+    if (existing) return existing;
+    const created = generateFile({ ...request, directory: this.directory }).then((file) => {
+      this.generated.push({
+        purpose,
+        file: file.name,
+        layout: file.layout,
+        records: file.records,
+        bytes: file.bytes,
+        sha256: file.sha256,
+        seconds: file.generationSeconds,
+        reused: file.reused,
+      });
+      progress(
+        `${purpose}: ${file.name} (${file.records} records, ${(file.bytes / MEBIBYTE).toFixed(1)} MiB) ` +
+          (file.reused ? 'reused from an earlier run' : `generated in ${file.generationSeconds.toFixed(1)} s`),
+      );
+      return file;
+    });
+    this.pending.set(purpose, created);
+    return created;
+  }
+
+  private carrier(
+    purpose: string,
+    request: Omit<GenerateFileRequest, 'directory' | 'layout'>,
+  ): Promise<GeneratedCarrierFile> {
+    return this.file(purpose, { ...request, layout: 'carrier' }) as Promise<GeneratedCarrierFile>;
+  }
+
+  /** The ≥ 1 M-record carrier file run end to end and loaded the batch way. */
+  endToEnd(): Promise<GeneratedCarrierFile> {
+    return this.carrier('end-to-end', {
+      seed: this.options.seed,
+      records: this.options.records,
+      claimIdStart: CLAIM_ID_START.endToEnd,
+    });
+  }
+
+  /** Inpatient and outpatient files: measured in the raw-transport phase until they have mappings. */
+  institutional(layout: 'inpatient' | 'outpatient'): Promise<GeneratedFile> {
+    return this.file(`raw transport ${layout}`, {
+      layout,
+      seed: this.options.seed + (layout === 'inpatient' ? 1 : 2),
+      records: this.options.transportRecords,
+      claimIdStart: CLAIM_ID_START[layout],
+    });
+  }
+
+  ingestorInput(size: 'small' | 'large'): Promise<GeneratedCarrierFile> {
+    const mebibytes = size === 'small' ? this.options.smallFileMebibytes : this.options.largeFileMebibytes;
+    return this.carrier(`ingestor memory ${mebibytes} MiB`, {
+      seed: this.options.seed + (size === 'small' ? 3 : 4),
+      minimumBytes: mebibytes * MEBIBYTE,
+      claimIdStart: size === 'small' ? CLAIM_ID_START.smallIngest : CLAIM_ID_START.largeIngest,
+    });
+  }
+
+  /** Each freshness step replays claims of its own, so every step's records are new to the fold. */
+  freshnessStep(step: number, records: number): Promise<GeneratedCarrierFile> {
+    return this.carrier(`freshness step ${step}`, {
+      seed: this.options.seed + 10 + step,
+      records,
+      claimIdStart: CLAIM_ID_START.freshness + step * 10_000_000_000,
+    });
+  }
+
+  /** A few claims folded just before the measured ones, so the measurement meets a warm pipeline. */
+  incrementalWarmUp(): Promise<GeneratedCarrierFile> {
+    return this.carrier('incremental warm-up', {
+      seed: this.options.seed + 6,
+      records: 200,
+      claimIdStart: CLAIM_ID_START.incremental + 500_000_000,
+    });
+  }
+
+  incremental(): Promise<GeneratedCarrierFile> {
+    return this.carrier('incremental claims', {
+      seed: this.options.seed + 5,
+      records: this.options.incrementalClaims,
+      claimIdStart: CLAIM_ID_START.incremental,
+    });
+  }
+}

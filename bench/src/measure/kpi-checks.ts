@@ -1,0 +1,60 @@
+import type { Client } from 'pg';
+import { summaryDifferences, type ExpectedCarrierKpis, type KpiSummaryFigures } from '../generator/expected-kpis';
+import type { LocalPipeline } from '@claims/harness';
+
+/** A phase's correctness: the API's own verification and the served summary against the generator's figures. */
+export interface CorrectnessCheck {
+  passed: boolean;
+  verificationConsistent: boolean;
+  verificationMismatches: number;
+  summaryMatchesGenerator: boolean;
+  differences: string[];
+}
+
+interface KpiVerification {
+  consistent: boolean;
+  mismatches: unknown[];
+}
+
+export async function checkCorrectness(
+  pipeline: LocalPipeline,
+  expected: ExpectedCarrierKpis,
+): Promise<CorrectnessCheck> {
+  const verification = await pipeline.api<KpiVerification>('/v1/kpis/verification');
+  const summary = await pipeline.api<KpiSummaryFigures>('/v1/kpis/summary');
+  const differences = summaryDifferences(summary, expected);
+  const verificationConsistent = verification.consistent && verification.mismatches.length === 0;
+  return {
+    passed: verificationConsistent && differences.length === 0,
+    verificationConsistent,
+    verificationMismatches: verification.mismatches.length,
+    summaryMatchesGenerator: differences.length === 0,
+    differences: differences.slice(0, 20),
+  };
+}
+
+/** claims_received as a reader sees it: committed counters only, summed over partitions. */
+export async function readableClaimsReceived(client: Client): Promise<number> {
+  const { rows } = await client.query<{ total: string | null }>(
+    `SELECT sum(value)::text AS total FROM kpi_counter WHERE kpi = 'claims_received' AND dimension = ''`,
+  );
+  return Number(rows[0]?.total ?? 0);
+}
+
+/** Polls until the readable claims_received reaches `target`; resolves to Date.now() when a poll first saw it. */
+export async function waitForClaimsReceived(
+  client: Client,
+  target: number,
+  timeoutMs: number,
+  intervalMs = 10,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const count = await readableClaimsReceived(client);
+    const seenAt = Date.now();
+    if (count >= target) return seenAt;
+    if (seenAt > deadline)
+      throw new Error(`claims_received reached ${count}, not ${target}, within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

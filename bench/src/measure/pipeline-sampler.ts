@@ -1,0 +1,182 @@
+import { CLAIM_TOPICS, namespacedTopic } from '@claims/contracts';
+import { REPO_ROOT, type ServiceName } from '@claims/harness';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { TopicOffsetReader } from '../infra/kafka-topics';
+import { cpuSeconds, findProcesses, readProcessCpu, readProcessMemory } from './process-stats';
+
+export interface PipelineSample {
+  atSeconds: number;
+  rawRecords: number;
+  normalizedRecords: number;
+  enrichedRecords: number;
+  deadLetterRecords: number;
+  foldedRecords: number;
+  /** Cumulative CPU seconds of each service since the sampler started. */
+  serviceCpuSeconds: Partial<Record<ServiceName, number>>;
+  serviceRssBytes: Partial<Record<ServiceName, number>>;
+  /** Cumulative CPU of the Postgres backends serving each application_name (claims-metrics, claims-enricher, ...). */
+  postgresCpuSecondsByApplication: Record<string, number>;
+  brokerCpuSeconds: number | null;
+}
+
+/** The broker's pid when it runs on this machine (scripts/kafka/kafka.mjs records it); null under Docker. */
+export function findBrokerPid(): number | null {
+  try {
+    const state = JSON.parse(readFileSync(join(REPO_ROOT, '.cache', 'kafka', 'state.json'), 'utf8')) as {
+      mode?: string;
+      pid?: number;
+    };
+    if (state.mode === 'local' && typeof state.pid === 'number') return state.pid;
+  } catch {
+    // No state file: the broker came from KAFKA_BROKERS.
+  }
+  return findProcesses((commandLine) => commandLine.includes('kafka.Kafka'))[0] ?? null;
+}
+
+/**
+ * Samples a running pipeline every `intervalMs`: records on each topic, the
+ * fold's committed offsets, and CPU and memory of every service, of the
+ * Postgres backends by the service they serve, and of the broker. Counters
+ * start at zero when the sampler starts, so a phase measures only itself.
+ */
+export class PipelineSampler {
+  readonly samples: PipelineSample[] = [];
+  private readonly startedAtMs = Date.now();
+  private readonly serviceCpuBaseline = new Map<ServiceName, number>();
+  private readonly backendCpu = new Map<number, { application: string; baseline: number; latest: number }>();
+  private brokerCpuBaseline = 0;
+  private running = true;
+  private loop: Promise<void> = Promise.resolve();
+  private peakRss = new Map<ServiceName, number>();
+
+  private constructor(
+    private readonly topics: TopicOffsetReader,
+    private readonly namespace: string,
+    private readonly database: Client,
+    private readonly pids: Partial<Record<ServiceName, number>>,
+    private readonly brokerPid: number | null,
+  ) {}
+
+  static async start(input: {
+    brokers: string;
+    namespace: string;
+    databaseUrl: string;
+    pids: Partial<Record<ServiceName, number>>;
+    intervalMs?: number;
+  }): Promise<PipelineSampler> {
+    const database = new Client({ connectionString: input.databaseUrl, application_name: 'claims-bench-sampler' });
+    database.on('error', () => undefined);
+    await database.connect();
+    const topics = await TopicOffsetReader.connect(input.brokers);
+    const sampler = new PipelineSampler(topics, input.namespace, database, input.pids, findBrokerPid());
+    for (const [name, pid] of Object.entries(input.pids) as Array<[ServiceName, number]>) {
+      sampler.serviceCpuBaseline.set(name, cpuSeconds(readProcessCpu(pid)));
+    }
+    sampler.brokerCpuBaseline = sampler.brokerPid === null ? 0 : cpuSeconds(readProcessCpu(sampler.brokerPid));
+    await sampler.trackBackends(true);
+    await sampler.sample();
+    sampler.loop = sampler.run(input.intervalMs ?? 500);
+    return sampler;
+  }
+
+  latest(): PipelineSample | undefined {
+    return this.samples[this.samples.length - 1];
+  }
+
+  /** Takes a last sample and closes the sampler's connection. */
+  async stop(): Promise<PipelineSample[]> {
+    if (!this.running) return this.samples;
+    this.running = false;
+    await this.loop;
+    await this.sample();
+    await this.database.end();
+    await this.topics.disconnect();
+    return this.samples;
+  }
+
+  /** The highest VmRSS seen and the kernel's VmHWM, whichever is larger, per service. */
+  peakRssBytes(): Partial<Record<ServiceName, number>> {
+    const peaks: Partial<Record<ServiceName, number>> = {};
+    for (const [name, pid] of Object.entries(this.pids) as Array<[ServiceName, number]>) {
+      const memory = readProcessMemory(pid);
+      peaks[name] = Math.max(this.peakRss.get(name) ?? 0, memory?.peakRssBytes ?? 0);
+    }
+    return peaks;
+  }
+
+  private async run(intervalMs: number): Promise<void> {
+    while (this.running) {
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      if (!this.running) break;
+      await this.sample().catch(() => undefined);
+    }
+  }
+
+  /** Backends connect and disconnect (pools); one first seen after the start began after it, so its baseline is 0. */
+  private async trackBackends(atStart: boolean): Promise<void> {
+    const { rows } = await this.database.query<{ pid: number; application_name: string }>(
+      `SELECT pid, application_name FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    for (const row of rows) {
+      const cpu = cpuSeconds(readProcessCpu(row.pid));
+      const known = this.backendCpu.get(row.pid);
+      if (known) known.latest = Math.max(known.latest, cpu);
+      else
+        this.backendCpu.set(row.pid, {
+          application: row.application_name || '(none)',
+          baseline: atStart ? cpu : 0,
+          latest: cpu,
+        });
+    }
+  }
+
+  private async sample(): Promise<void> {
+    const topic = (name: (typeof CLAIM_TOPICS)[keyof typeof CLAIM_TOPICS]): string =>
+      namespacedTopic(name, this.namespace);
+    const [rawRecords, normalizedRecords, enrichedRecords, deadLetterRecords, folded] = await Promise.all([
+      this.topics.recordCount(topic(CLAIM_TOPICS.raw)),
+      this.topics.recordCount(topic(CLAIM_TOPICS.normalized)),
+      this.topics.recordCount(topic(CLAIM_TOPICS.enriched)),
+      this.topics.recordCount(topic(CLAIM_TOPICS.deadLetter)),
+      this.database
+        .query<{
+          total: string | null;
+        }>(`SELECT sum(next_offset)::text AS total FROM consumer_offset WHERE topic = $1`, [
+          topic(CLAIM_TOPICS.enriched),
+        ])
+        .catch(() => ({ rows: [{ total: '0' }] })),
+      this.trackBackends(false).catch(() => undefined),
+    ]);
+    const serviceCpuSeconds: Partial<Record<ServiceName, number>> = {};
+    const serviceRssBytes: Partial<Record<ServiceName, number>> = {};
+    for (const [name, pid] of Object.entries(this.pids) as Array<[ServiceName, number]>) {
+      const cpu = readProcessCpu(pid);
+      if (cpu) serviceCpuSeconds[name] = cpuSeconds(cpu) - (this.serviceCpuBaseline.get(name) ?? 0);
+      const memory = readProcessMemory(pid);
+      if (memory) {
+        serviceRssBytes[name] = memory.rssBytes;
+        this.peakRss.set(name, Math.max(this.peakRss.get(name) ?? 0, memory.rssBytes, memory.peakRssBytes));
+      }
+    }
+    const postgresCpuSecondsByApplication: Record<string, number> = {};
+    for (const backend of this.backendCpu.values()) {
+      postgresCpuSecondsByApplication[backend.application] =
+        (postgresCpuSecondsByApplication[backend.application] ?? 0) + (backend.latest - backend.baseline);
+    }
+    this.samples.push({
+      atSeconds: (Date.now() - this.startedAtMs) / 1000,
+      rawRecords,
+      normalizedRecords,
+      enrichedRecords,
+      deadLetterRecords,
+      foldedRecords: Number(folded.rows[0]?.total ?? 0),
+      serviceCpuSeconds,
+      serviceRssBytes,
+      postgresCpuSecondsByApplication,
+      brokerCpuSeconds:
+        this.brokerPid === null ? null : cpuSeconds(readProcessCpu(this.brokerPid)) - this.brokerCpuBaseline,
+    });
+  }
+}

@@ -1,0 +1,66 @@
+import { readFileSync, readdirSync } from 'node:fs';
+
+/** Clock ticks per second for /proc/<pid>/stat times; 100 on every Linux the project runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+export interface ProcessCpu {
+  userSeconds: number;
+  systemSeconds: number;
+}
+
+export interface ProcessMemory {
+  rssBytes: number;
+  /** VmHWM: the peak resident set size since the process started, kept by the kernel. */
+  peakRssBytes: number;
+}
+
+/** The fields after "(comm)" in /proc/<pid>/stat; comm may hold spaces, so split after the last ')'. */
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** utime and stime of a live process (fields 14 and 15 of /proc/<pid>/stat); null once it is gone. */
+export function readProcessCpu(pid: number): ProcessCpu | null {
+  const fields = statFields(pid);
+  if (!fields) return null;
+  // After "(comm) ", field 3 (state) is index 0, so utime (14) is index 11 and stime (15) index 12.
+  return {
+    userSeconds: Number(fields[11]) / CLOCK_TICKS_PER_SECOND,
+    systemSeconds: Number(fields[12]) / CLOCK_TICKS_PER_SECOND,
+  };
+}
+
+export function cpuSeconds(cpu: ProcessCpu | null): number {
+  return cpu ? cpu.userSeconds + cpu.systemSeconds : 0;
+}
+
+export function readProcessMemory(pid: number): ProcessMemory | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kilobytes = (name: string): number =>
+      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { rssBytes: kilobytes('VmRSS') * 1024, peakRssBytes: kilobytes('VmHWM') * 1024 };
+  } catch {
+    return null;
+  }
+}
+
+/** Pids whose command line matches, e.g. the broker's JVM or the Postgres server processes. */
+export function findProcesses(matches: (commandLine: string) => boolean): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (matches(commandLine)) pids.push(Number(entry));
+    } catch {
+      // The process ended between readdir and read.
+    }
+  }
+  return pids;
+}

@@ -1,0 +1,247 @@
+import { CLAIM_TOPICS, namespacedTopic } from '@claims/contracts';
+import type { IngestReport, ServiceName } from '@claims/harness';
+import { availableParallelism } from 'node:os';
+import { Client } from 'pg';
+import { progress, type BenchContext } from '../bench-context';
+import type { GeneratedCarrierFile } from '../generator/generate-file';
+import { checkCorrectness, type CorrectnessCheck } from '../measure/kpi-checks';
+import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
+import { scrapeStageBatchStats, type StageBatchStats } from '../measure/service-metrics';
+import { topicBytesOnDisk } from '../measure/topic-disk-usage';
+import { PIPELINE_STAGES, type PipelineStageName } from '../pipeline/pipeline-stages';
+import { measureRecordCost, type RecordCostResult } from './record-cost.phase';
+
+/** Records timed in-process for the per-record cost breakdown. */
+const RECORD_COST_SAMPLE = 20_000;
+
+export interface StageResult {
+  stage: PipelineStageName;
+  /** Records the stage put out (published, normalized + dead-lettered, enriched, folded). */
+  records: number;
+  /** From the stage's first output to its last, while all stages ran at once. */
+  busySeconds: number;
+  recordsPerSecond: number;
+  serviceCpuSecondsPer1000: number;
+  /** CPU of the Postgres backends serving the stage (by application_name), per 1,000 records. */
+  postgresCpuSecondsPer1000: number;
+  cpuSecondsPer1000: number;
+  /** 1,000 / cpuSecondsPer1000: what the stage could do with one core to itself (each stage is one Node process). */
+  oneCoreCapacityRecordsPerSecond: number;
+  /** The largest backlog of records waiting in front of the stage during the run. */
+  peakBacklogRecords: number;
+  batches: StageBatchStats | null;
+}
+
+export interface EndToEndResult {
+  file: { name: string; records: number; bytes: number; sha256: string };
+  records: number;
+  /** From the POST that started the replay to the last record's fold (processed_at of the last event). */
+  durationSeconds: number;
+  recordsPerSecond: number;
+  fileMegabytesPerSecond: number;
+  /** From the POST to the first committed fold: when the first KPI figure became readable. */
+  firstKpiSeconds: number;
+  ingestReport: IngestReport;
+  stages: StageResult[];
+  slowestStage: { stage: PipelineStageName; evidence: string };
+  peakRssBytes: Partial<Record<ServiceName, number>>;
+  brokerCpuSecondsPer1000: number | null;
+  postgresCpuSecondsPer1000: number;
+  /**
+   * All CPU a record costs (services, their Postgres backends, the broker) and
+   * the rate the machine's cores could sustain at that cost: on a CPU-bound
+   * machine, the ceiling no stage tuning can pass without cutting CPU per record.
+   */
+  cpuBudget: { totalCpuSecondsPer1000: number; cores: number; ceilingRecordsPerSecond: number; shareOfCeiling: number };
+  /** Bytes per record each topic holds in the broker's log segments. */
+  topicBytesPerRecord: Record<string, number | null>;
+  correctness: CorrectnessCheck;
+  /** The product's per-record functions timed alone, before the pipeline starts: what each stage's CPU is spent on. */
+  recordCost: RecordCostResult;
+  /** [seconds, raw, normalized, enriched, folded] every sample: the lag picture. */
+  timeline: Array<[number, number, number, number, number]>;
+}
+
+type StageCounter = (sample: PipelineSample) => number;
+
+const OUTPUT_OF: Record<PipelineStageName, StageCounter> = {
+  ingestor: (sample) => sample.rawRecords,
+  normalizer: (sample) => sample.normalizedRecords + sample.deadLetterRecords,
+  enricher: (sample) => sample.enrichedRecords,
+  metrics: (sample) => sample.foldedRecords,
+};
+const INPUT_OF: Record<PipelineStageName, StageCounter | null> = {
+  ingestor: null,
+  normalizer: OUTPUT_OF.ingestor,
+  enricher: (sample) => sample.normalizedRecords,
+  metrics: OUTPUT_OF.enricher,
+};
+const POSTGRES_APPLICATION_OF: Partial<Record<PipelineStageName, string>> = {
+  enricher: 'claims-enricher',
+  metrics: 'claims-metrics',
+};
+
+/** First sample where the stage had output, to the first where it had all of it. */
+function busyWindowSeconds(samples: readonly PipelineSample[], output: StageCounter, total: number): number {
+  const first = samples.find((sample) => output(sample) > 0);
+  const last = samples.find((sample) => output(sample) >= total);
+  if (!first || !last) return Number.NaN;
+  // The first output happened somewhere in the interval before the first sample that saw it.
+  const index = samples.indexOf(first);
+  const before = index > 0 ? samples[index - 1] : undefined;
+  return Math.max(0.001, last.atSeconds - (before ? (before.atSeconds + first.atSeconds) / 2 : first.atSeconds));
+}
+
+export function summarizeStages(
+  samples: readonly PipelineSample[],
+  report: IngestReport,
+  batches: Partial<Record<PipelineStageName, StageBatchStats | null>>,
+): StageResult[] {
+  const last = samples[samples.length - 1];
+  if (!last) throw new Error('the sampler took no sample');
+  return PIPELINE_STAGES.map((stage) => {
+    const output = OUTPUT_OF[stage];
+    const input = INPUT_OF[stage];
+    const records = stage === 'ingestor' ? report.recordsPublished : output(last);
+    const busySeconds = stage === 'ingestor' ? report.durationSeconds : busyWindowSeconds(samples, output, records);
+    const serviceCpu = last.serviceCpuSeconds[stage] ?? 0;
+    const application = POSTGRES_APPLICATION_OF[stage];
+    const postgresCpu = application ? (last.postgresCpuSecondsByApplication[application] ?? 0) : 0;
+    const per1000 = (seconds: number): number => (records > 0 ? (seconds / records) * 1000 : Number.NaN);
+    const cpuSecondsPer1000 = per1000(serviceCpu + postgresCpu);
+    return {
+      stage,
+      records,
+      busySeconds,
+      recordsPerSecond: records / busySeconds,
+      serviceCpuSecondsPer1000: per1000(serviceCpu),
+      postgresCpuSecondsPer1000: per1000(postgresCpu),
+      cpuSecondsPer1000,
+      oneCoreCapacityRecordsPerSecond: 1000 / cpuSecondsPer1000,
+      peakBacklogRecords: input ? Math.max(0, ...samples.map((sample) => input(sample) - output(sample))) : 0,
+      batches: batches[stage] ?? null,
+    };
+  });
+}
+
+/** The stage that costs the most CPU per record is the one that caps the pipeline on a CPU-bound machine. */
+export function slowestStageOf(stages: readonly StageResult[]): EndToEndResult['slowestStage'] {
+  const slowest = [...stages].sort((left, right) => right.cpuSecondsPer1000 - left.cpuSecondsPer1000)[0];
+  if (!slowest) throw new Error('no stages');
+  const backlog = [...stages].sort((left, right) => right.peakBacklogRecords - left.peakBacklogRecords)[0];
+  return {
+    stage: slowest.stage,
+    evidence:
+      `${slowest.cpuSecondsPer1000.toFixed(3)} CPU s per 1,000 records (${Math.round(slowest.oneCoreCapacityRecordsPerSecond)} records/s on one core); ` +
+      `largest backlog waited in front of the ${backlog?.stage ?? '?'} (${backlog?.peakBacklogRecords ?? 0} records)`,
+  };
+}
+
+async function foldWindow(databaseUrl: string): Promise<{ firstMs: number; lastMs: number }> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ first_ms: string; last_ms: string }>(
+      `SELECT (extract(epoch FROM min(processed_at)) * 1000)::text AS first_ms,
+              (extract(epoch FROM max(processed_at)) * 1000)::text AS last_ms FROM processed_event`,
+    );
+    return { firstMs: Number(rows[0]?.first_ms), lastMs: Number(rows[0]?.last_ms) };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * (2), (3) and the per-service half of (5): the carrier file from disk to
+ * KPIs committed in Postgres, all five services as separate processes,
+ * sampled every half second; then the API's verification and the summary
+ * against the generator's figures.
+ */
+export async function runEndToEndPhase(context: BenchContext, file: GeneratedCarrierFile): Promise<EndToEndResult> {
+  return context.phase('end to end', async () => {
+    const recordCost = await measureRecordCost(file, Math.min(RECORD_COST_SAMPLE, file.records));
+    const database = await context.database('e2e');
+    const pipeline = await context.pipeline('e2e', database.url);
+    await pipeline.start();
+    const namespace = context.namespace('e2e');
+    const sampler = await PipelineSampler.start({
+      brokers: context.brokers,
+      namespace,
+      databaseUrl: database.url,
+      pids: pipeline.pids(),
+    });
+    context.cleanup.push('stop the e2e sampler', async () => void (await sampler.stop().catch(() => undefined)));
+
+    const postedAtMs = Date.now();
+    const report = await pipeline.ingest(file.name);
+    progress(
+      `end to end: ${report.recordsPublished} records published in ${report.durationSeconds.toFixed(1)} s; waiting for the fold`,
+    );
+    const timeoutMs = Math.max(300_000, report.recordsPublished * 2);
+    const deadline = Date.now() + timeoutMs;
+    while ((sampler.latest()?.foldedRecords ?? 0) < report.recordsPublished) {
+      if (Date.now() > deadline)
+        throw new Error(`the fold did not commit ${report.recordsPublished} records within ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const peakRssBytes = sampler.peakRssBytes();
+    const batches = Object.fromEntries(
+      await Promise.all(
+        PIPELINE_STAGES.map(
+          async (stage) => [stage, await scrapeStageBatchStats(pipeline.services[stage].baseUrl, stage)] as const,
+        ),
+      ),
+    );
+    const samples = await sampler.stop();
+    const window = await foldWindow(database.url);
+    const correctness = await checkCorrectness(pipeline, file.expected);
+
+    const stages = summarizeStages(samples, report, batches);
+    const last = samples[samples.length - 1];
+    const durationSeconds = (window.lastMs - postedAtMs) / 1000;
+    const records = report.recordsPublished;
+    const totalPostgresCpu = Object.values(last?.postgresCpuSecondsByApplication ?? {}).reduce(
+      (sum, seconds) => sum + seconds,
+      0,
+    );
+    const serviceCpu = Object.values(last?.serviceCpuSeconds ?? {}).reduce((sum, seconds) => sum + seconds, 0);
+    const totalCpuSecondsPer1000 = ((serviceCpu + totalPostgresCpu + (last?.brokerCpuSeconds ?? 0)) / records) * 1000;
+    const cores = availableParallelism();
+    const ceilingRecordsPerSecond = (cores / totalCpuSecondsPer1000) * 1000;
+    const topicBytesPerRecord: Record<string, number | null> = {};
+    for (const topic of [CLAIM_TOPICS.raw, CLAIM_TOPICS.normalized, CLAIM_TOPICS.enriched]) {
+      const bytes = topicBytesOnDisk(namespacedTopic(topic, namespace));
+      topicBytesPerRecord[topic] = bytes === null ? null : Math.round(bytes / records);
+    }
+    return {
+      file: { name: file.name, records: file.records, bytes: file.bytes, sha256: file.sha256 },
+      records,
+      durationSeconds,
+      recordsPerSecond: records / durationSeconds,
+      fileMegabytesPerSecond: file.bytes / 1e6 / durationSeconds,
+      firstKpiSeconds: (window.firstMs - postedAtMs) / 1000,
+      ingestReport: report,
+      stages,
+      slowestStage: slowestStageOf(stages),
+      peakRssBytes,
+      brokerCpuSecondsPer1000: last?.brokerCpuSeconds == null ? null : (last.brokerCpuSeconds / records) * 1000,
+      postgresCpuSecondsPer1000: (totalPostgresCpu / records) * 1000,
+      cpuBudget: {
+        totalCpuSecondsPer1000,
+        cores,
+        ceilingRecordsPerSecond,
+        shareOfCeiling: records / durationSeconds / ceilingRecordsPerSecond,
+      },
+      topicBytesPerRecord,
+      correctness,
+      recordCost,
+      timeline: samples.map((sample) => [
+        Math.round(sample.atSeconds * 10) / 10,
+        sample.rawRecords,
+        sample.normalizedRecords,
+        sample.enrichedRecords,
+        sample.foldedRecords,
+      ]),
+    };
+  });
+}

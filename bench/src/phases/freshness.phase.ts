@@ -1,0 +1,240 @@
+import { Client } from 'pg';
+import { progress, type BenchContext } from '../bench-context';
+import type { FileCatalog } from '../generator/file-catalog';
+import {
+  checkCorrectness,
+  readableClaimsReceived,
+  waitForClaimsReceived,
+  type CorrectnessCheck,
+} from '../measure/kpi-checks';
+import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
+import { summarizeLatencies, type LatencySummary } from '../measure/service-metrics';
+import { addCarrierKpis, emptyCarrierKpis, type ExpectedCarrierKpis } from '../generator/expected-kpis';
+import type { LocalPipeline } from '@claims/harness';
+import type { EndToEndResult } from './end-to-end.phase';
+
+/** How often a reader polls the KPI counter: the resolution of "readable". */
+const READER_POLL_MS = 10;
+/**
+ * Lag is flat when the backlog grows by at most 2.5 % of the offered rate per
+ * second over the paced window (batching makes it saw-tooth; a pipeline that
+ * cannot keep up grows it by offered − capacity every second) and what is
+ * left when the last record is published drains within one second.
+ */
+const FLAT_BACKLOG_GROWTH = 0.025;
+const FLAT_DRAIN_SECONDS = 1;
+const WARM_UP_SECONDS = 3;
+
+export interface FreshnessStep {
+  offeredRecordsPerSecond: number;
+  /** What the ingestor really published per second while pacing. */
+  achievedRecordsPerSecond: number;
+  records: number;
+  /** Published (ingestor stamps publishedAt just before the produce request) → KPI readable by a reader polling every 10 ms. */
+  publishToReadable: LatencySummary;
+  /** Published → the fold's processed_at (clock_timestamp() inside the fold transaction, before COMMIT). */
+  publishToFold: LatencySummary;
+  /** Backlog (published − folded) growth over the paced window, records per second; ~0 means the pipeline keeps up. */
+  backlogGrowthPerSecond: number;
+  /** From the ingestor's last publish to the last record readable. */
+  drainSeconds: number;
+  peakBacklogRecords: number;
+  lagFlat: boolean;
+}
+
+export interface FreshnessResult {
+  measured: string;
+  steps: FreshnessStep[];
+  atFixedRate: FreshnessStep | null;
+  highestFlatRate: FreshnessStep | null;
+  correctness: CorrectnessCheck;
+}
+
+/** Least-squares slope of backlog over time during the paced window. */
+function backlogSlope(samples: readonly PipelineSample[]): number {
+  const points = samples.map(
+    (sample) => [sample.atSeconds, Math.max(0, sample.rawRecords - sample.foldedRecords)] as const,
+  );
+  if (points.length < 3) return 0;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / points.length;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
+  const covariance = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
+  const variance = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  return variance === 0 ? 0 : covariance / variance;
+}
+
+/** Reader-side visibility: each poll of the committed claims_received, with the time it answered. */
+async function pollVisibility(client: Client, until: () => boolean): Promise<Array<{ atMs: number; count: number }>> {
+  const polls: Array<{ atMs: number; count: number }> = [];
+  while (!until()) {
+    const count = await readableClaimsReceived(client);
+    polls.push({ atMs: Date.now(), count });
+    await new Promise((resolve) => setTimeout(resolve, READER_POLL_MS));
+  }
+  return polls;
+}
+
+/**
+ * Per record: published_at from processed_event, and the first reader poll
+ * whose claims_received covers it. The fold commits one partition batch at a
+ * time (partitionsConsumedConcurrently: 1), so commit order is processed_at
+ * order, and the k-th record folded in the step is readable once the counter
+ * reaches baseline + k.
+ */
+async function stepLatencies(
+  client: Client,
+  firstClaimId: string,
+  lastClaimId: string,
+  baseline: number,
+  polls: ReadonlyArray<{ atMs: number; count: number }>,
+): Promise<{ readable: number[]; fold: number[] }> {
+  const { rows } = await client.query<{ published_ms: string; processed_ms: string }>(
+    `SELECT (extract(epoch FROM published_at) * 1000)::text AS published_ms,
+            (extract(epoch FROM processed_at) * 1000)::text AS processed_ms
+       FROM processed_event WHERE claim_id BETWEEN $1 AND $2 ORDER BY processed_at`,
+    [firstClaimId, lastClaimId],
+  );
+  const readable: number[] = [];
+  const fold: number[] = [];
+  let pollIndex = 0;
+  rows.forEach((row, index) => {
+    const publishedMs = Number(row.published_ms);
+    fold.push(Number(row.processed_ms) - publishedMs);
+    while (pollIndex < polls.length && (polls[pollIndex]?.count ?? 0) < baseline + index + 1) pollIndex += 1;
+    const poll = polls[pollIndex];
+    if (poll) readable.push(poll.atMs - publishedMs);
+  });
+  return { readable, fold };
+}
+
+async function runStep(
+  context: BenchContext,
+  pipeline: LocalPipeline,
+  catalog: FileCatalog,
+  client: Client,
+  databaseUrl: string,
+  step: number,
+  rate: number,
+): Promise<{ result: FreshnessStep; expected: ExpectedCarrierKpis }> {
+  const records = Math.max(100, Math.round(rate * context.options.durationSeconds));
+  const file = await catalog.freshnessStep(step, records);
+  const baseline = await readableClaimsReceived(client);
+  const sampler = await PipelineSampler.start({
+    brokers: context.brokers,
+    namespace: context.namespace('freshness'),
+    databaseUrl,
+    pids: pipeline.pids(),
+    intervalMs: 250,
+  });
+  let drained = false;
+  const visibility = pollVisibility(client, () => drained);
+  const report = await pipeline.ingest(file.name, rate);
+  const publishedAllAtMs = Date.now();
+  const pacedSamples = [...sampler.samples];
+  const drainedAtMs = await waitForClaimsReceived(
+    client,
+    baseline + report.recordsPublished,
+    120_000,
+    READER_POLL_MS,
+  ).finally(() => {
+    drained = true;
+  });
+  const drainSeconds = (drainedAtMs - publishedAllAtMs) / 1000;
+  const polls = await visibility;
+  const samples = await sampler.stop();
+  // Claim ids of one file have the same number of digits, so text order is numeric order.
+  const first = String(file.claimIdStart);
+  const last = String(file.claimIdStart + file.records - 1);
+  const latencies = await stepLatencies(client, first, last, baseline, polls);
+  const growth = backlogSlope(pacedSamples);
+  const result: FreshnessStep = {
+    offeredRecordsPerSecond: rate,
+    achievedRecordsPerSecond: report.recordsPublished / report.durationSeconds,
+    records: report.recordsPublished,
+    publishToReadable: summarizeLatencies(latencies.readable),
+    publishToFold: summarizeLatencies(latencies.fold),
+    backlogGrowthPerSecond: growth,
+    drainSeconds,
+    peakBacklogRecords: Math.max(0, ...samples.map((sample) => sample.rawRecords - sample.foldedRecords)),
+    lagFlat: growth <= FLAT_BACKLOG_GROWTH * rate && drainSeconds <= FLAT_DRAIN_SECONDS,
+  };
+  progress(
+    `freshness ${rate}/s: p50 ${result.publishToReadable.p50Ms.toFixed(0)} ms, p99 ${result.publishToReadable.p99Ms.toFixed(0)} ms, ` +
+      `backlog growth ${growth.toFixed(1)} records/s, drained ${drainSeconds.toFixed(1)} s after the last publish (${result.lagFlat ? 'flat' : 'growing'})`,
+  );
+  return { result, expected: file.expected };
+}
+
+const roundRate = (rate: number): number => Math.max(100, Math.round(rate / 100) * 100);
+
+/** Rates to try for the highest flat one: down from 80 % of the end-to-end capacity until one keeps up. */
+function candidateRates(capacity: number, fixedRate: number, quick: boolean): number[] {
+  const shares = quick ? [0.6] : [0.8, 0.55, 0.35];
+  return shares.map((share) => roundRate(capacity * share)).filter((rate) => rate > fixedRate);
+}
+
+/**
+ * (4): offered load at a fixed rate through the ingestor's pacing, and the
+ * highest rate (searched downward from 80 % of the end-to-end capacity) at
+ * which the backlog stays flat; per-record latency from publish to KPI readable.
+ */
+export async function runFreshnessPhase(
+  context: BenchContext,
+  catalog: FileCatalog,
+  endToEnd: EndToEndResult | undefined,
+): Promise<FreshnessResult> {
+  return context.phase('freshness', async () => {
+    const database = await context.database('freshness');
+    const pipeline = await context.pipeline('freshness', database.url);
+    await pipeline.start();
+    const client = new Client({ connectionString: database.url, application_name: 'claims-bench-reader' });
+    await client.connect();
+    context.cleanup.push('close the freshness reader', () => client.end());
+
+    const steps: FreshnessStep[] = [];
+    let expected = emptyCarrierKpis();
+    let step = 0;
+    const run = async (rate: number): Promise<FreshnessStep> => {
+      const outcome = await runStep(context, pipeline, catalog, client, database.url, step, rate);
+      step += 1;
+      steps.push(outcome.result);
+      expected = addCarrierKpis(expected, outcome.expected);
+      return outcome.result;
+    };
+
+    // A short paced replay first: the services just joined their groups, and the first batches pay for JIT and connections.
+    const warmUp = await catalog.freshnessStep(99, Math.max(500, context.options.rate * WARM_UP_SECONDS));
+    const warmUpBaseline = await readableClaimsReceived(client);
+    await pipeline.ingest(warmUp.name, context.options.rate);
+    await waitForClaimsReceived(client, warmUpBaseline + warmUp.records, 120_000, 50);
+    expected = addCarrierKpis(expected, warmUp.expected);
+
+    const atFixedRate = await run(context.options.rate);
+    let highestFlatRate: FreshnessStep | null = atFixedRate.lagFlat ? atFixedRate : null;
+    const capacity =
+      endToEnd && Number.isFinite(endToEnd.recordsPerSecond) ? endToEnd.recordsPerSecond : context.options.rate * 3;
+    const candidates = candidateRates(capacity, context.options.rate, context.options.quick);
+    for (const [index, rate] of candidates.entries()) {
+      const result = await run(rate);
+      if (!result.lagFlat) continue;
+      highestFlatRate = result;
+      // The first candidate kept up: one step closer to the capacity before settling.
+      const closer = roundRate(capacity * 0.95);
+      if (index === 0 && !context.options.quick && closer > rate) {
+        const nearCapacity = await run(closer);
+        if (nearCapacity.lagFlat) highestFlatRate = nearCapacity;
+      }
+      break;
+    }
+    return {
+      measured:
+        'publish = publishedAt the ingestor stamps on each raw event just before its produce request; ' +
+        `readable = the first poll (every ${READER_POLL_MS} ms, a separate reader) whose committed claims_received covers the record; ` +
+        'fold = processed_event.processed_at, clock_timestamp() inside the fold transaction (before COMMIT)',
+      steps,
+      atFixedRate,
+      highestFlatRate,
+      correctness: await checkCorrectness(pipeline, expected),
+    };
+  });
+}

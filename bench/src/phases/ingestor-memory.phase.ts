@@ -1,0 +1,91 @@
+import { progress, type BenchContext } from '../bench-context';
+import type { FileCatalog } from '../generator/file-catalog';
+import type { GeneratedFile } from '../generator/generate-file';
+import { cpuSeconds, readProcessCpu, readProcessMemory } from '../measure/process-stats';
+import { IngestRefusedError, type LocalPipeline } from '@claims/harness';
+
+export interface IngestorRun {
+  file: string;
+  layout: string;
+  fileBytes: number;
+  status: 'measured' | 'refused';
+  note?: string;
+  records?: number;
+  seconds?: number;
+  recordsPerSecond?: number;
+  megabytesPerSecond?: number;
+  cpuSecondsPer1000?: number;
+  /** VmRSS of the freshly started ingestor, before the file. */
+  idleRssBytes?: number;
+  /** VmHWM after the file: the peak resident set of the whole ingest. */
+  peakRssBytes?: number;
+}
+
+export interface IngestorMemoryResult {
+  runs: IngestorRun[];
+  /** Peak RSS on the large input minus on the small one: ~0 means memory is flat in the file size. */
+  peakGrowthBytes: number | null;
+}
+
+/** A fresh ingestor per input, so each VmHWM belongs to one file alone. */
+async function ingestAlone(pipeline: LocalPipeline, file: GeneratedFile): Promise<IngestorRun> {
+  const ingestor = pipeline.services.ingestor;
+  await ingestor.stop();
+  await ingestor.start();
+  const pid = ingestor.pid;
+  if (pid === null) throw new Error('the ingestor is not running');
+  const idleRssBytes = readProcessMemory(pid)?.rssBytes ?? 0;
+  const cpuBefore = cpuSeconds(readProcessCpu(pid));
+  const base = { file: file.name, layout: file.layout, fileBytes: file.bytes };
+  try {
+    const report = await pipeline.ingest(file.name);
+    const cpu = cpuSeconds(readProcessCpu(pid)) - cpuBefore;
+    const run: IngestorRun = {
+      ...base,
+      status: 'measured',
+      records: report.recordsPublished,
+      seconds: report.durationSeconds,
+      recordsPerSecond: report.recordsPublished / report.durationSeconds,
+      megabytesPerSecond: file.bytes / 1e6 / report.durationSeconds,
+      cpuSecondsPer1000: (cpu / report.recordsPublished) * 1000,
+      idleRssBytes,
+      peakRssBytes: readProcessMemory(pid)?.peakRssBytes ?? 0,
+    };
+    progress(
+      `ingestor alone, ${file.name}: ${Math.round(run.recordsPerSecond ?? 0)} records/s, peak RSS ${((run.peakRssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB`,
+    );
+    return run;
+  } catch (error) {
+    if (!(error instanceof IngestRefusedError)) throw error;
+    return {
+      ...base,
+      status: 'refused',
+      note: `awaits its mapping: the ingestor answered ${error.status} ${error.body}`,
+    };
+  }
+}
+
+/**
+ * (5), the ingestor half, and the ingest-only measurements: the ingestor
+ * alone (no downstream services competing for the two cores) on a 10 MiB and
+ * a ≥ 1 GiB carrier file; inpatient and outpatient files are offered too and
+ * recorded as refused until they have mappings.
+ */
+export async function runIngestorMemoryPhase(
+  context: BenchContext,
+  catalog: FileCatalog,
+  institutionalFiles: ReadonlyArray<Promise<GeneratedFile>>,
+): Promise<IngestorMemoryResult> {
+  const small = await catalog.ingestorInput('small');
+  const large = await catalog.ingestorInput('large');
+  const institutional = await Promise.all(institutionalFiles);
+  return context.phase('ingestor memory', async () => {
+    // The ingestor needs no database; the admin URL only fills the other services' unused settings.
+    const pipeline = await context.pipeline('ingestor-memory', context.adminDatabaseUrl);
+    const runs: IngestorRun[] = [];
+    for (const file of [small, large, ...institutional]) runs.push(await ingestAlone(pipeline, file));
+    const smallPeak = runs[0]?.peakRssBytes;
+    const largePeak = runs[1]?.peakRssBytes;
+    return { runs, peakGrowthBytes: smallPeak !== undefined && largePeak !== undefined ? largePeak - smallPeak : null };
+  });
+}

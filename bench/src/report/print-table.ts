@@ -1,0 +1,326 @@
+import type { BenchResults } from './results';
+
+type Cell = string | number | null | undefined;
+
+const MIB = 2 ** 20;
+
+function cell(value: Cell): string {
+  if (value === null || value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return '–';
+  return String(value);
+}
+
+const integer = (value: number | null | undefined): string =>
+  value === null || value === undefined || !Number.isFinite(value) ? '–' : Math.round(value).toLocaleString('en-US');
+const fixed = (value: number | null | undefined, digits: number): string =>
+  value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
+const mebibytes = (bytes: number | null | undefined): string =>
+  bytes === null || bytes === undefined ? '–' : `${(bytes / MIB).toFixed(0)} MiB`;
+
+/** A plain, aligned text table: readable in a terminal and in a pasted report. */
+export function formatTable(headers: readonly string[], rows: ReadonlyArray<readonly Cell[]>): string {
+  const text = rows.map((row) => row.map(cell));
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...text.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (values: readonly string[]): string =>
+    values
+      .map((value, column) => value.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...text.map(line)].join('\n');
+}
+
+function section(title: string, body: string): string {
+  return `\n== ${title}\n${body}\n`;
+}
+
+function header(results: BenchResults): string {
+  const { machine, versions, git } = results.environment;
+  return [
+    `claims pipeline benchmark — ${results.mode} run ${results.runId} — ${results.status.toUpperCase()}`,
+    `machine: ${machine.cores} cores (${machine.cpuModel}), ${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB; ` +
+      `node ${versions.node}, kafka ${versions.kafka ?? '?'}, postgres ${versions.postgres}, kafkajs ${versions.kafkajs}` +
+      (versions.librdkafka
+        ? `, librdkafka ${versions.librdkafka} (@confluentinc/kafka-javascript ${versions.librdkafkaClient})`
+        : ''),
+    `commit: ${git.commit ?? `none (${git.note ?? 'unknown'})`}${git.dirty ? ' (work tree has changes)' : ''}`,
+  ].join('\n');
+}
+
+function rawTransportTable(results: BenchResults): string {
+  if (!results.rawTransport) return '(not run)';
+  return formatTable(
+    [
+      'client',
+      'layout',
+      'records',
+      'bytes/rec',
+      'one-hop rec/s',
+      'MB/s',
+      'produce rec/s',
+      'prod CPU s/1k',
+      'cons CPU s/1k',
+      'note',
+    ],
+    (results.rawTransport ?? []).map((row) => [
+      row.client,
+      row.layout,
+      integer(row.records),
+      integer(row.bytesPerRecord),
+      integer(row.oneHopRecordsPerSecond),
+      fixed(row.oneHopMegabytesPerSecond, 1),
+      integer(row.produceRecordsPerSecond),
+      fixed(row.producerCpuSecondsPer1000, 3),
+      fixed(row.consumerCpuSecondsPer1000, 3),
+      row.note ?? '',
+    ]),
+  );
+}
+
+function endToEndTables(results: BenchResults): string {
+  const run = results.endToEnd;
+  if (!run) return '(not run)';
+  const summary = formatTable(
+    ['records', 'seconds', 'records/s', 'file MB/s', 'share of raw one-hop', 'first KPI after', 'correct'],
+    [
+      [
+        integer(run.records),
+        fixed(run.durationSeconds, 1),
+        integer(run.recordsPerSecond),
+        fixed(run.fileMegabytesPerSecond, 1),
+        results.endToEndShareOfRawOneHop === undefined
+          ? '–'
+          : `${(results.endToEndShareOfRawOneHop * 100).toFixed(1)} %`,
+        `${fixed(run.firstKpiSeconds, 2)} s`,
+        run.correctness.passed
+          ? 'yes (verification consistent, summary = generator)'
+          : `NO: ${run.correctness.differences.join('; ')}`,
+      ],
+    ],
+  );
+  const stages = formatTable(
+    [
+      'stage',
+      'records',
+      'busy s',
+      'records/s',
+      'svc CPU s/1k',
+      'PG CPU s/1k',
+      'CPU s/1k',
+      '1-core cap rec/s',
+      'peak backlog',
+      'rec/batch',
+      'ms/batch',
+      'peak RSS',
+    ],
+    run.stages.map((stage) => [
+      stage.stage,
+      integer(stage.records),
+      fixed(stage.busySeconds, 1),
+      integer(stage.recordsPerSecond),
+      fixed(stage.serviceCpuSecondsPer1000, 3),
+      fixed(stage.postgresCpuSecondsPer1000, 3),
+      fixed(stage.cpuSecondsPer1000, 3),
+      integer(stage.oneCoreCapacityRecordsPerSecond),
+      integer(stage.peakBacklogRecords),
+      fixed(stage.batches?.recordsPerBatch, 0),
+      fixed((stage.batches?.secondsPerBatch ?? Number.NaN) * 1000, 1),
+      mebibytes(run.peakRssBytes[stage.stage]),
+    ]),
+  );
+  const topics = Object.entries(run.topicBytesPerRecord)
+    .map(([topic, bytes]) => `${topic} ${integer(bytes)} B`)
+    .join(', ');
+  const measuredMicroseconds = new Map(run.stages.map((stage) => [stage.stage, stage.serviceCpuSecondsPer1000 * 1000]));
+  const cost = formatTable(
+    ['stage', 'per-record step (product functions, timed alone)', 'µs/record', "share of the stage's measured CPU"],
+    run.recordCost.steps.map((step) => [
+      step.stage,
+      step.step,
+      fixed(step.microsecondsPerRecord, 1),
+      `${fixed((step.microsecondsPerRecord / (measuredMicroseconds.get(step.stage) ?? Number.NaN)) * 100, 0)} %`,
+    ]),
+  );
+  const payload = run.recordCost.payloadBytes;
+  return [
+    summary,
+    '',
+    stages,
+    '',
+    cost,
+    `payload bytes per record: raw ${integer(payload.raw)}, normalized ${integer(payload.normalized)}, enriched ${integer(payload.enriched)} ` +
+      `(the rest of each stage's CPU is KafkaJS, commits, Postgres client and framework)`,
+    '',
+    `slowest stage: ${run.slowestStage.stage} — ${run.slowestStage.evidence}`,
+    `CPU budget: ${fixed(run.cpuBudget.totalCpuSecondsPer1000, 3)} CPU s per 1,000 records in all (services + Postgres + broker) → ` +
+      `${integer(run.cpuBudget.ceilingRecordsPerSecond)} records/s ceiling on ${run.cpuBudget.cores} cores; ` +
+      `the run reached ${fixed(run.cpuBudget.shareOfCeiling * 100, 0)} % of it`,
+    `infrastructure: broker ${fixed(run.brokerCpuSecondsPer1000, 3)} CPU s/1k, Postgres (all backends) ${fixed(run.postgresCpuSecondsPer1000, 3)} CPU s/1k; ` +
+      `api peak RSS ${mebibytes(run.peakRssBytes.api)}`,
+    `bytes per record in the broker's log: ${topics}`,
+  ].join('\n');
+}
+
+function freshnessTable(results: BenchResults): string {
+  const freshness = results.freshness;
+  if (!freshness) return '(not run)';
+  const table = formatTable(
+    [
+      'offered rec/s',
+      'achieved rec/s',
+      'records',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'max ms',
+      'fold p99 ms',
+      'backlog growth rec/s',
+      'drain s',
+      'lag',
+    ],
+    freshness.steps.map((step) => [
+      integer(step.offeredRecordsPerSecond),
+      integer(step.achievedRecordsPerSecond),
+      integer(step.records),
+      fixed(step.publishToReadable.p50Ms, 0),
+      fixed(step.publishToReadable.p95Ms, 0),
+      fixed(step.publishToReadable.p99Ms, 0),
+      fixed(step.publishToReadable.maxMs, 0),
+      fixed(step.publishToFold.p99Ms, 0),
+      fixed(step.backlogGrowthPerSecond, 1),
+      fixed(step.drainSeconds, 2),
+      step.lagFlat ? 'flat' : 'GROWING',
+    ]),
+  );
+  const highest = freshness.highestFlatRate;
+  return [
+    table,
+    `highest rate with flat lag: ${highest ? `${integer(highest.offeredRecordsPerSecond)} records/s (p99 ${fixed(highest.publishToReadable.p99Ms, 0)} ms)` : 'none of the rates tried'}`,
+    `measured: ${freshness.measured}`,
+  ].join('\n');
+}
+
+function memoryTable(results: BenchResults): string {
+  const memory = results.ingestorMemory;
+  if (!memory) return '(not run)';
+  return [
+    formatTable(
+      [
+        'ingestor alone on',
+        'layout',
+        'file',
+        'records',
+        'records/s',
+        'MB/s',
+        'CPU s/1k',
+        'idle RSS',
+        'peak RSS',
+        'note',
+      ],
+      memory.runs.map((run) => [
+        run.file,
+        run.layout,
+        mebibytes(run.fileBytes),
+        integer(run.records),
+        integer(run.recordsPerSecond),
+        fixed(run.megabytesPerSecond, 1),
+        fixed(run.cpuSecondsPer1000, 3),
+        mebibytes(run.idleRssBytes),
+        mebibytes(run.peakRssBytes),
+        run.note ?? '',
+      ]),
+    ),
+    `peak RSS growth from the small to the large input: ${memory.peakGrowthBytes === null ? '–' : mebibytes(memory.peakGrowthBytes)}`,
+  ].join('\n');
+}
+
+function batchTable(results: BenchResults): string {
+  const batch = results.batch;
+  const stream = results.endToEnd;
+  const rows: Cell[][] = [];
+  if (stream)
+    rows.push([
+      'streaming (5 services)',
+      integer(stream.records),
+      `${fixed(stream.firstKpiSeconds, 2)} s`,
+      `${fixed(stream.durationSeconds, 1)} s`,
+      '',
+      stream.correctness.passed ? 'yes' : 'NO',
+    ]);
+  if (batch) {
+    rows.push([
+      'batch (COPY + SQL + KPI SQL)',
+      integer(batch.records),
+      `${fixed(batch.timeToFirstKpiSeconds, 1)} s`,
+      `${fixed(batch.timeToFirstKpiSeconds, 1)} s`,
+      `COPY ${fixed(batch.copySeconds, 1)} s, SQL ${fixed(batch.transformSeconds, 1)} s, KPI SQL ${fixed(batch.kpiSqlSeconds, 2)} s`,
+      batch.summaryMatchesGenerator ? 'yes' : 'NO',
+    ]);
+  }
+  const incremental = results.incremental;
+  const lines = [formatTable(['same file, loaded', 'records', 'first KPI', 'all KPIs', 'detail', 'correct'], rows)];
+  if (incremental) {
+    lines.push(
+      '',
+      formatTable(
+        [
+          'incremental: history',
+          'history load',
+          `${integer(incremental.newClaims)} new claims streamed`,
+          'fold only',
+          'batch full recompute',
+          'speedup',
+          'correct',
+        ],
+        [
+          [
+            `${integer(incremental.historyClaims)} claims / ${integer(incremental.historyLines)} lines`,
+            `${fixed(incremental.historyLoadSeconds, 1)} s`,
+            `${fixed(incremental.streamingSeconds, 3)} s`,
+            `${fixed(incremental.streamingFoldSeconds, 3)} s`,
+            `${fixed(incremental.batchRecomputeSeconds, 3)} s`,
+            `${fixed(incremental.speedup, 1)}×`,
+            incremental.correctness.passed ? 'yes' : 'NO',
+          ],
+        ],
+      ),
+      `history: ${incremental.historyLoadedBy}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function targetsTable(results: BenchResults): string {
+  return formatTable(
+    ['target (reported, not asserted)', 'measured', 'met'],
+    (results.targets ?? []).map((target) => [
+      target.target,
+      target.measured,
+      target.met === null ? '–' : target.met ? 'yes' : 'no',
+    ]),
+  );
+}
+
+export function printResultsTable(results: BenchResults): void {
+  const seconds = Object.entries(results.phaseSeconds)
+    .map(([phase, value]) => `${phase} ${fixed(value, 0)} s`)
+    .join(', ');
+  const out = [
+    header(results),
+    section(
+      '1 + 7. raw transport: one hop, no processing (same serialized raw events, same broker)',
+      rawTransportTable(results),
+    ),
+    section('2 + 3. end to end: file → KPI committed in Postgres, five services as processes', endToEndTables(results)),
+    section('4. freshness: publish → KPI readable', freshnessTable(results)),
+    section('5. memory: ingestor alone (services under load: see peak RSS above)', memoryTable(results)),
+    section('6. batch comparison', batchTable(results)),
+    section('targets', targetsTable(results)),
+    ...(results.notes?.length ? [section('notes', results.notes.map((note) => `- ${note}`).join('\n'))] : []),
+    `\nphases: ${seconds}`,
+    results.failures.length > 0
+      ? `\nFAILED:\n${results.failures.map((failure) => `- ${failure}`).join('\n')}`
+      : '\nstatus: passed',
+  ].join('\n');
+  process.stdout.write(`${out}\n`);
+}

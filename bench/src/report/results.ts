@@ -1,0 +1,114 @@
+import type { BenchOptions } from '../cli-options';
+import type { GenerationRecord } from '../generator/file-catalog';
+import type { BatchLoadResult } from '../phases/batch-load.phase';
+import type { EndToEndResult } from '../phases/end-to-end.phase';
+import type { FreshnessResult } from '../phases/freshness.phase';
+import type { IncrementalResult } from '../phases/incremental.phase';
+import type { IngestorMemoryResult } from '../phases/ingestor-memory.phase';
+import type { RawTransportResult } from '../phases/raw-transport.phase';
+import type { BenchEnvironment } from './environment';
+
+/** The targets the issue sets: reported against, never asserted. */
+export const TARGETS = {
+  endToEndShareOfRawOneHop: 0.25,
+  endToEndRecordsPerSecond: 10_000,
+  p99FreshnessMsAtFixedRate: 500,
+  ingestorPeakRssBytes: 200 * 1024 * 1024,
+  incrementalSpeedup: 100,
+} as const;
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean | null;
+}
+
+export interface BenchResults {
+  schemaVersion: 1;
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  /** 'failed' when any phase failed or any correctness check did: a fast but wrong run is not a result. */
+  status: 'passed' | 'failed';
+  mode: 'default' | 'quick';
+  options: BenchOptions;
+  environment: BenchEnvironment;
+  generatedFiles: GenerationRecord[];
+  phaseSeconds: Partial<Record<string, number>>;
+  rawTransport?: RawTransportResult[];
+  endToEnd?: EndToEndResult;
+  /** End-to-end records/s over KafkaJS's one-hop carrier rate. */
+  endToEndShareOfRawOneHop?: number;
+  freshness?: FreshnessResult;
+  ingestorMemory?: IngestorMemoryResult;
+  batch?: BatchLoadResult;
+  incremental?: IncrementalResult;
+  targets?: TargetCheck[];
+  notes?: string[];
+  failures: string[];
+}
+
+/** Correctness failures found in the phases' own checks. */
+export function correctnessFailures(results: BenchResults): string[] {
+  const failures: string[] = [];
+  const check = (
+    phase: string,
+    correctness: { passed: boolean; verificationConsistent: boolean; differences: string[] } | undefined,
+  ): void => {
+    if (!correctness || correctness.passed) return;
+    failures.push(
+      `${phase}: KPIs wrong (verification ${correctness.verificationConsistent ? 'consistent' : 'INCONSISTENT'}; ` +
+        `${correctness.differences.slice(0, 3).join('; ') || 'summary equal'})`,
+    );
+  };
+  check('end to end', results.endToEnd?.correctness);
+  check('freshness', results.freshness?.correctness);
+  check('incremental', results.incremental?.correctness);
+  if (results.batch && !results.batch.summaryMatchesGenerator) {
+    failures.push(`batch load: KPIs differ from the generator (${results.batch.differences.slice(0, 3).join('; ')})`);
+  }
+  return failures;
+}
+
+export function rawOneHopCarrierRate(results: BenchResults): number | undefined {
+  return results.rawTransport?.find((row) => row.client === 'kafkajs' && row.layout === 'carrier')
+    ?.oneHopRecordsPerSecond;
+}
+
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+export function targetChecks(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const endToEnd = results.endToEnd;
+  const share = results.endToEndShareOfRawOneHop;
+  checks.push({
+    target: `end to end ≥ ${TARGETS.endToEndShareOfRawOneHop * 100} % of raw one-hop`,
+    measured: share === undefined ? 'not measured' : `${(share * 100).toFixed(1)} %`,
+    met: share === undefined ? null : share >= TARGETS.endToEndShareOfRawOneHop,
+  });
+  checks.push({
+    target: `end to end ≥ ${TARGETS.endToEndRecordsPerSecond.toLocaleString('en-US')} records/s`,
+    measured: endToEnd ? `${Math.round(endToEnd.recordsPerSecond).toLocaleString('en-US')} records/s` : 'not measured',
+    met: endToEnd ? endToEnd.recordsPerSecond >= TARGETS.endToEndRecordsPerSecond : null,
+  });
+  const fixed = results.freshness?.atFixedRate;
+  checks.push({
+    target: `p99 freshness ≤ ${TARGETS.p99FreshnessMsAtFixedRate} ms at ${results.options.rate} records/s`,
+    measured: fixed ? `${fixed.publishToReadable.p99Ms.toFixed(0)} ms` : 'not measured',
+    met: fixed ? fixed.publishToReadable.p99Ms <= TARGETS.p99FreshnessMsAtFixedRate : null,
+  });
+  const [small, large] = results.ingestorMemory?.runs ?? [];
+  const peaks = [small?.peakRssBytes, large?.peakRssBytes].filter((value): value is number => value !== undefined);
+  checks.push({
+    target: `ingestor RSS ≤ ${mib(TARGETS.ingestorPeakRssBytes)}, flat from small to large input`,
+    measured: peaks.length === 2 ? `${mib(peaks[0] ?? 0)} → ${mib(peaks[1] ?? 0)}` : 'not measured',
+    met: peaks.length === 2 ? Math.max(...peaks) <= TARGETS.ingestorPeakRssBytes : null,
+  });
+  const incremental = results.incremental;
+  checks.push({
+    target: `incremental ≥ ${TARGETS.incrementalSpeedup}× faster than batch recompute`,
+    measured: incremental ? `${incremental.speedup.toFixed(1)}×` : 'not measured',
+    met: incremental ? incremental.speedup >= TARGETS.incrementalSpeedup : null,
+  });
+  return checks;
+}

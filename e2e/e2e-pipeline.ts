@@ -1,3 +1,4 @@
+import type { ClaimsReceivedSummary } from '@claims/kpi';
 import {
   LocalPipeline,
   REPO_ROOT,
@@ -16,17 +17,8 @@ import { join } from 'node:path';
 export const SAMPLE_CARRIER_FILE = 'DE1_0_2008_to_2010_Carrier_Claims_Sample_2B.csv';
 export const SAMPLE_CARRIER_PATH = join(REPO_ROOT, 'data', 'desynpuf', 'sample2', SAMPLE_CARRIER_FILE);
 
-/** The fields of GET /v1/kpis/summary the end-to-end tests check. */
-export interface KpiSummary {
-  claimsReceived: number;
-  linesReceived: number;
-  linesAllowed: number;
-  linesNotAllowed: number;
-  linesByProcessingIndicator: Record<string, number>;
-  medicarePaymentAmountCents: number;
-  allowedAmountCents: number;
-  eventTimeWatermark: string | null;
-}
+/** GET /v1/kpis/summary: the KPI family and its event-time watermark. */
+export type KpiSummary = ClaimsReceivedSummary & { eventTimeWatermark: string | null };
 
 /** One suite's pipeline: its own database, topic namespace and ingest folder, all removed by `stop`. */
 export interface E2ePipeline {

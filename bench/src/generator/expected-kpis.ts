@@ -1,3 +1,4 @@
+import type { ClaimsReceivedSummary } from '@claims/kpi';
 /**
  * The KPI figures a generated file must produce, counted by the generator
  * while it writes each record, from the values it chose, never by parsing the
@@ -52,16 +53,8 @@ export function addCarrierKpis(left: ExpectedCarrierKpis, right: ExpectedCarrier
   };
 }
 
-/** What the API's /v1/kpis/summary answers (the fields the benchmark checks). */
-export interface KpiSummaryFigures {
-  claimsReceived: number;
-  linesReceived: number;
-  linesAllowed: number;
-  linesNotAllowed: number;
-  linesByProcessingIndicator: Record<string, number>;
-  medicarePaymentAmountCents: number;
-  allowedAmountCents: number;
-}
+/** What the API's /v1/kpis/summary answers (the benchmark checks some of its fields). */
+export type KpiSummaryFigures = ClaimsReceivedSummary;
 
 /** Every field where the served summary differs from the generator's figures; empty means equal. */
 export function summaryDifferences(summary: KpiSummaryFigures, expected: ExpectedCarrierKpis): string[] {

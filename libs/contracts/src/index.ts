@@ -4,3 +4,4 @@ export * from './event-id';
 export * from './claim-events';
 export * from './json-schema';
 export * from './decode-event';
+export * from './ingest-report';

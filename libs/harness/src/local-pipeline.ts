@@ -1,3 +1,4 @@
+import type { IngestReport } from '@claims/contracts';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -18,18 +19,9 @@ export interface LocalPipelineOptions {
   extraEnv?: Record<string, string>;
 }
 
-export const PIPELINE_SERVICES: readonly ServiceName[] = ['ingestor', 'normalizer', 'enricher', 'metrics', 'api'];
+export type { IngestReport };
 
-/** What POST /v1/ingestions answers once every record of a file is published. */
-export interface IngestReport {
-  source: string;
-  fileId: string;
-  layout: string;
-  recordsRead: number;
-  recordsPublished: number;
-  blankLinesSkipped: number;
-  durationSeconds: number;
-}
+export const PIPELINE_SERVICES: readonly ServiceName[] = ['ingestor', 'normalizer', 'enricher', 'metrics', 'api'];
 
 /** The ingestor refused a file (an unknown layout, a path outside its root, …). */
 export class IngestRefusedError extends Error {

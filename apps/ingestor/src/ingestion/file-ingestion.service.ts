@@ -1,4 +1,4 @@
-import { CLAIM_TOPICS, claimEventHeaders } from '@claims/contracts';
+import { CLAIM_TOPICS, claimEventHeaders, type IngestReport } from '@claims/contracts';
 import { PipelineKafka, type OutboundMessage } from '@claims/kafka';
 import { LOGGER } from '@claims/observability';
 import { SourceRecordError, detectLayout, linesOf, rawRecordEvent } from '@claims/source-layouts';
@@ -11,7 +11,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { IngestorConfig } from '../ingestor.config';
 import { INGESTOR_CONFIG } from '../ingestor.tokens';
-import type { IngestReport } from './dto/ingest-file.dto';
 import { IngestionError } from './ingestion.errors';
 
 async function fileSha256(path: string): Promise<string> {

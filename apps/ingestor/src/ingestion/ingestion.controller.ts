@@ -2,7 +2,8 @@ import { BadRequestException, Body, Controller, HttpCode, Inject, Post } from '@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { IngestorConfig } from '../ingestor.config';
 import { INGESTOR_CONFIG } from '../ingestor.tokens';
-import { IngestFileRequestSchema, type IngestReport } from './dto/ingest-file.dto';
+import type { IngestReport } from '@claims/contracts';
+import { IngestFileRequestSchema } from './dto/ingest-file.dto';
 import { FileIngestionService } from './file-ingestion.service';
 import { IngestionError } from './ingestion.errors';
 

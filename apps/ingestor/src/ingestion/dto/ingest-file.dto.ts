@@ -7,13 +7,3 @@ export const IngestFileRequestSchema = z.object({
   ratePerSecond: z.number().positive().max(1_000_000).optional(),
 });
 export type IngestFileRequest = z.infer<typeof IngestFileRequestSchema>;
-
-export interface IngestReport {
-  source: string;
-  fileId: string;
-  layout: string;
-  recordsRead: number;
-  recordsPublished: number;
-  blankLinesSkipped: number;
-  durationSeconds: number;
-}

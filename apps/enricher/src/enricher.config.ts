@@ -1,7 +1,7 @@
 import {
+  consumerKafkaSettings,
   databaseEnvShape,
   kafkaEnvShape,
-  kafkaSettings,
   loadConfig,
   serviceEnvShape,
   serviceSettings,
@@ -20,7 +20,7 @@ const EnricherEnvSchema = z
   .transform((env) => ({
     service: 'enricher' as const,
     ...serviceSettings(env),
-    kafka: { ...kafkaSettings(env), groupId: env.KAFKA_GROUP_ID },
+    kafka: consumerKafkaSettings(env, env.KAFKA_GROUP_ID),
     databaseUrl: env.DATABASE_URL,
     providerDirectoryFiles: env.PROVIDER_DIRECTORY_FILES.split(',')
       .map((file) => file.trim())

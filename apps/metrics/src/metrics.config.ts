@@ -1,7 +1,7 @@
 import {
+  consumerKafkaSettings,
   databaseEnvShape,
   kafkaEnvShape,
-  kafkaSettings,
   loadConfig,
   serviceEnvShape,
   serviceSettings,
@@ -18,7 +18,7 @@ const MetricsEnvSchema = z
   .transform((env) => ({
     service: 'metrics' as const,
     ...serviceSettings(env),
-    kafka: { ...kafkaSettings(env), groupId: env.KAFKA_GROUP_ID },
+    kafka: consumerKafkaSettings(env, env.KAFKA_GROUP_ID),
     databaseUrl: env.DATABASE_URL,
   }));
 

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { ClaimFoldRepository } from './claim-fold/claim-fold.repository';
 import { EnrichedClaimConsumer } from './claim-fold/enriched-claim.consumer';
 import type { MetricsConfig } from './metrics.config';
+import { RecordAccountingConsumer } from './record-accounting/record-accounting.consumer';
+import { RecordAccountingRepository } from './record-accounting/record-accounting.repository';
 import { METRICS_CONFIG } from './metrics.tokens';
 
 @Module({})
@@ -27,6 +29,8 @@ export class MetricsModule {
         { provide: PipelineKafka, useValue: new PipelineKafka(config.kafka, 'claims-metrics', logger) },
         ClaimFoldRepository,
         EnrichedClaimConsumer,
+        RecordAccountingRepository,
+        RecordAccountingConsumer,
       ],
     };
   }

@@ -1,5 +1,8 @@
-import { kafkaEnvShape, kafkaSettings, loadConfig, serviceEnvShape, serviceSettings } from '@claims/config';
+import { consumerKafkaSettings, kafkaEnvShape, loadConfig, serviceEnvShape, serviceSettings } from '@claims/config';
+import { DEFAULT_SERVICE_DATE_RANGE } from '@claims/source-layouts';
 import { z } from 'zod';
+
+const IsoDateSetting = z.iso.date();
 
 const NormalizerEnvSchema = z
   .object({
@@ -8,12 +11,20 @@ const NormalizerEnvSchema = z
     KAFKA_GROUP_ID: z.string().default('claims-normalizer'),
     /** HMAC key that turns member ids into patient tokens; a secret in production. */
     PATIENT_TOKEN_KEY: z.string().min(16, 'must be at least 16 characters'),
+    /** Plausible service dates (YYYY-MM-DD): a claim dated outside is dead-lettered with DATE_OUT_OF_RANGE. */
+    CLAIM_SERVICE_DATE_EARLIEST: IsoDateSetting.default(DEFAULT_SERVICE_DATE_RANGE.earliest),
+    CLAIM_SERVICE_DATE_LATEST: IsoDateSetting.default(DEFAULT_SERVICE_DATE_RANGE.latest),
+  })
+  .refine((env) => env.CLAIM_SERVICE_DATE_EARLIEST <= env.CLAIM_SERVICE_DATE_LATEST, {
+    message: 'must not be after CLAIM_SERVICE_DATE_LATEST',
+    path: ['CLAIM_SERVICE_DATE_EARLIEST'],
   })
   .transform((env) => ({
     service: 'normalizer' as const,
     ...serviceSettings(env),
-    kafka: { ...kafkaSettings(env), groupId: env.KAFKA_GROUP_ID },
+    kafka: consumerKafkaSettings(env, env.KAFKA_GROUP_ID),
     patientTokenKey: env.PATIENT_TOKEN_KEY,
+    serviceDateRange: { earliest: env.CLAIM_SERVICE_DATE_EARLIEST, latest: env.CLAIM_SERVICE_DATE_LATEST },
   }));
 
 export type NormalizerConfig = z.output<typeof NormalizerEnvSchema>;

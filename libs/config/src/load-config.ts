@@ -1,3 +1,4 @@
+import { namespacedGroupId } from '@claims/contracts';
 import { z } from 'zod';
 
 export class ConfigurationError extends Error {
@@ -90,6 +91,23 @@ export function kafkaSettings(env: {
     topicNamespace: env.KAFKA_TOPIC_NAMESPACE,
     topicPartitions: env.KAFKA_TOPIC_PARTITIONS,
   };
+}
+
+export interface ConsumerKafkaSettings extends KafkaSettings {
+  /** The consumer group, prefixed with the topic namespace like the topics it reads. */
+  groupId: string;
+}
+
+/**
+ * Settings of a service that consumes: the group id is derived from the
+ * namespace, because two pipelines on one broker that shared a group would
+ * split each other's partitions and each read half of its own records.
+ */
+export function consumerKafkaSettings(
+  env: { KAFKA_BROKERS: string[]; KAFKA_TOPIC_NAMESPACE: string; KAFKA_TOPIC_PARTITIONS: number },
+  groupId: string,
+): ConsumerKafkaSettings {
+  return { ...kafkaSettings(env), groupId: namespacedGroupId(groupId, env.KAFKA_TOPIC_NAMESPACE) };
 }
 
 /**

@@ -143,20 +143,40 @@ export const PIPELINE_STAGES = ['ingestor', 'normalizer', 'enricher', 'metrics']
 export const PipelineStageSchema = z.enum(PIPELINE_STAGES);
 export type PipelineStage = z.infer<typeof PipelineStageSchema>;
 
-/** claims.dlq.v1: the original bytes and why they could not go on; replayable as they are. */
+/**
+ * claims.dlq.v1: the original bytes and why they could not go on; replayable
+ * as they are. A dead letter must itself fit the broker's message limit, so a
+ * huge original keeps only a bounded prefix, with its full size and SHA-256
+ * (the bytes stay in the source file that the lineage names).
+ *
+ * Fields added after the first release are optional, so dead letters written
+ * by an older build still decode.
+ */
 export const DeadLetterSchema = z.object({
   schemaVersion: z.literal(1),
   stage: PipelineStageSchema,
   errorCode: z.string().min(1),
   reason: z.string(),
   failedAt: z.iso.datetime(),
-  origin: z.object({
-    topic: z.string(),
-    partition: z.number().int(),
-    offset: z.string(),
-    key: z.string().nullable(),
-  }),
+  /** The consumed message that failed; null when the ingestor refused a source record before publishing it. */
+  origin: z
+    .object({
+      topic: z.string(),
+      partition: z.number().int(),
+      offset: z.string(),
+      key: z.string().nullable(),
+    })
+    .nullable(),
+  /** The source record the dead letter stands for, when known: what per-file accounting counts. */
+  lineage: LineageSchema.nullable().optional(),
+  /** The original value in base64, or its first bytes when `originalTruncated`. */
   originalValueBase64: z.string(),
+  originalBytes: z.number().int().nonnegative().optional(),
+  originalSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  originalTruncated: z.boolean().optional(),
   originalHeaders: z.record(z.string(), z.string()),
 });
 export type DeadLetter = z.infer<typeof DeadLetterSchema>;

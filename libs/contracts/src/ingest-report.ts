@@ -1,10 +1,27 @@
-/** What the ingestor answers (POST /v1/ingestions, or `main.js ingest`) once every record of a file is published. */
-export interface IngestReport {
-  source: string;
-  fileId: string;
-  layout: string;
-  recordsRead: number;
-  recordsPublished: number;
-  blankLinesSkipped: number;
-  durationSeconds: number;
-}
+import { z } from 'zod';
+import { SourceLayoutSchema } from './claim-events';
+
+/**
+ * What the ingestor answers (POST /v1/ingestions, or `main.js ingest`) once
+ * every record of a file is published or dead-lettered, and what it publishes
+ * on claims.ingest-reports.v1 (keyed by file id) so that the metrics service
+ * can account for every record the file held: records read must equal the
+ * records folded, found duplicate and dead-lettered downstream.
+ */
+export const IngestReportSchema = z.object({
+  schemaVersion: z.literal(1),
+  source: z.string().min(1),
+  /** SHA-256 of the file's bytes: the same file ingested twice has one id. */
+  fileId: z.string().regex(/^[0-9a-f]{64}$/),
+  layout: SourceLayoutSchema,
+  /** Data records read (the header and blank lines aside). */
+  recordsRead: z.number().int().nonnegative(),
+  /** Records published to claims.raw.v1. */
+  recordsPublished: z.number().int().nonnegative(),
+  /** Records the ingestor itself sent to the dead-letter topic (too large, not UTF-8). */
+  recordsDeadLettered: z.number().int().nonnegative(),
+  blankLinesSkipped: z.number().int().nonnegative(),
+  durationSeconds: z.number().nonnegative(),
+  completedAt: z.iso.datetime(),
+});
+export type IngestReport = z.infer<typeof IngestReportSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ClaimEventSchema, DeadLetterSchema, EnrichedClaimEventSchema, RawClaimRecordSchema } from './claim-events';
+import { IngestReportSchema } from './ingest-report';
 import { CLAIM_TOPICS, type ClaimTopic } from './topics';
 
 const SCHEMA_BY_TOPIC: Record<ClaimTopic, z.ZodType> = {
@@ -7,6 +8,7 @@ const SCHEMA_BY_TOPIC: Record<ClaimTopic, z.ZodType> = {
   [CLAIM_TOPICS.normalized]: ClaimEventSchema,
   [CLAIM_TOPICS.enriched]: EnrichedClaimEventSchema,
   [CLAIM_TOPICS.deadLetter]: DeadLetterSchema,
+  [CLAIM_TOPICS.ingestReports]: IngestReportSchema,
 };
 
 /** JSON Schema (draft 2020-12) of a topic's payload, for consumers outside TypeScript. */

@@ -1,4 +1,4 @@
-import { CLAIM_TOPICS, namespacedTopic } from './topics';
+import { CLAIM_TOPICS, namespacedGroupId, namespacedTopic } from './topics';
 
 describe('CLAIM_TOPICS', () => {
   it('names every topic with a .v1 version suffix', () => {
@@ -7,7 +7,25 @@ describe('CLAIM_TOPICS', () => {
       'claims.normalized.v1',
       'claims.enriched.v1',
       'claims.dlq.v1',
+      'claims.ingest-reports.v1',
     ]);
+  });
+});
+
+describe('namespacedGroupId', () => {
+  it('keeps the plain group id for the empty namespace', () => {
+    expect(namespacedGroupId('claims-normalizer', '')).toBe('claims-normalizer');
+  });
+
+  it('gives two namespaces on one broker two different groups, so neither takes the other’s partitions', () => {
+    expect(namespacedGroupId('claims-normalizer', 'tenant-a')).toBe('tenant-a.claims-normalizer');
+    expect(namespacedGroupId('claims-normalizer', 'tenant-a')).not.toBe(
+      namespacedGroupId('claims-normalizer', 'tenant-b'),
+    );
+  });
+
+  it('rejects an invalid namespace', () => {
+    expect(() => namespacedGroupId('claims-metrics', 'Bad.Name')).toThrow('Invalid topic namespace');
   });
 });
 

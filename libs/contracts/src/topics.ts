@@ -7,6 +7,8 @@ export const CLAIM_TOPICS = {
   normalized: 'claims.normalized.v1',
   enriched: 'claims.enriched.v1',
   deadLetter: 'claims.dlq.v1',
+  /** One report per ingested file (keyed by file id): what per-file accounting compares with. */
+  ingestReports: 'claims.ingest-reports.v1',
 } as const;
 
 export type ClaimTopic = (typeof CLAIM_TOPICS)[keyof typeof CLAIM_TOPICS];
@@ -24,4 +26,16 @@ export function namespacedTopic(topic: ClaimTopic, namespace: string): string {
     throw new Error(`Invalid topic namespace "${namespace}": expected ${NAMESPACE_PATTERN.source}`);
   }
   return `${namespace}.${topic}`;
+}
+
+/**
+ * Consumer group ids carry the namespace too: two pipelines sharing a broker
+ * must not join one group and split each other's partitions.
+ */
+export function namespacedGroupId(groupId: string, namespace: string): string {
+  if (namespace === '') return groupId;
+  if (!NAMESPACE_PATTERN.test(namespace)) {
+    throw new Error(`Invalid topic namespace "${namespace}": expected ${NAMESPACE_PATTERN.source}`);
+  }
+  return `${namespace}.${groupId}`;
 }

@@ -1,8 +1,9 @@
 import { DataSource } from 'typeorm';
 import { ClaimState1763900000000 } from './migrations/1763900000000-claim-state';
 import { SlimmerFoldWrites1763990000000 } from './migrations/1763990000000-slimmer-fold-writes';
+import { RecordAccounting1764100000000 } from './migrations/1764100000000-record-accounting';
 
-export const MIGRATIONS = [ClaimState1763900000000, SlimmerFoldWrites1763990000000];
+export const MIGRATIONS = [ClaimState1763900000000, SlimmerFoldWrites1763990000000, RecordAccounting1764100000000];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */
 const MIGRATION_LOCK_KEY = 7_263_001;
@@ -50,4 +51,14 @@ export function isTransientDatabaseError(error: unknown): boolean {
     );
   }
   return false;
+}
+
+/**
+ * Postgres refused the data itself (SQLSTATE class 22, data exception, or 23,
+ * integrity constraint violation): retrying the same rows fails the same way,
+ * so the batch is split until the one record at fault is found.
+ */
+export function isRecordDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }

@@ -1,14 +1,28 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelayMs, isGroupMembershipError } from './consumer-errors';
 
 export interface ConsumedBatch {
   topic: string;
   partition: number;
   messages: KafkaMessage[];
+  /** The partition's end offset when the batch was fetched: what a loss check compares with. */
+  highWatermark: string;
   heartbeat: () => Promise<void>;
 }
 
-export interface BatchConsumerOptions {
+/** What a running consumer reports about its own health, for /health and metrics. */
+export interface ConsumerEvents {
+  /** A batch failed with transient trouble and will be retried after `delayMs`. */
+  onBatchRetry?: (attempt: number, delayMs: number, error: unknown) => void;
+  /** A batch that had failed went through: the stage is moving again. */
+  onBatchRecovered?: (attempts: number) => void;
+  /** The KafkaJS consumer was rebuilt after it stopped for good (a lost group, a broker gone too long). */
+  onRestart?: (restart: number, error: Error) => void;
+}
+
+export interface BatchConsumerOptions extends ConsumerEvents {
   kafka: Kafka;
   /** One consumer group per service, set explicitly: its instances split the partitions. */
   groupId: string;
@@ -18,59 +32,195 @@ export interface BatchConsumerOptions {
    * Handles one partition's batch and resolves once its effects are durable.
    * It must not throw for a bad record (that record goes to the dead-letter
    * topic); it throws only for transient trouble (broker or database down),
-   * and then the batch is redelivered after a backoff.
+   * and then the same batch is retried in place with bounded backoff, the
+   * group membership kept alive by heartbeats meanwhile.
    */
   handleBatch: (batch: ConsumedBatch) => Promise<void>;
-  /** Called when KafkaJS gives up restarting; the process should exit so its supervisor restarts it. */
-  onFatal: (error: Error) => void;
+  /** Backoff between retries of a failing batch and between consumer rebuilds. */
+  backoff?: { initialMs: number; maxMs: number };
+  /** How many partitions are handled at once (default 3). */
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface RunningConsumer {
   stop: () => Promise<void>;
 }
 
+const DEFAULT_BACKOFF = { initialMs: 250, maxMs: 30_000 };
+/** A retry's wait is cut into slices this long, with a heartbeat after each, so the group keeps the member. */
+const HEARTBEAT_SLICE_MS = 1_000;
+
 /**
  * At-least-once consumption with explicit commits: the offset after a batch
  * is committed only when `handleBatch` has resolved, so a crash at any point
  * redelivers rather than loses. Downstream effects are idempotent by event id.
+ *
+ * It rides out what an ordinary week brings, without exiting:
+ * - a database or broker outage: the failing batch is retried in place with
+ *   capped exponential backoff; nothing more is fetched meanwhile, so memory
+ *   stays bounded;
+ * - a lost group membership (a long pause, a broker restart): a commit that
+ *   fails with UNKNOWN_MEMBER_ID or ILLEGAL_GENERATION is a rebalance, not an
+ *   error; the batch's effects are durable and its redelivery is deduplicated;
+ * - a KafkaJS consumer that stops for good: it is rebuilt after a backoff and
+ *   rejoins the group, resuming from the committed offsets.
  */
 export async function startBatchConsumer(options: BatchConsumerOptions): Promise<RunningConsumer> {
-  const consumer: Consumer = options.kafka.consumer({
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  let stopped = false;
+  let restarts = 0;
+  let current: Consumer | null = null;
+  let rebuilding: Promise<void> | null = null;
+
+  const build = async (): Promise<void> => {
+    const consumer = createConsumer(options, backoff);
+    current = consumer;
+    consumer.on(consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload;
+      if (restart) {
+        options.logger.warn({ err: error }, 'consumer stopped on a retriable error; KafkaJS restarts it');
+        return;
+      }
+      if (stopped || consumer !== current) return;
+      restarts += 1;
+      const delayMs = backoffDelayMs(restarts, backoff);
+      options.logger.error(
+        { err: error, restart: restarts, delayMs },
+        `consumer stopped for good; rebuilding it in ${(delayMs / 1000).toFixed(1)} s`,
+      );
+      options.onRestart?.(restarts, error);
+      rebuilding = (async () => {
+        await consumer.disconnect().catch(() => undefined);
+        await sleep(delayMs);
+        await startUntilRunning();
+      })();
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      // Partitions are independent (one claim's events share one), so handling
+      // them concurrently overlaps one partition's I/O with another's parsing.
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const consumed: ConsumedBatch = {
+          topic: batch.topic,
+          partition: batch.partition,
+          messages: batch.messages,
+          highWatermark: batch.highWatermark,
+          heartbeat,
+        };
+        const handled = await handleWithRetry(options, backoff, consumed, () => isRunning() && !isStale());
+        if (!handled) return;
+        const last = batch.messages[batch.messages.length - 1];
+        if (!last) return;
+        resolveOffset(last.offset);
+        await commitOrYieldToRebalance(consumer, options.logger, {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: (BigInt(last.offset) + 1n).toString(),
+        });
+      },
+    });
+  };
+
+  /** Connects a new consumer, retrying with backoff while the broker is unreachable. */
+  const startUntilRunning = async (): Promise<void> => {
+    for (let attempt = 1; !stopped; attempt += 1) {
+      try {
+        await build();
+        return;
+      } catch (error) {
+        const delayMs = backoffDelayMs(attempt, backoff);
+        options.logger.error({ err: error, attempt, delayMs }, 'consumer could not start; retrying');
+        await current?.disconnect().catch(() => undefined);
+        await sleep(delayMs);
+      }
+    }
+  };
+
+  await startUntilRunning();
+  return {
+    stop: async () => {
+      stopped = true;
+      await rebuilding?.catch(() => undefined);
+      await current?.disconnect();
+    },
+  };
+}
+
+function createConsumer(options: BatchConsumerOptions, backoff: { initialMs: number; maxMs: number }): Consumer {
+  return options.kafka.consumer({
     groupId: options.groupId,
     // A crashed instance's partitions move to a live one after this long.
-    sessionTimeout: 10000,
-    heartbeatInterval: 1000,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    // A batch retried in place through a database outage holds its partition
+    // this long before the group gives it to another member.
+    rebalanceTimeout: 60_000,
     maxBytesPerPartition: 4 * 1024 * 1024,
-    retry: { initialRetryTime: 300, retries: 10 },
-  });
-  consumer.on(consumer.events.CRASH, (event) => {
-    const { error, restart } = event.payload;
-    options.logger.error({ err: error, restart }, 'consumer crashed');
-    if (!restart) options.onFatal(error);
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    // Partitions are independent (one claim's events share one), so handling
-    // them concurrently overlaps one partition's I/O with another's parsing.
-    partitionsConsumedConcurrently: 3,
-    eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
-      if (!isRunning() || isStale() || batch.messages.length === 0) return;
-      await options.handleBatch({
-        topic: batch.topic,
-        partition: batch.partition,
-        messages: batch.messages,
-        heartbeat,
-      });
-      const last = batch.messages[batch.messages.length - 1];
-      if (!last) return;
-      resolveOffset(last.offset);
-      await consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
-      ]);
+    retry: {
+      initialRetryTime: 300,
+      maxRetryTime: backoff.maxMs,
+      retries: 10,
+      // Always let KafkaJS restart after a retriable failure; the rest is ours.
+      restartOnFailure: async () => true,
     },
   });
-  return { stop: () => consumer.disconnect() };
+}
+
+/**
+ * Runs the batch until it succeeds, or until the partition is no longer ours
+ * (a rebalance) or the consumer stops. Returns whether it was handled.
+ */
+async function handleWithRetry(
+  options: BatchConsumerOptions,
+  backoff: { initialMs: number; maxMs: number },
+  batch: ConsumedBatch,
+  stillOwned: () => boolean,
+): Promise<boolean> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await options.handleBatch(batch);
+      if (attempt > 1) {
+        options.logger.info({ topic: batch.topic, partition: batch.partition, attempt }, 'batch went through');
+        options.onBatchRecovered?.(attempt);
+      }
+      return true;
+    } catch (error) {
+      const delayMs = backoffDelayMs(attempt, backoff);
+      options.logger.warn(
+        { err: error, topic: batch.topic, partition: batch.partition, attempt, delayMs },
+        'batch failed on transient trouble; retrying it in place',
+      );
+      options.onBatchRetry?.(attempt, delayMs, error);
+      for (let waited = 0; waited < delayMs; waited += HEARTBEAT_SLICE_MS) {
+        await sleep(Math.min(HEARTBEAT_SLICE_MS, delayMs - waited));
+        // A failed heartbeat is the broker's trouble or a rebalance: the
+        // ownership check below tells which, and the wait goes on.
+        await batch.heartbeat().catch(() => undefined);
+        if (!stillOwned()) return false;
+      }
+    }
+  }
+}
+
+async function commitOrYieldToRebalance(
+  consumer: Consumer,
+  logger: Logger,
+  offset: { topic: string; partition: number; offset: string },
+): Promise<void> {
+  try {
+    await consumer.commitOffsets([offset]);
+  } catch (error) {
+    if (!isGroupMembershipError(error)) throw error;
+    // The batch's effects are durable; whoever owns the partition next gets it
+    // again and recognises every record. KafkaJS rejoins on its next fetch.
+    logger.warn(
+      { err: error, topic: offset.topic, partition: offset.partition },
+      'offset commit lost to a rebalance; the batch will be redelivered and deduplicated',
+    );
+  }
 }

@@ -44,7 +44,15 @@ export class ClaimProducer {
 /** Stays well under the broker's default 1 MiB batch limit, leaving room for record overhead. */
 export const MAX_REQUEST_BYTES = 768 * 1024;
 
-function messageBytes(message: OutboundMessage): number {
+/**
+ * The largest record a stage writes: the broker's default `message.max.bytes`
+ * (1 MiB) less room for the record batch's own overhead. Anything larger is a
+ * dead letter, never a refused request that would stop the stage.
+ */
+export const MAX_MESSAGE_BYTES = 1024 * 1024 - 16 * 1024;
+
+/** A message's size on the wire, near enough to keep requests and records under the broker's limits. */
+export function outboundMessageBytes(message: OutboundMessage): number {
   let bytes = Buffer.byteLength(message.key) + Buffer.byteLength(message.value) + 64;
   for (const [name, value] of Object.entries(message.headers)) bytes += name.length + Buffer.byteLength(value) + 8;
   return bytes;
@@ -60,7 +68,7 @@ export function chunkByBytes(
   let currentBytes = 0;
   for (const [topic, messages] of messagesByTopic) {
     for (const message of messages) {
-      const bytes = messageBytes(message);
+      const bytes = outboundMessageBytes(message);
       if (currentBytes + bytes > maxBytes && currentBytes > 0) {
         requests.push(current);
         current = [];

@@ -5,3 +5,5 @@ export * from './batch-consumer';
 export * from './transform-stage';
 export * from './pipeline-kafka';
 export * from './traced-batch';
+export * from './stage-consumer-events';
+export * from './consumer-errors';

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 
 /**
@@ -23,22 +24,43 @@ export function createKafka(options: { brokers: string[]; clientId: string; logg
   });
 }
 
-/** Creates the topics a service reads or writes, if missing; partitions follow the claim-id key. */
+/**
+ * Creates the topics a service reads or writes, if missing, and waits until
+ * every partition has a leader; partitions follow the claim-id key. Several
+ * services (and several consumers of one service) start at once and race to
+ * create the same topics: losing that race is fine, so the outcome is judged
+ * by what exists afterwards, not by the create call's error.
+ */
 export async function ensureTopics(kafka: Kafka, topics: string[], partitions: number): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((topic) => !existing.has(topic));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
-    });
-  } catch (error) {
-    // Two services racing to create the same topic is fine: the loser sees it exists.
-    if (!(error instanceof Error && /already exists/i.test(error.message))) throw error;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((topic) => !existing.has(topic));
+        if (missing.length > 0) {
+          await admin
+            .createTopics({
+              waitForLeaders: true,
+              topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+            })
+            .catch(() => undefined); // judged below
+        }
+        const metadata = await admin.fetchTopicMetadata({ topics });
+        const ready = metadata.topics.every(
+          (topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0),
+        );
+        if (ready && metadata.topics.length === topics.length) return;
+        throw new Error(`topics not ready yet: ${topics.join(', ')}`);
+      } catch (error) {
+        if (attempt >= TOPIC_READY_ATTEMPTS) throw error;
+        await sleep(Math.min(200 * attempt, 2_000));
+      }
+    }
   } finally {
     await admin.disconnect();
   }
 }
+
+const TOPIC_READY_ATTEMPTS = 30;

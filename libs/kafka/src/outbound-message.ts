@@ -1,4 +1,12 @@
-import { DEAD_LETTER_HEADERS, type DeadLetter, type PipelineStage } from '@claims/contracts';
+import { createHash } from 'node:crypto';
+import {
+  DEAD_LETTER_HEADERS,
+  EVENT_HEADERS,
+  LineageSchema,
+  type DeadLetter,
+  type Lineage,
+  type PipelineStage,
+} from '@claims/contracts';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 
 /** A message a stage wants written, before it becomes a KafkaJS message. */
@@ -31,16 +39,64 @@ export interface RecordFailure {
 }
 
 /**
- * The dead-letter envelope: the original bytes (base64, so nothing is lost to
- * an encoding), its headers, where it came from, and why it stopped.
+ * How many original bytes a dead letter keeps. Base64 grows them by a third,
+ * so a dead letter stays near 700 KiB at most: under the broker's 1 MiB
+ * `message.max.bytes` with room for headers, whatever the original's size.
+ */
+export const DEAD_LETTER_MAX_ORIGINAL_BYTES = 512 * 1024;
+
+/** The original's bytes as a dead letter carries them: whole, or a bounded prefix plus size and hash. */
+export function boundedOriginal(
+  value: Buffer,
+  maxBytes = DEAD_LETTER_MAX_ORIGINAL_BYTES,
+): Pick<DeadLetter, 'originalValueBase64' | 'originalBytes' | 'originalSha256' | 'originalTruncated'> {
+  const truncated = value.length > maxBytes;
+  return {
+    originalValueBase64: (truncated ? value.subarray(0, maxBytes) : value).toString('base64'),
+    originalBytes: value.length,
+    originalSha256: createHash('sha256').update(value).digest('hex'),
+    originalTruncated: truncated,
+  };
+}
+
+/** The source record a consumed claim event stands for, read from its lineage headers. */
+export function lineageFromHeaders(headers: Record<string, string>): Lineage | null {
+  const parsed = LineageSchema.safeParse({
+    source: headers[EVENT_HEADERS.source],
+    fileId: headers[EVENT_HEADERS.fileId],
+    recordNumber: Number(headers[EVENT_HEADERS.recordNumber]),
+    recordSha256: headers[EVENT_HEADERS.recordSha256],
+  });
+  return parsed.success ? parsed.data : null;
+}
+
+function deadLetterMessage(deadLetter: DeadLetter, key: string, headers: Record<string, string>): OutboundMessage {
+  return {
+    key,
+    value: JSON.stringify(deadLetter),
+    headers: {
+      [DEAD_LETTER_HEADERS.stage]: deadLetter.stage,
+      [DEAD_LETTER_HEADERS.errorCode]: deadLetter.errorCode,
+      ...headers,
+    },
+  };
+}
+
+/**
+ * The dead-letter envelope of a consumed message: the original bytes (base64,
+ * so nothing is lost to an encoding, bounded so the letter always fits the
+ * broker), its headers, where it came from, and why it stopped.
  */
 export function deadLetterFor(
   consumed: ConsumedMessage,
   stage: PipelineStage,
   failure: RecordFailure,
   failedAt: Date,
+  /** The source record, when the stage read it from the payload; else it comes from the lineage headers. */
+  lineage?: Lineage,
 ): OutboundMessage {
   const key = consumed.message.key?.toString() ?? null;
+  const originalHeaders = headersToStrings(consumed.message.headers);
   const deadLetter: DeadLetter = {
     schemaVersion: 1,
     stage,
@@ -48,18 +104,50 @@ export function deadLetterFor(
     reason: failure.reason,
     failedAt: failedAt.toISOString(),
     origin: { topic: consumed.topic, partition: consumed.partition, offset: consumed.message.offset, key },
-    originalValueBase64: (consumed.message.value ?? Buffer.alloc(0)).toString('base64'),
-    originalHeaders: headersToStrings(consumed.message.headers),
+    lineage: lineage ?? lineageFromHeaders(originalHeaders),
+    ...boundedOriginal(consumed.message.value ?? Buffer.alloc(0)),
+    originalHeaders,
   };
-  return {
-    key: key ?? `${consumed.topic}/${consumed.partition}/${consumed.message.offset}`,
-    value: JSON.stringify(deadLetter),
-    headers: {
-      [DEAD_LETTER_HEADERS.stage]: stage,
-      [DEAD_LETTER_HEADERS.errorCode]: failure.code,
-      [DEAD_LETTER_HEADERS.originalTopic]: consumed.topic,
-      [DEAD_LETTER_HEADERS.originalPartition]: String(consumed.partition),
-      [DEAD_LETTER_HEADERS.originalOffset]: consumed.message.offset,
-    },
+  return deadLetterMessage(deadLetter, key ?? `${consumed.topic}/${consumed.partition}/${consumed.message.offset}`, {
+    [DEAD_LETTER_HEADERS.originalTopic]: consumed.topic,
+    [DEAD_LETTER_HEADERS.originalPartition]: String(consumed.partition),
+    [DEAD_LETTER_HEADERS.originalOffset]: consumed.message.offset,
+  });
+}
+
+/**
+ * The dead letter of a source record the ingestor could not publish (too
+ * large, not UTF-8): no consumed message stands behind it, so the lineage is
+ * its identity and the key is the record's hash.
+ */
+export function sourceRecordDeadLetter(input: {
+  record: Buffer;
+  /** The record's full size and hash when `record` is already only a prefix of it. */
+  fullBytes?: number;
+  fullSha256?: string;
+  lineage: Lineage;
+  failure: RecordFailure;
+  failedAt: Date;
+}): OutboundMessage {
+  const original = boundedOriginal(input.record);
+  const deadLetter: DeadLetter = {
+    schemaVersion: 1,
+    stage: 'ingestor',
+    errorCode: input.failure.code,
+    reason: input.failure.reason,
+    failedAt: input.failedAt.toISOString(),
+    origin: null,
+    lineage: input.lineage,
+    ...original,
+    originalBytes: input.fullBytes ?? original.originalBytes,
+    originalSha256: input.fullSha256 ?? original.originalSha256,
+    originalTruncated: original.originalTruncated || (input.fullBytes ?? 0) > input.record.length,
+    originalHeaders: {},
   };
+  return deadLetterMessage(deadLetter, input.lineage.recordSha256, {
+    [EVENT_HEADERS.source]: input.lineage.source,
+    [EVENT_HEADERS.fileId]: input.lineage.fileId,
+    [EVENT_HEADERS.recordNumber]: String(input.lineage.recordNumber),
+    [EVENT_HEADERS.recordSha256]: input.lineage.recordSha256,
+  });
 }

@@ -23,17 +23,25 @@ export class PipelineKafka {
     return namespacedTopic(name, this.settings.topicNamespace);
   }
 
-  /** Creates the service's topics if missing and connects the producer. */
+  private connected: Promise<void> | null = null;
+
+  /**
+   * Creates the topics if missing and connects the producer once: a service
+   * with several consumers calls it from each of them.
+   */
   async start(topics: readonly ClaimTopic[]): Promise<void> {
     await ensureTopics(
       this.kafka,
       topics.map((name) => this.topic(name)),
       this.settings.topicPartitions,
     );
-    await this.producer.connect();
+    this.connected ??= this.producer.connect();
+    await this.connected;
   }
 
   async stop(): Promise<void> {
+    if (this.connected === null) return;
+    this.connected = null;
     await this.producer.disconnect();
   }
 }

@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { startBatchConsumer, type RunningConsumer } from './batch-consumer';
 import type { ClaimProducer } from './claim-producer';
 import { withConsumedBatchSpan } from './traced-batch';
+import { stageConsumerEvents } from './stage-consumer-events';
+import { MAX_MESSAGE_BYTES, outboundMessageBytes } from './claim-producer';
 import { deadLetterFor, type ConsumedMessage, type OutboundMessage, type RecordFailure } from './outbound-message';
 
 export type TransformOutcome = { emit: OutboundMessage } | { deadLetter: RecordFailure };
@@ -24,7 +26,6 @@ export interface TransformStageOptions {
    * transient trouble: the whole batch is redelivered.
    */
   transform: (messages: ConsumedMessage[]) => Promise<TransformOutcome[]>;
-  onFatal: (error: Error) => void;
 }
 
 /**
@@ -40,7 +41,7 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
     groupId: options.groupId,
     topic: options.inputTopic,
     logger: options.logger,
-    onFatal: options.onFatal,
+    ...stageConsumerEvents(stage, metrics),
     handleBatch: (batch) =>
       withConsumedBatchSpan(stage, batch, async () => {
         const stopTimer = metrics.batchDurationSeconds.startTimer({ stage });
@@ -54,17 +55,19 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
         const deadLetters: OutboundMessage[] = [];
         const failedAt = new Date();
         outcomes.forEach((outcome, index) => {
-          if ('emit' in outcome) {
+          const source = consumed[index];
+          if (!source) return;
+          const failure = 'emit' in outcome ? oversizedOutputFailure(outcome.emit) : outcome.deadLetter;
+          if (failure === null && 'emit' in outcome) {
             emitted.push(outcome.emit);
             return;
           }
-          const source = consumed[index];
-          if (!source) return;
-          deadLetters.push(deadLetterFor(source, stage, outcome.deadLetter, failedAt));
-          metrics.deadLettersTotal.inc({ stage, error_code: outcome.deadLetter.code });
+          if (failure === null) return;
+          deadLetters.push(deadLetterFor(source, stage, failure, failedAt));
+          metrics.deadLettersTotal.inc({ stage, error_code: failure.code });
           options.logger.warn(
-            { errorCode: outcome.deadLetter.code, partition: source.partition, offset: source.message.offset },
-            `record dead-lettered: ${outcome.deadLetter.reason}`,
+            { errorCode: failure.code, partition: source.partition, offset: source.message.offset },
+            `record dead-lettered: ${failure.reason}`,
           );
         });
         await options.producer.send(
@@ -78,4 +81,17 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
         stopTimer();
       }),
   });
+}
+
+/**
+ * An output the broker would refuse (over its message limit) must not stop
+ * the stage: the input record is dead-lettered instead, with a bounded copy.
+ */
+function oversizedOutputFailure(message: OutboundMessage): RecordFailure | null {
+  const bytes = outboundMessageBytes(message);
+  if (bytes <= MAX_MESSAGE_BYTES) return null;
+  return {
+    code: 'RECORD_TOO_LARGE',
+    reason: `the output event would be ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte message limit`,
+  };
 }

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * One registry per process, with the `claims_` prefix, base units and no
@@ -15,10 +15,21 @@ export interface StageMetrics {
   recordsTotal: Counter<'stage' | 'outcome'>;
   deadLettersTotal: Counter<'stage' | 'error_code'>;
   batchDurationSeconds: Histogram<'stage'>;
+  /** Batches retried in place on transient trouble (a database or broker outage). */
+  batchRetriesTotal: Counter<'stage'>;
+  /** KafkaJS consumers rebuilt after they stopped for good (a lost group, a broker gone too long). */
+  consumerRestartsTotal: Counter<'stage'>;
+  /** 1 while a stage's consumer is retrying a batch: the stage is stalled, waiting for its dependencies. */
+  consumerStalled: Gauge<'stage'>;
 }
 
+const stageMetricsByRegistry = new WeakMap<Registry, StageMetrics>();
+
+/** The stage metrics of a registry, created once: a service with several consumers shares them. */
 export function createStageMetrics(registry: Registry): StageMetrics {
-  return {
+  const existing = stageMetricsByRegistry.get(registry);
+  if (existing) return existing;
+  const metrics: StageMetrics = {
     recordsTotal: new Counter({
       name: 'claims_stage_records_total',
       help: 'Records handled by a pipeline stage, by outcome (emitted, dead_lettered, duplicate).',
@@ -38,5 +49,25 @@ export function createStageMetrics(registry: Registry): StageMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    batchRetriesTotal: new Counter({
+      name: 'claims_consumer_batch_retries_total',
+      help: 'Consumed batches retried in place after transient trouble (database or broker unavailable).',
+      labelNames: ['stage'],
+      registers: [registry],
+    }),
+    consumerRestartsTotal: new Counter({
+      name: 'claims_consumer_restarts_total',
+      help: 'Kafka consumers rebuilt in process after they stopped for good.',
+      labelNames: ['stage'],
+      registers: [registry],
+    }),
+    consumerStalled: new Gauge({
+      name: 'claims_consumer_stalled',
+      help: '1 while a stage retries a batch on transient trouble, else 0.',
+      labelNames: ['stage'],
+      registers: [registry],
+    }),
   };
+  stageMetricsByRegistry.set(registry, metrics);
+  return metrics;
 }

@@ -1,4 +1,10 @@
-import { parseAmountCents, parseCompactDate, parseCsvRecord } from './csv';
+import {
+  DEFAULT_SERVICE_DATE_RANGE,
+  parseAmountCents,
+  parseCompactDate,
+  parseCsvRecord,
+  parseServiceDate,
+} from './csv';
 import { sourceRecordErrorCodeOf, sourceRecordErrorOf } from './__fixtures__/source-record-error';
 
 describe('parseCsvRecord', () => {
@@ -116,4 +122,28 @@ describe('parseCompactDate', () => {
       expect(error.message).toBe('CLM_FROM_DT is not a CCYYMMDD date');
     },
   );
+});
+
+describe('parseServiceDate', () => {
+  const range = DEFAULT_SERVICE_DATE_RANGE;
+
+  it('accepts a date inside the plausible range', () => {
+    expect(parseServiceDate('20100331', 'CLM_THRU_DT', range)).toBe('2010-03-31');
+  });
+
+  it.each([
+    ['00000101', 'year 0000, which Postgres cannot store'],
+    ['99991231', 'the 9999-12-31 placeholder, which would move the watermark to 9999'],
+    ['19600101', 'a date before Medicare began'],
+  ])('dead-letters %s (%s) as DATE_OUT_OF_RANGE, naming the field', (value) => {
+    expect(() => parseServiceDate(value, 'CLM_FROM_DT', range)).toThrow(
+      expect.objectContaining({ code: 'DATE_OUT_OF_RANGE', message: expect.stringContaining('CLM_FROM_DT') }),
+    );
+  });
+
+  it('takes the range as a setting', () => {
+    expect(() => parseServiceDate('20100101', 'CLM_FROM_DT', { earliest: '2011-01-01', latest: '2011-12-31' })).toThrow(
+      'outside the plausible service dates 2011-01-01 to 2011-12-31',
+    );
+  });
 });

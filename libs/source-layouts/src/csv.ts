@@ -74,3 +74,29 @@ export function parseCompactDate(value: string, field: string): string {
   }
   return iso;
 }
+
+/** The service dates a claim may carry; anything outside is a data error, not an event time. */
+export interface DateRange {
+  earliest: string;
+  latest: string;
+}
+
+/**
+ * The default plausible range: no Medicare claim predates the program's
+ * start (1 July 1966), and a date past 2099 is a placeholder such as
+ * 9999-12-31, which would drag the event-time watermark — and with it every
+ * aging KPI — into the far future.
+ */
+export const DEFAULT_SERVICE_DATE_RANGE: DateRange = { earliest: '1966-07-01', latest: '2099-12-31' };
+
+/** Parses a CCYYMMDD date and holds it to `range`. @throws SourceRecordError DATE_INVALID | DATE_OUT_OF_RANGE */
+export function parseServiceDate(value: string, field: string, range: DateRange): string {
+  const iso = parseCompactDate(value, field);
+  if (iso < range.earliest || iso > range.latest) {
+    throw new SourceRecordError(
+      'DATE_OUT_OF_RANGE',
+      `${field} is outside the plausible service dates ${range.earliest} to ${range.latest}`,
+    );
+  }
+  return iso;
+}

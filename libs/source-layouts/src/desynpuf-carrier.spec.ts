@@ -292,6 +292,21 @@ describe('normalizeCarrierRecord on records that cannot be trusted', () => {
     );
   });
 
+  it('rejects a 900 KB field as FIELD_TOO_LONG, naming the column and not the value', () => {
+    const error = sourceRecordErrorOf(() => normalize(withFields(firstRecord, { HCPCS_CD_1: 'X'.repeat(900_000) })));
+    expect(error.code).toBe('FIELD_TOO_LONG');
+    expect(error.message).toBe('HCPCS_CD_1 is longer than 64 characters');
+  });
+
+  it.each([
+    ['CLM_FROM_DT', '00000101'],
+    ['CLM_THRU_DT', '99991231'],
+  ])('rejects %s %s, outside the plausible service dates, as DATE_OUT_OF_RANGE', (column, value) => {
+    expect(sourceRecordErrorCodeOf(() => normalize(withFields(firstRecord, { [column]: value })))).toBe(
+      'DATE_OUT_OF_RANGE',
+    );
+  });
+
   it('rejects a record with a stray quote as CSV_MALFORMED', () => {
     expect(sourceRecordErrorCodeOf(() => normalize(withFields(firstRecord, { HCPCS_CD_1: '992"32' })))).toBe(
       'CSV_MALFORMED',

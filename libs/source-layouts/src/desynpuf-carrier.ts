@@ -7,10 +7,16 @@ import {
   type Lineage,
   type LineProcessingCategory,
 } from '@claims/contracts';
-import { parseAmountCents, parseCompactDate, parseCsvRecord } from './csv';
+import { DEFAULT_SERVICE_DATE_RANGE, parseAmountCents, parseCsvRecord, parseServiceDate, type DateRange } from './csv';
 import { SourceRecordError } from './source-record.errors';
 
 const LINE_COUNT = 13;
+/**
+ * Every carrier column is an id, a code, a date or an amount: none comes
+ * near this length, and a field that does is damage (a lost delimiter, a
+ * pasted blob) that must not ride into claim state as a code.
+ */
+const MAX_FIELD_LENGTH = 64;
 const DIAGNOSIS_COUNT = 8;
 const numbered = (prefix: string, count: number): string[] =>
   Array.from({ length: count }, (_, index) => `${prefix}_${index + 1}`);
@@ -153,6 +159,8 @@ export interface CarrierRecordInput {
 export interface NormalizeOptions {
   /** Key for the member-id HMAC, so the canonical event never carries the source member id. */
   patientTokenKey: string;
+  /** Service dates outside this range are dead-lettered (DATE_OUT_OF_RANGE); DEFAULT_SERVICE_DATE_RANGE if unset. */
+  serviceDateRange?: DateRange;
 }
 
 export function tokenizePatientId(memberId: string, key: string): string {
@@ -180,6 +188,13 @@ export function normalizeCarrierRecord(input: CarrierRecordInput, options: Norma
       `expected ${DESYNPUF_CARRIER_COLUMNS.length} columns, found ${fields.length}`,
     );
   }
+  const overlong = fields.findIndex((field) => field.length > MAX_FIELD_LENGTH);
+  if (overlong !== -1) {
+    throw new SourceRecordError(
+      'FIELD_TOO_LONG',
+      `${DESYNPUF_CARRIER_COLUMNS[overlong] ?? `column ${overlong + 1}`} is longer than ${MAX_FIELD_LENGTH} characters`,
+    );
+  }
   const claimId = blankToNull(fields[CLAIM_ID_INDEX]);
   if (claimId === null) throw new SourceRecordError('CLAIM_ID_MISSING', 'CLM_ID is blank');
   const memberId = blankToNull(fields[MEMBER_ID_INDEX]);
@@ -188,8 +203,9 @@ export function normalizeCarrierRecord(input: CarrierRecordInput, options: Norma
     dataQuality.push({ code: 'MEMBER_ID_MISSING', field: 'DESYNPUF_ID', message: 'member id is blank' });
   }
 
-  const serviceFromDate = parseCompactDate(fields[FROM_DATE_INDEX] ?? '', 'CLM_FROM_DT');
-  const serviceThroughDate = parseCompactDate(fields[THROUGH_DATE_INDEX] ?? '', 'CLM_THRU_DT');
+  const dateRange = options.serviceDateRange ?? DEFAULT_SERVICE_DATE_RANGE;
+  const serviceFromDate = parseServiceDate(fields[FROM_DATE_INDEX] ?? '', 'CLM_FROM_DT', dateRange);
+  const serviceThroughDate = parseServiceDate(fields[THROUGH_DATE_INDEX] ?? '', 'CLM_THRU_DT', dateRange);
   if (serviceThroughDate < serviceFromDate) {
     dataQuality.push({
       code: 'SERVICE_DATES_REVERSED',

@@ -1,25 +1,260 @@
-import { StringDecoder } from 'node:string_decoder';
+import { createHash, type Hash } from 'node:crypto';
+import { TextDecoder } from 'node:util';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const UTF8_BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+/** Carriage returns pending at a line's end are materialised in slices of this size, never all at once. */
+const CARRIAGE_RETURN_SLICE_BYTES = 64 * 1024;
+const DEFAULT_PREFIX_BYTES = 64 * 1024;
 
 /**
- * Splits a byte stream into lines (LF or CRLF) without holding more than one
- * chunk and one partial line: the consumer's `await` between lines is the
- * back-pressure that keeps a 1 GB file in constant memory.
+ * One line of a source file, line ending (LF, CRLF or CR…CRLF) removed. A
+ * line is either text, or too large to hold (only its first bytes, size and
+ * SHA-256 are kept), or bytes that are not UTF-8; the reader never throws on
+ * content, so one bad line cannot stop a file.
  */
-export async function* linesOf(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
-  const decoder = new StringDecoder('utf8');
-  let partial = '';
-  for await (const chunk of chunks) {
-    partial += typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    let start = 0;
-    let newline = partial.indexOf('\n', start);
-    while (newline !== -1) {
-      const end = newline > start && partial.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
-      yield partial.slice(start, end);
-      start = newline + 1;
-      newline = partial.indexOf('\n', start);
+export type SourceLine =
+  | {
+      kind: 'line';
+      text: string;
+      /** The line's bytes: a view into the read chunk, not a copy (keeping it keeps the chunk alive). */
+      bytes: Buffer;
     }
-    partial = partial.slice(start);
+  | {
+      kind: 'too_large';
+      /** The line's first bytes (a copy, at most `prefixBytes`). */
+      prefix: Buffer;
+      /** The whole line's size in bytes. */
+      byteLength: number;
+      /** SHA-256 (hex) of the whole line's bytes. */
+      sha256: string;
+    }
+  | {
+      kind: 'not_utf8';
+      /** The line's bytes (at most `maxLineBytes`): a view into the read chunk, not a copy. */
+      bytes: Buffer;
+    };
+
+export interface LineLimits {
+  /** A line over this many bytes (its line ending aside) is reported `too_large` instead of being held whole. */
+  maxLineBytes: number;
+  /** How many first bytes of a too-large line are kept; at most 64 KiB by default. */
+  prefixBytes?: number;
+}
+
+/**
+ * Splits a byte stream into lines in bounded memory: at most one read chunk,
+ * one line of `maxLineBytes` and one prefix are held, whatever the longest
+ * line of the input (a 200 MB line is hashed as it passes, never buffered).
+ * The consumer's `await` between lines is the back-pressure that keeps a
+ * 1 GB file in constant memory.
+ *
+ * Every trailing CR of a line is dropped (exports that write CR CR LF exist),
+ * and so is a UTF-8 byte-order mark at the very start of the input. Each line
+ * is decoded on its own by a fatal UTF-8 decoder, so a multi-byte character
+ * split across read chunks decodes whole, and invalid bytes are reported as
+ * `not_utf8` rather than silently replaced by U+FFFD.
+ */
+export async function* boundedLinesOf(
+  chunks: AsyncIterable<Uint8Array>,
+  limits: LineLimits,
+): AsyncGenerator<SourceLine, void, undefined> {
+  const maxLineBytes = limits.maxLineBytes;
+  const prefixBytes = Math.min(limits.prefixBytes ?? DEFAULT_PREFIX_BYTES, maxLineBytes);
+  if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1) {
+    throw new RangeError('maxLineBytes must be a positive integer');
   }
-  partial += decoder.end();
-  if (partial.length > 0) yield partial.endsWith('\r') ? partial.slice(0, -1) : partial;
+  if (!Number.isSafeInteger(prefixBytes) || prefixBytes < 0) {
+    throw new RangeError('prefixBytes must be a non-negative integer');
+  }
+  // ignoreBOM keeps a U+FEFF inside the file as text: only the file's first one is a byte-order mark.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const spanning = new LineAcrossChunks(maxLineBytes, prefixBytes);
+
+  for await (const chunk of withoutByteOrderMark(chunks)) {
+    let start = 0;
+    let newline = chunk.indexOf(LF, start);
+    while (newline !== -1) {
+      if (spanning.isEmpty) {
+        // The common case: the whole line sits in this chunk and is read without a copy.
+        yield completeLine(chunk.subarray(start, newline), maxLineBytes, prefixBytes, decoder);
+      } else {
+        spanning.append(chunk.subarray(start, newline));
+        yield spanning.finish(decoder);
+      }
+      start = newline + 1;
+      newline = chunk.indexOf(LF, start);
+    }
+    if (start < chunk.length) spanning.append(chunk.subarray(start));
+  }
+  if (!spanning.isEmpty) yield spanning.finish(decoder);
+}
+
+/**
+ * Text lines of a trusted input (a generated benchmark file): the same reader
+ * as {@link boundedLinesOf}, but a line that is too large or not UTF-8 throws.
+ * Source files from outside go through `boundedLinesOf`, which dead-letters
+ * such lines instead.
+ */
+export async function* linesOf(
+  chunks: AsyncIterable<Uint8Array>,
+  limits: LineLimits = { maxLineBytes: 16 * 1024 * 1024 },
+): AsyncGenerator<string, void, undefined> {
+  let lineNumber = 0;
+  for await (const line of boundedLinesOf(chunks, limits)) {
+    lineNumber += 1;
+    if (line.kind === 'line') yield line.text;
+    else if (line.kind === 'too_large') throw new RangeError(`line ${lineNumber} is over ${limits.maxLineBytes} bytes`);
+    else throw new TypeError(`line ${lineNumber} is not UTF-8 text`);
+  }
+}
+
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/** Drops a UTF-8 byte-order mark at the start of the input, even when the first chunks are shorter than it. */
+async function* withoutByteOrderMark(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer, void, undefined> {
+  let head: Buffer | null = Buffer.alloc(0);
+  for await (const raw of chunks) {
+    const chunk = asBuffer(raw);
+    if (chunk.length === 0) continue;
+    if (head === null) {
+      yield chunk;
+      continue;
+    }
+    head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+    if (head.length < UTF8_BYTE_ORDER_MARK.length && UTF8_BYTE_ORDER_MARK.subarray(0, head.length).equals(head)) {
+      continue; // Could still become a byte-order mark: wait for the next chunk.
+    }
+    const markLength = head.subarray(0, UTF8_BYTE_ORDER_MARK.length).equals(UTF8_BYTE_ORDER_MARK)
+      ? UTF8_BYTE_ORDER_MARK.length
+      : 0;
+    const rest = head.subarray(markLength);
+    head = null;
+    if (rest.length > 0) yield rest;
+  }
+  if (head !== null && head.length > 0) yield head;
+}
+
+function withoutTrailingCarriageReturns(bytes: Buffer): Buffer {
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === CR) end -= 1;
+  return end === bytes.length ? bytes : bytes.subarray(0, end);
+}
+
+function decodeLine(bytes: Buffer, decoder: TextDecoder): SourceLine {
+  try {
+    return { kind: 'line', text: decoder.decode(bytes), bytes };
+  } catch {
+    return { kind: 'not_utf8', bytes };
+  }
+}
+
+/** A line that is whole in one chunk, line ending aside. */
+function completeLine(raw: Buffer, maxLineBytes: number, prefixBytes: number, decoder: TextDecoder): SourceLine {
+  const bytes = withoutTrailingCarriageReturns(raw);
+  if (bytes.length <= maxLineBytes) return decodeLine(bytes, decoder);
+  return {
+    kind: 'too_large',
+    prefix: Buffer.from(bytes.subarray(0, prefixBytes)),
+    byteLength: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+}
+
+/**
+ * A line that spans read chunks. While it fits `maxLineBytes` its pieces are
+ * held; once it does not, they are hashed and dropped, and only a copied
+ * prefix stays. Trailing CRs are only counted until a later byte shows they
+ * were inside the line, so neither the size nor the hash includes the line
+ * ending, and a run of CRs costs no memory.
+ */
+class LineAcrossChunks {
+  private pieces: Buffer[] = [];
+  private committedBytes = 0;
+  private pendingCarriageReturns = 0;
+  private started = false;
+  /** Set once the line is known to be too large. */
+  private hash: Hash | null = null;
+  private prefix: Buffer[] = [];
+  private prefixLength = 0;
+
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly prefixBytes: number,
+  ) {}
+
+  get isEmpty(): boolean {
+    return !this.started;
+  }
+
+  append(segment: Buffer): void {
+    this.started = true;
+    const content = withoutTrailingCarriageReturns(segment);
+    if (content.length === 0) {
+      this.pendingCarriageReturns += segment.length;
+      return;
+    }
+    this.commitPendingCarriageReturns();
+    this.commit(content);
+    this.pendingCarriageReturns = segment.length - content.length;
+  }
+
+  finish(decoder: TextDecoder): SourceLine {
+    let line: SourceLine;
+    if (this.hash === null) {
+      const bytes = this.pieces.length === 1 ? (this.pieces[0] as Buffer) : Buffer.concat(this.pieces);
+      line = decodeLine(bytes, decoder);
+    } else {
+      line = {
+        kind: 'too_large',
+        prefix: Buffer.concat(this.prefix, this.prefixLength),
+        byteLength: this.committedBytes,
+        sha256: this.hash.digest('hex'),
+      };
+    }
+    this.pieces = [];
+    this.committedBytes = 0;
+    this.pendingCarriageReturns = 0;
+    this.started = false;
+    this.hash = null;
+    this.prefix = [];
+    this.prefixLength = 0;
+    return line;
+  }
+
+  private commitPendingCarriageReturns(): void {
+    while (this.pendingCarriageReturns > 0) {
+      const slice = Math.min(this.pendingCarriageReturns, CARRIAGE_RETURN_SLICE_BYTES);
+      this.commit(Buffer.alloc(slice, CR));
+      this.pendingCarriageReturns -= slice;
+    }
+  }
+
+  private commit(bytes: Buffer): void {
+    if (this.hash === null && this.committedBytes + bytes.length <= this.maxLineBytes) {
+      this.pieces.push(bytes);
+      this.committedBytes += bytes.length;
+      return;
+    }
+    if (this.hash === null) {
+      this.hash = createHash('sha256');
+      for (const piece of this.pieces) this.hashAndKeepPrefix(piece);
+      this.pieces = [];
+    }
+    this.hashAndKeepPrefix(bytes);
+    this.committedBytes += bytes.length;
+  }
+
+  private hashAndKeepPrefix(bytes: Buffer): void {
+    this.hash?.update(bytes);
+    const room = this.prefixBytes - this.prefixLength;
+    if (room <= 0) return;
+    // A copy: a view would keep the whole read chunk it points into alive.
+    const kept = Buffer.from(bytes.subarray(0, room));
+    this.prefix.push(kept);
+    this.prefixLength += kept.length;
+  }
 }

@@ -8,9 +8,11 @@ export const SOURCE_RECORD_ERROR_CODES = [
   'CLAIM_ID_MISSING',
   'AMOUNT_INVALID',
   'DATE_INVALID',
+  'DATE_OUT_OF_RANGE',
   'CSV_MALFORMED',
   'LAYOUT_UNKNOWN',
   'HEADER_MISMATCH',
+  'FIELD_TOO_LONG',
 ] as const;
 export type SourceRecordErrorCode = (typeof SOURCE_RECORD_ERROR_CODES)[number];
 

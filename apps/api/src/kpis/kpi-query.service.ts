@@ -1,21 +1,41 @@
-import { summarizeKpiCounters, type ClaimsReceivedSummary, type KpiCounterRow } from '@claims/kpi';
+import {
+  accountFile,
+  summarizeKpiCounters,
+  type ClaimsReceivedSummary,
+  type FileAccounting,
+  type KpiCounterRow,
+} from '@claims/kpi';
 import { Injectable } from '@nestjs/common';
 import { KpiRepository, type Watermark } from './kpi.repository';
 
 export interface KpiSummaryResponse extends ClaimsReceivedSummary, Watermark {}
 
-export interface KpiVerification {
+export interface CounterComparison {
   consistent: boolean;
   mismatches: Array<{ kpi: string; dimension: string; streamed: string; batch: string }>;
+}
+
+export interface KpiVerification extends CounterComparison {
+  /** True when every counter equals its batch SQL and every file's records are accounted for. */
+  consistent: boolean;
+  countersConsistent: boolean;
+  filesConsistent: boolean;
+  /** Per ingested file: records read against records folded, duplicate and dead-lettered. */
+  files: FileAccounting[];
+  /** Dead letters that name no source record, so no file can claim them. */
+  untracedDeadLetters: number;
 }
 
 const key = (row: KpiCounterRow): string => `${row.kpi}|${row.dimension}`;
 
 /** Compares the streamed counters with the batch SQL truth; any difference is a mismatch. */
-export function compareCounters(streamed: readonly KpiCounterRow[], batch: readonly KpiCounterRow[]): KpiVerification {
+export function compareCounters(
+  streamed: readonly KpiCounterRow[],
+  batch: readonly KpiCounterRow[],
+): CounterComparison {
   const streamedByKey = new Map(streamed.map((row) => [key(row), String(row.value)]));
   const batchByKey = new Map(batch.map((row) => [key(row), String(row.value)]));
-  const mismatches: KpiVerification['mismatches'] = [];
+  const mismatches: CounterComparison['mismatches'] = [];
   for (const name of new Set([...streamedByKey.keys(), ...batchByKey.keys()])) {
     const streamedValue = streamedByKey.get(name) ?? '0';
     const batchValue = batchByKey.get(name) ?? '0';
@@ -37,7 +57,22 @@ export class KpiQueryService {
   }
 
   async verify(): Promise<KpiVerification> {
-    const [streamed, batch] = await Promise.all([this.repository.streamedCounters(), this.repository.batchCounters()]);
-    return compareCounters(streamed, batch);
+    const [streamed, batch, fileRows, untracedDeadLetters] = await Promise.all([
+      this.repository.streamedCounters(),
+      this.repository.batchCounters(),
+      this.repository.fileAccounting(),
+      this.repository.untracedDeadLetters(),
+    ]);
+    const counters = compareCounters(streamed, batch);
+    const files = fileRows.map(accountFile);
+    const filesConsistent = files.every((file) => file.status === 'accounted');
+    return {
+      consistent: counters.consistent && filesConsistent,
+      countersConsistent: counters.consistent,
+      filesConsistent,
+      mismatches: counters.mismatches,
+      files,
+      untracedDeadLetters,
+    };
   }
 }

@@ -1,4 +1,10 @@
-import { CLAIMS_RECEIVED_BATCH_SQL, STREAMED_COUNTERS_SQL, type KpiCounterRow } from '@claims/kpi';
+import {
+  CLAIMS_RECEIVED_BATCH_SQL,
+  FILE_ACCOUNTING_SQL,
+  STREAMED_COUNTERS_SQL,
+  type FileAccountingRow,
+  type KpiCounterRow,
+} from '@claims/kpi';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -17,6 +23,18 @@ export class KpiRepository {
 
   batchCounters(): Promise<KpiCounterRow[]> {
     return this.dataSource.query(CLAIMS_RECEIVED_BATCH_SQL);
+  }
+
+  fileAccounting(): Promise<FileAccountingRow[]> {
+    return this.dataSource.query(FILE_ACCOUNTING_SQL);
+  }
+
+  /** Dead letters that name no source record (a foreign or unreadable message): counted, never tied to a file. */
+  async untracedDeadLetters(): Promise<number> {
+    const rows: Array<{ n: string }> = await this.dataSource.query(
+      `SELECT count(*)::text AS n FROM dead_letter WHERE file_id IS NULL`,
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   async watermark(): Promise<Watermark> {

@@ -38,7 +38,6 @@ export class NormalizedClaimConsumer implements OnApplicationBootstrap, OnApplic
       logger: this.logger,
       metrics: createStageMetrics(this.registry),
       transform: (messages) => enrichNormalizedBatch(messages, (npis) => this.providers.findByNpis(npis)),
-      onFatal: () => process.exit(1),
     });
   }
 

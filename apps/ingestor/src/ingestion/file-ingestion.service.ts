@@ -1,22 +1,38 @@
-import { CLAIM_TOPICS, claimEventHeaders, type IngestReport } from '@claims/contracts';
-import { PipelineKafka, type OutboundMessage } from '@claims/kafka';
+import { CLAIM_TOPICS, type IngestReport, type SourceLayout } from '@claims/contracts';
+import { DEAD_LETTER_MAX_ORIGINAL_BYTES, PipelineKafka, type OutboundMessage } from '@claims/kafka';
 import { LOGGER } from '@claims/observability';
-import { SourceRecordError, detectLayout, linesOf, rawRecordEvent } from '@claims/source-layouts';
+import { SourceRecordError, boundedLinesOf, detectLayout, type SourceLine } from '@claims/source-layouts';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { addAbortSignal, type Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { IngestorConfig } from '../ingestor.config';
 import { INGESTOR_CONFIG } from '../ingestor.tokens';
+import { confineToIngestRoot } from './ingest-root';
 import { IngestionError } from './ingestion.errors';
+import { sourceRecordMessage } from './source-record-message';
 
-async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+const READ_CHUNK_BYTES = 256 * 1024;
+/**
+ * Pending messages are sent once they reach this size even before a full
+ * batch: a batch of near-limit records would otherwise hold hundreds of MB in
+ * a heap capped at 128 MB.
+ */
+const PENDING_FLUSH_BYTES = 4 * 1024 * 1024;
+
+export interface IngestFileOptions {
+  /** Optional pacing for replays and load tests: records per second. */
+  ratePerSecond?: number;
+  /**
+   * Stops the ingestion (the file is closed at once) when aborted. An
+   * IngestionError as the abort reason is what the caller gets back; any
+   * other reason becomes INGEST_ABORTED.
+   */
+  signal?: AbortSignal;
 }
 
 /** A new W3C traceparent per record: the trace that follows it through every stage. */
@@ -24,11 +40,58 @@ function newTraceParent(): string {
   return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 }
 
+function openSourceFile(path: string, signal: AbortSignal | undefined): Readable {
+  const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
+  return signal ? addAbortSignal(signal, stream) : stream;
+}
+
+async function fileSha256(path: string, signal: AbortSignal | undefined): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of openSourceFile(path, signal)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function abortError(signal: AbortSignal): IngestionError {
+  return signal.reason instanceof IngestionError
+    ? signal.reason
+    : new IngestionError('INGEST_ABORTED', 'the ingestion was aborted before the end of the file');
+}
+
+/** Settles with `work`, or rejects as soon as `signal` aborts (the work then winds down on its own). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  // The work rejects too once it notices the abort; nobody awaits it then.
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** The messages of a file not sent yet, per topic, and their size. */
+class PendingMessages {
+  raw: OutboundMessage[] = [];
+  deadLetters: OutboundMessage[] = [];
+  bytes = 0;
+
+  get count(): number {
+    return this.raw.length + this.deadLetters.length;
+  }
+
+  add(kind: 'raw' | 'dead_letter', message: OutboundMessage): void {
+    (kind === 'raw' ? this.raw : this.deadLetters).push(message);
+    this.bytes += message.value.length;
+  }
+}
+
 /**
  * Streams a source file, one raw event per record, keyed by claim id. The
  * file id is the SHA-256 of its bytes and event ids depend only on record
  * bytes, so ingesting the same file twice publishes the same events again and
- * downstream recognises every one of them.
+ * downstream recognises every one of them. A record no broker would take, or
+ * that is not text, becomes a dead letter and the file goes on; the report,
+ * published last, accounts for every record.
  */
 @Injectable()
 export class FileIngestionService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -39,79 +102,139 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.pipeline.start([CLAIM_TOPICS.raw]);
+    await this.pipeline.start([CLAIM_TOPICS.raw, CLAIM_TOPICS.deadLetter, CLAIM_TOPICS.ingestReports]);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.pipeline.stop();
   }
 
-  async ingestFile(path: string, options: { ratePerSecond?: number } = {}): Promise<IngestReport> {
+  /**
+   * Ingests a file under the ingest root, given relative to it or absolute:
+   * every door comes through here, so none can skip the confinement.
+   */
+  async ingestFile(requestedPath: string, options: IngestFileOptions = {}): Promise<IngestReport> {
+    const { signal } = options;
+    const work = this.ingestConfinedFile(requestedPath, options).catch((error: unknown) => {
+      throw signal?.aborted ? abortError(signal) : error;
+    });
+    try {
+      return await (signal ? untilAborted(work, signal) : work);
+    } catch (error) {
+      if (error instanceof IngestionError && (error.code === 'INGEST_TIMEOUT' || error.code === 'INGEST_ABORTED')) {
+        this.logger.warn({ source: basename(requestedPath), code: error.code }, 'ingestion stopped');
+      }
+      throw error;
+    }
+  }
+
+  private async ingestConfinedFile(requestedPath: string, options: IngestFileOptions): Promise<IngestReport> {
+    const { signal, ratePerSecond } = options;
     const started = process.hrtime.bigint();
-    const info = await stat(path).catch(() => null);
-    if (!info?.isFile()) throw new IngestionError('FILE_NOT_FOUND', `no such file: ${basename(path)}`);
-    const fileId = await fileSha256(path);
+    const path = await confineToIngestRoot(this.config.ingestRoot, requestedPath);
     const source = basename(path);
-    const topic = this.pipeline.topic(CLAIM_TOPICS.raw);
-    let layout: ReturnType<typeof detectLayout> | null = null;
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile()) throw new IngestionError('FILE_NOT_FOUND', `no such file: ${source}`);
+    const fileId = await fileSha256(path, signal);
+    const topics = {
+      raw: this.pipeline.topic(CLAIM_TOPICS.raw),
+      deadLetter: this.pipeline.topic(CLAIM_TOPICS.deadLetter),
+      ingestReports: this.pipeline.topic(CLAIM_TOPICS.ingestReports),
+    };
+    let layout: SourceLayout | null = null;
     let recordsRead = 0;
     let recordsPublished = 0;
+    let recordsDeadLettered = 0;
     let blankLinesSkipped = 0;
-    let pending: OutboundMessage[] = [];
+    let pending = new PendingMessages();
+    // Counts grow only once the broker has acknowledged, so the report never claims an unsent record.
     const flush = async (): Promise<void> => {
-      if (pending.length === 0) return;
-      await this.pipeline.producer.send(new Map([[topic, pending]]));
-      recordsPublished += pending.length;
-      pending = [];
+      if (pending.count === 0) return;
+      const sending = pending;
+      pending = new PendingMessages();
+      await this.pipeline.producer.send(
+        new Map([
+          [topics.raw, sending.raw],
+          [topics.deadLetter, sending.deadLetters],
+        ]),
+      );
+      recordsPublished += sending.raw.length;
+      recordsDeadLettered += sending.deadLetters.length;
     };
 
-    for await (const line of linesOf(createReadStream(path, { highWaterMark: 256 * 1024 }))) {
-      if (line.trim() === '') {
+    const lines = boundedLinesOf(openSourceFile(path, signal), {
+      maxLineBytes: this.config.maxRecordBytes,
+      prefixBytes: DEAD_LETTER_MAX_ORIGINAL_BYTES,
+    });
+    for await (const line of lines) {
+      // The aborted stream is closed already; the lines of its last chunk are not sent.
+      if (signal?.aborted) throw abortError(signal);
+      if (line.kind === 'line' && line.text.trim() === '') {
         blankLinesSkipped += 1;
         continue;
       }
       if (layout === null) {
-        try {
-          layout = detectLayout(line);
-        } catch (error) {
-          if (error instanceof SourceRecordError) throw new IngestionError('LAYOUT_UNKNOWN', error.message);
-          throw error;
-        }
+        layout = this.headerLayout(line, source);
         continue;
       }
       recordsRead += 1;
-      const event = rawRecordEvent({
+      const outcome = sourceRecordMessage(line, {
         layout,
-        record: line,
-        recordNumber: recordsRead,
         source,
         fileId,
-        publishedAt: new Date().toISOString(),
+        recordNumber: recordsRead,
+        maxRecordBytes: this.config.maxRecordBytes,
+        traceParent: newTraceParent(),
+        now: new Date(),
       });
-      pending.push({
-        // A record without a readable claim id still goes on (the normalizer
-        // dead-letters it with the reason); its bytes' hash keeps it keyed.
-        key: event.claimId ?? event.lineage.recordSha256,
-        value: JSON.stringify(event),
-        headers: claimEventHeaders(event, newTraceParent()),
-      });
-      if (pending.length >= this.config.produceBatchSize) await flush();
-      if (options.ratePerSecond) await this.pace(started, recordsRead, options.ratePerSecond, flush);
+      if (outcome.kind === 'dead_letter') {
+        this.logger.warn(
+          { source, fileId, recordNumber: recordsRead, errorCode: outcome.errorCode },
+          'source record dead-lettered',
+        );
+      }
+      pending.add(outcome.kind, outcome.message);
+      if (pending.count >= this.config.produceBatchSize || pending.bytes >= PENDING_FLUSH_BYTES) await flush();
+      if (ratePerSecond) await this.pace(started, recordsRead, ratePerSecond, flush, signal);
     }
     await flush();
     if (layout === null) throw new IngestionError('FILE_EMPTY', `${source} has no header row`);
 
     const report: IngestReport = {
+      schemaVersion: 1,
       source,
       fileId,
       layout,
       recordsRead,
       recordsPublished,
+      recordsDeadLettered,
       blankLinesSkipped,
       durationSeconds: Number(process.hrtime.bigint() - started) / 1e9,
+      completedAt: new Date().toISOString(),
     };
+    // Last, after every record and dead letter of the file is acknowledged:
+    // per-file accounting may trust that nothing of this file is still on its way.
+    await this.pipeline.producer.send(
+      new Map([[topics.ingestReports, [{ key: fileId, value: JSON.stringify(report), headers: {} }]]]),
+    );
     this.logger.info({ report }, 'file ingested');
     return report;
+  }
+
+  /** The layout a file's header row names. @throws IngestionError LAYOUT_UNKNOWN */
+  private headerLayout(line: SourceLine, source: string): SourceLayout {
+    if (line.kind === 'too_large') {
+      throw new IngestionError('LAYOUT_UNKNOWN', `the header row of ${source} is over the record size limit`);
+    }
+    if (line.kind === 'not_utf8') {
+      throw new IngestionError('LAYOUT_UNKNOWN', `the header row of ${source} is not UTF-8 text`);
+    }
+    try {
+      return detectLayout(line.text);
+    } catch (error) {
+      if (error instanceof SourceRecordError) throw new IngestionError('LAYOUT_UNKNOWN', error.message);
+      throw error;
+    }
   }
 
   /** Holds the offered load at `ratePerSecond`, flushing before it waits so paced records leave promptly. */
@@ -120,12 +243,13 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     records: number,
     ratePerSecond: number,
     flush: () => Promise<void>,
+    signal: AbortSignal | undefined,
   ): Promise<void> {
     const dueSeconds = records / ratePerSecond;
     const elapsedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (dueSeconds > elapsedSeconds) {
       await flush();
-      await sleep((dueSeconds - elapsedSeconds) * 1000);
+      await sleep((dueSeconds - elapsedSeconds) * 1000, undefined, signal ? { signal } : {});
     }
   }
 }

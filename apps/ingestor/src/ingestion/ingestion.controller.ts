@@ -1,8 +1,8 @@
-import { BadRequestException, Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { isAbsolute, relative, resolve } from 'node:path';
+import type { IngestReport } from '@claims/contracts';
+import { BadRequestException, Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import type { IngestorConfig } from '../ingestor.config';
 import { INGESTOR_CONFIG } from '../ingestor.tokens';
-import type { IngestReport } from '@claims/contracts';
 import { IngestFileRequestSchema } from './dto/ingest-file.dto';
 import { FileIngestionService } from './file-ingestion.service';
 import { IngestionError } from './ingestion.errors';
@@ -14,10 +14,14 @@ export class IngestionController {
     private readonly ingestion: FileIngestionService,
   ) {}
 
-  /** Replays a file that sits under INGEST_ROOT; answers with the ingest report when every record is published. */
+  /**
+   * Replays a file that sits under INGEST_ROOT; answers with the ingest report
+   * when every record is published. The ingestion stops, and its file is
+   * closed, when the time limit passes or the client goes away.
+   */
   @Post()
   @HttpCode(200)
-  async ingestFile(@Body() body: unknown): Promise<IngestReport> {
+  async ingestFile(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<IngestReport> {
     const parsed = IngestFileRequestSchema.safeParse(body);
     if (!parsed.success) {
       throw new BadRequestException({
@@ -25,11 +29,26 @@ export class IngestionController {
         fields: parsed.error.issues.map((issue) => issue.path.join('.')),
       });
     }
-    const path = resolve(this.config.ingestRoot, parsed.data.file);
-    const fromRoot = relative(this.config.ingestRoot, path);
-    if (fromRoot.startsWith('..') || isAbsolute(fromRoot)) {
-      throw new IngestionError('PATH_OUTSIDE_INGEST_ROOT', 'the file must be under the ingest root');
+    const limitSeconds = this.config.requestTimeoutSeconds;
+    const abort = new AbortController();
+    const timer = setTimeout(
+      () =>
+        abort.abort(new IngestionError('INGEST_TIMEOUT', `the ingestion ran over its ${limitSeconds}-second limit`)),
+      limitSeconds * 1000,
+    );
+    // 'close' before the response is written means the client disconnected.
+    const onClose = (): void => {
+      if (!response.writableEnded) abort.abort(new IngestionError('INGEST_ABORTED', 'the client disconnected'));
+    };
+    response.once('close', onClose);
+    try {
+      return await this.ingestion.ingestFile(parsed.data.file, {
+        ...(parsed.data.ratePerSecond === undefined ? {} : { ratePerSecond: parsed.data.ratePerSecond }),
+        signal: abort.signal,
+      });
+    } finally {
+      clearTimeout(timer);
+      response.off('close', onClose);
     }
-    return this.ingestion.ingestFile(path, { ratePerSecond: parsed.data.ratePerSecond });
   }
 }

@@ -7,10 +7,23 @@ import {
   type KpiCounterRow,
 } from '@claims/kpi';
 import type { DataSource } from 'typeorm';
-import { ClaimFoldRepository, type PartitionBatch } from './claim-fold.repository';
+import { isRecordDataError } from '@claims/database';
+import {
+  ClaimFoldRepository,
+  SourceTopicResetError,
+  type FoldMessage,
+  type PartitionBatch,
+} from './claim-fold.repository';
+import { foldIsolatingRefusedRecords } from './isolate-refused-records';
 
 const allowedLine = { indicator: 'A', category: 'allowed' as const, paymentCents: 9000, allowedCents: 11000 };
 const deniedLine = { indicator: 'O', category: 'not_allowed' as const, paymentCents: 0, allowedCents: 0 };
+
+/** A fixture event standing for record `recordNumber` of one source file, as the accounting keys it. */
+const recordOfFile = (claimId: string, recordNumber: number) => {
+  const event = fixtureEnrichedEvent(claimId, [allowedLine]);
+  return { ...event, lineage: { ...event.lineage, recordNumber } };
+};
 
 describe('ClaimFoldRepository against a real Postgres', () => {
   let database: IsolatedDatabase;
@@ -122,5 +135,73 @@ describe('ClaimFoldRepository against a real Postgres', () => {
     expect(processed.n).toBe(0);
     expect(offset.n).toBe(0);
     expect((await summary()).claimsReceived).toBe(0);
+  });
+
+  it('splits a batch Postgres refuses, folds the good records and hands over only the one at fault', async () => {
+    const events = [recordOfFile('c1', 1), recordOfFile('c2', 2), recordOfFile('c3', 3), recordOfFile('c4', 4)];
+    // Year 0000 passes the event schema's shape but no Postgres date column takes it.
+    const poisoned = { ...events[2]!, occurredAt: '0000-01-01' };
+    const messages: FoldMessage[] = [events[0]!, events[1]!, poisoned, events[3]!].map((event, index) => ({
+      offset: String(index),
+      event,
+    }));
+    const refused: string[] = [];
+    const fold = (part: readonly FoldMessage[]) =>
+      repository.foldPartitionBatch({
+        groupId: 'claims-metrics',
+        topic: 'claims.enriched.v1',
+        partition: 0,
+        messages: part,
+      });
+    await foldIsolatingRefusedRecords(messages, {
+      fold,
+      isRefusedData: isRecordDataError,
+      offsetOnly: (message) => ({ offset: message.offset, event: null }),
+      refuse: async (message) => {
+        refused.push(message.event?.claimId ?? '');
+        return { ...message, refusedCode: 'FOLD_REFUSED' };
+      },
+    });
+    expect(refused).toEqual(['c3']);
+    expect((await summary()).claimsReceived).toBe(3);
+    await expectStreamedToEqualBatchSql();
+    const outcomes: Array<{ record_number: number; outcome: string; error_code: string | null }> =
+      await dataSource.query('SELECT record_number, outcome, error_code FROM ingest_record ORDER BY record_number');
+    expect(outcomes).toEqual([
+      { record_number: 1, outcome: 'folded', error_code: null },
+      { record_number: 2, outcome: 'folded', error_code: null },
+      { record_number: 3, outcome: 'dead_lettered', error_code: 'FOLD_REFUSED' },
+      { record_number: 4, outcome: 'folded', error_code: null },
+    ]);
+    // The whole batch redelivered is recognised, the refused record included, and changes nothing.
+    await expect(fold(messages)).resolves.toEqual({ folded: 0, duplicates: 0, alreadyCommitted: 4 });
+  });
+
+  it('accounts each source record once: folded, then a duplicate when the same bytes come again', async () => {
+    await repository.foldPartitionBatch(batch(0, 0, [recordOfFile('c1', 1)]));
+    const replayedAsRecord2 = recordOfFile('c1', 2);
+    await repository.foldPartitionBatch(batch(0, 1, [recordOfFile('c1', 1), replayedAsRecord2]));
+    const outcomes: Array<{ record_number: number; outcome: string }> = await dataSource.query(
+      'SELECT record_number, outcome FROM ingest_record ORDER BY record_number',
+    );
+    expect(outcomes).toEqual([
+      { record_number: 1, outcome: 'folded' },
+      { record_number: 2, outcome: 'duplicate' },
+    ]);
+  });
+
+  it('stops, naming the loss, when a record below the stored offset was never folded (a recreated topic)', async () => {
+    await repository.foldPartitionBatch(batch(0, 0, [recordOfFile('c1', 1), recordOfFile('c2', 2)]));
+    // The topic was recreated: offset 0 now holds a record the fold has never seen.
+    const fresh = batch(0, 0, [recordOfFile('c3', 3)]);
+    await expect(repository.foldPartitionBatch(fresh)).rejects.toThrow(SourceTopicResetError);
+    await expect(repository.foldPartitionBatch(fresh)).rejects.toThrow(/never folded/);
+    expect((await summary()).claimsReceived).toBe(2);
+  });
+
+  it('stops when the stored offset lies beyond the end of the partition', async () => {
+    await repository.foldPartitionBatch(batch(0, 0, [recordOfFile('c1', 1), recordOfFile('c2', 2)]));
+    const afterReset = { ...batch(0, 0, [recordOfFile('c1', 1)]), highWatermark: '1' };
+    await expect(repository.foldPartitionBatch(afterReset)).rejects.toThrow(/partition ends at offset 1/);
   });
 });

@@ -13,14 +13,49 @@ export interface PartitionBatch {
   groupId: string;
   topic: string;
   partition: number;
+  /** The partition's end offset when the batch was fetched; a stored offset above it means the topic was reset. */
+  highWatermark?: string;
   /** Offsets in order; `event` is null for a message already sent to the dead-letter topic. */
-  messages: ReadonlyArray<{ offset: string; event: EnrichedClaimEvent | null }>;
+  messages: ReadonlyArray<FoldMessage>;
+}
+
+export interface FoldMessage {
+  offset: string;
+  event: EnrichedClaimEvent | null;
+  /**
+   * Set when Postgres refused this event's data and it was dead-lettered with
+   * this code: the fold records it as handled (so a redelivery is recognised)
+   * and counts it for its file, without folding it.
+   */
+  refusedCode?: string;
 }
 
 export interface FoldOutcome {
   folded: number;
   duplicates: number;
   alreadyCommitted: number;
+}
+
+/**
+ * The topic under the fold is not the one whose offsets it stored: it was
+ * deleted and recreated, or the broker lost its data. Skipping what sits
+ * below the stored offset would lose those records silently, so the fold of
+ * the partition stops here, naming the loss, until an operator acts.
+ */
+export class SourceTopicResetError extends Error {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly storedNextOffset: bigint,
+    detail: string,
+  ) {
+    super(
+      `the fold of ${topic} partition ${partition} stopped: ${detail}; the topic was reset or recreated under ` +
+        `the fold, whose stored next offset is ${storedNextOffset}. Records below that offset would be skipped ` +
+        `unread, so nothing more is folded from this partition until the KPIs are rebuilt from a consistent source`,
+    );
+    this.name = 'SourceTopicResetError';
+  }
 }
 
 /**
@@ -38,9 +73,14 @@ export class ClaimFoldRepository {
   foldPartitionBatch(batch: PartitionBatch): Promise<FoldOutcome> {
     return this.dataSource.transaction('READ COMMITTED', async (manager) => {
       const nextOffset = await this.lockPartitionOffset(manager, batch);
+      await this.assertSameTopicAsStored(manager, batch, nextOffset);
       const pending = batch.messages.filter((message) => BigInt(message.offset) >= nextOffset);
-      const candidates = pending.flatMap((message) => (message.event ? [message.event] : []));
+      const candidates = pending.flatMap((message) =>
+        message.event && message.refusedCode === undefined ? [message.event] : [],
+      );
+      await this.recordRefused(manager, pending);
       const fresh = await this.claimFirstSeenEvents(manager, candidates);
+      await this.recordOutcomes(manager, candidates, new Set(fresh));
       if (fresh.length > 0) {
         const stored = await this.lockStoredContributions(manager, fresh);
         const { claims, delta } = foldClaimEvents(fresh, stored);
@@ -77,6 +117,91 @@ export class ClaimFoldRepository {
       [batch.groupId, batch.topic, batch.partition],
     );
     return BigInt(rows[0]?.next_offset ?? '0');
+  }
+
+  /**
+   * Below the stored offset, a message is a redelivery of one already folded,
+   * so its event id must be known. An unknown one, or a stored offset beyond
+   * the partition's end, means the topic is not the one the offsets were
+   * stored for.
+   */
+  private async assertSameTopicAsStored(
+    manager: EntityManager,
+    batch: PartitionBatch,
+    nextOffset: bigint,
+  ): Promise<void> {
+    if (batch.highWatermark !== undefined && BigInt(batch.highWatermark) < nextOffset) {
+      throw new SourceTopicResetError(
+        batch.topic,
+        batch.partition,
+        nextOffset,
+        `the partition ends at offset ${batch.highWatermark}`,
+      );
+    }
+    const redelivered = batch.messages.flatMap((message) =>
+      BigInt(message.offset) < nextOffset && message.event ? [message.event.eventId] : [],
+    );
+    if (redelivered.length === 0) return;
+    const unknown: Array<{ event_id: string }> = await manager.query(
+      `SELECT r.event_id FROM unnest($1::uuid[]) AS r(event_id)
+        WHERE NOT EXISTS (SELECT 1 FROM processed_event p WHERE p.event_id = r.event_id) LIMIT 1`,
+      [redelivered],
+    );
+    if (unknown.length > 0) {
+      throw new SourceTopicResetError(
+        batch.topic,
+        batch.partition,
+        nextOffset,
+        'a record below the stored offset was never folded',
+      );
+    }
+  }
+
+  /** Events Postgres refused: handled (their ids known, their records counted as dead letters), not folded. */
+  private async recordRefused(manager: EntityManager, pending: readonly FoldMessage[]): Promise<void> {
+    const refused = pending.flatMap((message) =>
+      message.event && message.refusedCode !== undefined ? [{ event: message.event, code: message.refusedCode }] : [],
+    );
+    if (refused.length === 0) return;
+    await manager.query(
+      `INSERT INTO processed_event (event_id, claim_id, published_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) ON CONFLICT (event_id) DO NOTHING`,
+      [
+        refused.map(({ event }) => event.eventId),
+        refused.map(({ event }) => event.claimId),
+        refused.map(({ event }) => event.publishedAt),
+      ],
+    );
+    await manager.query(
+      `INSERT INTO ingest_record (file_id, record_number, outcome, stage, error_code)
+       SELECT file_id, record_number, 'dead_lettered', 'metrics', error_code
+         FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, error_code)
+       ON CONFLICT (file_id, record_number) DO NOTHING`,
+      [
+        refused.map(({ event }) => event.lineage.fileId),
+        refused.map(({ event }) => event.lineage.recordNumber),
+        refused.map(({ code }) => code),
+      ],
+    );
+  }
+
+  /** One row per source record that reached the fold: what per-file accounting counts. */
+  private async recordOutcomes(
+    manager: EntityManager,
+    candidates: readonly EnrichedClaimEvent[],
+    fresh: ReadonlySet<EnrichedClaimEvent>,
+  ): Promise<void> {
+    if (candidates.length === 0) return;
+    await manager.query(
+      `INSERT INTO ingest_record (file_id, record_number, outcome)
+       SELECT * FROM unnest($1::text[], $2::integer[], $3::text[])
+       ON CONFLICT (file_id, record_number) DO NOTHING`,
+      [
+        candidates.map((event) => event.lineage.fileId),
+        candidates.map((event) => event.lineage.recordNumber),
+        candidates.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
+      ],
+    );
   }
 
   /** Records the event ids; returns, in order, the events whose id was not yet known. */

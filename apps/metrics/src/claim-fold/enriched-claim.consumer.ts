@@ -1,25 +1,35 @@
 import { CLAIM_TOPICS, EnrichedClaimEventSchema, decodeEvent } from '@claims/contracts';
+import { isRecordDataError } from '@claims/database';
 import {
   PipelineKafka,
   deadLetterFor,
-  withConsumedBatchSpan,
+  stageConsumerEvents,
   startBatchConsumer,
+  withConsumedBatchSpan,
+  type ConsumedBatch,
   type OutboundMessage,
   type RunningConsumer,
 } from '@claims/kafka';
 import { LOGGER, METRICS_REGISTRY, createStageMetrics, type StageMetrics } from '@claims/observability';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import type { MetricsConfig } from '../metrics.config';
 import { METRICS_CONFIG } from '../metrics.tokens';
-import { ClaimFoldRepository } from './claim-fold.repository';
+import { ClaimFoldRepository, SourceTopicResetError, type FoldMessage } from './claim-fold.repository';
+import { foldIsolatingRefusedRecords } from './isolate-refused-records';
+
+interface ConsumedFoldMessage extends FoldMessage {
+  message: KafkaMessage;
+}
 
 /** claims.enriched.v1 → claim state and KPI counters in Postgres, exactly once in effect. */
 @Injectable()
 export class EnrichedClaimConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private running: RunningConsumer | null = null;
   private readonly metrics: StageMetrics;
+  private readonly sourceReset: Gauge<'topic' | 'partition'>;
 
   constructor(
     @Inject(METRICS_CONFIG) private readonly config: MetricsConfig,
@@ -29,62 +39,111 @@ export class EnrichedClaimConsumer implements OnApplicationBootstrap, OnApplicat
     private readonly fold: ClaimFoldRepository,
   ) {
     this.metrics = createStageMetrics(registry);
+    this.sourceReset = new Gauge({
+      name: 'claims_fold_source_reset',
+      help: '1 when the fold of a partition stopped because its topic was reset or recreated under it (records would be lost).',
+      labelNames: ['topic', 'partition'],
+      registers: [registry],
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.pipeline.start([CLAIM_TOPICS.enriched, CLAIM_TOPICS.deadLetter]);
-    const groupId = this.config.kafka.groupId;
-    const deadLetterTopic = this.pipeline.topic(CLAIM_TOPICS.deadLetter);
     this.running = await startBatchConsumer({
       kafka: this.pipeline.kafka,
-      groupId,
+      groupId: this.config.kafka.groupId,
       topic: this.pipeline.topic(CLAIM_TOPICS.enriched),
       logger: this.logger,
-      onFatal: () => process.exit(1),
-      handleBatch: (batch) =>
-        withConsumedBatchSpan('metrics', batch, async () => {
-          const stopTimer = this.metrics.batchDurationSeconds.startTimer({ stage: 'metrics' });
-          const deadLetters: OutboundMessage[] = [];
-          const failedAt = new Date();
-          const messages = batch.messages.map((message) => {
-            const decoded = decodeEvent(EnrichedClaimEventSchema, message.value);
-            if (decoded.ok) return { offset: message.offset, event: decoded.event };
-            deadLetters.push(
-              deadLetterFor(
-                { topic: batch.topic, partition: batch.partition, message },
-                'metrics',
-                {
-                  code: decoded.code,
-                  reason: decoded.reason,
-                },
-                failedAt,
-              ),
-            );
-            this.metrics.deadLettersTotal.inc({ stage: 'metrics', error_code: decoded.code });
-            return { offset: message.offset, event: null };
-          });
-          // Dead letters are written before the fold commits: a crash in between
-          // redelivers the batch and may repeat a dead letter, but never loses one.
-          await this.pipeline.producer.send(new Map([[deadLetterTopic, deadLetters]]));
-          const outcome = await this.fold.foldPartitionBatch({
-            groupId,
-            topic: batch.topic,
-            partition: batch.partition,
-            messages,
-          });
-          this.metrics.recordsTotal.inc({ stage: 'metrics', outcome: 'folded' }, outcome.folded);
-          this.metrics.recordsTotal.inc(
-            { stage: 'metrics', outcome: 'duplicate' },
-            outcome.duplicates + outcome.alreadyCommitted,
-          );
-          this.metrics.recordsTotal.inc({ stage: 'metrics', outcome: 'dead_lettered' }, deadLetters.length);
-          stopTimer();
-        }),
+      ...stageConsumerEvents('metrics', this.metrics),
+      handleBatch: (batch) => withConsumedBatchSpan('metrics', batch, () => this.foldBatch(batch)),
     });
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.running?.stop();
     await this.pipeline.stop();
+  }
+
+  private async foldBatch(batch: ConsumedBatch): Promise<void> {
+    const stopTimer = this.metrics.batchDurationSeconds.startTimer({ stage: 'metrics' });
+    const deadLetterTopic = this.pipeline.topic(CLAIM_TOPICS.deadLetter);
+    const deadLetters: OutboundMessage[] = [];
+    const failedAt = new Date();
+    const messages: ConsumedFoldMessage[] = batch.messages.map((message) => {
+      const decoded = decodeEvent(EnrichedClaimEventSchema, message.value);
+      if (decoded.ok) return { offset: message.offset, event: decoded.event, message };
+      deadLetters.push(
+        deadLetterFor(
+          { topic: batch.topic, partition: batch.partition, message },
+          'metrics',
+          { code: decoded.code, reason: decoded.reason },
+          failedAt,
+        ),
+      );
+      this.metrics.deadLettersTotal.inc({ stage: 'metrics', error_code: decoded.code });
+      return { offset: message.offset, event: null, message };
+    });
+    // Dead letters are written before the fold commits: a crash in between
+    // redelivers the batch and may repeat a dead letter, but never loses one.
+    await this.pipeline.producer.send(new Map([[deadLetterTopic, deadLetters]]));
+    const foldPart = async (part: readonly ConsumedFoldMessage[]) => {
+      try {
+        const outcome = await this.fold.foldPartitionBatch({
+          groupId: this.config.kafka.groupId,
+          topic: batch.topic,
+          partition: batch.partition,
+          highWatermark: batch.highWatermark,
+          messages: part,
+        });
+        this.sourceReset.set({ topic: batch.topic, partition: String(batch.partition) }, 0);
+        return outcome;
+      } catch (error) {
+        if (error instanceof SourceTopicResetError) {
+          this.sourceReset.set({ topic: batch.topic, partition: String(batch.partition) }, 1);
+          this.logger.error({ topic: batch.topic, partition: batch.partition }, error.message);
+        }
+        throw error;
+      }
+    };
+    const outcomes = await foldIsolatingRefusedRecords(messages, {
+      fold: foldPart,
+      isRefusedData: isRecordDataError,
+      offsetOnly: (message) => ({ offset: message.offset, event: null, message: message.message }),
+      refuse: async (message, error) => {
+        const code = 'FOLD_REFUSED';
+        const sqlState = (error as { code?: unknown }).code;
+        await this.pipeline.producer.send(
+          new Map([
+            [
+              deadLetterTopic,
+              [
+                deadLetterFor(
+                  { topic: batch.topic, partition: batch.partition, message: message.message },
+                  'metrics',
+                  { code, reason: `Postgres refused the claim's data (SQLSTATE ${String(sqlState)})` },
+                  new Date(),
+                  message.event?.lineage,
+                ),
+              ],
+            ],
+          ]),
+        );
+        this.metrics.deadLettersTotal.inc({ stage: 'metrics', error_code: code });
+        this.logger.warn(
+          { errorCode: code, sqlState, partition: batch.partition, offset: message.offset },
+          'record dead-lettered: Postgres refused its data',
+        );
+        return { ...message, refusedCode: code };
+      },
+    });
+    for (const outcome of outcomes) {
+      this.metrics.recordsTotal.inc({ stage: 'metrics', outcome: 'folded' }, outcome.folded);
+      this.metrics.recordsTotal.inc(
+        { stage: 'metrics', outcome: 'duplicate' },
+        outcome.duplicates + outcome.alreadyCommitted,
+      );
+    }
+    this.metrics.recordsTotal.inc({ stage: 'metrics', outcome: 'dead_lettered' }, deadLetters.length);
+    stopTimer();
   }
 }

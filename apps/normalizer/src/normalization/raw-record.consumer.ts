@@ -22,7 +22,10 @@ export class RawRecordConsumer implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     await this.pipeline.start([CLAIM_TOPICS.raw, CLAIM_TOPICS.normalized, CLAIM_TOPICS.deadLetter]);
-    const options = { patientTokenKey: this.config.patientTokenKey };
+    const options = {
+      patientTokenKey: this.config.patientTokenKey,
+      serviceDateRange: this.config.serviceDateRange,
+    };
     this.running = await startTransformStage({
       stage: 'normalizer',
       kafka: this.pipeline.kafka,
@@ -34,7 +37,6 @@ export class RawRecordConsumer implements OnApplicationBootstrap, OnApplicationS
       logger: this.logger,
       metrics: createStageMetrics(this.registry),
       transform: async (messages) => messages.map((message) => normalizeRawMessage(message, options)),
-      onFatal: () => process.exit(1),
     });
   }
 

@@ -1,0 +1,91 @@
+import { DeadLetterSchema, RawClaimRecordSchema, sha256Hex } from '@claims/contracts';
+import { REPO_ROOT } from '@claims/harness';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { outboundMessageBytes, sourceRecordMessage, type SourceRecordContext } from './source-record-message';
+
+const SAMPLE = join(REPO_ROOT, 'data', 'desynpuf', 'sample2', 'DE1_0_2008_to_2010_Carrier_Claims_Sample_2B.csv');
+const firstRecord = readFileSync(SAMPLE, 'utf8').split(/\r?\n/)[1] ?? '';
+const ONE_MIB = 1024 * 1024;
+
+const context: SourceRecordContext = {
+  layout: 'desynpuf.carrier',
+  source: 'carrier.csv',
+  fileId: sha256Hex('file'),
+  recordNumber: 7,
+  maxRecordBytes: 921600,
+  traceParent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+  now: new Date('2026-01-01T00:00:00.000Z'),
+};
+
+function deadLetterOf(outcome: ReturnType<typeof sourceRecordMessage>) {
+  if (outcome.kind !== 'dead_letter') throw new Error('expected a dead letter');
+  return DeadLetterSchema.parse(JSON.parse(outcome.message.value));
+}
+
+describe('sourceRecordMessage', () => {
+  it('makes a raw event keyed by claim id with lineage headers for a record that fits', () => {
+    const bytes = Buffer.from(firstRecord);
+    const outcome = sourceRecordMessage({ kind: 'line', text: firstRecord, bytes }, context);
+    if (outcome.kind !== 'raw') throw new Error('expected a raw event');
+    const event = RawClaimRecordSchema.parse(JSON.parse(outcome.message.value));
+    expect(outcome.message.key).toBe('737473360654133');
+    expect(event.record).toBe(firstRecord);
+    expect(event.lineage).toEqual({
+      source: 'carrier.csv',
+      fileId: context.fileId,
+      recordNumber: 7,
+      recordSha256: sha256Hex(bytes),
+    });
+    expect(outcome.message.headers['x-lineage-record-number']).toBe('7');
+  });
+
+  it('dead-letters a too-large line as RECORD_TOO_LARGE with its prefix, full size and hash, under 1 MiB', () => {
+    const prefix = Buffer.alloc(512 * 1024, 0x41);
+    const fullSha256 = sha256Hex('the whole line');
+    const outcome = sourceRecordMessage(
+      { kind: 'too_large', prefix, byteLength: 60 * ONE_MIB, sha256: fullSha256 },
+      context,
+    );
+    const letter = deadLetterOf(outcome);
+    expect(letter).toMatchObject({
+      stage: 'ingestor',
+      errorCode: 'RECORD_TOO_LARGE',
+      origin: null,
+      lineage: { source: 'carrier.csv', fileId: context.fileId, recordNumber: 7, recordSha256: fullSha256 },
+      originalBytes: 60 * ONE_MIB,
+      originalSha256: fullSha256,
+      originalTruncated: true,
+    });
+    expect(letter.reason).toBe('the record is 62914560 bytes, over the 921600-byte record limit');
+    expect(outcome.message.key).toBe(fullSha256);
+    expect(outboundMessageBytes(outcome.message)).toBeLessThan(ONE_MIB);
+  });
+
+  it('dead-letters a record whose raw event JSON escaping grows over the limit as RECORD_TOO_LARGE', () => {
+    // 200 KB of control characters: each becomes a six-byte \u00XX escape in JSON.
+    const text = `${firstRecord},${'\u0001'.repeat(200_000)}`;
+    const bytes = Buffer.from(text);
+    expect(bytes.length).toBeLessThan(context.maxRecordBytes);
+    const outcome = sourceRecordMessage({ kind: 'line', text, bytes }, context);
+    const letter = deadLetterOf(outcome);
+    expect(letter.errorCode).toBe('RECORD_TOO_LARGE');
+    expect(letter.reason).toMatch(/^the record's raw event is \d+ bytes, over the 921600-byte record limit$/);
+    expect(letter.originalBytes).toBe(bytes.length);
+    expect(letter.lineage?.recordSha256).toBe(sha256Hex(bytes));
+    expect(outboundMessageBytes(outcome.message)).toBeLessThan(ONE_MIB);
+  });
+
+  it('dead-letters a line that is not UTF-8 as RECORD_ENCODING_INVALID with its exact bytes', () => {
+    const bytes = Buffer.from([0x31, 0x2c, 0xff, 0x32]);
+    const letter = deadLetterOf(sourceRecordMessage({ kind: 'not_utf8', bytes }, context));
+    expect(letter).toMatchObject({
+      errorCode: 'RECORD_ENCODING_INVALID',
+      reason: 'the record is not UTF-8 text',
+      originalValueBase64: bytes.toString('base64'),
+      originalBytes: 4,
+      originalTruncated: false,
+      lineage: { recordNumber: 7, recordSha256: sha256Hex(bytes) },
+    });
+  });
+});

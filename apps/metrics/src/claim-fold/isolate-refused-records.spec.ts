@@ -1,0 +1,78 @@
+import { foldIsolatingRefusedRecords } from './isolate-refused-records';
+
+interface Message {
+  offset: number;
+  bad: boolean;
+  refused?: boolean;
+  offsetOnly?: boolean;
+}
+
+const refusedData = Object.assign(new Error('date/time field value out of range'), { code: '22008' });
+const isRefusedData = (error: unknown) => error === refusedData;
+
+function harness(options: { markRefusedToo?: boolean } = {}) {
+  const folded: number[][] = [];
+  const refused: number[] = [];
+  const steps = {
+    fold: async (messages: readonly Message[]) => {
+      const poison = messages.some(
+        (message) => message.bad && !message.offsetOnly && (!message.refused || options.markRefusedToo),
+      );
+      if (poison) throw refusedData;
+      folded.push(messages.map((message) => message.offset));
+      return messages.length;
+    },
+    refuse: async (message: Message) => {
+      refused.push(message.offset);
+      return { ...message, refused: true };
+    },
+    offsetOnly: (message: Message) => ({ ...message, offsetOnly: true }),
+    isRefusedData,
+  };
+  return { folded, refused, steps };
+}
+
+const messages = (count: number, badOffsets: number[]): Message[] =>
+  Array.from({ length: count }, (_, offset) => ({ offset, bad: badOffsets.includes(offset) }));
+
+describe('foldIsolatingRefusedRecords', () => {
+  it('folds a clean batch in one step', async () => {
+    const { folded, refused, steps } = harness();
+    await foldIsolatingRefusedRecords(messages(8, []), steps);
+    expect(folded).toEqual([[0, 1, 2, 3, 4, 5, 6, 7]]);
+    expect(refused).toEqual([]);
+  });
+
+  it('hands over only the refused record and folds every other one, in offset order', async () => {
+    const { folded, refused, steps } = harness();
+    await foldIsolatingRefusedRecords(messages(8, [5]), steps);
+    expect(refused).toEqual([5]);
+    expect(folded.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('finds two refused records in one batch', async () => {
+    const { refused, steps } = harness();
+    await foldIsolatingRefusedRecords(messages(7, [0, 6]), steps);
+    expect(refused).toEqual([0, 6]);
+  });
+
+  it('advances past a record whose handled mark is refused too, by its offset alone', async () => {
+    const { folded, refused, steps } = harness({ markRefusedToo: true });
+    await foldIsolatingRefusedRecords(messages(3, [1]), steps);
+    expect(refused).toEqual([1]);
+    expect(folded.flat()).toEqual([0, 1, 2]);
+  });
+
+  it('lets a transient error go up unchanged, so the whole batch is retried', async () => {
+    const outage = Object.assign(new Error('connection terminated'), { code: '57P01' });
+    const { steps } = harness();
+    await expect(
+      foldIsolatingRefusedRecords(messages(4, []), {
+        ...steps,
+        fold: async () => {
+          throw outage;
+        },
+      }),
+    ).rejects.toBe(outage);
+  });
+});

@@ -1,0 +1,113 @@
+import type { DeadLetter, IngestReport } from '@claims/contracts';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** A dead letter as read from the dead-letter topic, with where it sits there. */
+export interface ReceivedDeadLetter {
+  deadLetter: DeadLetter;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * The identity of a dead letter: the message that failed (a redelivered
+ * batch dead-letters the same message again), or the source record when the
+ * ingestor refused it before publishing.
+ */
+export function deadLetterId(deadLetter: DeadLetter): string {
+  if (deadLetter.origin) {
+    const { topic, partition, offset } = deadLetter.origin;
+    return `${deadLetter.stage}:${topic}:${partition}:${offset}`;
+  }
+  const lineage = deadLetter.lineage;
+  if (lineage) return `${deadLetter.stage}:${lineage.fileId}:${lineage.recordNumber}`;
+  return `${deadLetter.stage}:sha256:${deadLetter.originalSha256 ?? 'unknown'}`;
+}
+
+/**
+ * Writes what per-file accounting compares: the ingestor's reports and the
+ * dead letters of every stage. Each write is idempotent (keyed by file, by
+ * record, by dead letter), so the at-least-once delivery of these topics
+ * never counts anything twice.
+ */
+@Injectable()
+export class RecordAccountingRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async upsertIngestReports(reports: readonly IngestReport[]): Promise<void> {
+    // The newest report of a file wins: a re-ingested file reports the same counts again.
+    for (const report of reports) {
+      await this.dataSource.query(
+        `INSERT INTO ingest_file (file_id, source, layout, records_read, records_published, records_dead_lettered,
+           blank_lines_skipped, duration_seconds, completed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (file_id) DO UPDATE SET
+           source = EXCLUDED.source, layout = EXCLUDED.layout, records_read = EXCLUDED.records_read,
+           records_published = EXCLUDED.records_published, records_dead_lettered = EXCLUDED.records_dead_lettered,
+           blank_lines_skipped = EXCLUDED.blank_lines_skipped, duration_seconds = EXCLUDED.duration_seconds,
+           completed_at = EXCLUDED.completed_at, updated_at = now()
+         WHERE ingest_file.completed_at <= EXCLUDED.completed_at`,
+        [
+          report.fileId,
+          report.source,
+          report.layout,
+          report.recordsRead,
+          report.recordsPublished,
+          report.recordsDeadLettered,
+          report.blankLinesSkipped,
+          report.durationSeconds,
+          report.completedAt,
+        ],
+      );
+    }
+  }
+
+  async recordDeadLetters(received: readonly ReceivedDeadLetter[]): Promise<void> {
+    if (received.length === 0) return;
+    const column = <T>(pick: (item: ReceivedDeadLetter) => T): T[] => received.map(pick);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO dead_letter (dead_letter_id, stage, error_code, reason, failed_at, file_id, record_number, source,
+           origin_topic, origin_partition, origin_offset, original_bytes, original_sha256, original_truncated,
+           dlq_partition, dlq_offset)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[],
+                              $7::integer[], $8::text[], $9::text[], $10::integer[], $11::bigint[], $12::bigint[],
+                              $13::text[], $14::boolean[], $15::integer[], $16::bigint[])
+         ON CONFLICT (dead_letter_id) DO NOTHING`,
+        [
+          column(({ deadLetter }) => deadLetterId(deadLetter)),
+          column(({ deadLetter }) => deadLetter.stage),
+          column(({ deadLetter }) => deadLetter.errorCode),
+          column(({ deadLetter }) => deadLetter.reason),
+          column(({ deadLetter }) => deadLetter.failedAt),
+          column(({ deadLetter }) => deadLetter.lineage?.fileId ?? null),
+          column(({ deadLetter }) => deadLetter.lineage?.recordNumber ?? null),
+          column(({ deadLetter }) => deadLetter.lineage?.source ?? null),
+          column(({ deadLetter }) => deadLetter.origin?.topic ?? null),
+          column(({ deadLetter }) => deadLetter.origin?.partition ?? null),
+          column(({ deadLetter }) => deadLetter.origin?.offset ?? null),
+          column(({ deadLetter }) => deadLetter.originalBytes ?? null),
+          column(({ deadLetter }) => deadLetter.originalSha256 ?? null),
+          column(({ deadLetter }) => deadLetter.originalTruncated ?? false),
+          column(({ partition }) => partition),
+          column(({ offset }) => offset),
+        ],
+      );
+      const traced = received.filter(({ deadLetter }) => deadLetter.lineage);
+      if (traced.length === 0) return;
+      await manager.query(
+        `INSERT INTO ingest_record (file_id, record_number, outcome, stage, error_code)
+         SELECT file_id, record_number, 'dead_lettered', stage, error_code
+           FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[])
+                AS r(file_id, record_number, stage, error_code)
+         ON CONFLICT (file_id, record_number) DO NOTHING`,
+        [
+          traced.map(({ deadLetter }) => deadLetter.lineage?.fileId),
+          traced.map(({ deadLetter }) => deadLetter.lineage?.recordNumber),
+          traced.map(({ deadLetter }) => deadLetter.stage),
+          traced.map(({ deadLetter }) => deadLetter.errorCode),
+        ],
+      );
+    });
+  }
+}

@@ -1,0 +1,94 @@
+import { REPO_ROOT, waitFor } from '@claims/harness';
+import { Kafka, logLevel } from 'kafkajs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  SAMPLE_CARRIER_FILE,
+  SAMPLE_CARRIER_PATH,
+  startE2ePipeline,
+  type E2ePipeline,
+  type KpiSummary,
+} from './e2e-pipeline';
+
+/** The sample's records with new claim ids: records the fold has never seen. */
+function sampleWithNewClaimIds(count: number): string {
+  const [header, ...records] = readFileSync(SAMPLE_CARRIER_PATH, 'utf8').split(/\r?\n/).filter(Boolean);
+  const renamed = records.slice(0, count).map((record, index) => {
+    const columns = record.split(',');
+    columns[1] = `77${String(index).padStart(13, '0')}`;
+    return columns.join(',');
+  });
+  return `${[header, ...renamed].join('\n')}\n`;
+}
+
+async function metricValue(url: string, name: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text.split('\n').find((line) => line.startsWith(name)) ?? '';
+}
+
+describe('a topic recreated under a running metrics service', () => {
+  let e2e: E2ePipeline;
+
+  beforeAll(async () => {
+    e2e = await startE2ePipeline('reset');
+  });
+
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('stops the fold with the loss named instead of skipping the records below its stored offsets', async () => {
+    copyFileSync(SAMPLE_CARRIER_PATH, join(e2e.ingestRoot, SAMPLE_CARRIER_FILE));
+    const first = await e2e.pipeline.ingest(SAMPLE_CARRIER_FILE);
+    await e2e.waitUntilDrained(first.recordsRead);
+    const before = await e2e.pipeline.api<KpiSummary>('/v1/kpis/summary');
+    expect(before.claimsReceived).toBe(first.recordsRead);
+
+    // An operator deletes and recreates the enriched topic (or the broker lost its data).
+    const enrichedTopic = `${e2e.namespace}.claims.enriched.v1`;
+    const admin = new Kafka({
+      clientId: 'e2e-reset',
+      brokers: e2e.brokers.split(','),
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      await admin.deleteTopics({ topics: [enrichedTopic], timeout: 30_000 });
+      await waitFor(
+        'the topic to be gone',
+        () => admin.listTopics(),
+        (topics) => !topics.includes(enrichedTopic),
+      );
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: enrichedTopic, numPartitions: 3 }] });
+    } finally {
+      await admin.disconnect();
+    }
+
+    // New records land at offsets below those the fold stored for the old topic.
+    writeFileSync(join(e2e.ingestRoot, 'after-reset.csv'), sampleWithNewClaimIds(60));
+    await e2e.pipeline.ingest('after-reset.csv');
+
+    const metricsUrl = e2e.pipeline.services.metrics.baseUrl;
+    const stopped = await waitFor(
+      'the fold to report the reset topic',
+      () => metricValue(metricsUrl, 'claims_fold_source_reset{'),
+      (line) => line.endsWith(' 1'),
+      { timeoutMs: 120_000 },
+    );
+    expect(stopped).toContain(enrichedTopic);
+    const log = readFileSync(join(REPO_ROOT, '.cache', 'test-logs', e2e.namespace, 'metrics.log'), 'utf8');
+    expect(log).toMatch(/the fold of \S+claims\.enriched\.v1 partition \d stopped: .*reset or recreated/);
+
+    // Nothing was skipped past: every partition's stored offset lies beyond the new topic's end, so none folds.
+    const after = await e2e.pipeline.api<KpiSummary>('/v1/kpis/summary');
+    expect(after.claimsReceived).toBe(before.claimsReceived);
+    const verification = await e2e.pipeline.api<{
+      consistent: boolean;
+      files: Array<{ source: string; status: string }>;
+    }>('/v1/kpis/verification');
+    expect(verification.consistent).toBe(false);
+    expect(verification.files.find((file) => file.source === 'after-reset.csv')?.status).toBe('records_missing');
+    // The service kept running: it stopped the fold, not itself.
+    expect((await fetch(`${metricsUrl}/health`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import { boundedLinesOf, linesOf, type LineLimits, type SourceLine } from './lines-of';
+
+const LIMITS: LineLimits = { maxLineBytes: 64 };
+
+async function* chunksOf(parts: ReadonlyArray<string | Buffer>): AsyncGenerator<Buffer> {
+  for (const part of parts) yield typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
+}
+
+async function readAll(parts: ReadonlyArray<string | Buffer>, limits: LineLimits = LIMITS): Promise<SourceLine[]> {
+  const lines: SourceLine[] = [];
+  for await (const line of boundedLinesOf(chunksOf(parts), limits)) {
+    // Copies, so that expectations compare bytes and not views into the chunks.
+    if (line.kind === 'too_large') lines.push(line);
+    else lines.push({ ...line, bytes: Buffer.from(line.bytes) });
+  }
+  return lines;
+}
+
+async function readTexts(parts: ReadonlyArray<string | Buffer>, limits: LineLimits = LIMITS): Promise<string[]> {
+  return (await readAll(parts, limits)).map((line) => (line.kind === 'line' ? line.text : `<${line.kind}>`));
+}
+
+const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
+
+describe('boundedLinesOf', () => {
+  it('splits LF and CRLF lines and drops the line endings', async () => {
+    expect(await readTexts(['a,b\nc,d\r\ne,f\r\n'])).toEqual(['a,b', 'c,d', 'e,f']);
+  });
+
+  it('drops every trailing CR of a line ending CR CR LF', async () => {
+    expect(await readTexts(['"H1","H2"\r\r\n1,2\r\r\n3,4\r\r\r\n'])).toEqual(['"H1","H2"', '1,2', '3,4']);
+  });
+
+  it('keeps a CR inside a line', async () => {
+    expect(await readTexts(['a\rb\r\n'])).toEqual(['a\rb']);
+  });
+
+  it('drops trailing CRs that arrive in a chunk of their own, before the LF in the next chunk', async () => {
+    expect(await readTexts(['1,2', '\r', '\r', '\n3,4\n'])).toEqual(['1,2', '3,4']);
+  });
+
+  it('keeps CRs that a later chunk shows were inside the line', async () => {
+    expect(await readTexts(['1,2', '\r\r', '3\n'])).toEqual(['1,2\r\r3']);
+  });
+
+  it('drops a UTF-8 byte-order mark at the start of the file', async () => {
+    const lines = await readAll([Buffer.from([0xef, 0xbb, 0xbf]), '"H1"\r\n1\r\n']);
+    expect(lines.map((line) => line.kind === 'line' && line.text)).toEqual(['"H1"', '1']);
+    expect(lines[0]?.kind === 'line' && lines[0].bytes).toEqual(Buffer.from('"H1"'));
+  });
+
+  it('drops a byte-order mark split across the first chunks', async () => {
+    expect(await readTexts([Buffer.from([0xef]), Buffer.from([0xbb]), Buffer.from([0xbf, 0x48, 0x0a])])).toEqual(['H']);
+  });
+
+  it('keeps a U+FEFF that is not at the start of the file as text', async () => {
+    expect(await readTexts(['a\n\uFEFFb\n'])).toEqual(['a', '\uFEFFb']);
+  });
+
+  it('reads a file that starts like a byte-order mark but is not one as it is', async () => {
+    expect(await readTexts([Buffer.from([0xef]), Buffer.from([0x41, 0x0a])])).toEqual(['<not_utf8>']);
+    expect(await readTexts([Buffer.from([0xef, 0xbb])])).toEqual(['<not_utf8>']);
+  });
+
+  it('yields a last line that has no trailing newline, and no empty line after a final newline', async () => {
+    expect(await readTexts(['a\nb'])).toEqual(['a', 'b']);
+    expect(await readTexts(['a\nb\n'])).toEqual(['a', 'b']);
+    expect(await readTexts(['a\nb\r'])).toEqual(['a', 'b']);
+  });
+
+  it('yields blank lines as empty text and nothing for an empty input', async () => {
+    expect(await readTexts(['a\n\n\r\nb\n'])).toEqual(['a', '', '', 'b']);
+    expect(await readTexts([])).toEqual([]);
+    expect(await readTexts([Buffer.alloc(0)])).toEqual([]);
+  });
+
+  it('joins a line split across several chunks', async () => {
+    expect(await readTexts(['1,2', ',3', ',4\r', '\n5', ',6'])).toEqual(['1,2,3,4', '5,6']);
+  });
+
+  it('decodes a multi-byte character split across chunks whole', async () => {
+    const euro = Buffer.from('€', 'utf8'); // E2 82 AC
+    const lines = await readAll([
+      Buffer.concat([Buffer.from('caf'), euro.subarray(0, 1)]),
+      euro.subarray(1, 2),
+      Buffer.concat([euro.subarray(2), Buffer.from('\n')]),
+    ]);
+    expect(lines).toEqual([{ kind: 'line', text: 'caf€', bytes: Buffer.from('caf€') }]);
+  });
+
+  it('reports a line that is not UTF-8 with its bytes and goes on with the next line', async () => {
+    const invalid = Buffer.from([0x31, 0x2c, 0xff, 0xfe, 0x0d, 0x0a]);
+    const lines = await readAll([Buffer.concat([Buffer.from('ok\n'), invalid, Buffer.from('next\n')])]);
+    expect(lines).toEqual([
+      { kind: 'line', text: 'ok', bytes: Buffer.from('ok') },
+      { kind: 'not_utf8', bytes: Buffer.from([0x31, 0x2c, 0xff, 0xfe]) },
+      { kind: 'line', text: 'next', bytes: Buffer.from('next') },
+    ]);
+  });
+
+  it('reports an encoded surrogate, an overlong form and a truncated sequence as not UTF-8', async () => {
+    const lines = await readAll([
+      Buffer.from([0xed, 0xa0, 0x80, 0x0a]),
+      Buffer.from([0xc0, 0xaf, 0x0a]),
+      Buffer.from([0x61, 0xe2, 0x82, 0x0a]),
+    ]);
+    expect(lines.map((line) => line.kind)).toEqual(['not_utf8', 'not_utf8', 'not_utf8']);
+  });
+
+  it('accepts a line of exactly maxLineBytes, its CRLF aside', async () => {
+    const exact = 'x'.repeat(LIMITS.maxLineBytes);
+    expect(await readTexts([`${exact}\r\n`])).toEqual([exact]);
+    expect(await readTexts([exact.slice(0, 10), `${exact.slice(10)}\r`, '\r\n'])).toEqual([exact]);
+  });
+
+  it('reports a line over maxLineBytes in one chunk with its prefix, size and hash', async () => {
+    const long = 'y'.repeat(LIMITS.maxLineBytes + 1);
+    expect(await readAll([`${long}\r\nafter\n`], { maxLineBytes: LIMITS.maxLineBytes, prefixBytes: 8 })).toEqual([
+      { kind: 'too_large', prefix: Buffer.from('yyyyyyyy'), byteLength: long.length, sha256: sha256(long) },
+      { kind: 'line', text: 'after', bytes: Buffer.from('after') },
+    ]);
+  });
+
+  it('reports a too-large line spread over many chunks with the hash and size of all its bytes, CRs inside included', async () => {
+    const chunk = 'z'.repeat(1000);
+    const parts = ['head\nab', '\r', 'c', ...Array.from({ length: 50 }, () => chunk), '\r', '\r', '\n', 'tail'];
+    const line = `ab\rc${chunk.repeat(50)}`;
+    expect(await readAll(parts, { maxLineBytes: 4096, prefixBytes: 6 })).toEqual([
+      { kind: 'line', text: 'head', bytes: Buffer.from('head') },
+      { kind: 'too_large', prefix: Buffer.from('ab\rczz'), byteLength: line.length, sha256: sha256(line) },
+      { kind: 'line', text: 'tail', bytes: Buffer.from('tail') },
+    ]);
+  });
+
+  it('never keeps more prefix than maxLineBytes', async () => {
+    const [line] = await readAll(['q'.repeat(100)], { maxLineBytes: 10, prefixBytes: 1000 });
+    expect(line?.kind === 'too_large' && line.prefix.length).toBe(10);
+  });
+
+  it('refuses a maxLineBytes that is not a positive integer', async () => {
+    await expect(readAll(['a\n'], { maxLineBytes: 0 })).rejects.toThrow(RangeError);
+  });
+
+  it('reads a 200 MB single line in bounded memory, with its size and SHA-256', async () => {
+    const chunkBytes = 1024 * 1024;
+    const chunkCount = 200;
+    const expectedHash = createHash('sha256');
+    let peakExternalBytes = 0;
+    async function* hugeLine(): AsyncGenerator<Buffer> {
+      for (let index = 0; index < chunkCount; index += 1) {
+        // A fresh buffer per chunk, as a file stream gives: a reader that kept them would hold 200 MB.
+        const chunk = Buffer.alloc(chunkBytes, 0x41 + (index % 26));
+        expectedHash.update(chunk);
+        peakExternalBytes = Math.max(peakExternalBytes, process.memoryUsage().arrayBuffers);
+        yield chunk;
+      }
+      yield Buffer.from('\r\nnext\n');
+    }
+    const baselineExternalBytes = process.memoryUsage().arrayBuffers;
+    const lines: SourceLine[] = [];
+    for await (const line of boundedLinesOf(hugeLine(), { maxLineBytes: 900 * 1024, prefixBytes: 512 * 1024 })) {
+      lines.push(line);
+    }
+    const [huge, next] = lines;
+    if (huge?.kind !== 'too_large') throw new Error(`expected a too-large line, got ${huge?.kind}`);
+    expect(huge.byteLength).toBe(chunkBytes * chunkCount);
+    expect(huge.sha256).toBe(expectedHash.digest('hex'));
+    expect(huge.prefix).toEqual(Buffer.alloc(512 * 1024, 0x41));
+    expect(next).toMatchObject({ kind: 'line', text: 'next' });
+    expect(peakExternalBytes - baselineExternalBytes).toBeLessThan(100 * 1024 * 1024);
+  });
+});
+
+describe('linesOf', () => {
+  it('yields the text of each line of a trusted file', async () => {
+    const lines: string[] = [];
+    for await (const line of linesOf(chunksOf(['\uFEFFa\r\r\nb']))) lines.push(line);
+    expect(lines).toEqual(['a', 'b']);
+  });
+
+  it('throws on a line that is not UTF-8, naming its line number', async () => {
+    const lines = linesOf(chunksOf([Buffer.from([0x61, 0x0a, 0xff, 0x0a])]));
+    await expect(lines.next()).resolves.toEqual({ done: false, value: 'a' });
+    await expect(lines.next()).rejects.toThrow('line 2 is not UTF-8 text');
+  });
+});

@@ -27,22 +27,50 @@ export interface E2ePipeline {
   ingestRoot: string;
   namespace: string;
   brokers: string;
+  /** .cache/test-logs/<namespace>: the services' logs, kept after the run. */
+  logDirectory: string;
   /** Waits until the fold has committed every record the enricher has produced, `expectedEnriched` in all. */
   waitUntilDrained: (expectedEnriched: number) => Promise<void>;
+  /**
+   * Waits until the KPIs count `expectedClaims` claims and the fold has
+   * committed everything enriched so far. After a fault the topics may hold
+   * redelivered duplicates, so a record count alone cannot say "drained".
+   */
+  waitUntilClaimsFolded: (expectedClaims: number) => Promise<void>;
   stop: () => Promise<void>;
 }
 
-export async function startE2ePipeline(label: string, extraEnv: Record<string, string> = {}): Promise<E2ePipeline> {
-  const { brokers } = testInfrastructure();
-  const namespace = `e2e-${label}-${uniqueSuffix()}`;
+/** Where a suite's pipeline finds Kafka and Postgres: the shared ones unless a fault test brings its own. */
+export interface E2eInfrastructure {
+  brokers?: string;
+  adminDatabaseUrl?: string;
+}
+
+/** A topic namespace of its own for one suite, so its topics and consumer groups meet no other suite's. */
+export function e2eNamespace(label: string): string {
+  return `e2e-${label}-${uniqueSuffix()}`;
+}
+
+export function e2eLogDirectory(namespace: string): string {
+  return join(REPO_ROOT, '.cache', 'test-logs', namespace);
+}
+
+export async function startE2ePipeline(
+  label: string,
+  extraEnv: Record<string, string> = {},
+  infrastructure: E2eInfrastructure = {},
+  namespace: string = e2eNamespace(label),
+): Promise<E2ePipeline> {
+  const brokers = infrastructure.brokers ?? testInfrastructure().brokers;
   const ingestRoot = mkdtempSync(join(tmpdir(), `claims-${label}-`));
-  const database = await createIsolatedDatabase(`e2e_${label}`);
+  const database = await createIsolatedDatabase(`e2e_${label}`, infrastructure.adminDatabaseUrl);
+  const logDirectory = e2eLogDirectory(namespace);
   const pipeline = await LocalPipeline.create({
     brokers,
     databaseUrl: database.url,
     topicNamespace: namespace,
     ingestRoot,
-    logDirectory: join(REPO_ROOT, '.cache', 'test-logs', namespace),
+    logDirectory,
     extraEnv,
   });
   await pipeline.start();
@@ -53,6 +81,7 @@ export async function startE2ePipeline(label: string, extraEnv: Record<string, s
     ingestRoot,
     namespace,
     brokers,
+    logDirectory,
     waitUntilDrained: async (expectedEnriched) => {
       await waitFor(
         'every record to be enriched',
@@ -69,6 +98,21 @@ export async function startE2ePipeline(label: string, extraEnv: Record<string, s
         {
           timeoutMs: 180_000,
         },
+      );
+    },
+    waitUntilClaimsFolded: async (expectedClaims) => {
+      await waitFor(
+        `${expectedClaims} claims to be folded and the fold to have caught up with the enriched topic`,
+        async () => {
+          const [enriched, folded, summary] = await Promise.all([
+            topicRecordCount(brokers, enrichedTopic),
+            foldedRecordCount(database.url),
+            pipeline.api<KpiSummary>('/v1/kpis/summary'),
+          ]);
+          return { enriched, folded, claimsReceived: summary.claimsReceived };
+        },
+        (progress) => progress.claimsReceived >= expectedClaims && progress.folded >= progress.enriched,
+        { timeoutMs: 180_000, intervalMs: 500 },
       );
     },
     stop: async () => {

@@ -54,6 +54,21 @@ describe('poison records in a carrier file', () => {
     });
     expect(verification.consistent).toBe(true);
 
+    const served = await e2e.pipeline.api<Record<string, unknown>>(`/v1/ingestions/${report.fileId}`);
+    expect(served).toMatchObject({
+      source: 'poison.csv',
+      recordsRead: 10,
+      recordsPublished: 9,
+      recordsDeadLetteredAtIngest: 1,
+      status: 'accounted',
+      firstEventDate: expect.stringMatching(/^20(08|09|10)-/),
+    });
+    expect(served['deadLettersByReason']).toEqual([
+      { stage: 'normalizer', errorCode: 'DATE_OUT_OF_RANGE', records: 2 },
+      { stage: 'normalizer', errorCode: 'FIELD_TOO_LONG', records: 2 },
+      { stage: 'ingestor', errorCode: 'RECORD_TOO_LARGE', records: 1 },
+    ]);
+
     const summary = await e2e.pipeline.api<KpiSummary>('/v1/kpis/summary');
     expect(summary.claimsReceived).toBe(5);
     // The 9999-12-31 placeholder never became event time.

@@ -27,6 +27,8 @@ const pipeline = await harness.LocalPipeline.create({
   ingestRoot: join(repoRoot, 'data', 'desynpuf', 'sample2'),
   logDirectory: join(repoRoot, '.cache', 'demo-logs', runId),
   logLevel: 'warn',
+  // A service that exits is restarted with backoff; say so where the user looks.
+  report: (line) => say(line),
 });
 const shutdown = onShutdown(async () => {
   say('stopping the services, the demo database and what was started');

@@ -5,6 +5,16 @@
  *   node scripts/postgres/postgres.mjs start   # prints the URL, leaves the server running
  *   node scripts/postgres/postgres.mjs stop    # stops the embedded server recorded in the state file
  *
+ * and, for fault tests, a private server of its own in DIR (data, log, port):
+ *
+ *   node scripts/postgres/postgres.mjs start --dir DIR [--port N]   # initdb on first use; prints the URL
+ *   node scripts/postgres/postgres.mjs stop --dir DIR [--immediate] # --immediate: pg_ctl -m immediate, a crash
+ *   node scripts/postgres/postgres.mjs destroy --dir DIR            # stop and delete the data (the log stays)
+ *
+ * A private server starts again on the port and data it had, so clients that
+ * kept its URL reconnect to it after an outage (startPrivatePostgres and
+ * stopPrivatePostgres below, or the CLI from a test harness).
+ *
  * ensurePostgres() picks the first Postgres that answers:
  *   1. DATABASE_URL, when set (an error if it does not answer);
  *   2. a local server at postgres://postgres@127.0.0.1:5432/postgres;
@@ -31,11 +41,13 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
 
 const LOCAL_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const PREFERRED_EMBEDDED_PORT = 54329;
+/** How long a private server's recorded port may stay taken (a just-stopped server's socket) before start gives up. */
+const PORT_RELEASE_DEADLINE_MS = 10_000;
 const SERVER_OS_USER = 'postgres';
 // Database names end up in DDL, which cannot take bind parameters.
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -168,7 +180,11 @@ function redact(url) {
 }
 
 function cachePaths(repoRoot) {
-  const dir = path.join(repoRoot, '.cache', 'postgres');
+  return serverPaths(path.join(repoRoot, '.cache', 'postgres'));
+}
+
+/** Where one server keeps its files: the data directory, its log and the state file naming its pid and port. */
+function serverPaths(dir) {
   return {
     dir,
     data: path.join(dir, 'data'),
@@ -202,6 +218,23 @@ async function ensureEmbedded(paths, log) {
   const startedAt = Date.now();
   // A fresh log per start keeps it small and about this run.
   await fs.rm(paths.log, { force: true });
+  const pid = await startServer(paths, binaries, owner, port);
+  log(`started the embedded server (pid ${pid}, port ${port}) in ${Date.now() - startedAt} ms`);
+
+  let stopped = false;
+  return {
+    url: embeddedUrl(port),
+    startedHere: true,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await stopEmbedded(paths, log);
+    },
+  };
+}
+
+/** Starts the server of `paths` on `port` and records its pid and port; resolves to the pid once it accepts connections. */
+async function startServer(paths, binaries, owner, port) {
   try {
     await run(
       binaries.pg_ctl,
@@ -227,18 +260,66 @@ async function ensureEmbedded(paths, log) {
   const pidFile = await fs.readFile(path.join(paths.data, 'postmaster.pid'), 'utf8');
   const pid = Number(pidFile.split('\n')[0]);
   await fs.writeFile(paths.state, `${JSON.stringify({ pid, port }, null, 2)}\n`);
-  log(`started the embedded server (pid ${pid}, port ${port}) in ${Date.now() - startedAt} ms`);
+  return pid;
+}
 
-  let stopped = false;
-  return {
-    url: embeddedUrl(port),
-    startedHere: true,
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      await stopEmbedded(paths, log);
-    },
-  };
+/**
+ * Starts a private server kept in `directory` (created, and initdb'd, on first
+ * use) and resolves once it accepts connections. It comes back on the port it
+ * had before, so clients holding its URL find it again after an outage; a
+ * server already running there is reused.
+ * @param {{ directory: string, port?: number, log?: (message: string) => void }} options
+ * @returns {Promise<{ url: string, port: number, pid: number }>}
+ */
+export async function startPrivatePostgres({ directory, port, log = () => {} }) {
+  const paths = serverPaths(path.resolve(directory));
+  const binaries = await embeddedBinaries();
+  const owner = serverOwner(log);
+  const state = await readState(paths.state);
+  if (state && (await isRunning(binaries, paths, owner))) {
+    if (port !== undefined && port !== state.port) {
+      throw new Error(`the server in ${directory} already runs on port ${state.port}, not ${port}`);
+    }
+    log(`reusing the server in ${directory} (pid ${state.pid}, port ${state.port})`);
+    return { url: embeddedUrl(state.port), port: state.port, pid: state.pid };
+  }
+  await prepareCacheDir(paths, owner);
+  await initDataDir(paths, binaries, owner, log);
+  const chosenPort = port ?? state?.port ?? (await freePort(0));
+  if (!(await waitForFreePort(chosenPort, PORT_RELEASE_DEADLINE_MS))) {
+    throw new Error(`port ${chosenPort} is taken by another process; the server in ${directory} must listen there`);
+  }
+  const startedAt = Date.now();
+  const pid = await startServer(paths, binaries, owner, chosenPort);
+  log(`started the server in ${directory} (pid ${pid}, port ${chosenPort}) in ${Date.now() - startedAt} ms`);
+  return { url: embeddedUrl(chosenPort), port: chosenPort, pid };
+}
+
+/**
+ * Stops the private server in `directory`, keeping its data and port for the
+ * next start. Mode `immediate` is pg_ctl's: every process quits at once with no
+ * shutdown checkpoint, as after a crash, and the next start runs crash recovery.
+ * @param {{ directory: string, mode?: 'fast' | 'immediate', log?: (message: string) => void }} options
+ * @returns {Promise<boolean>} whether a server was running
+ */
+export async function stopPrivatePostgres({ directory, mode = 'fast', log = () => {} }) {
+  if (mode !== 'fast' && mode !== 'immediate') throw new Error(`unknown stop mode ${mode}`);
+  const paths = serverPaths(path.resolve(directory));
+  const binaries = await embeddedBinaries();
+  const owner = serverOwner(log);
+  if (!(await isRunning(binaries, paths, owner))) return false;
+  await run(binaries.pg_ctl, ['stop', '--wait', `--mode=${mode}`, `--pgdata=${paths.data}`], owner);
+  log(`stopped the server in ${directory} (mode ${mode})`);
+  return true;
+}
+
+/** Stops the private server in `directory` at once and deletes its data and state; its log stays. */
+export async function destroyPrivatePostgres({ directory, log = () => {} }) {
+  const paths = serverPaths(path.resolve(directory));
+  await stopPrivatePostgres({ directory, mode: 'immediate', log });
+  await fs.rm(paths.data, { recursive: true, force: true });
+  await fs.rm(paths.state, { force: true });
+  log(`deleted the server data in ${directory}`);
 }
 
 async function stopEmbedded(paths, log) {
@@ -405,6 +486,21 @@ async function freePort(preferred) {
   return listenOnce(preferred).catch(() => listenOnce(0));
 }
 
+async function waitForFreePort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (
+      await listenOnce(port).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 function listenOnce(port) {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -416,29 +512,64 @@ function listenOnce(port) {
   });
 }
 
-async function main(command) {
+const USAGE =
+  'usage: node scripts/postgres/postgres.mjs start|stop [--dir DIR [--port N] [--immediate]] | destroy --dir DIR';
+
+async function main(argv) {
   const log = (message) => console.error(`[postgres] ${message}`);
+  let command;
+  let options;
+  try {
+    const parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { dir: { type: 'string' }, port: { type: 'string' }, immediate: { type: 'boolean' } },
+    });
+    if (parsed.positionals.length !== 1) throw new Error('one command expected');
+    [command] = parsed.positionals;
+    options = parsed.values;
+    if ((options.port !== undefined || options.immediate || command === 'destroy') && options.dir === undefined) {
+      throw new Error('--port, --immediate and destroy go with --dir');
+    }
+  } catch (error) {
+    console.error(`${error.message}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const directory = options.dir;
   switch (command) {
     case 'start': {
+      const port = options.port === undefined ? undefined : Number(options.port);
+      if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
+        throw new Error(`not a TCP port: ${options.port}`);
+      }
       // The URL alone goes to stdout, so `DATABASE_URL=$(... start)` works.
-      const { url } = await ensurePostgres({ log });
+      const { url } = directory ? await startPrivatePostgres({ directory, port, log }) : await ensurePostgres({ log });
       console.log(url);
       return;
     }
     case 'stop': {
+      if (directory) {
+        const mode = options.immediate ? 'immediate' : 'fast';
+        if (!(await stopPrivatePostgres({ directory, mode, log }))) log(`no server running in ${directory}`);
+        return;
+      }
       const paths = cachePaths(DEFAULT_REPO_ROOT);
       if (await readState(paths.state)) await stopEmbedded(paths, log);
       else log(`no embedded server recorded in ${paths.state}`);
       return;
     }
+    case 'destroy':
+      await destroyPrivatePostgres({ directory, log });
+      return;
     default:
-      console.error('usage: node scripts/postgres/postgres.mjs start|stop');
+      console.error(USAGE);
       process.exitCode = 2;
   }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv[2]).catch((error) => {
+  main(process.argv.slice(2)).catch((error) => {
     console.error(`[postgres] ${error.message}`);
     process.exitCode = 1;
   });

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { ApiConfig } from './api.config';
 import { API_CONFIG } from './api.tokens';
 import { BearerTokenGuard } from './auth/bearer-token.guard';
+import { IngestionsModule } from './ingestions/ingestions.module';
 import { KpisModule } from './kpis/kpis.module';
 
 @Global()
@@ -23,6 +24,7 @@ export class ApiModule {
           healthChecks: [databaseHealthCheck(dataSource)],
         }),
         KpisModule,
+        IngestionsModule,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },

@@ -2,6 +2,8 @@ export * from './wait-for';
 export * from './test-environment';
 export * from './service-process';
 export * from './local-pipeline';
+export * from './private-kafka-broker';
+export * from './private-postgres';
 export * from './pipeline-progress';
 export * from './fixtures/claim-event';
 export * from './fixtures/enriched-claim-event';

@@ -3,10 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { REPO_ROOT } from './test-environment';
-import { ServiceProcess, freePort, type ServiceName } from './service-process';
+import { ServiceProcess, freePort, type RestartPolicy, type ServiceName } from './service-process';
 
 export interface LocalPipelineOptions {
+  /** This pipeline's broker bootstrap list: the shared broker, or a private one a fault test can kill. */
   brokers: string;
+  /** This pipeline's database: on the shared server, or on a private one a fault test can stop. */
   databaseUrl: string;
   /** Topic namespace: isolates this pipeline's topics on a shared broker. */
   topicNamespace: string;
@@ -17,6 +19,10 @@ export interface LocalPipelineOptions {
   logLevel?: string;
   /** Added to every service's environment (e.g. OTEL_EXPORTER_OTLP_ENDPOINT). */
   extraEnv?: Record<string, string>;
+  /** How a service that exits on its own is restarted; see DEFAULT_RESTART_POLICY. */
+  restartPolicy?: RestartPolicy;
+  /** Where supervision lines (`[harness] metrics exited …; restarting …`) go besides the log files; stderr by default. */
+  report?: (line: string) => void;
 }
 
 export type { IngestReport };
@@ -36,8 +42,10 @@ export class IngestRefusedError extends Error {
 
 /**
  * The five services as separate processes on one machine, wired by
- * environment variables exactly as a deployment wires them. Used by the demo,
- * the benchmark and the end-to-end tests, so all three exercise one set-up.
+ * environment variables exactly as a deployment wires them, and supervised as
+ * a deployment supervises them (a service that exits is restarted with
+ * backoff). Used by the demo, the benchmark and the end-to-end tests, so all
+ * three exercise one set-up.
  */
 export class LocalPipeline {
   private constructor(
@@ -80,7 +88,10 @@ export class LocalPipeline {
     const services = Object.fromEntries(
       PIPELINE_SERVICES.map((name, index) => [
         name,
-        new ServiceProcess(name, ports[index] ?? 0, envByService[name], options.logDirectory),
+        new ServiceProcess(name, ports[index] ?? 0, envByService[name], options.logDirectory, {
+          restartPolicy: options.restartPolicy,
+          report: options.report,
+        }),
       ]),
     ) as Record<ServiceName, ServiceProcess>;
     return new LocalPipeline(services, token);
@@ -107,6 +118,14 @@ export class LocalPipeline {
       if (pid !== null) pids[name] = pid;
     }
     return pids;
+  }
+
+  /** How many times the supervisor restarted each service: all zero when every service rode out what happened. */
+  restartCounts(): Record<ServiceName, number> {
+    return Object.fromEntries(PIPELINE_SERVICES.map((name) => [name, this.services[name].restarts])) as Record<
+      ServiceName,
+      number
+    >;
   }
 
   async stop(): Promise<void> {

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT } from './test-environment';
 import { waitFor } from './wait-for';
 
@@ -23,6 +24,44 @@ export const SERVICE_NODE_OPTIONS: Record<ServiceName, string[]> = {
   api: [],
 };
 
+/**
+ * How a service that exits on its own is brought back, as a deployment's
+ * supervisor (Kubernetes, compose `restart:`) would: after a delay that doubles
+ * from `initialRestartDelayMs` up to `maxRestartDelayMs`, so a service that
+ * cannot start (its database is down) is retried without spinning, and that
+ * falls back to the initial delay once a restart has stayed healthy for
+ * `stableRunMs`, so one crash an hour is always retried promptly.
+ */
+export interface RestartPolicy {
+  initialRestartDelayMs: number;
+  maxRestartDelayMs: number;
+  stableRunMs: number;
+}
+
+export const DEFAULT_RESTART_POLICY: RestartPolicy = {
+  initialRestartDelayMs: 500,
+  maxRestartDelayMs: 10_000,
+  stableRunMs: 30_000,
+};
+
+export interface ServiceProcessOptions {
+  restartPolicy?: RestartPolicy;
+  /** Where supervision lines go besides the service's log file; stderr by default. */
+  report?: (line: string) => void;
+}
+
+/** One supervisor restart: why the service had exited and how long the supervisor waited. */
+export interface ServiceRestart {
+  at: Date;
+  exit: string;
+  delayMs: number;
+}
+
+const HEALTHY_DEADLINE_MS = 90_000;
+const HEALTH_POLL_MS = 250;
+const HEALTH_PROBE_TIMEOUT_MS = 2_000;
+const STOP_DEADLINE_MS = 15_000;
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -36,17 +75,44 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** One service, built to dist/, running as its own OS process: what production runs. */
+function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `on ${signal}` : `with code ${code ?? 'unknown'}`;
+}
+
+/**
+ * One service, built to dist/, running as its own OS process: what production
+ * runs. Once started, it is supervised: if it exits other than through
+ * `stop()`, it is started again under the restart policy, and the restart is
+ * written to its log file and reported (`[harness] metrics exited with code 1;
+ * restarting in 1.0 s (restart 2)`). Fault tests read `restarts` to tell a
+ * service that rode out a fault from one that had to be restarted.
+ */
 export class ServiceProcess {
   private child: ChildProcess | null = null;
   private exited: Promise<void> = Promise.resolve();
+  private log: WriteStream | null = null;
+  /** True from a successful start() until stop(): only then does an exit mean a restart. */
+  private supervising = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private nextRestartDelayMs: number;
+  private healthySince: number | null = null;
+  private paused = false;
+  private readonly restartPolicy: RestartPolicy;
+  private readonly report: (line: string) => void;
+  /** Every supervisor restart since this object was made, oldest first. */
+  readonly restartHistory: ServiceRestart[] = [];
 
   constructor(
     readonly name: ServiceName,
     readonly port: number,
     private readonly env: Record<string, string>,
     private readonly logDirectory: string,
-  ) {}
+    options: ServiceProcessOptions = {},
+  ) {
+    this.restartPolicy = options.restartPolicy ?? DEFAULT_RESTART_POLICY;
+    this.report = options.report ?? ((line) => process.stderr.write(`${line}\n`));
+    this.nextRestartDelayMs = this.restartPolicy.initialRestartDelayMs;
+  }
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -55,46 +121,205 @@ export class ServiceProcess {
   /** The running process's id (for /proc CPU and memory readings), or null when it is not running. */
   get pid(): number | null {
     const child = this.child;
-    return child && child.exitCode === null && child.signalCode === null ? (child.pid ?? null) : null;
+    return child && isRunning(child) ? (child.pid ?? null) : null;
   }
 
+  /** How many times the supervisor has started the service again after it exited on its own. */
+  get restarts(): number {
+    return this.restartHistory.length;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Starts the service and resolves once it reports healthy; from then on it is supervised. */
   async start(): Promise<void> {
-    mkdirSync(this.logDirectory, { recursive: true });
-    const log = createWriteStream(join(this.logDirectory, `${this.name}.log`), { flags: 'a' });
+    if (this.pid !== null || this.restartTimer) throw new Error(`${this.name} is already running`);
+    this.nextRestartDelayMs = this.restartPolicy.initialRestartDelayMs;
+    const child = this.spawnChild();
+    await this.untilHealthy(child, 'during start-up');
+    this.healthySince = Date.now();
+    this.supervising = true;
+  }
+
+  /** Resolves once the service answers its health check, e.g. after a supervisor restart. */
+  async waitUntilHealthy(timeoutMs = HEALTHY_DEADLINE_MS): Promise<void> {
+    await waitFor(
+      `${this.name} to report healthy`,
+      () => this.healthStatus(),
+      (status) => status === 200,
+      {
+        timeoutMs,
+        intervalMs: HEALTH_POLL_MS,
+      },
+    );
+  }
+
+  /**
+   * Sends `signal` to the running service as a fault would (SIGKILL: a crash at
+   * an arbitrary point) and resolves once it has exited; the supervisor then
+   * restarts it, as after any exit that did not come from `stop()`.
+   */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child || !isRunning(child)) throw new Error(`${this.name} is not running`);
+    const exited = this.exited;
+    this.paused = false;
+    child.kill(signal);
+    // A stopped process holds every signal but SIGKILL pending until it runs again.
+    if (signal !== 'SIGKILL') child.kill('SIGCONT');
+    await exited;
+  }
+
+  /** Freezes the service (SIGSTOP), as a long GC pause or a starved container does: it neither exits nor answers. */
+  pause(): void {
+    const child = this.child;
+    if (!child || !isRunning(child)) throw new Error(`${this.name} is not running`);
+    child.kill('SIGSTOP');
+    this.paused = true;
+  }
+
+  /** Lets a paused service run again (SIGCONT). */
+  resume(): void {
+    const child = this.child;
+    if (!child || !isRunning(child)) throw new Error(`${this.name} is not running`);
+    child.kill('SIGCONT');
+    this.paused = false;
+  }
+
+  /** Stops the service for good (SIGTERM, a graceful shutdown; SIGKILL if it hangs); it is not restarted. */
+  async stop(): Promise<void> {
+    this.supervising = false;
+    this.cancelPendingRestart();
+    const child = this.child;
+    if (child && isRunning(child)) {
+      child.kill('SIGTERM');
+      if (this.paused) child.kill('SIGCONT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    this.paused = false;
+    this.log?.end();
+    this.log = null;
+  }
+
+  private spawnChild(): ChildProcess {
+    const log = this.openLog();
     const entryPoint = join(REPO_ROOT, 'dist', 'apps', this.name, 'src', 'main.js');
     const child = spawn(process.execPath, [...SERVICE_NODE_OPTIONS[this.name], entryPoint], {
       cwd: REPO_ROOT,
       env: { PATH: process.env['PATH'] ?? '', TZ: 'UTC', HOST: '127.0.0.1', PORT: String(this.port), ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    // end: false, because one log file outlives the processes a supervisor starts.
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
     this.child = child;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    const exitedEarly = this.exited.then(() => {
-      throw new Error(
-        `${this.name} exited with ${child.exitCode ?? child.signalCode} during start-up; see ${this.name}.log`,
-      );
-    });
-    await Promise.race([
-      exitedEarly,
-      waitFor(
-        `${this.name} to report healthy`,
-        async () => (await fetch(`${this.baseUrl}/health`)).status,
-        (status) => status === 200,
-        { timeoutMs: 90_000, intervalMs: 250 },
-      ),
-    ]);
-    exitedEarly.catch(() => undefined);
+    this.paused = false;
+    // 'close' rather than 'exit': it comes once the child's output has reached
+    // the log too, so the log is never written to after stop() has ended it.
+    this.exited = new Promise((resolve) =>
+      child.once('close', (code, signal) => {
+        this.onExit(child, code, signal);
+        resolve();
+      }),
+    );
+    return child;
   }
 
-  /** SIGTERM for a graceful stop; SIGKILL to simulate a crash at an arbitrary point. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await this.exited;
-    clearTimeout(timer);
+  private openLog(): WriteStream {
+    if (!this.log) {
+      mkdirSync(this.logDirectory, { recursive: true });
+      this.log = createWriteStream(join(this.logDirectory, `${this.name}.log`), { flags: 'a' });
+    }
+    return this.log;
   }
+
+  /**
+   * Resolves once `child` reports healthy; rejects as soon as it exits, or if it
+   * stays unhealthy past the deadline. Polls only while `child` lives, so an
+   * early exit leaves nothing polling behind.
+   */
+  private async untilHealthy(child: ChildProcess, phase: string): Promise<void> {
+    const deadline = Date.now() + HEALTHY_DEADLINE_MS;
+    let lastProblem = 'no answer yet';
+    while (isRunning(child)) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${this.name} did not report healthy within ${HEALTHY_DEADLINE_MS / 1000} s ${phase} (${lastProblem}); see ${this.name}.log`,
+        );
+      }
+      try {
+        const status = await this.healthStatus();
+        if (status === 200) return;
+        lastProblem = `health answered ${status}`;
+      } catch (error) {
+        lastProblem = error instanceof Error ? error.message : String(error);
+      }
+      await sleep(HEALTH_POLL_MS);
+    }
+    throw new Error(
+      `${this.name} exited ${describeExit(child.exitCode, child.signalCode)} ${phase}; see ${this.name}.log`,
+    );
+  }
+
+  private async healthStatus(): Promise<number> {
+    // Bounded: a paused (SIGSTOP) service accepts the connection but never answers.
+    const response = await fetch(`${this.baseUrl}/health`, { signal: AbortSignal.timeout(HEALTH_PROBE_TIMEOUT_MS) });
+    await response.body?.cancel();
+    return response.status;
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child !== this.child || !this.supervising) return;
+    const ranHealthyMs = this.healthySince === null ? 0 : Date.now() - this.healthySince;
+    if (ranHealthyMs >= this.restartPolicy.stableRunMs) {
+      this.nextRestartDelayMs = this.restartPolicy.initialRestartDelayMs;
+    }
+    const delayMs = this.nextRestartDelayMs;
+    this.nextRestartDelayMs = Math.min(delayMs * 2, this.restartPolicy.maxRestartDelayMs);
+    this.healthySince = null;
+    const exit = describeExit(code, signal);
+    this.restartHistory.push({ at: new Date(), exit, delayMs });
+    this.say(`${this.name} exited ${exit}; restarting in ${(delayMs / 1000).toFixed(1)} s (restart ${this.restarts})`);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.restartAfterExit();
+    }, delayMs);
+  }
+
+  private restartAfterExit(): void {
+    if (!this.supervising) return;
+    const restart = this.restarts;
+    const child = this.spawnChild();
+    this.untilHealthy(child, `after restart ${restart}`).then(
+      () => {
+        if (child !== this.child) return;
+        this.healthySince = Date.now();
+        this.say(`${this.name} is healthy again after restart ${restart}`);
+      },
+      (error: unknown) => {
+        // An exit is the supervisor's to handle (onExit schedules the next
+        // restart); a restart that hangs without exiting is only reported.
+        if (isRunning(child)) this.say(error instanceof Error ? error.message : String(error));
+      },
+    );
+  }
+
+  private cancelPendingRestart(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+  }
+
+  private say(message: string): void {
+    const line = `[harness] ${message}`;
+    this.log?.write(`${line}\n`);
+    this.report(line);
+  }
+}
+
+function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
 }

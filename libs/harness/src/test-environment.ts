@@ -37,9 +37,15 @@ export interface IsolatedDatabase {
   drop: () => Promise<void>;
 }
 
-/** Every suite works in a database of its own and drops it afterwards, so suites never see each other's rows. */
-export async function createIsolatedDatabase(label: string): Promise<IsolatedDatabase> {
-  const { adminDatabaseUrl } = testInfrastructure();
+/**
+ * Every suite works in a database of its own and drops it afterwards, so
+ * suites never see each other's rows. It is made on the shared server unless
+ * `adminDatabaseUrl` names another (a fault test's private server).
+ */
+export async function createIsolatedDatabase(
+  label: string,
+  adminDatabaseUrl: string = testInfrastructure().adminDatabaseUrl,
+): Promise<IsolatedDatabase> {
   const name = `claims_test_${label.replace(/[^a-z0-9]/g, '_')}_${uniqueSuffix()}`;
   const admin = new Client({ connectionString: adminDatabaseUrl });
   await admin.connect();

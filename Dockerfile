@@ -19,4 +19,5 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY nx.json ./
 COPY data data
+COPY layouts layouts
 USER node

@@ -23,6 +23,8 @@ const IngestorEnvSchema = z
      * about 1 KiB, so this only stops records no broker would accept.
      */
     INGEST_MAX_RECORD_BYTES: z.coerce.number().int().min(4096).max(MAX_RECORD_BYTES_CEILING).default(921600),
+    /** An extra folder of layout mapping files, beside the shipped layouts/ (onboarding a source needs no build). */
+    LAYOUTS_DIR: z.string().min(1).optional(),
     /** An HTTP ingestion still running after this long is stopped with INGEST_TIMEOUT. */
     INGEST_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86400).default(3600),
   })
@@ -34,6 +36,7 @@ const IngestorEnvSchema = z
     produceBatchSize: env.INGEST_PRODUCE_BATCH_SIZE,
     maxRecordBytes: env.INGEST_MAX_RECORD_BYTES,
     requestTimeoutSeconds: env.INGEST_REQUEST_TIMEOUT_SECONDS,
+    layoutsDir: env.LAYOUTS_DIR === undefined ? undefined : resolve(env.LAYOUTS_DIR),
   }));
 
 export type IngestorConfig = z.output<typeof IngestorEnvSchema>;

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { ClaimFoldRepository } from './claim-fold/claim-fold.repository';
 import { EnrichedClaimConsumer } from './claim-fold/enriched-claim.consumer';
 import type { MetricsConfig } from './metrics.config';
+import { MemberReferenceConsumer } from './member-reference/member-reference.consumer';
+import { MemberReferenceRepository } from './member-reference/member-reference.repository';
 import { RecordAccountingConsumer } from './record-accounting/record-accounting.consumer';
 import { RecordAccountingRepository } from './record-accounting/record-accounting.repository';
 import { METRICS_CONFIG } from './metrics.tokens';
@@ -31,6 +33,8 @@ export class MetricsModule {
         EnrichedClaimConsumer,
         RecordAccountingRepository,
         RecordAccountingConsumer,
+        MemberReferenceRepository,
+        MemberReferenceConsumer,
       ],
     };
   }

@@ -2,9 +2,12 @@ import {
   ClaimEventSchema,
   DeadLetterSchema,
   EnrichedClaimEventSchema,
+  MemberReferenceEventSchema,
   RawClaimRecordSchema,
   type ClaimEvent,
+  type MemberReferenceEvent,
 } from './claim-events';
+import { derivedEventId, sha256Hex } from './event-id';
 import {
   FIXTURE_RAW_EVENT_ID,
   FIXTURE_RECORD,
@@ -63,6 +66,60 @@ describe('ClaimEventSchema', () => {
     expect(issuePaths(result)).toEqual(['claim.lines.0.processingCategory']);
   });
 
+  it('decodes a version 1 event unchanged: every field added in version 2 is optional', () => {
+    const v1 = fixtureClaimEvent();
+    expect(v1.schemaVersion).toBe(1);
+    expect(ClaimEventSchema.parse(JSON.parse(JSON.stringify(v1)))).toEqual(v1);
+  });
+
+  it('accepts a version 2 event carrying institutional, pend and adjudication fields', () => {
+    const event = fixtureClaimEvent();
+    const [line] = event.claim.lines;
+    if (!line) throw new Error('fixture has a line');
+    const v2 = {
+      ...event,
+      schemaVersion: 2,
+      layout: 'rif.inpatient',
+      lineage: { ...event.lineage, recordCount: 3 },
+      claim: {
+        ...event.claim,
+        claimType: 'institutional_inpatient',
+        billType: '111',
+        drgCode: '291',
+        facilityCcn: '220135',
+        attendingNpi: '1245319599',
+        admissionDate: '2008-08-03',
+        dischargeDate: '2008-08-08',
+        receivedDate: '2008-08-10',
+        clearDate: null,
+        procedures: [{ code: '3521', system: 'ICD-9-CM' }],
+        billedAmountCents: 2_500_000,
+        adjudication: { sourceStatus: 'paid', status: 'paid', paidAmountCents: 9000, paidDate: null },
+        pend: { reason: 'NPI_NOT_FOUND', queue: 'Provider Data', comments: 'free text' },
+        drug: null,
+        lines: [{ ...line, revenueCode: '0450', chargeAmountCents: 12000, serviceUnitCount: 1.5, ndcCode: null }],
+      },
+    };
+    expect(ClaimEventSchema.safeParse(v2).success).toBe(true);
+  });
+
+  it.each(['snf', 'hha', 'hospice', 'pharmacy'])('accepts the %s claim type', (claimType) => {
+    const event = fixtureClaimEvent();
+    expect(ClaimEventSchema.safeParse({ ...event, claim: { ...event.claim, claimType } }).success).toBe(true);
+  });
+
+  it('rejects schema version 3, naming the field', () => {
+    expect(issuePaths(ClaimEventSchema.safeParse({ ...fixtureClaimEvent(), schemaVersion: 3 }))).toEqual([
+      'schemaVersion',
+    ]);
+  });
+
+  it('rejects a lineage record count of zero', () => {
+    const event = fixtureClaimEvent();
+    const result = ClaimEventSchema.safeParse({ ...event, lineage: { ...event.lineage, recordCount: 0 } });
+    expect(issuePaths(result)).toEqual(['lineage.recordCount']);
+  });
+
   it('rejects a lineage file id that is not a 64-character hex digest', () => {
     const event = fixtureClaimEvent();
     const result = ClaimEventSchema.safeParse({ ...event, lineage: { ...event.lineage, fileId: 'ABC' } });
@@ -96,12 +153,25 @@ describe('RawClaimRecordSchema', () => {
     expect(RawClaimRecordSchema.safeParse(raw).success).toBe(true);
   });
 
-  it('rejects a raw record of an unknown layout', () => {
-    expect(issuePaths(RawClaimRecordSchema.safeParse({ ...raw, layout: 'x12.837p' }))).toEqual(['layout']);
+  it('accepts any layout name of the pattern: a new layout needs no change here', () => {
+    expect(RawClaimRecordSchema.safeParse({ ...raw, layout: 'harbor.remittance-export' }).success).toBe(true);
   });
 
-  it('rejects schema version 2 on the v1 topic', () => {
-    expect(issuePaths(RawClaimRecordSchema.safeParse({ ...raw, schemaVersion: 2 }))).toEqual(['schemaVersion']);
+  it.each(['Billing Export', 'rif..carrier', '-acme', 'acme_', 'x'.repeat(65)])(
+    'rejects the layout name %p, naming the field',
+    (layout) => {
+      expect(issuePaths(RawClaimRecordSchema.safeParse({ ...raw, layout }))).toEqual(['layout']);
+    },
+  );
+
+  it('accepts a version 2 raw record carrying its file header and a multi-row lineage', () => {
+    const lineage = { ...raw.lineage, recordCount: 2 };
+    const v2 = { ...raw, schemaVersion: 2, layout: 'rif.carrier', header: 'DML_IND|CLM_ID', lineage };
+    expect(RawClaimRecordSchema.safeParse(v2).success).toBe(true);
+  });
+
+  it('rejects schema version 3 on the v1 topic', () => {
+    expect(issuePaths(RawClaimRecordSchema.safeParse({ ...raw, schemaVersion: 3 }))).toEqual(['schemaVersion']);
   });
 });
 
@@ -123,5 +193,43 @@ describe('DeadLetterSchema', () => {
 
   it('rejects a dead letter from an unknown stage', () => {
     expect(issuePaths(DeadLetterSchema.safeParse({ ...deadLetter, stage: 'loader' }))).toEqual(['stage']);
+  });
+});
+
+describe('MemberReferenceEventSchema', () => {
+  const rawId = derivedEventId('claims.raw', 'member');
+  const event: MemberReferenceEvent = {
+    schemaVersion: 1,
+    eventId: derivedEventId('reference.members', rawId),
+    rawEventId: rawId,
+    layout: 'desynpuf.beneficiary-summary',
+    lineage: { source: 'beneficiary.csv', fileId: sha256Hex('file'), recordNumber: 1, recordSha256: sha256Hex('row') },
+    publishedAt: '2024-01-02T03:04:05.000Z',
+    member: {
+      patientToken: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+      referenceYear: 2008,
+      birthDate: '1923-09-01',
+      deathDate: null,
+      sex: 'female',
+      raceCode: '5',
+      ssaStateCode: '10',
+      ssaCountyCode: '260',
+      coverageMonths: { partA: 12, partB: 12, hmo: 0, partD: 0 },
+      chronicConditions: { heart_failure: true, diabetes: false },
+      sourceOperation: null,
+    },
+    dataQuality: [],
+  };
+
+  it('accepts a member reference keyed by patient token', () => {
+    expect(MemberReferenceEventSchema.safeParse(event).success).toBe(true);
+  });
+
+  it('rejects thirteen months of coverage in a year, naming the field', () => {
+    const result = MemberReferenceEventSchema.safeParse({
+      ...event,
+      member: { ...event.member, coverageMonths: { ...event.member.coverageMonths, partA: 13 } },
+    });
+    expect(issuePaths(result)).toEqual(['member.coverageMonths.partA']);
   });
 });

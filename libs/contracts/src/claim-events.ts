@@ -5,30 +5,66 @@ const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 /** Money travels as integer cents: never floats for money. */
 const Cents = z.number().int();
 
-export const SOURCE_LAYOUTS = ['desynpuf.carrier'] as const;
-export const SourceLayoutSchema = z.enum(SOURCE_LAYOUTS);
+/**
+ * A layout's name: an open string, so onboarding a source is a mapping file
+ * and no code change. Lower-case words joined by dots, hyphens or
+ * underscores (`desynpuf.carrier`, `rif.inpatient`, `billing.acme-export`).
+ */
+export const SOURCE_LAYOUT_NAME_PATTERN = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+export const SourceLayoutSchema = z
+  .string()
+  .max(64)
+  .regex(SOURCE_LAYOUT_NAME_PATTERN, 'expected lower-case words joined by ".", "-" or "_"');
 export type SourceLayout = z.infer<typeof SourceLayoutSchema>;
+
+/** The DE-SynPUF carrier layout: hand-coded (the measured hot path), listed among the known layouts. */
+export const DESYNPUF_CARRIER_LAYOUT = 'desynpuf.carrier';
+
+/**
+ * Version 2 adds optional fields only (claim type detail, institutional and
+ * drug fields, pend and adjudication data, grouped lineage), so every v1
+ * event still decodes; producers write 1 when an event carries nothing of v2.
+ */
+const SchemaVersion = z.union([z.literal(1), z.literal(2)]);
 
 export const LineageSchema = z.object({
   /** Where the record came from: a file name or a feed name, never a path with PHI. */
   source: z.string().min(1),
   /** SHA-256 of the whole source file: a replay of the same file has the same id. */
   fileId: z.string().regex(/^[0-9a-f]{64}$/),
-  /** 1-based position of the record among the file's data records. */
+  /** 1-based position of the record among the file's data records (the first row, for a grouped claim). */
   recordNumber: z.number().int().positive(),
+  /**
+   * How many consecutive rows, from `recordNumber` on, the event stands for:
+   * the adjacent rows of one multi-row claim. Absent means one row.
+   */
+  recordCount: z.number().int().positive().optional(),
+  /** SHA-256 of the record's bytes (a grouped claim's rows joined by LF). */
   recordSha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type Lineage = z.infer<typeof LineageSchema>;
 
-/** claims.raw.v1: one event per source record, bytes untouched. */
+/**
+ * claims.raw.v1: one event per source record, bytes untouched; for a layout
+ * whose claims span adjacent rows, one event per claim, its rows joined by LF
+ * (lineage.recordCount says how many).
+ */
 export const RawClaimRecordSchema = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: SchemaVersion,
   eventId: z.uuid(),
   layout: SourceLayoutSchema,
-  /** The claim id as far as the ingestor could read it; the normalizer decides whether it is valid. */
+  /**
+   * The claim id as far as the ingestor could read it; the normalizer decides
+   * whether it is valid. Null for a member-reference record (keyed by member).
+   */
   claimId: z.string().nullable(),
   lineage: LineageSchema,
   record: z.string(),
+  /**
+   * The file's header row, for a layout mapped by column name (v2): columns
+   * may sit in any order, so the record cannot be read without it.
+   */
+  header: z.string().nullable().optional(),
   /** Wall-clock time of publication; used only to measure freshness, never for KPIs. */
   publishedAt: z.iso.datetime(),
 });
@@ -41,10 +77,14 @@ export const CLAIM_TYPES = [
   'professional',
   'institutional_inpatient',
   'institutional_outpatient',
+  'snf',
+  'hha',
+  'hospice',
   'dme',
   'pharmacy',
 ] as const;
 export const ClaimTypeSchema = z.enum(CLAIM_TYPES);
+export type ClaimType = z.infer<typeof ClaimTypeSchema>;
 
 /**
  * How a line was processed, grouped from the source's own code (for DE-SynPUF
@@ -55,9 +95,17 @@ export const LINE_PROCESSING_CATEGORIES = ['allowed', 'not_allowed', 'msp_cob', 
 export const LineProcessingCategorySchema = z.enum(LINE_PROCESSING_CATEGORIES);
 export type LineProcessingCategory = z.infer<typeof LineProcessingCategorySchema>;
 
+export const DIAGNOSIS_CODE_SYSTEMS = ['ICD-9-CM', 'ICD-10-CM'] as const;
 export const DiagnosisSchema = z.object({
   code: z.string().min(1),
-  system: z.enum(['ICD-9-CM', 'ICD-10-CM']),
+  system: z.enum(DIAGNOSIS_CODE_SYSTEMS),
+});
+
+/** ICD procedure codes (inpatient surgical procedures): ICD-9-CM volume 3, or ICD-10-PCS. */
+export const PROCEDURE_CODE_SYSTEMS = ['ICD-9-CM', 'ICD-10-PCS'] as const;
+export const ProcedureSchema = z.object({
+  code: z.string().min(1),
+  system: z.enum(PROCEDURE_CODE_SYSTEMS),
 });
 
 export const ClaimLineSchema = z.object({
@@ -74,8 +122,68 @@ export const ClaimLineSchema = z.object({
   primaryPayerPaidAmountCents: Cents,
   processingIndicatorCode: z.string().nullable(),
   processingCategory: LineProcessingCategorySchema,
+  /** v2, institutional lines: the revenue center code (UB-04 form locator 42). */
+  revenueCode: z.string().nullable().optional(),
+  /** v2: the line's charge as billed. */
+  chargeAmountCents: Cents.nullable().optional(),
+  /** v2: units of service. */
+  serviceUnitCount: z.number().nonnegative().nullable().optional(),
+  placeOfServiceCode: z.string().nullable().optional(),
+  serviceDate: IsoDate.nullable().optional(),
+  /** v2, drug lines: the National Drug Code of the product dispensed. */
+  ndcCode: z.string().nullable().optional(),
 });
 export type ClaimLine = z.infer<typeof ClaimLineSchema>;
+
+/** How a claim stands after adjudication, as a billing or payer export states it. */
+export const ADJUDICATION_STATUSES = ['paid', 'partially_paid', 'denied', 'pending', 'rejected'] as const;
+export const AdjudicationStatusSchema = z.enum(ADJUDICATION_STATUSES);
+
+/** v2: a source's own claim status, and what it means. */
+export const AdjudicationSchema = z.object({
+  /** The source's code or word for the status, as it stands in the file. */
+  sourceStatus: z.string().nullable(),
+  status: AdjudicationStatusSchema.nullable(),
+  paidAmountCents: Cents.nullable(),
+  paidDate: IsoDate.nullable(),
+});
+
+/**
+ * v2: why a claim waits, from a pended-queue export. The comments are free
+ * text written by adjudicators and may hold PHI: they travel on the event,
+ * and logs never carry them.
+ */
+export const PendSchema = z.object({
+  reason: z.string().nullable(),
+  queue: z.string().nullable(),
+  comments: z.string().nullable(),
+});
+
+/** v2: the rendering provider as a source names it (provider names and NPIs are public data, not PHI). */
+export const NamedProviderSchema = z.object({
+  npi: z.string().nullable(),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+});
+
+export const ServiceLocationSchema = z.object({
+  /** The location's name as the source writes it (a clinic, a campus). */
+  name: z.string().nullable().optional(),
+  address1: z.string().nullable(),
+  city: z.string().nullable(),
+  state: z.string().nullable(),
+  zip: z.string().nullable(),
+});
+
+/** v2, Part D events: the drug dispensed. Quantities may be fractional (millilitres, grams). */
+export const DrugSchema = z.object({
+  ndcCode: z.string().nullable(),
+  quantityDispensed: z.number().nonnegative().nullable(),
+  daysSupply: z.number().int().nonnegative().nullable(),
+});
+
+/** v2: whether the source row inserted a claim or replaced an earlier version of it (CMS RIF DML_IND). */
+export const SourceOperationSchema = z.enum(['insert', 'update']);
 
 export const ClaimSchema = z.object({
   claimType: ClaimTypeSchema,
@@ -90,6 +198,34 @@ export const ClaimSchema = z.object({
     paymentAmountCents: Cents,
     allowedAmountCents: Cents,
   }),
+  // Version 2 fields: every one optional, so a v1 event is a valid v2 event.
+  /** Institutional type of bill (facility type, care classification, frequency), e.g. 111. */
+  billType: z.string().nullable().optional(),
+  /** MS-DRG of an inpatient stay. */
+  drgCode: z.string().nullable().optional(),
+  /** The facility's CMS Certification Number (provider number). */
+  facilityCcn: z.string().nullable().optional(),
+  facilityNpi: z.string().nullable().optional(),
+  billingNpi: z.string().nullable().optional(),
+  attendingNpi: z.string().nullable().optional(),
+  operatingNpi: z.string().nullable().optional(),
+  renderingProvider: NamedProviderSchema.nullable().optional(),
+  /** The provider group (practice) a pended-queue export names. */
+  providerGroup: z.string().nullable().optional(),
+  serviceLocation: ServiceLocationSchema.nullable().optional(),
+  admissionDate: IsoDate.nullable().optional(),
+  dischargeDate: IsoDate.nullable().optional(),
+  /** When the payer received the claim. */
+  receivedDate: IsoDate.nullable().optional(),
+  /** When a pended claim left the pend queue; null while it waits. */
+  clearDate: IsoDate.nullable().optional(),
+  procedures: z.array(ProcedureSchema).optional(),
+  drug: DrugSchema.nullable().optional(),
+  /** Total charge as billed. */
+  billedAmountCents: Cents.nullable().optional(),
+  adjudication: AdjudicationSchema.nullable().optional(),
+  pend: PendSchema.nullable().optional(),
+  sourceOperation: SourceOperationSchema.nullable().optional(),
 });
 export type Claim = z.infer<typeof ClaimSchema>;
 
@@ -100,9 +236,12 @@ export const DataQualityFindingSchema = z.object({
 });
 export type DataQualityFinding = z.infer<typeof DataQualityFindingSchema>;
 
-/** claims.normalized.v1: the canonical claim event. */
+/**
+ * claims.normalized.v1: the canonical claim event. Decodes version 1 and
+ * version 2 events; the topic stays .v1 because v2 only adds optional fields.
+ */
 export const ClaimEventSchema = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: SchemaVersion,
   eventId: z.uuid(),
   eventType: ClaimEventTypeSchema,
   /** Event time: the date the fact happened in the source, which drives every KPI. */
@@ -138,6 +277,50 @@ export const EnrichedClaimEventSchema = ClaimEventSchema.extend({
   }),
 });
 export type EnrichedClaimEvent = z.infer<typeof EnrichedClaimEventSchema>;
+
+export const MEMBER_SEXES = ['male', 'female', 'unknown'] as const;
+
+/** A member's reference record for one coverage year (a beneficiary summary row). */
+export const MemberReferenceSchema = z.object({
+  /** The same keyed hash as a claim's patientToken: member and claims join without the member id. */
+  patientToken: z.string().min(1),
+  /** The year the record summarises; null when the source states none (a history row). */
+  referenceYear: z.number().int().min(1900).max(2999).nullable(),
+  birthDate: IsoDate.nullable(),
+  deathDate: IsoDate.nullable(),
+  sex: z.enum(MEMBER_SEXES).nullable(),
+  raceCode: z.string().nullable(),
+  /** SSA state code (DE-SynPUF SP_STATE_CODE, RIF STATE_CODE) and county code within it. */
+  ssaStateCode: z.string().nullable(),
+  ssaCountyCode: z.string().nullable(),
+  /** Months of the year with coverage: Part A, Part B, Medicare Advantage (HMO) and Part D. */
+  coverageMonths: z.object({
+    partA: z.number().int().min(0).max(12).nullable(),
+    partB: z.number().int().min(0).max(12).nullable(),
+    hmo: z.number().int().min(0).max(12).nullable(),
+    partD: z.number().int().min(0).max(12).nullable(),
+  }),
+  /** Chronic-condition flags by condition name (e.g. chf, diabetes): true when the source flags it. */
+  chronicConditions: z.record(z.string(), z.boolean()),
+  sourceOperation: SourceOperationSchema.nullable(),
+});
+export type MemberReference = z.infer<typeof MemberReferenceSchema>;
+
+/**
+ * reference.members.v1: one member reference record, keyed by patient token
+ * (compacted by key: the latest record of a member is the one that counts).
+ */
+export const MemberReferenceEventSchema = z.object({
+  schemaVersion: z.literal(1),
+  eventId: z.uuid(),
+  rawEventId: z.uuid(),
+  layout: SourceLayoutSchema,
+  lineage: LineageSchema,
+  publishedAt: z.iso.datetime(),
+  member: MemberReferenceSchema,
+  dataQuality: z.array(DataQualityFindingSchema),
+});
+export type MemberReferenceEvent = z.infer<typeof MemberReferenceEventSchema>;
 
 export const PIPELINE_STAGES = ['ingestor', 'normalizer', 'enricher', 'metrics'] as const;
 export const PipelineStageSchema = z.enum(PIPELINE_STAGES);

@@ -14,11 +14,11 @@ export const IngestReportSchema = z.object({
   /** SHA-256 of the file's bytes: the same file ingested twice has one id. */
   fileId: z.string().regex(/^[0-9a-f]{64}$/),
   layout: SourceLayoutSchema,
-  /** Data records read (the header and blank lines aside). */
+  /** Data rows read (the header and blank lines aside); a claim spanning several rows counts each. */
   recordsRead: z.number().int().nonnegative(),
-  /** Records published to claims.raw.v1. */
+  /** Rows published to claims.raw.v1 (the adjacent rows of a multi-row claim travel in one event). */
   recordsPublished: z.number().int().nonnegative(),
-  /** Records the ingestor itself sent to the dead-letter topic (too large, not UTF-8). */
+  /** Rows the ingestor itself sent to the dead-letter topic (too large, not UTF-8, claim over the group limit). */
   recordsDeadLettered: z.number().int().nonnegative(),
   blankLinesSkipped: z.number().int().nonnegative(),
   durationSeconds: z.number().nonnegative(),

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { ClaimEventSchema, DeadLetterSchema, EnrichedClaimEventSchema, RawClaimRecordSchema } from './claim-events';
+import {
+  ClaimEventSchema,
+  DeadLetterSchema,
+  EnrichedClaimEventSchema,
+  MemberReferenceEventSchema,
+  RawClaimRecordSchema,
+} from './claim-events';
 import { IngestReportSchema } from './ingest-report';
 import { CLAIM_TOPICS, type ClaimTopic } from './topics';
 
@@ -9,6 +15,7 @@ const SCHEMA_BY_TOPIC: Record<ClaimTopic, z.ZodType> = {
   [CLAIM_TOPICS.enriched]: EnrichedClaimEventSchema,
   [CLAIM_TOPICS.deadLetter]: DeadLetterSchema,
   [CLAIM_TOPICS.ingestReports]: IngestReportSchema,
+  [CLAIM_TOPICS.referenceMembers]: MemberReferenceEventSchema,
 };
 
 /** JSON Schema (draft 2020-12) of a topic's payload, for consumers outside TypeScript. */

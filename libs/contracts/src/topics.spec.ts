@@ -8,6 +8,7 @@ describe('CLAIM_TOPICS', () => {
       'claims.enriched.v1',
       'claims.dlq.v1',
       'claims.ingest-reports.v1',
+      'reference.members.v1',
     ]);
   });
 });

@@ -9,6 +9,8 @@ export const CLAIM_TOPICS = {
   deadLetter: 'claims.dlq.v1',
   /** One report per ingested file (keyed by file id): what per-file accounting compares with. */
   ingestReports: 'claims.ingest-reports.v1',
+  /** Member reference records (beneficiary summaries), keyed by patient token. */
+  referenceMembers: 'reference.members.v1',
 } as const;
 
 export type ClaimTopic = (typeof CLAIM_TOPICS)[keyof typeof CLAIM_TOPICS];

@@ -31,7 +31,13 @@ export function createKafka(options: { brokers: string[]; clientId: string; logg
  * create the same topics: losing that race is fine, so the outcome is judged
  * by what exists afterwards, not by the create call's error.
  */
-export async function ensureTopics(kafka: Kafka, topics: string[], partitions: number): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: string[],
+  partitions: number,
+  /** Topics keyed by entity whose latest record per key is all that matters (reference data, file reports). */
+  compacted: ReadonlySet<string> = new Set(),
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -43,7 +49,12 @@ export async function ensureTopics(kafka: Kafka, topics: string[], partitions: n
           await admin
             .createTopics({
               waitForLeaders: true,
-              topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+              topics: missing.map((topic) => ({
+                topic,
+                numPartitions: partitions,
+                replicationFactor: 1,
+                ...(compacted.has(topic) ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] } : {}),
+              })),
             })
             .catch(() => undefined); // judged below
         }

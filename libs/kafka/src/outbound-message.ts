@@ -65,6 +65,8 @@ export function lineageFromHeaders(headers: Record<string, string>): Lineage | n
     source: headers[EVENT_HEADERS.source],
     fileId: headers[EVENT_HEADERS.fileId],
     recordNumber: Number(headers[EVENT_HEADERS.recordNumber]),
+    // Adjacent rows of one claim travel as one event: the dead letter stands for all of them.
+    ...(headers[EVENT_HEADERS.recordCount] ? { recordCount: Number(headers[EVENT_HEADERS.recordCount]) } : {}),
     recordSha256: headers[EVENT_HEADERS.recordSha256],
   });
   return parsed.success ? parsed.data : null;

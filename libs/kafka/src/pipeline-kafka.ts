@@ -1,9 +1,15 @@
 import type { KafkaSettings } from '@claims/config';
-import { namespacedTopic, type ClaimTopic } from '@claims/contracts';
+import { CLAIM_TOPICS, namespacedTopic, type ClaimTopic } from '@claims/contracts';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { ClaimProducer } from './claim-producer';
 import { createKafka, ensureTopics } from './kafka-client';
+
+/**
+ * Topics keyed by an entity where only the latest record per key matters:
+ * compaction keeps them bounded however long the pipeline runs.
+ */
+const COMPACTED_TOPICS: ReadonlySet<ClaimTopic> = new Set([CLAIM_TOPICS.referenceMembers, CLAIM_TOPICS.ingestReports]);
 
 /** A service's connection to the pipeline: the client, one producer, and its namespaced topic names. */
 export class PipelineKafka {
@@ -34,6 +40,7 @@ export class PipelineKafka {
       this.kafka,
       topics.map((name) => this.topic(name)),
       this.settings.topicPartitions,
+      new Set(topics.filter((name) => COMPACTED_TOPICS.has(name)).map((name) => this.topic(name))),
     );
     this.connected ??= this.producer.connect();
     await this.connected;

@@ -1,16 +1,45 @@
-import type { ClaimEvent, RawClaimRecord } from '@claims/contracts';
+import { DESYNPUF_CARRIER_LAYOUT, type ClaimEvent, type RawClaimRecord } from '@claims/contracts';
+import { CodeLists } from './code-lists';
 import { normalizeCarrierRecord, type NormalizeOptions } from './desynpuf-carrier';
+import { normalizeMappedRecord, type NormalizedSourceRecord } from './mapped-record';
+import type { SourceLayoutRegistry } from './source-layout-registry';
 import { SourceRecordError } from './source-record.errors';
 
-/** Dispatches a raw record to its layout's mapping. @throws SourceRecordError */
-export function normalizeRawRecord(raw: RawClaimRecord, options: NormalizeOptions): ClaimEvent {
-  switch (raw.layout) {
-    case 'desynpuf.carrier':
-      return normalizeCarrierRecord(
+export interface SourceNormalizeOptions extends NormalizeOptions {
+  /** The mapping files known to this process; without it only the carrier layout is. */
+  layouts?: SourceLayoutRegistry;
+  /** Code lists for the unknown-code findings; without them no code is checked. */
+  codeLists?: CodeLists;
+}
+
+/**
+ * Dispatches a raw record to its layout: the hand-coded carrier mapping (the
+ * hot path), or the mapping engine for a layout defined by a mapping file.
+ * @throws SourceRecordError
+ */
+export function normalizeSourceRecord(raw: RawClaimRecord, options: SourceNormalizeOptions): NormalizedSourceRecord {
+  if (raw.layout === DESYNPUF_CARRIER_LAYOUT) {
+    return {
+      kind: 'claim',
+      event: normalizeCarrierRecord(
         { record: raw.record, rawEventId: raw.eventId, lineage: raw.lineage, publishedAt: raw.publishedAt },
         options,
-      );
-    default:
-      throw new SourceRecordError('LAYOUT_UNKNOWN', `no mapping for layout ${String(raw.layout)}`);
+      ),
+    };
   }
+  const layout = options.layouts?.mapped(raw.layout);
+  if (layout === undefined) {
+    const known = options.layouts?.knownLayoutNames().join(', ') ?? DESYNPUF_CARRIER_LAYOUT;
+    throw new SourceRecordError('LAYOUT_UNKNOWN', `no mapping for layout ${raw.layout} (known: ${known})`);
+  }
+  return normalizeMappedRecord(layout, raw, { ...options, codeLists: options.codeLists ?? CodeLists.none() });
+}
+
+/** A raw claim record to its canonical claim event. @throws SourceRecordError, also for a member reference. */
+export function normalizeRawRecord(raw: RawClaimRecord, options: SourceNormalizeOptions): ClaimEvent {
+  const normalized = normalizeSourceRecord(raw, options);
+  if (normalized.kind !== 'claim') {
+    throw new SourceRecordError('LAYOUT_UNKNOWN', `layout ${raw.layout} holds member references, not claims`);
+  }
+  return normalized.event;
 }

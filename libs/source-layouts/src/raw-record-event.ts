@@ -1,39 +1,50 @@
-import { rawEventId, sha256Hex, type RawClaimRecord, type SourceLayout } from '@claims/contracts';
-import { isDesynpufCarrierHeader, readDesynpufCarrierClaimId } from './desynpuf-carrier';
-import { parseCsvRecord } from './csv';
-import { SourceRecordError } from './source-record.errors';
+import { DESYNPUF_CARRIER_LAYOUT, rawEventId, sha256Hex, type Lineage, type RawClaimRecord } from '@claims/contracts';
+import { readDesynpufCarrierClaimId } from './desynpuf-carrier';
 
-/** Recognises a file's layout from its header row. @throws SourceRecordError LAYOUT_UNKNOWN */
-export function detectLayout(headerLine: string): SourceLayout {
-  if (isDesynpufCarrierHeader(parseCsvRecord(headerLine))) return 'desynpuf.carrier';
-  throw new SourceRecordError('LAYOUT_UNKNOWN', 'the header row matches no known source layout');
-}
-
-export function readClaimIdForKey(layout: SourceLayout, record: string): string | null {
-  switch (layout) {
-    case 'desynpuf.carrier':
-      return readDesynpufCarrierClaimId(record);
-  }
-}
-
-/** The claims.raw.v1 event of one source record; its id depends only on layout and bytes. */
+/**
+ * The claims.raw.v1 event of one source record — or of the adjacent rows of
+ * one claim, joined by LF — whose id depends only on layout, key and bytes.
+ */
 export function rawRecordEvent(input: {
-  layout: SourceLayout;
+  layout: string;
   record: string;
   recordNumber: number;
+  /** How many rows `record` holds; 1 unless the layout groups rows into claims. */
+  recordCount?: number;
   source: string;
   fileId: string;
   publishedAt: string;
+  /** The key the ingestor read (claim id; null for a member reference); the carrier layout reads its own. */
+  claimId?: string | null;
+  /** The file's header row, for a layout that reads columns by name. */
+  header?: string | null;
 }): RawClaimRecord {
   const recordSha256 = sha256Hex(input.record);
-  const claimId = readClaimIdForKey(input.layout, input.record);
+  const claimId =
+    input.claimId !== undefined
+      ? input.claimId
+      : input.layout === DESYNPUF_CARRIER_LAYOUT
+        ? readDesynpufCarrierClaimId(input.record)
+        : null;
+  const recordCount = input.recordCount ?? 1;
+  const lineage: Lineage = {
+    source: input.source,
+    fileId: input.fileId,
+    recordNumber: input.recordNumber,
+    ...(recordCount > 1 ? { recordCount } : {}),
+    recordSha256,
+  };
+  const header = input.header ?? null;
+  // A v1 reader can take a carrier record as it always could; a header or a row count needs v2.
+  const needsV2 = header !== null || recordCount > 1;
   return {
-    schemaVersion: 1,
+    schemaVersion: needsV2 ? 2 : 1,
     eventId: rawEventId(input.layout, claimId ?? '', recordSha256),
     layout: input.layout,
     claimId,
-    lineage: { source: input.source, fileId: input.fileId, recordNumber: input.recordNumber, recordSha256 },
+    lineage,
     record: input.record,
+    ...(header === null ? {} : { header }),
     publishedAt: input.publishedAt,
   };
 }

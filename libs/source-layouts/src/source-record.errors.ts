@@ -13,6 +13,16 @@ export const SOURCE_RECORD_ERROR_CODES = [
   'LAYOUT_UNKNOWN',
   'HEADER_MISMATCH',
   'FIELD_TOO_LONG',
+  /** A whole number or quantity that does not parse. */
+  'NUMBER_INVALID',
+  /** A required field (claim id, service date, …) is blank, or a `missing: reject` field is. */
+  'FIELD_MISSING',
+  /** A required coded field (claim type, event type) holds a value the layout does not translate. */
+  'CODE_UNTRANSLATED',
+  /** A multi-row claim's rows lack the row its claim-level fields sit on (an orphan continuation segment). */
+  'GROUP_FIRST_ROW_MISSING',
+  /** A mapping produced a value the canonical schema refuses (a coverage month count of 13, say). */
+  'MAPPED_VALUE_INVALID',
 ] as const;
 export type SourceRecordErrorCode = (typeof SOURCE_RECORD_ERROR_CODES)[number];
 

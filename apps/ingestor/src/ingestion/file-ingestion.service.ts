@@ -1,7 +1,18 @@
-import { CLAIM_TOPICS, type IngestReport, type SourceLayout } from '@claims/contracts';
+import { CLAIM_TOPICS, type IngestReport } from '@claims/contracts';
 import { DEAD_LETTER_MAX_ORIGINAL_BYTES, PipelineKafka, type OutboundMessage } from '@claims/kafka';
 import { LOGGER } from '@claims/observability';
-import { SourceRecordError, boundedLinesOf, detectLayout, type SourceLine } from '@claims/source-layouts';
+import {
+  AdjacentRowGrouper,
+  CLAIM_GROUP_MAX_ROWS,
+  SourceLayoutRegistry,
+  SourceRecordError,
+  boundedLinesOf,
+  loadSourceLayouts,
+  type DetectedLayout,
+  type GroupLimits,
+  type MappedLayout,
+  type SourceLine,
+} from '@claims/source-layouts';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -14,7 +25,7 @@ import type { IngestorConfig } from '../ingestor.config';
 import { INGESTOR_CONFIG } from '../ingestor.tokens';
 import { confineToIngestRoot } from './ingest-root';
 import { IngestionError } from './ingestion.errors';
-import { sourceRecordMessage } from './source-record-message';
+import { rowGroupMessages, sourceRecordMessage, type SourceRecordMessage } from './source-record-message';
 
 const READ_CHUNK_BYTES = 256 * 1024;
 /**
@@ -23,6 +34,8 @@ const READ_CHUNK_BYTES = 256 * 1024;
  * a heap capped at 128 MB.
  */
 const PENDING_FLUSH_BYTES = 4 * 1024 * 1024;
+/** Room a raw event needs beyond its rows and header: ids, lineage, JSON framing and headers. */
+const RAW_EVENT_OVERHEAD_BYTES = 4 * 1024;
 
 export interface IngestFileOptions {
   /** Optional pacing for replays and load tests: records per second. */
@@ -69,20 +82,33 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** The messages of a file not sent yet, per topic, and their size. */
+/** The messages of a file not sent yet, per topic, their size, and the source rows they stand for. */
 class PendingMessages {
   raw: OutboundMessage[] = [];
   deadLetters: OutboundMessage[] = [];
+  rawRows = 0;
   bytes = 0;
 
   get count(): number {
     return this.raw.length + this.deadLetters.length;
   }
 
-  add(kind: 'raw' | 'dead_letter', message: OutboundMessage): void {
-    (kind === 'raw' ? this.raw : this.deadLetters).push(message);
-    this.bytes += message.value.length;
+  add(outcome: SourceRecordMessage): void {
+    if (outcome.kind === 'raw') {
+      this.raw.push(outcome.message);
+      this.rawRows += outcome.rows;
+    } else this.deadLetters.push(outcome.message);
+    this.bytes += outcome.message.value.length;
   }
+}
+
+/** How a mapped layout's rows are read into raw events: column positions, keys and the claim grouper. */
+interface MappedFileReader {
+  layout: MappedLayout;
+  header: string;
+  binding: ReturnType<MappedLayout['bindHeader']>;
+  grouper: AdjacentRowGrouper | null;
+  limits: GroupLimits;
 }
 
 /**
@@ -95,6 +121,8 @@ class PendingMessages {
  */
 @Injectable()
 export class FileIngestionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private layouts = SourceLayoutRegistry.builtInOnly();
+
   constructor(
     @Inject(INGESTOR_CONFIG) private readonly config: IngestorConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -102,6 +130,9 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // A mapping file that does not validate stops the boot, naming the file and key.
+    this.layouts = loadSourceLayouts(this.config.layoutsDir);
+    this.logger.info({ layouts: this.layouts.knownLayoutNames() }, 'source layouts loaded');
     await this.pipeline.start([CLAIM_TOPICS.raw, CLAIM_TOPICS.deadLetter, CLAIM_TOPICS.ingestReports]);
   }
 
@@ -141,7 +172,8 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       deadLetter: this.pipeline.topic(CLAIM_TOPICS.deadLetter),
       ingestReports: this.pipeline.topic(CLAIM_TOPICS.ingestReports),
     };
-    let layout: SourceLayout | null = null;
+    let layout: DetectedLayout | null = null;
+    let mapped: MappedFileReader | null = null;
     let recordsRead = 0;
     let recordsPublished = 0;
     let recordsDeadLettered = 0;
@@ -158,8 +190,17 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
           [topics.deadLetter, sending.deadLetters],
         ]),
       );
-      recordsPublished += sending.raw.length;
+      recordsPublished += sending.rawRows;
       recordsDeadLettered += sending.deadLetters.length;
+    };
+    const stage = (outcome: SourceRecordMessage): void => {
+      if (outcome.kind === 'dead_letter') {
+        this.logger.warn(
+          { source, fileId, recordNumber: outcome.recordNumber, errorCode: outcome.errorCode },
+          'source record dead-lettered',
+        );
+      }
+      pending.add(outcome);
     };
 
     const lines = boundedLinesOf(openSourceFile(path, signal), {
@@ -175,27 +216,30 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       }
       if (layout === null) {
         layout = this.headerLayout(line, source);
+        if (layout.mapped !== null && line.kind === 'line') mapped = this.mappedFileReader(layout.mapped, line.text);
         continue;
       }
       recordsRead += 1;
-      const outcome = sourceRecordMessage(line, {
-        layout,
+      const context = {
+        layout: layout.name,
         source,
         fileId,
         recordNumber: recordsRead,
         maxRecordBytes: this.config.maxRecordBytes,
         traceParent: newTraceParent(),
         now: new Date(),
-      });
-      if (outcome.kind === 'dead_letter') {
-        this.logger.warn(
-          { source, fileId, recordNumber: recordsRead, errorCode: outcome.errorCode },
-          'source record dead-lettered',
-        );
-      }
-      pending.add(outcome.kind, outcome.message);
+      };
+      // The carrier path stays one message per row, with no per-row allocation beyond the message.
+      if (mapped === null) stage(sourceRecordMessage(line, context));
+      else for (const outcome of this.mappedRecordMessages(mapped, line, context)) stage(outcome);
       if (pending.count >= this.config.produceBatchSize || pending.bytes >= PENDING_FLUSH_BYTES) await flush();
       if (ratePerSecond) await this.pace(started, recordsRead, ratePerSecond, flush, signal);
+    }
+    if (mapped?.grouper) {
+      const context = { layout: mapped.layout.name, source, fileId, maxRecordBytes: this.config.maxRecordBytes };
+      for (const outcome of this.groupMessages(mapped, mapped.grouper.flush(), { ...context, now: new Date() })) {
+        stage(outcome);
+      }
     }
     await flush();
     if (layout === null) throw new IngestionError('FILE_EMPTY', `${source} has no header row`);
@@ -204,7 +248,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       schemaVersion: 1,
       source,
       fileId,
-      layout,
+      layout: layout.name,
       recordsRead,
       recordsPublished,
       recordsDeadLettered,
@@ -221,16 +265,74 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     return report;
   }
 
-  /** The layout a file's header row names. @throws IngestionError LAYOUT_UNKNOWN */
-  private headerLayout(line: SourceLine, source: string): SourceLayout {
+  /**
+   * Reading state for a layout defined by a mapping file: its rows are keyed
+   * by the file's own header, and a layout whose claims span adjacent rows
+   * groups them, bounded so that a claim's raw event fits the record limit.
+   */
+  private mappedFileReader(layout: MappedLayout, header: string): MappedFileReader {
+    const limits: GroupLimits = {
+      maxRows: CLAIM_GROUP_MAX_ROWS,
+      maxBytes: Math.max(0, this.config.maxRecordBytes - Buffer.byteLength(header) - RAW_EVENT_OVERHEAD_BYTES),
+    };
+    return {
+      layout,
+      header,
+      binding: layout.bindHeader(header),
+      grouper: layout.groupsRows ? new AdjacentRowGrouper(limits) : null,
+      limits,
+    };
+  }
+
+  /** What one row of a mapped layout's file becomes now: nothing yet (its claim goes on), or messages. */
+  private mappedRecordMessages(
+    reader: MappedFileReader,
+    line: SourceLine,
+    context: Parameters<typeof sourceRecordMessage>[1],
+  ): SourceRecordMessage[] {
+    const layoutContext = { ...context, header: reader.header, memberKey: reader.layout.kind === 'member_reference' };
+    if (line.kind !== 'line') {
+      // A row that is not text ends the claim before it; the row is dead-lettered alone.
+      const held = reader.grouper ? this.groupMessages(reader, reader.grouper.flush(), context) : [];
+      return [...held, sourceRecordMessage(line, layoutContext)];
+    }
+    let fields: string[] | null = null;
+    try {
+      fields = reader.layout.splitRecord(line.text);
+    } catch (error) {
+      // An unsplittable row still goes on alone; the normalizer dead-letters it with the reason.
+      if (!(error instanceof SourceRecordError)) throw error;
+    }
+    const recordKey = fields === null ? null : reader.layout.recordKey(reader.binding, fields);
+    if (reader.grouper === null) return [sourceRecordMessage(line, { ...layoutContext, claimId: recordKey })];
+    const groupKey = fields === null ? null : reader.layout.groupKey(reader.binding, fields);
+    const row = { text: line.text, recordNumber: context.recordNumber, byteLength: line.bytes.length, recordKey };
+    return this.groupMessages(reader, reader.grouper.add(row, groupKey), context);
+  }
+
+  private groupMessages(
+    reader: MappedFileReader,
+    groups: ReturnType<AdjacentRowGrouper['flush']>,
+    context: { layout: string; source: string; fileId: string; maxRecordBytes: number; now: Date },
+  ): SourceRecordMessage[] {
+    const groupContext = { ...context, header: reader.header, memberKey: reader.layout.kind === 'member_reference' };
+    // Each claim starts its own trace, as each row of a one-row layout does.
+    return groups.flatMap((group) =>
+      rowGroupMessages(group, { ...groupContext, traceParent: newTraceParent() }, reader.limits),
+    );
+  }
+
+  /** The layout a file's header row names. @throws IngestionError LAYOUT_UNKNOWN, listing the known layouts */
+  private headerLayout(line: SourceLine, source: string): DetectedLayout {
+    const known = `(known: ${this.layouts.knownLayoutNames().join(', ')})`;
     if (line.kind === 'too_large') {
-      throw new IngestionError('LAYOUT_UNKNOWN', `the header row of ${source} is over the record size limit`);
+      throw new IngestionError('LAYOUT_UNKNOWN', `the header row of ${source} is over the record size limit ${known}`);
     }
     if (line.kind === 'not_utf8') {
-      throw new IngestionError('LAYOUT_UNKNOWN', `the header row of ${source} is not UTF-8 text`);
+      throw new IngestionError('LAYOUT_UNKNOWN', `the header row of ${source} is not UTF-8 text ${known}`);
     }
     try {
-      return detectLayout(line.text);
+      return this.layouts.detect(line.text);
     } catch (error) {
       if (error instanceof SourceRecordError) throw new IngestionError('LAYOUT_UNKNOWN', error.message);
       throw error;

@@ -2,7 +2,12 @@ import { DeadLetterSchema, RawClaimRecordSchema, sha256Hex } from '@claims/contr
 import { REPO_ROOT } from '@claims/harness';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { outboundMessageBytes, sourceRecordMessage, type SourceRecordContext } from './source-record-message';
+import {
+  outboundMessageBytes,
+  rowGroupMessages,
+  sourceRecordMessage,
+  type SourceRecordContext,
+} from './source-record-message';
 
 const SAMPLE = join(REPO_ROOT, 'data', 'desynpuf', 'sample2', 'DE1_0_2008_to_2010_Carrier_Claims_Sample_2B.csv');
 const firstRecord = readFileSync(SAMPLE, 'utf8').split(/\r?\n/)[1] ?? '';
@@ -18,8 +23,8 @@ const context: SourceRecordContext = {
   now: new Date('2026-01-01T00:00:00.000Z'),
 };
 
-function deadLetterOf(outcome: ReturnType<typeof sourceRecordMessage>) {
-  if (outcome.kind !== 'dead_letter') throw new Error('expected a dead letter');
+function deadLetterOf(outcome: ReturnType<typeof sourceRecordMessage> | undefined) {
+  if (outcome?.kind !== 'dead_letter') throw new Error('expected a dead letter');
   return DeadLetterSchema.parse(JSON.parse(outcome.message.value));
 }
 
@@ -87,5 +92,77 @@ describe('sourceRecordMessage', () => {
       originalTruncated: false,
       lineage: { recordNumber: 7, recordSha256: sha256Hex(bytes) },
     });
+  });
+});
+
+describe('rowGroupMessages', () => {
+  const groupContext = {
+    layout: 'rif.carrier',
+    source: 'carrier.txt',
+    fileId: sha256Hex('file'),
+    maxRecordBytes: 921600,
+    traceParent: context.traceParent,
+    now: context.now,
+    header: 'DML_IND|CLM_ID|LINE_NUM',
+  };
+  const limits = { maxRows: 1000, maxBytes: 900 * 1024 };
+  const row = (recordNumber: number, text: string) => ({
+    text,
+    recordNumber,
+    byteLength: Buffer.byteLength(text),
+    recordKey: '-100000486',
+  });
+
+  it('publishes the adjacent rows of a claim as one raw event naming its first row and row count', () => {
+    const rows = [row(3, 'INSERT|-100000486|1'), row(4, 'INSERT|-100000486|2')];
+    const [outcome, ...rest] = rowGroupMessages({ kind: 'claim', key: '-100000486', rows }, groupContext, limits);
+    expect(rest).toEqual([]);
+    if (outcome?.kind !== 'raw') throw new Error('expected a raw event');
+    expect(outcome.rows).toBe(2);
+    const event = RawClaimRecordSchema.parse(JSON.parse(outcome.message.value));
+    expect(event).toMatchObject({
+      schemaVersion: 2,
+      claimId: '-100000486',
+      header: 'DML_IND|CLM_ID|LINE_NUM',
+      record: 'INSERT|-100000486|1\nINSERT|-100000486|2',
+      lineage: { recordNumber: 3, recordCount: 2, recordSha256: sha256Hex('INSERT|-100000486|1\nINSERT|-100000486|2') },
+    });
+    expect(outcome.message.key).toBe('-100000486');
+    expect(outcome.message.headers['x-lineage-record-count']).toBe('2');
+  });
+
+  it('dead-letters each row of a claim over the group limit as GROUP_TOO_LARGE, with its own lineage', () => {
+    const rows = [row(7, 'a'), row(8, 'b'), row(9, 'c')];
+    const outcomes = rowGroupMessages({ kind: 'over_limit', key: 'K', rows }, groupContext, limits);
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['dead_letter', 'dead_letter', 'dead_letter']);
+    const letters = outcomes.map(deadLetterOf);
+    expect(
+      letters.map((letter) => [letter.errorCode, letter.lineage?.recordNumber, letter.lineage?.recordSha256]),
+    ).toEqual([
+      ['GROUP_TOO_LARGE', 7, sha256Hex('a')],
+      ['GROUP_TOO_LARGE', 8, sha256Hex('b')],
+      ['GROUP_TOO_LARGE', 9, sha256Hex('c')],
+    ]);
+    expect(letters[0]?.reason).toBe("the claim's adjacent rows are over the group limit of 1000 rows or 921600 bytes");
+  });
+
+  it('dead-letters each row when the claim fits the group limit but its raw event does not fit the record limit', () => {
+    const rows = [row(1, `${'\u0001'.repeat(100_000)}`), row(2, `${'\u0001'.repeat(100_000)}`)];
+    const outcomes = rowGroupMessages({ kind: 'claim', key: 'K', rows }, groupContext, limits);
+    expect(outcomes.map(deadLetterOf).map((letter) => [letter.errorCode, letter.lineage?.recordNumber])).toEqual([
+      ['RECORD_TOO_LARGE', 1],
+      ['RECORD_TOO_LARGE', 2],
+    ]);
+  });
+
+  it('keys a member reference by its member, with no claim id on the raw event', () => {
+    const [outcome] = rowGroupMessages(
+      { kind: 'claim', key: null, rows: [{ ...row(1, 'INSERT|-1000006|22'), recordKey: '-1000006' }] },
+      { ...groupContext, layout: 'rif.beneficiary', memberKey: true },
+      limits,
+    );
+    if (outcome?.kind !== 'raw') throw new Error('expected a raw event');
+    expect(outcome.message.key).toBe('-1000006');
+    expect(RawClaimRecordSchema.parse(JSON.parse(outcome.message.value)).claimId).toBeNull();
   });
 });

@@ -1,13 +1,15 @@
 import { claimEventHeaders, sha256Hex, type Lineage, type SourceLayout } from '@claims/contracts';
 import { sourceRecordDeadLetter, type OutboundMessage } from '@claims/kafka';
-import { rawRecordEvent, type SourceLine } from '@claims/source-layouts';
+import { rawRecordEvent, type GroupLimits, type RowGroup, type SourceLine } from '@claims/source-layouts';
 
 /** Why the ingestor itself dead-letters a source record instead of publishing it. */
-export type IngestDeadLetterCode = 'RECORD_TOO_LARGE' | 'RECORD_ENCODING_INVALID';
+export type IngestDeadLetterCode = 'RECORD_TOO_LARGE' | 'RECORD_ENCODING_INVALID' | 'GROUP_TOO_LARGE';
 
 export type SourceRecordMessage =
-  | { kind: 'raw'; message: OutboundMessage }
-  | { kind: 'dead_letter'; message: OutboundMessage; errorCode: IngestDeadLetterCode };
+  /** A raw event standing for `rows` source rows (more than one for a multi-row claim). */
+  | { kind: 'raw'; message: OutboundMessage; rows: number }
+  /** The dead letter of one source row. */
+  | { kind: 'dead_letter'; message: OutboundMessage; errorCode: IngestDeadLetterCode; recordNumber: number };
 
 export interface SourceRecordContext {
   layout: SourceLayout;
@@ -18,6 +20,12 @@ export interface SourceRecordContext {
   maxRecordBytes: number;
   traceParent: string;
   now: Date;
+  /** For a layout read by column name: the file's header row, carried on every raw event. */
+  header?: string | null;
+  /** The record's key as read by the ingestor; the carrier layout reads its own when absent. */
+  claimId?: string | null;
+  /** Set for a member-reference layout: the raw event carries no claim id, and is keyed by member. */
+  memberKey?: boolean;
 }
 
 /** The bytes a message puts on the wire before the broker's framing: key, value and headers. */
@@ -32,7 +40,7 @@ function deadLetter(
   errorCode: IngestDeadLetterCode,
   reason: string,
   record: { bytes: Buffer; fullBytes?: number; sha256: string },
-  context: SourceRecordContext,
+  context: Pick<SourceRecordContext, 'source' | 'fileId' | 'recordNumber' | 'now'>,
 ): SourceRecordMessage {
   const lineage: Lineage = {
     source: context.source,
@@ -43,6 +51,7 @@ function deadLetter(
   return {
     kind: 'dead_letter',
     errorCode,
+    recordNumber: context.recordNumber,
     message: sourceRecordDeadLetter({
       record: record.bytes,
       ...(record.fullBytes === undefined ? {} : { fullBytes: record.fullBytes, fullSha256: record.sha256 }),
@@ -51,6 +60,34 @@ function deadLetter(
       failedAt: context.now,
     }),
   };
+}
+
+/** The raw event of `rows` (joined by LF), its size, and whether the broker would take it. */
+function rawMessage(
+  rows: readonly string[],
+  context: SourceRecordContext,
+): { message: OutboundMessage; bytes: number; withinLimit: boolean; recordSha256: string } {
+  const key = context.memberKey ? null : context.claimId;
+  const event = rawRecordEvent({
+    layout: context.layout,
+    record: rows.join('\n'),
+    recordNumber: context.recordNumber,
+    recordCount: rows.length,
+    source: context.source,
+    fileId: context.fileId,
+    publishedAt: context.now.toISOString(),
+    ...(key === undefined ? {} : { claimId: key }),
+    ...(context.header === undefined ? {} : { header: context.header }),
+  });
+  const message: OutboundMessage = {
+    // A record without a readable key still goes on (the normalizer dead-letters
+    // it with the reason); its bytes' hash keeps it keyed.
+    key: (context.memberKey ? context.claimId : event.claimId) ?? event.lineage.recordSha256,
+    value: JSON.stringify(event),
+    headers: claimEventHeaders(event, context.traceParent),
+  };
+  const bytes = outboundMessageBytes(message);
+  return { message, bytes, withinLimit: bytes <= context.maxRecordBytes, recordSha256: event.lineage.recordSha256 };
 }
 
 /**
@@ -77,31 +114,57 @@ export function sourceRecordMessage(line: SourceLine, context: SourceRecordConte
         context,
       );
     case 'line': {
-      const event = rawRecordEvent({
-        layout: context.layout,
-        record: line.text,
-        recordNumber: context.recordNumber,
-        source: context.source,
-        fileId: context.fileId,
-        publishedAt: context.now.toISOString(),
-      });
-      const message: OutboundMessage = {
-        // A record without a readable claim id still goes on (the normalizer
-        // dead-letters it with the reason); its bytes' hash keeps it keyed.
-        key: event.claimId ?? event.lineage.recordSha256,
-        value: JSON.stringify(event),
-        headers: claimEventHeaders(event, context.traceParent),
-      };
-      const messageBytes = outboundMessageBytes(message);
-      if (messageBytes > limit) {
+      const raw = rawMessage([line.text], context);
+      if (!raw.withinLimit) {
         return deadLetter(
           'RECORD_TOO_LARGE',
-          `the record's raw event is ${messageBytes} bytes, over the ${limit}-byte record limit`,
-          { bytes: line.bytes, sha256: event.lineage.recordSha256 },
+          `the record's raw event is ${raw.bytes} bytes, over the ${limit}-byte record limit`,
+          { bytes: line.bytes, sha256: raw.recordSha256 },
           context,
         );
       }
-      return { kind: 'raw', message };
+      return { kind: 'raw', message: raw.message, rows: 1 };
     }
   }
+}
+
+/**
+ * What the adjacent rows of one claim become: one raw event for all of them,
+ * or — when the claim is past the group limit, or its raw event past the
+ * record limit — one dead letter per row, so that every row is accounted for
+ * and none of a claim is published in part.
+ */
+export function rowGroupMessages(
+  group: RowGroup,
+  context: Omit<SourceRecordContext, 'recordNumber' | 'claimId'>,
+  limits: GroupLimits,
+): SourceRecordMessage[] {
+  const first = group.rows[0];
+  if (first === undefined) return [];
+  const perRow = (errorCode: IngestDeadLetterCode, reason: string): SourceRecordMessage[] =>
+    group.rows.map((row) => {
+      const bytes = Buffer.from(row.text);
+      return deadLetter(
+        errorCode,
+        reason,
+        { bytes, sha256: sha256Hex(bytes) },
+        { ...context, recordNumber: row.recordNumber },
+      );
+    });
+  if (group.kind === 'over_limit') {
+    return perRow(
+      'GROUP_TOO_LARGE',
+      `the claim's adjacent rows are over the group limit of ${limits.maxRows} rows or ${limits.maxBytes} bytes`,
+    );
+  }
+  const raw = rawMessage(
+    group.rows.map((row) => row.text),
+    { ...context, recordNumber: first.recordNumber, claimId: first.recordKey },
+  );
+  if (raw.withinLimit) return [{ kind: 'raw', message: raw.message, rows: group.rows.length }];
+  const what = group.rows.length > 1 ? "the claim's raw event" : "the record's raw event";
+  return perRow(
+    'RECORD_TOO_LARGE',
+    `${what} is ${raw.bytes} bytes, over the ${context.maxRecordBytes}-byte record limit`,
+  );
 }

@@ -172,33 +172,60 @@ export class ClaimFoldRepository {
         refused.map(({ event }) => event.publishedAt),
       ],
     );
+    // A refused multi-row claim is a dead letter for each of its rows.
     await manager.query(
       `INSERT INTO ingest_record (file_id, record_number, outcome, stage, error_code)
-       SELECT file_id, record_number, 'dead_lettered', 'metrics', error_code
-         FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, error_code)
+       SELECT r.file_id, row_number, 'dead_lettered', 'metrics', r.error_code
+         FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])
+              AS r(file_id, first_record, record_count, error_code)
+         CROSS JOIN LATERAL generate_series(r.first_record, r.first_record + r.record_count - 1) AS row_number
        ON CONFLICT (file_id, record_number) DO NOTHING`,
       [
         refused.map(({ event }) => event.lineage.fileId),
         refused.map(({ event }) => event.lineage.recordNumber),
+        refused.map(({ event }) => event.lineage.recordCount ?? 1),
         refused.map(({ code }) => code),
       ],
     );
   }
 
-  /** One row per source record that reached the fold: what per-file accounting counts. */
+  /**
+   * One row per source record that reached the fold: what per-file
+   * accounting counts. A claim assembled from adjacent rows (lineage
+   * recordCount) counts each of its rows, so a file's rows read still equal
+   * its rows folded, duplicate and dead-lettered.
+   */
   private async recordOutcomes(
     manager: EntityManager,
     candidates: readonly EnrichedClaimEvent[],
     fresh: ReadonlySet<EnrichedClaimEvent>,
   ): Promise<void> {
     if (candidates.length === 0) return;
+    if (candidates.every((event) => (event.lineage.recordCount ?? 1) === 1)) {
+      // The common case (one row per claim, the carrier's hot path) keeps its plain insert.
+      await manager.query(
+        `INSERT INTO ingest_record (file_id, record_number, outcome)
+         SELECT * FROM unnest($1::text[], $2::integer[], $3::text[])
+         ON CONFLICT (file_id, record_number) DO NOTHING`,
+        [
+          candidates.map((event) => event.lineage.fileId),
+          candidates.map((event) => event.lineage.recordNumber),
+          candidates.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
+        ],
+      );
+      return;
+    }
     await manager.query(
       `INSERT INTO ingest_record (file_id, record_number, outcome)
-       SELECT * FROM unnest($1::text[], $2::integer[], $3::text[])
+       SELECT r.file_id, row_number, r.outcome
+         FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])
+              AS r(file_id, first_record, record_count, outcome)
+         CROSS JOIN LATERAL generate_series(r.first_record, r.first_record + r.record_count - 1) AS row_number
        ON CONFLICT (file_id, record_number) DO NOTHING`,
       [
         candidates.map((event) => event.lineage.fileId),
         candidates.map((event) => event.lineage.recordNumber),
+        candidates.map((event) => event.lineage.recordCount ?? 1),
         candidates.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
       ],
     );

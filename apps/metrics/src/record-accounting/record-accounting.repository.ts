@@ -15,11 +15,13 @@ export interface ReceivedDeadLetter {
  * ingestor refused it before publishing.
  */
 export function deadLetterId(deadLetter: DeadLetter): string {
+  const lineage = deadLetter.lineage;
   if (deadLetter.origin) {
     const { topic, partition, offset } = deadLetter.origin;
-    return `${deadLetter.stage}:${topic}:${partition}:${offset}`;
+    // One consumed message can stand for several source rows, each dead-lettered on its own.
+    const row = lineage ? `:${lineage.recordNumber}` : '';
+    return `${deadLetter.stage}:${topic}:${partition}:${offset}${row}`;
   }
-  const lineage = deadLetter.lineage;
   if (lineage) return `${deadLetter.stage}:${lineage.fileId}:${lineage.recordNumber}`;
   return `${deadLetter.stage}:sha256:${deadLetter.originalSha256 ?? 'unknown'}`;
 }
@@ -97,13 +99,16 @@ export class RecordAccountingRepository {
       if (traced.length === 0) return;
       await manager.query(
         `INSERT INTO ingest_record (file_id, record_number, outcome, stage, error_code)
-         SELECT file_id, record_number, 'dead_lettered', stage, error_code
-           FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[])
-                AS r(file_id, record_number, stage, error_code)
+         SELECT r.file_id, rows.record_number, 'dead_lettered', r.stage, r.error_code
+           FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[], $5::text[])
+                AS r(file_id, first_record, record_count, stage, error_code)
+           CROSS JOIN LATERAL generate_series(r.first_record, r.first_record + r.record_count - 1)
+                AS rows(record_number)
          ON CONFLICT (file_id, record_number) DO NOTHING`,
         [
           traced.map(({ deadLetter }) => deadLetter.lineage?.fileId),
           traced.map(({ deadLetter }) => deadLetter.lineage?.recordNumber),
+          traced.map(({ deadLetter }) => deadLetter.lineage?.recordCount ?? 1),
           traced.map(({ deadLetter }) => deadLetter.stage),
           traced.map(({ deadLetter }) => deadLetter.errorCode),
         ],

@@ -1,7 +1,7 @@
 import { RawClaimRecordSchema, sha256Hex } from '@claims/contracts';
 import { REPO_ROOT } from '@claims/harness';
 import type { ConsumedMessage } from '@claims/kafka';
-import { rawRecordEvent } from '@claims/source-layouts';
+import { CodeLists, loadSourceLayouts, rawRecordEvent } from '@claims/source-layouts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeRawMessage } from './normalize-raw-message';
@@ -82,5 +82,83 @@ describe('normalizeRawMessage', () => {
     const outcome = normalizeRawMessage(consumed(rawMessage(columns.join(','))), options);
     expect(outcome).toMatchObject({ deadLetter: { code: 'DATE_INVALID' } });
     expect(JSON.stringify(outcome)).not.toContain('2008AB03');
+  });
+});
+
+describe('normalizeRawMessage with the shipped mapping files', () => {
+  const layouts = loadSourceLayouts();
+  const mappedOptions = { ...options, layouts, codeLists: CodeLists.none() };
+  const rif = readFileSync(join(REPO_ROOT, 'data', 'rif', 'rif-synthea', 'carrier.csv'), 'utf8').split(/\r?\n/);
+  const [rifHeader = '', ...rifRows] = rif;
+  const claimId = rifRows[0]?.split('|')[2] ?? '';
+  const claimRows = rifRows.filter((row) => row.split('|')[2] === claimId);
+
+  function rifRawMessage(rows: string[]): string {
+    return JSON.stringify(
+      rawRecordEvent({
+        layout: 'rif.carrier',
+        record: rows.join('\n'),
+        recordNumber: 1,
+        recordCount: rows.length,
+        source: 'carrier.csv',
+        fileId: sha256Hex('rif file'),
+        publishedAt: '2026-01-01T00:00:00.000Z',
+        claimId,
+        header: rifHeader,
+      }),
+    );
+  }
+
+  it('emits one canonical claim for the adjacent rows of a RIF claim, bound for the claims topic', () => {
+    const outcome = normalizeRawMessage(consumed(rifRawMessage(claimRows)), mappedOptions);
+    if (!('emit' in outcome)) throw new Error('expected an emitted event');
+    expect(outcome.kind).toBe('claim');
+    expect(outcome.emit.key).toBe(claimId);
+    expect(JSON.parse(outcome.emit.value).claim.lines).toHaveLength(claimRows.length);
+  });
+
+  it('dead-letters a bad multi-row claim row by row, each row a replayable raw event with its own lineage', () => {
+    const broken = [...claimRows];
+    const columns = (broken[1] ?? '').split('|');
+    columns[rifHeader.split('|').indexOf('LINE_NCH_PMT_AMT')] = 'lots';
+    broken[1] = columns.join('|');
+    const outcome = normalizeRawMessage(consumed(rifRawMessage(broken)), mappedOptions);
+    if (!('deadLetter' in outcome)) throw new Error('expected a dead letter');
+    expect(outcome.deadLetter).toEqual({ code: 'AMOUNT_INVALID', reason: 'LINE_NCH_PMT_AMT is not a dollar amount' });
+    expect(outcome.rows?.map((row) => row.lineage.recordNumber)).toEqual(broken.map((_, index) => index + 1));
+    const replayable = outcome.rows?.map((row) => RawClaimRecordSchema.parse(JSON.parse(row.value)));
+    expect(replayable?.map((raw) => [raw.record, raw.lineage.recordCount, raw.lineage.recordSha256])).toEqual(
+      broken.map((row) => [row, undefined, sha256Hex(row)]),
+    );
+  });
+
+  it('routes a beneficiary row to the member reference topic, keyed by patient token', () => {
+    const [header = '', row = ''] = readFileSync(
+      join(REPO_ROOT, 'data', 'desynpuf', 'sample2', 'DE1_0_2008_Beneficiary_Summary_File_Sample_2.csv'),
+      'utf8',
+    ).split(/\r?\n/);
+    const raw = rawRecordEvent({
+      layout: 'desynpuf.beneficiary-summary',
+      record: row,
+      recordNumber: 1,
+      source: 'DE1_0_2008_Beneficiary_Summary_File_Sample_2.csv',
+      fileId: sha256Hex('beneficiaries'),
+      publishedAt: '2026-01-01T00:00:00.000Z',
+      claimId: null,
+      header,
+    });
+    const outcome = normalizeRawMessage(consumed(JSON.stringify(raw)), mappedOptions);
+    if (!('emit' in outcome)) throw new Error('expected an emitted event');
+    expect(outcome.kind).toBe('member_reference');
+    const event = JSON.parse(outcome.emit.value);
+    expect(outcome.emit.key).toBe(event.member.patientToken);
+    expect(outcome.emit.value).not.toContain(row.split(',')[0]);
+  });
+
+  it('dead-letters a raw record of a layout this process does not know with LAYOUT_UNKNOWN, listing the known ones', () => {
+    const raw = { ...JSON.parse(rifRawMessage(claimRows.slice(0, 1))), layout: 'acme.unknown' };
+    const outcome = normalizeRawMessage(consumed(JSON.stringify(raw)), mappedOptions);
+    expect(outcome).toMatchObject({ deadLetter: { code: 'LAYOUT_UNKNOWN' } });
+    if ('deadLetter' in outcome) expect(outcome.deadLetter.reason).toContain('rif.carrier');
   });
 });

@@ -1,19 +1,72 @@
-import { EVENT_HEADERS, RawClaimRecordSchema, claimEventHeaders, decodeEvent } from '@claims/contracts';
-import type { ConsumedMessage, TransformOutcome } from '@claims/kafka';
-import { SourceRecordError, normalizeRawRecord, type NormalizeOptions } from '@claims/source-layouts';
+import {
+  EVENT_HEADERS,
+  RawClaimRecordSchema,
+  claimEventHeaders,
+  decodeEvent,
+  rawEventId,
+  sha256Hex,
+  type Lineage,
+  type RawClaimRecord,
+} from '@claims/contracts';
+import type { ConsumedMessage, OutboundMessage, RecordFailure } from '@claims/kafka';
+import { SourceRecordError, normalizeSourceRecord, type SourceNormalizeOptions } from '@claims/source-layouts';
+
+/** One source row of a multi-row raw event, as its own replayable raw event: what a per-row dead letter carries. */
+export interface RowOriginal {
+  lineage: Lineage;
+  value: string;
+  headers: Record<string, string>;
+}
+
+export type NormalizeOutcome =
+  /** A canonical event for claims.normalized.v1 (`claim`) or reference.members.v1 (`member_reference`). */
+  | { emit: OutboundMessage; kind: 'claim' | 'member_reference' }
+  /**
+   * Why the record goes to the dead-letter topic. `rows` is set when the raw
+   * event stood for several source rows: each row gets a dead letter of its
+   * own, so per-file accounting counts every row.
+   */
+  | { deadLetter: RecordFailure; rows?: RowOriginal[] };
+
+/**
+ * The rows of a multi-row raw event, each as the raw event the ingestor
+ * would have published for it alone (same layout, key, header, lineage).
+ */
+export function rowOriginalsOf(raw: RawClaimRecord): RowOriginal[] | undefined {
+  const count = raw.lineage.recordCount ?? 1;
+  if (count <= 1) return undefined;
+  return raw.record.split('\n').map((row, index) => {
+    const recordSha256 = sha256Hex(row);
+    const lineage: Lineage = { ...raw.lineage, recordNumber: raw.lineage.recordNumber + index, recordSha256 };
+    delete lineage.recordCount;
+    const event: RawClaimRecord = {
+      ...raw,
+      eventId: rawEventId(raw.layout, raw.claimId ?? '', recordSha256),
+      lineage,
+      record: row,
+    };
+    return { lineage, value: JSON.stringify(event), headers: claimEventHeaders(event, undefined) };
+  });
+}
 
 /** One raw message to its canonical event, or to the reason it goes to the dead-letter topic. */
-export function normalizeRawMessage(consumed: ConsumedMessage, options: NormalizeOptions): TransformOutcome {
+export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNormalizeOptions): NormalizeOutcome {
   const decoded = decodeEvent(RawClaimRecordSchema, consumed.message.value);
   if (!decoded.ok) return { deadLetter: { code: decoded.code, reason: decoded.reason } };
+  const raw = decoded.event;
   try {
-    const event = normalizeRawRecord(decoded.event, options);
+    const normalized = normalizeSourceRecord(raw, options);
     const traceParent = consumed.message.headers?.[EVENT_HEADERS.traceParent]?.toString();
+    const event = normalized.event;
+    const key = normalized.kind === 'claim' ? normalized.event.claimId : normalized.event.member.patientToken;
     return {
-      emit: { key: event.claimId, value: JSON.stringify(event), headers: claimEventHeaders(event, traceParent) },
+      kind: normalized.kind,
+      emit: { key, value: JSON.stringify(event), headers: claimEventHeaders(event, traceParent) },
     };
   } catch (error) {
-    if (error instanceof SourceRecordError) return { deadLetter: { code: error.code, reason: error.message } };
-    throw error;
+    if (!(error instanceof SourceRecordError)) throw error;
+    const rows = rowOriginalsOf(raw);
+    const deadLetter = { code: error.code, reason: error.message };
+    return rows === undefined ? { deadLetter } : { deadLetter, rows };
   }
 }

@@ -1,14 +1,16 @@
 import { CLAIM_TOPICS } from '@claims/contracts';
-import { PipelineKafka, startTransformStage, type RunningConsumer } from '@claims/kafka';
+import { PipelineKafka, type RunningConsumer } from '@claims/kafka';
 import { LOGGER, createStageMetrics, METRICS_REGISTRY } from '@claims/observability';
+import { loadCodeLists, loadSourceLayouts, shippedFolder } from '@claims/source-layouts';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { NORMALIZER_CONFIG } from '../normalizer.tokens';
 import type { NormalizerConfig } from '../normalizer.config';
 import { normalizeRawMessage } from './normalize-raw-message';
+import { startNormalizeStage } from './normalize-stage';
 
-/** claims.raw.v1 → claims.normalized.v1 | claims.dlq.v1. */
+/** claims.raw.v1 → claims.normalized.v1 | reference.members.v1 | claims.dlq.v1. */
 @Injectable()
 export class RawRecordConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private running: RunningConsumer | null = null;
@@ -21,22 +23,33 @@ export class RawRecordConsumer implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.pipeline.start([CLAIM_TOPICS.raw, CLAIM_TOPICS.normalized, CLAIM_TOPICS.deadLetter]);
+    // A mapping file that does not validate, or a missing code list, stops the boot with the file and key named.
+    const layouts = loadSourceLayouts(this.config.layoutsDir);
+    const codeLists = loadCodeLists(shippedFolder('data', 'codes', 'tuva'));
+    this.logger.info({ layouts: layouts.knownLayoutNames() }, 'source layouts loaded');
+    await this.pipeline.start([
+      CLAIM_TOPICS.raw,
+      CLAIM_TOPICS.normalized,
+      CLAIM_TOPICS.referenceMembers,
+      CLAIM_TOPICS.deadLetter,
+    ]);
     const options = {
       patientTokenKey: this.config.patientTokenKey,
       serviceDateRange: this.config.serviceDateRange,
+      layouts,
+      codeLists,
     };
-    this.running = await startTransformStage({
-      stage: 'normalizer',
+    this.running = await startNormalizeStage({
       kafka: this.pipeline.kafka,
       producer: this.pipeline.producer,
       groupId: this.config.kafka.groupId,
       inputTopic: this.pipeline.topic(CLAIM_TOPICS.raw),
-      outputTopic: this.pipeline.topic(CLAIM_TOPICS.normalized),
+      claimTopic: this.pipeline.topic(CLAIM_TOPICS.normalized),
+      memberReferenceTopic: this.pipeline.topic(CLAIM_TOPICS.referenceMembers),
       deadLetterTopic: this.pipeline.topic(CLAIM_TOPICS.deadLetter),
       logger: this.logger,
       metrics: createStageMetrics(this.registry),
-      transform: async (messages) => messages.map((message) => normalizeRawMessage(message, options)),
+      normalize: (message) => normalizeRawMessage(message, options),
     });
   }
 

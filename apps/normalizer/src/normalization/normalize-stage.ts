@@ -1,0 +1,119 @@
+import { RawClaimRecordSchema, decodeEvent, type PipelineStage } from '@claims/contracts';
+import {
+  MAX_MESSAGE_BYTES,
+  deadLetterFor,
+  outboundMessageBytes,
+  stageConsumerEvents,
+  startBatchConsumer,
+  withConsumedBatchSpan,
+  type ClaimProducer,
+  type ConsumedMessage,
+  type OutboundMessage,
+  type RecordFailure,
+  type RunningConsumer,
+} from '@claims/kafka';
+import type { StageMetrics } from '@claims/observability';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from 'pino';
+import { rowOriginalsOf, type NormalizeOutcome, type RowOriginal } from './normalize-raw-message';
+
+const STAGE: PipelineStage = 'normalizer';
+
+export interface NormalizeStageOptions {
+  kafka: Kafka;
+  producer: ClaimProducer;
+  groupId: string;
+  inputTopic: string;
+  claimTopic: string;
+  memberReferenceTopic: string;
+  deadLetterTopic: string;
+  logger: Logger;
+  metrics: StageMetrics;
+  /** One outcome per message, in order; throwing means transient trouble and the batch is redelivered. */
+  normalize: (message: ConsumedMessage) => NormalizeOutcome;
+}
+
+/** The rows an oversized output's raw message stood for, when it stood for several. */
+function rowsOf(consumed: ConsumedMessage): RowOriginal[] | undefined {
+  const decoded = decodeEvent(RawClaimRecordSchema, consumed.message.value);
+  return decoded.ok ? rowOriginalsOf(decoded.event) : undefined;
+}
+
+/**
+ * claims.raw.v1 → claims.normalized.v1 | reference.members.v1 | claims.dlq.v1.
+ * The shared transform stage writes one output topic; this one routes claims
+ * and member references apart, and dead-letters a multi-row claim row by row
+ * (each with its own lineage), so per-file accounting counts every row. As in
+ * the shared stage, a batch's outputs and dead letters go in one producer
+ * request before the offsets are committed.
+ */
+export function startNormalizeStage(options: NormalizeStageOptions): Promise<RunningConsumer> {
+  const { metrics, logger } = options;
+  return startBatchConsumer({
+    kafka: options.kafka,
+    groupId: options.groupId,
+    topic: options.inputTopic,
+    logger,
+    ...stageConsumerEvents(STAGE, metrics),
+    handleBatch: (batch) =>
+      withConsumedBatchSpan(STAGE, batch, async () => {
+        const stopTimer = metrics.batchDurationSeconds.startTimer({ stage: STAGE });
+        const claims: OutboundMessage[] = [];
+        const members: OutboundMessage[] = [];
+        const deadLetters: OutboundMessage[] = [];
+        const failedAt = new Date();
+        const deadLetter = (source: ConsumedMessage, failure: RecordFailure, rows: RowOriginal[] | undefined): void => {
+          if (rows === undefined) deadLetters.push(deadLetterFor(source, STAGE, failure, failedAt));
+          else {
+            for (const row of rows) {
+              const message: KafkaMessage = {
+                key: source.message.key,
+                value: Buffer.from(row.value),
+                timestamp: source.message.timestamp,
+                attributes: source.message.attributes,
+                offset: source.message.offset,
+                headers: row.headers,
+              };
+              deadLetters.push(deadLetterFor({ ...source, message }, STAGE, failure, failedAt, row.lineage));
+            }
+          }
+          metrics.deadLettersTotal.inc({ stage: STAGE, error_code: failure.code }, rows?.length ?? 1);
+          logger.warn(
+            {
+              errorCode: failure.code,
+              partition: source.partition,
+              offset: source.message.offset,
+              rows: rows?.length ?? 1,
+            },
+            `record dead-lettered: ${failure.reason}`,
+          );
+        };
+        for (const message of batch.messages) {
+          const source: ConsumedMessage = { topic: batch.topic, partition: batch.partition, message };
+          const outcome = options.normalize(source);
+          if ('deadLetter' in outcome) {
+            deadLetter(source, outcome.deadLetter, outcome.rows);
+            continue;
+          }
+          const bytes = outboundMessageBytes(outcome.emit);
+          if (bytes > MAX_MESSAGE_BYTES) {
+            // An output the broker would refuse must not stop the stage.
+            const reason = `the output event would be ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte message limit`;
+            deadLetter(source, { code: 'RECORD_TOO_LARGE', reason }, rowsOf(source));
+            continue;
+          }
+          (outcome.kind === 'claim' ? claims : members).push(outcome.emit);
+        }
+        await options.producer.send(
+          new Map([
+            [options.claimTopic, claims],
+            [options.memberReferenceTopic, members],
+            [options.deadLetterTopic, deadLetters],
+          ]),
+        );
+        metrics.recordsTotal.inc({ stage: STAGE, outcome: 'emitted' }, claims.length + members.length);
+        metrics.recordsTotal.inc({ stage: STAGE, outcome: 'dead_lettered' }, deadLetters.length);
+        stopTimer();
+      }),
+  });
+}

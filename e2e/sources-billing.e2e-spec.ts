@@ -1,0 +1,169 @@
+import type { ClaimEvent, DeadLetter } from '@claims/contracts';
+import { IngestRefusedError, REPO_ROOT, queryRows } from '@claims/harness';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startE2ePipeline, type E2ePipeline } from './e2e-pipeline';
+import { readWholeTopic, sourceFileTruth, type SourceFileTruth } from './sources-file-truth';
+import { settledVerification, type Verification } from './verification';
+
+const BILLING = join(REPO_ROOT, 'data', 'billing', 'billing-export-2024-03.csv');
+const BILLING_WITH_ERRORS = join(REPO_ROOT, 'data', 'billing', 'billing-export-with-errors.csv');
+const PENDED = join(REPO_ROOT, 'data', 'pended', 'pended-queue-2024-03-15.csv');
+const HARBOR = join(REPO_ROOT, 'data', 'harbor', 'harbor-remit-2024-04.txt');
+const HARBOR_LAYOUT = join(REPO_ROOT, 'data', 'harbor', 'harbor-remittance.layout.yaml');
+
+function fileAccounting(verification: Verification, truth: SourceFileTruth): Verification['files'][number] | undefined {
+  return verification.files.find((file) => file.source === truth.source);
+}
+
+describe('billing exports, a pended queue and a payer onboarded by one mapping file, through the five services', () => {
+  let e2e: E2ePipeline;
+  /** LAYOUTS_DIR: a folder holding nothing but the new payer's mapping file. */
+  let extraLayouts: string;
+  let normalized: ClaimEvent[] = [];
+
+  const eventsOf = (truth: SourceFileTruth): ClaimEvent[] =>
+    normalized.filter((event) => event.lineage.fileId === truth.fileId);
+
+  beforeAll(async () => {
+    extraLayouts = mkdtempSync(join(tmpdir(), 'claims-layouts-'));
+    copyFileSync(HARBOR_LAYOUT, join(extraLayouts, 'harbor-remittance.layout.yaml'));
+    e2e = await startE2ePipeline('sources-billing', { LAYOUTS_DIR: extraLayouts });
+    for (const path of [BILLING, BILLING_WITH_ERRORS, PENDED, HARBOR]) {
+      copyFileSync(path, join(e2e.ingestRoot, path.split('/').pop() ?? ''));
+    }
+    for (const path of [BILLING, BILLING_WITH_ERRORS, PENDED, HARBOR])
+      await e2e.pipeline.ingest(path.split('/').pop() ?? '');
+    const verification = await settledVerification(e2e.pipeline, 60_000);
+    expect(verification).toMatchObject({ consistent: true, mismatches: [] });
+    normalized = await readWholeTopic<ClaimEvent>(e2e.brokers, `${e2e.namespace}.claims.normalized.v1`);
+  });
+
+  afterAll(async () => {
+    await e2e?.stop();
+    rmSync(extraLayouts, { recursive: true, force: true });
+  });
+
+  it('folds every claim of a billing export, assembling its multi-row claims and accounting for every row', async () => {
+    const truth = sourceFileTruth(BILLING, ['Claim_ID']);
+    const verification = await settledVerification(e2e.pipeline);
+    expect(fileAccounting(verification, truth)).toMatchObject({
+      recordsRead: truth.rows,
+      folded: truth.rows,
+      deadLettered: 0,
+      status: 'accounted',
+    });
+    const events = eventsOf(truth);
+    expect(new Set(events.map((event) => event.claimId)).size).toBe(truth.distinctKeys);
+    expect(events.reduce((rows, event) => rows + (event.lineage.recordCount ?? 1), 0)).toBe(truth.rows);
+
+    const byClaim = new Map(events.map((event) => [event.claimId, event]));
+    expect(byClaim.get('BX-240301-0001')).toMatchObject({
+      eventType: 'adjudicated',
+      lineage: { recordNumber: 1, recordCount: 3 },
+      claim: { adjudication: { status: 'paid', sourceStatus: 'paid' }, billedAmountCents: 18500 + 4800 + 1200 },
+    });
+    expect(byClaim.get('BX-240301-0002')?.claim.lines.map((line) => line.processingCategory)).toEqual([
+      'not_allowed',
+      'not_allowed',
+    ]);
+    expect(byClaim.get('BX-240301-0003')).toMatchObject({ eventType: 'pended', claim: { billedAmountCents: 240000 } });
+    expect(byClaim.get('BX-240301-0004')?.eventType).toBe('rejected');
+    expect(byClaim.get('BX-240301-0007')?.dataQuality.map((finding) => finding.code)).toContain('NEGATIVE_AMOUNT');
+
+    const [state] = await queryRows<{ claims: string; lines: string }>(
+      e2e.database.url,
+      `SELECT count(DISTINCT claim_id)::text AS claims, count(*)::text AS lines FROM claim_line_state
+        WHERE claim_id LIKE 'BX-240301-%'`,
+    );
+    expect(Number(state?.lines)).toBe(truth.rows);
+  });
+
+  it('dead-letters every row of a bad claim with its reason and folds the good claims of the same file', async () => {
+    const truth = sourceFileTruth(BILLING_WITH_ERRORS, ['Claim_ID']);
+    const verification = await settledVerification(e2e.pipeline);
+    const accounting = fileAccounting(verification, truth);
+    expect(accounting).toMatchObject({ recordsRead: truth.rows, status: 'accounted' });
+    const folded = eventsOf(truth);
+    expect(accounting?.folded).toBe(folded.reduce((rows, event) => rows + (event.lineage.recordCount ?? 1), 0));
+
+    const deadLetters = await readWholeTopic<DeadLetter>(e2e.brokers, `${e2e.namespace}.claims.dlq.v1`);
+    const ofFile = deadLetters.filter((letter) => letter.lineage?.fileId === truth.fileId);
+    expect(ofFile.length).toBe(accounting?.deadLettered);
+    // Rows 6 and 7 are one claim with a bad amount on row 7: both rows are dead letters, each with its own lineage.
+    expect(ofFile.map((letter) => [letter.lineage?.recordNumber, letter.errorCode]).sort()).toEqual([
+      [2, 'DATE_INVALID'],
+      [3, 'AMOUNT_INVALID'],
+      [4, 'CLAIM_ID_MISSING'],
+      [5, 'CODE_UNTRANSLATED'],
+      [6, 'AMOUNT_INVALID'],
+      [7, 'AMOUNT_INVALID'],
+    ]);
+    // Reasons name columns, never values.
+    expect(ofFile.every((letter) => !/twenty|12,34|appealed/.test(letter.reason))).toBe(true);
+  });
+
+  it('carries the pended queue: waiting claims pended, cleared ones dated by their clear date, comments kept out of logs', () => {
+    const truth = sourceFileTruth(PENDED, ['Claim Number']);
+    const events = eventsOf(truth);
+    expect(new Set(events.map((event) => event.claimId)).size).toBe(truth.distinctKeys);
+    for (const event of events) {
+      if (event.claim.clearDate)
+        expect(event).toMatchObject({ eventType: 'cleared', occurredAt: event.claim.clearDate });
+      else expect(event).toMatchObject({ eventType: 'pended', occurredAt: event.claim.receivedDate });
+    }
+    const waiting = events.find((event) => event.claimId === 'PQ-2024-000101');
+    expect(waiting?.claim).toMatchObject({
+      pend: { reason: 'NPI_NOT_FOUND', queue: 'Provider Data' },
+      renderingProvider: { npi: '1245319599', firstName: 'Maria', lastName: 'Alvarez' },
+      providerGroup: 'Lakeside Family Medicine',
+      serviceLocation: { address1: '1200 Lakeshore Dr', city: 'Chicago', state: 'IL', zip: '60611' },
+      billedAmountCents: 31000,
+    });
+    expect(waiting?.claim.pend?.comments).toContain('W-9');
+    const findings = events.flatMap((event) => event.dataQuality.map((finding) => finding.code));
+    expect(findings).toEqual(
+      expect.arrayContaining(['NPI_CHECK_DIGIT_INVALID', 'SERVICE_DATE_AFTER_RECEIVED', 'MEMBER_ID_MISSING']),
+    );
+
+    const logs = readdirSync(e2e.logDirectory)
+      .map((file) => readFileSync(join(e2e.logDirectory, file), 'utf8'))
+      .join('\n');
+    for (const event of events) {
+      const comments = event.claim.pend?.comments;
+      if (comments) expect(logs).not.toContain(comments.slice(0, 30));
+    }
+  });
+
+  it('ingests the export of a payer onboarded by adding only a mapping file to LAYOUTS_DIR', async () => {
+    const truth = sourceFileTruth(HARBOR, ['CLAIM_REF']);
+    const verification = await settledVerification(e2e.pipeline);
+    expect(fileAccounting(verification, truth)).toMatchObject({
+      recordsRead: truth.rows,
+      folded: truth.rows,
+      status: 'accounted',
+    });
+    const events = eventsOf(truth);
+    expect(new Set(events.map((event) => event.claimId)).size).toBe(truth.distinctKeys);
+    expect(events.every((event) => event.layout === 'harbor.remittance-export')).toBe(true);
+    // Its lines came out of order in the file; the layout orders them by LINE_NO.
+    const outOfOrder = events.find((event) => event.claimId === 'HH24-000983');
+    expect(outOfOrder?.claim.lines.map((line) => [line.lineNumber, line.hcpcsCode])).toEqual([
+      [1, '96372'],
+      [2, 'J1100'],
+    ]);
+  });
+
+  it('refuses a file whose header no layout knows, listing the known layouts', async () => {
+    writeFileSync(join(e2e.ingestRoot, 'unknown.csv'), 'Patient,Amount\nA,1\n');
+    const refusal = await e2e.pipeline.ingest('unknown.csv').catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(IngestRefusedError);
+    const { status, body } = refusal as IngestRefusedError;
+    expect(status).toBe(422);
+    expect(JSON.parse(body)).toMatchObject({ code: 'LAYOUT_UNKNOWN' });
+    for (const layout of ['billing.claim-export', 'desynpuf.carrier', 'harbor.remittance-export', 'rif.carrier']) {
+      expect(body).toContain(layout);
+    }
+  });
+});

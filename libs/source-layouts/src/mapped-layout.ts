@@ -1,0 +1,124 @@
+import { splitDelimitedRecord } from './delimited-record';
+import type { LayoutDefinition } from './layout-definition';
+
+/** Column positions of one file's header row, by upper-cased column name. */
+export class HeaderBinding {
+  private readonly indexByName: ReadonlyMap<string, number>;
+
+  constructor(readonly columnNames: readonly string[]) {
+    const indexByName = new Map<string, number>();
+    // The first of two equally named columns wins, as a reader of the file would assume.
+    columnNames.forEach((name, index) => {
+      if (!indexByName.has(name)) indexByName.set(name, index);
+    });
+    this.indexByName = indexByName;
+  }
+
+  get columnCount(): number {
+    return this.columnNames.length;
+  }
+
+  /** The column's position, or -1 when this file does not carry it (its value then reads as blank). */
+  indexOf(column: string): number {
+    return this.indexByName.get(column.toUpperCase()) ?? -1;
+  }
+}
+
+/** Header cells as a reader compares them: quotes stripped, trimmed, upper-cased. */
+function headerNames(fields: readonly string[]): string[] {
+  return fields.map((field) =>
+    field
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .toUpperCase(),
+  );
+}
+
+const MAX_CACHED_BINDINGS = 32;
+const DEFAULT_MAX_FIELD_LENGTH = 1024;
+
+/**
+ * A mapping file, ready to use: how its records split, which headers it
+ * recognises, and how a row's claim (or member) key and grouping key read.
+ * Column positions come from each file's own header, so a file may order
+ * its columns freely and carry columns the layout does not know.
+ */
+export class MappedLayout {
+  readonly name: string;
+  readonly kind: LayoutDefinition['kind'];
+  readonly quote: '"' | null;
+  readonly maxFieldLength: number;
+  /** The header columns a file must carry to be read with this layout, upper-cased. */
+  readonly requiredColumns: readonly string[];
+  private readonly keyColumns: readonly string[];
+  private readonly groupKeyColumns: readonly string[] | null;
+  private readonly bindings = new Map<string, HeaderBinding>();
+
+  constructor(
+    readonly definition: LayoutDefinition,
+    /** Where the definition came from (`layouts/acme.yaml`), for messages. */
+    readonly origin: string,
+  ) {
+    this.name = definition.name;
+    this.kind = definition.kind;
+    this.quote = definition.quote === undefined ? (definition.delimiter === ',' ? '"' : null) : definition.quote;
+    this.maxFieldLength = definition.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH;
+    this.requiredColumns = (definition.header?.required ?? definition.columns).map((name) => name.toUpperCase());
+    const keyField = definition.fields[definition.kind === 'claim' ? 'claimId' : 'memberId'];
+    this.keyColumns = keyField?.column !== undefined ? [keyField.column] : (keyField?.columns ?? []);
+    this.groupKeyColumns = definition.grouping === undefined ? null : (definition.grouping.key ?? this.keyColumns);
+  }
+
+  /** Whether adjacent rows with one key form one claim. */
+  get groupsRows(): boolean {
+    return this.groupKeyColumns !== null;
+  }
+
+  splitRecord(record: string): string[] {
+    return splitDelimitedRecord(record, this.definition.delimiter, this.quote);
+  }
+
+  /** Whether a header row carries every required column (order and extra columns aside). */
+  matchesHeader(headerLine: string): boolean {
+    let names: Set<string>;
+    try {
+      names = new Set(headerNames(this.splitRecord(headerLine)));
+    } catch {
+      return false;
+    }
+    return this.requiredColumns.every((column) => names.has(column));
+  }
+
+  /** The column positions of a header row; cached, since every record of a file carries the same header. */
+  bindHeader(headerLine: string): HeaderBinding {
+    const cached = this.bindings.get(headerLine);
+    if (cached) return cached;
+    const binding = new HeaderBinding(headerNames(this.splitRecord(headerLine)));
+    if (this.bindings.size >= MAX_CACHED_BINDINGS) this.bindings.clear();
+    this.bindings.set(headerLine, binding);
+    return binding;
+  }
+
+  /** The record's key — claim id, or member id for a member reference — or null when blank. */
+  recordKey(binding: HeaderBinding, fields: readonly string[]): string | null {
+    // Concatenated as the field reader concatenates `columns`, so the raw and canonical ids agree.
+    return joinedKey(binding, fields, this.keyColumns, '');
+  }
+
+  /** The key adjacent rows must share to form one claim; null when the row cannot be grouped. */
+  groupKey(binding: HeaderBinding, fields: readonly string[]): string | null {
+    return this.groupKeyColumns === null ? null : joinedKey(binding, fields, this.groupKeyColumns, '\u0000');
+  }
+}
+
+function joinedKey(
+  binding: HeaderBinding,
+  fields: readonly string[],
+  columns: readonly string[],
+  separator: string,
+): string | null {
+  if (columns.length === 0) return null;
+  const parts = columns.map((column) => (fields[binding.indexOf(column)] ?? '').replace(/"/g, '').trim());
+  if (parts.some((part) => part === '')) return null;
+  return parts.join(separator);
+}

@@ -1,0 +1,580 @@
+import {
+  ClaimEventSchema,
+  MemberReferenceEventSchema,
+  deriveEventId,
+  derivedEventId,
+  type Claim,
+  type ClaimEvent,
+  type ClaimLine,
+  type DataQualityFinding,
+  type LineProcessingCategory,
+  type MemberReferenceEvent,
+  type RawClaimRecord,
+} from '@claims/contracts';
+import type { z } from 'zod';
+import type { CodeLists } from './code-lists';
+import { DEFAULT_SERVICE_DATE_RANGE, type DateRange } from './csv';
+import { tokenizePatientId } from './desynpuf-carrier';
+import { parseDateAs, parseDecimalNumber, parseMoneyCents, parseWholeNumber } from './field-values';
+import { expandNumbered, type CodeSeries, type FieldSpec } from './layout-definition';
+import type { HeaderBinding, MappedLayout } from './mapped-layout';
+import {
+  CLAIM_TARGETS,
+  LINE_TARGETS,
+  MEMBER_TARGETS,
+  type ClaimTarget,
+  type LineTarget,
+  type MemberTarget,
+  type TargetSpec,
+} from './mapping-targets';
+import { isValidNpiCheckDigit } from './npi-check-digit';
+import { SourceRecordError } from './source-record.errors';
+
+export interface MappingOptions {
+  patientTokenKey: string;
+  serviceDateRange?: DateRange;
+  codeLists: CodeLists;
+}
+
+export type NormalizedSourceRecord =
+  | { kind: 'claim'; event: ClaimEvent }
+  | { kind: 'member_reference'; event: MemberReferenceEvent };
+
+type Value = string | number;
+
+/** One row as read: its fields, and where it sits in the claim (1-based) for messages. */
+interface Row {
+  fields: readonly string[];
+  position: number;
+}
+
+/**
+ * Reads mapped fields of one record, collecting data-quality findings on
+ * the way. Messages name columns and fields, never values: values may be PHI
+ * and messages travel to the dead-letter topic and to logs.
+ */
+class FieldReader {
+  readonly findings: DataQualityFinding[] = [];
+
+  constructor(
+    private readonly layout: MappedLayout,
+    private readonly binding: HeaderBinding,
+    private readonly source: string,
+    private readonly options: MappingOptions,
+  ) {}
+
+  private get dateRange(): DateRange {
+    return this.options.serviceDateRange ?? DEFAULT_SERVICE_DATE_RANGE;
+  }
+
+  isUnknownCode(list: NonNullable<FieldSpec['codeList']>, code: string): boolean {
+    return this.options.codeLists.isKnown(list, code) === false;
+  }
+
+  finding(code: string, field: string, message: string): void {
+    this.findings.push({ code, field, message });
+  }
+
+  cell(row: Row, column: string): string {
+    return (row.fields[this.binding.indexOf(column)] ?? '').trim();
+  }
+
+  /** The name a message uses for a field: its column, else the target. */
+  private fieldName(spec: FieldSpec, target: string, slot: number | undefined): string {
+    const column = spec.column ?? spec.columns?.[0];
+    if (column === undefined) return target;
+    return slot === undefined ? column : column.replaceAll('{n}', String(slot));
+  }
+
+  private rawText(spec: FieldSpec, row: Row, slot: number | undefined): string {
+    const at = (column: string): string =>
+      this.cell(row, slot === undefined ? column : column.replaceAll('{n}', String(slot)));
+    if (spec.column !== undefined) return at(spec.column);
+    if (spec.columns !== undefined) return spec.columns.map(at).join('');
+    if (spec.value !== undefined) return spec.value;
+    if (spec.fromSource !== undefined) return new RegExp(spec.fromSource).exec(this.source)?.[1]?.trim() ?? '';
+    return '';
+  }
+
+  /**
+   * The value of one mapped field, parsed to its target's type; null when
+   * blank (or flagged). @throws SourceRecordError when the record cannot be trusted.
+   */
+  read(target: string, targetSpec: TargetSpec, spec: FieldSpec, row: Row, slot?: number): Value | null {
+    const field = this.fieldName(spec, target, slot);
+    let text = this.rawText(spec, row, slot);
+    if (text === '' && spec.default !== undefined) text = spec.default;
+    if (spec.translate !== undefined) {
+      const translated = translate(text, spec.translate);
+      if (translated !== undefined) text = translated;
+      else if (targetSpec.type === 'enum') {
+        if (targetSpec.required) {
+          throw new SourceRecordError('CODE_UNTRANSLATED', `${field} holds a value the layout does not translate`);
+        }
+        this.finding('CODE_UNTRANSLATED', field, `${field} holds a value the layout does not translate`);
+        return null;
+      }
+    }
+    if (text === '') {
+      const missing = spec.missing ?? (targetSpec.required ? 'reject' : 'allow');
+      if (missing === 'reject') {
+        // The claim id keeps the code the carrier layout gives it, so one code means one thing in the dead letters.
+        const code = target === 'claimId' ? 'CLAIM_ID_MISSING' : 'FIELD_MISSING';
+        throw new SourceRecordError(code, `${field} is blank`);
+      }
+      if (missing === 'flag') this.finding('FIELD_MISSING', field, `${field} is blank`);
+      return null;
+    }
+    if (text.length > this.layout.maxFieldLength) {
+      throw new SourceRecordError('FIELD_TOO_LONG', `${field} is longer than ${this.layout.maxFieldLength} characters`);
+    }
+    const value = this.parse(text, targetSpec, spec, field);
+    if (spec.codeList !== undefined && typeof value === 'string') {
+      if (this.isUnknownCode(spec.codeList, value)) {
+        this.finding('CODE_UNKNOWN', field, `${field} is not in the ${spec.codeList} code list`);
+      }
+    }
+    return value;
+  }
+
+  private parse(text: string, targetSpec: TargetSpec, spec: FieldSpec, field: string): Value {
+    switch (targetSpec.type) {
+      case 'string':
+      case 'enum':
+        return text;
+      case 'code':
+        return text.toUpperCase();
+      case 'npi':
+        if (!isValidNpiCheckDigit(text)) {
+          this.finding('NPI_CHECK_DIGIT_INVALID', field, `${field} fails the NPI check digit`);
+        }
+        return text;
+      case 'date': {
+        const iso = parseDateInFormats(text, spec.format ?? 'YYYY-MM-DD', field);
+        const range = this.dateRange;
+        if (targetSpec.eventTimeCandidate && (iso < range.earliest || iso > range.latest)) {
+          throw new SourceRecordError(
+            'DATE_OUT_OF_RANGE',
+            `${field} is outside the plausible service dates ${range.earliest} to ${range.latest}`,
+          );
+        }
+        return iso;
+      }
+      case 'amount': {
+        const cents = parseMoneyCents(text, field);
+        if (cents < 0) this.finding('NEGATIVE_AMOUNT', field, `${field} is negative`);
+        return cents;
+      }
+      case 'integer':
+        return parseWholeNumber(text, field);
+      case 'decimal':
+        return parseDecimalNumber(text, field);
+    }
+  }
+}
+
+function parseDateInFormats(text: string, format: NonNullable<FieldSpec['format']>, field: string): string {
+  const formats = typeof format === 'string' ? [format] : format;
+  let calendarError: SourceRecordError | null = null;
+  for (const candidate of formats) {
+    try {
+      return parseDateAs(text, candidate, field);
+    } catch (error) {
+      // A value in the format's shape but not on the calendar (02/30/2024) is the answer to report.
+      if (error instanceof SourceRecordError && error.message.endsWith('calendar date')) calendarError ??= error;
+    }
+  }
+  throw calendarError ?? new SourceRecordError('DATE_INVALID', `${field} is not a ${formats.join(' or ')} date`);
+}
+
+function translate(text: string, spec: NonNullable<FieldSpec['translate']>): string | undefined {
+  if (text === '') return spec.blank;
+  const wanted = text.toUpperCase();
+  for (const [from, to] of Object.entries(spec.map)) if (from.trim().toUpperCase() === wanted) return to;
+  return spec.otherwise;
+}
+
+/** Splits and checks the rows of a record; orders them and finds the row with the claim-level fields. */
+function readRows(layout: MappedLayout, binding: HeaderBinding, record: string): { rows: Row[]; head: Row } {
+  const grouping = layout.definition.grouping;
+  const rows = record
+    .split('\n')
+    .map((text, index): Row => ({ fields: layout.splitRecord(text), position: index + 1 }));
+  for (const row of rows) {
+    const count = row.fields.length;
+    const expected = binding.columnCount;
+    const trailingAllowed = layout.definition.trailingColumns === 'ignore';
+    if (count < expected || (count > expected && !trailingAllowed)) {
+      const where = rows.length > 1 ? ` in row ${row.position} of the claim` : '';
+      throw new SourceRecordError('COLUMN_COUNT_MISMATCH', `expected ${expected} columns, found ${count}${where}`);
+    }
+  }
+  if (grouping?.orderBy !== undefined) {
+    const orderColumn = grouping.orderBy;
+    const order = (row: Row): number => {
+      const text = (row.fields[binding.indexOf(orderColumn)] ?? '').trim();
+      return text === '' ? Number.MAX_SAFE_INTEGER : parseWholeNumber(text, orderColumn);
+    };
+    const keyed = rows.map((row) => ({ row, order: order(row) }));
+    keyed.sort((left, right) => left.order - right.order || left.row.position - right.row.position);
+    rows.splice(0, rows.length, ...keyed.map(({ row }) => row));
+  }
+  let head = rows[0];
+  const firstRow = grouping?.firstRow;
+  if (firstRow !== undefined) {
+    head = rows.find((row) => (row.fields[binding.indexOf(firstRow.column)] ?? '').trim() === firstRow.equals);
+    if (head === undefined) {
+      throw new SourceRecordError(
+        'GROUP_FIRST_ROW_MISSING',
+        `no row with ${firstRow.column} ${firstRow.equals}: a continuation row is only a claim together with ` +
+          `its first row, and only adjacent rows are assembled`,
+      );
+    }
+  }
+  if (head === undefined) throw new SourceRecordError('COLUMN_COUNT_MISMATCH', 'the record has no rows');
+  return { rows, head };
+}
+
+function readCodeSeries<System extends string>(
+  reader: FieldReader,
+  row: Row,
+  seriesList: readonly CodeSeries[] | undefined,
+): Array<{ code: string; system: System }> {
+  const codes: Array<{ code: string; system: System }> = [];
+  const seen = new Set<string>();
+  for (const series of seriesList ?? []) {
+    const columns = expandNumbered(series.column, series.count);
+    const systemColumns = series.systemColumn === undefined ? null : expandNumbered(series.systemColumn, series.count);
+    columns.forEach((column, index) => {
+      const code = reader.cell(row, column).toUpperCase();
+      if (code === '') return;
+      let system: string | undefined = series.system;
+      const systemColumn = systemColumns?.[index];
+      if (systemColumn !== undefined) {
+        const stated = reader.cell(row, systemColumn);
+        system = Object.entries(series.systems ?? {}).find(([from]) => from.trim() === stated)?.[1];
+        if (system === undefined) {
+          reader.finding('CODE_SYSTEM_UNKNOWN', systemColumn, `${systemColumn} names no known code system`);
+          return;
+        }
+      }
+      if (system === undefined || seen.has(`${system}|${code}`)) return;
+      seen.add(`${system}|${code}`);
+      // Only ICD-9-CM has a vendored list; ICD-10 codes are carried unchecked.
+      if (series.codeList !== undefined && system === 'ICD-9-CM' && reader.isUnknownCode(series.codeList, code)) {
+        reader.finding('CODE_UNKNOWN', column, `${column} is not in the ${series.codeList} code list`);
+      }
+      codes.push({ code, system: system as System });
+    });
+  }
+  return codes;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+const asCents = (value: Value | null): number => (typeof value === 'number' ? value : 0);
+const asText = (value: Value | null): string | null => (value === null ? null : String(value));
+const asNumber = (value: Value | null): number | null => (typeof value === 'number' ? value : null);
+
+/** Fails a mapped event its schema refuses, naming the paths only. */
+function checked<Schema extends z.ZodType>(schema: Schema, event: z.output<Schema>): z.output<Schema> {
+  const result = schema.safeParse(event);
+  if (result.success) return result.data;
+  const paths = [...new Set(result.error.issues.map((issue) => issue.path.join('.')))].slice(0, 5);
+  throw new SourceRecordError('MAPPED_VALUE_INVALID', `the mapped event is invalid at ${paths.join(', ')}`);
+}
+
+function mapLines(reader: FieldReader, layout: MappedLayout, rows: readonly Row[]): ClaimLine[] {
+  const spec = layout.definition.lines;
+  if (spec === undefined) return [];
+  const lineFields = Object.entries(spec.fields) as Array<[LineTarget, FieldSpec]>;
+  const presentTargets = new Set<string>(
+    spec.present ??
+      lineFields
+        .filter(
+          ([target, field]) => field.value === undefined && target !== 'processingCategory' && target !== 'lineNumber',
+        )
+        .map(([target]) => target),
+  );
+  const slots = spec.perRow ? [undefined] : Array.from({ length: spec.repeat ?? 0 }, (_, index) => index + 1);
+  const lines: ClaimLine[] = [];
+  for (const row of rows) {
+    for (const slot of slots) {
+      const values = new Map<LineTarget, Value | null>();
+      for (const [target, field] of lineFields)
+        values.set(target, reader.read(target, LINE_TARGETS[target], field, row, slot));
+      const present = [...presentTargets].some((target) => {
+        const value = values.get(target as LineTarget) ?? null;
+        return value !== null && value !== 0;
+      });
+      if (!present) continue;
+      const get = (target: LineTarget): Value | null => values.get(target) ?? null;
+      let processingCategory = get('processingCategory') as LineProcessingCategory | null;
+      if (processingCategory === null) processingCategory = 'unknown';
+      const line: ClaimLine = {
+        lineNumber: asNumber(get('lineNumber')) ?? lines.length + 1,
+        hcpcsCode: asText(get('hcpcsCode')),
+        renderingNpi: asText(get('renderingNpi')),
+        taxId: asText(get('taxId')),
+        diagnosisCode: asText(get('diagnosisCode')),
+        paymentAmountCents: asCents(get('paymentAmount')),
+        allowedAmountCents: asCents(get('allowedAmount')),
+        deductibleAmountCents: asCents(get('deductibleAmount')),
+        coinsuranceAmountCents: asCents(get('coinsuranceAmount')),
+        primaryPayerPaidAmountCents: asCents(get('primaryPayerPaidAmount')),
+        processingIndicatorCode: asText(get('processingIndicatorCode')),
+        processingCategory,
+      };
+      if (values.has('revenueCode')) line.revenueCode = asText(get('revenueCode'));
+      if (values.has('chargeAmount')) line.chargeAmountCents = asNumber(get('chargeAmount'));
+      if (values.has('serviceUnitCount')) line.serviceUnitCount = asNumber(get('serviceUnitCount'));
+      if (values.has('placeOfServiceCode')) line.placeOfServiceCode = asText(get('placeOfServiceCode'));
+      if (values.has('serviceDate')) line.serviceDate = asText(get('serviceDate'));
+      if (values.has('ndcCode')) line.ndcCode = asText(get('ndcCode'));
+      lines.push(line);
+    }
+  }
+  // Line numbers key claim line state: a repeated or unusable source number is renumbered, and said so.
+  const numbers = new Set<number>();
+  const usable = lines.every((line) => {
+    const fresh = line.lineNumber >= 1 && line.lineNumber <= 32767 && !numbers.has(line.lineNumber);
+    numbers.add(line.lineNumber);
+    return fresh;
+  });
+  if (!usable) {
+    reader.finding(
+      'LINE_NUMBER_DUPLICATE',
+      'lineNumber',
+      'source line numbers repeat or are out of range: lines renumbered',
+    );
+    lines.forEach((line, index) => (line.lineNumber = index + 1));
+  }
+  return lines;
+}
+
+function mapClaim(
+  layout: MappedLayout,
+  raw: RawClaimRecord,
+  reader: FieldReader,
+  rows: readonly Row[],
+  head: Row,
+  options: MappingOptions,
+): ClaimEvent {
+  const fields = layout.definition.fields;
+  const mapped = (target: ClaimTarget): boolean => fields[target] !== undefined;
+  const values = new Map<ClaimTarget, Value | null>();
+  for (const [target, spec] of Object.entries(fields) as Array<[ClaimTarget, FieldSpec]>) {
+    values.set(target, reader.read(target, CLAIM_TARGETS[target], spec, head));
+  }
+  const get = (target: ClaimTarget): Value | null => values.get(target) ?? null;
+  const claimId = String(get('claimId'));
+  const memberId = asText(get('memberId'));
+  // A source that carries no member id at all (a billing export) is not flagged on every claim; a blank one is.
+  if (memberId === null && mapped('memberId')) {
+    reader.finding('MEMBER_ID_MISSING', fields.memberId?.column ?? 'memberId', 'member id is blank');
+  }
+  const serviceFromDate = String(get('serviceFromDate'));
+  const serviceThroughDate = asText(get('serviceThroughDate')) ?? serviceFromDate;
+  if (serviceThroughDate < serviceFromDate) {
+    reader.finding(
+      'SERVICE_DATES_REVERSED',
+      fields.serviceThroughDate?.column ?? 'serviceThroughDate',
+      'through date precedes from date',
+    );
+  }
+  const receivedDate = asText(get('receivedDate'));
+  if (receivedDate !== null && serviceFromDate > receivedDate) {
+    reader.finding(
+      'SERVICE_DATE_AFTER_RECEIVED',
+      fields.serviceFromDate?.column ?? 'serviceFromDate',
+      'service date is after the date the claim was received',
+    );
+  }
+
+  const lines = mapLines(reader, layout, rows);
+  const claimRenderingNpi = asText(get('renderingNpi'));
+  if (claimRenderingNpi !== null) {
+    // A claim-level rendering provider (a pended-queue export) renders every line that names none.
+    for (const line of lines) line.renderingNpi ??= claimRenderingNpi;
+  }
+  const claim: Claim = {
+    claimType: String(get('claimType')) as Claim['claimType'],
+    patientToken: tokenizePatientId(memberId ?? `missing:${claimId}`, options.patientTokenKey),
+    payer: String(get('payer')),
+    serviceFromDate,
+    serviceThroughDate,
+    diagnoses: readCodeSeries<'ICD-9-CM' | 'ICD-10-CM'>(reader, head, layout.definition.diagnoses),
+    lines,
+    totals: {
+      paymentAmountCents: asNumber(get('paymentAmount')) ?? sum(lines.map((line) => line.paymentAmountCents)),
+      allowedAmountCents: asNumber(get('allowedAmount')) ?? sum(lines.map((line) => line.allowedAmountCents)),
+    },
+  };
+  const optionalText = (target: ClaimTarget, assign: (value: string | null) => void): void => {
+    if (mapped(target)) assign(asText(get(target)));
+  };
+  optionalText('billType', (value) => (claim.billType = value));
+  optionalText('drgCode', (value) => (claim.drgCode = value));
+  optionalText('facilityCcn', (value) => (claim.facilityCcn = value));
+  optionalText('facilityNpi', (value) => (claim.facilityNpi = value));
+  optionalText('billingNpi', (value) => (claim.billingNpi = value));
+  optionalText('attendingNpi', (value) => (claim.attendingNpi = value));
+  optionalText('operatingNpi', (value) => (claim.operatingNpi = value));
+  optionalText('providerGroup', (value) => (claim.providerGroup = value));
+  optionalText('admissionDate', (value) => (claim.admissionDate = value));
+  optionalText('dischargeDate', (value) => (claim.dischargeDate = value));
+  optionalText('receivedDate', (value) => (claim.receivedDate = value));
+  optionalText('clearDate', (value) => (claim.clearDate = value));
+  const lineCharges = lines.flatMap((line) =>
+    typeof line.chargeAmountCents === 'number' ? [line.chargeAmountCents] : [],
+  );
+  if (mapped('billedAmount')) claim.billedAmountCents = asNumber(get('billedAmount'));
+  else if (lineCharges.length > 0) claim.billedAmountCents = sum(lineCharges);
+  if (mapped('sourceOperation')) claim.sourceOperation = asText(get('sourceOperation')) as Claim['sourceOperation'];
+  if (layout.definition.procedures !== undefined) {
+    claim.procedures = readCodeSeries<'ICD-9-CM' | 'ICD-10-PCS'>(reader, head, layout.definition.procedures);
+  }
+  if (mapped('renderingNpi') || mapped('renderingProviderFirstName') || mapped('renderingProviderLastName')) {
+    claim.renderingProvider = {
+      npi: claimRenderingNpi,
+      firstName: asText(get('renderingProviderFirstName')),
+      lastName: asText(get('renderingProviderLastName')),
+    };
+  }
+  const locationTargets: ClaimTarget[] = [
+    'serviceLocationName',
+    'serviceLocationAddress1',
+    'serviceLocationCity',
+    'serviceLocationState',
+    'serviceLocationZip',
+  ];
+  if (locationTargets.some(mapped)) {
+    claim.serviceLocation = {
+      name: asText(get('serviceLocationName')),
+      address1: asText(get('serviceLocationAddress1')),
+      city: asText(get('serviceLocationCity')),
+      state: asText(get('serviceLocationState')),
+      zip: asText(get('serviceLocationZip')),
+    };
+  }
+  if (mapped('drugNdc') || mapped('drugQuantity') || mapped('drugDaysSupply')) {
+    claim.drug = {
+      ndcCode: asText(get('drugNdc')),
+      quantityDispensed: asNumber(get('drugQuantity')),
+      daysSupply: asNumber(get('drugDaysSupply')),
+    };
+  }
+  if (mapped('claimStatus') || mapped('adjudicationStatus') || mapped('paidAmount') || mapped('paidDate')) {
+    claim.adjudication = {
+      sourceStatus: asText(get('claimStatus')),
+      status: asText(get('adjudicationStatus')) as NonNullable<Claim['adjudication']>['status'],
+      paidAmountCents: mapped('paidAmount') ? asNumber(get('paidAmount')) : claim.totals.paymentAmountCents,
+      paidDate: asText(get('paidDate')),
+    };
+  }
+  if (mapped('pendReason') || mapped('pendQueue') || mapped('pendComments')) {
+    claim.pend = {
+      reason: asText(get('pendReason')),
+      queue: asText(get('pendQueue')),
+      comments: asText(get('pendComments')),
+    };
+  }
+
+  const occurredAt =
+    (layout.definition.occurredAt ?? ['serviceThroughDate'])
+      .map((target) => (target === 'serviceThroughDate' ? serviceThroughDate : asText(get(target))))
+      .find((date): date is string => date !== null) ?? serviceThroughDate;
+  return checked(ClaimEventSchema, {
+    schemaVersion: 2,
+    eventId: derivedEventId('claims.normalized', raw.eventId),
+    eventType: String(get('eventType')) as ClaimEvent['eventType'],
+    occurredAt,
+    claimId,
+    rawEventId: raw.eventId,
+    layout: layout.name,
+    lineage: raw.lineage,
+    publishedAt: raw.publishedAt,
+    claim,
+    dataQuality: reader.findings,
+  });
+}
+
+function mapMember(
+  layout: MappedLayout,
+  raw: RawClaimRecord,
+  reader: FieldReader,
+  row: Row,
+  options: MappingOptions,
+): MemberReferenceEvent {
+  const fields = layout.definition.fields;
+  const values = new Map<MemberTarget, Value | null>();
+  for (const [target, spec] of Object.entries(fields) as Array<[MemberTarget, FieldSpec]>) {
+    values.set(target, reader.read(target, MEMBER_TARGETS[target], spec, row));
+  }
+  const get = (target: MemberTarget): Value | null => values.get(target) ?? null;
+  const chronicConditions: Record<string, boolean> = {};
+  const conditions = layout.definition.chronicConditions;
+  for (const [condition, column] of Object.entries(conditions?.flags ?? {})) {
+    const flag = reader.cell(row, column);
+    if (flag === '') continue;
+    if (conditions?.yes.includes(flag)) chronicConditions[condition] = true;
+    else if (conditions?.no.includes(flag)) chronicConditions[condition] = false;
+    else reader.finding('CODE_UNTRANSLATED', column, `${column} holds a value the layout does not translate`);
+  }
+  const referenceYear = asNumber(get('referenceYear'));
+  return checked(MemberReferenceEventSchema, {
+    schemaVersion: 1,
+    // The year belongs to the identity: a DE-SynPUF member's row can be byte-identical across years,
+    // the year standing only in the file name.
+    eventId: deriveEventId('reference.members', raw.eventId, String(referenceYear ?? 'undated')),
+    rawEventId: raw.eventId,
+    layout: layout.name,
+    lineage: raw.lineage,
+    publishedAt: raw.publishedAt,
+    member: {
+      patientToken: tokenizePatientId(String(get('memberId')), options.patientTokenKey),
+      referenceYear,
+      birthDate: asText(get('birthDate')),
+      deathDate: asText(get('deathDate')),
+      sex: asText(get('sex')) as MemberReferenceEvent['member']['sex'],
+      raceCode: asText(get('raceCode')),
+      ssaStateCode: asText(get('ssaStateCode')),
+      ssaCountyCode: asText(get('ssaCountyCode')),
+      coverageMonths: {
+        partA: asNumber(get('coverageMonthsPartA')),
+        partB: asNumber(get('coverageMonthsPartB')),
+        hmo: asNumber(get('coverageMonthsHmo')),
+        partD: asNumber(get('coverageMonthsPartD')),
+      },
+      chronicConditions,
+      sourceOperation: asText(get('sourceOperation')) as MemberReferenceEvent['member']['sourceOperation'],
+    },
+    dataQuality: reader.findings,
+  });
+}
+
+/**
+ * Maps a raw record of a mapped layout (one row, or the adjacent rows of one
+ * claim) to its canonical event. @throws SourceRecordError when it cannot be trusted.
+ */
+export function normalizeMappedRecord(
+  layout: MappedLayout,
+  raw: RawClaimRecord,
+  options: MappingOptions,
+): NormalizedSourceRecord {
+  if (raw.header === undefined || raw.header === null) {
+    throw new SourceRecordError(
+      'HEADER_MISMATCH',
+      `layout ${layout.name} reads columns by name, and the raw event has no header row`,
+    );
+  }
+  const binding = layout.bindHeader(raw.header);
+  const { rows, head } = readRows(layout, binding, raw.record);
+  const reader = new FieldReader(layout, binding, raw.lineage.source, options);
+  if (layout.kind === 'member_reference') {
+    return { kind: 'member_reference', event: mapMember(layout, raw, reader, head, options) };
+  }
+  return { kind: 'claim', event: mapClaim(layout, raw, reader, rows, head, options) };
+}

@@ -1,0 +1,273 @@
+import type { ClaimEvent, MemberReferenceEvent } from '@claims/contracts';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { loadCodeLists } from './code-lists';
+import { loadSourceLayouts, shippedFolder } from './layout-files';
+import { normalizeMappedRecord, type NormalizedSourceRecord } from './mapped-record';
+import { SourceRecordError } from './source-record.errors';
+import {
+  DATA_ROOT,
+  mappedLayoutOf,
+  rawEventsOf,
+  readVendoredFile,
+  type VendoredFile,
+} from './__fixtures__/vendored-file';
+
+const layouts = loadSourceLayouts();
+const options = {
+  patientTokenKey: 'unit-test-key-0123456789',
+  codeLists: loadCodeLists(shippedFolder('data', 'codes', 'tuva')),
+};
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(path.join(DATA_ROOT, folder))
+    .sort()
+    .flatMap((name) => {
+      const relative = path.join(folder, name);
+      if (statSync(path.join(DATA_ROOT, relative)).isDirectory()) return filesUnder(relative);
+      return /\.(csv|txt)$/.test(name) ? [relative] : [];
+    });
+}
+
+/** The layout each vendored file is in, by its name (the file names follow the sources' own conventions). */
+function expectedLayout(file: string): string {
+  const name = path.basename(file);
+  const rules: Array<[RegExp, string]> = [
+    [/Carrier_Claims/, 'desynpuf.carrier'],
+    [/Inpatient_Claims/, 'desynpuf.inpatient'],
+    [/Outpatient_Claims/, 'desynpuf.outpatient'],
+    [/Prescription_Drug_Events/, 'desynpuf.prescription-drug-events'],
+    [/Beneficiary_Summary/, 'desynpuf.beneficiary-summary'],
+    [/beneficiaryhistory|beneficiary_history/, 'rif.beneficiary-history'],
+    [/beneficiar|with-[89]-months|same-bene/, 'rif.beneficiary'],
+    [/carrier/, 'rif.carrier'],
+    [/inpatient/, 'rif.inpatient'],
+    [/outpatient/, 'rif.outpatient'],
+    [/snf/, 'rif.snf'],
+    [/hha/, 'rif.hha'],
+    [/hospice/, 'rif.hospice'],
+    [/dme/, 'rif.dme'],
+    [/pde/, 'rif.pde'],
+    [/^billing-export/, 'billing.claim-export'],
+    [/^pended-queue/, 'billing.pended-queue-export'],
+  ];
+  return rules.find(([pattern]) => pattern.test(name))?.[1] ?? 'none';
+}
+
+const VENDORED = [
+  ...filesUnder('desynpuf'),
+  ...filesUnder('rif'),
+  ...filesUnder('billing'),
+  ...filesUnder('pended'),
+].filter((file) => !file.endsWith('export_summary.csv'));
+
+/** Each row of a file as column → value. */
+function recordsOf(file: VendoredFile, delimiter: string): Array<Record<string, string>> {
+  const names = file.header.split(delimiter).map((name) => name.replace(/"/g, '').trim());
+  return file.rows.map((row) =>
+    Object.fromEntries(row.split(delimiter).map((value, index) => [names[index] ?? '', value])),
+  );
+}
+
+function normalizeFile(relative: string): {
+  file: VendoredFile;
+  outcomes: Array<NormalizedSourceRecord | SourceRecordError>;
+} {
+  const file = readVendoredFile(relative);
+  const layout = mappedLayoutOf(layouts, file);
+  const outcomes = rawEventsOf(file, layout).map((raw) => {
+    try {
+      return normalizeMappedRecord(layout, raw, options);
+    } catch (error) {
+      if (error instanceof SourceRecordError) return error;
+      throw error;
+    }
+  });
+  return { file, outcomes };
+}
+const claimsOf = (outcomes: Array<NormalizedSourceRecord | SourceRecordError>): ClaimEvent[] =>
+  outcomes.flatMap((outcome) =>
+    !(outcome instanceof SourceRecordError) && outcome.kind === 'claim' ? [outcome.event] : [],
+  );
+const membersOf = (outcomes: Array<NormalizedSourceRecord | SourceRecordError>): MemberReferenceEvent[] =>
+  outcomes.flatMap((outcome) =>
+    !(outcome instanceof SourceRecordError) && outcome.kind === 'member_reference' ? [outcome.event] : [],
+  );
+const cents = (amount: string | undefined): number => Math.round(Number(amount) * 100);
+const iso = (compact: string | undefined): string =>
+  `${compact?.slice(0, 4)}-${compact?.slice(4, 6)}-${compact?.slice(6, 8)}`;
+
+describe('the shipped layouts', () => {
+  it('list the hand-coded carrier layout among the known layouts', () => {
+    expect(layouts.knownLayoutNames()).toEqual(
+      expect.arrayContaining(['desynpuf.carrier', 'rif.carrier', 'billing.claim-export']),
+    );
+  });
+
+  it.each(VENDORED)('recognise %s by its header', (file) => {
+    expect(layouts.detect(readVendoredFile(file).header).name).toBe(expectedLayout(file));
+  });
+
+  it.each(VENDORED.filter((file) => expectedLayout(file) !== 'desynpuf.carrier'))(
+    'normalize every row of %s: each row ends in exactly one event or one refusal',
+    (relative) => {
+      const { file, outcomes } = normalizeFile(relative);
+      const rows = outcomes.reduce(
+        (total, outcome) =>
+          total + (outcome instanceof SourceRecordError ? 0 : (outcome.event.lineage.recordCount ?? 1)),
+        0,
+      );
+      const refusedRows = file.rows.length - rows;
+      expect(refusedRows).toBeGreaterThanOrEqual(0);
+      const refusals = outcomes.filter((outcome) => outcome instanceof SourceRecordError);
+      // Refusals are the known bad rows only: orphan DE-SynPUF segments, BFD's junk reference years, and the error fixture.
+      for (const refusal of refusals) {
+        expect([
+          'GROUP_FIRST_ROW_MISSING',
+          'MAPPED_VALUE_INVALID',
+          'DATE_INVALID',
+          'AMOUNT_INVALID',
+          'CLAIM_ID_MISSING',
+          'CODE_UNTRANSLATED',
+        ]).toContain(refusal.code);
+      }
+    },
+  );
+});
+
+describe('DE-SynPUF layouts on the real sample files', () => {
+  it('map an inpatient stay: dates, DRG, facility, claim payment, diagnoses and one line per HCPCS code', () => {
+    const { file, outcomes } = normalizeFile('desynpuf/sample2/DE1_0_2008_to_2010_Inpatient_Claims_Sample_2_part1.csv');
+    const [row] = recordsOf(file, ',');
+    const [event] = claimsOf(outcomes);
+    expect(event?.claimId).toBe(row?.['CLM_ID']);
+    expect(event?.claim).toMatchObject({
+      claimType: 'institutional_inpatient',
+      serviceFromDate: iso(row?.['CLM_FROM_DT']),
+      admissionDate: iso(row?.['CLM_ADMSN_DT']),
+      dischargeDate: iso(row?.['NCH_BENE_DSCHRG_DT']),
+      drgCode: row?.['CLM_DRG_CD'],
+      facilityCcn: row?.['PRVDR_NUM'],
+      totals: { paymentAmountCents: cents(row?.['CLM_PMT_AMT']) },
+    });
+    const hcpcs = Array.from({ length: 45 }, (_, index) => row?.[`HCPCS_CD_${index + 1}`] ?? '').filter(Boolean);
+    expect(event?.claim.lines.map((line) => line.hcpcsCode)).toEqual(hcpcs);
+    const diagnoses = new Set(
+      ['ADMTNG_ICD9_DGNS_CD', ...Array.from({ length: 10 }, (_, index) => `ICD9_DGNS_CD_${index + 1}`)]
+        .map((column) => row?.[column] ?? '')
+        .filter(Boolean),
+    );
+    expect(event?.claim.diagnoses.map((diagnosis) => diagnosis.code)).toEqual([...diagnoses]);
+  });
+
+  it('assemble an outpatient claim whose segments are adjacent (segment 2 first) into one claim', () => {
+    const { file, outcomes } = normalizeFile(
+      'desynpuf/sample2/DE1_0_2008_to_2010_Outpatient_Claims_Sample_2_part1.csv',
+    );
+    const records = recordsOf(file, ',');
+    const claims = claimsOf(outcomes);
+    const multiSegment = claims.find((event) => (event.lineage.recordCount ?? 1) > 1);
+    const rows = records.filter((record) => record['CLM_ID'] === multiSegment?.claimId);
+    expect(rows.map((record) => record['SEGMENT'])).toEqual(['2', '1']);
+    const hcpcs = [...rows]
+      .reverse()
+      .flatMap((record) =>
+        Array.from({ length: 45 }, (_, index) => record[`HCPCS_CD_${index + 1}`] ?? '').filter(Boolean),
+      );
+    expect(multiSegment?.claim.lines.map((line) => line.hcpcsCode)).toEqual(hcpcs);
+    expect(multiSegment?.claim.serviceFromDate).toBe(iso(rows[1]?.['CLM_FROM_DT']));
+  });
+
+  it('refuse a continuation segment that is not adjacent to its first segment, and still fold that first segment', () => {
+    const { file, outcomes } = normalizeFile(
+      'desynpuf/sample2/DE1_0_2008_to_2010_Outpatient_Claims_Sample_2_part1.csv',
+    );
+    const orphans = outcomes.filter((outcome) => outcome instanceof SourceRecordError);
+    expect(orphans.map((orphan) => orphan.code)).toEqual(orphans.map(() => 'GROUP_FIRST_ROW_MISSING'));
+    const claimIds = new Set(recordsOf(file, ',').map((record) => record['CLM_ID']));
+    expect(new Set(claimsOf(outcomes).map((event) => event.claimId))).toEqual(claimIds);
+  });
+
+  it('map a prescription drug event to a pharmacy claim with its NDC, quantity and days supply', () => {
+    const { file, outcomes } = normalizeFile(
+      'desynpuf/sample2/DE1_0_2008_to_2010_Prescription_Drug_Events_Sample_2_part1.csv',
+    );
+    const [row] = recordsOf(file, ',');
+    expect(claimsOf(outcomes)[0]?.claim).toMatchObject({
+      claimType: 'pharmacy',
+      drug: {
+        ndcCode: row?.['PROD_SRVC_ID'],
+        quantityDispensed: Number(row?.['QTY_DSPNSD_NUM']),
+        daysSupply: Number(row?.['DAYS_SUPLY_NUM']),
+      },
+      billedAmountCents: cents(row?.['TOT_RX_CST_AMT']),
+    });
+  });
+
+  it('map a beneficiary summary row to a member reference of the file-name year, with its chronic conditions', () => {
+    const { file, outcomes } = normalizeFile('desynpuf/sample2/DE1_0_2009_Beneficiary_Summary_File_Sample_2.csv');
+    const [row] = recordsOf(file, ',');
+    const [member] = membersOf(outcomes);
+    expect(member?.member).toMatchObject({
+      referenceYear: 2009,
+      birthDate: iso(row?.['BENE_BIRTH_DT']),
+      sex: row?.['BENE_SEX_IDENT_CD'] === '1' ? 'male' : 'female',
+      ssaStateCode: row?.['SP_STATE_CODE'],
+      coverageMonths: { partA: Number(row?.['BENE_HI_CVRAGE_TOT_MONS']), partD: Number(row?.['PLAN_CVRG_MOS_NUM']) },
+    });
+    const flagged = ['SP_ALZHDMTA', 'SP_CHF', 'SP_CHRNKIDN', 'SP_CNCR', 'SP_COPD', 'SP_DEPRESSN', 'SP_DIABETES'];
+    const yes = flagged.filter((column) => row?.[column] === '1').length;
+    expect(Object.values(member?.member.chronicConditions ?? {}).filter(Boolean).length).toBeGreaterThanOrEqual(yes);
+  });
+});
+
+describe('CMS RIF layouts on the BFD sample files', () => {
+  it('assemble the adjacent rows of a carrier claim into one claim with a line per row', () => {
+    const { file, outcomes } = normalizeFile('rif/rif-synthea/carrier.csv');
+    const records = recordsOf(file, '|');
+    for (const event of claimsOf(outcomes)) {
+      const rows = records.filter((record) => record['CLM_ID'] === event.claimId);
+      expect(event.claim.lines.map((line) => line.lineNumber).sort((a, b) => a - b)).toEqual(
+        rows.map((record) => Number(record['LINE_NUM'])).sort((a, b) => a - b),
+      );
+      expect(event.claim.totals.paymentAmountCents).toBe(cents(rows[0]?.['CLM_PMT_AMT']));
+    }
+  });
+
+  it('mark an UPDATE row as a replacement of its claim', () => {
+    const [event] = claimsOf(normalizeFile('rif/rif-static-samples/sample-u-bcarrier.txt').outcomes);
+    expect(event?.claim.sourceOperation).toBe('update');
+  });
+
+  it('compose the type of bill from its three parts and keep a four-character DRG', () => {
+    const { file, outcomes } = normalizeFile(
+      'rif/rif-static-samples/sample-a-inpatient-with-four-character-drg-code.txt',
+    );
+    const [row] = recordsOf(file, '|');
+    expect(claimsOf(outcomes)[0]?.claim).toMatchObject({
+      billType: `${row?.['CLM_FAC_TYPE_CD']}${row?.['CLM_SRVC_CLSFCTN_TYPE_CD']}${row?.['CLM_FREQ_CD']}`,
+      drgCode: row?.['CLM_DRG_CD'],
+      facilityCcn: row?.['PRVDR_NUM'],
+    });
+  });
+
+  it.each(['snf', 'hha', 'hospice', 'outpatient', 'inpatient'])(
+    'give every %s line a revenue code and a processing category',
+    (type) => {
+      const { outcomes } = normalizeFile(`rif/rif-synthea/${type}.csv`);
+      const lines = claimsOf(outcomes).flatMap((event) => event.claim.lines);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.every((line) => line.revenueCode !== null && line.processingCategory !== undefined)).toBe(true);
+    },
+  );
+
+  it('map a Part D event with the plan payment as its total', () => {
+    const { file, outcomes } = normalizeFile('rif/rif-synthea/pde.csv');
+    const [row] = recordsOf(file, '|');
+    expect(claimsOf(outcomes)[0]?.claim).toMatchObject({
+      claimType: 'pharmacy',
+      totals: { paymentAmountCents: cents(row?.['CVRD_D_PLAN_PD_AMT']) },
+      drug: { ndcCode: row?.['PROD_SRVC_ID'], daysSupply: Number(row?.['DAYS_SUPLY_NUM']) },
+    });
+  });
+});

@@ -57,7 +57,7 @@ describe('the metrics service killed with SIGKILL in the middle of a replay', ()
     await e2e.pipeline.services.metrics.kill('SIGKILL');
     expect(foldedAtKill).toBeLessThan(truth.claims);
 
-    await ingestion;
+    const report = await ingestion;
     await e2e.waitUntilDrained(truth.claims);
     expect(e2e.pipeline.restartCounts()).toEqual({ ingestor: 0, normalizer: 0, enricher: 0, metrics: 1, api: 0 });
 
@@ -68,6 +68,12 @@ describe('the metrics service killed with SIGKILL in the middle of a replay', ()
     expect(summary.medicarePaymentAmountCents).toBe(truth.paymentCents);
     expect(summary.allowedAmountCents).toBe(truth.allowedCents);
     expect(summary.linesByProcessingIndicator).toEqual(truth.linesByIndicator);
-    expect(await settledVerification(e2e.pipeline)).toMatchObject({ consistent: true, mismatches: [] });
+    const verification = await settledVerification(e2e.pipeline, { fileIds: [report.fileId] });
+    expect(verification).toMatchObject({ consistent: true, mismatches: [] });
+    expect(verification.files.find((file) => file.fileId === report.fileId)).toMatchObject({
+      recordsRead: truth.claims,
+      folded: truth.claims,
+      status: 'accounted',
+    });
   });
 });

@@ -44,7 +44,7 @@ describe('poison records in a carrier file', () => {
     const report = await e2e.pipeline.ingest('poison.csv');
     expect(report).toMatchObject({ recordsRead: 10, recordsPublished: 9, recordsDeadLettered: 1 });
 
-    const verification = await settledVerification(e2e.pipeline, 120_000);
+    const verification = await settledVerification(e2e.pipeline, { fileIds: [report.fileId], timeoutMs: 120_000 });
     expect(verification.files.find((file) => file.source === 'poison.csv')).toMatchObject({
       recordsRead: 10,
       folded: 5,

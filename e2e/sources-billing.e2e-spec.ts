@@ -33,9 +33,10 @@ describe('billing exports, a pended queue and a payer onboarded by one mapping f
     for (const path of [BILLING, BILLING_WITH_ERRORS, PENDED, HARBOR]) {
       copyFileSync(path, join(e2e.ingestRoot, path.split('/').pop() ?? ''));
     }
+    const fileIds: string[] = [];
     for (const path of [BILLING, BILLING_WITH_ERRORS, PENDED, HARBOR])
-      await e2e.pipeline.ingest(path.split('/').pop() ?? '');
-    const verification = await settledVerification(e2e.pipeline, 60_000);
+      fileIds.push((await e2e.pipeline.ingest(path.split('/').pop() ?? '')).fileId);
+    const verification = await settledVerification(e2e.pipeline, { fileIds, timeoutMs: 60_000 });
     expect(verification).toMatchObject({ consistent: true, mismatches: [] });
     normalized = await readWholeTopic<ClaimEvent>(e2e.brokers, `${e2e.namespace}.claims.normalized.v1`);
   });

@@ -51,8 +51,10 @@ describe('every vendored CMS DE-SynPUF and RIF claim and beneficiary file, throu
       mkdirSync(dirname(target), { recursive: true });
       copyFileSync(path, target);
     }
+    const fileIds: string[] = [];
     const ingestOne = async (path: string): Promise<void> => {
       const report = await e2e.pipeline.ingest(relative(DATA, path));
+      fileIds.push(report.fileId);
       const { keyColumns, claims: keyed } = recordKeyOf(path);
       const truth = sourceFileTruth(path, keyColumns);
       truths.set(path, { truth, keyed });
@@ -74,7 +76,7 @@ describe('every vendored CMS DE-SynPUF and RIF claim and beneficiary file, throu
       }),
     );
     for (const path of update) await ingestOne(path);
-    verification = await settledVerification(e2e.pipeline, 90_000);
+    verification = await settledVerification(e2e.pipeline, { fileIds, timeoutMs: 90_000 });
     [claims, members, deadLetters] = await Promise.all([
       readWholeTopic<ClaimEvent>(e2e.brokers, `${e2e.namespace}.claims.normalized.v1`),
       readWholeTopic<MemberReferenceEvent>(e2e.brokers, `${e2e.namespace}.reference.members.v1`),

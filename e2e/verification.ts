@@ -7,6 +7,7 @@ export interface Verification {
   filesConsistent: boolean;
   mismatches: unknown[];
   files: Array<{
+    fileId: string;
     source: string | null;
     recordsRead: number | null;
     folded: number;
@@ -20,16 +21,26 @@ export interface Verification {
 
 /**
  * Waits until the API verifies every counter against its batch SQL and every
- * ingested record as folded, duplicate or dead-lettered: dead letters are
- * accounted by their own consumer, a moment after the fold has drained.
- * Resolves with the last answer either way, so a test asserts on what it saw.
+ * ingested record as folded, duplicate or dead-lettered: dead letters and
+ * ingest reports are accounted by their own consumers, a moment after the
+ * fold has drained. A file whose report has not arrived yet is not listed at
+ * all, so `fileIds` names the files that must be listed and accounted before
+ * the answer counts as settled. Resolves with the last answer either way, so
+ * a test asserts on what it saw.
  */
-export async function settledVerification(pipeline: LocalPipeline, timeoutMs = 60_000): Promise<Verification> {
+export async function settledVerification(
+  pipeline: LocalPipeline,
+  options: { fileIds?: readonly string[]; timeoutMs?: number } | number = {},
+): Promise<Verification> {
+  const { fileIds = [], timeoutMs = 60_000 } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const settled = (verification: Verification): boolean =>
+    verification.consistent &&
+    fileIds.every((fileId) => verification.files.some((file) => file.fileId === fileId && file.status === 'accounted'));
   try {
     return await waitFor(
       'the verification to account for every record',
       () => pipeline.api<Verification>('/v1/kpis/verification'),
-      (verification) => verification.consistent,
+      settled,
       { timeoutMs, intervalMs: 250 },
     );
   } catch {

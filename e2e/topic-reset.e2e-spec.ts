@@ -1,4 +1,5 @@
 import { REPO_ROOT, waitFor } from '@claims/harness';
+import { spawnSync } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import {
   type E2ePipeline,
   type KpiSummary,
 } from './e2e-pipeline';
+import { settledVerification } from './verification';
 
 /** The sample's records with new claim ids: records the fold has never seen. */
 function sampleWithNewClaimIds(count: number): string {
@@ -19,6 +21,16 @@ function sampleWithNewClaimIds(count: number): string {
     return columns.join(',');
   });
   return `${[header, ...renamed].join('\n')}\n`;
+}
+
+/** `npm run kpi -- verify` against this suite's stack, as an operator runs it. */
+function kpiVerify(e2e: E2ePipeline): { status: number | null; stdout: string } {
+  const result = spawnSync(
+    process.execPath,
+    [join(REPO_ROOT, 'scripts', 'kpi.mjs'), 'verify', '--api', e2e.pipeline.services.api.baseUrl],
+    { env: { PATH: process.env['PATH'] ?? '', CLAIMS_API_TOKEN: e2e.pipeline.apiToken }, encoding: 'utf8' },
+  );
+  return { status: result.status, stdout: result.stdout };
 }
 
 async function metricValue(url: string, name: string): Promise<string> {
@@ -43,6 +55,10 @@ describe('a topic recreated under a running metrics service', () => {
     await e2e.waitUntilDrained(first.recordsRead);
     const before = await e2e.pipeline.api<KpiSummary>('/v1/kpis/summary');
     expect(before.claimsReceived).toBe(first.recordsRead);
+    await settledVerification(e2e.pipeline, { fileIds: [first.fileId] });
+    const clean = kpiVerify(e2e);
+    expect(clean.stdout).toContain('verification: consistent');
+    expect(clean.status).toBe(0);
 
     // An operator deletes and recreates the enriched topic (or the broker lost its data).
     const enrichedTopic = `${e2e.namespace}.claims.enriched.v1`;
@@ -88,6 +104,10 @@ describe('a topic recreated under a running metrics service', () => {
     }>('/v1/kpis/verification');
     expect(verification.consistent).toBe(false);
     expect(verification.files.find((file) => file.source === 'after-reset.csv')?.status).toBe('records_missing');
+    const gap = kpiVerify(e2e);
+    expect(gap.status).toBe(1);
+    expect(gap.stdout).toMatch(/records_missing\s+after-reset\.csv/);
+    expect(gap.stdout).toContain('verification: DIFFERENCES FOUND');
     // The service kept running: it stopped the fold, not itself.
     expect((await fetch(`${metricsUrl}/health`)).status).toBe(200);
   });

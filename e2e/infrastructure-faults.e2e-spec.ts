@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   PrivateKafkaBroker,
   PrivatePostgres,
@@ -6,10 +7,10 @@ import {
   type IngestReport,
   type ServiceProcess,
 } from '@claims/harness';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generateCarrierFile } from '../bench/src/generator/generate-file';
+import { generateCarrierFile } from '@claims/claims-generator';
 import { carrierCsvTruth, type CarrierCsvTruth } from './carrier-csv-truth';
 import { e2eLogDirectory, e2eNamespace, startE2ePipeline, type E2ePipeline, type KpiSummary } from './e2e-pipeline';
 import { settledVerification } from './verification';
@@ -77,7 +78,9 @@ async function expectEveryClaimFoldedOnce(e2e: E2ePipeline, file: CarrierClaimsF
   expect(summary.medicarePaymentAmountCents).toBe(truth.paymentCents);
   expect(summary.allowedAmountCents).toBe(truth.allowedCents);
   expect(summary.linesByProcessingIndicator).toEqual(truth.linesByIndicator);
-  const verification = await settledVerification(e2e.pipeline);
+  // The file id is the SHA-256 of its bytes: wait until that file's report and records are all accounted.
+  const fileId = createHash('sha256').update(readFileSync(file.path)).digest('hex');
+  const verification = await settledVerification(e2e.pipeline, { fileIds: [fileId] });
   expect(verification).toMatchObject({ consistent: true, mismatches: [] });
   // Redelivered records end as duplicates; each of the file's records is folded once.
   expect(verification.files.find((entry) => entry.source === file.name)).toMatchObject({

@@ -1,6 +1,6 @@
 import { CLAIMS_RECEIVED_BATCH_SQL } from '@claims/kpi';
 import type { Client } from 'pg';
-import { emptyCarrierKpis, type ExpectedCarrierKpis } from '../generator/expected-kpis';
+import { emptyCarrierKpis, type ExpectedCarrierKpis } from '@claims/claims-generator';
 import { processingCategoryValues } from './carrier-batch-sql';
 
 /**

@@ -1,8 +1,15 @@
+import {
+  generateReusableFile,
+  type GeneratedCarrierFile,
+  type GeneratedFile,
+  type GenerateReusableFileRequest,
+} from '@claims/claims-generator';
 import { mkdirSync } from 'node:fs';
 import { progress } from '../bench-context';
 import type { BenchOptions } from '../cli-options';
-import type { DesynpufLayout } from './desynpuf-layouts';
-import { generateFile, type GeneratedCarrierFile, type GeneratedFile, type GenerateFileRequest } from './generate-file';
+
+/** The DE-SynPUF claim layouts the benchmark measures (the generator writes more). */
+export type BenchLayout = 'carrier' | 'inpatient' | 'outpatient';
 
 /**
  * Claim-id ranges per purpose: files that meet in one database (a history and
@@ -26,7 +33,7 @@ const MEBIBYTE = 1024 * 1024;
 export interface GenerationRecord {
   purpose: string;
   file: string;
-  layout: DesynpufLayout;
+  layout: BenchLayout;
   records: number;
   bytes: number;
   sha256: string;
@@ -37,7 +44,7 @@ export interface GenerationRecord {
 /** Generates each file the run needs once, on first use, and remembers how long it took. */
 export class FileCatalog {
   readonly generated: GenerationRecord[] = [];
-  private readonly pending = new Map<string, Promise<GeneratedFile>>();
+  private readonly pending = new Map<string, Promise<GeneratedFile<BenchLayout>>>();
 
   constructor(
     private readonly directory: string,
@@ -46,10 +53,14 @@ export class FileCatalog {
     mkdirSync(directory, { recursive: true });
   }
 
-  private file(purpose: string, request: Omit<GenerateFileRequest, 'directory'>): Promise<GeneratedFile> {
+  private file<Layout extends BenchLayout>(
+    purpose: string,
+    request: Omit<GenerateReusableFileRequest<Layout>, 'directory'>,
+  ): Promise<GeneratedFile<Layout>> {
     const existing = this.pending.get(purpose);
-    if (existing) return existing;
-    const created = generateFile({ ...request, directory: this.directory }).then((file) => {
+    // A purpose always asks for the same layout, so its pending file is of that layout.
+    if (existing) return existing as Promise<GeneratedFile<Layout>>;
+    const created = generateReusableFile({ ...request, directory: this.directory }).then((file) => {
       this.generated.push({
         purpose,
         file: file.name,
@@ -72,9 +83,9 @@ export class FileCatalog {
 
   private carrier(
     purpose: string,
-    request: Omit<GenerateFileRequest, 'directory' | 'layout'>,
+    request: Omit<GenerateReusableFileRequest<'carrier'>, 'directory' | 'layout'>,
   ): Promise<GeneratedCarrierFile> {
-    return this.file(purpose, { ...request, layout: 'carrier' }) as Promise<GeneratedCarrierFile>;
+    return this.file(purpose, { ...request, layout: 'carrier' });
   }
 
   /** The ≥ 1 M-record carrier file run end to end and loaded the batch way. */
@@ -87,7 +98,7 @@ export class FileCatalog {
   }
 
   /** Inpatient and outpatient files: measured in the raw-transport phase until they have mappings. */
-  institutional(layout: 'inpatient' | 'outpatient'): Promise<GeneratedFile> {
+  institutional(layout: 'inpatient' | 'outpatient'): Promise<GeneratedFile<'inpatient' | 'outpatient'>> {
     return this.file(`raw transport ${layout}`, {
       layout,
       seed: this.options.seed + (layout === 'inpatient' ? 1 : 2),

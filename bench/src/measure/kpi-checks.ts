@@ -1,5 +1,6 @@
 import type { Client } from 'pg';
-import { summaryDifferences, type ExpectedCarrierKpis, type KpiSummaryFigures } from '../generator/expected-kpis';
+import type { ExpectedCarrierKpis } from '@claims/claims-generator';
+import { summaryDifferences, type KpiSummaryFigures } from './summary-differences';
 import type { LocalPipeline } from '@claims/harness';
 
 /** A phase's correctness: the API's own verification and the served summary against the generator's figures. */

@@ -8,8 +8,8 @@ import {
   linesTableSql,
   stagingTableDdl,
 } from '../batch/carrier-batch-sql';
-import { summaryDifferences } from '../generator/expected-kpis';
-import type { GeneratedCarrierFile } from '../generator/generate-file';
+import type { GeneratedCarrierFile } from '@claims/claims-generator';
+import { summaryDifferences } from '../measure/summary-differences';
 import { applyProductSchema } from '../infra/bench-database';
 import { copyFromFile } from '../infra/copy-from-file';
 

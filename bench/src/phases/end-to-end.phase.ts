@@ -3,7 +3,7 @@ import type { IngestReport, ServiceName } from '@claims/harness';
 import { availableParallelism } from 'node:os';
 import { Client } from 'pg';
 import { progress, type BenchContext } from '../bench-context';
-import type { GeneratedCarrierFile } from '../generator/generate-file';
+import type { GeneratedCarrierFile } from '@claims/claims-generator';
 import { checkCorrectness, type CorrectnessCheck } from '../measure/kpi-checks';
 import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
 import { scrapeStageBatchStats, type StageBatchStats } from '../measure/service-metrics';

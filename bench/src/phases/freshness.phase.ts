@@ -9,7 +9,7 @@ import {
 } from '../measure/kpi-checks';
 import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
 import { summarizeLatencies, type LatencySummary } from '../measure/service-metrics';
-import { addCarrierKpis, emptyCarrierKpis, type ExpectedCarrierKpis } from '../generator/expected-kpis';
+import { addCarrierKpis, emptyCarrierKpis, type ExpectedCarrierKpis } from '@claims/claims-generator';
 import type { LocalPipeline } from '@claims/harness';
 import type { EndToEndResult } from './end-to-end.phase';
 

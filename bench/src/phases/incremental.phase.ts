@@ -2,9 +2,8 @@ import { CLAIMS_RECEIVED_BATCH_SQL } from '@claims/kpi';
 import { Client } from 'pg';
 import { progress, type BenchContext } from '../bench-context';
 import { expectedHistoryKpis, loadFoldedHistory } from '../batch/folded-history';
-import { addCarrierKpis } from '../generator/expected-kpis';
+import { addCarrierKpis, type GeneratedCarrierFile } from '@claims/claims-generator';
 import { HISTORY_CLAIM_ID_START, type FileCatalog } from '../generator/file-catalog';
-import type { GeneratedCarrierFile } from '../generator/generate-file';
 import {
   checkCorrectness,
   readableClaimsReceived,

@@ -1,6 +1,6 @@
 import { progress, type BenchContext } from '../bench-context';
 import type { FileCatalog } from '../generator/file-catalog';
-import type { GeneratedFile } from '../generator/generate-file';
+import type { GeneratedFile } from '@claims/claims-generator';
 import { cpuSeconds, readProcessCpu, readProcessMemory } from '../measure/process-stats';
 import { IngestRefusedError, type LocalPipeline } from '@claims/harness';
 

@@ -2,7 +2,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { progress, type BenchContext } from '../bench-context';
-import type { GeneratedFile } from '../generator/generate-file';
+import type { GeneratedFile } from '@claims/claims-generator';
+import type { BenchLayout } from '../generator/file-catalog';
 import { cpuSeconds, readProcessCpu } from '../measure/process-stats';
 import type { ProducerWorkerReport, ProducerWorkerRequest } from '../transport/producer-worker';
 import {
@@ -64,7 +65,7 @@ async function untilConsumed(target: () => boolean, timeoutMs: number): Promise<
 async function measureOneHop(
   context: BenchContext,
   client: TransportClientName,
-  file: GeneratedFile,
+  file: GeneratedFile<BenchLayout>,
   records: number,
 ): Promise<RawTransportResult> {
   const topic = `${context.namespace('transport')}.raw.${file.layout}.${client}`;
@@ -142,7 +143,7 @@ async function measureOneHop(
  */
 export async function runRawTransportPhase(
   context: BenchContext,
-  files: readonly GeneratedFile[],
+  files: ReadonlyArray<GeneratedFile<BenchLayout>>,
 ): Promise<RawTransportResult[]> {
   const results: RawTransportResult[] = [];
   const librdkafkaAvailable = loadConfluentClient() !== null;

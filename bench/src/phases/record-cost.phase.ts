@@ -12,7 +12,7 @@ import { claimContribution } from '@claims/kpi';
 import { linesOf, normalizeRawRecord, rawRecordEvent } from '@claims/source-layouts';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { GeneratedCarrierFile } from '../generator/generate-file';
+import type { GeneratedCarrierFile } from '@claims/claims-generator';
 
 /**
  * Why a stage costs what it costs: the product's own per-record functions,

@@ -1,4 +1,4 @@
-import type { DesynpufLayout } from '../generator/desynpuf-layouts';
+import type { BenchLayout } from '../generator/file-catalog';
 import { messageBytes, serializeRawMessages } from './raw-events';
 import {
   kafkajsProducer,
@@ -18,7 +18,7 @@ export interface ProducerWorkerRequest {
   client: TransportClientName;
   brokers: string;
   topic: string;
-  file: { path: string; source: string; fileId: string; layout: DesynpufLayout };
+  file: { path: string; source: string; fileId: string; layout: BenchLayout };
   records: number;
   batchSize: number;
   lingerMs: number;

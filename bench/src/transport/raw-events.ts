@@ -3,7 +3,7 @@ import type { OutboundMessage } from '@claims/kafka';
 import { linesOf, rawRecordEvent } from '@claims/source-layouts';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { DesynpufLayout } from '../generator/desynpuf-layouts';
+import type { BenchLayout } from '../generator/file-catalog';
 
 /** A W3C traceparent per record, as the ingestor makes one. */
 function newTraceParent(): string {
@@ -24,7 +24,7 @@ function claimIdOf(record: string): string | null {
  * contracts yet) get the same envelope with their layout name.
  */
 export function rawMessageFor(
-  layout: DesynpufLayout,
+  layout: BenchLayout,
   record: string,
   lineage: { source: string; fileId: string; recordNumber: number },
 ): OutboundMessage {
@@ -69,7 +69,7 @@ export async function serializeRawMessages(input: {
   path: string;
   source: string;
   fileId: string;
-  layout: DesynpufLayout;
+  layout: BenchLayout;
   count: number;
 }): Promise<OutboundMessage[]> {
   const messages: OutboundMessage[] = [];

@@ -1,19 +1,21 @@
+import { countCarrierLine, type ExpectedCarrierKpis, type ExpectedInstitutionalKpis } from './expected-kpis';
+import type { RecordGenerator } from './record-generator';
 import { SeededRandom, WeightedChoice } from './seeded-random';
-import type { ExpectedCarrierKpis, ExpectedInstitutionalKpis } from './expected-kpis';
+import { calendarDays, formatCcyymmdd, formatCents } from './value-formats';
 
 /**
- * Record generators for the DE-SynPUF layouts. The shapes follow the public
- * sample (shared/data/desynpuf/sample2): claim-line counts, diagnosis counts,
+ * Record generators for the DE-SynPUF claim layouts, one row per claim (the
+ * inpatient and outpatient claims fit one segment). The shapes follow the
+ * public sample (data/desynpuf/sample2): claim-line counts, diagnosis counts,
  * processing-indicator mix and round-dollar amounts drawn from distributions
- * measured on it, so record sizes and parse costs are realistic.
+ * measured on it, so record sizes and parse costs are realistic. They moved
+ * here from bench/src/generator with their random draws in the same order:
+ * the same seed still gives the bytes it gave the benchmark.
  */
 
-const FIRST_DAY_UTC = Date.UTC(2008, 0, 1);
 /** CCYYMMDD for every day of 2008–2010, the SynPUF years: computed once instead of per record. */
-const SERVICE_DAYS: readonly string[] = Array.from({ length: 1096 }, (_, offset) =>
-  new Date(FIRST_DAY_UTC + offset * 86_400_000).toISOString().slice(0, 10).replace(/-/g, ''),
-);
-const LAST_DAY = SERVICE_DAYS.length - 1;
+export const SYNPUF_SERVICE_DAYS: readonly string[] = calendarDays('2008-01-01', '2010-12-31').map(formatCcyymmdd);
+const LAST_DAY = SYNPUF_SERVICE_DAYS.length - 1;
 
 const ICD9_DIAGNOSES = [
   '4280',
@@ -118,10 +120,6 @@ const CARRIER_DIAGNOSIS_COUNTS = new WeightedChoice<number>([
 ]);
 const CARRIER_LINE_SLOTS = 13;
 
-function formatCents(cents: number): string {
-  return `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-}
-
 /** Pools of identifiers drawn once, so members, providers and groups recur across claims as they do in a feed. */
 class IdentifierPools {
   readonly members: string[];
@@ -140,11 +138,6 @@ class IdentifierPools {
   }
 }
 
-export interface RecordGenerator<Expected> {
-  /** One data row (no line break) for claim `claimId`; adds its figures to `expected`. */
-  nextRecord(claimId: string, expected: Expected): string;
-}
-
 /** DE-SynPUF carrier (Part B professional) claims: 142 columns, up to 13 lines. */
 export class CarrierRecordGenerator implements RecordGenerator<ExpectedCarrierKpis> {
   private readonly pools: IdentifierPools;
@@ -153,7 +146,7 @@ export class CarrierRecordGenerator implements RecordGenerator<ExpectedCarrierKp
     this.pools = new IdentifierPools(random);
   }
 
-  nextRecord(claimId: string, expected: ExpectedCarrierKpis): string {
+  appendRecord(claimNumber: number, rows: string[], expected: ExpectedCarrierKpis): void {
     const random = this.random;
     const fromDay = random.intBetween(0, LAST_DAY);
     const throughDay = Math.min(LAST_DAY, fromDay + (random.chance(0.7) ? 0 : random.intBetween(1, 7)));
@@ -196,32 +189,29 @@ export class CarrierRecordGenerator implements RecordGenerator<ExpectedCarrierKp
       indicator[line] = code;
       lineDiagnosis[line] = diagnoses[0] ?? '';
 
-      expected.lines += 1;
-      const dimension = code === '' ? '(blank)' : code;
-      expected.linesByProcessingIndicator[dimension] = (expected.linesByProcessingIndicator[dimension] ?? 0) + 1;
-      if (code === 'A') expected.linesAllowed += 1;
-      expected.paymentAmountCents += paymentCents;
-      expected.allowedAmountCents += allowedCents;
+      countCarrierLine(expected, code, paymentCents, allowedCents);
     }
     expected.claims += 1;
 
-    return [
-      random.pick(this.pools.members),
-      claimId,
-      SERVICE_DAYS[fromDay],
-      SERVICE_DAYS[throughDay],
-      ...diagnoses,
-      ...npi,
-      ...tax,
-      ...hcpcs,
-      ...payment,
-      ...deductible,
-      ...primaryPayer,
-      ...coinsurance,
-      ...allowed,
-      ...indicator,
-      ...lineDiagnosis,
-    ].join(',');
+    rows.push(
+      [
+        random.pick(this.pools.members),
+        String(claimNumber),
+        SYNPUF_SERVICE_DAYS[fromDay],
+        SYNPUF_SERVICE_DAYS[throughDay],
+        ...diagnoses,
+        ...npi,
+        ...tax,
+        ...hcpcs,
+        ...payment,
+        ...deductible,
+        ...primaryPayer,
+        ...coinsurance,
+        ...allowed,
+        ...indicator,
+        ...lineDiagnosis,
+      ].join(','),
+    );
   }
 }
 
@@ -244,41 +234,43 @@ export class InpatientRecordGenerator implements RecordGenerator<ExpectedInstitu
     this.pools = new IdentifierPools(random);
   }
 
-  nextRecord(claimId: string, expected: ExpectedInstitutionalKpis): string {
+  appendRecord(claimNumber: number, rows: string[], expected: ExpectedInstitutionalKpis): void {
     const random = this.random;
     const fromDay = random.intBetween(0, LAST_DAY - 30);
     const stayDays = random.intBetween(1, 15);
-    const from = SERVICE_DAYS[fromDay] ?? '';
-    const through = SERVICE_DAYS[fromDay + stayDays] ?? '';
+    const from = SYNPUF_SERVICE_DAYS[fromDay] ?? '';
+    const through = SYNPUF_SERVICE_DAYS[fromDay + stayDays] ?? '';
     const paymentCents = random.chance(0.05) ? 0 : random.intBetween(10, 600) * 10_000;
     expected.claims += 1;
     expected.claimPaymentAmountCents += paymentCents;
     const attending = random.pick(this.pools.npis);
-    return [
-      random.pick(this.pools.members),
-      claimId,
-      '1',
-      from,
-      through,
-      random.pick(this.pools.providerNumbers),
-      formatCents(paymentCents),
-      '0.00',
-      attending,
-      random.chance(0.58) ? random.pick(this.pools.npis) : '',
-      random.chance(0.1) ? attending : '',
-      from,
-      random.pick(ICD9_DIAGNOSES),
-      '0.00',
-      formatCents(INPATIENT_DEDUCTIBLE_CENTS_BY_YEAR[from.slice(0, 4)] ?? 0),
-      '0.00',
-      '0.00',
-      String(stayDays),
-      through,
-      String(random.intBetween(1, 999)).padStart(3, '0'),
-      ...filled(random.intBetween(6, 10), 10, () => random.pick(ICD9_DIAGNOSES)),
-      ...filled(random.intBetween(0, 6), 6, () => random.digits(4)),
-      ...filled(0, 45, () => ''),
-    ].join(',');
+    rows.push(
+      [
+        random.pick(this.pools.members),
+        String(claimNumber),
+        '1',
+        from,
+        through,
+        random.pick(this.pools.providerNumbers),
+        formatCents(paymentCents),
+        '0.00',
+        attending,
+        random.chance(0.58) ? random.pick(this.pools.npis) : '',
+        random.chance(0.1) ? attending : '',
+        from,
+        random.pick(ICD9_DIAGNOSES),
+        '0.00',
+        formatCents(INPATIENT_DEDUCTIBLE_CENTS_BY_YEAR[from.slice(0, 4)] ?? 0),
+        '0.00',
+        '0.00',
+        String(stayDays),
+        through,
+        String(random.intBetween(1, 999)).padStart(3, '0'),
+        ...filled(random.intBetween(6, 10), 10, () => random.pick(ICD9_DIAGNOSES)),
+        ...filled(random.intBetween(0, 6), 6, () => random.digits(4)),
+        ...filled(0, 45, () => ''),
+      ].join(','),
+    );
   }
 }
 
@@ -290,32 +282,34 @@ export class OutpatientRecordGenerator implements RecordGenerator<ExpectedInstit
     this.pools = new IdentifierPools(random);
   }
 
-  nextRecord(claimId: string, expected: ExpectedInstitutionalKpis): string {
+  appendRecord(claimNumber: number, rows: string[], expected: ExpectedInstitutionalKpis): void {
     const random = this.random;
     const fromDay = random.intBetween(0, LAST_DAY);
     const throughDay = Math.min(LAST_DAY, fromDay + (random.chance(0.8) ? 0 : random.intBetween(1, 20)));
     const paymentCents = random.intBetween(0, 300) * 1000;
     expected.claims += 1;
     expected.claimPaymentAmountCents += paymentCents;
-    return [
-      random.pick(this.pools.members),
-      claimId,
-      '1',
-      SERVICE_DAYS[fromDay],
-      SERVICE_DAYS[throughDay],
-      random.pick(this.pools.providerNumbers),
-      formatCents(paymentCents),
-      '0.00',
-      random.pick(this.pools.npis),
-      random.chance(0.1) ? random.pick(this.pools.npis) : '',
-      random.chance(0.05) ? random.pick(this.pools.npis) : '',
-      '0.00',
-      ...filled(random.intBetween(1, 5), 10, () => random.pick(ICD9_DIAGNOSES)),
-      ...filled(random.chance(0.1) ? random.intBetween(1, 2) : 0, 6, () => random.digits(4)),
-      random.chance(0.05) ? formatCents(random.intBetween(1, 13) * 1000) : '0.00',
-      formatCents(random.intBetween(0, 8) * 1000),
-      random.chance(0.4) ? random.pick(ICD9_DIAGNOSES) : '',
-      ...filled(random.intBetween(0, 13), 45, () => random.pick(HCPCS_CODES)),
-    ].join(',');
+    rows.push(
+      [
+        random.pick(this.pools.members),
+        String(claimNumber),
+        '1',
+        SYNPUF_SERVICE_DAYS[fromDay],
+        SYNPUF_SERVICE_DAYS[throughDay],
+        random.pick(this.pools.providerNumbers),
+        formatCents(paymentCents),
+        '0.00',
+        random.pick(this.pools.npis),
+        random.chance(0.1) ? random.pick(this.pools.npis) : '',
+        random.chance(0.05) ? random.pick(this.pools.npis) : '',
+        '0.00',
+        ...filled(random.intBetween(1, 5), 10, () => random.pick(ICD9_DIAGNOSES)),
+        ...filled(random.chance(0.1) ? random.intBetween(1, 2) : 0, 6, () => random.digits(4)),
+        random.chance(0.05) ? formatCents(random.intBetween(1, 13) * 1000) : '0.00',
+        formatCents(random.intBetween(0, 8) * 1000),
+        random.chance(0.4) ? random.pick(ICD9_DIAGNOSES) : '',
+        ...filled(random.intBetween(0, 13), 45, () => random.pick(HCPCS_CODES)),
+      ].join(','),
+    );
   }
 }

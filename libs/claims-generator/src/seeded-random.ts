@@ -1,7 +1,7 @@
 /**
  * A small, fast, seeded PRNG (sfc32, seeded through splitmix32). Math.random
- * cannot be seeded, and the benchmark's files must be byte-identical for the
- * same seed so that two runs measure the same input.
+ * cannot be seeded, and generated files must be byte-identical for the same
+ * seed so that two benchmark runs measure, and two test runs check, the same input.
  */
 export class SeededRandom {
   private a: number;

@@ -1,5 +1,6 @@
 import { DeadLetterSchema, IngestReportSchema, type DeadLetter, type IngestReport } from '@claims/contracts';
 import {
+  IngestFailedError,
   IngestRefusedError,
   LocalPipeline,
   REPO_ROOT,
@@ -22,7 +23,6 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -193,22 +193,23 @@ function runIngestorCli(
   });
 }
 
-/** POST /v1/ingestions and hang up as soon as `hangUp` resolves, as a client that goes away does. */
-function ingestThenDisconnect(baseUrl: string, body: object, hangUp: Promise<void>): Promise<void> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const call = request(new URL('/v1/ingestions', baseUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-    });
-    call.on('response', () => reject(new Error('the ingestion answered before the client went away')));
-    call.on('error', () => undefined);
-    call.end(payload);
-    hangUp.then(() => {
-      call.destroy();
-      resolve();
-    }, reject);
+/**
+ * A consumer group of the test's own subscribed to `topic`: a reader, as far
+ * as the CLI door's check can tell, which is all the check needs to see.
+ */
+async function subscribeReader(brokers: string, topic: string): Promise<() => Promise<void>> {
+  const kafka = new Kafka({
+    clientId: 'e2e-doors-raw-reader',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
   });
+  const consumer = kafka.consumer({ groupId: `e2e-doors-raw-reader-${uniqueSuffix()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: false });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.run({ eachMessage: async () => undefined });
+  await joined;
+  return () => consumer.disconnect();
 }
 
 async function refusal(ingestion: Promise<IngestReport>): Promise<{ status: number; code: string }> {
@@ -221,6 +222,16 @@ async function refusal(ingestion: Promise<IngestReport>): Promise<{ status: numb
     throw error;
   }
   throw new Error('the ingestion was accepted');
+}
+
+async function failure(ingestion: Promise<IngestReport>): Promise<string> {
+  try {
+    await ingestion;
+  } catch (error) {
+    if (error instanceof IngestFailedError) return error.code;
+    throw error;
+  }
+  throw new Error('the ingestion completed');
 }
 
 describe('the ingestor doors', () => {
@@ -313,19 +324,54 @@ describe('the ingestor doors', () => {
     }
   });
 
-  it('ingests a file under the root through the CLI door and prints its report', async () => {
+  it('refuses through the CLI door to publish to a raw topic no consumer group reads, naming the topic', async () => {
     const result = await runIngestorCli(['ingest', join(ingestor.ingestRoot, 'bom-crlf.csv')], {
       KAFKA_BROKERS: brokers,
       KAFKA_TOPIC_NAMESPACE: ingestor.namespace,
       INGEST_ROOT: ingestor.ingestRoot,
       LOG_LEVEL: 'warn',
     });
-    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
-    expect(IngestReportSchema.parse(JSON.parse(result.stdout))).toMatchObject({
-      source: 'bom-crlf.csv',
-      recordsRead: 10,
-      recordsPublished: 10,
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^ingest failed: \\S*bom-crlf\\.csv: no consumer group reads ${topic('claims.raw.v1')}.*\\(TOPIC_UNREAD\\)$`,
+        ),
+      ),
+    ]);
+  });
+
+  it('ingests a file under the root through the CLI door once a consumer group reads the raw topic, and prints its report', async () => {
+    const stopReader = await subscribeReader(brokers, topic('claims.raw.v1'));
+    try {
+      const result = await runIngestorCli(['ingest', join(ingestor.ingestRoot, 'bom-crlf.csv')], {
+        KAFKA_BROKERS: brokers,
+        KAFKA_TOPIC_NAMESPACE: ingestor.namespace,
+        INGEST_ROOT: ingestor.ingestRoot,
+        LOG_LEVEL: 'warn',
+      });
+      expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+      expect(IngestReportSchema.parse(JSON.parse(result.stdout))).toMatchObject({
+        source: 'bom-crlf.csv',
+        recordsRead: 10,
+        recordsPublished: 10,
+      });
+    } finally {
+      await stopReader();
+    }
+  });
+
+  it('publishes through the CLI door with --force though nobody reads, and says so on stderr', async () => {
+    const result = await runIngestorCli(['ingest', join(ingestor.ingestRoot, 'bom-crcrlf.csv'), '--force'], {
+      KAFKA_BROKERS: brokers,
+      KAFKA_TOPIC_NAMESPACE: ingestor.namespace,
+      INGEST_ROOT: ingestor.ingestRoot,
+      LOG_LEVEL: 'warn',
     });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain('--force');
+    expect(IngestReportSchema.parse(JSON.parse(result.stdout))).toMatchObject({ recordsPublished: 10 });
   });
 
   it('publishes the good records of a file and dead-letters a 2 MB record and a 60 MB line as RECORD_TOO_LARGE, in bounded memory', async () => {
@@ -390,25 +436,28 @@ describe('the ingestor doors', () => {
     expect(peakResidentBytes(pidBefore)).toBeLessThan(INGESTOR_PEAK_RSS_LIMIT_BYTES);
   });
 
-  it('stops an ingestion and closes its file when the HTTP client disconnects', async () => {
-    const records = Array.from({ length: 30 }, (_, index) =>
+  it('answers 202 at once and cancels a running job on DELETE, closing its file and failing it with INGEST_CANCELLED', async () => {
+    // Over two read chunks, so the paced reader holds the file open (a file read whole is closed at once).
+    const records = Array.from({ length: 2000 }, (_, index) =>
       carrierRecord(index, `99000000060${String(index).padStart(4, '0')}`),
     );
     writeFileSync(join(ingestor.ingestRoot, 'paced.csv'), `${[CARRIER_HEADER, ...records].join('\n')}\n`);
     const pid = ingestorPid();
     const isOpen = (): boolean => openFiles(pid).some((file) => file.endsWith('/paced.csv'));
 
-    await ingestThenDisconnect(
-      ingestor.pipeline.services.ingestor.baseUrl,
-      { file: 'paced.csv', ratePerSecond: 1 },
-      waitFor(
-        'the paced file to be open',
-        async () => isOpen(),
-        (open) => open,
-        { intervalMs: 20 },
-      ).then(() => undefined),
+    const job = await ingestor.pipeline.startIngestion({ file: 'paced.csv', ratePerSecond: 1 });
+    expect(job).toMatchObject({ state: 'running', source: 'paced.csv', layout: 'desynpuf.carrier' });
+    await waitFor(
+      'the paced file to be open',
+      async () => isOpen(),
+      (open) => open,
+      { intervalMs: 20 },
     );
 
+    const cancel = await ingestor.pipeline.ingestor(`/v1/ingestions/${job.ingestId}`, { method: 'DELETE' });
+    expect(cancel.status).toBe(202);
+    const ended = await ingestor.pipeline.waitForIngestion(job.ingestId);
+    expect(ended).toMatchObject({ state: 'failed', error: { code: 'INGEST_CANCELLED' } });
     await waitFor(
       'the paced file to be closed',
       async () => isOpen(),
@@ -416,41 +465,84 @@ describe('the ingestor doors', () => {
       { timeoutMs: 10_000 },
     );
     const stopped = await waitFor(
-      'the ingestor to log the aborted ingestion',
+      'the ingestor to log the cancelled ingestion',
       async () => readFileSync(ingestor.logFile, 'utf8'),
-      (log) => log.includes('"code":"INGEST_ABORTED"'),
+      (log) => log.includes('"code":"INGEST_CANCELLED"'),
       { timeoutMs: 10_000 },
     );
-    expect(stopped).toMatch(/"source":"paced\.csv","code":"INGEST_ABORTED".*"msg":"ingestion stopped"/);
+    expect(stopped).toMatch(/"source":"paced\.csv","code":"INGEST_CANCELLED".*"msg":"ingestion stopped"/);
+  });
+
+  it("paces a file on its records' own event dates with speedup: a day apart is a second apart at 86400", async () => {
+    const records = ['20080101', '20080102', '20080103'].map((throughDate, index) =>
+      carrierRecord(index, `99000000080000${index}`)
+        .split(',')
+        .map((field, column) => (column === 2 || column === 3 ? throughDate : field))
+        .join(','),
+    );
+    writeFileSync(join(ingestor.ingestRoot, 'dated.csv'), `${[CARRIER_HEADER, ...records].join('\n')}\n`);
+
+    const job = await ingestor.pipeline.startIngestion({ file: 'dated.csv', speedup: 86_400 });
+    const ended = await ingestor.pipeline.waitForIngestion(job.ingestId);
+
+    expect(ended).toMatchObject({ state: 'completed', recordsPublished: 3 });
+    // The third record is due two seconds after the first; nothing holds it much longer.
+    expect(IngestReportSchema.parse(ended.report).durationSeconds).toBeGreaterThanOrEqual(2);
+    expect(IngestReportSchema.parse(ended.report).durationSeconds).toBeLessThan(6);
+  });
+
+  it('answers 404 INGEST_NOT_FOUND for a job it never started', async () => {
+    const answer = await ingestor.pipeline.ingestor('/v1/ingestions/no-such-job');
+    expect(answer).toMatchObject({ status: 404, body: { code: 'INGEST_NOT_FOUND' } });
   });
 });
 
-describe('the ingestor HTTP door time limit', () => {
+describe('the ingestor job limits', () => {
   let ingestor: Awaited<ReturnType<typeof startIngestor>>;
 
   beforeAll(async () => {
-    ingestor = await startIngestor('timeout', { INGEST_REQUEST_TIMEOUT_SECONDS: '2' });
+    ingestor = await startIngestor('limits', { INGEST_REQUEST_TIMEOUT_SECONDS: '2', INGEST_MAX_RUNNING_JOBS: '1' });
+    // Over two read chunks, so the paced reader holds the file open (a file read whole is closed at once).
+    const records = Array.from({ length: 2000 }, (_, index) =>
+      carrierRecord(index, `99000000070${String(index).padStart(4, '0')}`),
+    );
+    writeFileSync(join(ingestor.ingestRoot, 'slow.csv'), `${[CARRIER_HEADER, ...records].join('\n')}\n`);
   });
 
   afterAll(async () => {
     await ingestor?.stop();
   });
 
-  it('stops an ingestion that runs over INGEST_REQUEST_TIMEOUT_SECONDS with 504 INGEST_TIMEOUT and closes its file', async () => {
-    const records = Array.from({ length: 30 }, (_, index) =>
-      carrierRecord(index, `99000000070${String(index).padStart(4, '0')}`),
-    );
-    writeFileSync(join(ingestor.ingestRoot, 'slow.csv'), `${[CARRIER_HEADER, ...records].join('\n')}\n`);
-
-    expect(await refusal(ingestor.pipeline.ingest('slow.csv', 1))).toEqual({ status: 504, code: 'INGEST_TIMEOUT' });
-
+  it('fails a job that runs over INGEST_REQUEST_TIMEOUT_SECONDS with INGEST_TIMEOUT and closes its file', async () => {
     const pid = ingestor.pipeline.services.ingestor.pid;
     if (pid === null) throw new Error('the ingestor is not running');
+    const ingestion = ingestor.pipeline.ingest('slow.csv', 1);
+    await waitFor(
+      'the slow file to be open',
+      async () => openFiles(pid).some((file) => file.endsWith('/slow.csv')),
+      (open) => open,
+      { intervalMs: 20 },
+    );
+    expect(await failure(ingestion)).toBe('INGEST_TIMEOUT');
+
     await waitFor(
       'the slow file to be closed',
       async () => openFiles(pid).some((file) => file.endsWith('/slow.csv')),
       (open) => !open,
       { timeoutMs: 10_000 },
     );
+  });
+
+  it('refuses a job beyond INGEST_MAX_RUNNING_JOBS with 429 INGEST_BUSY and a Retry-After', async () => {
+    const running = await ingestor.pipeline.startIngestion({ file: 'slow.csv', ratePerSecond: 1 });
+    const refused = await fetch(new URL('/v1/ingestions', ingestor.pipeline.services.ingestor.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ file: 'slow.csv' }),
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await refused.json()).toMatchObject({ code: 'INGEST_BUSY' });
+    await ingestor.pipeline.waitForIngestion(running.ingestId);
   });
 });

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { ApiConfig } from './api.config';
 import { API_CONFIG } from './api.tokens';
 import { BearerTokenGuard } from './auth/bearer-token.guard';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { IngestionsModule } from './ingestions/ingestions.module';
 import { KpisModule } from './kpis/kpis.module';
 
@@ -25,6 +26,7 @@ export class ApiModule {
         }),
         KpisModule,
         IngestionsModule,
+        DeadLettersModule,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },

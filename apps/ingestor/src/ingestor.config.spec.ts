@@ -20,4 +20,26 @@ describe('loadIngestorConfig', () => {
       /INGEST_REQUEST_TIMEOUT_SECONDS/,
     );
   });
+
+  it('defaults uploads to 4 GiB, four running jobs, 500 remembered jobs and no inbox', () => {
+    const config = loadIngestorConfig(required);
+    expect(config).toMatchObject({ maxUploadBytes: 4 * 1024 ** 3, maxRunningJobs: 4, jobHistory: 500, inbox: null });
+  });
+
+  it('watches the folder INGEST_INBOX names, resolved to an absolute path', () => {
+    expect(loadIngestorConfig({ ...required, INGEST_INBOX: '/data/ingest/inbox' }).inbox).toEqual({
+      directory: '/data/ingest/inbox',
+      pollMilliseconds: 1000,
+    });
+  });
+
+  it('refuses a dry-run date range whose earliest date is after its latest, naming the variable', () => {
+    expect(() =>
+      loadIngestorConfig({
+        ...required,
+        CLAIM_SERVICE_DATE_EARLIEST: '2020-01-01',
+        CLAIM_SERVICE_DATE_LATEST: '2010-01-01',
+      }),
+    ).toThrow(/CLAIM_SERVICE_DATE_EARLIEST/);
+  });
 });

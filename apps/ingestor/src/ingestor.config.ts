@@ -1,4 +1,5 @@
 import { kafkaEnvShape, kafkaSettings, loadConfig, serviceEnvShape, serviceSettings } from '@claims/config';
+import { DEFAULT_SERVICE_DATE_RANGE } from '@claims/source-layouts';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -8,6 +9,9 @@ import { z } from 'zod';
  * its key, lineage headers and batch framing to the limit checked here.
  */
 export const MAX_RECORD_BYTES_CEILING = 960 * 1024;
+
+const FOUR_GIBIBYTES = 4 * 1024 ** 3;
+const IsoDateSetting = z.iso.date();
 
 const IngestorEnvSchema = z
   .object({
@@ -25,8 +29,28 @@ const IngestorEnvSchema = z
     INGEST_MAX_RECORD_BYTES: z.coerce.number().int().min(4096).max(MAX_RECORD_BYTES_CEILING).default(921600),
     /** An extra folder of layout mapping files, beside the shipped layouts/ (onboarding a source needs no build). */
     LAYOUTS_DIR: z.string().min(1).optional(),
-    /** An HTTP ingestion still running after this long is stopped with INGEST_TIMEOUT. */
+    /** An ingestion job (HTTP, upload or inbox) still running after this long is stopped with INGEST_TIMEOUT. */
     INGEST_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86400).default(3600),
+    /** An upload (POST /v1/uploads) over this many bytes is refused with 413; it is streamed to disk, never held. */
+    INGEST_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(FOUR_GIBIBYTES),
+    /** Ingestion jobs running at once; one more is refused with 429 (each holds a file and a share of the producer). */
+    INGEST_MAX_RUNNING_JOBS: z.coerce.number().int().min(1).max(64).default(4),
+    /** Finished jobs whose status stays readable (GET /v1/ingestions/:ingestId); the oldest are forgotten first. */
+    INGEST_JOB_HISTORY: z.coerce.number().int().min(1).max(100000).default(500),
+    /** A folder watched for files to ingest (each once, by SHA-256); unset: no inbox. */
+    INGEST_INBOX: z.string().min(1).optional(),
+    /** How often the inbox is listed; a file is taken once its size and time stay unchanged over one interval. */
+    INGEST_INBOX_POLL_MILLISECONDS: z.coerce.number().int().min(50).max(60000).default(1000),
+    /**
+     * The normalizer's plausible service dates, read here only to predict its
+     * dead letters in a dry run: set them as the normalizer's are.
+     */
+    CLAIM_SERVICE_DATE_EARLIEST: IsoDateSetting.default(DEFAULT_SERVICE_DATE_RANGE.earliest),
+    CLAIM_SERVICE_DATE_LATEST: IsoDateSetting.default(DEFAULT_SERVICE_DATE_RANGE.latest),
+  })
+  .refine((env) => env.CLAIM_SERVICE_DATE_EARLIEST <= env.CLAIM_SERVICE_DATE_LATEST, {
+    message: 'must not be after CLAIM_SERVICE_DATE_LATEST',
+    path: ['CLAIM_SERVICE_DATE_EARLIEST'],
   })
   .transform((env) => ({
     service: 'ingestor' as const,
@@ -36,6 +60,14 @@ const IngestorEnvSchema = z
     produceBatchSize: env.INGEST_PRODUCE_BATCH_SIZE,
     maxRecordBytes: env.INGEST_MAX_RECORD_BYTES,
     requestTimeoutSeconds: env.INGEST_REQUEST_TIMEOUT_SECONDS,
+    maxUploadBytes: env.INGEST_MAX_UPLOAD_BYTES,
+    maxRunningJobs: env.INGEST_MAX_RUNNING_JOBS,
+    jobHistory: env.INGEST_JOB_HISTORY,
+    inbox:
+      env.INGEST_INBOX === undefined
+        ? null
+        : { directory: resolve(env.INGEST_INBOX), pollMilliseconds: env.INGEST_INBOX_POLL_MILLISECONDS },
+    serviceDateRange: { earliest: env.CLAIM_SERVICE_DATE_EARLIEST, latest: env.CLAIM_SERVICE_DATE_LATEST },
     layoutsDir: env.LAYOUTS_DIR === undefined ? undefined : resolve(env.LAYOUTS_DIR),
   }));
 

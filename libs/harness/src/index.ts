@@ -7,3 +7,5 @@ export * from './private-postgres';
 export * from './pipeline-progress';
 export * from './fixtures/claim-event';
 export * from './fixtures/enriched-claim-event';
+export * from './prometheus-server';
+export * from './front-door';

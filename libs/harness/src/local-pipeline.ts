@@ -1,9 +1,9 @@
 import type { IngestReport } from '@claims/contracts';
 import { randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT } from './test-environment';
-import { ServiceProcess, freePort, type RestartPolicy, type ServiceName } from './service-process';
+import { ServiceProcess, freePort, isPortFree, type RestartPolicy, type ServiceName } from './service-process';
 
 export interface LocalPipelineOptions {
   /** This pipeline's broker bootstrap list: the shared broker, or a private one a fault test can kill. */
@@ -23,13 +23,25 @@ export interface LocalPipelineOptions {
   restartPolicy?: RestartPolicy;
   /** Where supervision lines (`[harness] metrics exited …; restarting …`) go besides the log files; stderr by default. */
   report?: (line: string) => void;
+  /**
+   * Ports to listen on (`npm start`: api 3000, ingestor 3001, …); a service
+   * not named, or whose port is taken, gets a free port, and a taken one is
+   * reported. Free ports throughout by default, so suites never collide.
+   */
+  ports?: Partial<Record<ServiceName, number>>;
+  /** The API's `role=token` list (API_TOKENS); by default one admin token made for this run. */
+  apiTokens?: string;
+  /** The normalizer's member-id HMAC key; by default one made for this run (tokens then differ between runs). */
+  patientTokenKey?: string;
+  /** Added to one service's environment only (e.g. INGEST_INBOX for the ingestor). */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
 }
 
 export type { IngestReport };
 
 export const PIPELINE_SERVICES: readonly ServiceName[] = ['ingestor', 'normalizer', 'enricher', 'metrics', 'api'];
 
-/** The ingestor refused a file (an unknown layout, a path outside its root, …). */
+/** The ingestor refused a file before starting its job (an unknown layout, a path outside its root, …). */
 export class IngestRefusedError extends Error {
   constructor(
     readonly status: number,
@@ -38,6 +50,65 @@ export class IngestRefusedError extends Error {
     super(`the ingestor answered ${status}: ${body}`);
     this.name = 'IngestRefusedError';
   }
+}
+
+/** An ingestion job that started and then failed (INGEST_TIMEOUT, INGEST_CANCELLED, …). */
+export class IngestFailedError extends Error {
+  constructor(
+    readonly code: string,
+    readonly reason: string,
+    readonly ingestId: string,
+  ) {
+    super(`the ingestion ${ingestId} failed with ${code}: ${reason}`);
+    this.name = 'IngestFailedError';
+  }
+}
+
+/** An ingestion job as the ingestor's GET /v1/ingestions/:ingestId shows it (the fields the harness reads). */
+export interface IngestJobStatus {
+  ingestId: string;
+  state: 'running' | 'completed' | 'failed';
+  source: string;
+  layout: string;
+  dryRun: boolean;
+  phase: 'hashing' | 'reading';
+  bytesRead: number;
+  bytesTotal: number;
+  recordsRead: number;
+  recordsPublished: number;
+  recordsDeadLettered: number;
+  report: (IngestReport & { dryRun?: undefined }) | ({ dryRun: true } & Record<string, unknown>) | null;
+  error: { code: string; message: string } | null;
+  duplicateOf: { fileId: string; source: string; ingestedAt: string } | null;
+}
+
+/** How often a job is asked after; a small file's job ends within a few of these. */
+const INGEST_POLL_MILLISECONDS = 100;
+/** How long the ingestor may be unreachable while a job is followed (a supervisor restart) before the job is given up. */
+const INGESTOR_UNREACHABLE_MILLISECONDS = 30_000;
+
+/** The first admin token of an API_TOKENS list, else its first token: what the harness calls the API with. */
+export function callerToken(apiTokens: string): string {
+  const entries = apiTokens
+    .split(',')
+    .map((entry) => entry.trim().split('='))
+    .filter((parts): parts is [string, string] => parts.length === 2 && (parts[1] ?? '') !== '');
+  const token = (entries.find(([role]) => role === 'admin') ?? entries[0])?.[1];
+  if (token === undefined) throw new Error('API_TOKENS holds no role=token entry');
+  return token;
+}
+
+/** The requested port when it is free, else a free one, said through `report`. */
+async function portFor(
+  name: ServiceName,
+  requested: number | undefined,
+  report: (line: string) => void,
+): Promise<number> {
+  if (requested === undefined) return freePort();
+  if (await isPortFree(requested)) return requested;
+  const port = await freePort();
+  report(`[harness] port ${requested} for the ${name} is taken; the ${name} listens on ${port} instead`);
+  return port;
 }
 
 /**
@@ -50,12 +121,13 @@ export class IngestRefusedError extends Error {
 export class LocalPipeline {
   private constructor(
     readonly services: Record<ServiceName, ServiceProcess>,
-    /** An admin bearer token made for this run; never a committed secret. */
+    /** The bearer token the harness calls the API with: an admin token made for this run unless API_TOKENS were given. */
     readonly apiToken: string,
   ) {}
 
   static async create(options: LocalPipelineOptions): Promise<LocalPipeline> {
-    const token = randomBytes(24).toString('base64url');
+    const apiTokens = options.apiTokens ?? `admin=${randomBytes(24).toString('base64url')}`;
+    const report = options.report ?? ((line: string) => process.stderr.write(`${line}\n`));
     const common = {
       KAFKA_BROKERS: options.brokers,
       KAFKA_TOPIC_NAMESPACE: options.topicNamespace,
@@ -64,17 +136,18 @@ export class LocalPipeline {
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       ...options.extraEnv,
     };
-    const ports = await Promise.all(PIPELINE_SERVICES.map(() => freePort()));
+    const ports: number[] = [];
+    for (const name of PIPELINE_SERVICES) ports.push(await portFor(name, options.ports?.[name], report));
     const envByService: Record<ServiceName, Record<string, string>> = {
       api: {
         ...options.extraEnv,
         DATABASE_URL: options.databaseUrl,
-        API_TOKENS: `admin=${token}`,
+        API_TOKENS: apiTokens,
         LOG_LEVEL: common.LOG_LEVEL,
       },
       ingestor: { ...common, INGEST_ROOT: options.ingestRoot },
-      // A per-run key: patient tokens are stable within a run, and no key is committed.
-      normalizer: { ...common, PATIENT_TOKEN_KEY: randomBytes(24).toString('hex') },
+      // A per-run key unless one is given: patient tokens are stable within a run, and no key is committed.
+      normalizer: { ...common, PATIENT_TOKEN_KEY: options.patientTokenKey ?? randomBytes(24).toString('hex') },
       enricher: {
         ...common,
         DATABASE_URL: options.databaseUrl,
@@ -85,6 +158,7 @@ export class LocalPipeline {
       },
       metrics: { ...common, DATABASE_URL: options.databaseUrl },
     };
+    for (const name of PIPELINE_SERVICES) Object.assign(envByService[name], options.serviceEnv?.[name]);
     const services = Object.fromEntries(
       PIPELINE_SERVICES.map((name, index) => [
         name,
@@ -94,7 +168,7 @@ export class LocalPipeline {
         }),
       ]),
     ) as Record<ServiceName, ServiceProcess>;
-    return new LocalPipeline(services, token);
+    return new LocalPipeline(services, callerToken(apiTokens));
   }
 
   /**
@@ -141,32 +215,80 @@ export class LocalPipeline {
     return (await response.json()) as T;
   }
 
+  /** Calls the ingestor (no token: it listens on 127.0.0.1 only) and answers its status and JSON body. */
+  async ingestor<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T; text: string }> {
+    const response = await fetch(`${this.services.ingestor.baseUrl}${path}`, init);
+    const text = await response.text();
+    let body: unknown = null;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON: the text says what it is.
+    }
+    return { status: response.status, body: body as T, text };
+  }
+
   /**
-   * Replays a file under the ingest root through the ingestor's HTTP door;
-   * resolves with its report once every record is published. A large file
-   * takes longer than fetch's five-minute header timeout, hence node:http
-   * without a timeout.
+   * Starts an ingestion job (POST /v1/ingestions) and answers it once the
+   * ingestor has accepted it (202).
+   * @throws IngestRefusedError when the ingestor refuses the file at once
    */
-  ingest(file: string, ratePerSecond?: number): Promise<IngestReport> {
-    const body = JSON.stringify({ file, ...(ratePerSecond ? { ratePerSecond } : {}) });
-    const url = new URL('/v1/ingestions', this.services.ingestor.baseUrl);
-    return new Promise((resolve, reject) => {
-      const call = request(
-        url,
-        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            if (response.statusCode === 200) resolve(JSON.parse(text) as IngestReport);
-            else reject(new IngestRefusedError(response.statusCode ?? 0, text));
-          });
-          response.on('error', reject);
-        },
-      );
-      call.on('error', reject);
-      call.end(body);
+  async startIngestion(request: {
+    file: string;
+    ratePerSecond?: number;
+    speedup?: number;
+    layout?: string;
+    dryRun?: boolean;
+  }): Promise<IngestJobStatus> {
+    const answer = await this.ingestor<IngestJobStatus>('/v1/ingestions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
     });
+    if (answer.status !== 202) throw new IngestRefusedError(answer.status, answer.text);
+    return answer.body;
+  }
+
+  /**
+   * Follows a job until it has completed or failed. A job the ingestor no
+   * longer knows (it was restarted: jobs live in its memory) is an error, as
+   * is an ingestor unreachable for longer than a supervisor restart takes.
+   */
+  async waitForIngestion(ingestId: string): Promise<IngestJobStatus> {
+    let unreachableSince: number | null = null;
+    for (;;) {
+      let answer: { status: number; body: IngestJobStatus; text: string };
+      try {
+        answer = await this.ingestor<IngestJobStatus>(`/v1/ingestions/${ingestId}`);
+        unreachableSince = null;
+      } catch (error) {
+        unreachableSince ??= Date.now();
+        if (Date.now() - unreachableSince > INGESTOR_UNREACHABLE_MILLISECONDS) throw error;
+        await sleep(INGEST_POLL_MILLISECONDS * 5);
+        continue;
+      }
+      if (answer.status !== 200) {
+        throw new Error(`the ingestor no longer knows ingestion ${ingestId} (${answer.status}): ${answer.text}`);
+      }
+      if (answer.body.state !== 'running') return answer.body;
+      await sleep(INGEST_POLL_MILLISECONDS);
+    }
+  }
+
+  /**
+   * Replays a file under the ingest root through the ingestor's HTTP door
+   * (202 and a job), follows the job, and resolves with the file's report
+   * once every record is published.
+   * @throws IngestRefusedError when the file is refused as a whole, IngestFailedError when its job fails
+   */
+  async ingest(file: string, ratePerSecond?: number): Promise<IngestReport> {
+    const started = await this.startIngestion({ file, ...(ratePerSecond ? { ratePerSecond } : {}) });
+    const job = await this.waitForIngestion(started.ingestId);
+    if (job.state === 'completed' && job.report !== null && job.report.dryRun === undefined) return job.report;
+    throw new IngestFailedError(
+      job.error?.code ?? 'INGEST_FAILED',
+      job.error?.message ?? 'the job ended without a report',
+      job.ingestId,
+    );
   }
 }

@@ -62,6 +62,15 @@ const HEALTH_POLL_MS = 250;
 const HEALTH_PROBE_TIMEOUT_MS = 2_000;
 const STOP_DEADLINE_MS = 15_000;
 
+/** Whether nothing listens on `port` of 127.0.0.1 yet (it can be bound now). */
+export async function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -186,6 +195,17 @@ export class ServiceProcess {
     if (!child || !isRunning(child)) throw new Error(`${this.name} is not running`);
     child.kill('SIGCONT');
     this.paused = false;
+  }
+
+  /**
+   * Stops the service and starts it again with `overrides` added to its
+   * environment, as a redeploy with a changed setting does (a wider
+   * CLAIM_SERVICE_DATE_EARLIEST before a dead-letter replay, say).
+   */
+  async restartWith(overrides: Record<string, string>): Promise<void> {
+    await this.stop();
+    Object.assign(this.env, overrides);
+    await this.start();
   }
 
   /** Stops the service for good (SIGTERM, a graceful shutdown; SIGKILL if it hangs); it is not restarted. */

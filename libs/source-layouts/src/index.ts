@@ -15,3 +15,4 @@ export * from './mapped-record';
 export * from './mapping-targets';
 export * from './npi-check-digit';
 export * from './source-layout-registry';
+export * from './event-date-of-record';

@@ -1,33 +1,45 @@
-import { CLAIM_TOPICS, type IngestReport } from '@claims/contracts';
+import {
+  CLAIM_TOPICS,
+  DEAD_LETTER_HEADERS,
+  DESYNPUF_CARRIER_LAYOUT,
+  RawClaimRecordSchema,
+  decodeEvent,
+  type IngestReport,
+} from '@claims/contracts';
 import { DEAD_LETTER_MAX_ORIGINAL_BYTES, PipelineKafka, type OutboundMessage } from '@claims/kafka';
-import { LOGGER } from '@claims/observability';
+import { LOGGER, METRICS_REGISTRY, createStageMetrics, type StageMetrics } from '@claims/observability';
 import {
   AdjacentRowGrouper,
   CLAIM_GROUP_MAX_ROWS,
+  CodeLists,
   SourceLayoutRegistry,
   SourceRecordError,
   boundedLinesOf,
+  eventDateOfRecord,
+  isDesynpufCarrierHeader,
   loadSourceLayouts,
+  normalizeSourceRecord,
+  parseCsvRecord,
   type DetectedLayout,
   type GroupLimits,
   type MappedLayout,
   type SourceLine,
 } from '@claims/source-layouts';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { addAbortSignal, type Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { IngestorConfig } from '../ingestor.config';
 import { INGESTOR_CONFIG } from '../ingestor.tokens';
+import type { DryRunReport, IngestProgress, SourceFileCheck } from './ingestion.types';
 import { confineToIngestRoot } from './ingest-root';
 import { IngestionError } from './ingestion.errors';
+import { openSourceBytes, sourceCompressionOf, type SourceCompression } from './source-file';
 import { rowGroupMessages, sourceRecordMessage, type SourceRecordMessage } from './source-record-message';
 
-const READ_CHUNK_BYTES = 256 * 1024;
 /**
  * Pending messages are sent once they reach this size even before a full
  * batch: a batch of near-limit records would otherwise hold hundreds of MB in
@@ -36,32 +48,33 @@ const READ_CHUNK_BYTES = 256 * 1024;
 const PENDING_FLUSH_BYTES = 4 * 1024 * 1024;
 /** Room a raw event needs beyond its rows and header: ids, lineage, JSON framing and headers. */
 const RAW_EVENT_OVERHEAD_BYTES = 4 * 1024;
+const DAY_MILLISECONDS = 86_400_000;
 
 export interface IngestFileOptions {
   /** Optional pacing for replays and load tests: records per second. */
   ratePerSecond?: number;
+  /**
+   * Optional pacing on the records' own event dates: a record dated a day
+   * after the file's first is sent 86,400 / speedup seconds after it.
+   */
+  speedup?: number;
+  /** The layout the caller says the file has; its header must fit it (LAYOUT_MISMATCH otherwise). */
+  layout?: string;
   /**
    * Stops the ingestion (the file is closed at once) when aborted. An
    * IngestionError as the abort reason is what the caller gets back; any
    * other reason becomes INGEST_ABORTED.
    */
   signal?: AbortSignal;
+  /** Told how far the ingestion is: bytes as the file is read, records as the broker acknowledges them. */
+  onProgress?: (progress: IngestProgress) => void;
+  /** The folder the file must lie under: the ingest root, unless a door keeps its own (the inbox). */
+  root?: string;
 }
 
 /** A new W3C traceparent per record: the trace that follows it through every stage. */
 function newTraceParent(): string {
   return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
-}
-
-function openSourceFile(path: string, signal: AbortSignal | undefined): Readable {
-  const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-  return signal ? addAbortSignal(signal, stream) : stream;
-}
-
-async function fileSha256(path: string, signal: AbortSignal | undefined): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of openSourceFile(path, signal)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 function abortError(signal: AbortSignal): IngestionError {
@@ -111,23 +124,66 @@ interface MappedFileReader {
   limits: GroupLimits;
 }
 
+/** Where the messages of a file go: the broker, or a dry run's tally. */
+interface RecordSink {
+  accept(outcome: SourceRecordMessage): void;
+  /** Whether enough is pending to be sent now (checked after every record, so it stays synchronous). */
+  readonly due: boolean;
+  /** Sends what is pending; a dry run sends nothing. */
+  flush(): Promise<void>;
+}
+
+/** A confined source file, ready to be read. */
+interface OpenedFile {
+  path: string;
+  source: string;
+  fileId: string;
+  bytesTotal: number;
+  compression: SourceCompression;
+}
+
+/** What reading a file found: its layout, its rows and the blank lines it skipped. */
+interface ReadSummary {
+  layout: DetectedLayout;
+  recordsRead: number;
+  blankLinesSkipped: number;
+}
+
 /**
  * Streams a source file, one raw event per record, keyed by claim id. The
- * file id is the SHA-256 of its bytes and event ids depend only on record
- * bytes, so ingesting the same file twice publishes the same events again and
- * downstream recognises every one of them. A record no broker would take, or
- * that is not text, becomes a dead letter and the file goes on; the report,
- * published last, accounts for every record.
+ * file id is the SHA-256 of its bytes as stored (compressed or not) and event
+ * ids depend only on record bytes, so ingesting the same file twice, or its
+ * gzip twin, publishes the same events again and downstream recognises every
+ * one of them. A record no broker would take, or that is not text, becomes a
+ * dead letter and the file goes on; the report, published last, accounts for
+ * every record.
  */
 @Injectable()
 export class FileIngestionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private layouts = SourceLayoutRegistry.builtInOnly();
 
+  /** Null at the CLI door, which serves no /metrics. */
+  private readonly metrics: StageMetrics | null;
+
   constructor(
     @Inject(INGESTOR_CONFIG) private readonly config: IngestorConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly pipeline: PipelineKafka,
-  ) {}
+    @Optional() @Inject(METRICS_REGISTRY) registry?: Registry,
+  ) {
+    this.metrics = registry ? createStageMetrics(registry) : null;
+  }
+
+  /** The same stage counters every consuming stage exports, so dashboards and alerts cover the ingestor too. */
+  private countSent(sending: PendingMessages): void {
+    if (!this.metrics) return;
+    this.metrics.recordsTotal.inc({ stage: 'ingestor', outcome: 'emitted' }, sending.rawRows);
+    this.metrics.recordsTotal.inc({ stage: 'ingestor', outcome: 'dead_lettered' }, sending.deadLetters.length);
+    for (const letter of sending.deadLetters) {
+      const errorCode = letter.headers[DEAD_LETTER_HEADERS.errorCode] ?? 'UNKNOWN';
+      this.metrics.deadLettersTotal.inc({ stage: 'ingestor', error_code: errorCode });
+    }
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     // A mapping file that does not validate stops the boot, naming the file and key.
@@ -141,72 +197,265 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
   }
 
   /**
+   * What can be known of a file before reading it through: that it lies under
+   * the root, exists, and starts with a header row of a known layout (the one
+   * the caller named, if any). A door checks this before it answers, so a
+   * file refused as a whole is refused at once.
+   *
+   * @throws IngestionError PATH_OUTSIDE_INGEST_ROOT, FILE_NOT_FOUND, FILE_EMPTY, LAYOUT_UNKNOWN, LAYOUT_MISMATCH, FILE_COMPRESSION_INVALID
+   */
+  async checkSourceFile(
+    requestedPath: string,
+    options: Pick<IngestFileOptions, 'layout' | 'root'> = {},
+  ): Promise<SourceFileCheck> {
+    const { path, source, bytesTotal, compression } = await this.locate(requestedPath, options.root);
+    const lines = boundedLinesOf(openSourceBytes(path, compression, source), {
+      maxLineBytes: this.config.maxRecordBytes,
+      prefixBytes: DEAD_LETTER_MAX_ORIGINAL_BYTES,
+    });
+    for await (const line of lines) {
+      if (line.kind === 'line' && line.text.trim() === '') continue;
+      // Returning ends the iteration, which closes the file.
+      return { path, source, bytesTotal, compression, layout: this.headerLayout(line, source, options.layout).name };
+    }
+    throw new IngestionError('FILE_EMPTY', `${source} has no header row`);
+  }
+
+  /**
    * Ingests a file under the ingest root, given relative to it or absolute:
    * every door comes through here, so none can skip the confinement.
    */
   async ingestFile(requestedPath: string, options: IngestFileOptions = {}): Promise<IngestReport> {
+    return this.untilDone(requestedPath, options, this.publishFile(requestedPath, options));
+  }
+
+  /**
+   * Reads and checks a file as an ingestion would, publishing nothing: its
+   * layout, its records, and which of them the ingestor and the normalizer's
+   * mapping would dead-letter, and why.
+   */
+  async dryRunFile(requestedPath: string, options: IngestFileOptions = {}): Promise<DryRunReport> {
+    return this.untilDone(requestedPath, options, this.checkFile(requestedPath, options));
+  }
+
+  private async untilDone<T>(requestedPath: string, options: IngestFileOptions, started: Promise<T>): Promise<T> {
     const { signal } = options;
-    const work = this.ingestConfinedFile(requestedPath, options).catch((error: unknown) => {
+    const work = started.catch((error: unknown) => {
       throw signal?.aborted ? abortError(signal) : error;
     });
     try {
       return await (signal ? untilAborted(work, signal) : work);
     } catch (error) {
-      if (error instanceof IngestionError && (error.code === 'INGEST_TIMEOUT' || error.code === 'INGEST_ABORTED')) {
+      if (
+        error instanceof IngestionError &&
+        (error.code === 'INGEST_TIMEOUT' || error.code === 'INGEST_ABORTED' || error.code === 'INGEST_CANCELLED')
+      ) {
         this.logger.warn({ source: basename(requestedPath), code: error.code }, 'ingestion stopped');
       }
       throw error;
     }
   }
 
-  private async ingestConfinedFile(requestedPath: string, options: IngestFileOptions): Promise<IngestReport> {
-    const { signal, ratePerSecond } = options;
-    const started = process.hrtime.bigint();
-    const path = await confineToIngestRoot(this.config.ingestRoot, requestedPath);
+  private async locate(requestedPath: string, root: string | undefined): Promise<Omit<OpenedFile, 'fileId'>> {
+    const path = await confineToIngestRoot(root ?? this.config.ingestRoot, requestedPath);
     const source = basename(path);
     const info = await stat(path).catch(() => null);
     if (!info?.isFile()) throw new IngestionError('FILE_NOT_FOUND', `no such file: ${source}`);
-    const fileId = await fileSha256(path, signal);
+    return { path, source, bytesTotal: info.size, compression: await sourceCompressionOf(path) };
+  }
+
+  private async open(requestedPath: string, options: IngestFileOptions): Promise<OpenedFile> {
+    const located = await this.locate(requestedPath, options.root);
+    const report = (bytesRead: number): void =>
+      options.onProgress?.({
+        phase: 'hashing',
+        bytesRead,
+        bytesTotal: located.bytesTotal,
+        recordsRead: 0,
+        recordsPublished: 0,
+        recordsDeadLettered: 0,
+      });
+    let hashed = 0;
+    const hash = createHash('sha256');
+    // The file id is the hash of the bytes as stored: a gzip file is hashed compressed.
+    for await (const chunk of openSourceBytes(located.path, 'none', located.source, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      onBytesRead: (bytes) => report((hashed += bytes)),
+    })) {
+      hash.update(chunk);
+    }
+    return { ...located, fileId: hash.digest('hex') };
+  }
+
+  private async publishFile(requestedPath: string, options: IngestFileOptions): Promise<IngestReport> {
+    const started = process.hrtime.bigint();
+    const file = await this.open(requestedPath, options);
     const topics = {
       raw: this.pipeline.topic(CLAIM_TOPICS.raw),
       deadLetter: this.pipeline.topic(CLAIM_TOPICS.deadLetter),
       ingestReports: this.pipeline.topic(CLAIM_TOPICS.ingestReports),
     };
+    const counts = { recordsPublished: 0, recordsDeadLettered: 0 };
+    const produceBatchSize = this.config.produceBatchSize;
+    let pending = new PendingMessages();
+    const sink: RecordSink = {
+      accept: (outcome) => {
+        if (outcome.kind === 'dead_letter') {
+          this.logger.warn(
+            {
+              source: file.source,
+              fileId: file.fileId,
+              recordNumber: outcome.recordNumber,
+              errorCode: outcome.errorCode,
+            },
+            'source record dead-lettered',
+          );
+        }
+        pending.add(outcome);
+      },
+      get due() {
+        return pending.count >= produceBatchSize || pending.bytes >= PENDING_FLUSH_BYTES;
+      },
+      // Counts grow only once the broker has acknowledged, so the report never claims an unsent record.
+      flush: async () => {
+        if (pending.count === 0) return;
+        const sending = pending;
+        pending = new PendingMessages();
+        await this.pipeline.producer.send(
+          new Map([
+            [topics.raw, sending.raw],
+            [topics.deadLetter, sending.deadLetters],
+          ]),
+        );
+        counts.recordsPublished += sending.rawRows;
+        counts.recordsDeadLettered += sending.deadLetters.length;
+        this.countSent(sending);
+      },
+    };
+    const read = await this.readRecords(file, options, sink, counts);
+
+    const report: IngestReport = {
+      schemaVersion: 1,
+      source: file.source,
+      fileId: file.fileId,
+      layout: read.layout.name,
+      recordsRead: read.recordsRead,
+      recordsPublished: counts.recordsPublished,
+      recordsDeadLettered: counts.recordsDeadLettered,
+      blankLinesSkipped: read.blankLinesSkipped,
+      durationSeconds: Number(process.hrtime.bigint() - started) / 1e9,
+      completedAt: new Date().toISOString(),
+    };
+    // Last, after every record and dead letter of the file is acknowledged:
+    // per-file accounting may trust that nothing of this file is still on its way.
+    await this.pipeline.producer.send(
+      new Map([[topics.ingestReports, [{ key: file.fileId, value: JSON.stringify(report), headers: {} }]]]),
+    );
+    this.logger.info({ report }, 'file ingested');
+    return report;
+  }
+
+  private async checkFile(requestedPath: string, options: IngestFileOptions): Promise<DryRunReport> {
+    const started = process.hrtime.bigint();
+    const file = await this.open(requestedPath, options);
+    const counts = { recordsPublished: 0, recordsDeadLettered: 0 };
+    const deadLetters = new Map<string, { stage: 'ingestor' | 'normalizer'; errorCode: string; records: number }>();
+    const countDeadLetter = (stage: 'ingestor' | 'normalizer', errorCode: string, records: number): void => {
+      const key = `${stage}:${errorCode}`;
+      const entry = deadLetters.get(key) ?? { stage, errorCode, records: 0 };
+      entry.records += records;
+      deadLetters.set(key, entry);
+      counts.recordsDeadLettered += records;
+    };
+    // A key of this run only: the patient tokens made here are thrown away with the events.
+    const normalizeOptions = {
+      patientTokenKey: randomBytes(24).toString('hex'),
+      serviceDateRange: this.config.serviceDateRange,
+      layouts: this.layouts,
+      codeLists: CodeLists.none(),
+    };
+    const sink: RecordSink = {
+      accept: (outcome) => {
+        if (outcome.kind === 'dead_letter') {
+          countDeadLetter('ingestor', outcome.errorCode, 1);
+          return;
+        }
+        // The normalizer's own steps, on the raw event as the normalizer would receive it.
+        const decoded = decodeEvent(RawClaimRecordSchema, outcome.message.value);
+        if (!decoded.ok) {
+          countDeadLetter('normalizer', decoded.code, outcome.rows);
+          return;
+        }
+        try {
+          normalizeSourceRecord(decoded.event, normalizeOptions);
+          counts.recordsPublished += outcome.rows;
+        } catch (error) {
+          if (!(error instanceof SourceRecordError)) throw error;
+          countDeadLetter('normalizer', error.code, outcome.rows);
+        }
+      },
+      due: false,
+      flush: async () => undefined,
+    };
+    const read = await this.readRecords(file, options, sink, counts);
+    return {
+      dryRun: true,
+      source: file.source,
+      fileId: file.fileId,
+      layout: read.layout.name,
+      compression: file.compression,
+      recordsRead: read.recordsRead,
+      recordsValid: counts.recordsPublished,
+      recordsDeadLettered: counts.recordsDeadLettered,
+      blankLinesSkipped: read.blankLinesSkipped,
+      deadLettersByReason: [...deadLetters.values()].sort(
+        (left, right) => right.records - left.records || left.errorCode.localeCompare(right.errorCode),
+      ),
+      durationSeconds: Number(process.hrtime.bigint() - started) / 1e9,
+    };
+  }
+
+  /** Reads every record of the file into `sink`, pacing as asked; answers what it read. */
+  private async readRecords(
+    file: OpenedFile,
+    options: IngestFileOptions,
+    sink: RecordSink,
+    counts: { recordsPublished: number; recordsDeadLettered: number },
+  ): Promise<ReadSummary> {
+    const { signal, ratePerSecond, speedup } = options;
+    const started = process.hrtime.bigint();
+    const { source, fileId } = file;
     let layout: DetectedLayout | null = null;
+    let header = '';
     let mapped: MappedFileReader | null = null;
     let recordsRead = 0;
-    let recordsPublished = 0;
-    let recordsDeadLettered = 0;
     let blankLinesSkipped = 0;
-    let pending = new PendingMessages();
-    // Counts grow only once the broker has acknowledged, so the report never claims an unsent record.
+    let bytesRead = 0;
+    let firstEventMilliseconds: number | null = null;
+    const report = (): void =>
+      options.onProgress?.({
+        phase: 'reading',
+        bytesRead,
+        bytesTotal: file.bytesTotal,
+        recordsRead,
+        recordsPublished: counts.recordsPublished,
+        recordsDeadLettered: counts.recordsDeadLettered,
+      });
     const flush = async (): Promise<void> => {
-      if (pending.count === 0) return;
-      const sending = pending;
-      pending = new PendingMessages();
-      await this.pipeline.producer.send(
-        new Map([
-          [topics.raw, sending.raw],
-          [topics.deadLetter, sending.deadLetters],
-        ]),
-      );
-      recordsPublished += sending.rawRows;
-      recordsDeadLettered += sending.deadLetters.length;
-    };
-    const stage = (outcome: SourceRecordMessage): void => {
-      if (outcome.kind === 'dead_letter') {
-        this.logger.warn(
-          { source, fileId, recordNumber: outcome.recordNumber, errorCode: outcome.errorCode },
-          'source record dead-lettered',
-        );
-      }
-      pending.add(outcome);
+      await sink.flush();
+      report();
     };
 
-    const lines = boundedLinesOf(openSourceFile(path, signal), {
-      maxLineBytes: this.config.maxRecordBytes,
-      prefixBytes: DEAD_LETTER_MAX_ORIGINAL_BYTES,
-    });
+    const lines = boundedLinesOf(
+      openSourceBytes(file.path, file.compression, source, {
+        ...(signal ? { signal } : {}),
+        onBytesRead: (bytes) => {
+          bytesRead += bytes;
+          report();
+        },
+      }),
+      { maxLineBytes: this.config.maxRecordBytes, prefixBytes: DEAD_LETTER_MAX_ORIGINAL_BYTES },
+    );
     for await (const line of lines) {
       // The aborted stream is closed already; the lines of its last chunk are not sent.
       if (signal?.aborted) throw abortError(signal);
@@ -215,7 +464,8 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
         continue;
       }
       if (layout === null) {
-        layout = this.headerLayout(line, source);
+        layout = this.headerLayout(line, source, options.layout);
+        if (line.kind === 'line') header = line.text;
         if (layout.mapped !== null && line.kind === 'line') mapped = this.mappedFileReader(layout.mapped, line.text);
         continue;
       }
@@ -230,39 +480,29 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
         now: new Date(),
       };
       // The carrier path stays one message per row, with no per-row allocation beyond the message.
-      if (mapped === null) stage(sourceRecordMessage(line, context));
-      else for (const outcome of this.mappedRecordMessages(mapped, line, context)) stage(outcome);
-      if (pending.count >= this.config.produceBatchSize || pending.bytes >= PENDING_FLUSH_BYTES) await flush();
-      if (ratePerSecond) await this.pace(started, recordsRead, ratePerSecond, flush, signal);
+      if (mapped === null) sink.accept(sourceRecordMessage(line, context));
+      else for (const outcome of this.mappedRecordMessages(mapped, line, context)) sink.accept(outcome);
+      if (sink.due) await flush();
+      if (ratePerSecond) await this.pace(started, recordsRead / ratePerSecond, flush, signal);
+      else if (speedup && line.kind === 'line') {
+        const eventDate = eventDateOfRecord(layout, header, line.text);
+        if (eventDate !== null) {
+          const eventMilliseconds = Date.parse(`${eventDate}T00:00:00Z`);
+          firstEventMilliseconds ??= eventMilliseconds;
+          const dueSeconds = (eventMilliseconds - firstEventMilliseconds) / 1000 / speedup;
+          await this.pace(started, dueSeconds, flush, signal);
+        }
+      }
     }
     if (mapped?.grouper) {
       const context = { layout: mapped.layout.name, source, fileId, maxRecordBytes: this.config.maxRecordBytes };
       for (const outcome of this.groupMessages(mapped, mapped.grouper.flush(), { ...context, now: new Date() })) {
-        stage(outcome);
+        sink.accept(outcome);
       }
     }
     await flush();
     if (layout === null) throw new IngestionError('FILE_EMPTY', `${source} has no header row`);
-
-    const report: IngestReport = {
-      schemaVersion: 1,
-      source,
-      fileId,
-      layout: layout.name,
-      recordsRead,
-      recordsPublished,
-      recordsDeadLettered,
-      blankLinesSkipped,
-      durationSeconds: Number(process.hrtime.bigint() - started) / 1e9,
-      completedAt: new Date().toISOString(),
-    };
-    // Last, after every record and dead letter of the file is acknowledged:
-    // per-file accounting may trust that nothing of this file is still on its way.
-    await this.pipeline.producer.send(
-      new Map([[topics.ingestReports, [{ key: fileId, value: JSON.stringify(report), headers: {} }]]]),
-    );
-    this.logger.info({ report }, 'file ingested');
-    return report;
+    return { layout, recordsRead, blankLinesSkipped };
   }
 
   /**
@@ -322,8 +562,12 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     );
   }
 
-  /** The layout a file's header row names. @throws IngestionError LAYOUT_UNKNOWN, listing the known layouts */
-  private headerLayout(line: SourceLine, source: string): DetectedLayout {
+  /**
+   * The layout a file's header row names, or the layout the caller named
+   * provided the header fits it.
+   * @throws IngestionError LAYOUT_UNKNOWN (listing the known layouts), LAYOUT_MISMATCH
+   */
+  private headerLayout(line: SourceLine, source: string, requested: string | undefined): DetectedLayout {
     const known = `(known: ${this.layouts.knownLayoutNames().join(', ')})`;
     if (line.kind === 'too_large') {
       throw new IngestionError('LAYOUT_UNKNOWN', `the header row of ${source} is over the record size limit ${known}`);
@@ -331,27 +575,60 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     if (line.kind === 'not_utf8') {
       throw new IngestionError('LAYOUT_UNKNOWN', `the header row of ${source} is not UTF-8 text ${known}`);
     }
+    if (requested === undefined) {
+      try {
+        return this.layouts.detect(line.text);
+      } catch (error) {
+        if (error instanceof SourceRecordError) {
+          // The registry's message names no file: a refusal read in a log or a folder must.
+          throw new IngestionError(
+            'LAYOUT_UNKNOWN',
+            error.message.replace(/^the header row/, `the header row of ${source}`),
+          );
+        }
+        throw error;
+      }
+    }
+    const named: DetectedLayout | null =
+      requested === DESYNPUF_CARRIER_LAYOUT
+        ? { name: DESYNPUF_CARRIER_LAYOUT, mapped: null }
+        : ((mapped) => (mapped ? { name: mapped.name, mapped } : null))(this.layouts.mapped(requested));
+    if (named === null) throw new IngestionError('LAYOUT_UNKNOWN', `no layout is named ${requested} ${known}`);
+    if (this.headerFits(named, line.text)) return named;
+    let readsAs = 'no known layout';
     try {
-      return this.layouts.detect(line.text);
-    } catch (error) {
-      if (error instanceof SourceRecordError) throw new IngestionError('LAYOUT_UNKNOWN', error.message);
-      throw error;
+      readsAs = `layout ${this.layouts.detect(line.text).name}`;
+    } catch {
+      // It fits no layout at all: said as such.
+    }
+    throw new IngestionError(
+      'LAYOUT_MISMATCH',
+      `the header row of ${source} does not fit layout ${named.name} (it reads as ${readsAs})`,
+    );
+  }
+
+  private headerFits(layout: DetectedLayout, header: string): boolean {
+    if (layout.mapped !== null) return layout.mapped.matchesHeader(header);
+    try {
+      return isDesynpufCarrierHeader(parseCsvRecord(header));
+    } catch {
+      return false;
     }
   }
 
-  /** Holds the offered load at `ratePerSecond`, flushing before it waits so paced records leave promptly. */
+  /** Holds the offered load until `dueSeconds` after the start, flushing before it waits so paced records leave promptly. */
   private async pace(
     started: bigint,
-    records: number,
-    ratePerSecond: number,
+    dueSeconds: number,
     flush: () => Promise<void>,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    const dueSeconds = records / ratePerSecond;
-    const elapsedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (dueSeconds > elapsedSeconds) {
-      await flush();
-      await sleep((dueSeconds - elapsedSeconds) * 1000, undefined, signal ? { signal } : {});
+    const remainingSeconds = (): number => dueSeconds - Number(process.hrtime.bigint() - started) / 1e9;
+    if (remainingSeconds() <= 0) return;
+    await flush();
+    // In slices of at most a day: a record dated years after the first must not arm a timer Node cannot hold.
+    for (let remaining = remainingSeconds(); remaining > 0; remaining = remainingSeconds()) {
+      await sleep(Math.min(remaining * 1000, DAY_MILLISECONDS), undefined, signal ? { signal } : {});
     }
   }
 }

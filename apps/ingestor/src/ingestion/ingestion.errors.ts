@@ -2,21 +2,37 @@ export const INGESTION_ERROR_CODES = [
   'FILE_NOT_FOUND',
   'PATH_OUTSIDE_INGEST_ROOT',
   'LAYOUT_UNKNOWN',
+  /** The caller named a layout (`layout`) and the file's header row does not fit it. */
+  'LAYOUT_MISMATCH',
   'FILE_EMPTY',
-  /** The door's time limit passed before every record was published. */
+  /** A gzip file whose compressed bytes are damaged or cut short. */
+  'FILE_COMPRESSION_INVALID',
+  /** The job's time limit passed before every record was published. */
   'INGEST_TIMEOUT',
-  /** The caller went away (HTTP client disconnected, CLI interrupted) before the end of the file. */
+  /** The caller went away (CLI interrupted, service shutting down) before the end of the file. */
   'INGEST_ABORTED',
+  /** The job was cancelled (DELETE /v1/ingestions/:ingestId) before the end of the file. */
+  'INGEST_CANCELLED',
+  /** As many jobs as INGEST_MAX_RUNNING_JOBS are running already; retry later. */
+  'INGEST_BUSY',
+  /** No job by that id: never started, or forgotten (only the last INGEST_JOB_HISTORY are kept). */
+  'INGEST_NOT_FOUND',
+  /** An upload over INGEST_MAX_UPLOAD_BYTES. */
+  'UPLOAD_TOO_LARGE',
+  /** An upload whose body ended early or stalled. */
+  'UPLOAD_INCOMPLETE',
+  /** No consumer group reads the raw topic: what the CLI door would publish would count nowhere. */
+  'TOPIC_UNREAD',
 ] as const;
 export type IngestionErrorCode = (typeof INGESTION_ERROR_CODES)[number];
 
 /**
- * Why a file cannot be ingested, or stopped being ingested; the API maps the
- * code to an HTTP status, the CLI prints it. Messages name files and fields,
+ * Why a file cannot be ingested, or stopped being ingested; the HTTP edge maps
+ * the code to a status, the CLI prints it. Messages name files and fields,
  * never record values.
  */
 export class IngestionError extends Error {
-  readonly retriable = false;
+  readonly retriable: boolean;
 
   constructor(
     readonly code: IngestionErrorCode,
@@ -24,5 +40,6 @@ export class IngestionError extends Error {
   ) {
     super(message);
     this.name = 'IngestionError';
+    this.retriable = code === 'INGEST_BUSY';
   }
 }

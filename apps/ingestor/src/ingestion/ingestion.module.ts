@@ -1,12 +1,9 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { FileIngestionService } from './file-ingestion.service';
-import { IngestionController } from './ingestion.controller';
-import { IngestionErrorFilter } from './ingestion-error.filter';
 
+/** The use case every door reaches: reading a file into raw events (or checking it, for a dry run). */
 @Module({
-  controllers: [IngestionController],
-  providers: [FileIngestionService, { provide: APP_FILTER, useClass: IngestionErrorFilter }],
+  providers: [FileIngestionService],
   exports: [FileIngestionService],
 })
 export class IngestionModule {}

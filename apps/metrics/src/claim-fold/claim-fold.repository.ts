@@ -194,6 +194,13 @@ export class ClaimFoldRepository {
    * accounting counts. A claim assembled from adjacent rows (lineage
    * recordCount) counts each of its rows, so a file's rows read still equal
    * its rows folded, duplicate and dead-lettered.
+   *
+   * A record dead-lettered earlier that folds now (its dead letter replayed
+   * after a fix, `npm run dlq -- replay`) moves from dead-lettered to folded,
+   * so the file stays accounted: folded + 1, dead-lettered - 1. Nothing else
+   * is overwritten. One statement may name a row once only for that update,
+   * hence DISTINCT ON, keeping a batch's folded copy of a record over its
+   * duplicate copy (a producer retry), as the first-wins insert did.
    */
   private async recordOutcomes(
     manager: EntityManager,
@@ -201,12 +208,17 @@ export class ClaimFoldRepository {
     fresh: ReadonlySet<EnrichedClaimEvent>,
   ): Promise<void> {
     if (candidates.length === 0) return;
+    const upgradeDeadLettered = `ON CONFLICT (file_id, record_number) DO UPDATE
+         SET outcome = 'folded', stage = NULL, error_code = NULL
+       WHERE ingest_record.outcome = 'dead_lettered' AND EXCLUDED.outcome = 'folded'`;
     if (candidates.every((event) => (event.lineage.recordCount ?? 1) === 1)) {
       // The common case (one row per claim, the carrier's hot path) keeps its plain insert.
       await manager.query(
         `INSERT INTO ingest_record (file_id, record_number, outcome)
-         SELECT * FROM unnest($1::text[], $2::integer[], $3::text[])
-         ON CONFLICT (file_id, record_number) DO NOTHING`,
+         SELECT DISTINCT ON (r.file_id, r.record_number) r.file_id, r.record_number, r.outcome
+           FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, outcome)
+          ORDER BY r.file_id, r.record_number, r.outcome = 'folded' DESC
+         ${upgradeDeadLettered}`,
         [
           candidates.map((event) => event.lineage.fileId),
           candidates.map((event) => event.lineage.recordNumber),
@@ -217,11 +229,12 @@ export class ClaimFoldRepository {
     }
     await manager.query(
       `INSERT INTO ingest_record (file_id, record_number, outcome)
-       SELECT r.file_id, row_number, r.outcome
+       SELECT DISTINCT ON (r.file_id, row_number) r.file_id, row_number, r.outcome
          FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])
               AS r(file_id, first_record, record_count, outcome)
          CROSS JOIN LATERAL generate_series(r.first_record, r.first_record + r.record_count - 1) AS row_number
-       ON CONFLICT (file_id, record_number) DO NOTHING`,
+        ORDER BY r.file_id, row_number, r.outcome = 'folded' DESC
+       ${upgradeDeadLettered}`,
       [
         candidates.map((event) => event.lineage.fileId),
         candidates.map((event) => event.lineage.recordNumber),

@@ -1,0 +1,58 @@
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { PIPELINE_STAGES } from '@claims/contracts';
+import { z } from 'zod';
+import { RequireRole } from '../auth/bearer-token.guard';
+import type { DeadLetterFilter } from './dead-letters.repository';
+import { DeadLettersService, type DeadLetterListing, type ReplayPlan } from './dead-letters.service';
+
+const FilterQuerySchema = z.object({
+  reason: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'an error code such as DATE_OUT_OF_RANGE')
+    .optional(),
+  stage: z.enum(PIPELINE_STAGES).optional(),
+  /** A file id (SHA-256) or a source file name. */
+  file: z.string().min(1).max(255).optional(),
+  limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(100_000)).optional(),
+});
+
+function parseFilter(query: unknown): { filter: DeadLetterFilter; limit: number | undefined } {
+  const parsed = FilterQuerySchema.safeParse(query);
+  if (!parsed.success) {
+    throw new BadRequestException({
+      code: 'REQUEST_INVALID',
+      fields: [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))],
+    });
+  }
+  const { reason, stage, file, limit } = parsed.data;
+  return { filter: { errorCode: reason ?? null, stage: stage ?? null, file: file ?? null }, limit };
+}
+
+/** Dead letters for `npm run dlq`: what was refused, where and why (fields named, never values). */
+@Controller('v1/dead-letters')
+export class DeadLettersController {
+  constructor(private readonly deadLetters: DeadLettersService) {}
+
+  /** Counts by stage and reason, and the latest entries, for the filter (reason, stage, file). */
+  @Get()
+  @RequireRole('analyst')
+  list(@Query() query: Record<string, unknown>): Promise<DeadLetterListing> {
+    const { filter, limit } = parseFilter(query);
+    return this.deadLetters.list(filter, Math.min(limit ?? 20, 1000));
+  }
+
+  /**
+   * The open dead letters of one reason that a replay may re-publish, with
+   * where each sits on the dead-letter topic; and those it may not, and why.
+   * Admin only: it is the first step of re-publishing records.
+   */
+  @Get('replay-plan')
+  @RequireRole('admin')
+  replayPlan(@Query() query: Record<string, unknown>): Promise<ReplayPlan> {
+    const { filter, limit } = parseFilter(query);
+    if (filter.errorCode === null) {
+      throw new BadRequestException({ code: 'REQUEST_INVALID', fields: ['reason'] });
+    }
+    return this.deadLetters.replayPlan(filter, limit ?? 10_000);
+  }
+}

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { DeadLettersRepository, type DeadLetterFilter, type DeadLetterRow } from './dead-letters.repository';
+
+/** One dead letter as listed: its reason names fields, never values; its bytes stay on the dead-letter topic. */
+export interface DeadLetterEntry {
+  deadLetterId: string;
+  stage: string;
+  errorCode: string;
+  reason: string;
+  failedAt: string;
+  fileId: string | null;
+  recordNumber: number | null;
+  source: string | null;
+  originTopic: string | null;
+  /** Where the source record ended since: `dead_lettered` still, or `folded` once a replay of it folded. */
+  recordOutcome: string;
+}
+
+export interface DeadLetterListing {
+  /** Dead letters whose record is still a dead letter. */
+  open: number;
+  /** Dead letters whose record has folded since (a replay after a fix). */
+  resolved: number;
+  byStageAndReason: Array<{ stage: string; errorCode: string; open: number; resolved: number; replayable: number }>;
+  latest: DeadLetterEntry[];
+}
+
+/** Why an open dead letter cannot be replayed from the dead-letter topic, and what to do instead. */
+export type NotReplayableReason = 'INGESTOR_STAGE' | 'ORIGINAL_TRUNCATED';
+
+export interface ReplayPlan {
+  /** Open dead letters whose original message is whole on the dead-letter topic, in topic order. */
+  replayable: Array<{
+    deadLetterId: string;
+    stage: string;
+    errorCode: string;
+    fileId: string | null;
+    recordNumber: number | null;
+    originTopic: string;
+    dlqPartition: number;
+    dlqOffset: string;
+  }>;
+  notReplayable: Array<{ reason: NotReplayableReason; records: number; advice: string }>;
+  /** True when more open dead letters match than one plan holds: replay again once these are accounted. */
+  more: boolean;
+}
+
+const ADVICE: Record<NotReplayableReason, string> = {
+  INGESTOR_STAGE:
+    'the ingestor refused these before publishing them (too large, not UTF-8): fix the source file and ingest it again',
+  ORIGINAL_TRUNCATED:
+    'the dead letter holds only the first bytes of the original: ingest the source file the lineage names again',
+};
+
+function entryOf(row: DeadLetterRow): DeadLetterEntry {
+  return {
+    deadLetterId: row.dead_letter_id,
+    stage: row.stage,
+    errorCode: row.error_code,
+    reason: row.reason,
+    failedAt: row.failed_at.toISOString(),
+    fileId: row.file_id,
+    recordNumber: row.record_number,
+    source: row.source,
+    originTopic: row.origin_topic,
+    recordOutcome: row.record_outcome,
+  };
+}
+
+@Injectable()
+export class DeadLettersService {
+  constructor(private readonly repository: DeadLettersRepository) {}
+
+  async list(filter: DeadLetterFilter, limit: number): Promise<DeadLetterListing> {
+    const [counts, latest] = await Promise.all([this.repository.counts(filter), this.repository.latest(filter, limit)]);
+    const byStageAndReason = counts.map((row) => ({
+      stage: row.stage,
+      errorCode: row.error_code,
+      open: Number(row.open),
+      resolved: Number(row.resolved),
+      replayable: Number(row.replayable),
+    }));
+    return {
+      open: byStageAndReason.reduce((sum, row) => sum + row.open, 0),
+      resolved: byStageAndReason.reduce((sum, row) => sum + row.resolved, 0),
+      byStageAndReason,
+      latest: latest.map(entryOf),
+    };
+  }
+
+  async replayPlan(filter: DeadLetterFilter, limit: number): Promise<ReplayPlan> {
+    // One more than asked, to tell whether more remain.
+    const rows = await this.repository.open(filter, limit + 1);
+    const more = rows.length > limit;
+    const replayable: ReplayPlan['replayable'] = [];
+    const refused = new Map<NotReplayableReason, number>();
+    for (const row of rows.slice(0, limit)) {
+      const originTopic = row.origin_topic;
+      if (originTopic === null || row.original_truncated) {
+        const reason: NotReplayableReason = originTopic === null ? 'INGESTOR_STAGE' : 'ORIGINAL_TRUNCATED';
+        refused.set(reason, (refused.get(reason) ?? 0) + 1);
+        continue;
+      }
+      replayable.push({
+        deadLetterId: row.dead_letter_id,
+        stage: row.stage,
+        errorCode: row.error_code,
+        fileId: row.file_id,
+        recordNumber: row.record_number,
+        originTopic,
+        dlqPartition: row.dlq_partition,
+        dlqOffset: row.dlq_offset,
+      });
+    }
+    return {
+      replayable,
+      notReplayable: [...refused].map(([reason, records]) => ({ reason, records, advice: ADVICE[reason] })),
+      more,
+    };
+  }
+}

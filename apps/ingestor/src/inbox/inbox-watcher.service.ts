@@ -1,0 +1,162 @@
+import { LOGGER } from '@claims/observability';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { IngestorConfig } from '../ingestor.config';
+import { INGESTOR_CONFIG } from '../ingestor.tokens';
+import { IngestionError } from '../ingestion/ingestion.errors';
+import { IngestJobsService } from '../ingest-jobs/ingest-jobs.service';
+import { destinationName, isInboxCandidate, settledFiles, type FileSignature } from './inbox-files';
+import { InboxLedger } from './inbox-ledger';
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * The inbox door: a file dropped into INGEST_INBOX is ingested once its
+ * size has settled, then moved to processed/ (or to failed/, with the
+ * reason beside it in `<name>.reason.txt`). A file is known by its bytes: the
+ * same bytes dropped again, under any name, are recorded as a duplicate and
+ * not published again. Files are taken one at a time, through the same jobs
+ * (and limits) as the HTTP doors; GET /v1/ingestions lists them.
+ */
+@Injectable()
+export class InboxWatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private ledger: InboxLedger | null = null;
+  private seen = new Map<string, FileSignature>();
+  private timer: NodeJS.Timeout | null = null;
+  private stopping = false;
+
+  constructor(
+    @Inject(INGESTOR_CONFIG) private readonly config: IngestorConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly jobs: IngestJobsService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const inbox = this.config.inbox;
+    if (inbox === null) return;
+    for (const folder of [inbox.directory, this.processed, this.failed]) await mkdir(folder, { recursive: true });
+    this.ledger = await InboxLedger.open(join(inbox.directory, '.ingested'));
+    if (this.ledger.unreadableLines > 0) {
+      this.logger.warn({ lines: this.ledger.unreadableLines }, 'inbox ledger lines skipped: unreadable');
+    }
+    this.logger.info({ inbox: inbox.directory, filesIngested: this.ledger.size }, 'inbox watched');
+    this.schedule(inbox.pollMilliseconds);
+  }
+
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private get directory(): string {
+    return this.config.inbox?.directory ?? '';
+  }
+
+  private get processed(): string {
+    return join(this.directory, 'processed');
+  }
+
+  private get failed(): string {
+    return join(this.directory, 'failed');
+  }
+
+  private schedule(pollMilliseconds: number): void {
+    if (this.stopping) return;
+    // One listing at a time: the next is scheduled once this one (and the file it took) is done.
+    this.timer = setTimeout(() => {
+      this.poll()
+        .catch((error: unknown) => this.logger.error({ err: error }, 'inbox listing failed'))
+        .finally(() => this.schedule(pollMilliseconds));
+    }, pollMilliseconds);
+  }
+
+  private async poll(): Promise<void> {
+    const current = new Map<string, FileSignature>();
+    for (const entry of await readdir(this.directory, { withFileTypes: true })) {
+      if (!isInboxCandidate(entry.name, entry.isFile())) continue;
+      const info = await stat(join(this.directory, entry.name)).catch(() => null);
+      if (info) current.set(entry.name, { bytes: info.size, modifiedMilliseconds: info.mtimeMs });
+    }
+    const settled = settledFiles(this.seen, current);
+    this.seen = current;
+    for (const name of settled) {
+      if (this.stopping || !this.jobs.registry.hasCapacity) return;
+      await this.take(name);
+    }
+  }
+
+  private async take(name: string): Promise<void> {
+    const ledger = this.ledger;
+    if (ledger === null) return;
+    const path = join(this.directory, name);
+    const sha256 = await sha256Of(path);
+    const earlier = ledger.find(sha256);
+    if (earlier) {
+      const view = this.jobs.recordDuplicate(
+        name,
+        (await stat(path)).size,
+        { fileId: sha256, source: earlier.source, ingestedAt: earlier.ingestedAt },
+        { origin: 'inbox' },
+      );
+      this.logger.info(
+        { source: name, fileId: sha256, ingestId: view.ingestId, duplicateOf: earlier.source },
+        'inbox file is a duplicate of one ingested before; not published again',
+      );
+      await this.moveTo(this.processed, name);
+      return;
+    }
+    let started;
+    try {
+      started = await this.jobs.start(name, {}, { origin: 'inbox', root: this.directory });
+    } catch (error) {
+      // Busy: the file stays where it is for a later listing. Anything else refuses the file as a whole.
+      if (error instanceof IngestionError && error.code === 'INGEST_BUSY') return;
+      await this.moveToFailed(name, error instanceof IngestionError ? error : null, error);
+      return;
+    }
+    const view = await started.finished;
+    const report = view.report;
+    if (view.state === 'completed' && report !== null && !('dryRun' in report)) {
+      await ledger.record({
+        sha256: report.fileId,
+        source: name,
+        ingestedAt: view.finishedAt ?? new Date().toISOString(),
+        ingestId: view.ingestId,
+        recordsRead: report.recordsRead,
+      });
+      await this.moveTo(this.processed, name);
+      return;
+    }
+    // Stopped by the shutdown: the file stays for the next start, which takes it again.
+    if (this.stopping && view.error?.code === 'INGEST_ABORTED') return;
+    await this.moveToFailed(name, null, view.error);
+  }
+
+  private async moveToFailed(name: string, refusal: IngestionError | null, failure: unknown): Promise<void> {
+    const reason =
+      refusal !== null
+        ? `${refusal.code}: ${refusal.message}`
+        : failure !== null && typeof failure === 'object' && 'code' in failure && 'message' in failure
+          ? `${String(failure.code)}: ${String(failure.message)}`
+          : `INGEST_FAILED: ${failure instanceof Error ? failure.message : String(failure)}`;
+    const moved = await this.moveTo(this.failed, name);
+    await writeFile(join(this.failed, `${moved}.reason.txt`), `${reason}\n`);
+    this.logger.warn({ source: name, reason: reason.split(':')[0] }, 'inbox file failed; moved to failed/');
+  }
+
+  /** Moves a file out of the inbox; answers the name it has there. */
+  private async moveTo(folder: string, name: string): Promise<string> {
+    const target = destinationName(name, (candidate) => existsSync(join(folder, candidate)), new Date());
+    await rename(join(this.directory, name), join(folder, target));
+    return target;
+  }
+}

@@ -1,0 +1,38 @@
+import type { DeadLetter } from '@claims/contracts';
+import { originalMessageOf } from './dead-letter-replay';
+
+const letter = (overrides: Partial<DeadLetter>): DeadLetter => ({
+  schemaVersion: 1,
+  stage: 'normalizer',
+  errorCode: 'DATE_OUT_OF_RANGE',
+  reason: 'CLM_FROM_DT is outside the plausible service dates',
+  failedAt: '2026-01-02T03:04:05.000Z',
+  origin: { topic: 'claims.raw.v1', partition: 2, offset: '17', key: '887733' },
+  originalValueBase64: Buffer.from('{"eventId":"x"}').toString('base64'),
+  originalTruncated: false,
+  originalHeaders: { traceparent: '00-abc-def-01', 'x-source': 'claims.csv' },
+  ...overrides,
+});
+
+describe('originalMessageOf', () => {
+  it('re-publishes the original to the topic it came from, under its key, with its bytes and headers', () => {
+    expect(originalMessageOf(letter({}))).toEqual({
+      topic: 'claims.raw.v1',
+      key: '887733',
+      value: Buffer.from('{"eventId":"x"}'),
+      headers: { traceparent: '00-abc-def-01', 'x-source': 'claims.csv' },
+    });
+  });
+
+  it('refuses a letter the ingestor wrote: no message was ever published, the source file must be ingested again', () => {
+    expect(originalMessageOf(letter({ origin: null, stage: 'ingestor' }))).toEqual({
+      notReplayable: 'the ingestor refused the record before publishing it: ingest its source file again',
+    });
+  });
+
+  it('refuses a letter that holds only the first bytes of its original', () => {
+    expect(originalMessageOf(letter({ originalTruncated: true }))).toMatchObject({
+      notReplayable: expect.stringContaining('only the first bytes'),
+    });
+  });
+});

@@ -1,6 +1,7 @@
-// Tier 1: pure unit tests next to the code; no broker, no database.
+// Tier 1: pure unit tests next to the code; no broker, no database. deploy/ holds the checks of
+// the deployment files (alert rules, dashboards, compose), run with promtool and JSON schemas.
 module.exports = {
   ...require('./jest.preset'),
   displayName: 'unit',
-  testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'],
+  testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.ts'],
 };

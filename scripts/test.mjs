@@ -2,6 +2,7 @@
 // builds, type-checks and lints, starts a real Kafka broker and finds or
 // starts Postgres, runs the unit, integration and end-to-end tiers, stops what
 // it started, and ends with the plain line `N passed, N failed`.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, ensureDependencies, onShutdown, repoRoot, run, say, startInfrastructure } from './lib/bootstrap.mjs';
@@ -18,6 +19,7 @@ let failed = 0;
 let exitCode = 0;
 
 ensureDependencies();
+ensurePrometheusTools();
 build();
 say('type-checking and linting');
 run('npm', ['run', '--silent', 'typecheck']);
@@ -76,3 +78,21 @@ try {
 if (failed > 0) exitCode = 1;
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exit(exitCode);
+
+/**
+ * Debian's prometheus package brings promtool (unit tier: alert rules and
+ * their tests, dashboard queries, the metrics exposition) and the server the
+ * end-to-end tier scrapes the services with. Installed when missing, as CI
+ * may run on a fresh machine.
+ */
+function ensurePrometheusTools() {
+  const missing = (tool) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status !== 0;
+  if (!missing('promtool') && !missing('prometheus')) return;
+  say("installing Debian's prometheus package (promtool and the Prometheus server the tests run)");
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  // Root installs directly; anyone else needs passwordless sudo for this one step.
+  const apt = (args) =>
+    process.getuid?.() === 0 ? run('apt-get', args, { env }) : run('sudo', ['-n', 'apt-get', ...args], { env });
+  apt(['update', '-qq']);
+  apt(['install', '-y', '-qq', '--no-install-recommends', 'prometheus']);
+}

@@ -1,5 +1,5 @@
 import { DatabaseModule, createDataSource, databaseHealthCheck } from '@claims/database';
-import { PipelineKafka } from '@claims/kafka';
+import { PipelineKafka, kafkaBrokerHealthCheck } from '@claims/kafka';
 import { LOGGER, ServiceHttpModule, createMetricsRegistry } from '@claims/observability';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -22,7 +22,10 @@ export class MetricsModule {
         DatabaseModule.forRoot({ dataSource, migrate: true }),
         ServiceHttpModule.forRoot({
           registry: createMetricsRegistry(config.service),
-          healthChecks: [databaseHealthCheck(dataSource)],
+          healthChecks: [
+            databaseHealthCheck(dataSource),
+            kafkaBrokerHealthCheck({ brokers: config.kafka.brokers, clientId: 'claims-metrics', logger }),
+          ],
         }),
       ],
       providers: [

@@ -1,4 +1,4 @@
-import { PipelineKafka } from '@claims/kafka';
+import { PipelineKafka, kafkaBrokerHealthCheck } from '@claims/kafka';
 import { LOGGER, ServiceHttpModule, createMetricsRegistry } from '@claims/observability';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -15,7 +15,9 @@ export class NormalizerModule {
       imports: [
         ServiceHttpModule.forRoot({
           registry: createMetricsRegistry(config.service),
-          healthChecks: [],
+          healthChecks: [
+            kafkaBrokerHealthCheck({ brokers: config.kafka.brokers, clientId: 'claims-normalizer', logger }),
+          ],
         }),
       ],
       providers: [

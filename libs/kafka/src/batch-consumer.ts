@@ -20,6 +20,25 @@ export interface ConsumerEvents {
   onBatchRecovered?: (attempts: number) => void;
   /** The KafkaJS consumer was rebuilt after it stopped for good (a lost group, a broker gone too long). */
   onRestart?: (restart: number, error: Error) => void;
+  /** A batch was handled: `lagRecords` are still behind the partition's end as it was when the batch was fetched. */
+  onBatchHandled?: (progress: PartitionProgress) => void;
+  /** The group gave this consumer its partitions of `topic` (after a join or a rebalance): the others are someone else's now. */
+  onPartitionsAssigned?: (topic: string, partitions: number[]) => void;
+}
+
+export interface PartitionProgress {
+  topic: string;
+  partition: number;
+  lagRecords: number;
+}
+
+/**
+ * Records left behind `lastHandledOffset` in a partition whose end offset (the
+ * offset the next record will get) was `highWatermark`; never negative.
+ */
+export function partitionLagRecords(highWatermark: string, lastHandledOffset: string): number {
+  const lag = BigInt(highWatermark) - (BigInt(lastHandledOffset) + 1n);
+  return lag > 0n ? Number(lag) : 0;
 }
 
 export interface BatchConsumerOptions extends ConsumerEvents {
@@ -75,6 +94,9 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   const build = async (): Promise<void> => {
     const consumer = createConsumer(options, backoff);
     current = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      options.onPartitionsAssigned?.(options.topic, event.payload.memberAssignment[options.topic] ?? []);
+    });
     consumer.on(consumer.events.CRASH, (event) => {
       const { error, restart } = event.payload;
       if (restart) {
@@ -121,6 +143,11 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
           topic: batch.topic,
           partition: batch.partition,
           offset: (BigInt(last.offset) + 1n).toString(),
+        });
+        options.onBatchHandled?.({
+          topic: batch.topic,
+          partition: batch.partition,
+          lagRecords: partitionLagRecords(batch.highWatermark, last.offset),
         });
       },
     });

@@ -7,3 +7,4 @@ export * from './pipeline-kafka';
 export * from './traced-batch';
 export * from './stage-consumer-events';
 export * from './consumer-errors';
+export * from './broker-health-check';

@@ -6,7 +6,13 @@ import type { Logger } from 'pino';
  * KafkaJS stays behind this folder: the rest of the code sees plain functions,
  * so a maintained client can replace it in one place if the benchmark says so.
  */
-export function createKafka(options: { brokers: string[]; clientId: string; logger: Logger }): Kafka {
+export function createKafka(options: {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+  /** How often a failed connection or request is retried; 8 with backoff unless a caller retries on its own. */
+  retries?: number;
+}): Kafka {
   const toPino: logCreator =
     () =>
     ({ level, log }: LogEntry) => {
@@ -20,7 +26,7 @@ export function createKafka(options: { brokers: string[]; clientId: string; logg
     brokers: options.brokers,
     logLevel: logLevel.WARN,
     logCreator: toPino,
-    retry: { initialRetryTime: 300, retries: 8 },
+    retry: { initialRetryTime: 300, retries: options.retries ?? 8 },
   });
 }
 

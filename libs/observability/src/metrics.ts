@@ -8,7 +8,20 @@ export function createMetricsRegistry(service: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry, prefix: 'claims_process_' });
+  removeMisnamedDefaultGauges(registry);
   return registry;
+}
+
+/**
+ * prom-client's defaults add a sum of three by-type gauges under a `…_total`
+ * name, a suffix Prometheus reserves for counters (`promtool check metrics`
+ * refuses it). The sums go; `sum by (service)` of the by-type gauge
+ * (`claims_process_nodejs_active_handles` …) says the same.
+ */
+function removeMisnamedDefaultGauges(registry: Registry): void {
+  for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) {
+    registry.removeSingleMetric(`claims_process_nodejs_${name}`);
+  }
 }
 
 export interface StageMetrics {
@@ -21,6 +34,11 @@ export interface StageMetrics {
   consumerRestartsTotal: Counter<'stage'>;
   /** 1 while a stage's consumer is retrying a batch: the stage is stalled, waiting for its dependencies. */
   consumerStalled: Gauge<'stage'>;
+  /**
+   * Records of a partition not yet handled by the stage: the partition's end
+   * offset when the last batch was fetched less the offset after that batch.
+   */
+  consumerLagRecords: Gauge<'stage' | 'topic' | 'partition'>;
 }
 
 const stageMetricsByRegistry = new WeakMap<Registry, StageMetrics>();
@@ -65,6 +83,12 @@ export function createStageMetrics(registry: Registry): StageMetrics {
       name: 'claims_consumer_stalled',
       help: '1 while a stage retries a batch on transient trouble, else 0.',
       labelNames: ['stage'],
+      registers: [registry],
+    }),
+    consumerLagRecords: new Gauge({
+      name: 'claims_consumer_lag_records',
+      help: 'Records behind the end of a partition after the last batch a stage handled from it (end offset at fetch time).',
+      labelNames: ['stage', 'topic', 'partition'],
       registers: [registry],
     }),
   };

@@ -4,57 +4,80 @@ import {
   HttpCode,
   Inject,
   Module,
+  Res,
   ServiceUnavailableException,
   type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+  type OnApplicationShutdown,
 } from '@nestjs/common';
+import type { Response } from 'express';
 import type { Registry } from 'prom-client';
+import { checkReadiness, type HealthCheck, type ReadinessReport } from './health-checks';
+import { HttpRequestMetricsMiddleware } from './http-request-metrics';
+import { HEALTH_CHECKS, METRICS_REGISTRY } from './service-http.tokens';
 
-export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
-export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
-
-/** A named readiness check; it throws (or rejects) when its dependency is not usable. */
-export interface HealthCheck {
-  name: string;
-  check: () => Promise<void>;
-}
+type ReadyAnswer = Pick<ReadinessReport, 'checks'> & { status: 'ok' };
 
 @Controller()
-class ServiceHttpController {
+class ServiceHttpController implements OnApplicationShutdown {
   constructor(
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
     @Inject(HEALTH_CHECKS) private readonly healthChecks: HealthCheck[],
   ) {}
 
+  /**
+   * The Prometheus text exposition, with the content type Prometheus parses
+   * it by. Written as is: Express's `send` would rewrite the content type.
+   */
   @Get('metrics')
-  async metrics(): Promise<string> {
-    return this.registry.metrics();
+  async metrics(@Res() response: Response): Promise<void> {
+    const exposition = await this.registry.metrics();
+    response.status(200).setHeader('Content-Type', this.registry.contentType);
+    response.end(exposition);
   }
 
+  /** Readiness, kept at its old path: the harness and older probes poll it for 200. */
   @Get('health')
   @HttpCode(200)
-  async health(): Promise<{ status: 'ok'; checks: Record<string, 'up'> }> {
-    const checks: Record<string, 'up'> = {};
-    const failures: Record<string, string> = {};
-    await Promise.all(
-      this.healthChecks.map(async ({ name, check }) => {
-        try {
-          await check();
-          checks[name] = 'up';
-        } catch (error) {
-          failures[name] = error instanceof Error ? error.message : String(error);
-        }
-      }),
-    );
-    if (Object.keys(failures).length > 0) {
-      throw new ServiceUnavailableException({ status: 'down', checks, failures });
+  health(): Promise<ReadyAnswer> {
+    return this.ready();
+  }
+
+  /** Readiness: 200 only while every dependency the service uses (broker, database) answers; else 503. */
+  @Get('health/ready')
+  @HttpCode(200)
+  async ready(): Promise<ReadyAnswer> {
+    const report = await checkReadiness(this.healthChecks);
+    if (!report.ready) {
+      throw new ServiceUnavailableException({ status: 'down', checks: report.checks, failures: report.failures });
     }
-    return { status: 'ok', checks };
+    return { status: 'ok', checks: report.checks };
+  }
+
+  /**
+   * Liveness: the process runs and its event loop answers. Dependencies stay
+   * out of it on purpose: restarting a service because its broker is down
+   * would not bring the broker back, and the consumers ride such outages out.
+   */
+  @Get('health/live')
+  @HttpCode(200)
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.healthChecks.map((healthCheck) => healthCheck.close?.().catch(() => undefined)));
   }
 }
 
-/** `/metrics` (Prometheus text format) and `/health` (readiness), the same in every service. */
+/**
+ * `/metrics` (Prometheus text format), `/health` and `/health/ready`
+ * (readiness), `/health/live` (liveness) and HTTP request metrics, the same in
+ * every service.
+ */
 @Module({})
-export class ServiceHttpModule {
+export class ServiceHttpModule implements NestModule {
   static forRoot(options: { registry: Registry; healthChecks: HealthCheck[] }): DynamicModule {
     return {
       module: ServiceHttpModule,
@@ -65,5 +88,9 @@ export class ServiceHttpModule {
       ],
       exports: [METRICS_REGISTRY],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpRequestMetricsMiddleware).forRoutes('*');
   }
 }

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import {
+  REPO_ROOT,
+  appServiceProblems,
+  appServices,
+  composeSpecErrors,
+  interpolate,
+  missingImagePaths,
+  missingVolumeSources,
+  parseCompose,
+  readEnvFile,
+  type ComposeDocument,
+} from './compose-checks';
+
+const COMPOSE_TEXT = readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
+const ENV_EXAMPLE = readEnvFile(join(REPO_ROOT, '.env.example'));
+const DOCKERFILE = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
+
+/** The compose file as an engine sees it with the variables of .env.example. */
+function composeWith(text: string, variables: Record<string, string> = ENV_EXAMPLE): ComposeDocument {
+  return interpolate(parseCompose(text), variables).document as ComposeDocument;
+}
+
+describe('docker-compose.yml', () => {
+  const compose = composeWith(COMPOSE_TEXT);
+
+  it('is valid under the compose specification JSON schema', () => {
+    expect(composeSpecErrors(compose)).toEqual([]);
+  });
+
+  it('runs the whole stack: Kafka, Postgres, the five services, Prometheus and Grafana', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      ['kafka', 'postgres', 'api', 'ingestor', 'normalizer', 'enricher', 'metrics', 'prometheus', 'grafana'].sort(),
+    );
+    expect(appServices(compose).map((service) => `${service.name}=${service.app}`)).toEqual([
+      'api=api',
+      'ingestor=ingestor',
+      'normalizer=normalizer',
+      'enricher=enricher',
+      'metrics=metrics',
+    ]);
+  });
+
+  it('reads only variables that .env.example documents, and .env.example holds no variable it does not read', () => {
+    const { referenced, missing } = interpolate(parseCompose(COMPOSE_TEXT), ENV_EXAMPLE);
+    expect(missing).toEqual([]);
+    expect([...referenced].sort()).toEqual(Object.keys(ENV_EXAMPLE).sort());
+  });
+
+  it('starts kafka and postgres without any variable set, as the test bootstrap runs them', () => {
+    const { missing } = interpolate(parseCompose(COMPOSE_TEXT), {});
+    expect(missing).toEqual([]);
+  });
+
+  it('gives each service only variables its config reads, with values the config accepts, on the port it listens on', () => {
+    expect(appServices(compose).flatMap(appServiceProblems)).toEqual([]);
+  });
+
+  it('mounts only files that exist in the repository', () => {
+    expect(missingVolumeSources(compose)).toEqual([]);
+  });
+
+  it('points the services only at files the image holds', () => {
+    expect(missingImagePaths(appServices(compose), DOCKERFILE)).toEqual([]);
+  });
+
+  it('has Prometheus scrape each service at its compose name and port', () => {
+    const prometheus = parse(readFileSync(join(REPO_ROOT, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }>;
+    };
+    const targets = prometheus.scrape_configs.flatMap((job) => job.static_configs.flatMap((config) => config.targets));
+    expect(targets.sort()).toEqual(
+      appServices(compose)
+        .map((service) => `${service.name}:${service.environment['PORT']}`)
+        .sort(),
+    );
+  });
+
+  it('mounts the Grafana provisioning and dashboards where the provisioning files expect them', () => {
+    expect(compose.services['grafana']?.volumes).toEqual([
+      './deploy/grafana/provisioning:/etc/grafana/provisioning:ro',
+      './deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro',
+    ]);
+  });
+
+  describe('on a deliberately broken copy', () => {
+    it('fails the schema on a misspelt key, naming it', () => {
+      const broken = COMPOSE_TEXT.replace(
+        '    depends_on:\n      postgres: { condition: service_healthy }\n',
+        '    depends_onn:\n      postgres: { condition: service_healthy }\n',
+      );
+      expect(broken).not.toBe(COMPOSE_TEXT);
+      expect(composeSpecErrors(composeWith(broken))).toEqual(
+        expect.arrayContaining([expect.stringContaining('must NOT have additional properties: depends_onn')]),
+      );
+    });
+
+    it('fails the schema on a value of the wrong shape', () => {
+      const broken = COMPOSE_TEXT.replace("    ports: ['127.0.0.1:3002:3002']", '    ports: 3002');
+      expect(broken).not.toBe(COMPOSE_TEXT);
+      expect(composeSpecErrors(composeWith(broken)).length).toBeGreaterThan(0);
+    });
+
+    it('names a variable the service config does not read', () => {
+      const broken = COMPOSE_TEXT.replace(
+        '      INGEST_ROOT: /app/data\n',
+        '      INGEST_ROOT: /app/data\n      INGEST_ROOTS: /app/data\n',
+      );
+      expect(broken).not.toBe(COMPOSE_TEXT);
+      expect(appServices(composeWith(broken)).flatMap(appServiceProblems)).toEqual([
+        'ingestor: INGEST_ROOTS is not a setting of apps/ingestor (its config ignores it)',
+      ]);
+    });
+
+    it('names a value the service config refuses', () => {
+      const broken = COMPOSE_TEXT.replace("      PORT: '3004'\n", "      PORT: 'three thousand'\n");
+      expect(broken).not.toBe(COMPOSE_TEXT);
+      expect(appServices(composeWith(broken)).flatMap(appServiceProblems)).toEqual([
+        expect.stringMatching(/^metrics: its config refuses the environment: .*PORT/),
+      ]);
+    });
+
+    it('names a secret that .env.example leaves out, as the refusing service would', () => {
+      const { API_TOKENS: _left, ...withoutTokens } = ENV_EXAMPLE;
+      expect(appServices(composeWith(COMPOSE_TEXT, withoutTokens)).flatMap(appServiceProblems)).toEqual([
+        expect.stringMatching(/^api: its config refuses the environment: .*API_TOKENS/),
+      ]);
+    });
+
+    it('names a mounted file that does not exist', () => {
+      const broken = COMPOSE_TEXT.replace('./deploy/prometheus/alerts.yml:', './deploy/prometheus/alert.yml:');
+      expect(missingVolumeSources(composeWith(broken))).toEqual([
+        'prometheus: ./deploy/prometheus/alert.yml does not exist',
+      ]);
+    });
+  });
+});

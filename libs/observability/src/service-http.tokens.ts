@@ -1,0 +1,4 @@
+/** The process's Prometheus registry, provided by ServiceHttpModule to whoever adds metrics. */
+export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
+/** The service's readiness checks, as given to ServiceHttpModule.forRoot. */
+export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');

@@ -1,5 +1,7 @@
-// `npm run demo`: from a fresh clone, replay the DE-SynPUF carrier sample
-// through the five services (separate processes) and show the KPIs.
+// `npm run demo`: from a fresh clone, replay a mixed sample of claim sources
+// (DE-SynPUF carrier, inpatient, outpatient, drug events and beneficiaries, a
+// CMS RIF set, a billing export and a pended-queue export) through the five
+// services (separate processes), and show each file's report next to the KPIs.
 //   npm run demo               keeps serving the API until Ctrl-C
 //   npm run demo -- --exit     stops everything and exits 0 after printing
 import { randomBytes } from 'node:crypto';
@@ -9,7 +11,20 @@ import { build, ensureDependencies, onShutdown, repoRoot, say, startInfrastructu
 import { removeStackState, writeStackState } from './lib/stack-state.mjs';
 
 const exitAfterPrinting = process.argv.includes('--exit');
-const SAMPLE = 'DE1_0_2008_to_2010_Carrier_Claims_Sample_2B.csv';
+/** The mixed sample, relative to data/ (vendored public files and hand-written exports; see data/README.md). */
+const SAMPLES = [
+  'desynpuf/sample2/DE1_0_2008_to_2010_Carrier_Claims_Sample_2B.csv',
+  'desynpuf/sample2/DE1_0_2008_to_2010_Inpatient_Claims_Sample_2_part1.csv',
+  'desynpuf/sample2/DE1_0_2008_to_2010_Outpatient_Claims_Sample_2_part1.csv',
+  'desynpuf/sample2/DE1_0_2008_to_2010_Prescription_Drug_Events_Sample_2_part1.csv',
+  'desynpuf/sample2/DE1_0_2008_Beneficiary_Summary_File_Sample_2.csv',
+  'rif/rif-synthea/carrier.csv',
+  'rif/rif-synthea/inpatient.csv',
+  'rif/rif-synthea/beneficiary_2015.csv',
+  'billing/billing-export-2024-03.csv',
+  'billing/billing-export-with-errors.csv',
+  'pended/pended-queue-2024-03-15.csv',
+];
 
 ensureDependencies();
 build();
@@ -24,7 +39,7 @@ const pipeline = await harness.LocalPipeline.create({
   brokers: infrastructure.brokers,
   databaseUrl: databaseUrl(infrastructure.databaseUrl, databaseName),
   topicNamespace: `demo-${runId}`,
-  ingestRoot: join(repoRoot, 'data', 'desynpuf', 'sample2'),
+  ingestRoot: join(repoRoot, 'data'),
   logDirectory: join(repoRoot, '.cache', 'demo-logs', runId),
   logLevel: 'warn',
   // A service that exits is restarted with backoff; say so where the user looks.
@@ -41,32 +56,24 @@ const shutdown = onShutdown(async () => {
 try {
   say('starting ingestor, normalizer, enricher, metrics and api');
   await pipeline.start();
-  say(`replaying ${SAMPLE}`);
-  const report = await pipeline.ingest(SAMPLE);
-  const enrichedTopic = `demo-${runId}.claims.enriched.v1`;
-  await harness.waitFor(
-    'every record to be enriched',
-    () => harness.topicRecordCount(infrastructure.brokers, enrichedTopic),
-    (n) => n >= report.recordsRead,
-    { timeoutMs: 120_000 },
-  );
-  await harness.waitFor(
-    'every record to be folded',
-    () => harness.foldedRecordCount(databaseUrl(infrastructure.databaseUrl, databaseName)),
-    (n) => n >= report.recordsRead,
-    { timeoutMs: 120_000 },
-  );
-  // Dead letters are accounted by their own consumer: wait until every record of the file has an end.
+  const reports = [];
+  for (const sample of SAMPLES) {
+    say(`replaying ${sample}`);
+    reports.push(await pipeline.ingest(sample));
+  }
+  // Every record of every file must reach an end (folded, duplicate or dead-lettered) before the figures are read.
+  const fileIds = new Set(reports.map((report) => report.fileId));
+  const settled = (result) =>
+    result.consistent &&
+    [...fileIds].every((fileId) => result.files.some((file) => file.fileId === fileId && file.status === 'accounted'));
   const verification = await harness
-    .waitFor(
-      'every record of the file to be accounted for',
-      () => pipeline.api('/v1/kpis/verification'),
-      (result) => result.consistent,
-      { timeoutMs: 60_000 },
-    )
+    .waitFor('every record of every file to be accounted for', () => pipeline.api('/v1/kpis/verification'), settled, {
+      timeoutMs: 180_000,
+      intervalMs: 250,
+    })
     .catch(() => pipeline.api('/v1/kpis/verification'));
   const summary = await pipeline.api('/v1/kpis/summary');
-  printSummary(report, summary, verification);
+  printSummary(summary, verification);
   if (!verification.consistent) process.exitCode = 1;
 } catch (error) {
   say(
@@ -88,37 +95,46 @@ if (exitAfterPrinting || process.exitCode) {
   );
 }
 
-function printSummary(report, summary, verification) {
-  const rows = [
-    ['File', `${report.source} (${report.recordsRead} records, sha256 ${report.fileId.slice(0, 12)}…)`],
-    ['Claims received', summary.claimsReceived],
+function printSummary(summary, verification) {
+  const kpis = [
+    ['Claims received (all sources)', summary.claimsReceived],
     ['Lines received', summary.linesReceived],
-    ['Lines allowed (LINE_PRCSG_IND_CD = A)', summary.linesAllowed],
-    ['Lines not allowed', summary.linesNotAllowed],
+    ['Lines allowed (carrier LINE_PRCSG_IND_CD = A; export lines paid)', summary.linesAllowed],
+    ['Lines not allowed (every line but the allowed)', summary.linesNotAllowed],
     ...Object.entries(summary.linesByProcessingCategory).map(([category, count]) => [
       `  by category: ${category}`,
       count,
     ]),
     ...Object.entries(summary.linesByProcessingIndicator).map(([code, count]) => [`  by indicator: ${code}`, count]),
-    ['Medicare line payments', `$${summary.medicarePaymentAmount}`],
+    ['Line payments', `$${summary.medicarePaymentAmount}`],
     ['Line allowed charges', `$${summary.allowedAmount}`],
     ['Event-time watermark', summary.eventTimeWatermark ?? '-'],
     [
       'Streamed = batch SQL',
       verification.countersConsistent ? 'yes' : `NO: ${JSON.stringify(verification.mismatches)}`,
     ],
-    ...verification.files.map((file) => [
-      `Records of ${file.source ?? file.fileId.slice(0, 12)}`,
-      `${file.recordsRead ?? '?'} read = ${file.folded} folded + ${file.duplicates} duplicate + ${file.deadLettered} dead-lettered` +
-        (file.status === 'accounted' ? '' : ` (${file.status}: ${file.unaccounted ?? '?'} unaccounted)`),
-    ]),
   ];
-  const width = Math.max(...rows.map(([label]) => String(label).length));
-  const valueWidth = Math.max(...rows.map(([, value]) => String(value).length));
-  const line = `+${'-'.repeat(width + 2)}+${'-'.repeat(valueWidth + 2)}+`;
-  const out = [line, `| ${'KPI'.padEnd(width)} | ${'value'.padEnd(valueWidth)} |`, line];
-  for (const [label, value] of rows)
-    out.push(`| ${String(label).padEnd(width)} | ${String(value).padEnd(valueWidth)} |`);
-  out.push(line);
-  process.stdout.write(`\n${out.join('\n')}\n`);
+  const files = verification.files.map((file) => [
+    file.source ?? file.fileId.slice(0, 12),
+    file.layout ?? '?',
+    file.recordsRead ?? '?',
+    file.folded,
+    file.duplicates,
+    file.deadLettered,
+    file.status,
+  ]);
+  process.stdout.write(`\n${table(['KPI', 'value'], kpis)}\n`);
+  process.stdout.write(
+    `\nEach file's records (read = folded + duplicate + dead-lettered):\n` +
+      `${table(['file', 'layout', 'read', 'folded', 'duplicate', 'dead-lettered', 'status'], files)}\n`,
+  );
+}
+
+function table(header, rows) {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => String(row[column]).length)),
+  );
+  const line = `+${widths.map((width) => '-'.repeat(width + 2)).join('+')}+`;
+  const format = (row) => `| ${row.map((cell, column) => String(cell).padEnd(widths[column])).join(' | ')} |`;
+  return [line, format(header), line, ...rows.map(format), line].join('\n');
 }

@@ -63,6 +63,9 @@ describe('poison records in a carrier file', () => {
       status: 'accounted',
       firstEventDate: expect.stringMatching(/^20(08|09|10)-/),
     });
+    // Carrier claims carry no DRG: each of the five folded claims is counted once, dead letters not at all.
+    expect(served['nullCountsByField']).toMatchObject({ 'claim.drgCode': 5, 'claim.admissionDate': 5 });
+    expect(served['findingsByCode']).toEqual(expect.any(Object));
     expect(served['deadLettersByReason']).toEqual([
       { stage: 'normalizer', errorCode: 'DATE_OUT_OF_RANGE', records: 2 },
       { stage: 'normalizer', errorCode: 'FIELD_TOO_LONG', records: 2 },

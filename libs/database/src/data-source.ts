@@ -3,12 +3,14 @@ import { ClaimState1763900000000 } from './migrations/1763900000000-claim-state'
 import { SlimmerFoldWrites1763990000000 } from './migrations/1763990000000-slimmer-fold-writes';
 import { RecordAccounting1764100000000 } from './migrations/1764100000000-record-accounting';
 import { ReferenceMember1764300000000 } from './migrations/1764300000000-reference-member';
+import { FileQualityTally1764400000000 } from './migrations/1764400000000-file-quality-tally';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
   SlimmerFoldWrites1763990000000,
   RecordAccounting1764100000000,
   ReferenceMember1764300000000,
+  FileQualityTally1764400000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

@@ -3,3 +3,4 @@ export * from './fold-claim-events';
 export * from './kpi-summary';
 export * from './batch-sql';
 export * from './file-accounting';
+export * from './file-quality-tally';

@@ -54,6 +54,14 @@ export class IngestionReportsRepository {
     );
   }
 
+  /** Data-quality findings by code and null counts per canonical field, as the fold tallied them. */
+  quality(fileId: string): Promise<Array<{ kind: 'finding' | 'null_field'; name: string; count: string }>> {
+    return this.dataSource.query(
+      `SELECT kind, name, count::text AS count FROM ingest_file_quality WHERE file_id = $1 ORDER BY kind, count DESC, name`,
+      [fileId],
+    );
+  }
+
   /** The event-time span of the claims whose current version came from the file. */
   async eventDateRange(fileId: string): Promise<EventDateRangeRow> {
     const rows: EventDateRangeRow[] = await this.dataSource.query(

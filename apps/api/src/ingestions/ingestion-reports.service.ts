@@ -11,6 +11,10 @@ export interface IngestionReport extends FileAccounting {
   durationSeconds: number | null;
   completedAt: string | null;
   deadLettersByReason: Array<{ stage: string; errorCode: string; records: number }>;
+  /** Data-quality findings (not errors: the claims folded) by code. */
+  findingsByCode: Record<string, number>;
+  /** Per canonical field (`claim.x`: claims without it; `line.x`: lines without it). */
+  nullCountsByField: Record<string, number>;
   /** Event-time span of the claims whose current version came from this file. */
   firstEventDate: string | null;
   lastEventDate: string | null;
@@ -30,11 +34,14 @@ export class IngestionReportsService {
     if (!FILE_ID.test(fileId)) throw new NotFoundException({ code: 'INGESTION_NOT_FOUND' });
     const accounting = (await this.repository.accounting()).find((row) => row.file_id === fileId);
     if (!accounting) throw new NotFoundException({ code: 'INGESTION_NOT_FOUND' });
-    const [file, deadLetters, dates] = await Promise.all([
+    const [file, deadLetters, dates, quality] = await Promise.all([
       this.repository.file(fileId),
       this.repository.deadLettersByReason(fileId),
       this.repository.eventDateRange(fileId),
+      this.repository.quality(fileId),
     ]);
+    const byKind = (kind: 'finding' | 'null_field'): Record<string, number> =>
+      Object.fromEntries(quality.filter((row) => row.kind === kind).map((row) => [row.name, Number(row.count)]));
     return {
       ...accountFile(accounting),
       recordsPublished: file?.records_published ?? null,
@@ -47,6 +54,8 @@ export class IngestionReportsService {
         errorCode: row.error_code,
         records: Number(row.records),
       })),
+      findingsByCode: byKind('finding'),
+      nullCountsByField: byKind('null_field'),
       firstEventDate: dates.first_event_date,
       lastEventDate: dates.last_event_date,
     };

@@ -1,6 +1,7 @@
 import type { EnrichedClaimEvent } from '@claims/contracts';
 import {
   contributionOfClaimLines,
+  fileQualityTally,
   foldClaimEvents,
   parseCounterKey,
   type KpiContribution,
@@ -81,6 +82,7 @@ export class ClaimFoldRepository {
       await this.recordRefused(manager, pending);
       const fresh = await this.claimFirstSeenEvents(manager, candidates);
       await this.recordOutcomes(manager, candidates, new Set(fresh));
+      await this.addFileQuality(manager, fresh);
       if (fresh.length > 0) {
         const stored = await this.lockStoredContributions(manager, fresh);
         const { claims, delta } = foldClaimEvents(fresh, stored);
@@ -240,6 +242,23 @@ export class ClaimFoldRepository {
         candidates.map((event) => event.lineage.recordNumber),
         candidates.map((event) => event.lineage.recordCount ?? 1),
         candidates.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
+      ],
+    );
+  }
+
+  /** Findings by code and null counts per field, for each file's report; first-seen events only. */
+  private async addFileQuality(manager: EntityManager, fresh: readonly EnrichedClaimEvent[]): Promise<void> {
+    const tally = fileQualityTally(fresh);
+    if (tally.length === 0) return;
+    await manager.query(
+      `INSERT INTO ingest_file_quality (file_id, kind, name, count)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+       ON CONFLICT (file_id, kind, name) DO UPDATE SET count = ingest_file_quality.count + EXCLUDED.count`,
+      [
+        tally.map((entry) => entry.fileId),
+        tally.map((entry) => entry.kind),
+        tally.map((entry) => entry.name),
+        tally.map((entry) => entry.count),
       ],
     );
   }

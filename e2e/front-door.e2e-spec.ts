@@ -2,7 +2,7 @@ import { CLAIM_TOPICS, IngestReportSchema, namespacedTopic } from '@claims/contr
 import { REPO_ROOT, topicRecordCount, waitFor, type IngestJobStatus } from '@claims/harness';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -230,6 +230,26 @@ describe('the front door', () => {
     });
     expect(await topicRecordCount(e2e.brokers, rawTopic())).toBe(rawAfterFirst);
     await accountedFile(sha256, (file) => file.status === 'accounted' && file.folded === 4);
+  });
+
+  it('refuses a link in the inbox that leads out of it, moving it to failed/ without reading its target', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'claims-front-door-outside-'));
+    try {
+      writeFileSync(join(outside, 'secret.csv'), carrierFile(2, 770000000000450));
+      symlinkSync(join(outside, 'secret.csv'), join(inbox, 'linked.csv'));
+      await waitFor(
+        'the inbox to refuse linked.csv',
+        async () => existsSync(join(inbox, 'failed', 'linked.csv.reason.txt')),
+        (refused) => refused,
+        { timeoutMs: 30_000 },
+      );
+      expect(readFileSync(join(inbox, 'failed', 'linked.csv.reason.txt'), 'utf8')).toContain(
+        'PATH_OUTSIDE_INGEST_ROOT',
+      );
+      expect(existsSync(join(outside, 'secret.csv'))).toBe(true);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('prints each file accounted for with npm run ingest -- --json, and refuses a file of no known layout in one line', async () => {

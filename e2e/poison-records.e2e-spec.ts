@@ -28,7 +28,7 @@ describe('poison records in a carrier file', () => {
     await e2e?.stop();
   });
 
-  it('end as dead letters with their codes while every good record of the file folds', async () => {
+  it('end as dead letters with their codes (900 KB fields, 2 MB and 60 MB records, years 0000 and 9999) while every good record of the file folds', async () => {
     const good = [0, 1, 2, 3, 4].map((index) => record(index, `55000000000000${index}`));
     const poison = {
       hugeField: record(5, '550000000000010', { HCPCS_CD_1: 'X'.repeat(900_000) }),
@@ -36,20 +36,22 @@ describe('poison records in a carrier file', () => {
       twoMegabytes: record(7, '550000000000012', { ICD9_DGNS_CD_1: 'Y'.repeat(2 * 1024 * 1024) }),
       yearZero: record(8, '550000000000013', { CLM_FROM_DT: '00000101', CLM_THRU_DT: '00000102' }),
       yearNineNines: record(9, '550000000000014', { CLM_THRU_DT: '99991231' }),
+      // A 60 MB line: hashed as it streams past the ingestor, never held in memory.
+      sixtyMegabytes: record(10, '550000000000015', { ICD9_DGNS_CD_2: 'Z'.repeat(60 * 1024 * 1024) }),
     };
     const lines = [HEADER, good[0], poison.hugeField, good[1], poison.hugeAmount, good[2]];
-    lines.push(poison.twoMegabytes, good[3], poison.yearZero, poison.yearNineNines, good[4]);
+    lines.push(poison.twoMegabytes, good[3], poison.yearZero, poison.yearNineNines, poison.sixtyMegabytes, good[4]);
     writeFileSync(join(e2e.ingestRoot, 'poison.csv'), `${lines.join('\n')}\n`);
 
     const report = await e2e.pipeline.ingest('poison.csv');
-    expect(report).toMatchObject({ recordsRead: 10, recordsPublished: 9, recordsDeadLettered: 1 });
+    expect(report).toMatchObject({ recordsRead: 11, recordsPublished: 9, recordsDeadLettered: 2 });
 
     const verification = await settledVerification(e2e.pipeline, { fileIds: [report.fileId], timeoutMs: 120_000 });
     expect(verification.files.find((file) => file.source === 'poison.csv')).toMatchObject({
-      recordsRead: 10,
+      recordsRead: 11,
       folded: 5,
       duplicates: 0,
-      deadLettered: 5,
+      deadLettered: 6,
       status: 'accounted',
     });
     expect(verification.consistent).toBe(true);
@@ -57,9 +59,9 @@ describe('poison records in a carrier file', () => {
     const served = await e2e.pipeline.api<Record<string, unknown>>(`/v1/ingestions/${report.fileId}`);
     expect(served).toMatchObject({
       source: 'poison.csv',
-      recordsRead: 10,
+      recordsRead: 11,
       recordsPublished: 9,
-      recordsDeadLetteredAtIngest: 1,
+      recordsDeadLetteredAtIngest: 2,
       status: 'accounted',
       firstEventDate: expect.stringMatching(/^20(08|09|10)-/),
     });
@@ -67,9 +69,9 @@ describe('poison records in a carrier file', () => {
     expect(served['nullCountsByField']).toMatchObject({ 'claim.drgCode': 5, 'claim.admissionDate': 5 });
     expect(served['findingsByCode']).toEqual(expect.any(Object));
     expect(served['deadLettersByReason']).toEqual([
+      { stage: 'ingestor', errorCode: 'RECORD_TOO_LARGE', records: 2 },
       { stage: 'normalizer', errorCode: 'DATE_OUT_OF_RANGE', records: 2 },
       { stage: 'normalizer', errorCode: 'FIELD_TOO_LONG', records: 2 },
-      { stage: 'ingestor', errorCode: 'RECORD_TOO_LARGE', records: 1 },
     ]);
 
     const summary = await e2e.pipeline.api<KpiSummary>('/v1/kpis/summary');
@@ -87,6 +89,7 @@ describe('poison records in a carrier file', () => {
       { stage: 'ingestor', error_code: 'RECORD_TOO_LARGE', original_truncated: true },
       { stage: 'normalizer', error_code: 'DATE_OUT_OF_RANGE', original_truncated: false },
       { stage: 'normalizer', error_code: 'DATE_OUT_OF_RANGE', original_truncated: false },
+      { stage: 'ingestor', error_code: 'RECORD_TOO_LARGE', original_truncated: true },
     ]);
   });
 

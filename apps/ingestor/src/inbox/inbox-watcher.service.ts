@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { IngestorConfig } from '../ingestor.config';
 import { INGESTOR_CONFIG } from '../ingestor.tokens';
+import { confineToIngestRoot } from '../ingestion/ingest-root';
 import { IngestionError } from '../ingestion/ingestion.errors';
 import { IngestJobsService } from '../ingest-jobs/ingest-jobs.service';
 import { destinationName, isInboxCandidate, settledFiles, type FileSignature } from './inbox-files';
@@ -82,7 +83,8 @@ export class InboxWatcher implements OnApplicationBootstrap, BeforeApplicationSh
   private async poll(): Promise<void> {
     const current = new Map<string, FileSignature>();
     for (const entry of await readdir(this.directory, { withFileTypes: true })) {
-      if (!isInboxCandidate(entry.name, entry.isFile())) continue;
+      // A link is taken too, to be refused in the open (failed/ with the reason) if it leads out of the inbox.
+      if (!isInboxCandidate(entry.name, entry.isFile() || entry.isSymbolicLink())) continue;
       const info = await stat(join(this.directory, entry.name)).catch(() => null);
       if (info) current.set(entry.name, { bytes: info.size, modifiedMilliseconds: info.mtimeMs });
     }
@@ -98,6 +100,13 @@ export class InboxWatcher implements OnApplicationBootstrap, BeforeApplicationSh
     const ledger = this.ledger;
     if (ledger === null) return;
     const path = join(this.directory, name);
+    try {
+      // Before a single byte is read: a link in the inbox that leads out of it is refused, never hashed.
+      await confineToIngestRoot(this.directory, name);
+    } catch (error) {
+      await this.moveToFailed(name, error instanceof IngestionError ? error : null, error);
+      return;
+    }
     const sha256 = await sha256Of(path);
     const earlier = ledger.find(sha256);
     if (earlier) {

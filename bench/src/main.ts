@@ -78,12 +78,7 @@ async function main(): Promise<number> {
     const rawOneHop = rawOneHopCarrierRate(results);
     if (results.endToEnd && rawOneHop) results.endToEndShareOfRawOneHop = results.endToEnd.recordsPerSecond / rawOneHop;
     results.freshness = await timed('freshness', () => runFreshnessPhase(context, catalog, results.endToEnd));
-    results.ingestorMemory = await timed('ingestor-memory', () =>
-      runIngestorMemoryPhase(context, catalog, [
-        catalog.institutional('inpatient'),
-        catalog.institutional('outpatient'),
-      ]),
-    );
+    results.ingestorMemory = await timed('ingestor-memory', () => runIngestorMemoryPhase(context, catalog));
     results.batch = await timed('batch', async () => runBatchPhase(context, await catalog.endToEnd()));
     results.incremental = await timed('incremental', () => runIncrementalPhase(context, catalog));
 

@@ -1,5 +1,5 @@
 import { progress, type BenchContext } from '../bench-context';
-import type { FileCatalog } from '../generator/file-catalog';
+import { INGESTOR_MEMORY_LAYOUTS, type FileCatalog } from '../generator/file-catalog';
 import type { GeneratedFile } from '@claims/claims-generator';
 import { cpuSeconds, readProcessCpu, readProcessMemory } from '../measure/process-stats';
 import { IngestRefusedError, type LocalPipeline } from '@claims/harness';
@@ -23,8 +23,8 @@ export interface IngestorRun {
 
 export interface IngestorMemoryResult {
   runs: IngestorRun[];
-  /** Peak RSS on the large input minus on the small one: ~0 means memory is flat in the file size. */
-  peakGrowthBytes: number | null;
+  /** Per layout, peak RSS on the large input minus on the small one: ~0 means memory is flat in the file size. */
+  peakGrowthBytes: Record<string, number | null>;
 }
 
 /** A fresh ingestor per input, so each VmHWM belongs to one file alone. */
@@ -68,24 +68,34 @@ async function ingestAlone(pipeline: LocalPipeline, file: GeneratedFile): Promis
 /**
  * (5), the ingestor half, and the ingest-only measurements: the ingestor
  * alone (no downstream services competing for the two cores) on a 10 MiB and
- * a ≥ 1 GiB carrier file; inpatient and outpatient files are offered too and
- * recorded as refused until they have mappings.
+ * a ≥ 1 GiB file of each measured layout (DE-SynPUF carrier, DE-SynPUF
+ * inpatient with its multi-segment claims, RIF carrier with one row per line).
  */
 export async function runIngestorMemoryPhase(
   context: BenchContext,
   catalog: FileCatalog,
-  institutionalFiles: ReadonlyArray<Promise<GeneratedFile>>,
 ): Promise<IngestorMemoryResult> {
-  const small = await catalog.ingestorInput('small');
-  const large = await catalog.ingestorInput('large');
-  const institutional = await Promise.all(institutionalFiles);
+  const inputs = await Promise.all(
+    INGESTOR_MEMORY_LAYOUTS.map(async (layout) => ({
+      layout,
+      small: await catalog.ingestorInput('small', layout),
+      large: await catalog.ingestorInput('large', layout),
+    })),
+  );
   return context.phase('ingestor memory', async () => {
     // The ingestor needs no database; the admin URL only fills the other services' unused settings.
     const pipeline = await context.pipeline('ingestor-memory', context.adminDatabaseUrl);
     const runs: IngestorRun[] = [];
-    for (const file of [small, large, ...institutional]) runs.push(await ingestAlone(pipeline, file));
-    const smallPeak = runs[0]?.peakRssBytes;
-    const largePeak = runs[1]?.peakRssBytes;
-    return { runs, peakGrowthBytes: smallPeak !== undefined && largePeak !== undefined ? largePeak - smallPeak : null };
+    const peakGrowthBytes: Record<string, number | null> = {};
+    for (const { layout, small, large } of inputs) {
+      const smallRun = await ingestAlone(pipeline, small);
+      const largeRun = await ingestAlone(pipeline, large);
+      runs.push(smallRun, largeRun);
+      peakGrowthBytes[layout] =
+        smallRun.peakRssBytes !== undefined && largeRun.peakRssBytes !== undefined
+          ? largeRun.peakRssBytes - smallRun.peakRssBytes
+          : null;
+    }
+    return { runs, peakGrowthBytes };
   });
 }

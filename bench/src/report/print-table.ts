@@ -230,7 +230,9 @@ function memoryTable(results: BenchResults): string {
         run.note ?? '',
       ]),
     ),
-    `peak RSS growth from the small to the large input: ${memory.peakGrowthBytes === null ? '–' : mebibytes(memory.peakGrowthBytes)}`,
+    `peak RSS growth from the small to the large input: ${Object.entries(memory.peakGrowthBytes)
+      .map(([layout, growth]) => `${layout} ${growth === null ? '–' : mebibytes(growth)}`)
+      .join(', ')}`,
   ].join('\n');
 }
 

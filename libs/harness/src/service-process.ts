@@ -13,11 +13,14 @@ export type ServiceName = 'ingestor' | 'normalizer' | 'enricher' | 'metrics' | '
  * deploy/k8s and docker-compose.yml). The ingestor streams files of any size
  * with a small live set, but V8's default heap sizing let its RSS grow with
  * the input. On a 500 MB file (VmHWM and wall time, one run each): default
- * 265 MB in 83 s; old space capped at 128 MB, 171 MB in 89 s; capped at 96 MB
- * with an 8 MB semi-space, 144 MB in 111 s — too much GC for the gain.
+ * 265 MB in 83 s; old space capped at 128 MB, 171 MB in 89 s. With the doors
+ * and layouts of later issues the young generation dominated: a 1 GiB RIF
+ * carrier file (2.49 M rows) peaked at 213 MiB with the old-space cap alone,
+ * and at 158 MiB (idle 97 MiB instead of 121) with 4 MB semi-spaces added,
+ * for 10 % fewer rows/s (9,845 against 10,902).
  */
 export const SERVICE_NODE_OPTIONS: Record<ServiceName, string[]> = {
-  ingestor: ['--max-old-space-size=128'],
+  ingestor: ['--max-old-space-size=128', '--max-semi-space-size=4'],
   normalizer: [],
   enricher: [],
   metrics: [],

@@ -237,15 +237,15 @@ describe('the front door', () => {
     try {
       writeFileSync(join(outside, 'secret.csv'), carrierFile(2, 770000000000450));
       symlinkSync(join(outside, 'secret.csv'), join(inbox, 'linked.csv'));
-      await waitFor(
+      const reasonFile = join(inbox, 'failed', 'linked.csv.reason.txt');
+      // The reason is written just after the link is moved: wait for its words, not only for the file.
+      const reason = await waitFor(
         'the inbox to refuse linked.csv',
-        async () => existsSync(join(inbox, 'failed', 'linked.csv.reason.txt')),
-        (refused) => refused,
+        async () => (existsSync(reasonFile) ? readFileSync(reasonFile, 'utf8') : ''),
+        (text) => text.length > 0,
         { timeoutMs: 30_000 },
       );
-      expect(readFileSync(join(inbox, 'failed', 'linked.csv.reason.txt'), 'utf8')).toContain(
-        'PATH_OUTSIDE_INGEST_ROOT',
-      );
+      expect(reason).toContain('PATH_OUTSIDE_INGEST_ROOT');
       expect(existsSync(join(outside, 'secret.csv'))).toBe(true);
     } finally {
       rmSync(outside, { recursive: true, force: true });

@@ -70,21 +70,12 @@ describe('a topic recreated under a running metrics service', () => {
     await admin.connect();
     try {
       await admin.deleteTopics({ topics: [enrichedTopic], timeout: 30_000 });
-      // Right after a delete the broker may still answer for the old partitions: retry until the new topic is led.
-      // The services' own metadata requests may auto-create it first, with the broker's default partition
-      // count: either way it is a new, empty topic under the fold.
       await waitFor(
-        'the topic to be recreated',
-        async () => {
-          await admin
-            .createTopics({ waitForLeaders: true, topics: [{ topic: enrichedTopic, numPartitions: 3 }] })
-            .catch(() => undefined);
-          const metadata = await admin.fetchTopicMetadata({ topics: [enrichedTopic] }).catch(() => null);
-          return metadata?.topics[0]?.partitions.filter((partition) => partition.leader >= 0).length ?? 0;
-        },
-        (ledPartitions) => ledPartitions > 0,
-        { timeoutMs: 60_000, intervalMs: 500 },
+        'the topic to be gone',
+        () => admin.listTopics(),
+        (topics) => !topics.includes(enrichedTopic),
       );
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: enrichedTopic, numPartitions: 3 }] });
     } finally {
       await admin.disconnect();
     }

@@ -20,4 +20,5 @@ COPY --from=build /app/dist dist
 COPY nx.json ./
 COPY data data
 COPY layouts layouts
+COPY rules rules
 USER node

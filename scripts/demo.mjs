@@ -73,7 +73,8 @@ try {
     })
     .catch(() => pipeline.api('/v1/kpis/verification'));
   const summary = await pipeline.api('/v1/kpis/summary');
-  printSummary(summary, verification);
+  const pendedQueue = await pipeline.api('/v1/kpis/pended-queue').catch(() => null);
+  printSummary(summary, verification, pendedQueue);
   if (!verification.consistent) process.exitCode = 1;
 } catch (error) {
   say(
@@ -95,23 +96,35 @@ if (exitAfterPrinting || process.exitCode) {
   );
 }
 
-function printSummary(summary, verification) {
+function printSummary(summary, verification, pendedQueue) {
+  // Each label says exactly what its figure counts: "not allowed" lines are
+  // split by why, so cost-avoided (MSP/COB) and reprocessed lines are never
+  // read as denials.
   const kpis = [
-    ['Claims received (all sources)', summary.claimsReceived],
-    ['Lines received', summary.linesReceived],
-    ['Lines allowed (carrier LINE_PRCSG_IND_CD = A; export lines paid)', summary.linesAllowed],
-    ['Lines not allowed (every line but the allowed)', summary.linesNotAllowed],
-    ...Object.entries(summary.linesByProcessingCategory).map(([category, count]) => [
-      `  by category: ${category}`,
+    ['Claims (distinct claim ids folded, latest version, all sources)', summary.claimsReceived],
+    ['Claim lines (of those claims)', summary.linesReceived],
+    ['Lines allowed (carrier processing indicator A; export lines paid)', summary.linesAllowed],
+    ['Lines denied (processing indicator not allowed)', summary.linesDenied],
+    ['Lines cost-avoided (MSP/COB: another payer primary)', summary.linesCostAvoidedMspCob],
+    ['Lines reprocessed (adjustments of earlier lines)', summary.linesReprocessed],
+    ['Lines with a blank or unlisted processing indicator', summary.linesProcessingUnknown],
+    ...Object.entries(summary.linesByProcessingIndicator).map(([code, count]) => [
+      `  lines with processing indicator ${code}`,
       count,
     ]),
-    ...Object.entries(summary.linesByProcessingIndicator).map(([code, count]) => [`  by indicator: ${code}`, count]),
-    ['Line payments', `$${summary.medicarePaymentAmount}`],
-    ['Line allowed charges', `$${summary.allowedAmount}`],
-    ['Event-time watermark', summary.eventTimeWatermark ?? '-'],
+    ['Line payment amount (payer paid, all lines)', `$${summary.medicarePaymentAmount}`],
+    ['Line allowed amount (all lines)', `$${summary.allowedAmount}`],
+    ['Event-time watermark (latest event date folded)', summary.eventTimeWatermark ?? '-'],
+    ...pendedQueueRows(pendedQueue),
     [
-      'Streamed = batch SQL',
+      'Counters streamed = batch SQL',
       verification.countersConsistent ? 'yes' : `NO: ${JSON.stringify(verification.mismatches)}`,
+    ],
+    [
+      'Pend histogram streamed = batch SQL',
+      verification.pendHistogramConsistent === false
+        ? `NO: ${verification.pendHistogramDifferences} cell(s), first ${JSON.stringify(verification.pendHistogramMismatches[0])}`
+        : 'yes',
     ],
   ];
   const files = verification.files.map((file) => [
@@ -128,6 +141,35 @@ function printSummary(summary, verification) {
     `\nEach file's records (read = folded + duplicate + dead-lettered):\n` +
       `${table(['file', 'layout', 'read', 'folded', 'duplicate', 'dead-lettered', 'status'], files)}\n`,
   );
+}
+
+/** The pended-queue KPIs as of the watermark, as table rows; none when the API did not answer them. */
+function pendedQueueRows(queue) {
+  if (!queue || queue.asOf === null) return [];
+  const dollars = (cents) => {
+    const absolute = Math.abs(cents);
+    return `${cents < 0 ? '-' : ''}$${Math.trunc(absolute / 100)}.${String(absolute % 100).padStart(2, '0')}`;
+  };
+  const orDash = (value) => value ?? '-';
+  return [
+    [`Pended claims open at ${queue.asOf}`, `${queue.open.claims} (${dollars(queue.open.amountCents)})`],
+    ...queue.ageBuckets.map((bucket) => [
+      `  open pended claims aged ${bucket.bucket} days`,
+      `${bucket.claims} (${dollars(bucket.amountCents)})`,
+    ]),
+    [
+      'Open pended claims: average / oldest age (days)',
+      `${orDash(queue.averageAgeDays)} / ${orDash(queue.oldestAgeDays)}`,
+    ],
+    [
+      'Pended claims cleared: days to clear p50 / p90',
+      `${orDash(queue.daysToClear.p50)} / ${orDash(queue.daysToClear.p90)} (${queue.daysToClear.clearedClaims} cleared)`,
+    ],
+    [
+      `Pended claims cleared within ${queue.clearedWithinSla.slaDays} days (share of cleared)`,
+      queue.clearedWithinSla.share === null ? '-' : `${(queue.clearedWithinSla.share * 100).toFixed(1)}%`,
+    ],
+  ];
 }
 
 function table(header, rows) {

@@ -3,8 +3,10 @@
 //   npm run kpi -- verify [--api URL] [--token TOKEN] [--wait SECONDS] [--json]
 //
 // Asks the API for its verification: every streamed counter against its batch
-// SQL over the claim state, and every ingested file's records read against
-// the records folded, found duplicate and dead-lettered downstream. Exits 0
+// SQL over the claim state, every cell of the pended-queue day histogram
+// against the same cells computed from claim_pend, and every ingested file's
+// records read against the records folded, found duplicate and dead-lettered
+// downstream. Exits 0
 // when both agree, 1 on any difference (printed), 2 when the stack cannot be
 // asked. --wait retries a difference for up to SECONDS, for records still in
 // flight; a difference that outlasts it is reported.
@@ -79,6 +81,26 @@ if (values.json) {
   lines.push(`counters: ${result.countersConsistent ? 'every streamed counter equals its batch SQL' : 'DIFFERENT'}`);
   for (const m of result.mismatches) {
     lines.push(`  ${m.kpi}${m.dimension ? ` [${m.dimension}]` : ''}: streamed ${m.streamed}, batch SQL ${m.batch}`);
+  }
+  // An API older than the pended-queue KPIs answers without the histogram fields.
+  if (result.pendHistogramConsistent !== undefined) {
+    lines.push(
+      `pend histogram: ${
+        result.pendHistogramConsistent
+          ? 'every cell equals its batch SQL over claim_pend'
+          : `DIFFERENT in ${result.pendHistogramDifferences} cell(s)`
+      }`,
+    );
+    for (const m of result.pendHistogramMismatches) {
+      const cleared = m.clearedOn === 'infinity' ? 'still open' : `cleared ${m.clearedOn}`;
+      lines.push(
+        `  ${m.dimension}${m.dimensionValue ? ` [${m.dimensionValue}]` : ''}, pended ${m.pendedOn}, ${cleared}: ` +
+          `streamed ${m.streamed.claims} claims / ${m.streamed.amountCents} cents, ` +
+          `batch SQL ${m.batch.claims} claims / ${m.batch.amountCents} cents`,
+      );
+    }
+    const unlisted = result.pendHistogramDifferences - result.pendHistogramMismatches.length;
+    if (unlisted > 0) lines.push(`  … and ${unlisted} more cell(s) (--json lists the first ones only)`);
   }
   lines.push(
     `files: ${result.files.length} ingested, ${result.filesConsistent ? 'every record accounted for' : 'NOT all accounted for'}`,

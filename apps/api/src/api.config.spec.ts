@@ -8,6 +8,7 @@ describe('loadApiConfig', () => {
   it('reads role=token pairs into a token map', () => {
     const config = loadApiConfig({
       DATABASE_URL: 'postgres://u@h:5432/d',
+      KAFKA_BROKERS: '127.0.0.1:9092',
       API_TOKENS: `analyst=${token},admin=${'b'.repeat(24)}`,
     });
     expect(config.tokens.get(token)).toBe('analyst');

@@ -1,4 +1,11 @@
-import { databaseEnvShape, loadConfig, serviceEnvShape, serviceSettings } from '@claims/config';
+import {
+  databaseEnvShape,
+  kafkaEnvShape,
+  kafkaSettings,
+  loadConfig,
+  serviceEnvShape,
+  serviceSettings,
+} from '@claims/config';
 import { z } from 'zod';
 import { API_ROLES, type ApiRole } from './auth/api-role';
 
@@ -7,7 +14,10 @@ const TOKEN_ENTRY = /^(\w+)=([A-Za-z0-9._~+/-]{24,})$/;
 const ApiEnvSchema = z
   .object({
     ...databaseEnvShape,
+    ...kafkaEnvShape,
     ...serviceEnvShape(3000),
+    /** Days within which a pended claim should clear: the SLA of the pended-queue KPI "cleared within SLA". */
+    PEND_SLA_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
     /**
      * Bearer tokens and their roles, `role=token` comma-separated, e.g.
      * `analyst=…,admin=…`. Tokens are at least 24 characters; there is no
@@ -37,7 +47,10 @@ const ApiEnvSchema = z
     service: 'api' as const,
     ...serviceSettings(env),
     databaseUrl: env.DATABASE_URL,
+    /** Where reference fixes are published (the admin reference routes). */
+    kafka: kafkaSettings(env),
     tokens: env.API_TOKENS,
+    pendSlaDays: env.PEND_SLA_DAYS,
   }));
 
 export type ApiConfig = z.output<typeof ApiEnvSchema>;

@@ -9,6 +9,7 @@ import { BearerTokenGuard } from './auth/bearer-token.guard';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { IngestionsModule } from './ingestions/ingestions.module';
 import { KpisModule } from './kpis/kpis.module';
+import { ReferenceModule } from './reference/reference.module';
 
 @Global()
 @Module({})
@@ -27,6 +28,7 @@ export class ApiModule {
         KpisModule,
         IngestionsModule,
         DeadLettersModule,
+        ReferenceModule,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },

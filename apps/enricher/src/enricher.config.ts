@@ -6,6 +6,8 @@ import {
   serviceEnvShape,
   serviceSettings,
 } from '@claims/config';
+import { shippedFolder } from '@claims/source-layouts';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const EnricherEnvSchema = z
@@ -14,8 +16,17 @@ const EnricherEnvSchema = z
     ...databaseEnvShape,
     ...serviceEnvShape(3003),
     KAFKA_GROUP_ID: z.string().default('claims-enricher'),
-    /** NPPES npidata CSV files loaded into the provider directory at start-up (comma-separated paths). */
+    /**
+     * NPPES npidata or CMS clinician CSV files published to the reference
+     * topics at start-up (comma-separated paths); re-publishing is harmless.
+     */
     PROVIDER_DIRECTORY_FILES: z.string().default(''),
+    /** The pend rule set (validated at start; a bad file stops the service with the rule named). */
+    PEND_RULES_FILE: z.string().min(1).optional(),
+    /** Keyword rules that read a pended-queue export's reason from its adjudicator comments. */
+    PEND_COMMENT_RULES_FILE: z.string().min(1).optional(),
+    /** Where the NUCC taxonomy and SSA state code lists are (data/codes). */
+    REFERENCE_CODES_DIR: z.string().min(1).optional(),
   })
   .transform((env) => ({
     service: 'enricher' as const,
@@ -25,7 +36,15 @@ const EnricherEnvSchema = z
     providerDirectoryFiles: env.PROVIDER_DIRECTORY_FILES.split(',')
       .map((file) => file.trim())
       .filter(Boolean),
+    // Unset, the files shipped with the build are used, wherever it is installed.
+    pendRulesFile: shippedOr(env.PEND_RULES_FILE, 'rules', 'pend-rules.yaml'),
+    pendCommentRulesFile: shippedOr(env.PEND_COMMENT_RULES_FILE, 'rules', 'pend-comment-keywords.yaml'),
+    referenceCodesDir: shippedOr(env.REFERENCE_CODES_DIR, 'data', 'codes'),
   }));
+
+function shippedOr(configured: string | undefined, folder: string, name: string): string {
+  return configured === undefined ? join(shippedFolder(folder), name) : resolve(configured);
+}
 
 export type EnricherConfig = z.output<typeof EnricherEnvSchema>;
 

@@ -6,8 +6,9 @@ import type { Logger } from 'pino';
 import type { EnricherConfig } from './enricher.config';
 import { ENRICHER_CONFIG } from './enricher.tokens';
 import { NormalizedClaimConsumer } from './enrichment/normalized-claim.consumer';
-import { ProviderDirectoryLoader } from './provider-directory/provider-directory.loader';
-import { ProviderDirectoryRepository } from './provider-directory/provider-directory.repository';
+import { PendIndexRepository } from './pend-index/pend-index.repository';
+import { EnrichmentState } from './reference/enrichment-state';
+import { ReferenceStreamConsumer } from './reference/reference-stream.consumer';
 
 @Module({})
 export class EnricherModule {
@@ -29,8 +30,9 @@ export class EnricherModule {
         { provide: ENRICHER_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: PipelineKafka, useValue: new PipelineKafka(config.kafka, 'claims-enricher', logger) },
-        ProviderDirectoryRepository,
-        ProviderDirectoryLoader,
+        EnrichmentState,
+        PendIndexRepository,
+        ReferenceStreamConsumer,
         NormalizedClaimConsumer,
       ],
     };

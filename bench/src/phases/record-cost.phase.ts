@@ -6,8 +6,16 @@ import {
   type ClaimEvent,
   type EnrichedClaimEvent,
   type RawClaimRecord,
+  derivedEventId,
 } from '@claims/contracts';
-import { enrichClaimEvent } from '@claims/enrichment';
+import {
+  EMPTY_ENRICHMENT_CODES,
+  NO_DUPLICATES,
+  ReferenceTables,
+  decidePend,
+  enrichClaim,
+  loadShippedPendRuleSet,
+} from '@claims/enrichment';
 import { claimContribution } from '@claims/kpi';
 import { linesOf, normalizeRawRecord, rawRecordEvent } from '@claims/source-layouts';
 import { randomBytes } from 'node:crypto';
@@ -117,8 +125,25 @@ export async function measureRecordCost(file: GeneratedCarrierFile, count: numbe
     parsedNormalized,
     (json) => ClaimEventSchema.parse(json) as ClaimEvent,
   );
-  const enriched = step('enricher', 'enrichClaimEvent (event id, NPI check digit)', validNormalized, (event) =>
-    enrichClaimEvent(event, new Map()),
+  // An empty directory: every claim takes the pend path, the dearer one (its clear search runs too).
+  const tables = new ReferenceTables();
+  const rules = loadShippedPendRuleSet();
+  const enriched = step(
+    'enricher',
+    'enrichClaim + decidePend (in-process directory, pend rules)',
+    validNormalized,
+    (event) => {
+      const enrichment = enrichClaim(event, tables, EMPTY_ENRICHMENT_CODES);
+      const pendDecision = decidePend(event, enrichment, tables, rules, NO_DUPLICATES);
+      const judged: EnrichedClaimEvent = {
+        ...event,
+        eventId: derivedEventId('claims.enriched', event.eventId),
+        normalizedEventId: event.eventId,
+        enrichment,
+        pendDecision,
+      };
+      return judged;
+    },
   );
   const enrichedJson = step('enricher', 'JSON.stringify enriched event', enriched, (event) => JSON.stringify(event));
 

@@ -256,6 +256,8 @@ export const ClaimEventSchema = z.object({
 });
 export type ClaimEvent = z.infer<typeof ClaimEventSchema>;
 
+export const MEMBER_SEXES = ['male', 'female', 'unknown'] as const;
+
 export const PROVIDER_LOOKUP_STATUSES = ['found', 'not_found'] as const;
 
 export const RenderingProviderSchema = z.object({
@@ -269,16 +271,135 @@ export const RenderingProviderSchema = z.object({
 });
 export type RenderingProvider = z.infer<typeof RenderingProviderSchema>;
 
-/** claims.enriched.v1: the canonical event plus reference-data lookups. */
+/** What a claim names a provider as (the NPI field it came from). */
+export const PROVIDER_ROLES = ['rendering', 'billing', 'attending', 'operating', 'facility'] as const;
+
+/** Why a lookup found nothing usable: what the ingest report counts and the pend rules read. */
+export const LOOKUP_MISS_REASONS = [
+  /** No entry under that key in the directory as of the claim's date. */
+  'not_found',
+  /** An entry exists but lacks what the claim needs (a name, an address part). */
+  'incomplete',
+  /** The entry exists but only from a later date than the claim's. */
+  'not_yet_effective',
+] as const;
+export const LookupMissReasonSchema = z.enum(LOOKUP_MISS_REASONS);
+
+export const LOOKUPS = ['provider', 'provider_group', 'service_location', 'member'] as const;
+export const LookupSchema = z.enum(LOOKUPS);
+export type Lookup = z.infer<typeof LookupSchema>;
+
+export const LookupMissSchema = z.object({
+  lookup: LookupSchema,
+  /** The provider role, for a provider lookup. */
+  role: z.enum(PROVIDER_ROLES).nullable(),
+  /** The key looked up (NPI, group key, location key); a member's token is never written here. */
+  key: z.string().nullable(),
+  reason: LookupMissReasonSchema,
+});
+export type LookupMiss = z.infer<typeof LookupMissSchema>;
+
+export const EnrichedProviderSchema = z.object({
+  role: z.enum(PROVIDER_ROLES),
+  npi: z.string(),
+  found: z.boolean(),
+  name: z.string().nullable(),
+  credential: z.string().nullable(),
+  taxonomyCode: z.string().nullable(),
+  specialty: z.string().nullable(),
+  groupKey: z.string().nullable(),
+  groupName: z.string().nullable(),
+});
+export type EnrichedProvider = z.infer<typeof EnrichedProviderSchema>;
+
+export const EnrichedServiceLocationSchema = z.object({
+  /** The directory key, or null when the location is only the address the source wrote. */
+  locationKey: z.string().nullable(),
+  name: z.string().nullable(),
+  address1: z.string().nullable(),
+  city: z.string().nullable(),
+  state: z.string().nullable(),
+  stateName: z.string().nullable(),
+  countyName: z.string().nullable(),
+  zip: z.string().nullable(),
+  effectiveDate: IsoDate.nullable(),
+});
+
+export const EnrichedMemberSchema = z.object({
+  found: z.boolean(),
+  /** Whole years at the claim's first service date. */
+  ageAtService: z.number().int().min(0).max(150).nullable(),
+  sex: z.enum(MEMBER_SEXES).nullable(),
+  ssaStateCode: z.string().nullable(),
+  stateName: z.string().nullable(),
+  ssaCountyCode: z.string().nullable(),
+  /** Whether the member's coverage for the claim's benefit held in the service month; null when unknown. */
+  coveredInServiceMonth: z.boolean().nullable(),
+});
+
+/** v2 of the enrichment block: every field optional, so enriched events of v1 still decode. */
+export const EnrichmentSchema = z.object({
+  renderingProviders: z.array(RenderingProviderSchema),
+  providers: z.array(EnrichedProviderSchema).optional(),
+  providerGroup: z
+    .object({ groupKey: z.string(), name: z.string().nullable(), found: z.boolean() })
+    .nullable()
+    .optional(),
+  serviceLocation: EnrichedServiceLocationSchema.nullable().optional(),
+  member: EnrichedMemberSchema.nullable().optional(),
+  lookupMisses: z.array(LookupMissSchema).optional(),
+});
+export type Enrichment = z.infer<typeof EnrichmentSchema>;
+
+/** What reference entry a pend waits on: a fix to it re-evaluates the claim. */
+export const PendDependencySchema = z.object({
+  kind: LookupSchema,
+  key: z.string(),
+});
+export type PendDependency = z.infer<typeof PendDependencySchema>;
+
+export const PEND_SEVERITIES = ['low', 'medium', 'high'] as const;
+
+export const PendReasonSchema = z.object({
+  /** The rule's code (PROVIDER_NOT_FOUND), or the source's own reason for a pended-queue export. */
+  code: z.string().min(1),
+  description: z.string(),
+  queue: z.string().min(1),
+  severity: z.enum(PEND_SEVERITIES),
+  /** The reference entries whose fix could clear this reason; empty when only adjudication clears it. */
+  waitsOn: z.array(PendDependencySchema),
+  /** For a reason read from adjudicator comments: the keyword rule that matched. */
+  classifiedBy: z.string().nullable(),
+});
+export type PendReason = z.infer<typeof PendReasonSchema>;
+
+export const PEND_STATUSES = ['clean', 'pended', 'cleared'] as const;
+
+/** The pend rules' verdict on a claim: what the pended-queue KPIs fold. */
+export const PendDecisionSchema = z.object({
+  /** The rule set's version, so a verdict can be traced to the rules that made it. */
+  ruleSetVersion: z.string().min(1),
+  status: z.enum(PEND_STATUSES),
+  /** Every reason the claim pended for (kept after it clears, for KPIs by reason). */
+  reasons: z.array(PendReasonSchema),
+  /** The queue of the most severe reason: where the claim is worked. */
+  queue: z.string().nullable(),
+  /** Event date the claim entered the queue (its received or service date). */
+  pendedOn: IsoDate.nullable(),
+  /** Event date it left: the fix's effective date, the export's clear date, or the adjudication date. */
+  clearedOn: IsoDate.nullable(),
+  /** What cleared it: `reference`, `source_clear_date`, `adjudication`. */
+  clearedBy: z.enum(['reference', 'source_clear_date', 'adjudication']).nullable(),
+});
+export type PendDecision = z.infer<typeof PendDecisionSchema>;
+
+/** claims.enriched.v1: the canonical event plus reference-data lookups and the pend rules' verdict. */
 export const EnrichedClaimEventSchema = ClaimEventSchema.extend({
   normalizedEventId: z.uuid(),
-  enrichment: z.object({
-    renderingProviders: z.array(RenderingProviderSchema),
-  }),
+  enrichment: EnrichmentSchema,
+  pendDecision: PendDecisionSchema.nullable().optional(),
 });
 export type EnrichedClaimEvent = z.infer<typeof EnrichedClaimEventSchema>;
-
-export const MEMBER_SEXES = ['male', 'female', 'unknown'] as const;
 
 /** A member's reference record for one coverage year (a beneficiary summary row). */
 export const MemberReferenceSchema = z.object({
@@ -321,6 +442,14 @@ export const MemberReferenceEventSchema = z.object({
   dataQuality: z.array(DataQualityFindingSchema),
 });
 export type MemberReferenceEvent = z.infer<typeof MemberReferenceEventSchema>;
+
+/**
+ * The Kafka key of a member reference record: token and year, so compaction
+ * keeps one record per member-year (a claim is judged against its own year).
+ */
+export function memberReferenceKey(member: Pick<MemberReference, 'patientToken' | 'referenceYear'>): string {
+  return `${member.patientToken}:${member.referenceYear ?? 'history'}`;
+}
 
 export const PIPELINE_STAGES = ['ingestor', 'normalizer', 'enricher', 'metrics'] as const;
 export const PipelineStageSchema = z.enum(PIPELINE_STAGES);

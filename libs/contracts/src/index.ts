@@ -5,3 +5,4 @@ export * from './claim-events';
 export * from './json-schema';
 export * from './decode-event';
 export * from './ingest-report';
+export * from './reference-events';

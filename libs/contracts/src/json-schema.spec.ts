@@ -30,10 +30,10 @@ describe('topicJsonSchema', () => {
     expect(Object.keys(propertiesOf(topicJsonSchema(topic)))).toContain(property);
   });
 
-  it('gives the enriched topic every normalized property plus the enrichment', () => {
+  it('gives the enriched topic every normalized property plus the enrichment and the pend verdict', () => {
     const normalized = Object.keys(propertiesOf(topicJsonSchema(CLAIM_TOPICS.normalized)));
     const enriched = Object.keys(propertiesOf(topicJsonSchema(CLAIM_TOPICS.enriched)));
-    expect(enriched).toEqual([...normalized, 'normalizedEventId', 'enrichment']);
+    expect(enriched).toEqual([...normalized, 'normalizedEventId', 'enrichment', 'pendDecision']);
   });
 });
 

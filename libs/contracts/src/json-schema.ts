@@ -7,6 +7,7 @@ import {
   RawClaimRecordSchema,
 } from './claim-events';
 import { IngestReportSchema } from './ingest-report';
+import { ReferenceEventSchema } from './reference-events';
 import { CLAIM_TOPICS, type ClaimTopic } from './topics';
 
 const SCHEMA_BY_TOPIC: Record<ClaimTopic, z.ZodType> = {
@@ -16,6 +17,9 @@ const SCHEMA_BY_TOPIC: Record<ClaimTopic, z.ZodType> = {
   [CLAIM_TOPICS.deadLetter]: DeadLetterSchema,
   [CLAIM_TOPICS.ingestReports]: IngestReportSchema,
   [CLAIM_TOPICS.referenceMembers]: MemberReferenceEventSchema,
+  [CLAIM_TOPICS.referenceProviders]: ReferenceEventSchema,
+  [CLAIM_TOPICS.referenceProviderGroups]: ReferenceEventSchema,
+  [CLAIM_TOPICS.referenceLocations]: ReferenceEventSchema,
 };
 
 /** JSON Schema (draft 2020-12) of a topic's payload, for consumers outside TypeScript. */

@@ -9,6 +9,9 @@ describe('CLAIM_TOPICS', () => {
       'claims.dlq.v1',
       'claims.ingest-reports.v1',
       'reference.members.v1',
+      'reference.providers.v1',
+      'reference.provider-groups.v1',
+      'reference.locations.v1',
     ]);
   });
 });

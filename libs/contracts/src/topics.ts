@@ -9,8 +9,14 @@ export const CLAIM_TOPICS = {
   deadLetter: 'claims.dlq.v1',
   /** One report per ingested file (keyed by file id): what per-file accounting compares with. */
   ingestReports: 'claims.ingest-reports.v1',
-  /** Member reference records (beneficiary summaries), keyed by patient token. */
+  /** Member reference records (beneficiary summaries), keyed by patient token and year. */
   referenceMembers: 'reference.members.v1',
+  /** Provider directory versions (NPPES, clinician file, synthetic directory, admin fixes), keyed by NPI@effective date. */
+  referenceProviders: 'reference.providers.v1',
+  /** Provider groups by tax id or group practice id, keyed by group key@effective date. */
+  referenceProviderGroups: 'reference.provider-groups.v1',
+  /** Service locations and facilities (by CCN), keyed by location key@effective date. */
+  referenceLocations: 'reference.locations.v1',
 } as const;
 
 export type ClaimTopic = (typeof CLAIM_TOPICS)[keyof typeof CLAIM_TOPICS];

@@ -4,6 +4,8 @@ import { SlimmerFoldWrites1763990000000 } from './migrations/1763990000000-slimm
 import { RecordAccounting1764100000000 } from './migrations/1764100000000-record-accounting';
 import { ReferenceMember1764300000000 } from './migrations/1764300000000-reference-member';
 import { FileQualityTally1764400000000 } from './migrations/1764400000000-file-quality-tally';
+import { EnricherPendIndex1764450000000 } from './migrations/1764450000000-enricher-pend-index';
+import { PendedQueue1764500000000 } from './migrations/1764500000000-pended-queue';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -11,6 +13,8 @@ export const MIGRATIONS = [
   RecordAccounting1764100000000,
   ReferenceMember1764300000000,
   FileQualityTally1764400000000,
+  EnricherPendIndex1764450000000,
+  PendedQueue1764500000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

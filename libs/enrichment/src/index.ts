@@ -1,3 +1,4 @@
-export * from './npi';
-export * from './nppes';
-export * from './enrich-claim';
+export * from './reference';
+export * from './tables';
+export * from './enrich';
+export * from './pend';

@@ -142,6 +142,10 @@ export class LocalPipeline {
       api: {
         ...options.extraEnv,
         DATABASE_URL: options.databaseUrl,
+        // The admin reference routes publish fixes to the reference topics.
+        KAFKA_BROKERS: common.KAFKA_BROKERS,
+        KAFKA_TOPIC_NAMESPACE: common.KAFKA_TOPIC_NAMESPACE,
+        KAFKA_TOPIC_PARTITIONS: common.KAFKA_TOPIC_PARTITIONS,
         API_TOKENS: apiTokens,
         LOG_LEVEL: common.LOG_LEVEL,
       },

@@ -9,7 +9,13 @@ import { createKafka, ensureTopics } from './kafka-client';
  * Topics keyed by an entity where only the latest record per key matters:
  * compaction keeps them bounded however long the pipeline runs.
  */
-const COMPACTED_TOPICS: ReadonlySet<ClaimTopic> = new Set([CLAIM_TOPICS.referenceMembers, CLAIM_TOPICS.ingestReports]);
+const COMPACTED_TOPICS: ReadonlySet<ClaimTopic> = new Set([
+  CLAIM_TOPICS.referenceMembers,
+  CLAIM_TOPICS.referenceProviders,
+  CLAIM_TOPICS.referenceProviderGroups,
+  CLAIM_TOPICS.referenceLocations,
+  CLAIM_TOPICS.ingestReports,
+]);
 
 /** A service's connection to the pipeline: the client, one producer, and its namespaced topic names. */
 export class PipelineKafka {

@@ -9,7 +9,14 @@ import { stageConsumerEvents } from './stage-consumer-events';
 import { MAX_MESSAGE_BYTES, outboundMessageBytes } from './claim-producer';
 import { deadLetterFor, type ConsumedMessage, type OutboundMessage, type RecordFailure } from './outbound-message';
 
-export type TransformOutcome = { emit: OutboundMessage } | { deadLetter: RecordFailure };
+/**
+ * What one input message becomes: one output, several in order (a claim that
+ * pends and clears at once is two events of its timeline), or a dead letter.
+ */
+export type TransformOutcome =
+  | { emit: OutboundMessage }
+  | { emitAll: readonly OutboundMessage[] }
+  | { deadLetter: RecordFailure };
 
 export interface TransformStageOptions {
   stage: PipelineStage;
@@ -57,12 +64,15 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
         outcomes.forEach((outcome, index) => {
           const source = consumed[index];
           if (!source) return;
-          const failure = 'emit' in outcome ? oversizedOutputFailure(outcome.emit) : outcome.deadLetter;
-          if (failure === null && 'emit' in outcome) {
-            emitted.push(outcome.emit);
+          const outputs = 'deadLetter' in outcome ? [] : 'emit' in outcome ? [outcome.emit] : outcome.emitAll;
+          const failure =
+            'deadLetter' in outcome
+              ? outcome.deadLetter
+              : outputs.reduce<RecordFailure | null>((found, output) => found ?? oversizedOutputFailure(output), null);
+          if (failure === null) {
+            emitted.push(...outputs);
             return;
           }
-          if (failure === null) return;
           deadLetters.push(deadLetterFor(source, stage, failure, failedAt));
           metrics.deadLettersTotal.inc({ stage, error_code: failure.code });
           options.logger.warn(

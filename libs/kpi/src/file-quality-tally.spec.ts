@@ -1,4 +1,5 @@
-import { fixtureClaimEvent, fixtureLine } from '@claims/harness';
+import type { EnrichedClaimEvent, LookupMiss, PendDecision } from '@claims/contracts';
+import { fixtureClaimEvent, fixtureEnrichedEvent, fixtureLine } from '@claims/harness';
 import { fileQualityTally } from './file-quality-tally';
 
 describe('fileQualityTally', () => {
@@ -34,5 +35,64 @@ describe('fileQualityTally', () => {
     const tally = fileQualityTally([event]);
     const names = tally.map((entry) => `${entry.kind}/${entry.name}`);
     expect(names).toEqual([...names].sort());
+  });
+
+  describe('for enriched events', () => {
+    const miss = (lookup: LookupMiss['lookup'], reason: LookupMiss['reason'], key: string): LookupMiss => ({
+      lookup,
+      role: lookup === 'provider' ? 'rendering' : null,
+      key,
+      reason,
+    });
+    const pendReason = (code: string) => ({
+      code,
+      description: code,
+      queue: 'provider-data',
+      severity: 'high' as const,
+      waitsOn: [],
+      classifiedBy: null,
+    });
+    const decision = (status: PendDecision['status'], codes: string[]): PendDecision => ({
+      ruleSetVersion: '2024.1',
+      status,
+      reasons: codes.map(pendReason),
+      queue: codes.length > 0 ? 'provider-data' : null,
+      pendedOn: codes.length > 0 ? '2024-03-01' : null,
+      clearedOn: null,
+      clearedBy: null,
+    });
+    const enriched = (claimId: string, misses: LookupMiss[], pendDecision?: PendDecision): EnrichedClaimEvent => {
+      const base = fixtureEnrichedEvent(claimId, []);
+      return { ...base, enrichment: { ...base.enrichment, lookupMisses: misses }, pendDecision };
+    };
+    const count = (tally: ReturnType<typeof fileQualityTally>, kind: string, name: string) =>
+      tally.find((entry) => entry.kind === kind && entry.name === name)?.count;
+
+    it('counts a claim once per distinct lookup and reason, however many keys missed', () => {
+      const tally = fileQualityTally([
+        enriched('c1', [
+          miss('provider', 'not_found', '1234567893'),
+          miss('provider', 'not_found', '1111111112'),
+          miss('service_location', 'not_yet_effective', 'LOC-1'),
+        ]),
+        enriched('c2', [miss('provider', 'not_found', '1234567893'), miss('provider', 'incomplete', '2222222224')]),
+        enriched('c3', []),
+      ]);
+      expect(count(tally, 'lookup_miss', 'provider:not_found')).toBe(2);
+      expect(count(tally, 'lookup_miss', 'provider:incomplete')).toBe(1);
+      expect(count(tally, 'lookup_miss', 'service_location:not_yet_effective')).toBe(1);
+      expect(count(tally, 'claims', 'tallied')).toBe(3);
+    });
+
+    it('counts the claims pended for each reason code, once per claim, and nothing for a clean claim', () => {
+      const tally = fileQualityTally([
+        enriched('c1', [], decision('pended', ['PROVIDER_NOT_FOUND', 'NPI_INVALID', 'PROVIDER_NOT_FOUND'])),
+        enriched('c2', [], decision('cleared', ['PROVIDER_NOT_FOUND'])),
+        enriched('c3', [], decision('clean', [])),
+      ]);
+      expect(count(tally, 'pend_reason', 'PROVIDER_NOT_FOUND')).toBe(2);
+      expect(count(tally, 'pend_reason', 'NPI_INVALID')).toBe(1);
+      expect(tally.filter((entry) => entry.kind === 'pend_reason')).toHaveLength(2);
+    });
   });
 });

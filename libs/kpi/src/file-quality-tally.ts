@@ -1,4 +1,4 @@
-import type { ClaimEvent } from '@claims/contracts';
+import type { ClaimEvent, EnrichedClaimEvent } from '@claims/contracts';
 
 /**
  * The canonical claim fields whose absence an analyst wants counted per file
@@ -33,22 +33,39 @@ export const TALLIED_LINE_FIELDS = [
   'diagnosisCode',
 ] as const satisfies ReadonlyArray<keyof ClaimEvent['claim']['lines'][number]>;
 
+export const FILE_QUALITY_KINDS = ['finding', 'null_field', 'lookup_miss', 'pend_reason', 'claims'] as const;
+export type FileQualityKind = (typeof FILE_QUALITY_KINDS)[number];
+
+/** The one `claims` entry's name: the claims the tally counted, the denominator of its shares. */
+export const TALLIED_CLAIMS = 'tallied';
+
 export interface FileQualityTally {
   fileId: string;
-  kind: 'finding' | 'null_field';
-  /** A finding's code, or a field path such as `claim.drgCode` or `line.hcpcsCode`. */
+  /**
+   * `finding`: claims' data-quality findings by code; `null_field`: claims
+   * (or lines) without a canonical field; `lookup_miss`: claims with a lookup
+   * miss, by `lookup:reason`; `pend_reason`: claims pended for a reason, by
+   * code; `claims`: the claims tallied.
+   */
+  kind: FileQualityKind;
+  /** A finding's code, a field path (`claim.drgCode`, `line.hcpcsCode`), `provider:not_found`, a pend code. */
   name: string;
   count: number;
 }
 
+/** What the tally reads of an event: a canonical event, or an enriched one (lookups and pend verdict). */
+export type TalliedEvent = Pick<ClaimEvent, 'lineage' | 'claim' | 'dataQuality'> &
+  Partial<Pick<EnrichedClaimEvent, 'enrichment' | 'pendDecision'>>;
+
 /**
  * What the events add to their files' quality report: data-quality findings
- * by code, and null counts per canonical field. Fed only with events folded
- * for the first time, so a replayed file adds nothing.
+ * by code, null counts per canonical field, and for enriched events the
+ * claims with each kind of lookup miss (once per claim per distinct lookup
+ * and reason) and the claims pended for each reason (once per claim per
+ * code). Fed only with the first event folded for each source record, so a
+ * replayed file, or a claim re-emitted when it clears, adds nothing.
  */
-export function fileQualityTally(
-  events: ReadonlyArray<Pick<ClaimEvent, 'lineage' | 'claim' | 'dataQuality'>>,
-): FileQualityTally[] {
+export function fileQualityTally(events: ReadonlyArray<TalliedEvent>): FileQualityTally[] {
   const tally = new Map<string, FileQualityTally>();
   const add = (fileId: string, kind: FileQualityTally['kind'], name: string, count: number): void => {
     if (count === 0) return;
@@ -67,6 +84,13 @@ export function fileQualityTally(
     for (const field of TALLIED_LINE_FIELDS) {
       add(fileId, 'null_field', `line.${field}`, event.claim.lines.filter((line) => line[field] === null).length);
     }
+    const misses = new Set((event.enrichment?.lookupMisses ?? []).map((miss) => `${miss.lookup}:${miss.reason}`));
+    for (const miss of misses) add(fileId, 'lookup_miss', miss, 1);
+    const decision = event.pendDecision;
+    if (decision && decision.status !== 'clean') {
+      for (const code of new Set(decision.reasons.map((reason) => reason.code))) add(fileId, 'pend_reason', code, 1);
+    }
+    add(fileId, 'claims', TALLIED_CLAIMS, 1);
   }
   // One order for every writer (code-unit order, not the locale's): folds of
   // different partitions update the same rows without deadlocking.

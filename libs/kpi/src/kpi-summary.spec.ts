@@ -44,6 +44,16 @@ describe('summarizeKpiCounters', () => {
     expect(summary.linesNotAllowed).toBe(5);
   });
 
+  it('splits the lines not allowed into denied, cost-avoided (MSP/COB), reprocessed and unknown', () => {
+    expect(summary.linesDenied).toBe(3);
+    expect(summary.linesCostAvoidedMspCob).toBe(2);
+    expect(summary.linesReprocessed).toBe(0);
+    expect(summary.linesProcessingUnknown).toBe(0);
+    expect(
+      summary.linesDenied + summary.linesCostAvoidedMspCob + summary.linesReprocessed + summary.linesProcessingUnknown,
+    ).toBe(summary.linesNotAllowed);
+  });
+
   it('lists the category and indicator breakdowns sorted by dimension, without zero rows', () => {
     expect(summary.linesByProcessingCategory).toEqual({ allowed: 5, msp_cob: 2, not_allowed: 3 });
     expect(Object.keys(summary.linesByProcessingCategory)).toEqual(['allowed', 'msp_cob', 'not_allowed']);
@@ -63,6 +73,10 @@ describe('summarizeKpiCounters', () => {
       linesReceived: 0,
       linesAllowed: 0,
       linesNotAllowed: 0,
+      linesDenied: 0,
+      linesCostAvoidedMspCob: 0,
+      linesReprocessed: 0,
+      linesProcessingUnknown: 0,
       linesByProcessingCategory: {},
       linesByProcessingIndicator: {},
       medicarePaymentAmount: '0.00',
@@ -93,6 +107,10 @@ describe('summarizeKpiCounters', () => {
       linesReceived: 3,
       linesAllowed: 1,
       linesNotAllowed: 2,
+      linesDenied: 0,
+      linesCostAvoidedMspCob: 0,
+      linesReprocessed: 1,
+      linesProcessingUnknown: 1,
       linesByProcessingCategory: { allowed: 1, reprocessed: 1, unknown: 1 },
       linesByProcessingIndicator: { '(blank)': 1, A: 1, R: 1 },
       medicarePaymentAmount: '75.00',

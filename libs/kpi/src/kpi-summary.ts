@@ -6,12 +6,32 @@ export interface KpiCounterRow {
   value: string | number | bigint;
 }
 
-/** The first KPI family: what was received, and how its lines were processed. */
+/**
+ * The first KPI family: what was received, and how its lines were processed.
+ * Each figure counts the current version of every claim folded (a corrected
+ * claim replaces its earlier version).
+ */
 export interface ClaimsReceivedSummary {
+  /** Distinct claims folded, all sources. */
   claimsReceived: number;
+  /** Lines of those claims. */
   linesReceived: number;
+  /** Lines allowed (carrier LINE_PRCSG_IND_CD 'A'; a source's own allowed or paid status). */
   linesAllowed: number;
+  /**
+   * Every line that is not allowed, whatever the reason: denied, cost-avoided
+   * (MSP/COB), reprocessed and unknown together. Not a denial count; read the
+   * four figures below for that.
+   */
   linesNotAllowed: number;
+  /** Lines denied: not allowed by the processing indicator (carrier B, C, D, I, L, M, N, O, P, Z). */
+  linesDenied: number;
+  /** Lines cost-avoided because another payer is primary (Medicare Secondary Payer / coordination of benefits). */
+  linesCostAvoidedMspCob: number;
+  /** Lines reprocessed: adjustments of an earlier line (carrier 'R'). */
+  linesReprocessed: number;
+  /** Lines whose processing indicator is blank or not in the code list. */
+  linesProcessingUnknown: number;
   linesByProcessingCategory: Record<string, number>;
   linesByProcessingIndicator: Record<string, number>;
   /** Dollars as exact decimal strings ("1234.50"); cents in the *Cents fields. */
@@ -30,8 +50,9 @@ export function centsToDecimal(cents: number): string {
 /**
  * Builds the summary from counter rows already summed over partitions.
  * "Not allowed" is every line whose indicator is not 'A', so allowed plus not
- * allowed is always the lines received; the category breakdown tells the
- * MSP/COB and reprocessed lines apart for the denial KPIs that follow.
+ * allowed is always the lines received; it splits into denied, cost-avoided
+ * (MSP/COB), reprocessed and unknown lines, which is what a reader must see
+ * before calling any of it a denial.
  */
 export function summarizeKpiCounters(rows: readonly KpiCounterRow[]): ClaimsReceivedSummary {
   const value = (kpi: string, dimension = ''): number =>
@@ -50,6 +71,10 @@ export function summarizeKpiCounters(rows: readonly KpiCounterRow[]): ClaimsRece
     linesReceived,
     linesAllowed,
     linesNotAllowed: linesReceived - linesAllowed,
+    linesDenied: value(KPI.linesByProcessingCategory, 'not_allowed'),
+    linesCostAvoidedMspCob: value(KPI.linesByProcessingCategory, 'msp_cob'),
+    linesReprocessed: value(KPI.linesByProcessingCategory, 'reprocessed'),
+    linesProcessingUnknown: value(KPI.linesByProcessingCategory, 'unknown'),
     linesByProcessingCategory: byDimension(KPI.linesByProcessingCategory),
     linesByProcessingIndicator: byDimension(KPI.linesByProcessingIndicator),
     medicarePaymentAmount: centsToDecimal(payment),

@@ -16,3 +16,4 @@ export * from './mapping-targets';
 export * from './npi-check-digit';
 export * from './source-layout-registry';
 export * from './event-date-of-record';
+export * from './claim-events-of-file';

@@ -1,9 +1,8 @@
 /**
  * NPI check digit: the Luhn formula over the 9 leading digits prefixed with
  * the card issuer constant 80840 (CMS, "Requirements for NPI Check Digit").
- * A copy of libs/enrichment's check: the module boundaries keep this shared
- * lib from importing the enricher's, and the normalizer reports a failed
- * check as a data-quality finding on the claim.
+ * The normalizer reports a failed check as a data-quality finding on the
+ * claim; the enricher's pend rule reads the same function.
  */
 export function isValidNpiCheckDigit(npi: string): boolean {
   if (!/^\d{10}$/.test(npi)) return false;

@@ -1,4 +1,4 @@
-import { FILE_ACCOUNTING_SQL, type FileAccountingRow } from '@claims/kpi';
+import { FILE_ACCOUNTING_SQL, type FileAccountingRow, type FileQualityKind } from '@claims/kpi';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -54,8 +54,11 @@ export class IngestionReportsRepository {
     );
   }
 
-  /** Data-quality findings by code and null counts per canonical field, as the fold tallied them. */
-  quality(fileId: string): Promise<Array<{ kind: 'finding' | 'null_field'; name: string; count: string }>> {
+  /**
+   * Data-quality findings by code, null counts per canonical field, lookup
+   * misses, pend reasons and the claims tallied, as the fold tallied them.
+   */
+  quality(fileId: string): Promise<Array<{ kind: FileQualityKind; name: string; count: string }>> {
     return this.dataSource.query(
       `SELECT kind, name, count::text AS count FROM ingest_file_quality WHERE file_id = $1 ORDER BY kind, count DESC, name`,
       [fileId],

@@ -1,4 +1,4 @@
-import { accountFile, type FileAccounting } from '@claims/kpi';
+import { TALLIED_CLAIMS, accountFile, roundTo, type FileAccounting, type FileQualityKind } from '@claims/kpi';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { IngestionReportsRepository } from './ingestion-reports.repository';
 
@@ -15,9 +15,23 @@ export interface IngestionReport extends FileAccounting {
   findingsByCode: Record<string, number>;
   /** Per canonical field (`claim.x`: claims without it; `line.x`: lines without it). */
   nullCountsByField: Record<string, number>;
+  /**
+   * Claims whose enrichment missed a lookup, by `lookup:reason` (for example
+   * `provider:not_found`, `service_location:not_yet_effective`), each claim
+   * counted once per kind, with their share of the file's folded claims.
+   */
+  lookupMissesByKind: Record<string, ClaimShare>;
+  /** Claims the pend rules pended, by reason code (a claim once per code), with their share. */
+  pendReasonsByCode: Record<string, ClaimShare>;
   /** Event-time span of the claims whose current version came from this file. */
   firstEventDate: string | null;
   lastEventDate: string | null;
+}
+
+export interface ClaimShare {
+  claims: number;
+  /** claims / the file's folded claims, rounded to 4 places; null when none folded. */
+  shareOfFoldedClaims: number | null;
 }
 
 const FILE_ID = /^[0-9a-f]{64}$/;
@@ -40,8 +54,17 @@ export class IngestionReportsService {
       this.repository.eventDateRange(fileId),
       this.repository.quality(fileId),
     ]);
-    const byKind = (kind: 'finding' | 'null_field'): Record<string, number> =>
+    const byKind = (kind: FileQualityKind): Record<string, number> =>
       Object.fromEntries(quality.filter((row) => row.kind === kind).map((row) => [row.name, Number(row.count)]));
+    // The claims the fold tallied for the file; a file folded before that count was kept falls back to its records.
+    const foldedClaims = byKind('claims')[TALLIED_CLAIMS] ?? Number(accounting.folded);
+    const withShares = (kind: FileQualityKind): Record<string, ClaimShare> =>
+      Object.fromEntries(
+        Object.entries(byKind(kind)).map(([name, claims]) => [
+          name,
+          { claims, shareOfFoldedClaims: foldedClaims > 0 ? roundTo(claims / foldedClaims, 4) : null },
+        ]),
+      );
     return {
       ...accountFile(accounting),
       recordsPublished: file?.records_published ?? null,
@@ -56,6 +79,8 @@ export class IngestionReportsService {
       })),
       findingsByCode: byKind('finding'),
       nullCountsByField: byKind('null_field'),
+      lookupMissesByKind: withShares('lookup_miss'),
+      pendReasonsByCode: withShares('pend_reason'),
       firstEventDate: dates.first_event_date,
       lastEventDate: dates.last_event_date,
     };

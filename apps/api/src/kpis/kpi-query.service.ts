@@ -1,9 +1,11 @@
 import {
   accountFile,
+  comparePendHistogram,
   summarizeKpiCounters,
   type ClaimsReceivedSummary,
   type FileAccounting,
   type KpiCounterRow,
+  type PendHistogramMismatch,
 } from '@claims/kpi';
 import { Injectable } from '@nestjs/common';
 import { KpiRepository, type Watermark } from './kpi.repository';
@@ -15,10 +17,20 @@ export interface CounterComparison {
   mismatches: Array<{ kpi: string; dimension: string; streamed: string; batch: string }>;
 }
 
+/** The most pend histogram cells a verification lists; `pendHistogramDifferences` counts them all. */
+const PEND_HISTOGRAM_MISMATCHES_LISTED = 100;
+
 export interface KpiVerification extends CounterComparison {
-  /** True when every counter equals its batch SQL and every file's records are accounted for. */
+  /**
+   * True when every counter and every pend histogram cell equals its batch
+   * SQL and every file's records are accounted for.
+   */
   consistent: boolean;
   countersConsistent: boolean;
+  /** The pended-queue day histogram against the same cells computed from claim_pend. */
+  pendHistogramConsistent: boolean;
+  pendHistogramDifferences: number;
+  pendHistogramMismatches: PendHistogramMismatch[];
   filesConsistent: boolean;
   /** Per ingested file: records read against records folded, duplicate and dead-lettered. */
   files: FileAccounting[];
@@ -57,18 +69,23 @@ export class KpiQueryService {
   }
 
   async verify(): Promise<KpiVerification> {
-    const [streamed, batch, fileRows, untracedDeadLetters] = await Promise.all([
+    const [streamed, batch, pendDifferences, fileRows, untracedDeadLetters] = await Promise.all([
       this.repository.streamedCounters(),
       this.repository.batchCounters(),
+      this.repository.pendHistogramDifferences(PEND_HISTOGRAM_MISMATCHES_LISTED),
       this.repository.fileAccounting(),
       this.repository.untracedDeadLetters(),
     ]);
     const counters = compareCounters(streamed, batch);
+    const pendHistogram = comparePendHistogram(pendDifferences);
     const files = fileRows.map(accountFile);
     const filesConsistent = files.every((file) => file.status === 'accounted');
     return {
-      consistent: counters.consistent && filesConsistent,
+      consistent: counters.consistent && pendHistogram.consistent && filesConsistent,
       countersConsistent: counters.consistent,
+      pendHistogramConsistent: pendHistogram.consistent,
+      pendHistogramDifferences: pendHistogram.differences,
+      pendHistogramMismatches: pendHistogram.mismatches,
       filesConsistent,
       mismatches: counters.mismatches,
       files,

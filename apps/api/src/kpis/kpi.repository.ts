@@ -1,9 +1,11 @@
 import {
   CLAIMS_RECEIVED_BATCH_SQL,
   FILE_ACCOUNTING_SQL,
+  PEND_HISTOGRAM_DIFFERENCES_SQL,
   STREAMED_COUNTERS_SQL,
   type FileAccountingRow,
   type KpiCounterRow,
+  type PendHistogramDifferenceRow,
 } from '@claims/kpi';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -23,6 +25,11 @@ export class KpiRepository {
 
   batchCounters(): Promise<KpiCounterRow[]> {
     return this.dataSource.query(CLAIMS_RECEIVED_BATCH_SQL);
+  }
+
+  /** The cells where the streamed pend histogram differs from its batch SQL over claim_pend, `limit` at most. */
+  pendHistogramDifferences(limit: number): Promise<PendHistogramDifferenceRow[]> {
+    return this.dataSource.query(PEND_HISTOGRAM_DIFFERENCES_SQL, [limit]);
   }
 
   fileAccounting(): Promise<FileAccountingRow[]> {

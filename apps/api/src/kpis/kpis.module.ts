@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { KpiQueryService } from './kpi-query.service';
 import { KpiRepository } from './kpi.repository';
 import { KpisController } from './kpis.controller';
+import { PendedQueueRepository } from './pended-queue.repository';
+import { PendedQueueService } from './pended-queue.service';
 
 @Module({
   controllers: [KpisController],
-  providers: [KpiRepository, KpiQueryService],
+  providers: [KpiRepository, KpiQueryService, PendedQueueRepository, PendedQueueService],
 })
 export class KpisModule {}

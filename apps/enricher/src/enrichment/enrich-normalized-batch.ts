@@ -1,29 +1,60 @@
-import { ClaimEventSchema, EVENT_HEADERS, claimEventHeaders, decodeEvent, type ClaimEvent } from '@claims/contracts';
-import { enrichClaimEvent, renderingNpisOf, type ProviderDirectoryEntry } from '@claims/enrichment';
+import { ClaimEventSchema, EVENT_HEADERS, decodeEvent } from '@claims/contracts';
+import { decidePend, duplicateFingerprints, enrichClaim } from '@claims/enrichment';
 import type { ConsumedMessage, TransformOutcome } from '@claims/kafka';
+import type { FingerprintClaim, FingerprintHolder, PendedClaimRecord } from '../pend-index/pend-index.repository';
+import type { EnrichmentState } from '../reference/enrichment-state';
+import { enrichedEventsOf, outboundOf } from './enriched-events';
+
+export interface JudgedBatch {
+  outcomes: TransformOutcome[];
+  /** Claims to file in the pended queue, with what they wait on. */
+  pended: PendedClaimRecord[];
+  /** Claims of the batch that do not wait (clean, or cleared at once): out of the queue if they were in it. */
+  notWaiting: string[];
+}
 
 /**
- * Enriches a batch with one directory lookup for all its NPIs, instead of a
- * query per claim. A message that does not decode goes to the dead-letter topic.
+ * Enriches and judges a batch against the in-process directory: no database
+ * round trip per record; one per batch for the duplicate rule's fingerprints.
+ * A message that does not decode goes to the dead-letter topic.
  */
-export async function enrichNormalizedBatch(
+export async function judgeNormalizedBatch(
   messages: readonly ConsumedMessage[],
-  findProviders: (npis: readonly string[]) => Promise<ReadonlyMap<string, ProviderDirectoryEntry>>,
-): Promise<TransformOutcome[]> {
+  state: EnrichmentState,
+  holdFingerprints: (offered: readonly FingerprintClaim[]) => Promise<ReadonlyMap<string, FingerprintHolder>>,
+): Promise<JudgedBatch> {
   const decoded = messages.map((consumed) => decodeEvent(ClaimEventSchema, consumed.message.value));
-  const events = decoded.flatMap((result) => (result.ok ? [result.event] : []));
-  const directory = await findProviders(renderingNpisOf(events));
-  return decoded.map((result, index): TransformOutcome => {
+  const offered: FingerprintClaim[] = [];
+  for (const result of decoded) {
+    if (!result.ok) continue;
+    for (const fingerprint of duplicateFingerprints(result.event)) {
+      offered.push({ fingerprint, claimId: result.event.claimId, occurredAt: result.event.occurredAt });
+    }
+  }
+  const holders = await holdFingerprints(offered);
+  const pended: PendedClaimRecord[] = [];
+  const notWaiting: string[] = [];
+  const outcomes = decoded.map((result, index): TransformOutcome => {
     if (!result.ok) return { deadLetter: { code: result.code, reason: result.reason } };
-    const event: ClaimEvent = result.event;
-    const enriched = enrichClaimEvent(event, directory);
+    const event = result.event;
+    const enrichment = enrichClaim(event, state.tables, state.codes);
+    const decision = decidePend(event, enrichment, state.tables, state.ruleSet, {
+      duplicateOf: (fingerprint) => holders.get(fingerprint),
+    });
+    if (decision.status === 'pended') {
+      pended.push({
+        claimId: event.claimId,
+        normalizedEvent: messages[index]?.message.value?.toString() ?? JSON.stringify(event),
+        decision,
+        dependencies: decision.reasons.flatMap((reason) => reason.waitsOn),
+      });
+    } else {
+      notWaiting.push(event.claimId);
+    }
     const traceParent = messages[index]?.message.headers?.[EVENT_HEADERS.traceParent]?.toString();
     return {
-      emit: {
-        key: enriched.claimId,
-        value: JSON.stringify(enriched),
-        headers: claimEventHeaders(enriched, traceParent),
-      },
+      emitAll: enrichedEventsOf(event, enrichment, decision).map((enriched) => outboundOf(enriched, traceParent)),
     };
   });
+  return { outcomes, pended, notWaiting };
 }

@@ -6,11 +6,12 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EnricherConfig } from '../enricher.config';
 import { ENRICHER_CONFIG } from '../enricher.tokens';
-import { ProviderDirectoryLoader } from '../provider-directory/provider-directory.loader';
-import { ProviderDirectoryRepository } from '../provider-directory/provider-directory.repository';
-import { enrichNormalizedBatch } from './enrich-normalized-batch';
+import { PendIndexRepository } from '../pend-index/pend-index.repository';
+import { EnrichmentState } from '../reference/enrichment-state';
+import { ReferenceStreamConsumer } from '../reference/reference-stream.consumer';
+import { judgeNormalizedBatch } from './enrich-normalized-batch';
 
-/** claims.normalized.v1 → claims.enriched.v1 | claims.dlq.v1. */
+/** claims.normalized.v1 → claims.enriched.v1 | claims.dlq.v1, judged by the pend rules. */
 @Injectable()
 export class NormalizedClaimConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private running: RunningConsumer | null = null;
@@ -20,12 +21,13 @@ export class NormalizedClaimConsumer implements OnApplicationBootstrap, OnApplic
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
     private readonly pipeline: PipelineKafka,
-    private readonly loader: ProviderDirectoryLoader,
-    private readonly providers: ProviderDirectoryRepository,
+    private readonly reference: ReferenceStreamConsumer,
+    private readonly state: EnrichmentState,
+    private readonly pendIndex: PendIndexRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.loader.loadConfiguredFiles();
+    await this.reference.start();
     await this.pipeline.start([CLAIM_TOPICS.normalized, CLAIM_TOPICS.enriched, CLAIM_TOPICS.deadLetter]);
     this.running = await startTransformStage({
       stage: 'enricher',
@@ -37,12 +39,21 @@ export class NormalizedClaimConsumer implements OnApplicationBootstrap, OnApplic
       deadLetterTopic: this.pipeline.topic(CLAIM_TOPICS.deadLetter),
       logger: this.logger,
       metrics: createStageMetrics(this.registry),
-      transform: (messages) => enrichNormalizedBatch(messages, (npis) => this.providers.findByNpis(npis)),
+      // Judged and filed under the lock a reference fix takes too, so no claim is filed behind a fix's back.
+      transform: (messages) =>
+        this.state.lock.run(async () => {
+          const judged = await judgeNormalizedBatch(messages, this.state, (offered) =>
+            this.pendIndex.holdFingerprints(offered),
+          );
+          await this.pendIndex.recordVerdicts(judged.pended, judged.notWaiting);
+          return judged.outcomes;
+        }),
     });
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.running?.stop();
+    await this.reference.onApplicationShutdown();
     await this.pipeline.stop();
   }
 }

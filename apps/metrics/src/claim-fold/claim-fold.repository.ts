@@ -3,9 +3,12 @@ import {
   contributionOfClaimLines,
   fileQualityTally,
   foldClaimEvents,
+  foldPendEpisodes,
   parseCounterKey,
   type KpiContribution,
   type KpiLine,
+  type PendEpisode,
+  type PendHistogramEntry,
 } from '@claims/kpi';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -59,6 +62,25 @@ export class SourceTopicResetError extends Error {
   }
 }
 
+const recordKey = (fileId: string, recordNumber: number): string => `${fileId}\u0000${recordNumber}`;
+
+/**
+ * The events whose record's quality is still to be tallied: the first of a
+ * batch for each record, unless the record had folded before.
+ */
+function firstEventOfEachRecord(
+  fresh: readonly EnrichedClaimEvent[],
+  alreadyFolded: ReadonlySet<string>,
+): EnrichedClaimEvent[] {
+  const seen = new Set(alreadyFolded);
+  return fresh.filter((event) => {
+    const key = recordKey(event.lineage.fileId, event.lineage.recordNumber);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /**
  * The exactly-once fold. One Postgres transaction per partition batch holds
  * the consumed offset, the processed event ids, the claim state and the KPI
@@ -81,19 +103,25 @@ export class ClaimFoldRepository {
       );
       await this.recordRefused(manager, pending);
       const fresh = await this.claimFirstSeenEvents(manager, candidates);
-      await this.recordOutcomes(manager, candidates, new Set(fresh));
-      await this.addFileQuality(manager, fresh);
+      const alreadyFolded = await this.recordOutcomes(manager, candidates, new Set(fresh));
+      await this.addFileQuality(manager, firstEventOfEachRecord(fresh, alreadyFolded));
       if (fresh.length > 0) {
-        const stored = await this.lockStoredContributions(manager, fresh);
-        const { claims, delta } = foldClaimEvents(fresh, stored);
+        const stored = await this.lockStoredClaims(manager, fresh);
+        const { claims, delta } = foldClaimEvents(fresh, stored.contributions);
         const latest = [...claims.values()];
         await this.upsertClaimState(manager, batch.partition, latest);
         await this.replaceClaimLines(
           manager,
           latest.map((claim) => claim.event),
-          [...stored.keys()],
+          [...stored.contributions.keys()],
         );
         await this.applyKpiDelta(manager, batch.partition, delta);
+        await this.foldPendEpisodes(
+          manager,
+          batch.partition,
+          latest.map((claim) => claim.event),
+          stored.episodes,
+        );
         await this.advanceWatermark(manager, batch.partition, fresh);
       }
       const last = batch.messages[batch.messages.length - 1];
@@ -203,50 +231,80 @@ export class ClaimFoldRepository {
    * is overwritten. One statement may name a row once only for that update,
    * hence DISTINCT ON, keeping a batch's folded copy of a record over its
    * duplicate copy (a producer retry), as the first-wins insert did.
+   *
+   * Returns the records (file id and first record number) of first-seen
+   * events that had folded before: what the quality tally must not count again.
    */
   private async recordOutcomes(
     manager: EntityManager,
     candidates: readonly EnrichedClaimEvent[],
     fresh: ReadonlySet<EnrichedClaimEvent>,
-  ): Promise<void> {
-    if (candidates.length === 0) return;
+  ): Promise<Set<string>> {
+    if (candidates.length === 0) return new Set();
     const upgradeDeadLettered = `ON CONFLICT (file_id, record_number) DO UPDATE
          SET outcome = 'folded', stage = NULL, error_code = NULL
        WHERE ingest_record.outcome = 'dead_lettered' AND EXCLUDED.outcome = 'folded'`;
+    // Answers only the exception: first-seen events whose record had folded
+    // before (a claim re-emitted when it clears carries its record's lineage).
+    // Their record's quality is already tallied; nearly always no row comes back.
+    const foldedBefore = `SELECT DISTINCT c.file_id, c.record_number FROM candidate c
+        WHERE c.outcome = 'folded'
+          AND NOT EXISTS (SELECT 1 FROM written w
+                           WHERE w.file_id = c.file_id AND w.record_number = c.record_number AND w.outcome = 'folded')`;
+    const keysOf = (rows: Array<{ file_id: string; record_number: number }>): Set<string> =>
+      new Set(rows.map((row) => recordKey(row.file_id, row.record_number)));
     if (candidates.every((event) => (event.lineage.recordCount ?? 1) === 1)) {
-      // The common case (one row per claim, the carrier's hot path) keeps its plain insert.
+      // The common case (one row per claim, the carrier's hot path) needs no generate_series.
+      return keysOf(
+        await manager.query(
+          `WITH candidate AS (
+             SELECT * FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, outcome)
+           ), written AS (
+             INSERT INTO ingest_record (file_id, record_number, outcome)
+             SELECT DISTINCT ON (r.file_id, r.record_number) r.file_id, r.record_number, r.outcome
+               FROM candidate r
+              ORDER BY r.file_id, r.record_number, r.outcome = 'folded' DESC
+             ${upgradeDeadLettered}
+             RETURNING file_id, record_number, outcome
+           )
+           ${foldedBefore}`,
+          [
+            candidates.map((event) => event.lineage.fileId),
+            candidates.map((event) => event.lineage.recordNumber),
+            candidates.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
+          ],
+        ),
+      );
+    }
+    return keysOf(
       await manager.query(
-        `INSERT INTO ingest_record (file_id, record_number, outcome)
-         SELECT DISTINCT ON (r.file_id, r.record_number) r.file_id, r.record_number, r.outcome
-           FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, outcome)
-          ORDER BY r.file_id, r.record_number, r.outcome = 'folded' DESC
-         ${upgradeDeadLettered}`,
+        `WITH candidate AS (
+           SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])
+                    AS r(file_id, record_number, record_count, outcome)
+         ), written AS (
+           INSERT INTO ingest_record (file_id, record_number, outcome)
+           SELECT DISTINCT ON (r.file_id, row_number) r.file_id, row_number, r.outcome
+             FROM candidate r
+            CROSS JOIN LATERAL generate_series(r.record_number, r.record_number + r.record_count - 1) AS row_number
+            ORDER BY r.file_id, row_number, r.outcome = 'folded' DESC
+           ${upgradeDeadLettered}
+           RETURNING file_id, record_number, outcome
+         )
+         ${foldedBefore}`,
         [
           candidates.map((event) => event.lineage.fileId),
           candidates.map((event) => event.lineage.recordNumber),
+          candidates.map((event) => event.lineage.recordCount ?? 1),
           candidates.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
         ],
-      );
-      return;
-    }
-    await manager.query(
-      `INSERT INTO ingest_record (file_id, record_number, outcome)
-       SELECT DISTINCT ON (r.file_id, row_number) r.file_id, row_number, r.outcome
-         FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])
-              AS r(file_id, first_record, record_count, outcome)
-         CROSS JOIN LATERAL generate_series(r.first_record, r.first_record + r.record_count - 1) AS row_number
-        ORDER BY r.file_id, row_number, r.outcome = 'folded' DESC
-       ${upgradeDeadLettered}`,
-      [
-        candidates.map((event) => event.lineage.fileId),
-        candidates.map((event) => event.lineage.recordNumber),
-        candidates.map((event) => event.lineage.recordCount ?? 1),
-        candidates.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
-      ],
+      ),
     );
   }
 
-  /** Findings by code and null counts per field, for each file's report; first-seen events only. */
+  /**
+   * Findings by code, null counts per field, lookup misses and pend reasons,
+   * for each file's report; the first event folded for each record only.
+   */
   private async addFileQuality(manager: EntityManager, fresh: readonly EnrichedClaimEvent[]): Promise<void> {
     const tally = fileQualityTally(fresh);
     if (tally.length === 0) return;
@@ -286,18 +344,30 @@ export class ClaimFoldRepository {
 
   /**
    * Locks the claims of the batch that are already stored and rebuilds what
-   * each contributed to the counters from its stored lines, so a new version
-   * can subtract it exactly.
+   * each contributed to the counters from its stored lines, and to the pend
+   * histogram from its stored episode, so a new version can subtract both
+   * exactly. A claim seen for the first time costs no query beyond the lock.
    */
-  private async lockStoredContributions(
+  private async lockStoredClaims(
     manager: EntityManager,
     events: readonly EnrichedClaimEvent[],
-  ): Promise<Map<string, KpiContribution>> {
+  ): Promise<{ contributions: Map<string, KpiContribution>; episodes: Map<string, PendEpisode> }> {
     const locked: Array<{ claim_id: string }> = await manager.query(
       `SELECT claim_id FROM claim_state WHERE claim_id = ANY($1::text[]) ORDER BY claim_id FOR UPDATE`,
       [[...new Set(events.map((event) => event.claimId))]],
     );
-    if (locked.length === 0) return new Map();
+    if (locked.length === 0) return { contributions: new Map(), episodes: new Map() };
+    const lockedIds = locked.map((row) => row.claim_id);
+    return {
+      contributions: await this.storedContributions(manager, lockedIds),
+      episodes: await this.storedEpisodes(manager, lockedIds),
+    };
+  }
+
+  private async storedContributions(
+    manager: EntityManager,
+    claimIds: readonly string[],
+  ): Promise<Map<string, KpiContribution>> {
     const lines: Array<{
       claim_id: string;
       processing_category: KpiLine['processingCategory'];
@@ -307,9 +377,9 @@ export class ClaimFoldRepository {
     }> = await manager.query(
       `SELECT claim_id, processing_category, processing_indicator_code, payment_amount_cents, allowed_amount_cents
          FROM claim_line_state WHERE claim_id = ANY($1::text[])`,
-      [locked.map((row) => row.claim_id)],
+      [claimIds],
     );
-    const linesByClaim = new Map<string, KpiLine[]>(locked.map((row) => [row.claim_id, []]));
+    const linesByClaim = new Map<string, KpiLine[]>(claimIds.map((claimId) => [claimId, []]));
     for (const line of lines) {
       linesByClaim.get(line.claim_id)?.push({
         processingCategory: line.processing_category,
@@ -319,6 +389,45 @@ export class ClaimFoldRepository {
       });
     }
     return new Map([...linesByClaim].map(([claimId, claimLines]) => [claimId, contributionOfClaimLines(claimLines)]));
+  }
+
+  /** The stored pend episodes of these (locked) claims; a claim without one never pended. */
+  private async storedEpisodes(manager: EntityManager, claimIds: readonly string[]): Promise<Map<string, PendEpisode>> {
+    const rows: Array<{
+      claim_id: string;
+      pended_on: string;
+      cleared_on: string | null;
+      queue: string;
+      reasons: string[];
+      claim_type: string;
+      payer: string;
+      provider_group: string;
+      rendering_npi: string;
+      state: string;
+      amount_cents: string;
+    }> = await manager.query(
+      `SELECT claim_id, to_char(pended_on, 'YYYY-MM-DD') AS pended_on, to_char(cleared_on, 'YYYY-MM-DD') AS cleared_on,
+              queue, reasons, claim_type, payer, provider_group, rendering_npi, state, amount_cents
+         FROM claim_pend WHERE claim_id = ANY($1::text[])`,
+      [claimIds],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.claim_id,
+        {
+          pendedOn: row.pended_on,
+          clearedOn: row.cleared_on,
+          reasons: row.reasons,
+          queue: row.queue,
+          claimType: row.claim_type,
+          payer: row.payer,
+          providerGroup: row.provider_group,
+          renderingNpi: row.rendering_npi,
+          state: row.state,
+          amountCents: Number(row.amount_cents),
+        },
+      ]),
+    );
   }
 
   private async upsertClaimState(
@@ -416,6 +525,102 @@ export class ClaimFoldRepository {
         entries.map((entry) => entry.dimension),
         partition,
         entries.map((entry) => entry.value),
+      ],
+    );
+  }
+
+  /**
+   * Writes each claim's pend episode beside its state and moves the day
+   * histogram by the difference from the stored episode. Nothing at all is
+   * written when neither the new events nor the stored claims have an
+   * episode: the clean claim's hot path.
+   */
+  private async foldPendEpisodes(
+    manager: EntityManager,
+    partition: number,
+    latest: readonly EnrichedClaimEvent[],
+    storedEpisodes: ReadonlyMap<string, PendEpisode>,
+  ): Promise<void> {
+    const { upserts, deletes, delta } = foldPendEpisodes(latest, storedEpisodes);
+    if (deletes.length > 0) {
+      await manager.query(`DELETE FROM claim_pend WHERE claim_id = ANY($1::text[])`, [deletes]);
+    }
+    if (upserts.length > 0) {
+      const column = <T>(pick: (episode: PendEpisode) => T): T[] => upserts.map(({ episode }) => pick(episode));
+      await manager.query(
+        `INSERT INTO claim_pend (claim_id, pended_on, cleared_on, queue, reasons, claim_type, payer, provider_group,
+           rendering_npi, state, amount_cents, kafka_partition)
+         SELECT p.claim_id, p.pended_on, p.cleared_on, p.queue,
+                ARRAY(SELECT jsonb_array_elements_text(p.reasons::jsonb)), p.claim_type, p.payer, p.provider_group,
+                p.rendering_npi, p.state, p.amount_cents, $12::integer
+           FROM unnest($1::text[], $2::date[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                       $9::text[], $10::text[], $11::bigint[])
+                AS p(claim_id, pended_on, cleared_on, queue, reasons, claim_type, payer, provider_group, rendering_npi,
+                     state, amount_cents)
+         ON CONFLICT (claim_id) DO UPDATE SET
+           pended_on = EXCLUDED.pended_on, cleared_on = EXCLUDED.cleared_on, queue = EXCLUDED.queue,
+           reasons = EXCLUDED.reasons, claim_type = EXCLUDED.claim_type, payer = EXCLUDED.payer,
+           provider_group = EXCLUDED.provider_group, rendering_npi = EXCLUDED.rendering_npi, state = EXCLUDED.state,
+           amount_cents = EXCLUDED.amount_cents, kafka_partition = EXCLUDED.kafka_partition`,
+        [
+          upserts.map(({ claimId }) => claimId),
+          column((episode) => episode.pendedOn),
+          column((episode) => episode.clearedOn),
+          column((episode) => episode.queue),
+          column((episode) => JSON.stringify(episode.reasons)),
+          column((episode) => episode.claimType),
+          column((episode) => episode.payer),
+          column((episode) => episode.providerGroup),
+          column((episode) => episode.renderingNpi),
+          column((episode) => episode.state),
+          column((episode) => episode.amountCents),
+          partition,
+        ],
+      );
+    }
+    await this.applyPendHistogramDelta(manager, partition, delta);
+  }
+
+  private async applyPendHistogramDelta(
+    manager: EntityManager,
+    partition: number,
+    delta: readonly PendHistogramEntry[],
+  ): Promise<void> {
+    if (delta.length === 0) return;
+    await manager.query(
+      `INSERT INTO pend_day_histogram (dimension, dimension_value, pended_on, cleared_on, kafka_partition, claims,
+         amount_cents)
+       SELECT d.dimension, d.dimension_value, d.pended_on, d.cleared_on, $5::integer, d.claims, d.amount_cents
+         FROM unnest($1::text[], $2::text[], $3::date[], $4::date[], $6::bigint[], $7::bigint[])
+              AS d(dimension, dimension_value, pended_on, cleared_on, claims, amount_cents)
+       ON CONFLICT (dimension, dimension_value, pended_on, cleared_on, kafka_partition) DO UPDATE SET
+         claims = pend_day_histogram.claims + EXCLUDED.claims,
+         amount_cents = pend_day_histogram.amount_cents + EXCLUDED.amount_cents`,
+      [
+        delta.map((entry) => entry.dimension),
+        delta.map((entry) => entry.dimensionValue),
+        delta.map((entry) => entry.pendedOn),
+        delta.map((entry) => entry.clearedOn),
+        partition,
+        delta.map((entry) => entry.claims),
+        delta.map((entry) => entry.amountCents),
+      ],
+    );
+    // A cell only a subtraction can empty (the open cell of a claim that cleared): drop it once it holds nothing,
+    // so the histogram stays as small as the episodes it counts.
+    const shrunk = delta.filter((entry) => entry.claims < 0 || entry.amountCents < 0);
+    if (shrunk.length === 0) return;
+    await manager.query(
+      `DELETE FROM pend_day_histogram h
+        USING unnest($1::text[], $2::text[], $3::date[], $4::date[]) AS d(dimension, dimension_value, pended_on, cleared_on)
+        WHERE h.dimension = d.dimension AND h.dimension_value = d.dimension_value AND h.pended_on = d.pended_on
+          AND h.cleared_on = d.cleared_on AND h.kafka_partition = $5 AND h.claims = 0 AND h.amount_cents = 0`,
+      [
+        shrunk.map((entry) => entry.dimension),
+        shrunk.map((entry) => entry.dimensionValue),
+        shrunk.map((entry) => entry.pendedOn),
+        shrunk.map((entry) => entry.clearedOn),
+        partition,
       ],
     );
   }

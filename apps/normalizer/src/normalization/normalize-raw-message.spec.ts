@@ -132,7 +132,7 @@ describe('normalizeRawMessage with the shipped mapping files', () => {
     );
   });
 
-  it('routes a beneficiary row to the member reference topic, keyed by patient token', () => {
+  it('routes a beneficiary row to the member reference topic, keyed by patient token and year (compaction keeps every year)', () => {
     const [header = '', row = ''] = readFileSync(
       join(REPO_ROOT, 'data', 'desynpuf', 'sample2', 'DE1_0_2008_Beneficiary_Summary_File_Sample_2.csv'),
       'utf8',
@@ -151,7 +151,7 @@ describe('normalizeRawMessage with the shipped mapping files', () => {
     if (!('emit' in outcome)) throw new Error('expected an emitted event');
     expect(outcome.kind).toBe('member_reference');
     const event = JSON.parse(outcome.emit.value);
-    expect(outcome.emit.key).toBe(event.member.patientToken);
+    expect(outcome.emit.key).toBe(`${event.member.patientToken}:${event.member.referenceYear}`);
     expect(outcome.emit.value).not.toContain(row.split(',')[0]);
   });
 

@@ -3,6 +3,7 @@ import {
   RawClaimRecordSchema,
   claimEventHeaders,
   decodeEvent,
+  memberReferenceKey,
   rawEventId,
   sha256Hex,
   type Lineage,
@@ -58,7 +59,7 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
     const normalized = normalizeSourceRecord(raw, options);
     const traceParent = consumed.message.headers?.[EVENT_HEADERS.traceParent]?.toString();
     const event = normalized.event;
-    const key = normalized.kind === 'claim' ? normalized.event.claimId : normalized.event.member.patientToken;
+    const key = normalized.kind === 'claim' ? normalized.event.claimId : memberReferenceKey(normalized.event.member);
     return {
       kind: normalized.kind,
       emit: { key, value: JSON.stringify(event), headers: claimEventHeaders(event, traceParent) },

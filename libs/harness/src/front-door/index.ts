@@ -8,3 +8,4 @@ export * from './dlq-arguments';
 export * from './dlq-command';
 export * from './dead-letter-replay';
 export * from './start-arguments';
+export * from './reference-command';

@@ -1,0 +1,57 @@
+import {
+  claimEventHeaders,
+  derivedEventId,
+  deriveEventId,
+  type ClaimEvent,
+  type EnrichedClaimEvent,
+  type Enrichment,
+  type PendDecision,
+} from '@claims/contracts';
+import type { OutboundMessage } from '@claims/kafka';
+
+/**
+ * The enriched events a verdict stands for, in timeline order. A claim that
+ * pends and is cleared by a fix the directory already holds is two events,
+ * pended then cleared, exactly as if the fix had come after it: the event ids
+ * depend on the claim and the clear date only, so either arrival order gives
+ * the same events and the fold counts them once.
+ */
+export function enrichedEventsOf(
+  event: ClaimEvent,
+  enrichment: Enrichment,
+  decision: PendDecision,
+): EnrichedClaimEvent[] {
+  const judged: EnrichedClaimEvent = {
+    ...event,
+    schemaVersion: 2,
+    eventId: derivedEventId('claims.enriched', event.eventId),
+    normalizedEventId: event.eventId,
+    enrichment,
+    pendDecision: decision,
+  };
+  if (decision.status === 'clean') return [judged];
+  // A pended-queue export row stands for its whole episode already (received, and cleared on its clear date).
+  if (decision.clearedBy === 'source_clear_date') return [judged];
+  if (decision.status === 'pended') return [{ ...judged, eventType: 'pended' }];
+  const stillWaiting: PendDecision = { ...decision, status: 'pended', clearedOn: null, clearedBy: null };
+  return [{ ...judged, eventType: 'pended', pendDecision: stillWaiting }, clearedEventOf(event, enrichment, decision)];
+}
+
+/** The event that takes a claim out of the pended queue, stamped with the event date of what cleared it. */
+export function clearedEventOf(event: ClaimEvent, enrichment: Enrichment, decision: PendDecision): EnrichedClaimEvent {
+  const clearedOn = decision.clearedOn ?? event.occurredAt;
+  return {
+    ...event,
+    schemaVersion: 2,
+    eventId: deriveEventId('claims.cleared', event.eventId, clearedOn),
+    eventType: 'cleared',
+    occurredAt: clearedOn,
+    normalizedEventId: event.eventId,
+    enrichment,
+    pendDecision: decision,
+  };
+}
+
+export function outboundOf(event: EnrichedClaimEvent, traceParent: string | undefined): OutboundMessage {
+  return { key: event.claimId, value: JSON.stringify(event), headers: claimEventHeaders(event, traceParent) };
+}

@@ -1,0 +1,109 @@
+import type { PendDecision } from '@claims/contracts';
+import { createDataSource, migrateDatabase } from '@claims/database';
+import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
+import type { DataSource } from 'typeorm';
+import { PendIndexRepository } from './pend-index.repository';
+
+function pendedDecision(pendedOn: string): PendDecision {
+  return {
+    ruleSetVersion: 'test.1',
+    status: 'pended',
+    reasons: [
+      {
+        code: 'PROVIDER_NOT_FOUND',
+        description: 'rendering provider not in the directory',
+        queue: 'Provider Data',
+        severity: 'high',
+        waitsOn: [{ kind: 'provider', key: '1234567893' }],
+        classifiedBy: null,
+      },
+    ],
+    queue: 'Provider Data',
+    pendedOn,
+    clearedOn: null,
+    clearedBy: null,
+  };
+}
+
+describe('PendIndexRepository against a real Postgres', () => {
+  let database: IsolatedDatabase;
+  let dataSource: DataSource;
+  let repository: PendIndexRepository;
+
+  beforeEach(async () => {
+    database = await createIsolatedDatabase('pend-index');
+    dataSource = createDataSource({ url: database.url, applicationName: 'pend-index-spec' });
+    await dataSource.initialize();
+    await migrateDatabase(dataSource);
+    repository = new PendIndexRepository(dataSource);
+  });
+
+  afterEach(async () => {
+    await dataSource.destroy();
+    await database.drop();
+  });
+
+  it('gives a fingerprint to the claim earliest in event time, whichever arrives first', async () => {
+    await repository.holdFingerprints([{ fingerprint: 'f1', claimId: 'LATE', occurredAt: '2010-03-08' }]);
+    const holders = await repository.holdFingerprints([
+      { fingerprint: 'f1', claimId: 'EARLY', occurredAt: '2010-03-01' },
+      { fingerprint: 'f2', claimId: 'EARLY', occurredAt: '2010-03-01' },
+    ]);
+    expect(holders.get('f1')).toEqual({ claimId: 'EARLY', occurredAt: '2010-03-01' });
+    expect(holders.get('f2')).toEqual({ claimId: 'EARLY', occurredAt: '2010-03-01' });
+    const again = await repository.holdFingerprints([{ fingerprint: 'f1', claimId: 'LATE', occurredAt: '2010-03-08' }]);
+    expect(again.get('f1')).toEqual({ claimId: 'EARLY', occurredAt: '2010-03-01' });
+  });
+
+  it('keeps the earliest of one fingerprint offered twice in one batch (Postgres updates a row once per statement)', async () => {
+    const holders = await repository.holdFingerprints([
+      { fingerprint: 'f1', claimId: 'B', occurredAt: '2010-03-01' },
+      { fingerprint: 'f1', claimId: 'A', occurredAt: '2010-03-01' },
+    ]);
+    expect(holders.get('f1')?.claimId).toBe('A');
+  });
+
+  it('finds the claims waiting on a reference entry through the index, and forgets a claim once it no longer waits', async () => {
+    const waiting = (claimId: string, npi: string) => ({
+      claimId,
+      normalizedEvent: `{"claimId":"${claimId}"}`,
+      decision: pendedDecision('2010-01-05'),
+      dependencies: [{ kind: 'provider' as const, key: npi }],
+    });
+    await repository.recordVerdicts(
+      [waiting('C1', '1111111111'), waiting('C2', '1111111111'), waiting('C3', '2222222222')],
+      [],
+    );
+    const onFirst = await repository.findWaitingOn([{ kind: 'provider', key: '1111111111' }]);
+    expect(onFirst.map((claim) => claim.claimId)).toEqual(['C1', 'C2']);
+    expect(onFirst[0]?.decision.pendedOn).toBe('2010-01-05');
+    expect(await repository.findWaitingOn([{ kind: 'provider_group', key: '1111111111' }])).toEqual([]);
+
+    await repository.recordVerdicts([], ['C1']);
+    expect((await repository.findWaitingOn([{ kind: 'provider', key: '1111111111' }])).map((c) => c.claimId)).toEqual([
+      'C2',
+    ]);
+    expect(await repository.waitingCount()).toBe(2);
+  });
+
+  it('replaces what a claim waits on when a newer verdict files it again', async () => {
+    const decision = pendedDecision('2010-01-05');
+    await repository.recordVerdicts(
+      [{ claimId: 'C1', normalizedEvent: '{}', decision, dependencies: [{ kind: 'provider', key: '1111111111' }] }],
+      [],
+    );
+    await repository.recordVerdicts(
+      [
+        {
+          claimId: 'C1',
+          normalizedEvent: '{}',
+          decision,
+          dependencies: [{ kind: 'service_location', key: 'ccn:140001' }],
+        },
+      ],
+      [],
+    );
+    expect(await repository.findWaitingOn([{ kind: 'provider', key: '1111111111' }])).toEqual([]);
+    expect((await repository.findWaitingOn([{ kind: 'service_location', key: 'ccn:140001' }])).length).toBe(1);
+  });
+});

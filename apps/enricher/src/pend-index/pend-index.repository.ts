@@ -1,0 +1,157 @@
+import type { PendDecision, PendDependency } from '@claims/contracts';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** A claim fingerprint offered for the duplicate rule: the earliest claim in event time holds it. */
+export interface FingerprintClaim {
+  fingerprint: string;
+  claimId: string;
+  occurredAt: string;
+}
+
+export interface FingerprintHolder {
+  claimId: string;
+  occurredAt: string;
+}
+
+/** A claim that waits in the pended queue, as the enricher stored it. */
+export interface WaitingClaim {
+  claimId: string;
+  /** The canonical event it was judged on, as it arrived. */
+  normalizedEvent: string;
+  decision: PendDecision;
+}
+
+export interface PendedClaimRecord {
+  claimId: string;
+  normalizedEvent: string;
+  decision: PendDecision;
+  dependencies: readonly PendDependency[];
+}
+
+/**
+ * The enricher's Postgres state: the pended queue it must be able to clear,
+ * indexed by what each claim waits on, and the duplicate rule's fingerprints.
+ * Every write is idempotent, so a redelivered batch or a replayed fix writes
+ * the same rows again and nothing more.
+ */
+@Injectable()
+export class PendIndexRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Offers the batch's fingerprints and returns who holds each afterwards.
+   * The holder is the claim earliest in event time (claim id breaks ties), so
+   * the verdict does not depend on which of two duplicates arrived first.
+   */
+  async holdFingerprints(offered: readonly FingerprintClaim[]): Promise<Map<string, FingerprintHolder>> {
+    if (offered.length === 0) return new Map();
+    // One row per fingerprint in a statement: Postgres refuses to update a row twice in one INSERT.
+    const earliest = new Map<string, FingerprintClaim>();
+    for (const claim of offered) {
+      const held = earliest.get(claim.fingerprint);
+      if (held === undefined || isEarlier(claim, held)) earliest.set(claim.fingerprint, claim);
+    }
+    const rows = [...earliest.values()];
+    const holders: Array<{ fingerprint: string; claim_id: string; occurred_at: string }> = await this.dataSource.query(
+      `WITH offered AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::date[]) AS o(fingerprint, claim_id, occurred_at)
+       ), held AS (
+         INSERT INTO enricher_claim_fingerprint AS f (fingerprint, claim_id, occurred_at)
+         SELECT fingerprint, claim_id, occurred_at FROM offered
+         ON CONFLICT (fingerprint) DO UPDATE SET claim_id = EXCLUDED.claim_id, occurred_at = EXCLUDED.occurred_at
+           WHERE (EXCLUDED.occurred_at, EXCLUDED.claim_id) < (f.occurred_at, f.claim_id)
+         RETURNING fingerprint, claim_id, occurred_at
+       )
+       SELECT fingerprint, claim_id, to_char(occurred_at, 'YYYY-MM-DD') AS occurred_at FROM held
+       UNION ALL
+       SELECT f.fingerprint, f.claim_id, to_char(f.occurred_at, 'YYYY-MM-DD')
+         FROM enricher_claim_fingerprint f JOIN offered o USING (fingerprint)
+        WHERE NOT EXISTS (SELECT 1 FROM held h WHERE h.fingerprint = f.fingerprint)`,
+      [rows.map((row) => row.fingerprint), rows.map((row) => row.claimId), rows.map((row) => row.occurredAt)],
+    );
+    return new Map(holders.map((row) => [row.fingerprint, { claimId: row.claim_id, occurredAt: row.occurred_at }]));
+  }
+
+  /**
+   * Brings the queue in line with a batch's verdicts: the pended claims are
+   * stored with what they wait on; every other claim of the batch (clean, or
+   * pended and cleared at once) leaves the queue, as a newer version replaces
+   * the one that waited.
+   */
+  async recordVerdicts(pended: readonly PendedClaimRecord[], notWaiting: readonly string[]): Promise<void> {
+    const touched = [...pended.map((claim) => claim.claimId), ...notWaiting];
+    if (touched.length === 0) return;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`DELETE FROM enricher_pend_dependency WHERE claim_id = ANY($1::text[])`, [touched]);
+      if (notWaiting.length > 0) {
+        await manager.query(`DELETE FROM enricher_pended_claim WHERE claim_id = ANY($1::text[])`, [notWaiting]);
+      }
+      if (pended.length === 0) return;
+      const latest = [...new Map(pended.map((claim) => [claim.claimId, claim])).values()];
+      await manager.query(
+        `INSERT INTO enricher_pended_claim (claim_id, normalized_event, decision, pended_on)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::date[])
+         ON CONFLICT (claim_id) DO UPDATE SET normalized_event = EXCLUDED.normalized_event,
+           decision = EXCLUDED.decision, pended_on = EXCLUDED.pended_on, updated_at = now()`,
+        [
+          latest.map((claim) => claim.claimId),
+          latest.map((claim) => claim.normalizedEvent),
+          latest.map((claim) => JSON.stringify(claim.decision)),
+          latest.map((claim) => claim.decision.pendedOn),
+        ],
+      );
+      const dependencies = latest.flatMap((claim) =>
+        uniqueDependencies(claim.dependencies).map((dependency) => ({ ...dependency, claimId: claim.claimId })),
+      );
+      if (dependencies.length === 0) return;
+      await manager.query(
+        `INSERT INTO enricher_pend_dependency (kind, key, claim_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
+        [
+          dependencies.map((dependency) => dependency.kind),
+          dependencies.map((dependency) => dependency.key),
+          dependencies.map((dependency) => dependency.claimId),
+        ],
+      );
+    });
+  }
+
+  /** The claims waiting on any of these reference entries: an index lookup, never a scan of the queue. */
+  async findWaitingOn(entries: readonly PendDependency[]): Promise<WaitingClaim[]> {
+    if (entries.length === 0) return [];
+    const rows: Array<{ claim_id: string; normalized_event: string; decision: PendDecision }> =
+      await this.dataSource.query(
+        `SELECT c.claim_id, c.normalized_event, c.decision
+           FROM enricher_pended_claim c
+          WHERE c.claim_id IN (
+            SELECT d.claim_id FROM enricher_pend_dependency d
+              JOIN unnest($1::text[], $2::text[]) AS e(kind, key) ON d.kind = e.kind AND d.key = e.key)
+          ORDER BY c.claim_id`,
+        [entries.map((entry) => entry.kind), entries.map((entry) => entry.key)],
+      );
+    return rows.map((row) => ({
+      claimId: row.claim_id,
+      normalizedEvent: row.normalized_event,
+      decision: row.decision,
+    }));
+  }
+
+  /** How many claims wait, for the enricher's gauge. */
+  async waitingCount(): Promise<number> {
+    const rows: Array<{ count: string }> = await this.dataSource.query(
+      `SELECT count(*)::bigint AS count FROM enricher_pended_claim`,
+    );
+    return Number(rows[0]?.count ?? 0);
+  }
+}
+
+function isEarlier(left: FingerprintClaim, right: FingerprintClaim): boolean {
+  return left.occurredAt < right.occurredAt || (left.occurredAt === right.occurredAt && left.claimId < right.claimId);
+}
+
+function uniqueDependencies(dependencies: readonly PendDependency[]): PendDependency[] {
+  return [
+    ...new Map(dependencies.map((dependency) => [`${dependency.kind}\u0000${dependency.key}`, dependency])).values(),
+  ];
+}

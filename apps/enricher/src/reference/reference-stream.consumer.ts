@@ -1,0 +1,203 @@
+import {
+  CLAIM_TOPICS,
+  MemberReferenceEventSchema,
+  ReferenceEventSchema,
+  decodeEvent,
+  memberReferenceKey,
+  type ClaimTopic,
+  type PendDependency,
+} from '@claims/contracts';
+import {
+  PipelineKafka,
+  deadLetterFor,
+  startBatchConsumer,
+  type ConsumedBatch,
+  type OutboundMessage,
+  type RunningConsumer,
+} from '@claims/kafka';
+import { LOGGER } from '@claims/observability';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { EnricherConfig } from '../enricher.config';
+import { ENRICHER_CONFIG } from '../enricher.tokens';
+import { PendIndexRepository } from '../pend-index/pend-index.repository';
+import { EnrichmentState } from './enrichment-state';
+import { publishProviderDirectoryFiles } from './provider-directory-files';
+import { reconsiderWaitingClaims } from './reconsider-waiting-claims';
+
+export const REFERENCE_TOPICS: readonly ClaimTopic[] = [
+  CLAIM_TOPICS.referenceProviders,
+  CLAIM_TOPICS.referenceProviderGroups,
+  CLAIM_TOPICS.referenceLocations,
+  CLAIM_TOPICS.referenceMembers,
+];
+
+/** How long to wait for the directory before saying so in the log (the wait itself goes on). */
+const CATCH_UP_WARNING_MS = 60_000;
+
+/**
+ * Keeps the in-process directory current from the reference topics, read
+ * whole from the beginning by every enricher instance (each its own group),
+ * and clears the pended claims a change lets through. Claims are judged only
+ * once the directory has caught up with the topics as they stood at start.
+ */
+@Injectable()
+export class ReferenceStreamConsumer implements OnApplicationShutdown {
+  private consumers: RunningConsumer[] = [];
+  private started: Promise<void> | null = null;
+  /** Per topic and partition: the end offset at start that the directory must reach. */
+  private readonly catchUpTargets = new Map<string, Map<number, bigint>>();
+  private resolveCaughtUp: (() => void) | null = null;
+
+  constructor(
+    @Inject(ENRICHER_CONFIG) private readonly config: EnricherConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly pipeline: PipelineKafka,
+    private readonly state: EnrichmentState,
+    private readonly pendIndex: PendIndexRepository,
+  ) {}
+
+  /** Starts following the reference topics; resolves once the directory holds what they held at start. */
+  start(): Promise<void> {
+    this.started ??= this.startOnce();
+    return this.started;
+  }
+
+  private async startOnce(): Promise<void> {
+    await this.pipeline.start([...REFERENCE_TOPICS, CLAIM_TOPICS.enriched, CLAIM_TOPICS.deadLetter]);
+    await publishProviderDirectoryFiles(
+      this.config.providerDirectoryFiles,
+      this.pipeline,
+      this.state.codes,
+      this.logger,
+    );
+    await this.recordCatchUpTargets();
+    const caughtUp = new Promise<void>((resolve) => (this.resolveCaughtUp = resolve));
+    this.checkCaughtUp();
+    // A group of its own per instance: every instance needs the whole directory, not a share of it.
+    const groupId = `${this.config.kafka.groupId}.reference.${randomUUID()}`;
+    for (const topic of REFERENCE_TOPICS) {
+      this.consumers.push(
+        await startBatchConsumer({
+          kafka: this.pipeline.kafka,
+          groupId: `${groupId}.${topic}`,
+          topic: this.pipeline.topic(topic),
+          logger: this.logger,
+          partitionsConsumedConcurrently: 1,
+          handleBatch: (batch) => this.applyBatch(batch),
+        }),
+      );
+    }
+    const warning = setTimeout(
+      () => this.logger.warn('the reference directory is still loading; claims wait until it has caught up'),
+      CATCH_UP_WARNING_MS,
+    );
+    await caughtUp;
+    clearTimeout(warning);
+    this.logger.info({ directory: this.state.tables.size() }, 'reference directory caught up');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const consumer of this.consumers) await consumer.stop();
+    this.consumers = [];
+  }
+
+  private async recordCatchUpTargets(): Promise<void> {
+    const admin = this.pipeline.kafka.admin();
+    await admin.connect();
+    try {
+      for (const name of REFERENCE_TOPICS) {
+        const topic = this.pipeline.topic(name);
+        const offsets = await admin.fetchTopicOffsets(topic);
+        const targets = new Map<number, bigint>();
+        for (const offset of offsets) {
+          if (BigInt(offset.high) > BigInt(offset.low)) targets.set(offset.partition, BigInt(offset.high));
+        }
+        this.catchUpTargets.set(topic, targets);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private markHandled(topic: string, partition: number, lastOffset: string): void {
+    const targets = this.catchUpTargets.get(topic);
+    const target = targets?.get(partition);
+    if (targets && target !== undefined && BigInt(lastOffset) + 1n >= target) targets.delete(partition);
+    this.checkCaughtUp();
+  }
+
+  private checkCaughtUp(): void {
+    if (this.resolveCaughtUp === null) return;
+    for (const targets of this.catchUpTargets.values()) if (targets.size > 0) return;
+    this.resolveCaughtUp();
+    this.resolveCaughtUp = null;
+  }
+
+  /**
+   * Applies a batch of reference versions and, in the same turn of the lock,
+   * judges again the claims waiting on what changed. A fix replayed changes
+   * nothing: its version is known already, or the claims it cleared have left
+   * the queue. A crash after the cleared events were written and before the
+   * queue was updated writes them again on redelivery, with the same ids.
+   */
+  private applyBatch(batch: ConsumedBatch): Promise<void> {
+    return this.state.lock.run(async () => {
+      const changed: PendDependency[] = [];
+      const deadLetters: OutboundMessage[] = [];
+      const isMembers = batch.topic === this.pipeline.topic(CLAIM_TOPICS.referenceMembers);
+      for (const message of batch.messages) {
+        const dependency = isMembers ? this.applyMember(message.value) : this.applyDirectory(message.value);
+        if ('failure' in dependency) {
+          deadLetters.push(
+            deadLetterFor(
+              { topic: batch.topic, partition: batch.partition, message },
+              'enricher',
+              dependency.failure,
+              new Date(),
+            ),
+          );
+        } else if (dependency.changed !== null) {
+          changed.push(dependency.changed);
+        }
+      }
+      const waiting = await this.pendIndex.findWaitingOn(changed);
+      const verdicts = reconsiderWaitingClaims(waiting, this.state, this.logger);
+      await this.pipeline.producer.send(
+        new Map([
+          [this.pipeline.topic(CLAIM_TOPICS.enriched), verdicts.cleared],
+          [this.pipeline.topic(CLAIM_TOPICS.deadLetter), deadLetters],
+        ]),
+      );
+      await this.pendIndex.recordVerdicts(verdicts.stillPended, verdicts.clearedClaimIds);
+      if (verdicts.clearedClaimIds.length > 0) {
+        this.logger.info(
+          { cleared: verdicts.clearedClaimIds.length, stillWaiting: verdicts.stillPended.length },
+          'reference change cleared pended claims',
+        );
+      }
+      const last = batch.messages[batch.messages.length - 1];
+      if (last) this.markHandled(batch.topic, batch.partition, last.offset);
+    });
+  }
+
+  private applyDirectory(
+    value: Buffer | null,
+  ): { changed: PendDependency | null } | { failure: { code: string; reason: string } } {
+    const decoded = decodeEvent(ReferenceEventSchema, value);
+    if (!decoded.ok) return { failure: { code: decoded.code, reason: decoded.reason } };
+    const changed = this.state.tables.apply(decoded.event);
+    return { changed: changed ? { kind: decoded.event.kind, key: decoded.event.key } : null };
+  }
+
+  private applyMember(
+    value: Buffer | null,
+  ): { changed: PendDependency | null } | { failure: { code: string; reason: string } } {
+    const decoded = decodeEvent(MemberReferenceEventSchema, value);
+    if (!decoded.ok) return { failure: { code: decoded.code, reason: decoded.reason } };
+    const member = decoded.event.member;
+    const changed = this.state.tables.applyMember(member);
+    return { changed: changed ? { kind: 'member', key: memberReferenceKey(member) } : null };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './enrichment-codes';
+export * from './member-coverage';
+export * from './enrich-claim';

@@ -1,0 +1,330 @@
+import { PendDecisionSchema, type ClaimEvent, type MemberReference, type ReferenceEvent } from '@claims/contracts';
+import { EMPTY_ENRICHMENT_CODES, enrichClaim } from '../enrich';
+import {
+  claimEvent,
+  cleanDirectory,
+  GROUP_LOCATION,
+  line,
+  locationVersion,
+  memberRecord,
+  NPI,
+  providerRecord,
+  providerVersion,
+} from '../enrich/__fixtures__/reference-fixtures';
+import { ReferenceTables } from '../tables';
+import { decidePend, reevaluateAfterReferenceChange } from './decide-pend';
+import { duplicateFingerprints, NO_DUPLICATES, type PendContext } from './duplicate-fingerprints';
+import { loadPendRuleSet, loadShippedPendRuleSet } from './pend-rule-set';
+
+const ruleSet = loadShippedPendRuleSet();
+
+function tablesWith(extra: ReferenceEvent[] = [], members?: MemberReference[]): ReferenceTables {
+  const directory = cleanDirectory();
+  const tables = new ReferenceTables();
+  for (const version of [...directory.versions, ...extra]) tables.apply(version);
+  for (const member of members ?? directory.members) tables.applyMember(member);
+  return tables;
+}
+
+function decide(event: ClaimEvent, tables: ReferenceTables, context: PendContext = NO_DUPLICATES) {
+  return decidePend(event, enrichClaim(event, tables, EMPTY_ENRICHMENT_CODES), tables, ruleSet, context);
+}
+
+/** Served 2008-03-10, received 2008-03-20, rendered by an NPI the directory does not know yet. */
+const unknownProviderClaim = claimEvent({ lines: [line({ renderingNpi: NPI.second })] });
+
+describe('decidePend', () => {
+  it('calls a claim no rule catches clean, with every pend field null', () => {
+    expect(decide(claimEvent(), tablesWith())).toEqual({
+      ruleSetVersion: '2026-12-01.1',
+      status: 'clean',
+      reasons: [],
+      queue: null,
+      pendedOn: null,
+      clearedOn: null,
+      clearedBy: null,
+    });
+  });
+
+  it('pends on the received date, in the queue of the most severe reason', () => {
+    const event = claimEvent({ lines: [line({ renderingNpi: NPI.second })], billedAmountCents: 5_000_000 });
+
+    const decision = decide(event, tablesWith());
+
+    expect(PendDecisionSchema.parse(decision)).toEqual(decision);
+    expect(decision).toMatchObject({
+      status: 'pended',
+      queue: 'Provider Data',
+      pendedOn: '2008-03-20',
+      clearedOn: null,
+      clearedBy: null,
+    });
+    expect(decision.reasons.map((reason) => [reason.code, reason.severity])).toEqual([
+      ['PROVIDER_NOT_FOUND', 'high'],
+      ['AMOUNT_OVER_THRESHOLD', 'medium'],
+    ]);
+  });
+
+  it('breaks a severity tie by rule order', () => {
+    const incomplete = tablesWith([
+      providerVersion(NPI.rendering, '2008-01-01', providerRecord(NPI.rendering, { lastName: null })),
+      locationVersion(GROUP_LOCATION, '2008-01-01', { effectiveDate: '2008-04-01' }),
+    ]);
+    const event = claimEvent({ billedAmountCents: 5_000_000 });
+
+    const decision = decide(event, incomplete);
+
+    expect(decision.reasons.map((reason) => reason.code)).toEqual([
+      'PROVIDER_INCOMPLETE',
+      'LOCATION_NOT_EFFECTIVE',
+      'AMOUNT_OVER_THRESHOLD',
+    ]);
+    expect(decision.queue).toBe('Provider Data');
+  });
+
+  it('pends on the event date when the claim states no received date', () => {
+    const event = claimEvent(
+      { lines: [line({ renderingNpi: NPI.second })], receivedDate: null },
+      { occurredAt: '2008-03-25' },
+    );
+
+    expect(decide(event, tablesWith()).pendedOn).toBe('2008-03-25');
+  });
+
+  it('clears a claim on the day its missing provider enters the directory', () => {
+    const decision = decide(unknownProviderClaim, tablesWith([providerVersion(NPI.second, '2008-04-15')]));
+
+    expect(decision).toMatchObject({
+      status: 'cleared',
+      pendedOn: '2008-03-20',
+      clearedOn: '2008-04-15',
+      clearedBy: 'reference',
+    });
+    expect(decision.reasons.map((reason) => reason.code)).toEqual(['PROVIDER_NOT_FOUND']);
+  });
+
+  it('clears a claim waiting on two providers on the later of their two fixes', () => {
+    const event = claimEvent({ lines: [line({ renderingNpi: NPI.second })], billingNpi: NPI.billing });
+    const tables = tablesWith([providerVersion(NPI.second, '2008-04-15'), providerVersion(NPI.billing, '2008-05-02')]);
+
+    expect(decide(event, tables)).toMatchObject({ status: 'cleared', clearedOn: '2008-05-02' });
+  });
+
+  it('does not pend at all when the fix was in force before the claim entered the queue', () => {
+    expect(decide(unknownProviderClaim, tablesWith([providerVersion(NPI.second, '2008-03-01')])).status).toBe('clean');
+    expect(decide(unknownProviderClaim, tablesWith([providerVersion(NPI.second, '2008-03-15')])).status).toBe('clean');
+  });
+
+  it('clears an incomplete provider on the date a complete version takes effect', () => {
+    const tables = tablesWith([
+      providerVersion(NPI.rendering, '2008-01-01', providerRecord(NPI.rendering, { practiceAddress: null })),
+      providerVersion(NPI.rendering, '2008-06-01'),
+    ]);
+
+    expect(decide(claimEvent(), tables)).toMatchObject({ status: 'cleared', clearedOn: '2008-06-01' });
+  });
+
+  it('clears a location pend when a corrected version moves the opening date before the service', () => {
+    const tables = tablesWith([
+      locationVersion(GROUP_LOCATION, '2008-01-01', { effectiveDate: '2008-04-01' }),
+      locationVersion(GROUP_LOCATION, '2008-05-10', { effectiveDate: '2008-03-01' }),
+    ]);
+
+    expect(decide(claimEvent(), tables)).toMatchObject({ status: 'cleared', clearedOn: '2008-05-10' });
+  });
+
+  it('keeps waiting when a later version is no fix, and when no later version exists', () => {
+    const stillIncomplete = tablesWith([
+      providerVersion(NPI.rendering, '2008-01-01', providerRecord(NPI.rendering, { practiceAddress: null })),
+      providerVersion(
+        NPI.rendering,
+        '2008-06-01',
+        providerRecord(NPI.rendering, { practiceAddress: null, credential: 'DO' }),
+      ),
+    ]);
+
+    expect(decide(claimEvent(), stillIncomplete).status).toBe('pended');
+    expect(decide(unknownProviderClaim, tablesWith()).status).toBe('pended');
+  });
+
+  it('never clears by reference a claim with a reason only adjudication clears', () => {
+    const event = claimEvent({ lines: [line({ renderingNpi: NPI.second })], billedAmountCents: 5_000_000 });
+
+    expect(decide(event, tablesWith([providerVersion(NPI.second, '2008-04-15')])).status).toBe('pended');
+  });
+
+  it('does not clear a member pend by date, since member records have no effective date', () => {
+    const lapsed = tablesWith([], [memberRecord({ coverageMonths: { partA: 12, partB: 2, hmo: 0, partD: 12 } })]);
+
+    expect(decide(claimEvent(), lapsed)).toMatchObject({ status: 'pended', queue: 'Eligibility' });
+  });
+
+  it('gives identical decisions whatever order the directory versions were applied in', () => {
+    const versions = [
+      providerVersion(NPI.second, '2008-05-02'),
+      providerVersion(NPI.second, '2008-04-15', providerRecord(NPI.second, { lastName: null })),
+      providerVersion(NPI.billing, '2008-04-20'),
+      providerVersion(NPI.billing, '2008-06-01', null),
+      locationVersion(GROUP_LOCATION, '2008-04-01', { effectiveDate: '2008-03-01', name: 'RENAMED' }),
+    ];
+    const event = claimEvent({ lines: [line({ renderingNpi: NPI.second })], billingNpi: NPI.billing });
+    const forwards = tablesWith(versions);
+    const backwards = tablesWith([...versions].reverse());
+
+    const decision = decide(event, forwards);
+
+    expect(decision).toMatchObject({ status: 'cleared', clearedOn: '2008-05-02' });
+    expect(decide(event, backwards)).toEqual(decision);
+  });
+});
+
+describe('reevaluateAfterReferenceChange', () => {
+  it('returns the stored decision unchanged while the claim still waits', () => {
+    const tables = tablesWith();
+    const previous = decide(unknownProviderClaim, tables);
+
+    expect(reevaluateAfterReferenceChange(unknownProviderClaim, previous, tables, ruleSet, NO_DUPLICATES)).toBe(
+      previous,
+    );
+  });
+
+  it("clears a stored pend on the fix's effective date when the fix arrives after the claim", () => {
+    const tables = tablesWith();
+    const previous = decide(unknownProviderClaim, tables);
+    tables.apply(providerVersion(NPI.second, '2008-04-15'));
+
+    expect(reevaluateAfterReferenceChange(unknownProviderClaim, previous, tables, ruleSet, NO_DUPLICATES)).toEqual({
+      ...previous,
+      status: 'cleared',
+      clearedOn: '2008-04-15',
+      clearedBy: 'reference',
+    });
+  });
+
+  it('clears on the pend date when the fix arriving late was already in force then', () => {
+    const tables = tablesWith();
+    const previous = decide(unknownProviderClaim, tables);
+    tables.apply(providerVersion(NPI.second, '2008-01-01'));
+
+    expect(
+      reevaluateAfterReferenceChange(unknownProviderClaim, previous, tables, ruleSet, NO_DUPLICATES),
+    ).toMatchObject({
+      status: 'cleared',
+      clearedOn: '2008-03-20',
+      reasons: previous.reasons,
+    });
+  });
+
+  it('clears a member pend on the pend date when a corrected member record arrives', () => {
+    const tables = tablesWith([], [memberRecord({ coverageMonths: { partA: 12, partB: 2, hmo: 0, partD: 12 } })]);
+    const previous = decide(claimEvent(), tables);
+    tables.applyMember(memberRecord());
+
+    expect(reevaluateAfterReferenceChange(claimEvent(), previous, tables, ruleSet, NO_DUPLICATES)).toMatchObject({
+      status: 'cleared',
+      clearedOn: '2008-03-20',
+      clearedBy: 'reference',
+    });
+  });
+
+  it('leaves a claim pended for a duplicate as it is, whatever the directory does', () => {
+    const event = claimEvent();
+    const fingerprint = duplicateFingerprints(event)[0]!;
+    const context: PendContext = {
+      duplicateOf: (candidate) =>
+        candidate === fingerprint ? { claimId: 'CLM-0', occurredAt: '2008-03-18' } : undefined,
+    };
+    const tables = tablesWith();
+    const previous = decide(event, tables, context);
+
+    expect(previous.reasons.map((reason) => reason.code)).toEqual(['DUPLICATE_SUSPECT']);
+    expect(reevaluateAfterReferenceChange(event, previous, tables, ruleSet, context)).toBe(previous);
+  });
+});
+
+describe('decidePend on a pended-queue export row', () => {
+  const keywordRuleSet = loadPendRuleSet(
+    `version: 2026-12-01.1
+rules:
+  - { code: PROVIDER_NOT_FOUND, description: Not in the directory, queue: Provider Data, severity: high, when: provider_not_found }
+`,
+    `version: 2026-12-01.1
+rules:
+  - { id: duplicate, reason: DUPLICATE_SUSPECT, queue: Claims Integrity, keywords: [duplicate] }
+`,
+  );
+  const exportRow = (
+    pend: { reason: string | null; queue: string | null; comments: string | null },
+    clearDate: string | null = null,
+  ) =>
+    claimEvent(
+      { pend, clearDate, receivedDate: '2024-02-20', serviceFromDate: '2024-02-12', serviceThroughDate: '2024-02-12' },
+      {
+        layout: 'billing.pended-queue-export',
+        eventType: clearDate ? 'cleared' : 'pended',
+        occurredAt: clearDate ?? '2024-02-20',
+      },
+    );
+  const decideExport = (event: ClaimEvent) => {
+    const tables = tablesWith();
+    return decidePend(event, enrichClaim(event, tables, EMPTY_ENRICHMENT_CODES), tables, keywordRuleSet, NO_DUPLICATES);
+  };
+
+  it("pends on the export's reason and queue from its received date", () => {
+    const decision = decideExport(exportRow({ reason: 'NPI_NOT_FOUND', queue: 'Provider Data', comments: null }));
+
+    expect(decision).toEqual({
+      ruleSetVersion: '2026-12-01.1',
+      status: 'pended',
+      reasons: [
+        {
+          code: 'NPI_NOT_FOUND',
+          description: 'Pend reason stated by the pended-queue export',
+          queue: 'Provider Data',
+          severity: 'medium',
+          waitsOn: [],
+          classifiedBy: null,
+        },
+      ],
+      queue: 'Provider Data',
+      pendedOn: '2024-02-20',
+      clearedOn: null,
+      clearedBy: null,
+    });
+  });
+
+  it("clears on the export's clear date", () => {
+    const decision = decideExport(
+      exportRow({ reason: 'NPI_NOT_FOUND', queue: 'Provider Data', comments: null }, '2024-03-04'),
+    );
+
+    expect(decision).toMatchObject({ status: 'cleared', clearedOn: '2024-03-04', clearedBy: 'source_clear_date' });
+  });
+
+  it('classifies a blank reason from the comments and names the keyword rule', () => {
+    const decision = decideExport(exportRow({ reason: ' ', queue: null, comments: 'Possible DUPLICATE of PQ-99.' }));
+
+    expect(decision.reasons[0]).toMatchObject({
+      code: 'DUPLICATE_SUSPECT',
+      queue: 'Claims Integrity',
+      classifiedBy: 'duplicate',
+    });
+    expect(decision.queue).toBe('Claims Integrity');
+  });
+
+  it('calls a blank reason whose comments match no rule UNCLASSIFIED', () => {
+    const decision = decideExport(exportRow({ reason: null, queue: 'Front End', comments: 'Holding for callback.' }));
+
+    expect(decision.reasons[0]).toMatchObject({ code: 'UNCLASSIFIED', queue: 'Front End', classifiedBy: null });
+  });
+
+  it("adds the directory rules' reasons after the export's own, keeping the export's queue", () => {
+    const event = exportRow({ reason: 'MEMBER_NOT_ELIGIBLE', queue: 'Eligibility', comments: null });
+    const withUnknownProvider = { ...event, claim: { ...event.claim, lines: [line({ renderingNpi: NPI.second })] } };
+
+    const decision = decideExport(withUnknownProvider);
+
+    expect(decision.reasons.map((reason) => reason.code)).toEqual(['MEMBER_NOT_ELIGIBLE', 'PROVIDER_NOT_FOUND']);
+    expect(decision.queue).toBe('Eligibility');
+  });
+});

@@ -1,0 +1,260 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ProviderReferenceSchema } from '@claims/contracts';
+import { loadReferenceCodes } from './code-lists';
+import { parseNppesProviders } from './nppes-providers';
+import { ReferenceFormatError } from './reference.errors';
+
+const DATA_DIR = path.join(__dirname, '../../../../data');
+const codes = loadReferenceCodes(path.join(DATA_DIR, 'codes'));
+const linesOf = (fileName: string): string[] =>
+  readFileSync(path.join(DATA_DIR, 'providers', fileName), 'utf8').split(/\r?\n/);
+
+const HEADER = [
+  'NPI',
+  'Entity Type Code',
+  'Provider Organization Name (Legal Business Name)',
+  'Provider Last Name (Legal Name)',
+  'Provider First Name',
+  'Provider Credential Text',
+  'Provider First Line Business Practice Location Address',
+  'Provider Business Practice Location Address City Name',
+  'Provider Business Practice Location Address State Name',
+  'Provider Business Practice Location Address Postal Code',
+  'Provider Enumeration Date',
+  'Last Update Date',
+  'Healthcare Provider Taxonomy Code_1',
+  'Healthcare Provider Primary Taxonomy Switch_1',
+  'Healthcare Provider Taxonomy Code_2',
+  'Healthcare Provider Primary Taxonomy Switch_2',
+]
+  .map((name) => `"${name}"`)
+  .join(',');
+
+/** A hand-written row under HEADER, every field quoted as NPPES writes them. */
+function row(
+  fields: Partial<
+    Record<
+      | 'npi'
+      | 'type'
+      | 'org'
+      | 'last'
+      | 'first'
+      | 'cred'
+      | 'addr'
+      | 'city'
+      | 'state'
+      | 'zip'
+      | 'enumerated'
+      | 'updated'
+      | 'tax1'
+      | 'switch1'
+      | 'tax2'
+      | 'switch2',
+      string
+    >
+  >,
+): string {
+  return [
+    fields.npi ?? '1234567893',
+    fields.type ?? '1',
+    fields.org ?? '',
+    fields.last ?? 'LOPEZ',
+    fields.first ?? 'ANA',
+    fields.cred ?? '',
+    fields.addr ?? '100 MAIN ST',
+    fields.city ?? 'AUSTIN',
+    fields.state ?? 'TX',
+    fields.zip ?? '78701',
+    fields.enumerated ?? '',
+    fields.updated ?? '',
+    fields.tax1 ?? '',
+    fields.switch1 ?? '',
+    fields.tax2 ?? '',
+    fields.switch2 ?? '',
+  ]
+    .map((value) => `"${value}"`)
+    .join(',');
+}
+
+describe('parseNppesProviders on the vendored 329-column extract (nppes_first10.csv)', () => {
+  const { items, rejected } = parseNppesProviders(linesOf('nppes_first10.csv'), codes);
+
+  it('reads all ten providers in file order and rejects none', () => {
+    expect(rejected).toEqual([]);
+    expect(items.map((item) => item.record.npi)).toEqual([
+      '1679576722',
+      '1588667638',
+      '1497758544',
+      '1306849450',
+      '1215930367',
+      '1023011178',
+      '1932102084',
+      '1841293990',
+      '1750384806',
+      '1669475711',
+    ]);
+  });
+
+  it('reads an individual with credential, taxonomy, specialty, practice address and enumeration date', () => {
+    expect(items[0]).toEqual({
+      effectiveDate: '2005-05-23',
+      record: {
+        npi: '1679576722',
+        entityType: 'individual',
+        firstName: 'DAVID',
+        lastName: 'WIEBE',
+        organizationName: null,
+        credential: 'M.D.',
+        taxonomyCode: '207X00000X',
+        specialty: 'Orthopaedic Surgery Physician',
+        groupKey: null,
+        locationKey: null,
+        practiceAddress: { address1: '3500 CENTRAL AVE', city: 'KEARNEY', state: 'NE', zip: '688472944' },
+      },
+    });
+  });
+
+  it('reads an organization by its legal business name, without person fields', () => {
+    expect(items[2]?.record).toMatchObject({
+      entityType: 'organization',
+      organizationName: 'CUMBERLAND COUNTY HOSPITAL SYSTEM, INC',
+      firstName: null,
+      lastName: null,
+      credential: null,
+      specialty: 'Community Based Hospice Care Agency',
+    });
+  });
+
+  it('takes the taxonomy flagged primary, not the first listed', () => {
+    // GRESSOT lists 174400000X first (switch N) and 207RH0003X second (switch Y).
+    expect(items[4]?.record).toMatchObject({
+      taxonomyCode: '207RH0003X',
+      specialty: 'Hematology & Oncology Physician',
+    });
+  });
+
+  it('produces records the contract accepts', () => {
+    for (const item of items) expect(ProviderReferenceSchema.safeParse(item.record).success).toBe(true);
+  });
+});
+
+describe('parseNppesProviders on the vendored 330-column record (npidata_1063947125.csv)', () => {
+  it('reads the organization by header name despite the extra column', () => {
+    expect(parseNppesProviders(linesOf('npidata_1063947125.csv'), codes)).toEqual({
+      items: [
+        {
+          effectiveDate: '2017-04-26',
+          record: {
+            npi: '1063947125',
+            entityType: 'organization',
+            firstName: null,
+            lastName: null,
+            organizationName: 'LOVETTSVILLE DENTAL ARTS',
+            credential: null,
+            taxonomyCode: '261QD0000X',
+            specialty: 'Dental Clinic/Center',
+            groupKey: null,
+            locationKey: null,
+            practiceAddress: { address1: '2 N LIGHT ST', city: 'LOVETTSVILLE', state: 'VA', zip: '201808613' },
+          },
+        },
+      ],
+      rejected: [],
+    });
+  });
+});
+
+describe('parseNppesProviders on hand-written rows', () => {
+  const parse = (...rows: string[]) => parseNppesProviders([HEADER, ...rows], codes);
+
+  it('reads columns by header name, whatever their order', () => {
+    const header = '"Provider First Name","Entity Type Code","NPI","Provider Last Name (Legal Name)"';
+    const { items } = parseNppesProviders([header, '"ANA","1","1234567893","LOPEZ"'], codes);
+    expect(items[0]?.record).toMatchObject({ npi: '1234567893', firstName: 'ANA', lastName: 'LOPEZ' });
+    expect(items[0]?.record.practiceAddress).toBeNull();
+  });
+
+  it('takes the first taxonomy when none is flagged primary', () => {
+    const { items } = parse(row({ tax1: '207Q00000X', tax2: '207R00000X' }));
+    expect(items[0]?.record).toMatchObject({ taxonomyCode: '207Q00000X', specialty: 'Family Medicine Physician' });
+  });
+
+  it('leaves the specialty null for a taxonomy code the NUCC list does not hold', () => {
+    const { items } = parse(row({ tax1: '999999999X' }));
+    expect(items[0]?.record).toMatchObject({ taxonomyCode: '999999999X', specialty: null });
+  });
+
+  it('dates a version by its last update when the enumeration date is absent', () => {
+    expect(parse(row({ updated: '02/29/2012' })).items[0]?.effectiveDate).toBe('2012-02-29');
+  });
+
+  it('dates a version from the beginning of time when neither date is a calendar date', () => {
+    expect(parse(row({ enumerated: '2005-05-23', updated: '02/30/2012' })).items[0]?.effectiveDate).toBe('0001-01-01');
+  });
+
+  it('reads a hyphenated ZIP+4 and nulls address parts the contract cannot hold', () => {
+    const { items } = parse(
+      row({ zip: '78701-1234' }),
+      row({ npi: '1679576722', state: 'ONTARIO', zip: 'K1A 0B1', city: '' }),
+    );
+    expect(items[0]?.record.practiceAddress?.zip).toBe('787011234');
+    expect(items[1]?.record.practiceAddress).toEqual({ address1: '100 MAIN ST', city: null, state: null, zip: null });
+  });
+
+  it('skips a deactivated NPI (no entity type) without counting it as rejected', () => {
+    const deactivated = row({ type: '', last: '', first: '', addr: '', city: '', state: '', zip: '' });
+    expect(parse(deactivated)).toEqual({ items: [], rejected: [] });
+  });
+
+  it('rejects, with its data row number, a row whose NPI is not ten digits, and keeps reading', () => {
+    const result = parse(row({ npi: '12345' }), row({}));
+    expect(result.items).toHaveLength(1);
+    expect(result.rejected).toEqual([{ rowNumber: 1, reason: expect.stringContaining('npi') }]);
+  });
+
+  it('rejects a row with an entity type other than 1 or 2', () => {
+    expect(parse(row({ type: '3' })).rejected).toEqual([
+      { rowNumber: 1, reason: 'entity type code "3" is neither 1 nor 2' },
+    ]);
+  });
+
+  it('rejects a row whose taxonomy is no NUCC-shaped code', () => {
+    expect(parse(row({ tax1: 'GP' })).rejected[0]?.reason).toContain('taxonomyCode');
+  });
+
+  it('rejects a malformed CSV row without stopping', () => {
+    const result = parse('"1234567893"x,"1"', row({}));
+    expect(result.rejected).toEqual([{ rowNumber: 1, reason: expect.stringContaining('closing quote') }]);
+    expect(result.items).toHaveLength(1);
+  });
+
+  it('skips blank lines, counting only data rows', () => {
+    const result = parseNppesProviders(['', HEADER, '  ', row({}), '', row({ npi: 'x' })], codes);
+    expect(result.rejected.map((rejection) => rejection.rowNumber)).toEqual([2]);
+  });
+
+  it('returns nothing for a header alone or no lines at all', () => {
+    expect(parse()).toEqual({ items: [], rejected: [] });
+    expect(parseNppesProviders([], codes)).toEqual({ items: [], rejected: [] });
+  });
+
+  it('throws a permanent REFERENCE_FORMAT error for a header without Entity Type Code', () => {
+    let thrown: unknown;
+    try {
+      parseNppesProviders(['"NPI","Provider First Name"', '"1234567893","ANA"'], codes);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ReferenceFormatError);
+    expect(thrown).toMatchObject({
+      code: 'REFERENCE_FORMAT',
+      retriable: false,
+      message: 'NPPES header lacks the "Entity Type Code" column',
+    });
+  });
+
+  it('throws for a header without NPI', () => {
+    expect(() => parseNppesProviders(['"Entity Type Code"'], codes)).toThrow('NPPES header lacks the "NPI" column');
+  });
+});

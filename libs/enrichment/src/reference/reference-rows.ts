@@ -1,0 +1,134 @@
+import type { PostalAddress } from '@claims/contracts';
+import { parseCsvRecord } from '@claims/source-layouts';
+
+/** A data row the parser could not turn into a valid reference record, and why. */
+export interface RejectedRow {
+  /** 1-based position among the file's data rows (header and blank lines not counted). */
+  rowNumber: number;
+  reason: string;
+}
+
+/** One version of one directory entry as a parser reads it: the record and the first day it holds. */
+export interface ReferenceItem<TRecord> {
+  effectiveDate: string;
+  record: TRecord;
+}
+
+/** The first day of time: a version with no known start holds for every claim. */
+export const BEGINNING_OF_TIME = '0001-01-01';
+
+/** Column positions by header name, compared trimmed and case-blind: the public files vary in both. */
+export class ColumnIndex {
+  private readonly positions = new Map<string, number>();
+
+  constructor(header: readonly string[]) {
+    header.forEach((name, position) => {
+      const key = normalizeColumnName(name);
+      // A duplicated name keeps its first position, as a reader scanning left to right would.
+      if (!this.positions.has(key)) this.positions.set(key, position);
+    });
+  }
+
+  /** The position of the first of `names` the header holds (a column's names across layout versions). */
+  find(...names: string[]): number | undefined {
+    for (const name of names) {
+      const position = this.positions.get(normalizeColumnName(name));
+      if (position !== undefined) return position;
+    }
+    return undefined;
+  }
+}
+
+function normalizeColumnName(name: string): string {
+  return name
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase();
+}
+
+/** A row's trimmed value at `position`; a missing column or a short row reads as blank. */
+export function fieldAt(fields: readonly string[], position: number | undefined): string {
+  return position === undefined ? '' : (fields[position] ?? '').trim();
+}
+
+export function textOrNull(value: string): string | null {
+  return value === '' ? null : value;
+}
+
+export interface CsvRowHandlers {
+  header(columns: ColumnIndex): void;
+  row(fields: string[], rowNumber: number): void;
+  rejected(rejection: RejectedRow): void;
+}
+
+/**
+ * Walks a header-first CSV given as lines. A malformed data row is reported
+ * and skipped so that one bad row cannot stop a directory load; blank lines
+ * (a trailing newline, a spreadsheet's empty rows) are ignored.
+ */
+export function forEachCsvRow(lines: Iterable<string>, handlers: CsvRowHandlers): void {
+  let sawHeader = false;
+  let rowNumber = 0;
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    if (!sawHeader) {
+      sawHeader = true;
+      // A malformed header is a format error of the whole file: let it throw.
+      handlers.header(new ColumnIndex(parseCsvRecord(line.replace(/^\uFEFF/, ''))));
+      continue;
+    }
+    rowNumber += 1;
+    let fields: string[];
+    try {
+      fields = parseCsvRecord(line);
+    } catch (error) {
+      handlers.rejected({ rowNumber, reason: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    handlers.row(fields, rowNumber);
+  }
+}
+
+const MAX_TEXT_LENGTH = 200;
+const USPS_STATE = /^[A-Z]{2}$/;
+const ZIP = /^\d{5}(\d{4})?$/;
+
+/**
+ * A postal address in the contract's form. Directories write ZIP+4 with or
+ * without the hyphen; a part that still does not fit the contract (a foreign
+ * postal code, a province name in the state column) is unknown, not invalid,
+ * so it becomes null and the row is kept.
+ */
+export function postalAddressOf(parts: { address1: string; city: string; state: string; zip: string }): PostalAddress {
+  const zip = parts.zip.replace(/[\s-]/g, '');
+  const state = parts.state.toUpperCase();
+  return {
+    address1: boundedTextOrNull(parts.address1),
+    city: boundedTextOrNull(parts.city),
+    state: USPS_STATE.test(state) ? state : null,
+    zip: ZIP.test(zip) ? zip : null,
+  };
+}
+
+function boundedTextOrNull(value: string): string | null {
+  return value === '' || value.length > MAX_TEXT_LENGTH ? null : value;
+}
+
+export function isBlankAddress(address: PostalAddress): boolean {
+  return address.address1 === null && address.city === null && address.state === null && address.zip === null;
+}
+
+/** NPPES dates are written MM/DD/YYYY; a value that is not a calendar date in that form reads as null. */
+export function isoDateOfUsDate(value: string): string | null {
+  const match = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(value);
+  if (match === null) return null;
+  const [, month, day, year] = match as unknown as [string, string, string, string];
+  const iso = `${year}-${month}-${day}`;
+  const date = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(iso) ? iso : null;
+}
+
+/** A zod issue list in one line, for a rejected row's reason. */
+export function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
+  return issues.map((issue) => `${issue.path.map(String).join('.') || '(record)'}: ${issue.message}`).join('; ');
+}

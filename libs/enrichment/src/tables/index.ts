@@ -1,0 +1,8 @@
+export {
+  ReferenceTables,
+  memberDependencyKey,
+  type HeldRecordByKind,
+  type MemberCoverageRecord,
+  type ReferenceTableCounts,
+  type ReferenceVersion,
+} from './reference-tables';

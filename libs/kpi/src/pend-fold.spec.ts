@@ -1,0 +1,76 @@
+import type { EnrichedClaimEvent, PendDecision } from '@claims/contracts';
+import { fixtureEnrichedEvent } from '@claims/harness';
+import { pendEpisodeOf, type PendEpisode } from './pend-episode';
+import { foldPendEpisodes } from './pend-fold';
+
+const pended: PendDecision = {
+  ruleSetVersion: '2024.1',
+  status: 'pended',
+  reasons: [
+    {
+      code: 'PROVIDER_NOT_FOUND',
+      description: '',
+      queue: 'provider-data',
+      severity: 'high',
+      waitsOn: [],
+      classifiedBy: null,
+    },
+  ],
+  queue: 'provider-data',
+  pendedOn: '2024-03-01',
+  clearedOn: null,
+  clearedBy: null,
+};
+const cleared: PendDecision = { ...pended, status: 'cleared', clearedOn: '2024-03-11', clearedBy: 'reference' };
+
+function claim(claimId: string, pendDecision?: PendDecision): EnrichedClaimEvent {
+  const event = fixtureEnrichedEvent(claimId, [
+    { indicator: 'A', category: 'allowed', paymentCents: 0, allowedCents: 800 },
+  ]);
+  return pendDecision ? { ...event, pendDecision } : event;
+}
+
+const episodeOf = (event: EnrichedClaimEvent): PendEpisode => {
+  const episode = pendEpisodeOf(event);
+  if (!episode) throw new Error('expected an episode');
+  return episode;
+};
+
+const allCells = (result: ReturnType<typeof foldPendEpisodes>): Array<[string, number]> =>
+  result.delta.filter((entry) => entry.dimension === 'all').map((entry) => [entry.clearedOn, entry.claims]);
+
+describe('foldPendEpisodes', () => {
+  it('does nothing at all for clean claims that never pended', () => {
+    expect(foldPendEpisodes([claim('c1'), claim('c2')], new Map())).toEqual({ upserts: [], deletes: [], delta: [] });
+  });
+
+  it('stores a newly pended claim and adds it to the open cells', () => {
+    const result = foldPendEpisodes([claim('c2', pended), claim('c1')], new Map());
+    expect(result.upserts.map((upsert) => upsert.claimId)).toEqual(['c2']);
+    expect(result.deletes).toEqual([]);
+    expect(allCells(result)).toEqual([['infinity', 1]]);
+  });
+
+  it('moves a stored open episode to its clear day when the claim clears', () => {
+    const stored = new Map([['c1', episodeOf(claim('c1', pended))]]);
+    const result = foldPendEpisodes([claim('c1', cleared)], stored);
+    expect(result.upserts).toEqual([{ claimId: 'c1', episode: episodeOf(claim('c1', cleared)) }]);
+    expect(allCells(result)).toEqual([
+      ['2024-03-11', 1],
+      ['infinity', -1],
+    ]);
+  });
+
+  it('deletes the stored episode and subtracts it when a new version of the claim is clean', () => {
+    const stored = new Map([['c1', episodeOf(claim('c1', pended))]]);
+    const result = foldPendEpisodes([claim('c1')], stored);
+    expect(result.upserts).toEqual([]);
+    expect(result.deletes).toEqual(['c1']);
+    expect(result.delta.every((entry) => entry.claims === -1 && entry.amountCents === -800)).toBe(true);
+  });
+
+  it('writes nothing when the new version leaves the episode as it was', () => {
+    const stored = new Map([['c1', episodeOf(claim('c1', pended))]]);
+    expect(foldPendEpisodes([claim('c1', pended)], stored)).toEqual({ upserts: [], deletes: [], delta: [] });
+  });
+});

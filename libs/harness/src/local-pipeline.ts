@@ -219,6 +219,16 @@ export class LocalPipeline {
     return (await response.json()) as T;
   }
 
+  /** POSTs JSON to the API with this run's token; answers the status and the JSON body. */
+  async apiPost<T>(path: string, body: unknown): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.services.api.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
   /** Calls the ingestor (no token: it listens on 127.0.0.1 only) and answers its status and JSON body. */
   async ingestor<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T; text: string }> {
     const response = await fetch(`${this.services.ingestor.baseUrl}${path}`, init);

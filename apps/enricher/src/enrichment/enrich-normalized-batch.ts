@@ -1,5 +1,5 @@
 import { ClaimEventSchema, EVENT_HEADERS, decodeEvent } from '@claims/contracts';
-import { decidePend, duplicateFingerprints, enrichClaim } from '@claims/enrichment';
+import { decidePend, duplicateFingerprints, enrichClaim, enrichClaimAsOf } from '@claims/enrichment';
 import type { ConsumedMessage, TransformOutcome } from '@claims/kafka';
 import type { FingerprintClaim, FingerprintHolder, PendedClaimRecord } from '../pend-index/pend-index.repository';
 import type { EnrichmentState } from '../reference/enrichment-state';

@@ -20,6 +20,8 @@ export function enrichedEventsOf(
   event: ClaimEvent,
   enrichment: Enrichment,
   decision: PendDecision,
+  /** The directory as of the clear date, for the cleared event: the fix that let the claim through shows on it. */
+  enrichmentWhenCleared: Enrichment = enrichment,
 ): EnrichedClaimEvent[] {
   const judged: EnrichedClaimEvent = {
     ...event,
@@ -34,7 +36,10 @@ export function enrichedEventsOf(
   if (decision.clearedBy === 'source_clear_date') return [judged];
   if (decision.status === 'pended') return [{ ...judged, eventType: 'pended' }];
   const stillWaiting: PendDecision = { ...decision, status: 'pended', clearedOn: null, clearedBy: null };
-  return [{ ...judged, eventType: 'pended', pendDecision: stillWaiting }, clearedEventOf(event, enrichment, decision)];
+  return [
+    { ...judged, eventType: 'pended', pendDecision: stillWaiting },
+    clearedEventOf(event, enrichmentWhenCleared, decision),
+  ];
 }
 
 /** The event that takes a claim out of the pended queue, stamped with the event date of what cleared it. */

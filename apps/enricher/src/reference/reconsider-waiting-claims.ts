@@ -1,5 +1,5 @@
 import { ClaimEventSchema, decodeEvent } from '@claims/contracts';
-import { enrichClaim, reevaluateAfterReferenceChange } from '@claims/enrichment';
+import { enrichClaimAsOf, reevaluateAfterReferenceChange } from '@claims/enrichment';
 import type { OutboundMessage } from '@claims/kafka';
 import type { Logger } from 'pino';
 import type { PendedClaimRecord, WaitingClaim } from '../pend-index/pend-index.repository';
@@ -29,9 +29,10 @@ export function reconsiderWaitingClaims(
       continue;
     }
     const event = decoded.event;
-    const enrichment = enrichClaim(event, state.tables, state.codes);
     const decision = reevaluateAfterReferenceChange(event, claim.decision, state.tables, state.ruleSet);
     if (decision.status === 'cleared') {
+      // The directory as of the clear date: the fix that let the claim through shows on its cleared event.
+      const enrichment = enrichClaimAsOf(event, state.tables, state.codes, decision.clearedOn ?? event.occurredAt);
       result.cleared.push(outboundOf(clearedEventOf(event, enrichment, decision), undefined));
       result.clearedClaimIds.push(event.claimId);
     } else {

@@ -185,6 +185,8 @@ describe('enrichment and the pend rules, from a seeded directory on the referenc
       } else {
         expect(cleared?.occurredAt).toBe(fix);
         expect(cleared?.pendDecision).toMatchObject({ status: 'cleared', clearedOn: fix, clearedBy: 'reference' });
+        // The cleared event shows the directory as of its clear date: the provider is found there.
+        expect(cleared?.enrichment.providers?.find((provider) => provider.npi === waitsOn[0]?.key)?.found).toBe(true);
       }
       checked += 1;
     }

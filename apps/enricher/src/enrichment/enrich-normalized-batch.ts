@@ -52,8 +52,14 @@ export async function judgeNormalizedBatch(
       notWaiting.push(event.claimId);
     }
     const traceParent = messages[index]?.message.headers?.[EVENT_HEADERS.traceParent]?.toString();
+    const enrichmentWhenCleared =
+      decision.clearedBy === 'reference' && decision.clearedOn !== null
+        ? enrichClaimAsOf(event, state.tables, state.codes, decision.clearedOn)
+        : enrichment;
     return {
-      emitAll: enrichedEventsOf(event, enrichment, decision).map((enriched) => outboundOf(enriched, traceParent)),
+      emitAll: enrichedEventsOf(event, enrichment, decision, enrichmentWhenCleared).map((enriched) =>
+        outboundOf(enriched, traceParent),
+      ),
     };
   });
   return { outcomes, pended, notWaiting };

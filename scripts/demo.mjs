@@ -11,16 +11,21 @@ import { build, ensureDependencies, onShutdown, repoRoot, say, startInfrastructu
 import { removeStackState, writeStackState } from './lib/stack-state.mjs';
 
 const exitAfterPrinting = process.argv.includes('--exit');
+/** The seed of the demo's provider directory: the same seed, the same directory, the same pends. */
+const DIRECTORY_SEED = 2026;
 /** The mixed sample, relative to data/ (vendored public files and hand-written exports; see data/README.md). */
 const SAMPLES = [
+  // Members first: the enricher judges a claim's coverage against its member's year.
+  'desynpuf/sample2/DE1_0_2008_Beneficiary_Summary_File_Sample_2.csv',
+  'desynpuf/sample2/DE1_0_2009_Beneficiary_Summary_File_Sample_2.csv',
+  'desynpuf/sample2/DE1_0_2010_Beneficiary_Summary_File_Sample_2.csv',
+  'rif/rif-synthea/beneficiary_2015.csv',
   'desynpuf/sample2/DE1_0_2008_to_2010_Carrier_Claims_Sample_2B.csv',
   'desynpuf/sample2/DE1_0_2008_to_2010_Inpatient_Claims_Sample_2_part1.csv',
   'desynpuf/sample2/DE1_0_2008_to_2010_Outpatient_Claims_Sample_2_part1.csv',
   'desynpuf/sample2/DE1_0_2008_to_2010_Prescription_Drug_Events_Sample_2_part1.csv',
-  'desynpuf/sample2/DE1_0_2008_Beneficiary_Summary_File_Sample_2.csv',
   'rif/rif-synthea/carrier.csv',
   'rif/rif-synthea/inpatient.csv',
-  'rif/rif-synthea/beneficiary_2015.csv',
   'billing/billing-export-2024-03.csv',
   'billing/billing-export-with-errors.csv',
   'pended/pended-queue-2024-03-15.csv',
@@ -56,6 +61,20 @@ const shutdown = onShutdown(async () => {
 try {
   say('starting ingestor, normalizer, enricher, metrics and api');
   await pipeline.start();
+  // DE-SynPUF and RIF providers, groups and facilities are synthetic: nothing real matches them. A seeded
+  // directory stands in, with a share of flawed entries fixed 1-90 days later in event time (and some never),
+  // so the pended queue fills and clears from the data itself.
+  const directory = await harness.synthesizeDirectoryForFiles(
+    SAMPLES.map((sample) => join(repoRoot, 'data', sample)),
+    { seed: DIRECTORY_SEED },
+  );
+  await harness.publishReferenceEvents(directory.events, infrastructure.brokers.split(','), `demo-${runId}`);
+  const { flawed } = directory.summary;
+  say(
+    `published a seeded directory (seed ${DIRECTORY_SEED}): ${directory.summary.providers} providers, ` +
+      `${directory.summary.groups} groups, ${directory.summary.locations} locations; flawed: ${flawed.missing} missing, ` +
+      `${flawed.incomplete} incomplete, ${flawed.lateEffectiveDate} late effective date (${directory.summary.neverFixed} never fixed)`,
+  );
   const reports = [];
   for (const sample of SAMPLES) {
     say(`replaying ${sample}`);
@@ -73,7 +92,7 @@ try {
     })
     .catch(() => pipeline.api('/v1/kpis/verification'));
   const summary = await pipeline.api('/v1/kpis/summary');
-  const pendedQueue = await pipeline.api('/v1/kpis/pended-queue').catch(() => null);
+  const pendedQueue = await pipeline.api('/v1/kpis/pended-queue?groupBy=reason').catch(() => null);
   printSummary(summary, verification, pendedQueue);
   if (!verification.consistent) process.exitCode = 1;
 } catch (error) {
@@ -107,9 +126,11 @@ function printSummary(summary, verification, pendedQueue) {
     ['Lines denied (processing indicator not allowed)', summary.linesDenied],
     ['Lines cost-avoided (MSP/COB: another payer primary)', summary.linesCostAvoidedMspCob],
     ['Lines reprocessed (adjustments of earlier lines)', summary.linesReprocessed],
-    ['Lines with a blank or unlisted processing indicator', summary.linesProcessingUnknown],
+    ['Lines whose processing is not known (no indicator, no status)', summary.linesProcessingUnknown],
     ...Object.entries(summary.linesByProcessingIndicator).map(([code, count]) => [
-      `  lines with processing indicator ${code}`,
+      code === '(blank)'
+        ? '  lines without a processing indicator (exports, institutional)'
+        : `  lines with processing indicator ${code}`,
       count,
     ]),
     ['Line payment amount (payer paid, all lines)', `$${summary.medicarePaymentAmount}`],
@@ -169,6 +190,11 @@ function pendedQueueRows(queue) {
       `Pended claims cleared within ${queue.clearedWithinSla.slaDays} days (share of cleared)`,
       queue.clearedWithinSla.share === null ? '-' : `${(queue.clearedWithinSla.share * 100).toFixed(1)}%`,
     ],
+    // A claim with several reasons counts under each: these rows may add up to more than the open total.
+    ...(queue.byDimension ?? []).map((row) => [
+      `  open pended claims with reason ${row.value}`,
+      `${row.claims} (${dollars(row.amountCents)})`,
+    ]),
   ];
 }
 

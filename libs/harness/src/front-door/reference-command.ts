@@ -12,6 +12,7 @@ import {
   parseProviderDirectoryFile,
   synthesizeDirectory,
   DIRECTORY_NAME_POOL,
+  type SyntheticDirectory,
 } from '@claims/enrichment';
 import { claimEventsOfFile, loadSourceLayouts, shippedFolder } from '@claims/source-layouts';
 import { randomBytes } from 'node:crypto';
@@ -119,17 +120,10 @@ export async function runReferenceCommand(context: FrontDoorContext): Promise<nu
       events.push(...loaded.events);
     }
   } else {
-    const collector = new DirectoryIdentifierCollector();
-    // Identifiers only: the member tokens these events carry are never kept, so any key serves.
-    const options = { layouts: loadSourceLayouts(), patientTokenKey: randomBytes(16).toString('hex') };
-    for (const file of files) for await (const event of claimEventsOfFile(file, options)) collector.add(event);
-    const identifiers = collector.identifiers();
-    const directory = synthesizeDirectory(identifiers, {
+    const directory = await synthesizeDirectoryForFiles(files, {
       seed: args.seed,
       flawShare: args.flawShare,
       neverFixedShare: args.neverFixedShare,
-      namePool: DIRECTORY_NAME_POOL,
-      codes,
     });
     events.push(...directory.events);
     context.stdout.write(`synthetic directory (seed ${args.seed}): ${JSON.stringify(directory.summary)}\n`);
@@ -152,6 +146,25 @@ export async function runReferenceCommand(context: FrontDoorContext): Promise<nu
   await publishReferenceEvents(events, endpoints.brokers.split(','), endpoints.topicNamespace ?? '');
   context.stdout.write(`published ${events.length} reference versions\n`);
   return EXIT_OK;
+}
+
+/**
+ * A seeded directory for the providers, groups and facilities that claim
+ * files name (what `npm run reference -- synthesize` and the demo publish).
+ */
+export async function synthesizeDirectoryForFiles(
+  files: readonly string[],
+  options: { seed: number; flawShare?: number; neverFixedShare?: number },
+): Promise<SyntheticDirectory> {
+  const collector = new DirectoryIdentifierCollector();
+  // Identifiers only: the member tokens these events carry are never kept, so any key serves.
+  const reading = { layouts: loadSourceLayouts(), patientTokenKey: randomBytes(16).toString('hex') };
+  for (const file of files) for await (const event of claimEventsOfFile(file, reading)) collector.add(event);
+  return synthesizeDirectory(collector.identifiers(), {
+    ...options,
+    namePool: DIRECTORY_NAME_POOL,
+    codes: loadReferenceCodes(shippedFolder('data', 'codes')),
+  });
 }
 
 async function referenceEventsOfFile(

@@ -7,6 +7,7 @@ import type { EnricherConfig } from './enricher.config';
 import { ENRICHER_CONFIG } from './enricher.tokens';
 import { NormalizedClaimConsumer } from './enrichment/normalized-claim.consumer';
 import { PendIndexRepository } from './pend-index/pend-index.repository';
+import { EnricherGauges } from './reference/enricher-gauges';
 import { EnrichmentState } from './reference/enrichment-state';
 import { ReferenceStreamConsumer } from './reference/reference-stream.consumer';
 
@@ -34,6 +35,7 @@ export class EnricherModule {
         PendIndexRepository,
         ReferenceStreamConsumer,
         NormalizedClaimConsumer,
+        EnricherGauges,
       ],
     };
   }

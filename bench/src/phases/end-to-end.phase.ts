@@ -1,5 +1,5 @@
 import { CLAIM_TOPICS, namespacedTopic } from '@claims/contracts';
-import type { IngestReport, ServiceName } from '@claims/harness';
+import { waitFor, type IngestReport, type ServiceName } from '@claims/harness';
 import { availableParallelism } from 'node:os';
 import { Client } from 'pg';
 import { progress, type BenchContext } from '../bench-context';
@@ -9,7 +9,11 @@ import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sample
 import { scrapeStageBatchStats, type StageBatchStats } from '../measure/service-metrics';
 import { topicBytesOnDisk } from '../measure/topic-disk-usage';
 import { PIPELINE_STAGES, type PipelineStageName } from '../pipeline/pipeline-stages';
+import { publishBenchDirectory, type BenchDirectory } from '../pipeline/bench-directory';
 import { measureRecordCost, type RecordCostResult } from './record-cost.phase';
+
+/** The provider directory the enricher judges the file against: the file's own providers and many more. */
+const BENCH_DIRECTORY_PROVIDERS = 100_000;
 
 /** Records timed in-process for the per-record cost breakdown. */
 const RECORD_COST_SAMPLE = 20_000;
@@ -34,6 +38,8 @@ export interface StageResult {
 
 export interface EndToEndResult {
   file: { name: string; records: number; bytes: number; sha256: string };
+  /** The directory the enricher judged the file against, loaded before the replay. */
+  directory: BenchDirectory;
   records: number;
   /** From the POST that started the replay to the last record's fold (processed_at of the last event). */
   durationSeconds: number;
@@ -137,6 +143,18 @@ export function slowestStageOf(stages: readonly StageResult[]): EndToEndResult['
   };
 }
 
+/** Source records with an outcome in the per-file accounting. */
+async function recordsAccounted(databaseUrl: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ingest_record`);
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
 async function foldWindow(databaseUrl: string): Promise<{ firstMs: number; lastMs: number }> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
@@ -164,6 +182,18 @@ export async function runEndToEndPhase(context: BenchContext, file: GeneratedCar
     const pipeline = await context.pipeline('e2e', database.url);
     await pipeline.start();
     const namespace = context.namespace('e2e');
+    const directory = await publishBenchDirectory({
+      file: file.path,
+      providers: BENCH_DIRECTORY_PROVIDERS,
+      seed: context.options.seed,
+      brokers: context.brokers,
+      namespace,
+      enricherUrl: pipeline.services.enricher.baseUrl,
+    });
+    progress(
+      `end to end: the enricher holds a ${directory.providers}-provider directory (${directory.versions} versions, ` +
+        `loaded in ${directory.loadSeconds.toFixed(1)} s)`,
+    );
     const sampler = await PipelineSampler.start({
       brokers: context.brokers,
       namespace,
@@ -184,6 +214,14 @@ export async function runEndToEndPhase(context: BenchContext, file: GeneratedCar
         throw new Error(`the fold did not commit ${report.recordsPublished} records within ${timeoutMs / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    // Folded offsets count enriched events, and a claim that pends and clears is two: the fold is done once
+    // every source record has its outcome (folded, duplicate or dead-lettered) in the per-file accounting.
+    await waitFor(
+      'every record of the file to have its outcome',
+      () => recordsAccounted(database.url),
+      (accounted) => accounted >= report.recordsPublished,
+      { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 1_000 },
+    );
     const peakRssBytes = sampler.peakRssBytes();
     const batches = Object.fromEntries(
       await Promise.all(
@@ -215,6 +253,7 @@ export async function runEndToEndPhase(context: BenchContext, file: GeneratedCar
     }
     return {
       file: { name: file.name, records: file.records, bytes: file.bytes, sha256: file.sha256 },
+      directory,
       records,
       durationSeconds,
       recordsPerSecond: records / durationSeconds,

@@ -33,6 +33,12 @@ export interface TransformStageOptions {
    * transient trouble: the whole batch is redelivered.
    */
   transform: (messages: ConsumedMessage[]) => Promise<TransformOutcome[]>;
+  /**
+   * Partitions handled at once (default 3). A stage whose transform runs one
+   * batch at a time anyway says 1: a batch queued behind another sends no
+   * heartbeat, and a long queue costs the group membership.
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 /**
@@ -48,6 +54,7 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
     groupId: options.groupId,
     topic: options.inputTopic,
     logger: options.logger,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
     ...stageConsumerEvents(stage, metrics),
     handleBatch: (batch) =>
       withConsumedBatchSpan(stage, batch, async () => {

@@ -39,6 +39,8 @@ export class NormalizedClaimConsumer implements OnApplicationBootstrap, OnApplic
       deadLetterTopic: this.pipeline.topic(CLAIM_TOPICS.deadLetter),
       logger: this.logger,
       metrics: createStageMetrics(this.registry),
+      // Batches take the lock in turn; fetched side by side they would wait unheard by the group coordinator.
+      partitionsConsumedConcurrently: 1,
       // Judged and filed under the lock a reference fix takes too, so no claim is filed behind a fix's back.
       transform: (messages) =>
         this.state.lock.run(async () => {

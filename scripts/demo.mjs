@@ -93,7 +93,12 @@ try {
     .catch(() => pipeline.api('/v1/kpis/verification'));
   const summary = await pipeline.api('/v1/kpis/summary');
   const pendedQueue = await pipeline.api('/v1/kpis/pended-queue?groupBy=reason').catch(() => null);
-  printSummary(summary, verification, pendedQueue);
+  const denials = await Promise.all(
+    ['carrier_lines', 'billing_export', 'remittance'].map((source) =>
+      pipeline.api(`/v1/kpis/denials?source=${source}&groupBy=payer`).catch(() => null),
+    ),
+  );
+  printSummary(summary, verification, pendedQueue, denials);
   if (!verification.consistent) process.exitCode = 1;
 } catch (error) {
   say(
@@ -115,7 +120,7 @@ if (exitAfterPrinting || process.exitCode) {
   );
 }
 
-function printSummary(summary, verification, pendedQueue) {
+function printSummary(summary, verification, pendedQueue, denials = []) {
   // Each label says exactly what its figure counts: "not allowed" lines are
   // split by why, so cost-avoided (MSP/COB) and reprocessed lines are never
   // read as denials.
@@ -137,6 +142,7 @@ function printSummary(summary, verification, pendedQueue) {
     ['Line allowed amount (all lines)', `$${summary.allowedAmount}`],
     ['Event-time watermark (latest event date folded)', summary.eventTimeWatermark ?? '-'],
     ...pendedQueueRows(pendedQueue),
+    ...denialRows(denials),
     [
       'Counters streamed = batch SQL',
       verification.countersConsistent ? 'yes' : `NO: ${JSON.stringify(verification.mismatches)}`,
@@ -196,6 +202,26 @@ function pendedQueueRows(queue) {
       `${row.claims} (${dollars(row.amountCents)})`,
     ]),
   ];
+}
+
+/** The initial denial rate of each source rule that adjudicated anything, in its own unit; none when the API did not answer. */
+function denialRows(denials) {
+  const percent = (rate) => (rate === null ? '-' : `${(rate * 100).toFixed(1)}%`);
+  const dollars = (cents) => `$${Math.trunc(cents / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
+  const units = { line: 'carrier lines', claim: 'claims' };
+  const names = { carrier_lines: 'carrier line indicator', billing_export: 'billing-export status', remittance: '835' };
+  return denials
+    .filter((rates) => rates && rates.total.adjudicated > 0)
+    .flatMap((rates) => [
+      [
+        `Initial denial rate by count (${names[rates.source]}: ${units[rates.unit]} denied / adjudicated)`,
+        `${percent(rates.total.denialRateByCount)} (${rates.total.denied} of ${rates.total.adjudicated})`,
+      ],
+      [
+        `Initial denial rate by dollars (${names[rates.source]}: ${rates.unit === 'line' ? 'line charges' : 'billed'})`,
+        `${percent(rates.total.denialRateByAmount)} (${dollars(rates.total.deniedAmountCents)} of ${dollars(rates.total.adjudicatedAmountCents)})`,
+      ],
+    ]);
 }
 
 function table(header, rows) {

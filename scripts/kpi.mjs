@@ -2,7 +2,9 @@
 //
 //   npm run kpi -- verify [--api URL] [--token TOKEN] [--wait SECONDS] [--json]
 //
-// Asks the API for its verification: every streamed counter against its batch
+// Asks the API for its verification: every streamed counter (claims and
+// lines received; every measure of every denial, payment, volume and cost
+// cell, named `family.measure [dimension=value]`) against its batch
 // SQL over the claim state, every cell of the pended-queue day histogram
 // against the same cells computed from claim_pend, and every ingested file's
 // records read against the records folded, found duplicate and dead-lettered

@@ -62,6 +62,22 @@ function patientTokenKey(database) {
   return key;
 }
 
+/**
+ * The API's signing secret for `npm run token` tokens: API_TOKEN_SECRET when
+ * set; else one made once per database and kept like the patient-token key,
+ * so tokens issued before a restart still verify after it.
+ */
+function apiTokenSecret(database) {
+  if (process.env.API_TOKEN_SECRET) return process.env.API_TOKEN_SECRET;
+  const folder = join(repoRoot, '.cache', 'stack');
+  const file = join(folder, `${database}.api-token-secret`);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(folder, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
 const infrastructure = await startInfrastructure();
 const { createDatabase, databaseUrl } = await import('./postgres/postgres.mjs');
 const existing = await harness.queryRows(infrastructure.databaseUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [
@@ -79,6 +95,7 @@ const startedAt = new Date()
   .replace(/\.\d+Z$/, 'Z');
 const logDirectory = join(repoRoot, '.cache', 'logs', startedAt);
 const passedThrough = harness.passedThroughEnvironment(process.env);
+const tokenSecret = apiTokenSecret(options.database);
 const pipeline = await harness.LocalPipeline.create({
   brokers: infrastructure.brokers,
   databaseUrl: databaseUrl(infrastructure.databaseUrl, options.database),
@@ -92,6 +109,7 @@ const pipeline = await harness.LocalPipeline.create({
   patientTokenKey: patientTokenKey(options.database),
   serviceEnv: {
     ...passedThrough,
+    api: { ...passedThrough.api, API_TOKEN_SECRET: tokenSecret },
     ingestor: { ...passedThrough.ingestor, ...(options.inbox ? { INGEST_INBOX: options.inbox } : {}) },
   },
   report: (line) => say(line),
@@ -121,6 +139,7 @@ const ingestor = pipeline.services.ingestor.baseUrl;
 writeStackState({
   apiUrl: api,
   apiToken: pipeline.apiToken,
+  apiTokenSecret: tokenSecret,
   ingestorUrl: ingestor,
   ingestRoot: options.ingestRoot,
   inbox: options.inbox,
@@ -137,6 +156,8 @@ process.stdout.write(
     'The claims pipeline is running. Ctrl-C stops it (the database and topics are kept).',
     `  API          ${api}   (database ${options.database}; topics ${options.topicNamespace === '' ? 'claims.*' : `${options.topicNamespace}.claims.*`})`,
     `  Try          curl -H 'Authorization: Bearer ${pipeline.apiToken}' ${api}/v1/kpis/summary`,
+    '  Tokens       npm run token -- issue --role analyst --ttl 8h   (demo users: npm run token -- demo-users)',
+    `  API docs     ${api}/v1/docs   (OpenAPI: ${api}/v1/openapi.json)`,
     `  Ingestor     ${ingestor}   (POST /v1/ingestions, POST /v1/uploads, GET /v1/ingestions)`,
     `  Ingest root  ${options.ingestRoot}`,
     `  Feed it      npm run ingest -- <file|folder>   (paths relative to where you run it)`,

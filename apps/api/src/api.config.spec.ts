@@ -1,44 +1,40 @@
 import { ConfigurationError } from '@claims/config';
 import { loadApiConfig } from './api.config';
-import { roleSatisfies } from './auth/api-role';
 
 const token = 'a'.repeat(32);
+const base = { DATABASE_URL: 'postgres://u@h:5432/d', KAFKA_BROKERS: '127.0.0.1:9092' };
 
 describe('loadApiConfig', () => {
-  it('reads role=token pairs into a token map', () => {
-    const config = loadApiConfig({
-      DATABASE_URL: 'postgres://u@h:5432/d',
-      KAFKA_BROKERS: '127.0.0.1:9092',
-      API_TOKENS: `analyst=${token},admin=${'b'.repeat(24)}`,
-    });
+  it('reads role=token pairs into a token map, ingest among the roles', () => {
+    const config = loadApiConfig({ ...base, API_TOKENS: `analyst=${token},ingest=${'b'.repeat(24)}` });
     expect(config.tokens.get(token)).toBe('analyst');
+    expect(config.tokens.get('b'.repeat(24))).toBe('ingest');
+    expect(config.tokenSecret).toBeNull();
     expect(config.http.port).toBe(3000);
   });
 
-  it('refuses to start without API_TOKENS, naming the variable', () => {
-    expect(() => loadApiConfig({ DATABASE_URL: 'postgres://u@h:5432/d' })).toThrow(/API_TOKENS/);
+  it('starts with a token secret alone, no static token', () => {
+    const config = loadApiConfig({ ...base, API_TOKEN_SECRET: 's'.repeat(32) });
+    expect(config.tokens.size).toBe(0);
+    expect(config.tokenSecret).toBe('s'.repeat(32));
+  });
+
+  it('refuses to start with neither API_TOKENS nor API_TOKEN_SECRET, naming them', () => {
+    expect(() => loadApiConfig(base)).toThrow(/API_TOKENS.*API_TOKEN_SECRET/);
+  });
+
+  it('refuses a token secret shorter than 32 characters, naming the variable', () => {
+    expect(() => loadApiConfig({ ...base, API_TOKEN_SECRET: 's'.repeat(31) })).toThrow(/API_TOKEN_SECRET/);
   });
 
   it('refuses a token shorter than 24 characters or an unknown role', () => {
-    expect(() => loadApiConfig({ DATABASE_URL: 'postgres://u@h/d', API_TOKENS: 'admin=short' })).toThrow(
-      ConfigurationError,
-    );
-    expect(() => loadApiConfig({ DATABASE_URL: 'postgres://u@h/d', API_TOKENS: `root=${token}` })).toThrow(
-      /API_TOKENS/,
-    );
+    expect(() => loadApiConfig({ ...base, API_TOKENS: 'admin=short' })).toThrow(ConfigurationError);
+    expect(() => loadApiConfig({ ...base, API_TOKENS: `root=${token}` })).toThrow(/API_TOKENS/);
   });
 
   it('refuses a DATABASE_URL that is not a Postgres URL', () => {
-    expect(() => loadApiConfig({ DATABASE_URL: 'mysql://u@h/d', API_TOKENS: `admin=${token}` })).toThrow(
+    expect(() => loadApiConfig({ ...base, DATABASE_URL: 'mysql://u@h/d', API_TOKENS: `admin=${token}` })).toThrow(
       /DATABASE_URL/,
     );
-  });
-});
-
-describe('roleSatisfies', () => {
-  it('lets a higher role through where a lower one is required, and not the reverse', () => {
-    expect(roleSatisfies('admin', 'analyst')).toBe(true);
-    expect(roleSatisfies('manager', 'manager')).toBe(true);
-    expect(roleSatisfies('analyst', 'manager')).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import {
   serviceEnvShape,
   serviceSettings,
 } from '@claims/config';
+import { API_TOKEN_SECRET_MIN_LENGTH } from '@claims/contracts';
 import { z } from 'zod';
 import { API_ROLES, type ApiRole } from './auth/api-role';
 
@@ -19,15 +20,18 @@ const ApiEnvSchema = z
     /** Days within which a pended claim should clear: the SLA of the pended-queue KPI "cleared within SLA". */
     PEND_SLA_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
     /**
-     * Bearer tokens and their roles, `role=token` comma-separated, e.g.
-     * `analyst=…,admin=…`. Tokens are at least 24 characters; there is no
-     * default, so the API never starts open.
+     * Static bearer tokens and their roles, `role=token` comma-separated, e.g.
+     * `admin=…,ingest=…`: bootstrap and service tokens (the harness and the
+     * CLIs use one). Tokens are at least 24 characters and never expire, so
+     * people get signed tokens instead.
      */
     API_TOKENS: z
       .string()
       .min(1)
+      .optional()
       .transform((value, context) => {
         const tokens = new Map<string, ApiRole>();
+        if (value === undefined) return tokens;
         for (const entry of value.split(',').map((item) => item.trim())) {
           const match = TOKEN_ENTRY.exec(entry);
           const role = match?.[1] as ApiRole | undefined;
@@ -42,6 +46,20 @@ const ApiEnvSchema = z
         }
         return tokens;
       }),
+    /**
+     * The HS256 key of signed bearer tokens (`npm run token -- issue`), at
+     * least 32 characters. Optional: without it only API_TOKENS and API keys
+     * authenticate, and signed tokens are refused (401 TOKEN_INVALID).
+     */
+    API_TOKEN_SECRET: z
+      .string()
+      .min(API_TOKEN_SECRET_MIN_LENGTH, `at least ${API_TOKEN_SECRET_MIN_LENGTH} characters (256 bits when random)`)
+      .optional(),
+  })
+  // An API with neither could authenticate nobody, not even the admin who would create the first API key.
+  .refine((env) => env.API_TOKENS.size > 0 || env.API_TOKEN_SECRET !== undefined, {
+    message: 'set API_TOKEN_SECRET (signed tokens) or API_TOKENS (static tokens), or both: the API never starts open',
+    path: ['API_TOKENS'],
   })
   .transform((env) => ({
     service: 'api' as const,
@@ -50,6 +68,7 @@ const ApiEnvSchema = z
     /** Where reference fixes are published (the admin reference routes). */
     kafka: kafkaSettings(env),
     tokens: env.API_TOKENS,
+    tokenSecret: env.API_TOKEN_SECRET ?? null,
     pendSlaDays: env.PEND_SLA_DAYS,
   }));
 

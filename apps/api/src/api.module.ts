@@ -1,10 +1,11 @@
 import { DatabaseModule, createDataSource, databaseHealthCheck } from '@claims/database';
 import { LOGGER, ServiceHttpModule, createMetricsRegistry } from '@claims/observability';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import type { Logger } from 'pino';
 import type { ApiConfig } from './api.config';
 import { API_CONFIG } from './api.tokens';
+import { AuthModule } from './auth/auth.module';
 import { BearerTokenGuard } from './auth/bearer-token.guard';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { IngestionsModule } from './ingestions/ingestions.module';
@@ -25,6 +26,9 @@ export class ApiModule {
           registry: createMetricsRegistry(config.service),
           healthChecks: [databaseHealthCheck(dataSource)],
         }),
+        // The route table (OpenAPI, the route-table test) reads the controllers through it.
+        DiscoveryModule,
+        AuthModule,
         KpisModule,
         IngestionsModule,
         DeadLettersModule,

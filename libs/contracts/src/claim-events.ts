@@ -132,12 +132,27 @@ export const ClaimLineSchema = z.object({
   serviceDate: IsoDate.nullable().optional(),
   /** v2, drug lines: the National Drug Code of the product dispensed. */
   ndcCode: z.string().nullable().optional(),
+  /** HCPCS/CPT modifiers of the line's procedure code (837 SV101-3.., 835 SVC01-3..). */
+  procedureModifiers: z.array(z.string()).optional(),
 });
 export type ClaimLine = z.infer<typeof ClaimLineSchema>;
 
 /** How a claim stands after adjudication, as a billing or payer export states it. */
 export const ADJUDICATION_STATUSES = ['paid', 'partially_paid', 'denied', 'pending', 'rejected'] as const;
 export const AdjudicationStatusSchema = z.enum(ADJUDICATION_STATUSES);
+
+/** CAS group codes (X12 005010X221A1, 2100/2110 CAS01): who bears an adjustment. */
+export const ADJUSTMENT_GROUP_CODES = ['CO', 'PR', 'OA', 'PI', 'CR'] as const;
+
+/** One CAS triplet: group, claim adjustment reason code (CARC), amount and quantity. */
+export const AdjustmentSchema = z.object({
+  /** The SVC line's position in its claim (1-based); null for a claim-level adjustment. */
+  lineNumber: z.number().int().positive().nullable(),
+  groupCode: z.string().min(1),
+  carc: z.string().min(1),
+  amountCents: Cents,
+  quantity: z.number().nullable(),
+});
 
 /** v2: a source's own claim status, and what it means. */
 export const AdjudicationSchema = z.object({
@@ -146,6 +161,25 @@ export const AdjudicationSchema = z.object({
   status: AdjudicationStatusSchema.nullable(),
   paidAmountCents: Cents.nullable(),
   paidDate: IsoDate.nullable(),
+  // Optional: read from an X12 835 remittance (005010X221A1); other sources leave them out.
+  /** CLP02, the payer's claim status code (1 processed as primary, 4 denied, 22 reversal, ...). */
+  claimStatusCode: z.string().nullable().optional(),
+  /** CLP07: the payer's own number for the claim, which a reversal and its correction share. */
+  payerClaimControlNumber: z.string().nullable().optional(),
+  /** CLP03: the charge the payer adjudicated. */
+  chargeAmountCents: Cents.nullable().optional(),
+  /** CLP05: what the patient owes. */
+  patientResponsibilityCents: Cents.nullable().optional(),
+  /** CAS adjustments, claim-level (lineNumber null) and per SVC line. */
+  adjustments: z.array(AdjustmentSchema).optional(),
+  /** RARCs from MOA, MIA and LQ*HE. */
+  remarkCodes: z.array(z.string()).optional(),
+  /** TRN02: the check or EFT trace number of the payment. */
+  traceNumber: z.string().nullable().optional(),
+  /** BPR04: ACH, CHK, FWT, BOP or NON (no payment). */
+  paymentMethod: z.string().nullable().optional(),
+  /** CLP02 = 22: this remittance reverses the payer's earlier adjudication of the claim. */
+  reversal: z.boolean().optional(),
 });
 
 /**
@@ -157,6 +191,33 @@ export const PendSchema = z.object({
   reason: z.string().nullable(),
   queue: z.string().nullable(),
   comments: z.string().nullable(),
+});
+
+/**
+ * An X12 acknowledgement of a claim or of the transaction set that carried
+ * it: a 999 (per transaction set, AK9/IK5) or a 277CA (per claim, STC).
+ */
+export const AcknowledgementSchema = z.object({
+  /** Which acknowledgement said it. */
+  kind: z.enum(['999', '277ca']),
+  status: z.enum(['accepted', 'accepted_with_errors', 'rejected']),
+  /** IK501 (A, E, R, ...) of a 999; STC01-1 status category (A1, A3, ...) of a 277CA. */
+  statusCode: z.string().min(1),
+  /** 277CA: STC01-2 claim status codes (and STC10/STC11's); 999: IK502.. implementation error codes. */
+  statusCodes: z.array(z.string()),
+  /** The acknowledged transaction set (AK202 of a 999; the 837's ST02 when a 277CA names it). */
+  transactionControlNumber: z.string().nullable(),
+  /** 999 IK3/IK4: where the receiver found errors in the acknowledged transaction set. */
+  errors: z
+    .array(
+      z.object({
+        segmentTag: z.string(),
+        segmentPosition: z.number().int().nullable(),
+        elementPosition: z.number().int().nullable(),
+        errorCode: z.string(),
+      }),
+    )
+    .optional(),
 });
 
 /** v2: the rendering provider as a source names it (provider names and NPIs are public data, not PHI). */
@@ -225,6 +286,7 @@ export const ClaimSchema = z.object({
   billedAmountCents: Cents.nullable().optional(),
   adjudication: AdjudicationSchema.nullable().optional(),
   pend: PendSchema.nullable().optional(),
+  acknowledgement: AcknowledgementSchema.nullable().optional(),
   sourceOperation: SourceOperationSchema.nullable().optional(),
 });
 export type Claim = z.infer<typeof ClaimSchema>;

@@ -6,3 +6,4 @@ export * from './json-schema';
 export * from './decode-event';
 export * from './ingest-report';
 export * from './reference-events';
+export * from './api-access';

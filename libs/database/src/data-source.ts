@@ -6,6 +6,8 @@ import { ReferenceMember1764300000000 } from './migrations/1764300000000-referen
 import { FileQualityTally1764400000000 } from './migrations/1764400000000-file-quality-tally';
 import { EnricherPendIndex1764450000000 } from './migrations/1764450000000-enricher-pend-index';
 import { PendedQueue1764500000000 } from './migrations/1764500000000-pended-queue';
+import { ApiKeys1764600000000 } from './migrations/1764600000000-api-keys';
+import { DenialCostKpis1764700000000 } from './migrations/1764700000000-denial-cost-kpis';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -15,6 +17,8 @@ export const MIGRATIONS = [
   FileQualityTally1764400000000,
   EnricherPendIndex1764450000000,
   PendedQueue1764500000000,
+  ApiKeys1764600000000,
+  DenialCostKpis1764700000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

@@ -10,3 +10,7 @@ export * from './pend-fold';
 export * from './pend-aging';
 export * from './pend-queue-sql';
 export * from './pend-queue-summary';
+export * from './denial-cost-facts';
+export * from './denial-cost-contribution';
+export * from './denial-cost-sql';
+export * from './denial-cost-summary';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplication, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { PinoNestLogger } from './logger';
 import { startTracing, type Tracing } from './tracing';
@@ -29,6 +29,8 @@ export async function bootstrapService(options: {
   otlpEndpoint: string | undefined;
   host: string;
   port: number;
+  /** Routes mounted outside the controllers before listening (the API's OpenAPI document and page). */
+  configure?: (app: INestApplication) => void | Promise<void>;
 }): Promise<void> {
   const { logger } = options;
   const tracing = startTracing({ service: options.service, otlpEndpoint: options.otlpEndpoint });
@@ -44,6 +46,7 @@ export async function bootstrapService(options: {
   try {
     const app = await NestFactory.create(root, { logger: new PinoNestLogger(logger), bodyParser: true });
     app.enableShutdownHooks();
+    await options.configure?.(app);
     await app.listen(options.port, options.host);
     logger.info({ url: await app.getUrl() }, 'service listening');
   } catch (error) {

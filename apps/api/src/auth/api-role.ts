@@ -1,10 +1,2 @@
-/**
- * analyst: reads KPIs and the work queue; manager: also exports; admin: also
- * uploads and operates the pipeline. Each role includes the ones before it.
- */
-export const API_ROLES = ['analyst', 'manager', 'admin'] as const;
-export type ApiRole = (typeof API_ROLES)[number];
-
-export function roleSatisfies(held: ApiRole, required: ApiRole): boolean {
-  return API_ROLES.indexOf(held) >= API_ROLES.indexOf(required);
-}
+/** The roles are a contract with the token issuer (`npm run token`): one list, in @claims/contracts. */
+export { API_ROLES, isApiRole, type ApiRole } from '@claims/contracts';

@@ -1,9 +1,15 @@
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, Query } from '@nestjs/common';
 import { PIPELINE_STAGES } from '@claims/contracts';
 import { z } from 'zod';
-import { RequireRole } from '../auth/bearer-token.guard';
+import { RequirePermission } from '../auth/bearer-token.guard';
+import { attachment, toCsv, type CsvColumn } from '../exports/csv';
 import type { DeadLetterFilter } from './dead-letters.repository';
-import { DeadLettersService, type DeadLetterListing, type ReplayPlan } from './dead-letters.service';
+import {
+  DeadLettersService,
+  type DeadLetterEntry,
+  type DeadLetterListing,
+  type ReplayPlan,
+} from './dead-letters.service';
 
 const FilterQuerySchema = z.object({
   reason: z
@@ -16,10 +22,25 @@ const FilterQuerySchema = z.object({
   limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(100_000)).optional(),
 });
 
+/** The export's columns: what the listing shows of each letter (reasons name fields, never values). */
+const EXPORT_COLUMNS: ReadonlyArray<CsvColumn<DeadLetterEntry>> = [
+  { header: 'dead_letter_id', value: (entry) => entry.deadLetterId },
+  { header: 'failed_at', value: (entry) => entry.failedAt },
+  { header: 'stage', value: (entry) => entry.stage },
+  { header: 'error_code', value: (entry) => entry.errorCode },
+  { header: 'reason', value: (entry) => entry.reason },
+  { header: 'source', value: (entry) => entry.source },
+  { header: 'file_id', value: (entry) => entry.fileId },
+  { header: 'record_number', value: (entry) => entry.recordNumber },
+  { header: 'origin_topic', value: (entry) => entry.originTopic },
+  { header: 'record_outcome', value: (entry) => entry.recordOutcome },
+];
+
 function parseFilter(query: unknown): { filter: DeadLetterFilter; limit: number | undefined } {
   const parsed = FilterQuerySchema.safeParse(query);
   if (!parsed.success) {
     throw new BadRequestException({
+      statusCode: 400,
       code: 'REQUEST_INVALID',
       fields: [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))],
     });
@@ -35,7 +56,7 @@ export class DeadLettersController {
 
   /** Counts by stage and reason, and the latest entries, for the filter (reason, stage, file). */
   @Get()
-  @RequireRole('analyst')
+  @RequirePermission('dead-letters:read')
   list(@Query() query: Record<string, unknown>): Promise<DeadLetterListing> {
     const { filter, limit } = parseFilter(query);
     return this.deadLetters.list(filter, Math.min(limit ?? 20, 1000));
@@ -46,8 +67,23 @@ export class DeadLettersController {
    * where each sits on the dead-letter topic; and those it may not, and why.
    * Admin only: it is the first step of re-publishing records.
    */
+  /**
+   * The matching dead letters, newest first (`limit`, default 10,000), as CSV
+   * for a spreadsheet: every text cell quoted and formula-neutralised, since
+   * source names and reasons come from outside.
+   */
+  @Get('export.csv')
+  @RequirePermission('exports:read')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @Header('Content-Disposition', attachment('dead-letters.csv'))
+  async exportCsv(@Query() query: Record<string, unknown>): Promise<string> {
+    const { filter, limit } = parseFilter(query);
+    const listing = await this.deadLetters.list(filter, limit ?? 10_000);
+    return toCsv(EXPORT_COLUMNS, listing.latest);
+  }
+
   @Get('replay-plan')
-  @RequireRole('admin')
+  @RequirePermission('dead-letters:replay')
   replayPlan(@Query() query: Record<string, unknown>): Promise<ReplayPlan> {
     const { filter, limit } = parseFilter(query);
     if (filter.errorCode === null) {

@@ -25,3 +25,15 @@ describe('compareCounters', () => {
     ]);
   });
 });
+
+describe('compareCounters over the denial and cost counters', () => {
+  it('keeps a dimension value holding a bar whole when naming a difference', () => {
+    const result = compareCounters(
+      [{ kpi: 'claims.claims', dimension: 'provider_group=A|B', value: '2' }],
+      [{ kpi: 'claims.claims', dimension: 'provider_group=A|B', value: '1' }],
+    );
+    expect(result.mismatches).toEqual([
+      { kpi: 'claims.claims', dimension: 'provider_group=A|B', streamed: '2', batch: '1' },
+    ]);
+  });
+});

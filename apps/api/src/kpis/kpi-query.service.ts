@@ -22,7 +22,8 @@ const PEND_HISTOGRAM_MISMATCHES_LISTED = 100;
 
 export interface KpiVerification extends CounterComparison {
   /**
-   * True when every counter and every pend histogram cell equals its batch
+   * True when every counter (the first family's, and every denial and cost
+   * counter cell's measure) and every pend histogram cell equals its batch
    * SQL and every file's records are accounted for.
    */
   consistent: boolean;
@@ -38,9 +39,14 @@ export interface KpiVerification extends CounterComparison {
   untracedDeadLetters: number;
 }
 
-const key = (row: KpiCounterRow): string => `${row.kpi}|${row.dimension}`;
+/** A counter's identity: kpi and dimension kept apart, since a dimension value may hold any character. */
+const key = (row: KpiCounterRow): string => JSON.stringify([row.kpi, row.dimension]);
 
-/** Compares the streamed counters with the batch SQL truth; any difference is a mismatch. */
+/**
+ * Compares the streamed counters with the batch SQL truth; any difference is
+ * a mismatch naming its KPI and dimension (for the denial and cost families,
+ * `family.measure` and `dimension=value`).
+ */
 export function compareCounters(
   streamed: readonly KpiCounterRow[],
   batch: readonly KpiCounterRow[],
@@ -52,10 +58,12 @@ export function compareCounters(
     const streamedValue = streamedByKey.get(name) ?? '0';
     const batchValue = batchByKey.get(name) ?? '0';
     if (streamedValue !== batchValue) {
-      const [kpi = '', dimension = ''] = name.split('|');
+      const [kpi, dimension] = JSON.parse(name) as [string, string];
       mismatches.push({ kpi, dimension, streamed: streamedValue, batch: batchValue });
     }
   }
+  const order = (mismatch: { kpi: string; dimension: string }): string => `${mismatch.kpi}\u0000${mismatch.dimension}`;
+  mismatches.sort((left, right) => (order(left) < order(right) ? -1 : order(left) > order(right) ? 1 : 0));
   return { consistent: mismatches.length === 0, mismatches };
 }
 
@@ -70,8 +78,8 @@ export class KpiQueryService {
 
   async verify(): Promise<KpiVerification> {
     const [streamed, batch, pendDifferences, fileRows, untracedDeadLetters] = await Promise.all([
-      this.repository.streamedCounters(),
-      this.repository.batchCounters(),
+      this.repository.allStreamedCounters(),
+      this.repository.allBatchCounters(),
       this.repository.pendHistogramDifferences(PEND_HISTOGRAM_MISMATCHES_LISTED),
       this.repository.fileAccounting(),
       this.repository.untracedDeadLetters(),

@@ -1,5 +1,7 @@
 import {
   CLAIMS_RECEIVED_BATCH_SQL,
+  DIMENSION_COUNTER_BATCH_SQL,
+  STREAMED_DIMENSION_COUNTERS_SQL,
   FILE_ACCOUNTING_SQL,
   PEND_HISTOGRAM_DIFFERENCES_SQL,
   STREAMED_COUNTERS_SQL,
@@ -25,6 +27,24 @@ export class KpiRepository {
 
   batchCounters(): Promise<KpiCounterRow[]> {
     return this.dataSource.query(CLAIMS_RECEIVED_BATCH_SQL);
+  }
+
+  /** Every streamed counter: the first family's and the denial and cost cells', one measure a row. */
+  async allStreamedCounters(): Promise<KpiCounterRow[]> {
+    const [counters, cells] = await Promise.all([
+      this.streamedCounters(),
+      this.dataSource.query(STREAMED_DIMENSION_COUNTERS_SQL) as Promise<KpiCounterRow[]>,
+    ]);
+    return [...counters, ...cells];
+  }
+
+  /** The batch SQL of every counter, in the same shape. */
+  async allBatchCounters(): Promise<KpiCounterRow[]> {
+    const [counters, cells] = await Promise.all([
+      this.batchCounters(),
+      this.dataSource.query(DIMENSION_COUNTER_BATCH_SQL) as Promise<KpiCounterRow[]>,
+    ]);
+    return [...counters, ...cells];
   }
 
   /** The cells where the streamed pend histogram differs from its batch SQL over claim_pend, `limit` at most. */

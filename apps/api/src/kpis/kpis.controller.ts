@@ -1,5 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { RequireRole } from '../auth/bearer-token.guard';
+import type { DenialRates } from '@claims/kpi';
+import { parseDenialsQuery, parsePaymentsQuery, parseTopQuery, parseVolumeQuery } from './denial-cost.query';
+import { DenialCostService, type PaymentsResponse, type TopResponse, type VolumeResponse } from './denial-cost.service';
 import { KpiQueryService, type KpiSummaryResponse, type KpiVerification } from './kpi-query.service';
 import { parsePendFlowQuery, parsePendedQueueQuery, parseWorkQueueQuery } from './pended-queue.query';
 import {
@@ -15,6 +18,7 @@ export class KpisController {
   constructor(
     private readonly kpis: KpiQueryService,
     private readonly pendedQueue: PendedQueueService,
+    private readonly denialCost: DenialCostService,
   ) {}
 
   /** The streamed KPI figures, as of the event-time watermark. */
@@ -50,5 +54,33 @@ export class KpisController {
   @Get('pended-queue/work-queue')
   pendedQueueWorkQueue(@Query() query: Record<string, unknown>): Promise<WorkQueueResponse> {
     return this.pendedQueue.workQueue(parseWorkQueueQuery(query));
+  }
+
+  /**
+   * Initial denial rate by count and by dollars (denied / adjudicated) under
+   * one `source` rule (carrier_lines, billing_export or remittance), by
+   * `groupBy` (payer, claim_type, month, provider_group; default payer).
+   */
+  @Get('denials')
+  denials(@Query() query: Record<string, unknown>): Promise<DenialRates> {
+    return this.denialCost.denials(parseDenialsQuery(query));
+  }
+
+  /** Claims, billed, allowed, paid and patient responsibility (cents) by `groupBy` (default payer). */
+  @Get('payments')
+  payments(@Query() query: Record<string, unknown>): Promise<PaymentsResponse> {
+    return this.denialCost.payments(parsePaymentsQuery(query).groupBy);
+  }
+
+  /** Claims, lines and paid dollars by `groupBy` (claim_type, month, state, provider_group; default claim_type). */
+  @Get('volume')
+  volume(@Query() query: Record<string, unknown>): Promise<VolumeResponse> {
+    return this.denialCost.volume(parseVolumeQuery(query).groupBy);
+  }
+
+  /** The top HCPCS codes, first diagnoses or NDCs (`kind`) by paid amount or count (`by`), `limit` of them. */
+  @Get('top')
+  top(@Query() query: Record<string, unknown>): Promise<TopResponse> {
+    return this.denialCost.top(parseTopQuery(query));
   }
 }

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DenialCostRepository } from './denial-cost.repository';
+import { DenialCostService } from './denial-cost.service';
 import { KpiQueryService } from './kpi-query.service';
 import { KpiRepository } from './kpi.repository';
 import { KpisController } from './kpis.controller';
@@ -7,6 +9,13 @@ import { PendedQueueService } from './pended-queue.service';
 
 @Module({
   controllers: [KpisController],
-  providers: [KpiRepository, KpiQueryService, PendedQueueRepository, PendedQueueService],
+  providers: [
+    KpiRepository,
+    KpiQueryService,
+    PendedQueueRepository,
+    PendedQueueService,
+    DenialCostRepository,
+    DenialCostService,
+  ],
 })
 export class KpisModule {}

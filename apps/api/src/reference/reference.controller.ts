@@ -6,7 +6,7 @@ import {
 } from '@claims/contracts';
 import { BadRequestException, Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { RequireRole } from '../auth/bearer-token.guard';
+import { RequirePermission } from '../auth/bearer-token.guard';
 import { ReferencePublisher, type PublishedReference } from './reference.publisher';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -41,7 +41,7 @@ export class ReferenceController {
   /** Publishes one directory version: a provider, provider group or service location fix. */
   @Post(':kind')
   @HttpCode(202)
-  @RequireRole('admin')
+  @RequirePermission('reference:write')
   async publish(@Param('kind') kindSegment: string, @Body() body: unknown): Promise<PublishedReference> {
     const route = KINDS[kindSegment as keyof typeof KINDS];
     if (route === undefined) {

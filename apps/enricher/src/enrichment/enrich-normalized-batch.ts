@@ -1,5 +1,12 @@
-import { ClaimEventSchema, EVENT_HEADERS, decodeEvent } from '@claims/contracts';
-import { decidePend, duplicateFingerprints, enrichClaim, enrichClaimAsOf } from '@claims/enrichment';
+import { ClaimEventSchema, EVENT_HEADERS, decodeEvent, type PendDecision } from '@claims/contracts';
+import {
+  decidePend,
+  decisionOnAdjudication,
+  duplicateFingerprints,
+  enrichClaim,
+  enrichClaimAsOf,
+  isRemittanceAdjudication,
+} from '@claims/enrichment';
 import type { ConsumedMessage, TransformOutcome } from '@claims/kafka';
 import type { FingerprintClaim, FingerprintHolder, PendedClaimRecord } from '../pend-index/pend-index.repository';
 import type { EnrichmentState } from '../reference/enrichment-state';
@@ -13,34 +20,50 @@ export interface JudgedBatch {
   notWaiting: string[];
 }
 
+/** What judging a batch needs from the enricher's Postgres state: one round trip each, per batch. */
+export interface PendState {
+  holdFingerprints: (offered: readonly FingerprintClaim[]) => Promise<ReadonlyMap<string, FingerprintHolder>>;
+  /** The stored verdicts of the claims that wait, among these. */
+  waitingDecisions: (claimIds: readonly string[]) => Promise<ReadonlyMap<string, PendDecision>>;
+}
+
 /**
  * Enriches and judges a batch against the in-process directory: no database
- * round trip per record; one per batch for the duplicate rule's fingerprints.
+ * round trip per record; one per batch for the duplicate rule's fingerprints
+ * (and one for the verdicts of the claims a remittance in the batch adjudicates).
  * A message that does not decode goes to the dead-letter topic.
  */
 export async function judgeNormalizedBatch(
   messages: readonly ConsumedMessage[],
   state: EnrichmentState,
-  holdFingerprints: (offered: readonly FingerprintClaim[]) => Promise<ReadonlyMap<string, FingerprintHolder>>,
+  pendState: PendState,
 ): Promise<JudgedBatch> {
   const decoded = messages.map((consumed) => decodeEvent(ClaimEventSchema, consumed.message.value));
   const offered: FingerprintClaim[] = [];
+  const adjudicated: string[] = [];
   for (const result of decoded) {
     if (!result.ok) continue;
+    if (isRemittanceAdjudication(result.event)) {
+      adjudicated.push(result.event.claimId);
+      continue;
+    }
     for (const fingerprint of duplicateFingerprints(result.event)) {
       offered.push({ fingerprint, claimId: result.event.claimId, occurredAt: result.event.occurredAt });
     }
   }
-  const holders = await holdFingerprints(offered);
+  const holders = await pendState.holdFingerprints(offered);
+  const waiting = adjudicated.length > 0 ? await pendState.waitingDecisions(adjudicated) : new Map();
   const pended: PendedClaimRecord[] = [];
   const notWaiting: string[] = [];
   const outcomes = decoded.map((result, index): TransformOutcome => {
     if (!result.ok) return { deadLetter: { code: result.code, reason: result.reason } };
     const event = result.event;
     const enrichment = enrichClaim(event, state.tables, state.codes);
-    const decision = decidePend(event, enrichment, state.tables, state.ruleSet, {
-      duplicateOf: (fingerprint) => holders.get(fingerprint),
-    });
+    const decision = isRemittanceAdjudication(event)
+      ? decisionOnAdjudication(event, waiting.get(event.claimId), state.ruleSet.version)
+      : decidePend(event, enrichment, state.tables, state.ruleSet, {
+          duplicateOf: (fingerprint) => holders.get(fingerprint),
+        });
     if (decision.status === 'pended') {
       pended.push({
         claimId: event.claimId,

@@ -32,8 +32,9 @@ export function enrichedEventsOf(
     pendDecision: decision,
   };
   if (decision.status === 'clean') return [judged];
-  // A pended-queue export row stands for its whole episode already (received, and cleared on its clear date).
-  if (decision.clearedBy === 'source_clear_date') return [judged];
+  // A pended-queue export row stands for its whole episode (received, and cleared on its clear date); a
+  // remittance that clears a waiting claim is its adjudication, the episode's end carried on it.
+  if (decision.clearedBy === 'source_clear_date' || decision.clearedBy === 'adjudication') return [judged];
   if (decision.status === 'pended') return [{ ...judged, eventType: 'pended' }];
   const stillWaiting: PendDecision = { ...decision, status: 'pended', clearedOn: null, clearedBy: null };
   return [

@@ -44,9 +44,10 @@ export class NormalizedClaimConsumer implements OnApplicationBootstrap, OnApplic
       // Judged and filed under the lock a reference fix takes too, so no claim is filed behind a fix's back.
       transform: (messages) =>
         this.state.lock.run(async () => {
-          const judged = await judgeNormalizedBatch(messages, this.state, (offered) =>
-            this.pendIndex.holdFingerprints(offered),
-          );
+          const judged = await judgeNormalizedBatch(messages, this.state, {
+            holdFingerprints: (offered) => this.pendIndex.holdFingerprints(offered),
+            waitingDecisions: (claimIds) => this.pendIndex.waitingDecisions(claimIds),
+          });
           await this.pendIndex.recordVerdicts(judged.pended, judged.notWaiting);
           return judged.outcomes;
         }),

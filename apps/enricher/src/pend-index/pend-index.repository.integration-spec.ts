@@ -106,4 +106,12 @@ describe('PendIndexRepository against a real Postgres', () => {
     expect(await repository.findWaitingOn([{ kind: 'provider', key: '1111111111' }])).toEqual([]);
     expect((await repository.findWaitingOn([{ kind: 'service_location', key: 'ccn:140001' }])).length).toBe(1);
   });
+
+  it('answers the stored verdicts of the claims that wait, and nothing for the others', async () => {
+    const decision = pendedDecision('2010-01-05');
+    await repository.recordVerdicts([{ claimId: 'C1', normalizedEvent: '{}', decision, dependencies: [] }], []);
+    const verdicts = await repository.waitingDecisions(['C1', 'C2']);
+    expect([...verdicts.keys()]).toEqual(['C1']);
+    expect(verdicts.get('C1')).toEqual(decision);
+  });
 });

@@ -137,6 +137,16 @@ export class PendIndexRepository {
     }));
   }
 
+  /** The verdicts of those of these claims that wait in the queue. */
+  async waitingDecisions(claimIds: readonly string[]): Promise<Map<string, PendDecision>> {
+    if (claimIds.length === 0) return new Map();
+    const rows: Array<{ claim_id: string; decision: PendDecision }> = await this.dataSource.query(
+      `SELECT claim_id, decision FROM enricher_pended_claim WHERE claim_id = ANY($1::text[])`,
+      [claimIds],
+    );
+    return new Map(rows.map((row) => [row.claim_id, row.decision]));
+  }
+
   /** How many claims wait, for the enricher's gauge. */
   async waitingCount(): Promise<number> {
     const rows: Array<{ count: string }> = await this.dataSource.query(

@@ -25,6 +25,16 @@ import {
   type MappedLayout,
   type SourceLine,
 } from '@claims/source-layouts';
+import {
+  X12_FILE_LAYOUT,
+  X12Error,
+  isX12Layout,
+  isX12Start,
+  normalizeX12Record,
+  x12EnvelopeVerdictsOf,
+  x12TokensOf,
+  x12TransactionSetsOf,
+} from '@claims/x12';
 import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { createHash, randomBytes } from 'node:crypto';
@@ -39,6 +49,7 @@ import { confineToIngestRoot } from './ingest-root';
 import { IngestionError } from './ingestion.errors';
 import { openSourceBytes, sourceCompressionOf, type SourceCompression } from './source-file';
 import { rowGroupMessages, sourceRecordMessage, type SourceRecordMessage } from './source-record-message';
+import { x12RecordMessage } from './x12-record-message';
 
 /**
  * Pending messages are sent once they reach this size even before a full
@@ -142,9 +153,9 @@ interface OpenedFile {
   compression: SourceCompression;
 }
 
-/** What reading a file found: its layout, its rows and the blank lines it skipped. */
+/** What reading a file found: its layout (`x12` for an interchange file), its rows and the blank lines it skipped. */
 interface ReadSummary {
-  layout: DetectedLayout;
+  layout: Pick<DetectedLayout, 'name'>;
   recordsRead: number;
   blankLinesSkipped: number;
 }
@@ -215,6 +226,16 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     });
     for await (const line of lines) {
       if (line.kind === 'line' && line.text.trim() === '') continue;
+      if (line.kind === 'line' && isX12Start(line.bytes)) {
+        // An X12 file has no header row: its transaction sets name their own layouts.
+        if (options.layout !== undefined && options.layout !== X12_FILE_LAYOUT) {
+          throw new IngestionError(
+            'LAYOUT_MISMATCH',
+            `${source} is an X12 interchange, not layout ${options.layout} (name layout ${X12_FILE_LAYOUT} or none)`,
+          );
+        }
+        return { path, source, bytesTotal, compression, layout: X12_FILE_LAYOUT };
+      }
       // Returning ends the iteration, which closes the file.
       return { path, source, bytesTotal, compression, layout: this.headerLayout(line, source, options.layout).name };
     }
@@ -387,10 +408,15 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
           return;
         }
         try {
-          normalizeSourceRecord(decoded.event, normalizeOptions);
+          if (isX12Layout(decoded.event.layout)) {
+            if (normalizeX12Record(decoded.event, normalizeOptions).length === 0) {
+              countDeadLetter('normalizer', 'X12_NO_CLAIMS', outcome.rows);
+              return;
+            }
+          } else normalizeSourceRecord(decoded.event, normalizeOptions);
           counts.recordsPublished += outcome.rows;
         } catch (error) {
-          if (!(error instanceof SourceRecordError)) throw error;
+          if (!(error instanceof SourceRecordError) && !(error instanceof X12Error)) throw error;
           countDeadLetter('normalizer', error.code, outcome.rows);
         }
       },
@@ -445,6 +471,43 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       await sink.flush();
       report();
     };
+    if (await this.isX12File(file)) {
+      if (options.layout !== undefined && options.layout !== X12_FILE_LAYOUT) {
+        throw new IngestionError('LAYOUT_MISMATCH', `${source} is an X12 interchange, not layout ${options.layout}`);
+      }
+      const open = (): AsyncIterable<Uint8Array> =>
+        openSourceBytes(file.path, file.compression, source, {
+          ...(signal ? { signal } : {}),
+          onBytesRead: (bytes) => {
+            bytesRead += bytes;
+            report();
+          },
+        });
+      // A first pass finds the interchanges and groups whose trailers fail them as a whole, so that
+      // none of their transaction sets is published before the trailer is read; it holds only the verdicts.
+      const verdicts = await x12EnvelopeVerdictsOf(x12TokensOf(open()));
+      bytesRead = 0;
+      const items = x12TransactionSetsOf(x12TokensOf(open()), {
+        verdicts,
+        maxTransactionChars: this.config.maxRecordBytes,
+      });
+      for await (const item of items) {
+        if (signal?.aborted) throw abortError(signal);
+        recordsRead += 1;
+        const context = {
+          source,
+          fileId,
+          maxRecordBytes: this.config.maxRecordBytes,
+          traceParent: newTraceParent(),
+          now: new Date(),
+        };
+        sink.accept(x12RecordMessage(item, context));
+        if (sink.due) await flush();
+        if (ratePerSecond) await this.pace(started, recordsRead / ratePerSecond, flush, signal);
+      }
+      await flush();
+      return { layout: { name: X12_FILE_LAYOUT }, recordsRead, blankLinesSkipped: 0 };
+    }
 
     const lines = boundedLinesOf(
       openSourceBytes(file.path, file.compression, source, {
@@ -560,6 +623,17 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     return groups.flatMap((group) =>
       rowGroupMessages(group, { ...groupContext, traceParent: newTraceParent() }, reader.limits),
     );
+  }
+
+  /** Whether the file (gunzipped, if it is gzip) starts as an X12 interchange: `ISA` before anything else. */
+  private async isX12File(file: OpenedFile): Promise<boolean> {
+    let head = Buffer.alloc(0);
+    // Returning ends the iteration, which closes the file.
+    for await (const chunk of openSourceBytes(file.path, file.compression, file.source)) {
+      head = Buffer.concat([head, chunk]);
+      if (head.length >= 64) break;
+    }
+    return isX12Start(head);
   }
 
   /**

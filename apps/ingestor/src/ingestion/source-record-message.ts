@@ -1,9 +1,10 @@
 import { claimEventHeaders, sha256Hex, type Lineage, type SourceLayout } from '@claims/contracts';
 import { sourceRecordDeadLetter, type OutboundMessage } from '@claims/kafka';
 import { rawRecordEvent, type GroupLimits, type RowGroup, type SourceLine } from '@claims/source-layouts';
+import type { X12ErrorCode } from '@claims/x12';
 
-/** Why the ingestor itself dead-letters a source record instead of publishing it. */
-export type IngestDeadLetterCode = 'RECORD_TOO_LARGE' | 'RECORD_ENCODING_INVALID' | 'GROUP_TOO_LARGE';
+/** Why the ingestor itself dead-letters a source record instead of publishing it (an X12 file adds its envelope codes). */
+export type IngestDeadLetterCode = 'RECORD_TOO_LARGE' | 'RECORD_ENCODING_INVALID' | 'GROUP_TOO_LARGE' | X12ErrorCode;
 
 export type SourceRecordMessage =
   /** A raw event standing for `rows` source rows (more than one for a multi-row claim). */

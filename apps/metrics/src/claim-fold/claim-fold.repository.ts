@@ -1,11 +1,21 @@
 import type { EnrichedClaimEvent } from '@claims/contracts';
 import {
+  DIMENSION_COUNTER_MEASURES,
+  adjustmentsOf,
+  claimFactsOf,
   contributionOfClaimLines,
+  denialCostCells,
+  dimensionCounterDeltas,
   fileQualityTally,
-  foldClaimEvents,
+  foldClaimKpis,
   foldPendEpisodes,
   parseCounterKey,
-  type KpiContribution,
+  type AdjudicationStatus,
+  type ClaimKpiContribution,
+  type ClaimKpiDelta,
+  type DimensionCounterDelta,
+  type KpiClaimFacts,
+  type KpiCostLine,
   type KpiLine,
   type PendEpisode,
   type PendHistogramEntry,
@@ -107,7 +117,7 @@ export class ClaimFoldRepository {
       await this.addFileQuality(manager, firstEventOfEachRecord(fresh, alreadyFolded));
       if (fresh.length > 0) {
         const stored = await this.lockStoredClaims(manager, fresh);
-        const { claims, delta } = foldClaimEvents(fresh, stored.contributions);
+        const { claims, delta } = foldClaimKpis(fresh, stored.contributions);
         const latest = [...claims.values()];
         await this.upsertClaimState(manager, batch.partition, latest);
         await this.replaceClaimLines(
@@ -351,7 +361,7 @@ export class ClaimFoldRepository {
   private async lockStoredClaims(
     manager: EntityManager,
     events: readonly EnrichedClaimEvent[],
-  ): Promise<{ contributions: Map<string, KpiContribution>; episodes: Map<string, PendEpisode> }> {
+  ): Promise<{ contributions: Map<string, ClaimKpiContribution>; episodes: Map<string, PendEpisode> }> {
     const locked: Array<{ claim_id: string }> = await manager.query(
       `SELECT claim_id FROM claim_state WHERE claim_id = ANY($1::text[]) ORDER BY claim_id FOR UPDATE`,
       [[...new Set(events.map((event) => event.claimId))]],
@@ -364,31 +374,95 @@ export class ClaimFoldRepository {
     };
   }
 
+  /**
+   * Rebuilds each locked claim's contribution from its stored state: the
+   * same facts the fold wrote (claim_state columns and claim lines), through
+   * the same functions as a new event's.
+   */
   private async storedContributions(
     manager: EntityManager,
     claimIds: readonly string[],
-  ): Promise<Map<string, KpiContribution>> {
-    const lines: Array<{
-      claim_id: string;
-      processing_category: KpiLine['processingCategory'];
-      processing_indicator_code: string | null;
-      payment_amount_cents: string;
-      allowed_amount_cents: string;
-    }> = await manager.query(
-      `SELECT claim_id, processing_category, processing_indicator_code, payment_amount_cents, allowed_amount_cents
-         FROM claim_line_state WHERE claim_id = ANY($1::text[])`,
-      [claimIds],
-    );
-    const linesByClaim = new Map<string, KpiLine[]>(claimIds.map((claimId) => [claimId, []]));
+  ): Promise<Map<string, ClaimKpiContribution>> {
+    const [claimRows, lines]: [
+      Array<{
+        claim_id: string;
+        layout: string | null;
+        claim_type: string;
+        payer: string;
+        service_through_date: string;
+        provider_group: string;
+        state: string;
+        billed_amount_cents: string | null;
+        payment_amount_cents: string;
+        allowed_amount_cents: string;
+        adjudication_status: AdjudicationStatus | null;
+        first_diagnosis_code: string | null;
+        drug_ndc_code: string | null;
+        drug_days_supply: number | null;
+        adjustments: unknown;
+      }>,
+      Array<{
+        claim_id: string;
+        hcpcs_code: string | null;
+        processing_category: KpiLine['processingCategory'];
+        processing_indicator_code: string | null;
+        payment_amount_cents: string;
+        allowed_amount_cents: string;
+        charge_amount_cents: string | null;
+        deductible_amount_cents: string;
+        coinsurance_amount_cents: string;
+      }>,
+    ] = await Promise.all([
+      manager.query(
+        `SELECT claim_id, layout, claim_type, payer, to_char(service_through_date, 'YYYY-MM-DD') AS service_through_date,
+                provider_group, state, billed_amount_cents, payment_amount_cents, allowed_amount_cents,
+                adjudication_status, first_diagnosis_code, drug_ndc_code, drug_days_supply, adjustments
+           FROM claim_state WHERE claim_id = ANY($1::text[])`,
+        [claimIds],
+      ),
+      manager.query(
+        `SELECT claim_id, hcpcs_code, processing_category, processing_indicator_code, payment_amount_cents,
+                allowed_amount_cents, charge_amount_cents, deductible_amount_cents, coinsurance_amount_cents
+           FROM claim_line_state WHERE claim_id = ANY($1::text[]) ORDER BY claim_id, line_number`,
+        [claimIds],
+      ),
+    ]);
+    const linesByClaim = new Map<string, Array<KpiLine & KpiCostLine>>(claimIds.map((claimId) => [claimId, []]));
     for (const line of lines) {
       linesByClaim.get(line.claim_id)?.push({
+        hcpcsCode: line.hcpcs_code,
         processingCategory: line.processing_category,
         processingIndicatorCode: line.processing_indicator_code,
         paymentAmountCents: Number(line.payment_amount_cents),
         allowedAmountCents: Number(line.allowed_amount_cents),
+        chargeAmountCents: line.charge_amount_cents === null ? null : Number(line.charge_amount_cents),
+        deductibleAmountCents: Number(line.deductible_amount_cents),
+        coinsuranceAmountCents: Number(line.coinsurance_amount_cents),
       });
     }
-    return new Map([...linesByClaim].map(([claimId, claimLines]) => [claimId, contributionOfClaimLines(claimLines)]));
+    return new Map(
+      claimRows.map((row) => {
+        const claimLines = linesByClaim.get(row.claim_id) ?? [];
+        const facts: KpiClaimFacts = {
+          layout: row.layout,
+          claimType: row.claim_type,
+          payer: row.payer,
+          serviceThroughDate: row.service_through_date,
+          providerGroup: row.provider_group,
+          state: row.state,
+          billedAmountCents: row.billed_amount_cents === null ? null : Number(row.billed_amount_cents),
+          paymentAmountCents: Number(row.payment_amount_cents),
+          allowedAmountCents: Number(row.allowed_amount_cents),
+          adjudicationStatus: row.adjudication_status,
+          firstDiagnosisCode: row.first_diagnosis_code,
+          drugNdcCode: row.drug_ndc_code,
+          drugDaysSupply: row.drug_days_supply,
+          adjustments: adjustmentsOf({ adjustments: row.adjustments }),
+          lines: claimLines,
+        };
+        return [row.claim_id, { counters: contributionOfClaimLines(claimLines), cells: denialCostCells(facts) }];
+      }),
+    );
   }
 
   /** The stored pend episodes of these (locked) claims; a claim without one never pended. */
@@ -435,19 +509,28 @@ export class ClaimFoldRepository {
     partition: number,
     claims: ReadonlyArray<{ event: EnrichedClaimEvent }>,
   ): Promise<void> {
-    const column = <T>(pick: (event: EnrichedClaimEvent) => T): T[] => claims.map(({ event }) => pick(event));
+    const facts = claims.map(({ event }) => ({ event, facts: claimFactsOf(event) }));
+    const column = <T>(pick: (event: EnrichedClaimEvent, facts: KpiClaimFacts) => T): T[] =>
+      facts.map((claim) => pick(claim.event, claim.facts));
     await manager.query(
       `INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at,
          service_from_date, service_through_date, line_count, payment_amount_cents, allowed_amount_cents,
-         lineage_source, lineage_file_id, lineage_record_number, kafka_partition, updated_at)
+         lineage_source, lineage_file_id, lineage_record_number, kafka_partition, updated_at, layout, provider_group,
+         state, billed_amount_cents, adjudication_status, first_diagnosis_code, drug_ndc_code, drug_days_supply,
+         adjustments)
        SELECT c.claim_id, c.event_id, c.event_type, c.claim_type, c.payer, c.occurred_at, c.service_from_date,
               c.service_through_date, c.line_count, c.payment_amount_cents, c.allowed_amount_cents, c.lineage_source,
-              c.lineage_file_id, c.lineage_record_number, $15::integer, now()
+              c.lineage_file_id, c.lineage_record_number, $15::integer, now(), c.layout, c.provider_group, c.state,
+              c.billed_amount_cents, c.adjudication_status, c.first_diagnosis_code, c.drug_ndc_code,
+              c.drug_days_supply, c.adjustments::jsonb
          FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[], $8::date[],
-                     $9::integer[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::integer[])
+                     $9::integer[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::integer[],
+                     $16::text[], $17::text[], $18::text[], $19::bigint[], $20::text[], $21::text[], $22::text[],
+                     $23::integer[], $24::text[])
               AS c(claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
                    service_through_date, line_count, payment_amount_cents, allowed_amount_cents, lineage_source,
-                   lineage_file_id, lineage_record_number)
+                   lineage_file_id, lineage_record_number, layout, provider_group, state, billed_amount_cents,
+                   adjudication_status, first_diagnosis_code, drug_ndc_code, drug_days_supply, adjustments)
        ON CONFLICT (claim_id) DO UPDATE SET
          event_id = EXCLUDED.event_id, event_type = EXCLUDED.event_type, claim_type = EXCLUDED.claim_type,
          payer = EXCLUDED.payer, occurred_at = EXCLUDED.occurred_at, service_from_date = EXCLUDED.service_from_date,
@@ -455,7 +538,11 @@ export class ClaimFoldRepository {
          payment_amount_cents = EXCLUDED.payment_amount_cents, allowed_amount_cents = EXCLUDED.allowed_amount_cents,
          lineage_source = EXCLUDED.lineage_source, lineage_file_id = EXCLUDED.lineage_file_id,
          lineage_record_number = EXCLUDED.lineage_record_number, kafka_partition = EXCLUDED.kafka_partition,
-         updated_at = now()`,
+         updated_at = now(), layout = EXCLUDED.layout, provider_group = EXCLUDED.provider_group,
+         state = EXCLUDED.state, billed_amount_cents = EXCLUDED.billed_amount_cents,
+         adjudication_status = EXCLUDED.adjudication_status, first_diagnosis_code = EXCLUDED.first_diagnosis_code,
+         drug_ndc_code = EXCLUDED.drug_ndc_code, drug_days_supply = EXCLUDED.drug_days_supply,
+         adjustments = EXCLUDED.adjustments`,
       [
         column((event) => event.claimId),
         column((event) => event.eventId),
@@ -472,6 +559,16 @@ export class ClaimFoldRepository {
         column((event) => event.lineage.fileId),
         column((event) => event.lineage.recordNumber),
         partition,
+        column((_, claim) => claim.layout),
+        column((_, claim) => claim.providerGroup),
+        column((_, claim) => claim.state),
+        column((_, claim) => claim.billedAmountCents),
+        column((_, claim) => claim.adjudicationStatus),
+        column((_, claim) => claim.firstDiagnosisCode),
+        column((_, claim) => claim.drugNdcCode),
+        column((_, claim) => claim.drugDaysSupply),
+        // Only the adjustments the KPIs read, as they read them; none is stored as NULL.
+        column((_, claim) => (claim.adjustments.length === 0 ? null : JSON.stringify(claim.adjustments))),
       ],
     );
   }
@@ -495,9 +592,11 @@ export class ClaimFoldRepository {
     const column = <T>(pick: (row: (typeof lines)[number]) => T): T[] => lines.map(pick);
     await manager.query(
       `INSERT INTO claim_line_state (claim_id, line_number, hcpcs_code, rendering_npi, rendering_provider_found,
-         tax_id, processing_indicator_code, processing_category, payment_amount_cents, allowed_amount_cents)
+         tax_id, processing_indicator_code, processing_category, payment_amount_cents, allowed_amount_cents,
+         charge_amount_cents, deductible_amount_cents, coinsurance_amount_cents)
        SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::boolean[], $6::text[],
-                            $7::text[], $8::text[], $9::bigint[], $10::bigint[])`,
+                            $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[],
+                            $13::bigint[])`,
       [
         column((row) => row.claimId),
         column((row) => row.line.lineNumber),
@@ -509,22 +608,54 @@ export class ClaimFoldRepository {
         column((row) => row.line.processingCategory),
         column((row) => row.line.paymentAmountCents),
         column((row) => row.line.allowedAmountCents),
+        column((row) => row.line.chargeAmountCents ?? null),
+        column((row) => row.line.deductibleAmountCents),
+        column((row) => row.line.coinsuranceAmountCents),
       ],
     );
   }
 
-  private async applyKpiDelta(manager: EntityManager, partition: number, delta: KpiContribution): Promise<void> {
-    const entries = Object.entries(delta).map(([key, value]) => ({ ...parseCounterKey(key), value }));
-    if (entries.length === 0) return;
+  private async applyKpiDelta(manager: EntityManager, partition: number, delta: ClaimKpiDelta): Promise<void> {
+    const entries = Object.entries(delta.counters).map(([key, value]) => ({ ...parseCounterKey(key), value }));
+    if (entries.length > 0) {
+      await manager.query(
+        `INSERT INTO kpi_counter (kpi, dimension, kafka_partition, value)
+         SELECT kpi, dimension, $3::integer, value FROM unnest($1::text[], $2::text[], $4::bigint[]) AS d(kpi, dimension, value)
+         ON CONFLICT (kpi, dimension, kafka_partition) DO UPDATE SET value = kpi_counter.value + EXCLUDED.value`,
+        [
+          entries.map((entry) => entry.kpi),
+          entries.map((entry) => entry.dimension),
+          partition,
+          entries.map((entry) => entry.value),
+        ],
+      );
+    }
+    await this.applyDimensionCounterDelta(manager, partition, dimensionCounterDeltas(delta.cells));
+  }
+
+  /** One set-based upsert of every dimension counter cell the batch moved, all measures at once. */
+  private async applyDimensionCounterDelta(
+    manager: EntityManager,
+    partition: number,
+    cells: readonly DimensionCounterDelta[],
+  ): Promise<void> {
+    if (cells.length === 0) return;
+    const measures = DIMENSION_COUNTER_MEASURES;
+    const measureArrays = measures.map((_, index) => cells.map((cell) => cell.measures[index] ?? 0));
+    const parameters = measures.map((_, index) => `$${index + 5}::bigint[]`).join(', ');
     await manager.query(
-      `INSERT INTO kpi_counter (kpi, dimension, kafka_partition, value)
-       SELECT kpi, dimension, $3::integer, value FROM unnest($1::text[], $2::text[], $4::bigint[]) AS d(kpi, dimension, value)
-       ON CONFLICT (kpi, dimension, kafka_partition) DO UPDATE SET value = kpi_counter.value + EXCLUDED.value`,
+      `INSERT INTO kpi_dimension_counter (family, dimension, dimension_value, kafka_partition, ${measures.join(', ')})
+       SELECT d.family, d.dimension, d.dimension_value, $4::integer, ${measures.map((m) => `d.${m}`).join(', ')}
+         FROM unnest($1::text[], $2::text[], $3::text[], ${parameters})
+              AS d(family, dimension, dimension_value, ${measures.join(', ')})
+       ON CONFLICT (family, dimension, dimension_value, kafka_partition) DO UPDATE SET
+         ${measures.map((m) => `${m} = kpi_dimension_counter.${m} + EXCLUDED.${m}`).join(', ')}`,
       [
-        entries.map((entry) => entry.kpi),
-        entries.map((entry) => entry.dimension),
+        cells.map((cell) => cell.family),
+        cells.map((cell) => cell.dimension),
+        cells.map((cell) => cell.dimensionValue),
         partition,
-        entries.map((entry) => entry.value),
+        ...measureArrays,
       ],
     );
   }

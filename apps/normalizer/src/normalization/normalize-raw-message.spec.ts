@@ -162,3 +162,94 @@ describe('normalizeRawMessage with the shipped mapping files', () => {
     if ('deadLetter' in outcome) expect(outcome.deadLetter.reason).toContain('rif.carrier');
   });
 });
+
+describe('normalizeRawMessage with X12 transaction sets', () => {
+  const x12Options = { ...options, layouts: loadSourceLayouts(), codeLists: CodeLists.none() };
+  const text = readFileSync(
+    join(REPO_ROOT, 'data', 'x12', 'linuxforhealth', '837_005010X223A3', 'two-claims-single-provider.837i'),
+    'utf8',
+  );
+  const record = text.slice(text.indexOf('ST*'), text.indexOf('GE*')).replace(/\r?\n/g, '');
+  const context = {
+    format: 'x12',
+    separators: { element: '*', repetition: '^', component: ':', segment: '~' },
+    interchangeControlNumber: '000000907',
+    senderId: '000000005',
+    receiverId: '54321',
+    usageIndicator: 'T',
+    functionalIdentifierCode: 'HC',
+    groupControlNumber: '1',
+    groupVersion: '005010X223A3',
+    transactionSetId: '837',
+    transactionControlNumber: '987654',
+    implementationReference: '005010X223A3',
+    firstSegmentNumber: 3,
+  };
+  function x12RawMessage(body: string): string {
+    return JSON.stringify(
+      rawRecordEvent({
+        layout: 'x12.837i',
+        record: body,
+        recordNumber: 1,
+        source: 'claims.837i',
+        fileId: sha256Hex('x12 file'),
+        publishedAt: '2026-01-01T00:00:00.000Z',
+        claimId: null,
+        header: JSON.stringify(context),
+      }),
+    );
+  }
+
+  it('emits one canonical event per claim of an 837 transaction set, each keyed by its own claim id', () => {
+    const outcome = normalizeRawMessage(consumed(x12RawMessage(record)), x12Options);
+    if (!('emitAll' in outcome)) throw new Error('expected several events');
+    expect(outcome.emitAll.map((message) => message.key)).toEqual(['756048Q', '756049Q']);
+    expect(outcome.emitAll.map((message) => message.headers['x-lineage-record-number'])).toEqual(['1', '1']);
+  });
+
+  it('dead-letters a transaction set with an unreadable amount with X12_AMOUNT_INVALID, located and without the value', () => {
+    const outcome = normalizeRawMessage(
+      consumed(x12RawMessage(record.replace('CLM*756048Q*89.95', 'CLM*756048Q*8O.95'))),
+      x12Options,
+    );
+    expect(outcome).toEqual({
+      deadLetter: { code: 'X12_AMOUNT_INVALID', reason: 'CLM02 is not an amount (segment 21, element 2)' },
+    });
+  });
+});
+
+describe('normalizeRawMessage with an X12 transaction set that holds no claim', () => {
+  it('dead-letters it with X12_NO_CLAIMS, so the record is still accounted for', () => {
+    const text = readFileSync(
+      join(REPO_ROOT, 'data', 'x12', 'linuxforhealth', '837_005010X223A3', 'two-claims-single-provider.837i'),
+      'utf8',
+    ).replace(/\r?\n/g, '');
+    const header = text.slice(text.indexOf('ST*'), text.indexOf('CLM*'));
+    const raw = rawRecordEvent({
+      layout: 'x12.837i',
+      record: `${header}SE*18*987654~`,
+      recordNumber: 1,
+      source: 'claims.837i',
+      fileId: sha256Hex('x12 file'),
+      publishedAt: '2026-01-01T00:00:00.000Z',
+      claimId: null,
+      header: JSON.stringify({
+        format: 'x12',
+        separators: { element: '*', repetition: '^', component: ':', segment: '~' },
+        interchangeControlNumber: '000000907',
+        senderId: '000000005',
+        receiverId: '54321',
+        usageIndicator: 'T',
+        functionalIdentifierCode: 'HC',
+        groupControlNumber: '1',
+        groupVersion: '005010X223A3',
+        transactionSetId: '837',
+        transactionControlNumber: '987654',
+        implementationReference: '005010X223A3',
+        firstSegmentNumber: 3,
+      }),
+    });
+    const outcome = normalizeRawMessage(consumed(JSON.stringify(raw)), options);
+    expect(outcome).toMatchObject({ deadLetter: { code: 'X12_NO_CLAIMS' } });
+  });
+});

@@ -11,6 +11,7 @@ import {
 } from '@claims/contracts';
 import type { ConsumedMessage, OutboundMessage, RecordFailure } from '@claims/kafka';
 import { SourceRecordError, normalizeSourceRecord, type SourceNormalizeOptions } from '@claims/source-layouts';
+import { X12Error, isX12Layout, normalizeX12Record } from '@claims/x12';
 
 /** One source row of a multi-row raw event, as its own replayable raw event: what a per-row dead letter carries. */
 export interface RowOriginal {
@@ -22,6 +23,13 @@ export interface RowOriginal {
 export type NormalizeOutcome =
   /** A canonical event for claims.normalized.v1 (`claim`) or reference.members.v1 (`member_reference`). */
   | { emit: OutboundMessage; kind: 'claim' | 'member_reference' }
+  /**
+   * Several canonical events of one raw record, for claims.normalized.v1: an
+   * X12 transaction set holds many claims (CLMs of an 837, CLPs of an 835).
+   * They share the raw record's lineage, so per-file accounting still counts
+   * the record once.
+   */
+  | { emitAll: OutboundMessage[]; kind: 'claim' }
   /**
    * Why the record goes to the dead-letter topic. `rows` is set when the raw
    * event stood for several source rows: each row gets a dead letter of its
@@ -55,6 +63,7 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
   const decoded = decodeEvent(RawClaimRecordSchema, consumed.message.value);
   if (!decoded.ok) return { deadLetter: { code: decoded.code, reason: decoded.reason } };
   const raw = decoded.event;
+  if (isX12Layout(raw.layout)) return normalizeX12Message(raw, consumed, options);
   try {
     const normalized = normalizeSourceRecord(raw, options);
     const traceParent = consumed.message.headers?.[EVENT_HEADERS.traceParent]?.toString();
@@ -69,5 +78,32 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
     const rows = rowOriginalsOf(raw);
     const deadLetter = { code: error.code, reason: error.message };
     return rows === undefined ? { deadLetter } : { deadLetter, rows };
+  }
+}
+
+/** An X12 transaction set to its canonical events, each keyed by its own claim id. */
+function normalizeX12Message(
+  raw: RawClaimRecord,
+  consumed: ConsumedMessage,
+  options: SourceNormalizeOptions,
+): NormalizeOutcome {
+  try {
+    const events = normalizeX12Record(raw, options);
+    if (events.length === 0) {
+      // Nothing to fold (an 835 of PLB adjustments only): a dead letter keeps the record counted and replayable.
+      return { deadLetter: { code: 'X12_NO_CLAIMS', reason: `the ${raw.layout} transaction set holds no claim` } };
+    }
+    const traceParent = consumed.message.headers?.[EVENT_HEADERS.traceParent]?.toString();
+    return {
+      kind: 'claim',
+      emitAll: events.map((event) => ({
+        key: event.claimId,
+        value: JSON.stringify(event),
+        headers: claimEventHeaders(event, traceParent),
+      })),
+    };
+  } catch (error) {
+    if (!(error instanceof X12Error)) throw error;
+    return { deadLetter: { code: error.code, reason: error.message } };
   }
 }

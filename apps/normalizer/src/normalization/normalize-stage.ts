@@ -95,14 +95,15 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
             deadLetter(source, outcome.deadLetter, outcome.rows);
             continue;
           }
-          const bytes = outboundMessageBytes(outcome.emit);
+          const emits = 'emitAll' in outcome ? outcome.emitAll : [outcome.emit];
+          const bytes = Math.max(...emits.map(outboundMessageBytes));
           if (bytes > MAX_MESSAGE_BYTES) {
-            // An output the broker would refuse must not stop the stage.
+            // An output the broker would refuse must not stop the stage; a record's events go all or none.
             const reason = `the output event would be ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte message limit`;
             deadLetter(source, { code: 'RECORD_TOO_LARGE', reason }, rowsOf(source));
             continue;
           }
-          (outcome.kind === 'claim' ? claims : members).push(outcome.emit);
+          (outcome.kind === 'claim' ? claims : members).push(...emits);
         }
         await options.producer.send(
           new Map([

@@ -16,3 +16,4 @@ export {
 export * from './comment-keywords';
 export * from './pend-rule-set';
 export * from './decide-pend';
+export * from './adjudication-clear';

@@ -9,3 +9,4 @@ export * from './dlq-command';
 export * from './dead-letter-replay';
 export * from './start-arguments';
 export * from './reference-command';
+export * from './token-command';

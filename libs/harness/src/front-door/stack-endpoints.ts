@@ -2,6 +2,8 @@
 export interface RecordedStack {
   apiUrl?: string;
   apiToken?: string;
+  /** The API's HS256 signing secret, so `npm run token` can issue tokens it accepts. */
+  apiTokenSecret?: string;
   ingestorUrl?: string;
   ingestRoot?: string;
   inbox?: string | null;

@@ -1,0 +1,57 @@
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { API_ROLES } from './api-role';
+import { ApiKeysService, type ApiKeyListing, type CreatedApiKey } from './api-keys.service';
+import { RequirePermission } from './bearer-token.guard';
+
+const CreateApiKeySchema = z
+  .object({
+    role: z.enum(API_ROLES),
+    /** Who holds the key, for the listing: "Power BI refresh", "billing upload job". */
+    label: z.string().trim().min(1).max(200),
+  })
+  .strict();
+
+/** API keys for service clients (admin): made here, shown once, stored hashed, revoked here. */
+@ApiTags('api-keys')
+@Controller('v1/api-keys')
+@RequirePermission('api-keys:manage')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  /** Makes a key for a role; the answer holds the key, and no later answer does. */
+  @Post()
+  @HttpCode(201)
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['role', 'label'],
+      additionalProperties: false,
+      properties: { role: { type: 'string', enum: [...API_ROLES] }, label: { type: 'string', maxLength: 200 } },
+    },
+  })
+  create(@Body() body: unknown): Promise<CreatedApiKey> {
+    const parsed = CreateApiKeySchema.safeParse(body ?? {});
+    if (!parsed.success) {
+      throw new BadRequestException({
+        statusCode: 400,
+        code: 'REQUEST_INVALID',
+        fields: [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(body)'))],
+      });
+    }
+    return this.keys.create(parsed.data.role, parsed.data.label);
+  }
+
+  /** Every key made, newest first, revoked ones included: ids, roles, labels and dates, never a key. */
+  @Get()
+  list(): Promise<ApiKeyListing[]> {
+    return this.keys.list();
+  }
+
+  /** Revokes a key at once (the next request with it is a 401); revoking twice keeps the first date. */
+  @Delete(':keyId')
+  revoke(@Param('keyId') keyId: string): Promise<ApiKeyListing> {
+    return this.keys.revoke(keyId);
+  }
+}

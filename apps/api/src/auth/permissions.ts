@@ -1,0 +1,60 @@
+import type { ApiRole } from './api-role';
+
+/**
+ * What a route needs, named for what it does rather than for who usually does
+ * it, so that a role's reach is read in one table (PERMISSION_ROLES) instead
+ * of being implied by a ladder of roles.
+ */
+export const PERMISSIONS = [
+  /** KPI figures, the pended queue, its flow and its work queue: aggregates and claim ids, no member identifiers. */
+  'kpis:read',
+  /** Ingested files and their accounting (records read, folded, dead-lettered; findings by code). */
+  'ingestions:read',
+  /** Dead letters by stage and reason (reasons name fields, never values). */
+  'dead-letters:read',
+  /** CSV exports of the lists above (no member identifiers in any of them). */
+  'exports:read',
+  /** One claim's detail with member identifiers, names and comments (PHI). No route serves it yet. */
+  'claims:read',
+  /** Uploading a source file through the API. No route serves it yet: uploads still go to the ingestor. */
+  'uploads:write',
+  /** The replay plan of dead letters: the first step of re-publishing records. */
+  'dead-letters:replay',
+  /** Publishing a provider, group or location fix to the reference topics (clears pended claims). */
+  'reference:write',
+  /** Creating, listing and revoking API keys. */
+  'api-keys:manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * Who may do what. analyst: KPIs, queue, reports and exports without member
+ * identifiers; manager: every read, including claim detail; ingest: uploads
+ * and the accounting of what it uploaded (a client that cannot see whether
+ * its file folded cannot retry sensibly), nothing else; admin: everything,
+ * including dead-letter replay, reference fixes and keys.
+ */
+export const PERMISSION_ROLES: Readonly<Record<Permission, readonly ApiRole[]>> = {
+  'kpis:read': ['analyst', 'manager', 'admin'],
+  'ingestions:read': ['analyst', 'manager', 'ingest', 'admin'],
+  'dead-letters:read': ['analyst', 'manager', 'admin'],
+  'exports:read': ['analyst', 'manager', 'admin'],
+  'claims:read': ['manager', 'admin'],
+  'uploads:write': ['ingest', 'admin'],
+  'dead-letters:replay': ['admin'],
+  'reference:write': ['admin'],
+  'api-keys:manage': ['admin'],
+};
+
+export function roleMay(role: ApiRole, permission: Permission): boolean {
+  return PERMISSION_ROLES[permission].includes(role);
+}
+
+/**
+ * The permission older controllers name by a role (`@RequireRole('analyst')`):
+ * what that role's reads were before roles stopped being a ladder.
+ */
+export const LEGACY_ROLE_PERMISSION: Readonly<Record<'analyst' | 'manager', Permission>> = {
+  analyst: 'kpis:read',
+  manager: 'claims:read',
+};

@@ -1,0 +1,74 @@
+import { RequestMethod, type INestApplication, type Type } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { REQUIRED_PERMISSION } from './bearer-token.guard';
+import type { Permission } from './permissions';
+
+/** One route the API serves, and what it needs (null: public). */
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Express form, `/v1/ingestions/:fileId`. */
+  path: string;
+  permission: Permission | null;
+  controller: string;
+  handler: string;
+}
+
+const METHODS: Partial<Record<RequestMethod, ApiRoute['method']>> = {
+  [RequestMethod.GET]: 'GET',
+  [RequestMethod.POST]: 'POST',
+  [RequestMethod.PUT]: 'PUT',
+  [RequestMethod.PATCH]: 'PATCH',
+  [RequestMethod.DELETE]: 'DELETE',
+};
+
+function joinPath(...segments: string[]): string {
+  const joined = segments
+    .flatMap((segment) => segment.split('/'))
+    .filter(Boolean)
+    .join('/');
+  return `/${joined}`;
+}
+
+const asList = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map(String) : [typeof value === 'string' ? value : '/'];
+
+/**
+ * Every route of every controller the application holds, read from the same
+ * decorator metadata Nest routes by, with the permission the guard will ask.
+ * The OpenAPI document and the route-table test both start from it, so a new
+ * route is documented and tested against every role without being listed by
+ * hand. Needs DiscoveryModule in the application (ApiModule imports it).
+ */
+export function apiRouteTable(app: INestApplication): ApiRoute[] {
+  const discovery = app.get(DiscoveryService);
+  const scanner = app.get(MetadataScanner);
+  const reflector = app.get(Reflector);
+  const routes: ApiRoute[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const controller = wrapper.metatype as Type | null;
+    if (!controller || !wrapper.instance) continue;
+    const prototype = Object.getPrototypeOf(wrapper.instance) as object;
+    for (const controllerPath of asList(Reflect.getMetadata(PATH_METADATA, controller))) {
+      for (const name of scanner.getAllMethodNames(prototype)) {
+        const handler = (prototype as Record<string, unknown>)[name];
+        if (typeof handler !== 'function') continue;
+        const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        const method = requestMethod === undefined ? undefined : METHODS[requestMethod];
+        if (method === undefined) continue;
+        const permission =
+          reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, [handler, controller]) ?? null;
+        for (const handlerPath of asList(Reflect.getMetadata(PATH_METADATA, handler))) {
+          routes.push({
+            method,
+            path: joinPath(controllerPath, handlerPath),
+            permission,
+            controller: controller.name,
+            handler: name,
+          });
+        }
+      }
+    }
+  }
+  return routes;
+}

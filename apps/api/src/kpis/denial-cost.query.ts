@@ -1,0 +1,72 @@
+import { DENIAL_DIMENSIONS, DENIAL_SOURCES, TOP_KINDS } from '@claims/kpi';
+import type { ClaimDimension, DenialDimension, DenialSource, TopKind } from '@claims/kpi';
+import { BadRequestException } from '@nestjs/common';
+import { z } from 'zod';
+
+/** The dimensions the payment figures are broken down by. */
+export const PAYMENT_DIMENSIONS = ['payer', 'claim_type', 'month', 'provider_group'] as const;
+/** The dimensions the volume figures are broken down by. */
+export const VOLUME_DIMENSIONS = ['claim_type', 'month', 'state', 'provider_group'] as const;
+/**
+ * `paid`: paid by the payer; `count`: lines, claims or fills (see the
+ * response's `counts`); `cost`: billed (for an NDC, the fills' total drug
+ * cost, since DE-SynPUF Part D events carry no plan-paid amount).
+ */
+export const TOP_ORDERS = ['paid', 'count', 'cost'] as const;
+
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,6}$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const DenialsQuerySchema = z
+  .object({ groupBy: z.enum(DENIAL_DIMENSIONS).optional(), source: z.enum(DENIAL_SOURCES) })
+  .strict();
+const PaymentsQuerySchema = z.object({ groupBy: z.enum(PAYMENT_DIMENSIONS).optional() }).strict();
+const VolumeQuerySchema = z.object({ groupBy: z.enum(VOLUME_DIMENSIONS).optional() }).strict();
+const TopQuerySchema = z
+  .object({ kind: z.enum(TOP_KINDS), by: z.enum(TOP_ORDERS).optional(), limit: wholeNumber(1, 500).optional() })
+  .strict();
+
+function parse<Schema extends z.ZodType>(schema: Schema, query: unknown): z.output<Schema> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || '(query)'],
+    );
+    throw new BadRequestException({ code: 'REQUEST_INVALID', fields: [...new Set(fields)] });
+  }
+  return parsed.data;
+}
+
+export interface DenialsQuery {
+  source: DenialSource;
+  groupBy: DenialDimension;
+}
+
+/** `source` is required: the source rules count different units (lines, claims) and are never added together. */
+export function parseDenialsQuery(query: unknown): DenialsQuery {
+  const { groupBy, source } = parse(DenialsQuerySchema, query);
+  return { source, groupBy: groupBy ?? 'payer' };
+}
+
+export function parsePaymentsQuery(query: unknown): { groupBy: (typeof PAYMENT_DIMENSIONS)[number] } {
+  return { groupBy: parse(PaymentsQuerySchema, query).groupBy ?? 'payer' };
+}
+
+export function parseVolumeQuery(query: unknown): { groupBy: (typeof VOLUME_DIMENSIONS)[number] & ClaimDimension } {
+  return { groupBy: parse(VolumeQuerySchema, query).groupBy ?? 'claim_type' };
+}
+
+export interface TopQuery {
+  kind: TopKind;
+  by: (typeof TOP_ORDERS)[number];
+  limit: number;
+}
+
+export function parseTopQuery(query: unknown): TopQuery {
+  const { kind, by, limit } = parse(TopQuerySchema, query);
+  return { kind, by: by ?? 'paid', limit: limit ?? 10 };
+}

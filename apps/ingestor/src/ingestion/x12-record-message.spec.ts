@@ -1,0 +1,91 @@
+import { DeadLetterSchema, RawClaimRecordSchema, sha256Hex } from '@claims/contracts';
+import { REPO_ROOT } from '@claims/harness';
+import {
+  parseX12RecordContext,
+  x12EnvelopeVerdictsOf,
+  x12TokensOf,
+  x12TransactionSetsOf,
+  type X12EnvelopeItem,
+} from '@claims/x12';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { x12RecordMessage, type X12RecordContext } from './x12-record-message';
+
+const X12 = join(REPO_ROOT, 'data', 'x12');
+const INSTITUTIONAL = readFileSync(
+  join(X12, 'linuxforhealth', '837_005010X223A3', 'two-claims-single-provider.837i'),
+  'utf8',
+);
+const OLD_VERSION = readFileSync(join(X12, 'linuxforhealth', '837_004010X098A1', 'patient-is-subscriber.837'), 'utf8');
+
+const context: X12RecordContext = {
+  source: 'claims.837i',
+  fileId: sha256Hex('file'),
+  maxRecordBytes: 921600,
+  traceParent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+  now: new Date('2026-01-01T00:00:00.000Z'),
+};
+
+async function* once(text: string): AsyncGenerator<string> {
+  yield text;
+}
+
+async function itemsOf(text: string): Promise<X12EnvelopeItem[]> {
+  const verdicts = await x12EnvelopeVerdictsOf(x12TokensOf(once(text)));
+  const items: X12EnvelopeItem[] = [];
+  for await (const item of x12TransactionSetsOf(x12TokensOf(once(text)), { verdicts })) items.push(item);
+  return items;
+}
+
+describe('x12RecordMessage', () => {
+  it('publishes a transaction set as one raw event of layout x12.837i, with its envelope context and the ST ordinal as record number', async () => {
+    const [item] = await itemsOf(INSTITUTIONAL);
+    const outcome = x12RecordMessage(item!, context);
+    if (outcome.kind !== 'raw') throw new Error('expected a raw event');
+    const event = RawClaimRecordSchema.parse(JSON.parse(outcome.message.value));
+    expect(event.layout).toBe('x12.837i');
+    expect(event.lineage).toEqual({
+      source: 'claims.837i',
+      fileId: context.fileId,
+      recordNumber: 1,
+      recordSha256: sha256Hex(event.record),
+    });
+    expect(event.record.startsWith('ST*837*987654*005010X223A3~')).toBe(true);
+    expect(parseX12RecordContext(event.header)).toMatchObject({
+      separators: { element: '*', component: ':', segment: '~', repetition: '^' },
+      interchangeControlNumber: '000000907',
+      groupControlNumber: '1',
+      groupVersion: '005010X223A3',
+      transactionControlNumber: '987654',
+      firstSegmentNumber: 3,
+    });
+  });
+
+  it('dead-letters a broken SE count with X12_ENVELOPE_INVALID, the reason locating segment and element, the bytes kept', async () => {
+    const [item] = await itemsOf(INSTITUTIONAL.replace('SE*48*987654', 'SE*47*987654'));
+    const outcome = x12RecordMessage(item!, context);
+    if (outcome.kind !== 'dead_letter') throw new Error('expected a dead letter');
+    const letter = DeadLetterSchema.parse(JSON.parse(outcome.message.value));
+    expect(letter).toMatchObject({
+      stage: 'ingestor',
+      errorCode: 'X12_ENVELOPE_INVALID',
+      lineage: { recordNumber: 1 },
+    });
+    expect(letter.reason).toBe(
+      'transaction: SE01 says 47 segments, the transaction set has 48 (segment 50, element 1)',
+    );
+    expect(Buffer.from(letter.originalValueBase64, 'base64').toString()).toContain('CLM*756048Q*89.95');
+  });
+
+  it('dead-letters a 4010 transaction set as X12_VERSION_UNSUPPORTED rather than reading it', async () => {
+    const [item] = await itemsOf(OLD_VERSION);
+    const outcome = x12RecordMessage(item!, context);
+    expect(outcome.kind === 'dead_letter' && outcome.errorCode).toBe('X12_VERSION_UNSUPPORTED');
+  });
+
+  it('dead-letters a transaction set whose raw event would be over the record limit as RECORD_TOO_LARGE', async () => {
+    const [item] = await itemsOf(INSTITUTIONAL);
+    const outcome = x12RecordMessage(item!, { ...context, maxRecordBytes: 1024 });
+    expect(outcome.kind === 'dead_letter' && outcome.errorCode).toBe('RECORD_TOO_LARGE');
+  });
+});

@@ -1,0 +1,101 @@
+import { claimEventHeaders, sha256Hex, type Lineage } from '@claims/contracts';
+import { sourceRecordDeadLetter, type OutboundMessage } from '@claims/kafka';
+import { rawRecordEvent } from '@claims/source-layouts';
+import {
+  X12Error,
+  transactionSetText,
+  x12LayoutOf,
+  x12RecordContextOf,
+  type X12EnvelopeItem,
+  type X12ErrorCode,
+} from '@claims/x12';
+import { outboundMessageBytes, type SourceRecordMessage } from './source-record-message';
+
+export interface X12RecordContext {
+  source: string;
+  fileId: string;
+  maxRecordBytes: number;
+  traceParent: string;
+  now: Date;
+}
+
+function deadLetter(
+  errorCode: X12ErrorCode | 'RECORD_TOO_LARGE',
+  reason: string,
+  record: string,
+  recordNumber: number,
+  context: X12RecordContext,
+): SourceRecordMessage {
+  const bytes = Buffer.from(record);
+  const lineage: Lineage = {
+    source: context.source,
+    fileId: context.fileId,
+    recordNumber,
+    recordSha256: sha256Hex(bytes),
+  };
+  return {
+    kind: 'dead_letter',
+    errorCode,
+    recordNumber,
+    message: sourceRecordDeadLetter({
+      record: bytes,
+      lineage,
+      failure: { code: errorCode, reason },
+      failedAt: context.now,
+    }),
+  };
+}
+
+/**
+ * What one item of an X12 file becomes: a transaction set's raw event (its
+ * layout from ST01 and the implementation guide, its envelope context as
+ * the header), or a dead letter whose reason locates the failure by segment
+ * and element. A transaction set of a version or type the pipeline does not
+ * fold is dead-lettered here, with its bytes, so it is counted and
+ * replayable. Lineage counts transaction sets: recordNumber is the ST's
+ * ordinal in the file (a stray envelope failure takes the next one).
+ */
+export function x12RecordMessage(item: X12EnvelopeItem, context: X12RecordContext): SourceRecordMessage {
+  if (item.kind === 'failure') {
+    const record = item.transaction ? transactionSetText(item.transaction) : '';
+    // The reason leads with what failed (interchange, group, transaction, segment), then where.
+    return deadLetter(
+      item.failure.error.code,
+      `${item.failure.scope}: ${item.failure.error.message}`,
+      record,
+      item.recordNumber,
+      context,
+    );
+  }
+  const transaction = item.transaction;
+  const record = transactionSetText(transaction);
+  let layout: string;
+  try {
+    layout = x12LayoutOf(transaction);
+  } catch (error) {
+    if (!(error instanceof X12Error)) throw error;
+    return deadLetter(error.code, `transaction: ${error.message}`, record, transaction.recordNumber, context);
+  }
+  const event = rawRecordEvent({
+    layout,
+    record,
+    recordNumber: transaction.recordNumber,
+    source: context.source,
+    fileId: context.fileId,
+    publishedAt: context.now.toISOString(),
+    // A transaction set holds many claims: it has no one claim id, and is keyed by its bytes.
+    claimId: null,
+    header: JSON.stringify(x12RecordContextOf(transaction)),
+  });
+  const message: OutboundMessage = {
+    key: event.lineage.recordSha256,
+    value: JSON.stringify(event),
+    headers: claimEventHeaders(event, context.traceParent),
+  };
+  const bytes = outboundMessageBytes(message);
+  if (bytes > context.maxRecordBytes) {
+    const reason = `the transaction set's raw event is ${bytes} bytes, over the ${context.maxRecordBytes}-byte record limit`;
+    return deadLetter('RECORD_TOO_LARGE', reason, record, transaction.recordNumber, context);
+  }
+  return { kind: 'raw', message, rows: 1 };
+}

@@ -1,0 +1,265 @@
+import type { EnrichedClaimEvent } from '@claims/contracts';
+import { fixtureEnrichedEvent } from '@claims/harness';
+import { claimContribution } from './claim-contribution';
+import {
+  claimKpiContribution,
+  denialCostCells,
+  denialUnitsOf,
+  dimensionCounterDeltas,
+  foldClaimKpis,
+  DIMENSION_COUNTER_MEASURES,
+  type MeasureVector,
+  type DimensionCounterDelta,
+} from './denial-cost-contribution';
+import { adjustmentsOf, claimFactsOf, denialSourceOfLayout, type KpiClaimFacts } from './denial-cost-facts';
+
+/** The cells as `family dimension=value measure=n …`, measures at zero left out, cells at zero dropped. */
+function cells(contribution: Iterable<readonly [string, MeasureVector]>): string[] {
+  return dimensionCounterDeltas(contribution).map(describeCell);
+}
+
+function describeCell(cell: DimensionCounterDelta): string {
+  const measures = DIMENSION_COUNTER_MEASURES.flatMap((measure, index) =>
+    cell.measures[index] ? [`${measure}=${cell.measures[index]}`] : [],
+  );
+  return `${cell.family} ${cell.dimension}=${cell.dimensionValue} ${measures.join(' ')}`;
+}
+
+/** A DE-SynPUF carrier claim with an allowed, a denied, an MSP/COB and a reprocessed line. */
+function carrierClaim(): EnrichedClaimEvent {
+  const base = fixtureEnrichedEvent('C1', [
+    { indicator: 'A', category: 'allowed', paymentCents: 8000, allowedCents: 10000 },
+    { indicator: 'O', category: 'not_allowed', paymentCents: 0, allowedCents: 3000 },
+    { indicator: 'S', category: 'msp_cob', paymentCents: 0, allowedCents: 2000 },
+    { indicator: 'R', category: 'reprocessed', paymentCents: 500, allowedCents: 700 },
+  ]);
+  return {
+    ...base,
+    layout: 'desynpuf.carrier',
+    claim: {
+      ...base.claim,
+      payer: 'MEDICARE',
+      serviceThroughDate: '2009-03-14',
+      diagnoses: [{ code: '4019', system: 'ICD-9-CM' }],
+      lines: base.claim.lines.map((line, index) => ({
+        ...line,
+        hcpcsCode: index === 0 ? '99213' : null,
+        taxId: index === 0 ? null : '111111111',
+        deductibleAmountCents: index === 0 ? 1000 : 0,
+        coinsuranceAmountCents: index === 0 ? 1000 : 0,
+      })),
+    },
+  };
+}
+
+function billingClaim(
+  status: 'paid' | 'denied' | 'pending' | 'rejected',
+  billedCents: number | null,
+): EnrichedClaimEvent {
+  const base = fixtureEnrichedEvent('B1', [
+    { indicator: null, category: status === 'paid' ? 'allowed' : 'unknown', paymentCents: 0, allowedCents: 0 },
+    { indicator: null, category: status === 'paid' ? 'allowed' : 'unknown', paymentCents: 0, allowedCents: 0 },
+  ]);
+  return {
+    ...base,
+    layout: 'billing.claim-export',
+    enrichment: { ...base.enrichment, providerGroup: { groupKey: 'GRP-1', name: null, found: true } },
+    claim: {
+      ...base.claim,
+      payer: 'Aetna',
+      serviceThroughDate: '2024-03-04',
+      billedAmountCents: billedCents,
+      adjudication: { sourceStatus: status, status, paidAmountCents: null, paidDate: null },
+      lines: base.claim.lines.map((line, index) => ({ ...line, chargeAmountCents: index === 0 ? 18500 : 4800 })),
+    },
+  };
+}
+
+describe('denialSourceOfLayout', () => {
+  it('counts DE-SynPUF and RIF carrier claims by their lines, 835s as remittance and billing exports by status', () => {
+    expect(denialSourceOfLayout('desynpuf.carrier')).toBe('carrier_lines');
+    expect(denialSourceOfLayout('rif.carrier')).toBe('carrier_lines');
+    expect(denialSourceOfLayout('x12.835')).toBe('remittance');
+    expect(denialSourceOfLayout('x12-835-5010')).toBe('remittance');
+    expect(denialSourceOfLayout('billing.claim-export')).toBe('billing_export');
+    expect(denialSourceOfLayout('desynpuf.inpatient')).toBeNull();
+    expect(denialSourceOfLayout('x12.8350')).toBeNull();
+    expect(denialSourceOfLayout(null)).toBeNull();
+  });
+});
+
+describe('denialUnitsOf', () => {
+  it('counts allowed and not-allowed carrier lines only, leaving MSP/COB and reprocessed lines out of the denominator', () => {
+    expect(denialUnitsOf(claimFactsOf(carrierClaim()))).toEqual({
+      source: 'carrier_lines',
+      // Amounts: the allowed charge (DE-SynPUF carrier lines carry no submitted charge): 100.00 + 30.00.
+      measures: { adjudicated_count: 2, denied_count: 1, adjudicated_amount_cents: 13000, denied_amount_cents: 3000 },
+    });
+  });
+
+  it('takes a carrier line’s submitted charge over its allowed charge when it has one (RIF)', () => {
+    const event = carrierClaim();
+    const rif = {
+      ...event,
+      layout: 'rif.carrier',
+      claim: { ...event.claim, lines: event.claim.lines.map((line) => ({ ...line, chargeAmountCents: 20000 })) },
+    };
+    expect(denialUnitsOf(claimFactsOf(rif))?.measures).toEqual({
+      adjudicated_count: 2,
+      denied_count: 1,
+      adjudicated_amount_cents: 40000,
+      denied_amount_cents: 20000,
+    });
+  });
+
+  it('counts a denied billing-export claim once, at its billed amount, else the sum of its line charges', () => {
+    expect(denialUnitsOf(claimFactsOf(billingClaim('denied', null)))).toEqual({
+      source: 'billing_export',
+      measures: { adjudicated_count: 1, denied_count: 1, adjudicated_amount_cents: 23300, denied_amount_cents: 23300 },
+    });
+    expect(denialUnitsOf(claimFactsOf(billingClaim('paid', 25000)))?.measures).toEqual({
+      adjudicated_count: 1,
+      denied_count: 0,
+      adjudicated_amount_cents: 25000,
+      denied_amount_cents: 0,
+    });
+  });
+
+  it('leaves pending and rejected claims out of the denominator', () => {
+    expect(denialUnitsOf(claimFactsOf(billingClaim('pending', null)))).toBeNull();
+    expect(denialUnitsOf(claimFactsOf(billingClaim('rejected', null)))).toBeNull();
+  });
+});
+
+describe('denialCostCells', () => {
+  it('adds a carrier claim to every dimension, its lines by HCPCS, and its line denials by payer, type, month and group', () => {
+    expect(cells(denialCostCells(claimFactsOf(carrierClaim())))).toEqual(
+      [
+        // claims: 1 claim, 4 lines, billed 0 (no charges), allowed 157.00, paid 85.00, patient 20.00
+        'claims payer=MEDICARE claims=1 lines=4 allowed_amount_cents=15700 paid_amount_cents=8500 patient_responsibility_amount_cents=2000',
+        'claims claim_type=professional claims=1 lines=4 allowed_amount_cents=15700 paid_amount_cents=8500 patient_responsibility_amount_cents=2000',
+        'claims month=2009-03 claims=1 lines=4 allowed_amount_cents=15700 paid_amount_cents=8500 patient_responsibility_amount_cents=2000',
+        // No group from enrichment: the first line with a tax number names it.
+        'claims provider_group=111111111 claims=1 lines=4 allowed_amount_cents=15700 paid_amount_cents=8500 patient_responsibility_amount_cents=2000',
+        'claims state=(unknown) claims=1 lines=4 allowed_amount_cents=15700 paid_amount_cents=8500 patient_responsibility_amount_cents=2000',
+        'claims diagnosis=4019 claims=1 lines=4 allowed_amount_cents=15700 paid_amount_cents=8500 patient_responsibility_amount_cents=2000',
+        'denials:carrier_lines payer=MEDICARE adjudicated_count=2 denied_count=1 adjudicated_amount_cents=13000 denied_amount_cents=3000',
+        'denials:carrier_lines claim_type=professional adjudicated_count=2 denied_count=1 adjudicated_amount_cents=13000 denied_amount_cents=3000',
+        'denials:carrier_lines month=2009-03 adjudicated_count=2 denied_count=1 adjudicated_amount_cents=13000 denied_amount_cents=3000',
+        'denials:carrier_lines provider_group=111111111 adjudicated_count=2 denied_count=1 adjudicated_amount_cents=13000 denied_amount_cents=3000',
+        'lines hcpcs=99213 lines=1 allowed_amount_cents=10000 paid_amount_cents=8000 patient_responsibility_amount_cents=2000',
+      ].sort(),
+    );
+  });
+
+  it('counts a pharmacy claim as a fill of its NDC with its paid amount and days supply', () => {
+    const base = fixtureEnrichedEvent('P1', []);
+    const fill: EnrichedClaimEvent = {
+      ...base,
+      layout: 'desynpuf.prescription-drug-events',
+      claim: {
+        ...base.claim,
+        claimType: 'pharmacy',
+        totals: { paymentAmountCents: 4200, allowedAmountCents: 0 },
+        drug: { ndcCode: '00093505698', quantityDispensed: 30, daysSupply: 30 },
+      },
+    };
+    expect(cells(denialCostCells(claimFactsOf(fill))).filter((cell) => cell.startsWith('drug_fills'))).toEqual([
+      'drug_fills ndc=00093505698 claims=1 paid_amount_cents=4200 days_supply=30',
+    ]);
+  });
+
+  it('counts 835 adjustments by group code and by group code and CARC when the adjudication carries them', () => {
+    const event = billingClaim('denied', 10000);
+    const adjudication = {
+      sourceStatus: '4',
+      status: 'denied' as const,
+      paidAmountCents: 0,
+      paidDate: null,
+      adjustments: [
+        { lineNumber: 1, groupCode: 'CO', carc: '50', amountCents: 8000, quantity: null },
+        { lineNumber: 2, groupCode: 'PR', carc: '1', amountCents: 2000, quantity: null },
+        { lineNumber: 2, groupCode: 'CO', carc: '50', amountCents: 500, quantity: null },
+      ],
+    };
+    const remittance = { ...event, layout: 'x12.835', claim: { ...event.claim, adjudication } };
+    const adjustmentCells = cells(denialCostCells(claimFactsOf(remittance))).filter((cell) =>
+      cell.startsWith('adjustments'),
+    );
+    expect(adjustmentCells).toEqual([
+      'adjustments carc=CO-50 adjustments=2 adjustment_amount_cents=8500',
+      'adjustments carc=PR-1 adjustments=1 adjustment_amount_cents=2000',
+      'adjustments group_code=CO adjustments=2 adjustment_amount_cents=8500',
+      'adjustments group_code=PR adjustments=1 adjustment_amount_cents=2000',
+    ]);
+    expect(denialUnitsOf(claimFactsOf(remittance))?.source).toBe('remittance');
+  });
+
+  it('adds nothing for a claim stored before these families existed (no layout)', () => {
+    const facts: KpiClaimFacts = { ...claimFactsOf(carrierClaim()), layout: null };
+    expect(denialCostCells(facts)).toEqual([]);
+  });
+});
+
+describe('adjustmentsOf', () => {
+  it('reads no adjustments from an adjudication without them, and drops malformed entries', () => {
+    expect(adjustmentsOf(null)).toEqual([]);
+    expect(adjustmentsOf({ status: 'paid' })).toEqual([]);
+    expect(
+      adjustmentsOf({ adjustments: [{ groupCode: 'CO', carc: '45', amountCents: 1.5 }, { groupCode: 'OA' }, null] }),
+    ).toEqual([]);
+  });
+});
+
+describe('claimKpiContribution in a fold', () => {
+  it('is the first family’s counters and the denial and cost families’ cells', () => {
+    const event = carrierClaim();
+    const contribution = claimKpiContribution(event);
+    expect(contribution.counters).toEqual(claimContribution(event));
+    expect(cells(contribution.cells)).toEqual(cells(denialCostCells(claimFactsOf(event))));
+  });
+
+  it('moves the counters by exactly the correction when a billing claim is replaced (paid → denied)', () => {
+    const paid = billingClaim('paid', 25000);
+    const denied = { ...billingClaim('denied', 25000), eventId: '00000000-0000-4000-8000-000000000002' };
+    const { delta } = foldClaimKpis([paid, denied], new Map());
+    expect(cells(delta.cells).filter((cell) => cell.startsWith('denials:billing_export'))).toEqual([
+      'denials:billing_export claim_type=professional adjudicated_count=1 denied_count=1 adjudicated_amount_cents=25000 denied_amount_cents=25000',
+      'denials:billing_export month=2024-03 adjudicated_count=1 denied_count=1 adjudicated_amount_cents=25000 denied_amount_cents=25000',
+      'denials:billing_export payer=Aetna adjudicated_count=1 denied_count=1 adjudicated_amount_cents=25000 denied_amount_cents=25000',
+      'denials:billing_export provider_group=GRP-1 adjudicated_count=1 denied_count=1 adjudicated_amount_cents=25000 denied_amount_cents=25000',
+    ]);
+    // The same version again against its stored contribution nets to nothing.
+    const again = foldClaimKpis([denied], new Map([[denied.claimId, claimKpiContribution(denied)]]));
+    expect(again.delta.counters).toEqual({});
+    expect(cells(again.delta.cells)).toEqual([]);
+  });
+
+  it('subtracts the stored version when the new one moves the claim to another month and group', () => {
+    const stored = billingClaim('denied', 25000);
+    const moved = {
+      ...stored,
+      eventId: '00000000-0000-4000-8000-000000000003',
+      enrichment: { ...stored.enrichment, providerGroup: { groupKey: 'GRP-2', name: null, found: true } },
+      claim: { ...stored.claim, serviceThroughDate: '2024-04-01' },
+    };
+    const { delta } = foldClaimKpis([moved], new Map([[stored.claimId, claimKpiContribution(stored)]]));
+    expect(cells(delta.cells).filter((cell) => cell.startsWith('denials:billing_export'))).toEqual([
+      'denials:billing_export month=2024-03 adjudicated_count=-1 denied_count=-1 adjudicated_amount_cents=-25000 denied_amount_cents=-25000',
+      'denials:billing_export month=2024-04 adjudicated_count=1 denied_count=1 adjudicated_amount_cents=25000 denied_amount_cents=25000',
+      'denials:billing_export provider_group=GRP-1 adjudicated_count=-1 denied_count=-1 adjudicated_amount_cents=-25000 denied_amount_cents=-25000',
+      'denials:billing_export provider_group=GRP-2 adjudicated_count=1 denied_count=1 adjudicated_amount_cents=25000 denied_amount_cents=25000',
+    ]);
+  });
+});
+
+describe('dimensionCounterDeltas', () => {
+  it('keeps a dimension value holding separators whole', () => {
+    const split = dimensionCounterDeltas(
+      denialCostCells({ ...claimFactsOf(carrierClaim()), providerGroup: 'a\u001fb|c' }),
+    );
+    expect(split.find((cell) => cell.family === 'claims' && cell.dimension === 'provider_group')?.dimensionValue).toBe(
+      'a\u001fb|c',
+    );
+  });
+});

@@ -1,0 +1,328 @@
+import type { EnrichedClaimEvent } from '@claims/contracts';
+import { claimContribution, type KpiContribution } from './claim-contribution';
+import {
+  ADJUDICATED_STATUSES,
+  claimFactsOf,
+  denialSourceOfLayout,
+  type DenialSource,
+  type KpiClaimFacts,
+} from './denial-cost-facts';
+
+/**
+ * The denial-and-payment and volume-and-cost families are kept in
+ * `kpi_dimension_counter`: one row per (family, dimension, dimension value,
+ * Kafka partition) holding every measure of that cell, so a claim writes one
+ * row per dimension value rather than one per measure. In memory a cell is a
+ * vector of integer measures in this order, added and subtracted exactly.
+ */
+export const DIMENSION_COUNTER_MEASURES = [
+  'claims',
+  'lines',
+  'adjudicated_count',
+  'denied_count',
+  'adjudicated_amount_cents',
+  'denied_amount_cents',
+  'billed_amount_cents',
+  'allowed_amount_cents',
+  'paid_amount_cents',
+  'patient_responsibility_amount_cents',
+  'days_supply',
+  'adjustments',
+  'adjustment_amount_cents',
+] as const;
+export type DimensionCounterMeasure = (typeof DIMENSION_COUNTER_MEASURES)[number];
+
+/**
+ * What a row of each family counts (see docs/kpis/denials-and-payment.md and
+ * volume-and-cost.md):
+ * - `denials:<source>`: units adjudicated and denied under that source rule,
+ *   and their amounts; a unit is a carrier line for `carrier_lines`, a claim
+ *   otherwise;
+ * - `claims`: claims (latest version), their lines, billed, allowed, paid and
+ *   patient-responsibility cents, by payer, claim type, month, provider group,
+ *   state and first diagnosis;
+ * - `lines`: lines by HCPCS code, with the lines' own charge, allowed, paid
+ *   and patient-responsibility cents;
+ * - `drug_fills`: Part D fills (pharmacy claims) by NDC, their paid and billed
+ *   cents and days supply;
+ * - `adjustments`: 835 CAS adjustments by group code and by group code + CARC.
+ */
+export const DIMENSION_COUNTER_FAMILY = {
+  claims: 'claims',
+  lines: 'lines',
+  drugFills: 'drug_fills',
+  adjustments: 'adjustments',
+} as const;
+export const denialFamily = (source: DenialSource): string => `denials:${source}`;
+
+export const DENIAL_DIMENSIONS = ['payer', 'claim_type', 'month', 'provider_group'] as const;
+export type DenialDimension = (typeof DENIAL_DIMENSIONS)[number];
+export const CLAIM_DIMENSIONS = ['payer', 'claim_type', 'month', 'provider_group', 'state'] as const;
+export type ClaimDimension = (typeof CLAIM_DIMENSIONS)[number];
+
+const SEPARATOR = '\u001f';
+const MEASURE_COUNT = DIMENSION_COUNTER_MEASURES.length;
+const MEASURE_INDEX = Object.fromEntries(
+  DIMENSION_COUNTER_MEASURES.map((measure, index) => [measure, index]),
+) as Record<DimensionCounterMeasure, number>;
+
+/** A cell's measures, in DIMENSION_COUNTER_MEASURES order. */
+export type MeasureVector = readonly number[];
+/**
+ * A claim's cells as `family \u001f dimension \u001f value` and measures; a
+ * key may come more than once (two lines of one HCPCS code), the entries add
+ * up. A list rather than a map, and vectors shared between the dimensions of
+ * one claim: the contribution is built for every event on the hot path.
+ */
+export type DimensionCellEntries = Array<readonly [string, MeasureVector]>;
+
+/**
+ * Everything one claim version adds to the KPI counters: the first family's
+ * `kpi|dimension` counters, and the denial and cost families' cells. The
+ * fold computes it once per event and keeps it for the claim's next version.
+ */
+export interface ClaimKpiContribution {
+  counters: KpiContribution;
+  cells: DimensionCellEntries;
+}
+
+/** The net change of a batch: counters, and cells summed by key. */
+export interface ClaimKpiDelta {
+  counters: KpiContribution;
+  cells: Map<string, number[]>;
+}
+
+export function dimensionCellKey(family: string, dimension: string, dimensionValue: string): string {
+  return `${family}${SEPARATOR}${dimension}${SEPARATOR}${dimensionValue}`;
+}
+
+/** A vector with these measures set and every other at zero. */
+function vectorOf(measures: Partial<Record<DimensionCounterMeasure, number>>): number[] {
+  const vector = new Array<number>(MEASURE_COUNT).fill(0);
+  for (const measure of DIMENSION_COUNTER_MEASURES) {
+    const value = measures[measure];
+    if (value !== undefined) vector[MEASURE_INDEX[measure]] = value;
+  }
+  return vector;
+}
+
+/** The claim's billed total: as the source states it, else the sum of its lines' charges (a line without one adds 0). */
+export function billedAmountCentsOf(facts: Pick<KpiClaimFacts, 'billedAmountCents' | 'lines'>): number {
+  return facts.billedAmountCents ?? facts.lines.reduce((sum, line) => sum + (line.chargeAmountCents ?? 0), 0);
+}
+
+/** What the member owes: the lines' deductible plus coinsurance. */
+export function patientResponsibilityCentsOf(facts: Pick<KpiClaimFacts, 'lines'>): number {
+  return facts.lines.reduce((sum, line) => sum + line.deductibleAmountCents + line.coinsuranceAmountCents, 0);
+}
+
+export interface DenialUnits {
+  adjudicated_count: number;
+  denied_count: number;
+  adjudicated_amount_cents: number;
+  denied_amount_cents: number;
+}
+
+/** Units adjudicated and denied under the claim's source rule; null when no rule applies to it. */
+export function denialUnitsOf(facts: KpiClaimFacts): { source: DenialSource; measures: DenialUnits } | null {
+  const source = denialSourceOfLayout(facts.layout);
+  if (source === 'carrier_lines') {
+    // LINE_PRCSG_IND_CD 'A' is allowed, the not-allowed codes are denied; MSP/COB, reprocessed
+    // and unknown lines are neither, so they stay out of the denominator.
+    const measures = { adjudicated_count: 0, denied_count: 0, adjudicated_amount_cents: 0, denied_amount_cents: 0 };
+    for (const line of facts.lines) {
+      if (line.processingCategory !== 'allowed' && line.processingCategory !== 'not_allowed') continue;
+      // HFMA's dollar rate is over charges: the line's submitted charge (RIF LINE_SBMTD_CHRG_AMT); DE-SynPUF
+      // carrier lines carry none, so their allowed charge (LINE_ALOWD_CHRG_AMT) stands in.
+      const amount = line.chargeAmountCents ?? line.allowedAmountCents;
+      measures.adjudicated_count += 1;
+      measures.adjudicated_amount_cents += amount;
+      if (line.processingCategory === 'not_allowed') {
+        measures.denied_count += 1;
+        measures.denied_amount_cents += amount;
+      }
+    }
+    return measures.adjudicated_count === 0 ? null : { source, measures };
+  }
+  if (source === null || facts.adjudicationStatus === null) return null;
+  if (!ADJUDICATED_STATUSES.includes(facts.adjudicationStatus)) return null;
+  const billed = billedAmountCentsOf(facts);
+  const denied = facts.adjudicationStatus === 'denied';
+  return {
+    source,
+    measures: {
+      adjudicated_count: 1,
+      adjudicated_amount_cents: billed,
+      denied_count: denied ? 1 : 0,
+      denied_amount_cents: denied ? billed : 0,
+    },
+  };
+}
+
+/**
+ * The cells one claim adds to the denial-and-payment and volume-and-cost
+ * counters. A claim stored before these families existed (no layout) adds
+ * none, as the batch SQL leaves it out.
+ */
+export function denialCostCells(facts: KpiClaimFacts): DimensionCellEntries {
+  const cells: DimensionCellEntries = [];
+  if (facts.layout === null) return cells;
+  const dimensionValues: Record<ClaimDimension, string> = {
+    payer: facts.payer,
+    claim_type: facts.claimType,
+    // Event time: the month of the claim's service through date.
+    month: facts.serviceThroughDate.slice(0, 7),
+    provider_group: facts.providerGroup,
+    state: facts.state,
+  };
+  const billed = billedAmountCentsOf(facts);
+  const claimVector = vectorOf({
+    claims: 1,
+    lines: facts.lines.length,
+    billed_amount_cents: billed,
+    allowed_amount_cents: facts.allowedAmountCents,
+    paid_amount_cents: facts.paymentAmountCents,
+    patient_responsibility_amount_cents: patientResponsibilityCentsOf(facts),
+  });
+  for (const dimension of CLAIM_DIMENSIONS) {
+    cells.push([dimensionCellKey(DIMENSION_COUNTER_FAMILY.claims, dimension, dimensionValues[dimension]), claimVector]);
+  }
+  if (facts.firstDiagnosisCode !== null) {
+    cells.push([dimensionCellKey(DIMENSION_COUNTER_FAMILY.claims, 'diagnosis', facts.firstDiagnosisCode), claimVector]);
+  }
+
+  const denial = denialUnitsOf(facts);
+  if (denial) {
+    const denialVector = vectorOf(denial.measures);
+    const family = denialFamily(denial.source);
+    for (const dimension of DENIAL_DIMENSIONS) {
+      cells.push([dimensionCellKey(family, dimension, dimensionValues[dimension]), denialVector]);
+    }
+  }
+
+  for (const line of facts.lines) {
+    if (line.hcpcsCode === null) continue;
+    cells.push([
+      dimensionCellKey(DIMENSION_COUNTER_FAMILY.lines, 'hcpcs', line.hcpcsCode),
+      vectorOf({
+        lines: 1,
+        billed_amount_cents: line.chargeAmountCents ?? 0,
+        allowed_amount_cents: line.allowedAmountCents,
+        paid_amount_cents: line.paymentAmountCents,
+        patient_responsibility_amount_cents: line.deductibleAmountCents + line.coinsuranceAmountCents,
+      }),
+    ]);
+  }
+
+  if (facts.claimType === 'pharmacy' && facts.drugNdcCode !== null) {
+    cells.push([
+      dimensionCellKey(DIMENSION_COUNTER_FAMILY.drugFills, 'ndc', facts.drugNdcCode),
+      vectorOf({
+        claims: 1,
+        billed_amount_cents: billed,
+        paid_amount_cents: facts.paymentAmountCents,
+        days_supply: facts.drugDaysSupply ?? 0,
+      }),
+    ]);
+  }
+
+  for (const adjustment of facts.adjustments) {
+    const vector = vectorOf({ adjustments: 1, adjustment_amount_cents: adjustment.amountCents });
+    cells.push([dimensionCellKey(DIMENSION_COUNTER_FAMILY.adjustments, 'group_code', adjustment.groupCode), vector]);
+    cells.push([
+      dimensionCellKey(DIMENSION_COUNTER_FAMILY.adjustments, 'carc', `${adjustment.groupCode}-${adjustment.carc}`),
+      vector,
+    ]);
+  }
+  return cells;
+}
+
+/** Everything one enriched event adds to the KPI counters, computed once. */
+export function claimKpiContribution(event: EnrichedClaimEvent): ClaimKpiContribution {
+  return { counters: claimContribution(event), cells: denialCostCells(claimFactsOf(event)) };
+}
+
+/** `target += sign × source`, in place: the delta grows with the batch, so it is never copied. */
+export function accumulateContribution(target: ClaimKpiDelta, source: ClaimKpiContribution, sign: 1 | -1 = 1): void {
+  for (const [key, value] of Object.entries(source.counters)) {
+    const sum = (target.counters[key] ?? 0) + sign * value;
+    if (sum === 0) delete target.counters[key];
+    else target.counters[key] = sum;
+  }
+  for (const [key, vector] of source.cells) {
+    let cell = target.cells.get(key);
+    if (!cell) {
+      cell = new Array<number>(MEASURE_COUNT).fill(0);
+      target.cells.set(key, cell);
+    }
+    for (let index = 0; index < MEASURE_COUNT; index += 1) {
+      cell[index] = (cell[index] ?? 0) + sign * (vector[index] ?? 0);
+    }
+  }
+}
+
+export interface ClaimKpiFoldResult {
+  /** The latest version of every claim touched by the batch, to upsert as claim state. */
+  claims: Map<string, { event: EnrichedClaimEvent; contribution: ClaimKpiContribution }>;
+  /** The net change to every counter and cell. */
+  delta: ClaimKpiDelta;
+}
+
+/**
+ * Folds a batch of first-seen events (deduplicated, in partition order) into
+ * claim state and one delta for every KPI counter family: a claim seen
+ * before, stored or earlier in the batch, has its old contribution
+ * subtracted and its new one added, so a corrected claim moves the KPIs by
+ * exactly the correction.
+ */
+export function foldClaimKpis(
+  events: readonly EnrichedClaimEvent[],
+  storedContributions: ReadonlyMap<string, ClaimKpiContribution>,
+): ClaimKpiFoldResult {
+  const claims: ClaimKpiFoldResult['claims'] = new Map();
+  const delta: ClaimKpiDelta = { counters: {}, cells: new Map() };
+  for (const event of events) {
+    const previous = claims.get(event.claimId)?.contribution ?? storedContributions.get(event.claimId);
+    const contribution = claimKpiContribution(event);
+    if (previous) accumulateContribution(delta, previous, -1);
+    accumulateContribution(delta, contribution);
+    claims.set(event.claimId, { event, contribution });
+  }
+  return { claims, delta };
+}
+
+/** One kpi_dimension_counter cell of a delta: every measure, in DIMENSION_COUNTER_MEASURES order. */
+export interface DimensionCounterDelta {
+  family: string;
+  dimension: string;
+  dimensionValue: string;
+  measures: number[];
+}
+
+/**
+ * The cells that move anything, summed by key and sorted by it so concurrent
+ * folds lock rows in one order.
+ */
+export function dimensionCounterDeltas(cells: Iterable<readonly [string, MeasureVector]>): DimensionCounterDelta[] {
+  const summed = new Map<string, number[]>();
+  for (const [key, vector] of cells) {
+    const cell = summed.get(key);
+    if (cell)
+      for (let index = 0; index < MEASURE_COUNT; index += 1) cell[index] = (cell[index] ?? 0) + (vector[index] ?? 0);
+    else summed.set(key, [...vector]);
+  }
+  return [...summed.entries()]
+    .filter(([, measures]) => measures.some((value) => value !== 0))
+    .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))
+    .map(([key, measures]) => {
+      // Family and dimension are fixed words; the value is the rest, whatever it holds.
+      const first = key.indexOf(SEPARATOR);
+      const second = key.indexOf(SEPARATOR, first + 1);
+      return {
+        family: key.slice(0, first),
+        dimension: key.slice(first + 1, second),
+        dimensionValue: key.slice(second + 1),
+        measures,
+      };
+    });
+}

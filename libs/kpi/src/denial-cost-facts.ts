@@ -1,0 +1,133 @@
+import {
+  DESYNPUF_CARRIER_LAYOUT,
+  type ADJUDICATION_STATUSES,
+  type ClaimLine,
+  type EnrichedClaimEvent,
+} from '@claims/contracts';
+
+import { UNKNOWN_DIMENSION_VALUE } from './pend-episode';
+
+export type AdjudicationStatus = (typeof ADJUDICATION_STATUSES)[number];
+
+/**
+ * The source rule a claim's denials are counted under; each is a separate
+ * denominator, never added together:
+ * - `carrier_lines`: DE-SynPUF and RIF carrier claims, one unit per line, by
+ *   the line processing indicator (LINE_PRCSG_IND_CD, CMS CCW codebook);
+ * - `billing_export`: billing-system exports, one unit per claim, by the
+ *   export's claim status (claim.adjudication.status);
+ * - `remittance`: X12 835 claim payments, one unit per claim, by the status of
+ *   CLP02 (claim.adjudication.status).
+ */
+export const DENIAL_SOURCES = ['carrier_lines', 'billing_export', 'remittance'] as const;
+export type DenialSource = (typeof DENIAL_SOURCES)[number];
+
+/** The carrier layouts whose lines carry LINE_PRCSG_IND_CD. */
+export const CARRIER_LINE_LAYOUTS: readonly string[] = [DESYNPUF_CARRIER_LAYOUT, 'rif.carrier'];
+/** A layout naming the 835 transaction set (`x12.835`, `x12-835-…`): its claims are remittance advice. */
+export const REMITTANCE_LAYOUT_PATTERN = '(^|[._-])835([._-]|$)';
+/** Layouts of billing-system exports (`billing.claim-export`, …). */
+export const BILLING_EXPORT_LAYOUT_PREFIX = 'billing.';
+
+const remittanceLayout = new RegExp(REMITTANCE_LAYOUT_PATTERN);
+
+export function denialSourceOfLayout(layout: string | null): DenialSource | null {
+  if (layout === null) return null;
+  if (CARRIER_LINE_LAYOUTS.includes(layout)) return 'carrier_lines';
+  if (remittanceLayout.test(layout)) return 'remittance';
+  if (layout.startsWith(BILLING_EXPORT_LAYOUT_PREFIX)) return 'billing_export';
+  return null;
+}
+
+/**
+ * Claim statuses that mean the payer decided the claim (HFMA: a denial rate's
+ * denominator is the claims adjudicated). Pending claims are not decided yet;
+ * rejected ones never entered adjudication (a front-end edit).
+ */
+export const ADJUDICATED_STATUSES: readonly AdjudicationStatus[] = ['paid', 'partially_paid', 'denied'];
+
+/** One CAS adjustment of an 835, as the contracts may carry it on the adjudication. */
+export interface KpiAdjustment {
+  groupCode: string;
+  carc: string;
+  amountCents: number;
+}
+
+/** The line fields the denial and cost KPIs read; every one is kept in claim_line_state. */
+export type KpiCostLine = Pick<
+  ClaimLine,
+  | 'hcpcsCode'
+  | 'processingCategory'
+  | 'paymentAmountCents'
+  | 'allowedAmountCents'
+  | 'deductibleAmountCents'
+  | 'coinsuranceAmountCents'
+> & { chargeAmountCents: number | null };
+
+/**
+ * What the denial-and-payment and volume-and-cost KPIs read of a claim. It is
+ * taken from the event once and written to claim state column by column, so
+ * the contribution of a stored claim is rebuilt from the very same facts.
+ */
+export interface KpiClaimFacts {
+  layout: string | null;
+  claimType: string;
+  payer: string;
+  serviceThroughDate: string;
+  providerGroup: string;
+  state: string;
+  /** The claim's billed total as the source states it; null when it states none (the lines' charges stand in). */
+  billedAmountCents: number | null;
+  paymentAmountCents: number;
+  allowedAmountCents: number;
+  adjudicationStatus: AdjudicationStatus | null;
+  firstDiagnosisCode: string | null;
+  drugNdcCode: string | null;
+  drugDaysSupply: number | null;
+  adjustments: KpiAdjustment[];
+  lines: KpiCostLine[];
+}
+
+/** Reads the optional `adjustments` a remittance adjudication may carry; anything malformed is left out. */
+export function adjustmentsOf(adjudication: unknown): KpiAdjustment[] {
+  const adjustments = (adjudication as { adjustments?: unknown } | null | undefined)?.adjustments;
+  if (!Array.isArray(adjustments)) return [];
+  return adjustments.flatMap((entry: unknown) => {
+    const { groupCode, carc, amountCents } = (entry ?? {}) as Record<string, unknown>;
+    return typeof groupCode === 'string' && typeof carc === 'string' && Number.isSafeInteger(amountCents)
+      ? [{ groupCode, carc, amountCents: amountCents as number }]
+      : [];
+  });
+}
+
+export function claimFactsOf(event: EnrichedClaimEvent): KpiClaimFacts {
+  const { claim, enrichment } = event;
+  return {
+    layout: event.layout,
+    claimType: claim.claimType,
+    payer: claim.payer,
+    serviceThroughDate: claim.serviceThroughDate,
+    providerGroup:
+      enrichment.providerGroup?.groupKey ??
+      claim.lines.find((line) => line.taxId !== null)?.taxId ??
+      UNKNOWN_DIMENSION_VALUE,
+    state: enrichment.serviceLocation?.state ?? enrichment.member?.stateName ?? UNKNOWN_DIMENSION_VALUE,
+    billedAmountCents: claim.billedAmountCents ?? null,
+    paymentAmountCents: claim.totals.paymentAmountCents,
+    allowedAmountCents: claim.totals.allowedAmountCents,
+    adjudicationStatus: claim.adjudication?.status ?? null,
+    firstDiagnosisCode: claim.diagnoses[0]?.code ?? null,
+    drugNdcCode: claim.drug?.ndcCode ?? null,
+    drugDaysSupply: claim.drug?.daysSupply ?? null,
+    adjustments: adjustmentsOf(claim.adjudication),
+    lines: claim.lines.map((line) => ({
+      hcpcsCode: line.hcpcsCode,
+      processingCategory: line.processingCategory,
+      paymentAmountCents: line.paymentAmountCents,
+      allowedAmountCents: line.allowedAmountCents,
+      deductibleAmountCents: line.deductibleAmountCents,
+      coinsuranceAmountCents: line.coinsuranceAmountCents,
+      chargeAmountCents: line.chargeAmountCents ?? null,
+    })),
+  };
+}

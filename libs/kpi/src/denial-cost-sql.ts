@@ -1,0 +1,174 @@
+import { DIMENSION_COUNTER_MEASURES, type DimensionCounterMeasure } from './denial-cost-contribution';
+import { BILLING_EXPORT_LAYOUT_PREFIX, CARRIER_LINE_LAYOUTS, REMITTANCE_LAYOUT_PATTERN } from './denial-cost-facts';
+
+const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
+/** Unpivots one row of measures into (kpi, dimension, value) rows, the counters' shape. */
+const unpivotMeasures = (alias: string): string =>
+  `CROSS JOIN LATERAL (VALUES ${DIMENSION_COUNTER_MEASURES.map((measure) => `('${measure}', ${alias}.${measure})`).join(
+    ', ',
+  )}) AS m(measure, value)`;
+
+const zeroMeasures = (except: Partial<Record<DimensionCounterMeasure, string>>): string =>
+  DIMENSION_COUNTER_MEASURES.map((measure) => `(${except[measure] ?? '0'})::bigint AS ${measure}`).join(', ');
+
+/**
+ * The batch truth of the denial-and-payment and volume-and-cost families:
+ * every kpi_dimension_counter cell computed from claim_state and
+ * claim_line_state alone, as (kpi, dimension, value) rows with kpi =
+ * `family.measure` and dimension = `dimension=value`. Claims stored before
+ * these families existed (layout NULL) are left out, as the fold leaves them.
+ * The definitions are written out in docs/kpis/denials-and-payment.md and
+ * docs/kpis/volume-and-cost.md.
+ */
+export const DIMENSION_COUNTER_BATCH_SQL = `
+WITH line_totals AS (
+  SELECT claim_id, count(*) AS lines, sum(coalesce(charge_amount_cents, 0)) AS charge_cents,
+         sum(deductible_amount_cents + coinsurance_amount_cents) AS patient_cents
+    FROM claim_line_state GROUP BY claim_id
+), claim AS (
+  SELECT c.claim_id, c.claim_type, c.payer, to_char(c.service_through_date, 'YYYY-MM') AS month,
+         c.provider_group, c.state, c.adjudication_status, c.first_diagnosis_code, c.drug_ndc_code,
+         c.drug_days_supply, c.adjustments, c.allowed_amount_cents, c.payment_amount_cents,
+         coalesce(lt.lines, 0) AS lines,
+         coalesce(c.billed_amount_cents, lt.charge_cents, 0) AS billed_cents,
+         coalesce(lt.patient_cents, 0) AS patient_cents,
+         CASE WHEN c.layout IN (${CARRIER_LINE_LAYOUTS.map(literal).join(', ')}) THEN 'carrier_lines'
+              WHEN c.layout ~ ${literal(REMITTANCE_LAYOUT_PATTERN)} THEN 'remittance'
+              WHEN c.layout LIKE ${literal(`${BILLING_EXPORT_LAYOUT_PREFIX}%`)} THEN 'billing_export'
+         END AS denial_source
+    FROM claim_state c LEFT JOIN line_totals lt USING (claim_id)
+   WHERE c.layout IS NOT NULL
+), claim_dimension AS (
+  SELECT c.claim_id, d.dimension, d.value
+    FROM claim c
+   CROSS JOIN LATERAL (VALUES ('payer', c.payer), ('claim_type', c.claim_type), ('month', c.month),
+                              ('provider_group', c.provider_group), ('state', c.state)) AS d(dimension, value)
+), denial_unit AS (
+  -- Carrier lines: LINE_PRCSG_IND_CD allowed or not allowed; MSP/COB, reprocessed and unknown lines are out.
+  SELECT c.claim_id, 'carrier_lines' AS source, l.processing_category = 'not_allowed' AS denied,
+         coalesce(l.charge_amount_cents, l.allowed_amount_cents) AS amount_cents
+    FROM claim c JOIN claim_line_state l USING (claim_id)
+   WHERE c.denial_source = 'carrier_lines' AND l.processing_category IN ('allowed', 'not_allowed')
+  UNION ALL
+  -- Billing exports and 835s: one claim, adjudicated when paid, partially paid or denied.
+  SELECT claim_id, denial_source, adjudication_status = 'denied', billed_cents
+    FROM claim
+   WHERE denial_source IN ('billing_export', 'remittance')
+     AND adjudication_status IN ('paid', 'partially_paid', 'denied')
+), adjustment AS (
+  SELECT a.value ->> 'groupCode' AS group_code, a.value ->> 'carc' AS carc, (a.value ->> 'amountCents')::bigint AS amount_cents
+    FROM claim c CROSS JOIN LATERAL jsonb_array_elements(coalesce(c.adjustments, '[]'::jsonb)) AS a(value)
+), cells AS (
+  SELECT 'claims' AS family, d.dimension, d.value AS dimension_value,
+         ${zeroMeasures({
+           claims: 'count(*)',
+           lines: 'sum(c.lines)',
+           billed_amount_cents: 'sum(c.billed_cents)',
+           allowed_amount_cents: 'sum(c.allowed_amount_cents)',
+           paid_amount_cents: 'sum(c.payment_amount_cents)',
+           patient_responsibility_amount_cents: 'sum(c.patient_cents)',
+         })}
+    FROM claim_dimension d JOIN claim c USING (claim_id)
+   GROUP BY d.dimension, d.value
+  UNION ALL
+  SELECT 'claims', 'diagnosis', c.first_diagnosis_code,
+         ${zeroMeasures({
+           claims: 'count(*)',
+           lines: 'sum(c.lines)',
+           billed_amount_cents: 'sum(c.billed_cents)',
+           allowed_amount_cents: 'sum(c.allowed_amount_cents)',
+           paid_amount_cents: 'sum(c.payment_amount_cents)',
+           patient_responsibility_amount_cents: 'sum(c.patient_cents)',
+         })}
+    FROM claim c WHERE c.first_diagnosis_code IS NOT NULL
+   GROUP BY c.first_diagnosis_code
+  UNION ALL
+  SELECT 'denials:' || u.source, d.dimension, d.value,
+         ${zeroMeasures({
+           adjudicated_count: 'count(*)',
+           denied_count: 'count(*) FILTER (WHERE u.denied)',
+           adjudicated_amount_cents: 'sum(u.amount_cents)',
+           denied_amount_cents: 'coalesce(sum(u.amount_cents) FILTER (WHERE u.denied), 0)',
+         })}
+    FROM denial_unit u JOIN claim_dimension d USING (claim_id)
+   WHERE d.dimension <> 'state'
+   GROUP BY u.source, d.dimension, d.value
+  UNION ALL
+  SELECT 'lines', 'hcpcs', l.hcpcs_code,
+         ${zeroMeasures({
+           lines: 'count(*)',
+           billed_amount_cents: 'sum(coalesce(l.charge_amount_cents, 0))',
+           allowed_amount_cents: 'sum(l.allowed_amount_cents)',
+           paid_amount_cents: 'sum(l.payment_amount_cents)',
+           patient_responsibility_amount_cents: 'sum(l.deductible_amount_cents + l.coinsurance_amount_cents)',
+         })}
+    FROM claim c JOIN claim_line_state l USING (claim_id)
+   WHERE l.hcpcs_code IS NOT NULL
+   GROUP BY l.hcpcs_code
+  UNION ALL
+  SELECT 'drug_fills', 'ndc', c.drug_ndc_code,
+         ${zeroMeasures({
+           claims: 'count(*)',
+           billed_amount_cents: 'sum(c.billed_cents)',
+           paid_amount_cents: 'sum(c.payment_amount_cents)',
+           days_supply: 'sum(coalesce(c.drug_days_supply, 0))',
+         })}
+    FROM claim c WHERE c.claim_type = 'pharmacy' AND c.drug_ndc_code IS NOT NULL
+   GROUP BY c.drug_ndc_code
+  UNION ALL
+  SELECT 'adjustments', 'group_code', a.group_code,
+         ${zeroMeasures({ adjustments: 'count(*)', adjustment_amount_cents: 'sum(a.amount_cents)' })}
+    FROM adjustment a GROUP BY a.group_code
+  UNION ALL
+  SELECT 'adjustments', 'carc', a.group_code || '-' || a.carc,
+         ${zeroMeasures({ adjustments: 'count(*)', adjustment_amount_cents: 'sum(a.amount_cents)' })}
+    FROM adjustment a GROUP BY a.group_code, a.carc
+)
+SELECT cells.family || '.' || m.measure AS kpi, cells.dimension || '=' || cells.dimension_value AS dimension,
+       m.value::bigint AS value
+  FROM cells ${unpivotMeasures('cells')}
+ WHERE m.value <> 0
+`;
+
+/** The streamed dimension counters in the batch SQL's shape, summed over partitions; zero sums left out. */
+export const STREAMED_DIMENSION_COUNTERS_SQL = `
+SELECT k.family || '.' || m.measure AS kpi, k.dimension || '=' || k.dimension_value AS dimension,
+       sum(m.value)::bigint AS value
+  FROM kpi_dimension_counter k ${unpivotMeasures('k')}
+ GROUP BY k.family, k.dimension, k.dimension_value, m.measure
+HAVING sum(m.value) <> 0
+`;
+
+/** One cell of kpi_dimension_counter summed over partitions, bigints as text. */
+export type DimensionCounterCellRow = { dimension_value: string } & Record<DimensionCounterMeasure, string>;
+
+const summedMeasures = DIMENSION_COUNTER_MEASURES.map((measure) => `sum(${measure})::text AS ${measure}`).join(', ');
+const anyNonZero = DIMENSION_COUNTER_MEASURES.map((measure) => `sum(${measure}) <> 0`).join(' OR ');
+
+/**
+ * Every value of one family's dimension ($1 family, $2 dimension), partitions
+ * summed: a range of the primary key, never a scan of claims.
+ */
+export const DIMENSION_COUNTER_CELLS_SQL = `
+SELECT dimension_value, ${summedMeasures}
+  FROM kpi_dimension_counter
+ WHERE family = $1 AND dimension = $2
+ GROUP BY dimension_value
+HAVING ${anyNonZero}
+ ORDER BY dimension_value
+`;
+
+/** The top `$3` values of one family's dimension by a measure, largest first (ties by value). */
+export function topDimensionCellsSql(orderBy: DimensionCounterMeasure): string {
+  if (!DIMENSION_COUNTER_MEASURES.includes(orderBy)) throw new Error(`no measure ${orderBy}`);
+  return `
+SELECT dimension_value, ${summedMeasures}
+  FROM kpi_dimension_counter
+ WHERE family = $1 AND dimension = $2
+ GROUP BY dimension_value
+HAVING sum(${orderBy}) <> 0
+ ORDER BY sum(${orderBy}) DESC, dimension_value
+ LIMIT $3
+`;
+}

@@ -1,0 +1,86 @@
+import { DIMENSION_COUNTER_MEASURES } from './denial-cost-contribution';
+import type { DimensionCounterCellRow } from './denial-cost-sql';
+import { denialRates, paymentRows, ratio, topRows, volumeRows } from './denial-cost-summary';
+
+function cell(value: string, measures: Partial<Record<(typeof DIMENSION_COUNTER_MEASURES)[number], number>>) {
+  return {
+    dimension_value: value,
+    ...Object.fromEntries(DIMENSION_COUNTER_MEASURES.map((measure) => [measure, String(measures[measure] ?? 0)])),
+  } as DimensionCounterCellRow;
+}
+
+describe('ratio', () => {
+  it('rounds to 4 decimals and has no value over nothing', () => {
+    expect(ratio(55, 396)).toBe(0.1389);
+    expect(ratio(0, 0)).toBeNull();
+  });
+});
+
+describe('denialRates', () => {
+  it('computes the rate by count and by dollars per value and in total, in the source rule’s unit', () => {
+    const rates = denialRates('carrier_lines', 'month', [
+      cell('2009-01', {
+        adjudicated_count: 4,
+        denied_count: 1,
+        adjudicated_amount_cents: 10000,
+        denied_amount_cents: 500,
+      }),
+      cell('2009-02', { adjudicated_count: 1, denied_count: 0, adjudicated_amount_cents: 2500 }),
+    ]);
+    expect(rates).toMatchObject({
+      source: 'carrier_lines',
+      groupBy: 'month',
+      unit: 'line',
+      total: {
+        adjudicated: 5,
+        denied: 1,
+        denialRateByCount: 0.2,
+        adjudicatedAmountCents: 12500,
+        deniedAmountCents: 500,
+        denialRateByAmount: 0.04,
+      },
+    });
+    expect(rates.rows.map((row) => [row.value, row.denialRateByCount, row.denialRateByAmount])).toEqual([
+      ['2009-01', 0.25, 0.05],
+      ['2009-02', 0, 0],
+    ]);
+    expect(denialRates('billing_export', 'payer', []).unit).toBe('claim');
+  });
+});
+
+describe('paymentRows, volumeRows and topRows', () => {
+  const row = cell('GRP-1', {
+    claims: 2,
+    lines: 3,
+    billed_amount_cents: 33300,
+    allowed_amount_cents: 100,
+    paid_amount_cents: 8000,
+    patient_responsibility_amount_cents: 2000,
+    days_supply: 60,
+  });
+
+  it('label each measure by what it counts', () => {
+    expect(paymentRows([row])).toEqual([
+      {
+        value: 'GRP-1',
+        claims: 2,
+        billedAmountCents: 33300,
+        allowedAmountCents: 100,
+        paidAmountCents: 8000,
+        patientResponsibilityAmountCents: 2000,
+      },
+    ]);
+    expect(volumeRows([row])).toEqual([{ value: 'GRP-1', claims: 2, lines: 3, paidAmountCents: 8000 }]);
+  });
+
+  it('count lines for a HCPCS code, claims for a diagnosis and fills with days supply for an NDC', () => {
+    expect(topRows('hcpcs', [row])[0]).toEqual({
+      value: 'GRP-1',
+      count: 3,
+      paidAmountCents: 8000,
+      billedAmountCents: 33300,
+    });
+    expect(topRows('diagnosis', [row])[0]?.count).toBe(2);
+    expect(topRows('ndc', [row])[0]).toMatchObject({ count: 2, daysSupply: 60 });
+  });
+});

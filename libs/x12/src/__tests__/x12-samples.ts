@@ -1,0 +1,67 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { sha256Hex, type RawClaimRecord } from '@claims/contracts';
+import { rawRecordEvent } from '@claims/source-layouts';
+import { transactionSetText, x12TransactionSetsOf, type X12TransactionSet } from '../x12-envelope';
+import { x12LayoutOf, x12RecordContextOf } from '../x12-layouts';
+import { x12TokensOf } from '../x12-segments';
+
+/**
+ * The vendored X12 samples (data/x12, provenance in data/README.md), found
+ * from this file: a test helper outside a spec may not use the harness.
+ */
+export const X12_SAMPLES = join(__dirname, '..', '..', '..', '..', 'data', 'x12');
+
+export function samplePaths(...folder: string[]): string[] {
+  const dir = join(X12_SAMPLES, ...folder);
+  return readdirSync(dir)
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+async function* once(text: string): AsyncGenerator<string> {
+  yield text;
+}
+
+/** The transaction sets of a text that must have no envelope failure. */
+export async function transactionSetsOfText(text: string): Promise<X12TransactionSet[]> {
+  const sets: X12TransactionSet[] = [];
+  for await (const item of x12TransactionSetsOf(x12TokensOf(once(text)))) {
+    if (item.kind !== 'transaction') throw new Error(`unexpected envelope failure: ${item.failure.error.message}`);
+    sets.push(item.transaction);
+  }
+  return sets;
+}
+
+export async function transactionSetsOfFile(path: string): Promise<X12TransactionSet[]> {
+  return transactionSetsOfText(readFileSync(path, 'utf8'));
+}
+
+/** The raw event the ingestor publishes for a transaction set. */
+export function rawEventOf(transaction: X12TransactionSet, source = 'sample.x12'): RawClaimRecord {
+  return rawRecordEvent({
+    layout: x12LayoutOf(transaction),
+    record: transactionSetText(transaction),
+    recordNumber: transaction.recordNumber,
+    source,
+    fileId: sha256Hex(source),
+    publishedAt: '2026-01-01T00:00:00.000Z',
+    claimId: null,
+    header: JSON.stringify(x12RecordContextOf(transaction)),
+  });
+}
+
+/** Every segment of a raw text with its elements split on `*` (the samples' element separator). */
+export function rawSegments(text: string, tag: string): string[][] {
+  return text
+    .split('~')
+    .map((segment) => segment.trim().split('*'))
+    .filter((elements) => elements[0] === tag);
+}
+
+/** A decimal amount written in the raw text, in cents, computed independently of the mapper. */
+export function centsOf(amount: string | undefined): number {
+  const [whole = '0', fraction = ''] = (amount ?? '0').replace('-', '').split('.');
+  const cents = Number(whole || '0') * 100 + Number((fraction + '00').slice(0, 2));
+  return amount?.startsWith('-') ? -cents : cents;
+}

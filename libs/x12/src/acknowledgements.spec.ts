@@ -1,0 +1,116 @@
+import { ClaimEventSchema } from '@claims/contracts';
+import { join } from 'node:path';
+import { acknowledgementsOf999, claimAcknowledgementsOf277 } from './acknowledgements';
+import { normalizeX12Record } from './normalize-x12-record';
+import { X12_SAMPLES, rawEventOf, transactionSetsOfFile, transactionSetsOfText } from './__tests__/x12-samples';
+
+const patientTokenKey = 'unit-test-key-0123456789';
+
+const envelope = (groupCode: string, version: string, body: string): string =>
+  'ISA*00*          *00*          *ZZ*PAYER          *ZZ*PROVIDER       *240110*0800*^*00501*000000042*0*P*:~' +
+  `GS*${groupCode}*PAYER*PROVIDER*20240110*0800*42*X*${version}~${body}GE*1*42~IEA*1*000000042~`;
+
+/** A 999 answering three 837 transaction sets: accepted, accepted with errors, rejected with a located element error. */
+const FUNCTIONAL_ACK = envelope(
+  'FA',
+  '005010X231A1',
+  'ST*999*0001*005010X231A1~AK1*HC*17*005010X222A1~' +
+    'AK2*837*0001*005010X222A1~IK5*A~' +
+    'AK2*837*0002*005010X222A1~IK3*REF*12*2010AA*8~IK5*E~' +
+    'AK2*837*0003*005010X222A1~IK3*CLM*27*2300*8~IK4*2**6*1OO.OO~IK5*R*5~' +
+    'AK9*P*3*3*2~SE*13*0001~',
+);
+
+/** A 277CA: one claim accepted (A1), one rejected for invalid information (A7), one not found (A4). */
+const CLAIM_ACK = envelope(
+  'HN',
+  '005010X214',
+  'ST*277*0001*005010X214~BHT*0085*08*277CA1*20240110*0800*TH~' +
+    'HL*1**20*1~NM1*PR*2*ACME HEALTH*****PI*12345~TRN*1*BATCH1~DTP*050*D8*20240109~DTP*009*D8*20240110~' +
+    'HL*2*1*21*1~NM1*41*2*BILLING SERVICE*****46*TGJ23~TRN*2*REF1~STC*A1:19:PR*20240110*WQ*300~' +
+    'HL*3*2*19*1~NM1*85*2*BEN KILDARE SERVICE*****XX*1912301953~TRN*1*0~' +
+    'HL*4*3*PT~NM1*QC*1*SMITH*JANE****MI*JS00111223333~TRN*2*26463774~STC*A1:20:PR*20240110*WQ*100~REF*1K*PCN001~DTP*472*RD8*20061003-20061010~' +
+    'HL*5*3*PT~NM1*QC*1*DOE*JON****MI*030005074~TRN*2*756048Q~STC*A7:21:IL*20240110*U*89.95******A7:145:IL~DTP*472*D8*20050315~' +
+    'HL*6*3*PT~NM1*QC*1*ROE*RAY****MI*123405074~TRN*2*756049Q~STC*A4:35*20240110*U*50~' +
+    'SE*30*0001~',
+);
+
+describe('acknowledgementsOf999', () => {
+  it('reads every acknowledged transaction set of a pyx12 999 sample as accepted', async () => {
+    const sets = await transactionSetsOfFile(join(X12_SAMPLES, 'pyx12', '834_lui_id_5010.999.txt'));
+    const acknowledged = sets.flatMap((set) => acknowledgementsOf999(set.segments));
+    expect(
+      acknowledged.map((entry) => [entry.transactionSetId, entry.transactionControlNumber, entry.eventType]),
+    ).toEqual([
+      ['834', '0001', 'acknowledged'],
+      ['834', '0001', 'acknowledged'],
+      ['834', '0001', 'acknowledged'],
+      ['834', '0001', 'acknowledged'],
+    ]);
+  });
+
+  it('maps IK5 A, E and R to accepted, accepted with errors and rejected, with IK3/IK4 errors located', async () => {
+    const [set] = await transactionSetsOfText(FUNCTIONAL_ACK);
+    const acknowledged = acknowledgementsOf999(set!.segments);
+    expect(
+      acknowledged.map((entry) => [entry.transactionControlNumber, entry.eventType, entry.acknowledgement.status]),
+    ).toEqual([
+      ['0001', 'acknowledged', 'accepted'],
+      ['0002', 'acknowledged', 'accepted_with_errors'],
+      ['0003', 'rejected', 'rejected'],
+    ]);
+    expect(acknowledged[2]?.acknowledgement).toMatchObject({
+      statusCode: 'R',
+      statusCodes: ['5'],
+      errors: [
+        { segmentTag: 'CLM', segmentPosition: 27, elementPosition: null, errorCode: '8' },
+        { segmentTag: 'CLM', segmentPosition: 27, elementPosition: 2, errorCode: '6' },
+      ],
+    });
+  });
+});
+
+describe('claimAcknowledgementsOf277', () => {
+  it('reads each 2000D claim with its category: A1 accepted, A7 rejected, A4 acknowledged with errors', async () => {
+    const [set] = await transactionSetsOfText(CLAIM_ACK);
+    const claims = claimAcknowledgementsOf277(set!.segments, patientTokenKey);
+    expect(
+      claims.map((claim) => [
+        claim.claimId,
+        claim.eventType,
+        claim.acknowledgement.status,
+        claim.acknowledgement.statusCodes,
+      ]),
+    ).toEqual([
+      ['26463774', 'acknowledged', 'accepted', ['20']],
+      ['756048Q', 'rejected', 'rejected', ['21', '145']],
+      ['756049Q', 'acknowledged', 'accepted_with_errors', ['35']],
+    ]);
+    expect(claims[0]).toMatchObject({
+      payer: 'ACME HEALTH',
+      billingNpi: '1912301953',
+      statusDate: '2024-01-10',
+      billedAmountCents: 10000,
+      payerClaimControlNumber: 'PCN001',
+      serviceFromDate: '2006-10-03',
+      serviceThroughDate: '2006-10-10',
+    });
+    expect(JSON.stringify(claims)).not.toContain('JS00111223333');
+  });
+});
+
+describe('normalizeX12Record for acknowledgements', () => {
+  it('emits valid canonical acknowledged and rejected events for a 277CA and a 999', async () => {
+    const sets = [...(await transactionSetsOfText(CLAIM_ACK)), ...(await transactionSetsOfText(FUNCTIONAL_ACK))];
+    const events = sets.flatMap((set) => normalizeX12Record(rawEventOf(set), { patientTokenKey }));
+    expect(events.map((event) => [event.layout, event.claimId, event.eventType, event.occurredAt])).toEqual([
+      ['x12.277ca', '26463774', 'acknowledged', '2024-01-10'],
+      ['x12.277ca', '756048Q', 'rejected', '2024-01-10'],
+      ['x12.277ca', '756049Q', 'acknowledged', '2024-01-10'],
+      ['x12.999', 'x12-ts:17:0001', 'acknowledged', '2024-01-10'],
+      ['x12.999', 'x12-ts:17:0002', 'acknowledged', '2024-01-10'],
+      ['x12.999', 'x12-ts:17:0003', 'rejected', '2024-01-10'],
+    ]);
+    for (const event of events) expect(ClaimEventSchema.parse(event)).toEqual(event);
+  });
+});

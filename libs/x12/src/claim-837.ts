@@ -1,0 +1,382 @@
+import type { ClaimLine, ClaimType } from '@claims/contracts';
+import { tokenizePatientId } from '@claims/source-layouts';
+import { X12Error } from './x12.errors';
+import type { X12Segment } from './x12-segments';
+import { amountCentsOf, blankToNull, componentsOf, dateOf, dateRangeOf, elementOf, quantityOf } from './x12-values';
+
+/** One claim (2300 loop) of an 837, as the canonical claim needs it; no member id survives. */
+export interface Claim837 {
+  /** CLM01, the patient control number: what the 835 (CLP01) and 277CA answer with. */
+  claimId: string;
+  claimType: ClaimType;
+  patientToken: string;
+  payer: string;
+  billingNpi: string | null;
+  billingTaxId: string | null;
+  renderingProvider: { npi: string | null; firstName: string | null; lastName: string | null } | null;
+  attendingNpi: string | null;
+  operatingNpi: string | null;
+  facilityNpi: string | null;
+  billedAmountCents: number;
+  billType: string | null;
+  placeOfServiceCode: string | null;
+  serviceFromDate: string;
+  serviceThroughDate: string;
+  admissionDate: string | null;
+  diagnoses: Array<{ code: string; system: 'ICD-9-CM' | 'ICD-10-CM' }>;
+  procedures: Array<{ code: string; system: 'ICD-9-CM' | 'ICD-10-PCS' }>;
+  drgCode: string | null;
+  lines: ClaimLine[];
+  /** BHT04: when the submitter created the transaction set. */
+  createdDate: string | null;
+  /** The CLM segment's number in the file, for locating what went wrong with this claim. */
+  segmentNumber: number;
+}
+
+/**
+ * HI qualifiers (005010X222A1 2300 HI, 005010X223A2 2300 HI; code list
+ * 1270): ABK/ABF/ABJ/APR/ABN are ICD-10-CM principal, other, admitting,
+ * reason-for-visit and external cause; BK/BF/BJ/PR/BN their ICD-9-CM twins.
+ */
+const DIAGNOSIS_QUALIFIERS: ReadonlyMap<string, 'ICD-9-CM' | 'ICD-10-CM'> = new Map([
+  ['ABK', 'ICD-10-CM'],
+  ['ABF', 'ICD-10-CM'],
+  ['ABJ', 'ICD-10-CM'],
+  ['APR', 'ICD-10-CM'],
+  ['ABN', 'ICD-10-CM'],
+  ['BK', 'ICD-9-CM'],
+  ['BF', 'ICD-9-CM'],
+  ['BJ', 'ICD-9-CM'],
+  ['PR', 'ICD-9-CM'],
+  ['BN', 'ICD-9-CM'],
+]);
+/** BBR/BBQ: ICD-10-PCS principal and other procedures; BR/BQ: ICD-9-CM volume 3 (837I only). */
+const PROCEDURE_QUALIFIERS: ReadonlyMap<string, 'ICD-9-CM' | 'ICD-10-PCS'> = new Map([
+  ['BBR', 'ICD-10-PCS'],
+  ['BBQ', 'ICD-10-PCS'],
+  ['BR', 'ICD-9-CM'],
+  ['BQ', 'ICD-9-CM'],
+]);
+
+export interface Claims837Options {
+  kind: 'professional' | 'institutional';
+  patientTokenKey: string;
+}
+
+interface Party {
+  npi: string | null;
+  firstName: string | null;
+  lastName: string | null;
+}
+
+/** NM1: the NPI when NM108 says XX (the only identifier the canonical claim keeps for providers). */
+function partyOf(nm1: X12Segment): Party {
+  const npi = elementOf(nm1, 8) === 'XX' ? blankToNull(elementOf(nm1, 9)) : null;
+  const person = elementOf(nm1, 2) === '1';
+  return {
+    npi,
+    lastName: blankToNull(elementOf(nm1, 3)),
+    firstName: person ? blankToNull(elementOf(nm1, 4)) : null,
+  };
+}
+
+/**
+ * The type of bill's second digit is its classification (NUBC UB-04 FL 4):
+ * 1 inpatient (Part A), 2 inpatient (Part B); anything else is billed as
+ * outpatient for the canonical claim's purposes.
+ */
+function institutionalClaimType(billType: string | null): ClaimType {
+  const classification = billType?.[1];
+  return classification === '1' || classification === '2' ? 'institutional_inpatient' : 'institutional_outpatient';
+}
+
+/** What a claim inherits from the loops above it (2000A billing provider, 2000B subscriber, 2000C patient). */
+interface HierarchyState {
+  billing: Party | null;
+  billingTaxId: string | null;
+  subscriberId: string | null;
+  /** A dependent patient has no member id in 005010: name and birth date stand in, hashed with the subscriber id. */
+  patientIdentity: string | null;
+  payer: string | null;
+  /** Where the last NM1 or HL put the reader, to tell 2010BA's NM1*IL from a claim's own NM1s. */
+  loop: '2000A' | '2000B' | '2000C' | '2300' | '2400';
+}
+
+interface ClaimDraft {
+  clm: X12Segment;
+  hierarchy: HierarchyState;
+  rendering: Party | null;
+  attendingNpi: string | null;
+  operatingNpi: string | null;
+  facilityNpi: string | null;
+  statement: { from: string; through: string } | null;
+  admissionDate: string | null;
+  diagnoses: Claim837['diagnoses'];
+  procedures: Claim837['procedures'];
+  drgCode: string | null;
+  lines: ClaimLine[];
+  line: { rendering: string | null; segment: X12Segment } | null;
+}
+
+/**
+ * The claims of one 837 transaction set (ST..SE), professional or
+ * institutional, in file order. Walks the HL hierarchy (20 billing provider,
+ * 22 subscriber, 23 patient) so every CLM gets the parties above it, however
+ * many subscribers a provider and claims a subscriber has.
+ * @throws X12Error for a claim that cannot be read (amount, date, missing CLM01)
+ */
+export function claimsOf837(segments: readonly X12Segment[], options: Claims837Options): Claim837[] {
+  const claims: Claim837[] = [];
+  let state: HierarchyState = {
+    billing: null,
+    billingTaxId: null,
+    subscriberId: null,
+    patientIdentity: null,
+    payer: null,
+    loop: '2000A',
+  };
+  let createdDate: string | null = null;
+  let draft: ClaimDraft | null = null;
+  const finish = (): void => {
+    if (draft) claims.push(finishClaim(draft, options, createdDate));
+    draft = null;
+  };
+
+  for (const segment of segments) {
+    const tag = segment.tag;
+    if (tag === 'BHT') {
+      createdDate = elementOf(segment, 4) === '' ? null : dateOf(segment, 4);
+      continue;
+    }
+    if (tag === 'HL') {
+      finish();
+      const level = elementOf(segment, 3);
+      if (level === '20') {
+        state = { ...state, billing: null, billingTaxId: null, subscriberId: null, patientIdentity: null, payer: null };
+        state.loop = '2000A';
+      } else if (level === '22') {
+        state = { ...state, subscriberId: null, patientIdentity: null, payer: null, loop: '2000B' };
+      } else if (level === '23') {
+        state = { ...state, patientIdentity: null, loop: '2000C' };
+      }
+      continue;
+    }
+    if (tag === 'CLM') {
+      finish();
+      draft = {
+        clm: segment,
+        hierarchy: { ...state },
+        rendering: null,
+        attendingNpi: null,
+        operatingNpi: null,
+        facilityNpi: null,
+        statement: null,
+        admissionDate: null,
+        diagnoses: [],
+        procedures: [],
+        drgCode: null,
+        lines: [],
+        line: null,
+      };
+      state.loop = '2300';
+      continue;
+    }
+    if (draft === null) {
+      readHierarchySegment(segment, state);
+      continue;
+    }
+    readClaimSegment(segment, draft);
+  }
+  finish();
+  return claims;
+}
+
+function readHierarchySegment(segment: X12Segment, state: HierarchyState): void {
+  switch (segment.tag) {
+    case 'NM1': {
+      const entity = elementOf(segment, 1);
+      if (entity === '85') state.billing = partyOf(segment);
+      else if (entity === 'IL') state.subscriberId = blankToNull(elementOf(segment, 9));
+      else if (entity === 'PR') state.payer = blankToNull(elementOf(segment, 3)) ?? blankToNull(elementOf(segment, 9));
+      else if (entity === 'QC') {
+        // 005010 dropped the patient's member id (NM108/09 are not used in 2010CA); name and DMG identify them.
+        state.patientIdentity = ['QC', elementOf(segment, 3), elementOf(segment, 4), elementOf(segment, 9)].join('|');
+      }
+      return;
+    }
+    case 'DMG':
+      if (state.patientIdentity !== null) state.patientIdentity += `|${elementOf(segment, 2)}`;
+      return;
+    case 'REF':
+      // 2010AA REF*EI: the billing provider's employer identification number (tax id).
+      if (elementOf(segment, 1) === 'EI' && state.billing !== null && state.billingTaxId === null) {
+        state.billingTaxId = blankToNull(elementOf(segment, 2));
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+function readClaimSegment(segment: X12Segment, draft: ClaimDraft): void {
+  switch (segment.tag) {
+    case 'NM1': {
+      const entity = elementOf(segment, 1);
+      const party = partyOf(segment);
+      // 2310B/2420A rendering (82), 2310A attending (71), 2310B operating (72), 2310C/2310E service facility (77).
+      if (entity === '82') {
+        if (draft.line) draft.line.rendering = party.npi;
+        else draft.rendering = party;
+      } else if (entity === '71') draft.attendingNpi = party.npi;
+      else if (entity === '72') draft.operatingNpi = party.npi;
+      else if (entity === '77') draft.facilityNpi = party.npi;
+      return;
+    }
+    case 'DTP': {
+      const qualifier = elementOf(segment, 1);
+      if (qualifier === '434') draft.statement = dateRangeOf(segment, 2);
+      else if (qualifier === '435') draft.admissionDate = dateRangeOf(segment, 2).from;
+      else if (qualifier === '472') {
+        const range = dateRangeOf(segment, 2);
+        const last = draft.lines[draft.lines.length - 1];
+        if (draft.line && last) last.serviceDate = range.from;
+        // A 2300 DTP*472 (837P, a single date of service for the claim) stands for the claim's statement.
+        else if (!draft.line) draft.statement ??= range;
+      }
+      return;
+    }
+    case 'HI':
+      readDiagnoses(segment, draft);
+      return;
+    case 'LX':
+      draft.line = { rendering: null, segment };
+      return;
+    case 'SV1':
+    case 'SV2':
+      if (!draft.line) {
+        throw new X12Error('X12_SEGMENT_INVALID', `${segment.tag} outside a service line (LX)`, {
+          segmentNumber: segment.number,
+          elementPosition: 0,
+        });
+      }
+      draft.lines.push(segment.tag === 'SV1' ? professionalLine(segment, draft) : institutionalLine(segment, draft));
+      return;
+    default:
+      return;
+  }
+}
+
+function readDiagnoses(segment: X12Segment, draft: ClaimDraft): void {
+  for (let position = 1; position < segment.elements.length; position += 1) {
+    const [qualifier = '', code = ''] = componentsOf(segment, position);
+    if (code === '') continue;
+    const diagnosisSystem = DIAGNOSIS_QUALIFIERS.get(qualifier);
+    const procedureSystem = PROCEDURE_QUALIFIERS.get(qualifier);
+    if (diagnosisSystem) draft.diagnoses.push({ code, system: diagnosisSystem });
+    else if (procedureSystem) draft.procedures.push({ code, system: procedureSystem });
+    else if (qualifier === 'DR') draft.drgCode = code;
+  }
+}
+
+/** SV101: qualifier (HC HCPCS/CPT, ER, WK, ...), code, then up to four modifiers. */
+function procedureOf(segment: X12Segment, position: number): { code: string | null; modifiers: string[] } {
+  const [, code = '', ...modifiers] = componentsOf(segment, position);
+  return { code: blankToNull(code), modifiers: modifiers.slice(0, 4).filter((modifier) => modifier !== '') };
+}
+
+function baseLine(draft: ClaimDraft): Omit<ClaimLine, 'hcpcsCode' | 'diagnosisCode'> {
+  return {
+    lineNumber: draft.lines.length + 1,
+    renderingNpi: draft.line?.rendering ?? draft.rendering?.npi ?? null,
+    taxId: draft.hierarchy.billingTaxId,
+    // A claim as submitted: nothing is paid or allowed until an 835 says so.
+    paymentAmountCents: 0,
+    allowedAmountCents: 0,
+    deductibleAmountCents: 0,
+    coinsuranceAmountCents: 0,
+    primaryPayerPaidAmountCents: 0,
+    processingIndicatorCode: null,
+    processingCategory: 'unknown',
+  };
+}
+
+/** SV1 (2400): procedure, charge (SV102), unit basis and count (SV103/04), place of service (SV105), pointers (SV107). */
+function professionalLine(segment: X12Segment, draft: ClaimDraft): ClaimLine {
+  const procedure = procedureOf(segment, 1);
+  const pointer = Number(componentsOf(segment, 7)[0] ?? '');
+  const diagnosis = Number.isInteger(pointer) && pointer > 0 ? draft.diagnoses[pointer - 1] : undefined;
+  const claimPlace = componentsOf(draft.clm, 5);
+  return {
+    ...baseLine(draft),
+    hcpcsCode: procedure.code,
+    diagnosisCode: diagnosis?.code ?? null,
+    chargeAmountCents: amountCentsOf(segment, 2),
+    serviceUnitCount: quantityOf(segment, 4),
+    placeOfServiceCode: blankToNull(elementOf(segment, 5)) ?? blankToNull(claimPlace[0] ?? ''),
+    serviceDate: null,
+    procedureModifiers: procedure.modifiers,
+  };
+}
+
+/** SV2 (2400): revenue code (SV201), procedure (SV202), charge (SV203), unit basis and count (SV204/05). */
+function institutionalLine(segment: X12Segment, draft: ClaimDraft): ClaimLine {
+  const procedure = procedureOf(segment, 2);
+  return {
+    ...baseLine(draft),
+    hcpcsCode: procedure.code,
+    diagnosisCode: null,
+    revenueCode: blankToNull(elementOf(segment, 1)),
+    chargeAmountCents: amountCentsOf(segment, 3),
+    serviceUnitCount: quantityOf(segment, 5),
+    serviceDate: null,
+    procedureModifiers: procedure.modifiers,
+  };
+}
+
+function finishClaim(draft: ClaimDraft, options: Claims837Options, createdDate: string | null): Claim837 {
+  const clm = draft.clm;
+  const claimId = elementOf(clm, 1);
+  const location = { segmentNumber: clm.number, elementPosition: 1 };
+  if (claimId === '') throw new X12Error('X12_SEGMENT_INVALID', 'CLM01 (patient control number) is blank', location);
+  const hierarchy = draft.hierarchy;
+  // CLM05: facility code, its qualifier (A type of bill, B place of service), frequency code.
+  const [facilityCode = '', , frequency = ''] = componentsOf(clm, 5);
+  const billType = options.kind === 'institutional' && facilityCode !== '' ? `${facilityCode}${frequency}` : null;
+  const lineDates = draft.lines.map((line) => line.serviceDate).filter((date): date is string => Boolean(date));
+  const sorted = [...lineDates].sort();
+  const from = draft.statement?.from ?? sorted[0] ?? createdDate;
+  const through = draft.statement?.through ?? sorted[sorted.length - 1] ?? createdDate;
+  if (from === null || through === null) {
+    throw new X12Error('X12_SEGMENT_INVALID', 'the claim has no service date and the transaction no BHT date', {
+      segmentNumber: clm.number,
+      elementPosition: 0,
+    });
+  }
+  const subscriberId = hierarchy.subscriberId ?? `missing:${claimId}`;
+  // The patient is the subscriber unless a 2000C patient loop names a dependent.
+  const patientKey = hierarchy.patientIdentity === null ? subscriberId : `${subscriberId}|${hierarchy.patientIdentity}`;
+  return {
+    claimId,
+    claimType: options.kind === 'professional' ? 'professional' : institutionalClaimType(billType),
+    patientToken: tokenizePatientId(patientKey, options.patientTokenKey),
+    payer: hierarchy.payer ?? 'UNKNOWN',
+    billingNpi: hierarchy.billing?.npi ?? null,
+    billingTaxId: hierarchy.billingTaxId,
+    renderingProvider: draft.rendering,
+    attendingNpi: draft.attendingNpi,
+    operatingNpi: draft.operatingNpi,
+    facilityNpi: draft.facilityNpi,
+    billedAmountCents: amountCentsOf(clm, 2),
+    billType,
+    placeOfServiceCode: options.kind === 'professional' ? blankToNull(facilityCode) : null,
+    serviceFromDate: from,
+    serviceThroughDate: through,
+    admissionDate: draft.admissionDate,
+    diagnoses: draft.diagnoses,
+    procedures: draft.procedures,
+    drgCode: draft.drgCode,
+    lines: draft.lines,
+    createdDate,
+    segmentNumber: clm.number,
+  };
+}

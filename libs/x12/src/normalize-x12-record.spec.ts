@@ -1,0 +1,59 @@
+import { ClaimEventSchema } from '@claims/contracts';
+import { join } from 'node:path';
+import { normalizeX12Record } from './normalize-x12-record';
+import { X12_SAMPLES, rawEventOf, transactionSetsOfFile } from './__tests__/x12-samples';
+
+const options = { patientTokenKey: 'unit-test-key-0123456789' };
+
+async function eventsOf(...path: string[]) {
+  const sets = await transactionSetsOfFile(join(X12_SAMPLES, ...path));
+  return sets.flatMap((set) => normalizeX12Record(rawEventOf(set), options));
+}
+
+describe('normalizeX12Record', () => {
+  it('emits one submitted event per CLM of an 837I transaction set, each a valid canonical event with its own id', async () => {
+    const events = await eventsOf('linuxforhealth', '837_005010X223A3', 'two-claims-single-provider.837i');
+    expect(
+      events.map((event) => [event.eventType, event.claimId, event.occurredAt, event.claim.billedAmountCents]),
+    ).toEqual([
+      ['submitted', '756048Q', '2005-03-15', 8995],
+      ['submitted', '756049Q', '2005-04-01', 5000],
+    ]);
+    for (const event of events) expect(ClaimEventSchema.parse(event)).toEqual(event);
+    expect(new Set(events.map((event) => event.eventId)).size).toBe(2);
+    expect(events.every((event) => event.lineage.recordNumber === 1 && event.layout === 'x12.837i')).toBe(true);
+  });
+
+  it('emits one adjudicated event per CLP of an 835, dated by the payment date (the production date when BPR16 is no date)', async () => {
+    const events = await eventsOf('linuxforhealth', '835_005010X221A1', 'managed-care.835');
+    expect(
+      events.map((event) => [event.eventType, event.claimId, event.occurredAt, event.claim.adjudication?.status]),
+    ).toEqual([
+      ['adjudicated', '5554555444', '2002-03-14', 'partially_paid'],
+      ['adjudicated', '8765432112', '2002-03-14', 'partially_paid'],
+    ]);
+    for (const event of events) expect(ClaimEventSchema.parse(event)).toEqual(event);
+  });
+
+  it('never carries a member id on a canonical event', async () => {
+    const events = await eventsOf('linuxforhealth', '835_005010X221A1', 'managed-care.835');
+    expect(JSON.stringify(events)).not.toContain('33344555510');
+  });
+
+  it('dead-letters a raw event whose record is not a whole transaction set with X12_SEGMENT_INVALID', async () => {
+    const [set] = await transactionSetsOfFile(
+      join(X12_SAMPLES, 'linuxforhealth', '835_005010X221A1', 'managed-care.835'),
+    );
+    const raw = rawEventOf(set!);
+    const cut = { ...raw, record: raw.record.slice(0, raw.record.indexOf('SE*')) };
+    expect(() => normalizeX12Record(cut, options)).toThrow(expect.objectContaining({ code: 'X12_SEGMENT_INVALID' }));
+  });
+
+  it('dead-letters a raw event without its envelope context with X12_CONTEXT_INVALID', async () => {
+    const [set] = await transactionSetsOfFile(
+      join(X12_SAMPLES, 'linuxforhealth', '835_005010X221A1', 'managed-care.835'),
+    );
+    const raw = { ...rawEventOf(set!), header: null };
+    expect(() => normalizeX12Record(raw, options)).toThrow(expect.objectContaining({ code: 'X12_CONTEXT_INVALID' }));
+  });
+});

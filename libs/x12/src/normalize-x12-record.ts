@@ -1,0 +1,241 @@
+import { deriveEventId, type ClaimEvent, type RawClaimRecord } from '@claims/contracts';
+import { tokenizePatientId } from '@claims/source-layouts';
+import {
+  acknowledgementsOf999,
+  claimAcknowledgementsOf277,
+  type ClaimAcknowledgement,
+  type TransactionSetAcknowledgement,
+} from './acknowledgements';
+import { claimsOf837, type Claim837 } from './claim-837';
+import { remittanceOf835, type ClaimPayment, type Remittance835 } from './remittance-835';
+import { X12_LAYOUTS, parseX12RecordContext, type X12RecordContext } from './x12-layouts';
+import { segmentsOfText, type X12Segment } from './x12-segments';
+import { X12Error } from './x12.errors';
+
+export interface X12NormalizeOptions {
+  /** The key of the patient-id hash: the same member gets the same token from every source. */
+  patientTokenKey: string;
+}
+
+/** The segments of a raw X12 event, numbered as they stood in the file. */
+export function segmentsOfRawRecord(raw: Pick<RawClaimRecord, 'record' | 'header'>): {
+  context: X12RecordContext;
+  segments: X12Segment[];
+} {
+  const context = parseX12RecordContext(raw.header);
+  const segments = segmentsOfText(raw.record, context.separators, context.firstSegmentNumber);
+  const first = segments[0];
+  if (first?.tag !== 'ST' || segments[segments.length - 1]?.tag !== 'SE') {
+    throw new X12Error('X12_SEGMENT_INVALID', 'the record is not one transaction set (ST to SE)', {
+      segmentNumber: context.firstSegmentNumber,
+      elementPosition: 0,
+    });
+  }
+  return { context, segments };
+}
+
+type EventBase = Pick<
+  ClaimEvent,
+  'schemaVersion' | 'rawEventId' | 'layout' | 'lineage' | 'publishedAt' | 'dataQuality'
+>;
+
+function baseOf(raw: RawClaimRecord): EventBase {
+  return {
+    schemaVersion: 2,
+    rawEventId: raw.eventId,
+    layout: raw.layout,
+    lineage: raw.lineage,
+    publishedAt: raw.publishedAt,
+    dataQuality: [],
+  };
+}
+
+/** Each claim of a transaction set gets its own id: the raw event's, its position and its claim id. */
+function eventIdOf(raw: RawClaimRecord, index: number, claimId: string): string {
+  return deriveEventId('claims.normalized', raw.eventId, String(index), claimId);
+}
+
+function submittedEvent(raw: RawClaimRecord, claim: Claim837, index: number): ClaimEvent {
+  return {
+    ...baseOf(raw),
+    eventId: eventIdOf(raw, index, claim.claimId),
+    eventType: 'submitted',
+    occurredAt: claim.serviceThroughDate,
+    claimId: claim.claimId,
+    claim: {
+      claimType: claim.claimType,
+      patientToken: claim.patientToken,
+      payer: claim.payer,
+      serviceFromDate: claim.serviceFromDate,
+      serviceThroughDate: claim.serviceThroughDate,
+      diagnoses: claim.diagnoses,
+      lines: claim.lines,
+      totals: { paymentAmountCents: 0, allowedAmountCents: 0 },
+      billType: claim.billType,
+      drgCode: claim.drgCode,
+      facilityNpi: claim.facilityNpi,
+      billingNpi: claim.billingNpi,
+      attendingNpi: claim.attendingNpi,
+      operatingNpi: claim.operatingNpi,
+      renderingProvider: claim.renderingProvider,
+      admissionDate: claim.admissionDate,
+      procedures: claim.procedures,
+      billedAmountCents: claim.billedAmountCents,
+    },
+  };
+}
+
+function adjudicatedEvent(
+  raw: RawClaimRecord,
+  remittance: Remittance835,
+  claim: ClaimPayment,
+  index: number,
+): ClaimEvent {
+  const paidDate = claim.adjudication.paidDate;
+  const occurredAt = paidDate ?? claim.serviceThroughDate;
+  if (occurredAt === null) {
+    throw new X12Error('X12_SEGMENT_INVALID', 'the remittance has no payment or production date (BPR16, DTM*405)', {
+      segmentNumber: claim.segmentNumber,
+      elementPosition: 0,
+    });
+  }
+  return {
+    ...baseOf(raw),
+    dataQuality: remittance.dataQuality,
+    eventId: eventIdOf(raw, index, claim.claimId),
+    eventType: 'adjudicated',
+    occurredAt,
+    claimId: claim.claimId,
+    claim: {
+      claimType: claim.claimType,
+      patientToken: claim.patientToken,
+      payer: remittance.payer.name ?? remittance.payer.id ?? 'UNKNOWN',
+      serviceFromDate: claim.serviceFromDate ?? occurredAt,
+      serviceThroughDate: claim.serviceThroughDate ?? claim.serviceFromDate ?? occurredAt,
+      diagnoses: [],
+      lines: claim.lines,
+      totals: {
+        paymentAmountCents: claim.adjudication.paidAmountCents ?? 0,
+        allowedAmountCents:
+          claim.lines.length > 0
+            ? claim.lines.reduce((sum, line) => sum + line.allowedAmountCents, 0)
+            : (claim.adjudication.paidAmountCents ?? 0) + (claim.adjudication.patientResponsibilityCents ?? 0),
+      },
+      billingNpi: remittance.payee.npi,
+      billedAmountCents: claim.billedAmountCents,
+      adjudication: claim.adjudication,
+    },
+  };
+}
+
+/** A 277CA claim's verdict: `acknowledged` or `rejected`, dated by its status date. */
+function claimAcknowledgementEvent(
+  raw: RawClaimRecord,
+  claim: ClaimAcknowledgement,
+  index: number,
+  context: X12RecordContext,
+): ClaimEvent {
+  const occurredAt = claim.statusDate ?? groupDateOf(context, claim.segmentNumber);
+  return {
+    ...baseOf(raw),
+    eventId: eventIdOf(raw, index, claim.claimId),
+    eventType: claim.eventType,
+    occurredAt,
+    claimId: claim.claimId,
+    claim: {
+      // A 277CA does not say which form the claim was: professional unless the 837 said otherwise.
+      claimType: 'professional',
+      patientToken: claim.patientToken,
+      payer: claim.payer ?? (context.senderId || 'UNKNOWN'),
+      serviceFromDate: claim.serviceFromDate ?? occurredAt,
+      serviceThroughDate: claim.serviceThroughDate ?? claim.serviceFromDate ?? occurredAt,
+      diagnoses: [],
+      lines: [],
+      totals: { paymentAmountCents: 0, allowedAmountCents: 0 },
+      billingNpi: claim.billingNpi,
+      billedAmountCents: claim.billedAmountCents,
+      acknowledgement: claim.acknowledgement,
+    },
+  };
+}
+
+/**
+ * A 999's verdict on one transaction set. A 999 names transaction sets, not
+ * claims: the event's claim id is the acknowledged set's own
+ * (`x12-ts:<GS06>:<ST02>`) until claims are joined to the set they came in.
+ */
+function transactionSetAcknowledgementEvent(
+  raw: RawClaimRecord,
+  acknowledged: TransactionSetAcknowledgement,
+  index: number,
+  context: X12RecordContext,
+  patientTokenKey: string,
+): ClaimEvent {
+  const claimId = `x12-ts:${acknowledged.groupControlNumber}:${acknowledged.transactionControlNumber}`;
+  const occurredAt = groupDateOf(context, acknowledged.segmentNumber);
+  const institutional = /X223/.test(acknowledged.implementationReference ?? '');
+  return {
+    ...baseOf(raw),
+    eventId: eventIdOf(raw, index, claimId),
+    eventType: acknowledged.eventType,
+    occurredAt,
+    claimId,
+    claim: {
+      claimType: institutional ? 'institutional_outpatient' : 'professional',
+      // No member is named: the token stands for the transaction set, so no member's claims join it.
+      patientToken: tokenizePatientId(claimId, patientTokenKey),
+      payer: context.senderId || 'UNKNOWN',
+      serviceFromDate: occurredAt,
+      serviceThroughDate: occurredAt,
+      diagnoses: [],
+      lines: [],
+      totals: { paymentAmountCents: 0, allowedAmountCents: 0 },
+      acknowledgement: acknowledged.acknowledgement,
+    },
+  };
+}
+
+/** GS04, the date the acknowledgement's group was built. @throws X12Error X12_DATE_INVALID */
+function groupDateOf(context: X12RecordContext, segmentNumber: number): string {
+  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(context.groupDate ?? '');
+  if (!match) {
+    throw new X12Error('X12_DATE_INVALID', 'the acknowledgement has no status date and GS04 is not a date', {
+      segmentNumber,
+      elementPosition: 0,
+    });
+  }
+  return `${match[1]}-${match[2]}-${match[3]}`;
+}
+
+/**
+ * A raw X12 transaction set to its canonical events: one `submitted` event
+ * per CLM of an 837, one `adjudicated` event per CLP of an 835, one
+ * `acknowledged` or `rejected` event per claim of a 277CA and per
+ * acknowledged transaction set of a 999.
+ * @throws X12Error (permanent: the record belongs in the dead-letter topic)
+ */
+export function normalizeX12Record(raw: RawClaimRecord, options: X12NormalizeOptions): ClaimEvent[] {
+  const { context, segments } = segmentsOfRawRecord(raw);
+  switch (raw.layout) {
+    case X12_LAYOUTS.claimProfessional:
+    case X12_LAYOUTS.claimInstitutional: {
+      const kind = raw.layout === X12_LAYOUTS.claimProfessional ? 'professional' : 'institutional';
+      const claims = claimsOf837(segments, { kind, patientTokenKey: options.patientTokenKey });
+      return claims.map((claim, index) => submittedEvent(raw, claim, index));
+    }
+    case X12_LAYOUTS.remittance: {
+      const remittance = remittanceOf835(segments, options.patientTokenKey);
+      return remittance.claims.map((claim, index) => adjudicatedEvent(raw, remittance, claim, index));
+    }
+    case X12_LAYOUTS.claimAcknowledgement:
+      return claimAcknowledgementsOf277(segments, options.patientTokenKey).map((claim, index) =>
+        claimAcknowledgementEvent(raw, claim, index, context),
+      );
+    case X12_LAYOUTS.functionalAcknowledgement:
+      return acknowledgementsOf999(segments).map((acknowledged, index) =>
+        transactionSetAcknowledgementEvent(raw, acknowledged, index, context, options.patientTokenKey),
+      );
+    default:
+      throw new X12Error('X12_TRANSACTION_UNSUPPORTED', `layout ${raw.layout} is not mapped to canonical events`);
+  }
+}

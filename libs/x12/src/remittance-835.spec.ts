@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { remittanceOf835 } from './remittance-835';
+import { segmentsOfText } from './x12-segments';
+import { X12_SAMPLES, centsOf, rawSegments, samplePaths, transactionSetsOfFile } from './__tests__/x12-samples';
+
+const patientTokenKey = 'unit-test-key-0123456789';
+const SAMPLES_835 = [
+  ...samplePaths('linuxforhealth', '835_005010X221A1'),
+  join(X12_SAMPLES, 'pyx12', '835_mult_loops.txt'),
+];
+
+async function remittanceOfFile(path: string) {
+  const [set] = await transactionSetsOfFile(path);
+  return remittanceOf835(set!.segments, patientTokenKey);
+}
+
+const separators = { element: '*', repetition: '^', component: ':', segment: '~' };
+/** A hand-written 835 body (no envelope needed by the mapper). */
+function remittanceOfText(text: string) {
+  return remittanceOf835(segmentsOfText(text, separators), patientTokenKey);
+}
+
+describe('remittanceOf835', () => {
+  it.each(SAMPLES_835.map((path) => [path.split('/').slice(-1)[0], path]))(
+    '%s: CLP paid amounts and CAS totals by group code equal the raw segments to the cent',
+    async (_name, path) => {
+      const text = readFileSync(path!, 'utf8');
+      const remittance = await remittanceOfFile(path!);
+      const clps = rawSegments(text, 'CLP');
+      expect(remittance.claims.map((claim) => [claim.claimId, claim.adjudication.paidAmountCents])).toEqual(
+        clps.map((clp) => [clp[1], centsOf(clp[4])]),
+      );
+      const expectedByGroup = new Map<string, number>();
+      for (const cas of rawSegments(text, 'CAS')) {
+        for (let position = 2; position < cas.length; position += 3) {
+          if (!cas[position]) continue;
+          expectedByGroup.set(cas[1]!, (expectedByGroup.get(cas[1]!) ?? 0) + centsOf(cas[position + 1]));
+        }
+      }
+      const actualByGroup = new Map<string, number>();
+      for (const adjustment of remittance.claims.flatMap((claim) => claim.adjudication.adjustments ?? [])) {
+        actualByGroup.set(
+          adjustment.groupCode,
+          (actualByGroup.get(adjustment.groupCode) ?? 0) + adjustment.amountCents,
+        );
+      }
+      expect(actualByGroup).toEqual(expectedByGroup);
+      expect(remittance.paymentAmountCents).toBe(centsOf(rawSegments(text, 'BPR')[0]?.[2]));
+    },
+  );
+
+  it('reads the payment, trace, parties and claim statuses of a managed-care remittance', async () => {
+    const remittance = await remittanceOfFile(
+      join(X12_SAMPLES, 'linuxforhealth', '835_005010X221A1', 'managed-care.835'),
+    );
+    expect(remittance).toMatchObject({
+      paymentAmountCents: 94500,
+      paymentMethod: 'ACH',
+      // BPR16 is 20002316 in the guide's example: no date, so DTM*405 (production) dates the payment.
+      paymentDate: null,
+      productionDate: '2002-03-14',
+      dataQuality: [expect.objectContaining({ code: 'DATE_INVALID', field: 'BPR16' })],
+      traceNumber: '7170066655',
+      payer: { name: 'RUSHMORE LIFE' },
+      payee: { name: 'ACME MEDICAL CENTER', npi: '5544667733', taxId: '777667755' },
+    });
+    const [first] = remittance.claims;
+    expect(first?.adjudication).toMatchObject({
+      status: 'partially_paid',
+      claimStatusCode: '1',
+      chargeAmountCents: 80000,
+      paidAmountCents: 45000,
+      patientResponsibilityCents: 30000,
+      payerClaimControlNumber: '94060555410000',
+      reversal: false,
+      adjustments: [
+        { lineNumber: null, groupCode: 'CO', carc: 'A2', amountCents: 5000, quantity: null },
+        { lineNumber: 1, groupCode: 'PR', carc: '1', amountCents: 30000, quantity: null },
+      ],
+    });
+    expect(first?.lines[0]).toMatchObject({
+      hcpcsCode: '99211',
+      chargeAmountCents: 80000,
+      paymentAmountCents: 50000,
+      deductibleAmountCents: 30000,
+      serviceDate: '2002-03-01',
+    });
+  });
+
+  it('marks a CLP02 = 4 claim denied and collects its line-level LQ remark codes once', async () => {
+    const remittance = await remittanceOfFile(join(X12_SAMPLES, 'pyx12', '835_mult_loops.txt'));
+    const [claim] = remittance.claims;
+    expect(claim?.adjudication).toMatchObject({
+      status: 'denied',
+      paidAmountCents: 0,
+      remarkCodes: ['N14'],
+      paymentMethod: 'NON',
+    });
+    expect(claim?.lines).toHaveLength(3);
+    expect(
+      claim?.adjudication.adjustments?.map((adjustment) => [
+        adjustment.lineNumber,
+        adjustment.groupCode,
+        adjustment.carc,
+      ]),
+    ).toEqual([
+      [1, 'CO', '16'],
+      [2, 'OA', 'A7'],
+      [3, 'OA', 'A7'],
+    ]);
+  });
+
+  it('reads MIA as an inpatient claim and MOA remark codes, and PLB as provider-level adjustments', async () => {
+    const remittance = await remittanceOfFile(
+      join(X12_SAMPLES, 'linuxforhealth', '835_005010X221A1', 'medicare-part-a.835'),
+    );
+    expect(remittance.claims.map((claim) => [claim.claimId, claim.claimType, claim.adjudication.remarkCodes])).toEqual([
+      ['666123', 'institutional_inpatient', []],
+      ['777777', 'professional', ['MA02']],
+    ]);
+    expect(remittance.providerAdjustments).toEqual([
+      {
+        providerId: '6543210903',
+        fiscalPeriodDate: '2002-12-31',
+        reasonCode: 'CV',
+        reference: 'CP',
+        amountCents: -127,
+      },
+    ]);
+    expect(remittance.claims[0]).toMatchObject({ serviceFromDate: '2002-08-16', serviceThroughDate: '2002-08-24' });
+  });
+
+  it('reads every triplet of a CAS segment that carries several (up to six)', () => {
+    const remittance = remittanceOfText(
+      'BPR*I*80*C*CHK************20240105~TRN*1*CHK1*1999999999~N1*PR*ACME HEALTH~' +
+        'CLP*C-1*1*200*80*60*12*PCN1~CAS*PR*1*40**2*20*1.5*3*0~CAS*CO*45*15*1*253*2.5*2*94*2.5~',
+    );
+    expect(remittance.claims[0]?.adjudication.adjustments).toEqual([
+      { lineNumber: null, groupCode: 'PR', carc: '1', amountCents: 4000, quantity: null },
+      { lineNumber: null, groupCode: 'PR', carc: '2', amountCents: 2000, quantity: 1.5 },
+      { lineNumber: null, groupCode: 'PR', carc: '3', amountCents: 0, quantity: null },
+      { lineNumber: null, groupCode: 'CO', carc: '45', amountCents: 1500, quantity: 1 },
+      { lineNumber: null, groupCode: 'CO', carc: '253', amountCents: 250, quantity: 2 },
+      { lineNumber: null, groupCode: 'CO', carc: '94', amountCents: 250, quantity: null },
+    ]);
+  });
+
+  it('marks CLP02 = 22 a reversal, with the negative amounts the payer takes back', () => {
+    const remittance = remittanceOfText(
+      'BPR*I*0*C*NON************20240105~TRN*1*R1*1999999999~N1*PR*ACME HEALTH~' +
+        'CLP*C-1*22*-200*-80*-60*12*PCN1~CAS*CO*45*-60~' +
+        'CLP*C-1*1*200*100*60*12*PCN1~CAS*CO*45*40~',
+    );
+    expect(
+      remittance.claims.map((claim) => [
+        claim.adjudication.reversal,
+        claim.adjudication.status,
+        claim.adjudication.paidAmountCents,
+      ]),
+    ).toEqual([
+      [true, null, -8000],
+      [false, 'partially_paid', 10000],
+    ]);
+  });
+
+  it.each([
+    ['1', 'paid'],
+    ['2', 'paid'],
+    ['19', 'paid'],
+    ['21', 'paid'],
+    ['4', 'denied'],
+  ])('maps CLP02 = %s with paid = charge to %s', (code, status) => {
+    const remittance = remittanceOfText(
+      `BPR*I*50*C*CHK************20240105~CLP*C-1*${code}*50*${code === '4' ? '0' : '50'}**12*PCN1~`,
+    );
+    expect(remittance.claims[0]?.adjudication.status).toBe(code === '4' ? 'denied' : status);
+  });
+});

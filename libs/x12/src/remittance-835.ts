@@ -1,0 +1,389 @@
+import type { AdjudicationSchema, ClaimLine, ClaimType, DataQualityFinding } from '@claims/contracts';
+import { tokenizePatientId } from '@claims/source-layouts';
+import type { z } from 'zod';
+import { X12Error } from './x12.errors';
+import type { X12Segment } from './x12-segments';
+import {
+  amountCentsOf,
+  blankToNull,
+  componentsOf,
+  dateOf,
+  elementOf,
+  optionalAmountCentsOf,
+  quantityOf,
+} from './x12-values';
+
+type Adjudication = z.infer<typeof AdjudicationSchema>;
+type Adjustment = NonNullable<Adjudication['adjustments']>[number];
+
+/** A PLB adjustment: provider-level, not tied to any claim (interest, forward balance, ...). */
+export interface ProviderAdjustment {
+  /** PLB01: the provider the adjustment applies to. */
+  providerId: string;
+  /** PLB02: end of the provider's fiscal period. */
+  fiscalPeriodDate: string | null;
+  /** PLBxx-1: adjustment reason code (WO overpayment recovery, L6 interest, ...). */
+  reasonCode: string;
+  /** PLBxx-2: the reference the payer gives for it. */
+  reference: string | null;
+  /** Positive reduces the payment, negative adds to it (005010X221A1, PLB). */
+  amountCents: number;
+}
+
+/** One CLP (2100) with everything the canonical adjudication event needs. */
+export interface ClaimPayment {
+  claimId: string;
+  claimType: ClaimType;
+  patientToken: string;
+  serviceFromDate: string | null;
+  serviceThroughDate: string | null;
+  lines: ClaimLine[];
+  billedAmountCents: number;
+  adjudication: Adjudication;
+  segmentNumber: number;
+}
+
+/** An 835 transaction set: the payment (BPR/TRN), its parties, its claims and its provider-level adjustments. */
+export interface Remittance835 {
+  /** BPR02: the total actually paid (claims less PLB). */
+  paymentAmountCents: number;
+  /** BPR01: C payment with remittance, H notification only, I remittance only, ... */
+  transactionHandlingCode: string;
+  paymentMethod: string | null;
+  /** BPR16: when the payment is effective; null when the 835 moves no money. */
+  paymentDate: string | null;
+  /** DTM*405: when the payer produced the remittance. */
+  productionDate: string | null;
+  traceNumber: string | null;
+  payer: { name: string | null; id: string | null };
+  payee: { name: string | null; npi: string | null; taxId: string | null };
+  claims: ClaimPayment[];
+  providerAdjustments: ProviderAdjustment[];
+  /** What was read around rather than refused (a payment date that is no date). */
+  dataQuality: DataQualityFinding[];
+}
+
+/**
+ * CLP02 claim status codes (X12 code source 507... list in the 835 TR3,
+ * 2100 CLP02): 1/2/3 processed as primary/secondary/tertiary, 4 denied,
+ * 19/20/21 processed as primary/secondary/tertiary and forwarded to the
+ * next payer, 22 reversal of previous payment, 23 not our claim (forwarded),
+ * 25 predetermination pricing only (no payment).
+ */
+function statusOf(code: string, paidCents: number, chargeCents: number): Adjudication['status'] {
+  switch (code) {
+    case '1':
+    case '2':
+    case '3':
+    case '19':
+    case '20':
+    case '21':
+      return paidCents < chargeCents ? 'partially_paid' : 'paid';
+    case '4':
+      return 'denied';
+    case '25':
+      return 'pending';
+    default:
+      // 22 (reversal) and 23 (not our claim) state no outcome of their own: `reversal` says what a 22 does.
+      return null;
+  }
+}
+
+/** CAS: a group code then up to six (reason, amount, quantity) triplets (CAS02–CAS19). */
+function adjustmentsOf(cas: X12Segment, lineNumber: number | null): Adjustment[] {
+  const groupCode = elementOf(cas, 1);
+  if (groupCode === '') {
+    throw new X12Error('X12_SEGMENT_INVALID', 'CAS01 (group code) is blank', {
+      segmentNumber: cas.number,
+      elementPosition: 1,
+    });
+  }
+  const adjustments: Adjustment[] = [];
+  for (let triplet = 0; triplet < 6; triplet += 1) {
+    const reasonPosition = 2 + triplet * 3;
+    const carc = elementOf(cas, reasonPosition);
+    if (carc === '') continue;
+    adjustments.push({
+      lineNumber,
+      groupCode,
+      carc,
+      amountCents: amountCentsOf(cas, reasonPosition + 1),
+      quantity: quantityOf(cas, reasonPosition + 2),
+    });
+  }
+  return adjustments;
+}
+
+interface ClaimDraft {
+  clp: X12Segment;
+  patientId: string | null;
+  insuredId: string | null;
+  statement: { from: string | null; through: string | null };
+  adjustments: Adjustment[];
+  remarkCodes: string[];
+  inpatient: boolean;
+  institutional: boolean;
+  lines: Array<{ line: ClaimLine; adjustments: Adjustment[]; allowedCents: number | null }>;
+}
+
+/**
+ * Reads an 835 transaction set (005010X221A1). Segments are taken by their
+ * tag and the loop they stand in (header, 2100 claim, 2110 service line,
+ * PLB trailer); anything else is skipped, as the guide's situational
+ * segments are.
+ * @throws X12Error for an amount or date that does not parse, or a CLP without CLP01
+ */
+export function remittanceOf835(segments: readonly X12Segment[], patientTokenKey: string): Remittance835 {
+  const remittance: Remittance835 = {
+    paymentAmountCents: 0,
+    transactionHandlingCode: '',
+    paymentMethod: null,
+    paymentDate: null,
+    productionDate: null,
+    traceNumber: null,
+    payer: { name: null, id: null },
+    payee: { name: null, npi: null, taxId: null },
+    claims: [],
+    providerAdjustments: [],
+    dataQuality: [],
+  };
+  const drafts: ClaimDraft[] = [];
+  let draft: ClaimDraft | null = null;
+  let party: 'PR' | 'PE' | null = null;
+
+  for (const segment of segments) {
+    const line = draft?.lines[draft.lines.length - 1] ?? null;
+    switch (segment.tag) {
+      case 'BPR':
+        remittance.transactionHandlingCode = elementOf(segment, 1);
+        remittance.paymentAmountCents = amountCentsOf(segment, 2);
+        remittance.paymentMethod = blankToNull(elementOf(segment, 4));
+        remittance.paymentDate = paymentDateOf(segment, remittance.dataQuality);
+        break;
+      case 'TRN':
+        remittance.traceNumber = blankToNull(elementOf(segment, 2));
+        break;
+      case 'N1': {
+        const entity = elementOf(segment, 1);
+        party = entity === 'PR' || entity === 'PE' ? entity : null;
+        if (entity === 'PR') remittance.payer.name = blankToNull(elementOf(segment, 2));
+        if (entity === 'PE') {
+          remittance.payee.name = blankToNull(elementOf(segment, 2));
+          if (elementOf(segment, 3) === 'XX') remittance.payee.npi = blankToNull(elementOf(segment, 4));
+          if (elementOf(segment, 3) === 'FI') remittance.payee.taxId = blankToNull(elementOf(segment, 4));
+        }
+        break;
+      }
+      case 'REF':
+        // 1000A REF*2U: the payer's identification number.
+        if (draft === null && party === 'PR' && elementOf(segment, 1) === '2U') {
+          remittance.payer.id = blankToNull(elementOf(segment, 2));
+        }
+        if (draft === null && party === 'PE' && elementOf(segment, 1) === 'TJ') {
+          remittance.payee.taxId ??= blankToNull(elementOf(segment, 2));
+        }
+        break;
+      case 'DTM': {
+        const qualifier = elementOf(segment, 1);
+        if (qualifier === '405' && draft === null) remittance.productionDate = dateOf(segment, 2);
+        else if (draft && line === null && qualifier === '232') draft.statement.from = dateOf(segment, 2);
+        else if (draft && line === null && qualifier === '233') draft.statement.through = dateOf(segment, 2);
+        else if (line && (qualifier === '472' || qualifier === '150')) line.line.serviceDate = dateOf(segment, 2);
+        break;
+      }
+      case 'CLP':
+        draft = {
+          clp: segment,
+          patientId: null,
+          insuredId: null,
+          statement: { from: null, through: null },
+          adjustments: [],
+          remarkCodes: [],
+          inpatient: false,
+          institutional: false,
+          lines: [],
+        };
+        drafts.push(draft);
+        break;
+      case 'NM1':
+        if (draft && elementOf(segment, 1) === 'QC') draft.patientId = blankToNull(elementOf(segment, 9));
+        if (draft && elementOf(segment, 1) === 'IL') draft.insuredId = blankToNull(elementOf(segment, 9));
+        break;
+      case 'MIA':
+        // MIA (inpatient adjudication) is sent only for inpatient institutional claims; MIA05, MIA20–24 are RARCs.
+        if (draft) {
+          draft.inpatient = true;
+          draft.institutional = true;
+          for (const position of [5, 20, 21, 22, 23, 24]) {
+            const code = elementOf(segment, position);
+            if (code !== '') draft.remarkCodes.push(code);
+          }
+        }
+        break;
+      case 'MOA':
+        // MOA03–MOA07: claim-level remark codes (RARCs) for outpatient and professional claims.
+        if (draft) {
+          for (const position of [3, 4, 5, 6, 7]) {
+            const code = elementOf(segment, position);
+            if (code !== '') draft.remarkCodes.push(code);
+          }
+        }
+        break;
+      case 'CAS':
+        if (draft === null) break;
+        if (line) line.adjustments.push(...adjustmentsOf(segment, line.line.lineNumber));
+        else draft.adjustments.push(...adjustmentsOf(segment, null));
+        break;
+      case 'SVC':
+        if (draft) draft.lines.push(serviceLineOf(segment, draft));
+        break;
+      case 'AMT':
+        // 2110 AMT*B6: the allowed amount of the line.
+        if (line && elementOf(segment, 1) === 'B6') line.allowedCents = amountCentsOf(segment, 2);
+        break;
+      case 'LQ':
+        // 2110 LQ*HE: a line-level remark code (RARC).
+        if (draft && elementOf(segment, 1) === 'HE' && elementOf(segment, 2) !== '') {
+          draft.remarkCodes.push(elementOf(segment, 2));
+        }
+        break;
+      case 'PLB':
+        draft = null;
+        remittance.providerAdjustments.push(...providerAdjustmentsOf(segment));
+        break;
+      case 'LX':
+        draft = null;
+        break;
+      default:
+        break;
+    }
+  }
+  remittance.claims = drafts.map((claim) => claimPaymentOf(claim, remittance, patientTokenKey));
+  return remittance;
+}
+
+/**
+ * BPR16, the effective payment date. A date that is no date (the X12 guide's
+ * own managed-care example has 20002316) costs the remittance its payment
+ * date, not its claims: DTM*405 stands in and a finding says so.
+ */
+function paymentDateOf(bpr: X12Segment, findings: DataQualityFinding[]): string | null {
+  if (elementOf(bpr, 16) === '') return null;
+  try {
+    return dateOf(bpr, 16);
+  } catch (error) {
+    if (!(error instanceof X12Error)) throw error;
+    findings.push({ code: 'DATE_INVALID', field: 'BPR16', message: error.message });
+    return null;
+  }
+}
+
+function serviceLineOf(svc: X12Segment, draft: ClaimDraft): ClaimDraft['lines'][number] {
+  // SVC01: qualifier (HC HCPCS, NU revenue code, ...), code, modifiers; SVC04: revenue code beside a HCPCS.
+  const [qualifier = '', code = '', ...modifiers] = componentsOf(svc, 1);
+  const revenueCode = qualifier === 'NU' ? code : blankToNull(elementOf(svc, 4));
+  if (revenueCode !== null) draft.institutional = true;
+  return {
+    line: {
+      lineNumber: draft.lines.length + 1,
+      hcpcsCode: qualifier === 'NU' ? null : blankToNull(code),
+      renderingNpi: null,
+      taxId: null,
+      diagnosisCode: null,
+      paymentAmountCents: amountCentsOf(svc, 3),
+      allowedAmountCents: 0,
+      deductibleAmountCents: 0,
+      coinsuranceAmountCents: 0,
+      primaryPayerPaidAmountCents: 0,
+      processingIndicatorCode: null,
+      processingCategory: 'unknown',
+      revenueCode,
+      chargeAmountCents: amountCentsOf(svc, 2),
+      serviceUnitCount: quantityOf(svc, 5) ?? quantityOf(svc, 7),
+      serviceDate: null,
+      procedureModifiers: modifiers.slice(0, 4).filter((modifier) => modifier !== ''),
+    },
+    adjustments: [],
+    allowedCents: null,
+  };
+}
+
+/** PLB03–PLB14: up to six (reason:reference, amount) pairs. */
+function providerAdjustmentsOf(plb: X12Segment): ProviderAdjustment[] {
+  const adjustments: ProviderAdjustment[] = [];
+  const fiscalPeriodDate = elementOf(plb, 2) === '' ? null : dateOf(plb, 2);
+  for (let pair = 0; pair < 6; pair += 1) {
+    const position = 3 + pair * 2;
+    const [reasonCode = '', reference = ''] = componentsOf(plb, position);
+    if (reasonCode === '') continue;
+    adjustments.push({
+      providerId: elementOf(plb, 1),
+      fiscalPeriodDate,
+      reasonCode,
+      reference: blankToNull(reference),
+      amountCents: amountCentsOf(plb, position + 1),
+    });
+  }
+  return adjustments;
+}
+
+const sumOf = (adjustments: Adjustment[], groups: readonly string[], carcs?: readonly string[]): number =>
+  adjustments
+    .filter((adjustment) => groups.includes(adjustment.groupCode) && (!carcs || carcs.includes(adjustment.carc)))
+    .reduce((sum, adjustment) => sum + adjustment.amountCents, 0);
+
+function claimPaymentOf(draft: ClaimDraft, remittance: Remittance835, patientTokenKey: string): ClaimPayment {
+  const clp = draft.clp;
+  const claimId = elementOf(clp, 1);
+  if (claimId === '') {
+    throw new X12Error('X12_SEGMENT_INVALID', 'CLP01 (patient control number) is blank', {
+      segmentNumber: clp.number,
+      elementPosition: 1,
+    });
+  }
+  const statusCode = elementOf(clp, 2);
+  const chargeCents = amountCentsOf(clp, 3);
+  const paidCents = amountCentsOf(clp, 4);
+  const lines = draft.lines.map(({ line, adjustments, allowedCents }) => ({
+    ...line,
+    // Without AMT*B6 the allowed amount is what the charge keeps after the payer's own reductions
+    // (every group but PR: contractual, other, payer-initiated, correction).
+    allowedAmountCents: allowedCents ?? (line.chargeAmountCents ?? 0) - sumOf(adjustments, ['CO', 'OA', 'PI', 'CR']),
+    // Group PR reasons 1 (deductible) and 2 (coinsurance): CARC list.
+    deductibleAmountCents: sumOf(adjustments, ['PR'], ['1']),
+    coinsuranceAmountCents: sumOf(adjustments, ['PR'], ['2']),
+  }));
+  const lineDates = lines.map((line) => line.serviceDate).filter((date): date is string => Boolean(date));
+  const sorted = [...lineDates].sort();
+  const adjustments = [...draft.adjustments, ...draft.lines.flatMap((line) => line.adjustments)];
+  const memberId = draft.insuredId ?? draft.patientId ?? `missing:${claimId}`;
+  return {
+    claimId,
+    claimType: draft.inpatient
+      ? 'institutional_inpatient'
+      : draft.institutional
+        ? 'institutional_outpatient'
+        : 'professional',
+    patientToken: tokenizePatientId(memberId, patientTokenKey),
+    serviceFromDate: draft.statement.from ?? sorted[0] ?? null,
+    serviceThroughDate: draft.statement.through ?? sorted[sorted.length - 1] ?? draft.statement.from ?? null,
+    lines,
+    billedAmountCents: chargeCents,
+    segmentNumber: clp.number,
+    adjudication: {
+      sourceStatus: statusCode,
+      status: statusOf(statusCode, paidCents, chargeCents),
+      paidAmountCents: paidCents,
+      paidDate: remittance.paymentDate ?? remittance.productionDate,
+      claimStatusCode: statusCode,
+      payerClaimControlNumber: blankToNull(elementOf(clp, 7)),
+      chargeAmountCents: chargeCents,
+      patientResponsibilityCents: optionalAmountCentsOf(clp, 5),
+      adjustments,
+      remarkCodes: [...new Set(draft.remarkCodes)],
+      traceNumber: remittance.traceNumber,
+      paymentMethod: remittance.paymentMethod,
+      reversal: statusCode === '22',
+    },
+  };
+}

@@ -1,0 +1,241 @@
+import { TextDecoder } from 'node:util';
+import { X12Error } from './x12.errors';
+
+/** The four delimiters an interchange declares in its ISA segment. */
+export interface X12Separators {
+  element: string;
+  /** ISA11 from 005010 on; null before (ISA11 was the standards identifier `U`). */
+  repetition: string | null;
+  /** ISA16. */
+  component: string;
+  /** The character right after ISA16. */
+  segment: string;
+}
+
+export interface X12Segment {
+  /** 1-based position among the segments of the whole input: what a located error names. */
+  number: number;
+  tag: string;
+  /** Index 0 is the tag, so `elements[n]` is element n as the implementation guides number it. */
+  elements: readonly string[];
+  /** The segment as written, terminator and line breaks excluded. */
+  text: string;
+  separators: X12Separators;
+}
+
+export type X12Token =
+  | { kind: 'segment'; segment: X12Segment }
+  /** Input the tokenizer could not read as segments; `skipped` says how many characters it stepped over. */
+  | { kind: 'syntax_error'; error: X12Error };
+
+export interface X12TokenizerOptions {
+  /** A segment over this many characters is damage (a lost terminator); it is skipped with X12_SEGMENT_TOO_LONG. */
+  maxSegmentChars?: number;
+}
+
+const DEFAULT_MAX_SEGMENT_CHARS = 64 * 1024;
+/** ISA is fixed-width: 106 characters including its terminator (X12.5 interchange control structure). */
+const ISA_LENGTH = 106;
+const ISA_ELEMENT_COUNT = 16;
+const LINE_BREAKS = new Set(['\r', '\n']);
+
+/**
+ * Reads the separators from an ISA segment at the start of `text`. The
+ * element separator is the 4th character; ISA16 (the component separator)
+ * is the character after the 16th element separator and the segment
+ * terminator the one after it. Located by counting separators rather than
+ * by fixed offsets, so an ISA with its padding trimmed is still read.
+ * @returns null when `text` is too short to tell yet
+ * @throws X12Error X12_SEPARATORS_INVALID
+ */
+export function separatorsOfIsa(text: string, segmentNumber = 1): { separators: X12Separators; length: number } | null {
+  if (text.length < 4) return null;
+  const element = text[3] ?? '';
+  const invalid = (why: string): X12Error =>
+    new X12Error('X12_SEPARATORS_INVALID', `the ISA segment ${why}`, { segmentNumber, elementPosition: 0 });
+  if (!text.startsWith('ISA')) throw invalid('is missing');
+  if (/[A-Za-z0-9\s]/.test(element)) throw invalid('has a letter, digit or space as its element separator');
+  let at = 3;
+  for (let count = 1; count < ISA_ELEMENT_COUNT; count += 1) {
+    at = text.indexOf(element, at + 1);
+    if (at < 0) {
+      if (text.length >= ISA_LENGTH * 2) throw invalid('has fewer than 16 elements');
+      return null;
+    }
+  }
+  if (text.length < at + 3) return null;
+  const component = text[at + 1] ?? '';
+  const segment = text[at + 2] ?? '';
+  const fields = text.slice(0, at + 2).split(element);
+  const version = fields[12] ?? '';
+  const repetitionField = fields[11] ?? '';
+  const repetition = version >= '00501' && repetitionField.length === 1 ? repetitionField : null;
+  const used = [element, component, segment, ...(repetition ? [repetition] : [])];
+  if (new Set(used).size !== used.length) throw invalid('declares the same character for two separators');
+  if (/[A-Za-z0-9 ]/.test(component) || /[A-Za-z0-9 ]/.test(segment)) {
+    throw invalid('has a letter, digit or space as a component separator or segment terminator');
+  }
+  return { separators: { element, repetition, component, segment }, length: at + 3 };
+}
+
+/** Splits one segment's text with known separators. */
+export function segmentOf(text: string, number: number, separators: X12Separators): X12Segment {
+  const elements = text.split(separators.element);
+  return { number, tag: elements[0] ?? '', elements, text, separators };
+}
+
+/** The segments of a record written with known separators (a transaction set's text), numbered from `firstNumber`. */
+export function segmentsOfText(text: string, separators: X12Separators, firstNumber = 1): X12Segment[] {
+  const segments: X12Segment[] = [];
+  for (const piece of text.split(separators.segment)) {
+    const trimmed = stripLineBreaks(piece, separators);
+    if (trimmed === '') continue;
+    segments.push(segmentOf(trimmed, firstNumber + segments.length, separators));
+  }
+  return segments;
+}
+
+/** Line breaks around segments are layout, unless the file uses one as its terminator. */
+function stripLineBreaks(text: string, separators: X12Separators): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && LINE_BREAKS.has(text[start] ?? '') && text[start] !== separators.segment) start += 1;
+  while (end > start && LINE_BREAKS.has(text[end - 1] ?? '') && text[end - 1] !== separators.segment) end -= 1;
+  return text.slice(start, end);
+}
+
+/**
+ * The segments of an X12 byte stream, one at a time, in bounded memory: at
+ * most one read chunk and one segment are held, whatever the file's size.
+ * Every ISA re-reads the separators, so interchanges written with different
+ * delimiters may follow one another. Damage never throws: it comes out as a
+ * `syntax_error` token and reading resumes at the next ISA (bad separators)
+ * or the next terminator (an overlong segment).
+ */
+export async function* x12TokensOf(
+  chunks: AsyncIterable<Uint8Array | string>,
+  options: X12TokenizerOptions = {},
+): AsyncGenerator<X12Token, void, undefined> {
+  const maxSegmentChars = options.maxSegmentChars ?? DEFAULT_MAX_SEGMENT_CHARS;
+  const decoder = new TextDecoder('utf-8');
+  let buffer = '';
+  let separators: X12Separators | null = null;
+  let number = 0;
+  let skippingOverlong = false;
+
+  /** Drops line breaks (and, before the first ISA, any whitespace) at the start of the buffer. */
+  const skipLayout = (): void => {
+    let start = 0;
+    while (start < buffer.length) {
+      const char = buffer[start] ?? '';
+      const layout = separators === null ? /\s/.test(char) || char === '\uFEFF' : LINE_BREAKS.has(char);
+      if (!layout || char === separators?.segment) break;
+      start += 1;
+    }
+    if (start > 0) buffer = buffer.slice(start);
+  };
+
+  /** Reads as many tokens as the buffer holds; `final` when no more input will come. */
+  function* drain(final: boolean): Generator<X12Token, void, undefined> {
+    for (;;) {
+      skipLayout();
+      if (buffer === '') return;
+      if (skippingOverlong && separators) {
+        const end = buffer.indexOf(separators.segment);
+        if (end < 0) {
+          buffer = '';
+          return;
+        }
+        buffer = buffer.slice(end + 1);
+        skippingOverlong = false;
+        continue;
+      }
+      if (buffer.startsWith('ISA') || separators === null) {
+        let isa: ReturnType<typeof separatorsOfIsa>;
+        try {
+          isa = separatorsOfIsa(buffer, number + 1);
+        } catch (error) {
+          if (!(error instanceof X12Error)) throw error;
+          number += 1;
+          yield { kind: 'syntax_error', error };
+          // Nothing in this interchange can be read without its separators: resume at the next ISA.
+          const next = buffer.indexOf('ISA', 1);
+          separators = null;
+          buffer = next < 0 ? '' : buffer.slice(next);
+          if (next < 0 && !final) return;
+          continue;
+        }
+        if (isa === null) {
+          if (!final) return;
+          number += 1;
+          yield {
+            kind: 'syntax_error',
+            error: new X12Error('X12_TRUNCATED', 'the input ends inside the ISA segment', {
+              segmentNumber: number,
+              elementPosition: 0,
+            }),
+          };
+          buffer = '';
+          return;
+        }
+        separators = isa.separators;
+        number += 1;
+        yield { kind: 'segment', segment: segmentOf(buffer.slice(0, isa.length - 1), number, separators) };
+        buffer = buffer.slice(isa.length);
+        continue;
+      }
+      const end = buffer.indexOf(separators.segment);
+      if (end < 0) {
+        if (buffer.length > maxSegmentChars) {
+          number += 1;
+          yield {
+            kind: 'syntax_error',
+            error: new X12Error('X12_SEGMENT_TOO_LONG', `a segment is over ${maxSegmentChars} characters`, {
+              segmentNumber: number,
+              elementPosition: 0,
+            }),
+          };
+          buffer = '';
+          skippingOverlong = true;
+          return;
+        }
+        if (!final) return;
+        number += 1;
+        yield {
+          kind: 'syntax_error',
+          error: new X12Error('X12_TRUNCATED', 'the input ends inside a segment (no segment terminator)', {
+            segmentNumber: number,
+            elementPosition: 0,
+          }),
+        };
+        buffer = '';
+        return;
+      }
+      const text = stripLineBreaks(buffer.slice(0, end), separators);
+      buffer = buffer.slice(end + 1);
+      if (text === '') continue;
+      number += 1;
+      yield { kind: 'segment', segment: segmentOf(text, number, separators) };
+    }
+  }
+
+  for await (const chunk of chunks) {
+    buffer += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    yield* drain(false);
+  }
+  buffer += decoder.decode();
+  yield* drain(true);
+}
+
+const UTF8_BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf];
+
+/**
+ * Whether a file's first bytes are an X12 interchange's: `ISA` after an
+ * optional byte-order mark and whitespace. A file is recognised by what it
+ * holds, never by its name.
+ */
+export function isX12Start(firstBytes: Uint8Array): boolean {
+  let at = UTF8_BYTE_ORDER_MARK.every((byte, index) => firstBytes[index] === byte) ? 3 : 0;
+  while (at < firstBytes.length && [0x20, 0x09, 0x0a, 0x0d].includes(firstBytes[at] ?? 0)) at += 1;
+  return firstBytes[at] === 0x49 && firstBytes[at + 1] === 0x53 && firstBytes[at + 2] === 0x41;
+}

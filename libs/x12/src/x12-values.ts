@@ -1,0 +1,100 @@
+import { X12Error } from './x12.errors';
+import type { X12Segment } from './x12-segments';
+
+/** Element `position` of a segment, trimmed; '' when absent. */
+export function elementOf(segment: X12Segment, position: number): string {
+  return (segment.elements[position] ?? '').trim();
+}
+
+/** Element `position` split into its components (a composite such as `HC:99213:25`). */
+export function componentsOf(segment: X12Segment, position: number): string[] {
+  return elementOf(segment, position).split(segment.separators.component);
+}
+
+export function blankToNull(value: string): string | null {
+  return value === '' ? null : value;
+}
+
+const DECIMAL = /^-?\d*(?:\.\d*)?$/;
+const MAX_WHOLE_DIGITS = 13;
+
+/**
+ * An X12 `R` (decimal) amount as integer cents. Decimals past the second must
+ * be zeros: money is never rounded silently. Parsed by hand, not by regex
+ * groups: every line of every claim passes here.
+ * @throws X12Error X12_AMOUNT_INVALID, naming the segment and element, never the value
+ */
+export function amountCentsOf(segment: X12Segment, position: number): number {
+  const text = elementOf(segment, position);
+  const negative = text.startsWith('-');
+  const point = text.indexOf('.');
+  const whole = text.slice(negative ? 1 : 0, point < 0 ? text.length : point);
+  const fraction = point < 0 ? '' : text.slice(point + 1);
+  const valid =
+    DECIMAL.test(text) &&
+    (whole !== '' || fraction !== '') &&
+    whole.length <= MAX_WHOLE_DIGITS &&
+    /^0*$/.test(fraction.slice(2));
+  if (!valid) {
+    throw new X12Error('X12_AMOUNT_INVALID', `${segment.tag}${String(position).padStart(2, '0')} is not an amount`, {
+      segmentNumber: segment.number,
+      elementPosition: position,
+    });
+  }
+  const cents = Number(whole || '0') * 100 + Number((fraction + '00').slice(0, 2));
+  return negative && cents !== 0 ? -cents : cents;
+}
+
+/** An optional amount: null when the element is blank. */
+export function optionalAmountCentsOf(segment: X12Segment, position: number): number | null {
+  return elementOf(segment, position) === '' ? null : amountCentsOf(segment, position);
+}
+
+/** A quantity (units, days): a decimal number, null when blank or unreadable. */
+export function quantityOf(segment: X12Segment, position: number): number | null {
+  const text = elementOf(segment, position);
+  if (text === '' || !DECIMAL.test(text)) return null;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : null;
+}
+
+function isoOf(ccyymmdd: string, segment: X12Segment, position: number): string {
+  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(ccyymmdd);
+  const iso = match ? `${match[1]}-${match[2]}-${match[3]}` : '';
+  const parsed = match ? new Date(`${iso}T00:00:00Z`) : null;
+  if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== iso) {
+    throw new X12Error(
+      'X12_DATE_INVALID',
+      `${segment.tag}${String(position).padStart(2, '0')} is not a CCYYMMDD date`,
+      {
+        segmentNumber: segment.number,
+        elementPosition: position,
+      },
+    );
+  }
+  return iso;
+}
+
+/** A CCYYMMDD element as YYYY-MM-DD. @throws X12Error X12_DATE_INVALID */
+export function dateOf(segment: X12Segment, position: number): string {
+  return isoOf(elementOf(segment, position), segment, position);
+}
+
+/**
+ * A DTP/DTM date with its format qualifier: D8 (one date) or RD8 (a range);
+ * a single date stands for a range of one day.
+ * @throws X12Error X12_DATE_INVALID
+ */
+export function dateRangeOf(segment: X12Segment, qualifierPosition: number): { from: string; through: string } {
+  const qualifier = elementOf(segment, qualifierPosition);
+  const value = elementOf(segment, qualifierPosition + 1);
+  if (qualifier === 'RD8') {
+    const [from = '', through = ''] = value.split('-');
+    return {
+      from: isoOf(from, segment, qualifierPosition + 1),
+      through: isoOf(through, segment, qualifierPosition + 1),
+    };
+  }
+  const date = isoOf(value.slice(0, 8), segment, qualifierPosition + 1);
+  return { from: date, through: date };
+}

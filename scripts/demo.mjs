@@ -1,7 +1,8 @@
 // `npm run demo`: from a fresh clone, replay a mixed sample of claim sources
 // (DE-SynPUF carrier, inpatient, outpatient, drug events and beneficiaries, a
-// CMS RIF set, a billing export and a pended-queue export) through the five
-// services (separate processes), and show each file's report next to the KPIs.
+// CMS RIF set, a billing export, a pended-queue export, X12 837 and 835 files)
+// through the five services (separate processes), and show each file's report
+// next to the KPIs.
 //   npm run demo               keeps serving the API until Ctrl-C
 //   npm run demo -- --exit     stops everything and exits 0 after printing
 import { randomBytes } from 'node:crypto';
@@ -29,6 +30,10 @@ const SAMPLES = [
   'billing/billing-export-2024-03.csv',
   'billing/billing-export-with-errors.csv',
   'pended/pended-queue-2024-03-15.csv',
+  // X12 005010 from the implementation-guide examples: professional and institutional claims, a remittance.
+  'x12/linuxforhealth/837_005010X222A2/demo.example1.837',
+  'x12/linuxforhealth/837_005010X223A3/two-claims-single-provider.837i',
+  'x12/linuxforhealth/835_005010X221A1/medicare-part-a.835',
 ];
 
 ensureDependencies();
@@ -65,7 +70,8 @@ try {
   // directory stands in, with a share of flawed entries fixed 1-90 days later in event time (and some never),
   // so the pended queue fills and clears from the data itself.
   const directory = await harness.synthesizeDirectoryForFiles(
-    SAMPLES.map((sample) => join(repoRoot, 'data', sample)),
+    // The delimited files: their layouts name providers by column (the X12 samples carry real-looking NPIs).
+    SAMPLES.filter((sample) => sample.endsWith('.csv')).map((sample) => join(repoRoot, 'data', sample)),
     { seed: DIRECTORY_SEED },
   );
   await harness.publishReferenceEvents(directory.events, infrastructure.brokers.split(','), `demo-${runId}`);

@@ -262,6 +262,42 @@ describe('enrichment and the pend rules, from a seeded directory on the referenc
     expect(await e2e.pipeline.api(`/v1/kpis/pended-queue?asOf=${FIX_DATE}`)).toEqual(before);
   });
 
+  it('clears a pended X12 claim when the payer’s 835 remittance for it arrives, as its adjudication', async () => {
+    // demo.example1.837 bills claim 26463774 under NPIs no directory here holds: it pends. The payer's answer is
+    // the guide's Medicare Part A 835 with its first CLP paying that claim.
+    const professional = join(REPO_ROOT, 'data', 'x12', 'linuxforhealth', '837_005010X222A2', 'demo.example1.837');
+    const remittance = join(REPO_ROOT, 'data', 'x12', 'linuxforhealth', '835_005010X221A1', 'medicare-part-a.835');
+    copyFileSync(professional, join(e2e.ingestRoot, 'claim-26463774.837'));
+    writeFileSync(
+      join(e2e.ingestRoot, 'remittance-26463774.835'),
+      readFileSync(remittance, 'utf8').replace('CLP*666123*', 'CLP*26463774*'),
+    );
+    const submitted = await e2e.pipeline.ingest('claim-26463774.837');
+    await settledVerification(e2e.pipeline, { fileIds: [submitted.fileId], timeoutMs: 60_000 });
+    const waiting = await queryRows<{ claim_id: string }>(
+      e2e.database.url,
+      `SELECT claim_id FROM enricher_pended_claim WHERE claim_id = '26463774'`,
+    );
+    expect(waiting).toHaveLength(1);
+
+    const paid = await e2e.pipeline.ingest('remittance-26463774.835');
+    await settledVerification(e2e.pipeline, { fileIds: [paid.fileId], timeoutMs: 60_000 });
+    const events = (await readWholeTopic<EnrichedClaimEvent>(e2e.brokers, enrichedTopic())).filter(
+      (event) => event.claimId === '26463774',
+    );
+    const adjudication = events.find((event) => event.pendDecision?.clearedBy === 'adjudication');
+    expect(adjudication).toMatchObject({ eventType: 'adjudicated', pendDecision: { status: 'cleared' } });
+    expect(adjudication?.pendDecision?.reasons.map((reason) => reason.code)).toContain('PROVIDER_NOT_FOUND');
+    const [episode] = await queryRows<{ cleared_on: string | null }>(
+      e2e.database.url,
+      `SELECT to_char(cleared_on, 'YYYY-MM-DD') AS cleared_on FROM claim_pend WHERE claim_id = '26463774'`,
+    );
+    expect(episode?.cleared_on).toBe(adjudication?.pendDecision?.clearedOn);
+    expect(
+      await queryRows(e2e.database.url, `SELECT 1 FROM enricher_pended_claim WHERE claim_id = '26463774'`),
+    ).toEqual([]);
+  });
+
   it('pends as a suspected duplicate a claim resubmitted in another file a week later, and not the original', async () => {
     const { file, originalClaimId } = resubmittedCopyOfFirstRow();
     writeFileSync(join(e2e.ingestRoot, RESUBMITTED_FILE), file);

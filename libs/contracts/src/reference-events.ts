@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_HEADERS } from './headers';
 import { CLAIM_TOPICS } from './topics';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -132,4 +133,17 @@ export const REFERENCE_TOPIC_BY_KIND = {
  */
 export function referenceMessageKey(event: Pick<ReferenceEvent, 'key' | 'effectiveDate'>): string {
   return `${event.key}@${event.effectiveDate}`;
+}
+
+/** A reference version as the Kafka message every publisher writes: its versioned key, its JSON, its event id. */
+export function referenceEventMessage(event: ReferenceEvent): {
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+} {
+  return {
+    key: referenceMessageKey(event),
+    value: JSON.stringify(event),
+    headers: { [EVENT_HEADERS.eventId]: event.eventId },
+  };
 }

@@ -1,8 +1,7 @@
 import {
   CLAIM_TOPICS,
-  EVENT_HEADERS,
   REFERENCE_TOPIC_BY_KIND,
-  referenceMessageKey,
+  referenceEventMessage,
   type ReferenceEvent,
   type ReferenceKind,
 } from '@claims/contracts';
@@ -42,20 +41,7 @@ export class ReferencePublisher implements OnApplicationShutdown {
     await this.started;
     const event: ReferenceEvent = referenceEvent(kind, key, effectiveDate, record, 'admin-api');
     const topic = this.pipeline.topic(REFERENCE_TOPIC_BY_KIND[kind]);
-    await this.pipeline.producer.send(
-      new Map([
-        [
-          topic,
-          [
-            {
-              key: referenceMessageKey(event),
-              value: JSON.stringify(event),
-              headers: { [EVENT_HEADERS.eventId]: event.eventId },
-            },
-          ],
-        ],
-      ]),
-    );
+    await this.pipeline.producer.send(new Map([[topic, [referenceEventMessage(event)]]]));
     return { eventId: event.eventId, kind, key, effectiveDate, topic };
   }
 

@@ -1,4 +1,4 @@
-import { EVENT_HEADERS, REFERENCE_TOPIC_BY_KIND, referenceMessageKey, type ReferenceEvent } from '@claims/contracts';
+import { REFERENCE_TOPIC_BY_KIND, referenceEventMessage } from '@claims/contracts';
 import { parseProviderDirectoryFile, type ReferenceCodes } from '@claims/enrichment';
 import type { OutboundMessage, PipelineKafka } from '@claims/kafka';
 import { readFile } from 'node:fs/promises';
@@ -23,7 +23,7 @@ export async function publishProviderDirectoryFiles(
     for (const event of parsed.events) {
       const topic = pipeline.topic(REFERENCE_TOPIC_BY_KIND[event.kind]);
       const messages = byTopic.get(topic) ?? [];
-      messages.push(referenceMessage(event));
+      messages.push(referenceEventMessage(event));
       byTopic.set(topic, messages);
     }
     await pipeline.producer.send(byTopic);
@@ -32,12 +32,4 @@ export async function publishProviderDirectoryFiles(
       'provider directory file published to the reference topics',
     );
   }
-}
-
-export function referenceMessage(event: ReferenceEvent): OutboundMessage {
-  return {
-    key: referenceMessageKey(event),
-    value: JSON.stringify(event),
-    headers: { [EVENT_HEADERS.eventId]: event.eventId },
-  };
 }

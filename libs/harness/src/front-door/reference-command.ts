@@ -1,9 +1,8 @@
 import {
-  EVENT_HEADERS,
   namespacedTopic,
   REFERENCE_TOPIC_BY_KIND,
   ReferenceEventSchema,
-  referenceMessageKey,
+  referenceEventMessage,
   type ReferenceEvent,
 } from '@claims/contracts';
 import {
@@ -218,11 +217,7 @@ export async function publishReferenceEvents(
   for (const event of events) {
     const topic = topicOf(event.kind);
     const messages = byTopic.get(topic) ?? [];
-    messages.push({
-      key: referenceMessageKey(event),
-      value: JSON.stringify(event),
-      headers: { [EVENT_HEADERS.eventId]: event.eventId },
-    });
+    messages.push(referenceEventMessage(event));
     byTopic.set(topic, messages);
   }
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });

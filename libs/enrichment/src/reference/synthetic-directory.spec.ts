@@ -314,14 +314,11 @@ describe('synthesizeDirectory shares and seeds', () => {
     for (const event of small.events) expect(largeIds.has(event.eventId)).toBe(true);
   });
 
-  it('builds the directory of 100,000 providers in seconds', () => {
-    const identifiers100k = manyIdentifiers(100_000);
-    const started = Date.now();
-    const { summary, events } = synthesizeDirectory(identifiers100k, options());
+  // Its speed is measured by `npm run bench` (the end-to-end phase builds one), never asserted here.
+  it('builds a directory entry for each of 100,000 providers', () => {
+    const { summary, events } = synthesizeDirectory(manyIdentifiers(100_000), options());
     expect(summary.providers).toBe(100_000);
     expect(events.length).toBeGreaterThan(140_000);
-    // Generous: ts-jest's module sandbox runs this several times slower than node does.
-    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
 

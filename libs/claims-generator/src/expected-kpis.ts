@@ -101,3 +101,80 @@ export function countCarrierLine(
   expected.paymentAmountCents += paymentCents;
   expected.allowedAmountCents += allowedCents;
 }
+
+/** Denials keyed `<group>-<carc>` (CO-50), as the 835 states them. */
+export interface DenialFigures {
+  adjustments: number;
+  amountCents: number;
+}
+
+export interface PayerFigures {
+  remittedClaims: number;
+  paidAmountCents: number;
+  /** Sum over remitted claims of the days from submission (BHT04) to payment (BPR16): mean = total / claims. */
+  paymentLagDaysTotal: number;
+}
+
+/**
+ * The figures an EDI scenario (an 837P and its 999, 277CA and 835) must
+ * produce, counted from the values the generator chose, never by reading the
+ * files back.
+ */
+export interface ExpectedEdiScenario {
+  claimsSubmitted: number;
+  billedAmountCents: number;
+  transactionSetsSubmitted: number;
+  functionalGroupsSubmitted: number;
+  /** 999: groups rejected whole (AK9*R) and transaction sets rejected (IK5*R), with the claims they held. */
+  functionalGroupsRejected: number;
+  transactionSetsRejectedBy999: number;
+  claimsRejectedBy999: number;
+  /** 277CA: claims acknowledged (A1/A2) and rejected, the latter by `<category>:<status code>`. */
+  claimsAcknowledgedBy277ca: number;
+  claimsRejectedBy277ca: number;
+  claimsRejectedBy277caByStatus: Record<string, number>;
+  /** 835: one CLP per claim that passed both acknowledgements. */
+  remittedClaims: number;
+  /** As the reader names them: paid (CLP04 = CLP03), partially_paid, denied (CLP02 4). */
+  remittedClaimsByStatus: Record<'paid' | 'partially_paid' | 'denied', number>;
+  /** Claims with money paid (CLP04 > 0), and the money. */
+  paidClaims: number;
+  paidAmountCents: number;
+  deniedClaims: number;
+  deniedChargeCents: number;
+  /** Every denying adjustment, of whole claims and of lines: every CAS but CO-45 and PR-1/PR-2. */
+  denials: Record<string, DenialFigures>;
+  contractualAdjustmentCents: number;
+  deductibleCents: number;
+  coinsuranceCents: number;
+  /** CLP05: what the patient owes, summed. */
+  patientResponsibilityCents: number;
+  byPayer: Record<string, PayerFigures>;
+}
+
+export function emptyEdiScenarioFigures(): ExpectedEdiScenario {
+  return {
+    claimsSubmitted: 0,
+    billedAmountCents: 0,
+    transactionSetsSubmitted: 0,
+    functionalGroupsSubmitted: 0,
+    functionalGroupsRejected: 0,
+    transactionSetsRejectedBy999: 0,
+    claimsRejectedBy999: 0,
+    claimsAcknowledgedBy277ca: 0,
+    claimsRejectedBy277ca: 0,
+    claimsRejectedBy277caByStatus: {},
+    remittedClaims: 0,
+    remittedClaimsByStatus: { paid: 0, partially_paid: 0, denied: 0 },
+    paidClaims: 0,
+    paidAmountCents: 0,
+    deniedClaims: 0,
+    deniedChargeCents: 0,
+    denials: {},
+    contractualAdjustmentCents: 0,
+    deductibleCents: 0,
+    coinsuranceCents: 0,
+    patientResponsibilityCents: 0,
+    byPayer: {},
+  };
+}

@@ -13,3 +13,5 @@ export {
 export { RIF_CARRIER_COLUMNS, RIF_INPATIENT_COLUMNS } from './rif-columns';
 export { BILLING_EXPORT_COLUMNS } from './billing-export-generator';
 export { PENDED_QUEUE_COLUMNS } from './pended-queue-generator';
+export * from './edi-scenario-generator';
+export * from './generated-scenarios';

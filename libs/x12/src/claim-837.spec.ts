@@ -91,6 +91,22 @@ describe('claimsOf837', () => {
     expect(dependent?.patientToken).not.toBe(subscriber?.patientToken);
   });
 
+  it("keeps the claim's rendering provider when a 2330D names the other payer's, as in a COB claim", async () => {
+    const path = join(X12_SAMPLES, 'linuxforhealth', '837_005010X222A2', 'demo.cob.example3.C.837');
+    expect(readFileSync(path, 'utf8')).toContain('NM1*82*1~');
+    const [claim] = await claimsOfFile(path, professional);
+    expect(claim?.renderingProvider).toEqual({ npi: '1999996666', firstName: 'BEN', lastName: 'KILDARE' });
+    expect(claim?.lines.every((line) => line.renderingNpi === '1999996666')).toBe(true);
+  });
+
+  it("ends the claim on the last day of its lines' ranges when they are dated RD8, as a week of drug supply is", async () => {
+    const path = join(X12_SAMPLES, 'linuxforhealth', '837_005010X222A2', 'demo.drug.example10.2.837');
+    expect(readFileSync(path, 'utf8')).toContain('DTP*472*RD8*20040201-20040207');
+    const [claim] = await claimsOfFile(path, professional);
+    expect([claim?.serviceFromDate, claim?.serviceThroughDate]).toEqual(['2004-02-01', '2004-02-07']);
+    expect(claim?.lines.every((line) => line.serviceDate === '2004-02-01')).toBe(true);
+  });
+
   it('reads procedure modifiers from SV101-3 to SV101-6, never the description in SV101-7', async () => {
     const paths = samplePaths('linuxforhealth', '837_005010X222A2');
     const claims = (await Promise.all(paths.map((path) => claimsOfFile(path, professional)))).flat();

@@ -116,6 +116,10 @@ interface ClaimDraft {
   drgCode: string | null;
   lines: ClaimLine[];
   line: { rendering: string | null; segment: X12Segment } | null;
+  /** The latest end of a line's DTP*472 range: a line dated RD8 keeps only its first day, the claim its span. */
+  lastLineThrough: string | null;
+  /** Inside 2320/2330 (other subscriber, after a claim-level SBR): their NM1s name another payer's parties. */
+  otherPayerLoop: boolean;
 }
 
 /**
@@ -177,6 +181,8 @@ export function claimsOf837(segments: readonly X12Segment[], options: Claims837O
         drgCode: null,
         lines: [],
         line: null,
+        otherPayerLoop: false,
+        lastLineThrough: null,
       };
       state.loop = '2300';
       continue;
@@ -220,13 +226,24 @@ function readHierarchySegment(segment: X12Segment, state: HierarchyState): void 
 
 function readClaimSegment(segment: X12Segment, draft: ClaimDraft): void {
   switch (segment.tag) {
+    case 'SBR':
+      draft.otherPayerLoop = true;
+      return;
     case 'NM1': {
       const entity = elementOf(segment, 1);
       const party = partyOf(segment);
+      // 2330D/2330E name the other payer's rendering provider and facility: not this claim's.
+      if (draft.otherPayerLoop && !draft.line) return;
       // 2310B/2420A rendering (82), 2310A attending (71), 2310B operating (72), 2310C/2310E service facility (77).
       if (entity === '82') {
-        if (draft.line) draft.line.rendering = party.npi;
+        const line = draft.line ? draft.lines[draft.lines.length - 1] : undefined;
+        // 2420A follows its line's SV1: the line, already read, takes the NPI.
+        if (draft.line && line) line.renderingNpi = party.npi ?? line.renderingNpi;
+        else if (draft.line) draft.line.rendering = party.npi;
         else draft.rendering = party;
+      } else if (draft.line) {
+        // 2420 names a line's own ordering, referring or service facility parties: the claim's stay as they are.
+        return;
       } else if (entity === '71') draft.attendingNpi = party.npi;
       else if (entity === '72') draft.operatingNpi = party.npi;
       else if (entity === '77') draft.facilityNpi = party.npi;
@@ -239,9 +256,15 @@ function readClaimSegment(segment: X12Segment, draft: ClaimDraft): void {
       else if (qualifier === '472') {
         const range = dateRangeOf(segment, 2);
         const last = draft.lines[draft.lines.length - 1];
-        if (draft.line && last) last.serviceDate = range.from;
-        // A 2300 DTP*472 (837P, a single date of service for the claim) stands for the claim's statement.
-        else if (!draft.line) draft.statement ??= range;
+        if (draft.line && last) {
+          last.serviceDate = range.from;
+          if (draft.lastLineThrough === null || range.through > draft.lastLineThrough) {
+            draft.lastLineThrough = range.through;
+          }
+        } else if (!draft.line) {
+          // A 2300 DTP*472 (837P, a single date of service for the claim) stands for the claim's statement.
+          draft.statement ??= range;
+        }
       }
       return;
     }
@@ -345,7 +368,7 @@ function finishClaim(draft: ClaimDraft, options: Claims837Options, createdDate: 
   const lineDates = draft.lines.map((line) => line.serviceDate).filter((date): date is string => Boolean(date));
   const sorted = [...lineDates].sort();
   const from = draft.statement?.from ?? sorted[0] ?? createdDate;
-  const through = draft.statement?.through ?? sorted[sorted.length - 1] ?? createdDate;
+  const through = draft.statement?.through ?? draft.lastLineThrough ?? createdDate;
   if (from === null || through === null) {
     throw new X12Error('X12_SEGMENT_INVALID', 'the claim has no service date and the transaction no BHT date', {
       segmentNumber: clm.number,

@@ -7,3 +7,4 @@ export * from './claim-837';
 export * from './remittance-835';
 export * from './normalize-x12-record';
 export * from './acknowledgements';
+export * from './write-837p';

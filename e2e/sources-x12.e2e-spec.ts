@@ -2,7 +2,7 @@ import type { ClaimEvent, DeadLetter } from '@claims/contracts';
 import { REPO_ROOT } from '@claims/harness';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startE2ePipeline, type E2ePipeline } from './e2e-pipeline';
+import { startE2ePipeline, type E2ePipeline, type KpiSummary } from './e2e-pipeline';
 import { readWholeTopic } from './sources-file-truth';
 import { settledVerification, type Verification } from './verification';
 
@@ -30,6 +30,28 @@ const CLAIM_ACK_TEXT =
   'HL*4*3*PT~NM1*QC*1*DOE*JON****MI*030005074~TRN*2*756048Q~STC*A1:20:PR*20240110*WQ*89.95~DTP*472*D8*20050315~' +
   'HL*5*3*PT~NM1*QC*1*SMITH*JOE****MI*123405074~TRN*2*756049Q~STC*A7:21:IL*20240110*U*50~DTP*472*D8*20050401~' +
   'SE*25*0001~GE*1*42~IEA*1*000000042~';
+
+const SET_ACK = 'set-acknowledgement.999';
+
+/**
+ * Hand-written 999 (005010X231A1) answering two 837 transaction sets the
+ * submitter 000000005 sent in functional group 1: demo.example1.837's set
+ * 0021 rejected, the 837I samples' set 987654 accepted. Written at run time.
+ */
+const SET_ACK_TEXT =
+  'ISA*00*          *00*          *30*12345          *30*000000005      *131101*1200*^*00501*000000301*0*P*:~' +
+  'GS*FA*54321*000000005*20131101*1200*301*X*005010X231A1~' +
+  'ST*999*0001*005010X231A1~AK1*HC*1*005010X222A2~AK2*837*0021*005010X222A2~IK5*R*5~AK9*R*1*1*0~SE*6*0001~' +
+  'ST*999*0002*005010X231A1~AK1*HC*1*005010X223A3~AK2*837*987654*005010X223A3~IK5*A~AK9*A*1*1*1~SE*6*0002~' +
+  'GE*2*301~IEA*1*000000301~';
+
+/** GET /v1/kpis/claim-lifecycle, the parts this suite reads. */
+interface ClaimLifecycleResponse {
+  firstPassCleanClaimRate: { numerator: number; denominator: number };
+  functionalAcknowledgementRejectionRate: { numerator: number; denominator: number };
+  claimAcknowledgementRejectionRate: { numerator: number; denominator: number };
+  unmatched: { adjudications: number; acknowledgements: number };
+}
 
 const nameOf = (path: string): string => path.split('/').pop() ?? '';
 
@@ -74,7 +96,8 @@ describe('X12 837P, 837I and 835 files through the five services', () => {
     const withoutIea = readFileSync(PROFESSIONAL_DEPENDENT, 'utf8').replace(/IEA\*1\*000000907~\s*$/, '');
     writeFileSync(join(e2e.ingestRoot, BROKEN), readFileSync(INSTITUTIONAL_ONE, 'utf8') + miscounted + withoutIea);
     writeFileSync(join(e2e.ingestRoot, CLAIM_ACK), CLAIM_ACK_TEXT);
-    for (const name of [...paths.map(nameOf), BROKEN, CLAIM_ACK])
+    writeFileSync(join(e2e.ingestRoot, SET_ACK), SET_ACK_TEXT);
+    for (const name of [...paths.map(nameOf), BROKEN, CLAIM_ACK, SET_ACK])
       fileIds.set(name, (await e2e.pipeline.ingest(name)).fileId);
     verification = await settledVerification(e2e.pipeline, { fileIds: [...fileIds.values()], timeoutMs: 90_000 });
     expect(verification).toMatchObject({ consistent: true, mismatches: [] });
@@ -194,5 +217,37 @@ describe('X12 837P, 837I and 835 files through the five services', () => {
       submitted.map((event) => event.claim.patientToken),
     );
     expect(accountingOf(CLAIM_ACK)).toMatchObject({ recordsRead: 1, folded: 1, status: 'accounted' });
+  });
+
+  it('counts a claim once whatever answers it: a 277CA merges into its 837, a 999 adds no claim', async () => {
+    const read = (path: string): string => readFileSync(path, 'utf8');
+    // Every claim sent (CLM01) or paid (CLP01) by the folded files; the broken file folds its first interchange only.
+    const claimIds = new Set(
+      [
+        ...[PROFESSIONAL, PROFESSIONAL_DEPENDENT, INSTITUTIONAL, INSTITUTIONAL_ONE].flatMap((path) =>
+          segmentsOf(read(path), 'CLM'),
+        ),
+        ...[REMITTANCE, REMITTANCE_PART_A].flatMap((path) => segmentsOf(read(path), 'CLP')),
+      ].map((segment) => segment[1]),
+    );
+    const summary = await e2e.pipeline.api<KpiSummary>('/v1/kpis/summary');
+    expect(summary.claimsReceived).toBe(claimIds.size);
+    expect(accountingOf(SET_ACK)).toMatchObject({ recordsRead: 2, folded: 2, status: 'accounted' });
+  });
+
+  it('serves the claim lifecycle: 999 and 277CA verdicts joined to their 837s, 835s for unsent claims unmatched', async () => {
+    const lifecycle = await e2e.pipeline.api<ClaimLifecycleResponse>('/v1/kpis/claim-lifecycle');
+    const remittedClaims = [REMITTANCE, REMITTANCE_PART_A].flatMap((path) =>
+      segmentsOf(readFileSync(path, 'utf8'), 'CLP'),
+    ).length;
+    expect(lifecycle).toMatchObject({
+      // No CLP01 of the two 835 samples is a CLM01 of the 837 samples: nothing is adjudicated after a submission.
+      firstPassCleanClaimRate: { numerator: 0, denominator: 0 },
+      // Set 0021 rejected, set 987654 accepted.
+      functionalAcknowledgementRejectionRate: { numerator: 1, denominator: 2 },
+      // 756048Q accepted (A1), 756049Q rejected (A7), both answered for billing NPI 1234567890.
+      claimAcknowledgementRejectionRate: { numerator: 1, denominator: 2 },
+      unmatched: { adjudications: remittedClaims, acknowledgements: 0 },
+    });
   });
 });

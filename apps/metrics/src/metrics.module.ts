@@ -3,6 +3,7 @@ import { PipelineKafka, kafkaBrokerHealthCheck } from '@claims/kafka';
 import { LOGGER, ServiceHttpModule, createMetricsRegistry } from '@claims/observability';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { CarcRootCausesSeeder } from './carc-root-causes/carc-root-causes.seeder';
 import { ClaimFoldRepository } from './claim-fold/claim-fold.repository';
 import { EnrichedClaimConsumer } from './claim-fold/enriched-claim.consumer';
 import type { MetricsConfig } from './metrics.config';
@@ -32,6 +33,7 @@ export class MetricsModule {
         { provide: METRICS_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: PipelineKafka, useValue: new PipelineKafka(config.kafka, 'claims-metrics', logger) },
+        CarcRootCausesSeeder,
         ClaimFoldRepository,
         EnrichedClaimConsumer,
         RecordAccountingRepository,

@@ -198,8 +198,8 @@ export const PendSchema = z.object({
  * it: a 999 (per transaction set, AK9/IK5) or a 277CA (per claim, STC).
  */
 export const AcknowledgementSchema = z.object({
-  /** Which acknowledgement said it. */
-  kind: z.enum(['999', '277ca']),
+  /** Which acknowledgement said it: a 999, a 277CA (005010X214), or a 277 claim status response (005010X212). */
+  kind: z.enum(['999', '277ca', '277']),
   status: z.enum(['accepted', 'accepted_with_errors', 'rejected']),
   /** IK501 (A, E, R, ...) of a 999; STC01-1 status category (A1, A3, ...) of a 277CA. */
   statusCode: z.string().min(1),
@@ -219,6 +219,28 @@ export const AcknowledgementSchema = z.object({
     )
     .optional(),
 });
+
+/**
+ * v2, X12: the transaction set a claim event came in, and how the claim was
+ * submitted, so an 835, a 277CA or a 999 can be joined to the 837 that sent
+ * the claim. Every field optional: a source that knows none leaves it out.
+ */
+export const SubmissionSchema = z.object({
+  /**
+   * The submitter of the 837 (its ISA06); on a 999, the submitter of the
+   * transaction set it acknowledges (the 999's ISA08).
+   */
+  senderId: z.string().nullable().optional(),
+  /** GS06 of the 837's functional group (AK102 on a 999). */
+  groupControlNumber: z.string().nullable().optional(),
+  /** ST02 of the 837 transaction set (AK202 on a 999). */
+  transactionControlNumber: z.string().nullable().optional(),
+  /** When the claim was submitted: the 837's BHT04, else its GS04. */
+  submittedDate: IsoDate.nullable().optional(),
+  /** CLM05-3 claim frequency type code: 1 original, 7 replacement, 8 void of a prior claim. */
+  frequencyCode: z.string().nullable().optional(),
+});
+export type Submission = z.infer<typeof SubmissionSchema>;
 
 /** v2: the rendering provider as a source names it (provider names and NPIs are public data, not PHI). */
 export const NamedProviderSchema = z.object({
@@ -288,6 +310,7 @@ export const ClaimSchema = z.object({
   pend: PendSchema.nullable().optional(),
   acknowledgement: AcknowledgementSchema.nullable().optional(),
   sourceOperation: SourceOperationSchema.nullable().optional(),
+  submission: SubmissionSchema.nullable().optional(),
 });
 export type Claim = z.infer<typeof ClaimSchema>;
 

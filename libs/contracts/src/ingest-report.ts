@@ -21,6 +21,17 @@ export const IngestReportSchema = z.object({
   /** Rows the ingestor itself sent to the dead-letter topic (too large, not UTF-8, claim over the group limit). */
   recordsDeadLettered: z.number().int().nonnegative(),
   blankLinesSkipped: z.number().int().nonnegative(),
+  /**
+   * Records read, recognised and deliberately not published: X12 transaction
+   * sets no KPI folds (270, 271, 276, 834, ...) or of an unsupported version
+   * (4010). They are outside recordsRead, which counts what the pipeline
+   * must account for. Optional: reports written before it still read.
+   */
+  recordsSkipped: z.number().int().nonnegative().optional(),
+  /** Why, by code and reason (the reason names a transaction type or version, never content). */
+  skippedByReason: z
+    .array(z.object({ code: z.string().min(1), reason: z.string(), records: z.number().int().positive() }))
+    .optional(),
   durationSeconds: z.number().nonnegative(),
   completedAt: z.iso.datetime(),
 });

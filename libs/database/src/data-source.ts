@@ -8,6 +8,9 @@ import { EnricherPendIndex1764450000000 } from './migrations/1764450000000-enric
 import { PendedQueue1764500000000 } from './migrations/1764500000000-pended-queue';
 import { ApiKeys1764600000000 } from './migrations/1764600000000-api-keys';
 import { DenialCostKpis1764700000000 } from './migrations/1764700000000-denial-cost-kpis';
+import { IngestFileSkipped1764750000000 } from './migrations/1764750000000-ingest-file-skipped';
+import { CarcRootCauses1764800000000 } from './migrations/1764800000000-carc-root-causes';
+import { X12ClaimLifecycle1764900000000 } from './migrations/1764900000000-x12-claim-lifecycle';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -19,6 +22,9 @@ export const MIGRATIONS = [
   PendedQueue1764500000000,
   ApiKeys1764600000000,
   DenialCostKpis1764700000000,
+  IngestFileSkipped1764750000000,
+  CarcRootCauses1764800000000,
+  X12ClaimLifecycle1764900000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

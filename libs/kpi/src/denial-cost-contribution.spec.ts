@@ -11,6 +11,7 @@ import {
   type MeasureVector,
   type DimensionCounterDelta,
 } from './denial-cost-contribution';
+import { parseCarcRootCauses } from './carc-root-cause';
 import { adjustmentsOf, claimFactsOf, denialSourceOfLayout, type KpiClaimFacts } from './denial-cost-facts';
 
 /** The cells as `family dimension=value measure=n …`, measures at zero left out, cells at zero dropped. */
@@ -208,6 +209,295 @@ describe('adjustmentsOf', () => {
     expect(
       adjustmentsOf({ adjustments: [{ groupCode: 'CO', carc: '45', amountCents: 1.5 }, { groupCode: 'OA' }, null] }),
     ).toEqual([]);
+  });
+
+  it('classifies an event adjustment by the mapping and keeps the root cause a stored one was folded with', () => {
+    expect(
+      adjustmentsOf(
+        {
+          adjustments: [
+            { lineNumber: 2, groupCode: 'CO', carc: '97', amountCents: 500 },
+            { groupCode: 'CO', carc: '97', amountCents: 100, scenario: 'service_not_covered', category: 'coverage' },
+          ],
+        },
+        TEST_ROOT_CAUSES,
+      ),
+    ).toEqual([
+      {
+        lineNumber: 2,
+        groupCode: 'CO',
+        carc: '97',
+        amountCents: 500,
+        scenario: 'not_separately_payable',
+        category: 'bundling',
+      },
+      {
+        lineNumber: null,
+        groupCode: 'CO',
+        carc: '97',
+        amountCents: 100,
+        scenario: 'service_not_covered',
+        category: 'coverage',
+      },
+    ]);
+  });
+});
+
+/** A small mapping of our own, so these scenarios do not move when the shipped file grows. */
+const TEST_ROOT_CAUSES = parseCarcRootCauses(
+  [
+    'carc,scenario,category,label,source',
+    '1,outside_core_scenarios,patient_responsibility,deductible,test',
+    '2,outside_core_scenarios,patient_responsibility,coinsurance,test',
+    '3,outside_core_scenarios,patient_responsibility,copay,test',
+    '45,outside_core_scenarios,contractual,above fee schedule,test',
+    '16,missing_claim_data,missing_information,lacks information,test',
+    '50,service_not_covered,medical_necessity,not necessary,test',
+    '97,not_separately_payable,bundling,bundled,test',
+  ].join('\n'),
+);
+
+interface RemittanceSpec {
+  claimId?: string;
+  eventId?: string;
+  /** CLP02. */
+  statusCode: string;
+  /** CLP04. */
+  paidCents: number;
+  /** SVC02 and SVC03 of each line. */
+  lines: Array<{ chargeCents: number; paidCents: number }>;
+  /** CAS: group-carc, amount, line (null for the claim). */
+  cas: Array<[string, number, number | null]>;
+}
+
+const STATUS_OF_CLP02: Record<string, 'paid' | 'partially_paid' | 'denied' | null> = {
+  '1': 'paid',
+  '2': 'partially_paid',
+  '4': 'denied',
+  '22': null,
+};
+
+/** An 835 claim payment as the X12 mapper emits it, built from the CLP/SVC/CAS values a test names. */
+function remittanceClaim(spec: RemittanceSpec): EnrichedClaimEvent {
+  const base = fixtureEnrichedEvent(
+    spec.claimId ?? 'R1',
+    spec.lines.map((line) => ({
+      indicator: null,
+      category: 'unknown' as const,
+      paymentCents: line.paidCents,
+      allowedCents: 0,
+    })),
+  );
+  const billedCents = spec.lines.reduce((sum, line) => sum + line.chargeCents, 0);
+  return {
+    ...base,
+    ...(spec.eventId ? { eventId: spec.eventId } : {}),
+    layout: 'x12.835',
+    claim: {
+      ...base.claim,
+      payer: 'ACME HEALTH',
+      serviceThroughDate: '2024-05-02',
+      billedAmountCents: billedCents,
+      totals: { paymentAmountCents: spec.paidCents, allowedAmountCents: 0 },
+      lines: base.claim.lines.map((line, index) => ({
+        ...line,
+        chargeAmountCents: spec.lines[index]?.chargeCents ?? 0,
+      })),
+      adjudication: {
+        sourceStatus: spec.statusCode,
+        status: STATUS_OF_CLP02[spec.statusCode] ?? null,
+        paidAmountCents: spec.paidCents,
+        paidDate: '2024-05-20',
+        claimStatusCode: spec.statusCode,
+        reversal: spec.statusCode === '22',
+        adjustments: spec.cas.map(([code, amountCents, lineNumber]) => {
+          const [groupCode = '', carc = ''] = code.split('-');
+          return { lineNumber, groupCode, carc, amountCents, quantity: null };
+        }),
+      },
+    },
+  };
+}
+
+const remittanceCells = (event: EnrichedClaimEvent, prefix = 'denials:remittance'): string[] =>
+  cells(denialCostCells(claimFactsOf(event, TEST_ROOT_CAUSES))).filter((cell) => cell.startsWith(prefix));
+const cellsOf = (event: EnrichedClaimEvent, family: string, dimension: string): string[] =>
+  remittanceCells(event, `${family} ${dimension}=`);
+
+describe('835 denials, not adjustments', () => {
+  it('does not deny a claim paid nothing because everything went to the deductible (PR-1)', () => {
+    const event = remittanceClaim({
+      statusCode: '1',
+      paidCents: 0,
+      lines: [{ chargeCents: 12000, paidCents: 0 }],
+      cas: [['PR-1', 12000, 1]],
+    });
+    expect(cellsOf(event, 'denials:remittance', 'payer')).toEqual([
+      'denials:remittance payer=ACME HEALTH adjudicated_count=1 adjudicated_amount_cents=12000',
+    ]);
+    expect(cellsOf(event, 'denials:remittance_lines', 'payer')).toEqual([
+      'denials:remittance_lines payer=ACME HEALTH adjudicated_count=1 adjudicated_amount_cents=12000',
+    ]);
+    expect(remittanceCells(event).filter((cell) => /root_cause|carc=/.test(cell))).toEqual([]);
+  });
+
+  it('does not deny a claim written down to zero by a contractual CO-45 with copay and coinsurance', () => {
+    const event = remittanceClaim({
+      statusCode: '1',
+      paidCents: 0,
+      lines: [{ chargeCents: 10000, paidCents: 0 }],
+      cas: [
+        ['CO-45', 7000, 1],
+        ['PR-3', 2000, 1],
+        ['PR-2', 1000, 1],
+      ],
+    });
+    expect(cellsOf(event, 'denials:remittance', 'month')).toEqual([
+      'denials:remittance month=2024-05 adjudicated_count=1 adjudicated_amount_cents=10000',
+    ]);
+  });
+
+  it('denies a CLP02 1 claim paid nothing for a denial CARC, and files it by scenario, category and CARC', () => {
+    const event = remittanceClaim({
+      statusCode: '1',
+      paidCents: 0,
+      lines: [
+        { chargeCents: 8000, paidCents: 0 },
+        { chargeCents: 2000, paidCents: 0 },
+      ],
+      cas: [
+        ['CO-50', 8000, 1],
+        ['PR-1', 2000, 2],
+      ],
+    });
+    expect(cellsOf(event, 'denials:remittance', 'payer')).toEqual([
+      'denials:remittance payer=ACME HEALTH adjudicated_count=1 denied_count=1 adjudicated_amount_cents=10000 denied_amount_cents=10000',
+    ]);
+    expect(cellsOf(event, 'denials:remittance', 'root_cause_scenario')).toEqual([
+      'denials:remittance root_cause_scenario=service_not_covered denied_count=1 adjustments=1 adjustment_amount_cents=8000',
+    ]);
+    expect(cellsOf(event, 'denials:remittance', 'root_cause_category')).toEqual([
+      'denials:remittance root_cause_category=medical_necessity denied_count=1 adjustments=1 adjustment_amount_cents=8000',
+    ]);
+    // Line 1 is denied (zero paid, CO-50); line 2 went to the deductible and is not.
+    expect(cellsOf(event, 'denials:remittance_lines', 'payer')).toEqual([
+      'denials:remittance_lines payer=ACME HEALTH adjudicated_count=2 denied_count=1 adjudicated_amount_cents=10000 denied_amount_cents=8000',
+    ]);
+    expect(cellsOf(event, 'denials:remittance_lines', 'carc')).toEqual([
+      'denials:remittance_lines carc=50 denied_count=1 adjustments=1 adjustment_amount_cents=8000',
+    ]);
+  });
+
+  it('denies a CLP02 4 claim even without CAS, filing it under (none)', () => {
+    const event = remittanceClaim({ statusCode: '4', paidCents: 0, lines: [], cas: [] });
+    expect(remittanceCells(event).filter((cell) => !/ (payer|month|claim_type|provider_group)=/.test(cell))).toEqual([
+      'denials:remittance carc=(none) denied_count=1',
+      'denials:remittance root_cause_category=(none) denied_count=1',
+      'denials:remittance root_cause_scenario=(none) denied_count=1',
+    ]);
+  });
+
+  it('denies a bundled line (SVC03 zero, CO-97) of a partially paid claim without denying the claim', () => {
+    const event = remittanceClaim({
+      statusCode: '2',
+      paidCents: 6000,
+      lines: [
+        { chargeCents: 9000, paidCents: 6000 },
+        { chargeCents: 1500, paidCents: 0 },
+      ],
+      cas: [
+        ['CO-45', 3000, 1],
+        ['CO-97', 1500, 2],
+      ],
+    });
+    expect(cellsOf(event, 'denials:remittance', 'payer')).toEqual([
+      'denials:remittance payer=ACME HEALTH adjudicated_count=1 adjudicated_amount_cents=10500',
+    ]);
+    expect(cellsOf(event, 'denials:remittance_lines', 'root_cause_scenario')).toEqual([
+      'denials:remittance_lines root_cause_scenario=not_separately_payable denied_count=1 adjustments=1 adjustment_amount_cents=1500',
+    ]);
+  });
+
+  it('counts a denied unit once per cause, under each of its causes, with each cause’s own cents', () => {
+    const event = remittanceClaim({
+      statusCode: '4',
+      paidCents: 0,
+      lines: [{ chargeCents: 5000, paidCents: 0 }],
+      cas: [
+        ['CO-16', 3000, 1],
+        ['CO-16', 500, 1],
+        ['CO-50', 1500, 1],
+      ],
+    });
+    expect(cellsOf(event, 'denials:remittance_lines', 'carc')).toEqual([
+      'denials:remittance_lines carc=16 denied_count=1 adjustments=2 adjustment_amount_cents=3500',
+      'denials:remittance_lines carc=50 denied_count=1 adjustments=1 adjustment_amount_cents=1500',
+    ]);
+  });
+
+  it('denies a zero payment explained by an unlisted CARC and files it as other, under its code', () => {
+    const event = remittanceClaim({
+      statusCode: '1',
+      paidCents: 0,
+      lines: [{ chargeCents: 4000, paidCents: 0 }],
+      cas: [['CO-ZZ9', 4000, 1]],
+    });
+    expect(cellsOf(event, 'denials:remittance', 'root_cause_category')).toEqual([
+      'denials:remittance root_cause_category=other denied_count=1 adjustments=1 adjustment_amount_cents=4000',
+    ]);
+    expect(cellsOf(event, 'denials:remittance', 'carc')).toEqual([
+      'denials:remittance carc=ZZ9 denied_count=1 adjustments=1 adjustment_amount_cents=4000',
+    ]);
+  });
+});
+
+describe('835 reversal and correction', () => {
+  const original = remittanceClaim({
+    eventId: '00000000-0000-4000-8000-000000000101',
+    statusCode: '4',
+    paidCents: 0,
+    lines: [{ chargeCents: 10000, paidCents: 0 }],
+    cas: [['CO-16', 10000, 1]],
+  });
+  // CLP02 22: the payer takes the denial back, every amount negated.
+  const reversal = remittanceClaim({
+    eventId: '00000000-0000-4000-8000-000000000102',
+    statusCode: '22',
+    paidCents: 0,
+    lines: [{ chargeCents: -10000, paidCents: 0 }],
+    cas: [['CO-16', -10000, 1]],
+  });
+  const correction = remittanceClaim({
+    eventId: '00000000-0000-4000-8000-000000000103',
+    statusCode: '1',
+    paidCents: 7000,
+    lines: [{ chargeCents: 10000, paidCents: 7000 }],
+    cas: [['CO-45', 3000, 1]],
+  });
+  const denialAndAdjustmentCells = (delta: ReturnType<typeof foldClaimKpis>['delta']) =>
+    cells(delta.cells).filter((cell) => cell.startsWith('denials:remittance') || cell.startsWith('adjustments'));
+
+  it('undoes the denial and its adjustments when the reversal arrives, leaving nothing of the claim', () => {
+    const stored = new Map([[original.claimId, claimKpiContribution(original)]]);
+    const { delta } = foldClaimKpis([reversal], stored);
+    const net = new Map<string, number[]>();
+    for (const [key, vector] of [...(stored.get(original.claimId)?.cells ?? []), ...delta.cells]) {
+      net.set(
+        key,
+        (net.get(key) ?? vector.map(() => 0)).map((value, index) => value + (vector[index] ?? 0)),
+      );
+    }
+    expect(denialAndAdjustmentCells({ counters: {}, cells: net })).toEqual([]);
+  });
+
+  it('counts only the correction once a reversal and its correction follow the original', () => {
+    const { delta } = foldClaimKpis([original, reversal, correction], new Map());
+    expect(denialAndAdjustmentCells(delta)).toEqual(
+      cells(denialCostCells(claimFactsOf(correction))).filter(
+        (cell) => cell.startsWith('denials:remittance') || cell.startsWith('adjustments'),
+      ),
+    );
+    expect(denialAndAdjustmentCells(delta).filter((cell) => / denied_count=/.test(cell))).toEqual([]);
   });
 });
 

@@ -4,7 +4,9 @@ import {
   ADJUDICATED_STATUSES,
   claimFactsOf,
   denialSourceOfLayout,
+  isDenialAdjustment,
   type DenialSource,
+  type KpiAdjustment,
   type KpiClaimFacts,
 } from './denial-cost-facts';
 
@@ -36,8 +38,9 @@ export type DimensionCounterMeasure = (typeof DIMENSION_COUNTER_MEASURES)[number
  * What a row of each family counts (see docs/kpis/denials-and-payment.md and
  * volume-and-cost.md):
  * - `denials:<source>`: units adjudicated and denied under that source rule,
- *   and their amounts; a unit is a carrier line for `carrier_lines`, a claim
- *   otherwise;
+ *   and their amounts; a unit is a line for `carrier_lines` and
+ *   `remittance_lines`, a claim otherwise. For the 835 sources, the denied
+ *   units also by root cause (DENIAL_ROOT_CAUSE_DIMENSIONS);
  * - `claims`: claims (latest version), their lines, billed, allowed, paid and
  *   patient-responsibility cents, by payer, claim type, month, provider group,
  *   state and first diagnosis;
@@ -57,6 +60,18 @@ export const denialFamily = (source: DenialSource): string => `denials:${source}
 
 export const DENIAL_DIMENSIONS = ['payer', 'claim_type', 'month', 'provider_group'] as const;
 export type DenialDimension = (typeof DENIAL_DIMENSIONS)[number];
+/**
+ * The denied 835 units by the root cause of their denial CARCs: CAQH CORE
+ * scenario, operational category, CARC. A cell counts the denied units that
+ * carry a denial CAS of that value (`denied_count`; a unit denied for two
+ * causes counts under both), those CAS triplets (`adjustments`) and their
+ * amounts (`adjustment_amount_cents`). A denied unit without any denial CAS
+ * counts under `(none)`.
+ */
+export const DENIAL_ROOT_CAUSE_DIMENSIONS = ['root_cause_scenario', 'root_cause_category', 'carc'] as const;
+export type DenialRootCauseDimension = (typeof DENIAL_ROOT_CAUSE_DIMENSIONS)[number];
+/** The root-cause value of a denied unit that carries no denial CAS (a CLP02 4 without CAS, say). */
+export const NO_DENIAL_CARC = '(none)';
 export const CLAIM_DIMENSIONS = ['payer', 'claim_type', 'month', 'provider_group', 'state'] as const;
 export type ClaimDimension = (typeof CLAIM_DIMENSIONS)[number];
 
@@ -144,10 +159,10 @@ export function denialUnitsOf(facts: KpiClaimFacts): { source: DenialSource; mea
     }
     return measures.adjudicated_count === 0 ? null : { source, measures };
   }
-  if (source === null || facts.adjudicationStatus === null) return null;
+  if (source === null || source === 'remittance_lines' || facts.adjudicationStatus === null) return null;
   if (!ADJUDICATED_STATUSES.includes(facts.adjudicationStatus)) return null;
   const billed = billedAmountCentsOf(facts);
-  const denied = facts.adjudicationStatus === 'denied';
+  const denied = source === 'remittance' ? remittanceClaimDenied(facts) : facts.adjudicationStatus === 'denied';
   return {
     source,
     measures: {
@@ -157,6 +172,93 @@ export function denialUnitsOf(facts: KpiClaimFacts): { source: DenialSource; mea
       denied_amount_cents: denied ? billed : 0,
     },
   };
+}
+
+/**
+ * An 835 claim payment is denied when the payer paid nothing: CLP02 4, or
+ * CLP04 zero with a denial CARC on the claim or any of its lines. A zero
+ * payment explained only by adjustments (CO-45, PR-1/2/3, OA-23, ...) is not
+ * a denial (X12 005010X221A1 CLP02 and CAS; CAQH CORE 360).
+ */
+function remittanceClaimDenied(facts: KpiClaimFacts): boolean {
+  if (facts.adjudicationStatus === 'denied') return true;
+  return facts.paymentAmountCents === 0 && facts.adjustments.some(isDenialAdjustment);
+}
+
+/** An 835 unit the payer decided: a claim (lineNumber null) or one of its SVC lines. */
+export interface RemittanceDenialUnit {
+  source: 'remittance' | 'remittance_lines';
+  lineNumber: number | null;
+  denied: boolean;
+  amountCents: number;
+  /** The unit's denial CAS: all of the claim's for a claim, the line's own for a line. */
+  denialAdjustments: KpiAdjustment[];
+}
+
+/**
+ * The 835 units of an adjudicated claim payment: the claim, then each SVC
+ * line (numbered by position, as the X12 mapper numbers them). A line is
+ * denied when SVC03 is zero and a denial CARC stands on the line; its amount
+ * is its charge (SVC02). A reversal (CLP02 22, no status) or a pended or
+ * not-our-claim payment has none: the reversal undoes the adjudication it
+ * reverses, and the correction that follows it adds its own.
+ */
+export function remittanceDenialUnitsOf(facts: KpiClaimFacts): RemittanceDenialUnit[] {
+  if (denialSourceOfLayout(facts.layout) !== 'remittance') return [];
+  if (facts.adjudicationStatus === null || !ADJUDICATED_STATUSES.includes(facts.adjudicationStatus)) return [];
+  const denialAdjustments = facts.adjustments.filter(isDenialAdjustment);
+  const units: RemittanceDenialUnit[] = [
+    {
+      source: 'remittance',
+      lineNumber: null,
+      denied: remittanceClaimDenied(facts),
+      amountCents: billedAmountCentsOf(facts),
+      denialAdjustments,
+    },
+  ];
+  facts.lines.forEach((line, index) => {
+    const lineNumber = index + 1;
+    const lineDenials = denialAdjustments.filter((adjustment) => adjustment.lineNumber === lineNumber);
+    units.push({
+      source: 'remittance_lines',
+      lineNumber,
+      denied: line.paymentAmountCents === 0 && lineDenials.length > 0,
+      amountCents: line.chargeAmountCents ?? 0,
+      denialAdjustments: lineDenials,
+    });
+  });
+  return units;
+}
+
+/** The root-cause value of an adjustment in each root-cause dimension. */
+const rootCauseValue: Record<DenialRootCauseDimension, (adjustment: KpiAdjustment) => string> = {
+  root_cause_scenario: (adjustment) => adjustment.scenario,
+  root_cause_category: (adjustment) => adjustment.category,
+  carc: (adjustment) => adjustment.carc,
+};
+
+/** The cells of one denied 835 unit by root cause: one per distinct value of each dimension. */
+function rootCauseCells(family: string, unit: RemittanceDenialUnit, cells: DimensionCellEntries): void {
+  for (const dimension of DENIAL_ROOT_CAUSE_DIMENSIONS) {
+    if (unit.denialAdjustments.length === 0) {
+      cells.push([dimensionCellKey(family, dimension, NO_DENIAL_CARC), vectorOf({ denied_count: 1 })]);
+      continue;
+    }
+    const byValue = new Map<string, { adjustments: number; cents: number }>();
+    for (const adjustment of unit.denialAdjustments) {
+      const value = rootCauseValue[dimension](adjustment);
+      const sum = byValue.get(value) ?? { adjustments: 0, cents: 0 };
+      sum.adjustments += 1;
+      sum.cents += adjustment.amountCents;
+      byValue.set(value, sum);
+    }
+    for (const [value, sum] of byValue) {
+      cells.push([
+        dimensionCellKey(family, dimension, value),
+        vectorOf({ denied_count: 1, adjustments: sum.adjustments, adjustment_amount_cents: sum.cents }),
+      ]);
+    }
+  }
 }
 
 /**
@@ -200,6 +302,24 @@ export function denialCostCells(facts: KpiClaimFacts): DimensionCellEntries {
     }
   }
 
+  const remittanceUnits = remittanceDenialUnitsOf(facts);
+  const lineUnits = remittanceUnits.filter((unit) => unit.source === 'remittance_lines');
+  if (lineUnits.length > 0) {
+    const lineVector = vectorOf({
+      adjudicated_count: lineUnits.length,
+      denied_count: lineUnits.filter((unit) => unit.denied).length,
+      adjudicated_amount_cents: lineUnits.reduce((sum, unit) => sum + unit.amountCents, 0),
+      denied_amount_cents: lineUnits.reduce((sum, unit) => sum + (unit.denied ? unit.amountCents : 0), 0),
+    });
+    const family = denialFamily('remittance_lines');
+    for (const dimension of DENIAL_DIMENSIONS) {
+      cells.push([dimensionCellKey(family, dimension, dimensionValues[dimension]), lineVector]);
+    }
+  }
+  for (const unit of remittanceUnits) {
+    if (unit.denied) rootCauseCells(denialFamily(unit.source), unit, cells);
+  }
+
   for (const line of facts.lines) {
     if (line.hcpcsCode === null) continue;
     cells.push([
@@ -226,7 +346,10 @@ export function denialCostCells(facts: KpiClaimFacts): DimensionCellEntries {
     ]);
   }
 
-  for (const adjustment of facts.adjustments) {
+  // A reversal (an 835 claim payment without a status) adjusts nothing of its own: its CAS negate the
+  // payment it reverses, whose cells its arrival already subtracted.
+  const reversal = denialSourceOfLayout(facts.layout) === 'remittance' && facts.adjudicationStatus === null;
+  for (const adjustment of reversal ? [] : facts.adjustments) {
     const vector = vectorOf({ adjustments: 1, adjustment_amount_cents: adjustment.amountCents });
     cells.push([dimensionCellKey(DIMENSION_COUNTER_FAMILY.adjustments, 'group_code', adjustment.groupCode), vector]);
     cells.push([

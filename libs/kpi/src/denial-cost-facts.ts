@@ -5,6 +5,7 @@ import {
   type EnrichedClaimEvent,
 } from '@claims/contracts';
 
+import { isDenialCategory, shippedCarcRootCauses, type CarcRootCauses } from './carc-root-cause';
 import { UNKNOWN_DIMENSION_VALUE } from './pend-episode';
 
 export type AdjudicationStatus = (typeof ADJUDICATION_STATUSES)[number];
@@ -16,10 +17,13 @@ export type AdjudicationStatus = (typeof ADJUDICATION_STATUSES)[number];
  *   the line processing indicator (LINE_PRCSG_IND_CD, CMS CCW codebook);
  * - `billing_export`: billing-system exports, one unit per claim, by the
  *   export's claim status (claim.adjudication.status);
- * - `remittance`: X12 835 claim payments, one unit per claim, by the status of
- *   CLP02 (claim.adjudication.status).
+ * - `remittance`: X12 835 claim payments, one unit per claim: denied when
+ *   CLP02 is 4, or nothing was paid and a denial CARC explains it;
+ * - `remittance_lines`: the SVC lines of those claim payments, one unit per
+ *   line: denied when the line was paid nothing and a denial CARC on the line
+ *   explains it.
  */
-export const DENIAL_SOURCES = ['carrier_lines', 'billing_export', 'remittance'] as const;
+export const DENIAL_SOURCES = ['carrier_lines', 'billing_export', 'remittance', 'remittance_lines'] as const;
 export type DenialSource = (typeof DENIAL_SOURCES)[number];
 
 /** The carrier layouts whose lines carry LINE_PRCSG_IND_CD. */
@@ -46,11 +50,27 @@ export function denialSourceOfLayout(layout: string | null): DenialSource | null
  */
 export const ADJUDICATED_STATUSES: readonly AdjudicationStatus[] = ['paid', 'partially_paid', 'denied'];
 
-/** One CAS adjustment of an 835, as the contracts may carry it on the adjudication. */
+/**
+ * One CAS adjustment of an 835, as the contracts may carry it on the
+ * adjudication, with the root cause of its CARC. The root cause is stored
+ * with the claim, so a later version subtracts exactly what this one added
+ * even if rules/carc-root-causes.csv changed in between.
+ */
 export interface KpiAdjustment {
+  /** The SVC line's position in its claim; null for a claim-level CAS. */
+  lineNumber: number | null;
   groupCode: string;
   carc: string;
   amountCents: number;
+  /** CAQH CORE business scenario of the CARC, or `other`. */
+  scenario: string;
+  /** Operational category of the CARC, or `other`. */
+  category: string;
+}
+
+/** A CAS whose CARC can make a zero payment a denial (not contractual, deductible, coinsurance, copay, ...). */
+export function isDenialAdjustment(adjustment: Pick<KpiAdjustment, 'category'>): boolean {
+  return isDenialCategory(adjustment.category);
 }
 
 /** The line fields the denial and cost KPIs read; every one is kept in claim_line_state. */
@@ -88,19 +108,40 @@ export interface KpiClaimFacts {
   lines: KpiCostLine[];
 }
 
-/** Reads the optional `adjustments` a remittance adjudication may carry; anything malformed is left out. */
-export function adjustmentsOf(adjudication: unknown): KpiAdjustment[] {
+/**
+ * Reads the optional `adjustments` a remittance adjudication may carry, or
+ * the ones stored with a claim; anything malformed is left out. A stored
+ * adjustment keeps the root cause it was folded with; one without (an event,
+ * or a claim stored before root causes) is classified by `rootCauses`.
+ */
+export function adjustmentsOf(
+  adjudication: unknown,
+  rootCauses: CarcRootCauses = shippedCarcRootCauses(),
+): KpiAdjustment[] {
   const adjustments = (adjudication as { adjustments?: unknown } | null | undefined)?.adjustments;
   if (!Array.isArray(adjustments)) return [];
   return adjustments.flatMap((entry: unknown) => {
-    const { groupCode, carc, amountCents } = (entry ?? {}) as Record<string, unknown>;
-    return typeof groupCode === 'string' && typeof carc === 'string' && Number.isSafeInteger(amountCents)
-      ? [{ groupCode, carc, amountCents: amountCents as number }]
-      : [];
+    const { lineNumber, groupCode, carc, amountCents, scenario, category } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof groupCode !== 'string' || typeof carc !== 'string' || !Number.isSafeInteger(amountCents)) return [];
+    const rootCause =
+      typeof scenario === 'string' && typeof category === 'string' ? { scenario, category } : rootCauses.classify(carc);
+    return [
+      {
+        lineNumber: Number.isSafeInteger(lineNumber) ? (lineNumber as number) : null,
+        groupCode,
+        carc,
+        amountCents: amountCents as number,
+        scenario: rootCause.scenario,
+        category: rootCause.category,
+      },
+    ];
   });
 }
 
-export function claimFactsOf(event: EnrichedClaimEvent): KpiClaimFacts {
+export function claimFactsOf(
+  event: EnrichedClaimEvent,
+  rootCauses: CarcRootCauses = shippedCarcRootCauses(),
+): KpiClaimFacts {
   const { claim, enrichment } = event;
   return {
     layout: event.layout,
@@ -119,7 +160,7 @@ export function claimFactsOf(event: EnrichedClaimEvent): KpiClaimFacts {
     firstDiagnosisCode: claim.diagnoses[0]?.code ?? null,
     drugNdcCode: claim.drug?.ndcCode ?? null,
     drugDaysSupply: claim.drug?.daysSupply ?? null,
-    adjustments: adjustmentsOf(claim.adjudication),
+    adjustments: adjustmentsOf(claim.adjudication, rootCauses),
     lines: claim.lines.map((line) => ({
       hcpcsCode: line.hcpcsCode,
       processingCategory: line.processingCategory,

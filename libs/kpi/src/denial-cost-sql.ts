@@ -1,4 +1,5 @@
-import { DIMENSION_COUNTER_MEASURES, type DimensionCounterMeasure } from './denial-cost-contribution';
+import { UNKNOWN_ROOT_CAUSE } from './carc-root-cause';
+import { DIMENSION_COUNTER_MEASURES, NO_DENIAL_CARC, type DimensionCounterMeasure } from './denial-cost-contribution';
 import { BILLING_EXPORT_LAYOUT_PREFIX, CARRIER_LINE_LAYOUTS, REMITTANCE_LAYOUT_PATTERN } from './denial-cost-facts';
 
 const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
@@ -18,8 +19,11 @@ const zeroMeasures = (except: Partial<Record<DimensionCounterMeasure, string>>):
  * claim_line_state alone, as (kpi, dimension, value) rows with kpi =
  * `family.measure` and dimension = `dimension=value`. Claims stored before
  * these families existed (layout NULL) are left out, as the fold leaves them.
- * The definitions are written out in docs/kpis/denials-and-payment.md and
- * docs/kpis/volume-and-cost.md.
+ * 835 adjustments are classified by joining carc_root_cause (seeded from
+ * rules/carc-root-causes.csv at the metrics service's start), never by the
+ * root cause the fold stored with them: a fold that classified differently
+ * shows as a difference. The definitions are written out in
+ * docs/kpis/denials-and-payment.md and docs/kpis/volume-and-cost.md.
  */
 export const DIMENSION_COUNTER_BATCH_SQL = `
 WITH line_totals AS (
@@ -44,21 +48,73 @@ WITH line_totals AS (
     FROM claim c
    CROSS JOIN LATERAL (VALUES ('payer', c.payer), ('claim_type', c.claim_type), ('month', c.month),
                               ('provider_group', c.provider_group), ('state', c.state)) AS d(dimension, value)
+), remit_adjustment AS (
+  -- CAS of adjudicated 835 claim payments, classified by the mapping; an unlisted CARC is a denial reason.
+  SELECT c.claim_id, (a.value ->> 'lineNumber')::integer AS line_number, a.value ->> 'carc' AS carc,
+         (a.value ->> 'amountCents')::bigint AS amount_cents,
+         coalesce(r.scenario, ${literal(UNKNOWN_ROOT_CAUSE)}) AS scenario,
+         coalesce(r.category, ${literal(UNKNOWN_ROOT_CAUSE)}) AS category,
+         coalesce(r.denial, true) AS denial
+    FROM claim c CROSS JOIN LATERAL jsonb_array_elements(coalesce(c.adjustments, '[]'::jsonb)) AS a(value)
+    LEFT JOIN carc_root_cause r ON r.carc = a.value ->> 'carc'
+   WHERE c.denial_source = 'remittance' AND c.adjudication_status IN ('paid', 'partially_paid', 'denied')
 ), denial_unit AS (
   -- Carrier lines: LINE_PRCSG_IND_CD allowed or not allowed; MSP/COB, reprocessed and unknown lines are out.
-  SELECT c.claim_id, 'carrier_lines' AS source, l.processing_category = 'not_allowed' AS denied,
+  SELECT c.claim_id, 'carrier_lines' AS source, NULL::integer AS line_number,
+         l.processing_category = 'not_allowed' AS denied,
          coalesce(l.charge_amount_cents, l.allowed_amount_cents) AS amount_cents
     FROM claim c JOIN claim_line_state l USING (claim_id)
    WHERE c.denial_source = 'carrier_lines' AND l.processing_category IN ('allowed', 'not_allowed')
   UNION ALL
-  -- Billing exports and 835s: one claim, adjudicated when paid, partially paid or denied.
-  SELECT claim_id, denial_source, adjudication_status = 'denied', billed_cents
+  -- Billing exports: one claim, adjudicated when paid, partially paid or denied.
+  SELECT claim_id, denial_source, NULL, adjudication_status = 'denied', billed_cents
     FROM claim
-   WHERE denial_source IN ('billing_export', 'remittance')
-     AND adjudication_status IN ('paid', 'partially_paid', 'denied')
+   WHERE denial_source = 'billing_export' AND adjudication_status IN ('paid', 'partially_paid', 'denied')
+  UNION ALL
+  -- 835 claims: denied at CLP02 4, or paid nothing with a denial CARC anywhere on the claim.
+  SELECT c.claim_id, 'remittance', NULL,
+         c.adjudication_status = 'denied'
+           OR (c.payment_amount_cents = 0
+               AND EXISTS (SELECT 1 FROM remit_adjustment ra WHERE ra.claim_id = c.claim_id AND ra.denial)),
+         c.billed_cents
+    FROM claim c
+   WHERE c.denial_source = 'remittance' AND c.adjudication_status IN ('paid', 'partially_paid', 'denied')
+  UNION ALL
+  -- 835 lines, numbered by position as the mapper numbers SVCs (and the fold its lines): denied when SVC03 is
+  -- zero with a denial CARC on the line itself.
+  SELECT l.claim_id, 'remittance_lines', l.position,
+         l.payment_amount_cents = 0
+           AND EXISTS (SELECT 1 FROM remit_adjustment ra
+                        WHERE ra.claim_id = l.claim_id AND ra.line_number = l.position AND ra.denial),
+         coalesce(l.charge_amount_cents, 0)
+    FROM (SELECT l.*, row_number() OVER (PARTITION BY l.claim_id ORDER BY l.line_number)::integer AS position
+            FROM claim c JOIN claim_line_state l USING (claim_id)
+           WHERE c.denial_source = 'remittance'
+             AND c.adjudication_status IN ('paid', 'partially_paid', 'denied')) AS l
+), denied_cause AS (
+  -- A denied 835 unit's denial CAS: all of the claim's for a claim, the line's own for a line.
+  SELECT u.source, u.claim_id, u.line_number, ra.scenario, ra.category, ra.carc, ra.amount_cents, 1 AS adjustments
+    FROM denial_unit u
+    JOIN remit_adjustment ra ON ra.claim_id = u.claim_id AND ra.denial
+                            AND (u.line_number IS NULL OR ra.line_number = u.line_number)
+   WHERE u.denied AND u.source IN ('remittance', 'remittance_lines')
+  UNION ALL
+  SELECT u.source, u.claim_id, u.line_number, ${literal(NO_DENIAL_CARC)}, ${literal(NO_DENIAL_CARC)}, ${literal(NO_DENIAL_CARC)}, 0, 0
+    FROM denial_unit u
+   WHERE u.denied AND u.source IN ('remittance', 'remittance_lines')
+     AND NOT EXISTS (SELECT 1 FROM remit_adjustment ra
+                      WHERE ra.claim_id = u.claim_id AND ra.denial
+                        AND (u.line_number IS NULL OR ra.line_number = u.line_number))
+), root_cause AS (
+  SELECT dc.source, dc.claim_id, dc.line_number, d.dimension, d.value, dc.amount_cents, dc.adjustments
+    FROM denied_cause dc
+   CROSS JOIN LATERAL (VALUES ('root_cause_scenario', dc.scenario), ('root_cause_category', dc.category),
+                              ('carc', dc.carc)) AS d(dimension, value)
 ), adjustment AS (
+  -- A reversal (an 835 claim payment without a status) adjusts nothing of its own.
   SELECT a.value ->> 'groupCode' AS group_code, a.value ->> 'carc' AS carc, (a.value ->> 'amountCents')::bigint AS amount_cents
     FROM claim c CROSS JOIN LATERAL jsonb_array_elements(coalesce(c.adjustments, '[]'::jsonb)) AS a(value)
+   WHERE c.denial_source IS DISTINCT FROM 'remittance' OR c.adjudication_status IS NOT NULL
 ), cells AS (
   SELECT 'claims' AS family, d.dimension, d.value AS dimension_value,
          ${zeroMeasures({
@@ -94,6 +150,15 @@ WITH line_totals AS (
     FROM denial_unit u JOIN claim_dimension d USING (claim_id)
    WHERE d.dimension <> 'state'
    GROUP BY u.source, d.dimension, d.value
+  UNION ALL
+  SELECT 'denials:' || rc.source, rc.dimension, rc.value,
+         ${zeroMeasures({
+           denied_count: 'count(DISTINCT (rc.claim_id, coalesce(rc.line_number, 0)))',
+           adjustments: 'sum(rc.adjustments)',
+           adjustment_amount_cents: 'sum(rc.amount_cents)',
+         })}
+    FROM root_cause rc
+   GROUP BY rc.source, rc.dimension, rc.value
   UNION ALL
   SELECT 'lines', 'hcpcs', l.hcpcs_code,
          ${zeroMeasures({

@@ -1,6 +1,7 @@
 import { DIMENSION_COUNTER_MEASURES } from './denial-cost-contribution';
 import type { DimensionCounterCellRow } from './denial-cost-sql';
-import { denialRates, paymentRows, ratio, topRows, volumeRows } from './denial-cost-summary';
+import { parseCarcRootCauses } from './carc-root-cause';
+import { denialRates, denialRootCauses, paymentRows, ratio, topRows, volumeRows } from './denial-cost-summary';
 
 function cell(value: string, measures: Partial<Record<(typeof DIMENSION_COUNTER_MEASURES)[number], number>>) {
   return {
@@ -82,5 +83,33 @@ describe('paymentRows, volumeRows and topRows', () => {
     });
     expect(topRows('diagnosis', [row])[0]?.count).toBe(2);
     expect(topRows('ndc', [row])[0]).toMatchObject({ count: 2, daysSupply: 60 });
+  });
+});
+
+describe('denialRootCauses', () => {
+  const rootCauses = parseCarcRootCauses(
+    'carc,scenario,category,label,source\n16,missing_claim_data,missing_information,lacks information,test',
+  );
+
+  it('reads denied units, CAS triplets and withheld cents per value, and names the CARCs the mapping lacks', () => {
+    const byCategory = [
+      cell('missing_information', { denied_count: 2, adjustments: 3, adjustment_amount_cents: 9000 }),
+      cell('other', { denied_count: 1, adjustments: 1, adjustment_amount_cents: 400 }),
+    ];
+    const byCarc = [
+      cell('(none)', { denied_count: 1 }),
+      cell('16', { denied_count: 2, adjustments: 3, adjustment_amount_cents: 9000 }),
+      cell('ZZ9', { denied_count: 1, adjustments: 1, adjustment_amount_cents: 400 }),
+    ];
+    expect(denialRootCauses('remittance_lines', 'category', byCategory, byCarc, rootCauses)).toMatchObject({
+      source: 'remittance_lines',
+      groupBy: 'category',
+      unit: 'line',
+      rows: [
+        { value: 'missing_information', denied: 2, adjustments: 3, deniedAmountCents: 9000 },
+        { value: 'other', denied: 1, adjustments: 1, deniedAmountCents: 400 },
+      ],
+      unknownCarcs: [{ carc: 'ZZ9', denied: 1, deniedAmountCents: 400 }],
+    });
   });
 });

@@ -1,4 +1,5 @@
-import type { DenialDimension } from './denial-cost-contribution';
+import { UNKNOWN_ROOT_CAUSE, type CarcRootCauses } from './carc-root-cause';
+import { NO_DENIAL_CARC, type DenialDimension, type DenialRootCauseDimension } from './denial-cost-contribution';
 import type { DimensionCounterCellRow } from './denial-cost-sql';
 import type { DenialSource } from './denial-cost-facts';
 
@@ -34,9 +35,17 @@ export const DENIAL_SOURCE_RULES: Record<
   remittance: {
     unit: 'claim',
     counts:
-      '835 claim payments (CLP): adjudicated = CLP02 paid, partially paid or denied; denied = denied. ' +
-      'Pended and rejected claims are in neither.',
+      '835 claim payments (CLP): adjudicated = CLP02 1, 2, 3, 19, 20, 21 or 4; denied = CLP02 4, or CLP04 zero ' +
+      'with a denial CARC (contractual CO-45, PR-1/2/3 and other adjustments never deny). Reversals (22), ' +
+      'predeterminations (25) and not-our-claim (23) are in neither.',
     amountBasis: "the claim's billed charge (CLP03)",
+  },
+  remittance_lines: {
+    unit: 'line',
+    counts:
+      'SVC lines of the adjudicated 835 claim payments: denied = SVC03 zero with a denial CARC on the line ' +
+      '(contractual CO-45, PR-1/2/3 and other adjustments never deny).',
+    amountBasis: "the line's charge (SVC02)",
   },
 };
 
@@ -200,4 +209,69 @@ export function topRows(kind: TopKind, cells: readonly DimensionCounterCellRow[]
     billedAmountCents: count(cell, 'billed_amount_cents'),
     ...(kind === 'ndc' ? { daysSupply: count(cell, 'days_supply') } : {}),
   }));
+}
+
+export const ROOT_CAUSE_GROUPS = ['scenario', 'category', 'carc'] as const;
+export type RootCauseGroup = (typeof ROOT_CAUSE_GROUPS)[number];
+export const ROOT_CAUSE_GROUP_DIMENSIONS: Record<RootCauseGroup, DenialRootCauseDimension> = {
+  scenario: 'root_cause_scenario',
+  category: 'root_cause_category',
+  carc: 'carc',
+};
+
+export interface DenialRootCauseRow {
+  value: string;
+  /** Denied units (claims or lines) carrying a denial CARC of this value; a unit with two causes counts under both. */
+  denied: number;
+  /** The denial CAS triplets of this value on those units. */
+  adjustments: number;
+  /** Their amounts: the cents the payer withheld for this cause. */
+  deniedAmountCents: number;
+}
+
+export interface DenialRootCauses {
+  source: 'remittance' | 'remittance_lines';
+  groupBy: RootCauseGroup;
+  unit: 'line' | 'claim';
+  counts: string;
+  rows: DenialRootCauseRow[];
+  /**
+   * CARCs found on denied units that rules/carc-root-causes.csv does not
+   * list: counted under `other`, named here so the file can be extended.
+   */
+  unknownCarcs: Array<{ carc: string; denied: number; deniedAmountCents: number }>;
+}
+
+/**
+ * Denials by root cause from the cells of `denials:<source>` by one
+ * root-cause dimension; `carcCells` (the same family by CARC) gives the
+ * unknown CARCs whatever the grouping.
+ */
+export function denialRootCauses(
+  source: 'remittance' | 'remittance_lines',
+  groupBy: RootCauseGroup,
+  cells: readonly DimensionCounterCellRow[],
+  carcCells: readonly DimensionCounterCellRow[],
+  rootCauses: CarcRootCauses,
+): DenialRootCauses {
+  const rowOf = (cell: DimensionCounterCellRow): DenialRootCauseRow => ({
+    value: cell.dimension_value,
+    denied: count(cell, 'denied_count'),
+    adjustments: count(cell, 'adjustments'),
+    deniedAmountCents: count(cell, 'adjustment_amount_cents'),
+  });
+  return {
+    source,
+    groupBy,
+    unit: DENIAL_SOURCE_RULES[source].unit,
+    counts:
+      `denied ${DENIAL_SOURCE_RULES[source].unit}s by the ${groupBy} of their denial CARCs (CAS); a unit denied for ` +
+      `two causes counts under both; ${NO_DENIAL_CARC} = denied with no denial CARC; ${UNKNOWN_ROOT_CAUSE} = a CARC ` +
+      'rules/carc-root-causes.csv does not list (see unknownCarcs)',
+    rows: cells.map(rowOf),
+    unknownCarcs: carcCells
+      .filter((cell) => cell.dimension_value !== NO_DENIAL_CARC && !rootCauses.has(cell.dimension_value))
+      .map(rowOf)
+      .map((row) => ({ carc: row.value, denied: row.denied, deniedAmountCents: row.deniedAmountCents })),
+  };
 }

@@ -1,5 +1,21 @@
 import type { EnrichedClaimEvent } from '@claims/contracts';
 import { claimContribution, combineContributions, type KpiContribution } from './claim-contribution';
+import {
+  claimLifecyclesOf,
+  claimPartKindOf,
+  claimPartsOf,
+  mergeClaimParts,
+  transactionSetVerdictOf,
+  type ClaimLifecycle,
+  type TransactionSetVerdict,
+} from './claim-lifecycle';
+import {
+  accumulateContribution,
+  claimKpiContribution,
+  type ClaimKpiContribution,
+  type ClaimKpiDelta,
+  type ClaimKpiFoldResult,
+} from './denial-cost-contribution';
 
 export interface FoldedClaim {
   event: EnrichedClaimEvent;
@@ -34,4 +50,68 @@ export function foldClaimEvents(
     claims.set(event.claimId, { event, contribution });
   }
   return { claims, delta };
+}
+
+/** The stored state the fold of a batch needs beside the claims' contributions. */
+export interface StoredClaimParts {
+  /** What each stored claim contributes now (rebuilt from its claim state). */
+  contributions: ReadonlyMap<string, ClaimKpiContribution>;
+  /** The X12 parts already stored for the claims of the batch (see claim-lifecycle.ts). */
+  parts: ReadonlyMap<string, readonly EnrichedClaimEvent[]>;
+}
+
+export interface ClaimBatchFoldResult extends ClaimKpiFoldResult {
+  /** X12 parts first seen in this batch, to store beside their claim. */
+  newParts: EnrichedClaimEvent[];
+  /** Every claim with X12 parts that the batch touched, and its lifecycle rows recomputed from all its parts. */
+  lifecycles: Map<string, ClaimLifecycle[]>;
+  /** 999 verdicts: kept per transaction set, never as a claim. */
+  setVerdicts: TransactionSetVerdict[];
+}
+
+/**
+ * Folds a batch of first-seen events (deduplicated, in partition order):
+ * - an X12 837, 835 or 277CA event is a part of its claim: the claim's state
+ *   is recomputed from all its parts (stored and new) by mergeClaimParts,
+ *   so an 835 overlays the 837's claim instead of replacing it, and the
+ *   state does not depend on the order the parts came in;
+ * - a 999 is a verdict on a transaction set: no claim state, no counter;
+ * - any other event replaces its claim, as foldClaimKpis does.
+ * Either way the claim's old contribution is subtracted and the new one
+ * added, so the counters stay equal to the batch SQL over claim state.
+ */
+export function foldClaimBatch(events: readonly EnrichedClaimEvent[], stored: StoredClaimParts): ClaimBatchFoldResult {
+  const claims: ClaimKpiFoldResult['claims'] = new Map();
+  const delta: ClaimKpiDelta = { counters: {}, cells: new Map() };
+  const parts = new Map<string, EnrichedClaimEvent[]>();
+  const newParts: EnrichedClaimEvent[] = [];
+  const setVerdicts: TransactionSetVerdict[] = [];
+  for (const event of events) {
+    const verdict = transactionSetVerdictOf(event);
+    if (verdict) {
+      setVerdicts.push(verdict);
+      continue;
+    }
+    let latest: EnrichedClaimEvent | null = event;
+    if (claimPartKindOf(event) !== null) {
+      const claimParts = parts.get(event.claimId) ?? [...(stored.parts.get(event.claimId) ?? [])];
+      claimParts.push(event);
+      parts.set(event.claimId, claimParts);
+      newParts.push(event);
+      latest = mergeClaimParts(claimPartsOf(claimParts));
+    }
+    if (latest === null) continue;
+    const previous = claims.get(event.claimId)?.contribution ?? stored.contributions.get(event.claimId);
+    const contribution = claimKpiContribution(latest);
+    if (previous) accumulateContribution(delta, previous, -1);
+    accumulateContribution(delta, contribution);
+    claims.set(event.claimId, { event: latest, contribution });
+  }
+  const lifecycles = new Map(
+    [...parts.entries()].map(([claimId, claimParts]) => [
+      claimId,
+      claimLifecyclesOf(claimId, claimPartsOf(claimParts)),
+    ]),
+  );
+  return { claims, delta, newParts, lifecycles, setVerdicts };
 }

@@ -1,5 +1,7 @@
 export * from './claim-contribution';
 export * from './fold-claim-events';
+export * from './claim-lifecycle';
+export * from './claim-lifecycle-sql';
 export * from './kpi-summary';
 export * from './batch-sql';
 export * from './file-accounting';
@@ -10,6 +12,7 @@ export * from './pend-fold';
 export * from './pend-aging';
 export * from './pend-queue-sql';
 export * from './pend-queue-summary';
+export * from './carc-root-cause';
 export * from './denial-cost-facts';
 export * from './denial-cost-contribution';
 export * from './denial-cost-sql';

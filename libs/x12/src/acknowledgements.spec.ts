@@ -1,6 +1,7 @@
 import { ClaimEventSchema } from '@claims/contracts';
 import { join } from 'node:path';
-import { acknowledgementsOf999, claimAcknowledgementsOf277 } from './acknowledgements';
+import { acknowledgementsOf999, claimAcknowledgementsOf277, claimStatusesOf277 } from './acknowledgements';
+import { x12DispositionOf } from './x12-layouts';
 import { normalizeX12Record } from './normalize-x12-record';
 import { X12_SAMPLES, rawEventOf, transactionSetsOfFile, transactionSetsOfText } from './__tests__/x12-samples';
 
@@ -99,6 +100,49 @@ describe('claimAcknowledgementsOf277', () => {
   });
 });
 
+describe('claimStatusesOf277 (005010X212 claim status response)', () => {
+  const statusSample = (name: string): string => join(X12_SAMPLES, 'linuxforhealth', '277_005010X212', name);
+
+  it('reads each subscriber or dependent claim by its patient account number (REF*EJ), not the inquiry trace', async () => {
+    const [set] = await transactionSetsOfFile(statusSample('claim-level-status.277'));
+    const claims = claimStatusesOf277(set!.segments, patientTokenKey);
+    expect(
+      claims.map((claim) => [
+        claim.claimId,
+        claim.billingNpi,
+        claim.acknowledgement.kind,
+        claim.acknowledgement.statusCode,
+        claim.acknowledgement.status,
+        claim.billedAmountCents,
+      ]),
+    ).toEqual([
+      ['SM123456', '1666666661', '277', 'P3', 'accepted', 851388],
+      ['J0234567', '1666666661', '277', 'F0', 'accepted', 759900],
+      ['MA345678', '166666666', '277', 'F2', 'accepted', 15000],
+    ]);
+    expect(claims[2]).toMatchObject({
+      payer: 'ABC INSURANCE',
+      statusDate: '2005-06-12',
+      payerClaimControlNumber: '051681010827',
+    });
+    expect(JSON.stringify(claims)).not.toMatch(/123456789A|345678901/);
+  });
+
+  it('leaves provider-level status out and keeps the claim-level one of the same response', async () => {
+    const [set] = await transactionSetsOfFile(statusSample('provider-level-status.277'));
+    expect(claimStatusesOf277(set!.segments, patientTokenKey).map((claim) => claim.claimId)).toEqual(['SM123456']);
+  });
+
+  it('skips a response with no claim-level status as nothing to fold, rather than failing it', async () => {
+    const [set] = await transactionSetsOfFile(statusSample('information-receiver-level-status.277'));
+    expect(x12DispositionOf(set!)).toEqual({
+      kind: 'skip',
+      code: 'X12_TRANSACTION_NOT_FOLDED',
+      reason: 'transaction set 277 (claim status response) holds no claim-level status',
+    });
+  });
+});
+
 describe('normalizeX12Record for acknowledgements', () => {
   it('emits valid canonical acknowledged and rejected events for a 277CA and a 999', async () => {
     const sets = [...(await transactionSetsOfText(CLAIM_ACK)), ...(await transactionSetsOfText(FUNCTIONAL_ACK))];
@@ -112,5 +156,18 @@ describe('normalizeX12Record for acknowledgements', () => {
       ['x12.999', 'x12-ts:17:0003', 'rejected', '2024-01-10'],
     ]);
     for (const event of events) expect(ClaimEventSchema.parse(event)).toEqual(event);
+  });
+
+  it("names on a 999's verdict the acknowledged set: its submitter (the 999's ISA08), AK102 and AK202", async () => {
+    const events = (await transactionSetsOfText(FUNCTIONAL_ACK)).flatMap((set) =>
+      normalizeX12Record(rawEventOf(set), { patientTokenKey }),
+    );
+    expect(events.map((event) => event.claim.submission)).toEqual(
+      ['0001', '0002', '0003'].map((transactionControlNumber) => ({
+        senderId: 'PROVIDER',
+        groupControlNumber: '17',
+        transactionControlNumber,
+      })),
+    );
   });
 });

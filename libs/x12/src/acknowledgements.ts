@@ -141,6 +141,63 @@ const REJECTING_CATEGORIES = new Set(['A3', 'A6', 'A7', 'A8']);
 const ACCEPTING_CATEGORIES = new Set(['A1', 'A2', 'A5']);
 
 /**
+ * A claim status response (005010X212) speaks of a claim the payer holds:
+ * finalized (F0–F4), pending (P0–P5) or waiting on a request (R*) all mean
+ * it got past the front end, so they read as accepted. A4 (not found), D0
+ * (no data found) and E* (the inquiry could not be answered) say nothing of
+ * the claim's content: accepted with errors, as a 277CA's A4. A front-end
+ * rejection category rejects it as in a 277CA.
+ */
+function statusOfCategory(guide: Guide277, category: string): Acknowledgement['status'] {
+  if (REJECTING_CATEGORIES.has(category)) return 'rejected';
+  if (ACCEPTING_CATEGORIES.has(category)) return 'accepted';
+  if (guide.kind === '277' && !/^(A4|D|E)/.test(category)) return 'accepted';
+  return 'accepted_with_errors';
+}
+
+/**
+ * Where the two 277 guides keep a claim: a 277CA (005010X214) under HL
+ * level PT (loop 2000D), its patient control number in TRN02; a claim
+ * status response (005010X212) under the subscriber (HL 22) or dependent
+ * (HL 23), its TRN02 being the inquiry's trace and the patient control
+ * number in REF*EJ, its provider of service an NM1*1P.
+ */
+interface Guide277 {
+  kind: Acknowledgement['kind'];
+  claimLevels: ReadonlySet<string>;
+  billingProviderEntity: string;
+  memberEntities: ReadonlySet<string>;
+  /** Whether REF*EJ (patient account number) names the claim rather than TRN02. */
+  claimIdFromPatientAccount: boolean;
+}
+
+const CLAIM_ACKNOWLEDGEMENT_GUIDE: Guide277 = {
+  kind: '277ca',
+  claimLevels: new Set(['PT']),
+  billingProviderEntity: '85',
+  memberEntities: new Set(['QC']),
+  claimIdFromPatientAccount: false,
+};
+
+const CLAIM_STATUS_RESPONSE_GUIDE: Guide277 = {
+  kind: '277',
+  claimLevels: new Set(['22', '23']),
+  billingProviderEntity: '1P',
+  memberEntities: new Set(['IL', 'QC']),
+  claimIdFromPatientAccount: true,
+};
+
+interface Claim277Draft {
+  hl: X12Segment;
+  memberId: string | null;
+  trace: string | null;
+  patientAccount: string | null;
+  stcs: X12Segment[];
+  service: { from: string; through: string } | null;
+  payerClaimControlNumber: string | null;
+}
+
+/**
  * The claims (HL level PT, loop 2000D) of a 277CA transaction set, each with
  * its first STC's category and every status code of its STCs (STC01-2,
  * STC10-2, STC11-2).
@@ -150,36 +207,74 @@ export function claimAcknowledgementsOf277(
   segments: readonly X12Segment[],
   patientTokenKey: string,
 ): ClaimAcknowledgement[] {
+  return claimsOf277(segments, CLAIM_ACKNOWLEDGEMENT_GUIDE, patientTokenKey);
+}
+
+/**
+ * The claim-level statuses of a 277 claim status response (005010X212),
+ * read the same way as a 277CA's. Status at the information-receiver or
+ * provider level (an answer about no particular claim) is not a claim's and
+ * is left out; a subscriber level that only parents dependents holds none.
+ * @throws X12Error for a date or amount that does not parse
+ */
+export function claimStatusesOf277(segments: readonly X12Segment[], patientTokenKey: string): ClaimAcknowledgement[] {
+  return claimsOf277(segments, CLAIM_STATUS_RESPONSE_GUIDE, patientTokenKey);
+}
+
+/** Whether a 277 claim status response holds any claim-level status (else there is nothing to fold). */
+export function hasClaimLevelStatus(segments: readonly X12Segment[]): boolean {
+  let level = '';
+  for (const segment of segments) {
+    if (segment.tag === 'HL') level = elementOf(segment, 3);
+    else if (segment.tag === 'STC' && CLAIM_STATUS_RESPONSE_GUIDE.claimLevels.has(level)) return true;
+  }
+  return false;
+}
+
+function claimsOf277(
+  segments: readonly X12Segment[],
+  guide: Guide277,
+  patientTokenKey: string,
+): ClaimAcknowledgement[] {
   const claims: ClaimAcknowledgement[] = [];
   let level = '';
   let payer: string | null = null;
   let billingNpi: string | null = null;
   let processedDate: string | null = null;
-  let draft: {
-    hl: X12Segment;
-    memberId: string | null;
-    claimId: string | null;
-    stcs: X12Segment[];
-    service: { from: string; through: string } | null;
-    payerClaimControlNumber: string | null;
-  } | null = null;
+  let memberId: string | null = null;
+  let draft: Claim277Draft | null = null;
   const finish = (): void => {
-    if (draft) claims.push(claimAcknowledgementOf(draft, { payer, billingNpi, processedDate }, patientTokenKey));
+    // A 277 response's subscriber level that only parents its dependents carries no status of its own.
+    if (draft && !(guide.claimIdFromPatientAccount && draft.stcs.length === 0 && draft.trace === null)) {
+      claims.push(claimAcknowledgementOf(draft, guide, { payer, billingNpi, processedDate }, patientTokenKey));
+    }
     draft = null;
   };
   for (const segment of segments) {
     if (segment.tag === 'HL') {
       finish();
       level = elementOf(segment, 3);
-      if (level === 'PT') {
-        draft = { hl: segment, memberId: null, claimId: null, stcs: [], service: null, payerClaimControlNumber: null };
+      if (guide.claimLevels.has(level)) {
+        draft = {
+          hl: segment,
+          memberId,
+          trace: null,
+          patientAccount: null,
+          stcs: [],
+          service: null,
+          payerClaimControlNumber: null,
+        };
       }
       continue;
     }
     if (segment.tag === 'SE') continue;
     if (draft === null) {
       if (segment.tag === 'NM1' && elementOf(segment, 1) === 'PR') payer = blankToNull(elementOf(segment, 3));
-      if (segment.tag === 'NM1' && elementOf(segment, 1) === '85' && elementOf(segment, 8) === 'XX') {
+      if (
+        segment.tag === 'NM1' &&
+        elementOf(segment, 1) === guide.billingProviderEntity &&
+        elementOf(segment, 8) === 'XX'
+      ) {
         billingNpi = blankToNull(elementOf(segment, 9));
       }
       // 2200A DTP*009: when the information source processed the batch.
@@ -189,11 +284,17 @@ export function claimAcknowledgementsOf277(
     // Service lines (2220D SVC and what follows) belong to the claim; their STCs are the lines', not the claim's.
     if (segment.tag === 'SVC') level = 'SVC';
     if (level === 'SVC') continue;
-    if (segment.tag === 'NM1' && elementOf(segment, 1) === 'QC') draft.memberId = blankToNull(elementOf(segment, 9));
-    else if (segment.tag === 'TRN' && elementOf(segment, 1) === '2') draft.claimId = blankToNull(elementOf(segment, 2));
+    if (segment.tag === 'NM1' && guide.memberEntities.has(elementOf(segment, 1))) {
+      const id = blankToNull(elementOf(segment, 9));
+      if (elementOf(segment, 1) === 'IL') memberId = draft.memberId = id;
+      // A dependent named without an id of its own is told apart under its subscriber by name.
+      else draft.memberId = id ?? `${memberId ?? 'missing'}|QC|${elementOf(segment, 3)}|${elementOf(segment, 4)}`;
+    } else if (segment.tag === 'TRN' && elementOf(segment, 1) === '2') draft.trace = blankToNull(elementOf(segment, 2));
     else if (segment.tag === 'STC') draft.stcs.push(segment);
     else if (segment.tag === 'REF' && elementOf(segment, 1) === '1K') {
       draft.payerClaimControlNumber = blankToNull(elementOf(segment, 2));
+    } else if (segment.tag === 'REF' && elementOf(segment, 1) === 'EJ') {
+      draft.patientAccount = blankToNull(elementOf(segment, 2));
     } else if (segment.tag === 'DTP' && elementOf(segment, 1) === '472') draft.service = dateRangeOf(segment, 2);
   }
   finish();
@@ -201,29 +302,24 @@ export function claimAcknowledgementsOf277(
 }
 
 function claimAcknowledgementOf(
-  draft: {
-    hl: X12Segment;
-    memberId: string | null;
-    claimId: string | null;
-    stcs: X12Segment[];
-    service: { from: string; through: string } | null;
-    payerClaimControlNumber: string | null;
-  },
+  draft: Claim277Draft,
+  guide: Guide277,
   parties: { payer: string | null; billingNpi: string | null; processedDate: string | null },
   patientTokenKey: string,
 ): ClaimAcknowledgement {
   const location = { segmentNumber: draft.hl.number, elementPosition: 0 };
   const [first] = draft.stcs;
-  if (draft.claimId === null) throw new X12Error('X12_SEGMENT_INVALID', 'a 2000D claim without its TRN02', location);
-  if (first === undefined) throw new X12Error('X12_SEGMENT_INVALID', 'a 2000D claim without STC', location);
+  const claimId = (guide.claimIdFromPatientAccount ? draft.patientAccount : null) ?? draft.trace;
+  if (claimId === null) throw new X12Error('X12_SEGMENT_INVALID', 'a claim status without its TRN02', location);
+  if (first === undefined) throw new X12Error('X12_SEGMENT_INVALID', 'a claim status without STC', location);
   const category = componentsOf(first, 1)[0] ?? '';
   const statusCodes = draft.stcs.flatMap((stc) =>
     [1, 10, 11].map((position) => componentsOf(stc, position)[1] ?? '').filter((code) => code !== ''),
   );
   const rejected = REJECTING_CATEGORIES.has(category);
   return {
-    claimId: draft.claimId,
-    patientToken: tokenizePatientId(draft.memberId ?? `missing:${draft.claimId}`, patientTokenKey),
+    claimId,
+    patientToken: tokenizePatientId(draft.memberId ?? `missing:${claimId}`, patientTokenKey),
     payer: parties.payer,
     billingNpi: parties.billingNpi,
     eventType: rejected ? 'rejected' : 'acknowledged',
@@ -234,8 +330,8 @@ function claimAcknowledgementOf(
     payerClaimControlNumber: draft.payerClaimControlNumber,
     segmentNumber: draft.hl.number,
     acknowledgement: {
-      kind: '277ca',
-      status: rejected ? 'rejected' : ACCEPTING_CATEGORIES.has(category) ? 'accepted' : 'accepted_with_errors',
+      kind: guide.kind,
+      status: statusOfCategory(guide, category),
       statusCode: category,
       statusCodes,
       transactionControlNumber: null,

@@ -8,3 +8,4 @@ export * from './remittance-835';
 export * from './normalize-x12-record';
 export * from './acknowledgements';
 export * from './write-837p';
+export * from './x12-code-lists';

@@ -24,6 +24,23 @@ describe('normalizeX12Record', () => {
     expect(events.every((event) => event.lineage.recordNumber === 1 && event.layout === 'x12.837i')).toBe(true);
   });
 
+  it('names on each submitted claim the transaction set a 999 answers (ISA06, GS06, ST02), BHT04 and CLM05-3', async () => {
+    const events = await eventsOf('linuxforhealth', '837_005010X222A2', 'demo.example1.837');
+    // The sample's own envelope: ISA06 000000005, GS06 1, ST02 0021, BHT04 20061015, CLM05 11:B:1.
+    expect(events.map((event) => [event.claimId, event.claim.submission])).toEqual([
+      [
+        '26463774',
+        {
+          senderId: '000000005',
+          groupControlNumber: '1',
+          transactionControlNumber: '0021',
+          submittedDate: '2006-10-15',
+          frequencyCode: '1',
+        },
+      ],
+    ]);
+  });
+
   it('emits one adjudicated event per CLP of an 835, dated by the payment date (the production date when BPR16 is no date)', async () => {
     const events = await eventsOf('linuxforhealth', '835_005010X221A1', 'managed-care.835');
     expect(

@@ -1,8 +1,9 @@
-import { deriveEventId, type ClaimEvent, type RawClaimRecord } from '@claims/contracts';
+import { deriveEventId, type ClaimEvent, type RawClaimRecord, type Submission } from '@claims/contracts';
 import { tokenizePatientId } from '@claims/source-layouts';
 import {
   acknowledgementsOf999,
   claimAcknowledgementsOf277,
+  claimStatusesOf277,
   type ClaimAcknowledgement,
   type TransactionSetAcknowledgement,
 } from './acknowledgements';
@@ -10,6 +11,7 @@ import { claimsOf837, type Claim837 } from './claim-837';
 import { remittanceOf835, type ClaimPayment, type Remittance835 } from './remittance-835';
 import { X12_LAYOUTS, parseX12RecordContext, type X12RecordContext } from './x12-layouts';
 import { segmentsOfText, type X12Segment } from './x12-segments';
+import { componentsOf } from './x12-values';
 import { X12Error } from './x12.errors';
 
 export interface X12NormalizeOptions {
@@ -55,7 +57,30 @@ function eventIdOf(raw: RawClaimRecord, index: number, claimId: string): string 
   return deriveEventId('claims.normalized', raw.eventId, String(index), claimId);
 }
 
-function submittedEvent(raw: RawClaimRecord, claim: Claim837, index: number): ClaimEvent {
+/**
+ * What joins an 837 claim to its acknowledgements and remittance: the
+ * transaction set it came in (ISA06 sender, GS06, ST02, which a 999 names in
+ * AK102/AK202), the submission date (BHT04, else GS04) and the CLM05-3
+ * frequency code (7 and 8 replace or void a claim sent before).
+ */
+function submissionOf(claim: Claim837, context: X12RecordContext, segments: readonly X12Segment[]): Submission {
+  const clm = segments.find((segment) => segment.number === claim.segmentNumber);
+  const frequencyCode = clm ? (componentsOf(clm, 5)[2] ?? '') : '';
+  return {
+    senderId: context.senderId,
+    groupControlNumber: context.groupControlNumber,
+    transactionControlNumber: context.transactionControlNumber,
+    submittedDate: claim.createdDate ?? isoDateOf(context.groupDate),
+    frequencyCode: frequencyCode === '' ? null : frequencyCode,
+  };
+}
+
+function isoDateOf(ccyymmdd: string | undefined): string | null {
+  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(ccyymmdd ?? '');
+  return match ? `${match[1]}-${match[2]}-${match[3]}` : null;
+}
+
+function submittedEvent(raw: RawClaimRecord, claim: Claim837, index: number, submission: Submission): ClaimEvent {
   return {
     ...baseOf(raw),
     eventId: eventIdOf(raw, index, claim.claimId),
@@ -81,6 +106,7 @@ function submittedEvent(raw: RawClaimRecord, claim: Claim837, index: number): Cl
       admissionDate: claim.admissionDate,
       procedures: claim.procedures,
       billedAmountCents: claim.billedAmountCents,
+      submission,
     },
   };
 }
@@ -128,7 +154,7 @@ function adjudicatedEvent(
   };
 }
 
-/** A 277CA claim's verdict: `acknowledged` or `rejected`, dated by its status date. */
+/** A 277CA claim's verdict, or a 277 response's claim status: `acknowledged` or `rejected`, dated by its status date. */
 function claimAcknowledgementEvent(
   raw: RawClaimRecord,
   claim: ClaimAcknowledgement,
@@ -143,7 +169,7 @@ function claimAcknowledgementEvent(
     occurredAt,
     claimId: claim.claimId,
     claim: {
-      // A 277CA does not say which form the claim was: professional unless the 837 said otherwise.
+      // A 277 does not say which form the claim was: professional unless the 837 said otherwise.
       claimType: 'professional',
       patientToken: claim.patientToken,
       payer: claim.payer ?? (context.senderId || 'UNKNOWN'),
@@ -162,7 +188,9 @@ function claimAcknowledgementEvent(
 /**
  * A 999's verdict on one transaction set. A 999 names transaction sets, not
  * claims: the event's claim id is the acknowledged set's own
- * (`x12-ts:<GS06>:<ST02>`) until claims are joined to the set they came in.
+ * (`x12-ts:<GS06>:<ST02>`), which keys it on Kafka; `submission` names the
+ * set, and the fold keeps the verdict per set (never as a claim), joined to
+ * the set's claims by their own `submission`.
  */
 function transactionSetAcknowledgementEvent(
   raw: RawClaimRecord,
@@ -191,6 +219,12 @@ function transactionSetAcknowledgementEvent(
       lines: [],
       totals: { paymentAmountCents: 0, allowedAmountCents: 0 },
       acknowledgement: acknowledged.acknowledgement,
+      // The acknowledged set was sent by whom this 999 is addressed to (its ISA08).
+      submission: {
+        senderId: context.receiverId,
+        groupControlNumber: acknowledged.groupControlNumber,
+        transactionControlNumber: acknowledged.transactionControlNumber,
+      },
     },
   };
 }
@@ -221,7 +255,7 @@ export function normalizeX12Record(raw: RawClaimRecord, options: X12NormalizeOpt
     case X12_LAYOUTS.claimInstitutional: {
       const kind = raw.layout === X12_LAYOUTS.claimProfessional ? 'professional' : 'institutional';
       const claims = claimsOf837(segments, { kind, patientTokenKey: options.patientTokenKey });
-      return claims.map((claim, index) => submittedEvent(raw, claim, index));
+      return claims.map((claim, index) => submittedEvent(raw, claim, index, submissionOf(claim, context, segments)));
     }
     case X12_LAYOUTS.remittance: {
       const remittance = remittanceOf835(segments, options.patientTokenKey);
@@ -229,6 +263,10 @@ export function normalizeX12Record(raw: RawClaimRecord, options: X12NormalizeOpt
     }
     case X12_LAYOUTS.claimAcknowledgement:
       return claimAcknowledgementsOf277(segments, options.patientTokenKey).map((claim, index) =>
+        claimAcknowledgementEvent(raw, claim, index, context),
+      );
+    case X12_LAYOUTS.claimStatusResponse:
+      return claimStatusesOf277(segments, options.patientTokenKey).map((claim, index) =>
         claimAcknowledgementEvent(raw, claim, index, context),
       );
     case X12_LAYOUTS.functionalAcknowledgement:

@@ -17,8 +17,8 @@ async function remittanceOfFile(path: string) {
 
 const separators = { element: '*', repetition: '^', component: ':', segment: '~' };
 /** A hand-written 835 body (no envelope needed by the mapper). */
-function remittanceOfText(text: string) {
-  return remittanceOf835(segmentsOfText(text, separators), patientTokenKey);
+function remittanceOfText(text: string, remarkCodes?: ReadonlySet<string>) {
+  return remittanceOf835(segmentsOfText(text, separators), patientTokenKey, remarkCodes);
 }
 
 describe('remittanceOf835', () => {
@@ -161,6 +161,64 @@ describe('remittanceOf835', () => {
     ).toEqual([
       [true, null, -8000],
       [false, 'partially_paid', 10000],
+    ]);
+  });
+
+  it.each(SAMPLES_835.map((path) => [path.split('/').slice(-1)[0], path]))(
+    '%s: BPR02 equals Σ CLP04 − Σ PLB as computed from the raw segments, so no balance finding',
+    async (_name, path) => {
+      const text = readFileSync(path!, 'utf8');
+      const claimsPaid = rawSegments(text, 'CLP').reduce((sum, clp) => sum + centsOf(clp[4]), 0);
+      // PLB03/04, 05/06, ...: (reason:reference, amount) pairs.
+      const plbTotal = rawSegments(text, 'PLB').reduce(
+        (sum, plb) =>
+          sum + plb.slice(4).reduce((pairs, amount, index) => pairs + (index % 2 === 0 ? centsOf(amount) : 0), 0),
+        0,
+      );
+      expect(centsOf(rawSegments(text, 'BPR')[0]?.[2])).toBe(claimsPaid - plbTotal);
+      const remittance = await remittanceOfFile(path!);
+      expect(remittance.dataQuality.filter((finding) => finding.code === 'REMITTANCE_UNBALANCED')).toEqual([]);
+    },
+  );
+
+  it('reports a BPR02 that is not the claims paid less the PLB amounts, and keeps the claims', () => {
+    const remittance = remittanceOfText(
+      'BPR*I*95*C*CHK************20240105~TRN*1*CHK1*1999999999~N1*PR*ACME HEALTH~' +
+        'CLP*C-1*1*200*80**12*PCN1~CLP*C-2*1*50*20**12*PCN2~PLB*1999999999*20241231*L6:INT*-2.5*WO:OVP*10~',
+    );
+    // 80.00 + 20.00 − (−2.50 + 10.00) = 92.50, not 95.00.
+    expect(remittance.dataQuality).toEqual([
+      {
+        code: 'REMITTANCE_UNBALANCED',
+        field: 'BPR02',
+        message: expect.stringMatching(/is 95\.00, .*\(100\.00\) less the PLB adjustments \(7\.50\) come to 92\.50$/),
+      },
+    ]);
+    expect(remittance.claims).toHaveLength(2);
+  });
+
+  it('reports a MOA, MIA or LQ*HE remark code the RARC list lacks, naming the element', () => {
+    const remittance = remittanceOfText(
+      'BPR*I*80*C*CHK************20240105~N1*PR*ACME HEALTH~' +
+        'CLP*C-1*1*200*80**12*PCN1~MOA***MA02*ZZ901~SVC*HC:99213*200*80~LQ*HE*N14~LQ*HE*Q9~',
+      new Set(['MA02', 'N14']),
+    );
+    expect(remittance.dataQuality).toEqual([
+      { code: 'REMARK_CODE_UNKNOWN', field: 'MOA04', message: expect.stringContaining('remark code ZZ901 (segment') },
+      { code: 'REMARK_CODE_UNKNOWN', field: 'LQ02', message: expect.stringContaining('remark code Q9 (segment') },
+    ]);
+    // The codes stay on the claim as the payer sent them.
+    expect(remittance.claims[0]?.adjudication.remarkCodes).toEqual(['MA02', 'ZZ901', 'N14', 'Q9']);
+  });
+
+  it('checks remark codes against the shipped RARC list by default: the samples’ MA02 and N14 are in it', async () => {
+    for (const path of SAMPLES_835) {
+      const remittance = await remittanceOfFile(path);
+      expect(remittance.dataQuality.filter((finding) => finding.code === 'REMARK_CODE_UNKNOWN')).toEqual([]);
+    }
+    const unknown = remittanceOfText('BPR*I*0*C*NON~CLP*C-1*4*50*0**12*PCN1~MOA***NOTARARC~');
+    expect(unknown.dataQuality.map((finding) => [finding.code, finding.field])).toEqual([
+      ['REMARK_CODE_UNKNOWN', 'MOA03'],
     ]);
   });
 

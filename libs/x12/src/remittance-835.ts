@@ -1,6 +1,7 @@
 import type { AdjudicationSchema, ClaimLine, ClaimType, DataQualityFinding } from '@claims/contracts';
 import { tokenizePatientId } from '@claims/source-layouts';
 import type { z } from 'zod';
+import { shippedRemarkCodes } from './x12-code-lists';
 import { X12Error } from './x12.errors';
 import type { X12Segment } from './x12-segments';
 import {
@@ -59,7 +60,11 @@ export interface Remittance835 {
   payee: { name: string | null; npi: string | null; taxId: string | null };
   claims: ClaimPayment[];
   providerAdjustments: ProviderAdjustment[];
-  /** What was read around rather than refused (a payment date that is no date). */
+  /**
+   * What was read around rather than refused: a payment date that is no
+   * date, a remark code not in the RARC list, a BPR02 that does not balance.
+   * Every event of the remittance carries them.
+   */
   dataQuality: DataQualityFinding[];
 }
 
@@ -114,6 +119,13 @@ function adjustmentsOf(cas: X12Segment, lineNumber: number | null): Adjustment[]
   return adjustments;
 }
 
+/** A remark code and where it stood, for the RARC check. */
+interface RemarkCodeSource {
+  code: string;
+  field: string;
+  segmentNumber: number;
+}
+
 interface ClaimDraft {
   clp: X12Segment;
   patientId: string | null;
@@ -121,6 +133,7 @@ interface ClaimDraft {
   statement: { from: string | null; through: string | null };
   adjustments: Adjustment[];
   remarkCodes: string[];
+  remarkCodeSources: RemarkCodeSource[];
   inpatient: boolean;
   institutional: boolean;
   lines: Array<{ line: ClaimLine; adjustments: Adjustment[]; allowedCents: number | null }>;
@@ -131,9 +144,19 @@ interface ClaimDraft {
  * tag and the loop they stand in (header, 2100 claim, 2110 service line,
  * PLB trailer); anything else is skipped, as the guide's situational
  * segments are.
+ *
+ * Two checks become data-quality findings on the remittance, never refusals
+ * (the claims are still the payer's word): a remark code that is not in
+ * `remarkCodes` (the RARC list of data/codes/x12/codes.xml by default; null
+ * skips the check) and a BPR02 that is not Σ CLP04 − Σ PLB amounts (the
+ * transaction balancing of 005010X221A1, front matter section 1.10.2).
  * @throws X12Error for an amount or date that does not parse, or a CLP without CLP01
  */
-export function remittanceOf835(segments: readonly X12Segment[], patientTokenKey: string): Remittance835 {
+export function remittanceOf835(
+  segments: readonly X12Segment[],
+  patientTokenKey: string,
+  remarkCodes: ReadonlySet<string> | null = shippedRemarkCodes(),
+): Remittance835 {
   const remittance: Remittance835 = {
     paymentAmountCents: 0,
     transactionHandlingCode: '',
@@ -150,11 +173,13 @@ export function remittanceOf835(segments: readonly X12Segment[], patientTokenKey
   const drafts: ClaimDraft[] = [];
   let draft: ClaimDraft | null = null;
   let party: 'PR' | 'PE' | null = null;
+  let bpr: X12Segment | null = null;
 
   for (const segment of segments) {
     const line = draft?.lines[draft.lines.length - 1] ?? null;
     switch (segment.tag) {
       case 'BPR':
+        bpr = segment;
         remittance.transactionHandlingCode = elementOf(segment, 1);
         remittance.paymentAmountCents = amountCentsOf(segment, 2);
         remittance.paymentMethod = blankToNull(elementOf(segment, 4));
@@ -199,6 +224,7 @@ export function remittanceOf835(segments: readonly X12Segment[], patientTokenKey
           statement: { from: null, through: null },
           adjustments: [],
           remarkCodes: [],
+          remarkCodeSources: [],
           inpatient: false,
           institutional: false,
           lines: [],
@@ -214,19 +240,13 @@ export function remittanceOf835(segments: readonly X12Segment[], patientTokenKey
         if (draft) {
           draft.inpatient = true;
           draft.institutional = true;
-          for (const position of [5, 20, 21, 22, 23, 24]) {
-            const code = elementOf(segment, position);
-            if (code !== '') draft.remarkCodes.push(code);
-          }
+          for (const position of [5, 20, 21, 22, 23, 24]) addRemarkCode(draft, segment, position);
         }
         break;
       case 'MOA':
         // MOA03–MOA07: claim-level remark codes (RARCs) for outpatient and professional claims.
         if (draft) {
-          for (const position of [3, 4, 5, 6, 7]) {
-            const code = elementOf(segment, position);
-            if (code !== '') draft.remarkCodes.push(code);
-          }
+          for (const position of [3, 4, 5, 6, 7]) addRemarkCode(draft, segment, position);
         }
         break;
       case 'CAS':
@@ -243,9 +263,7 @@ export function remittanceOf835(segments: readonly X12Segment[], patientTokenKey
         break;
       case 'LQ':
         // 2110 LQ*HE: a line-level remark code (RARC).
-        if (draft && elementOf(segment, 1) === 'HE' && elementOf(segment, 2) !== '') {
-          draft.remarkCodes.push(elementOf(segment, 2));
-        }
+        if (draft && elementOf(segment, 1) === 'HE') addRemarkCode(draft, segment, 2);
         break;
       case 'PLB':
         draft = null;
@@ -259,7 +277,64 @@ export function remittanceOf835(segments: readonly X12Segment[], patientTokenKey
     }
   }
   remittance.claims = drafts.map((claim) => claimPaymentOf(claim, remittance, patientTokenKey));
+  if (remarkCodes) remittance.dataQuality.push(...unknownRemarkCodeFindings(drafts, remarkCodes));
+  if (bpr) remittance.dataQuality.push(...balanceFindings(bpr, remittance));
   return remittance;
+}
+
+function addRemarkCode(draft: ClaimDraft, segment: X12Segment, position: number): void {
+  const code = elementOf(segment, position);
+  if (code === '') return;
+  draft.remarkCodes.push(code);
+  draft.remarkCodeSources.push({
+    code,
+    field: `${segment.tag}${String(position).padStart(2, '0')}`,
+    segmentNumber: segment.number,
+  });
+}
+
+/**
+ * A remark code (MIA, MOA, LQ*HE) the RARC list does not hold: a typo, a
+ * payer's private code or one newer than the list. The code is no PHI, so
+ * the message names it, with the segment that carried it.
+ */
+function unknownRemarkCodeFindings(
+  drafts: readonly ClaimDraft[],
+  remarkCodes: ReadonlySet<string>,
+): DataQualityFinding[] {
+  return drafts.flatMap((draft) =>
+    draft.remarkCodeSources
+      .filter((source) => !remarkCodes.has(source.code))
+      .map((source) => ({
+        code: 'REMARK_CODE_UNKNOWN',
+        field: source.field,
+        message: `remark code ${source.code} (segment ${source.segmentNumber}) is not in the RARC list of data/codes/x12/codes.xml`,
+      })),
+  );
+}
+
+const dollarsOf = (cents: number): string =>
+  `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
+
+/**
+ * BPR02, the money moved, must be what the claims paid (Σ CLP04, reversals
+ * negative) less the provider-level adjustments (Σ PLB amounts; a positive
+ * one withholds money, a negative one adds it).
+ */
+function balanceFindings(bpr: X12Segment, remittance: Remittance835): DataQualityFinding[] {
+  const claimsPaid = remittance.claims.reduce((sum, claim) => sum + (claim.adjudication.paidAmountCents ?? 0), 0);
+  const providerAdjusted = remittance.providerAdjustments.reduce((sum, adjustment) => sum + adjustment.amountCents, 0);
+  const expected = claimsPaid - providerAdjusted;
+  if (expected === remittance.paymentAmountCents) return [];
+  return [
+    {
+      code: 'REMITTANCE_UNBALANCED',
+      field: 'BPR02',
+      message:
+        `BPR02 (segment ${bpr.number}) is ${dollarsOf(remittance.paymentAmountCents)}, but the claims' CLP04 ` +
+        `(${dollarsOf(claimsPaid)}) less the PLB adjustments (${dollarsOf(providerAdjusted)}) come to ${dollarsOf(expected)}`,
+    },
+  ];
 }
 
 /**

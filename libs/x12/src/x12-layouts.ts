@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { hasClaimLevelStatus } from './acknowledgements';
+import { assertSegmentsOfGuide } from './x12-segment-dictionary';
 import type { X12EnvelopeContext, X12TransactionSet } from './x12-envelope';
 import { X12Error } from './x12.errors';
 
@@ -9,6 +11,7 @@ export const X12_LAYOUTS = {
   remittance: 'x12.835',
   functionalAcknowledgement: 'x12.999',
   claimAcknowledgement: 'x12.277ca',
+  claimStatusResponse: 'x12.277',
 } as const;
 export type X12Layout = (typeof X12_LAYOUTS)[keyof typeof X12_LAYOUTS];
 
@@ -29,7 +32,78 @@ const GUIDES: ReadonlyArray<{ transactionSetId: string; guide: RegExp; layout: X
   { transactionSetId: '835', guide: /^005010X221/, layout: X12_LAYOUTS.remittance },
   { transactionSetId: '999', guide: /^005010X231/, layout: X12_LAYOUTS.functionalAcknowledgement },
   { transactionSetId: '277', guide: /^005010X214/, layout: X12_LAYOUTS.claimAcknowledgement },
+  { transactionSetId: '277', guide: /^005010X212/, layout: X12_LAYOUTS.claimStatusResponse },
 ];
+
+/**
+ * Transaction sets the pipeline knows and deliberately does not fold: no
+ * KPI reads eligibility checks, claim status inquiries, enrollments,
+ * premium payments or service reviews. They are reported as skipped, not
+ * failed (a dead letter would say something is wrong with them).
+ */
+const NOT_FOLDED: Readonly<Record<string, string>> = {
+  '270': 'eligibility inquiry',
+  '271': 'eligibility response',
+  '276': 'claim status inquiry',
+  '278': 'services review',
+  '820': 'premium payment',
+  '834': 'benefit enrollment',
+};
+
+/**
+ * The skip of a transaction set type no KPI folds, or null for any other.
+ * Its envelope need not be sound: a damaged 271 is still a 271 the pipeline
+ * would not have read, so it is skipped (the reason says what failed) rather
+ * than dead-lettered for a replay that would never fold it.
+ */
+export function notFoldedSkip(transactionSetId: string): X12Skip | null {
+  const kind = NOT_FOLDED[transactionSetId];
+  if (kind === undefined) return null;
+  return {
+    code: 'X12_TRANSACTION_NOT_FOLDED',
+    reason: `transaction set ${transactionSetId} (${kind}) is not folded into any KPI`,
+  };
+}
+
+/** Why a transaction set is read but not published: the code and a reason naming its type, never its content. */
+export interface X12Skip {
+  code: 'X12_TRANSACTION_NOT_FOLDED' | 'X12_VERSION_UNSUPPORTED';
+  reason: string;
+}
+
+/**
+ * What the ingestor does with a transaction set: publish it under its
+ * layout, or skip it and say why. A version the pipeline does not read
+ * (4010 and older guides differ in loops and codes) is skipped and reported
+ * as unsupported. A transaction set that is neither known nor one of the
+ * recognised unfolded types still fails, as does one holding a segment its
+ * guide does not define.
+ * @throws X12Error X12_TRANSACTION_UNSUPPORTED, X12_SEGMENT_UNKNOWN
+ */
+export function x12DispositionOf(
+  transaction: Pick<X12TransactionSet, 'transactionSetId' | 'implementationReference' | 'segments'>,
+): { kind: 'publish'; layout: X12Layout } | ({ kind: 'skip' } & X12Skip) {
+  const notFolded = notFoldedSkip(transaction.transactionSetId);
+  if (notFolded !== null) return { kind: 'skip', ...notFolded };
+  try {
+    const layout = x12LayoutOf(transaction);
+    assertSegmentsOfGuide(layout, transaction.segments);
+    // A status response about a provider or the receiver as a whole (or an inquiry it could not answer) names no claim.
+    if (layout === X12_LAYOUTS.claimStatusResponse && !hasClaimLevelStatus(transaction.segments)) {
+      return {
+        kind: 'skip',
+        code: 'X12_TRANSACTION_NOT_FOLDED',
+        reason: 'transaction set 277 (claim status response) holds no claim-level status',
+      };
+    }
+    return { kind: 'publish', layout };
+  } catch (error) {
+    if (error instanceof X12Error && error.code === 'X12_VERSION_UNSUPPORTED') {
+      return { kind: 'skip', code: 'X12_VERSION_UNSUPPORTED', reason: error.message };
+    }
+    throw error;
+  }
+}
 
 /**
  * The layout of a transaction set, from ST01 and its implementation

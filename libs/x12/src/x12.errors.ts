@@ -14,10 +14,12 @@ export const X12_ERROR_CODES = [
   'X12_SEGMENT_TOO_LONG',
   /** A version the pipeline does not map (4010 and older: only 005010 is read). */
   'X12_VERSION_UNSUPPORTED',
-  /** A transaction set the pipeline does not fold (270, 271, 276, 834, ...). */
+  /** A transaction set of a type the pipeline does not know (270, 271, 276, 834 and the like are skipped instead). */
   'X12_TRANSACTION_UNSUPPORTED',
   /** A required segment or element is missing, or stands where the loop structure does not allow it. */
   'X12_SEGMENT_INVALID',
+  /** A segment its transaction set's implementation guide does not define (damaged or foreign content). */
+  'X12_SEGMENT_UNKNOWN',
   /** An amount element that is not a decimal number of at most two significant decimals. */
   'X12_AMOUNT_INVALID',
   /** A date element that is not CCYYMMDD (or a CCYYMMDD-CCYYMMDD range). */

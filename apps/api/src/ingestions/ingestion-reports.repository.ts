@@ -10,6 +10,8 @@ export interface IngestFileRow {
   records_published: number;
   records_dead_lettered: number;
   blank_lines_skipped: number;
+  records_skipped: number;
+  skipped_by_reason: Array<{ code: string; reason: string; records: number }>;
   duration_seconds: number;
   completed_at: Date;
 }
@@ -37,7 +39,7 @@ export class IngestionReportsRepository {
   async file(fileId: string): Promise<IngestFileRow | null> {
     const rows: IngestFileRow[] = await this.dataSource.query(
       `SELECT file_id, source, layout, records_read, records_published, records_dead_lettered, blank_lines_skipped,
-              duration_seconds, completed_at
+              records_skipped, skipped_by_reason, duration_seconds, completed_at
          FROM ingest_file WHERE file_id = $1`,
       [fileId],
     );

@@ -8,6 +8,9 @@ export interface IngestionReport extends FileAccounting {
   /** Records the ingestor itself refused (too large, not UTF-8); also counted in deadLettered. */
   recordsDeadLetteredAtIngest: number | null;
   blankLinesSkipped: number | null;
+  /** X12 transaction sets read and not published (types no KPI folds, unsupported versions), outside recordsRead. */
+  recordsSkipped: number | null;
+  skippedByReason: Array<{ code: string; reason: string; records: number }>;
   durationSeconds: number | null;
   completedAt: string | null;
   deadLettersByReason: Array<{ stage: string; errorCode: string; records: number }>;
@@ -70,6 +73,8 @@ export class IngestionReportsService {
       recordsPublished: file?.records_published ?? null,
       recordsDeadLetteredAtIngest: file?.records_dead_lettered ?? null,
       blankLinesSkipped: file?.blank_lines_skipped ?? null,
+      recordsSkipped: file?.records_skipped ?? null,
+      skippedByReason: file?.skipped_by_reason ?? [],
       durationSeconds: file?.duration_seconds ?? null,
       completedAt: file?.completed_at.toISOString() ?? null,
       deadLettersByReason: deadLetters.map((row) => ({

@@ -1,5 +1,11 @@
 import { BadRequestException } from '@nestjs/common';
-import { parseDenialsQuery, parsePaymentsQuery, parseTopQuery, parseVolumeQuery } from './denial-cost.query';
+import {
+  parseDenialRootCausesQuery,
+  parseDenialsQuery,
+  parsePaymentsQuery,
+  parseTopQuery,
+  parseVolumeQuery,
+} from './denial-cost.query';
 
 const refusedFields = (parse: () => unknown): string[] => {
   try {
@@ -25,6 +31,21 @@ describe('parseDenialsQuery', () => {
     expect(refusedFields(() => parseDenialsQuery({ source: 'remittance', groupBy: 'state' }))).toEqual(['groupBy']);
     expect(refusedFields(() => parseDenialsQuery({ source: 'remittance', asOf: '2024-01-01' }))).toEqual(['asOf']);
     expect(refusedFields(() => parseDenialsQuery({ source: ['remittance', 'carrier_lines'] }))).toEqual(['source']);
+  });
+});
+
+describe('parseDenialRootCausesQuery', () => {
+  it('reads 835 claims by category unless told otherwise, and lines or scenario or CARC when asked', () => {
+    expect(parseDenialRootCausesQuery({})).toEqual({ source: 'remittance', groupBy: 'category' });
+    expect(parseDenialRootCausesQuery({ source: 'remittance_lines', groupBy: 'carc' })).toEqual({
+      source: 'remittance_lines',
+      groupBy: 'carc',
+    });
+  });
+
+  it('refuses a source without CARCs and a grouping it does not keep, naming each', () => {
+    expect(refusedFields(() => parseDenialRootCausesQuery({ source: 'billing_export' }))).toEqual(['source']);
+    expect(refusedFields(() => parseDenialRootCausesQuery({ groupBy: 'payer' }))).toEqual(['groupBy']);
   });
 });
 

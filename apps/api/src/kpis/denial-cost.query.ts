@@ -1,5 +1,5 @@
-import { DENIAL_DIMENSIONS, DENIAL_SOURCES, TOP_KINDS } from '@claims/kpi';
-import type { ClaimDimension, DenialDimension, DenialSource, TopKind } from '@claims/kpi';
+import { DENIAL_DIMENSIONS, DENIAL_SOURCES, ROOT_CAUSE_GROUPS, TOP_KINDS } from '@claims/kpi';
+import type { ClaimDimension, DenialDimension, DenialSource, RootCauseGroup, TopKind } from '@claims/kpi';
 import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
 
@@ -23,6 +23,11 @@ const wholeNumber = (min: number, max: number) =>
 
 const DenialsQuerySchema = z
   .object({ groupBy: z.enum(DENIAL_DIMENSIONS).optional(), source: z.enum(DENIAL_SOURCES) })
+  .strict();
+/** Root causes come from CARCs, which only the 835 sources carry. */
+export const ROOT_CAUSE_SOURCES = ['remittance', 'remittance_lines'] as const;
+const DenialRootCausesQuerySchema = z
+  .object({ groupBy: z.enum(ROOT_CAUSE_GROUPS).optional(), source: z.enum(ROOT_CAUSE_SOURCES).optional() })
   .strict();
 const PaymentsQuerySchema = z.object({ groupBy: z.enum(PAYMENT_DIMENSIONS).optional() }).strict();
 const VolumeQuerySchema = z.object({ groupBy: z.enum(VOLUME_DIMENSIONS).optional() }).strict();
@@ -50,6 +55,17 @@ export interface DenialsQuery {
 export function parseDenialsQuery(query: unknown): DenialsQuery {
   const { groupBy, source } = parse(DenialsQuerySchema, query);
   return { source, groupBy: groupBy ?? 'payer' };
+}
+
+export interface DenialRootCausesQuery {
+  source: (typeof ROOT_CAUSE_SOURCES)[number];
+  groupBy: RootCauseGroup;
+}
+
+/** Defaults: claims (`remittance`) by operational `category`. */
+export function parseDenialRootCausesQuery(query: unknown): DenialRootCausesQuery {
+  const { groupBy, source } = parse(DenialRootCausesQuerySchema, query);
+  return { source: source ?? 'remittance', groupBy: groupBy ?? 'category' };
 }
 
 export function parsePaymentsQuery(query: unknown): { groupBy: (typeof PAYMENT_DIMENSIONS)[number] } {

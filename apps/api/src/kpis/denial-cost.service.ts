@@ -1,8 +1,13 @@
 import {
   DIMENSION_COUNTER_FAMILY,
+  ROOT_CAUSE_GROUP_DIMENSIONS,
   TOP_KIND_CELLS,
   denialFamily,
   denialRates,
+  denialRootCauses,
+  shippedCarcRootCauses,
+  type CarcRootCauses,
+  type DenialRootCauses,
   paymentRows,
   topRows,
   volumeRows,
@@ -14,7 +19,7 @@ import {
 } from '@claims/kpi';
 import { Injectable } from '@nestjs/common';
 import { DenialCostRepository } from './denial-cost.repository';
-import type { DenialsQuery, TopQuery } from './denial-cost.query';
+import type { DenialRootCausesQuery, DenialsQuery, TopQuery } from './denial-cost.query';
 
 export interface PaymentsResponse {
   groupBy: string;
@@ -37,7 +42,20 @@ export interface TopResponse {
 /** The denial-and-payment and volume-and-cost KPIs, from their pre-aggregated counters. */
 @Injectable()
 export class DenialCostService {
+  /** Read when the API starts: a rules file that does not validate stops the start, as it stops the fold's. */
+  private readonly rootCauses: CarcRootCauses = shippedCarcRootCauses();
+
   constructor(private readonly repository: DenialCostRepository) {}
+
+  /** Denied 835 units by CAQH CORE scenario, category or CARC, with the CARCs the mapping lacks. */
+  async denialRootCauses(query: DenialRootCausesQuery): Promise<DenialRootCauses> {
+    const family = denialFamily(query.source);
+    const [cells, carcCells] = await Promise.all([
+      this.repository.cells(family, ROOT_CAUSE_GROUP_DIMENSIONS[query.groupBy]),
+      this.repository.cells(family, ROOT_CAUSE_GROUP_DIMENSIONS.carc),
+    ]);
+    return denialRootCauses(query.source, query.groupBy, cells, carcCells, this.rootCauses);
+  }
 
   async denials(query: DenialsQuery): Promise<DenialRates> {
     return denialRates(

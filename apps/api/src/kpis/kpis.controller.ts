@@ -1,7 +1,13 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { RequireRole } from '../auth/bearer-token.guard';
-import type { DenialRates } from '@claims/kpi';
-import { parseDenialsQuery, parsePaymentsQuery, parseTopQuery, parseVolumeQuery } from './denial-cost.query';
+import type { DenialRates, DenialRootCauses } from '@claims/kpi';
+import {
+  parseDenialRootCausesQuery,
+  parseDenialsQuery,
+  parsePaymentsQuery,
+  parseTopQuery,
+  parseVolumeQuery,
+} from './denial-cost.query';
 import { DenialCostService, type PaymentsResponse, type TopResponse, type VolumeResponse } from './denial-cost.service';
 import { KpiQueryService, type KpiSummaryResponse, type KpiVerification } from './kpi-query.service';
 import { parsePendFlowQuery, parsePendedQueueQuery, parseWorkQueueQuery } from './pended-queue.query';
@@ -58,12 +64,24 @@ export class KpisController {
 
   /**
    * Initial denial rate by count and by dollars (denied / adjudicated) under
-   * one `source` rule (carrier_lines, billing_export or remittance), by
-   * `groupBy` (payer, claim_type, month, provider_group; default payer).
+   * one `source` rule (carrier_lines, billing_export, remittance or
+   * remittance_lines), by `groupBy` (payer, claim_type, month,
+   * provider_group; default payer).
    */
   @Get('denials')
   denials(@Query() query: Record<string, unknown>): Promise<DenialRates> {
     return this.denialCost.denials(parseDenialsQuery(query));
+  }
+
+  /**
+   * Denied 835 claims (`source=remittance`, default) or lines
+   * (`remittance_lines`) by the root cause of their denial CARCs: `groupBy`
+   * scenario (CAQH CORE), category (default) or carc, with the denial cents
+   * and the CARCs rules/carc-root-causes.csv does not list (`unknownCarcs`).
+   */
+  @Get('denials/root-causes')
+  denialRootCauses(@Query() query: Record<string, unknown>): Promise<DenialRootCauses> {
+    return this.denialCost.denialRootCauses(parseDenialRootCausesQuery(query));
   }
 
   /** Claims, billed, allowed, paid and patient responsibility (cents) by `groupBy` (default payer). */

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ClaimLifecycleController } from './claim-lifecycle.controller';
+import { ClaimLifecycleRepository } from './claim-lifecycle.repository';
+import { ClaimLifecycleService } from './claim-lifecycle.service';
 import { DenialCostRepository } from './denial-cost.repository';
 import { DenialCostService } from './denial-cost.service';
 import { KpiQueryService } from './kpi-query.service';
@@ -8,7 +11,7 @@ import { PendedQueueRepository } from './pended-queue.repository';
 import { PendedQueueService } from './pended-queue.service';
 
 @Module({
-  controllers: [KpisController],
+  controllers: [KpisController, ClaimLifecycleController],
   providers: [
     KpiRepository,
     KpiQueryService,
@@ -16,6 +19,8 @@ import { PendedQueueService } from './pended-queue.service';
     PendedQueueService,
     DenialCostRepository,
     DenialCostService,
+    ClaimLifecycleRepository,
+    ClaimLifecycleService,
   ],
 })
 export class KpisModule {}

@@ -158,6 +158,31 @@ interface ReadSummary {
   layout: Pick<DetectedLayout, 'name'>;
   recordsRead: number;
   blankLinesSkipped: number;
+  /** Records recognised and not published, by code and reason (outside recordsRead). */
+  skipped: SkippedRecords;
+}
+
+/** The skipped records of a file, tallied by code and reason for its report. */
+class SkippedRecords {
+  private readonly byReason = new Map<string, { code: string; reason: string; records: number }>();
+  total = 0;
+
+  add(code: string, reason: string): void {
+    const key = `${code}\u0000${reason}`;
+    const entry = this.byReason.get(key) ?? { code, reason, records: 0 };
+    entry.records += 1;
+    this.byReason.set(key, entry);
+    this.total += 1;
+  }
+
+  /** The report's fields; none when nothing was skipped, so reports of other files keep their shape. */
+  reportFields(): Pick<IngestReport, 'recordsSkipped' | 'skippedByReason'> {
+    if (this.total === 0) return {};
+    const skippedByReason = [...this.byReason.values()].sort(
+      (left, right) => right.records - left.records || left.reason.localeCompare(right.reason),
+    );
+    return { recordsSkipped: this.total, skippedByReason };
+  }
 }
 
 /**
@@ -364,6 +389,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       recordsPublished: counts.recordsPublished,
       recordsDeadLettered: counts.recordsDeadLettered,
       blankLinesSkipped: read.blankLinesSkipped,
+      ...read.skipped.reportFields(),
       durationSeconds: Number(process.hrtime.bigint() - started) / 1e9,
       completedAt: new Date().toISOString(),
     };
@@ -434,6 +460,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       recordsValid: counts.recordsPublished,
       recordsDeadLettered: counts.recordsDeadLettered,
       blankLinesSkipped: read.blankLinesSkipped,
+      ...read.skipped.reportFields(),
       deadLettersByReason: [...deadLetters.values()].sort(
         (left, right) => right.records - left.records || left.errorCode.localeCompare(right.errorCode),
       ),
@@ -491,9 +518,9 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
         verdicts,
         maxTransactionChars: this.config.maxRecordBytes,
       });
+      const skipped = new SkippedRecords();
       for await (const item of items) {
         if (signal?.aborted) throw abortError(signal);
-        recordsRead += 1;
         const context = {
           source,
           fileId,
@@ -501,12 +528,24 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
           traceParent: newTraceParent(),
           now: new Date(),
         };
-        sink.accept(x12RecordMessage(item, context));
+        const outcome = x12RecordMessage(item, context);
+        if (outcome.kind === 'skipped') {
+          skipped.add(outcome.code, outcome.reason);
+          continue;
+        }
+        recordsRead += 1;
+        sink.accept(outcome);
         if (sink.due) await flush();
         if (ratePerSecond) await this.pace(started, recordsRead / ratePerSecond, flush, signal);
       }
       await flush();
-      return { layout: { name: X12_FILE_LAYOUT }, recordsRead, blankLinesSkipped: 0 };
+      if (skipped.total > 0) {
+        this.logger.info(
+          { source, fileId, skipped: skipped.reportFields().skippedByReason },
+          'transaction sets skipped',
+        );
+      }
+      return { layout: { name: X12_FILE_LAYOUT }, recordsRead, blankLinesSkipped: 0, skipped };
     }
 
     const lines = boundedLinesOf(
@@ -565,7 +604,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     }
     await flush();
     if (layout === null) throw new IngestionError('FILE_EMPTY', `${source} has no header row`);
-    return { layout, recordsRead, blankLinesSkipped };
+    return { layout, recordsRead, blankLinesSkipped, skipped: new SkippedRecords() };
   }
 
   /**

@@ -38,6 +38,9 @@ export interface DryRunReport {
   /** Rows the ingestor or the normalizer's mapping would dead-letter (the counts by reason below). */
   recordsDeadLettered: number;
   blankLinesSkipped: number;
+  /** Records recognised and not published (X12 transaction sets no KPI folds), outside recordsRead. */
+  recordsSkipped?: number;
+  skippedByReason?: Array<{ code: string; reason: string; records: number }>;
   /** Codes only: reasons name fields, never values, and a dry run names no record. */
   deadLettersByReason: Array<{ stage: 'ingestor' | 'normalizer'; errorCode: string; records: number }>;
   durationSeconds: number;

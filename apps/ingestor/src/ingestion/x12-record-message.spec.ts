@@ -77,10 +77,78 @@ describe('x12RecordMessage', () => {
     expect(Buffer.from(letter.originalValueBase64, 'base64').toString()).toContain('CLM*756048Q*89.95');
   });
 
-  it('dead-letters a 4010 transaction set as X12_VERSION_UNSUPPORTED rather than reading it', async () => {
+  it('skips a 4010 transaction set as X12_VERSION_UNSUPPORTED, naming the version, rather than reading it', async () => {
     const [item] = await itemsOf(OLD_VERSION);
     const outcome = x12RecordMessage(item!, context);
-    expect(outcome.kind === 'dead_letter' && outcome.errorCode).toBe('X12_VERSION_UNSUPPORTED');
+    expect(outcome).toEqual({
+      kind: 'skipped',
+      code: 'X12_VERSION_UNSUPPORTED',
+      reason: expect.stringContaining('004010'),
+      recordNumber: 1,
+    });
+  });
+
+  it.each([
+    ['270_005010X279A1/subscriber-health-benefit-check.270', '270', 'eligibility inquiry'],
+    ['271_005010X279A1/subscriber-health-benefit-check.271', '271', 'eligibility response'],
+    ['276_005010X212/claim-level-status.276', '276', 'claim status inquiry'],
+    ['834_005010X220A1/add-dependent.834', '834', 'benefit enrollment'],
+  ])('skips %s as a transaction set no KPI folds, not as a failure', async (file, transactionSetId, kind) => {
+    const items = await itemsOf(readFileSync(join(X12, 'linuxforhealth', file), 'utf8'));
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) {
+      expect(x12RecordMessage(item, context)).toEqual({
+        kind: 'skipped',
+        code: 'X12_TRANSACTION_NOT_FOLDED',
+        reason: `transaction set ${transactionSetId} (${kind}) is not folded into any KPI`,
+        recordNumber: expect.any(Number),
+      });
+    }
+  });
+
+  it('skips a transaction set of a type no KPI folds even when its envelope fails, naming the failure', async () => {
+    // The sample's SE02 (4323) does not match its ST02 (4321).
+    const text = readFileSync(
+      join(X12, 'linuxforhealth', '271_005010X279A1', 'subscriber-health-benefit-check-error.271'),
+      'utf8',
+    );
+    const [item] = await itemsOf(text);
+    expect(item?.kind).toBe('failure');
+    expect(x12RecordMessage(item!, context)).toEqual({
+      kind: 'skipped',
+      code: 'X12_TRANSACTION_NOT_FOLDED',
+      reason: expect.stringMatching(
+        /^transaction set 271 \(eligibility response\) is not folded into any KPI \(its envelope failed too: .*SE02/,
+      ),
+      recordNumber: 1,
+    });
+  });
+
+  it('publishes a 277 claim status response (005010X212) under its own layout', async () => {
+    const items = await itemsOf(
+      readFileSync(join(X12, 'linuxforhealth', '277_005010X212', 'claim-level-status.277'), 'utf8'),
+    );
+    const outcome = x12RecordMessage(items[0]!, context);
+    expect(outcome.kind).toBe('raw');
+    const event = RawClaimRecordSchema.parse(JSON.parse(outcome.kind === 'raw' ? outcome.message.value : '{}'));
+    expect(event.layout).toBe('x12.277');
+  });
+
+  it('dead-letters a transaction set holding a segment its guide does not define, located, and the next one flows', async () => {
+    // The foreign segment sits inside the first claim loop; SE01 is corrected so only the segment itself is wrong.
+    const damaged = INSTITUTIONAL.replace(
+      'CLM*756048Q*89.95***13:A:1*Y*C*Y*Y~',
+      'CLM*756048Q*89.95***13:A:1*Y*C*Y*Y~ZZZ*1~',
+    ).replace('SE*48*987654~', 'SE*49*987654~');
+    const items = await itemsOf(damaged + INSTITUTIONAL);
+    const [first, second] = items.map((item) => x12RecordMessage(item, context));
+    expect(first?.kind === 'dead_letter' && first.errorCode).toBe('X12_SEGMENT_UNKNOWN');
+    const letter = DeadLetterSchema.parse(JSON.parse(first?.kind === 'dead_letter' ? first.message.value : '{}'));
+    const segmentNumber = damaged.split('~').findIndex((segment) => segment.trim().startsWith('ZZZ')) + 1;
+    expect(letter.reason).toBe(
+      `transaction: segment ZZZ is not a segment of x12.837i (segment ${segmentNumber}, element 0)`,
+    );
+    expect(second?.kind).toBe('raw');
   });
 
   it('dead-letters a transaction set whose raw event would be over the record limit as RECORD_TOO_LARGE', async () => {

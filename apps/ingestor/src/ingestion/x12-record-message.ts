@@ -4,9 +4,11 @@ import { rawRecordEvent } from '@claims/source-layouts';
 import {
   X12Error,
   transactionSetText,
-  x12LayoutOf,
+  notFoldedSkip,
+  x12DispositionOf,
   x12RecordContextOf,
   type X12EnvelopeItem,
+  type X12Skip,
   type X12ErrorCode,
 } from '@claims/x12';
 import { outboundMessageBytes, type SourceRecordMessage } from './source-record-message';
@@ -18,6 +20,11 @@ export interface X12RecordContext {
   traceParent: string;
   now: Date;
 }
+
+/** A transaction set's message, or its skip: read, recognised and deliberately not published. */
+export type X12RecordOutcome =
+  | SourceRecordMessage
+  | { kind: 'skipped'; code: X12Skip['code']; reason: string; recordNumber: number };
 
 function deadLetter(
   errorCode: X12ErrorCode | 'RECORD_TOO_LARGE',
@@ -50,13 +57,24 @@ function deadLetter(
  * What one item of an X12 file becomes: a transaction set's raw event (its
  * layout from ST01 and the implementation guide, its envelope context as
  * the header), or a dead letter whose reason locates the failure by segment
- * and element. A transaction set of a version or type the pipeline does not
- * fold is dead-lettered here, with its bytes, so it is counted and
+ * and element. A transaction set of a type the pipeline recognises but does
+ * not fold (270, 271, 276, 834, ...) or of an older version (4010) is
+ * skipped with its reason, for the ingest report to count; one of an
+ * unknown type is dead-lettered with its bytes, so it is counted and
  * replayable. Lineage counts transaction sets: recordNumber is the ST's
  * ordinal in the file (a stray envelope failure takes the next one).
  */
-export function x12RecordMessage(item: X12EnvelopeItem, context: X12RecordContext): SourceRecordMessage {
+export function x12RecordMessage(item: X12EnvelopeItem, context: X12RecordContext): X12RecordOutcome {
   if (item.kind === 'failure') {
+    const notFolded = item.transaction ? notFoldedSkip(item.transaction.transactionSetId) : null;
+    if (notFolded !== null) {
+      return {
+        kind: 'skipped',
+        code: notFolded.code,
+        reason: `${notFolded.reason} (its envelope failed too: ${item.failure.error.message})`,
+        recordNumber: item.recordNumber,
+      };
+    }
     const record = item.transaction ? transactionSetText(item.transaction) : '';
     // The reason leads with what failed (interchange, group, transaction, segment), then where.
     return deadLetter(
@@ -71,7 +89,16 @@ export function x12RecordMessage(item: X12EnvelopeItem, context: X12RecordContex
   const record = transactionSetText(transaction);
   let layout: string;
   try {
-    layout = x12LayoutOf(transaction);
+    const disposition = x12DispositionOf(transaction);
+    if (disposition.kind === 'skip') {
+      return {
+        kind: 'skipped',
+        code: disposition.code,
+        reason: disposition.reason,
+        recordNumber: transaction.recordNumber,
+      };
+    }
+    layout = disposition.layout;
   } catch (error) {
     if (!(error instanceof X12Error)) throw error;
     return deadLetter(error.code, `transaction: ${error.message}`, record, transaction.recordNumber, context);

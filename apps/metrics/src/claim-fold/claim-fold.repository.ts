@@ -6,12 +6,15 @@ import {
   contributionOfClaimLines,
   denialCostCells,
   dimensionCounterDeltas,
+  claimPartKindOf,
   fileQualityTally,
-  foldClaimKpis,
+  foldClaimBatch,
   foldPendEpisodes,
+  transactionSetVerdictOf,
   parseCounterKey,
   type AdjudicationStatus,
   type ClaimKpiContribution,
+  type ClaimLifecycle,
   type ClaimKpiDelta,
   type DimensionCounterDelta,
   type KpiClaimFacts,
@@ -19,6 +22,7 @@ import {
   type KpiLine,
   type PendEpisode,
   type PendHistogramEntry,
+  type TransactionSetVerdict,
 } from '@claims/kpi';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -116,8 +120,16 @@ export class ClaimFoldRepository {
       const alreadyFolded = await this.recordOutcomes(manager, candidates, new Set(fresh));
       await this.addFileQuality(manager, firstEventOfEachRecord(fresh, alreadyFolded));
       if (fresh.length > 0) {
-        const stored = await this.lockStoredClaims(manager, fresh);
-        const { claims, delta } = foldClaimKpis(fresh, stored.contributions);
+        // A 999 speaks of a transaction set, not a claim: it has no claim state to lock.
+        const stored = await this.lockStoredClaims(
+          manager,
+          fresh.filter((event) => transactionSetVerdictOf(event) === null),
+        );
+        const parts = await this.storedClaimParts(manager, fresh);
+        const { claims, delta, newParts, lifecycles, setVerdicts } = foldClaimBatch(fresh, {
+          contributions: stored.contributions,
+          parts,
+        });
         const latest = [...claims.values()];
         await this.upsertClaimState(manager, batch.partition, latest);
         await this.replaceClaimLines(
@@ -132,6 +144,9 @@ export class ClaimFoldRepository {
           latest.map((claim) => claim.event),
           stored.episodes,
         );
+        await this.storeClaimParts(manager, batch.partition, newParts);
+        await this.replaceLifecycles(manager, batch.partition, lifecycles);
+        await this.storeSetVerdicts(manager, batch.partition, setVerdicts);
         await this.advanceWatermark(manager, batch.partition, fresh);
       }
       const last = batch.messages[batch.messages.length - 1];
@@ -751,6 +766,120 @@ export class ClaimFoldRepository {
         shrunk.map((entry) => entry.dimensionValue),
         shrunk.map((entry) => entry.pendedOn),
         shrunk.map((entry) => entry.clearedOn),
+        partition,
+      ],
+    );
+  }
+
+  /**
+   * The X12 parts stored for the claims of the batch that have parts: what
+   * their state and lifecycle are recomputed from. The claims' rows are
+   * already locked (lockStoredClaims), and one claim's events share a
+   * partition, so no other fold writes these parts meanwhile.
+   */
+  private async storedClaimParts(
+    manager: EntityManager,
+    events: readonly EnrichedClaimEvent[],
+  ): Promise<Map<string, EnrichedClaimEvent[]>> {
+    const claimIds = [...new Set(events.filter((event) => claimPartKindOf(event) !== null).map((e) => e.claimId))];
+    const parts = new Map<string, EnrichedClaimEvent[]>();
+    if (claimIds.length === 0) return parts;
+    const rows: Array<{ claim_id: string; event: EnrichedClaimEvent }> = await manager.query(
+      `SELECT claim_id, event FROM x12_claim_part WHERE claim_id = ANY($1::text[])`,
+      [claimIds],
+    );
+    for (const row of rows) parts.set(row.claim_id, [...(parts.get(row.claim_id) ?? []), row.event]);
+    return parts;
+  }
+
+  private async storeClaimParts(
+    manager: EntityManager,
+    partition: number,
+    parts: readonly EnrichedClaimEvent[],
+  ): Promise<void> {
+    if (parts.length === 0) return;
+    await manager.query(
+      `INSERT INTO x12_claim_part (claim_id, event_id, part_kind, occurred_at, event, kafka_partition)
+       SELECT p.claim_id, p.event_id, p.part_kind, p.occurred_at, p.event::jsonb, $6::integer
+         FROM unnest($1::text[], $2::uuid[], $3::text[], $4::date[], $5::text[])
+              AS p(claim_id, event_id, part_kind, occurred_at, event)
+       ON CONFLICT (claim_id, event_id) DO NOTHING`,
+      [
+        parts.map((event) => event.claimId),
+        parts.map((event) => event.eventId),
+        parts.map((event) => claimPartKindOf(event)),
+        parts.map((event) => event.occurredAt),
+        parts.map((event) => JSON.stringify(event)),
+        partition,
+      ],
+    );
+  }
+
+  /** Rewrites the lifecycle rows of each claim the batch gave a part, from all its parts. */
+  private async replaceLifecycles(
+    manager: EntityManager,
+    partition: number,
+    lifecycles: ReadonlyMap<string, readonly ClaimLifecycle[]>,
+  ): Promise<void> {
+    if (lifecycles.size === 0) return;
+    await manager.query(`DELETE FROM x12_claim_lifecycle WHERE patient_control_number = ANY($1::text[])`, [
+      [...lifecycles.keys()],
+    ]);
+    const rows = [...lifecycles.values()].flat().map((row) => ({
+      patient_control_number: row.patientControlNumber,
+      billing_npi: row.billingNpi,
+      payer: row.payer,
+      submitted: row.submitted,
+      first_submitted_on: row.firstSubmittedOn,
+      submission_count: row.submissionCount,
+      resubmitted: row.resubmitted,
+      first_set_sender_id: row.firstSetSenderId,
+      first_set_group_control_number: row.firstSetGroupControlNumber,
+      first_set_transaction_control_number: row.firstSetTransactionControlNumber,
+      pended: row.pended,
+      acknowledgement_count: row.acknowledgementCount,
+      latest_acknowledgement_status: row.latestAcknowledgementStatus,
+      latest_acknowledgement_category: row.latestAcknowledgementCategory,
+      latest_acknowledged_on: row.latestAcknowledgedOn,
+      ever_rejected_by_acknowledgement: row.everRejectedByAcknowledgement,
+      adjudication_count: row.adjudicationCount,
+      first_adjudicated_on: row.firstAdjudicatedOn,
+      first_adjudication_status: row.firstAdjudicationStatus,
+      first_paid_on: row.firstPaidOn,
+      paid_amount_cents: row.paidAmountCents,
+      reversal_count: row.reversalCount,
+    }));
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0] ?? {});
+    await manager.query(
+      `INSERT INTO x12_claim_lifecycle (${columns.join(', ')}, kafka_partition)
+       SELECT ${columns.map((column) => `r.${column}`).join(', ')}, $2::integer
+         FROM jsonb_populate_recordset(NULL::x12_claim_lifecycle, $1::jsonb) AS r`,
+      [JSON.stringify(rows), partition],
+    );
+  }
+
+  /** One row per 999 verdict; a redelivered 999 has a known event id and adds nothing. */
+  private async storeSetVerdicts(
+    manager: EntityManager,
+    partition: number,
+    verdicts: readonly TransactionSetVerdict[],
+  ): Promise<void> {
+    if (verdicts.length === 0) return;
+    await manager.query(
+      `INSERT INTO x12_transaction_set_verdict (event_id, sender_id, group_control_number,
+         transaction_control_number, status, acknowledged_on, kafka_partition)
+       SELECT v.*, $7::integer
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[])
+              AS v(event_id, sender_id, group_control_number, transaction_control_number, status, acknowledged_on)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [
+        verdicts.map((verdict) => verdict.eventId),
+        verdicts.map((verdict) => verdict.senderId),
+        verdicts.map((verdict) => verdict.groupControlNumber),
+        verdicts.map((verdict) => verdict.transactionControlNumber),
+        verdicts.map((verdict) => verdict.status),
+        verdicts.map((verdict) => verdict.acknowledgedOn),
         partition,
       ],
     );

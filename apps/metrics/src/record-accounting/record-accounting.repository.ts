@@ -41,13 +41,14 @@ export class RecordAccountingRepository {
     for (const report of reports) {
       await this.dataSource.query(
         `INSERT INTO ingest_file (file_id, source, layout, records_read, records_published, records_dead_lettered,
-           blank_lines_skipped, duration_seconds, completed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           blank_lines_skipped, duration_seconds, completed_at, records_skipped, skipped_by_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (file_id) DO UPDATE SET
            source = EXCLUDED.source, layout = EXCLUDED.layout, records_read = EXCLUDED.records_read,
            records_published = EXCLUDED.records_published, records_dead_lettered = EXCLUDED.records_dead_lettered,
            blank_lines_skipped = EXCLUDED.blank_lines_skipped, duration_seconds = EXCLUDED.duration_seconds,
-           completed_at = EXCLUDED.completed_at, updated_at = now()
+           completed_at = EXCLUDED.completed_at, records_skipped = EXCLUDED.records_skipped,
+           skipped_by_reason = EXCLUDED.skipped_by_reason, updated_at = now()
          WHERE ingest_file.completed_at <= EXCLUDED.completed_at`,
         [
           report.fileId,
@@ -59,6 +60,8 @@ export class RecordAccountingRepository {
           report.blankLinesSkipped,
           report.durationSeconds,
           report.completedAt,
+          report.recordsSkipped ?? 0,
+          JSON.stringify(report.skippedByReason ?? []),
         ],
       );
     }

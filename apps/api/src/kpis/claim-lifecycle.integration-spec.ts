@@ -1,0 +1,113 @@
+import 'reflect-metadata';
+import { DatabaseModule, createDataSource } from '@claims/database';
+import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
+import { Global, Module, type INestApplication } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
+import type { DataSource } from 'typeorm';
+import { API_CONFIG } from '../api.tokens';
+import { BearerTokenGuard } from '../auth/bearer-token.guard';
+import { KpisModule } from './kpis.module';
+
+const analystToken = 'analyst-token-for-the-claim-lifecycle-spec';
+
+@Global()
+@Module({
+  providers: [{ provide: API_CONFIG, useValue: { tokens: new Map([[analystToken, 'analyst']]), pendSlaDays: 30 } }],
+  exports: [API_CONFIG],
+})
+class TestConfigModule {}
+
+/**
+ * The claim lifecycle route over a migrated database seeded with lifecycle
+ * rows and 999 verdicts as the fold writes them: the HTTP edge, validation,
+ * auth and the figures (the fold itself is held to them in
+ * apps/metrics/src/claim-fold/claim-lifecycle-fold.integration-spec.ts).
+ */
+describe('GET /v1/kpis/claim-lifecycle against a real Postgres', () => {
+  let database: IsolatedDatabase;
+  let dataSource: DataSource;
+  let app: INestApplication;
+  let baseUrl: string;
+
+  const get = async (path: string, token: string | null = analystToken) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    database = await createIsolatedDatabase('lifecycle_api');
+    dataSource = createDataSource({ url: database.url, applicationName: 'claim-lifecycle-api-integration-spec' });
+    @Module({
+      imports: [DatabaseModule.forRoot({ dataSource, migrate: true }), TestConfigModule, KpisModule],
+      providers: [{ provide: APP_GUARD, useClass: BearerTokenGuard }],
+    })
+    class ApiUnderTestModule {}
+    app = await NestFactory.create(ApiUnderTestModule, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    baseUrl = await app.getUrl();
+    // A: clean, paid 10 days after submission. B: paid after a resubmission, 30 days. C: its set rejected by a
+    // 999, then denied. D: an 835 for a claim never submitted here.
+    await dataSource.query(`
+      INSERT INTO x12_claim_lifecycle (patient_control_number, billing_npi, payer, submitted, first_submitted_on,
+        submission_count, resubmitted, first_set_sender_id, first_set_group_control_number,
+        first_set_transaction_control_number, pended, acknowledgement_count, latest_acknowledgement_status,
+        ever_rejected_by_acknowledgement, adjudication_count, first_adjudicated_on, first_adjudication_status,
+        first_paid_on, paid_amount_cents, reversal_count, kafka_partition)
+      VALUES ('A', '1234567893', 'ACME', true, '2024-01-01', 1, false, 'S', '1', '0001', false, 1, 'accepted', false,
+              1, '2024-01-11', 'paid', '2024-01-11', 10000, 0, 0),
+             ('B', '1234567893', 'ACME', true, '2024-01-05', 2, true, 'S', '1', '0001', false, 1, 'accepted', false,
+              1, '2024-02-04', 'paid', '2024-02-04', 5000, 0, 1),
+             ('C', '1234567893', 'OTHER', true, '2024-02-01', 1, false, 'S', '2', '0002', false, 1, 'rejected', true,
+              1, '2024-02-20', 'denied', NULL, 0, 0, 2),
+             ('D', '', 'ACME', false, NULL, 0, false, NULL, NULL, NULL, false, 0, NULL, false,
+              1, '2024-01-20', 'paid', '2024-01-20', 700, 0, 0)`);
+    await dataSource.query(`
+      INSERT INTO x12_transaction_set_verdict (event_id, sender_id, group_control_number, transaction_control_number,
+        status, acknowledged_on, kafka_partition)
+      VALUES ('00000000-0000-4000-8000-000000000001', 'S', '1', '0001', 'accepted', '2024-01-02', 0),
+             ('00000000-0000-4000-8000-000000000002', 'S', '2', '0002', 'rejected', '2024-02-02', 1)`);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('refuses a request without a token', async () => {
+    expect((await get('/v1/kpis/claim-lifecycle', null)).status).toBe(401);
+  });
+
+  it('serves the first-pass clean claim rate, both rejection rates, payer lag and unmatched answers', async () => {
+    const { status, body } = await get('/v1/kpis/claim-lifecycle');
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      from: null,
+      to: null,
+      payer: null,
+      firstPassCleanClaimRate: { numerator: 1, denominator: 3, rate: 1 / 3 },
+      functionalAcknowledgementRejectionRate: { numerator: 1, denominator: 2, rate: 1 / 2 },
+      claimAcknowledgementRejectionRate: { numerator: 1, denominator: 3, rate: 1 / 3 },
+      payerLag: [{ payer: 'ACME', paidClaims: 2, p50Days: 10, p90Days: 30 }],
+      unmatched: { adjudications: 1, acknowledgements: 0 },
+    });
+  });
+
+  it('narrows by first submission date and payer', async () => {
+    const { body } = await get('/v1/kpis/claim-lifecycle?from=2024-01-02&payer=ACME');
+    expect(body).toMatchObject({
+      from: '2024-01-02',
+      payer: 'ACME',
+      firstPassCleanClaimRate: { numerator: 0, denominator: 1, rate: 0 },
+      payerLag: [{ payer: 'ACME', paidClaims: 1, p50Days: 30, p90Days: 30 }],
+    });
+  });
+
+  it('answers 400 naming a bad filter', async () => {
+    expect(await get('/v1/kpis/claim-lifecycle?to=2024-13-01')).toMatchObject({
+      status: 400,
+      body: { code: 'REQUEST_INVALID', fields: ['to'] },
+    });
+  });
+});

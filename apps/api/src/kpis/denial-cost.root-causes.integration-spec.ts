@@ -1,0 +1,182 @@
+import 'reflect-metadata';
+import { DatabaseModule, createDataSource } from '@claims/database';
+import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
+import {
+  CLAIMS_RECEIVED_BATCH_SQL,
+  DIMENSION_COUNTER_BATCH_SQL,
+  DIMENSION_COUNTER_MEASURES,
+  seedCarcRootCauses,
+  shippedCarcRootCauses,
+} from '@claims/kpi';
+import { Global, Module, type INestApplication } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
+import type { DataSource } from 'typeorm';
+import { API_CONFIG } from '../api.tokens';
+import { BearerTokenGuard } from '../auth/bearer-token.guard';
+import { KpisModule } from './kpis.module';
+
+const analystToken = 'analyst-token-for-the-root-causes-spec';
+
+@Global()
+@Module({
+  providers: [{ provide: API_CONFIG, useValue: { tokens: new Map([[analystToken, 'analyst']]), pendSlaDays: 30 } }],
+  exports: [API_CONFIG],
+})
+class TestConfigModule {}
+
+/**
+ * GET /v1/kpis/denials/root-causes over two 835 claim payments written by
+ * hand as the fold stores them, their counters rebuilt from them by the batch
+ * SQL with the shipped CARC mapping (what the fold keeps equal to it):
+ *
+ *   R1  ACME, CLP02 4, billed $300: line 1 $200 paid 0, CO-16 $200; line 2 $100 paid 0, CO-ZZ9 $50 (a CARC the
+ *       mapping lacks) and PR-1 $50
+ *   R2  ACME, CLP02 1, billed $100, paid 0: line 1 $100, CO-45 $80 and PR-1 $20 (written off: not a denial)
+ */
+describe('GET /v1/kpis/denials/root-causes against a real Postgres', () => {
+  let database: IsolatedDatabase;
+  let dataSource: DataSource;
+  let app: INestApplication;
+  let baseUrl: string;
+
+  const get = async (path: string, token: string | null = analystToken) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    database = await createIsolatedDatabase('denial_root_causes_api');
+    dataSource = createDataSource({ url: database.url, applicationName: 'denial-root-causes-api-integration-spec' });
+    @Module({
+      imports: [DatabaseModule.forRoot({ dataSource, migrate: true }), TestConfigModule, KpisModule],
+      providers: [{ provide: APP_GUARD, useClass: BearerTokenGuard }],
+    })
+    class ApiUnderTestModule {}
+    app = await NestFactory.create(ApiUnderTestModule, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    baseUrl = await app.getUrl();
+    await seedCarcRootCauses(dataSource, shippedCarcRootCauses());
+    const cas = (lineNumber: number, groupCode: string, carc: string, amountCents: number) => ({
+      lineNumber,
+      groupCode,
+      carc,
+      amountCents,
+    });
+    await dataSource.query(
+      `INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
+         service_through_date, line_count, payment_amount_cents, allowed_amount_cents, lineage_source, lineage_file_id,
+         lineage_record_number, kafka_partition, layout, provider_group, state, billed_amount_cents,
+         adjudication_status, adjustments)
+       VALUES
+         ('R1', gen_random_uuid(), 'adjudicated', 'professional', 'ACME', '2024-05-20', '2024-05-01', '2024-05-01',
+          2, 0, 0, 'r.835', repeat('d', 64), 1, 0, 'x12.835', '(unknown)', '(unknown)', 30000, 'denied', $1::jsonb),
+         ('R2', gen_random_uuid(), 'adjudicated', 'professional', 'ACME', '2024-05-20', '2024-05-02', '2024-05-02',
+          1, 0, 0, 'r.835', repeat('d', 64), 2, 0, 'x12.835', '(unknown)', '(unknown)', 10000, 'paid', $2::jsonb)`,
+      [
+        JSON.stringify([cas(1, 'CO', '16', 20000), cas(2, 'CO', 'ZZ9', 5000), cas(2, 'PR', '1', 5000)]),
+        JSON.stringify([cas(1, 'CO', '45', 8000), cas(1, 'PR', '1', 2000)]),
+      ],
+    );
+    await dataSource.query(`
+      INSERT INTO claim_line_state (claim_id, line_number, hcpcs_code, processing_category, payment_amount_cents,
+        allowed_amount_cents, charge_amount_cents, deductible_amount_cents, coinsurance_amount_cents)
+      VALUES ('R1', 1, '99213', 'unknown', 0, 0, 20000, 0, 0),
+             ('R1', 2, '99214', 'unknown', 0, 0, 10000, 5000, 0),
+             ('R2', 1, '99213', 'unknown', 0, 2000, 10000, 2000, 0)`);
+    const measures = DIMENSION_COUNTER_MEASURES;
+    await dataSource.query(`
+      INSERT INTO kpi_dimension_counter (family, dimension, dimension_value, kafka_partition, ${measures.join(', ')})
+      SELECT split_part(kpi, '.', 1), split_part(dimension, '=', 1), substr(dimension, strpos(dimension, '=') + 1), 0,
+             ${measures.map((m) => `coalesce(sum(value) FILTER (WHERE split_part(kpi, '.', 2) = '${m}'), 0)`).join(', ')}
+        FROM (${DIMENSION_COUNTER_BATCH_SQL}) AS truth
+       GROUP BY 1, 2, 3`);
+    await dataSource.query(
+      `INSERT INTO kpi_counter (kpi, dimension, kafka_partition, value)
+       SELECT kpi, dimension, 0, value FROM (${CLAIMS_RECEIVED_BATCH_SQL}) AS truth`,
+    );
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('refuses a request without a token', async () => {
+    expect((await get('/v1/kpis/denials/root-causes', null)).status).toBe(401);
+  });
+
+  it('answers denied claims by category, with the denial cents of each cause and the CARCs the mapping lacks', async () => {
+    const { status, body } = await get('/v1/kpis/denials/root-causes');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      source: 'remittance',
+      groupBy: 'category',
+      unit: 'claim',
+      rows: [
+        { value: 'missing_information', denied: 1, adjustments: 1, deniedAmountCents: 20000 },
+        { value: 'other', denied: 1, adjustments: 1, deniedAmountCents: 5000 },
+      ],
+      unknownCarcs: [{ carc: 'ZZ9', denied: 1, deniedAmountCents: 5000 }],
+    });
+  });
+
+  it('answers denied lines by CAQH CORE scenario: both zero-paid lines of R1, none of the written-off R2', async () => {
+    const { body } = await get('/v1/kpis/denials/root-causes?source=remittance_lines&groupBy=scenario');
+    expect(body).toMatchObject({
+      unit: 'line',
+      rows: [
+        { value: 'missing_claim_data', denied: 1, adjustments: 1, deniedAmountCents: 20000 },
+        { value: 'other', denied: 1, adjustments: 1, deniedAmountCents: 5000 },
+      ],
+    });
+  });
+
+  it('counts the written-off claim adjudicated but not denied, for claims and for lines', async () => {
+    expect((await get('/v1/kpis/denials?source=remittance')).body).toMatchObject({
+      total: { adjudicated: 2, denied: 1, adjudicatedAmountCents: 40000, deniedAmountCents: 30000 },
+    });
+    expect((await get('/v1/kpis/denials?source=remittance_lines')).body).toMatchObject({
+      unit: 'line',
+      total: { adjudicated: 3, denied: 2, adjudicatedAmountCents: 40000, deniedAmountCents: 30000 },
+    });
+  });
+
+  it('answers 400 naming the parameter for a source without CARCs or an unknown grouping', async () => {
+    for (const path of [
+      '/v1/kpis/denials/root-causes?source=carrier_lines',
+      '/v1/kpis/denials/root-causes?groupBy=payer',
+      '/v1/kpis/denials/root-causes?asOf=2024-05-01',
+    ]) {
+      const { status } = await get(path);
+      expect([path, status]).toEqual([path, 400]);
+    }
+  });
+
+  it('verifies the root-cause counters against the batch SQL, naming a difference by family, measure and CARC', async () => {
+    expect((await get('/v1/kpis/verification')).body).toMatchObject({ countersConsistent: true, mismatches: [] });
+    const nudge = (by: number) =>
+      dataSource.query(
+        `UPDATE kpi_dimension_counter SET adjustment_amount_cents = adjustment_amount_cents + $1
+          WHERE family = 'denials:remittance' AND dimension = 'carc' AND dimension_value = '16'`,
+        [by],
+      );
+    await nudge(1);
+    try {
+      expect((await get('/v1/kpis/verification')).body).toMatchObject({
+        countersConsistent: false,
+        mismatches: [
+          {
+            kpi: 'denials:remittance.adjustment_amount_cents',
+            dimension: 'carc=16',
+            streamed: '20001',
+            batch: '20000',
+          },
+        ],
+      });
+    } finally {
+      await nudge(-1);
+    }
+  });
+});

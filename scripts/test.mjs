@@ -3,7 +3,7 @@
 // starts Postgres, runs the unit, integration and end-to-end tiers, stops what
 // it started, and ends with the plain line `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, ensureDependencies, onShutdown, repoRoot, run, say, startInfrastructure } from './lib/bootstrap.mjs';
 
@@ -20,6 +20,7 @@ let exitCode = 0;
 
 ensureDependencies();
 ensurePrometheusTools();
+ensureChromium();
 build();
 say('type-checking and linting');
 run('npm', ['run', '--silent', 'typecheck']);
@@ -95,4 +96,19 @@ function ensurePrometheusTools() {
     process.getuid?.() === 0 ? run('apt-get', args, { env }) : run('sudo', ['-n', 'apt-get', ...args], { env });
   apt(['update', '-qq']);
   apt(['install', '-y', '-qq', '--no-install-recommends', 'prometheus']);
+}
+
+/**
+ * Debian's chromium, which the dashboard's browser test drives through
+ * playwright-core (playwright's own browser download is not reachable from CI
+ * machines). Installed when missing, like the Prometheus tools.
+ */
+function ensureChromium() {
+  if (existsSync('/usr/bin/chromium')) return;
+  say("installing Debian's chromium package (the browser the dashboard test drives)");
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (args) =>
+    process.getuid?.() === 0 ? run('apt-get', args, { env }) : run('sudo', ['-n', 'apt-get', ...args], { env });
+  apt(['update', '-qq']);
+  apt(['install', '-y', '-qq', '--no-install-recommends', 'chromium']);
 }

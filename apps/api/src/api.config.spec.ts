@@ -37,4 +37,25 @@ describe('loadApiConfig', () => {
       /DATABASE_URL/,
     );
   });
+
+  it('limits each client to 600 requests a minute with a burst of 120 unless told otherwise', () => {
+    expect(loadApiConfig({ ...base, API_TOKENS: `admin=${token}` }).rateLimit).toEqual({ perMinute: 600, burst: 120 });
+    expect(
+      loadApiConfig({
+        ...base,
+        API_TOKENS: `admin=${token}`,
+        API_RATE_LIMIT_PER_MINUTE: '60',
+        API_RATE_LIMIT_BURST: '5',
+      }).rateLimit,
+    ).toEqual({ perMinute: 60, burst: 5 });
+  });
+
+  it('turns the rate limit off at 0 a minute and refuses a burst below 1, naming the variable', () => {
+    expect(
+      loadApiConfig({ ...base, API_TOKENS: `admin=${token}`, API_RATE_LIMIT_PER_MINUTE: '0' }).rateLimit,
+    ).toBeNull();
+    expect(() => loadApiConfig({ ...base, API_TOKENS: `admin=${token}`, API_RATE_LIMIT_BURST: '0' })).toThrow(
+      /API_RATE_LIMIT_BURST/,
+    );
+  });
 });

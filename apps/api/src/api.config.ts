@@ -55,6 +55,16 @@ const ApiEnvSchema = z
       .string()
       .min(API_TOKEN_SECRET_MIN_LENGTH, `at least ${API_TOKEN_SECRET_MIN_LENGTH} characters (256 bits when random)`)
       .optional(),
+    /**
+     * Requests a client (a signed token's subject, an API key, else an
+     * address) may make a minute, on average; 0 turns the limit off. The
+     * static API_TOKENS (service tokens) are not limited. The default lets a
+     * dashboard refresh all its panels every few seconds and stops a runaway
+     * script.
+     */
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+    /** Requests a client may make at once before the per-minute rate applies: a page load's burst. */
+    API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(120),
   })
   // An API with neither could authenticate nobody, not even the admin who would create the first API key.
   .refine((env) => env.API_TOKENS.size > 0 || env.API_TOKEN_SECRET !== undefined, {
@@ -70,6 +80,11 @@ const ApiEnvSchema = z
     tokens: env.API_TOKENS,
     tokenSecret: env.API_TOKEN_SECRET ?? null,
     pendSlaDays: env.PEND_SLA_DAYS,
+    /** Null when API_RATE_LIMIT_PER_MINUTE is 0. */
+    rateLimit:
+      env.API_RATE_LIMIT_PER_MINUTE === 0
+        ? null
+        : { perMinute: env.API_RATE_LIMIT_PER_MINUTE, burst: env.API_RATE_LIMIT_BURST },
   }));
 
 export type ApiConfig = z.output<typeof ApiEnvSchema>;

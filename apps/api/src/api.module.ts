@@ -1,13 +1,17 @@
 import { DatabaseModule, createDataSource, databaseHealthCheck } from '@claims/database';
 import { LOGGER, ServiceHttpModule, createMetricsRegistry } from '@claims/observability';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import type { Logger } from 'pino';
 import type { ApiConfig } from './api.config';
 import { API_CONFIG } from './api.tokens';
 import { AuthModule } from './auth/auth.module';
 import { BearerTokenGuard } from './auth/bearer-token.guard';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { ConditionalGetInterceptor } from './http/conditional-get.interceptor';
+import { KpiFreshnessRepository } from './http/kpi-freshness.repository';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { RateLimitGuard } from './http/rate-limit.guard';
 import { IngestionsModule } from './ingestions/ingestions.module';
 import { KpisModule } from './kpis/kpis.module';
 import { ReferenceModule } from './reference/reference.module';
@@ -37,7 +41,12 @@ export class ApiModule {
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
+        // Guards run in this order: the rate limit keys its buckets by the principal the bearer guard found.
         { provide: APP_GUARD, useClass: BearerTokenGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: ConditionalGetInterceptor },
+        KpiFreshnessRepository,
       ],
       exports: [API_CONFIG, LOGGER],
     };

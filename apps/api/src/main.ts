@@ -2,7 +2,7 @@ import { configOrExit } from '@claims/config';
 import { bootstrapService, createLogger } from '@claims/observability';
 import { loadApiConfig } from './api.config';
 import { ApiModule } from './api.module';
-import { serveOpenApi } from './openapi/openapi';
+import { configureApiHttp } from './api.http';
 
 const config = configOrExit(() => loadApiConfig(process.env));
 const logger = createLogger({ service: config.service, level: config.logLevel });
@@ -12,5 +12,5 @@ void bootstrapService({
   service: config.service,
   otlpEndpoint: config.otlpEndpoint,
   ...config.http,
-  configure: serveOpenApi,
+  configure: configureApiHttp,
 });

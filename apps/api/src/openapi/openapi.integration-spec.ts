@@ -45,7 +45,7 @@ describe('the OpenAPI document served at /v1/openapi.json', () => {
     expect(document.openapi).toMatch(/^3\./);
   });
 
-  it('holds every controller route, with the permission and roles the guard enforces', () => {
+  it('holds every controller route, with the permission and roles the guard enforces, and its 401, 403 and 429 answers', () => {
     const routes = apiRouteTable(app);
     expect(routes.length).toBeGreaterThan(10);
     for (const route of routes) {
@@ -60,7 +60,7 @@ describe('the OpenAPI document served at /v1/openapi.json', () => {
         expect(operation?.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
         expect(operation?.['x-permission']).toBe(route.permission);
         expect(operation?.['x-roles']).toEqual(PERMISSION_ROLES[route.permission]);
-        expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['401', '403']));
+        expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['401', '403', '429']));
       }
     }
   });

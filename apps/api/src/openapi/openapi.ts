@@ -34,6 +34,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
           '(`AUTHENTICATION_REQUIRED`, `TOKEN_EXPIRED`, `TOKEN_SIGNATURE_INVALID`, `TOKEN_MALFORMED`, ' +
           '`TOKEN_INVALID`, `API_KEY_INVALID`); a 403 the code `PERMISSION_DENIED` and the permission required.',
         '',
+        'Every error is an RFC 9457 problem (`application/problem+json`: `type`, `title`, `status`, `detail` and a ' +
+          'stable `code`; a 400 names the offending parameters in `fields`). Each client (principal, else address) ' +
+          'may make API_RATE_LIMIT_BURST requests at once and API_RATE_LIMIT_PER_MINUTE a minute; past that, ' +
+          '`429 RATE_LIMITED` with `Retry-After`. GET answers carry a strong `ETag` (KPI routes also `Last-Modified`, ' +
+          'the latest fold): send it back in `If-None-Match` to get `304 Not Modified` while the figures are unchanged.',
+        '',
         'Roles: ' +
           Object.entries(PERMISSION_ROLES)
             .map(([permission, roles]) => `\`${permission}\`: ${roles.join(', ')}`)
@@ -71,6 +77,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       ...operation.responses,
       '401': { description: 'No credentials, or a token or key that is expired, forged, malformed or revoked' },
       '403': { description: `The caller's role lacks \`${route.permission}\`` },
+      '429': { description: 'Past the rate limit of this client; Retry-After says when to try again' },
     };
   }
   return document;

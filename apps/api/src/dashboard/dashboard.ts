@@ -1,0 +1,76 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { honourIfNoneMatchOnly, strongEtag } from '../http/conditional-get';
+
+/** Where the page is served; its script and style sit under it. */
+export const DASHBOARD_PATH = '/dashboard';
+
+/**
+ * The page holds no data (every figure comes from the /v1 routes, with the
+ * analyst's token), so it is served without credentials, like /v1/docs. The
+ * policy lets it load only its own script and style and talk only to this
+ * API: an injected `<script>` or inline handler does not run, and the token
+ * cannot be sent elsewhere.
+ */
+export const DASHBOARD_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  // The empty data: favicon, so the browser asks for no /favicon.ico.
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+interface Asset {
+  body: Buffer;
+  contentType: string;
+  etag: string;
+}
+
+/** The three files, by the path under DASHBOARD_PATH that serves them; nothing else is served from the folder. */
+const FILES: ReadonlyArray<{ paths: string[]; file: string; contentType: string }> = [
+  { paths: ['/'], file: 'index.html', contentType: 'text/html; charset=utf-8' },
+  { paths: ['/dashboard.js'], file: 'dashboard.js', contentType: 'text/javascript; charset=utf-8' },
+  { paths: ['/dashboard.css'], file: 'dashboard.css', contentType: 'text/css; charset=utf-8' },
+];
+
+/** The assets, read once at boot: from src/ under ts-jest, from dist/ (scripts/build.mjs copies them) when built. */
+export function loadDashboardAssets(folder = join(__dirname, 'static')): Map<string, Asset> {
+  const assets = new Map<string, Asset>();
+  for (const { paths, file, contentType } of FILES) {
+    const body = readFileSync(join(folder, file));
+    const asset = { body, contentType, etag: strongEtag(body.toString('utf8')) };
+    for (const path of paths) assets.set(path, asset);
+  }
+  return assets;
+}
+
+/**
+ * Serves the dashboard at /dashboard from memory. Browsers revalidate each
+ * load (`no-cache`) and get a 304 while the file is unchanged, so a new
+ * release is picked up at once without a hashed file name.
+ */
+export function serveDashboard(app: INestApplication, assets = loadDashboardAssets()): void {
+  app.use(DASHBOARD_PATH, (request: Request, response: Response, next: NextFunction) => {
+    const asset = assets.get(request.path);
+    if (asset === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) {
+      next();
+      return;
+    }
+    response.setHeader('Content-Security-Policy', DASHBOARD_CONTENT_SECURITY_POLICY);
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    response.setHeader('Referrer-Policy', 'no-referrer');
+    response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    response.setHeader('Cache-Control', 'no-cache');
+    response.setHeader('ETag', asset.etag);
+    response.setHeader('Content-Type', asset.contentType);
+    // Express's freshness check: 304 without a body when If-None-Match names the tag.
+    honourIfNoneMatchOnly(request.headers);
+    response.status(200).send(asset.body);
+  });
+}

@@ -1,0 +1,34 @@
+import { LOGGER } from '@claims/observability';
+import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { PROBLEM_JSON, problemOf } from './problem-details';
+
+/**
+ * Every error the API answers, as `application/problem+json` (RFC 9457):
+ * thrown by a handler, a guard (401 and 403 keep the WWW-Authenticate the
+ * guard set), the body parser, or Nest's router (an unknown route). A 5xx is
+ * logged here with its stack; the client sees only the code.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const body = problemOf(error, request.path);
+    if (body.status >= 500) {
+      // The path, not the URL: a query string may carry filter values nobody reviewed for the log.
+      this.logger.error({ err: error, method: request.method, path: request.path }, 'request failed');
+    }
+    if (response.headersSent) {
+      // A handler that streams (a CSV export) failed mid-body: the status is gone, only ending is left.
+      response.end();
+      return;
+    }
+    response.status(body.status).setHeader('Content-Type', PROBLEM_JSON);
+    response.json(body);
+  }
+}

@@ -2,6 +2,7 @@
 module.exports = {
   ...require('./jest.preset'),
   displayName: 'integration',
-  testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts'],
+  // deploy/ holds the checks of the deployment files; those that need Postgres (the dashboards' SQL) run here.
+  testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts', '<rootDir>/deploy/**/*.integration-spec.ts'],
   testTimeout: 120000,
 };

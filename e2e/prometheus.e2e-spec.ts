@@ -34,6 +34,12 @@ const PANELS_WITH_DATA = [
   'API requests per second by route and status',
   'Resident memory by service',
   'CPU by service',
+  'Open pended claims',
+  'Event-time watermark',
+  'Since the last fold commit',
+  'Fold transaction duration (p50, p99)',
+  'Consumer group rebalances',
+  'Ingest files by outcome',
   'variable stage',
 ];
 
@@ -128,7 +134,7 @@ describe('Prometheus scraping the five services during a replay', () => {
     }
   });
 
-  it('holds the series of every stage: records, lag, batch durations, stalls, and the API requests by route and status', async () => {
+  it('holds the series of every stage (records, lag, batch durations, stalls, rebalances), the API requests by route and status, the ingested files, the fold transactions and the domain gauges', async () => {
     const missing: string[] = [];
     for (const stage of CONSUMING_STAGES) {
       for (const expression of [
@@ -137,6 +143,8 @@ describe('Prometheus scraping the five services during a replay', () => {
         `claims_stage_batch_duration_seconds_count{stage="${stage}"}`,
         `claims_consumer_stalled{stage="${stage}"}`,
         `claims_consumer_restarts_total{stage="${stage}"}`,
+        // Each consumer joined its group at least once, at start.
+        `claims_consumer_rebalances_total{stage="${stage}"} > 0`,
       ]) {
         if (resultCount(await prometheus.query(expression)) === 0) missing.push(expression);
       }
@@ -144,11 +152,27 @@ describe('Prometheus scraping the five services during a replay', () => {
     // The ingestor counts what it publishes with the same stage series.
     const ingested = 'claims_stage_records_total{stage="ingestor",outcome="emitted"}';
     if (resultCount(await prometheus.query(ingested)) === 0) missing.push(ingested);
+    // The replayed file's job ended completed; the failed series exists at zero for increase() to see a first failure.
+    for (const expression of [
+      'claims_ingest_files_total{service="ingestor",outcome="completed"} >= 1',
+      'claims_ingest_files_total{service="ingestor",outcome="failed"} == 0',
+      'claims_fold_transaction_duration_seconds_count{service="metrics"} > 0',
+      // The domain gauges, read from Postgres at each scrape: a watermark and a commit after the fold, no read error.
+      'claims_event_time_watermark_timestamp_seconds{service="metrics"} > 0',
+      'claims_fold_last_commit_timestamp_seconds{service="metrics"} > 0',
+      'claims_pended_open_claims{service="metrics"} >= 0',
+      'claims_domain_read_errors_total{service="metrics"} == 0',
+    ]) {
+      if (resultCount(await prometheus.query(expression)) === 0) missing.push(expression);
+    }
     for (const status of ['200', '401']) {
       const expression = `claims_http_request_duration_seconds_count{service="api",route="/v1/kpis/summary",status_code="${status}"}`;
       if (resultCount(await prometheus.query(expression)) === 0) missing.push(expression);
     }
     expect(missing).toEqual([]);
+    // The oldest open pended claim has an age exactly when some pended claim is open.
+    const open = Number((await prometheus.query('claims_pended_open_claims')).data?.result[0]?.value?.[1] ?? 0);
+    expect(resultCount(await prometheus.query('claims_pended_oldest_age_seconds'))).toBe(open > 0 ? 1 : 0);
     // Every record was handled: the lag the last batches left is zero once Prometheus has scraped it.
     await waitFor(
       'the consumer lag of every stage to be scraped as zero',

@@ -5,7 +5,11 @@ export const DASHBOARDS_DIRECTORY = join(__dirname, 'dashboards');
 
 interface DashboardTarget {
   refId?: string;
+  /** PromQL, in a Prometheus panel. */
   expr?: string;
+  /** SQL, in a Postgres panel. */
+  rawSql?: string;
+  format?: string;
   datasource?: { type?: string; uid?: string };
 }
 
@@ -23,6 +27,25 @@ export interface DashboardVariable {
   type: string;
   query?: string | { query?: string };
   allValue?: string;
+  datasource?: { type?: string; uid?: string };
+}
+
+/** Grafana's Postgres datasource plugin (Grafana 11 names it so; `postgres` before). */
+export const POSTGRES_DATASOURCE_TYPE = 'grafana-postgresql-datasource';
+
+/** Whether a panel is read with SQL from Postgres rather than PromQL from Prometheus. */
+export function isSqlPanel(panel: DashboardPanel): boolean {
+  return panel.datasource?.type === POSTGRES_DATASOURCE_TYPE;
+}
+
+/** One SQL query of a dashboard panel, as Grafana sends it to Postgres. */
+export interface DashboardSqlQuery {
+  dashboard: string;
+  panel: string;
+  refId: string;
+  /** `table` or `time_series`: what Grafana expects the rows to be. */
+  format: string;
+  sql: string;
 }
 
 export interface Dashboard {
@@ -98,22 +121,24 @@ export function variableQueryAsPromql(query: string): string | null {
   return null;
 }
 
-/** Every PromQL expression of every dashboard: panel targets and query variables. */
+/** Every PromQL expression of every dashboard: panel targets and query variables (SQL panels aside). */
 export function dashboardQueries(): DashboardQuery[] {
   return dashboardFiles().flatMap((file) => {
     const dashboard = readDashboard(file);
     const variables = dashboard.templating.list;
-    const panelQueries = panelsOf(dashboard).flatMap((panel) =>
-      (panel.targets ?? []).map((target) => ({
-        dashboard: dashboard.title,
-        panel: panel.title,
-        refId: target.refId ?? '',
-        written: target.expr ?? '',
-        promql: substituteVariables(target.expr ?? '', variables),
-      })),
-    );
+    const panelQueries = panelsOf(dashboard)
+      .filter((panel) => !isSqlPanel(panel))
+      .flatMap((panel) =>
+        (panel.targets ?? []).map((target) => ({
+          dashboard: dashboard.title,
+          panel: panel.title,
+          refId: target.refId ?? '',
+          written: target.expr ?? '',
+          promql: substituteVariables(target.expr ?? '', variables),
+        })),
+      );
     const variableQueries = variables
-      .filter((variable) => variable.type === 'query')
+      .filter((variable) => variable.type === 'query' && variable.datasource?.type !== POSTGRES_DATASOURCE_TYPE)
       .map((variable) => {
         const written = typeof variable.query === 'string' ? variable.query : (variable.query?.query ?? '');
         return {
@@ -125,5 +150,23 @@ export function dashboardQueries(): DashboardQuery[] {
         };
       });
     return [...panelQueries, ...variableQueries];
+  });
+}
+
+/** Every SQL query of every dashboard's Postgres panels. */
+export function dashboardSqlQueries(): DashboardSqlQuery[] {
+  return dashboardFiles().flatMap((file) => {
+    const dashboard = readDashboard(file);
+    return panelsOf(dashboard)
+      .filter(isSqlPanel)
+      .flatMap((panel) =>
+        (panel.targets ?? []).map((target) => ({
+          dashboard: dashboard.title,
+          panel: panel.title,
+          refId: target.refId ?? '',
+          format: target.format ?? 'time_series',
+          sql: target.rawSql ?? '',
+        })),
+      );
   });
 }

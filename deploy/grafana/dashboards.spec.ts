@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import {
+  POSTGRES_DATASOURCE_TYPE,
   dashboardFiles,
   dashboardQueries,
+  dashboardSqlQueries,
+  isSqlPanel,
   panelsOf,
   readDashboard,
   substituteVariables,
@@ -14,6 +17,7 @@ import {
 } from './dashboard-queries';
 
 const PROVISIONING_DIRECTORY = join(__dirname, 'provisioning');
+const REPO_ROOT = join(__dirname, '..', '..');
 
 /**
  * Parses expressions offline: promtool has no "check query", but it parses
@@ -50,10 +54,10 @@ describe('the Grafana dashboards', () => {
     expect(new Set(dashboards.map((dashboard) => dashboard.uid)).size).toBe(dashboards.length);
   });
 
-  it('query Prometheus through the dashboard datasource variable in every panel', () => {
+  it('query Prometheus through the dashboard datasource variable in every PromQL panel', () => {
     const elsewhere = dashboardFiles()
       .map(readDashboard)
-      .flatMap((dashboard) => panelsOf(dashboard).filter((panel) => panel.type !== 'row'))
+      .flatMap((dashboard) => panelsOf(dashboard).filter((panel) => panel.type !== 'row' && !isSqlPanel(panel)))
       .filter(
         (panel) =>
           panel.datasource?.uid !== '${datasource}' ||
@@ -64,7 +68,31 @@ describe('the Grafana dashboards', () => {
     expect(elsewhere).toEqual([]);
   });
 
-  it('show the pipeline health: throughput, lag, dead letters, batch latency, stalls and restarts', () => {
+  it('query Postgres with SQL through a Postgres datasource variable of their dashboard in every SQL panel', () => {
+    const elsewhere = dashboardFiles()
+      .map(readDashboard)
+      .flatMap((dashboard) => {
+        const postgresVariables = dashboard.templating.list
+          .filter((variable) => variable.type === 'datasource' && variable.query === POSTGRES_DATASOURCE_TYPE)
+          .map((variable) => `\${${variable.name}}`);
+        return panelsOf(dashboard)
+          .filter(isSqlPanel)
+          .filter(
+            (panel) =>
+              !postgresVariables.includes(panel.datasource?.uid ?? '') ||
+              (panel.targets ?? []).length === 0 ||
+              (panel.targets ?? []).some(
+                (target) =>
+                  !target.rawSql || target.expr !== undefined || target.datasource?.uid !== panel.datasource?.uid,
+              ),
+          )
+          .map((panel) => `${dashboard.title}: ${panel.title}`);
+      });
+    expect(elsewhere).toEqual([]);
+    expect(dashboardSqlQueries().length).toBeGreaterThan(0);
+  });
+
+  it('show the pipeline health (throughput, lag, dead letters, batch latency, stalls, restarts, rebalances, fold transactions, ingest files) and the domain gauges', () => {
     const written = dashboardQueries()
       .map((query) => query.written)
       .join('\n');
@@ -77,6 +105,14 @@ describe('the Grafana dashboards', () => {
       'claims_consumer_restarts_total',
       'claims_fold_source_reset',
       'claims_http_request_duration_seconds_count',
+      'claims_consumer_rebalances_total',
+      'claims_fold_transaction_duration_seconds_bucket',
+      'claims_ingest_files_total',
+      'claims_pended_open_claims',
+      'claims_pended_oldest_age_seconds',
+      'claims_event_time_watermark_timestamp_seconds',
+      'claims_fold_last_commit_timestamp_seconds',
+      'claims_domain_read_errors_total',
     ]) {
       expect(written).toContain(metric);
     }
@@ -127,6 +163,41 @@ describe('the Grafana provisioning', () => {
     };
     expect(file.datasources).toEqual([
       expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090', isDefault: true }),
+    ]);
+  });
+
+  it('provisions the Postgres datasource read-only, its credentials from the environment docker compose gives Grafana', () => {
+    const file = parse(readFileSync(join(PROVISIONING_DIRECTORY, 'datasources', 'postgres.yml'), 'utf8')) as {
+      datasources: Array<{
+        uid: string;
+        type: string;
+        url: string;
+        user: string;
+        isDefault: boolean;
+        secureJsonData: { password: string };
+      }>;
+    };
+    expect(file.datasources).toEqual([
+      expect.objectContaining({
+        type: POSTGRES_DATASOURCE_TYPE,
+        url: 'postgres:5432',
+        user: '$GRAFANA_DB_USER',
+        isDefault: false,
+        secureJsonData: { password: '$GRAFANA_DB_PASSWORD' },
+      }),
+    ]);
+    const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+      services: Record<string, { environment?: Record<string, string>; volumes?: string[] }>;
+    };
+    expect(Object.keys(compose.services['grafana']?.environment ?? {})).toEqual(
+      expect.arrayContaining(['GRAFANA_DB_USER', 'GRAFANA_DB_PASSWORD']),
+    );
+    // The same role the postgres service creates at its first start.
+    expect(compose.services['postgres']?.environment?.['GRAFANA_DB_USER']).toBe(
+      compose.services['grafana']?.environment?.['GRAFANA_DB_USER'],
+    );
+    expect(compose.services['postgres']?.volumes).toEqual([
+      './deploy/postgres/initdb/create-grafana-reader.sh:/docker-entrypoint-initdb.d/create-grafana-reader.sh:ro',
     ]);
   });
 

@@ -82,6 +82,10 @@ describe('the Prometheus alert rules', () => {
         'ClaimsConsumerStalled',
         'ClaimsFoldStoppedOnSourceReset',
         'ClaimsApiErrorRateHigh',
+        'ClaimsPendedQueueOlderThanSla',
+        'ClaimsWatermarkStalled',
+        'ClaimsFoldNotCommitting',
+        'ClaimsIngestFilesFailing',
       ]),
     );
     expect(alertRules().filter((rule) => !tested.has(rule.alert))).toEqual([]);

@@ -14,12 +14,25 @@ const MetricsEnvSchema = z
     ...databaseEnvShape,
     ...serviceEnvShape(3004),
     KAFKA_GROUP_ID: z.string().default('claims-metrics'),
+    /**
+     * How long the group waits for a silent member before moving its
+     * partitions: after a crash, the fold resumes about this long later.
+     * Kafka's group.min.session.timeout.ms (6 s by default) is the floor.
+     */
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
+    /**
+     * Fault injection for crash tests, off unless set: when this file exists
+     * as a batch's fold has committed, the service deletes it and SIGKILLs
+     * itself before the Kafka offset commit, the narrowest crash window.
+     */
+    FAULT_KILL_AFTER_FOLD_COMMIT_FILE: z.string().min(1).optional(),
   })
   .transform((env) => ({
     service: 'metrics' as const,
     ...serviceSettings(env),
-    kafka: consumerKafkaSettings(env, env.KAFKA_GROUP_ID),
+    kafka: { ...consumerKafkaSettings(env, env.KAFKA_GROUP_ID), sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS },
     databaseUrl: env.DATABASE_URL,
+    faults: { killAfterFoldCommitFile: env.FAULT_KILL_AFTER_FOLD_COMMIT_FILE ?? null },
   }));
 
 export type MetricsConfig = z.output<typeof MetricsEnvSchema>;

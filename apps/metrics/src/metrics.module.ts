@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { CarcRootCausesSeeder } from './carc-root-causes/carc-root-causes.seeder';
 import { ClaimFoldRepository } from './claim-fold/claim-fold.repository';
 import { EnrichedClaimConsumer } from './claim-fold/enriched-claim.consumer';
+import { DomainGauges } from './domain-gauges/domain-gauges';
+import { DomainGaugesRepository } from './domain-gauges/domain-gauges.repository';
 import type { MetricsConfig } from './metrics.config';
 import { MemberReferenceConsumer } from './member-reference/member-reference.consumer';
 import { MemberReferenceRepository } from './member-reference/member-reference.repository';
@@ -40,6 +42,8 @@ export class MetricsModule {
         RecordAccountingConsumer,
         MemberReferenceRepository,
         MemberReferenceConsumer,
+        DomainGaugesRepository,
+        DomainGauges,
       ],
     };
   }

@@ -24,6 +24,8 @@ export interface ConsumerEvents {
   onBatchHandled?: (progress: PartitionProgress) => void;
   /** The group gave this consumer its partitions of `topic` (after a join or a rebalance): the others are someone else's now. */
   onPartitionsAssigned?: (topic: string, partitions: number[]) => void;
+  /** The consumer joined its group: at start, and again after every rebalance (a member came, left or timed out). */
+  onGroupJoined?: () => void;
 }
 
 export interface PartitionProgress {
@@ -59,6 +61,8 @@ export interface BatchConsumerOptions extends ConsumerEvents {
   backoff?: { initialMs: number; maxMs: number };
   /** How many partitions are handled at once (default 3). */
   partitionsConsumedConcurrently?: number;
+  /** How long the group waits for a silent member before moving its partitions (default 10 s). */
+  sessionTimeoutMs?: number;
 }
 
 export interface RunningConsumer {
@@ -95,6 +99,7 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
     const consumer = createConsumer(options, backoff);
     current = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      options.onGroupJoined?.();
       options.onPartitionsAssigned?.(options.topic, event.payload.memberAssignment[options.topic] ?? []);
     });
     consumer.on(consumer.events.CRASH, (event) => {
@@ -182,7 +187,7 @@ function createConsumer(options: BatchConsumerOptions, backoff: { initialMs: num
   return options.kafka.consumer({
     groupId: options.groupId,
     // A crashed instance's partitions move to a live one after this long.
-    sessionTimeout: 10_000,
+    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
     heartbeatInterval: 1_000,
     // A batch retried in place through a database outage holds its partition
     // this long before the group gives it to another member.

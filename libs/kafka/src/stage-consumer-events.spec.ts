@@ -48,13 +48,14 @@ describe('stageConsumerEvents', () => {
     expect(await lagSeries(registry)).toEqual({ 'claims.dlq.v1/2': 5, 'claims.ingest-reports.v1/0': 1 });
   });
 
-  it('exposes the stage as not stalled, never restarted and never retried before anything happened', async () => {
+  it('exposes the stage as not stalled, never restarted, rebalanced or retried before anything happened', async () => {
     const registry = new Registry();
     stageConsumerEvents('enricher', createStageMetrics(registry));
     const values = async (name: string) => (await registry.getSingleMetric(name)?.get())?.values;
     for (const name of [
       'claims_consumer_stalled',
       'claims_consumer_restarts_total',
+      'claims_consumer_rebalances_total',
       'claims_consumer_batch_retries_total',
     ]) {
       expect(await values(name)).toEqual([{ labels: { stage: 'enricher' }, value: 0 }]);
@@ -77,5 +78,18 @@ describe('stageConsumerEvents', () => {
     expect(await stalled()).toBe(1);
     events.onBatchRecovered(2);
     expect(await stalled()).toBe(0);
+  });
+
+  it('counts every group join of the stage, the first at start and one per rebalance after it', async () => {
+    const registry = new Registry();
+    const metrics = createStageMetrics(registry);
+    const folding = stageConsumerEvents('metrics', metrics);
+    const accounting = stageConsumerEvents('metrics', metrics);
+    folding.onGroupJoined();
+    accounting.onGroupJoined();
+    folding.onGroupJoined();
+    expect((await registry.getSingleMetric('claims_consumer_rebalances_total')?.get())?.values).toEqual([
+      { labels: { stage: 'metrics' }, value: 3 },
+    ]);
   });
 });

@@ -13,6 +13,7 @@ export function stageConsumerEvents(stage: PipelineStage, metrics: StageMetrics)
   // the value another consumer of the same stage may have set.
   metrics.consumerStalled.inc({ stage }, 0);
   metrics.consumerRestartsTotal.inc({ stage }, 0);
+  metrics.consumerRebalancesTotal.inc({ stage }, 0);
   metrics.batchRetriesTotal.inc({ stage }, 0);
   /** Partitions this consumer has reported lag for, by topic. */
   const reportedPartitions = new Map<string, Set<number>>();
@@ -23,6 +24,7 @@ export function stageConsumerEvents(stage: PipelineStage, metrics: StageMetrics)
     },
     onBatchRecovered: () => metrics.consumerStalled.set({ stage }, 0),
     onRestart: () => metrics.consumerRestartsTotal.inc({ stage }),
+    onGroupJoined: () => metrics.consumerRebalancesTotal.inc({ stage }),
     onBatchHandled: ({ topic, partition, lagRecords }) => {
       metrics.consumerLagRecords.set({ stage, topic, partition: String(partition) }, lagRecords);
       const partitions = reportedPartitions.get(topic) ?? new Set<number>();

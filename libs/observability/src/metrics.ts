@@ -32,6 +32,8 @@ export interface StageMetrics {
   batchRetriesTotal: Counter<'stage'>;
   /** KafkaJS consumers rebuilt after they stopped for good (a lost group, a broker gone too long). */
   consumerRestartsTotal: Counter<'stage'>;
+  /** Times a stage's consumer joined its group: at start, then once per rebalance (a member came, left or timed out). */
+  consumerRebalancesTotal: Counter<'stage'>;
   /** 1 while a stage's consumer is retrying a batch: the stage is stalled, waiting for its dependencies. */
   consumerStalled: Gauge<'stage'>;
   /**
@@ -76,6 +78,12 @@ export function createStageMetrics(registry: Registry): StageMetrics {
     consumerRestartsTotal: new Counter({
       name: 'claims_consumer_restarts_total',
       help: 'Kafka consumers rebuilt in process after they stopped for good.',
+      labelNames: ['stage'],
+      registers: [registry],
+    }),
+    consumerRebalancesTotal: new Counter({
+      name: 'claims_consumer_rebalances_total',
+      help: 'Consumer group joins of a stage: one at start, then one per rebalance of its group.',
       labelNames: ['stage'],
       registers: [registry],
     }),

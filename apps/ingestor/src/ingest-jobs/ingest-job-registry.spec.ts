@@ -128,4 +128,23 @@ describe('IngestJobRegistry', () => {
     });
     expect(registry.get(ingestId)).toMatchObject({ bytesRead: 1000, recordsRead: 10 });
   });
+
+  it('tells its listener once when each running job ends, completed or failed, and never for a recorded duplicate', () => {
+    const ended: string[] = [];
+    const registry = new IngestJobRegistry({ maxRunning: 4, history: 10 }, undefined, (view) =>
+      ended.push(`${view.source}:${view.state}`),
+    );
+    const completed = registry.start(job('a.csv'), () => undefined);
+    const failed = registry.start(job('b.csv'), () => undefined);
+    registry.start(job('still-running.csv'), () => undefined);
+    registry.complete(completed.ingestId, report('a.csv'));
+    registry.fail(failed.ingestId, { code: 'INGEST_CANCELLED', message: 'the ingestion of b.csv was cancelled' });
+    // A late failure of a job that already completed changes nothing.
+    registry.fail(completed.ingestId, { code: 'INGEST_FAILED', message: 'late' });
+    registry.recordDuplicate(
+      { ...job('again.csv'), origin: 'inbox' },
+      { fileId: 'f'.repeat(64), source: 'a.csv', ingestedAt: '2026-01-02T03:04:05.000Z' },
+    );
+    expect(ended).toEqual(['a.csv:completed', 'b.csv:failed']);
+  });
 });

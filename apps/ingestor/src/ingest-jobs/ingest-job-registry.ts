@@ -64,9 +64,15 @@ export class IngestJobRegistry {
   private readonly jobs = new Map<string, IngestJob>();
   private running = 0;
 
+  /**
+   * @param onFinished told once when a running job ends, completed or failed
+   *   (cancelled and timed-out jobs fail): what the ingest-file metrics count.
+   *   A duplicate recorded without running is not a job that ended.
+   */
   constructor(
     private readonly limits: IngestJobLimits,
     private readonly now: () => Date = () => new Date(),
+    private readonly onFinished: (job: IngestJobView) => void = () => undefined,
   ) {}
 
   get hasCapacity(): boolean {
@@ -188,6 +194,7 @@ export class IngestJobRegistry {
     job.view.finishedAt = this.now().toISOString();
     this.running -= 1;
     this.forgetOldest();
+    this.onFinished({ ...job.view });
     return { ...job.view };
   }
 

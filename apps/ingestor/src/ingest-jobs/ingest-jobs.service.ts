@@ -1,6 +1,7 @@
-import { LOGGER } from '@claims/observability';
-import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { LOGGER, METRICS_REGISTRY } from '@claims/observability';
+import { Inject, Injectable, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
 import type { IngestorConfig } from '../ingestor.config';
 import { INGESTOR_CONFIG } from '../ingestor.tokens';
 import type { IngestSettings } from '../ingestion/dto/ingest-file.dto';
@@ -40,8 +41,17 @@ export class IngestJobsService implements BeforeApplicationShutdown {
     @Inject(INGESTOR_CONFIG) private readonly config: IngestorConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly ingestion: FileIngestionService,
+    @Optional() @Inject(METRICS_REGISTRY) metricsRegistry?: Registry,
   ) {
-    this.registry = new IngestJobRegistry({ maxRunning: config.maxRunningJobs, history: config.jobHistory });
+    const filesTotal = metricsRegistry ? ingestFilesCounter(metricsRegistry) : null;
+    this.registry = new IngestJobRegistry(
+      { maxRunning: config.maxRunningJobs, history: config.jobHistory },
+      () => new Date(),
+      (job) => {
+        // A dry run reads and publishes nothing: it is a check, not an ingested file.
+        if (!job.dryRun && job.state !== 'running') filesTotal?.inc({ outcome: job.state });
+      },
+    );
   }
 
   /** Stops the running jobs before the producer is disconnected under them. */
@@ -116,4 +126,19 @@ export class IngestJobsService implements BeforeApplicationShutdown {
       duplicateOf,
     );
   }
+}
+
+/**
+ * Files ingested, by how their job ended. Both series exist from the start at
+ * zero, so an alert on increase() sees the first failure.
+ */
+function ingestFilesCounter(registry: Registry): Counter<'outcome'> {
+  const counter = new Counter({
+    name: 'claims_ingest_files_total',
+    help: 'Files whose ingestion job ended, by outcome (completed, failed: refused mid-file, cancelled, timed out, broker gone).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  for (const outcome of ['completed', 'failed'] as const) counter.inc({ outcome }, 0);
+  return counter;
 }

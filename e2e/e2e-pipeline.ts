@@ -9,6 +9,7 @@ import {
   uniqueSuffix,
   waitFor,
   type IsolatedDatabase,
+  type RestartPolicy,
 } from '@claims/harness';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,8 @@ export interface E2ePipeline {
 export interface E2eInfrastructure {
   brokers?: string;
   adminDatabaseUrl?: string;
+  /** How the harness brings a killed service back; the default backs off as a supervisor would. */
+  restartPolicy?: RestartPolicy;
 }
 
 /** A topic namespace of its own for one suite, so its topics and consumer groups meet no other suite's. */
@@ -72,6 +75,7 @@ export async function startE2ePipeline(
     ingestRoot,
     logDirectory,
     extraEnv,
+    ...(infrastructure.restartPolicy ? { restartPolicy: infrastructure.restartPolicy } : {}),
   });
   await pipeline.start();
   const enrichedTopic = `${namespace}.claims.enriched.v1`;

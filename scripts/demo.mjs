@@ -1,12 +1,14 @@
 // `npm run demo`: from a fresh clone, replay a mixed sample of claim sources
 // (DE-SynPUF carrier, inpatient, outpatient, drug events and beneficiaries, a
-// CMS RIF set, a billing export, a pended-queue export, X12 837 and 835 files)
+// CMS RIF set, a billing export, a pended-queue export, X12 837 and 835 files,
+// and a seeded EDI scenario: an 837P with its 999, 277CA and 835 answers)
 // through the five services (separate processes), and show each file's report
 // next to the KPIs.
 //   npm run demo               keeps serving the API until Ctrl-C
 //   npm run demo -- --exit     stops everything and exits 0 after printing
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, ensureDependencies, onShutdown, repoRoot, say, startInfrastructure } from './lib/bootstrap.mjs';
 import { removeStackState, writeStackState } from './lib/stack-state.mjs';
@@ -14,6 +16,11 @@ import { removeStackState, writeStackState } from './lib/stack-state.mjs';
 const exitAfterPrinting = process.argv.includes('--exit');
 /** The seed of the demo's provider directory: the same seed, the same directory, the same pends. */
 const DIRECTORY_SEED = 2026;
+/** The seed and size of the generated EDI scenario: the same seed, the same files and answers. */
+const EDI_SEED = 2026;
+const EDI_CLAIMS = 400;
+/** The scenario's files in the order a clearinghouse sees them: the claims, then each answer. */
+const EDI_FILES = ['claims.837', 'functional-acknowledgements.999', 'claim-acknowledgements.277', 'remittances.835'];
 /** The mixed sample, relative to data/ (vendored public files and hand-written exports; see data/README.md). */
 const SAMPLES = [
   // Members first: the enricher judges a claim's coverage against its member's year.
@@ -40,16 +47,32 @@ ensureDependencies();
 build();
 const infrastructure = await startInfrastructure();
 const harness = await import(pathToFileURL(join(repoRoot, 'dist', 'libs', 'harness', 'src', 'index.js')).href);
+const generator = await import(
+  pathToFileURL(join(repoRoot, 'dist', 'libs', 'claims-generator', 'src', 'index.js')).href
+);
 const { createDatabase, dropDatabase, databaseUrl } = await import('./postgres/postgres.mjs');
 
 const runId = randomBytes(3).toString('hex');
 const databaseName = `claims_demo_${runId}`;
+// The demo's own inbox: the vendored samples under their data/ paths, and the generated scenario beside them.
+const ingestRoot = join(repoRoot, '.cache', 'demo-ingest', runId);
+for (const sample of SAMPLES) {
+  mkdirSync(dirname(join(ingestRoot, sample)), { recursive: true });
+  cpSync(join(repoRoot, 'data', sample), join(ingestRoot, sample));
+}
+// Patient control numbers of their own, apart from every sample's claim ids.
+const edi = await generator.generateEdiScenario({
+  seed: EDI_SEED,
+  claims: EDI_CLAIMS,
+  claimIdStart: 700_000_001,
+  directory: join(ingestRoot, 'edi'),
+});
 await createDatabase(infrastructure.databaseUrl, databaseName);
 const pipeline = await harness.LocalPipeline.create({
   brokers: infrastructure.brokers,
   databaseUrl: databaseUrl(infrastructure.databaseUrl, databaseName),
   topicNamespace: `demo-${runId}`,
-  ingestRoot: join(repoRoot, 'data'),
+  ingestRoot,
   logDirectory: join(repoRoot, '.cache', 'demo-logs', runId),
   logLevel: 'warn',
   // A service that exits is restarted with backoff; say so where the user looks.
@@ -60,6 +83,7 @@ const shutdown = onShutdown(async () => {
   removeStackState();
   await pipeline.stop();
   await dropDatabase(infrastructure.databaseUrl, databaseName).catch(() => undefined);
+  rmSync(ingestRoot, { recursive: true, force: true });
   await infrastructure.stop();
 });
 
@@ -70,8 +94,12 @@ try {
   // directory stands in, with a share of flawed entries fixed 1-90 days later in event time (and some never),
   // so the pended queue fills and clears from the data itself.
   const directory = await harness.synthesizeDirectoryForFiles(
-    // The delimited files: their layouts name providers by column (the X12 samples carry real-looking NPIs).
-    SAMPLES.filter((sample) => sample.endsWith('.csv')).map((sample) => join(repoRoot, 'data', sample)),
+    // The delimited files name providers by column, the scenario's 837 by NPI (the vendored X12 samples carry
+    // real-looking NPIs the directory leaves out: their claims pend as providers not found).
+    [
+      ...SAMPLES.filter((sample) => sample.endsWith('.csv')).map((sample) => join(ingestRoot, sample)),
+      join(ingestRoot, 'edi', 'claims.837'),
+    ],
     { seed: DIRECTORY_SEED },
   );
   await harness.publishReferenceEvents(directory.events, infrastructure.brokers.split(','), `demo-${runId}`);
@@ -82,7 +110,7 @@ try {
       `${flawed.incomplete} incomplete, ${flawed.lateEffectiveDate} late effective date (${directory.summary.neverFixed} never fixed)`,
   );
   const reports = [];
-  for (const sample of SAMPLES) {
+  for (const sample of [...SAMPLES, ...EDI_FILES.map((file) => `edi/${file}`)]) {
     say(`replaying ${sample}`);
     reports.push(await pipeline.ingest(sample));
   }
@@ -104,7 +132,12 @@ try {
       pipeline.api(`/v1/kpis/denials?source=${source}&groupBy=payer`).catch(() => null),
     ),
   );
+  const lifecycle = await pipeline.api('/v1/kpis/claim-lifecycle').catch(() => null);
+  const rootCauses = await pipeline
+    .api('/v1/kpis/denials/root-causes?source=remittance&groupBy=category')
+    .catch(() => null);
   printSummary(summary, verification, pendedQueue, denials);
+  printEdiScenario(edi.expected, lifecycle, rootCauses);
   if (!verification.consistent) process.exitCode = 1;
 } catch (error) {
   say(
@@ -119,7 +152,8 @@ if (exitAfterPrinting || process.exitCode) {
   const api = pipeline.services.api.baseUrl;
   writeStackState({ apiUrl: api, apiToken: pipeline.apiToken, ingestorUrl: pipeline.services.ingestor.baseUrl });
   process.stdout.write(
-    `\nAPI: ${api}/v1/kpis/summary   (header  Authorization: Bearer ${pipeline.apiToken})\n` +
+    `\nDashboard: ${api}/dashboard   (sign in with the token below)\n` +
+      `API: ${api}/v1/kpis/summary   (header  Authorization: Bearer ${pipeline.apiToken})\n` +
       `Try:  curl -H 'Authorization: Bearer ${pipeline.apiToken}' ${api}/v1/kpis/summary\n` +
       `Verify: npm run kpi -- verify\n` +
       `Metrics: ${api}/metrics   Health: ${api}/health   Service logs: .cache/demo-logs/${runId}\nServing until Ctrl-C.\n`,
@@ -173,6 +207,69 @@ function printSummary(summary, verification, pendedQueue, denials = []) {
   process.stdout.write(
     `\nEach file's records (read = folded + duplicate + dead-lettered):\n` +
       `${table(['file', 'layout', 'read', 'folded', 'duplicate', 'dead-lettered', 'status'], files)}\n`,
+  );
+}
+
+/**
+ * The X12 claim lifecycle next to what the EDI scenario's generator counted
+ * while writing its files (the vendored 837 and 835 samples add their own
+ * claims, so only figures the scenario alone feeds are compared).
+ */
+function printEdiScenario(expected, lifecycle, rootCauses) {
+  if (!lifecycle) return;
+  const percent = (rate) => (rate.rate === null ? '-' : `${(rate.rate * 100).toFixed(1)}%`);
+  const ofRate = (rate) => `${percent(rate)} (${rate.numerator} of ${rate.denominator})`;
+  const dollars = (cents) => `$${Math.trunc(cents / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
+  const rows = [
+    [
+      'First-pass clean claim rate (paid on first submission: no pend, rejection or resubmission)',
+      ofRate(lifecycle.firstPassCleanClaimRate),
+      '-',
+    ],
+    [
+      '999 rejection rate (837 transaction sets rejected / acknowledged)',
+      ofRate(lifecycle.functionalAcknowledgementRejectionRate),
+      `${expected.transactionSetsRejectedBy999} rejected`,
+    ],
+    [
+      '277CA rejection rate (claims rejected / acknowledged)',
+      ofRate(lifecycle.claimAcknowledgementRejectionRate),
+      `${expected.claimsRejectedBy277ca} rejected`,
+    ],
+    ...lifecycle.payerLag.map((row) => {
+      const payer = expected.byPayer[row.payer];
+      return [
+        `  payer lag, submission to payment, ${row.payer}: p50 / p90 days`,
+        `${row.p50Days} / ${row.p90Days} (${row.paidClaims} paid)`,
+        payer
+          ? `mean ${(payer.paymentLagDaysTotal / payer.remittedClaims).toFixed(1)} (${payer.remittedClaims} remitted)`
+          : '-',
+      ];
+    }),
+    [
+      '835s and 277CAs waiting for their 837 (unmatched)',
+      `${lifecycle.unmatched.adjudications} / ${lifecycle.unmatched.acknowledgements}`,
+      '-',
+    ],
+    // A claim denied for two causes counts under both: these rows may add up to more than the denied claims.
+    ...(rootCauses?.rows ?? []).map((row) => [
+      `  835 claims denied for root cause ${row.value}`,
+      `${row.denied} (${row.adjustments} CAS, ${dollars(row.deniedAmountCents)})`,
+      '-',
+    ]),
+    ...(rootCauses?.unknownCarcs.length
+      ? [
+          [
+            '  CARCs the root-cause file does not list',
+            rootCauses.unknownCarcs.map((entry) => entry.carc).join(', '),
+            '-',
+          ],
+        ]
+      : []),
+  ];
+  process.stdout.write(
+    `\nThe EDI scenario (seed ${EDI_SEED}, ${expected.claimsSubmitted} claims submitted) and the X12 claim lifecycle:\n` +
+      `${table(['KPI', 'served', 'generator counted'], rows)}\n`,
   );
 }
 

@@ -1,6 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@claims/harness';
 import {
   transactionSetText,
   x12EnvelopeVerdictsOf,
@@ -9,8 +8,9 @@ import {
   type X12SplitOptions,
 } from './x12-envelope';
 import { x12TokensOf } from './x12-segments';
+import { X12_SAMPLES } from './__tests__/x12-samples';
 
-const X12 = join(REPO_ROOT, 'data', 'x12');
+const X12 = X12_SAMPLES;
 const read = (...path: string[]): string => readFileSync(join(X12, ...path), 'utf8');
 
 async function* once(text: string): AsyncGenerator<string> {

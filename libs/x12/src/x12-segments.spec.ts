@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@claims/harness';
 import { separatorsOfIsa, x12TokensOf, type X12Token } from './x12-segments';
+import { X12_SAMPLES } from './__tests__/x12-samples';
 
-const SAMPLE = join(REPO_ROOT, 'data', 'x12', 'linuxforhealth', '837_005010X222A2', 'demo.example1.837');
+const SAMPLE = join(X12_SAMPLES, 'linuxforhealth', '837_005010X222A2', 'demo.example1.837');
 
 async function tokensOf(chunks: Array<string | Uint8Array>): Promise<X12Token[]> {
   const tokens: X12Token[] = [];

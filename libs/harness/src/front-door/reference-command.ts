@@ -21,6 +21,7 @@ import { Kafka, logLevel, type Message } from 'kafkajs';
 import { EXIT_OK, EXIT_USAGE, type FrontDoorContext } from './ingest-command';
 import { resolveStackEndpoints } from './stack-endpoints';
 import { UsageError } from './usage-error';
+import { isX12File, x12ClaimEventsOfFile } from './x12-claim-events-of-file';
 
 export const REFERENCE_USAGE = `usage:
   npm run reference -- publish <file>...
@@ -158,7 +159,11 @@ export async function synthesizeDirectoryForFiles(
   const collector = new DirectoryIdentifierCollector();
   // Identifiers only: the member tokens these events carry are never kept, so any key serves.
   const reading = { layouts: loadSourceLayouts(), patientTokenKey: randomBytes(16).toString('hex') };
-  for (const file of files) for await (const event of claimEventsOfFile(file, reading)) collector.add(event);
+  for (const file of files) {
+    // An X12 837 names its providers by NPI (billing, rendering, service facility) as the delimited files do by column.
+    const events = (await isX12File(file)) ? x12ClaimEventsOfFile(file, reading) : claimEventsOfFile(file, reading);
+    for await (const event of events) collector.add(event);
+  }
   return synthesizeDirectory(collector.identifiers(), {
     ...options,
     namePool: DIRECTORY_NAME_POOL,

@@ -67,8 +67,8 @@ export default [
     },
   },
   {
-    // Tests may also use the harness (fixtures, isolated databases, service processes).
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts', 'e2e/**/*.ts'],
+    // Tests and their helpers (__tests__, never built) may also use the harness (fixtures, isolated databases, service processes).
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/__tests__/**/*.ts', 'e2e/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@nx/enforce-module-boundaries': [

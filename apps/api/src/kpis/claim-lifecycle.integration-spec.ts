@@ -1,21 +1,7 @@
-import 'reflect-metadata';
-import { DatabaseModule, createDataSource } from '@claims/database';
-import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
-import { Global, Module, type INestApplication } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
-import { API_CONFIG } from '../api.tokens';
-import { BearerTokenGuard } from '../auth/bearer-token.guard';
-import { KpisModule } from './kpis.module';
+import { startKpisApiUnderTest, type KpisApiUnderTest } from './__tests__/kpis-api-under-test';
 
 const analystToken = 'analyst-token-for-the-claim-lifecycle-spec';
-
-@Global()
-@Module({
-  providers: [{ provide: API_CONFIG, useValue: { tokens: new Map([[analystToken, 'analyst']]), pendSlaDays: 30 } }],
-  exports: [API_CONFIG],
-})
-class TestConfigModule {}
 
 /**
  * The claim lifecycle route over a migrated database seeded with lifecycle
@@ -24,29 +10,13 @@ class TestConfigModule {}
  * apps/metrics/src/claim-fold/claim-lifecycle-fold.integration-spec.ts).
  */
 describe('GET /v1/kpis/claim-lifecycle against a real Postgres', () => {
-  let database: IsolatedDatabase;
+  let api: KpisApiUnderTest;
   let dataSource: DataSource;
-  let app: INestApplication;
-  let baseUrl: string;
-
-  const get = async (path: string, token: string | null = analystToken) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const get = (path: string, token?: string | null) => api.get(path, token);
 
   beforeAll(async () => {
-    database = await createIsolatedDatabase('lifecycle_api');
-    dataSource = createDataSource({ url: database.url, applicationName: 'claim-lifecycle-api-integration-spec' });
-    @Module({
-      imports: [DatabaseModule.forRoot({ dataSource, migrate: true }), TestConfigModule, KpisModule],
-      providers: [{ provide: APP_GUARD, useClass: BearerTokenGuard }],
-    })
-    class ApiUnderTestModule {}
-    app = await NestFactory.create(ApiUnderTestModule, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = await app.getUrl();
+    api = await startKpisApiUnderTest({ label: 'lifecycle_api', analystToken });
+    dataSource = api.dataSource;
     // A: clean, paid 10 days after submission. B: paid after a resubmission, 30 days. C: its set rejected by a
     // 999, then denied. D: an 835 for a claim never submitted here.
     await dataSource.query(`
@@ -71,8 +41,7 @@ describe('GET /v1/kpis/claim-lifecycle against a real Postgres', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
-    await database?.drop();
+    await api?.stop();
   });
 
   it('refuses a request without a token', async () => {

@@ -1,22 +1,8 @@
-import 'reflect-metadata';
-import { DatabaseModule, createDataSource } from '@claims/database';
-import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
 import { CLAIMS_RECEIVED_BATCH_SQL, DIMENSION_COUNTER_BATCH_SQL, DIMENSION_COUNTER_MEASURES } from '@claims/kpi';
-import { Global, Module, type INestApplication } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
-import { API_CONFIG } from '../api.tokens';
-import { BearerTokenGuard } from '../auth/bearer-token.guard';
-import { KpisModule } from './kpis.module';
+import { startKpisApiUnderTest, type KpisApiUnderTest } from './__tests__/kpis-api-under-test';
 
 const analystToken = 'analyst-token-for-the-denial-cost-spec';
-
-@Global()
-@Module({
-  providers: [{ provide: API_CONFIG, useValue: { tokens: new Map([[analystToken, 'analyst']]), pendSlaDays: 30 } }],
-  exports: [API_CONFIG],
-})
-class TestConfigModule {}
 
 /**
  * The denial, payment, volume and top routes over a migrated database seeded
@@ -32,29 +18,13 @@ class TestConfigModule {}
  *   P1  Part D fill of NDC 00093505698, 2010-02, MD: total drug cost $42, 30 days supply
  */
 describe('GET /v1/kpis/denials, payments, volume and top against a real Postgres', () => {
-  let database: IsolatedDatabase;
+  let api: KpisApiUnderTest;
   let dataSource: DataSource;
-  let app: INestApplication;
-  let baseUrl: string;
-
-  const get = async (path: string, token: string | null = analystToken) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const get = (path: string, token?: string | null) => api.get(path, token);
 
   beforeAll(async () => {
-    database = await createIsolatedDatabase('denial_cost_api');
-    dataSource = createDataSource({ url: database.url, applicationName: 'denial-cost-api-integration-spec' });
-    @Module({
-      imports: [DatabaseModule.forRoot({ dataSource, migrate: true }), TestConfigModule, KpisModule],
-      providers: [{ provide: APP_GUARD, useClass: BearerTokenGuard }],
-    })
-    class ApiUnderTestModule {}
-    app = await NestFactory.create(ApiUnderTestModule, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = await app.getUrl();
+    api = await startKpisApiUnderTest({ label: 'denial_cost_api', analystToken });
+    dataSource = api.dataSource;
     await dataSource.query(`
       INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
         service_through_date, line_count, payment_amount_cents, allowed_amount_cents, lineage_source, lineage_file_id,
@@ -103,8 +73,7 @@ describe('GET /v1/kpis/denials, payments, volume and top against a real Postgres
   });
 
   afterAll(async () => {
-    await app?.close();
-    await database?.drop();
+    await api?.stop();
   });
 
   it('refuses a request without a token', async () => {

@@ -1,6 +1,3 @@
-import 'reflect-metadata';
-import { DatabaseModule, createDataSource } from '@claims/database';
-import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
 import {
   CLAIMS_RECEIVED_BATCH_SQL,
   DIMENSION_COUNTER_BATCH_SQL,
@@ -8,21 +5,10 @@ import {
   seedCarcRootCauses,
   shippedCarcRootCauses,
 } from '@claims/kpi';
-import { Global, Module, type INestApplication } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
-import { API_CONFIG } from '../api.tokens';
-import { BearerTokenGuard } from '../auth/bearer-token.guard';
-import { KpisModule } from './kpis.module';
+import { startKpisApiUnderTest, type KpisApiUnderTest } from './__tests__/kpis-api-under-test';
 
 const analystToken = 'analyst-token-for-the-root-causes-spec';
-
-@Global()
-@Module({
-  providers: [{ provide: API_CONFIG, useValue: { tokens: new Map([[analystToken, 'analyst']]), pendSlaDays: 30 } }],
-  exports: [API_CONFIG],
-})
-class TestConfigModule {}
 
 /**
  * GET /v1/kpis/denials/root-causes over two 835 claim payments written by
@@ -34,29 +20,13 @@ class TestConfigModule {}
  *   R2  ACME, CLP02 1, billed $100, paid 0: line 1 $100, CO-45 $80 and PR-1 $20 (written off: not a denial)
  */
 describe('GET /v1/kpis/denials/root-causes against a real Postgres', () => {
-  let database: IsolatedDatabase;
+  let api: KpisApiUnderTest;
   let dataSource: DataSource;
-  let app: INestApplication;
-  let baseUrl: string;
-
-  const get = async (path: string, token: string | null = analystToken) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const get = (path: string, token?: string | null) => api.get(path, token);
 
   beforeAll(async () => {
-    database = await createIsolatedDatabase('denial_root_causes_api');
-    dataSource = createDataSource({ url: database.url, applicationName: 'denial-root-causes-api-integration-spec' });
-    @Module({
-      imports: [DatabaseModule.forRoot({ dataSource, migrate: true }), TestConfigModule, KpisModule],
-      providers: [{ provide: APP_GUARD, useClass: BearerTokenGuard }],
-    })
-    class ApiUnderTestModule {}
-    app = await NestFactory.create(ApiUnderTestModule, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = await app.getUrl();
+    api = await startKpisApiUnderTest({ label: 'denial_root_causes_api', analystToken });
+    dataSource = api.dataSource;
     await seedCarcRootCauses(dataSource, shippedCarcRootCauses());
     const cas = (lineNumber: number, groupCode: string, carc: string, amountCents: number) => ({
       lineNumber,
@@ -99,8 +69,7 @@ describe('GET /v1/kpis/denials/root-causes against a real Postgres', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
-    await database?.drop();
+    await api?.stop();
   });
 
   it('refuses a request without a token', async () => {

@@ -1,24 +1,10 @@
-import 'reflect-metadata';
-import { DatabaseModule, createDataSource } from '@claims/database';
-import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
 import { PEND_HISTOGRAM_BATCH_SQL } from '@claims/kpi';
-import { Global, Module, type INestApplication } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
-import { API_CONFIG } from '../api.tokens';
-import { BearerTokenGuard } from '../auth/bearer-token.guard';
 import { IngestionsModule } from '../ingestions/ingestions.module';
-import { KpisModule } from './kpis.module';
+import { startKpisApiUnderTest, type KpisApiUnderTest } from './__tests__/kpis-api-under-test';
 
 const analystToken = 'analyst-token-for-the-pended-queue-spec';
 const FILE_ID = 'f'.repeat(64);
-
-@Global()
-@Module({
-  providers: [{ provide: API_CONFIG, useValue: { tokens: new Map([[analystToken, 'analyst']]), pendSlaDays: 30 } }],
-  exports: [API_CONFIG],
-})
-class TestConfigModule {}
 
 /**
  * The pended-queue routes over a migrated database seeded with claim_pend
@@ -26,29 +12,13 @@ class TestConfigModule {}
  * keeps equal to it): the HTTP edge, validation, auth and verification.
  */
 describe('GET /v1/kpis/pended-queue against a real Postgres', () => {
-  let database: IsolatedDatabase;
+  let api: KpisApiUnderTest;
   let dataSource: DataSource;
-  let app: INestApplication;
-  let baseUrl: string;
-
-  const get = async (path: string, token: string | null = analystToken) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const get = (path: string, token?: string | null) => api.get(path, token);
 
   beforeAll(async () => {
-    database = await createIsolatedDatabase('pend_api');
-    dataSource = createDataSource({ url: database.url, applicationName: 'pended-queue-api-integration-spec' });
-    @Module({
-      imports: [DatabaseModule.forRoot({ dataSource, migrate: true }), TestConfigModule, KpisModule, IngestionsModule],
-      providers: [{ provide: APP_GUARD, useClass: BearerTokenGuard }],
-    })
-    class ApiUnderTestModule {}
-    app = await NestFactory.create(ApiUnderTestModule, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = await app.getUrl();
+    api = await startKpisApiUnderTest({ label: 'pend_api', analystToken, extraModules: [IngestionsModule] });
+    dataSource = api.dataSource;
     // Three claims: X open since 01-01 ($100, two reasons), Y pended 01-10 and cleared 01-20, Z open since 03-01.
     await dataSource.query(`
       INSERT INTO claim_pend (claim_id, pended_on, cleared_on, queue, reasons, claim_type, payer, provider_group,
@@ -71,8 +41,7 @@ describe('GET /v1/kpis/pended-queue against a real Postgres', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
-    await database?.drop();
+    await api?.stop();
   });
 
   it('refuses a request without a token', async () => {

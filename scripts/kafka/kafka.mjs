@@ -37,6 +37,7 @@
  * Kafka stays on 3.9.x: Kafka 4.0 dropped the old protocol versions KafkaJS 2.2.4 uses.
  * Only Node built-ins are used, so this runs before (or without) `npm install`.
  */
+import { freeStablePort } from '../lib/ports.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, realpathSync, writeSync } from 'node:fs';
@@ -571,9 +572,13 @@ function randomClusterId() {
   return id;
 }
 
-/** The preferred port if it is free on loopback, otherwise any free one. */
+/**
+ * The preferred port if it is free on loopback, otherwise a free one outside
+ * the ephemeral range (a broker restarted on its port must find it free), and
+ * only then any.
+ */
 async function freePort(preferred) {
-  const port = (preferred && (await tryListen(preferred))) || (await tryListen(0));
+  const port = (preferred && (await tryListen(preferred))) || (await freeStablePort(HOST)) || (await tryListen(0));
   if (!port) throw new Error(`no free TCP port on ${HOST}`);
   return port;
 }

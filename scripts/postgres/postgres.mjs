@@ -35,6 +35,7 @@
  * Its answer to running as root is kept: the binaries run with the uid/gid of
  * the `postgres` OS user, which owns the server's files.
  */
+import { freeStablePort } from '../lib/ports.mjs';
 import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -481,9 +482,12 @@ async function tail(file, lines = 20) {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** The preferred port if it is free, else one the OS picks. */
+/**
+ * The preferred port if it is free, else a free one outside the ephemeral
+ * range (a server restarted on its port must find it free), else one the OS picks.
+ */
 async function freePort(preferred) {
-  return listenOnce(preferred).catch(() => listenOnce(0));
+  return listenOnce(preferred).catch(async () => (await freeStablePort()) ?? listenOnce(0));
 }
 
 async function waitForFreePort(port, timeoutMs) {

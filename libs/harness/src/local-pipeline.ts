@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT } from './test-environment';
-import { ServiceProcess, freePort, isPortFree, type RestartPolicy, type ServiceName } from './service-process';
+import { ServiceProcess, freeServicePort, isPortFree, type RestartPolicy, type ServiceName } from './service-process';
 
 export interface LocalPipelineOptions {
   /** This pipeline's broker bootstrap list: the shared broker, or a private one a fault test can kill. */
@@ -104,9 +104,9 @@ async function portFor(
   requested: number | undefined,
   report: (line: string) => void,
 ): Promise<number> {
-  if (requested === undefined) return freePort();
+  if (requested === undefined) return freeServicePort();
   if (await isPortFree(requested)) return requested;
-  const port = await freePort();
+  const port = await freeServicePort();
   report(`[harness] port ${requested} for the ${name} is taken; the ${name} listens on ${port} instead`);
   return port;
 }

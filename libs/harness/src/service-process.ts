@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -72,6 +73,39 @@ export async function isPortFree(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+const DEFAULT_EPHEMERAL_RANGE: readonly [number, number] = [32768, 60999];
+const LOWEST_STABLE_PORT = 10000;
+
+/** The kernel's ephemeral port range (Linux), else the common default. */
+function ephemeralPortRange(): readonly [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low !== undefined && high !== undefined && Number.isInteger(low) && Number.isInteger(high) && low <= high) {
+      return [low, high];
+    }
+  } catch {
+    // Not Linux: the default range stands.
+  }
+  return DEFAULT_EPHEMERAL_RANGE;
+}
+
+/**
+ * A free port for a supervised service, outside the kernel's ephemeral range:
+ * a restarted service comes back on the same port, and while it is down any
+ * outgoing connection on the machine (a Kafka or Postgres client) may take a
+ * port of that range as its source port, leaving the restart EADDRINUSE.
+ * Random within the range, so suites running side by side rarely meet.
+ */
+export async function freeServicePort(): Promise<number> {
+  const [low, high] = ephemeralPortRange();
+  const [from, to] = low - 1 > LOWEST_STABLE_PORT ? [LOWEST_STABLE_PORT, low - 1] : [high + 1, 65535];
+  for (let attempt = 0; from <= to && attempt < 100; attempt += 1) {
+    const port = randomInt(from, to + 1);
+    if (await isPortFree(port)) return port;
+  }
+  return freePort();
 }
 
 export async function freePort(): Promise<number> {

@@ -14,6 +14,8 @@ import { MemberReferenceRepository } from './member-reference/member-reference.r
 import { RecordAccountingConsumer } from './record-accounting/record-accounting.consumer';
 import { RecordAccountingRepository } from './record-accounting/record-accounting.repository';
 import { METRICS_CONFIG } from './metrics.tokens';
+import { ProviderAdjustmentConsumer } from './provider-adjustments/provider-adjustment.consumer';
+import { ProviderAdjustmentRepository } from './provider-adjustments/provider-adjustment.repository';
 
 @Module({})
 export class MetricsModule {
@@ -42,6 +44,8 @@ export class MetricsModule {
         RecordAccountingConsumer,
         MemberReferenceRepository,
         MemberReferenceConsumer,
+        ProviderAdjustmentRepository,
+        ProviderAdjustmentConsumer,
         DomainGaugesRepository,
         DomainGauges,
       ],

@@ -7,6 +7,7 @@ import {
   RawClaimRecordSchema,
 } from './claim-events';
 import { IngestReportSchema } from './ingest-report';
+import { ProviderAdjustmentEventSchema } from './provider-adjustment-events';
 import { ReferenceEventSchema } from './reference-events';
 import { CLAIM_TOPICS, type ClaimTopic } from './topics';
 
@@ -15,6 +16,7 @@ const SCHEMA_BY_TOPIC: Record<ClaimTopic, z.ZodType> = {
   [CLAIM_TOPICS.normalized]: ClaimEventSchema,
   [CLAIM_TOPICS.enriched]: EnrichedClaimEventSchema,
   [CLAIM_TOPICS.deadLetter]: DeadLetterSchema,
+  [CLAIM_TOPICS.providerAdjustments]: ProviderAdjustmentEventSchema,
   [CLAIM_TOPICS.ingestReports]: IngestReportSchema,
   [CLAIM_TOPICS.referenceMembers]: MemberReferenceEventSchema,
   [CLAIM_TOPICS.referenceProviders]: ReferenceEventSchema,

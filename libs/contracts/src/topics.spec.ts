@@ -7,6 +7,7 @@ describe('CLAIM_TOPICS', () => {
       'claims.normalized.v1',
       'claims.enriched.v1',
       'claims.dlq.v1',
+      'claims.provider-adjustments.v1',
       'claims.ingest-reports.v1',
       'reference.members.v1',
       'reference.providers.v1',

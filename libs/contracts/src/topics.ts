@@ -7,6 +7,8 @@ export const CLAIM_TOPICS = {
   normalized: 'claims.normalized.v1',
   enriched: 'claims.enriched.v1',
   deadLetter: 'claims.dlq.v1',
+  /** 835 PLB provider-level adjustments (interest, recoupments, forward balances), keyed by PLB01; no claim is named. */
+  providerAdjustments: 'claims.provider-adjustments.v1',
   /** One report per ingested file (keyed by file id): what per-file accounting compares with. */
   ingestReports: 'claims.ingest-reports.v1',
   /** Member reference records (beneficiary summaries), keyed by patient token and year. */

@@ -11,6 +11,7 @@ import { DenialCostKpis1764700000000 } from './migrations/1764700000000-denial-c
 import { IngestFileSkipped1764750000000 } from './migrations/1764750000000-ingest-file-skipped';
 import { CarcRootCauses1764800000000 } from './migrations/1764800000000-carc-root-causes';
 import { X12ClaimLifecycle1764900000000 } from './migrations/1764900000000-x12-claim-lifecycle';
+import { ProviderAdjustments1765000000000 } from './migrations/1765000000000-provider-adjustments';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   IngestFileSkipped1764750000000,
   CarcRootCauses1764800000000,
   X12ClaimLifecycle1764900000000,
+  ProviderAdjustments1765000000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

@@ -17,3 +17,4 @@ export * from './denial-cost-facts';
 export * from './denial-cost-contribution';
 export * from './denial-cost-sql';
 export * from './denial-cost-summary';
+export * from './provider-adjustments';

@@ -1,4 +1,11 @@
-import { deriveEventId, type ClaimEvent, type RawClaimRecord, type Submission } from '@claims/contracts';
+import {
+  deriveEventId,
+  providerAdjustmentEventId,
+  type ClaimEvent,
+  type ProviderAdjustmentEvent,
+  type RawClaimRecord,
+  type Submission,
+} from '@claims/contracts';
 import { tokenizePatientId } from '@claims/source-layouts';
 import {
   acknowledgementsOf999,
@@ -8,7 +15,7 @@ import {
   type TransactionSetAcknowledgement,
 } from './acknowledgements';
 import { claimsOf837, type Claim837 } from './claim-837';
-import { remittanceOf835, type ClaimPayment, type Remittance835 } from './remittance-835';
+import { remittanceOf835, type ClaimPayment, type ProviderAdjustment, type Remittance835 } from './remittance-835';
 import { X12_LAYOUTS, parseX12RecordContext, type X12RecordContext } from './x12-layouts';
 import { segmentsOfText, type X12Segment } from './x12-segments';
 import { componentsOf } from './x12-values';
@@ -241,11 +248,78 @@ function groupDateOf(context: X12RecordContext, segmentNumber: number): string {
   return `${match[1]}-${match[2]}-${match[3]}`;
 }
 
+/** What a raw X12 transaction set yields: its claim events, and an 835's provider-level adjustments. */
+export interface X12RecordEvents {
+  claims: ClaimEvent[];
+  providerAdjustments: ProviderAdjustmentEvent[];
+}
+
+/**
+ * A PLB pair as an event of its own: it belongs to the payment (BPR/TRN), so
+ * it names the payer, payee and trace number, and no claim.
+ */
+function providerAdjustmentEvent(
+  raw: RawClaimRecord,
+  remittance: Remittance835,
+  adjustment: ProviderAdjustment,
+  accountsForRecord: boolean,
+): ProviderAdjustmentEvent {
+  const occurredAt = remittance.paymentDate ?? remittance.productionDate ?? adjustment.fiscalPeriodDate;
+  if (occurredAt === null) {
+    throw new X12Error(
+      'X12_SEGMENT_INVALID',
+      'the remittance has no payment, production or fiscal period date (BPR16, DTM*405, PLB02)',
+      { segmentNumber: adjustment.segmentNumber, elementPosition: 2 },
+    );
+  }
+  return {
+    schemaVersion: 1,
+    eventId: providerAdjustmentEventId(raw.eventId, adjustment.segmentNumber, adjustment.elementPosition),
+    rawEventId: raw.eventId,
+    layout: raw.layout,
+    lineage: raw.lineage,
+    publishedAt: raw.publishedAt,
+    occurredAt,
+    accountsForRecord,
+    payment: {
+      payerId: remittance.payer.id,
+      payerName: remittance.payer.name,
+      payeeNpi: remittance.payee.npi,
+      payeeTaxId: remittance.payee.taxId,
+      traceNumber: remittance.traceNumber,
+      paymentDate: remittance.paymentDate,
+      productionDate: remittance.productionDate,
+    },
+    adjustment: { ...adjustment },
+    dataQuality: remittance.dataQuality,
+  };
+}
+
 /**
  * A raw X12 transaction set to its canonical events: one `submitted` event
- * per CLM of an 837, one `adjudicated` event per CLP of an 835, one
- * `acknowledged` or `rejected` event per claim of a 277CA and per
- * acknowledged transaction set of a 999.
+ * per CLM of an 837, one `adjudicated` event per CLP of an 835 (and one
+ * provider-adjustment event per PLB pair), one `acknowledged` or `rejected`
+ * event per claim of a 277CA and per acknowledged transaction set of a 999.
+ * @throws X12Error (permanent: the record belongs in the dead-letter topic)
+ */
+export function normalizeX12RecordEvents(raw: RawClaimRecord, options: X12NormalizeOptions): X12RecordEvents {
+  if (raw.layout !== X12_LAYOUTS.remittance) {
+    return { claims: normalizeX12Record(raw, options), providerAdjustments: [] };
+  }
+  const { segments } = segmentsOfRawRecord(raw);
+  const remittance = remittanceOf835(segments, options.patientTokenKey);
+  const claims = remittance.claims.map((claim, index) => adjudicatedEvent(raw, remittance, claim, index));
+  return {
+    claims,
+    providerAdjustments: remittance.providerAdjustments.map((adjustment) =>
+      providerAdjustmentEvent(raw, remittance, adjustment, claims.length === 0),
+    ),
+  };
+}
+
+/**
+ * The claim events of a raw X12 transaction set (see normalizeX12RecordEvents,
+ * which adds an 835's provider-level adjustments).
  * @throws X12Error (permanent: the record belongs in the dead-letter topic)
  */
 export function normalizeX12Record(raw: RawClaimRecord, options: X12NormalizeOptions): ClaimEvent[] {

@@ -126,6 +126,8 @@ describe('remittanceOf835', () => {
         reasonCode: 'CV',
         reference: 'CP',
         amountCents: -127,
+        segmentNumber: expect.any(Number),
+        elementPosition: 3,
       },
     ]);
     expect(remittance.claims[0]).toMatchObject({ serviceFromDate: '2002-08-16', serviceThroughDate: '2002-08-24' });

@@ -29,6 +29,9 @@ export interface ProviderAdjustment {
   reference: string | null;
   /** Positive reduces the payment, negative adds to it (005010X221A1, PLB). */
   amountCents: number;
+  /** The PLB segment's number in the file, and the element of the pair's reason (3, 5, .. 13): its identity. */
+  segmentNumber: number;
+  elementPosition: number;
 }
 
 /** One CLP (2100) with everything the canonical adjudication event needs. */
@@ -397,6 +400,8 @@ function providerAdjustmentsOf(plb: X12Segment): ProviderAdjustment[] {
       reasonCode,
       reference: blankToNull(reference),
       amountCents: amountCentsOf(plb, position + 1),
+      segmentNumber: plb.number,
+      elementPosition: position,
     });
   }
   return adjustments;

@@ -9,9 +9,12 @@ import { KpiRepository } from './kpi.repository';
 import { KpisController } from './kpis.controller';
 import { PendedQueueRepository } from './pended-queue.repository';
 import { PendedQueueService } from './pended-queue.service';
+import { ProviderAdjustmentsController } from './provider-adjustments.controller';
+import { ProviderAdjustmentsRepository } from './provider-adjustments.repository';
+import { ProviderAdjustmentsService } from './provider-adjustments.service';
 
 @Module({
-  controllers: [KpisController, ClaimLifecycleController],
+  controllers: [KpisController, ClaimLifecycleController, ProviderAdjustmentsController],
   providers: [
     KpiRepository,
     KpiQueryService,
@@ -21,6 +24,8 @@ import { PendedQueueService } from './pended-queue.service';
     DenialCostService,
     ClaimLifecycleRepository,
     ClaimLifecycleService,
+    ProviderAdjustmentsRepository,
+    ProviderAdjustmentsService,
   ],
 })
 export class KpisModule {}

@@ -30,7 +30,7 @@ import {
   X12Error,
   isX12Layout,
   isX12Start,
-  normalizeX12Record,
+  normalizeX12RecordEvents,
   x12EnvelopeVerdictsOf,
   x12TokensOf,
   x12TransactionSetsOf,
@@ -435,7 +435,8 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
         }
         try {
           if (isX12Layout(decoded.event.layout)) {
-            if (normalizeX12Record(decoded.event, normalizeOptions).length === 0) {
+            const events = normalizeX12RecordEvents(decoded.event, normalizeOptions);
+            if (events.claims.length === 0 && events.providerAdjustments.length === 0) {
               countDeadLetter('normalizer', 'X12_NO_CLAIMS', outcome.rows);
               return;
             }

@@ -1,7 +1,8 @@
-import { RawClaimRecordSchema, sha256Hex } from '@claims/contracts';
+import { ProviderAdjustmentEventSchema, RawClaimRecordSchema, sha256Hex } from '@claims/contracts';
 import { REPO_ROOT } from '@claims/harness';
 import type { ConsumedMessage } from '@claims/kafka';
 import { CodeLists, loadSourceLayouts, rawRecordEvent } from '@claims/source-layouts';
+import { transactionSetText, x12LayoutOf, x12RecordContextOf, x12TokensOf, x12TransactionSetsOf } from '@claims/x12';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeRawMessage } from './normalize-raw-message';
@@ -251,5 +252,69 @@ describe('normalizeRawMessage with an X12 transaction set that holds no claim', 
     });
     const outcome = normalizeRawMessage(consumed(JSON.stringify(raw)), options);
     expect(outcome).toMatchObject({ deadLetter: { code: 'X12_NO_CLAIMS' } });
+  });
+});
+
+describe('normalizeRawMessage with an 835 that carries provider-level adjustments (PLB)', () => {
+  const x12Options = { ...options, layouts: loadSourceLayouts(), codeLists: CodeLists.none() };
+
+  async function* once(text: string): AsyncGenerator<string> {
+    yield text;
+  }
+
+  /** The raw messages the ingestor publishes for the transaction sets of an X12 text. */
+  async function rawMessagesOf(text: string): Promise<string[]> {
+    const messages: string[] = [];
+    for await (const item of x12TransactionSetsOf(x12TokensOf(once(text)))) {
+      if (item.kind !== 'transaction') throw new Error(item.failure.error.message);
+      const raw = rawRecordEvent({
+        layout: x12LayoutOf(item.transaction),
+        record: transactionSetText(item.transaction),
+        recordNumber: item.transaction.recordNumber,
+        source: 'remittance.835',
+        fileId: sha256Hex('remittance file'),
+        publishedAt: '2026-01-01T00:00:00.000Z',
+        claimId: null,
+        header: JSON.stringify(x12RecordContextOf(item.transaction)),
+      });
+      messages.push(JSON.stringify(raw));
+    }
+    return messages;
+  }
+
+  const medicarePartA = readFileSync(
+    join(REPO_ROOT, 'data', 'x12', 'linuxforhealth', '835_005010X221A1', 'medicare-part-a.835'),
+    'utf8',
+  );
+  const plbSegments = medicarePartA.split(/~\s*/).filter((segment) => segment.startsWith('PLB*'));
+
+  it('emits the claims and, beside them, one provider-adjustment event per PLB pair keyed by PLB01', async () => {
+    const [message] = await rawMessagesOf(medicarePartA);
+    const outcome = normalizeRawMessage(consumed(message ?? null), x12Options);
+    if (!('emitAll' in outcome)) throw new Error('expected events');
+    expect(outcome.emitAll.map((emitted) => emitted.key)).toEqual(['666123', '777777']);
+    const adjustments = outcome.providerAdjustments ?? [];
+    expect(adjustments.map((emitted) => emitted.key)).toEqual(plbSegments.map((segment) => segment.split('*')[1]));
+    for (const emitted of adjustments) {
+      const event = ProviderAdjustmentEventSchema.parse(JSON.parse(emitted.value));
+      expect(emitted.headers['x-event-id']).toBe(event.eventId);
+      expect(event.accountsForRecord).toBe(false);
+    }
+  });
+
+  it('publishes an 835 of PLBs and no CLP as provider adjustments instead of dead-lettering it X12_NO_CLAIMS', async () => {
+    // The sample's header, then its PLB alone: the claims (LX to the PLB) are cut out.
+    const header = medicarePartA.slice(0, medicarePartA.indexOf('LX*'));
+    const trailer = medicarePartA.slice(medicarePartA.indexOf('GE*'));
+    const body = `${header}${plbSegments.join('~\n')}~\nSE*${10 + plbSegments.length}*1234~\n${trailer}`;
+    const [message] = await rawMessagesOf(body);
+    const outcome = normalizeRawMessage(consumed(message ?? null), x12Options);
+    if (!('emitAll' in outcome)) throw new Error(`expected events, got ${JSON.stringify(outcome)}`);
+    expect(outcome.emitAll).toEqual([]);
+    const events = (outcome.providerAdjustments ?? []).map((emitted) =>
+      ProviderAdjustmentEventSchema.parse(JSON.parse(emitted.value)),
+    );
+    expect(events).toHaveLength(plbSegments.length);
+    expect(events.every((event) => event.accountsForRecord)).toBe(true);
   });
 });

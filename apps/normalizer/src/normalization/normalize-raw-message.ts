@@ -11,7 +11,7 @@ import {
 } from '@claims/contracts';
 import type { ConsumedMessage, OutboundMessage, RecordFailure } from '@claims/kafka';
 import { SourceRecordError, normalizeSourceRecord, type SourceNormalizeOptions } from '@claims/source-layouts';
-import { X12Error, isX12Layout, normalizeX12Record } from '@claims/x12';
+import { X12Error, isX12Layout, normalizeX12RecordEvents } from '@claims/x12';
 
 /** One source row of a multi-row raw event, as its own replayable raw event: what a per-row dead letter carries. */
 export interface RowOriginal {
@@ -27,9 +27,11 @@ export type NormalizeOutcome =
    * Several canonical events of one raw record, for claims.normalized.v1: an
    * X12 transaction set holds many claims (CLMs of an 837, CLPs of an 835).
    * They share the raw record's lineage, so per-file accounting still counts
-   * the record once.
+   * the record once. `providerAdjustments` are an 835's PLB pairs, for
+   * claims.provider-adjustments.v1: published in the same producer request
+   * as the claims, so the record's events go all or none.
    */
-  | { emitAll: OutboundMessage[]; kind: 'claim' }
+  | { emitAll: OutboundMessage[]; providerAdjustments?: OutboundMessage[]; kind: 'claim' }
   /**
    * Why the record goes to the dead-letter topic. `rows` is set when the raw
    * event stood for several source rows: each row gets a dead letter of its
@@ -81,23 +83,28 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
   }
 }
 
-/** An X12 transaction set to its canonical events, each keyed by its own claim id. */
+/** An X12 transaction set to its canonical events, each keyed by its own claim id, and an 835's PLB pairs by PLB01. */
 function normalizeX12Message(
   raw: RawClaimRecord,
   consumed: ConsumedMessage,
   options: SourceNormalizeOptions,
 ): NormalizeOutcome {
   try {
-    const events = normalizeX12Record(raw, options);
-    if (events.length === 0) {
-      // Nothing to fold (an 835 of PLB adjustments only): a dead letter keeps the record counted and replayable.
+    const { claims, providerAdjustments } = normalizeX12RecordEvents(raw, options);
+    if (claims.length === 0 && providerAdjustments.length === 0) {
+      // Nothing to fold: a dead letter keeps the record counted and replayable.
       return { deadLetter: { code: 'X12_NO_CLAIMS', reason: `the ${raw.layout} transaction set holds no claim` } };
     }
     const traceParent = consumed.message.headers?.[EVENT_HEADERS.traceParent]?.toString();
     return {
       kind: 'claim',
-      emitAll: events.map((event) => ({
+      emitAll: claims.map((event) => ({
         key: event.claimId,
+        value: JSON.stringify(event),
+        headers: claimEventHeaders(event, traceParent),
+      })),
+      providerAdjustments: providerAdjustments.map((event) => ({
+        key: event.adjustment.providerId,
         value: JSON.stringify(event),
         headers: claimEventHeaders(event, traceParent),
       })),

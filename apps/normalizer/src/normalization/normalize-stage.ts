@@ -26,6 +26,8 @@ export interface NormalizeStageOptions {
   inputTopic: string;
   claimTopic: string;
   memberReferenceTopic: string;
+  /** An 835's provider-level adjustments (PLB), which name no claim. */
+  providerAdjustmentTopic: string;
   deadLetterTopic: string;
   logger: Logger;
   metrics: StageMetrics;
@@ -40,9 +42,10 @@ function rowsOf(consumed: ConsumedMessage): RowOriginal[] | undefined {
 }
 
 /**
- * claims.raw.v1 → claims.normalized.v1 | reference.members.v1 | claims.dlq.v1.
- * The shared transform stage writes one output topic; this one routes claims
- * and member references apart, and dead-letters a multi-row claim row by row
+ * claims.raw.v1 → claims.normalized.v1 | reference.members.v1 |
+ * claims.provider-adjustments.v1 | claims.dlq.v1. The shared transform stage
+ * writes one output topic; this one routes claims, member references and an
+ * 835's provider adjustments apart, and dead-letters a multi-row claim row by row
  * (each with its own lineage), so per-file accounting counts every row. As in
  * the shared stage, a batch's outputs and dead letters go in one producer
  * request before the offsets are committed.
@@ -60,6 +63,7 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
         const stopTimer = metrics.batchDurationSeconds.startTimer({ stage: STAGE });
         const claims: OutboundMessage[] = [];
         const members: OutboundMessage[] = [];
+        const providerAdjustments: OutboundMessage[] = [];
         const deadLetters: OutboundMessage[] = [];
         const failedAt = new Date();
         const deadLetter = (source: ConsumedMessage, failure: RecordFailure, rows: RowOriginal[] | undefined): void => {
@@ -96,7 +100,8 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
             continue;
           }
           const emits = 'emitAll' in outcome ? outcome.emitAll : [outcome.emit];
-          const bytes = Math.max(...emits.map(outboundMessageBytes));
+          const adjustments = ('emitAll' in outcome ? outcome.providerAdjustments : undefined) ?? [];
+          const bytes = Math.max(...[...emits, ...adjustments].map(outboundMessageBytes));
           if (bytes > MAX_MESSAGE_BYTES) {
             // An output the broker would refuse must not stop the stage; a record's events go all or none.
             const reason = `the output event would be ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte message limit`;
@@ -104,15 +109,20 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
             continue;
           }
           (outcome.kind === 'claim' ? claims : members).push(...emits);
+          providerAdjustments.push(...adjustments);
         }
         await options.producer.send(
           new Map([
             [options.claimTopic, claims],
             [options.memberReferenceTopic, members],
+            [options.providerAdjustmentTopic, providerAdjustments],
             [options.deadLetterTopic, deadLetters],
           ]),
         );
-        metrics.recordsTotal.inc({ stage: STAGE, outcome: 'emitted' }, claims.length + members.length);
+        metrics.recordsTotal.inc(
+          { stage: STAGE, outcome: 'emitted' },
+          claims.length + members.length + providerAdjustments.length,
+        );
         metrics.recordsTotal.inc({ stage: STAGE, outcome: 'dead_lettered' }, deadLetters.length);
         stopTimer();
       }),

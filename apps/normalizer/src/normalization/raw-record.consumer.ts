@@ -10,7 +10,7 @@ import type { NormalizerConfig } from '../normalizer.config';
 import { normalizeRawMessage } from './normalize-raw-message';
 import { startNormalizeStage } from './normalize-stage';
 
-/** claims.raw.v1 → claims.normalized.v1 | reference.members.v1 | claims.dlq.v1. */
+/** claims.raw.v1 → claims.normalized.v1 | reference.members.v1 | claims.provider-adjustments.v1 | claims.dlq.v1. */
 @Injectable()
 export class RawRecordConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private running: RunningConsumer | null = null;
@@ -31,6 +31,7 @@ export class RawRecordConsumer implements OnApplicationBootstrap, OnApplicationS
       CLAIM_TOPICS.raw,
       CLAIM_TOPICS.normalized,
       CLAIM_TOPICS.referenceMembers,
+      CLAIM_TOPICS.providerAdjustments,
       CLAIM_TOPICS.deadLetter,
     ]);
     const options = {
@@ -46,6 +47,7 @@ export class RawRecordConsumer implements OnApplicationBootstrap, OnApplicationS
       inputTopic: this.pipeline.topic(CLAIM_TOPICS.raw),
       claimTopic: this.pipeline.topic(CLAIM_TOPICS.normalized),
       memberReferenceTopic: this.pipeline.topic(CLAIM_TOPICS.referenceMembers),
+      providerAdjustmentTopic: this.pipeline.topic(CLAIM_TOPICS.providerAdjustments),
       deadLetterTopic: this.pipeline.topic(CLAIM_TOPICS.deadLetter),
       logger: this.logger,
       metrics: createStageMetrics(this.registry),

@@ -1,0 +1,26 @@
+import { PROVIDER_ADJUSTMENT_GROUPINGS } from '@claims/kpi';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
+import { RequireRole } from '../auth/bearer-token.guard';
+import { parseProviderAdjustmentsQuery } from './provider-adjustments.query';
+import { ProviderAdjustmentsService, type ProviderAdjustmentsResponse } from './provider-adjustments.service';
+
+@Controller('v1/kpis')
+@RequireRole('analyst')
+export class ProviderAdjustmentsController {
+  constructor(private readonly providerAdjustments: ProviderAdjustmentsService) {}
+
+  /**
+   * 835 provider-level adjustments (PLB): counts and cents in total and by
+   * reason (each with a label), payer, payee or month; positive amounts
+   * reduced the payment, as the guide signs them. `from` and `to` bound the
+   * payment date (else the remittance's production date, else PLB02).
+   */
+  @Get('provider-adjustments')
+  @ApiQuery({ name: 'from', required: false, description: 'YYYY-MM-DD, inclusive' })
+  @ApiQuery({ name: 'to', required: false, description: 'YYYY-MM-DD, inclusive' })
+  @ApiQuery({ name: 'groupBy', required: false, enum: [...PROVIDER_ADJUSTMENT_GROUPINGS] })
+  summary(@Query() query: Record<string, unknown>): Promise<ProviderAdjustmentsResponse> {
+    return this.providerAdjustments.summary(parseProviderAdjustmentsQuery(query));
+  }
+}

@@ -7,6 +7,7 @@ import type { ApiConfig } from './api.config';
 import { API_CONFIG } from './api.tokens';
 import { AuthModule } from './auth/auth.module';
 import { BearerTokenGuard } from './auth/bearer-token.guard';
+import { ClaimsModule } from './claims/claims.module';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { ConditionalGetInterceptor } from './http/conditional-get.interceptor';
 import { KpiFreshnessRepository } from './http/kpi-freshness.repository';
@@ -37,6 +38,7 @@ export class ApiModule {
         IngestionsModule,
         DeadLettersModule,
         ReferenceModule,
+        ClaimsModule,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },

@@ -12,6 +12,7 @@ import { IngestFileSkipped1764750000000 } from './migrations/1764750000000-inges
 import { CarcRootCauses1764800000000 } from './migrations/1764800000000-carc-root-causes';
 import { X12ClaimLifecycle1764900000000 } from './migrations/1764900000000-x12-claim-lifecycle';
 import { ProviderAdjustments1765000000000 } from './migrations/1765000000000-provider-adjustments';
+import { ClaimEventHistory1765100000000 } from './migrations/1765100000000-claim-event-history';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   CarcRootCauses1764800000000,
   X12ClaimLifecycle1764900000000,
   ProviderAdjustments1765000000000,
+  ClaimEventHistory1765100000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

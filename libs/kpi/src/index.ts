@@ -17,4 +17,6 @@ export * from './denial-cost-facts';
 export * from './denial-cost-contribution';
 export * from './denial-cost-sql';
 export * from './denial-cost-summary';
+export * from './claim-history-sql';
+export * from './denial-drill-down-sql';
 export * from './provider-adjustments';

@@ -6,7 +6,7 @@ import type { ApiRole } from './api-role';
  * of being implied by a ladder of roles.
  */
 export const PERMISSIONS = [
-  /** KPI figures, the pended queue, its flow and its work queue: aggregates and claim ids, no member identifiers. */
+  /** KPI figures, the work queue, the claims behind a figure: aggregates and claim ids, no member identifiers. */
   'kpis:read',
   /** Ingested files and their accounting (records read, folded, dead-lettered; findings by code). */
   'ingestions:read',
@@ -14,7 +14,7 @@ export const PERMISSIONS = [
   'dead-letters:read',
   /** CSV exports of the lists above (no member identifiers in any of them). */
   'exports:read',
-  /** One claim's detail with member identifiers, names and comments (PHI). No route serves it yet. */
+  /** One claim's detail (with the member identifiers stored with it, PHI), its timeline and its lineage. */
   'claims:read',
   /** Uploading a source file through the API. No route serves it yet: uploads still go to the ingestor. */
   'uploads:write',

@@ -22,6 +22,7 @@ const PARAMETER_SAMPLES: Record<string, string> = {
   fileId: 'f'.repeat(64),
   keyId: randomUUID(),
   kind: 'providers',
+  claimId: 'route-table-unknown-claim',
 };
 
 function concretePath(route: ApiRoute): string {

@@ -79,6 +79,40 @@ export class SourceTopicResetError extends Error {
 const recordKey = (fileId: string, recordNumber: number): string => `${fileId}\u0000${recordNumber}`;
 
 /**
+ * processed_event is the fold's record of the events it handled and, kept
+ * with each, the claim's event history: what the event was and the source
+ * record it came from, for the claim's timeline and lineage. Written in the
+ * same one-statement insert that claims the event id, so the history holds
+ * exactly the events counted, each once.
+ */
+const EVENT_HISTORY_COLUMNS = `event_id, claim_id, published_at, event_type, occurred_at, layout, lineage_source,
+  lineage_file_id, lineage_record_number, lineage_record_count, lineage_record_sha256, refused_code`;
+const EVENT_HISTORY_UNNEST = `$1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::date[], $6::text[],
+  $7::text[], $8::text[], $9::integer[], $10::integer[], $11::text[], $12::text[]`;
+
+/** The history columns of these events; `refusedCodes[i]` the code event i was refused with, if it was. */
+function eventHistoryColumns(
+  events: readonly EnrichedClaimEvent[],
+  refusedCodes: ReadonlyArray<string | null> = [],
+): unknown[][] {
+  return [
+    events.map((event) => event.eventId),
+    events.map((event) => event.claimId),
+    events.map((event) => event.publishedAt),
+    events.map((event) => event.eventType),
+    // A refused event may have been refused for its date (a day Postgres has no such thing as): kept without it.
+    events.map((event, index) => (refusedCodes[index] == null ? event.occurredAt : null)),
+    events.map((event) => event.layout),
+    events.map((event) => event.lineage.source),
+    events.map((event) => event.lineage.fileId),
+    events.map((event) => event.lineage.recordNumber),
+    events.map((event) => event.lineage.recordCount ?? 1),
+    events.map((event) => event.lineage.recordSha256),
+    events.map((_, index) => refusedCodes[index] ?? null),
+  ];
+}
+
+/**
  * The events whose record's quality is still to be tallied: the first of a
  * batch for each record, unless the record had folded before.
  */
@@ -218,14 +252,14 @@ export class ClaimFoldRepository {
       message.event && message.refusedCode !== undefined ? [{ event: message.event, code: message.refusedCode }] : [],
     );
     if (refused.length === 0) return;
+    const history = eventHistoryColumns(
+      refused.map(({ event }) => event),
+      refused.map(({ code }) => code),
+    );
     await manager.query(
-      `INSERT INTO processed_event (event_id, claim_id, published_at)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) ON CONFLICT (event_id) DO NOTHING`,
-      [
-        refused.map(({ event }) => event.eventId),
-        refused.map(({ event }) => event.claimId),
-        refused.map(({ event }) => event.publishedAt),
-      ],
+      `INSERT INTO processed_event (${EVENT_HISTORY_COLUMNS})
+       SELECT * FROM unnest(${EVENT_HISTORY_UNNEST}) ON CONFLICT (event_id) DO NOTHING`,
+      history,
     );
     // A refused multi-row claim is a dead letter for each of its rows.
     await manager.query(
@@ -353,14 +387,10 @@ export class ClaimFoldRepository {
   ): Promise<EnrichedClaimEvent[]> {
     if (events.length === 0) return [];
     const rows: Array<{ event_id: string }> = await manager.query(
-      `INSERT INTO processed_event (event_id, claim_id, published_at)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[])
+      `INSERT INTO processed_event (${EVENT_HISTORY_COLUMNS})
+       SELECT * FROM unnest(${EVENT_HISTORY_UNNEST})
        ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-      [
-        events.map((event) => event.eventId),
-        events.map((event) => event.claimId),
-        events.map((event) => event.publishedAt),
-      ],
+      eventHistoryColumns(events),
     );
     const inserted = new Set(rows.map((row) => row.event_id));
     // A batch can hold the same event twice (a producer retry); only its first copy counts.

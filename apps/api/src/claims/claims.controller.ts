@@ -1,0 +1,43 @@
+import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { RequirePermission } from '../auth/bearer-token.guard';
+import { parseClaimId } from './claim-id';
+import { ClaimsService, type ClaimDetail, type ClaimLineage } from './claims.service';
+
+/** The stable code of a claim the fold never handled (or an id that names none). */
+export const CLAIM_NOT_FOUND = 'CLAIM_NOT_FOUND';
+
+/**
+ * One claim from the work queue: its detail, with member identifiers (PHI),
+ * and where it came from. Managers and admins only (claims:read): analysts
+ * work from the aggregates and the queue's claim ids.
+ */
+@Controller('v1/claims')
+@RequirePermission('claims:read')
+export class ClaimsController {
+  constructor(private readonly claims: ClaimsService) {}
+
+  /**
+   * The claim's current state and lines, its pend episode (reasons, queue,
+   * pended and cleared dates), the member identifiers stored with it, and
+   * its timeline: every folded event (type, event date, layout, source file
+   * and record), oldest first.
+   */
+  @Get(':claimId')
+  async detail(@Param('claimId') claimId: string): Promise<ClaimDetail> {
+    const detail = await this.claims.detail(parseClaimId(claimId));
+    if (detail === null) throw new NotFoundException({ code: CLAIM_NOT_FOUND, message: 'no such claim' });
+    return detail;
+  }
+
+  /**
+   * Every source record the claim came from (file id, source name, record
+   * number, SHA-256, layout, and where it ended), the events each produced,
+   * and the dead letters of those records at any stage.
+   */
+  @Get(':claimId/lineage')
+  async lineage(@Param('claimId') claimId: string): Promise<ClaimLineage> {
+    const lineage = await this.claims.lineage(parseClaimId(claimId));
+    if (lineage === null) throw new NotFoundException({ code: CLAIM_NOT_FOUND, message: 'no such claim' });
+    return lineage;
+  }
+}

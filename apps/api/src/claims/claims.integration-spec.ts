@@ -1,0 +1,366 @@
+import { API_ROLES, type ApiRole } from '@claims/contracts';
+import { createIsolatedDatabase, testInfrastructure, type IsolatedDatabase } from '@claims/harness';
+import { DENIAL_SOURCES } from '@claims/kpi';
+import type { INestApplication } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { startApiUnderTest } from '../__tests__/api-under-test';
+import { seedFoldedKpis } from '../__tests__/kpi-fixture';
+import type { ClaimDetail, ClaimLineage, DenialClaimsResponse } from './claims.service';
+
+const tokens = Object.fromEntries(
+  API_ROLES.map((role) => [role, `${role}-${randomBytes(18).toString('hex')}`]),
+) as Record<ApiRole, string>;
+
+const BILLING_FILE = 'b'.repeat(64);
+const LATER_FILE = 'f'.repeat(64);
+const PATIENT_TOKEN = 'ptk_claim_detail_spec_41c2';
+
+/** One processed_event row as the fold writes it (apps/metrics claim-history-fold spec holds the fold to this shape). */
+interface HistoryRow {
+  eventId: string;
+  claimId: string;
+  eventType: string;
+  occurredAt: string;
+  layout: string;
+  source: string;
+  fileId: string;
+  recordNumber: number;
+  refusedCode?: string;
+}
+
+/**
+ * Claim detail, lineage and the denial drill-down over the KPI fixture
+ * (claim state, lines and counters as the fold leaves them) plus the
+ * history the fold keeps per event. Billing claim B1 has three events: its
+ * first record (file b, record 1), a later adjudication (file f, record 7)
+ * folded before it, and a third record (file f, record 8) that Postgres
+ * refused, dead-lettered at the metrics stage; record 9 of file f, another
+ * claim's, was dead-lettered by the normalizer.
+ */
+describe('claim detail and lineage routes against a real Postgres', () => {
+  let database: IsolatedDatabase;
+  let app: INestApplication;
+  let baseUrl: string;
+  let dataSource: DataSource;
+
+  const history: Record<'first' | 'adjudicated' | 'refused' | 'pended', HistoryRow> = {
+    first: {
+      eventId: randomUUID(),
+      claimId: 'B1',
+      eventType: 'submitted',
+      occurredAt: '2024-03-01',
+      layout: 'billing.claim-export',
+      source: 'billing.csv',
+      fileId: BILLING_FILE,
+      recordNumber: 1,
+    },
+    adjudicated: {
+      eventId: randomUUID(),
+      claimId: 'B1',
+      eventType: 'adjudicated',
+      occurredAt: '2024-03-04',
+      layout: 'billing.claim-export',
+      source: 'billing-late.csv',
+      fileId: LATER_FILE,
+      recordNumber: 7,
+    },
+    refused: {
+      eventId: randomUUID(),
+      claimId: 'B1',
+      eventType: 'adjudicated',
+      occurredAt: '2024-03-09',
+      layout: 'billing.claim-export',
+      source: 'billing-late.csv',
+      fileId: LATER_FILE,
+      recordNumber: 8,
+      refusedCode: 'DATA_REFUSED',
+    },
+    pended: {
+      eventId: randomUUID(),
+      claimId: 'PCN-77',
+      eventType: 'pended',
+      occurredAt: '2024-03-02',
+      layout: 'x12.837p',
+      source: 'claims.837',
+      fileId: 'c'.repeat(64),
+      recordNumber: 1,
+    },
+  };
+  const sha256Of = (row: HistoryRow): string => `${row.recordNumber}`.padStart(64, '0');
+
+  const get = async <Body>(path: string, role: ApiRole | null = 'manager') => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      headers: role === null ? {} : { authorization: `Bearer ${tokens[role]}` },
+    });
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      body: (await response.json()) as Body,
+    };
+  };
+
+  async function insertHistory(row: HistoryRow): Promise<void> {
+    await dataSource.query(
+      `INSERT INTO processed_event (event_id, claim_id, published_at, event_type, occurred_at, layout, lineage_source,
+         lineage_file_id, lineage_record_number, lineage_record_count, lineage_record_sha256, refused_code)
+       VALUES ($1, $2, now(), $3, $4, $5, $6, $7, $8, 1, $9, $10)`,
+      [
+        row.eventId,
+        row.claimId,
+        row.eventType,
+        row.refusedCode === undefined ? row.occurredAt : null,
+        row.layout,
+        row.source,
+        row.fileId,
+        row.recordNumber,
+        sha256Of(row),
+        row.refusedCode ?? null,
+      ],
+    );
+  }
+
+  beforeAll(async () => {
+    const { brokers } = testInfrastructure();
+    database = await createIsolatedDatabase('claims_api');
+    ({ app, baseUrl } = await startApiUnderTest({
+      databaseUrl: database.url,
+      brokers,
+      apiTokens: API_ROLES.map((role) => `${role}=${tokens[role]}`).join(','),
+    }));
+    dataSource = app.get(DataSource);
+    await seedFoldedKpis(database.url);
+    // Folded out of event order: the adjudication first.
+    for (const row of [history.adjudicated, history.first, history.refused, history.pended]) await insertHistory(row);
+    await dataSource.query(
+      `INSERT INTO ingest_record (file_id, record_number, outcome, stage, error_code)
+       VALUES ($1, 1, 'folded', NULL, NULL), ($2, 7, 'folded', NULL, NULL),
+              ($2, 8, 'dead_lettered', 'metrics', 'DATA_REFUSED'), ($2, 9, 'dead_lettered', 'normalizer', 'AMOUNT_INVALID')`,
+      [BILLING_FILE, LATER_FILE],
+    );
+    await dataSource.query(
+      `INSERT INTO dead_letter (dead_letter_id, stage, error_code, reason, failed_at, file_id, record_number, source,
+         dlq_partition, dlq_offset)
+       VALUES ('metrics:claims.enriched.v1:0:41', 'metrics', 'DATA_REFUSED', 'Postgres refused a value of the record',
+               '2024-03-10T08:00:00Z', $1, 8, 'billing-late.csv', 0, 3),
+              ('normalizer:claims.raw.v1:0:12', 'normalizer', 'AMOUNT_INVALID', 'claim.totals: not an amount',
+               '2024-03-10T07:00:00Z', $1, 9, 'billing-late.csv', 0, 2)`,
+      [LATER_FILE],
+    );
+    await dataSource.query(`
+      INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
+        service_through_date, line_count, payment_amount_cents, allowed_amount_cents, lineage_source, lineage_file_id,
+        lineage_record_number, kafka_partition, layout, provider_group, state)
+      VALUES ('PCN-77', '${history.pended.eventId}', 'pended', 'professional', 'ACME', '2024-03-02', '2024-02-28',
+              '2024-02-28', 0, 0, 0, 'claims.837', repeat('c', 64), 1, 0, 'x12.837p', 'TIN-9', 'MD')`);
+    await dataSource.query(`
+      INSERT INTO claim_pend (claim_id, pended_on, cleared_on, queue, reasons, claim_type, payer, provider_group,
+                              rendering_npi, state, amount_cents, kafka_partition)
+      VALUES ('PCN-77', '2024-03-02', NULL, 'provider-data', '{PROVIDER_NOT_FOUND,NPI_INVALID}', 'professional',
+              'ACME', 'TIN-9', '1234567893', 'MD', 4500, 0)`);
+    await dataSource.query(
+      `INSERT INTO x12_claim_part (claim_id, event_id, part_kind, occurred_at, event, kafka_partition)
+       VALUES ('PCN-77', $1, 'submission', '2024-03-02', $2::jsonb, 0)`,
+      [history.pended.eventId, JSON.stringify({ claim: { patientToken: PATIENT_TOKEN } })],
+    );
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it.each(['analyst', 'ingest'] as const)(
+    'refuses claim detail and lineage to %s with PERMISSION_DENIED',
+    async (role) => {
+      for (const path of ['/v1/claims/B1', '/v1/claims/B1/lineage']) {
+        const { status, body } = await get<{ code: string; required: string }>(path, role);
+        expect({ path, status, code: body.code }).toEqual({ path, status: 403, code: 'PERMISSION_DENIED' });
+      }
+    },
+  );
+
+  it.each(['manager', 'admin'] as const)('serves claim detail and lineage to %s', async (role) => {
+    expect((await get('/v1/claims/B1', role)).status).toBe(200);
+    expect((await get('/v1/claims/B1/lineage', role)).status).toBe(200);
+  });
+
+  it("gives a claim's state and lines, and its timeline of folded events oldest first, without the refused one", async () => {
+    const { status, body } = await get<ClaimDetail>('/v1/claims/B1');
+    expect(status).toBe(200);
+    expect(body.state).toMatchObject({
+      payer: 'Aetna',
+      adjudicationStatus: 'denied',
+      layout: 'billing.claim-export',
+      sourceFile: { source: 'billing.csv', fileId: BILLING_FILE, recordNumber: 1 },
+    });
+    expect(body.state?.lines.map((line) => [line.lineNumber, line.chargeAmountCents])).toEqual([
+      [1, 18500],
+      [2, 4800],
+    ]);
+    expect(body.pend).toBeNull();
+    expect(body.member).toEqual({ patientTokens: [] });
+    expect(
+      body.timeline.map((event) => ({ eventId: event.eventId, eventType: event.eventType, date: event.occurredAt })),
+    ).toEqual(
+      [history.first, history.adjudicated].map((row) => ({
+        eventId: row.eventId,
+        eventType: row.eventType,
+        date: row.occurredAt,
+      })),
+    );
+    expect(body.timeline[1]).toMatchObject({
+      layout: 'billing.claim-export',
+      sourceFile: { source: 'billing-late.csv', fileId: LATER_FILE, recordNumber: 7 },
+    });
+  });
+
+  it("gives a pended claim's episode (reasons, queue, dates) and the patient token stored with it", async () => {
+    const { status, body } = await get<ClaimDetail>('/v1/claims/PCN-77');
+    expect(status).toBe(200);
+    expect(body.pend).toEqual({
+      open: true,
+      pendedOn: '2024-03-02',
+      clearedOn: null,
+      queue: 'provider-data',
+      reasons: ['PROVIDER_NOT_FOUND', 'NPI_INVALID'],
+      amountCents: 4500,
+    });
+    expect(body.member).toEqual({ patientTokens: [PATIENT_TOKEN] });
+  });
+
+  it("traces a claim to every source record, the events each produced, and its records' dead letters only", async () => {
+    const { status, body } = await get<ClaimLineage>('/v1/claims/B1/lineage');
+    expect(status).toBe(200);
+    const record = (row: HistoryRow, ingest: ClaimLineage['records'][number]['ingest']) => ({
+      fileId: row.fileId,
+      source: row.source,
+      recordNumber: row.recordNumber,
+      recordCount: 1,
+      recordSha256: sha256Of(row),
+      layout: row.layout,
+      ingest,
+      events: [
+        {
+          eventId: row.eventId,
+          eventType: row.eventType,
+          occurredAt: row.refusedCode === undefined ? row.occurredAt : null,
+          refusedCode: row.refusedCode ?? null,
+        },
+      ],
+    });
+    const folded = { outcome: 'folded', stage: null, errorCode: null };
+    expect(body.records).toEqual([
+      record(history.adjudicated, folded),
+      record(history.first, folded),
+      record(history.refused, { outcome: 'dead_lettered', stage: 'metrics', errorCode: 'DATA_REFUSED' }),
+    ]);
+    expect(body.deadLetters).toEqual([
+      {
+        deadLetterId: 'metrics:claims.enriched.v1:0:41',
+        fileId: LATER_FILE,
+        recordNumber: 8,
+        stage: 'metrics',
+        errorCode: 'DATA_REFUSED',
+        reason: 'Postgres refused a value of the record',
+        failedAt: '2024-03-10T08:00:00.000Z',
+      },
+    ]);
+  });
+
+  it.each([
+    ['detail', ''],
+    ['lineage', '/lineage'],
+  ])('answers 404 CLAIM_NOT_FOUND to the %s of a claim never folded', async (_, suffix) => {
+    const { status, type, body } = await get<{ code: string }>(`/v1/claims/NO-SUCH-CLAIM${suffix}`);
+    expect({ status, code: body.code }).toEqual({ status: 404, code: 'CLAIM_NOT_FOUND' });
+    expect(type).toMatch(/^application\/problem\+json/);
+  });
+
+  it.each([
+    ['longer than 128 characters', 'C'.repeat(129)],
+    ['with a control character', 'C1%01'],
+    ['with a non-ASCII character', 'C%C3%A91'],
+  ])('answers 400 naming claimId for a claim id %s', async (_, claimId) => {
+    for (const suffix of ['', '/lineage']) {
+      const { status, type, body } = await get<{ code: string; fields: string[] }>(`/v1/claims/${claimId}${suffix}`);
+      expect({ status, code: body.code, fields: body.fields }).toEqual({
+        status: 400,
+        code: 'REQUEST_INVALID',
+        fields: ['claimId'],
+      });
+      expect(type).toMatch(/^application\/problem\+json/);
+    }
+  });
+
+  describe('GET /v1/kpis/denials/claims', () => {
+    interface DenialRow {
+      value: string;
+      adjudicated: number;
+      denied: number;
+      adjudicatedAmountCents: number;
+      deniedAmountCents: number;
+    }
+
+    it.each(DENIAL_SOURCES)(
+      'lists under %s the claims that add up to each payer cell of the denial rates',
+      async (source) => {
+        const rates = await get<{ rows: DenialRow[] }>(`/v1/kpis/denials?source=${source}&groupBy=payer`, 'analyst');
+        expect(rates.status).toBe(200);
+        expect(rates.body.rows.length).toBeGreaterThan(0);
+        for (const cell of rates.body.rows) {
+          const query = `source=${source}&payer=${encodeURIComponent(cell.value)}`;
+          const { status, body } = await get<DenialClaimsResponse>(`/v1/kpis/denials/claims?${query}`, 'analyst');
+          expect(status).toBe(200);
+          const sum = (pick: (item: DenialClaimsResponse['items'][number]) => number) =>
+            body.items.reduce((total, item) => total + pick(item), 0);
+          expect({
+            value: cell.value,
+            adjudicated: sum((item) => item.adjudicatedUnits),
+            denied: sum((item) => item.deniedUnits),
+            adjudicatedAmountCents: sum((item) => item.adjudicatedAmountCents),
+            deniedAmountCents: sum((item) => item.deniedAmountCents),
+          }).toEqual({
+            value: cell.value,
+            adjudicated: cell.adjudicated,
+            denied: cell.denied,
+            adjudicatedAmountCents: cell.adjudicatedAmountCents,
+            deniedAmountCents: cell.deniedAmountCents,
+          });
+          const denied = await get<DenialClaimsResponse>(`/v1/kpis/denials/claims?${query}&denied=true`, 'analyst');
+          expect(denied.body.items.map((item) => item.claimId)).toEqual(
+            body.items.filter((item) => item.deniedUnits > 0).map((item) => item.claimId),
+          );
+        }
+      },
+    );
+
+    it('pages through a cell by claim id with the cursor it hands out, each claim once', async () => {
+      const all = await get<DenialClaimsResponse>('/v1/kpis/denials/claims?source=billing_export', 'analyst');
+      expect(all.body.items.length).toBeGreaterThan(1);
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { status: number; body: DenialClaimsResponse } = await get<DenialClaimsResponse>(
+          `/v1/kpis/denials/claims?source=billing_export&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+          'analyst',
+        );
+        expect(page.status).toBe(200);
+        paged.push(...page.body.items.map((item) => item.claimId));
+        cursor = page.body.nextCursor;
+      } while (cursor !== null);
+      expect(paged).toEqual(all.body.items.map((item) => item.claimId));
+    });
+
+    it('answers 400 naming the field for a missing source or a bad month, and 403 to ingest', async () => {
+      const missing = await get<{ fields: string[] }>('/v1/kpis/denials/claims', 'analyst');
+      expect({ status: missing.status, fields: missing.body.fields }).toEqual({ status: 400, fields: ['source'] });
+      const month = await get<{ fields: string[] }>(
+        '/v1/kpis/denials/claims?source=remittance&month=2024-3',
+        'analyst',
+      );
+      expect({ status: month.status, fields: month.body.fields }).toEqual({ status: 400, fields: ['month'] });
+      expect((await get('/v1/kpis/denials/claims?source=remittance', 'ingest')).status).toBe(403);
+    });
+  });
+});

@@ -1,0 +1,103 @@
+import { DENIAL_SOURCES, type DenialSource } from '@claims/kpi';
+import { BadRequestException } from '@nestjs/common';
+import { z } from 'zod';
+import { isClaimId } from './claim-id';
+
+const DimensionValue = z.string().min(1).max(200);
+
+const DenialClaimsQuerySchema = z
+  .object({
+    source: z.enum(DENIAL_SOURCES),
+    payer: DimensionValue.optional(),
+    claimType: DimensionValue.optional(),
+    month: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM')
+      .optional(),
+    providerGroup: DimensionValue.optional(),
+    denied: z.enum(['true', 'false']).optional(),
+    limit: z
+      .string()
+      .regex(/^\d{1,6}$/, 'expected a whole number')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(500))
+      .optional(),
+    cursor: z.string().max(2048).optional(),
+  })
+  .strict();
+
+/** The cell a drill-down opens: one source rule, each denial dimension a value or any (null). */
+export interface DenialClaimsQuery {
+  source: DenialSource;
+  filters: { payer: string | null; claimType: string | null; month: string | null; providerGroup: string | null };
+  /** Only the claims with a denied unit (the numerator); otherwise every adjudicated one (the denominator). */
+  deniedOnly: boolean;
+  limit: number;
+  afterClaimId: string | null;
+}
+
+const invalid = (fields: readonly string[]): BadRequestException =>
+  new BadRequestException({ code: 'REQUEST_INVALID', fields: [...new Set(fields)] });
+
+/** What a cursor pins: the cell it pages through, so paging on under other filters is refused, not mixed. */
+const cellOf = (query: Pick<DenialClaimsQuery, 'source' | 'filters' | 'deniedOnly'>): unknown[] => [
+  query.source,
+  query.filters.payer,
+  query.filters.claimType,
+  query.filters.month,
+  query.filters.providerGroup,
+  query.deniedOnly,
+];
+
+export function encodeDenialClaimsCursor(query: DenialClaimsQuery, lastClaimId: string): string {
+  return Buffer.from(JSON.stringify([...cellOf(query), lastClaimId]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(encoded: string): unknown[] | null {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+    return Array.isArray(decoded) ? decoded : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `source` is required: the source rules count different units (lines, claims) and are never added together. */
+export function parseDenialClaimsQuery(query: unknown): DenialClaimsQuery {
+  const parsed = DenialClaimsQuerySchema.safeParse(query);
+  if (!parsed.success) {
+    throw invalid(
+      parsed.error.issues.flatMap((issue) =>
+        issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || '(query)'],
+      ),
+    );
+  }
+  const { source, payer, claimType, month, providerGroup, denied, limit, cursor } = parsed.data;
+  const cell = {
+    source,
+    filters: {
+      payer: payer ?? null,
+      claimType: claimType ?? null,
+      month: month ?? null,
+      providerGroup: providerGroup ?? null,
+    },
+    deniedOnly: denied === 'true',
+  };
+  let afterClaimId: string | null = null;
+  if (cursor !== undefined) {
+    const decoded = decodeCursor(cursor);
+    const expected = cellOf(cell);
+    const last = decoded?.[expected.length];
+    if (
+      decoded === null ||
+      decoded.length !== expected.length + 1 ||
+      typeof last !== 'string' ||
+      !isClaimId(last) ||
+      expected.some((value, index) => decoded[index] !== value)
+    ) {
+      throw invalid(['cursor']);
+    }
+    afterClaimId = last;
+  }
+  return { ...cell, limit: limit ?? 50, afterClaimId };
+}

@@ -1,20 +1,13 @@
 import type { MemberReferenceEvent } from '@claims/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import {
+  foldWithOffset,
+  type OffsetTrackedBatch,
+  type OffsetTrackedFoldOutcome,
+} from '../topic-fold/offset-tracked-fold';
 
-export interface MemberReferenceBatch {
-  groupId: string;
-  topic: string;
-  partition: number;
-  /** Offsets in order; `event` is null for a message already sent to the dead-letter topic. */
-  messages: ReadonlyArray<{ offset: string; event: MemberReferenceEvent | null }>;
-}
-
-export interface MemberReferenceFoldOutcome {
-  folded: number;
-  duplicates: number;
-  alreadyCommitted: number;
-}
+export type MemberReferenceBatch = OffsetTrackedBatch<MemberReferenceEvent>;
 
 /** The period a reference record describes: its coverage year, or 'undated' when the source states none. */
 export function referencePeriod(event: MemberReferenceEvent): string {
@@ -33,42 +26,13 @@ export function referencePeriod(event: MemberReferenceEvent): string {
 export class MemberReferenceRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  foldPartitionBatch(batch: MemberReferenceBatch): Promise<MemberReferenceFoldOutcome> {
-    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
-      const nextOffset = await this.lockPartitionOffset(manager, batch);
-      const pending = batch.messages.filter((message) => BigInt(message.offset) >= nextOffset);
-      const candidates = pending.flatMap((message) => (message.event ? [message.event] : []));
+  foldPartitionBatch(batch: MemberReferenceBatch): Promise<OffsetTrackedFoldOutcome> {
+    return foldWithOffset(this.dataSource, batch, async (manager, candidates) => {
       const fresh = await this.claimFirstSeen(manager, candidates);
       await this.recordOutcomes(manager, candidates, new Set(fresh));
       await this.upsertMembers(manager, fresh);
-      const last = batch.messages[batch.messages.length - 1];
-      if (last) {
-        await manager.query(
-          `UPDATE consumer_offset SET next_offset = GREATEST(next_offset, $4)
-            WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3`,
-          [batch.groupId, batch.topic, batch.partition, (BigInt(last.offset) + 1n).toString()],
-        );
-      }
-      return {
-        folded: fresh.length,
-        duplicates: candidates.length - fresh.length,
-        alreadyCommitted: batch.messages.length - pending.length,
-      };
+      return { folded: fresh.length };
     });
-  }
-
-  private async lockPartitionOffset(manager: EntityManager, batch: MemberReferenceBatch): Promise<bigint> {
-    await manager.query(
-      `INSERT INTO consumer_offset (consumer_group, topic, kafka_partition, next_offset)
-       VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
-      [batch.groupId, batch.topic, batch.partition],
-    );
-    const rows: Array<{ next_offset: string }> = await manager.query(
-      `SELECT next_offset FROM consumer_offset
-        WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE`,
-      [batch.groupId, batch.topic, batch.partition],
-    );
-    return BigInt(rows[0]?.next_offset ?? '0');
   }
 
   /** Records the event ids; returns, in order, the events whose id was not yet known (first copy only). */

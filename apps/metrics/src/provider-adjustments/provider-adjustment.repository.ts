@@ -1,20 +1,13 @@
 import type { ProviderAdjustmentEvent } from '@claims/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import {
+  foldWithOffset,
+  type OffsetTrackedBatch,
+  type OffsetTrackedFoldOutcome,
+} from '../topic-fold/offset-tracked-fold';
 
-export interface ProviderAdjustmentBatch {
-  groupId: string;
-  topic: string;
-  partition: number;
-  /** Offsets in order; `event` is null for a message already sent to the dead-letter topic. */
-  messages: ReadonlyArray<{ offset: string; event: ProviderAdjustmentEvent | null }>;
-}
-
-export interface ProviderAdjustmentFoldOutcome {
-  folded: number;
-  duplicates: number;
-  alreadyCommitted: number;
-}
+export type ProviderAdjustmentBatch = OffsetTrackedBatch<ProviderAdjustmentEvent>;
 
 /**
  * Folds 835 PLB adjustments into provider_adjustment, exactly once in
@@ -26,41 +19,12 @@ export interface ProviderAdjustmentFoldOutcome {
 export class ProviderAdjustmentRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  foldPartitionBatch(batch: ProviderAdjustmentBatch): Promise<ProviderAdjustmentFoldOutcome> {
-    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
-      const nextOffset = await this.lockPartitionOffset(manager, batch);
-      const pending = batch.messages.filter((message) => BigInt(message.offset) >= nextOffset);
-      const candidates = pending.flatMap((message) => (message.event ? [message.event] : []));
+  foldPartitionBatch(batch: ProviderAdjustmentBatch): Promise<OffsetTrackedFoldOutcome> {
+    return foldWithOffset(this.dataSource, batch, async (manager, candidates) => {
       const fresh = new Set(await this.insertFirstSeen(manager, candidates, batch.partition));
       await this.recordOutcomes(manager, candidates, fresh);
-      const last = batch.messages[batch.messages.length - 1];
-      if (last) {
-        await manager.query(
-          `UPDATE consumer_offset SET next_offset = GREATEST(next_offset, $4)
-            WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3`,
-          [batch.groupId, batch.topic, batch.partition, (BigInt(last.offset) + 1n).toString()],
-        );
-      }
-      return {
-        folded: fresh.size,
-        duplicates: candidates.length - fresh.size,
-        alreadyCommitted: batch.messages.length - pending.length,
-      };
+      return { folded: fresh.size };
     });
-  }
-
-  private async lockPartitionOffset(manager: EntityManager, batch: ProviderAdjustmentBatch): Promise<bigint> {
-    await manager.query(
-      `INSERT INTO consumer_offset (consumer_group, topic, kafka_partition, next_offset)
-       VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
-      [batch.groupId, batch.topic, batch.partition],
-    );
-    const rows: Array<{ next_offset: string }> = await manager.query(
-      `SELECT next_offset FROM consumer_offset
-        WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE`,
-      [batch.groupId, batch.topic, batch.partition],
-    );
-    return BigInt(rows[0]?.next_offset ?? '0');
   }
 
   /** Inserts the adjustments not yet known; returns those inserted (the first copy of each event id). */

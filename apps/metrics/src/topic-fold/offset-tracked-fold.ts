@@ -1,0 +1,56 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** One partition's batch of a topic folded with its offset in Postgres. */
+export interface OffsetTrackedBatch<Event> {
+  groupId: string;
+  topic: string;
+  partition: number;
+  /** Offsets in order; `event` is null for a message already sent to the dead-letter topic. */
+  messages: ReadonlyArray<{ offset: string; event: Event | null }>;
+}
+
+export interface OffsetTrackedFoldOutcome {
+  folded: number;
+  duplicates: number;
+  /** Messages below the stored offset: a redelivered batch whose fold had committed already. */
+  alreadyCommitted: number;
+}
+
+/**
+ * Runs `fold` on the batch's messages at or past the partition's stored
+ * offset, and stores the offset after the batch, in one transaction: what
+ * makes a topic's fold exactly once in effect. The row lock on the offset
+ * serialises two instances that briefly both hold the partition during a
+ * rebalance. `fold` answers how many of the events it was given were new.
+ */
+export function foldWithOffset<Event>(
+  dataSource: DataSource,
+  batch: OffsetTrackedBatch<Event>,
+  fold: (manager: EntityManager, events: Event[]) => Promise<{ folded: number }>,
+): Promise<OffsetTrackedFoldOutcome> {
+  return dataSource.transaction('READ COMMITTED', async (manager) => {
+    await manager.query(
+      `INSERT INTO consumer_offset (consumer_group, topic, kafka_partition, next_offset)
+       VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
+      [batch.groupId, batch.topic, batch.partition],
+    );
+    const rows: Array<{ next_offset: string }> = await manager.query(
+      `SELECT next_offset FROM consumer_offset
+        WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE`,
+      [batch.groupId, batch.topic, batch.partition],
+    );
+    const nextOffset = BigInt(rows[0]?.next_offset ?? '0');
+    const pending = batch.messages.filter((message) => BigInt(message.offset) >= nextOffset);
+    const events = pending.flatMap((message) => (message.event ? [message.event] : []));
+    const { folded } = await fold(manager, events);
+    const last = batch.messages[batch.messages.length - 1];
+    if (last) {
+      await manager.query(
+        `UPDATE consumer_offset SET next_offset = GREATEST(next_offset, $4)
+          WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3`,
+        [batch.groupId, batch.topic, batch.partition, (BigInt(last.offset) + 1n).toString()],
+      );
+    }
+    return { folded, duplicates: events.length - folded, alreadyCommitted: batch.messages.length - pending.length };
+  });
+}

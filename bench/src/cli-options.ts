@@ -1,4 +1,4 @@
-export const PHASES = ['transport', 'e2e', 'freshness', 'ingestor-memory', 'batch', 'incremental'] as const;
+export const PHASES = ['transport', 'e2e', 'edi', 'freshness', 'ingestor-memory', 'batch', 'incremental'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 export interface BenchOptions {
@@ -18,6 +18,8 @@ export interface BenchOptions {
   /** Claims already folded before the incremental case. */
   historyClaims: number;
   incrementalClaims: number;
+  /** Claims of the EDI scenario (837P with its 999, 277CA and 835) replayed end to end. */
+  ediClaims: number;
   topicPartitions: number;
   phases: PhaseName[];
   withLibrdkafka: boolean;
@@ -33,6 +35,7 @@ const DEFAULTS: Omit<BenchOptions, 'quick' | 'phases' | 'withLibrdkafka'> = {
   smallFileMebibytes: 10,
   historyClaims: 2_000_000,
   incrementalClaims: 1_000,
+  ediClaims: 100_000,
   topicPartitions: 3,
 };
 
@@ -43,6 +46,7 @@ const QUICK: Partial<BenchOptions> = {
   durationSeconds: 5,
   largeFileMebibytes: 32,
   historyClaims: 100_000,
+  ediClaims: 5_000,
 };
 
 export const USAGE = `npm run bench -- [options]
@@ -56,6 +60,7 @@ export const USAGE = `npm run bench -- [options]
   --large-file-mb N          ingestor memory input size in MiB (default ${DEFAULTS.largeFileMebibytes})
   --history-claims N         claims folded before the incremental case (default ${DEFAULTS.historyClaims})
   --incremental-claims N     new claims in the incremental case (default ${DEFAULTS.incrementalClaims})
+  --edi-claims N             claims of the EDI scenario replayed end to end (default ${DEFAULTS.ediClaims})
   --partitions N             partitions per topic (default ${DEFAULTS.topicPartitions}, as LocalPipeline)
   --phases a,b               only these phases: ${PHASES.join(', ')}
   --with-librdkafka          install @confluentinc/kafka-javascript into .cache/bench-clients first
@@ -93,6 +98,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     '--large-file-mb': 'largeFileMebibytes',
     '--history-claims': 'historyClaims',
     '--incremental-claims': 'incrementalClaims',
+    '--edi-claims': 'ediClaims',
     '--partitions': 'topicPartitions',
   };
   for (let index = 0; index < argv.length; index += 1) {

@@ -161,6 +161,44 @@ function endToEndTables(results: BenchResults): string {
   ].join('\n');
 }
 
+function ediTable(results: BenchResults): string {
+  const edi = results.edi;
+  if (!edi) return 'not measured';
+  const megabytes = (bytes: number | undefined): string =>
+    bytes === undefined ? '–' : `${fixed(bytes / 1048576, 0)} MiB`;
+  return [
+    formatTable(
+      [
+        'claims',
+        'X12 bytes',
+        'events folded',
+        'duration',
+        'claims/s',
+        'CPU s per 1,000 claims',
+        'lifecycle = generator',
+      ],
+      [
+        [
+          integer(edi.scenario.claims),
+          `${fixed(edi.scenario.bytes / 1e6, 1)} MB`,
+          integer(edi.eventsFolded),
+          `${fixed(edi.durationSeconds, 1)} s`,
+          integer(Math.round(edi.claimsPerSecond)),
+          fixed(edi.cpuSecondsPer1000Claims, 3),
+          edi.correct ? 'yes' : 'NO',
+        ],
+      ],
+    ),
+    formatTable(
+      ['figure', 'generator counted', 'served'],
+      edi.checks.map((check) => [check.figure, integer(check.expected), integer(check.served)]),
+    ),
+    `peak RSS: ${Object.entries(edi.peakRssBytes)
+      .map(([service, bytes]) => `${service} ${megabytes(bytes)}`)
+      .join(', ')}`,
+  ].join('\n');
+}
+
 function freshnessTable(results: BenchResults): string {
   const freshness = results.freshness;
   if (!freshness) return '(not run)';
@@ -314,6 +352,7 @@ export function printResultsTable(results: BenchResults): void {
       rawTransportTable(results),
     ),
     section('2 + 3. end to end: file → KPI committed in Postgres, five services as processes', endToEndTables(results)),
+    section('2b. EDI end to end: 837P, 999, 277CA, 835 → claim lifecycle', ediTable(results)),
     section('4. freshness: publish → KPI readable', freshnessTable(results)),
     section('5. memory: ingestor alone (services under load: see peak RSS above)', memoryTable(results)),
     section('6. batch comparison', batchTable(results)),

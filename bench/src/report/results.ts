@@ -1,3 +1,4 @@
+import type { EdiResult } from '../phases/edi.phase';
 import type { BenchOptions } from '../cli-options';
 import type { GenerationRecord } from '../generator/file-catalog';
 import type { BatchLoadResult } from '../phases/batch-load.phase';
@@ -39,6 +40,7 @@ export interface BenchResults {
   endToEnd?: EndToEndResult;
   /** End-to-end records/s over KafkaJS's one-hop carrier rate. */
   endToEndShareOfRawOneHop?: number;
+  edi?: EdiResult;
   freshness?: FreshnessResult;
   ingestorMemory?: IngestorMemoryResult;
   batch?: BatchLoadResult;
@@ -64,6 +66,12 @@ export function correctnessFailures(results: BenchResults): string[] {
   check('end to end', results.endToEnd?.correctness);
   check('freshness', results.freshness?.correctness);
   check('incremental', results.incremental?.correctness);
+  if (results.edi && !results.edi.correct) {
+    const wrong = results.edi.checks.filter((check) => check.expected !== check.served);
+    failures.push(
+      `edi: lifecycle figures differ from the generator (${wrong.map((check) => `${check.figure} ${check.served} ≠ ${check.expected}`).join('; ')})`,
+    );
+  }
   if (results.batch && !results.batch.summaryMatchesGenerator) {
     failures.push(`batch load: KPIs differ from the generator (${results.batch.differences.slice(0, 3).join('; ')})`);
   }

@@ -9,3 +9,4 @@ export * from './normalize-x12-record';
 export * from './acknowledgements';
 export * from './write-837p';
 export * from './x12-code-lists';
+export * from './x12-raw-event';

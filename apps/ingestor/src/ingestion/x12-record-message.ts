@@ -1,13 +1,13 @@
 import { claimEventHeaders, sha256Hex, type Lineage } from '@claims/contracts';
 import { sourceRecordDeadLetter, type OutboundMessage } from '@claims/kafka';
-import { rawRecordEvent } from '@claims/source-layouts';
 import {
   X12Error,
   transactionSetText,
   notFoldedSkip,
   x12DispositionOf,
-  x12RecordContextOf,
+  x12RawRecordEvent,
   type X12EnvelopeItem,
+  type X12Layout,
   type X12Skip,
   type X12ErrorCode,
 } from '@claims/x12';
@@ -87,7 +87,7 @@ export function x12RecordMessage(item: X12EnvelopeItem, context: X12RecordContex
   }
   const transaction = item.transaction;
   const record = transactionSetText(transaction);
-  let layout: string;
+  let layout: X12Layout;
   try {
     const disposition = x12DispositionOf(transaction);
     if (disposition.kind === 'skip') {
@@ -103,16 +103,11 @@ export function x12RecordMessage(item: X12EnvelopeItem, context: X12RecordContex
     if (!(error instanceof X12Error)) throw error;
     return deadLetter(error.code, `transaction: ${error.message}`, record, transaction.recordNumber, context);
   }
-  const event = rawRecordEvent({
-    layout,
-    record,
-    recordNumber: transaction.recordNumber,
+  const event = x12RawRecordEvent(transaction, layout, {
     source: context.source,
     fileId: context.fileId,
     publishedAt: context.now.toISOString(),
-    // A transaction set holds many claims: it has no one claim id, and is keyed by its bytes.
-    claimId: null,
-    header: JSON.stringify(x12RecordContextOf(transaction)),
+    record,
   });
   const message: OutboundMessage = {
     key: event.lineage.recordSha256,

@@ -1,3 +1,4 @@
+import { lockPartitionOffset, storeNextOffset } from '../topic-fold/offset-tracked-fold';
 import type { EnrichedClaimEvent } from '@claims/contracts';
 import {
   DIMENSION_COUNTER_MEASURES,
@@ -143,7 +144,7 @@ export class ClaimFoldRepository {
 
   foldPartitionBatch(batch: PartitionBatch): Promise<FoldOutcome> {
     return this.dataSource.transaction('READ COMMITTED', async (manager) => {
-      const nextOffset = await this.lockPartitionOffset(manager, batch);
+      const nextOffset = await lockPartitionOffset(manager, batch);
       await this.assertSameTopicAsStored(manager, batch, nextOffset);
       const pending = batch.messages.filter((message) => BigInt(message.offset) >= nextOffset);
       const candidates = pending.flatMap((message) =>
@@ -184,28 +185,13 @@ export class ClaimFoldRepository {
         await this.advanceWatermark(manager, batch.partition, fresh);
       }
       const last = batch.messages[batch.messages.length - 1];
-      if (last) await this.storeNextOffset(manager, batch, BigInt(last.offset) + 1n);
+      if (last) await storeNextOffset(manager, batch, BigInt(last.offset) + 1n);
       return {
         folded: fresh.length,
         duplicates: candidates.length - fresh.length,
         alreadyCommitted: batch.messages.length - pending.length,
       };
     });
-  }
-
-  private async lockPartitionOffset(manager: EntityManager, batch: PartitionBatch): Promise<bigint> {
-    await manager.query(
-      `INSERT INTO consumer_offset (consumer_group, topic, kafka_partition, next_offset)
-       VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
-      [batch.groupId, batch.topic, batch.partition],
-    );
-    // The row lock also fences a zombie instance that still thinks it owns the partition.
-    const rows: Array<{ next_offset: string }> = await manager.query(
-      `SELECT next_offset FROM consumer_offset
-        WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE`,
-      [batch.groupId, batch.topic, batch.partition],
-    );
-    return BigInt(rows[0]?.next_offset ?? '0');
   }
 
   /**
@@ -927,14 +913,6 @@ export class ClaimFoldRepository {
          event_time_watermark = GREATEST(kpi_watermark.event_time_watermark, EXCLUDED.event_time_watermark),
          committed_at = EXCLUDED.committed_at`,
       [partition, latest],
-    );
-  }
-
-  private async storeNextOffset(manager: EntityManager, batch: PartitionBatch, nextOffset: bigint): Promise<void> {
-    await manager.query(
-      `UPDATE consumer_offset SET next_offset = GREATEST(next_offset, $4)
-        WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3`,
-      [batch.groupId, batch.topic, batch.partition, nextOffset.toString()],
     );
   }
 }

@@ -29,28 +29,42 @@ export function foldWithOffset<Event>(
   fold: (manager: EntityManager, events: Event[]) => Promise<{ folded: number }>,
 ): Promise<OffsetTrackedFoldOutcome> {
   return dataSource.transaction('READ COMMITTED', async (manager) => {
-    await manager.query(
-      `INSERT INTO consumer_offset (consumer_group, topic, kafka_partition, next_offset)
-       VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
-      [batch.groupId, batch.topic, batch.partition],
-    );
-    const rows: Array<{ next_offset: string }> = await manager.query(
-      `SELECT next_offset FROM consumer_offset
-        WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE`,
-      [batch.groupId, batch.topic, batch.partition],
-    );
-    const nextOffset = BigInt(rows[0]?.next_offset ?? '0');
+    const nextOffset = await lockPartitionOffset(manager, batch);
     const pending = batch.messages.filter((message) => BigInt(message.offset) >= nextOffset);
     const events = pending.flatMap((message) => (message.event ? [message.event] : []));
     const { folded } = await fold(manager, events);
     const last = batch.messages[batch.messages.length - 1];
-    if (last) {
-      await manager.query(
-        `UPDATE consumer_offset SET next_offset = GREATEST(next_offset, $4)
-          WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3`,
-        [batch.groupId, batch.topic, batch.partition, (BigInt(last.offset) + 1n).toString()],
-      );
-    }
+    if (last) await storeNextOffset(manager, batch, BigInt(last.offset) + 1n);
     return { folded, duplicates: events.length - folded, alreadyCommitted: batch.messages.length - pending.length };
   });
+}
+
+type PartitionKey = Pick<OffsetTrackedBatch<unknown>, 'groupId' | 'topic' | 'partition'>;
+
+/**
+ * The partition's stored offset, its row locked for the transaction: the
+ * lock serialises two instances that briefly both hold the partition, and
+ * fences a zombie instance that still thinks it owns it.
+ */
+export async function lockPartitionOffset(manager: EntityManager, batch: PartitionKey): Promise<bigint> {
+  await manager.query(
+    `INSERT INTO consumer_offset (consumer_group, topic, kafka_partition, next_offset)
+     VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
+    [batch.groupId, batch.topic, batch.partition],
+  );
+  const rows: Array<{ next_offset: string }> = await manager.query(
+    `SELECT next_offset FROM consumer_offset
+      WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE`,
+    [batch.groupId, batch.topic, batch.partition],
+  );
+  return BigInt(rows[0]?.next_offset ?? '0');
+}
+
+/** Stores the offset after a batch; never moves it back (a redelivered older batch leaves it). */
+export async function storeNextOffset(manager: EntityManager, batch: PartitionKey, nextOffset: bigint): Promise<void> {
+  await manager.query(
+    `UPDATE consumer_offset SET next_offset = GREATEST(next_offset, $4)
+      WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3`,
+    [batch.groupId, batch.topic, batch.partition, nextOffset.toString()],
+  );
 }

@@ -1,12 +1,10 @@
 import { sha256Hex, type ClaimEvent } from '@claims/contracts';
-import { rawRecordEvent } from '@claims/source-layouts';
 import {
   X12Error,
   isX12Start,
   normalizeX12Record,
-  transactionSetText,
   x12DispositionOf,
-  x12RecordContextOf,
+  x12RawRecordEvent,
   x12TokensOf,
   x12TransactionSetsOf,
 } from '@claims/x12';
@@ -50,15 +48,10 @@ export async function* x12ClaimEventsOfFile(
     try {
       const disposition = x12DispositionOf(transaction);
       if (disposition.kind !== 'publish') continue;
-      const raw = rawRecordEvent({
-        layout: disposition.layout,
-        record: transactionSetText(transaction),
-        recordNumber: transaction.recordNumber,
+      const raw = x12RawRecordEvent(transaction, disposition.layout, {
         source: basename(path),
         fileId: sha256Hex(path),
         publishedAt: new Date().toISOString(),
-        claimId: null,
-        header: JSON.stringify(x12RecordContextOf(transaction)),
       });
       yield* normalizeX12Record(raw, options);
     } catch (error) {

@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex, type RawClaimRecord } from '@claims/contracts';
-import { rawRecordEvent } from '@claims/source-layouts';
-import { transactionSetText, x12TransactionSetsOf, type X12TransactionSet } from '../x12-envelope';
-import { x12LayoutOf, x12RecordContextOf } from '../x12-layouts';
+import { x12TransactionSetsOf, type X12TransactionSet } from '../x12-envelope';
+import { x12LayoutOf } from '../x12-layouts';
+import { x12RawRecordEvent } from '../x12-raw-event';
 import { x12TokensOf } from '../x12-segments';
 
 /**
@@ -39,15 +39,10 @@ export async function transactionSetsOfFile(path: string): Promise<X12Transactio
 
 /** The raw event the ingestor publishes for a transaction set. */
 export function rawEventOf(transaction: X12TransactionSet, source = 'sample.x12'): RawClaimRecord {
-  return rawRecordEvent({
-    layout: x12LayoutOf(transaction),
-    record: transactionSetText(transaction),
-    recordNumber: transaction.recordNumber,
+  return x12RawRecordEvent(transaction, x12LayoutOf(transaction), {
     source,
     fileId: sha256Hex(source),
     publishedAt: '2026-01-01T00:00:00.000Z',
-    claimId: null,
-    header: JSON.stringify(x12RecordContextOf(transaction)),
   });
 }
 

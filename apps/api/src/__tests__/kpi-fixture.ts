@@ -8,6 +8,11 @@ import {
 } from '@claims/kpi';
 import { Client } from 'pg';
 
+/** A pg client or a TypeORM data source: what the seeding helpers write through. */
+export interface SqlRunner {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
 /** When the fixture's last fold committed: what Last-Modified of a KPI route says. */
 export const FIXTURE_COMMITTED_AT = new Date('2024-04-01T06:00:00Z');
 /** The event-time watermark the fixture's figures are as of by default. */
@@ -52,7 +57,28 @@ export async function seedFoldedKpis(databaseUrl: string): Promise<void> {
        SELECT dimension, dimension_value, pended_on::date, cleared_on::date, 0, claims, amount_cents
          FROM (${PEND_HISTOGRAM_BATCH_SQL}) AS truth`,
     );
-    await client.query(`
+    await seedDenialCostClaims(client);
+    await seedRemittanceDenial(client);
+    await seedCarcRootCauses(client, shippedCarcRootCauses());
+    await rebuildCountersFromClaims(client);
+    await client.query(
+      `INSERT INTO reference_member (patient_token, reference_period, birth_date, sex, chronic_conditions, layout,
+                                     event_id, lineage_file_id, lineage_record_number)
+       VALUES ($1, '2024', '1940-05-01', '2', '{}', 'desynpuf.beneficiary-summary', gen_random_uuid(), $2, 1)`,
+      [FIXTURE_MEMBER_TOKEN, 'd'.repeat(64)],
+    );
+    await client.query(
+      `INSERT INTO kpi_watermark (kafka_partition, event_time_watermark, committed_at) VALUES (0, $1, $2)`,
+      [FIXTURE_WATERMARK, FIXTURE_COMMITTED_AT],
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+/** The denial-cost claims, as the fold stores them: C1 (DE-SynPUF carrier), B1-B3 (billing export), P1 (Part D). */
+export async function seedDenialCostClaims(db: SqlRunner): Promise<void> {
+  await db.query(`
       INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
         service_through_date, line_count, payment_amount_cents, allowed_amount_cents, lineage_source, lineage_file_id,
         lineage_record_number, kafka_partition, layout, provider_group, state, billed_amount_cents,
@@ -73,7 +99,7 @@ export async function seedFoldedKpis(databaseUrl: string): Promise<void> {
         ('P1', gen_random_uuid(), 'adjudicated', 'pharmacy', 'MEDICARE PART D', '2010-02-07', '2010-02-07',
          '2010-02-07', 1, 0, 0, 'pde.csv', repeat('c', 64), 1, 0, 'desynpuf.prescription-drug-events', '(unknown)',
          'MD', 4200, NULL, NULL, '00093505698', 30)`);
-    await client.query(`
+  await db.query(`
       INSERT INTO claim_line_state (claim_id, line_number, hcpcs_code, processing_indicator_code, processing_category,
         payment_amount_cents, allowed_amount_cents, charge_amount_cents, deductible_amount_cents,
         coinsurance_amount_cents)
@@ -85,49 +111,43 @@ export async function seedFoldedKpis(databaseUrl: string): Promise<void> {
              ('B2', 1, '99213', NULL, 'allowed', 8000, 0, 9000, 0, 0),
              ('B3', 1, '99203', NULL, 'unknown', 0, 0, 24000, 0, 0),
              ('P1', 1, NULL, NULL, 'allowed', 0, 0, 4200, 0, 0)`);
-    await client.query(
-      `INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
+}
+
+/** R1, an 835 claim payment denied (CO-16 on line 1, CO-ZZ9, a CARC the shipped mapping lacks, and PR-1 on line 2). */
+export async function seedRemittanceDenial(db: SqlRunner): Promise<void> {
+  await db.query(
+    `INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
          service_through_date, line_count, payment_amount_cents, allowed_amount_cents, lineage_source, lineage_file_id,
          lineage_record_number, kafka_partition, layout, provider_group, state, billed_amount_cents,
          adjudication_status, adjustments)
        VALUES ('R1', gen_random_uuid(), 'adjudicated', 'professional', 'ACME', '2024-05-20', '2024-05-01',
                '2024-05-01', 2, 0, 0, 'r.835', repeat('e', 64), 1, 0, 'x12.835', '(unknown)', '(unknown)', 30000,
                'denied', $1::jsonb)`,
-      [
-        JSON.stringify([
-          { lineNumber: 1, groupCode: 'CO', carc: '16', amountCents: 20000 },
-          { lineNumber: 2, groupCode: 'CO', carc: 'ZZ9', amountCents: 5000 },
-          { lineNumber: 2, groupCode: 'PR', carc: '1', amountCents: 5000 },
-        ]),
-      ],
-    );
-    await client.query(`
+    [
+      JSON.stringify([
+        { lineNumber: 1, groupCode: 'CO', carc: '16', amountCents: 20000 },
+        { lineNumber: 2, groupCode: 'CO', carc: 'ZZ9', amountCents: 5000 },
+        { lineNumber: 2, groupCode: 'PR', carc: '1', amountCents: 5000 },
+      ]),
+    ],
+  );
+  await db.query(`
       INSERT INTO claim_line_state (claim_id, line_number, hcpcs_code, processing_category, payment_amount_cents,
         allowed_amount_cents, charge_amount_cents, deductible_amount_cents, coinsurance_amount_cents)
       VALUES ('R1', 1, '99213', 'unknown', 0, 0, 20000, 0, 0), ('R1', 2, '99214', 'unknown', 0, 0, 10000, 5000, 0)`);
-    await seedCarcRootCauses(client, shippedCarcRootCauses());
-    const measures = DIMENSION_COUNTER_MEASURES;
-    await client.query(`
+}
+
+/** The counters as the fold would have left them over the seeded claims: the batch truth pivoted back into cells. */
+export async function rebuildCountersFromClaims(db: SqlRunner): Promise<void> {
+  const measures = DIMENSION_COUNTER_MEASURES;
+  await db.query(`
       INSERT INTO kpi_dimension_counter (family, dimension, dimension_value, kafka_partition, ${measures.join(', ')})
       SELECT split_part(kpi, '.', 1), split_part(dimension, '=', 1), substr(dimension, strpos(dimension, '=') + 1), 0,
              ${measures.map((m) => `coalesce(sum(value) FILTER (WHERE split_part(kpi, '.', 2) = '${m}'), 0)`).join(', ')}
         FROM (${DIMENSION_COUNTER_BATCH_SQL}) AS truth
        GROUP BY 1, 2, 3`);
-    await client.query(
-      `INSERT INTO kpi_counter (kpi, dimension, kafka_partition, value)
+  await db.query(
+    `INSERT INTO kpi_counter (kpi, dimension, kafka_partition, value)
        SELECT kpi, dimension, 0, value FROM (${CLAIMS_RECEIVED_BATCH_SQL}) AS truth`,
-    );
-    await client.query(
-      `INSERT INTO reference_member (patient_token, reference_period, birth_date, sex, chronic_conditions, layout,
-                                     event_id, lineage_file_id, lineage_record_number)
-       VALUES ($1, '2024', '1940-05-01', '2', '{}', 'desynpuf.beneficiary-summary', gen_random_uuid(), $2, 1)`,
-      [FIXTURE_MEMBER_TOKEN, 'd'.repeat(64)],
-    );
-    await client.query(
-      `INSERT INTO kpi_watermark (kafka_partition, event_time_watermark, committed_at) VALUES (0, $1, $2)`,
-      [FIXTURE_WATERMARK, FIXTURE_COMMITTED_AT],
-    );
-  } finally {
-    await client.end();
-  }
+  );
 }

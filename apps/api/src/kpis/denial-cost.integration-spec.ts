@@ -1,5 +1,5 @@
-import { CLAIMS_RECEIVED_BATCH_SQL, DIMENSION_COUNTER_BATCH_SQL, DIMENSION_COUNTER_MEASURES } from '@claims/kpi';
 import type { DataSource } from 'typeorm';
+import { rebuildCountersFromClaims, seedDenialCostClaims } from '../__tests__/kpi-fixture';
 import { startKpisApiUnderTest, type KpisApiUnderTest } from './__tests__/kpis-api-under-test';
 
 const analystToken = 'analyst-token-for-the-denial-cost-spec';
@@ -25,51 +25,8 @@ describe('GET /v1/kpis/denials, payments, volume and top against a real Postgres
   beforeAll(async () => {
     api = await startKpisApiUnderTest({ label: 'denial_cost_api', analystToken });
     dataSource = api.dataSource;
-    await dataSource.query(`
-      INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
-        service_through_date, line_count, payment_amount_cents, allowed_amount_cents, lineage_source, lineage_file_id,
-        lineage_record_number, kafka_partition, layout, provider_group, state, billed_amount_cents,
-        adjudication_status, first_diagnosis_code, drug_ndc_code, drug_days_supply)
-      VALUES
-        ('C1', gen_random_uuid(), 'adjudicated', 'professional', 'MEDICARE', '2009-03-14', '2009-03-14', '2009-03-14',
-         3, 8000, 15000, 'carrier.csv', repeat('a', 64), 1, 0, 'desynpuf.carrier', 'TIN-1', '(unknown)', NULL, NULL,
-         '4019', NULL, NULL),
-        ('B1', gen_random_uuid(), 'adjudicated', 'professional', 'Aetna', '2024-03-04', '2024-03-04', '2024-03-04',
-         2, 0, 0, 'billing.csv', repeat('b', 64), 1, 1, 'billing.claim-export', 'GRP-1', 'MD', NULL, 'denied',
-         'E11.9', NULL, NULL),
-        ('B2', gen_random_uuid(), 'adjudicated', 'professional', 'Aetna', '2024-03-05', '2024-03-05', '2024-03-05',
-         1, 8000, 0, 'billing.csv', repeat('b', 64), 3, 0, 'billing.claim-export', 'GRP-1', 'MD', 10000, 'paid',
-         'I10', NULL, NULL),
-        ('B3', gen_random_uuid(), 'pended', 'professional', 'Cigna', '2024-03-07', '2024-03-07', '2024-03-07',
-         1, 0, 0, 'billing.csv', repeat('b', 64), 4, 1, 'billing.claim-export', 'GRP-2', 'VA', NULL, 'pending',
-         'J06.9', NULL, NULL),
-        ('P1', gen_random_uuid(), 'adjudicated', 'pharmacy', 'MEDICARE PART D', '2010-02-07', '2010-02-07',
-         '2010-02-07', 1, 0, 0, 'pde.csv', repeat('c', 64), 1, 0, 'desynpuf.prescription-drug-events', '(unknown)',
-         'MD', 4200, NULL, NULL, '00093505698', 30)`);
-    await dataSource.query(`
-      INSERT INTO claim_line_state (claim_id, line_number, hcpcs_code, processing_indicator_code, processing_category,
-        payment_amount_cents, allowed_amount_cents, charge_amount_cents, deductible_amount_cents,
-        coinsurance_amount_cents)
-      VALUES ('C1', 1, '99213', 'A', 'allowed', 8000, 10000, NULL, 1000, 1000),
-             ('C1', 2, '99214', 'O', 'not_allowed', 0, 3000, NULL, 0, 0),
-             ('C1', 3, NULL, 'S', 'msp_cob', 0, 2000, NULL, 0, 0),
-             ('B1', 1, '99213', NULL, 'not_allowed', 0, 0, 18500, 0, 0),
-             ('B1', 2, '83036', NULL, 'not_allowed', 0, 0, 4800, 0, 0),
-             ('B2', 1, '99213', NULL, 'allowed', 8000, 0, 9000, 0, 0),
-             ('B3', 1, '99203', NULL, 'unknown', 0, 0, 24000, 0, 0),
-             ('P1', 1, NULL, NULL, 'allowed', 0, 0, 4200, 0, 0)`);
-    // The counters as the fold would have left them: the batch truth pivoted back into cells.
-    const measures = DIMENSION_COUNTER_MEASURES;
-    await dataSource.query(`
-      INSERT INTO kpi_dimension_counter (family, dimension, dimension_value, kafka_partition, ${measures.join(', ')})
-      SELECT split_part(kpi, '.', 1), split_part(dimension, '=', 1), substr(dimension, strpos(dimension, '=') + 1), 0,
-             ${measures.map((m) => `coalesce(sum(value) FILTER (WHERE split_part(kpi, '.', 2) = '${m}'), 0)`).join(', ')}
-        FROM (${DIMENSION_COUNTER_BATCH_SQL}) AS truth
-       GROUP BY 1, 2, 3`);
-    await dataSource.query(
-      `INSERT INTO kpi_counter (kpi, dimension, kafka_partition, value)
-       SELECT kpi, dimension, 0, value FROM (${CLAIMS_RECEIVED_BATCH_SQL}) AS truth`,
-    );
+    await seedDenialCostClaims(dataSource);
+    await rebuildCountersFromClaims(dataSource);
   });
 
   afterAll(async () => {

@@ -1,11 +1,6 @@
-import {
-  CLAIMS_RECEIVED_BATCH_SQL,
-  DIMENSION_COUNTER_BATCH_SQL,
-  DIMENSION_COUNTER_MEASURES,
-  seedCarcRootCauses,
-  shippedCarcRootCauses,
-} from '@claims/kpi';
+import { seedCarcRootCauses, shippedCarcRootCauses } from '@claims/kpi';
 import type { DataSource } from 'typeorm';
+import { rebuildCountersFromClaims, seedRemittanceDenial } from '../__tests__/kpi-fixture';
 import { startKpisApiUnderTest, type KpisApiUnderTest } from './__tests__/kpis-api-under-test';
 
 const analystToken = 'analyst-token-for-the-root-causes-spec';
@@ -34,38 +29,21 @@ describe('GET /v1/kpis/denials/root-causes against a real Postgres', () => {
       carc,
       amountCents,
     });
+    await seedRemittanceDenial(dataSource);
     await dataSource.query(
       `INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
          service_through_date, line_count, payment_amount_cents, allowed_amount_cents, lineage_source, lineage_file_id,
          lineage_record_number, kafka_partition, layout, provider_group, state, billed_amount_cents,
          adjudication_status, adjustments)
-       VALUES
-         ('R1', gen_random_uuid(), 'adjudicated', 'professional', 'ACME', '2024-05-20', '2024-05-01', '2024-05-01',
-          2, 0, 0, 'r.835', repeat('d', 64), 1, 0, 'x12.835', '(unknown)', '(unknown)', 30000, 'denied', $1::jsonb),
-         ('R2', gen_random_uuid(), 'adjudicated', 'professional', 'ACME', '2024-05-20', '2024-05-02', '2024-05-02',
-          1, 0, 0, 'r.835', repeat('d', 64), 2, 0, 'x12.835', '(unknown)', '(unknown)', 10000, 'paid', $2::jsonb)`,
-      [
-        JSON.stringify([cas(1, 'CO', '16', 20000), cas(2, 'CO', 'ZZ9', 5000), cas(2, 'PR', '1', 5000)]),
-        JSON.stringify([cas(1, 'CO', '45', 8000), cas(1, 'PR', '1', 2000)]),
-      ],
+       VALUES ('R2', gen_random_uuid(), 'adjudicated', 'professional', 'ACME', '2024-05-20', '2024-05-02', '2024-05-02',
+          1, 0, 0, 'r.835', repeat('d', 64), 2, 0, 'x12.835', '(unknown)', '(unknown)', 10000, 'paid', $1::jsonb)`,
+      [JSON.stringify([cas(1, 'CO', '45', 8000), cas(1, 'PR', '1', 2000)])],
     );
     await dataSource.query(`
       INSERT INTO claim_line_state (claim_id, line_number, hcpcs_code, processing_category, payment_amount_cents,
         allowed_amount_cents, charge_amount_cents, deductible_amount_cents, coinsurance_amount_cents)
-      VALUES ('R1', 1, '99213', 'unknown', 0, 0, 20000, 0, 0),
-             ('R1', 2, '99214', 'unknown', 0, 0, 10000, 5000, 0),
-             ('R2', 1, '99213', 'unknown', 0, 2000, 10000, 2000, 0)`);
-    const measures = DIMENSION_COUNTER_MEASURES;
-    await dataSource.query(`
-      INSERT INTO kpi_dimension_counter (family, dimension, dimension_value, kafka_partition, ${measures.join(', ')})
-      SELECT split_part(kpi, '.', 1), split_part(dimension, '=', 1), substr(dimension, strpos(dimension, '=') + 1), 0,
-             ${measures.map((m) => `coalesce(sum(value) FILTER (WHERE split_part(kpi, '.', 2) = '${m}'), 0)`).join(', ')}
-        FROM (${DIMENSION_COUNTER_BATCH_SQL}) AS truth
-       GROUP BY 1, 2, 3`);
-    await dataSource.query(
-      `INSERT INTO kpi_counter (kpi, dimension, kafka_partition, value)
-       SELECT kpi, dimension, 0, value FROM (${CLAIMS_RECEIVED_BATCH_SQL}) AS truth`,
-    );
+      VALUES ('R2', 1, '99213', 'unknown', 0, 2000, 10000, 2000, 0)`);
+    await rebuildCountersFromClaims(dataSource);
   });
 
   afterAll(async () => {

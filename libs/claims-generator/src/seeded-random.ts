@@ -1,61 +1,13 @@
+import { SeededRandom as Sfc32Random } from '@claims/enrichment';
+
 /**
- * A small, fast, seeded PRNG (sfc32, seeded through splitmix32). Math.random
- * cannot be seeded, and generated files must be byte-identical for the same
- * seed so that two benchmark runs measure, and two test runs check, the same input.
+ * The product's one seeded PRNG (sfc32 seeded through splitmix32, kept in the
+ * enrichment lib, which the generator may use and not the other way round),
+ * with the identifier formats generated files need. Math.random cannot be
+ * seeded, and generated files must be byte-identical for the same seed so that
+ * two benchmark runs measure, and two test runs check, the same input.
  */
-export class SeededRandom {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-
-  constructor(seed: number) {
-    let state = seed >>> 0;
-    const splitmix32 = (): number => {
-      state = (state + 0x9e3779b9) >>> 0;
-      let z = state;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.a = splitmix32();
-    this.b = splitmix32();
-    this.c = splitmix32();
-    this.d = splitmix32();
-    // The first outputs of sfc32 are weakly mixed; discard them.
-    for (let round = 0; round < 12; round += 1) this.nextUint32();
-  }
-
-  nextUint32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
-    this.c = (this.c + t) >>> 0;
-    return t;
-  }
-
-  /** Uniform in [0, 1). */
-  nextFloat(): number {
-    return this.nextUint32() / 4294967296;
-  }
-
-  /** Uniform integer in [min, max], both included. */
-  intBetween(min: number, max: number): number {
-    return min + Math.floor(this.nextFloat() * (max - min + 1));
-  }
-
-  chance(probability: number): boolean {
-    return this.nextFloat() < probability;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    const item = items[Math.floor(this.nextFloat() * items.length)];
-    if (item === undefined) throw new Error('pick from an empty list');
-    return item;
-  }
-
+export class SeededRandom extends Sfc32Random {
   /** A string of `length` decimal digits (leading zeros allowed, as in NPIs and tax numbers). */
   digits(length: number): string {
     let text = '';

@@ -8,3 +8,4 @@ export * from './provider-directory-file';
 export * from './directory-pools';
 export * from './directory-identifiers';
 export * from './synthetic-directory';
+export * from './seeded-random';

@@ -1,8 +1,8 @@
 /**
- * A small seeded PRNG (sfc32 seeded through splitmix32), the approach of the
- * claims generator's, kept here because enrichment must not depend on the
- * generator. Math.random cannot be seeded, and a synthetic directory must be
- * identical for the same seed.
+ * A small seeded PRNG (sfc32 seeded through splitmix32). Math.random cannot
+ * be seeded, and a synthetic directory must be identical for the same seed.
+ * It lives here, not in the claims generator, because enrichment must not
+ * depend on the generator; the generator extends it.
  */
 export class SeededRandom {
   private a: number;

@@ -10,7 +10,7 @@ import {
   waitFor,
 } from '@claims/harness';
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import {
   createWriteStream,
@@ -544,5 +544,61 @@ describe('the ingestor job limits', () => {
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(await refused.json()).toMatchObject({ code: 'INGEST_BUSY' });
     await ingestor.pipeline.waitForIngestion(running.ingestId);
+  });
+});
+
+describe('the ingestor doors behind a service credential', () => {
+  const serviceToken = randomBytes(24).toString('base64url');
+  let ingestor: Awaited<ReturnType<typeof startIngestor>>;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    ingestor = await startIngestor('guarded', { INGESTOR_SERVICE_TOKEN: serviceToken });
+    baseUrl = ingestor.pipeline.services.ingestor.baseUrl;
+    writeFileSync(
+      join(ingestor.ingestRoot, 'guarded.csv'),
+      `${CARRIER_HEADER}\n${carrierRecord(0, '990000000900001')}\n`,
+    );
+  });
+
+  afterAll(async () => {
+    await ingestor?.stop();
+  });
+
+  it('refuses an upload without the credential, or with another, with 401 SERVICE_CREDENTIAL_REQUIRED, keeping nothing', async () => {
+    const wrongCredential = { authorization: `Bearer ${randomBytes(24).toString('base64url')}` };
+    for (const headers of [{}, wrongCredential] as Array<Record<string, string>>) {
+      const response = await fetch(`${baseUrl}/v1/uploads?name=sneaked.csv`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', ...headers },
+        body: `${CARRIER_HEADER}\n${carrierRecord(1, '990000000900002')}\n`,
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer realm="claims-ingestor"');
+      expect(await response.json()).toMatchObject({ code: 'SERVICE_CREDENTIAL_REQUIRED' });
+    }
+    expect(readdirSync(ingestor.ingestRoot)).not.toContain('uploads');
+  });
+
+  it('refuses the path door and the job list without the credential, and serves its probes and metrics to anyone', async () => {
+    const pathDoor = await ingestor.pipeline.ingestor('/v1/ingestions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ file: 'guarded.csv' }),
+    });
+    expect(pathDoor.status).toBe(401);
+    expect((await ingestor.pipeline.ingestor('/v1/ingestions')).status).toBe(401);
+    expect((await ingestor.pipeline.ingestor('/health/ready')).status).toBe(200);
+    expect((await ingestor.pipeline.ingestor('/metrics')).status).toBe(200);
+  });
+
+  it('takes an upload that carries the credential', async () => {
+    const response = await fetch(`${baseUrl}/v1/uploads?name=with-credential.csv`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${serviceToken}` },
+      body: readFileSync(join(ingestor.ingestRoot, 'guarded.csv')),
+    });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ state: 'running', source: 'with-credential.csv' });
   });
 });

@@ -4,14 +4,32 @@ import type { AddressInfo } from 'node:net';
 export interface ReceivedSpan {
   service: string;
   name: string;
+  /** OTLP's SpanKind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
+  kind: number;
   traceId: string;
+  spanId: string;
+  /** Empty for a root span. */
+  parentSpanId: string;
   linkedTraceIds: string[];
+  linkedSpanIds: string[];
+  /** Each attribute's value as OTLP/JSON carries it (`{ stringValue: … }`, `{ intValue: … }`). */
+  attributes: Record<string, unknown>;
+}
+
+interface OtlpJsonSpan {
+  name: string;
+  kind?: number;
+  traceId: string;
+  spanId?: string;
+  parentSpanId?: string;
+  links?: Array<{ traceId: string; spanId?: string }>;
+  attributes?: Array<{ key: string; value?: unknown }>;
 }
 
 interface OtlpJsonExport {
   resourceSpans?: Array<{
     resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> };
-    scopeSpans?: Array<{ spans?: Array<{ name: string; traceId: string; links?: Array<{ traceId: string }> }> }>;
+    scopeSpans?: Array<{ spans?: OtlpJsonSpan[] }>;
   }>;
 }
 
@@ -56,8 +74,15 @@ export class OtlpReceiver {
           this.spans.push({
             service,
             name: span.name,
+            kind: span.kind ?? 0,
             traceId: span.traceId,
+            spanId: span.spanId ?? '',
+            parentSpanId: span.parentSpanId ?? '',
             linkedTraceIds: (span.links ?? []).map((link) => link.traceId),
+            linkedSpanIds: (span.links ?? []).map((link) => link.spanId ?? ''),
+            attributes: Object.fromEntries(
+              (span.attributes ?? []).map((attribute) => [attribute.key, attribute.value]),
+            ),
           });
         }
       }

@@ -144,6 +144,10 @@ export interface AppService {
   app: string;
   environment: Record<string, string>;
   containerPorts: number[];
+  /** Runs the app's one-shot CLI (`main.js ingest <file>`, the demo data loader), not its HTTP service. */
+  oneShot?: boolean;
+  /** Files the command names inside the image (`/app/...`). */
+  commandPaths?: string[];
 }
 
 export function appServices(document: ComposeDocument): AppService[] {
@@ -151,7 +155,16 @@ export function appServices(document: ComposeDocument): AppService[] {
     const command = Array.isArray(service.command) ? service.command.join(' ') : (service.command ?? '');
     const app = /dist\/apps\/([\w-]+)\/src\/main\.js/.exec(command)?.[1];
     if (app === undefined) return [];
-    return [{ name, app, environment: environmentOf(service), containerPorts: containerPortsOf(service) }];
+    return [
+      {
+        name,
+        app,
+        environment: environmentOf(service),
+        containerPorts: containerPortsOf(service),
+        oneShot: /main\.js["']?\s+ingest\b/.test(command),
+        commandPaths: command.match(/\/app\/[^\s;"']+/g) ?? [],
+      },
+    ];
   });
 }
 
@@ -198,7 +211,7 @@ export function appServiceProblems(service: AppService): string[] {
       problems.push(`${service.name}: ${variable} is not a setting of apps/${service.app} (its config ignores it)`);
     }
   }
-  if (!service.containerPorts.includes(config.http.port)) {
+  if (!service.oneShot && !service.containerPorts.includes(config.http.port)) {
     problems.push(
       `${service.name}: listens on ${config.http.port} but publishes ${service.containerPorts.join(', ') || 'no port'}`,
     );
@@ -238,7 +251,10 @@ export function missingVolumeSources(document: ComposeDocument): string[] {
  */
 export function missingImagePaths(services: readonly AppService[], dockerfile: string): string[] {
   return services.flatMap((service) =>
-    Object.entries(service.environment).flatMap(([variable, value]) =>
+    [
+      ...Object.entries(service.environment),
+      ...(service.commandPaths ?? []).map((path): [string, string] => ['its command', path]),
+    ].flatMap(([variable, value]) =>
       value
         .split(',')
         .filter((path) => path.startsWith('/app/'))

@@ -30,17 +30,40 @@ describe('docker-compose.yml', () => {
     expect(composeSpecErrors(compose)).toEqual([]);
   });
 
-  it('runs the whole stack: Kafka, Postgres, the five services, Prometheus and Grafana', () => {
+  it('runs the whole stack: Kafka, Postgres, the five services, the demo data loader, Prometheus and Grafana', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['kafka', 'postgres', 'api', 'ingestor', 'normalizer', 'enricher', 'metrics', 'prometheus', 'grafana'].sort(),
+      [
+        'kafka',
+        'postgres',
+        'api',
+        'ingestor',
+        'normalizer',
+        'enricher',
+        'metrics',
+        'demo-loader',
+        'prometheus',
+        'grafana',
+      ].sort(),
     );
-    expect(appServices(compose).map((service) => `${service.name}=${service.app}`)).toEqual([
+    expect(
+      appServices(compose).map((service) => `${service.name}=${service.app}${service.oneShot ? ' (one-shot)' : ''}`),
+    ).toEqual([
       'api=api',
       'ingestor=ingestor',
       'normalizer=normalizer',
       'enricher=enricher',
       'metrics=metrics',
+      'demo-loader=ingestor (one-shot)',
     ]);
+  });
+
+  it('has the demo data loader replay every sample the demo replays, each a file the image holds', () => {
+    const loader = appServices(compose).find((service) => service.name === 'demo-loader');
+    const demoSamples = [
+      ...readFileSync(join(REPO_ROOT, 'scripts', 'demo.mjs'), 'utf8').matchAll(/^  '([^']+)',$/gm),
+    ].map((match) => `/app/data/${match[1]}`);
+    expect(demoSamples.length).toBeGreaterThan(10);
+    expect(loader?.commandPaths).toEqual(demoSamples);
   });
 
   it('reads only variables that .env.example documents, and .env.example holds no variable it does not read', () => {
@@ -73,6 +96,7 @@ describe('docker-compose.yml', () => {
     const targets = prometheus.scrape_configs.flatMap((job) => job.static_configs.flatMap((config) => config.targets));
     expect(targets.sort()).toEqual(
       appServices(compose)
+        .filter((service) => !service.oneShot)
         .map((service) => `${service.name}:${service.environment['PORT']}`)
         .sort(),
     );
@@ -86,6 +110,15 @@ describe('docker-compose.yml', () => {
   });
 
   describe('on a deliberately broken copy', () => {
+    it('names a file the demo data loader replays that the image does not hold', () => {
+      const broken = composeWith(
+        COMPOSE_TEXT.replace('/app/data/pended/pended-queue-2024-03-15.csv', '/app/data/pended/no-such-export.csv'),
+      );
+      expect(missingImagePaths(appServices(broken), DOCKERFILE)).toEqual([
+        'demo-loader: its command names /app/data/pended/no-such-export.csv, not in the repository',
+      ]);
+    });
+
     it('fails the schema on a misspelt key, naming it', () => {
       const broken = COMPOSE_TEXT.replace(
         '    depends_on:\n      postgres: { condition: service_healthy }\n',

@@ -86,6 +86,8 @@ describe('the Prometheus alert rules', () => {
         'ClaimsWatermarkStalled',
         'ClaimsFoldNotCommitting',
         'ClaimsIngestFilesFailing',
+        'ClaimsAcknowledgementOverdue',
+        'Claims277caRejectionSpike',
       ]),
     );
     expect(alertRules().filter((rule) => !tested.has(rule.alert))).toEqual([]);

@@ -58,4 +58,46 @@ describe('loadApiConfig', () => {
       /API_RATE_LIMIT_BURST/,
     );
   });
+
+  it('streams uploads to the ingestor on this machine, without a credential, up to 4 GiB, unless told otherwise', () => {
+    expect(loadApiConfig({ ...base, API_TOKENS: `admin=${token}` })).toMatchObject({
+      ingestor: { url: 'http://127.0.0.1:3001', serviceToken: null },
+      uploads: { maxBytes: 4 * 1024 ** 3, layoutsDir: undefined },
+    });
+    expect(
+      loadApiConfig({
+        ...base,
+        API_TOKENS: `admin=${token}`,
+        INGESTOR_URL: 'http://ingestor:3001/',
+        INGESTOR_SERVICE_TOKEN: 'i'.repeat(24),
+        API_MAX_UPLOAD_BYTES: '1024',
+      }),
+    ).toMatchObject({
+      ingestor: { url: 'http://ingestor:3001', serviceToken: 'i'.repeat(24) },
+      uploads: { maxBytes: 1024 },
+    });
+  });
+
+  it('refuses a short ingestor credential and an ingestor URL that is not HTTP, naming the variable', () => {
+    expect(() => loadApiConfig({ ...base, API_TOKENS: `admin=${token}`, INGESTOR_SERVICE_TOKEN: 'short' })).toThrow(
+      /INGESTOR_SERVICE_TOKEN/,
+    );
+    expect(() => loadApiConfig({ ...base, API_TOKENS: `admin=${token}`, INGESTOR_URL: 'ftp://ingestor' })).toThrow(
+      /INGESTOR_URL/,
+    );
+  });
+
+  it('reads the acknowledgement SLA and its per-payer overrides as the metrics service does, refusing a bad entry', () => {
+    expect(loadApiConfig({ ...base, API_TOKENS: `admin=${token}` }).acknowledgementSla).toEqual({
+      defaultHours: 24,
+      hoursByPayer: new Map(),
+    });
+    expect(
+      loadApiConfig({ ...base, API_TOKENS: `admin=${token}`, ACK_SLA_HOURS: '12', ACK_SLA_HOURS_BY_PAYER: 'acme=48' })
+        .acknowledgementSla,
+    ).toEqual({ defaultHours: 12, hoursByPayer: new Map([['ACME', 48]]) });
+    expect(() =>
+      loadApiConfig({ ...base, API_TOKENS: `admin=${token}`, ACK_SLA_HOURS_BY_PAYER: 'acme=48,ACME=24' }),
+    ).toThrow(/ACK_SLA_HOURS_BY_PAYER/);
+  });
 });

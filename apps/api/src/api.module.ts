@@ -5,6 +5,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs
 import type { Logger } from 'pino';
 import type { ApiConfig } from './api.config';
 import { API_CONFIG } from './api.tokens';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BearerTokenGuard } from './auth/bearer-token.guard';
 import { ClaimsModule } from './claims/claims.module';
@@ -33,6 +34,8 @@ export class ApiModule {
         }),
         // The route table (OpenAPI, the route-table test) reads the controllers through it.
         DiscoveryModule,
+        // First: its middleware gives every request its id and records the audited ones, refusals included.
+        AuditModule,
         AuthModule,
         KpisModule,
         IngestionsModule,

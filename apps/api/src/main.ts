@@ -1,3 +1,5 @@
+// First: tracing must patch http and pg before anything below loads them.
+import './instrumentation';
 import { configOrExit } from '@claims/config';
 import { bootstrapService, createLogger } from '@claims/observability';
 import { loadApiConfig } from './api.config';
@@ -11,6 +13,7 @@ void bootstrapService({
   logger,
   service: config.service,
   otlpEndpoint: config.otlpEndpoint,
+  shutdownTimeoutMs: config.shutdownTimeoutMs,
   ...config.http,
   configure: configureApiHttp,
 });

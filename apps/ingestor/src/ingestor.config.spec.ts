@@ -42,4 +42,28 @@ describe('loadIngestorConfig', () => {
       }),
     ).toThrow(/CLAIM_SERVICE_DATE_EARLIEST/);
   });
+
+  it('listens on loopback only when no service credential is set, and on every address once one is', () => {
+    expect(loadIngestorConfig(required)).toMatchObject({ http: { host: '127.0.0.1' }, serviceToken: null });
+    expect(loadIngestorConfig({ ...required, INGESTOR_SERVICE_TOKEN: '' })).toMatchObject({
+      http: { host: '127.0.0.1' },
+      serviceToken: null,
+    });
+    expect(loadIngestorConfig({ ...required, INGESTOR_SERVICE_TOKEN: 't'.repeat(24) })).toMatchObject({
+      http: { host: '0.0.0.0' },
+      serviceToken: 't'.repeat(24),
+    });
+  });
+
+  it('refuses to listen beyond loopback without a service credential, naming INGESTOR_SERVICE_TOKEN', () => {
+    expect(() => loadIngestorConfig({ ...required, HOST: '0.0.0.0' })).toThrow(/INGESTOR_SERVICE_TOKEN/);
+    expect(loadIngestorConfig({ ...required, HOST: '127.0.0.1' }).http.host).toBe('127.0.0.1');
+    expect(loadIngestorConfig({ ...required, HOST: '::1' }).http.host).toBe('::1');
+  });
+
+  it('refuses a service credential shorter than 24 characters, naming the variable', () => {
+    expect(() => loadIngestorConfig({ ...required, INGESTOR_SERVICE_TOKEN: 'short' })).toThrow(
+      /INGESTOR_SERVICE_TOKEN/,
+    );
+  });
 });

@@ -13,10 +13,42 @@ export const MAX_RECORD_BYTES_CEILING = 960 * 1024;
 const FOUR_GIBIBYTES = 4 * 1024 ** 3;
 const IsoDateSetting = z.iso.date();
 
+/** The shortest service credential accepted: 24 characters of `openssl rand -base64 24` are 144 random bits. */
+export const SERVICE_TOKEN_MIN_LENGTH = 24;
+
+/** Addresses only this machine reaches: the one place the doors may listen without a credential. */
+const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOST.test(host);
+}
+
 const IngestorEnvSchema = z
   .object({
     ...kafkaEnvShape,
     ...serviceEnvShape(3001),
+    /**
+     * Where the HTTP doors listen. Unset: every address when a service
+     * credential is set, else 127.0.0.1 only: the doors are never open to the
+     * network without a credential.
+     */
+    HOST: z.string().min(1).optional(),
+    /**
+     * The credential the API gateway (and any other internal caller) sends as
+     * `Authorization: Bearer <token>` to reach the /v1 doors; compared in
+     * constant time. Unset (or empty): the doors listen on loopback only.
+     */
+    INGESTOR_SERVICE_TOKEN: z
+      .string()
+      .optional()
+      .transform((value) => (value === '' ? undefined : value))
+      .pipe(
+        z
+          .string()
+          .min(SERVICE_TOKEN_MIN_LENGTH, `at least ${SERVICE_TOKEN_MIN_LENGTH} characters`)
+          .regex(/^[\x21-\x7e]+$/, 'printable characters without blanks (it travels in a header)')
+          .optional(),
+      ),
     /** Only files under this folder (symbolic links resolved) can be ingested, through any door. */
     INGEST_ROOT: z.string().min(1),
     /** Records per producer request: large enough to amortise the round trip, small enough to bound memory. */
@@ -48,13 +80,25 @@ const IngestorEnvSchema = z
     CLAIM_SERVICE_DATE_EARLIEST: IsoDateSetting.default(DEFAULT_SERVICE_DATE_RANGE.earliest),
     CLAIM_SERVICE_DATE_LATEST: IsoDateSetting.default(DEFAULT_SERVICE_DATE_RANGE.latest),
   })
+  // An ingestor reachable from the network with no credential is an open door to the raw topic.
+  .refine((env) => env.INGESTOR_SERVICE_TOKEN !== undefined || env.HOST === undefined || isLoopbackHost(env.HOST), {
+    message:
+      'the doors would listen beyond this machine with no credential: set INGESTOR_SERVICE_TOKEN ' +
+      `(${SERVICE_TOKEN_MIN_LENGTH}+ characters, sent by the API as a bearer token) or bind HOST to 127.0.0.1`,
+    path: ['INGESTOR_SERVICE_TOKEN'],
+  })
   .refine((env) => env.CLAIM_SERVICE_DATE_EARLIEST <= env.CLAIM_SERVICE_DATE_LATEST, {
     message: 'must not be after CLAIM_SERVICE_DATE_LATEST',
     path: ['CLAIM_SERVICE_DATE_EARLIEST'],
   })
   .transform((env) => ({
     service: 'ingestor' as const,
-    ...serviceSettings(env),
+    ...serviceSettings({
+      ...env,
+      HOST: env.HOST ?? (env.INGESTOR_SERVICE_TOKEN === undefined ? '127.0.0.1' : '0.0.0.0'),
+    }),
+    /** What the /v1 doors require as a bearer token; null: none (they listen on loopback only). */
+    serviceToken: env.INGESTOR_SERVICE_TOKEN ?? null,
     kafka: kafkaSettings(env),
     ingestRoot: resolve(env.INGEST_ROOT),
     produceBatchSize: env.INGEST_PRODUCE_BATCH_SIZE,

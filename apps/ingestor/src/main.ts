@@ -1,3 +1,5 @@
+// First: tracing must patch http and pg before anything below loads them.
+import { tracing } from './instrumentation';
 import { configOrExit } from '@claims/config';
 import { CLAIM_TOPICS } from '@claims/contracts';
 import { PipelineKafka } from '@claims/kafka';
@@ -78,6 +80,8 @@ async function ingestOnce(config: IngestorConfig, file: string, force: boolean):
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
     await app.close();
+    // The command exits right after: send the file's spans first.
+    await tracing.shutdown();
   }
 }
 
@@ -96,6 +100,7 @@ function main(args: readonly string[]): void {
       logger,
       service: config.service,
       otlpEndpoint: config.otlpEndpoint,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
       ...config.http,
     });
     return;

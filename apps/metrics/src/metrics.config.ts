@@ -6,6 +6,7 @@ import {
   serviceEnvShape,
   serviceSettings,
 } from '@claims/config';
+import { acknowledgementSlaEnvShape, acknowledgementSlaPolicyOf } from '@claims/kpi';
 import { z } from 'zod';
 
 const MetricsEnvSchema = z
@@ -26,6 +27,8 @@ const MetricsEnvSchema = z
      * itself before the Kafka offset commit, the narrowest crash window.
      */
     FAULT_KILL_AFTER_FOLD_COMMIT_FILE: z.string().min(1).optional(),
+    /** The claims_x12_submissions_overdue gauges count the submissions past these. */
+    ...acknowledgementSlaEnvShape,
   })
   .transform((env) => ({
     service: 'metrics' as const,
@@ -33,6 +36,7 @@ const MetricsEnvSchema = z
     kafka: { ...consumerKafkaSettings(env, env.KAFKA_GROUP_ID), sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS },
     databaseUrl: env.DATABASE_URL,
     faults: { killAfterFoldCommitFile: env.FAULT_KILL_AFTER_FOLD_COMMIT_FILE ?? null },
+    acknowledgementSla: acknowledgementSlaPolicyOf(env),
   }));
 
 export type MetricsConfig = z.output<typeof MetricsEnvSchema>;

@@ -1,3 +1,5 @@
+// First: tracing must patch http and pg before anything below loads them.
+import './instrumentation';
 import { configOrExit } from '@claims/config';
 import { bootstrapService, createLogger } from '@claims/observability';
 import { loadNormalizerConfig } from './normalizer.config';
@@ -10,5 +12,6 @@ void bootstrapService({
   logger,
   service: config.service,
   otlpEndpoint: config.otlpEndpoint,
+  shutdownTimeoutMs: config.shutdownTimeoutMs,
   ...config.http,
 });

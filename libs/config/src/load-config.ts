@@ -45,7 +45,8 @@ export const databaseEnvShape = {
 
 /**
  * HTTP listener (each service has its own default port, so a local run needs
- * no port plan), log level, and where traces go (OTLP/HTTP; none when unset).
+ * no port plan), log level, where traces go (OTLP/HTTP; none when unset), and
+ * how long a graceful shutdown may take before the process exits 1.
  */
 export function serviceEnvShape(defaultPort: number) {
   return {
@@ -53,6 +54,11 @@ export function serviceEnvShape(defaultPort: number) {
     PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    /**
+     * The bound on a graceful shutdown (drain, finish the batch in flight,
+     * close); default 25 s, under Kubernetes' 30 s termination grace period.
+     */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(25_000),
   };
 }
 
@@ -60,6 +66,7 @@ export interface ServiceSettings {
   http: { host: string; port: number };
   logLevel: string;
   otlpEndpoint: string | undefined;
+  shutdownTimeoutMs: number;
 }
 
 export function serviceSettings(env: {
@@ -67,11 +74,13 @@ export function serviceSettings(env: {
   PORT: number;
   LOG_LEVEL: string;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  SHUTDOWN_TIMEOUT_MS: number;
 }): ServiceSettings {
   return {
     http: { host: env.HOST, port: env.PORT },
     logLevel: env.LOG_LEVEL,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };
 }
 

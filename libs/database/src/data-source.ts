@@ -13,6 +13,9 @@ import { CarcRootCauses1764800000000 } from './migrations/1764800000000-carc-roo
 import { X12ClaimLifecycle1764900000000 } from './migrations/1764900000000-x12-claim-lifecycle';
 import { ProviderAdjustments1765000000000 } from './migrations/1765000000000-provider-adjustments';
 import { ClaimEventHistory1765100000000 } from './migrations/1765100000000-claim-event-history';
+import { MemberCostKpis1765230000000 } from './migrations/1765230000000-member-cost-kpis';
+import { AcknowledgementSla1765250000000 } from './migrations/1765250000000-acknowledgement-sla';
+import { AuditLog1765310000000 } from './migrations/1765310000000-audit-log';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -29,6 +32,9 @@ export const MIGRATIONS = [
   X12ClaimLifecycle1764900000000,
   ProviderAdjustments1765000000000,
   ClaimEventHistory1765100000000,
+  MemberCostKpis1765230000000,
+  AcknowledgementSla1765250000000,
+  AuditLog1765310000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

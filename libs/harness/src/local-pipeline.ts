@@ -148,6 +148,8 @@ export class LocalPipeline {
         KAFKA_TOPIC_PARTITIONS: common.KAFKA_TOPIC_PARTITIONS,
         API_TOKENS: apiTokens,
         LOG_LEVEL: common.LOG_LEVEL,
+        // Uploads to the API stream on to the ingestor's door, wherever the ingestor was placed.
+        INGESTOR_URL: `http://127.0.0.1:${ports[PIPELINE_SERVICES.indexOf('ingestor')] ?? 0}`,
       },
       ingestor: { ...common, INGEST_ROOT: options.ingestRoot },
       // A per-run key unless one is given: patient tokens are stable within a run, and no key is committed.

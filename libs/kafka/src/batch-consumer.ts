@@ -1,4 +1,4 @@
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelayMs, isGroupMembershipError } from './consumer-errors';
@@ -66,6 +66,14 @@ export interface BatchConsumerOptions extends ConsumerEvents {
 }
 
 export interface RunningConsumer {
+  /**
+   * Stops gracefully: no batch is fetched or started any more, the batches
+   * in flight finish and their offsets are committed, then the consumer
+   * leaves its group (its partitions move at once, without waiting for the
+   * session timeout) and disconnects. A batch being retried through
+   * transient trouble is given up instead, uncommitted: the next owner gets
+   * it again. Calling it again waits for the same stop.
+   */
   stop: () => Promise<void>;
 }
 
@@ -94,6 +102,14 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   let restarts = 0;
   let current: Consumer | null = null;
   let rebuilding: Promise<void> | null = null;
+  let stopping: Promise<void> | null = null;
+  // Cuts short the backoff waits between rebuilds, so a stop never sits out a 30-second delay.
+  const stopSignal = new AbortController();
+  const backoffWait = (ms: number): Promise<void> =>
+    sleep(ms, undefined, { signal: stopSignal.signal }).catch(() => undefined);
+  /** Batches being handled or committed: what a stop waits for, before it lets KafkaJS stop. */
+  let batchesInFlight = 0;
+  let onIdle: (() => void) | null = null;
 
   const build = async (): Promise<void> => {
     const consumer = createConsumer(options, backoff);
@@ -118,7 +134,7 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
       options.onRestart?.(restarts, error);
       rebuilding = (async () => {
         await consumer.disconnect().catch(() => undefined);
-        await sleep(delayMs);
+        await backoffWait(delayMs);
         await startUntilRunning();
       })();
     });
@@ -130,31 +146,53 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
       // Partitions are independent (one claim's events share one), so handling
       // them concurrently overlaps one partition's I/O with another's parsing.
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
-        if (!isRunning() || isStale() || batch.messages.length === 0) return;
-        const consumed: ConsumedBatch = {
-          topic: batch.topic,
-          partition: batch.partition,
-          messages: batch.messages,
-          highWatermark: batch.highWatermark,
-          heartbeat,
-        };
-        const handled = await handleWithRetry(options, backoff, consumed, () => isRunning() && !isStale());
-        if (!handled) return;
-        const last = batch.messages[batch.messages.length - 1];
-        if (!last) return;
-        resolveOffset(last.offset);
-        await commitOrYieldToRebalance(consumer, options.logger, {
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: (BigInt(last.offset) + 1n).toString(),
-        });
-        options.onBatchHandled?.({
-          topic: batch.topic,
-          partition: batch.partition,
-          lagRecords: partitionLagRecords(batch.highWatermark, last.offset),
-        });
+      eachBatch: async ({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        // Once a stop has begun, a fetched batch is left unstarted (and uncommitted) for the next owner.
+        if (stopped || !isRunning() || isStale() || batch.messages.length === 0) return;
+        batchesInFlight += 1;
+        try {
+          await handleAndCommit(batch, {
+            heartbeat,
+            resolveOffset,
+            commitOffsetsIfNecessary,
+            // A stop gives up a batch that is being retried: it is left uncommitted for the next owner.
+            stillOwned: () => !stopped && isRunning() && !isStale(),
+          });
+        } finally {
+          batchesInFlight -= 1;
+          if (batchesInFlight === 0) onIdle?.();
+        }
       },
+    });
+  };
+
+  const handleAndCommit = async (
+    batch: Batch,
+    run: Pick<EachBatchPayload, 'heartbeat' | 'resolveOffset' | 'commitOffsetsIfNecessary'> & {
+      stillOwned: () => boolean;
+    },
+  ): Promise<void> => {
+    const consumed: ConsumedBatch = {
+      topic: batch.topic,
+      partition: batch.partition,
+      messages: batch.messages,
+      highWatermark: batch.highWatermark,
+      heartbeat: run.heartbeat,
+    };
+    const handled = await handleWithRetry(options, backoff, consumed, run.stillOwned);
+    if (!handled) return;
+    const last = batch.messages[batch.messages.length - 1];
+    if (!last) return;
+    run.resolveOffset(last.offset);
+    await commitOrYieldToRebalance(run.commitOffsetsIfNecessary, options.logger, {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: (BigInt(last.offset) + 1n).toString(),
+    });
+    options.onBatchHandled?.({
+      topic: batch.topic,
+      partition: batch.partition,
+      lagRecords: partitionLagRecords(batch.highWatermark, last.offset),
     });
   };
 
@@ -168,18 +206,40 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
         const delayMs = backoffDelayMs(attempt, backoff);
         options.logger.error({ err: error, attempt, delayMs }, 'consumer could not start; retrying');
         await current?.disconnect().catch(() => undefined);
-        await sleep(delayMs);
+        await backoffWait(delayMs);
       }
     }
   };
 
   await startUntilRunning();
+  const stop = async (): Promise<void> => {
+    const startedAt = Date.now();
+    stopped = true;
+    stopSignal.abort();
+    options.logger.info(
+      { topic: options.topic, groupId: options.groupId, batchesInFlight },
+      'consumer stopping: no new batch; the batches in flight finish and commit',
+    );
+    try {
+      // No more fetching; a batch fetched already is left unstarted and uncommitted (see eachBatch).
+      current?.pause([{ topic: options.topic }]);
+    } catch {
+      // Not running yet (a rebuild under way): there is nothing to fetch from either.
+    }
+    // The batches in flight finish and commit while the consumer still runs:
+    // KafkaJS's own stop was seen to return with batches still in their
+    // handlers, and its consumer-level commit is a no-op once it stops.
+    if (batchesInFlight > 0) await new Promise<void>((resolve) => (onIdle = resolve));
+    await rebuilding?.catch(() => undefined);
+    // Stops the fetch loop, leaves the group (the partitions move at once), then closes.
+    await current?.disconnect();
+    options.logger.info(
+      { topic: options.topic, groupId: options.groupId, durationMs: Date.now() - startedAt },
+      'consumer stopped and left its group',
+    );
+  };
   return {
-    stop: async () => {
-      stopped = true;
-      await rebuilding?.catch(() => undefined);
-      await current?.disconnect();
-    },
+    stop: () => (stopping ??= stop()),
   };
 }
 
@@ -239,13 +299,21 @@ async function handleWithRetry(
   }
 }
 
+/**
+ * Commits through the batch's own `commitOffsetsIfNecessary`, not
+ * `consumer.commitOffsets`: once a stop has begun, KafkaJS's consumer-level
+ * commit returns without committing, and the batch a graceful stop waited
+ * for would be redelivered to the next owner all the same.
+ */
 async function commitOrYieldToRebalance(
-  consumer: Consumer,
+  commit: EachBatchPayload['commitOffsetsIfNecessary'],
   logger: Logger,
   offset: { topic: string; partition: number; offset: string },
 ): Promise<void> {
   try {
-    await consumer.commitOffsets([offset]);
+    await commit({
+      topics: [{ topic: offset.topic, partitions: [{ partition: offset.partition, offset: offset.offset }] }],
+    });
   } catch (error) {
     if (!isGroupMembershipError(error)) throw error;
     // The batch's effects are durable; whoever owns the partition next gets it

@@ -20,3 +20,7 @@ export * from './denial-cost-summary';
 export * from './claim-history-sql';
 export * from './denial-drill-down-sql';
 export * from './provider-adjustments';
+export * from './acknowledgement-sla';
+export * from './acknowledgement-sla-settings';
+export * from './member-cost';
+export * from './provider-outliers';

@@ -1,4 +1,4 @@
-import { checkReadiness, type HealthCheck } from './health-checks';
+import { ReadinessGate, checkReadiness, type HealthCheck } from './health-checks';
 
 const up = (name: string): HealthCheck => ({ name, check: async () => undefined });
 
@@ -35,5 +35,15 @@ describe('checkReadiness', () => {
     const report = await checkReadiness([hanging], 50);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(report).toEqual({ ready: false, checks: { kafka: 'down' }, failures: { kafka: 'no answer within 50 ms' } });
+  });
+});
+
+describe('ReadinessGate', () => {
+  it('serves until drained, then keeps the first reason it was given', () => {
+    const gate = new ReadinessGate();
+    expect(gate.drainingReason).toBeNull();
+    gate.drain('shutting down on SIGTERM');
+    gate.drain('the application is closing');
+    expect(gate.drainingReason).toBe('shutting down on SIGTERM');
   });
 });

@@ -60,3 +60,23 @@ export async function checkReadiness(
   );
   return report;
 }
+
+/**
+ * The service's own say in its readiness: once it drains (a SIGTERM, the
+ * application closing) it answers 503 whatever its dependencies say, so the
+ * orchestrator stops routing to it before its consumers stop, while the HTTP
+ * server still answers /health/ready and /health/live.
+ */
+export class ReadinessGate {
+  private reason: string | null = null;
+
+  /** Starts draining; the first reason given stays, later calls change nothing. */
+  drain(reason: string): void {
+    this.reason ??= reason;
+  }
+
+  /** Why the service is draining, or null while it serves. */
+  get drainingReason(): string | null {
+    return this.reason;
+  }
+}

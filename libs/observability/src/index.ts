@@ -5,4 +5,5 @@ export * from './http-request-metrics';
 export * from './service-http.tokens';
 export * from './service-http.module';
 export * from './bootstrap-service';
+export * from './graceful-shutdown';
 export * from './tracing';

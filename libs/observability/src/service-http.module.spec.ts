@@ -2,17 +2,20 @@ import 'reflect-metadata';
 import {
   Controller,
   Get,
+  Global,
   Injectable,
   Module,
   Param,
   UnauthorizedException,
+  type BeforeApplicationShutdown,
   type CanActivate,
   type INestApplication,
 } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { Registry } from 'prom-client';
-import type { HealthCheck } from './health-checks';
+import { ReadinessGate, type HealthCheck } from './health-checks';
 import { ServiceHttpModule } from './service-http.module';
+import { READINESS_GATE } from './service-http.tokens';
 
 @Controller('v1/things')
 class ThingsController {
@@ -126,5 +129,69 @@ describe('ServiceHttpModule', () => {
     await fetch(`${baseUrl}/metrics`);
     const exposition = await (await fetch(`${baseUrl}/metrics`)).text();
     expect(exposition).not.toMatch(/route="\/(health|metrics)/);
+  });
+});
+
+/** A consumer whose stop the test holds open, as a batch in flight holds a real one. */
+@Injectable()
+class HeldConsumer implements BeforeApplicationShutdown {
+  static release: () => void = () => undefined;
+  static stopping: Promise<void> = Promise.resolve();
+  private static released: Promise<void> = Promise.resolve();
+  private static markStopping: () => void = () => undefined;
+
+  static reset(): void {
+    HeldConsumer.stopping = new Promise((resolve) => (HeldConsumer.markStopping = resolve));
+    HeldConsumer.released = new Promise((resolve) => (HeldConsumer.release = resolve));
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    HeldConsumer.markStopping();
+    return HeldConsumer.released;
+  }
+}
+
+describe('ServiceHttpModule while the service drains', () => {
+  let gate: ReadinessGate;
+  let app: INestApplication;
+  let baseUrl: string;
+
+  beforeEach(async () => {
+    HeldConsumer.reset();
+    gate = new ReadinessGate();
+    @Global()
+    @Module({ providers: [{ provide: READINESS_GATE, useValue: gate }], exports: [READINESS_GATE] })
+    class GateModule {}
+    @Module({
+      imports: [GateModule, ServiceHttpModule.forRoot({ registry: new Registry(), healthChecks: [] })],
+      providers: [HeldConsumer],
+    })
+    class DrainingServiceModule {}
+    app = await NestFactory.create(DrainingServiceModule, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    baseUrl = await app.getUrl();
+  });
+
+  it('answers readiness 503 with the reason once drained, and liveness 200', async () => {
+    expect((await fetch(`${baseUrl}/health/ready`)).status).toBe(200);
+    gate.drain('shutting down on SIGTERM');
+    const ready = await fetch(`${baseUrl}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'draining', reason: 'shutting down on SIGTERM' });
+    expect((await fetch(`${baseUrl}/health/live`)).status).toBe(200);
+    HeldConsumer.release();
+    await app.close();
+  });
+
+  it('keeps answering /health while the consumers finish (beforeApplicationShutdown runs before the HTTP server closes)', async () => {
+    const closing = app.close();
+    await HeldConsumer.stopping;
+    const ready = await fetch(`${baseUrl}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'draining', reason: 'the application is closing' });
+    expect((await fetch(`${baseUrl}/health/live`)).status).toBe(200);
+    HeldConsumer.release();
+    await closing;
+    await expect(fetch(`${baseUrl}/health/live`)).rejects.toThrow();
   });
 });

@@ -4,27 +4,35 @@ import {
   HttpCode,
   Inject,
   Module,
+  Optional,
   Res,
   ServiceUnavailableException,
   type DynamicModule,
   type MiddlewareConsumer,
   type NestModule,
   type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Registry } from 'prom-client';
-import { checkReadiness, type HealthCheck, type ReadinessReport } from './health-checks';
+import { ReadinessGate, checkReadiness, type HealthCheck, type ReadinessReport } from './health-checks';
 import { HttpRequestMetricsMiddleware } from './http-request-metrics';
-import { HEALTH_CHECKS, METRICS_REGISTRY } from './service-http.tokens';
+import { HEALTH_CHECKS, METRICS_REGISTRY, READINESS_GATE } from './service-http.tokens';
 
 type ReadyAnswer = Pick<ReadinessReport, 'checks'> & { status: 'ok' };
 
 @Controller()
-class ServiceHttpController implements OnApplicationShutdown {
+class ServiceHttpController implements OnModuleDestroy, OnApplicationShutdown {
+  private readonly gate: ReadinessGate;
+
   constructor(
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
     @Inject(HEALTH_CHECKS) private readonly healthChecks: HealthCheck[],
-  ) {}
+    // bootstrapService's gate, which it drains on SIGTERM; a test module without it gets one of its own.
+    @Optional() @Inject(READINESS_GATE) gate?: ReadinessGate,
+  ) {
+    this.gate = gate ?? new ReadinessGate();
+  }
 
   /**
    * The Prometheus text exposition, with the content type Prometheus parses
@@ -44,10 +52,16 @@ class ServiceHttpController implements OnApplicationShutdown {
     return this.ready();
   }
 
-  /** Readiness: 200 only while every dependency the service uses (broker, database) answers; else 503. */
+  /**
+   * Readiness: 200 only while every dependency the service uses (broker,
+   * database) answers; else 503. While the service drains it is 503 with the
+   * reason, without asking the dependencies whose connections are closing.
+   */
   @Get('health/ready')
   @HttpCode(200)
   async ready(): Promise<ReadyAnswer> {
+    const draining = this.gate.drainingReason;
+    if (draining !== null) throw new ServiceUnavailableException({ status: 'draining', reason: draining });
     const report = await checkReadiness(this.healthChecks);
     if (!report.ready) {
       throw new ServiceUnavailableException({ status: 'down', checks: report.checks, failures: report.failures });
@@ -64,6 +78,11 @@ class ServiceHttpController implements OnApplicationShutdown {
   @HttpCode(200)
   live(): { status: 'ok' } {
     return { status: 'ok' };
+  }
+
+  /** The first hook of any close (Nest calls onModuleDestroy before the consumers stop): readiness goes false first. */
+  onModuleDestroy(): void {
+    this.gate.drain('the application is closing');
   }
 
   async onApplicationShutdown(): Promise<void> {

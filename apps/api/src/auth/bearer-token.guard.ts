@@ -34,7 +34,7 @@ export const RequirePermission = (permission: Permission): MethodDecorator & Cla
 export const RequireRole = (role: keyof typeof LEGACY_ROLE_PERMISSION): MethodDecorator & ClassDecorator =>
   RequirePermission(LEGACY_ROLE_PERMISSION[role]);
 
-/** Who called: set on the request by the guard, for handlers and (later) the audit log. */
+/** Who called: set on the request by the guard, for handlers and the audit log. */
 export interface ApiPrincipal {
   role: ApiRole;
   /** The token's `sub`, the API key's id, or `static` for an API_TOKENS token. */
@@ -42,7 +42,11 @@ export interface ApiPrincipal {
   via: 'static-token' | 'signed-token' | 'api-key';
 }
 
-export type AuthenticatedRequest = Request & { principal?: ApiPrincipal };
+/**
+ * A request as the guard leaves it: who called (once authenticated, even when
+ * then refused with 403) and what the route needs, for the audit log.
+ */
+export type AuthenticatedRequest = Request & { principal?: ApiPrincipal; requiredPermission?: Permission };
 
 const REALM = 'realm="claims-api"';
 
@@ -90,7 +94,10 @@ export class BearerTokenGuard implements CanActivate {
     if (!required) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
+    request.requiredPermission = required;
     const principal = await this.authenticate(request, http.getResponse<Response>());
+    // Set before the role check: a refusal is audited with who was refused.
+    request.principal = principal;
     if (!roleMay(principal.role, required)) {
       throw new ForbiddenException({
         statusCode: 403,
@@ -99,7 +106,6 @@ export class BearerTokenGuard implements CanActivate {
         required,
       });
     }
-    request.principal = principal;
     return true;
   }
 

@@ -14,11 +14,11 @@ describe('the permission table', () => {
     expect(roleMay('analyst', 'uploads:write')).toBe(false);
   });
 
-  it('gives managers claim detail and analysts not, and neither of them replay, fixes or keys', () => {
+  it('gives managers claim detail and analysts not, and neither of them replay, fixes, keys or the audit log', () => {
     expect(roleMay('manager', 'claims:read')).toBe(true);
     expect(roleMay('analyst', 'claims:read')).toBe(false);
     for (const role of ['analyst', 'manager'] as const) {
-      for (const permission of ['dead-letters:replay', 'reference:write', 'api-keys:manage'] as const) {
+      for (const permission of ['dead-letters:replay', 'reference:write', 'api-keys:manage', 'audit:read'] as const) {
         expect(roleMay(role, permission)).toBe(false);
       }
     }

@@ -16,7 +16,7 @@ export const PERMISSIONS = [
   'exports:read',
   /** One claim's detail (with the member identifiers stored with it, PHI), its timeline and its lineage. */
   'claims:read',
-  /** Uploading a source file through the API. No route serves it yet: uploads still go to the ingestor. */
+  /** Uploading a source file through the API (POST /v1/ingestions), streamed to the ingestor's internal door. */
   'uploads:write',
   /** The replay plan of dead letters: the first step of re-publishing records. */
   'dead-letters:replay',
@@ -24,6 +24,8 @@ export const PERMISSIONS = [
   'reference:write',
   /** Creating, listing and revoking API keys. */
   'api-keys:manage',
+  /** The audit log: who did what, when and with what outcome (no PHI in it, but it maps people to claims read). */
+  'audit:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -32,7 +34,7 @@ export type Permission = (typeof PERMISSIONS)[number];
  * identifiers; manager: every read, including claim detail; ingest: uploads
  * and the accounting of what it uploaded (a client that cannot see whether
  * its file folded cannot retry sensibly), nothing else; admin: everything,
- * including dead-letter replay, reference fixes and keys.
+ * including dead-letter replay, reference fixes, keys and the audit log.
  */
 export const PERMISSION_ROLES: Readonly<Record<Permission, readonly ApiRole[]>> = {
   'kpis:read': ['analyst', 'manager', 'admin'],
@@ -44,6 +46,7 @@ export const PERMISSION_ROLES: Readonly<Record<Permission, readonly ApiRole[]>> 
   'dead-letters:replay': ['admin'],
   'reference:write': ['admin'],
   'api-keys:manage': ['admin'],
+  'audit:read': ['admin'],
 };
 
 export function roleMay(role: ApiRole, permission: Permission): boolean {

@@ -23,6 +23,8 @@ const PARAMETER_SAMPLES: Record<string, string> = {
   keyId: randomUUID(),
   kind: 'providers',
   claimId: 'route-table-unknown-claim',
+  // Not a job id the ingestor makes: refused before the ingestor is asked, so the walk needs none running.
+  ingestId: 'route-table-unknown-job',
 };
 
 function concretePath(route: ApiRoute): string {
@@ -108,7 +110,9 @@ describe('every route against every role', () => {
           : [],
       )
       // The OpenAPI document and page, mounted outside the controllers: public by design.
-      .filter((route) => !/ \/v1\/(docs|openapi\.json)/.test(route));
+      .filter((route) => !/ \/v1\/(docs|openapi\.json)/.test(route))
+      // The audit middleware, mounted on every path for every method: it answers nothing itself.
+      .filter((route) => !route.endsWith(' /{*splat}'));
     const table = routes.map((route) => `${route.method} ${route.path}`);
     expect([...new Set(mounted)].sort()).toEqual([...new Set(table)].sort());
     expect(routes.length).toBeGreaterThan(PUBLIC_ROUTES.length);

@@ -1,3 +1,4 @@
+import { withClaimReadSpan } from '@claims/observability';
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { RequirePermission } from '../auth/bearer-token.guard';
 import { parseClaimId } from './claim-id';
@@ -24,7 +25,13 @@ export class ClaimsController {
    */
   @Get(':claimId')
   async detail(@Param('claimId') claimId: string): Promise<ClaimDetail> {
-    const detail = await this.claims.detail(parseClaimId(claimId));
+    // Linked to the traces of the files the claim's events came from: the read is part of the records' path.
+    const detail = await withClaimReadSpan(
+      'api read claim',
+      claimId,
+      () => this.claims.detail(parseClaimId(claimId)),
+      (found) => found?.timeline.map((event) => event.sourceFile.fileId) ?? [],
+    );
     if (detail === null) throw new NotFoundException({ code: CLAIM_NOT_FOUND, message: 'no such claim' });
     return detail;
   }

@@ -1,7 +1,13 @@
 import { CLAIM_TOPICS } from '@claims/contracts';
 import { PipelineKafka, startTransformStage, type RunningConsumer } from '@claims/kafka';
 import { LOGGER, METRICS_REGISTRY, createStageMetrics } from '@claims/observability';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EnricherConfig } from '../enricher.config';
@@ -13,7 +19,9 @@ import { judgeNormalizedBatch } from './enrich-normalized-batch';
 
 /** claims.normalized.v1 → claims.enriched.v1 | claims.dlq.v1, judged by the pend rules. */
 @Injectable()
-export class NormalizedClaimConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class NormalizedClaimConsumer
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private running: RunningConsumer | null = null;
 
   constructor(
@@ -54,9 +62,18 @@ export class NormalizedClaimConsumer implements OnApplicationBootstrap, OnApplic
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before the HTTP server closes: the claim batch in flight is written and
+   * committed, then the reference consumers finish theirs (a fix's cleared
+   * claims are sent before the queue forgets them) and every group is left.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.running?.stop();
-    await this.reference.onApplicationShutdown();
+    await this.reference.beforeApplicationShutdown();
+  }
+
+  /** Once no batch can send any more: the producer both consumers share flushes and disconnects. */
+  async onApplicationShutdown(): Promise<void> {
     await this.pipeline.stop();
   }
 }

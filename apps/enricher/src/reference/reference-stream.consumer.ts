@@ -16,7 +16,7 @@ import {
   type RunningConsumer,
 } from '@claims/kafka';
 import { LOGGER } from '@claims/observability';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EnricherConfig } from '../enricher.config';
@@ -43,7 +43,7 @@ const CATCH_UP_WARNING_MS = 60_000;
  * once the directory has caught up with the topics as they stood at start.
  */
 @Injectable()
-export class ReferenceStreamConsumer implements OnApplicationShutdown {
+export class ReferenceStreamConsumer implements BeforeApplicationShutdown {
   private consumers: RunningConsumer[] = [];
   private started: Promise<void> | null = null;
   /** Per topic and partition: the end offset at start that the directory must reach. */
@@ -98,9 +98,11 @@ export class ReferenceStreamConsumer implements OnApplicationShutdown {
     this.logger.info({ directory: this.state.tables.size() }, 'reference directory caught up');
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    for (const consumer of this.consumers) await consumer.stop();
+  /** Finishes and commits the batches in flight and leaves the groups, before the shared producer closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const consumers = this.consumers;
     this.consumers = [];
+    await Promise.all(consumers.map((consumer) => consumer.stop()));
   }
 
   private async recordCatchUpTargets(): Promise<void> {

@@ -1,5 +1,5 @@
 import { LOGGER } from '@claims/observability';
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
@@ -28,7 +28,7 @@ async function sha256Of(path: string): Promise<string> {
  * (and limits) as the HTTP doors; GET /v1/ingestions lists them.
  */
 @Injectable()
-export class InboxWatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private ledger: InboxLedger | null = null;
   private seen = new Map<string, FileSignature>();
   private timer: NodeJS.Timeout | null = null;
@@ -52,7 +52,11 @@ export class InboxWatcher implements OnApplicationBootstrap, BeforeApplicationSh
     this.schedule(inbox.pollMilliseconds);
   }
 
-  beforeApplicationShutdown(): void {
+  /**
+   * The first hook of a shutdown, before the jobs are stopped: no file is
+   * taken any more, and a file whose job the shutdown stops stays in the inbox.
+   */
+  onModuleDestroy(): void {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

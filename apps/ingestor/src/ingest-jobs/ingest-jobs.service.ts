@@ -54,9 +54,22 @@ export class IngestJobsService implements BeforeApplicationShutdown {
     );
   }
 
-  /** Stops the running jobs before the producer is disconnected under them. */
-  beforeApplicationShutdown(): void {
+  /**
+   * Stops the running jobs at a record boundary before the producer is
+   * disconnected under them, and waits for the producer request each had
+   * under way to be acknowledged. A stopped job fails with INGEST_ABORTED and
+   * publishes no ingest report (a report says the whole file was read); its
+   * file is resumable by ingesting it again: the same file id and event ids,
+   * so the records already published fold as duplicates and the report of
+   * the second run accounts for every record. The inbox keeps such a file
+   * for the next start.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const running = this.registry.runningCount;
     this.registry.cancelAll(new IngestionError('INGEST_ABORTED', 'the ingestor is shutting down'));
+    await this.ingestion.whenIdle();
+    if (running > 0)
+      this.logger.warn({ jobs: running }, 'ingestions stopped by the shutdown; ingest their files again');
   }
 
   /**

@@ -7,7 +7,14 @@ import {
   type IngestReport,
 } from '@claims/contracts';
 import { DEAD_LETTER_MAX_ORIGINAL_BYTES, PipelineKafka, type OutboundMessage } from '@claims/kafka';
-import { LOGGER, METRICS_REGISTRY, createStageMetrics, type StageMetrics } from '@claims/observability';
+import {
+  LOGGER,
+  METRICS_REGISTRY,
+  activeTraceParent,
+  createStageMetrics,
+  withFileTrace,
+  type StageMetrics,
+} from '@claims/observability';
 import {
   AdjacentRowGrouper,
   CLAIM_GROUP_MAX_ROWS,
@@ -83,9 +90,13 @@ export interface IngestFileOptions {
   root?: string;
 }
 
-/** A new W3C traceparent per record: the trace that follows it through every stage. */
+/**
+ * A record's W3C traceparent: the file's span (`withFileTrace`), so every
+ * stage's work on the record lands in the file's trace; a trace of its own
+ * outside one (a dry run publishes nothing).
+ */
 function newTraceParent(): string {
-  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+  return activeTraceParent() ?? `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 }
 
 function abortError(signal: AbortSignal): IngestionError {
@@ -201,6 +212,9 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
   /** Null at the CLI door, which serves no /metrics. */
   private readonly metrics: StageMetrics | null;
 
+  /** The reading and publishing of every file under way, settled or not by its caller's abort. */
+  private readonly inFlight = new Set<Promise<void>>();
+
   constructor(
     @Inject(INGESTOR_CONFIG) private readonly config: IngestorConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -284,7 +298,22 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     return this.untilDone(requestedPath, options, this.checkFile(requestedPath, options));
   }
 
+  /**
+   * Resolves once no file is being read or published any more: an aborted
+   * ingestion answers its caller at once, but its last producer request is
+   * still on its way; the shutdown waits for it before the producer closes.
+   */
+  async whenIdle(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
   private async untilDone<T>(requestedPath: string, options: IngestFileOptions, started: Promise<T>): Promise<T> {
+    const settled = started.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
     const { signal } = options;
     const work = started.catch((error: unknown) => {
       throw signal?.aborted ? abortError(signal) : error;
@@ -336,6 +365,14 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
   private async publishFile(requestedPath: string, options: IngestFileOptions): Promise<IngestReport> {
     const started = process.hrtime.bigint();
     const file = await this.open(requestedPath, options);
+    return withFileTrace(file.fileId, {}, () => this.publishOpenedFile(file, options, started));
+  }
+
+  private async publishOpenedFile(
+    file: OpenedFile,
+    options: IngestFileOptions,
+    started: bigint,
+  ): Promise<IngestReport> {
     const topics = {
       raw: this.pipeline.topic(CLAIM_TOPICS.raw),
       deadLetter: this.pipeline.topic(CLAIM_TOPICS.deadLetter),

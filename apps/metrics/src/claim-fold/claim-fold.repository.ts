@@ -4,6 +4,7 @@ import {
   DIMENSION_COUNTER_MEASURES,
   adjustmentsOf,
   claimFactsOf,
+  renderingSpecialtyOf,
   contributionOfClaimLines,
   denialCostCells,
   dimensionCounterDeltas,
@@ -548,20 +549,21 @@ export class ClaimFoldRepository {
          service_from_date, service_through_date, line_count, payment_amount_cents, allowed_amount_cents,
          lineage_source, lineage_file_id, lineage_record_number, kafka_partition, updated_at, layout, provider_group,
          state, billed_amount_cents, adjudication_status, first_diagnosis_code, drug_ndc_code, drug_days_supply,
-         adjustments)
+         adjustments, patient_token)
        SELECT c.claim_id, c.event_id, c.event_type, c.claim_type, c.payer, c.occurred_at, c.service_from_date,
               c.service_through_date, c.line_count, c.payment_amount_cents, c.allowed_amount_cents, c.lineage_source,
               c.lineage_file_id, c.lineage_record_number, $15::integer, now(), c.layout, c.provider_group, c.state,
               c.billed_amount_cents, c.adjudication_status, c.first_diagnosis_code, c.drug_ndc_code,
-              c.drug_days_supply, c.adjustments::jsonb
+              c.drug_days_supply, c.adjustments::jsonb, c.patient_token
          FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[], $8::date[],
                      $9::integer[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::integer[],
                      $16::text[], $17::text[], $18::text[], $19::bigint[], $20::text[], $21::text[], $22::text[],
-                     $23::integer[], $24::text[])
+                     $23::integer[], $24::text[], $25::text[])
               AS c(claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
                    service_through_date, line_count, payment_amount_cents, allowed_amount_cents, lineage_source,
                    lineage_file_id, lineage_record_number, layout, provider_group, state, billed_amount_cents,
-                   adjudication_status, first_diagnosis_code, drug_ndc_code, drug_days_supply, adjustments)
+                   adjudication_status, first_diagnosis_code, drug_ndc_code, drug_days_supply, adjustments,
+                   patient_token)
        ON CONFLICT (claim_id) DO UPDATE SET
          event_id = EXCLUDED.event_id, event_type = EXCLUDED.event_type, claim_type = EXCLUDED.claim_type,
          payer = EXCLUDED.payer, occurred_at = EXCLUDED.occurred_at, service_from_date = EXCLUDED.service_from_date,
@@ -573,7 +575,7 @@ export class ClaimFoldRepository {
          state = EXCLUDED.state, billed_amount_cents = EXCLUDED.billed_amount_cents,
          adjudication_status = EXCLUDED.adjudication_status, first_diagnosis_code = EXCLUDED.first_diagnosis_code,
          drug_ndc_code = EXCLUDED.drug_ndc_code, drug_days_supply = EXCLUDED.drug_days_supply,
-         adjustments = EXCLUDED.adjustments`,
+         adjustments = EXCLUDED.adjustments, patient_token = EXCLUDED.patient_token`,
       [
         column((event) => event.claimId),
         column((event) => event.eventId),
@@ -600,6 +602,8 @@ export class ClaimFoldRepository {
         column((_, claim) => claim.drugDaysSupply),
         // Only the adjustments the KPIs read, as they read them; none is stored as NULL.
         column((_, claim) => (claim.adjustments.length === 0 ? null : JSON.stringify(claim.adjustments))),
+        // The keyed hash only (never the member id): what joins a claim to its member's coverage year.
+        column((event) => event.claim.patientToken),
       ],
     );
   }
@@ -617,17 +621,22 @@ export class ClaimFoldRepository {
       const found = new Map(
         event.enrichment.renderingProviders.map((provider) => [provider.npi, provider.lookupStatus === 'found']),
       );
-      return event.claim.lines.map((line) => ({ claimId: event.claimId, line, found }));
+      return event.claim.lines.map((line) => ({
+        claimId: event.claimId,
+        line,
+        found,
+        specialty: renderingSpecialtyOf(event.enrichment, line.renderingNpi),
+      }));
     });
     if (lines.length === 0) return;
     const column = <T>(pick: (row: (typeof lines)[number]) => T): T[] => lines.map(pick);
     await manager.query(
       `INSERT INTO claim_line_state (claim_id, line_number, hcpcs_code, rendering_npi, rendering_provider_found,
          tax_id, processing_indicator_code, processing_category, payment_amount_cents, allowed_amount_cents,
-         charge_amount_cents, deductible_amount_cents, coinsurance_amount_cents)
+         charge_amount_cents, deductible_amount_cents, coinsurance_amount_cents, rendering_specialty)
        SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::boolean[], $6::text[],
                             $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[],
-                            $13::bigint[])`,
+                            $13::bigint[], $14::text[])`,
       [
         column((row) => row.claimId),
         column((row) => row.line.lineNumber),
@@ -642,6 +651,7 @@ export class ClaimFoldRepository {
         column((row) => row.line.chargeAmountCents ?? null),
         column((row) => row.line.deductibleAmountCents),
         column((row) => row.line.coinsuranceAmountCents),
+        column((row) => row.specialty),
       ],
     );
   }

@@ -11,7 +11,13 @@ import {
   type RunningConsumer,
 } from '@claims/kafka';
 import { LOGGER, METRICS_REGISTRY, createStageMetrics, type StageMetrics } from '@claims/observability';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import { existsSync, unlinkSync } from 'node:fs';
 import type { Logger } from 'pino';
@@ -27,7 +33,7 @@ interface ConsumedFoldMessage extends FoldMessage {
 
 /** claims.enriched.v1 → claim state and KPI counters in Postgres, exactly once in effect. */
 @Injectable()
-export class EnrichedClaimConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class EnrichedClaimConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private running: RunningConsumer | null = null;
   private readonly metrics: StageMetrics;
   private readonly sourceReset: Gauge<'topic' | 'partition'>;
@@ -70,8 +76,20 @@ export class EnrichedClaimConsumer implements OnApplicationBootstrap, OnApplicat
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before the HTTP server closes: the batch in flight commits its fold
+   * (Postgres, with its offset) and its Kafka offset, then the group is left.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.running?.stop();
+  }
+
+  /**
+   * After every consumer of the service has stopped (they all stop in
+   * beforeApplicationShutdown): the producer they share for dead letters
+   * flushes and disconnects. The pool closes with DatabaseModule.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.pipeline.stop();
   }
 

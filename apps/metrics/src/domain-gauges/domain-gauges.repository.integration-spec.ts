@@ -15,7 +15,9 @@ describe('DomainGaugesRepository against a real Postgres', () => {
     dataSource = createDataSource({ url: database.url, applicationName: 'domain-gauges-integration-spec' });
     await dataSource.initialize();
     await migrateDatabase(dataSource);
-    repository = new DomainGaugesRepository(dataSource);
+    repository = new DomainGaugesRepository(dataSource, {
+      acknowledgementSla: { defaultHours: 24, hoursByPayer: new Map() },
+    });
   });
 
   afterAll(async () => {
@@ -29,6 +31,8 @@ describe('DomainGaugesRepository against a real Postgres', () => {
       lastFoldCommitTimestampSeconds: null,
       openPendedClaims: 0,
       oldestOpenPendedAgeSeconds: null,
+      acknowledgementBacklog: [],
+      claimAcknowledgementVerdicts: [],
     });
   });
 
@@ -58,6 +62,8 @@ describe('DomainGaugesRepository against a real Postgres', () => {
       lastFoldCommitTimestampSeconds: Date.UTC(2026, 11, 1, 10, 5) / 1000,
       openPendedClaims: 3,
       oldestOpenPendedAgeSeconds: 45 * DAY_SECONDS,
+      acknowledgementBacklog: [],
+      claimAcknowledgementVerdicts: [],
     });
   });
 });

@@ -1,5 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import {
+  ACKNOWLEDGEMENT_BACKLOG_BY_PAYER_SQL,
+  ACKNOWLEDGEMENT_CLOCK_SQL,
+  CLAIM_ACKNOWLEDGEMENT_VERDICTS_BY_PAYER_SQL,
+  acknowledgementSlaParameters,
+  type AcknowledgementBacklogRow,
+  type AcknowledgementClockRow,
+  type AcknowledgementSlaPolicy,
+  type ClaimAcknowledgementVerdictRow,
+} from '@claims/kpi';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { MetricsConfig } from '../metrics.config';
+import { METRICS_CONFIG } from '../metrics.tokens';
 
 /** What the domain gauges show, read in one round trip at scrape time. */
 export interface DomainSnapshot {
@@ -14,6 +26,14 @@ export interface DomainSnapshot {
   openPendedClaims: number;
   /** Event-time age of the oldest of them (whole days, in seconds); null when none is open. */
   oldestOpenPendedAgeSeconds: number | null;
+  /**
+   * X12 submissions awaiting a 999 or 277CA at the acknowledgement clock, by payer and
+   * the first acknowledgement awaited (docs/kpis/acknowledgement-slas.md);
+   * empty before anything folded.
+   */
+  acknowledgementBacklog: AcknowledgementBacklogRow[];
+  /** 277CA verdicts by payer over the last 1 and 7 event days to the acknowledgement clock. */
+  claimAcknowledgementVerdicts: ClaimAcknowledgementVerdictRow[];
 }
 
 /**
@@ -54,16 +74,40 @@ const SECONDS_PER_DAY = 86_400;
 
 @Injectable()
 export class DomainGaugesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly acknowledgementSla: AcknowledgementSlaPolicy;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(METRICS_CONFIG) config: Pick<MetricsConfig, 'acknowledgementSla'>,
+  ) {
+    this.acknowledgementSla = config.acknowledgementSla;
+  }
 
   async readSnapshot(): Promise<DomainSnapshot> {
     const [row] = (await this.dataSource.query(DOMAIN_SNAPSHOT_SQL)) as DomainSnapshotRow[];
     if (!row) throw new Error('the domain snapshot query returned no row');
+    // Aged at the acknowledgement clock: event time, as the pended queue is (docs/kpis/acknowledgement-slas.md).
+    const [clock] = (await this.dataSource.query(ACKNOWLEDGEMENT_CLOCK_SQL)) as AcknowledgementClockRow[];
+    const asOf = clock?.as_of ?? null;
+    const [acknowledgementBacklog, claimAcknowledgementVerdicts] =
+      asOf === null
+        ? [[], []]
+        : await Promise.all([
+            this.dataSource.query(ACKNOWLEDGEMENT_BACKLOG_BY_PAYER_SQL, [
+              asOf,
+              ...acknowledgementSlaParameters(this.acknowledgementSla),
+            ]) as Promise<AcknowledgementBacklogRow[]>,
+            this.dataSource.query(CLAIM_ACKNOWLEDGEMENT_VERDICTS_BY_PAYER_SQL, [asOf]) as Promise<
+              ClaimAcknowledgementVerdictRow[]
+            >,
+          ]);
     return {
       watermarkTimestampSeconds: row.watermark_seconds,
       lastFoldCommitTimestampSeconds: row.committed_seconds,
       openPendedClaims: row.open_claims,
       oldestOpenPendedAgeSeconds: row.oldest_age_days === null ? null : row.oldest_age_days * SECONDS_PER_DAY,
+      acknowledgementBacklog,
+      claimAcknowledgementVerdicts,
     };
   }
 }

@@ -2,6 +2,8 @@ import { LOGGER, METRICS_REGISTRY } from '@claims/observability';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { GaugeSample } from '@claims/kpi';
+import { acknowledgementGaugeSamples, type AcknowledgementGaugeSamples } from './acknowledgement-gauges';
 import { DomainGaugesRepository, type DomainSnapshot } from './domain-gauges.repository';
 
 /**
@@ -37,7 +39,7 @@ export function registerDomainGauges(registry: Registry, options: DomainGaugeOpt
   // name inside a metric name.
   const errors = new Counter({
     name: 'claims_domain_read_errors_total',
-    help: 'Scrapes whose domain gauges (pended queue, watermark, last fold commit) could not be read from Postgres.',
+    help: 'Scrapes whose domain gauges (pended queue, watermark, last fold commit, X12 acknowledgements) could not be read from Postgres.',
     registers: [registry],
     // Serialised in the same scrape as the gauges: it waits for their read,
     // so the scrape that lost the gauges already shows the error.
@@ -71,6 +73,36 @@ export function registerDomainGauges(registry: Registry, options: DomainGaugeOpt
       },
     });
   };
+  // The labelled families are derived once per snapshot (payers past the label limit gathered under "other").
+  let derivedFrom: DomainSnapshot | null = null;
+  let derived: AcknowledgementGaugeSamples | null = null;
+  const acknowledgementSamples = (read: DomainSnapshot): AcknowledgementGaugeSamples => {
+    if (derivedFrom !== read || derived === null) {
+      derived = acknowledgementGaugeSamples(read.acknowledgementBacklog, read.claimAcknowledgementVerdicts);
+      derivedFrom = read;
+    }
+    return derived;
+  };
+  const labelledGauge = (
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    samplesOf: (samples: AcknowledgementGaugeSamples) => GaugeSample[],
+  ): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        const read = await snapshot();
+        // A payer whose count fell to nothing loses its series, rather than keep its last value.
+        this.reset();
+        if (read === null) return;
+        for (const sample of samplesOf(acknowledgementSamples(read))) this.set(sample.labels, sample.value);
+      },
+    });
+  };
   gauge(
     'claims_pended_open_claims',
     'Pended claims open at the end of the event-time watermark day (pend_day_histogram).',
@@ -90,6 +122,36 @@ export function registerDomainGauges(registry: Registry, options: DomainGaugeOpt
     'claims_fold_last_commit_timestamp_seconds',
     'Unix time (wall clock) of the last fold commit that folded new events (kpi_watermark), over all partitions.',
     (read) => read.lastFoldCommitTimestampSeconds,
+  );
+  labelledGauge(
+    'claims_x12_submissions_unacknowledged',
+    'Submitted X12 claims a 999 or 277CA has not answered at the acknowledgement clock (event time), by payer and the first acknowledgement awaited (999: none came; 277ca: the 999 did).',
+    ['payer', 'awaiting'],
+    (samples) => samples.unacknowledged,
+  );
+  labelledGauge(
+    'claims_x12_submissions_overdue',
+    "Of claims_x12_submissions_unacknowledged, those older than their payer's acknowledgement SLA (ACK_SLA_HOURS, ACK_SLA_HOURS_BY_PAYER) in event time.",
+    ['payer', 'awaiting'],
+    (samples) => samples.overdue,
+  );
+  labelledGauge(
+    'claims_x12_submissions_unacknowledged_oldest_age_seconds',
+    'Event-time age of the oldest unacknowledged X12 submission at the acknowledgement clock, in whole days, by payer.',
+    ['payer'],
+    (samples) => samples.oldestAgeSeconds,
+  );
+  labelledGauge(
+    'claims_x12_277ca_acknowledged_claims',
+    'Submitted X12 claims whose latest 277CA is dated within the window (1d: the acknowledgement clock day; 7d: the seven days ending with it), by payer.',
+    ['payer', 'window'],
+    (samples) => samples.claimsAcknowledged,
+  );
+  labelledGauge(
+    'claims_x12_277ca_rejected_claims',
+    'Of claims_x12_277ca_acknowledged_claims, those whose latest 277CA rejected the claim (STC01-1 A3, A6, A7, A8), by payer and window.',
+    ['payer', 'window'],
+    (samples) => samples.claimsRejected,
   );
 }
 

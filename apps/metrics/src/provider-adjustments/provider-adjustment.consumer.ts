@@ -1,7 +1,7 @@
 import { CLAIM_TOPICS, ProviderAdjustmentEventSchema } from '@claims/contracts';
 import { PipelineKafka, type RunningConsumer } from '@claims/kafka';
 import { LOGGER, METRICS_REGISTRY, createStageMetrics } from '@claims/observability';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { MetricsConfig } from '../metrics.config';
@@ -11,7 +11,7 @@ import { ProviderAdjustmentRepository } from './provider-adjustment.repository';
 
 /** claims.provider-adjustments.v1 → provider_adjustment in Postgres, exactly once in effect. */
 @Injectable()
-export class ProviderAdjustmentConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProviderAdjustmentConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private running: RunningConsumer | null = null;
 
   constructor(
@@ -35,7 +35,8 @@ export class ProviderAdjustmentConsumer implements OnApplicationBootstrap, OnApp
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Finishes and commits the batch in flight and leaves the group, before the shared producer and the pool close. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.running?.stop();
   }
 }

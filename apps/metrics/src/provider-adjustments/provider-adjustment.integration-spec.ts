@@ -199,7 +199,7 @@ describe('ProviderAdjustmentConsumer against a real broker and Postgres', () => 
   });
 
   afterAll(async () => {
-    await consumer?.onApplicationShutdown();
+    await consumer?.beforeApplicationShutdown();
     await pipeline?.stop();
     await dataSource?.destroy();
     await database?.drop();

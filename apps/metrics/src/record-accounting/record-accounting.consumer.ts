@@ -7,7 +7,7 @@ import {
   type RunningConsumer,
 } from '@claims/kafka';
 import { LOGGER, METRICS_REGISTRY, createStageMetrics, type StageMetrics } from '@claims/observability';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { MetricsConfig } from '../metrics.config';
@@ -21,7 +21,7 @@ import { RecordAccountingRepository, type ReceivedDeadLetter } from './record-ac
  * accounted for, or the verification names the gap.
  */
 @Injectable()
-export class RecordAccountingConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RecordAccountingConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly running: RunningConsumer[] = [];
   private readonly metrics: StageMetrics;
 
@@ -58,7 +58,8 @@ export class RecordAccountingConsumer implements OnApplicationBootstrap, OnAppli
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Finishes and commits the batch in flight and leaves the group, before the shared producer and the pool close. */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.running.map((consumer) => consumer.stop()));
   }
 

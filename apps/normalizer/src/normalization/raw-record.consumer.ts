@@ -2,7 +2,13 @@ import { CLAIM_TOPICS } from '@claims/contracts';
 import { PipelineKafka, type RunningConsumer } from '@claims/kafka';
 import { LOGGER, createStageMetrics, METRICS_REGISTRY } from '@claims/observability';
 import { loadCodeLists, loadSourceLayouts, shippedFolder } from '@claims/source-layouts';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { NORMALIZER_CONFIG } from '../normalizer.tokens';
@@ -12,7 +18,7 @@ import { startNormalizeStage } from './normalize-stage';
 
 /** claims.raw.v1 → claims.normalized.v1 | reference.members.v1 | claims.provider-adjustments.v1 | claims.dlq.v1. */
 @Injectable()
-export class RawRecordConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RawRecordConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private running: RunningConsumer | null = null;
 
   constructor(
@@ -55,8 +61,13 @@ export class RawRecordConsumer implements OnApplicationBootstrap, OnApplicationS
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the HTTP server closes: the batch in flight is written and committed, then the group is left. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.running?.stop();
+  }
+
+  /** Once no batch can send any more: the producer flushes and disconnects. */
+  async onApplicationShutdown(): Promise<void> {
     await this.pipeline.stop();
   }
 }

@@ -116,7 +116,22 @@ export function parseStartArguments(
  * deployment's would.
  */
 export const PASSED_THROUGH_SETTINGS: Record<ServiceName | 'all', readonly string[]> = {
-  all: ['OTEL_EXPORTER_OTLP_ENDPOINT', 'LAYOUTS_DIR', 'CLAIM_SERVICE_DATE_EARLIEST', 'CLAIM_SERVICE_DATE_LATEST'],
+  all: [
+    // The standard tracing variables; not OTEL_SERVICE_NAME, which would give five services one name.
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    'OTEL_EXPORTER_OTLP_PROTOCOL',
+    'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+    'OTEL_EXPORTER_OTLP_HEADERS',
+    'OTEL_TRACES_EXPORTER',
+    'OTEL_TRACES_SAMPLER',
+    'OTEL_TRACES_SAMPLER_ARG',
+    'OTEL_SDK_DISABLED',
+    'LAYOUTS_DIR',
+    'CLAIM_SERVICE_DATE_EARLIEST',
+    'CLAIM_SERVICE_DATE_LATEST',
+    'SHUTDOWN_TIMEOUT_MS',
+  ],
   ingestor: [
     'INGEST_MAX_RECORD_BYTES',
     'INGEST_MAX_UPLOAD_BYTES',
@@ -128,8 +143,9 @@ export const PASSED_THROUGH_SETTINGS: Record<ServiceName | 'all', readonly strin
   ],
   normalizer: [],
   enricher: ['PROVIDER_DIRECTORY_FILES'],
-  metrics: [],
-  api: [],
+  // The acknowledgement SLAs: the metrics service's gauges and the API's overdue list must agree.
+  metrics: ['ACK_SLA_HOURS', 'ACK_SLA_HOURS_BY_PAYER'],
+  api: ['ACK_SLA_HOURS', 'ACK_SLA_HOURS_BY_PAYER', 'API_MAX_UPLOAD_BYTES'],
 };
 
 /** The passed-through settings that are set, per service (for LocalPipeline's serviceEnv). */

@@ -1,0 +1,86 @@
+import { checkUploadQuery, isAcceptedUploadMediaType, isIngestId, sniffUploadType } from './upload-request';
+
+const LAYOUTS = ['desynpuf.carrier', 'billing.export', 'x12'];
+
+describe('checkUploadQuery', () => {
+  it('accepts a file name with a known layout and pacing, and forwards exactly those settings', () => {
+    const check = checkUploadQuery(
+      { name: 'claims.csv', layout: 'desynpuf.carrier', ratePerSecond: '50', dryRun: 'true' },
+      LAYOUTS,
+    );
+    expect(check).toMatchObject({
+      ok: true,
+      query: { name: 'claims.csv', layout: 'desynpuf.carrier', ratePerSecond: 50, dryRun: true },
+    });
+    expect(check.ok && check.forward.toString()).toBe(
+      'name=claims.csv&layout=desynpuf.carrier&ratePerSecond=50&dryRun=true',
+    );
+  });
+
+  it('refuses an unknown layout with a 400 naming the field and listing the known layouts', () => {
+    const check = checkUploadQuery({ name: 'claims.csv', layout: 'rif.carier' }, LAYOUTS);
+    expect(check).toEqual({ ok: false, fields: ['layout'], message: expect.stringContaining('desynpuf.carrier') });
+  });
+
+  it('refuses a missing name, a path for a name, a hidden name and an unknown parameter, naming each', () => {
+    expect(checkUploadQuery({}, LAYOUTS)).toMatchObject({ ok: false, fields: ['name'] });
+    expect(checkUploadQuery({ name: '../etc/passwd' }, LAYOUTS)).toMatchObject({ ok: false, fields: ['name'] });
+    expect(checkUploadQuery({ name: '.hidden.csv' }, LAYOUTS)).toMatchObject({ ok: false, fields: ['name'] });
+    expect(checkUploadQuery({ name: 'a.csv', layuot: 'x12' }, LAYOUTS)).toMatchObject({
+      ok: false,
+      fields: ['layuot'],
+    });
+  });
+
+  it('refuses a rate below one record per second, and pacing by rate and speedup at once', () => {
+    expect(checkUploadQuery({ name: 'a.csv', ratePerSecond: '0.5' }, LAYOUTS)).toMatchObject({
+      ok: false,
+      fields: ['ratePerSecond'],
+    });
+    expect(checkUploadQuery({ name: 'a.csv', ratePerSecond: '5', speedup: '10' }, LAYOUTS)).toMatchObject({
+      ok: false,
+      fields: ['speedup'],
+    });
+  });
+});
+
+describe('isAcceptedUploadMediaType', () => {
+  it('takes bytes, gzip, CSV, plain text and X12, with or without parameters, and no declared type', () => {
+    for (const type of [
+      'application/octet-stream',
+      'application/gzip',
+      'text/csv; charset=utf-8',
+      'application/EDI-X12',
+    ]) {
+      expect(isAcceptedUploadMediaType(type)).toBe(true);
+    }
+    expect(isAcceptedUploadMediaType(undefined)).toBe(true);
+  });
+
+  it('refuses JSON, forms and multipart bodies, which would be parsed or wrapped', () => {
+    for (const type of ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      expect(isAcceptedUploadMediaType(type)).toBe(false);
+    }
+  });
+});
+
+describe('sniffUploadType', () => {
+  it('tells gzip by its magic number and text by the absence of NUL bytes', () => {
+    expect(sniffUploadType(Buffer.from([0x1f, 0x8b, 0x08, 0x00]))).toBe('gzip');
+    expect(sniffUploadType(Buffer.from('DESYNPUF_ID,CLM_ID\n'))).toBe('text');
+    expect(sniffUploadType(Buffer.from('ISA*00*          *00*'))).toBe('text');
+  });
+
+  it('refuses a zip or spreadsheet, a PDF and UTF-16 text', () => {
+    expect(sniffUploadType(Buffer.from('PK\x03\x04rest', 'latin1'))).toBeNull();
+    expect(sniffUploadType(Buffer.from('%PDF-1.7'))).toBeNull();
+    expect(sniffUploadType(Buffer.from('\ufeffCLM_ID', 'utf16le'))).toBeNull();
+  });
+});
+
+describe('isIngestId', () => {
+  it('takes the UUIDs the ingestor makes and nothing else', () => {
+    expect(isIngestId('3f2b8c1e-9d4a-4b6e-8f00-1a2b3c4d5e6f')).toBe(true);
+    expect(isIngestId('route-table-unknown-job')).toBe(false);
+  });
+});

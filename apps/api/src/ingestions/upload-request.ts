@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+/** The first bytes read from an upload to tell text from gzip from anything else, before anything is sent on. */
+export const SNIFF_BYTES = 4096;
+
+const QueryFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+const QueryNumber = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/)
+  .transform(Number);
+
+/**
+ * POST /v1/ingestions?name=…&layout=…: the query of the ingestor's upload
+ * door (POST /v1/uploads), checked here the same way so that a bad request
+ * is refused before a byte of the file travels. Unknown parameters are
+ * refused too: a misspelt `layuot` must not silently mean "detect it".
+ */
+const UploadQuerySchema = z
+  .strictObject({
+    name: z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^[^/\\\0]+$/, 'a file name, not a path')
+      .refine((name) => !name.startsWith('.'), 'a visible file name'),
+    ratePerSecond: QueryNumber.pipe(z.number().min(1).max(1_000_000)).optional(),
+    speedup: QueryNumber.pipe(z.number().min(1).max(1e12)).optional(),
+    layout: z.string().min(1).max(64).optional(),
+    dryRun: QueryFlag.optional(),
+  })
+  .refine((query) => query.ratePerSecond === undefined || query.speedup === undefined, {
+    message: 'pace by ratePerSecond or by speedup, not both',
+    path: ['speedup'],
+  });
+
+export type UploadQuery = z.output<typeof UploadQuerySchema>;
+
+export type UploadQueryCheck =
+  | { ok: true; query: UploadQuery; forward: URLSearchParams }
+  | { ok: false; fields: string[]; message: string };
+
+/**
+ * The upload's settings, or the fields at fault. A named layout must be one
+ * the pipeline knows (`knownLayouts`): an unknown one is refused here, with
+ * the list, rather than after the whole file has been sent.
+ */
+export function checkUploadQuery(raw: Record<string, unknown>, knownLayouts: readonly string[]): UploadQueryCheck {
+  const parsed = UploadQuerySchema.safeParse(raw);
+  if (!parsed.success) {
+    const fields = [
+      ...new Set(
+        parsed.error.issues.flatMap((issue) =>
+          issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || 'query'],
+        ),
+      ),
+    ];
+    return { ok: false, fields, message: `invalid or unknown: ${fields.join(', ')}` };
+  }
+  const query = parsed.data;
+  if (query.layout !== undefined && !knownLayouts.includes(query.layout)) {
+    return {
+      ok: false,
+      fields: ['layout'],
+      message: `layout is not a known layout (known: ${knownLayouts.join(', ')}); omit it to detect the layout from the header`,
+    };
+  }
+  const forward = new URLSearchParams({ name: query.name });
+  if (query.layout !== undefined) forward.set('layout', query.layout);
+  if (query.ratePerSecond !== undefined) forward.set('ratePerSecond', String(query.ratePerSecond));
+  if (query.speedup !== undefined) forward.set('speedup', String(query.speedup));
+  if (query.dryRun !== undefined) forward.set('dryRun', String(query.dryRun));
+  return { ok: true, query, forward };
+}
+
+/**
+ * Media types a source file may be sent as. JSON and forms are not among
+ * them: the body parser would read those into memory before any route ran,
+ * and a multipart form wraps the file in boundaries the ingestor would read
+ * as records. The body is the file itself; its layout is read from its bytes.
+ */
+const ACCEPTED_MEDIA_TYPES = new Set([
+  'application/octet-stream',
+  'application/gzip',
+  'application/x-gzip',
+  'text/csv',
+  'text/plain',
+  'text/tab-separated-values',
+  'application/edi-x12',
+]);
+
+/** Whether the declared Content-Type is one a source file travels as (none declared counts as bytes). */
+export function isAcceptedUploadMediaType(contentType: string | undefined): boolean {
+  if (contentType === undefined || contentType.trim() === '') return true;
+  const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  return ACCEPTED_MEDIA_TYPES.has(mediaType);
+}
+
+/** Magic numbers of formats people send by mistake (archives, documents, images), none of which a layout reads. */
+const BINARY_SIGNATURES: readonly Buffer[] = [
+  Buffer.from('PK\x03\x04', 'latin1'), // zip, xlsx, docx
+  Buffer.from('%PDF', 'latin1'),
+  Buffer.from([0x89, 0x50, 0x4e, 0x47]), // PNG
+  Buffer.from([0xff, 0xd8, 0xff]), // JPEG
+  Buffer.from('BZh', 'latin1'),
+  Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), // xz
+  Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]), // 7z
+  Buffer.from([0xd0, 0xcf, 0x11, 0xe0]), // OLE2: xls, doc
+];
+
+/**
+ * What the first bytes of an upload are: `gzip` (the ingestor gunzips it as
+ * it streams), `text` (CSV, pipe-delimited, X12: every layout is text), or
+ * null for anything else (a zip, a spreadsheet, a PDF, UTF-16, random bytes).
+ * Text is told by the absence of NUL bytes, which no UTF-8 source file holds.
+ */
+export function sniffUploadType(head: Buffer): 'gzip' | 'text' | null {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (BINARY_SIGNATURES.some((signature) => head.subarray(0, signature.length).equals(signature))) return null;
+  return head.subarray(0, SNIFF_BYTES).includes(0) ? null : 'text';
+}
+
+/** Job ids the ingestor makes (UUIDs); anything else names no job and is not sent on. */
+const INGEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function isIngestId(value: string): boolean {
+  return INGEST_ID.test(value);
+}

@@ -1,0 +1,121 @@
+import { BadRequestException } from '@nestjs/common';
+import { z } from 'zod';
+
+const isCalendarDate = (value: string): boolean => {
+  const time = Date.parse(`${value}T00:00:00Z`);
+  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === value;
+};
+
+const CalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine(isCalendarDate, 'not a calendar date');
+
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,6}$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** The payer as the 837 names it (2010BB NM1*PR), matched exactly as GET /v1/kpis/claim-lifecycle does. */
+const Payer = z.string().min(1).max(200);
+
+const OverdueSubmissionsQuerySchema = z
+  .object({
+    payer: Payer.optional(),
+    asOf: CalendarDate.optional(),
+    limit: wholeNumber(1, 500).optional(),
+    cursor: z.string().max(2048).optional(),
+  })
+  .strict();
+
+const OverdueSubmissionsExportQuerySchema = z
+  .object({ payer: Payer.optional(), asOf: CalendarDate.optional(), limit: wholeNumber(1, 100_000).optional() })
+  .strict();
+
+/** Where the next page starts: after this submission, in the list as of this date for this payer filter. */
+export interface OverdueSubmissionsCursor {
+  asOf: string;
+  payer: string | null;
+  submittedOn: string;
+  patientControlNumber: string;
+  billingNpi: string;
+}
+
+const CursorSchema = z.tuple([
+  CalendarDate,
+  Payer.nullable(),
+  CalendarDate,
+  z.string().min(1).max(512),
+  z.string().max(512),
+]);
+
+export function encodeOverdueSubmissionsCursor(cursor: OverdueSubmissionsCursor): string {
+  const { asOf, payer, submittedOn, patientControlNumber, billingNpi } = cursor;
+  return Buffer.from(JSON.stringify([asOf, payer, submittedOn, patientControlNumber, billingNpi]), 'utf8').toString(
+    'base64url',
+  );
+}
+
+/** The cursor a page handed out, or null when it is not one (tampered, truncated). */
+export function decodeOverdueSubmissionsCursor(encoded: string): OverdueSubmissionsCursor | null {
+  try {
+    const parsed = CursorSchema.safeParse(JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')));
+    if (!parsed.success) return null;
+    const [asOf, payer, submittedOn, patientControlNumber, billingNpi] = parsed.data;
+    return { asOf, payer, submittedOn, patientControlNumber, billingNpi };
+  } catch {
+    return null;
+  }
+}
+
+const invalid = (fields: readonly string[]): BadRequestException =>
+  new BadRequestException({ code: 'REQUEST_INVALID', fields: [...new Set(fields)] });
+
+function parse<Schema extends z.ZodType>(schema: Schema, query: unknown): z.output<Schema> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) {
+    throw invalid(
+      parsed.error.issues.flatMap((issue) =>
+        issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || '(query)'],
+      ),
+    );
+  }
+  return parsed.data;
+}
+
+export interface OverdueSubmissionsQuery {
+  payer: string | null;
+  /** The as-of date asked for, else the cursor's, else null (the acknowledgement clock). */
+  asOf: string | null;
+  limit: number;
+  after: { submittedOn: string; patientControlNumber: string; billingNpi: string } | null;
+}
+
+export function parseOverdueSubmissionsQuery(query: unknown): OverdueSubmissionsQuery {
+  const { payer, asOf, limit, cursor } = parse(OverdueSubmissionsQuerySchema, query);
+  const decoded = cursor === undefined ? null : decodeOverdueSubmissionsCursor(cursor);
+  if (cursor !== undefined && decoded === null) throw invalid(['cursor']);
+  // A cursor belongs to one list (one as-of date, one payer filter); paging on under another would skip or repeat.
+  if (decoded && asOf !== undefined && decoded.asOf !== asOf) throw invalid(['cursor', 'asOf']);
+  if (decoded && decoded.payer !== (payer ?? null)) throw invalid(['cursor', 'payer']);
+  return {
+    payer: payer ?? null,
+    asOf: asOf ?? decoded?.asOf ?? null,
+    limit: limit ?? 50,
+    after: decoded
+      ? {
+          submittedOn: decoded.submittedOn,
+          patientControlNumber: decoded.patientControlNumber,
+          billingNpi: decoded.billingNpi,
+        }
+      : null,
+  };
+}
+
+/** The export: the same filters, no cursor, `limit` rows at most (default 10,000). */
+export function parseOverdueSubmissionsExportQuery(query: unknown): OverdueSubmissionsQuery {
+  const { payer, asOf, limit } = parse(OverdueSubmissionsExportQuerySchema, query);
+  return { payer: payer ?? null, asOf: asOf ?? null, limit: limit ?? 10_000, after: null };
+}

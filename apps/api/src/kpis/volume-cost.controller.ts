@@ -1,0 +1,68 @@
+import { OUTLIER_MEASURES, PMPM_GROUPINGS } from '@claims/kpi';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
+import { RequireRole } from '../auth/bearer-token.guard';
+import {
+  OUTLIER_DEFAULTS,
+  parseChronicConditionsQuery,
+  parseOutlierProvidersQuery,
+  parsePmpmQuery,
+} from './volume-cost.query';
+import {
+  VolumeCostService,
+  type ChronicConditionsResponse,
+  type OutlierProvidersResponse,
+  type PmpmResponse,
+} from './volume-cost.service';
+
+const YEAR_QUERY = {
+  name: 'year',
+  required: false,
+  description: 'Coverage year, YYYY (default: the latest year a beneficiary summary states)',
+} as const;
+
+@Controller('v1/kpis')
+@RequireRole('analyst')
+export class VolumeCostController {
+  constructor(private readonly volumeCost: VolumeCostService) {}
+
+  /**
+   * Paid cents per member per month for the year's claims of members with a
+   * beneficiary summary that year: medical claims over the months with Part A
+   * or B, Part D events over the Part D months; by claim type (each over its
+   * benefit's months) or by month (over a twelfth of them). `unmatched` counts
+   * the year's claims of members without a summary, left out.
+   */
+  @Get('pmpm')
+  @ApiQuery(YEAR_QUERY)
+  @ApiQuery({ name: 'groupBy', required: false, enum: [...PMPM_GROUPINGS] })
+  pmpm(@Query() query: Record<string, unknown>): Promise<PmpmResponse> {
+    return this.volumeCost.pmpm(parsePmpmQuery(query));
+  }
+
+  /**
+   * Per chronic condition of the beneficiary summaries (CMS CCW flags): the
+   * members with a stated flag, those with the condition and the prevalence,
+   * and the year's paid cents per member with and without it.
+   */
+  @Get('chronic-conditions')
+  @ApiQuery(YEAR_QUERY)
+  chronicConditions(@Query() query: Record<string, unknown>): Promise<ChronicConditionsResponse> {
+    return this.volumeCost.chronicConditions(parseChronicConditionsQuery(query));
+  }
+
+  /**
+   * Rendering providers whose paid cents per claim (`by=cost`) or claims
+   * (`by=volume`) lie `threshold` or more standard deviations from the mean
+   * of their specialty, among providers with at least `minClaims` claims;
+   * largest |z| first.
+   */
+  @Get('outlier-providers')
+  @ApiQuery({ name: 'by', required: false, enum: [...OUTLIER_MEASURES], description: 'default cost' })
+  @ApiQuery({ name: 'minClaims', required: false, description: `default ${OUTLIER_DEFAULTS.minClaims}` })
+  @ApiQuery({ name: 'threshold', required: false, description: `|z| at least; default ${OUTLIER_DEFAULTS.threshold}` })
+  @ApiQuery({ name: 'limit', required: false, description: `1-500, default ${OUTLIER_DEFAULTS.limit}` })
+  outlierProviders(@Query() query: Record<string, unknown>): Promise<OutlierProvidersResponse> {
+    return this.volumeCost.outlierProviders(parseOutlierProvidersQuery(query));
+  }
+}

@@ -1,0 +1,62 @@
+import { parseChronicConditionsQuery, parseOutlierProvidersQuery, parsePmpmQuery } from './volume-cost.query';
+
+describe('parsePmpmQuery', () => {
+  it('reads the latest year by claim type when asked nothing', () => {
+    expect(parsePmpmQuery({})).toEqual({ year: null, groupBy: 'claim_type' });
+  });
+
+  it('reads a year and a grouping by month', () => {
+    expect(parsePmpmQuery({ year: '2009', groupBy: 'month' })).toEqual({ year: 2009, groupBy: 'month' });
+  });
+
+  it.each([
+    [{ year: '09' }, ['year']],
+    [{ year: '2009-01' }, ['year']],
+    [{ year: '1899' }, ['year']],
+    [{ groupBy: 'member' }, ['groupBy']],
+    [{ memberId: 'x' }, ['memberId']],
+  ])('refuses %j with REQUEST_INVALID naming %j', (query, fields) => {
+    expect(() => parsePmpmQuery(query)).toThrow(
+      expect.objectContaining({ response: { code: 'REQUEST_INVALID', fields } }),
+    );
+  });
+});
+
+describe('parseChronicConditionsQuery', () => {
+  it('reads an optional year and nothing else', () => {
+    expect(parseChronicConditionsQuery({})).toEqual({ year: null });
+    expect(parseChronicConditionsQuery({ year: '2010' })).toEqual({ year: 2010 });
+    expect(() => parseChronicConditionsQuery({ groupBy: 'month' })).toThrow(
+      expect.objectContaining({ response: { code: 'REQUEST_INVALID', fields: ['groupBy'] } }),
+    );
+  });
+});
+
+describe('parseOutlierProvidersQuery', () => {
+  it('scores cost among providers with 10 claims, |z| of 2 or more, 20 rows, when asked nothing', () => {
+    expect(parseOutlierProvidersQuery({})).toEqual({ by: 'cost', minClaims: 10, threshold: 2, limit: 20 });
+  });
+
+  it('reads the measure, the fewest claims, a decimal threshold and a limit', () => {
+    expect(parseOutlierProvidersQuery({ by: 'volume', minClaims: '3', threshold: '1.5', limit: '5' })).toEqual({
+      by: 'volume',
+      minClaims: 3,
+      threshold: 1.5,
+      limit: 5,
+    });
+  });
+
+  it.each([
+    [{ by: 'paid' }, ['by']],
+    [{ minClaims: '0' }, ['minClaims']],
+    [{ minClaims: '-1' }, ['minClaims']],
+    [{ threshold: 'two' }, ['threshold']],
+    [{ threshold: '11' }, ['threshold']],
+    [{ limit: '501' }, ['limit']],
+    [{ limit: '1', specialty: 'x' }, ['specialty']],
+  ])('refuses %j with REQUEST_INVALID naming %j', (query, fields) => {
+    expect(() => parseOutlierProvidersQuery(query)).toThrow(
+      expect.objectContaining({ response: { code: 'REQUEST_INVALID', fields } }),
+    );
+  });
+});

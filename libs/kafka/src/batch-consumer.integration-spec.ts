@@ -1,0 +1,152 @@
+import { testInfrastructure, uniqueSuffix, waitFor } from '@claims/harness';
+import { createLogger } from '@claims/observability';
+import type { Kafka } from 'kafkajs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { startBatchConsumer, type ConsumedBatch, type RunningConsumer } from './batch-consumer';
+import { ClaimProducer } from './claim-producer';
+import { createKafka, ensureTopics } from './kafka-client';
+
+async function committedOffset(kafka: Kafka, groupId: string, topic: string): Promise<string | undefined> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return offsets?.partitions.find((partition) => partition.partition === 0)?.offset;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function messages(from: number, count: number) {
+  return Array.from({ length: count }, (_, index) => ({
+    key: `claim-${from + index}`,
+    value: `${from + index}`,
+    headers: {},
+  }));
+}
+
+/** A promise and the function that resolves it. */
+function latch(): { promise: Promise<void>; open: () => void } {
+  let open: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+describe('a batch consumer stopped gracefully against a real broker', () => {
+  const { brokers } = testInfrastructure();
+  const logger = createLogger({ service: 'integration-spec', level: 'silent' });
+  const kafka = createKafka({ brokers: brokers.split(','), clientId: 'batch-consumer-spec', logger });
+  const producer = new ClaimProducer(kafka);
+  const running: RunningConsumer[] = [];
+
+  beforeAll(() => producer.connect());
+  afterAll(async () => {
+    await Promise.all(running.map((consumer) => consumer.stop()));
+    await producer.disconnect();
+  });
+
+  it('finishes and commits the batch in flight, starts no other, and its successor resumes after it: every record handled once', async () => {
+    const topic = `it-${uniqueSuffix()}.claims.raw.v1`;
+    const groupId = `it-${uniqueSuffix()}.graceful`;
+    await ensureTopics(kafka, [topic], 1);
+    await producer.send(new Map([[topic, messages(0, 30)]]));
+
+    const handled: string[] = [];
+    const inFlight = latch();
+    const release = latch();
+    let batchesStarted = 0;
+    const first = await startBatchConsumer({
+      kafka,
+      groupId,
+      topic,
+      logger,
+      handleBatch: async (batch: ConsumedBatch) => {
+        batchesStarted += 1;
+        inFlight.open();
+        await release.promise;
+        handled.push(...batch.messages.map((message) => message.value?.toString() ?? ''));
+      },
+    });
+    running.push(first);
+    await inFlight.promise;
+
+    let stopped = false;
+    const stopping = first.stop().then(() => (stopped = true));
+    // Records that arrive during the drain belong to the next owner.
+    await producer.send(new Map([[topic, messages(30, 20)]]));
+    for (let turn = 0; turn < 20; turn += 1) await nextTurn();
+    expect(stopped).toBe(false);
+    release.open();
+    await stopping;
+
+    expect(batchesStarted).toBe(1);
+    const handledByFirst = handled.length;
+    expect(handledByFirst).toBeGreaterThan(0);
+    expect(await committedOffset(kafka, groupId, topic)).toBe(String(handledByFirst));
+
+    const second = await startBatchConsumer({
+      kafka,
+      groupId,
+      topic,
+      logger,
+      handleBatch: async (batch) =>
+        void handled.push(...batch.messages.map((message) => message.value?.toString() ?? '')),
+    });
+    running.push(second);
+    await waitFor(
+      'the successor to handle the rest',
+      async () => handled.length,
+      (n) => n >= 50,
+      { timeoutMs: 60_000 },
+    );
+    await second.stop();
+    expect(handled).toEqual(Array.from({ length: 50 }, (_, index) => String(index)));
+    expect(await committedOffset(kafka, groupId, topic)).toBe('50');
+  });
+
+  it('gives up a batch it is retrying through transient trouble, uncommitted, so its successor gets it again', async () => {
+    const topic = `it-${uniqueSuffix()}.claims.raw.v1`;
+    const groupId = `it-${uniqueSuffix()}.graceful-retry`;
+    await ensureTopics(kafka, [topic], 1);
+    await producer.send(new Map([[topic, messages(0, 10)]]));
+
+    const failing = latch();
+    const first = await startBatchConsumer({
+      kafka,
+      groupId,
+      topic,
+      logger,
+      backoff: { initialMs: 200, maxMs: 1_000 },
+      handleBatch: async () => {
+        failing.open();
+        throw new Error('database unavailable');
+      },
+    });
+    running.push(first);
+    await failing.promise;
+    const startedAt = Date.now();
+    await first.stop();
+    // Within a heartbeat slice or two, not after the retries run out.
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+    expect(await committedOffset(kafka, groupId, topic)).toBe('-1');
+
+    const handled: string[] = [];
+    const second = await startBatchConsumer({
+      kafka,
+      groupId,
+      topic,
+      logger,
+      handleBatch: async (batch) =>
+        void handled.push(...batch.messages.map((message) => message.value?.toString() ?? '')),
+    });
+    running.push(second);
+    await waitFor(
+      'the successor to handle the batch given up',
+      async () => handled.length,
+      (n) => n >= 10,
+      { timeoutMs: 60_000 },
+    );
+    await second.stop();
+    expect(handled).toEqual(Array.from({ length: 10 }, (_, index) => String(index)));
+  });
+});

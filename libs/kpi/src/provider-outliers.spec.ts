@@ -1,0 +1,90 @@
+import { scoreProviderOutliers, type ProviderVolumeCostSqlRow } from './provider-outliers';
+
+const provider = (
+  npi: string,
+  specialty: string | null,
+  claims: number,
+  paidCents: number,
+): ProviderVolumeCostSqlRow => ({
+  npi,
+  specialty,
+  claims,
+  lines: claims,
+  paid_amount_cents: String(paidCents),
+});
+
+describe('scoreProviderOutliers', () => {
+  // Cardiology: 10, 10, 10, 50 claims → mean 20, population stddev sqrt((3·100 + 900)/4) = sqrt(300) ≈ 17.3205.
+  const cardiology = [
+    provider('A', 'Cardiology', 10, 100_000),
+    provider('B', 'Cardiology', 10, 100_000),
+    provider('C', 'Cardiology', 10, 100_000),
+    provider('D', 'Cardiology', 50, 500_000),
+  ];
+
+  it('scores volume within the specialty with the population standard deviation', () => {
+    const result = scoreProviderOutliers(cardiology, { by: 'volume', threshold: 1.5, limit: 10 });
+    expect(result).toEqual({
+      providersScored: 4,
+      specialtiesScored: 1,
+      providersWithoutSpecialty: 0,
+      rows: [
+        {
+          npi: 'D',
+          specialty: 'Cardiology',
+          claims: 50,
+          lines: 50,
+          paidAmountCents: 500_000,
+          value: 50,
+          specialtyMean: 20,
+          specialtyStddev: 17.32,
+          specialtyProviders: 4,
+          zScore: 1.732,
+        },
+      ],
+    });
+  });
+
+  it('scores cost as paid cents per claim: equal cost per claim is no spread, so nobody is scored', () => {
+    expect(scoreProviderOutliers(cardiology, { by: 'cost', threshold: 0, limit: 10 })).toEqual({
+      providersScored: 0,
+      specialtiesScored: 0,
+      providersWithoutSpecialty: 0,
+      rows: [],
+    });
+  });
+
+  it('keeps low outliers too (negative z), largest |z| first, and never compares across specialties', () => {
+    // Family medicine per claim: 100, 100, 100, 20 → mean 80, stddev sqrt((3·400 + 3600)/4) = sqrt(1200) ≈ 34.641.
+    const result = scoreProviderOutliers(
+      [
+        ...cardiology,
+        provider('F1', 'Family Medicine', 10, 1_000),
+        provider('F2', 'Family Medicine', 10, 1_000),
+        provider('F3', 'Family Medicine', 10, 1_000),
+        provider('F4', 'Family Medicine', 10, 200),
+        provider('S', 'Surgery', 99, 99_000_000),
+        provider('U', null, 40, 4_000),
+      ],
+      { by: 'cost', threshold: 1, limit: 10 },
+    );
+    expect(result.providersScored).toBe(4);
+    expect(result.specialtiesScored).toBe(1);
+    expect(result.providersWithoutSpecialty).toBe(1);
+    expect(result.rows.map((row) => [row.npi, row.value, row.specialtyMean, row.specialtyStddev, row.zScore])).toEqual([
+      ['F4', 20, 80, 34.64, -1.732],
+    ]);
+  });
+
+  it('cuts the list at the limit after ordering by |z| then NPI', () => {
+    const result = scoreProviderOutliers(
+      [provider('Z', 'X', 1, 0), provider('Y', 'X', 3, 0), provider('W', 'Y', 1, 0), provider('V', 'Y', 3, 0)],
+      { by: 'volume', threshold: 0, limit: 3 },
+    );
+    expect(result.rows.map((row) => [row.npi, row.zScore])).toEqual([
+      ['V', 1],
+      ['W', -1],
+      ['Y', 1],
+    ]);
+  });
+});

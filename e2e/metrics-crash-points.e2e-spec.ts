@@ -1,6 +1,6 @@
 import { SeededRandom, generateFile, type GeneratedFile, type GeneratedLayout } from '@claims/claims-generator';
 import type { IngestReport } from '@claims/contracts';
-import { foldedRecordCount, topicRecordCount, waitFor } from '@claims/harness';
+import { foldedRecordCount, kpiSnapshot, waitFor, waitUntilQuiet } from '@claims/harness';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,61 +21,6 @@ const INPUTS: ReadonlyArray<{ layout: GeneratedLayout; records: number; claimIdS
     { layout: 'billing-export', records: 600, claimIdStart: 2_000_000, ratePerSecond: 6 },
     { layout: 'pended-queue', records: 400, claimIdStart: 3_000_000, ratePerSecond: 4 },
   ];
-
-/** Every figure the API serves for the families these sources feed: a replay must leave each one as it was. */
-const KPI_ROUTES = [
-  '/v1/kpis/summary',
-  '/v1/kpis/pended-queue?groupBy=reason',
-  '/v1/kpis/denials?source=carrier_lines&groupBy=payer',
-  '/v1/kpis/denials?source=billing_export&groupBy=payer',
-  '/v1/kpis/payments?groupBy=payer',
-  '/v1/kpis/volume?groupBy=claim_type',
-];
-
-async function kpiSnapshot(e2e: E2ePipeline): Promise<Record<string, unknown>> {
-  const entries = await Promise.all(
-    KPI_ROUTES.map(async (route) => [route, await e2e.pipeline.api<unknown>(route)] as const),
-  );
-  // The summary's watermark and freshness fields move with the wall clock, not with the claims.
-  return Object.fromEntries(entries.map(([route, body]) => [route, withoutClockFields(body)]));
-}
-
-function withoutClockFields(body: unknown): unknown {
-  if (Array.isArray(body)) return body.map(withoutClockFields);
-  if (body === null || typeof body !== 'object') return body;
-  return Object.fromEntries(
-    Object.entries(body)
-      .filter(([key]) => !/^(generatedAt|computedAt|servedAt|freshness)/.test(key))
-      .map(([key, value]) => [key, withoutClockFields(value)]),
-  );
-}
-
-/**
- * Resolves once a replay has gone all the way through: the fold has
- * committed everything enriched, and no stage has published anything for a
- * few seconds. A replayed record's path ends in the fold as a duplicate, so
- * no KPI and no per-file count can tell that it has arrived.
- */
-async function waitUntilQuiet(e2e: E2ePipeline): Promise<void> {
-  const topics = ['claims.raw.v1', 'claims.normalized.v1', 'claims.enriched.v1'].map(
-    (topic) => `${e2e.namespace}.${topic}`,
-  );
-  let last = '';
-  let quietSince = Date.now();
-  await waitFor(
-    'the replay to drain through every stage',
-    async () => {
-      const counts = await Promise.all(topics.map((topic) => topicRecordCount(e2e.brokers, topic)));
-      const folded = await foldedRecordCount(e2e.database.url);
-      const state = JSON.stringify(counts);
-      if (state !== last) quietSince = Date.now();
-      last = state;
-      return { caughtUp: folded >= (counts[2] ?? 0), quietMs: Date.now() - quietSince };
-    },
-    (progress) => progress.caughtUp && progress.quietMs >= 5_000,
-    { timeoutMs: 180_000, intervalMs: 500 },
-  );
-}
 
 describe('the metrics service SIGKILLed at 20 seeded points of a replay of three sources', () => {
   const random = new SeededRandom(SEED);
@@ -171,16 +116,16 @@ describe('the metrics service SIGKILLed at 20 seeded points of a replay of three
     expect(carrier?.expected).toMatchObject({ claims: carrier?.claims });
 
     // The whole input twice more, at full speed: every KPI stays exactly as it was.
-    const settled = await kpiSnapshot(e2e);
+    const settled = await kpiSnapshot(e2e.pipeline);
     for (let round = 0; round < 2; round += 1) {
       const again = await Promise.all(files.map((file) => e2e.pipeline.ingest(file.name)));
-      await waitUntilQuiet(e2e);
+      await waitUntilQuiet({ brokers: e2e.brokers, namespace: e2e.namespace, databaseUrl: e2e.database.url });
       const afterReplay = await settledVerification(e2e.pipeline, {
         fileIds: again.map((report) => report.fileId),
         timeoutMs: 120_000,
       });
       expect(afterReplay).toMatchObject({ consistent: true, mismatches: [] });
     }
-    expect(await kpiSnapshot(e2e)).toEqual(settled);
+    expect(await kpiSnapshot(e2e.pipeline)).toEqual(settled);
   });
 });

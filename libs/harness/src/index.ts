@@ -9,3 +9,4 @@ export * from './fixtures/claim-event';
 export * from './fixtures/enriched-claim-event';
 export * from './prometheus-server';
 export * from './front-door';
+export * from './chaos';

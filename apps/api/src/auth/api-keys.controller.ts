@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { API_ROLES } from './api-role';
 import { ApiKeysService, type ApiKeyListing, type CreatedApiKey } from './api-keys.service';
@@ -51,6 +51,7 @@ export class ApiKeysController {
 
   /** Revokes a key at once (the next request with it is a 401); revoking twice keeps the first date. */
   @Delete(':keyId')
+  @ApiNotFoundResponse({ description: 'API_KEY_NOT_FOUND' })
   revoke(@Param('keyId') keyId: string): Promise<ApiKeyListing> {
     return this.keys.revoke(keyId);
   }

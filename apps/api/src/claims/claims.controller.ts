@@ -1,5 +1,6 @@
 import { withClaimReadSpan } from '@claims/observability';
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse } from '@nestjs/swagger';
 import { RequirePermission } from '../auth/bearer-token.guard';
 import { parseClaimId } from './claim-id';
 import { ClaimsService, type ClaimDetail, type ClaimLineage } from './claims.service';
@@ -24,6 +25,8 @@ export class ClaimsController {
    * and record), oldest first.
    */
   @Get(':claimId')
+  @ApiBadRequestResponse({ description: 'REQUEST_INVALID: not a claim id (`fields`: claimId)' })
+  @ApiNotFoundResponse({ description: 'CLAIM_NOT_FOUND: the fold never handled this claim' })
   async detail(@Param('claimId') claimId: string): Promise<ClaimDetail> {
     // Linked to the traces of the files the claim's events came from: the read is part of the records' path.
     const detail = await withClaimReadSpan(
@@ -42,6 +45,8 @@ export class ClaimsController {
    * and the dead letters of those records at any stage.
    */
   @Get(':claimId/lineage')
+  @ApiBadRequestResponse({ description: 'REQUEST_INVALID: not a claim id (`fields`: claimId)' })
+  @ApiNotFoundResponse({ description: 'CLAIM_NOT_FOUND: the fold never handled this claim' })
   async lineage(@Param('claimId') claimId: string): Promise<ClaimLineage> {
     const lineage = await this.claims.lineage(parseClaimId(claimId));
     if (lineage === null) throw new NotFoundException({ code: CLAIM_NOT_FOUND, message: 'no such claim' });

@@ -1,6 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { DENIAL_SOURCES } from '@claims/kpi';
+import { ApiQuery } from '@nestjs/swagger';
 import { RequirePermission } from '../auth/bearer-token.guard';
 import { ClaimsService, type DenialClaimsResponse } from './claims.service';
+import { CURSOR_QUERY, enumQuery, textQuery, wholeNumberQuery } from '../kpis/kpi-query-parameters.schemas';
 import { parseDenialClaimsQuery } from './denial-claims.query';
 
 /**
@@ -22,6 +25,14 @@ export class DenialClaimsController {
    * a page (default 50, at most 500); pass `nextCursor` back as `cursor`.
    */
   @Get('denials/claims')
+  @ApiQuery(enumQuery('source', DENIAL_SOURCES, { required: true, description: 'The denial rule of the cell' }))
+  @ApiQuery(textQuery('payer', "The cell's payer", 200))
+  @ApiQuery(textQuery('claimType', "The cell's claim type", 200))
+  @ApiQuery({ name: 'month', required: false, schema: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } })
+  @ApiQuery(textQuery('providerGroup', "The cell's provider group", 200))
+  @ApiQuery(enumQuery('denied', ['true', 'false'], { description: 'true: only the claims with a denied unit' }))
+  @ApiQuery(wholeNumberQuery('limit', 500, 'Claims per page, default 50'))
+  @ApiQuery(CURSOR_QUERY)
   denialClaims(@Query() query: Record<string, unknown>): Promise<DenialClaimsResponse> {
     return this.claims.denialClaims(parseDenialClaimsQuery(query));
   }

@@ -1,5 +1,6 @@
-import { BadRequestException, Controller, Get, Header, Query } from '@nestjs/common';
+import { BadRequestException, Controller, applyDecorators, Get, Header, Query } from '@nestjs/common';
 import { PIPELINE_STAGES } from '@claims/contracts';
+import { ApiQuery, type ApiQueryOptions } from '@nestjs/swagger';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/bearer-token.guard';
 import { attachment, toCsv, type CsvColumn } from '../exports/csv';
@@ -21,6 +22,32 @@ const FilterQuerySchema = z.object({
   file: z.string().min(1).max(255).optional(),
   limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(100_000)).optional(),
 });
+
+/** The filter as the OpenAPI document shows it (FilterQuerySchema checks it). */
+const filterQueryOptions = (reasonRequired: boolean, limitDescription: string): ApiQueryOptions[] => [
+  {
+    name: 'reason',
+    required: reasonRequired,
+    description: 'An error code such as DATE_OUT_OF_RANGE',
+    schema: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$' },
+  },
+  { name: 'stage', required: false, schema: { type: 'string', enum: [...PIPELINE_STAGES] } },
+  {
+    name: 'file',
+    required: false,
+    description: 'A file id (SHA-256) or a source file name',
+    schema: { type: 'string', minLength: 1, maxLength: 255 },
+  },
+  {
+    name: 'limit',
+    required: false,
+    description: limitDescription,
+    schema: { type: 'integer', minimum: 1, maximum: 100_000 },
+  },
+];
+
+const filterQueries = (reasonRequired: boolean, limitDescription: string): MethodDecorator =>
+  applyDecorators(...filterQueryOptions(reasonRequired, limitDescription).map((options) => ApiQuery(options)));
 
 /** The export's columns: what the listing shows of each letter (reasons name fields, never values). */
 const EXPORT_COLUMNS: ReadonlyArray<CsvColumn<DeadLetterEntry>> = [
@@ -57,6 +84,7 @@ export class DeadLettersController {
   /** Counts by stage and reason, and the latest entries, for the filter (reason, stage, file). */
   @Get()
   @RequirePermission('dead-letters:read')
+  @filterQueries(false, 'Latest entries listed; default 20, at most 1000 shown')
   list(@Query() query: Record<string, unknown>): Promise<DeadLetterListing> {
     const { filter, limit } = parseFilter(query);
     return this.deadLetters.list(filter, Math.min(limit ?? 20, 1000));
@@ -74,6 +102,7 @@ export class DeadLettersController {
    */
   @Get('export.csv')
   @RequirePermission('exports:read')
+  @filterQueries(false, 'Rows; default 10,000')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @Header('Content-Disposition', attachment('dead-letters.csv'))
   async exportCsv(@Query() query: Record<string, unknown>): Promise<string> {
@@ -84,6 +113,7 @@ export class DeadLettersController {
 
   @Get('replay-plan')
   @RequirePermission('dead-letters:replay')
+  @filterQueries(true, 'Letters planned; default 10,000')
   replayPlan(@Query() query: Record<string, unknown>): Promise<ReplayPlan> {
     const { filter, limit } = parseFilter(query);
     if (filter.errorCode === null) {

@@ -17,7 +17,18 @@ import {
 import type { FileAccounting } from '@claims/kpi';
 import { loadSourceLayouts } from '@claims/source-layouts';
 import { X12_FILE_LAYOUT } from '@claims/x12';
-import { ApiBody, ApiConsumes, ApiQuery } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadGatewayResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiPayloadTooLargeResponse,
+  ApiQuery,
+  ApiServiceUnavailableResponse,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { ApiConfig } from '../api.config';
 import { API_CONFIG } from '../api.tokens';
@@ -25,6 +36,7 @@ import { AUDIT_TARGET_LOCAL } from '../audit/audit-target';
 import { RequirePermission } from '../auth/bearer-token.guard';
 import { attachment, toCsv, type CsvColumn } from '../exports/csv';
 import { IngestionReportsService, type IngestionReport } from './ingestion-reports.service';
+import { INGEST_JOB_JSON_SCHEMA } from './ingestions.schemas';
 import { IngestorClient, UploadError, type IngestorAnswer, type UploadErrorCode } from './ingestor-client';
 import { checkUploadQuery, isAcceptedUploadMediaType, isIngestId } from './upload-request';
 
@@ -125,6 +137,17 @@ export class IngestionsController {
   @ApiQuery({ name: 'ratePerSecond', required: false, type: Number })
   @ApiQuery({ name: 'speedup', required: false, type: Number })
   @ApiQuery({ name: 'dryRun', required: false, type: Boolean })
+  @ApiAcceptedResponse({
+    description: 'The ingestion job, running; Location names where to follow it',
+    schema: INGEST_JOB_JSON_SCHEMA,
+    headers: { Location: { description: '/v1/ingestions/jobs/{ingestId}', schema: { type: 'string' } } },
+  })
+  @ApiPayloadTooLargeResponse({ description: 'UPLOAD_TOO_LARGE: the body is over API_MAX_UPLOAD_BYTES' })
+  @ApiUnsupportedMediaTypeResponse({
+    description: "UPLOAD_CONTENT_TYPE or UPLOAD_TYPE_UNSUPPORTED: not a file's bytes (JSON, a form, binary)",
+  })
+  @ApiBadGatewayResponse({ description: 'INGESTOR_FAILED or INGESTOR_CREDENTIAL_REFUSED' })
+  @ApiServiceUnavailableResponse({ description: 'INGESTOR_UNAVAILABLE, or the ingestor busy; see Retry-After' })
   async upload(
     @Query() rawQuery: Record<string, unknown>,
     @Req() request: Request,
@@ -180,6 +203,10 @@ export class IngestionsController {
    * the error. Jobs live in the ingestor's memory (its last INGEST_JOB_HISTORY).
    */
   @Get('jobs/:ingestId')
+  @ApiOkResponse({ description: 'The job as the ingestor follows it', schema: INGEST_JOB_JSON_SCHEMA })
+  @ApiNotFoundResponse({ description: 'INGEST_NOT_FOUND: no such job (or one the ingestor has forgotten)' })
+  @ApiBadGatewayResponse({ description: 'INGESTOR_FAILED' })
+  @ApiServiceUnavailableResponse({ description: 'INGESTOR_UNAVAILABLE' })
   async job(@Param('ingestId') ingestId: string, @Res({ passthrough: true }) response: Response): Promise<unknown> {
     if (!isIngestId(ingestId)) throw new NotFoundException({ code: 'INGEST_NOT_FOUND', message: 'no such job' });
     try {
@@ -191,6 +218,7 @@ export class IngestionsController {
 
   /** One file (by its SHA-256): the ingest report, downstream outcomes and dead letters by reason. */
   @Get(':fileId')
+  @ApiNotFoundResponse({ description: 'INGESTION_NOT_FOUND: no file with this SHA-256 was ingested' })
   report(@Param('fileId') fileId: string): Promise<IngestionReport> {
     return this.reports.report(fileId);
   }

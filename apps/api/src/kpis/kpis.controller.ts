@@ -1,7 +1,20 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { RequireRole } from '../auth/bearer-token.guard';
-import type { DenialRates, DenialRootCauses } from '@claims/kpi';
 import {
+  DENIAL_DIMENSIONS,
+  DENIAL_SOURCES,
+  PEND_GROUP_BY_DIMENSIONS,
+  ROOT_CAUSE_GROUPS,
+  TOP_KINDS,
+  type DenialRates,
+  type DenialRootCauses,
+} from '@claims/kpi';
+import {
+  PAYMENT_DIMENSIONS,
+  ROOT_CAUSE_SOURCES,
+  TOP_ORDERS,
+  VOLUME_DIMENSIONS,
   parseDenialRootCausesQuery,
   parseDenialsQuery,
   parsePaymentsQuery,
@@ -10,7 +23,8 @@ import {
 } from './denial-cost.query';
 import { DenialCostService, type PaymentsResponse, type TopResponse, type VolumeResponse } from './denial-cost.service';
 import { KpiQueryService, type KpiSummaryResponse, type KpiVerification } from './kpi-query.service';
-import { parsePendFlowQuery, parsePendedQueueQuery, parseWorkQueueQuery } from './pended-queue.query';
+import { CURSOR_QUERY, dateQuery, enumQuery, wholeNumberQuery } from './kpi-query-parameters.schemas';
+import { MAX_FLOW_DAYS, parsePendFlowQuery, parsePendedQueueQuery, parseWorkQueueQuery } from './pended-queue.query';
 import {
   PendedQueueService,
   type PendFlowResponse,
@@ -46,18 +60,26 @@ export class KpisController {
    * within the SLA.
    */
   @Get('pended-queue')
+  @ApiQuery(dateQuery('asOf', 'Default: the event-time watermark'))
+  @ApiQuery(enumQuery('groupBy', PEND_GROUP_BY_DIMENSIONS, { description: 'Default reason' }))
+  @ApiQuery(wholeNumberQuery('limit', 1000, 'The most dimension values listed, largest open count first'))
   pendedQueueSummary(@Query() query: Record<string, unknown>): Promise<PendedQueueResponse> {
     return this.pendedQueue.summary(parsePendedQueueQuery(query));
   }
 
   /** Daily inflow, outflow, net and open claims from `from` to `to` (default: the 30 days to the watermark). */
   @Get('pended-queue/flow')
+  @ApiQuery(dateQuery('from', 'Inclusive; default 30 days before `to`'))
+  @ApiQuery(dateQuery('to', `Inclusive; default the watermark; at most ${MAX_FLOW_DAYS} days after \`from\``))
   pendedQueueFlow(@Query() query: Record<string, unknown>): Promise<PendFlowResponse> {
     return this.pendedQueue.flow(parsePendFlowQuery(query));
   }
 
   /** Claims open as of `asOf`, oldest first, `limit` a page; pass `nextCursor` back as `cursor` for the next. */
   @Get('pended-queue/work-queue')
+  @ApiQuery(dateQuery('asOf', 'Default: the event-time watermark'))
+  @ApiQuery(wholeNumberQuery('limit', 500, 'Claims per page'))
+  @ApiQuery(CURSOR_QUERY)
   pendedQueueWorkQueue(@Query() query: Record<string, unknown>): Promise<WorkQueueResponse> {
     return this.pendedQueue.workQueue(parseWorkQueueQuery(query));
   }
@@ -69,6 +91,8 @@ export class KpisController {
    * provider_group; default payer).
    */
   @Get('denials')
+  @ApiQuery(enumQuery('source', DENIAL_SOURCES, { required: true, description: 'The denial rule counted' }))
+  @ApiQuery(enumQuery('groupBy', DENIAL_DIMENSIONS, { description: 'Default payer' }))
   denials(@Query() query: Record<string, unknown>): Promise<DenialRates> {
     return this.denialCost.denials(parseDenialsQuery(query));
   }
@@ -80,24 +104,31 @@ export class KpisController {
    * and the CARCs rules/carc-root-causes.csv does not list (`unknownCarcs`).
    */
   @Get('denials/root-causes')
+  @ApiQuery(enumQuery('source', ROOT_CAUSE_SOURCES, { description: 'Default remittance' }))
+  @ApiQuery(enumQuery('groupBy', ROOT_CAUSE_GROUPS, { description: 'Default category' }))
   denialRootCauses(@Query() query: Record<string, unknown>): Promise<DenialRootCauses> {
     return this.denialCost.denialRootCauses(parseDenialRootCausesQuery(query));
   }
 
   /** Claims, billed, allowed, paid and patient responsibility (cents) by `groupBy` (default payer). */
   @Get('payments')
+  @ApiQuery(enumQuery('groupBy', PAYMENT_DIMENSIONS, { description: 'Default payer' }))
   payments(@Query() query: Record<string, unknown>): Promise<PaymentsResponse> {
     return this.denialCost.payments(parsePaymentsQuery(query).groupBy);
   }
 
   /** Claims, lines and paid dollars by `groupBy` (claim_type, month, state, provider_group; default claim_type). */
   @Get('volume')
+  @ApiQuery(enumQuery('groupBy', VOLUME_DIMENSIONS, { description: 'Default claim_type' }))
   volume(@Query() query: Record<string, unknown>): Promise<VolumeResponse> {
     return this.denialCost.volume(parseVolumeQuery(query).groupBy);
   }
 
   /** The top HCPCS codes, first diagnoses or NDCs (`kind`) by paid amount or count (`by`), `limit` of them. */
   @Get('top')
+  @ApiQuery(enumQuery('kind', TOP_KINDS, { required: true }))
+  @ApiQuery(enumQuery('by', TOP_ORDERS, { description: 'Default paid' }))
+  @ApiQuery(wholeNumberQuery('limit', 500, 'How many'))
   top(@Query() query: Record<string, unknown>): Promise<TopResponse> {
     return this.denialCost.top(parseTopQuery(query));
   }

@@ -3,6 +3,7 @@ import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiProduces, ApiQuery } from '@nestjs/swagger';
 import { RequirePermission } from '../auth/bearer-token.guard';
 import { attachment, toCsv, type CsvColumn } from '../exports/csv';
+import { CURSOR_QUERY, wholeNumberQuery } from './kpi-query-parameters.schemas';
 import { parseOverdueSubmissionsExportQuery, parseOverdueSubmissionsQuery } from './overdue-submissions.query';
 import { OverdueSubmissionsService, type OverdueSubmissionsResponse } from './overdue-submissions.service';
 
@@ -35,7 +36,8 @@ const PAYER_QUERY = {
 const AS_OF_QUERY = {
   name: 'asOf',
   required: false,
-  description: 'YYYY-MM-DD; default the acknowledgement clock (event time)',
+  description: 'default the acknowledgement clock (event time)',
+  schema: { type: 'string', format: 'date' },
 } as const;
 
 /**
@@ -57,8 +59,8 @@ export class OverdueSubmissionsController {
   @RequirePermission('kpis:read')
   @ApiQuery(PAYER_QUERY)
   @ApiQuery(AS_OF_QUERY)
-  @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 50' })
-  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
+  @ApiQuery(wholeNumberQuery('limit', 500, 'default 50'))
+  @ApiQuery(CURSOR_QUERY)
   list(@Query() query: Record<string, unknown>): Promise<OverdueSubmissionsResponse> {
     return this.overdue.list(parseOverdueSubmissionsQuery(query));
   }
@@ -71,7 +73,7 @@ export class OverdueSubmissionsController {
   @ApiProduces('text/csv')
   @ApiQuery(PAYER_QUERY)
   @ApiQuery(AS_OF_QUERY)
-  @ApiQuery({ name: 'limit', required: false, description: '1 to 100,000, default 10,000' })
+  @ApiQuery(wholeNumberQuery('limit', 100_000, 'default 10,000'))
   async exportCsv(@Query() query: Record<string, unknown>): Promise<string> {
     const { items } = await this.overdue.list(parseOverdueSubmissionsExportQuery(query));
     return toCsv(EXPORT_COLUMNS, items);

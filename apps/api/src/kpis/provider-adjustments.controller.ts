@@ -2,6 +2,7 @@ import { PROVIDER_ADJUSTMENT_GROUPINGS } from '@claims/kpi';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { RequireRole } from '../auth/bearer-token.guard';
+import { dateQuery } from './kpi-query-parameters.schemas';
 import { parseProviderAdjustmentsQuery } from './provider-adjustments.query';
 import { ProviderAdjustmentsService, type ProviderAdjustmentsResponse } from './provider-adjustments.service';
 
@@ -17,8 +18,8 @@ export class ProviderAdjustmentsController {
    * payment date (else the remittance's production date, else PLB02).
    */
   @Get('provider-adjustments')
-  @ApiQuery({ name: 'from', required: false, description: 'YYYY-MM-DD, inclusive' })
-  @ApiQuery({ name: 'to', required: false, description: 'YYYY-MM-DD, inclusive' })
+  @ApiQuery(dateQuery('from', 'Payment date, inclusive'))
+  @ApiQuery(dateQuery('to', 'Payment date, inclusive'))
   @ApiQuery({ name: 'groupBy', required: false, enum: [...PROVIDER_ADJUSTMENT_GROUPINGS] })
   summary(@Query() query: Record<string, unknown>): Promise<ProviderAdjustmentsResponse> {
     return this.providerAdjustments.summary(parseProviderAdjustmentsQuery(query));

@@ -19,6 +19,7 @@ const YEAR_QUERY = {
   name: 'year',
   required: false,
   description: 'Coverage year, YYYY (default: the latest year a beneficiary summary states)',
+  schema: { type: 'integer', minimum: 1900, maximum: 2999 },
 } as const;
 
 @Controller('v1/kpis')
@@ -59,9 +60,24 @@ export class VolumeCostController {
    */
   @Get('outlier-providers')
   @ApiQuery({ name: 'by', required: false, enum: [...OUTLIER_MEASURES], description: 'default cost' })
-  @ApiQuery({ name: 'minClaims', required: false, description: `default ${OUTLIER_DEFAULTS.minClaims}` })
-  @ApiQuery({ name: 'threshold', required: false, description: `|z| at least; default ${OUTLIER_DEFAULTS.threshold}` })
-  @ApiQuery({ name: 'limit', required: false, description: `1-500, default ${OUTLIER_DEFAULTS.limit}` })
+  @ApiQuery({
+    name: 'minClaims',
+    required: false,
+    description: `default ${OUTLIER_DEFAULTS.minClaims}`,
+    schema: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+  })
+  @ApiQuery({
+    name: 'threshold',
+    required: false,
+    description: `|z| at least; default ${OUTLIER_DEFAULTS.threshold}`,
+    schema: { type: 'number', minimum: 0, maximum: 10 },
+  })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    description: `default ${OUTLIER_DEFAULTS.limit}`,
+    schema: { type: 'integer', minimum: 1, maximum: 500 },
+  })
   outlierProviders(@Query() query: Record<string, unknown>): Promise<OutlierProvidersResponse> {
     return this.volumeCost.outlierProviders(parseOutlierProvidersQuery(query));
   }

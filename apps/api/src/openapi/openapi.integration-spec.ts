@@ -1,18 +1,44 @@
 import 'reflect-metadata';
 import { createIsolatedDatabase, testInfrastructure, type IsolatedDatabase } from '@claims/harness';
 import type { INestApplication } from '@nestjs/common';
+import Ajv, { type ValidateFunction } from 'ajv';
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { startApiUnderTest } from '../__tests__/api-under-test';
+import { seedFoldedKpis } from '../__tests__/kpi-fixture';
 import { PERMISSION_ROLES } from '../auth/permissions';
 import { apiRouteTable } from '../auth/route-table';
 import { openApiPath } from './openapi';
 
+interface Response {
+  description: string;
+  headers?: Record<string, unknown>;
+  content?: Record<string, { schema?: Record<string, unknown> }>;
+}
+
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  schema?: Record<string, unknown>;
+}
+
 interface Operation {
+  operationId?: string;
+  parameters?: Parameter[];
+  requestBody?: unknown;
   security?: Array<Record<string, string[]>>;
   'x-permission'?: string;
   'x-roles'?: string[];
-  responses?: Record<string, unknown>;
+  responses?: Record<string, Response>;
 }
+
+const ADMIN_TOKEN = `admin-${randomBytes(18).toString('hex')}`;
+const FILE_ID = 'e'.repeat(64);
+const PROBLEM_REF = { $ref: '#/components/schemas/ProblemDetails' };
+
+/** The document's schemas are OpenAPI 3.0 (`nullable`, `example`); ajv reads `nullable` and is told to let the rest be. */
+const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
 
 describe('the OpenAPI document served at /v1/openapi.json', () => {
   let database: IsolatedDatabase;
@@ -21,7 +47,41 @@ describe('the OpenAPI document served at /v1/openapi.json', () => {
   let document: {
     openapi: string;
     paths: Record<string, Record<string, Operation>>;
-    components: { securitySchemes: Record<string, Record<string, string>> };
+    components: {
+      securitySchemes: Record<string, Record<string, string>>;
+      schemas: Record<string, Record<string, unknown>>;
+    };
+  };
+
+  const operationOf = (method: string, path: string): Operation => {
+    const operation = document.paths[path]?.[method];
+    if (operation === undefined) throw new Error(`${method} ${path} is not documented`);
+    return operation;
+  };
+
+  /** The validator of what the document says `method path` answers with `status`. */
+  const documentedBody = (method: string, path: string, status: string, mediaType: string): ValidateFunction => {
+    const schema = operationOf(method, path).responses?.[status]?.content?.[mediaType]?.schema;
+    if (schema === undefined) throw new Error(`${method} ${path} documents no ${status} ${mediaType} body`);
+    // The document lists named schemas under components, one level deep: a $ref names one of them.
+    const ref =
+      typeof schema['$ref'] === 'string' ? /^#\/components\/schemas\/(\w+)$/.exec(schema['$ref'])?.[1] : undefined;
+    const component = ref === undefined ? undefined : document.components.schemas[ref];
+    if (ref !== undefined && component === undefined)
+      throw new Error(`${String(schema['$ref'])} is not in the document`);
+    return ajv.compile(component ?? schema);
+  };
+
+  const get = async (path: string, token: string | null = ADMIN_TOKEN): Promise<{ status: number; body: unknown }> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      headers: token === null ? {} : { authorization: `Bearer ${token}` },
+    });
+    return { status: response.status, body: await response.json() };
+  };
+
+  const expectValid = (validate: ValidateFunction, body: unknown): void => {
+    const valid = validate(body);
+    expect({ valid, errors: validate.errors ?? null }).toEqual({ valid: true, errors: null });
   };
 
   beforeAll(async () => {
@@ -30,7 +90,26 @@ describe('the OpenAPI document served at /v1/openapi.json', () => {
       databaseUrl: database.url,
       brokers: testInfrastructure().brokers,
       apiTokenSecret: randomBytes(32).toString('base64url'),
+      apiTokens: `admin=${ADMIN_TOKEN}`,
     }));
+    await seedFoldedKpis(database.url);
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await client.query(
+        `INSERT INTO ingest_file (file_id, source, layout, records_read, records_published, records_dead_lettered,
+                                  blank_lines_skipped, duration_seconds, completed_at)
+         VALUES ($1, 'billing.csv', 'billing.claim-export', 2, 2, 1, 0, 0.5, '2024-03-01T00:00:00Z')`,
+        [FILE_ID],
+      );
+      await client.query(
+        `INSERT INTO ingest_record (file_id, record_number, outcome, stage, error_code)
+         VALUES ($1, 1, 'folded', NULL, NULL), ($1, 2, 'dead_lettered', 'normalizer', 'AMOUNT_INVALID')`,
+        [FILE_ID],
+      );
+    } finally {
+      await client.end();
+    }
     const response = await fetch(`${baseUrl}/v1/openapi.json`);
     expect(response.status).toBe(200);
     document = (await response.json()) as typeof document;
@@ -63,6 +142,134 @@ describe('the OpenAPI document served at /v1/openapi.json', () => {
         expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['401', '403', '429']));
       }
     }
+  });
+
+  it('gives every operation a success answer with a body schema, and its errors as problems', () => {
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const route = `${method.toUpperCase()} ${path}`;
+        const responses = operation.responses ?? {};
+        const successes = Object.entries(responses).filter(([status]) => /^2\d\d$/.test(status));
+        expect({ route, successes: successes.length }).toEqual({ route, successes: 1 });
+        const [, success] = successes[0] ?? [];
+        const schemas = Object.values(success?.content ?? {}).map((media) => media.schema);
+        expect({ route, schemas: schemas.length > 0 && schemas.every((schema) => schema !== undefined) }).toEqual({
+          route,
+          schemas: true,
+        });
+        for (const [status, response] of Object.entries(responses).filter(([code]) => /^[45]/.test(code))) {
+          expect({ route, status, content: response.content }).toEqual({
+            route,
+            status,
+            content: { 'application/problem+json': { schema: PROBLEM_REF } },
+          });
+        }
+        if (operation.security?.length) {
+          expect(Object.keys(responses['401']?.headers ?? {})).toEqual(['WWW-Authenticate']);
+          expect(Object.keys(responses['429']?.headers ?? {})).toEqual(['Retry-After']);
+        }
+      }
+    }
+  });
+
+  it('documents the query parameters the routes check, with their types and enums, and the bodies they take', () => {
+    const parameters = (method: string, path: string): Parameter[] => operationOf(method, path).parameters ?? [];
+    expect(parameters('get', '/v1/kpis/denials')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'source',
+          in: 'query',
+          required: true,
+          schema: expect.objectContaining({ enum: expect.arrayContaining(['remittance']) }),
+        }),
+        expect.objectContaining({ name: 'groupBy', in: 'query', required: false }),
+      ]),
+    );
+    expect(parameters('get', '/v1/kpis/outlier-providers')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'threshold', schema: expect.objectContaining({ type: 'number' }) }),
+      ]),
+    );
+    expect(
+      parameters('get', '/v1/kpis/pended-queue/work-queue')
+        .map((parameter) => parameter.name)
+        .sort(),
+    ).toEqual(['asOf', 'cursor', 'limit']);
+    expect(operationOf('post', '/v1/reference/{kind}')).toMatchObject({
+      requestBody: { content: { 'application/json': { schema: { required: ['effectiveDate', 'record'] } } } },
+    });
+  });
+
+  it('documents the bodies the pended queue, denials, claim detail and ingestion routes answer with', async () => {
+    for (const path of [
+      '/v1/kpis/pended-queue',
+      '/v1/kpis/pended-queue/work-queue',
+      '/v1/kpis/denials?source=carrier_lines',
+      '/v1/kpis/denials/claims?source=carrier_lines',
+      '/v1/claims/C1',
+      '/v1/ingestions',
+      `/v1/ingestions/${FILE_ID}`,
+      '/v1/dead-letters',
+    ]) {
+      const answer = await get(path);
+      expect({ path, status: answer.status }).toEqual({ path, status: 200 });
+      const template = path
+        .split('?')[0]
+        ?.replace(/\/v1\/claims\/[^/]+$/, '/v1/claims/{claimId}')
+        .replace(/\/v1\/ingestions\/[0-9a-f]{64}$/, '/v1/ingestions/{fileId}');
+      expectValid(documentedBody('get', template ?? path, '200', 'application/json'), answer.body);
+    }
+    // The schemas are closed and name what is required, so the checks above are not vacuous.
+    expect(documentedBody('get', '/v1/kpis/pended-queue', '200', 'application/json')({})).toBe(false);
+    const detail = (await get('/v1/claims/C1')).body as Record<string, unknown>;
+    expect(documentedBody('get', '/v1/claims/{claimId}', '200', 'application/json')({ ...detail, extra: 1 })).toBe(
+      false,
+    );
+    // Non-trivial bodies, so the checks above are not of empty lists.
+    expect((await get('/v1/kpis/pended-queue/work-queue')).body).toMatchObject({ items: expect.any(Array) });
+    expect(((await get('/v1/ingestions')).body as unknown[]).length).toBe(1);
+  });
+
+  it('documents the bodies every other JSON route answers with', async () => {
+    const routes: Array<[template: string, query: string]> = [
+      ['/v1/kpis/summary', ''],
+      ['/v1/kpis/verification', ''],
+      ['/v1/kpis/pended-queue/flow', ''],
+      ['/v1/kpis/denials/root-causes', ''],
+      ['/v1/kpis/payments', ''],
+      ['/v1/kpis/volume', ''],
+      ['/v1/kpis/top', '?kind=hcpcs'],
+      ['/v1/kpis/claim-lifecycle', ''],
+      ['/v1/kpis/claim-lifecycle/overdue', ''],
+      ['/v1/kpis/provider-adjustments', ''],
+      ['/v1/kpis/pmpm', ''],
+      ['/v1/kpis/chronic-conditions', ''],
+      ['/v1/kpis/outlier-providers', ''],
+      ['/v1/dead-letters/replay-plan', '?reason=AMOUNT_INVALID'],
+      ['/v1/audit', ''],
+      ['/v1/api-keys', ''],
+      ['/health/live', ''],
+    ];
+    for (const [template, query] of routes) {
+      const answer = await get(`${template}${query}`);
+      expect({ template, status: answer.status }).toEqual({ template, status: 200 });
+      expectValid(documentedBody('get', template, '200', 'application/json'), answer.body);
+    }
+    const lineage = await get('/v1/claims/C1/lineage');
+    expect(lineage.status).toBe(200);
+    expectValid(documentedBody('get', '/v1/claims/{claimId}/lineage', '200', 'application/json'), lineage.body);
+  });
+
+  it('documents the problems the API answers with', async () => {
+    const unauthenticated = await get('/v1/kpis/denials?source=carrier_lines', null);
+    expect(unauthenticated.status).toBe(401);
+    expectValid(documentedBody('get', '/v1/kpis/denials', '401', 'application/problem+json'), unauthenticated.body);
+    const invalid = await get('/v1/kpis/denials?source=nowhere');
+    expect(invalid.status).toBe(400);
+    expectValid(documentedBody('get', '/v1/kpis/denials', '400', 'application/problem+json'), invalid.body);
+    const missing = await get('/v1/claims/NO-SUCH-CLAIM');
+    expect(missing.status).toBe(404);
+    expectValid(documentedBody('get', '/v1/claims/{claimId}', '404', 'application/problem+json'), missing.body);
   });
 
   it('documents the bearer and API-key schemes', () => {

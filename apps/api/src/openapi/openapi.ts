@@ -1,7 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type {
+  OperationObject,
+  ReferenceObject,
+  ResponseObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { apiRouteTable } from '../auth/route-table';
 import { PERMISSION_ROLES } from '../auth/permissions';
+import { PROBLEM_JSON } from '../http/problem-details';
+import { RESPONSE_SCHEMAS } from './response-schemas.generated';
+import type { GeneratedResponse } from './response-schemas.generator';
 
 /** Where the document and its interactive page are served; stable, so clients can generate from them. */
 export const OPENAPI_JSON_PATH = '/v1/openapi.json';
@@ -75,12 +84,110 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     Object.assign(operation, { 'x-permission': route.permission, 'x-roles': [...roles] });
     operation.responses = {
       ...operation.responses,
-      '401': { description: 'No credentials, or a token or key that is expired, forged, malformed or revoked' },
+      '401': {
+        description: 'No credentials, or a token or key that is expired, forged, malformed or revoked',
+        headers: {
+          'WWW-Authenticate': { description: 'The Bearer and ApiKey challenges', schema: { type: 'string' } },
+        },
+      },
       '403': { description: `The caller's role lacks \`${route.permission}\`` },
-      '429': { description: 'Past the rate limit of this client; Retry-After says when to try again' },
+      '429': {
+        description: 'Past the rate limit of this client; Retry-After says when to try again',
+        headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+      },
     };
   }
+  documentResponses(document);
   return document;
+}
+
+/** The problem-details body (problem-details.ts) every error answers with. */
+const PROBLEM_DETAILS_SCHEMA: SchemaObject = {
+  type: 'object',
+  description: 'An RFC 9457 problem; `code` is the stable name to switch on',
+  required: ['type', 'title', 'status', 'detail', 'code'],
+  properties: {
+    type: {
+      type: 'string',
+      description: 'A tag: URI naming the problem type',
+      example: 'tag:claims-event-pipeline,2026:problem:request-invalid',
+    },
+    title: { type: 'string', description: 'The same for every occurrence of the code' },
+    status: { type: 'integer' },
+    detail: { type: 'string', description: 'What went wrong this time; never echoes PHI or the request body' },
+    code: { type: 'string', example: 'REQUEST_INVALID' },
+    instance: { type: 'string', description: 'The request path' },
+    fields: { type: 'array', items: { type: 'string' }, description: 'Of a 400: the offending parameters' },
+    required: { type: 'string', description: 'Of a 403: the permission the route requires' },
+  },
+  additionalProperties: true,
+};
+
+const PROBLEM_REF = { $ref: '#/components/schemas/ProblemDetails' };
+
+const SUCCESS_DESCRIPTIONS: Readonly<Record<number, string>> = { 200: 'OK', 201: 'Created', 202: 'Accepted' };
+
+/** A named response type's schema goes to components.schemas (once), so generated clients get its name. */
+function componentOrInline(document: OpenAPIObject, generated: GeneratedResponse): SchemaObject | ReferenceObject {
+  const schema = generated.schema as SchemaObject;
+  const schemas = document.components?.schemas;
+  if (generated.schemaName === undefined || schemas === undefined) return schema;
+  const listed = schemas[generated.schemaName];
+  if (listed !== undefined && JSON.stringify(listed) !== JSON.stringify(schema)) return schema;
+  schemas[generated.schemaName] = schema;
+  return { $ref: `#/components/schemas/${generated.schemaName}` };
+}
+
+const isSuccess = (status: string): boolean => /^2\d\d$/.test(status);
+const isError = (status: string): boolean => /^[45]\d\d$/.test(status);
+
+/**
+ * Writes every operation's answers: its success body from the controller
+ * method's return type (response-schemas.generated.ts, unless a decorator
+ * already declared one), a 400 wherever it takes query parameters or a body
+ * (a 413 too for a body), and every error as a problem.
+ */
+function documentResponses(document: OpenAPIObject): void {
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ProblemDetails: PROBLEM_DETAILS_SCHEMA },
+  };
+  for (const pathItem of Object.values(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation: OperationObject | undefined = pathItem[method];
+      if (operation === undefined) continue;
+      const responses = operation.responses as Record<string, ResponseObject>;
+      const generated = operation.operationId === undefined ? undefined : RESPONSE_SCHEMAS[operation.operationId];
+      const declared = Object.entries(responses).some(([status, response]) => isSuccess(status) && response.content);
+      if (generated !== undefined && !declared) {
+        for (const status of Object.keys(responses).filter(isSuccess)) delete responses[status];
+        responses[String(generated.status)] = {
+          description: SUCCESS_DESCRIPTIONS[generated.status] ?? 'Success',
+          content: { [generated.mediaType]: { schema: componentOrInline(document, generated) } },
+        };
+      } else if (declared) {
+        // A decorator declared the answer: drop the bare default @nestjs/swagger adds beside it.
+        for (const [status, response] of Object.entries(responses)) {
+          if (isSuccess(status) && !response.content) delete responses[status];
+        }
+      }
+      // A path parameter that names nothing is a 404; the routes that check one's form declare their 400.
+      const takesInput =
+        (operation.parameters ?? []).some((parameter) => 'in' in parameter && parameter.in === 'query') ||
+        operation.requestBody !== undefined;
+      if (takesInput && responses['400'] === undefined) {
+        responses['400'] = {
+          description: 'REQUEST_INVALID: invalid or unknown parameters or body members (named in `fields`)',
+        };
+      }
+      if (operation.requestBody !== undefined && responses['413'] === undefined) {
+        responses['413'] = { description: 'PAYLOAD_TOO_LARGE: the body is larger than this route accepts' };
+      }
+      for (const [status, response] of Object.entries(responses)) {
+        if (isError(status) && !response.content) response.content = { [PROBLEM_JSON]: { schema: PROBLEM_REF } };
+      }
+    }
+  }
 }
 
 /**

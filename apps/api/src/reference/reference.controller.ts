@@ -5,8 +5,10 @@ import {
   type ReferenceKind,
 } from '@claims/contracts';
 import { BadRequestException, Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiParam } from '@nestjs/swagger';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/bearer-token.guard';
+import { REFERENCE_FIX_JSON_SCHEMA } from './reference.schemas';
 import { ReferencePublisher, type PublishedReference } from './reference.publisher';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -42,6 +44,8 @@ export class ReferenceController {
   @Post(':kind')
   @HttpCode(202)
   @RequirePermission('reference:write')
+  @ApiParam({ name: 'kind', enum: Object.keys(KINDS) })
+  @ApiBody({ schema: REFERENCE_FIX_JSON_SCHEMA })
   async publish(@Param('kind') kindSegment: string, @Body() body: unknown): Promise<PublishedReference> {
     const route = KINDS[kindSegment as keyof typeof KINDS];
     if (route === undefined) {

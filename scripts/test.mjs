@@ -21,6 +21,7 @@ let exitCode = 0;
 ensureDependencies();
 ensurePrometheusTools();
 ensureChromium();
+ensurePoppler();
 build();
 say('type-checking and linting');
 run('npm', ['run', '--silent', 'typecheck']);
@@ -111,4 +112,20 @@ function ensureChromium() {
     process.getuid?.() === 0 ? run('apt-get', args, { env }) : run('sudo', ['-n', 'apt-get', ...args], { env });
   apt(['update', '-qq']);
   apt(['install', '-y', '-qq', '--no-install-recommends', 'chromium']);
+}
+
+/**
+ * Debian's poppler-utils (pdfinfo, pdftotext), with which the PDF report's
+ * test opens the report and reads its pages back. Installed when missing,
+ * like the Prometheus tools and chromium.
+ */
+function ensurePoppler() {
+  const missing = (tool) => spawnSync(tool, ['-v'], { stdio: 'ignore' }).status !== 0;
+  if (!missing('pdftotext') && !missing('pdfinfo')) return;
+  say("installing Debian's poppler-utils package (pdfinfo and pdftotext, which read the PDF report back)");
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (args) =>
+    process.getuid?.() === 0 ? run('apt-get', args, { env }) : run('sudo', ['-n', 'apt-get', ...args], { env });
+  apt(['update', '-qq']);
+  apt(['install', '-y', '-qq', '--no-install-recommends', 'poppler-utils']);
 }

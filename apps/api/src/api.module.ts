@@ -17,6 +17,7 @@ import { RateLimitGuard } from './http/rate-limit.guard';
 import { IngestionsModule } from './ingestions/ingestions.module';
 import { KpisModule } from './kpis/kpis.module';
 import { ReferenceModule } from './reference/reference.module';
+import { ReportsModule } from './reports/reports.module';
 
 @Global()
 @Module({})
@@ -42,6 +43,7 @@ export class ApiModule {
         DeadLettersModule,
         ReferenceModule,
         ClaimsModule,
+        ReportsModule,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },

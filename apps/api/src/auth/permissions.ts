@@ -12,7 +12,7 @@ export const PERMISSIONS = [
   'ingestions:read',
   /** Dead letters by stage and reason (reasons name fields, never values). */
   'dead-letters:read',
-  /** CSV exports of the lists above (no member identifiers in any of them). */
+  /** CSV exports of the lists above and the PDF KPI report (no member identifiers in any of them). */
   'exports:read',
   /** One claim's detail (with the member identifiers stored with it, PHI), its timeline and its lineage. */
   'claims:read',

@@ -43,5 +43,7 @@ import { VolumeCostService } from './volume-cost.service';
     OverdueSubmissionsRepository,
     OverdueSubmissionsService,
   ],
+  // The reports render the same figures the routes serve, through the same services.
+  exports: [PendedQueueService, DenialCostService],
 })
 export class KpisModule {}

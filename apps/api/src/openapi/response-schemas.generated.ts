@@ -2703,6 +2703,13 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
       additionalProperties: false,
     },
   },
+  ReportsController_kpisPdf: {
+    status: 200,
+    mediaType: 'application/pdf',
+    schema: {
+      type: 'string',
+    },
+  },
   ServiceHttpController_metrics: {
     status: 200,
     mediaType: 'text/plain',

@@ -22,6 +22,7 @@ export const ROUTE_FILTERS = {
   '/v1/kpis/denials/root-causes': {},
   '/v1/kpis/payments': {},
   '/v1/kpis/volume': {},
+  '/v1/reports/kpis.pdf': { from: 'from', to: 'to', asOf: 'asOf' },
 };
 
 const FILTER_LABELS = { from: 'from', to: 'to', asOf: 'as of', payer: 'payer', claimType: 'claim type' };
@@ -191,6 +192,34 @@ function downloadCsv(name, columns, rows) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 0);
+}
+
+/**
+ * The PDF report of the panels, for the filters applied. Fetched with the
+ * token and saved from memory, as the CSV files are: a plain link could not
+ * send the token.
+ */
+async function downloadReport() {
+  const path = '/v1/reports/kpis.pdf';
+  const url = new URL(path, window.location.origin);
+  for (const [name, value] of Object.entries(routeFilters(path).params)) url.searchParams.set(name, value);
+  $('#status').textContent = 'Preparing the PDF report…';
+  const response = await fetch(url, {
+    headers: { Authorization: `Bearer ${state.token}`, Accept: 'application/pdf' },
+  });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => null);
+    throw new ApiProblem(response.status, problem);
+  }
+  const blob = await response.blob();
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const filename = /filename="([A-Za-z0-9._-]+)"/.exec(disposition)?.[1] ?? 'claims-kpi-report.pdf';
+  const link = element('a', { href: URL.createObjectURL(blob), download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 0);
+  $('#status').textContent = `PDF report downloaded (${filename})`;
 }
 
 /**
@@ -617,6 +646,12 @@ function start() {
     if (token) signIn(token);
   });
   $('#sign-out').addEventListener('click', () => signOut());
+  $('#pdf-report').addEventListener('click', () => {
+    downloadReport().catch((failure) => {
+      if (failure instanceof ApiProblem && failure.status === 401) signOut(`Signed out: ${describe(failure)}`);
+      else $('#status').textContent = `The PDF report could not be made: ${describe(failure)}`;
+    });
+  });
   $('#filters').addEventListener('submit', (event) => {
     event.preventDefault();
     state.filters = readFilters();

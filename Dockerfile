@@ -22,3 +22,8 @@ COPY data data
 COPY layouts layouts
 COPY rules rules
 USER node
+# Readiness of whichever service the command runs, on the port it sets in PORT (the image has node,
+# not curl). Compose and Kubernetes declare their own probes; this serves a plain `docker run`.
+# A one-shot CLI (the demo loader) has no port: its container's health is its exit code.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=6 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

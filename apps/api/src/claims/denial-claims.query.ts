@@ -1,6 +1,6 @@
 import { DENIAL_SOURCES, type DenialSource } from '@claims/kpi';
-import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
+import { invalidRequest, parseQuery } from '../http/query-fields';
 import { isClaimId } from './claim-id';
 
 const DimensionValue = z.string().min(1).max(200);
@@ -36,9 +36,6 @@ export interface DenialClaimsQuery {
   afterClaimId: string | null;
 }
 
-const invalid = (fields: readonly string[]): BadRequestException =>
-  new BadRequestException({ code: 'REQUEST_INVALID', fields: [...new Set(fields)] });
-
 /** What a cursor pins: the cell it pages through, so paging on under other filters is refused, not mixed. */
 const cellOf = (query: Pick<DenialClaimsQuery, 'source' | 'filters' | 'deniedOnly'>): unknown[] => [
   query.source,
@@ -64,15 +61,8 @@ function decodeCursor(encoded: string): unknown[] | null {
 
 /** `source` is required: the source rules count different units (lines, claims) and are never added together. */
 export function parseDenialClaimsQuery(query: unknown): DenialClaimsQuery {
-  const parsed = DenialClaimsQuerySchema.safeParse(query);
-  if (!parsed.success) {
-    throw invalid(
-      parsed.error.issues.flatMap((issue) =>
-        issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || '(query)'],
-      ),
-    );
-  }
-  const { source, payer, claimType, month, providerGroup, denied, limit, cursor } = parsed.data;
+  const data = parseQuery(DenialClaimsQuerySchema, query);
+  const { source, payer, claimType, month, providerGroup, denied, limit, cursor } = data;
   const cell = {
     source,
     filters: {
@@ -95,7 +85,7 @@ export function parseDenialClaimsQuery(query: unknown): DenialClaimsQuery {
       !isClaimId(last) ||
       expected.some((value, index) => decoded[index] !== value)
     ) {
-      throw invalid(['cursor']);
+      throw invalidRequest(['cursor']);
     }
     afterClaimId = last;
   }

@@ -1,15 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
-
-const isCalendarDate = (value: string): boolean => {
-  const time = Date.parse(`${value}T00:00:00Z`);
-  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === value;
-};
-
-const CalendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .refine(isCalendarDate, 'not a calendar date');
+import { CalendarDate, parseQuery } from '../http/query-fields';
 
 const ClaimLifecycleQuerySchema = z
   .object({
@@ -30,12 +20,6 @@ export interface ClaimLifecycleQuery {
 }
 
 export function parseClaimLifecycleQuery(query: unknown): ClaimLifecycleQuery {
-  const parsed = ClaimLifecycleQuerySchema.safeParse(query);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || '(query)'],
-    );
-    throw new BadRequestException({ code: 'REQUEST_INVALID', fields: [...new Set(fields)] });
-  }
-  return { from: parsed.data.from ?? null, to: parsed.data.to ?? null, payer: parsed.data.payer ?? null };
+  const data = parseQuery(ClaimLifecycleQuerySchema, query);
+  return { from: data.from ?? null, to: data.to ?? null, payer: data.payer ?? null };
 }

@@ -1,7 +1,7 @@
 import { DENIAL_DIMENSIONS, DENIAL_SOURCES, ROOT_CAUSE_GROUPS, TOP_KINDS } from '@claims/kpi';
 import type { ClaimDimension, DenialDimension, DenialSource, RootCauseGroup, TopKind } from '@claims/kpi';
-import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
+import { parseQuery, wholeNumber } from '../http/query-fields';
 
 /** The dimensions the payment figures are broken down by. */
 export const PAYMENT_DIMENSIONS = ['payer', 'claim_type', 'month', 'provider_group'] as const;
@@ -13,13 +13,6 @@ export const VOLUME_DIMENSIONS = ['claim_type', 'month', 'state', 'provider_grou
  * cost, since DE-SynPUF Part D events carry no plan-paid amount).
  */
 export const TOP_ORDERS = ['paid', 'count', 'cost'] as const;
-
-const wholeNumber = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,6}$/, 'expected a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
 
 const DenialsQuerySchema = z
   .object({ groupBy: z.enum(DENIAL_DIMENSIONS).optional(), source: z.enum(DENIAL_SOURCES) })
@@ -35,17 +28,6 @@ const TopQuerySchema = z
   .object({ kind: z.enum(TOP_KINDS), by: z.enum(TOP_ORDERS).optional(), limit: wholeNumber(1, 500).optional() })
   .strict();
 
-function parse<Schema extends z.ZodType>(schema: Schema, query: unknown): z.output<Schema> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || '(query)'],
-    );
-    throw new BadRequestException({ code: 'REQUEST_INVALID', fields: [...new Set(fields)] });
-  }
-  return parsed.data;
-}
-
 export interface DenialsQuery {
   source: DenialSource;
   groupBy: DenialDimension;
@@ -53,7 +35,7 @@ export interface DenialsQuery {
 
 /** `source` is required: the source rules count different units (lines, claims) and are never added together. */
 export function parseDenialsQuery(query: unknown): DenialsQuery {
-  const { groupBy, source } = parse(DenialsQuerySchema, query);
+  const { groupBy, source } = parseQuery(DenialsQuerySchema, query);
   return { source, groupBy: groupBy ?? 'payer' };
 }
 
@@ -64,16 +46,16 @@ export interface DenialRootCausesQuery {
 
 /** Defaults: claims (`remittance`) by operational `category`. */
 export function parseDenialRootCausesQuery(query: unknown): DenialRootCausesQuery {
-  const { groupBy, source } = parse(DenialRootCausesQuerySchema, query);
+  const { groupBy, source } = parseQuery(DenialRootCausesQuerySchema, query);
   return { source: source ?? 'remittance', groupBy: groupBy ?? 'category' };
 }
 
 export function parsePaymentsQuery(query: unknown): { groupBy: (typeof PAYMENT_DIMENSIONS)[number] } {
-  return { groupBy: parse(PaymentsQuerySchema, query).groupBy ?? 'payer' };
+  return { groupBy: parseQuery(PaymentsQuerySchema, query).groupBy ?? 'payer' };
 }
 
 export function parseVolumeQuery(query: unknown): { groupBy: (typeof VOLUME_DIMENSIONS)[number] & ClaimDimension } {
-  return { groupBy: parse(VolumeQuerySchema, query).groupBy ?? 'claim_type' };
+  return { groupBy: parseQuery(VolumeQuerySchema, query).groupBy ?? 'claim_type' };
 }
 
 export interface TopQuery {
@@ -83,6 +65,6 @@ export interface TopQuery {
 }
 
 export function parseTopQuery(query: unknown): TopQuery {
-  const { kind, by, limit } = parse(TopQuerySchema, query);
+  const { kind, by, limit } = parseQuery(TopQuerySchema, query);
   return { kind, by: by ?? 'paid', limit: limit ?? 10 };
 }

@@ -1,22 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
-
-const isCalendarDate = (value: string): boolean => {
-  const time = Date.parse(`${value}T00:00:00Z`);
-  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === value;
-};
-
-const CalendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .refine(isCalendarDate, 'not a calendar date');
-
-const wholeNumber = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,6}$/, 'expected a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+import { CalendarDate, invalidRequest, parseQuery, wholeNumber } from '../http/query-fields';
 
 /** The payer as the 837 names it (2010BB NM1*PR), matched exactly as GET /v1/kpis/claim-lifecycle does. */
 const Payer = z.string().min(1).max(200);
@@ -70,21 +53,6 @@ export function decodeOverdueSubmissionsCursor(encoded: string): OverdueSubmissi
   }
 }
 
-const invalid = (fields: readonly string[]): BadRequestException =>
-  new BadRequestException({ code: 'REQUEST_INVALID', fields: [...new Set(fields)] });
-
-function parse<Schema extends z.ZodType>(schema: Schema, query: unknown): z.output<Schema> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) {
-    throw invalid(
-      parsed.error.issues.flatMap((issue) =>
-        issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || '(query)'],
-      ),
-    );
-  }
-  return parsed.data;
-}
-
 export interface OverdueSubmissionsQuery {
   payer: string | null;
   /** The as-of date asked for, else the cursor's, else null (the acknowledgement clock). */
@@ -94,12 +62,12 @@ export interface OverdueSubmissionsQuery {
 }
 
 export function parseOverdueSubmissionsQuery(query: unknown): OverdueSubmissionsQuery {
-  const { payer, asOf, limit, cursor } = parse(OverdueSubmissionsQuerySchema, query);
+  const { payer, asOf, limit, cursor } = parseQuery(OverdueSubmissionsQuerySchema, query);
   const decoded = cursor === undefined ? null : decodeOverdueSubmissionsCursor(cursor);
-  if (cursor !== undefined && decoded === null) throw invalid(['cursor']);
+  if (cursor !== undefined && decoded === null) throw invalidRequest(['cursor']);
   // A cursor belongs to one list (one as-of date, one payer filter); paging on under another would skip or repeat.
-  if (decoded && asOf !== undefined && decoded.asOf !== asOf) throw invalid(['cursor', 'asOf']);
-  if (decoded && decoded.payer !== (payer ?? null)) throw invalid(['cursor', 'payer']);
+  if (decoded && asOf !== undefined && decoded.asOf !== asOf) throw invalidRequest(['cursor', 'asOf']);
+  if (decoded && decoded.payer !== (payer ?? null)) throw invalidRequest(['cursor', 'payer']);
   return {
     payer: payer ?? null,
     asOf: asOf ?? decoded?.asOf ?? null,
@@ -116,6 +84,6 @@ export function parseOverdueSubmissionsQuery(query: unknown): OverdueSubmissions
 
 /** The export: the same filters, no cursor, `limit` rows at most (default 10,000). */
 export function parseOverdueSubmissionsExportQuery(query: unknown): OverdueSubmissionsQuery {
-  const { payer, asOf, limit } = parse(OverdueSubmissionsExportQuerySchema, query);
+  const { payer, asOf, limit } = parseQuery(OverdueSubmissionsExportQuerySchema, query);
   return { payer: payer ?? null, asOf: asOf ?? null, limit: limit ?? 10_000, after: null };
 }

@@ -1,26 +1,9 @@
 import { PEND_GROUP_BY_DIMENSIONS, daysBetween, type PendGroupByDimension } from '@claims/kpi';
-import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
+import { CalendarDate, invalidRequest, parseQuery, wholeNumber } from '../http/query-fields';
 
 /** The longest flow range one request may ask for: ten years of days. */
 export const MAX_FLOW_DAYS = 3660;
-
-const isCalendarDate = (value: string): boolean => {
-  const time = Date.parse(`${value}T00:00:00Z`);
-  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === value;
-};
-
-const CalendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .refine(isCalendarDate, 'not a calendar date');
-
-const wholeNumber = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,6}$/, 'expected a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
 
 const PendedQueueQuerySchema = z
   .object({
@@ -73,22 +56,6 @@ export function decodeWorkQueueCursor(encoded: string): WorkQueueCursor | null {
   }
 }
 
-function invalid(fields: readonly string[]): BadRequestException {
-  return new BadRequestException({ code: 'REQUEST_INVALID', fields: [...new Set(fields)] });
-}
-
-function parse<Schema extends z.ZodType>(schema: Schema, query: unknown): z.output<Schema> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) {
-    throw invalid(
-      parsed.error.issues.flatMap((issue) =>
-        issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || '(query)'],
-      ),
-    );
-  }
-  return parsed.data;
-}
-
 export interface PendedQueueQuery {
   asOf: string | null;
   groupBy: PendGroupByDimension;
@@ -96,7 +63,7 @@ export interface PendedQueueQuery {
 }
 
 export function parsePendedQueueQuery(query: unknown): PendedQueueQuery {
-  const { asOf, groupBy, limit } = parse(PendedQueueQuerySchema, query);
+  const { asOf, groupBy, limit } = parseQuery(PendedQueueQuerySchema, query);
   return { asOf: asOf ?? null, groupBy: groupBy ?? 'reason', limit: limit ?? 100 };
 }
 
@@ -106,7 +73,7 @@ export interface PendFlowQuery {
 }
 
 export function parsePendFlowQuery(query: unknown): PendFlowQuery {
-  const { from, to } = parse(PendFlowQuerySchema, query);
+  const { from, to } = parseQuery(PendFlowQuerySchema, query);
   return { from: from ?? null, to: to ?? null };
 }
 
@@ -118,11 +85,11 @@ export interface WorkQueueQuery {
 }
 
 export function parseWorkQueueQuery(query: unknown): WorkQueueQuery {
-  const { asOf, limit, cursor } = parse(WorkQueueQuerySchema, query);
+  const { asOf, limit, cursor } = parseQuery(WorkQueueQuerySchema, query);
   const decoded = cursor === undefined ? null : decodeWorkQueueCursor(cursor);
-  if (cursor !== undefined && decoded === null) throw invalid(['cursor']);
+  if (cursor !== undefined && decoded === null) throw invalidRequest(['cursor']);
   // A cursor belongs to the queue as of one date; paging on at another would skip or repeat claims.
-  if (decoded && asOf !== undefined && decoded.asOf !== asOf) throw invalid(['cursor', 'asOf']);
+  if (decoded && asOf !== undefined && decoded.asOf !== asOf) throw invalidRequest(['cursor', 'asOf']);
   return {
     asOf: asOf ?? decoded?.asOf ?? null,
     limit: limit ?? 50,

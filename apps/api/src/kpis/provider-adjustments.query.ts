@@ -1,16 +1,6 @@
 import { PROVIDER_ADJUSTMENT_GROUPINGS, type ProviderAdjustmentGrouping } from '@claims/kpi';
-import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
-
-const isCalendarDate = (value: string): boolean => {
-  const time = Date.parse(`${value}T00:00:00Z`);
-  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === value;
-};
-
-const CalendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .refine(isCalendarDate, 'not a calendar date');
+import { CalendarDate, parseQuery } from '../http/query-fields';
 
 const ProviderAdjustmentsQuerySchema = z
   .object({
@@ -31,16 +21,10 @@ export interface ProviderAdjustmentsQuery {
 }
 
 export function parseProviderAdjustmentsQuery(query: unknown): ProviderAdjustmentsQuery {
-  const parsed = ProviderAdjustmentsQuerySchema.safeParse(query);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || '(query)'],
-    );
-    throw new BadRequestException({ code: 'REQUEST_INVALID', fields: [...new Set(fields)] });
-  }
+  const data = parseQuery(ProviderAdjustmentsQuerySchema, query);
   return {
-    from: parsed.data.from ?? null,
-    to: parsed.data.to ?? null,
-    groupBy: parsed.data.groupBy ?? 'reason',
+    from: data.from ?? null,
+    to: data.to ?? null,
+    groupBy: data.groupBy ?? 'reason',
   };
 }

@@ -1,13 +1,6 @@
 import { OUTLIER_MEASURES, PMPM_GROUPINGS, type OutlierMeasure, type PmpmGrouping } from '@claims/kpi';
-import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
-
-const wholeNumber = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,7}$/, 'expected a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+import { parseQuery, wholeNumber } from '../http/query-fields';
 
 /** A coverage year as the beneficiary summaries state it. */
 const Year = z
@@ -33,17 +26,6 @@ const OutlierProvidersQuerySchema = z
   })
   .strict();
 
-function parse<Schema extends z.ZodType>(schema: Schema, query: unknown): z.output<Schema> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || '(query)'],
-    );
-    throw new BadRequestException({ code: 'REQUEST_INVALID', fields: [...new Set(fields)] });
-  }
-  return parsed.data;
-}
-
 export interface PmpmQuery {
   /** The coverage year; null: the latest year a beneficiary summary states. */
   year: number | null;
@@ -51,7 +33,7 @@ export interface PmpmQuery {
 }
 
 export function parsePmpmQuery(query: unknown): PmpmQuery {
-  const { year, groupBy } = parse(PmpmQuerySchema, query);
+  const { year, groupBy } = parseQuery(PmpmQuerySchema, query);
   return { year: year ?? null, groupBy: groupBy ?? 'claim_type' };
 }
 
@@ -60,7 +42,7 @@ export interface ChronicConditionsQuery {
 }
 
 export function parseChronicConditionsQuery(query: unknown): ChronicConditionsQuery {
-  return { year: parse(ChronicConditionsQuerySchema, query).year ?? null };
+  return { year: parseQuery(ChronicConditionsQuerySchema, query).year ?? null };
 }
 
 /** The defaults: a provider needs 10 claims to be scored; |z| of 2 or more is an outlier; 20 rows. */
@@ -74,7 +56,7 @@ export interface OutlierProvidersQuery {
 }
 
 export function parseOutlierProvidersQuery(query: unknown): OutlierProvidersQuery {
-  const parsed = parse(OutlierProvidersQuerySchema, query);
+  const parsed = parseQuery(OutlierProvidersQuerySchema, query);
   return {
     by: parsed.by ?? OUTLIER_DEFAULTS.by,
     minClaims: parsed.minClaims ?? OUTLIER_DEFAULTS.minClaims,

@@ -1,17 +1,7 @@
 import { daysBetween } from '@claims/kpi';
-import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
+import { CalendarDate, parseQuery } from '../http/query-fields';
 import { MAX_FLOW_DAYS } from '../kpis/pended-queue.query';
-
-const isCalendarDate = (value: string): boolean => {
-  const time = Date.parse(`${value}T00:00:00Z`);
-  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === value;
-};
-
-const CalendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .refine(isCalendarDate, 'not a calendar date');
 
 /** The dashboard's filter bar: the flow's date range and the queue's as-of date. */
 const KpiReportQuerySchema = z
@@ -31,13 +21,7 @@ export interface KpiReportQuery {
 }
 
 export function parseKpiReportQuery(query: unknown): KpiReportQuery {
-  const parsed = KpiReportQuerySchema.safeParse(query);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || '(query)'],
-    );
-    throw new BadRequestException({ code: 'REQUEST_INVALID', fields: [...new Set(fields)] });
-  }
-  const { from, to, asOf } = parsed.data;
+  const data = parseQuery(KpiReportQuerySchema, query);
+  const { from, to, asOf } = data;
   return { from: from ?? null, to: to ?? null, asOf: asOf ?? null };
 }

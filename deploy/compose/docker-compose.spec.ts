@@ -60,7 +60,7 @@ describe('docker-compose.yml', () => {
   it('has the demo data loader replay every sample the demo replays, each a file the image holds', () => {
     const loader = appServices(compose).find((service) => service.name === 'demo-loader');
     const demoSamples = [
-      ...readFileSync(join(REPO_ROOT, 'scripts', 'demo.mjs'), 'utf8').matchAll(/^  '([^']+)',$/gm),
+      ...readFileSync(join(REPO_ROOT, 'scripts', 'demo.mjs'), 'utf8').matchAll(/^ {2}'([^']+)',$/gm),
     ].map((match) => `/app/data/${match[1]}`);
     expect(demoSamples.length).toBeGreaterThan(10);
     expect(loader?.commandPaths).toEqual(demoSamples);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Module, type DynamicModule, type INestApplication, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { DrainingExpressAdapter } from './draining-express-adapter';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, SHUTDOWN_SIGNALS, gracefulShutdownHandler } from './graceful-shutdown';
 import { ReadinessGate } from './health-checks';
 import { PinoNestLogger } from './logger';
@@ -64,7 +65,10 @@ export async function bootstrapService(options: {
     process.exit(1);
   });
   try {
-    const app = await NestFactory.create(root, { logger: new PinoNestLogger(logger), bodyParser: true });
+    const app = await NestFactory.create(root, new DrainingExpressAdapter(), {
+      logger: new PinoNestLogger(logger),
+      bodyParser: true,
+    });
     // Not app.enableShutdownHooks(): Nest's handler ends by re-raising the
     // signal, so the process dies by it (never exit 0), and has no bound.
     const onSignal = gracefulShutdownHandler({

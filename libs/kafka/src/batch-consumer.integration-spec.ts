@@ -149,4 +149,45 @@ describe('a batch consumer stopped gracefully against a real broker', () => {
     await second.stop();
     expect(handled).toEqual(Array.from({ length: 10 }, (_, index) => String(index)));
   });
+
+  it('gives up a failing batch once the group has dropped this member (paused past its session timeout), rejoins, and handles the batch redelivered', async () => {
+    const topic = `it-${uniqueSuffix()}.claims.raw.v1`;
+    const groupId = `it-${uniqueSuffix()}.paused`;
+    await ensureTopics(kafka, [topic], 1);
+    await producer.send(new Map([[topic, messages(0, 10)]]));
+
+    // The batch fetched before the pause keeps failing, as the fold's does when another member
+    // folded further meanwhile (its high watermark is stale); a batch fetched after the rejoin works.
+    let stale: ConsumedBatch | null = null;
+    const handled: string[] = [];
+    const consumer = await startBatchConsumer({
+      kafka,
+      groupId,
+      topic,
+      logger,
+      sessionTimeoutMs: 6_000,
+      backoff: { initialMs: 200, maxMs: 1_000 },
+      handleBatch: async (batch) => {
+        if (stale === null) {
+          stale = batch;
+          // The whole process stops as under SIGSTOP: no timer, no heartbeat, past the session timeout.
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 9_000);
+        }
+        if (batch === stale) throw new Error('the batch was fetched before the pause');
+        handled.push(...batch.messages.map((message) => message.value?.toString() ?? ''));
+      },
+    });
+    running.push(consumer);
+    await waitFor(
+      'the batch redelivered after the rejoin',
+      async () => handled.length,
+      (n) => n >= 10,
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    await consumer.stop();
+    expect(handled).toEqual(Array.from({ length: 10 }, (_, index) => String(index)));
+    expect(await committedOffset(kafka, groupId, topic)).toBe('10');
+  });
 });

@@ -265,7 +265,8 @@ function createConsumer(options: BatchConsumerOptions, backoff: { initialMs: num
 
 /**
  * Runs the batch until it succeeds, or until the partition is no longer ours
- * (a rebalance) or the consumer stops. Returns whether it was handled.
+ * (a rebalance, a membership the group dropped) or the consumer stops.
+ * Returns whether it was handled.
  */
 async function handleWithRetry(
   options: BatchConsumerOptions,
@@ -290,9 +291,24 @@ async function handleWithRetry(
       options.onBatchRetry?.(attempt, delayMs, error);
       for (let waited = 0; waited < delayMs; waited += HEARTBEAT_SLICE_MS) {
         await sleep(Math.min(HEARTBEAT_SLICE_MS, delayMs - waited));
-        // A failed heartbeat is the broker's trouble or a rebalance: the
-        // ownership check below tells which, and the wait goes on.
-        await batch.heartbeat().catch(() => undefined);
+        // A heartbeat refused for membership (the process was paused past the
+        // session timeout, or the group is rebalancing) means the partition
+        // may be someone else's already: the batch is given up, uncommitted,
+        // so KafkaJS can rejoin. Retried in place, a batch whose failure came
+        // from being stale (fetched before the pause) would fail forever while
+        // the member it belongs to no longer exists. Any other heartbeat
+        // failure is the broker's trouble, and the wait goes on.
+        const membershipLost = await batch.heartbeat().then(
+          () => false,
+          (heartbeatError: unknown) => isGroupMembershipError(heartbeatError),
+        );
+        if (membershipLost) {
+          options.logger.warn(
+            { topic: batch.topic, partition: batch.partition, attempt },
+            'the group no longer counts this member; the failing batch is left uncommitted for the rejoin',
+          );
+          return false;
+        }
         if (!stillOwned()) return false;
       }
     }

@@ -81,3 +81,21 @@ export async function ensureTopics(
 }
 
 const TOPIC_READY_ATTEMPTS = 30;
+
+/**
+ * The partition's end offset now (the offset its next record will get), asked
+ * of the broker with a short-lived admin client: for the rare check that
+ * cannot trust the end a batch was fetched with.
+ */
+export async function partitionEndOffset(kafka: Kafka, topic: string, partition: number): Promise<string> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const end = offsets.find((candidate) => candidate.partition === partition)?.high;
+    if (end === undefined) throw new Error(`the broker reported no partition ${partition} of ${topic}`);
+    return end;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -203,5 +203,15 @@ describe('ClaimFoldRepository against a real Postgres', () => {
     await repository.foldPartitionBatch(batch(0, 0, [recordOfFile('c1', 1), recordOfFile('c2', 2)]));
     const afterReset = { ...batch(0, 0, [recordOfFile('c1', 1)]), highWatermark: '1' };
     await expect(repository.foldPartitionBatch(afterReset)).rejects.toThrow(/partition ends at offset 1/);
+    const stillReset = { ...afterReset, currentEndOffset: async () => '1' };
+    await expect(repository.foldPartitionBatch(stillReset)).rejects.toThrow(/partition ends at offset 1/);
+  });
+
+  it('takes a batch fetched before a pause, whose end offset another member has folded past, for a redelivery, not a reset', async () => {
+    await repository.foldPartitionBatch(batch(0, 0, [recordOfFile('c1', 1), recordOfFile('c2', 2)]));
+    // Fetched when the partition ended at offset 1; the broker says it ends at 2 now.
+    const stale = { ...batch(0, 0, [recordOfFile('c1', 1)]), highWatermark: '1', currentEndOffset: async () => '2' };
+    await expect(repository.foldPartitionBatch(stale)).resolves.toMatchObject({ folded: 0, alreadyCommitted: 1 });
+    expect((await summary()).claimsReceived).toBe(2);
   });
 });

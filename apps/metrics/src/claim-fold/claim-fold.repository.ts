@@ -35,6 +35,13 @@ export interface PartitionBatch {
   partition: number;
   /** The partition's end offset when the batch was fetched; a stored offset above it means the topic was reset. */
   highWatermark?: string;
+  /**
+   * Asks the broker for the partition's end offset now. A batch fetched
+   * before a long pause carries the end of that moment, and another member
+   * may have folded past it meanwhile: a stored offset above the batch's
+   * `highWatermark` is a reset only if it is above the current end too.
+   */
+  currentEndOffset?: () => Promise<string>;
   /** Offsets in order; `event` is null for a message already sent to the dead-letter topic. */
   messages: ReadonlyArray<FoldMessage>;
 }
@@ -207,12 +214,16 @@ export class ClaimFoldRepository {
     nextOffset: bigint,
   ): Promise<void> {
     if (batch.highWatermark !== undefined && BigInt(batch.highWatermark) < nextOffset) {
-      throw new SourceTopicResetError(
-        batch.topic,
-        batch.partition,
-        nextOffset,
-        `the partition ends at offset ${batch.highWatermark}`,
-      );
+      const endNow = batch.currentEndOffset ? await batch.currentEndOffset() : batch.highWatermark;
+      if (BigInt(endNow) < nextOffset) {
+        throw new SourceTopicResetError(
+          batch.topic,
+          batch.partition,
+          nextOffset,
+          `the partition ends at offset ${endNow}`,
+        );
+      }
+      // A stale batch: every message sits below the stored offset, a redelivery checked below.
     }
     const redelivered = batch.messages.flatMap((message) =>
       BigInt(message.offset) < nextOffset && message.event ? [message.event.eventId] : [],

@@ -3,6 +3,7 @@ import { isRecordDataError } from '@claims/database';
 import {
   PipelineKafka,
   deadLetterFor,
+  partitionEndOffset,
   stageConsumerEvents,
   startBatchConsumer,
   withConsumedBatchSpan,
@@ -124,6 +125,7 @@ export class EnrichedClaimConsumer implements OnApplicationBootstrap, BeforeAppl
             topic: batch.topic,
             partition: batch.partition,
             highWatermark: batch.highWatermark,
+            currentEndOffset: () => partitionEndOffset(this.pipeline.kafka, batch.topic, batch.partition),
             messages: part,
           })
           .finally(endTransaction);

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Module, type DynamicModule, type INestApplication, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DrainingExpressAdapter } from './draining-express-adapter';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, SHUTDOWN_SIGNALS, gracefulShutdownHandler } from './graceful-shutdown';
 import { ReadinessGate } from './health-checks';
 import { PinoNestLogger } from './logger';
@@ -65,6 +64,10 @@ export async function bootstrapService(options: {
     process.exit(1);
   });
   try {
+    // Loaded here, not at the top: this library's index is what each app's
+    // instrumentation.ts imports to start tracing, and Express loads `http`,
+    // which the tracing SDK must patch before anything requires it.
+    const { DrainingExpressAdapter } = await import('./draining-express-adapter');
     const app = await NestFactory.create(root, new DrainingExpressAdapter(), {
       logger: new PinoNestLogger(logger),
       bodyParser: true,

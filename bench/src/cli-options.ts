@@ -1,4 +1,13 @@
-export const PHASES = ['transport', 'e2e', 'edi', 'freshness', 'ingestor-memory', 'batch', 'incremental'] as const;
+export const PHASES = [
+  'transport',
+  'e2e',
+  'edi',
+  'freshness',
+  'api-load',
+  'ingestor-memory',
+  'batch',
+  'incremental',
+] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 export interface BenchOptions {
@@ -20,6 +29,10 @@ export interface BenchOptions {
   incrementalClaims: number;
   /** Claims of the EDI scenario (837P with its 999, 277CA and 835) replayed end to end. */
   ediClaims: number;
+  /** Carrier records of each of the API load phase's two replays (alone, then under load). */
+  apiLoadRecords: number;
+  /** Requests per second the API load client offers over the KPI and work-queue routes. */
+  apiRate: number;
   topicPartitions: number;
   phases: PhaseName[];
   withLibrdkafka: boolean;
@@ -36,6 +49,8 @@ const DEFAULTS: Omit<BenchOptions, 'quick' | 'phases' | 'withLibrdkafka'> = {
   historyClaims: 2_000_000,
   incrementalClaims: 1_000,
   ediClaims: 100_000,
+  apiLoadRecords: 200_000,
+  apiRate: 25,
   topicPartitions: 3,
 };
 
@@ -47,6 +62,7 @@ const QUICK: Partial<BenchOptions> = {
   largeFileMebibytes: 32,
   historyClaims: 100_000,
   ediClaims: 5_000,
+  apiLoadRecords: 10_000,
 };
 
 export const USAGE = `npm run bench -- [options]
@@ -61,6 +77,8 @@ export const USAGE = `npm run bench -- [options]
   --history-claims N         claims folded before the incremental case (default ${DEFAULTS.historyClaims})
   --incremental-claims N     new claims in the incremental case (default ${DEFAULTS.incrementalClaims})
   --edi-claims N             claims of the EDI scenario replayed end to end (default ${DEFAULTS.ediClaims})
+  --api-load-records N       records of each API load replay, alone and under load (default ${DEFAULTS.apiLoadRecords})
+  --api-rate R               requests/s the API load client offers (default ${DEFAULTS.apiRate})
   --partitions N             partitions per topic (default ${DEFAULTS.topicPartitions}, as LocalPipeline)
   --phases a,b               only these phases: ${PHASES.join(', ')}
   --with-librdkafka          install @confluentinc/kafka-javascript into .cache/bench-clients first
@@ -99,6 +117,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     '--history-claims': 'historyClaims',
     '--incremental-claims': 'incrementalClaims',
     '--edi-claims': 'ediClaims',
+    '--api-load-records': 'apiLoadRecords',
+    '--api-rate': 'apiRate',
     '--partitions': 'topicPartitions',
   };
   for (let index = 0; index < argv.length; index += 1) {

@@ -4,6 +4,7 @@ import { parseBenchOptions, USAGE, type PhaseName } from './cli-options';
 import { FileCatalog } from './generator/file-catalog';
 import { dropLeftoverBenchDatabases } from './infra/bench-database';
 import { BENCH_NAMESPACE_PREFIX, TopicAdmin } from './infra/kafka-topics';
+import { runApiLoadPhase } from './phases/api-load.phase';
 import { runBatchPhase } from './phases/batch-load.phase';
 import { runEdiPhase } from './phases/edi.phase';
 import { runEndToEndPhase } from './phases/end-to-end.phase';
@@ -80,6 +81,7 @@ async function main(): Promise<number> {
     if (results.endToEnd && rawOneHop) results.endToEndShareOfRawOneHop = results.endToEnd.recordsPerSecond / rawOneHop;
     results.edi = await timed('edi', () => runEdiPhase(context, options.ediClaims));
     results.freshness = await timed('freshness', () => runFreshnessPhase(context, catalog, results.endToEnd));
+    results.apiLoad = await timed('api-load', () => runApiLoadPhase(context, catalog));
     results.ingestorMemory = await timed('ingestor-memory', () => runIngestorMemoryPhase(context, catalog));
     results.batch = await timed('batch', async () => runBatchPhase(context, await catalog.endToEnd()));
     results.incremental = await timed('incremental', () => runIncrementalPhase(context, catalog));

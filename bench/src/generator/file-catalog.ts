@@ -26,6 +26,7 @@ const CLAIM_ID_START = {
   smallIngest: 300_000_000_000_000,
   largeIngest: 400_000_000_000_000,
   freshness: 500_000_000_000_000,
+  apiLoad: 600_000_000_000_000,
   /** The incremental history is written by SQL from this id up. */
   history: 800_000_000_000_000,
   incremental: 900_000_000_000_000,
@@ -134,6 +135,16 @@ export class FileCatalog {
       seed: this.options.seed + 10 + step,
       records,
       claimIdStart: CLAIM_ID_START.freshness + step * 10_000_000_000,
+    });
+  }
+
+  /** The API load phase's replays: the first folded alone, the second under load; claims of their own each. */
+  apiLoadReplay(replay: 'alone' | 'under-load', records: number): Promise<GeneratedCarrierFile> {
+    const index = replay === 'alone' ? 0 : 1;
+    return this.carrier(`api load: replay ${replay}`, {
+      seed: this.options.seed + 20 + index,
+      records,
+      claimIdStart: CLAIM_ID_START.apiLoad + index * 10_000_000_000,
     });
   }
 

@@ -1,4 +1,4 @@
-import type { Client } from 'pg';
+import { Client } from 'pg';
 import type { ExpectedCarrierKpis } from '@claims/claims-generator';
 import { summaryDifferences, type KpiSummaryFigures } from './summary-differences';
 import type { LocalPipeline } from '@claims/harness';
@@ -57,5 +57,17 @@ export async function waitForClaimsReceived(
     if (seenAt > deadline)
       throw new Error(`claims_received reached ${count}, not ${target}, within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Source records with an outcome in the per-file accounting. */
+export async function recordsAccounted(databaseUrl: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ingest_record`);
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
   }
 }

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { Client } from 'pg';
 import { progress, type BenchContext } from '../bench-context';
 import type { GeneratedCarrierFile } from '@claims/claims-generator';
-import { checkCorrectness, type CorrectnessCheck } from '../measure/kpi-checks';
+import { checkCorrectness, recordsAccounted, type CorrectnessCheck } from '../measure/kpi-checks';
 import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
 import { scrapeStageBatchStats, type StageBatchStats } from '../measure/service-metrics';
 import { topicBytesOnDisk } from '../measure/topic-disk-usage';
@@ -141,18 +141,6 @@ export function slowestStageOf(stages: readonly StageResult[]): EndToEndResult['
       `${slowest.cpuSecondsPer1000.toFixed(3)} CPU s per 1,000 records (${Math.round(slowest.oneCoreCapacityRecordsPerSecond)} records/s on one core); ` +
       `largest backlog waited in front of the ${backlog?.stage ?? '?'} (${backlog?.peakBacklogRecords ?? 0} records)`,
   };
-}
-
-/** Source records with an outcome in the per-file accounting. */
-async function recordsAccounted(databaseUrl: string): Promise<number> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ingest_record`);
-    return Number(rows[0]?.n ?? 0);
-  } finally {
-    await client.end();
-  }
 }
 
 async function foldWindow(databaseUrl: string): Promise<{ firstMs: number; lastMs: number }> {

@@ -238,6 +238,51 @@ function freshnessTable(results: BenchResults): string {
   ].join('\n');
 }
 
+function apiLoadTable(results: BenchResults): string {
+  const apiLoad = results.apiLoad;
+  if (!apiLoad) return '(not run)';
+  const loads = [
+    ['nothing folding', apiLoad.idle],
+    ['while a replay folds', apiLoad.duringFold],
+  ] as const;
+  return [
+    formatTable(
+      ['API read load', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'skipped'],
+      loads.map(([label, load]) => [
+        label,
+        integer(load.requests),
+        fixed(load.achievedPerSecond, 1),
+        fixed(load.latency.p50Ms, 1),
+        fixed(load.latency.p95Ms, 1),
+        fixed(load.latency.p99Ms, 1),
+        fixed(load.latency.maxMs, 1),
+        integer(load.errors),
+        integer(load.skipped),
+      ]),
+    ),
+    formatTable(
+      ['fold at full speed', 'records', 'seconds', 'records/s'],
+      [
+        [
+          'alone',
+          integer(apiLoad.foldAlone.records),
+          fixed(apiLoad.foldAlone.seconds, 1),
+          integer(apiLoad.foldAlone.recordsPerSecond),
+        ],
+        [
+          'under the read load',
+          integer(apiLoad.foldUnderLoad.records),
+          fixed(apiLoad.foldUnderLoad.seconds, 1),
+          integer(apiLoad.foldUnderLoad.recordsPerSecond),
+        ],
+      ],
+    ),
+    `routes (round-robin, at most ${apiLoad.maxInFlight} in flight): ${apiLoad.routes.join(', ')}; ` +
+      `fold rate under load ${(apiLoad.foldRateUnderLoadShare * 100).toFixed(0)} % of alone`,
+    `p99 by route while folding: ${apiLoad.duringFold.routes.map((route) => `${route.route} ${fixed(route.p99Ms, 0)} ms`).join(', ')}`,
+  ].join('\n');
+}
+
 function memoryTable(results: BenchResults): string {
   const memory = results.ingestorMemory;
   if (!memory) return '(not run)';
@@ -354,6 +399,7 @@ export function printResultsTable(results: BenchResults): void {
     section('2 + 3. end to end: file → KPI committed in Postgres, five services as processes', endToEndTables(results)),
     section('2b. EDI end to end: 837P, 999, 277CA, 835 → claim lifecycle', ediTable(results)),
     section('4. freshness: publish → KPI readable', freshnessTable(results)),
+    section('4b. API under read load, idle and while a replay folds', apiLoadTable(results)),
     section('5. memory: ingestor alone (services under load: see peak RSS above)', memoryTable(results)),
     section('6. batch comparison', batchTable(results)),
     section('targets', targetsTable(results)),

@@ -1,3 +1,4 @@
+import type { ApiLoadResult } from '../phases/api-load.phase';
 import type { EdiResult } from '../phases/edi.phase';
 import type { BenchOptions } from '../cli-options';
 import type { GenerationRecord } from '../generator/file-catalog';
@@ -42,6 +43,7 @@ export interface BenchResults {
   endToEndShareOfRawOneHop?: number;
   edi?: EdiResult;
   freshness?: FreshnessResult;
+  apiLoad?: ApiLoadResult;
   ingestorMemory?: IngestorMemoryResult;
   batch?: BatchLoadResult;
   incremental?: IncrementalResult;
@@ -65,6 +67,7 @@ export function correctnessFailures(results: BenchResults): string[] {
   };
   check('end to end', results.endToEnd?.correctness);
   check('freshness', results.freshness?.correctness);
+  check('api load', results.apiLoad?.correctness);
   check('incremental', results.incremental?.correctness);
   if (results.edi && !results.edi.correct) {
     const wrong = results.edi.checks.filter((check) => check.expected !== check.served);

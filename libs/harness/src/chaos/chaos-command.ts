@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../test-environment';
 import type { ChaosGenerators } from './chaos-inputs';
-import { failureReasons, renderTable } from './chaos-report';
+import { failureReasons, renderOutageMemory, renderTable } from './chaos-report';
 import { runChaos, type ChaosRunResult } from './chaos-runner';
 import { CHAOS_PROFILES, type ChaosProfileName } from './fault-schedule';
 
@@ -127,6 +127,7 @@ export async function runChaosCommand(
     '',
     `chaos: profile ${result.profile}, seed ${result.seed} (replay with --seed ${result.seed}), ${(result.durationSeconds / 60).toFixed(1)} min`,
     renderTable(result.rows),
+    ...renderOutageMemory(result.scenarios),
   ];
   for (const scenario of result.scenarios) {
     const reasons = failureReasons(scenario);

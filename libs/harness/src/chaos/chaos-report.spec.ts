@@ -2,6 +2,7 @@ import {
   failureReasons,
   lostAndDoubled,
   percentile,
+  renderOutageMemory,
   renderTable,
   runPassed,
   scenarioRow,
@@ -18,6 +19,7 @@ const CHECKS = {
   replayChangedNothing: true,
   noCrashLoop: true,
   faultsRecovered: true,
+  memoryFlat: true,
 };
 
 function file(overrides: Partial<FileOutcome> = {}): FileOutcome {
@@ -201,5 +203,27 @@ describe('renderTable and runPassed', () => {
   it('fails a run that ran no scenario', () => {
     expect(runPassed([])).toBe(false);
     expect(runPassed([scenarioRow(scenario())])).toBe(true);
+  });
+});
+
+describe('renderOutageMemory', () => {
+  it('prints each long outage with every service memory before and at peak, and the records that waited in Kafka', () => {
+    const outage = {
+      fault: { kind: 'postgres-outage', gapMs: 0, downMs: 60_000 } as const,
+      description: 'Postgres down for 60 s, memory sampled',
+      injectedAtMs: 1_000,
+      recoverySeconds: 4.2,
+      duringFlow: true,
+      memory: [
+        { service: 'ingestor' as const, beforeMb: 112, peakMb: 118 },
+        { service: 'metrics' as const, beforeMb: 140, peakMb: 151 },
+      ],
+      recordsWaitingInKafka: 12_480,
+    };
+    const stop = { ...outage, fault: { kind: 'postgres-stop', gapMs: 0, downMs: 3_000 } as const };
+    delete (stop as { memory?: unknown }).memory;
+    expect(renderOutageMemory([{ faults: [stop, outage] }])).toEqual([
+      'Postgres down for 60 s, memory sampled: resident memory before → peak: ingestor 112 → 118 MB, metrics 140 → 151 MB; 12,480 records waited in Kafka',
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { faultCounts, type Fault, type FaultKind, type ScenarioName } from './fault-schedule';
+import type { ServiceMemory } from './memory-sampler';
 
 /** What became of one injected fault. */
 export interface FaultOutcome {
@@ -15,6 +16,13 @@ export interface FaultOutcome {
   /** Whether input was still being replayed when the fault struck. */
   duringFlow: boolean;
   note?: string;
+  /** A long Postgres outage: each service's resident memory before it and at its peak during it. */
+  memory?: ServiceMemory[];
+  /**
+   * A long Postgres outage: records that reached the fold's input topic and
+   * waited there, unfolded, by the outage's end (the broker is the buffer).
+   */
+  recordsWaitingInKafka?: number;
 }
 
 export type InputKind = 'clean' | 'fuzzed' | 'broken-x12' | 'bad-file';
@@ -57,6 +65,8 @@ export interface ScenarioChecks {
   noCrashLoop: boolean;
   /** Every fault recovered within its deadline. */
   faultsRecovered: boolean;
+  /** During each long Postgres outage, no service's memory grew past OUTAGE_MEMORY_GROWTH_LIMIT_MB. */
+  memoryFlat: boolean;
 }
 
 export interface ScenarioResult {
@@ -190,4 +200,24 @@ export function renderTable(rows: readonly ScenarioRow[]): string {
 /** A run passes when it ran at least one scenario and every scenario passed. */
 export function runPassed(rows: readonly ScenarioRow[]): boolean {
   return rows.length > 0 && rows.every((row) => row.verdict === 'PASS');
+}
+
+/**
+ * One line per long Postgres outage: each service's resident memory before
+ * it and at its peak, and the records that waited in Kafka meanwhile.
+ */
+export function renderOutageMemory(scenarios: ReadonlyArray<Pick<ScenarioResult, 'faults'>>): string[] {
+  return scenarios.flatMap((scenario) =>
+    scenario.faults.flatMap((outcome) => {
+      if (!outcome.memory) return [];
+      const services = outcome.memory
+        .map((entry) => `${entry.service} ${entry.beforeMb} → ${entry.peakMb} MB`)
+        .join(', ');
+      const waiting =
+        outcome.recordsWaitingInKafka === undefined
+          ? ''
+          : `; ${outcome.recordsWaitingInKafka.toLocaleString('en-US')} records waited in Kafka`;
+      return [`${outcome.description}: resident memory before → peak: ${services}${waiting}`];
+    }),
+  );
 }

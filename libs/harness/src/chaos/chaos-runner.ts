@@ -29,6 +29,7 @@ import {
   type Fault,
   type ScenarioPlan,
 } from './fault-schedule';
+import { servicesPastMemoryLimit, startMemorySampler, type ServiceMemory } from './memory-sampler';
 import { kpiSnapshot, settledVerification, waitUntilQuiet, type Verification } from './pipeline-settling';
 import { ProgressProbe, type Stage, type StageCounts } from './progress-probe';
 
@@ -355,6 +356,7 @@ async function runScenario(context: ChaosContext, scenario: ScenarioPlan, index:
       replayChangedNothing: replay,
       noCrashLoop: crashLooping.length === 0 && healthy,
       faultsRecovered: unrecovered.length === 0 && faults.length === scenario.faults.length,
+      memoryFlat: faults.every((outcome) => servicesPastMemoryLimit(outcome.memory ?? []).length === 0),
     },
     problems,
   };
@@ -451,6 +453,8 @@ async function injectAndRecover(
   let note: string | undefined;
   const primary = (name: ServiceName): ServiceProcess => context.pipeline.services[name];
   let standbyToStop: ServiceProcess | null = null;
+  let memory: ServiceMemory[] | undefined;
+  let recordsWaitingInKafka: number | undefined;
 
   switch (fault.kind) {
     case 'service-kill': {
@@ -562,6 +566,21 @@ async function injectAndRecover(
       await context.postgres.startAgain();
       break;
     }
+    case 'postgres-outage': {
+      const sampler = startMemorySampler(() => PIPELINE_SERVICES.map((name) => [name, primary(name).pid] as const));
+      faultAt = Date.now();
+      try {
+        await context.postgres.stopImmediately();
+        // The outage's length is the fault being injected.
+        await sleep(fault.downMs);
+      } finally {
+        memory = sampler.stop();
+      }
+      const ends = await context.probe.topicEnds();
+      if (ends && before) recordsWaitingInKafka = Math.max(ends.enriched - before.folded, 0);
+      await context.postgres.startAgain();
+      break;
+    }
   }
 
   const progress = await progressResumed(context, stage, before);
@@ -574,6 +593,8 @@ async function injectAndRecover(
     recoverySeconds: progress.at === null ? null : (progress.at - faultAt) / 1000,
     duringFlow,
     ...(note ? { note } : {}),
+    ...(memory ? { memory } : {}),
+    ...(recordsWaitingInKafka === undefined ? {} : { recordsWaitingInKafka }),
   };
 }
 
@@ -621,7 +642,7 @@ async function settle(
   files: FileOutcome[];
   expectedClaims: number;
   claimsReceivedDelta: number;
-  checks: Omit<ScenarioResult['checks'], 'replayChangedNothing' | 'noCrashLoop' | 'faultsRecovered'>;
+  checks: Omit<ScenarioResult['checks'], 'replayChangedNothing' | 'noCrashLoop' | 'faultsRecovered' | 'memoryFlat'>;
 }> {
   const reported = files.filter((file) => file.report !== null);
   const fileIds = [...new Set(reported.map((file) => file.report?.fileId ?? ''))];

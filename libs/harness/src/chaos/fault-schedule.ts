@@ -21,7 +21,13 @@ export type Fault =
   /** With a second instance in the group, the first is frozen (SIGSTOP) until its partitions move, then SIGCONT. */
   | { kind: 'freeze-until-moved'; service: ConsumerService; gapMs: number }
   | { kind: 'broker-kill'; gapMs: number; downMs: number }
-  | { kind: 'postgres-stop'; gapMs: number; downMs: number };
+  | { kind: 'postgres-stop'; gapMs: number; downMs: number }
+  /**
+   * Postgres stopped for a long outage while the stream flows, with every
+   * service's resident memory sampled: the consumers must wait instead of
+   * buffering what keeps arriving (backpressure), so memory stays flat.
+   */
+  | { kind: 'postgres-outage'; gapMs: number; downMs: number };
 
 export type FaultKind = Fault['kind'];
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -32,6 +38,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'freeze-until-moved',
   'broker-kill',
   'postgres-stop',
+  'postgres-outage',
 ];
 
 /** The kinds that end with a service SIGKILLed (by the harness or by itself). */
@@ -74,6 +81,8 @@ interface ProfileCounts {
   freezes: number;
   brokerKills: number;
   postgresStops: number;
+  /** The one long Postgres outage, with memory sampled throughout. */
+  postgresOutageMs: number;
   /** The longest wait before a fault, in milliseconds. */
   maxGapMs: number;
   wave: WaveSize;
@@ -93,6 +102,7 @@ const PROFILE_COUNTS: Record<ChaosProfileName, ProfileCounts> = {
     freezes: 1,
     brokerKills: 1,
     postgresStops: 1,
+    postgresOutageMs: 15_000,
     maxGapMs: 1_500,
     wave: {
       carrier: 200,
@@ -112,6 +122,7 @@ const PROFILE_COUNTS: Record<ChaosProfileName, ProfileCounts> = {
     freezes: 4,
     brokerKills: 5,
     postgresStops: 4,
+    postgresOutageMs: 60_000,
     // Measured at 30.4 min on a loaded machine with 2 s gaps and 30 s waves: trimmed for margin.
     maxGapMs: 1_500,
     wave: {
@@ -183,11 +194,17 @@ export function planChaos(seed: number, profile: ChaosProfileName): ChaosPlan {
   }));
 
   const postgres = chaosRandomFor(seed, 'postgres-restarts');
-  const postgresFaults: Fault[] = Array.from({ length: counts.postgresStops }, () => ({
-    kind: 'postgres-stop',
-    gapMs: gap(postgres) + 1_000,
-    downMs: postgres.intBetween(2_000, 8_000),
-  }));
+  const postgresFaults: Fault[] = [
+    ...Array.from(
+      { length: counts.postgresStops },
+      (): Fault => ({
+        kind: 'postgres-stop',
+        gapMs: gap(postgres) + 1_000,
+        downMs: postgres.intBetween(2_000, 8_000),
+      }),
+    ),
+    { kind: 'postgres-outage', gapMs: gap(postgres) + 1_000, downMs: counts.postgresOutageMs },
+  ];
 
   return {
     seed,
@@ -207,7 +224,8 @@ export function planChaos(seed: number, profile: ChaosProfileName): ChaosPlan {
       { name: 'broker-restarts', description: 'the private broker SIGKILLed and started again', faults: brokerFaults },
       {
         name: 'postgres-restarts',
-        description: 'the private Postgres stopped with pg_ctl -m immediate and started again',
+        description:
+          'the private Postgres stopped with pg_ctl -m immediate and started again, once for a long outage with memory sampled',
         faults: postgresFaults,
       },
     ],
@@ -249,5 +267,7 @@ export function describeFault(fault: Fault): string {
       return `SIGKILL the broker for ${(fault.downMs / 1000).toFixed(1)} s`;
     case 'postgres-stop':
       return `stop Postgres (immediate) for ${(fault.downMs / 1000).toFixed(1)} s`;
+    case 'postgres-outage':
+      return `Postgres down for ${(fault.downMs / 1000).toFixed(0)} s, memory sampled`;
   }
 }

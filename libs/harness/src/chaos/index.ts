@@ -7,3 +7,4 @@ export * from './progress-probe';
 export * from './chaos-inputs';
 export * from './chaos-runner';
 export * from './chaos-command';
+export * from './memory-sampler';

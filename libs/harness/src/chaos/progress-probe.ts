@@ -43,19 +43,34 @@ export class ProgressProbe {
 
   private async read(): Promise<StageCounts | null> {
     try {
-      const admin = await this.connectedAdmin();
-      const [raw, normalized, enriched] = await Promise.all(
-        ['claims.raw.v1', 'claims.normalized.v1', 'claims.enriched.v1'].map(async (topic) => {
-          const offsets = await admin.fetchTopicOffsets(`${this.namespace}.${topic}`);
-          return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
-        }),
-      );
+      const ends = await this.readTopicEnds();
       const folded = await foldedRecordCount(this.databaseUrl);
-      return { raw: raw ?? 0, normalized: normalized ?? 0, enriched: enriched ?? 0, folded };
+      return { ...ends, folded };
     } catch {
       await this.dropAdmin();
       return null;
     }
+  }
+
+  /** The stages' output topic ends alone, from the broker: what can be read while Postgres is down. */
+  async topicEnds(): Promise<Omit<StageCounts, 'folded'> | null> {
+    try {
+      return await this.readTopicEnds();
+    } catch {
+      await this.dropAdmin();
+      return null;
+    }
+  }
+
+  private async readTopicEnds(): Promise<Omit<StageCounts, 'folded'>> {
+    const admin = await this.connectedAdmin();
+    const [raw, normalized, enriched] = await Promise.all(
+      ['claims.raw.v1', 'claims.normalized.v1', 'claims.enriched.v1'].map(async (topic) => {
+        const offsets = await admin.fetchTopicOffsets(`${this.namespace}.${topic}`);
+        return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
+      }),
+    );
+    return { raw: raw ?? 0, normalized: normalized ?? 0, enriched: enriched ?? 0 };
   }
 
   /**

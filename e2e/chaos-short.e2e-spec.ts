@@ -1,5 +1,13 @@
 import { generateEdiScenario, generateFile } from '@claims/claims-generator';
-import { REPO_ROOT, failureReasons, plannedKills, planChaos, runChaos, type ChaosRunResult } from '@claims/harness';
+import {
+  REPO_ROOT,
+  failureReasons,
+  plannedKills,
+  planChaos,
+  runChaos,
+  servicesPastMemoryLimit,
+  type ChaosRunResult,
+} from '@claims/harness';
 import { join } from 'node:path';
 
 /** Fixed, so a failing run is replayed fault for fault with `npm run chaos -- --profile short --seed 20261202`. */
@@ -50,6 +58,19 @@ describe('the short chaos profile: service kills, rebalances, broker and Postgre
     expect(clean.every((file) => file.deadLettered === 0 && file.folded + file.duplicates === file.recordsRead)).toBe(
       true,
     );
+  });
+
+  it('samples every service through the long Postgres outage and finds its memory flat', () => {
+    const outages = result.scenarios.flatMap((scenario) =>
+      scenario.faults.filter((outcome) => outcome.fault.kind === 'postgres-outage'),
+    );
+    expect(outages).toHaveLength(1);
+    const [outage] = outages;
+    expect(outage?.memory?.map((entry) => entry.service).sort()).toEqual(
+      ['api', 'enricher', 'ingestor', 'metrics', 'normalizer'].sort(),
+    );
+    expect(servicesPastMemoryLimit(outage?.memory ?? [])).toEqual([]);
+    expect(outage?.recordsWaitingInKafka).toEqual(expect.any(Number));
   });
 
   it('measures a recovery time for every fault', () => {

@@ -8,3 +8,4 @@ export * from './decode-event';
 export * from './ingest-report';
 export * from './reference-events';
 export * from './api-access';
+export * from './ingest-request';

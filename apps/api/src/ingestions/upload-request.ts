@@ -1,39 +1,7 @@
-import { z } from 'zod';
+import { UploadQuerySchema, invalidFields, type UploadQuery } from '@claims/contracts';
 
 /** The first bytes read from an upload to tell text from gzip from anything else, before anything is sent on. */
 export const SNIFF_BYTES = 4096;
-
-const QueryFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
-const QueryNumber = z
-  .string()
-  .regex(/^\d+(\.\d+)?$/)
-  .transform(Number);
-
-/**
- * POST /v1/ingestions?name=…&layout=…: the query of the ingestor's upload
- * door (POST /v1/uploads), checked here the same way so that a bad request
- * is refused before a byte of the file travels. Unknown parameters are
- * refused too: a misspelt `layuot` must not silently mean "detect it".
- */
-const UploadQuerySchema = z
-  .strictObject({
-    name: z
-      .string()
-      .min(1)
-      .max(255)
-      .regex(/^[^/\\\0]+$/, 'a file name, not a path')
-      .refine((name) => !name.startsWith('.'), 'a visible file name'),
-    ratePerSecond: QueryNumber.pipe(z.number().min(1).max(1_000_000)).optional(),
-    speedup: QueryNumber.pipe(z.number().min(1).max(1e12)).optional(),
-    layout: z.string().min(1).max(64).optional(),
-    dryRun: QueryFlag.optional(),
-  })
-  .refine((query) => query.ratePerSecond === undefined || query.speedup === undefined, {
-    message: 'pace by ratePerSecond or by speedup, not both',
-    path: ['speedup'],
-  });
-
-export type UploadQuery = z.output<typeof UploadQuerySchema>;
 
 export type UploadQueryCheck =
   | { ok: true; query: UploadQuery; forward: URLSearchParams }
@@ -47,13 +15,7 @@ export type UploadQueryCheck =
 export function checkUploadQuery(raw: Record<string, unknown>, knownLayouts: readonly string[]): UploadQueryCheck {
   const parsed = UploadQuerySchema.safeParse(raw);
   if (!parsed.success) {
-    const fields = [
-      ...new Set(
-        parsed.error.issues.flatMap((issue) =>
-          issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || 'query'],
-        ),
-      ),
-    ];
+    const fields = invalidFields(parsed.error);
     return { ok: false, fields, message: `invalid or unknown: ${fields.join(', ')}` };
   }
   const query = parsed.data;

@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { IngestFileRequestSchema } from '../ingestion/dto/ingest-file.dto';
+import { IngestFileRequestSchema } from '@claims/contracts';
 import type { IngestJobView } from './ingest-job-registry';
 import { IngestJobsService } from './ingest-jobs.service';
 

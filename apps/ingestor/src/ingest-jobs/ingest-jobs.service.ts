@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { IngestorConfig } from '../ingestor.config';
 import { INGESTOR_CONFIG } from '../ingestor.tokens';
-import type { IngestSettings } from '../ingestion/dto/ingest-file.dto';
+import type { IngestSettings } from '@claims/contracts';
 import { FileIngestionService, type IngestFileOptions } from '../ingestion/file-ingestion.service';
 import { IngestionError } from '../ingestion/ingestion.errors';
 import { IngestJobRegistry, type DuplicateOf, type IngestJobOrigin, type IngestJobView } from './ingest-job-registry';

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { IngestorConfig } from '../ingestor.config';
 import { INGESTOR_CONFIG } from '../ingestor.tokens';
-import { UploadQuerySchema } from '../ingestion/dto/ingest-file.dto';
+import { UploadQuerySchema, invalidFields } from '@claims/contracts';
 import { IngestionError } from '../ingestion/ingestion.errors';
 import { ingestJobPath } from '../ingest-jobs/ingest-jobs.controller';
 import type { IngestJobView } from '../ingest-jobs/ingest-job-registry';
@@ -70,7 +70,7 @@ export class UploadsController implements OnApplicationBootstrap {
     if (!parsed.success) {
       throw new BadRequestException({
         code: 'REQUEST_INVALID',
-        fields: [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))],
+        fields: invalidFields(parsed.error),
       });
     }
     if (PARSED_CONTENT_TYPES.test(request.headers['content-type'] ?? '')) {

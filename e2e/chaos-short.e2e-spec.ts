@@ -70,7 +70,7 @@ describe('the short chaos profile: service kills, rebalances, broker and Postgre
       ['api', 'enricher', 'ingestor', 'metrics', 'normalizer'].sort(),
     );
     expect(servicesPastMemoryLimit(outage?.memory ?? [])).toEqual([]);
-    expect(outage?.recordsWaitingInKafka).toEqual(expect.any(Number));
+    expect(outage?.recordsArrivedDuringOutage).toEqual(expect.any(Number));
   });
 
   it('measures a recovery time for every fault', () => {

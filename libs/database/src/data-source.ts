@@ -16,6 +16,7 @@ import { ClaimEventHistory1765100000000 } from './migrations/1765100000000-claim
 import { MemberCostKpis1765230000000 } from './migrations/1765230000000-member-cost-kpis';
 import { AcknowledgementSla1765250000000 } from './migrations/1765250000000-acknowledgement-sla';
 import { AuditLog1765310000000 } from './migrations/1765310000000-audit-log';
+import { WorkQueueIndexes1765400000000 } from './migrations/1765400000000-work-queue-indexes';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   MemberCostKpis1765230000000,
   AcknowledgementSla1765250000000,
   AuditLog1765310000000,
+  WorkQueueIndexes1765400000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

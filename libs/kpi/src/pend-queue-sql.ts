@@ -129,8 +129,8 @@ export interface PendDailyFlowRow {
 /**
  * The work queue: claims open at $1, oldest first (pend date, then claim
  * id), after the cursor ($2 pend date, $3 claim id; '-infinity' and '' for
- * the first page), $4 at most. Reads claim_pend through its
- * (pended_on, claim_id) index.
+ * the first page), $4 at most. Reads claim_pend through the two indexes
+ * of migration 1765400000000, never past the cleared pends.
  */
 export const PEND_WORK_QUEUE_SQL = `
 SELECT claim_id,
@@ -138,10 +138,23 @@ SELECT claim_id,
        $1::date - pended_on AS age_days,
        queue, reasons, claim_type, payer, provider_group, rendering_npi, state,
        amount_cents::text AS amount_cents
-  FROM claim_pend
- WHERE pended_on <= $1::date
-   AND (cleared_on IS NULL OR cleared_on > $1::date)
-   AND (pended_on, claim_id) > ($2::date, $3::text)
+  FROM (
+        -- Open at asOf is one of two disjoint index ranges, each read in queue order up to
+        -- the page's length (migration 1765400000000): not cleared, or cleared after asOf.
+        (SELECT * FROM claim_pend
+          WHERE cleared_on IS NULL
+            AND pended_on <= $1::date
+            AND (pended_on, claim_id) > ($2::date, $3::text)
+          ORDER BY pended_on, claim_id
+          LIMIT $4)
+        UNION ALL
+        (SELECT * FROM claim_pend
+          WHERE cleared_on > $1::date
+            AND pended_on <= $1::date
+            AND (pended_on, claim_id) > ($2::date, $3::text)
+          ORDER BY pended_on, claim_id
+          LIMIT $4)
+       ) open_at_as_of
  ORDER BY pended_on, claim_id
  LIMIT $4
 `;

@@ -310,6 +310,25 @@ describe('the pended-queue KPIs folded by ClaimFoldRepository against a real Pos
     expect(await dataSource.query(PEND_WORK_QUEUE_SQL, ['2024-03-31', '2024-03-01', 'E', 1])).toEqual([]);
   });
 
+  it('lists the same queue as a plain scan at every asOf, claims cleared after asOf among the open ones', async () => {
+    const plainScan = `SELECT claim_id FROM claim_pend
+                        WHERE pended_on <= $1::date AND (cleared_on IS NULL OR cleared_on > $1::date)
+                        ORDER BY pended_on, claim_id`;
+    const days = Array.from({ length: 20 }, (_, index) => `2024-01-${String(index + 1).padStart(2, '0')}`);
+    let clearedLaterListed = 0;
+    for (const asOf of [...days, '2024-03-31']) {
+      const expected = (await dataSource.query(plainScan, [asOf])).map((row: { claim_id: string }) => row.claim_id);
+      const listed: PendWorkQueueRow[] = await dataSource.query(PEND_WORK_QUEUE_SQL, [asOf, '-infinity', '', 100]);
+      expect(listed.map((row) => row.claim_id)).toEqual(expected);
+      const [later] = await dataSource.query(
+        `SELECT count(*)::int AS n FROM claim_pend WHERE pended_on <= $1::date AND cleared_on > $1::date`,
+        [asOf],
+      );
+      clearedLaterListed += later.n;
+    }
+    expect(clearedLaterListed).toBeGreaterThan(0);
+  });
+
   it("tallies each record's pend reasons once for its file, a claim re-emitted when it clears included", async () => {
     const rows: Array<{ kind: string; name: string; count: string }> = await dataSource.query(
       `SELECT kind, name, count::text AS count FROM ingest_file_quality

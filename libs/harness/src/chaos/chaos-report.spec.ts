@@ -218,12 +218,12 @@ describe('renderOutageMemory', () => {
         { service: 'ingestor' as const, beforeMb: 112, peakMb: 118 },
         { service: 'metrics' as const, beforeMb: 140, peakMb: 151 },
       ],
-      recordsWaitingInKafka: 12_480,
+      recordsArrivedDuringOutage: 12_480,
     };
     const stop = { ...outage, fault: { kind: 'postgres-stop', gapMs: 0, downMs: 3_000 } as const };
     delete (stop as { memory?: unknown }).memory;
     expect(renderOutageMemory([{ faults: [stop, outage] }])).toEqual([
-      'Postgres down for 60 s, memory sampled: resident memory before → peak: ingestor 112 → 118 MB, metrics 140 → 151 MB; 12,480 records waited in Kafka',
+      'Postgres down for 60 s, memory sampled: resident memory before → peak: ingestor 112 → 118 MB, metrics 140 → 151 MB; 12,480 records arrived and waited in Kafka',
     ]);
   });
 });

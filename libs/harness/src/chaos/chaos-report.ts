@@ -19,10 +19,11 @@ export interface FaultOutcome {
   /** A long Postgres outage: each service's resident memory before it and at its peak during it. */
   memory?: ServiceMemory[];
   /**
-   * A long Postgres outage: records that reached the fold's input topic and
-   * waited there, unfolded, by the outage's end (the broker is the buffer).
+   * A long Postgres outage: records the ingestor published meanwhile (the
+   * raw topic's growth). None can be folded while Postgres is down, so they
+   * waited in Kafka (the raw and normalized topics), not in a service.
    */
-  recordsWaitingInKafka?: number;
+  recordsArrivedDuringOutage?: number;
 }
 
 export type InputKind = 'clean' | 'fuzzed' | 'broken-x12' | 'bad-file';
@@ -204,7 +205,7 @@ export function runPassed(rows: readonly ScenarioRow[]): boolean {
 
 /**
  * One line per long Postgres outage: each service's resident memory before
- * it and at its peak, and the records that waited in Kafka meanwhile.
+ * it and at its peak, and the records that arrived meanwhile and waited in Kafka.
  */
 export function renderOutageMemory(scenarios: ReadonlyArray<Pick<ScenarioResult, 'faults'>>): string[] {
   return scenarios.flatMap((scenario) =>
@@ -214,9 +215,9 @@ export function renderOutageMemory(scenarios: ReadonlyArray<Pick<ScenarioResult,
         .map((entry) => `${entry.service} ${entry.beforeMb} → ${entry.peakMb} MB`)
         .join(', ');
       const waiting =
-        outcome.recordsWaitingInKafka === undefined
+        outcome.recordsArrivedDuringOutage === undefined
           ? ''
-          : `; ${outcome.recordsWaitingInKafka.toLocaleString('en-US')} records waited in Kafka`;
+          : `; ${outcome.recordsArrivedDuringOutage.toLocaleString('en-US')} records arrived and waited in Kafka`;
       return [`${outcome.description}: resident memory before → peak: ${services}${waiting}`];
     }),
   );

@@ -454,7 +454,7 @@ async function injectAndRecover(
   const primary = (name: ServiceName): ServiceProcess => context.pipeline.services[name];
   let standbyToStop: ServiceProcess | null = null;
   let memory: ServiceMemory[] | undefined;
-  let recordsWaitingInKafka: number | undefined;
+  let recordsArrivedDuringOutage: number | undefined;
 
   switch (fault.kind) {
     case 'service-kill': {
@@ -568,6 +568,7 @@ async function injectAndRecover(
     }
     case 'postgres-outage': {
       const sampler = startMemorySampler(() => PIPELINE_SERVICES.map((name) => [name, primary(name).pid] as const));
+      const endsBefore = await context.probe.topicEnds();
       faultAt = Date.now();
       try {
         await context.postgres.stopImmediately();
@@ -577,7 +578,7 @@ async function injectAndRecover(
         memory = sampler.stop();
       }
       const ends = await context.probe.topicEnds();
-      if (ends && before) recordsWaitingInKafka = Math.max(ends.enriched - before.folded, 0);
+      if (ends && endsBefore) recordsArrivedDuringOutage = Math.max(ends.raw - endsBefore.raw, 0);
       await context.postgres.startAgain();
       break;
     }
@@ -594,7 +595,7 @@ async function injectAndRecover(
     duringFlow,
     ...(note ? { note } : {}),
     ...(memory ? { memory } : {}),
-    ...(recordsWaitingInKafka === undefined ? {} : { recordsWaitingInKafka }),
+    ...(recordsArrivedDuringOutage === undefined ? {} : { recordsArrivedDuringOutage }),
   };
 }
 

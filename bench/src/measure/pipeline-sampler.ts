@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { TopicOffsetReader } from '../infra/kafka-topics';
-import { cpuSeconds, findProcesses, readProcessCpu, readProcessMemory } from './process-stats';
+import { readProcessMemory } from '@claims/harness';
+import { cpuSeconds, findProcesses, readProcessCpu } from './process-stats';
 
 export interface PipelineSample {
   atSeconds: number;

@@ -8,12 +8,6 @@ export interface ProcessCpu {
   systemSeconds: number;
 }
 
-export interface ProcessMemory {
-  rssBytes: number;
-  /** VmHWM: the peak resident set size since the process started, kept by the kernel. */
-  peakRssBytes: number;
-}
-
 /** The fields after "(comm)" in /proc/<pid>/stat; comm may hold spaces, so split after the last ')'. */
 function statFields(pid: number): string[] | null {
   try {
@@ -37,17 +31,6 @@ export function readProcessCpu(pid: number): ProcessCpu | null {
 
 export function cpuSeconds(cpu: ProcessCpu | null): number {
   return cpu ? cpu.userSeconds + cpu.systemSeconds : 0;
-}
-
-export function readProcessMemory(pid: number): ProcessMemory | null {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kilobytes = (name: string): number =>
-      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-    return { rssBytes: kilobytes('VmRSS') * 1024, peakRssBytes: kilobytes('VmHWM') * 1024 };
-  } catch {
-    return null;
-  }
 }
 
 /** Pids whose command line matches, e.g. the broker's JVM or the Postgres server processes. */

@@ -1,7 +1,8 @@
 import { progress, type BenchContext } from '../bench-context';
 import { INGESTOR_MEMORY_LAYOUTS, type FileCatalog } from '../generator/file-catalog';
 import type { GeneratedFile } from '@claims/claims-generator';
-import { cpuSeconds, readProcessCpu, readProcessMemory } from '../measure/process-stats';
+import { readProcessMemory } from '@claims/harness';
+import { cpuSeconds, readProcessCpu } from '../measure/process-stats';
 import { IngestRefusedError, type LocalPipeline } from '@claims/harness';
 
 export interface IngestorRun {

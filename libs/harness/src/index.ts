@@ -5,6 +5,7 @@ export * from './local-pipeline';
 export * from './private-kafka-broker';
 export * from './private-postgres';
 export * from './pipeline-progress';
+export * from './process-memory';
 export * from './fixtures/claim-event';
 export * from './fixtures/enriched-claim-event';
 export * from './prometheus-server';

@@ -1,3 +1,4 @@
+import type { PaymentRow } from '@claims/kpi';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -223,16 +224,7 @@ describe('GET /v1/reports/kpis.pdf against a real Postgres', () => {
       expect(denialsPage).toContain([carc.carc, count(carc.denied), money(carc.deniedAmountCents)].join(' '));
     }
 
-    const payments = await json<{
-      rows: Array<{
-        value: string;
-        claims: number;
-        billedAmountCents: number;
-        allowedAmountCents: number;
-        paidAmountCents: number;
-        patientResponsibilityAmountCents: number;
-      }>;
-    }>('/v1/kpis/payments');
+    const payments = await json<{ rows: PaymentRow[] }>('/v1/kpis/payments');
     expect(payments.rows.length).toBeGreaterThan(0);
     for (const row of payments.rows) {
       expect(paymentsPage).toContain(

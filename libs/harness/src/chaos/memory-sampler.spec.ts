@@ -1,4 +1,5 @@
-import { residentKilobytes, servicesPastMemoryLimit, startMemorySampler } from './memory-sampler';
+import { residentKilobytes } from '../process-memory';
+import { servicesPastMemoryLimit, startMemorySampler } from './memory-sampler';
 
 describe('residentKilobytes', () => {
   it('reads VmRSS from a /proc/<pid>/status text', () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readProcessMemory } from '../process-memory';
 import type { ServiceName } from '../service-process';
 
 /** One service's resident memory around a fault: just before it, and the highest sampled while it lasted. */
@@ -8,19 +8,9 @@ export interface ServiceMemory {
   peakMb: number;
 }
 
-/** VmRSS of a `/proc/<pid>/status` text in kilobytes; null when the line is missing (a kernel thread, a zombie). */
-export function residentKilobytes(status: string): number | null {
-  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
-  return match?.[1] === undefined ? null : Number(match[1]);
-}
-
 function residentMb(pid: number): number | null {
-  try {
-    const kilobytes = residentKilobytes(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return kilobytes === null ? null : kilobytes / 1024;
-  } catch {
-    return null; // Gone between the pid lookup and the read: no sample.
-  }
+  const memory = readProcessMemory(pid);
+  return memory === null ? null : memory.rssBytes / 1024 / 1024;
 }
 
 /**

@@ -42,6 +42,11 @@ export type { IngestReport };
 export const PIPELINE_SERVICES: readonly ServiceName[] = ['ingestor', 'normalizer', 'enricher', 'metrics', 'api'];
 
 /** The ingestor refused a file before starting its job (an unknown layout, a path outside its root, …). */
+/** How long a replay waits for a turn while the ingestor is busy (429 INGEST_BUSY) before giving up. */
+const INGEST_BUSY_WAIT_MS = 10 * 60_000;
+/** How often a waiting replay asks again: a local ingestor, so sooner than its Retry-After of 5 s. */
+const INGEST_BUSY_POLL_MS = 250;
+
 export class IngestRefusedError extends Error {
   constructor(
     readonly status: number,
@@ -246,23 +251,32 @@ export class LocalPipeline {
 
   /**
    * Starts an ingestion job (POST /v1/ingestions) and answers it once the
-   * ingestor has accepted it (202).
-   * @throws IngestRefusedError when the ingestor refuses the file at once
+   * ingestor has accepted it (202). While the ingestor runs as many jobs as
+   * it takes at once (429 INGEST_BUSY) the job waits its turn, as a client of
+   * the ingestor is told to, for at most `busyWaitMs`.
+   * @throws IngestRefusedError when the ingestor refuses the file, or is still busy after `busyWaitMs`
    */
-  async startIngestion(request: {
-    file: string;
-    ratePerSecond?: number;
-    speedup?: number;
-    layout?: string;
-    dryRun?: boolean;
-  }): Promise<IngestJobStatus> {
-    const answer = await this.ingestor<IngestJobStatus>('/v1/ingestions', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(request),
-    });
-    if (answer.status !== 202) throw new IngestRefusedError(answer.status, answer.text);
-    return answer.body;
+  async startIngestion(
+    request: {
+      file: string;
+      ratePerSecond?: number;
+      speedup?: number;
+      layout?: string;
+      dryRun?: boolean;
+    },
+    busyWaitMs = INGEST_BUSY_WAIT_MS,
+  ): Promise<IngestJobStatus> {
+    const waitUntil = Date.now() + busyWaitMs;
+    for (;;) {
+      const answer = await this.ingestor<IngestJobStatus>('/v1/ingestions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+      if (answer.status === 202) return answer.body;
+      if (answer.status !== 429 || Date.now() >= waitUntil) throw new IngestRefusedError(answer.status, answer.text);
+      await sleep(INGEST_BUSY_POLL_MS);
+    }
   }
 
   /**

@@ -100,4 +100,24 @@ describe('loadApiConfig', () => {
       loadApiConfig({ ...base, API_TOKENS: `admin=${token}`, ACK_SLA_HOURS_BY_PAYER: 'acme=48,ACME=24' }),
     ).toThrow(/ACK_SLA_HOURS_BY_PAYER/);
   });
+
+  it('withholds cells of fewer than 11 members from analysts unless told otherwise; 0 or 1 turns it off', () => {
+    expect(loadApiConfig({ ...base, API_TOKENS: `admin=${token}` }).smallCells).toEqual({ threshold: 11 });
+    expect(loadApiConfig({ ...base, API_TOKENS: `admin=${token}`, API_SMALL_CELL_THRESHOLD: '20' }).smallCells).toEqual(
+      { threshold: 20 },
+    );
+    for (const off of ['0', '1']) {
+      expect(
+        loadApiConfig({ ...base, API_TOKENS: `admin=${token}`, API_SMALL_CELL_THRESHOLD: off }).smallCells,
+      ).toBeNull();
+    }
+  });
+
+  it('refuses a small-cell threshold that is not a whole number from 0 to 1000, naming the variable', () => {
+    for (const bad of ['-1', '11.5', 'eleven', '1001']) {
+      expect(() => loadApiConfig({ ...base, API_TOKENS: `admin=${token}`, API_SMALL_CELL_THRESHOLD: bad })).toThrow(
+        /API_SMALL_CELL_THRESHOLD/,
+      );
+    }
+  });
 });

@@ -98,6 +98,14 @@ const ApiEnvSchema = z
     API_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(FOUR_GIBIBYTES),
     /** The ingestor's extra folder of layout mapping files, so an upload naming one of its layouts is not refused here. */
     LAYOUTS_DIR: z.string().min(1).optional(),
+    /**
+     * Small-cell suppression (CMS cell-size suppression policy): for a role
+     * without `kpis:small-cells` (analyst), a KPI figure counting 1 to this
+     * many minus one members (else claims) is withheld with its dollars.
+     * Default 11 (no cell of 10 or fewer); 0 or 1 withholds nothing. See
+     * docs/api/small-cell-suppression.md.
+     */
+    API_SMALL_CELL_THRESHOLD: z.coerce.number().int().min(0).max(1_000).default(11),
   })
   // An API with neither could authenticate nobody, not even the admin who would create the first API key.
   .refine((env) => env.API_TOKENS.size > 0 || env.API_TOKEN_SECRET !== undefined, {
@@ -125,6 +133,8 @@ const ApiEnvSchema = z
       maxBytes: env.API_MAX_UPLOAD_BYTES,
       layoutsDir: env.LAYOUTS_DIR === undefined ? undefined : resolve(env.LAYOUTS_DIR),
     },
+    /** Null when API_SMALL_CELL_THRESHOLD is 0 or 1: no count is then a small cell. */
+    smallCells: env.API_SMALL_CELL_THRESHOLD <= 1 ? null : { threshold: env.API_SMALL_CELL_THRESHOLD },
   }));
 
 export type ApiConfig = z.output<typeof ApiEnvSchema>;

@@ -16,6 +16,8 @@ import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { RateLimitGuard } from './http/rate-limit.guard';
 import { IngestionsModule } from './ingestions/ingestions.module';
 import { KpisModule } from './kpis/kpis.module';
+import { PrivacyModule } from './privacy/privacy.module';
+import { SmallCellInterceptor } from './privacy/small-cell.interceptor';
 import { ReferenceModule } from './reference/reference.module';
 import { ReportsModule } from './reports/reports.module';
 
@@ -44,6 +46,7 @@ export class ApiModule {
         ReferenceModule,
         ClaimsModule,
         ReportsModule,
+        PrivacyModule,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },
@@ -53,6 +56,8 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: ConditionalGetInterceptor },
+        // After (inside) the conditional GET: the ETag is computed over the answer with its small cells withheld.
+        { provide: APP_INTERCEPTOR, useClass: SmallCellInterceptor },
         KpiFreshnessRepository,
       ],
       exports: [API_CONFIG, LOGGER],

@@ -17,6 +17,8 @@ import { MemberCostKpis1765230000000 } from './migrations/1765230000000-member-c
 import { AcknowledgementSla1765250000000 } from './migrations/1765250000000-acknowledgement-sla';
 import { AuditLog1765310000000 } from './migrations/1765310000000-audit-log';
 import { WorkQueueIndexes1765400000000 } from './migrations/1765400000000-work-queue-indexes';
+import { WorkQueueAmountIndex1765450000000 } from './migrations/1765450000000-work-queue-amount-index';
+import { PendComments1765500000000 } from './migrations/1765500000000-pend-comments';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -37,6 +39,8 @@ export const MIGRATIONS = [
   AcknowledgementSla1765250000000,
   AuditLog1765310000000,
   WorkQueueIndexes1765400000000,
+  WorkQueueAmountIndex1765450000000,
+  PendComments1765500000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

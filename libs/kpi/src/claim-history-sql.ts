@@ -61,10 +61,10 @@ export interface ClaimLineRow {
   charge_amount_cents: string | null;
 }
 
-/** The claim's pend episode, open or cleared; none when its latest event did not pend. */
+/** The claim's pend episode, open or cleared, with its comments (PHI); none when its latest event did not pend. */
 export const CLAIM_PEND_SQL = `
 SELECT to_char(pended_on, 'YYYY-MM-DD') AS pended_on, to_char(cleared_on, 'YYYY-MM-DD') AS cleared_on,
-       queue, reasons, amount_cents::text AS amount_cents
+       queue, reasons, amount_cents::text AS amount_cents, comments
   FROM claim_pend
  WHERE claim_id = $1
 `;
@@ -75,6 +75,8 @@ export interface ClaimPendRow {
   queue: string;
   reasons: string[];
   amount_cents: string;
+  /** The adjudicators' comments (PHI): claim detail only. */
+  comments: string | null;
 }
 
 /**

@@ -49,7 +49,23 @@ describe('pendEpisodeOf', () => {
       renderingNpi: '(unknown)',
       state: '(unknown)',
       amountCents: 11000,
+      comments: null,
     });
+  });
+
+  it("keeps a pended-queue export's comments with the episode, open or cleared, and a blank field as none", () => {
+    const commented = (comments: string | null, overrides: Partial<PendDecision> = {}): EnrichedClaimEvent => {
+      const event = judged(decision(overrides));
+      return {
+        ...event,
+        claim: { ...event.claim, pend: { reason: 'NPI_NOT_FOUND', queue: 'Provider Data', comments } },
+      };
+    };
+    const note = 'Member called 3/1, confirmed coverage through employer plan; retro-term reversed.';
+    expect(pendEpisodeOf(commented(note))?.comments).toBe(note);
+    expect(pendEpisodeOf(commented(note, { status: 'cleared', clearedOn: '2024-03-04' }))?.comments).toBe(note);
+    expect(pendEpisodeOf(commented('  '))?.comments).toBeNull();
+    expect(pendEpisodeOf(commented(null))?.comments).toBeNull();
   });
 
   it('closes the episode on the clear date of a cleared decision', () => {
@@ -143,5 +159,12 @@ describe('samePendEpisode', () => {
     ).toBe(false);
     expect(samePendEpisode(episode, null)).toBe(false);
     expect(samePendEpisode(null, null)).toBe(true);
+  });
+
+  it('tells an episode whose comments changed from the stored one, so the new comments are written', () => {
+    const episode = pendEpisodeOf(judged(decision({})));
+    if (episode === null) throw new Error('expected an episode');
+    expect(samePendEpisode(episode, { ...episode, comments: 'Awaiting provider response.' })).toBe(false);
+    expect(samePendEpisode({ ...episode, comments: 'x' }, { ...episode, comments: 'x' })).toBe(true);
   });
 });

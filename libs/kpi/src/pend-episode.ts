@@ -24,6 +24,13 @@ export interface PendEpisode {
   renderingNpi: string;
   state: string;
   amountCents: number;
+  /**
+   * The adjudicators' comments of a pended-queue export (PHI: stored for
+   * claim detail, never logged, never in an aggregate), as the latest event
+   * carries them: the export's whole comment field, so a later row replaces
+   * it. Null when the source says nothing. No histogram cell depends on it.
+   */
+  comments: string | null;
 }
 
 export type PendEpisodeSource = Pick<EnrichedClaimEvent, 'occurredAt' | 'claim' | 'enrichment' | 'pendDecision'>;
@@ -73,6 +80,7 @@ export function pendEpisodeOf(event: PendEpisodeSource): PendEpisode | null {
     state:
       present(enrichment.serviceLocation?.state) ?? present(enrichment.member?.stateName) ?? UNKNOWN_DIMENSION_VALUE,
     amountCents: claim.billedAmountCents ?? claim.totals.allowedAmountCents,
+    comments: present(claim.pend?.comments) ?? null,
   };
 }
 
@@ -80,7 +88,7 @@ function maxDate(left: string, right: string): string {
   return right < left ? left : right;
 }
 
-/** Whether two episodes fold to the same histogram rows and the same claim_pend row. */
+/** Whether two episodes fold to the same histogram rows and the same claim_pend row (comments included). */
 export function samePendEpisode(left: PendEpisode | null, right: PendEpisode | null): boolean {
   if (left === null || right === null) return left === right;
   return (
@@ -94,6 +102,7 @@ export function samePendEpisode(left: PendEpisode | null, right: PendEpisode | n
     left.providerGroup === right.providerGroup &&
     left.renderingNpi === right.renderingNpi &&
     left.state === right.state &&
-    left.amountCents === right.amountCents
+    left.amountCents === right.amountCents &&
+    left.comments === right.comments
   );
 }

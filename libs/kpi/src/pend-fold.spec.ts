@@ -73,4 +73,29 @@ describe('foldPendEpisodes', () => {
     const stored = new Map([['c1', episodeOf(claim('c1', pended))]]);
     expect(foldPendEpisodes([claim('c1', pended)], stored)).toEqual({ upserts: [], deletes: [], delta: [] });
   });
+
+  const withComments = (event: EnrichedClaimEvent, comments: string): EnrichedClaimEvent => ({
+    ...event,
+    claim: { ...event.claim, pend: { reason: null, queue: null, comments } },
+  });
+
+  it("stores a pended-queue row's comments with its episode, and the new comments of a later row, cells unmoved", () => {
+    const first = withComments(claim('c1', pended), 'NPI fails check digit; called office 3/2.');
+    expect(foldPendEpisodes([first], new Map()).upserts).toEqual([
+      { claimId: 'c1', episode: expect.objectContaining({ comments: 'NPI fails check digit; called office 3/2.' }) },
+    ]);
+    const later = withComments(claim('c1', pended), 'NPI fails check digit; called office 3/2. Corrected claim in.');
+    const result = foldPendEpisodes([later], new Map([['c1', episodeOf(first)]]));
+    expect(result.upserts.map((upsert) => upsert.episode.comments)).toEqual([
+      'NPI fails check digit; called office 3/2. Corrected claim in.',
+    ]);
+    // Comments are no KPI: the histogram does not move.
+    expect(result.delta).toEqual([]);
+  });
+
+  it('writes nothing again when the same commented row is folded a second time (a replay)', () => {
+    const row = withComments(claim('c1', pended), 'Possible duplicate of PQ-2024-000099.');
+    const stored = new Map([['c1', episodeOf(row)]]);
+    expect(foldPendEpisodes([row], stored)).toEqual({ upserts: [], deletes: [], delta: [] });
+  });
 });

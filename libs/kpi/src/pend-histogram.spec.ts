@@ -12,6 +12,7 @@ const episode = (overrides: Partial<PendEpisode> = {}): PendEpisode => ({
   renderingNpi: '1234567893',
   state: 'MD',
   amountCents: 5000,
+  comments: null,
   ...overrides,
 });
 

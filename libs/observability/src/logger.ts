@@ -14,11 +14,31 @@ export const PHI_REDACT_PATHS = [
   '*.patientToken',
   'memberId',
   '*.memberId',
+  // A pended-queue export's adjudicator comments (claim.pend.comments, a pend episode's comments).
+  'comments',
+  '*.comments',
   'originalValueBase64',
   '*.originalValueBase64',
   'headers.authorization',
   '*.headers.authorization',
 ];
+
+/**
+ * What an error keeps of the values a failed query was given: nothing. A
+ * TypeORM QueryFailedError carries the statement's `parameters` (a pend
+ * episode's comments, a claim's patient tokens), and Postgres's `detail` and
+ * `where` can quote the row ("Failing row contains (…)"); the message, code,
+ * stack and the SQL text (placeholders, no values) stay.
+ */
+const ERROR_VALUE_PROPERTIES = ['parameters', 'detail', 'where', 'driverError'];
+
+export function phiSafeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const serialized: Record<string, unknown> = pino.stdSerializers.err(error);
+  for (const property of ERROR_VALUE_PROPERTIES) delete serialized[property];
+  if (error.cause instanceof Error) serialized['cause'] = phiSafeError(error.cause);
+  return serialized;
+}
 
 export function createLogger(options: { service: string; level: string }): Logger {
   return pino({
@@ -26,6 +46,7 @@ export function createLogger(options: { service: string; level: string }): Logge
     level: options.level,
     base: { service: options.service },
     redact: { paths: PHI_REDACT_PATHS, censor: '[redacted]' },
+    serializers: { err: phiSafeError },
     timestamp: pino.stdTimeFunctions.isoTime,
   });
 }

@@ -24,6 +24,10 @@ describe('the permission table', () => {
     }
   });
 
+  it('shows small cells to managers and admins, and withholds them from analysts', () => {
+    expect(PERMISSION_ROLES['kpis:small-cells']).toEqual(['manager', 'admin']);
+  });
+
   it('names only known roles', () => {
     for (const roles of Object.values(PERMISSION_ROLES)) {
       for (const role of roles) expect(API_ROLES).toContain(role);

@@ -8,13 +8,23 @@ import type { ApiRole } from './api-role';
 export const PERMISSIONS = [
   /** KPI figures, the work queue, the claims behind a figure: aggregates and claim ids, no member identifiers. */
   'kpis:read',
+  /**
+   * KPI figures of small cells as they are: without it, a figure counting 1
+   * to API_SMALL_CELL_THRESHOLD−1 members (else claims) is withheld with its
+   * dollars (docs/api/small-cell-suppression.md). Not a route's permission:
+   * the small-cell interceptor and the PDF report ask it of the caller.
+   */
+  'kpis:small-cells',
   /** Ingested files and their accounting (records read, folded, dead-lettered; findings by code). */
   'ingestions:read',
   /** Dead letters by stage and reason (reasons name fields, never values). */
   'dead-letters:read',
   /** CSV exports of the lists above and the PDF KPI report (no member identifiers in any of them). */
   'exports:read',
-  /** One claim's detail (with the member identifiers stored with it, PHI), its timeline and its lineage. */
+  /**
+   * One claim's detail (with the member identifiers and the adjudicators' pend
+   * comments stored with it, PHI), its timeline and its lineage.
+   */
   'claims:read',
   /** Uploading a source file through the API (POST /v1/ingestions), streamed to the ingestor's internal door. */
   'uploads:write',
@@ -31,13 +41,14 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 /**
  * Who may do what. analyst: KPIs, queue, reports and exports without member
- * identifiers; manager: every read, including claim detail; ingest: uploads
- * and the accounting of what it uploaded (a client that cannot see whether
+ * identifiers, small cells withheld; manager: every read, including claim
+ * detail and small cells; ingest: uploads and the accounting of what it uploaded (a client that cannot see whether
  * its file folded cannot retry sensibly), nothing else; admin: everything,
  * including dead-letter replay, reference fixes, keys and the audit log.
  */
 export const PERMISSION_ROLES: Readonly<Record<Permission, readonly ApiRole[]>> = {
   'kpis:read': ['analyst', 'manager', 'admin'],
+  'kpis:small-cells': ['manager', 'admin'],
   'ingestions:read': ['analyst', 'manager', 'ingest', 'admin'],
   'dead-letters:read': ['analyst', 'manager', 'admin'],
   'exports:read': ['analyst', 'manager', 'admin'],

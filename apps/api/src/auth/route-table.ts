@@ -1,6 +1,7 @@
 import { RequestMethod, type INestApplication, type Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { SMALL_CELLS, type SmallCellDeclaration } from '../privacy/small-cells.decorator';
 import { REQUIRED_PERMISSION } from './bearer-token.guard';
 import type { Permission } from './permissions';
 
@@ -10,6 +11,8 @@ export interface ApiRoute {
   /** Express form, `/v1/ingestions/:fileId`. */
   path: string;
   permission: Permission | null;
+  /** What the route says about small cells (@SmallCells, @SmallCellsAppliedByHandler, @NoSmallCells); null: nothing. */
+  smallCells: SmallCellDeclaration | null;
   controller: string;
   handler: string;
 }
@@ -41,9 +44,11 @@ const asList = (value: unknown): string[] =>
  * hand. Needs DiscoveryModule in the application (ApiModule imports it).
  */
 export function apiRouteTable(app: INestApplication): ApiRoute[] {
-  const discovery = app.get(DiscoveryService);
-  const scanner = app.get(MetadataScanner);
-  const reflector = app.get(Reflector);
+  return routeTableOf(app.get(DiscoveryService), app.get(MetadataScanner), app.get(Reflector));
+}
+
+/** The same, from the services a provider is given (the small-cell check reads it before the API listens). */
+export function routeTableOf(discovery: DiscoveryService, scanner: MetadataScanner, reflector: Reflector): ApiRoute[] {
   const routes: ApiRoute[] = [];
   for (const wrapper of discovery.getControllers()) {
     const controller = wrapper.metatype as Type | null;
@@ -58,11 +63,14 @@ export function apiRouteTable(app: INestApplication): ApiRoute[] {
         if (method === undefined) continue;
         const permission =
           reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, [handler, controller]) ?? null;
+        const smallCells =
+          reflector.getAllAndOverride<SmallCellDeclaration | undefined>(SMALL_CELLS, [handler, controller]) ?? null;
         for (const handlerPath of asList(Reflect.getMetadata(PATH_METADATA, handler))) {
           routes.push({
             method,
             path: joinPath(controllerPath, handlerPath),
             permission,
+            smallCells,
             controller: controller.name,
             handler: name,
           });

@@ -20,7 +20,8 @@ export class ClaimsController {
 
   /**
    * The claim's current state and lines, its pend episode (reasons, queue,
-   * pended and cleared dates), the member identifiers stored with it, and
+   * pended and cleared dates, a pended-queue export's adjudicator comments:
+   * PHI), the member identifiers stored with it, and
    * its timeline: every folded event (type, event date, layout, source file
    * and record), oldest first.
    */

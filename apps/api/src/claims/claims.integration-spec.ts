@@ -15,6 +15,13 @@ const tokens = Object.fromEntries(
 const BILLING_FILE = 'b'.repeat(64);
 const LATER_FILE = 'f'.repeat(64);
 const PATIENT_TOKEN = 'ptk_claim_detail_spec_41c2';
+/**
+ * PQ-2024-000102 of data/pended/pended-queue-2024-03-15.csv (made up), its
+ * episode with the adjudicators' comments as the fold stores them
+ * (apps/metrics pend-comments-fold spec holds the fold to this row).
+ */
+const PENDED_QUEUE_CLAIM = 'PQ-2024-000102';
+const PEND_COMMENTS = 'Member called 3/1, confirmed coverage through employer plan; retro-term reversed.';
 
 /** One processed_event row as the fold writes it (apps/metrics claim-history-fold spec holds the fold to this shape). */
 interface HistoryRow {
@@ -163,6 +170,22 @@ describe('claim detail and lineage routes against a real Postgres', () => {
        VALUES ('PCN-77', $1, 'submission', '2024-03-02', $2::jsonb, 0)`,
       [history.pended.eventId, JSON.stringify({ claim: { patientToken: PATIENT_TOKEN } })],
     );
+    await dataSource.query(
+      `INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
+         service_through_date, line_count, payment_amount_cents, allowed_amount_cents, lineage_source, lineage_file_id,
+         lineage_record_number, kafka_partition, layout, provider_group, state, billed_amount_cents)
+       VALUES ($1, gen_random_uuid(), 'pended', 'professional', 'Aetna', '2024-02-21', '2024-02-14', '2024-02-14', 0, 0,
+               0, 'pended-queue-2024-03-15.csv', repeat('d', 64), 2, 0, 'billing.pended-queue-export',
+               'Riverside Cardiology', 'OH', 148000)`,
+      [PENDED_QUEUE_CLAIM],
+    );
+    await dataSource.query(
+      `INSERT INTO claim_pend (claim_id, pended_on, cleared_on, queue, reasons, claim_type, payer, provider_group,
+                              rendering_npi, state, amount_cents, kafka_partition, comments)
+       VALUES ($1, '2024-02-21', NULL, 'Eligibility', '{MEMBER_NOT_ELIGIBLE}', 'professional', 'Aetna',
+               'Riverside Cardiology', '1345678902', 'OH', 148000, 0, $2)`,
+      [PENDED_QUEUE_CLAIM, PEND_COMMENTS],
+    );
   });
 
   afterAll(async () => {
@@ -225,8 +248,56 @@ describe('claim detail and lineage routes against a real Postgres', () => {
       queue: 'provider-data',
       reasons: ['PROVIDER_NOT_FOUND', 'NPI_INVALID'],
       amountCents: 4500,
+      comments: null,
     });
     expect(body.member).toEqual({ patientTokens: [PATIENT_TOKEN] });
+  });
+
+  it.each(['manager', 'admin'] as const)(
+    "shows %s the adjudicators' comments kept with a pended-queue claim's episode",
+    async (role) => {
+      const { status, body } = await get<ClaimDetail>(`/v1/claims/${PENDED_QUEUE_CLAIM}`, role);
+      expect(status).toBe(200);
+      expect(body.pend).toEqual({
+        open: true,
+        pendedOn: '2024-02-21',
+        clearedOn: null,
+        queue: 'Eligibility',
+        reasons: ['MEMBER_NOT_ELIGIBLE'],
+        amountCents: 148000,
+        comments: PEND_COMMENTS,
+      });
+    },
+  );
+
+  it('refuses the commented claim to an analyst, and no answer an analyst gets carries the comments', async () => {
+    const refused = await fetch(`${baseUrl}/v1/claims/${PENDED_QUEUE_CLAIM}`, {
+      headers: { authorization: `Bearer ${tokens.analyst}` },
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).not.toContain('retro-term');
+    const workQueue = await fetch(`${baseUrl}/v1/kpis/pended-queue/work-queue?limit=500`, {
+      headers: { authorization: `Bearer ${tokens.analyst}` },
+    });
+    const listed = await workQueue.text();
+    expect(workQueue.status).toBe(200);
+    // The claim is in the analyst's queue, by its id; its comments are not.
+    expect(listed).toContain(PENDED_QUEUE_CLAIM);
+    expect(listed).not.toContain('retro-term');
+    for (const path of [
+      '/v1/kpis/pended-queue?groupBy=queue',
+      '/v1/kpis/claim-lifecycle/overdue/export.csv',
+      '/v1/ingestions/export.csv',
+      '/v1/dead-letters/export.csv',
+      '/v1/reports/kpis.pdf',
+    ]) {
+      const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${tokens.analyst}` } });
+      expect({ path, status: response.status }).toEqual({ path, status: 200 });
+      expect({ path, leaks: Buffer.from(await response.arrayBuffer()).includes('retro-term') }).toEqual({
+        path,
+        leaks: false,
+      });
+    }
   });
 
   it("traces a claim to every source record, the events each produced, and its records' dead letters only", async () => {

@@ -54,12 +54,17 @@ export interface ClaimDetail {
     queue: string;
     reasons: string[];
     amountCents: number;
+    /**
+     * The adjudicators' comments of a pended-queue export, as its latest row
+     * states them (PHI, for claims:read only: never logged, never in an
+     * aggregate, a listing or an export); null when the source says none.
+     */
+    comments: string | null;
   } | null;
   /**
    * Member identifiers kept with the claim (PHI, for claims:read only): the
-   * patient tokens of its stored X12 parts. The member id itself and the
-   * pended-queue export's adjudicator comments are never stored, so no
-   * route can return them.
+   * patient tokens of its stored X12 parts. The member id itself is never
+   * stored, so no route can return it.
    */
   member: { patientTokens: string[] };
   /** Every event folded for the claim, oldest first. */
@@ -178,6 +183,7 @@ export class ClaimsService {
               queue: pend.queue,
               reasons: pend.reasons,
               amountCents: Number(pend.amount_cents),
+              comments: pend.comments,
             },
       member: { patientTokens },
       timeline: timeline.map((event) => ({

@@ -2,6 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { DENIAL_SOURCES } from '@claims/kpi';
 import { ApiQuery } from '@nestjs/swagger';
 import { RequirePermission } from '../auth/bearer-token.guard';
+import { RECORD_LISTING } from '../kpis/small-cells';
+import { NoSmallCells } from '../privacy/small-cells.decorator';
 import { ClaimsService, type DenialClaimsResponse } from './claims.service';
 import { CURSOR_QUERY, enumQuery, textQuery, wholeNumberQuery } from '../kpis/kpi-query-parameters.schemas';
 import { parseDenialClaimsQuery } from './denial-claims.query';
@@ -13,6 +15,7 @@ import { parseDenialClaimsQuery } from './denial-claims.query';
  */
 @Controller('v1/kpis')
 @RequirePermission('kpis:read')
+@NoSmallCells(RECORD_LISTING)
 export class DenialClaimsController {
   constructor(private readonly claims: ClaimsService) {}
 

@@ -3,6 +3,7 @@ import { PIPELINE_STAGES } from '@claims/contracts';
 import { ApiQuery, type ApiQueryOptions } from '@nestjs/swagger';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/bearer-token.guard';
+import { NoSmallCells } from '../privacy/small-cells.decorator';
 import { attachment, toCsv, type CsvColumn } from '../exports/csv';
 import type { DeadLetterFilter } from './dead-letters.repository';
 import {
@@ -78,6 +79,9 @@ function parseFilter(query: unknown): { filter: DeadLetterFilter; limit: number 
 
 /** Dead letters for `npm run dlq`: what was refused, where and why (fields named, never values). */
 @Controller('v1/dead-letters')
+@NoSmallCells(
+  'dead letters by stage and reason, and the letters themselves: pipeline accounting of source records, not members',
+)
 export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}
 

@@ -34,6 +34,7 @@ import type { ApiConfig } from '../api.config';
 import { API_CONFIG } from '../api.tokens';
 import { AUDIT_TARGET_LOCAL } from '../audit/audit-target';
 import { RequirePermission } from '../auth/bearer-token.guard';
+import { NoSmallCells } from '../privacy/small-cells.decorator';
 import { attachment, toCsv, type CsvColumn } from '../exports/csv';
 import { IngestionReportsService, type IngestionReport } from './ingestion-reports.service';
 import { INGEST_JOB_JSON_SCHEMA } from './ingestions.schemas';
@@ -101,6 +102,9 @@ function asHttp(error: unknown, response: Response): unknown {
  */
 @Controller('v1/ingestions')
 @RequirePermission('ingestions:read')
+@NoSmallCells(
+  'the accounting of ingested files: records read, folded and dead-lettered per file and finding, a count of source records, not of members',
+)
 export class IngestionsController {
   private readonly knownLayouts: string[];
 

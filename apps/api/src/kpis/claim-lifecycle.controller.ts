@@ -1,6 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { RequireRole } from '../auth/bearer-token.guard';
+import { SmallCells } from '../privacy/small-cells.decorator';
+import { CLAIM_LIFECYCLE_CELLS } from './small-cells';
 import { dateQuery, textQuery } from './kpi-query-parameters.schemas';
 import { parseClaimLifecycleQuery } from './claim-lifecycle.query';
 import { ClaimLifecycleService, type ClaimLifecycleResponse } from './claim-lifecycle.service';
@@ -16,6 +18,7 @@ export class ClaimLifecycleController {
    * and `to` bound the first submission date, `payer` the 837's payer.
    */
   @Get('claim-lifecycle')
+  @SmallCells(CLAIM_LIFECYCLE_CELLS)
   @ApiQuery(dateQuery('from', 'First submission date (837 BHT04), inclusive'))
   @ApiQuery(dateQuery('to', 'First submission date, inclusive; not before `from`'))
   @ApiQuery(textQuery('payer', 'The payer as the 837 names it (2010BB NM1*PR), exact', 200))

@@ -1,4 +1,7 @@
-import type { ApiQueryOptions } from '@nestjs/swagger';
+import { PEND_QUEUE_FILTER_FIELDS, PEND_QUEUE_FILTER_MAX_LENGTH, type PendQueueFilterField } from '@claims/kpi';
+import { applyDecorators } from '@nestjs/common';
+import { ApiQuery, type ApiQueryOptions } from '@nestjs/swagger';
+import { MAX_AGE_DAYS } from './pended-queue.query';
 
 /**
  * Query parameters as the OpenAPI document shows them, for routes whose
@@ -17,6 +20,14 @@ export const wholeNumberQuery = (name: string, maximum: number, description: str
   required: false,
   description,
   schema: { type: 'integer', minimum: 1, maximum },
+});
+
+/** An age in whole days, 0 (pended on the as-of date) to MAX_AGE_DAYS. */
+export const ageDaysQuery = (name: string, description: string): ApiQueryOptions => ({
+  name,
+  required: false,
+  description,
+  schema: { type: 'integer', minimum: 0, maximum: MAX_AGE_DAYS },
 });
 
 export const enumQuery = (
@@ -43,3 +54,23 @@ export const CURSOR_QUERY: ApiQueryOptions = {
   description: 'The nextCursor of the previous page (opaque)',
   schema: { type: 'string' },
 };
+
+const PEND_QUEUE_FILTER_DESCRIPTIONS: Readonly<Record<PendQueueFilterField, string>> = {
+  payer: 'Only claims of this payer (exact)',
+  providerGroup: 'Only claims of this provider group key (exact; `(unknown)` for none)',
+  renderingProvider: 'Only claims of this rendering provider NPI (exact; `(unknown)` for none)',
+  state:
+    'Only claims of this state as the queue records it (exact: `MD`, or a member state name; `(unknown)` for none)',
+  claimType: 'Only claims of this claim type (exact)',
+  reason: 'Only claims listing this pend reason code (`(none)`: claims listing none)',
+  queue: 'Only claims in this work queue (exact; `(unassigned)` for none)',
+};
+
+/** The pended-queue filters (one exact value each, combined with AND), as the OpenAPI document shows them. */
+export const PEND_QUEUE_FILTER_QUERIES: readonly ApiQueryOptions[] = PEND_QUEUE_FILTER_FIELDS.map((field) =>
+  textQuery(field, PEND_QUEUE_FILTER_DESCRIPTIONS[field], PEND_QUEUE_FILTER_MAX_LENGTH),
+);
+
+/** Documents every pended-queue filter on a route. */
+export const ApiPendQueueFilterQueries = (): MethodDecorator =>
+  applyDecorators(...PEND_QUEUE_FILTER_QUERIES.map((options) => ApiQuery(options)));

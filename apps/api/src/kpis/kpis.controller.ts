@@ -1,10 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { RequireRole } from '../auth/bearer-token.guard';
+import { NoSmallCells, SmallCells } from '../privacy/small-cells.decorator';
 import {
   DENIAL_DIMENSIONS,
   DENIAL_SOURCES,
   PEND_GROUP_BY_DIMENSIONS,
+  PEND_WORK_QUEUE_SORTS,
   ROOT_CAUSE_GROUPS,
   TOP_KINDS,
   type DenialRates,
@@ -23,7 +25,14 @@ import {
 } from './denial-cost.query';
 import { DenialCostService, type PaymentsResponse, type TopResponse, type VolumeResponse } from './denial-cost.service';
 import { KpiQueryService, type KpiSummaryResponse, type KpiVerification } from './kpi-query.service';
-import { CURSOR_QUERY, dateQuery, enumQuery, wholeNumberQuery } from './kpi-query-parameters.schemas';
+import {
+  ApiPendQueueFilterQueries,
+  ageDaysQuery,
+  CURSOR_QUERY,
+  dateQuery,
+  enumQuery,
+  wholeNumberQuery,
+} from './kpi-query-parameters.schemas';
 import { MAX_FLOW_DAYS, parsePendFlowQuery, parsePendedQueueQuery, parseWorkQueueQuery } from './pended-queue.query';
 import {
   PendedQueueService,
@@ -31,6 +40,18 @@ import {
   type PendedQueueResponse,
   type WorkQueueResponse,
 } from './pended-queue.service';
+import {
+  DENIAL_RATES_CELLS,
+  DENIAL_ROOT_CAUSES_CELLS,
+  KPI_SUMMARY_CELLS,
+  KPI_VERIFICATION_CELLS,
+  PAYMENTS_CELLS,
+  PENDED_QUEUE_CELLS,
+  PEND_FLOW_CELLS,
+  RECORD_LISTING,
+  TOP_CELLS,
+  VOLUME_CELLS,
+} from './small-cells';
 
 @Controller('v1/kpis')
 @RequireRole('analyst')
@@ -43,12 +64,14 @@ export class KpisController {
 
   /** The streamed KPI figures, as of the event-time watermark. */
   @Get('summary')
+  @SmallCells(KPI_SUMMARY_CELLS)
   summary(): Promise<KpiSummaryResponse> {
     return this.kpis.summary();
   }
 
   /** The streamed figures against the batch SQL over claim state: `consistent` must be true. */
   @Get('verification')
+  @SmallCells(KPI_VERIFICATION_CELLS)
   verification(): Promise<KpiVerification> {
     return this.kpis.verify();
   }
@@ -57,29 +80,50 @@ export class KpisController {
    * The pended queue as of `asOf` (default: the event-time watermark): open
    * claims and dollars, age buckets, average and oldest age, the breakdown by
    * `groupBy` (default reason), days-to-clear p50/p90 and the share cleared
-   * within the SLA.
+   * within the SLA; of the claims that pass the filters (payer, providerGroup,
+   * renderingProvider, state, claimType, reason, queue), if any.
    */
   @Get('pended-queue')
+  @SmallCells(PENDED_QUEUE_CELLS)
   @ApiQuery(dateQuery('asOf', 'Default: the event-time watermark'))
   @ApiQuery(enumQuery('groupBy', PEND_GROUP_BY_DIMENSIONS, { description: 'Default reason' }))
   @ApiQuery(wholeNumberQuery('limit', 1000, 'The most dimension values listed, largest open count first'))
+  @ApiPendQueueFilterQueries()
   pendedQueueSummary(@Query() query: Record<string, unknown>): Promise<PendedQueueResponse> {
     return this.pendedQueue.summary(parsePendedQueueQuery(query));
   }
 
-  /** Daily inflow, outflow, net and open claims from `from` to `to` (default: the 30 days to the watermark). */
+  /**
+   * Daily inflow, outflow, net and open claims from `from` to `to` (default:
+   * the 30 days to the watermark), of the claims that pass the filters.
+   */
   @Get('pended-queue/flow')
+  @SmallCells(PEND_FLOW_CELLS)
   @ApiQuery(dateQuery('from', 'Inclusive; default 30 days before `to`'))
   @ApiQuery(dateQuery('to', `Inclusive; default the watermark; at most ${MAX_FLOW_DAYS} days after \`from\``))
+  @ApiPendQueueFilterQueries()
   pendedQueueFlow(@Query() query: Record<string, unknown>): Promise<PendFlowResponse> {
     return this.pendedQueue.flow(parsePendFlowQuery(query));
   }
 
-  /** Claims open as of `asOf`, oldest first, `limit` a page; pass `nextCursor` back as `cursor` for the next. */
+  /**
+   * Claims open as of `asOf` that pass the filters, oldest first (`sort=age`)
+   * or largest amount first (`sort=amount`), `limit` a page; pass `nextCursor`
+   * back as `cursor`, with the same sort, filters and age range, for the next.
+   */
   @Get('pended-queue/work-queue')
+  @NoSmallCells(RECORD_LISTING)
   @ApiQuery(dateQuery('asOf', 'Default: the event-time watermark'))
   @ApiQuery(wholeNumberQuery('limit', 500, 'Claims per page'))
+  @ApiQuery(
+    enumQuery('sort', PEND_WORK_QUEUE_SORTS, {
+      description: 'Default age: oldest first (pend date, claim id); amount: largest amount first, then claim id',
+    }),
+  )
   @ApiQuery(CURSOR_QUERY)
+  @ApiQuery(ageDaysQuery('minAgeDays', 'Only claims at least this many days old at `asOf` (0: pended that day)'))
+  @ApiQuery(ageDaysQuery('maxAgeDays', 'Only claims at most this many days old at `asOf`'))
+  @ApiPendQueueFilterQueries()
   pendedQueueWorkQueue(@Query() query: Record<string, unknown>): Promise<WorkQueueResponse> {
     return this.pendedQueue.workQueue(parseWorkQueueQuery(query));
   }
@@ -91,6 +135,7 @@ export class KpisController {
    * provider_group; default payer).
    */
   @Get('denials')
+  @SmallCells(DENIAL_RATES_CELLS)
   @ApiQuery(enumQuery('source', DENIAL_SOURCES, { required: true, description: 'The denial rule counted' }))
   @ApiQuery(enumQuery('groupBy', DENIAL_DIMENSIONS, { description: 'Default payer' }))
   denials(@Query() query: Record<string, unknown>): Promise<DenialRates> {
@@ -104,6 +149,7 @@ export class KpisController {
    * and the CARCs rules/carc-root-causes.csv does not list (`unknownCarcs`).
    */
   @Get('denials/root-causes')
+  @SmallCells(DENIAL_ROOT_CAUSES_CELLS)
   @ApiQuery(enumQuery('source', ROOT_CAUSE_SOURCES, { description: 'Default remittance' }))
   @ApiQuery(enumQuery('groupBy', ROOT_CAUSE_GROUPS, { description: 'Default category' }))
   denialRootCauses(@Query() query: Record<string, unknown>): Promise<DenialRootCauses> {
@@ -112,6 +158,7 @@ export class KpisController {
 
   /** Claims, billed, allowed, paid and patient responsibility (cents) by `groupBy` (default payer). */
   @Get('payments')
+  @SmallCells(PAYMENTS_CELLS)
   @ApiQuery(enumQuery('groupBy', PAYMENT_DIMENSIONS, { description: 'Default payer' }))
   payments(@Query() query: Record<string, unknown>): Promise<PaymentsResponse> {
     return this.denialCost.payments(parsePaymentsQuery(query).groupBy);
@@ -119,6 +166,7 @@ export class KpisController {
 
   /** Claims, lines and paid dollars by `groupBy` (claim_type, month, state, provider_group; default claim_type). */
   @Get('volume')
+  @SmallCells(VOLUME_CELLS)
   @ApiQuery(enumQuery('groupBy', VOLUME_DIMENSIONS, { description: 'Default claim_type' }))
   volume(@Query() query: Record<string, unknown>): Promise<VolumeResponse> {
     return this.denialCost.volume(parseVolumeQuery(query).groupBy);
@@ -126,6 +174,7 @@ export class KpisController {
 
   /** The top HCPCS codes, first diagnoses or NDCs (`kind`) by paid amount or count (`by`), `limit` of them. */
   @Get('top')
+  @SmallCells(TOP_CELLS)
   @ApiQuery(enumQuery('kind', TOP_KINDS, { required: true }))
   @ApiQuery(enumQuery('by', TOP_ORDERS, { description: 'Default paid' }))
   @ApiQuery(wholeNumberQuery('limit', 500, 'How many'))

@@ -2,10 +2,12 @@ import type { OverdueSubmission } from '@claims/kpi';
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiProduces, ApiQuery } from '@nestjs/swagger';
 import { RequirePermission } from '../auth/bearer-token.guard';
+import { NoSmallCells } from '../privacy/small-cells.decorator';
 import { attachment, toCsv, type CsvColumn } from '../exports/csv';
 import { CURSOR_QUERY, wholeNumberQuery } from './kpi-query-parameters.schemas';
 import { parseOverdueSubmissionsExportQuery, parseOverdueSubmissionsQuery } from './overdue-submissions.query';
 import { OverdueSubmissionsService, type OverdueSubmissionsResponse } from './overdue-submissions.service';
+import { RECORD_LISTING } from './small-cells';
 
 /**
  * What the export shows of each submission: the listing's fields, the
@@ -46,6 +48,7 @@ const AS_OF_QUERY = {
  * under the same permission (claim ids, no member identifiers).
  */
 @Controller('v1/kpis/claim-lifecycle')
+@NoSmallCells(RECORD_LISTING)
 export class OverdueSubmissionsController {
   constructor(private readonly overdue: OverdueSubmissionsService) {}
 

@@ -1,44 +1,59 @@
 import {
-  PEND_DAILY_FLOW_SQL,
-  PEND_DAYS_TO_CLEAR_SQL,
-  PEND_OPEN_BY_DIMENSION_SQL,
-  PEND_WORK_QUEUE_SQL,
+  pendDailyFlowQuery,
+  pendDaysToClearQuery,
+  pendOpenByDimensionQuery,
+  pendWorkQueueQuery,
   type PendDailyFlowRow,
   type PendDaysToClearRow,
   type PendDimension,
   type PendOpenRow,
+  type PendQueueFilter,
+  type PendSqlQuery,
+  type PendWorkQueueAfter,
   type PendWorkQueueRow,
+  type PendWorkQueueSort,
 } from '@claims/kpi';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-/** Reads the pended-queue KPIs: the SQL lives in @claims/kpi, parameterised only. */
+/**
+ * Reads the pended-queue KPIs: the SQL lives in @claims/kpi, parameterised
+ * only, and picks its source there (the day histogram without a filter,
+ * claim_pend with one).
+ */
 @Injectable()
 export class PendedQueueRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  openByDimension(asOf: string, dimension: PendDimension, limit: number): Promise<PendOpenRow[]> {
-    return this.dataSource.query(PEND_OPEN_BY_DIMENSION_SQL, [asOf, dimension, limit]);
-  }
-
-  daysToClear(asOf: string): Promise<PendDaysToClearRow[]> {
-    return this.dataSource.query(PEND_DAYS_TO_CLEAR_SQL, [asOf]);
-  }
-
-  dailyFlow(from: string, to: string): Promise<PendDailyFlowRow[]> {
-    return this.dataSource.query(PEND_DAILY_FLOW_SQL, [from, to]);
-  }
-
-  workQueue(
+  openByDimension(
     asOf: string,
-    after: { pendedOn: string; claimId: string } | null,
+    dimension: PendDimension,
     limit: number,
-  ): Promise<PendWorkQueueRow[]> {
-    return this.dataSource.query(PEND_WORK_QUEUE_SQL, [
-      asOf,
-      after?.pendedOn ?? '-infinity',
-      after?.claimId ?? '',
-      limit,
-    ]);
+    filter: PendQueueFilter,
+  ): Promise<PendOpenRow[]> {
+    return this.run(pendOpenByDimensionQuery(asOf, dimension, limit, filter));
+  }
+
+  daysToClear(asOf: string, filter: PendQueueFilter): Promise<PendDaysToClearRow[]> {
+    return this.run(pendDaysToClearQuery(asOf, filter));
+  }
+
+  dailyFlow(from: string, to: string, filter: PendQueueFilter): Promise<PendDailyFlowRow[]> {
+    return this.run(pendDailyFlowQuery(from, to, filter));
+  }
+
+  workQueue(options: {
+    asOf: string;
+    sort: PendWorkQueueSort;
+    filter: PendQueueFilter;
+    after: PendWorkQueueAfter | null;
+    limit: number;
+    ageDays: { min: number | null; max: number | null };
+  }): Promise<PendWorkQueueRow[]> {
+    return this.run(pendWorkQueueQuery(options));
+  }
+
+  private run<Row>(query: PendSqlQuery): Promise<Row[]> {
+    return this.dataSource.query(query.text, query.parameters);
   }
 }

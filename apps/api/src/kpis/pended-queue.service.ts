@@ -66,7 +66,9 @@ export class PendedQueueService {
     @Inject(API_CONFIG) private readonly config: Pick<ApiConfig, 'pendSlaDays'>,
   ) {}
 
+  /** Without a filter, from the day histogram; with one, the same figures from the claims that pass it. */
   async summary(query: PendedQueueQuery): Promise<PendedQueueResponse> {
+    const filter = query.filter ?? {};
     const watermark = (await this.kpis.watermark()).eventTimeWatermark;
     const asOf = query.asOf ?? watermark;
     if (asOf === null) {
@@ -80,9 +82,9 @@ export class PendedQueueService {
       };
     }
     const [all, byDimension, daysToClear] = await Promise.all([
-      this.repository.openByDimension(asOf, 'all', 1),
-      this.repository.openByDimension(asOf, query.groupBy, query.limit),
-      this.repository.daysToClear(asOf),
+      this.repository.openByDimension(asOf, 'all', 1, filter),
+      this.repository.openByDimension(asOf, query.groupBy, query.limit, filter),
+      this.repository.daysToClear(asOf, filter),
     ]);
     return {
       asOf,
@@ -105,23 +107,38 @@ export class PendedQueueService {
     if (to === null) return { from: null, to: null, watermark, days: [], totals: flowTotals([]) };
     let from = query.from ?? addDays(to, -29);
     if (daysBetween(from, to) >= MAX_FLOW_DAYS) from = addDays(to, -(MAX_FLOW_DAYS - 1));
-    const days = from <= to ? pendDailyFlow(await this.repository.dailyFlow(from, to)) : [];
+    const days = from <= to ? pendDailyFlow(await this.repository.dailyFlow(from, to, query.filter ?? {})) : [];
     return { from, to, watermark, days, totals: flowTotals(days) };
   }
 
   async workQueue(query: WorkQueueQuery): Promise<WorkQueueResponse> {
     const watermark = (await this.kpis.watermark()).eventTimeWatermark;
     const asOf = query.asOf ?? watermark;
+    const { sort, filter, ageDays } = query;
     if (asOf === null) return { asOf, watermark, items: [], nextCursor: null };
     // One more than asked, to tell whether another page follows.
-    const rows = await this.repository.workQueue(asOf, query.after, query.limit + 1);
-    const items = rows.slice(0, query.limit).map(pendWorkItem);
-    const last = items[items.length - 1];
+    const rows = await this.repository.workQueue({
+      asOf,
+      sort,
+      filter,
+      ageDays,
+      after: query.after,
+      limit: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
     const nextCursor =
       rows.length > query.limit && last
-        ? encodeWorkQueueCursor({ asOf, pendedOn: last.pendedOn, claimId: last.claimId })
+        ? encodeWorkQueueCursor({
+            asOf,
+            sort,
+            filter,
+            ageDays,
+            // The amount as the database wrote it: exact past 2^53 cents.
+            after: { key: sort === 'age' ? last.pended_on : last.amount_cents, claimId: last.claim_id },
+          })
         : null;
-    return { asOf, watermark, items, nextCursor };
+    return { asOf, watermark, items: page.map(pendWorkItem), nextCursor };
   }
 }
 

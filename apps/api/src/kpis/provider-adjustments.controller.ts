@@ -2,6 +2,7 @@ import { PROVIDER_ADJUSTMENT_GROUPINGS } from '@claims/kpi';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { RequireRole } from '../auth/bearer-token.guard';
+import { NoSmallCells } from '../privacy/small-cells.decorator';
 import { dateQuery } from './kpi-query-parameters.schemas';
 import { parseProviderAdjustmentsQuery } from './provider-adjustments.query';
 import { ProviderAdjustmentsService, type ProviderAdjustmentsResponse } from './provider-adjustments.service';
@@ -18,6 +19,9 @@ export class ProviderAdjustmentsController {
    * payment date (else the remittance's production date, else PLB02).
    */
   @Get('provider-adjustments')
+  @NoSmallCells(
+    'provider-level adjustments (835 PLB) name a provider and a payer, never a claim or a member: no member is counted',
+  )
   @ApiQuery(dateQuery('from', 'Payment date, inclusive'))
   @ApiQuery(dateQuery('to', 'Payment date, inclusive'))
   @ApiQuery({ name: 'groupBy', required: false, enum: [...PROVIDER_ADJUSTMENT_GROUPINGS] })

@@ -2,6 +2,8 @@ import { OUTLIER_MEASURES, PMPM_GROUPINGS } from '@claims/kpi';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { RequireRole } from '../auth/bearer-token.guard';
+import { SmallCells } from '../privacy/small-cells.decorator';
+import { CHRONIC_CONDITIONS_CELLS, OUTLIER_PROVIDERS_CELLS, PMPM_CELLS } from './small-cells';
 import {
   OUTLIER_DEFAULTS,
   parseChronicConditionsQuery,
@@ -35,6 +37,7 @@ export class VolumeCostController {
    * the year's claims of members without a summary, left out.
    */
   @Get('pmpm')
+  @SmallCells(PMPM_CELLS)
   @ApiQuery(YEAR_QUERY)
   @ApiQuery({ name: 'groupBy', required: false, enum: [...PMPM_GROUPINGS] })
   pmpm(@Query() query: Record<string, unknown>): Promise<PmpmResponse> {
@@ -47,6 +50,7 @@ export class VolumeCostController {
    * and the year's paid cents per member with and without it.
    */
   @Get('chronic-conditions')
+  @SmallCells(CHRONIC_CONDITIONS_CELLS)
   @ApiQuery(YEAR_QUERY)
   chronicConditions(@Query() query: Record<string, unknown>): Promise<ChronicConditionsResponse> {
     return this.volumeCost.chronicConditions(parseChronicConditionsQuery(query));
@@ -59,6 +63,7 @@ export class VolumeCostController {
    * largest |z| first.
    */
   @Get('outlier-providers')
+  @SmallCells(OUTLIER_PROVIDERS_CELLS)
   @ApiQuery({ name: 'by', required: false, enum: [...OUTLIER_MEASURES], description: 'default cost' })
   @ApiQuery({
     name: 'minClaims',

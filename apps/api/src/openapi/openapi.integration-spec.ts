@@ -194,7 +194,21 @@ describe('the OpenAPI document served at /v1/openapi.json', () => {
       parameters('get', '/v1/kpis/pended-queue/work-queue')
         .map((parameter) => parameter.name)
         .sort(),
-    ).toEqual(['asOf', 'cursor', 'limit']);
+    ).toEqual([
+      'asOf',
+      'claimType',
+      'cursor',
+      'limit',
+      'maxAgeDays',
+      'minAgeDays',
+      'payer',
+      'providerGroup',
+      'queue',
+      'reason',
+      'renderingProvider',
+      'sort',
+      'state',
+    ]);
     expect(operationOf('post', '/v1/reference/{kind}')).toMatchObject({
       requestBody: { content: { 'application/json': { schema: { required: ['effectiveDate', 'record'] } } } },
     });

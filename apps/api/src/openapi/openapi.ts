@@ -9,6 +9,8 @@ import type {
 import { apiRouteTable } from '../auth/route-table';
 import { PERMISSION_ROLES } from '../auth/permissions';
 import { PROBLEM_JSON } from '../http/problem-details';
+import type { AnySmallCellSpec } from '../privacy/small-cell';
+import { schemaWithSmallCells } from '../privacy/small-cell-schema';
 import { RESPONSE_SCHEMAS } from './response-schemas.generated';
 import type { GeneratedResponse } from './response-schemas.generator';
 
@@ -48,6 +50,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
           'may make API_RATE_LIMIT_BURST requests at once and API_RATE_LIMIT_PER_MINUTE a minute; past that, ' +
           '`429 RATE_LIMITED` with `Retry-After`. GET answers carry a strong `ETag` (KPI routes also `Last-Modified`, ' +
           'the latest fold): send it back in `If-None-Match` to get `304 Not Modified` while the figures are unchanged.',
+        '',
+        'Small cells: for a caller without `kpis:small-cells` (analyst), a KPI figure counting 1 to ' +
+          'API_SMALL_CELL_THRESHOLD−1 members (else claims; default 11) is null, with its dollars and the figures ' +
+          "derived from it, and named in its object's `suppressed` list (docs/api/small-cell-suppression.md).",
         '',
         'Roles: ' +
           Object.entries(PERMISSION_ROLES)
@@ -98,7 +104,42 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     };
   }
   documentResponses(document);
+  for (const route of apiRouteTable(app)) {
+    if (route.smallCells?.kind !== 'cells') continue;
+    const operation =
+      document.paths[openApiPath(route.path)]?.[
+        route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'
+      ];
+    if (operation !== undefined) documentSmallCells(document, operation, route.smallCells.spec);
+  }
   return document;
+}
+
+/**
+ * The answer of a route with small cells as an analyst may get it: the
+ * figures its spec can withhold nullable, `suppressed` lists beside them
+ * (on the named component, which only this route answers with).
+ */
+function documentSmallCells(document: OpenAPIObject, operation: OperationObject, spec: AnySmallCellSpec): void {
+  Object.assign(operation, { 'x-small-cells': true });
+  operation.description = [
+    operation.description,
+    'Small cells are withheld for a caller without `kpis:small-cells`: see `suppressed`.',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+  for (const [status, response] of Object.entries(operation.responses as Record<string, ResponseObject>)) {
+    const media = isSuccess(status) ? response.content?.['application/json'] : undefined;
+    if (media?.schema === undefined) continue;
+    const ref = '$ref' in media.schema ? /^#\/components\/schemas\/(\w+)$/.exec(media.schema.$ref)?.[1] : undefined;
+    const schemas = document.components?.schemas;
+    const listed = ref === undefined ? undefined : schemas?.[ref];
+    if (ref !== undefined && schemas !== undefined && listed !== undefined) {
+      schemas[ref] = schemaWithSmallCells(listed as Record<string, unknown>, spec) as SchemaObject;
+    } else if (!('$ref' in media.schema)) {
+      media.schema = schemaWithSmallCells(media.schema as Record<string, unknown>, spec) as SchemaObject;
+    }
+  }
 }
 
 /** The problem-details body (problem-details.ts) every error answers with. */

@@ -353,8 +353,14 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
             amountCents: {
               type: 'number',
             },
+            comments: {
+              type: 'string',
+              nullable: true,
+              description:
+                "The adjudicators' comments of a pended-queue export, as its latest row\nstates them (PHI, for claims:read only: never logged, never in an\naggregate, a listing or an export); null when the source says none.",
+            },
           },
-          required: ['open', 'pendedOn', 'clearedOn', 'queue', 'reasons', 'amountCents'],
+          required: ['open', 'pendedOn', 'clearedOn', 'queue', 'reasons', 'amountCents', 'comments'],
           additionalProperties: false,
           nullable: true,
           description:
@@ -373,7 +379,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
           required: ['patientTokens'],
           additionalProperties: false,
           description:
-            "Member identifiers kept with the claim (PHI, for claims:read only): the\npatient tokens of its stored X12 parts. The member id itself and the\npended-queue export's adjudicator comments are never stored, so no\nroute can return them.",
+            'Member identifiers kept with the claim (PHI, for claims:read only): the\npatient tokens of its stored X12 parts. The member id itself is never\nstored, so no route can return it.',
         },
         timeline: {
           type: 'array',

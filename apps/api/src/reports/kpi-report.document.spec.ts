@@ -6,6 +6,7 @@ import type { KpiReportData } from './kpi-report.service';
 const emptyReport = (payments: PaymentRow[] = []): KpiReportData => ({
   filters: { from: null, to: null, asOf: null },
   generatedAt: new Date('2024-04-01T06:00:00Z'),
+  smallCellThreshold: null,
   pendedQueue: {
     asOf: null,
     watermark: null,

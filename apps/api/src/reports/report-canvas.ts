@@ -1,4 +1,4 @@
-import { fitToWidth } from './report-text';
+import { WITHHELD, fitToWidth } from './report-text';
 
 const FONT = 'Helvetica';
 const BOLD = 'Helvetica-Bold';
@@ -20,7 +20,8 @@ export interface TableColumn<Row> {
 export interface BarChartSpec {
   caption: string;
   categories: readonly string[];
-  series: ReadonlyArray<{ name: string; values: readonly number[] }>;
+  /** A null value is withheld (small-cell suppression): no bar, and the mark WITHHELD for its label. */
+  series: ReadonlyArray<{ name: string; values: ReadonlyArray<number | null> }>;
   /** How a value label reads (counts, shares). */
   format: (value: number) => string;
   height?: number;
@@ -196,7 +197,7 @@ export class ReportCanvas {
     this.line(spec.caption, { size: 9, colour: MUTED });
     const top = this.y + labelBand;
     const baseline = top + plotHeight;
-    const max = Math.max(1, ...spec.series.flatMap((line) => line.values));
+    const max = Math.max(1, ...spec.series.flatMap((line) => line.values.map((value) => value ?? 0)));
     const band = this.width / Math.max(spec.categories.length, 1);
     const barWidth = Math.max((band * 0.7) / Math.max(spec.series.length, 1), 0.5);
     const labelEvery = Math.max(1, Math.ceil(spec.categories.length / 10));
@@ -205,16 +206,18 @@ export class ReportCanvas {
     spec.categories.forEach((category, index) => {
       const groupLeft = this.left + index * band + band * 0.15;
       spec.series.forEach((line, position) => {
-        const value = line.values[index] ?? 0;
+        const shown = line.values[index];
+        const value = shown ?? 0;
         const height = (Math.max(value, 0) / max) * plotHeight;
         const x = groupLeft + position * barWidth;
         this.doc
           .rect(x, baseline - height, barWidth, height)
           .fill(SERIES_COLOURS[position % SERIES_COLOURS.length] ?? INK);
         if (writeValues) {
-          this.doc
-            .fillColor(INK)
-            .text(spec.format(value), x - 10, baseline - height - 10, { width: barWidth + 20, align: 'center' });
+          this.doc.fillColor(INK).text(shown === null ? WITHHELD : spec.format(value), x - 10, baseline - height - 10, {
+            width: barWidth + 20,
+            align: 'center',
+          });
         }
       });
       if (index % labelEvery === 0) {
@@ -246,18 +249,20 @@ export class ReportCanvas {
     const labelWidth = this.width * 0.3;
     const valueWidth = 60;
     const plotWidth = this.width - labelWidth - valueWidth;
-    const max = Math.max(1, ...values);
+    const max = Math.max(1, ...values.map((value) => value ?? 0));
     this.ensureSpace(Math.min(spec.categories.length, 3) * rowHeight + 30);
     this.line(spec.caption, { size: 9, colour: MUTED });
     spec.categories.forEach((category, index) => {
       this.ensureSpace(rowHeight);
-      const value = values[index] ?? 0;
+      const shown = values[index];
+      const value = shown ?? 0;
       const length = (Math.max(value, 0) / max) * plotWidth;
       this.doc.font(FONT).fontSize(8.5);
       const label = fitToWidth(category, labelWidth - 6, (candidate) => this.doc.widthOfString(candidate));
       this.doc.fillColor(INK).text(label, this.left, this.y + 2, { width: labelWidth - 6, lineBreak: false });
       this.doc.rect(this.left + labelWidth, this.y, length, barHeight).fill(SERIES_COLOURS[0] ?? INK);
-      this.doc.fillColor(INK).text(spec.format(value), this.left + labelWidth + length + 4, this.y + 2, {
+      const text = shown === null ? WITHHELD : spec.format(value);
+      this.doc.fillColor(INK).text(text, this.left + labelWidth + length + 4, this.y + 2, {
         lineBreak: false,
       });
       this.y += rowHeight;

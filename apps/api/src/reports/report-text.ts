@@ -4,6 +4,8 @@
  */
 
 export const NONE = '—';
+/** A figure withheld by small-cell suppression; the cover says what it means. */
+export const WITHHELD = '*';
 
 const countFormat = new Intl.NumberFormat('en-US');
 const moneyFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });

@@ -1,7 +1,8 @@
-import { Controller, Get, Header, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiQuery } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { RequirePermission } from '../auth/bearer-token.guard';
+import { RequirePermission, type AuthenticatedRequest } from '../auth/bearer-token.guard';
+import { SmallCellsAppliedByHandler } from '../privacy/small-cells.decorator';
 import { attachment } from '../exports/csv';
 import { dateQuery } from '../kpis/kpi-query-parameters.schemas';
 import { MAX_FLOW_DAYS } from '../kpis/pended-queue.query';
@@ -19,10 +20,12 @@ export class ReportsController {
    * The dashboard as a PDF: a cover (as-of date, watermark, generated-at,
    * filters), the pended queue (figures, age buckets, top reasons), its daily
    * flow from `from` to `to`, denial rates per source and denials by root
-   * cause, payments and volume. Aggregates only, no member identifiers.
+   * cause, payments and volume. Aggregates only, no member identifiers;
+   * for an analyst, small cells are withheld (`*`) as the KPI routes withhold them.
    */
   @Get('kpis.pdf')
   @RequirePermission('exports:read')
+  @SmallCellsAppliedByHandler("KpiReportService.gather withholds the figures with the KPI routes' own specs")
   @Header('Content-Type', 'application/pdf')
   @ApiProduces('application/pdf')
   @ApiOkResponse({
@@ -32,9 +35,13 @@ export class ReportsController {
   @ApiQuery(dateQuery('from', 'Start of the daily flow, inclusive; default 30 days before `to`'))
   @ApiQuery(dateQuery('to', `End of the daily flow, inclusive; default the watermark; at most ${MAX_FLOW_DAYS} days`))
   @ApiQuery(dateQuery('asOf', 'The pended queue as of; default the event-time watermark'))
-  async kpisPdf(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
+  async kpisPdf(
+    @Query() query: Record<string, unknown>,
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+  ): Promise<void> {
     // Every figure is read before the first byte is sent, so a failure is still a problem answer, not a cut PDF.
-    const data = await this.reports.gather(parseKpiReportQuery(query), new Date());
+    const data = await this.reports.gather(parseKpiReportQuery(query), new Date(), request.principal);
     const doc = renderKpiReport(data);
     response.setHeader('Content-Disposition', attachment(reportFileName(data.pendedQueue.asOf)));
     // A dated snapshot of the figures: kept by no cache, the browser's included.

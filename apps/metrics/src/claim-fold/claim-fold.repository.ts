@@ -522,9 +522,10 @@ export class ClaimFoldRepository {
       rendering_npi: string;
       state: string;
       amount_cents: string;
+      comments: string | null;
     }> = await manager.query(
       `SELECT claim_id, to_char(pended_on, 'YYYY-MM-DD') AS pended_on, to_char(cleared_on, 'YYYY-MM-DD') AS cleared_on,
-              queue, reasons, claim_type, payer, provider_group, rendering_npi, state, amount_cents
+              queue, reasons, claim_type, payer, provider_group, rendering_npi, state, amount_cents, comments
          FROM claim_pend WHERE claim_id = ANY($1::text[])`,
       [claimIds],
     );
@@ -542,6 +543,7 @@ export class ClaimFoldRepository {
           renderingNpi: row.rendering_npi,
           state: row.state,
           amountCents: Number(row.amount_cents),
+          comments: row.comments,
         },
       ]),
     );
@@ -731,20 +733,22 @@ export class ClaimFoldRepository {
     if (upserts.length > 0) {
       const column = <T>(pick: (episode: PendEpisode) => T): T[] => upserts.map(({ episode }) => pick(episode));
       await manager.query(
+        // comments are PHI: bound as a parameter like every value, never part of a log line or an error reason.
         `INSERT INTO claim_pend (claim_id, pended_on, cleared_on, queue, reasons, claim_type, payer, provider_group,
-           rendering_npi, state, amount_cents, kafka_partition)
+           rendering_npi, state, amount_cents, kafka_partition, comments)
          SELECT p.claim_id, p.pended_on, p.cleared_on, p.queue,
                 ARRAY(SELECT jsonb_array_elements_text(p.reasons::jsonb)), p.claim_type, p.payer, p.provider_group,
-                p.rendering_npi, p.state, p.amount_cents, $12::integer
+                p.rendering_npi, p.state, p.amount_cents, $12::integer, p.comments
            FROM unnest($1::text[], $2::date[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                       $9::text[], $10::text[], $11::bigint[])
+                       $9::text[], $10::text[], $11::bigint[], $13::text[])
                 AS p(claim_id, pended_on, cleared_on, queue, reasons, claim_type, payer, provider_group, rendering_npi,
-                     state, amount_cents)
+                     state, amount_cents, comments)
          ON CONFLICT (claim_id) DO UPDATE SET
            pended_on = EXCLUDED.pended_on, cleared_on = EXCLUDED.cleared_on, queue = EXCLUDED.queue,
            reasons = EXCLUDED.reasons, claim_type = EXCLUDED.claim_type, payer = EXCLUDED.payer,
            provider_group = EXCLUDED.provider_group, rendering_npi = EXCLUDED.rendering_npi, state = EXCLUDED.state,
-           amount_cents = EXCLUDED.amount_cents, kafka_partition = EXCLUDED.kafka_partition`,
+           amount_cents = EXCLUDED.amount_cents, kafka_partition = EXCLUDED.kafka_partition,
+           comments = EXCLUDED.comments`,
         [
           upserts.map(({ claimId }) => claimId),
           column((episode) => episode.pendedOn),
@@ -758,6 +762,7 @@ export class ClaimFoldRepository {
           column((episode) => episode.state),
           column((episode) => episode.amountCents),
           partition,
+          column((episode) => episode.comments),
         ],
       );
     }

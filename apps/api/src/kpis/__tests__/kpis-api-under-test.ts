@@ -21,11 +21,16 @@ export interface KpisApiUnderTest {
 /**
  * Starts KpisModule (and any `extraModules`) over a fresh migrated database,
  * listening on a free loopback port; the analyst token is the only credential
- * it knows. Each spec seeds the tables it reads through `dataSource`.
+ * it knows (`managerToken`, when given, the other). Each spec seeds the tables
+ * it reads through `dataSource`. No global interceptor is bound, so the JSON
+ * routes withhold no small cell; the PDF report applies the policy itself,
+ * with `smallCellThreshold` (default none: the fixtures' cells are all small).
  */
 export async function startKpisApiUnderTest(options: {
   label: string;
   analystToken: string;
+  managerToken?: string;
+  smallCellThreshold?: number;
   extraModules?: ReadonlyArray<Type<unknown>>;
 }): Promise<KpisApiUnderTest> {
   const database = await createIsolatedDatabase(options.label);
@@ -34,7 +39,17 @@ export async function startKpisApiUnderTest(options: {
   @Global()
   @Module({
     providers: [
-      { provide: API_CONFIG, useValue: { tokens: new Map([[options.analystToken, 'analyst']]), pendSlaDays: 30 } },
+      {
+        provide: API_CONFIG,
+        useValue: {
+          tokens: new Map([
+            [options.analystToken, 'analyst'],
+            ...(options.managerToken === undefined ? [] : [[options.managerToken, 'manager'] as const]),
+          ]),
+          pendSlaDays: 30,
+          smallCells: options.smallCellThreshold === undefined ? null : { threshold: options.smallCellThreshold },
+        },
+      },
     ],
     exports: [API_CONFIG],
   })

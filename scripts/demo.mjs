@@ -11,6 +11,7 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, ensureDependencies, onShutdown, repoRoot, say, startInfrastructure } from './lib/bootstrap.mjs';
+import { demoLoginLines } from './lib/demo-logins.mjs';
 import { removeStackState, writeStackState } from './lib/stack-state.mjs';
 
 const exitAfterPrinting = process.argv.includes('--exit');
@@ -68,6 +69,8 @@ const edi = await generator.generateEdiScenario({
   directory: join(ingestRoot, 'edi'),
 });
 await createDatabase(infrastructure.databaseUrl, databaseName);
+// The API's signing secret for people's tokens (the demo users' below): yours from API_TOKEN_SECRET, else one per run.
+const tokenSecret = process.env.API_TOKEN_SECRET ?? randomBytes(32).toString('base64url');
 const pipeline = await harness.LocalPipeline.create({
   brokers: infrastructure.brokers,
   databaseUrl: databaseUrl(infrastructure.databaseUrl, databaseName),
@@ -75,6 +78,7 @@ const pipeline = await harness.LocalPipeline.create({
   ingestRoot,
   logDirectory: join(repoRoot, '.cache', 'demo-logs', runId),
   logLevel: 'warn',
+  serviceEnv: { api: { API_TOKEN_SECRET: tokenSecret } },
   // A service that exits is restarted with backoff; say so where the user looks.
   report: (line) => say(line),
 });
@@ -150,9 +154,15 @@ if (exitAfterPrinting || process.exitCode) {
   await shutdown();
 } else {
   const api = pipeline.services.api.baseUrl;
-  writeStackState({ apiUrl: api, apiToken: pipeline.apiToken, ingestorUrl: pipeline.services.ingestor.baseUrl });
+  writeStackState({
+    apiUrl: api,
+    apiToken: pipeline.apiToken,
+    apiTokenSecret: tokenSecret,
+    ingestorUrl: pipeline.services.ingestor.baseUrl,
+  });
+  const logins = await demoLoginLines(harness, { apiUrl: api, secret: tokenSecret });
   process.stdout.write(
-    `\nDashboard: ${api}/dashboard   (sign in with the token below)\n` +
+    `\n${logins.join('\n')}\n` +
       `API: ${api}/v1/kpis/summary   (header  Authorization: Bearer ${pipeline.apiToken})\n` +
       `Try:  curl -H 'Authorization: Bearer ${pipeline.apiToken}' ${api}/v1/kpis/summary\n` +
       `Verify: npm run kpi -- verify\n` +

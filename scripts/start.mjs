@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, ensureDependencies, onShutdown, repoRoot, say, startInfrastructure } from './lib/bootstrap.mjs';
+import { demoLoginLines } from './lib/demo-logins.mjs';
 import { STACK_STATE_FILE, readStackState, removeStackState, writeStackState } from './lib/stack-state.mjs';
 
 // Before the build: a second stack would find the ports and the state file taken.
@@ -148,6 +149,7 @@ writeStackState({
   database: options.database,
   logDirectory,
 });
+const logins = await demoLoginLines(harness, { apiUrl: api, secret: tokenSecret });
 const logsFromHere = relative(process.cwd(), logDirectory);
 const logs = logsFromHere.startsWith('..') ? logDirectory : logsFromHere;
 process.stdout.write(
@@ -157,6 +159,7 @@ process.stdout.write(
     `  API          ${api}   (database ${options.database}; topics ${options.topicNamespace === '' ? 'claims.*' : `${options.topicNamespace}.claims.*`})`,
     `  Try          curl -H 'Authorization: Bearer ${pipeline.apiToken}' ${api}/v1/kpis/summary`,
     '  Tokens       npm run token -- issue --role analyst --ttl 8h   (demo users: npm run token -- demo-users)',
+    ...logins,
     `  API docs     ${api}/v1/docs   (OpenAPI: ${api}/v1/openapi.json)`,
     `  Ingestor     ${ingestor}   (POST /v1/ingestions, POST /v1/uploads, GET /v1/ingestions)`,
     `  Ingest root  ${options.ingestRoot}`,

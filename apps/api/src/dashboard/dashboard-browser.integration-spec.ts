@@ -1,32 +1,132 @@
 import 'reflect-metadata';
-import { signApiToken } from '@claims/contracts';
-import { createIsolatedDatabase, testInfrastructure, waitFor, type IsolatedDatabase } from '@claims/harness';
+import { signApiToken, type ApiRole } from '@claims/contracts';
+import { REPO_ROOT, createIsolatedDatabase, testInfrastructure, waitFor, type IsolatedDatabase } from '@claims/harness';
+import { PEND_HISTOGRAM_BATCH_SQL } from '@claims/kpi';
 import type { INestApplication } from '@nestjs/common';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { Client } from 'pg';
 import { startApiUnderTest } from '../__tests__/api-under-test';
 import { FIXTURE_MEMBER_TOKEN, seedFoldedKpis } from '../__tests__/kpi-fixture';
+import type { ClaimDetail, ClaimLineage } from '../claims/claims.service';
 
 /** Debian's chromium: `npm test` installs it when missing (playwright's own browser download is out of reach). */
 const CHROMIUM = '/usr/bin/chromium';
+/** Where the spec leaves its screenshots; `UPDATE_README_SCREENSHOT=1` also writes the README's. */
+const SCREENSHOTS = join(REPO_ROOT, '.cache', 'test-output', 'dashboard');
+const README_SCREENSHOT = join(REPO_ROOT, 'docs', 'images', 'dashboard.png');
+/** A 1366×768 laptop, the screen the page is laid out for. */
+const LAPTOP = { width: 1366, height: 768 };
 const secret = randomBytes(32).toString('base64url');
-const analyst = signApiToken(
-  { sub: 'dashboard-spec', role: 'analyst', ttlSeconds: 3600, nowSeconds: Date.now() / 1000 },
-  secret,
-);
+const tokenFor = (role: ApiRole, sub: string): string =>
+  signApiToken({ sub, role, ttlSeconds: 3600, nowSeconds: Date.now() / 1000 }, secret);
+const analyst = tokenFor('analyst', 'dashboard-spec');
+const manager = tokenFor('manager', 'max.manager');
+const ingest = tokenFor('ingest', 'ivy.ingest');
+/** The API's upload limit here: small, so a file over it is cheap to make. */
+const MAX_UPLOAD_BYTES = 64 * 1024;
 
-/** Figures as the page writes them, read back: `1,234`, `$5,843.10`, `66.7%`, `—` for none. */
-const count = (text: string | null): number | null => (text === '—' ? null : Number(text?.replace(/,/g, '')));
+/** Files of the seeded lineage and accounting (a file id is the SHA-256 of its bytes: 64 hex digits). */
+const SUBMISSION_FILE = '1'.repeat(64);
+const PENDED_EXPORT_FILE = '2'.repeat(64);
+const UPLOADED_FILE = '3'.repeat(64);
+
+/** A loopback port nothing listens on: the ingestor the API cannot reach. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/**
+ * Claim PQ-1 of the KPI fixture (open since 2024-01-01, the work queue's
+ * oldest) with what the fold keeps of its history: submitted in a claim
+ * file (record 4), pended by the pended-queue export (record 12), and a later
+ * row of that export (record 13) Postgres refused, dead-lettered at the
+ * metrics stage. Plus an uploaded file whose records are partly accounted for.
+ */
+async function seedLineageAndUploads(databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`
+      INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
+        service_through_date, line_count, payment_amount_cents, allowed_amount_cents, lineage_source, lineage_file_id,
+        lineage_record_number, kafka_partition, layout, provider_group, state, billed_amount_cents)
+      VALUES ('PQ-1', gen_random_uuid(), 'pended', 'professional', 'MEDICARE', '2024-01-01', '2023-12-28',
+              '2023-12-28', 1, 0, 0, 'pended-queue-2024-01.csv', '${PENDED_EXPORT_FILE}', 12, 0, 'pended.queue-export',
+              'TIN-1', 'MD', 10000)`);
+    await client.query(`
+      INSERT INTO claim_line_state (claim_id, line_number, hcpcs_code, rendering_npi, processing_category,
+        payment_amount_cents, allowed_amount_cents, charge_amount_cents, deductible_amount_cents,
+        coinsurance_amount_cents)
+      VALUES ('PQ-1', 1, '99213', '1234567893', 'unknown', 0, 0, 10000, 0, 0)`);
+    await client.query(
+      `INSERT INTO processed_event (event_id, claim_id, published_at, event_type, occurred_at, layout, lineage_source,
+         lineage_file_id, lineage_record_number, lineage_record_count, lineage_record_sha256, refused_code)
+       VALUES (gen_random_uuid(), 'PQ-1', now(), 'submitted', '2023-12-29', 'billing.claim-export', 'claims-2023-12.csv',
+               $1, 4, 1, $3, NULL),
+              (gen_random_uuid(), 'PQ-1', now(), 'pended', '2024-01-01', 'pended.queue-export', 'pended-queue-2024-01.csv',
+               $2, 12, 1, $4, NULL),
+              (gen_random_uuid(), 'PQ-1', now(), 'cleared', NULL, 'pended.queue-export', 'pended-queue-2024-01.csv',
+               $2, 13, 1, $5, 'DATA_REFUSED')`,
+      [SUBMISSION_FILE, PENDED_EXPORT_FILE, 'a4'.repeat(32), 'b12'.repeat(21) + 'b', 'c13'.repeat(21) + 'c'],
+    );
+    await client.query(
+      `INSERT INTO ingest_record (file_id, record_number, outcome, stage, error_code)
+       VALUES ($1, 4, 'folded', NULL, NULL), ($2, 12, 'folded', NULL, NULL),
+              ($2, 13, 'dead_lettered', 'metrics', 'DATA_REFUSED')`,
+      [SUBMISSION_FILE, PENDED_EXPORT_FILE],
+    );
+    await client.query(
+      `INSERT INTO dead_letter (dead_letter_id, stage, error_code, reason, failed_at, file_id, record_number, source,
+         dlq_partition, dlq_offset)
+       VALUES ('metrics:claims.enriched.v1:0:7', 'metrics', 'DATA_REFUSED', 'Postgres refused a value of the record',
+               '2024-01-02T09:00:00Z', $1, 13, 'pended-queue-2024-01.csv', 0, 7)`,
+      [PENDED_EXPORT_FILE],
+    );
+    // The upload: its ingest report says 6 records; two have folded and one was dead-lettered so far.
+    await client.query(
+      `INSERT INTO ingest_file (file_id, source, layout, records_read, records_published, records_dead_lettered,
+         blank_lines_skipped, duration_seconds, completed_at)
+       VALUES ($1, 'billing-2024-04.csv', 'billing.claim-export', 6, 6, 0, 0, 0.4, now())`,
+      [UPLOADED_FILE],
+    );
+    await client.query(
+      `INSERT INTO ingest_record (file_id, record_number, outcome, stage, error_code)
+       VALUES ($1, 1, 'folded', NULL, NULL), ($1, 2, 'folded', NULL, NULL),
+              ($1, 3, 'dead_lettered', 'normalizer', 'AMOUNT_INVALID')`,
+      [UPLOADED_FILE],
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Figures as the page writes them, read back: `1,234`, `$5,843.10`, `66.7%`;
+ * `—` for none and `withheld` for a small cell the API withheld (null both).
+ */
+const NO_FIGURE = new Set(['—', 'withheld']);
+const count = (text: string | null): number | null =>
+  text === null || NO_FIGURE.has(text) ? null : Number(text.replace(/,/g, ''));
 const cents = (text: string | null): number | null => {
-  if (text === '—' || text === null) return null;
+  if (text === null || NO_FIGURE.has(text)) return null;
   const negative = text.startsWith('-');
   const dollars = Number(text.replace(/[-$,]/g, ''));
   return Math.round(dollars * 100) * (negative ? -1 : 1);
 };
+/** A count as the page writes it. */
+const countFormatted = (value: number): string => new Intl.NumberFormat('en-US').format(value);
 /** A share shown to 0.1 %: the ratio it stands for, to compare with the API's 4-place ratio. */
 const percent = (text: string | null): number | null =>
-  text === '—' || text === null ? null : Number(text.replace('%', ''));
+  text === null || NO_FIGURE.has(text) ? null : Number(text.replace('%', ''));
 const asPercent = (ratio: unknown): number | null => (ratio === null ? null : Math.round(Number(ratio) * 1000) / 10);
 
 /**
@@ -45,22 +145,49 @@ describe('the analyst dashboard in a browser', () => {
   let page: Page;
   const consoleErrors: string[] = [];
   const requests: URL[] = [];
+  /** Each KPI answer the analyst's page got: its path, status and whether it was asked with If-None-Match. */
+  const answers: Array<{ path: string; status: number; conditional: boolean }> = [];
 
-  /** What the API answers the analyst, straight: the figures the page must show. */
-  const api = async <Body>(path: string): Promise<Body> => {
-    const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${analyst}` } });
+  /** What the API answers a role, straight: the figures the page must show. */
+  const api = async <Body>(path: string, token = analyst): Promise<Body> => {
+    const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
     expect({ path, status: response.status }).toEqual({ path, status: 200 });
     return (await response.json()) as Body;
+  };
+  const sql = async (statement: string, parameters: unknown[] = []): Promise<void> => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await client.query(statement, parameters);
+    } finally {
+      await client.end();
+    }
+  };
+  /** A new tab of its own (its own sessionStorage), 1366×768, signed in with `token` and loaded. */
+  const signedInPage = async (token: string): Promise<Page> => {
+    const tab = await (await browser.newContext({ viewport: LAPTOP })).newPage();
+    await tab.goto(`${baseUrl}/dashboard`);
+    await tab.fill('#token-input', token);
+    await tab.click('#sign-in-form button[type="submit"]');
+    await tab.locator('#dashboard[data-state="ready"]').waitFor({ state: 'attached' });
+    return tab;
+  };
+  const screenshot = async (tab: Page, name: string): Promise<void> => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await tab.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   };
   const text = (selector: string): Promise<string | null> => page.locator(selector).textContent();
   const figure = (name: string): Promise<string | null> => text(`[data-figure="${name}"]`);
   const column = (table: string, key: string): Promise<string[]> =>
     page.locator(`[data-table="${table}"] tbody td[data-column="${key}"]`).allTextContents();
-  const bars = (chart: string, series: string): Promise<Array<[string, number]>> =>
+  const bars = (chart: string, series: string): Promise<Array<[string, number | null]>> =>
     page
       .locator(`[data-chart="${chart}"] rect[data-series="${series}"]`)
       .evaluateAll((nodes) =>
-        nodes.map((node) => [node.getAttribute('data-category') ?? '', Number(node.getAttribute('data-value'))]),
+        nodes.map((node) => [
+          node.getAttribute('data-category') ?? '',
+          node.hasAttribute('data-value') ? Number(node.getAttribute('data-value')) : null,
+        ]),
       );
   /** Waits until a load that began after the one numbered `previous` has finished. */
   const loadedAfter = async (previous: string | null): Promise<void> => {
@@ -81,18 +208,31 @@ describe('the analyst dashboard in a browser', () => {
       databaseUrl: database.url,
       brokers: testInfrastructure().brokers,
       apiTokenSecret: secret,
+      // No ingestor runs beside this API: an upload it would take is answered 503 INGESTOR_UNAVAILABLE.
+      env: {
+        API_MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
+        INGESTOR_URL: `http://127.0.0.1:${await closedPort()}`,
+        API_SMALL_CELL_THRESHOLD: '11',
+      },
     }));
     await seedFoldedKpis(database.url);
+    await seedLineageAndUploads(database.url);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-background-networking'],
     });
-    page = await (await browser.newContext()).newPage();
+    page = await (await browser.newContext({ viewport: LAPTOP })).newPage();
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     page.on('request', (request) => requests.push(new URL(request.url())));
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      if (!url.pathname.startsWith('/v1/')) return;
+      const conditional = response.request().headers()['if-none-match'] !== undefined;
+      answers.push({ path: url.pathname, status: response.status(), conditional });
+    });
   }, 900_000);
 
   afterAll(async () => {
@@ -145,6 +285,30 @@ describe('the analyst dashboard in a browser', () => {
     );
   });
 
+  // Small-cell suppression (API_SMALL_CELL_THRESHOLD, default 11) withholds the fixture's reasons of 1 and 2 claims.
+  it('shows a figure the API withholds from an analyst (a small cell) as withheld, not as no data', async () => {
+    const queue = await api<{
+      ageBuckets: Array<{ bucket: string; claims: number | null; suppressed?: string[] }>;
+      byDimension: Array<{ value: string; claims: number | null; suppressed?: string[] }>;
+    }>('/v1/kpis/pended-queue?groupBy=reason');
+    const withheld = (row: { suppressed?: string[] }): boolean => row.suppressed?.includes('claims') ?? false;
+    expect(await column('pended-by-reason', 'claims')).toEqual(
+      queue.byDimension.map((row) => (withheld(row) ? 'withheld' : countFormatted(row.claims ?? 0))),
+    );
+    const marked = await page
+      .locator('[data-chart="age-buckets"] rect[data-withheld="true"]')
+      .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-category')));
+    expect(marked).toEqual(queue.ageBuckets.filter(withheld).map((bucket) => bucket.bucket));
+    const anyWithheld = [...queue.byDimension, ...queue.ageBuckets].some(withheld);
+    expect(((await text('#panel-pended-queue .applied')) ?? '').includes('withheld for your role')).toBe(anyWithheld);
+    // A withheld bar is no button: its claims are not counted for this role.
+    for (const bucket of marked) {
+      expect(
+        await page.locator(`[data-chart="age-buckets"] rect[data-category="${bucket}"]`).getAttribute('role'),
+      ).toBeNull();
+    }
+  });
+
   it('charts the daily inflow and outflow the flow route answers, with its totals', async () => {
     const flow = await api<{
       from: string;
@@ -183,6 +347,46 @@ describe('the analyst dashboard in a browser', () => {
     expect(requests.some((url) => url.searchParams.get('cursor') === first.nextCursor)).toBe(true);
   });
 
+  it('shows an analyst the work-queue claim ids as text, with no link to claim detail, which needs claims:read', async () => {
+    expect(await page.locator('#dashboard').getAttribute('data-role')).toBe('analyst');
+    expect(await page.locator('#panel-work-queue tbody td[data-column="claim_id"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('#panel-work-queue a').count()).toBe(0);
+    // A claim named in the address opens nothing either: the page asks the API for no claim.
+    await page.evaluate(`window.location.hash = '#claim=PQ-1'`);
+    await page.evaluate(`new Promise((resolve) => setTimeout(resolve, 0))`);
+    expect(await page.locator('#panel-claim').isHidden()).toBe(true);
+    expect(requests.filter((url) => url.pathname.startsWith('/v1/claims'))).toEqual([]);
+    await page.evaluate(`history.replaceState(null, '', window.location.pathname)`);
+    // Nor is the upload form offered: uploads are the ingest role's.
+    expect(await page.locator('#panel-upload').isHidden()).toBe(true);
+  });
+
+  it('opens the work queue of the claims of one age bucket, oldest first, when the analyst picks that age bar', async () => {
+    const queue = await api<{ items: Array<{ claimId: string; ageDays: number }> }>(
+      '/v1/kpis/pended-queue/work-queue?limit=500',
+    );
+    const aged = queue.items.filter((item) => item.ageDays >= 31 && item.ageDays <= 60);
+    expect(aged.length).toBeGreaterThan(0);
+    expect(aged.length).toBeLessThan(queue.items.length);
+    const before = await page.locator('#dashboard').getAttribute('data-generation');
+    await page.click('[data-chart="age-buckets"] rect[data-category="31-60"]');
+    await loadedAfter(before);
+    expect(await column('work-queue', 'claim_id')).toEqual(aged.slice(0, 25).map((item) => item.claimId));
+    expect(await figure('work-queue-page')).toBe('Page 1 of the claims aged 31-60 days');
+    expect(await text('#panel-work-queue caption')).toContain('aged 31-60 days');
+    // The keyboard reaches the same bar, and the queue's heading takes the focus once it is shown.
+    expect(await page.evaluate('document.activeElement.id')).toBe('work-queue-title');
+    expect(await page.locator('[data-chart="age-buckets"] rect[data-category="31-60"]').getAttribute('role')).toBe(
+      'button',
+    );
+
+    const back = await page.locator('#dashboard').getAttribute('data-generation');
+    await page.click('#panel-work-queue [data-page="first"]');
+    await loadedAfter(back);
+    expect(await column('work-queue', 'claim_id')).toEqual(queue.items.slice(0, 25).map((item) => item.claimId));
+    expect(await figure('work-queue-page')).toBe('Page 1');
+  });
+
   it('shows the initial denial rate by count and by dollars for each source, and the payment and volume rows', async () => {
     const sources = ['carrier_lines', 'billing_export', 'remittance', 'remittance_lines'];
     const denials = await Promise.all(
@@ -198,7 +402,8 @@ describe('the analyst dashboard in a browser', () => {
         }>(`/v1/kpis/denials?source=${source}`),
       ),
     );
-    expect(denials.some((answer) => answer.total.denied > 0)).toBe(true);
+    // The fixture's denial cells are small: the analyst sees them withheld (the manager's test reads their figures).
+    expect(denials.every((answer) => answer.total.adjudicated === null || answer.total.adjudicated > 0)).toBe(true);
     expect((await column('denials-by-source', 'adjudicated')).map(count)).toEqual(
       denials.map((answer) => answer.total.adjudicated),
     );
@@ -243,6 +448,7 @@ describe('the analyst dashboard in a browser', () => {
     expect((await column('volume', 'lines')).map(count)).toEqual(volume.rows.map((row) => row.lines));
   });
 
+  // Needs the pended-queue routes' dimension filters (payer, providerGroup, state, claimType, reason, queue).
   it('sends the filter bar to the routes that take each filter, and says where a filter is not offered', async () => {
     requests.length = 0;
     const before = await page.locator('#dashboard').getAttribute('data-generation');
@@ -250,33 +456,92 @@ describe('the analyst dashboard in a browser', () => {
     await page.fill('#filters [name="from"]', '2024-01-05');
     await page.fill('#filters [name="to"]', '2024-01-25');
     await page.fill('#filters [name="payer"]', 'MEDICARE');
+    await page.fill('#filters [name="providerGroup"]', 'TIN-1');
+    await page.fill('#filters [name="state"]', 'MD');
     await page.click('#filters button[type="submit"]');
     await loadedAfter(before);
 
     const sent = (path: string): URL[] => requests.filter((url) => url.pathname === path);
+    const filters = (url: URL): Record<string, string | null> => ({
+      payer: url.searchParams.get('payer'),
+      providerGroup: url.searchParams.get('providerGroup'),
+      state: url.searchParams.get('state'),
+    });
+    const chosen = { payer: 'MEDICARE', providerGroup: 'TIN-1', state: 'MD' };
     expect(sent('/v1/kpis/pended-queue').map((url) => url.searchParams.get('asOf'))).toEqual(['2024-01-15']);
     expect(sent('/v1/kpis/pended-queue/work-queue').map((url) => url.searchParams.get('asOf'))).toEqual(['2024-01-15']);
     const flowRequest = sent('/v1/kpis/pended-queue/flow');
     expect(flowRequest.map((url) => [url.searchParams.get('from'), url.searchParams.get('to')])).toEqual([
       ['2024-01-05', '2024-01-25'],
     ]);
-    // No route takes a payer filter yet: sending one would be refused, so none is sent and each panel says so.
-    expect(requests.filter((url) => url.searchParams.has('payer'))).toEqual([]);
-    expect(await text('#panel-payments .applied')).toContain('payer');
+    for (const path of ['/v1/kpis/pended-queue', '/v1/kpis/pended-queue/flow', '/v1/kpis/pended-queue/work-queue']) {
+      expect({ path, filters: sent(path).map(filters) }).toEqual({ path, filters: [chosen] });
+    }
+    // The other routes take no dimension filter: none is sent to them, and each of their panels says so.
+    expect(
+      requests.filter((url) => !url.pathname.startsWith('/v1/kpis/pended-queue') && url.searchParams.has('payer')),
+    ).toEqual([]);
+    expect(await text('#panel-payments .applied')).toContain('payer, provider group, state');
+    expect(await text('#panel-pended-queue .applied')).toMatch(
+      /^Not offered by this route, so not applied: from, to\./,
+    );
 
     const asOf = await api<{
       open: { claims: number; amountCents: number };
-    }>('/v1/kpis/pended-queue?asOf=2024-01-15');
+    }>('/v1/kpis/pended-queue?asOf=2024-01-15&payer=MEDICARE&providerGroup=TIN-1&state=MD');
     expect(await figure('as-of')).toBe('2024-01-15');
     expect(count(await figure('open-claims'))).toBe(asOf.open.claims);
     expect(cents(await figure('open-amount'))).toBe(asOf.open.amountCents);
     const flow = await api<{
       totals: { inflowClaims: number };
       days: unknown[];
-    }>('/v1/kpis/pended-queue/flow?from=2024-01-05&to=2024-01-25');
+    }>('/v1/kpis/pended-queue/flow?from=2024-01-05&to=2024-01-25&payer=MEDICARE&providerGroup=TIN-1&state=MD');
     expect(count(await figure('flow-inflow'))).toBe(flow.totals.inflowClaims);
     expect(await page.locator('[data-chart="flow"] rect[data-series="inflow"]').count()).toBe(flow.days.length);
     expect(await page.locator('.panel .error:not(:empty)').count()).toBe(0);
+  });
+
+  // Needs the pended-queue routes' `reason` filter.
+  it('opens the work queue filtered by a pend reason when the analyst picks that reason in the breakdown', async () => {
+    const reset = await page.locator('#dashboard').getAttribute('data-generation');
+    await page.click('#filters button[type="reset"]');
+    await loadedAfter(reset);
+    requests.length = 0;
+    const before = await page.locator('#dashboard').getAttribute('data-generation');
+    await page.click('[data-table="pended-by-reason"] td[data-column="reason"] button:text-is("NPI_INVALID")');
+    await loadedAfter(before);
+    expect(await page.inputValue('#filters [name="reason"]')).toBe('NPI_INVALID');
+    const workQueue = requests.filter((url) => url.pathname === '/v1/kpis/pended-queue/work-queue');
+    expect(workQueue.map((url) => url.searchParams.get('reason'))).toEqual(['NPI_INVALID']);
+    const filtered = await api<{ items: Array<{ claimId: string; reasons: string[] }> }>(
+      '/v1/kpis/pended-queue/work-queue?limit=25&reason=NPI_INVALID',
+    );
+    expect(filtered.items.length).toBeGreaterThan(0);
+    expect(filtered.items.every((item) => item.reasons.includes('NPI_INVALID'))).toBe(true);
+    expect(await column('work-queue', 'claim_id')).toEqual(filtered.items.map((item) => item.claimId));
+    expect(await text('#panel-work-queue caption')).toContain('pend reason NPI_INVALID');
+    expect(await page.evaluate('document.activeElement.id')).toBe('work-queue-title');
+    expect(await page.locator('.panel .error:not(:empty)').count()).toBe(0);
+  });
+
+  // Needs the work queue's `sort=age|amount`.
+  it('orders the work queue by amount, largest first, when the analyst picks that order', async () => {
+    const reset = await page.locator('#dashboard').getAttribute('data-generation');
+    await page.click('#filters button[type="reset"]');
+    await loadedAfter(reset);
+    const before = await page.locator('#dashboard').getAttribute('data-generation');
+    await page.selectOption('[name="workQueueSort"]', 'amount');
+    await loadedAfter(before);
+    const byAmount = await api<{ items: Array<{ claimId: string; amountCents: number }> }>(
+      '/v1/kpis/pended-queue/work-queue?limit=25&sort=amount',
+    );
+    const amounts = byAmount.items.map((item) => item.amountCents);
+    expect(amounts).toEqual([...amounts].sort((a, b) => b - a));
+    expect(await column('work-queue', 'claim_id')).toEqual(byAmount.items.map((item) => item.claimId));
+    expect(requests.some((url) => url.searchParams.get('sort') === 'amount')).toBe(true);
+    const back = await page.locator('#dashboard').getAttribute('data-generation');
+    await page.selectOption('[name="workQueueSort"]', 'age');
+    await loadedAfter(back);
   });
 
   it('asks the root-cause route for CARCs when the analyst picks that grouping', async () => {
@@ -293,6 +558,75 @@ describe('the analyst dashboard in a browser', () => {
     expect((await column('root-causes', 'denied_amount')).map(cents)).toEqual(
       byCarc.rows.map((row) => row.deniedAmountCents),
     );
+  });
+
+  it('re-reads the panels every few seconds with If-None-Match and draws a change made in Postgres after the page loaded', async () => {
+    const reset = await page.locator('#dashboard').getAttribute('data-generation');
+    await page.click('#filters button[type="reset"]');
+    await loadedAfter(reset);
+    expect(await page.isChecked('#live-refresh')).toBe(true);
+    const openBefore = count(await figure('open-claims')) ?? 0;
+    const refreshes = Number((await page.locator('#dashboard').getAttribute('data-refreshes')) ?? '0');
+    answers.length = 0;
+    // Nothing changed yet: a refresh is answered 304 throughout and draws nothing.
+    await page.locator(`#dashboard[data-refreshes="${refreshes + 1}"]`).waitFor({ state: 'attached', timeout: 15_000 });
+    const refreshed = answers.filter((answer) => answer.path.startsWith('/v1/kpis/'));
+    expect(refreshed.length).toBeGreaterThan(0);
+    expect(refreshed.every((answer) => answer.conditional && answer.status === 304)).toBe(true);
+    expect(await text('#status')).toMatch(/^Figures updated .* · unchanged at /);
+
+    // A claim pends, as the metrics service would fold it: the claim and the histogram rebuilt, in one transaction.
+    await sql(`
+      BEGIN;
+      INSERT INTO claim_pend (claim_id, pended_on, cleared_on, queue, reasons, claim_type, payer, provider_group,
+                              rendering_npi, state, amount_cents, kafka_partition)
+      VALUES ('LIVE-1', '2024-03-20', NULL, 'provider-data', '{PROVIDER_NOT_FOUND}', 'professional', 'MEDICARE',
+              'TIN-1', '1234567893', 'MD', 4321, 0);
+      DELETE FROM pend_day_histogram;
+      INSERT INTO pend_day_histogram (dimension, dimension_value, pended_on, cleared_on, kafka_partition, claims,
+                                      amount_cents)
+      SELECT dimension, dimension_value, pended_on::date, cleared_on::date, 0, claims, amount_cents
+        FROM (${PEND_HISTOGRAM_BATCH_SQL}) AS truth;
+      COMMIT;`);
+    const generation = await page.locator('#dashboard').getAttribute('data-generation');
+    await page
+      .locator(`[data-figure="open-claims"]:text-is("${countFormatted(openBefore + 1)}")`)
+      .waitFor({ state: 'attached', timeout: 20_000 });
+    const queue = await api<{ open: { claims: number; amountCents: number } }>('/v1/kpis/pended-queue?groupBy=reason');
+    expect(count(await figure('open-claims'))).toBe(queue.open.claims);
+    expect(cents(await figure('open-amount'))).toBe(queue.open.amountCents);
+    expect(await text('#status')).toMatch(/^Figures updated \d{1,2}:\d{2}:\d{2} [AP]M/);
+    // A refresh, not a load the analyst asked for: the page's load marker did not move.
+    expect(await page.locator('#dashboard').getAttribute('data-generation')).toBe(generation);
+    expect(answers.some((answer) => answer.path === '/v1/kpis/pended-queue' && answer.status === 200)).toBe(true);
+  });
+
+  it('pauses live refresh while the tab is hidden or the toggle is off, and reads at once when shown again', async () => {
+    await page.evaluate(`
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));`);
+    expect(await page.locator('#dashboard').getAttribute('data-live')).toBe('paused');
+    expect(await text('#status')).toContain('live refresh paused while this tab is hidden');
+    answers.length = 0;
+    // The absence of a request can only be watched for a while: longer than one refresh period.
+    await page.waitForTimeout(6_500);
+    expect(answers).toEqual([]);
+
+    const refreshes = Number((await page.locator('#dashboard').getAttribute('data-refreshes')) ?? '0');
+    await page.evaluate(`
+      delete document.hidden;
+      delete document.visibilityState;
+      document.dispatchEvent(new Event('visibilitychange'));`);
+    await page.locator(`#dashboard[data-refreshes="${refreshes + 1}"]`).waitFor({ state: 'attached', timeout: 3_000 });
+    expect(await page.locator('#dashboard').getAttribute('data-live')).toBe('on');
+
+    await page.uncheck('#live-refresh');
+    expect(await page.locator('#dashboard').getAttribute('data-live')).toBe('off');
+    expect(await text('#status')).toContain('live refresh off');
+    await page.check('#live-refresh');
+    expect(await page.locator('#dashboard').getAttribute('data-live')).toBe('on');
+    await screenshot(page, 'analyst');
   });
 
   it('logged no console error and shows no member identifier anywhere in the page', async () => {
@@ -318,5 +652,190 @@ describe('the analyst dashboard in a browser', () => {
     expect(await text('#sign-in-error')).toContain('TOKEN_INVALID');
     expect(await page.locator('#dashboard').isHidden()).toBe(true);
     expect(await storedToken()).toBeNull();
+  });
+  it('takes a manager from a work-queue claim to its state, pend reasons, timeline, source records and dead letters', async () => {
+    const tab = await signedInPage(manager);
+    const claimReads: string[] = [];
+    tab.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/v1/claims/')) claimReads.push(path);
+    });
+    const links = tab.locator('#panel-work-queue a.claim-link');
+    expect(await links.count()).toBeGreaterThan(0);
+    await tab.click('#panel-work-queue a.claim-link:text-is("PQ-1")');
+    await tab.locator('#panel-claim[data-state="ready"]').waitFor({ state: 'visible' });
+    expect(new URL(tab.url()).hash).toBe('#claim=PQ-1');
+    expect(await tab.evaluate('document.activeElement.id')).toBe('claim-title');
+
+    const detail = await api<ClaimDetail>('/v1/claims/PQ-1', manager);
+    const lineage = await api<ClaimLineage>('/v1/claims/PQ-1/lineage', manager);
+    const claimFigure = (name: string): Promise<string | null> =>
+      tab.locator(`#panel-claim [data-figure="${name}"]`).textContent();
+    const claimColumn = (table: string, key: string): Promise<string[]> =>
+      tab.locator(`[data-table="${table}"] tbody td[data-column="${key}"]`).allTextContents();
+    expect(await tab.locator('#claim-title').textContent()).toBe('Claim PQ-1');
+    expect(await claimFigure('claim-status')).toBe(detail.state?.eventType);
+    expect(await claimFigure('claim-payer')).toBe(detail.state?.payer);
+    expect(await claimFigure('claim-pend')).toBe('open');
+    expect(await claimFigure('claim-pend-reasons')).toBe(detail.pend?.reasons.join(', '));
+    expect(await claimFigure('claim-pend-queue')).toBe(detail.pend?.queue);
+    expect(await claimColumn('claim-timeline', 'event_type')).toEqual(detail.timeline.map((event) => event.eventType));
+    expect(await claimColumn('claim-timeline', 'source')).toEqual(
+      detail.timeline.map((event) => event.sourceFile.source),
+    );
+    expect(lineage.records).toHaveLength(3);
+    expect(await claimColumn('claim-records', 'file_id')).toEqual(lineage.records.map((record) => record.fileId));
+    expect(await claimColumn('claim-records', 'record_number')).toEqual(
+      lineage.records.map((record) => String(record.recordNumber)),
+    );
+    expect(await claimColumn('claim-records', 'record_sha256')).toEqual(
+      lineage.records.map((record) => record.recordSha256),
+    );
+    expect(await claimColumn('claim-records', 'layout')).toEqual(lineage.records.map((record) => record.layout));
+    expect(await claimColumn('claim-records', 'outcome')).toEqual([
+      'folded',
+      'folded',
+      'dead-lettered at metrics (DATA_REFUSED)',
+    ]);
+    expect(await claimColumn('claim-dead-letters', 'error_code')).toEqual(['DATA_REFUSED']);
+    expect(await claimColumn('claim-dead-letters', 'reason')).toEqual(
+      lineage.deadLetters.map((letter) => letter.reason),
+    );
+    expect(await tab.locator('body').innerText()).not.toMatch(/ptk_/);
+    await screenshot(tab, 'manager-claim');
+
+    // A manager reads small cells as they are: the denial figures the analyst saw withheld.
+    const denials = await Promise.all(
+      ['carrier_lines', 'billing_export', 'remittance', 'remittance_lines'].map((source) =>
+        api<{ total: { adjudicated: number; denied: number; denialRateByCount: number | null } }>(
+          `/v1/kpis/denials?source=${source}`,
+          manager,
+        ),
+      ),
+    );
+    expect(denials.some((answer) => answer.total.denied > 0)).toBe(true);
+    const managerColumn = (table: string, key: string): Promise<string[]> =>
+      tab.locator(`[data-table="${table}"] tbody td[data-column="${key}"]`).allTextContents();
+    expect((await managerColumn('denials-by-source', 'denied')).map(count)).toEqual(
+      denials.map((answer) => answer.total.denied),
+    );
+    expect((await managerColumn('denials-by-source', 'denial_rate_by_count')).map(percent)).toEqual(
+      denials.map((answer) => asPercent(answer.total.denialRateByCount)),
+    );
+    expect(await tab.locator('.withheld').count()).toBe(0);
+    if (process.env['UPDATE_README_SCREENSHOT'] === '1') {
+      await tab.setViewportSize({ width: 1400, height: 1000 });
+      await tab.click('#close-claim');
+      await tab.evaluate('window.scrollTo(0, 0)');
+      await tab.screenshot({ path: README_SCREENSHOT });
+      await tab.setViewportSize(LAPTOP);
+    }
+
+    // The claim is read once: live refresh re-reads the KPI panels, never a claim (each read is audited).
+    const refreshes = Number((await tab.locator('#dashboard').getAttribute('data-refreshes')) ?? '0');
+    await tab.locator(`#dashboard[data-refreshes="${refreshes + 1}"]`).waitFor({ state: 'attached', timeout: 15_000 });
+    expect(claimReads).toEqual(['/v1/claims/PQ-1', '/v1/claims/PQ-1/lineage']);
+    await tab.context().close();
+  });
+
+  describe('as an ingest user', () => {
+    let tab: Page;
+    const tabErrors: string[] = [];
+
+    beforeAll(async () => {
+      tab = await signedInPage(ingest);
+      tab.on('pageerror', (error) => tabErrors.push(error.message));
+    });
+    afterAll(async () => {
+      await tab?.context().close();
+    });
+
+    const uploadFile = async (name: string, buffer: Buffer): Promise<void> => {
+      await tab.setInputFiles('#upload-file', { name, mimeType: 'application/octet-stream', buffer });
+      await tab.click('#upload-form button[type="submit"]');
+      await tab.locator('[data-upload="job"][data-state="refused"]').waitFor({ state: 'visible', timeout: 15_000 });
+    };
+
+    it('shows the upload form and the files ingested lately, and no KPI panel, which the ingest role may not read', async () => {
+      expect(await tab.locator('#dashboard').getAttribute('data-role')).toBe('ingest');
+      expect(await tab.locator('#panel-upload').isVisible()).toBe(true);
+      for (const id of ['filters', 'panel-pended-queue', 'panel-work-queue', 'panel-denials', 'panel-volume']) {
+        expect({ id, hidden: await tab.locator(`#${id}`).isHidden() }).toEqual({ id, hidden: true });
+      }
+      const files = await api<Array<{ fileId: string; source: string | null }>>('/v1/ingestions', ingest);
+      expect(
+        await tab.locator('[data-table="ingested-files"] tbody td[data-column="source"]').allTextContents(),
+      ).toEqual(
+        files
+          .slice(-10)
+          .reverse()
+          .map((file) => file.source ?? file.fileId),
+      );
+      expect(await tab.locator('.panel .error:not(:empty)').count()).toBe(0);
+    });
+
+    it("follows a file's report as its records are accounted for, with its dead letters by reason", async () => {
+      await tab.click('[data-table="ingested-files"] button:text-is("billing-2024-04.csv")');
+      await tab.locator('[data-upload="report"][data-status="records_missing"]').waitFor({ state: 'visible' });
+      const reportFigure = (name: string): Promise<string | null> =>
+        tab.locator(`[data-figure="${name}"]`).textContent();
+      expect(await reportFigure('report-records-read')).toBe('6');
+      expect(await reportFigure('report-folded')).toBe('2');
+      expect(await reportFigure('report-dead-lettered')).toBe('1');
+      expect(await reportFigure('report-unaccounted')).toBe('3');
+      expect(
+        await tab.locator('[data-table="report-dead-letters"] tbody td[data-column="error_code"]').allTextContents(),
+      ).toEqual(['AMOUNT_INVALID']);
+
+      // The rest of the records reach their end downstream: the report fills in without a click.
+      await sql(
+        `INSERT INTO ingest_record (file_id, record_number, outcome, stage, error_code)
+         VALUES ($1, 4, 'folded', NULL, NULL), ($1, 5, 'duplicate', NULL, NULL),
+                ($1, 6, 'dead_lettered', 'enricher', 'REFERENCE_INVALID')`,
+        [UPLOADED_FILE],
+      );
+      await tab
+        .locator('[data-upload="report"][data-status="accounted"]')
+        .waitFor({ state: 'visible', timeout: 15_000 });
+      const report = await api<{ folded: number; duplicates: number; deadLettered: number }>(
+        `/v1/ingestions/${UPLOADED_FILE}`,
+        ingest,
+      );
+      expect(await reportFigure('report-folded')).toBe(String(report.folded));
+      expect(await reportFigure('report-duplicates')).toBe(String(report.duplicates));
+      expect(await reportFigure('report-dead-lettered')).toBe(String(report.deadLettered));
+      expect(await reportFigure('report-unaccounted')).toBe('0');
+      expect(await reportFigure('report-status')).toBe('every record accounted for');
+      await screenshot(tab, 'ingest-report');
+    });
+
+    it("shows the API's 415 problem when the file is neither text nor gzip", async () => {
+      const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(2048)]);
+      await uploadFile('scan.png', png);
+      expect(await tab.locator('[data-upload="problem"]').textContent()).toMatch(/UPLOAD_TYPE_UNSUPPORTED\)$/);
+      expect(await tab.locator('[data-figure="upload-step"]').textContent()).toBe('Refused (HTTP 415)');
+    });
+
+    it("shows the API's 413 problem, naming its limit, when the file is over API_MAX_UPLOAD_BYTES", async () => {
+      const large = Buffer.from('CLAIM_ID,AMOUNT\n'.padEnd(MAX_UPLOAD_BYTES + 1024, '1'));
+      await uploadFile('too-large.csv', large);
+      const problem = await tab.locator('[data-upload="problem"]').textContent();
+      expect(problem).toContain(`${MAX_UPLOAD_BYTES}-byte limit`);
+      expect(problem).toMatch(/UPLOAD_TOO_LARGE\)$/);
+      await screenshot(tab, 'ingest-413');
+    });
+
+    it('names the layouts the API knows when the ingest user types one it does not', async () => {
+      await tab.fill('#upload-form [name="layout"]', 'no.such-layout');
+      await uploadFile('claims.csv', Buffer.from('CLM_ID,AMOUNT\nC-1,100\n'));
+      expect(await tab.locator('[data-upload="problem"]').textContent()).toMatch(/layout.*REQUEST_INVALID\)$/s);
+      await tab.fill('#upload-form [name="layout"]', '');
+    });
+
+    it('says the ingestor cannot be reached (503) when the API takes the file but has no ingestor to send it to', async () => {
+      await uploadFile('claims.csv', Buffer.from('CLM_ID,AMOUNT\nC-1,100\n'));
+      expect(await tab.locator('[data-upload="problem"]').textContent()).toMatch(/INGESTOR_UNAVAILABLE\)$/);
+      expect(tabErrors).toEqual([]);
+    });
   });
 });

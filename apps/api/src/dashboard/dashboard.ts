@@ -2,10 +2,15 @@ import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { API_ROLES } from '../auth/api-role';
+import { PERMISSIONS, roleMay } from '../auth/permissions';
 import { honourIfNoneMatchOnly, strongEtag } from '../http/conditional-get';
 
 /** Where the page is served; its script and style sit under it. */
 export const DASHBOARD_PATH = '/dashboard';
+
+/** The page's script modules: the one the page loads first, then those it imports. */
+export const DASHBOARD_SCRIPTS = ['dashboard.js', 'api.js', 'dom.js', 'claim.js', 'uploads.js'] as const;
 
 /**
  * The page holds no data (every figure comes from the /v1 routes, with the
@@ -32,12 +37,29 @@ interface Asset {
   etag: string;
 }
 
-/** The three files, by the path under DASHBOARD_PATH that serves them; nothing else is served from the folder. */
+/** The page's files, by the path under DASHBOARD_PATH that serves them; nothing else is served from the folder (the role table below is made from code). */
 const FILES: ReadonlyArray<{ paths: string[]; file: string; contentType: string }> = [
   { paths: ['/'], file: 'index.html', contentType: 'text/html; charset=utf-8' },
-  { paths: ['/dashboard.js'], file: 'dashboard.js', contentType: 'text/javascript; charset=utf-8' },
   { paths: ['/dashboard.css'], file: 'dashboard.css', contentType: 'text/css; charset=utf-8' },
+  // The script is ES modules: dashboard.js (the KPI panels, live refresh, the session) imports the rest.
+  ...DASHBOARD_SCRIPTS.map((file) => ({ paths: [`/${file}`], file, contentType: 'text/javascript; charset=utf-8' })),
 ];
+
+/** Where the page reads which permissions each role holds. */
+export const DASHBOARD_ROLES_PATH = '/roles.json';
+
+/**
+ * Each role's permissions, from the API's own table: the page reads the role
+ * a signed token names and shows only what that role may use (no claim link
+ * to an analyst, the upload form to ingest and admin). The API still decides
+ * every request; this only spares a user buttons that would answer 403. It
+ * holds no data: the same table is in the README and the OpenAPI document.
+ */
+export function dashboardRolePermissions(): Record<string, string[]> {
+  return Object.fromEntries(
+    API_ROLES.map((role) => [role, PERMISSIONS.filter((permission) => roleMay(role, permission))]),
+  );
+}
 
 /** The assets, read once at boot: from src/ under ts-jest, from dist/ (scripts/build.mjs copies them) when built. */
 export function loadDashboardAssets(folder = join(__dirname, 'static')): Map<string, Asset> {
@@ -47,6 +69,12 @@ export function loadDashboardAssets(folder = join(__dirname, 'static')): Map<str
     const asset = { body, contentType, etag: strongEtag(body.toString('utf8')) };
     for (const path of paths) assets.set(path, asset);
   }
+  const roles = JSON.stringify(dashboardRolePermissions());
+  assets.set(DASHBOARD_ROLES_PATH, {
+    body: Buffer.from(roles, 'utf8'),
+    contentType: 'application/json; charset=utf-8',
+    etag: strongEtag(roles),
+  });
   return assets;
 }
 

@@ -1,23 +1,58 @@
-// The analyst dashboard: one module, no build step, no third-party code. Every
-// figure on the page is read from the /v1 KPI routes with the analyst's own
+// The analyst dashboard: ES modules, no build step, no third-party code. Every
+// figure on the page is read from the /v1 routes with the signed-in user's own
 // token, so the page shows what the API lets that role see and nothing more
-// (the API masks member identifiers; the page adds no data of its own).
-// Text reaches the DOM through textContent only, never as markup.
+// (the API masks member identifiers and withholds small cells; the page adds
+// no data of its own). Text reaches the DOM through textContent only, never
+// as markup. This module holds the KPI panels, their loading and live
+// refresh, and the session; claim.js the claim panel, uploads.js the upload
+// section, api.js the calls, dom.js tables and charts.
+
+import { ApiProblem, describe, may, problemOf, session, getJson } from './api.js';
+import { claimHref, claimInLocation, closeClaim, openClaim } from './claim.js';
+import {
+  $,
+  FORMATS,
+  NONE,
+  countFormat,
+  element,
+  fillChoices,
+  isWithheld,
+  renderBarChart,
+  renderTable,
+  rowButton,
+  saveFile,
+  setFigure,
+  showFigure,
+  withholdsAny,
+} from './dom.js';
+import { loadIngestedFiles, resetUploads, submitUpload } from './uploads.js';
 
 const TOKEN_KEY = 'claims-dashboard.token';
-const SVG = 'http://www.w3.org/2000/svg';
+
+/** How often live refresh asks the panels' routes again (If-None-Match: an unchanged panel costs a 304). */
+const LIVE_REFRESH_MS = 5_000;
+
+/** The pended-queue routes' dimension filters: each filter-bar field under its own name. */
+const PEND_FILTERS = {
+  payer: 'payer',
+  providerGroup: 'providerGroup',
+  state: 'state',
+  claimType: 'claimType',
+  reason: 'reason',
+  queue: 'queue',
+};
 
 /**
  * The filter-bar fields each route takes, as the query parameter it takes
  * them under. The routes refuse parameters they do not know (400), so a
  * filter is sent only where it is listed here; a panel says which of the set
- * filters its route does not offer. When a route gains a parameter (payer,
- * claim type), it is one entry here.
+ * filters its route does not offer. When a route gains a parameter, it is one
+ * entry here.
  */
 export const ROUTE_FILTERS = {
-  '/v1/kpis/pended-queue': { asOf: 'asOf' },
-  '/v1/kpis/pended-queue/flow': { from: 'from', to: 'to' },
-  '/v1/kpis/pended-queue/work-queue': { asOf: 'asOf' },
+  '/v1/kpis/pended-queue': { asOf: 'asOf', ...PEND_FILTERS },
+  '/v1/kpis/pended-queue/flow': { from: 'from', to: 'to', ...PEND_FILTERS },
+  '/v1/kpis/pended-queue/work-queue': { asOf: 'asOf', ...PEND_FILTERS },
   '/v1/kpis/denials': {},
   '/v1/kpis/denials/root-causes': {},
   '/v1/kpis/payments': {},
@@ -25,7 +60,17 @@ export const ROUTE_FILTERS = {
   '/v1/reports/kpis.pdf': { from: 'from', to: 'to', asOf: 'asOf' },
 };
 
-const FILTER_LABELS = { from: 'from', to: 'to', asOf: 'as of', payer: 'payer', claimType: 'claim type' };
+const FILTER_LABELS = {
+  from: 'from',
+  to: 'to',
+  asOf: 'as of',
+  payer: 'payer',
+  claimType: 'claim type',
+  providerGroup: 'provider group',
+  state: 'state',
+  reason: 'pend reason',
+  queue: 'queue',
+};
 
 /** The denial source rules: each counts its own unit (lines or claims), so they are shown side by side, never summed. */
 const DENIAL_SOURCES = [
@@ -38,59 +83,25 @@ const DENIAL_SOURCES = [
 const WORK_QUEUE_PAGE_SIZE = 25;
 
 const state = {
-  token: /** @type {string | null} */ (null),
+  /** Each role's permissions, as the API's table has them (/dashboard/roles.json). */
+  roles: /** @type {Record<string, string[]> | null} */ (null),
   filters: /** @type {Record<string, string>} */ ({}),
   /** Bumped on every load; a panel's answer is shown only if no later load of that panel began. */
   generation: 0,
   panelLoads: /** @type {Record<string, number>} */ ({}),
+  /** Loads the user asked for that are still running: live refresh waits for them. */
+  loadsRunning: 0,
   /** Cursors of the work-queue pages seen: [null] is the first page. */
   workQueuePages: /** @type {Array<string | null>} */ ([null]),
   workQueueNext: /** @type {string | null} */ (null),
+  /** The age bucket the work queue was opened at (from the age chart), else null. */
+  workQueueAge: /** @type {{ bucket: string, minAgeDays: number, maxAgeDays: number | null } | null} */ (null),
+  live: { enabled: true, timer: /** @type {number | null} */ (null), loop: 0 },
+  /** When a load last drew new figures, when one last found them unchanged, and how many panels failed. */
+  updatedAt: /** @type {Date | null} */ (null),
+  checkedAt: /** @type {Date | null} */ (null),
+  failedPanels: 0,
 };
-
-// ---------------------------------------------------------------- formatting
-
-const countFormat = new Intl.NumberFormat('en-US');
-const moneyFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
-const NONE = '—';
-
-const FORMATS = {
-  text: (value) => (value === null || value === undefined || value === '' ? NONE : String(value)),
-  count: (value) => (value === null || value === undefined ? NONE : countFormat.format(value)),
-  days: (value) => (value === null || value === undefined ? NONE : countFormat.format(value)),
-  money: (cents) => (cents === null || cents === undefined ? NONE : moneyFormat.format(cents / 100)),
-  share: (ratio) => (ratio === null || ratio === undefined ? NONE : `${(ratio * 100).toFixed(1)}%`),
-};
-
-/** A cell as a CSV file holds it: numbers bare (dollars for cents), text as text. */
-function csvValueOf(kind, value) {
-  if (value === null || value === undefined) return null;
-  if (kind === 'money') return (value / 100).toFixed(2);
-  if (kind === 'text') return String(value);
-  return value;
-}
-
-/**
- * One CSV cell, safe to open in a spreadsheet: the rule of the API's own
- * exports (OWASP "CSV Injection"): text quoted with inner quotes doubled, and
- * text starting with = + - @ tab or carriage return prefixed with a quote.
- */
-function csvCell(value, isText) {
-  if (value === null) return '';
-  if (!isText) return String(value);
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
-// ---------------------------------------------------------------- the API
-
-class ApiProblem extends Error {
-  constructor(status, problem) {
-    super(problem?.detail ?? `HTTP ${status}`);
-    this.status = status;
-    this.problem = problem;
-  }
-}
 
 /** The filters a route takes, as its query parameters, and the set filters it does not take. */
 function routeFilters(path) {
@@ -105,95 +116,6 @@ function routeFilters(path) {
   return { params, notOffered };
 }
 
-async function getJson(path, params) {
-  const url = new URL(path, window.location.origin);
-  for (const [name, value] of Object.entries(params)) {
-    if (value !== null && value !== undefined && value !== '') url.searchParams.set(name, String(value));
-  }
-  const response = await fetch(url, {
-    headers: { Authorization: `Bearer ${state.token}`, Accept: 'application/json' },
-  });
-  if (!response.ok) {
-    const problem = await response.json().catch(() => null);
-    throw new ApiProblem(response.status, problem);
-  }
-  return response.json();
-}
-
-// ---------------------------------------------------------------- DOM helpers
-
-const $ = (selector, root = document) => root.querySelector(selector);
-
-function element(tag, attributes = {}, text) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function svgElement(tag, attributes = {}) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  return node;
-}
-
-function setFigure(name, text) {
-  const node = $(`[data-figure="${name}"]`);
-  if (node) node.textContent = text;
-}
-
-/**
- * A table with a CSV download of the same rows. `columns`: key, header,
- * kind (text, count, days, money, share) and value(row).
- */
-function renderTable(container, { name, caption, columns, rows, empty = 'Nothing to show.' }) {
-  container.replaceChildren();
-  const table = element('table', { 'data-name': name });
-  if (caption) table.append(element('caption', {}, caption));
-  const head = element('tr');
-  for (const column of columns) head.append(element('th', { scope: 'col' }, column.header));
-  const thead = element('thead');
-  thead.append(head);
-  table.append(thead);
-  const body = element('tbody');
-  for (const row of rows) {
-    const line = element('tr');
-    for (const column of columns) {
-      const kind = column.kind ?? 'text';
-      const cell = element('td', { 'data-column': column.key, class: kind === 'text' ? 'text' : 'number' });
-      cell.textContent = FORMATS[kind](column.value(row));
-      line.append(cell);
-    }
-    body.append(line);
-  }
-  table.append(body);
-  container.append(table);
-  if (rows.length === 0) container.append(element('p', { class: 'empty' }, empty));
-  const download = element('button', { type: 'button', class: 'csv', 'data-csv': name }, 'Download CSV');
-  download.addEventListener('click', () => downloadCsv(name, columns, rows));
-  container.append(download);
-}
-
-function downloadCsv(name, columns, rows) {
-  const lines = [columns.map((column) => csvCell(column.key, true)).join(',')];
-  for (const row of rows) {
-    lines.push(
-      columns
-        .map((column) => {
-          const kind = column.kind ?? 'text';
-          return csvCell(csvValueOf(kind, column.value(row)), kind === 'text');
-        })
-        .join(','),
-    );
-  }
-  const blob = new Blob([`${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' });
-  const link = element('a', { href: URL.createObjectURL(blob), download: `${name}.csv` });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 0);
-}
-
 /**
  * The PDF report of the panels, for the filters applied. Fetched with the
  * token and saved from memory, as the CSV files are: a plain link could not
@@ -205,169 +127,174 @@ async function downloadReport() {
   for (const [name, value] of Object.entries(routeFilters(path).params)) url.searchParams.set(name, value);
   $('#status').textContent = 'Preparing the PDF report…';
   const response = await fetch(url, {
-    headers: { Authorization: `Bearer ${state.token}`, Accept: 'application/pdf' },
+    headers: { Authorization: `Bearer ${session.token}`, Accept: 'application/pdf' },
   });
-  if (!response.ok) {
-    const problem = await response.json().catch(() => null);
-    throw new ApiProblem(response.status, problem);
-  }
+  if (!response.ok) throw await problemOf(response);
   const blob = await response.blob();
   const disposition = response.headers.get('Content-Disposition') ?? '';
   const filename = /filename="([A-Za-z0-9._-]+)"/.exec(disposition)?.[1] ?? 'claims-kpi-report.pdf';
-  const link = element('a', { href: URL.createObjectURL(blob), download: filename });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 0);
+  saveFile(blob, filename);
   $('#status').textContent = `PDF report downloaded (${filename})`;
-}
-
-/**
- * A bar chart in inline SVG: one group of bars per category, one bar per
- * series. Each bar carries its value (data-value) and a tooltip.
- */
-function renderBarChart(figure, { series, categories, labelEvery = 1 }) {
-  for (const old of figure.querySelectorAll('svg, .legend')) old.remove();
-  const width = 640;
-  const height = 220;
-  const margin = { top: 10, right: 10, bottom: 30, left: 44 };
-  const plotWidth = width - margin.left - margin.right;
-  const plotHeight = height - margin.top - margin.bottom;
-  const max = Math.max(1, ...categories.flatMap((category) => series.map((line) => line.value(category))));
-  const svg = svgElement('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'bars' });
-  const band = plotWidth / Math.max(1, categories.length);
-  const barWidth = Math.max(1, (band * 0.8) / series.length);
-  svg.append(
-    svgElement('line', {
-      x1: margin.left,
-      x2: width - margin.right,
-      y1: margin.top + plotHeight,
-      y2: margin.top + plotHeight,
-      class: 'axis',
-    }),
-  );
-  const top = svgElement('text', { x: margin.left - 6, y: margin.top + 10, class: 'tick', 'text-anchor': 'end' });
-  top.textContent = countFormat.format(max);
-  svg.append(top);
-  categories.forEach((category, index) => {
-    series.forEach((line, position) => {
-      const value = line.value(category);
-      const barHeight = (value / max) * plotHeight;
-      const bar = svgElement('rect', {
-        x: margin.left + index * band + band * 0.1 + position * barWidth,
-        y: margin.top + plotHeight - barHeight,
-        width: barWidth,
-        height: barHeight,
-        class: `series-${position}`,
-        'data-series': line.name,
-        'data-category': line.category(category),
-        'data-value': value,
-      });
-      const tooltip = svgElement('title');
-      tooltip.textContent = `${line.name}, ${line.category(category)}: ${countFormat.format(value)}`;
-      bar.append(tooltip);
-      svg.append(bar);
-    });
-    if (index % labelEvery === 0) {
-      const label = svgElement('text', {
-        x: margin.left + index * band + band / 2,
-        y: height - 10,
-        class: 'tick',
-        'text-anchor': 'middle',
-      });
-      label.textContent = series[0]?.category(category) ?? '';
-      svg.append(label);
-    }
-  });
-  figure.append(svg);
-  const legend = element('p', { class: 'legend' });
-  series.forEach((line, position) => legend.append(element('span', { class: `key series-${position}` }, line.name)));
-  figure.append(legend);
 }
 
 // ---------------------------------------------------------------- panels
 
-function panelNotes(panel, notOffered) {
-  const applied = $('.applied', panel);
-  applied.textContent =
-    notOffered.length === 0
-      ? ''
-      : `Not offered by this route, so not applied: ${notOffered.map((field) => FILTER_LABELS[field]).join(', ')}.`;
+/** The panel's notes: the filters its route does not take, and whether the API withheld small cells of it. */
+function panelNotes(panel, notOffered, ...answers) {
+  const notes = [];
+  if (notOffered.length > 0) {
+    notes.push(
+      `Not offered by this route, so not applied: ${notOffered.map((field) => FILTER_LABELS[field]).join(', ')}.`,
+    );
+  }
+  if (answers.some(withholdsAny)) notes.push('Figures of too few claims are withheld for your role.');
+  $('.applied', panel).textContent = notes.join(' ');
 }
 
-async function loadPendedQueue(current) {
+async function loadPendedQueue(read) {
   const path = '/v1/kpis/pended-queue';
   const { params, notOffered } = routeFilters(path);
-  const body = await getJson(path, { ...params, groupBy: 'reason' });
-  if (!current()) return;
+  const body = await read.get(path, { ...params, groupBy: 'reason' });
+  if (!read.shows()) return;
   const panel = $('#panel-pended-queue');
-  panelNotes(panel, notOffered);
+  panelNotes(panel, notOffered, body);
   setFigure('as-of', FORMATS.text(body.asOf));
-  setFigure('open-claims', FORMATS.count(body.open.claims));
-  setFigure('open-amount', FORMATS.money(body.open.amountCents));
-  setFigure('average-age', FORMATS.days(body.averageAgeDays));
-  setFigure('oldest-age', FORMATS.days(body.oldestAgeDays));
-  setFigure('days-to-clear-p50', FORMATS.days(body.daysToClear.p50));
-  setFigure('days-to-clear-p90', FORMATS.days(body.daysToClear.p90));
-  setFigure('within-sla-share', FORMATS.share(body.clearedWithinSla.share));
+  showFigure('open-claims', body, 'open.claims', 'count');
+  showFigure('open-amount', body, 'open.amountCents', 'money');
+  showFigure('average-age', body, 'averageAgeDays', 'days');
+  showFigure('oldest-age', body, 'oldestAgeDays', 'days');
+  showFigure('days-to-clear-p50', body, 'daysToClear.p50', 'days');
+  showFigure('days-to-clear-p90', body, 'daysToClear.p90', 'days');
+  showFigure('within-sla-share', body, 'clearedWithinSla.share', 'share');
   renderBarChart($('[data-chart="age-buckets"]', panel), {
     categories: body.ageBuckets,
-    series: [{ name: 'open claims', value: (bucket) => bucket.claims, category: (bucket) => bucket.bucket }],
+    series: [
+      {
+        name: 'open claims',
+        value: (bucket) => bucket.claims,
+        withheld: (bucket) => isWithheld(bucket, 'claims'),
+        category: (bucket) => bucket.bucket,
+      },
+    ],
+    onPick: (bucket) => openWorkQueueAtAge(bucket),
+    pickLabel: (bucket) =>
+      `Open the work queue at age ${bucket.bucket} days (${countFormat.format(bucket.claims)} open claims)`,
   });
+  if (!state.filters.reason) fillChoices('pend-reasons', body.byDimension);
   renderTable($('[data-table="pended-by-reason"]', panel), {
     name: 'pended-by-reason',
-    caption: 'Open claims by pend reason (a claim with several reasons counts under each)',
+    caption: 'Open claims by pend reason (a claim with several reasons counts under each): pick one for its work queue',
     rows: body.byDimension,
     columns: [
-      { key: 'reason', header: 'Reason', value: (row) => row.value },
-      { key: 'claims', header: 'Open claims', kind: 'count', value: (row) => row.claims },
-      { key: 'amount', header: 'Open dollars', kind: 'money', value: (row) => row.amountCents },
-      { key: 'average_age_days', header: 'Average age (days)', kind: 'days', value: (row) => row.averageAgeDays },
-      { key: 'oldest_age_days', header: 'Oldest (days)', kind: 'days', value: (row) => row.oldestAgeDays },
+      {
+        key: 'reason',
+        header: 'Reason',
+        value: (row) => row.value,
+        control: (row, text) =>
+          rowButton(text, `Open the work queue of the claims pended for ${text}`, () =>
+            openWorkQueueForReason(row.value),
+          ),
+      },
+      { key: 'claims', header: 'Open claims', kind: 'count', field: 'claims' },
+      { key: 'amount', header: 'Open dollars', kind: 'money', field: 'amountCents' },
+      { key: 'average_age_days', header: 'Average age (days)', kind: 'days', field: 'averageAgeDays' },
+      { key: 'oldest_age_days', header: 'Oldest (days)', kind: 'days', field: 'oldestAgeDays' },
     ],
   });
 }
 
-async function loadFlow(current) {
+async function loadFlow(read) {
   const path = '/v1/kpis/pended-queue/flow';
   const { params, notOffered } = routeFilters(path);
-  const body = await getJson(path, params);
-  if (!current()) return;
+  const body = await read.get(path, params);
+  if (!read.shows()) return;
   const panel = $('#panel-flow');
-  panelNotes(panel, notOffered);
+  panelNotes(panel, notOffered, body);
   setFigure('flow-from', FORMATS.text(body.from));
   setFigure('flow-to', FORMATS.text(body.to));
-  setFigure('flow-inflow', FORMATS.count(body.totals.inflowClaims));
-  setFigure('flow-outflow', FORMATS.count(body.totals.outflowClaims));
-  setFigure('flow-net', FORMATS.count(body.totals.netClaims));
+  showFigure('flow-inflow', body, 'totals.inflowClaims', 'count');
+  showFigure('flow-outflow', body, 'totals.outflowClaims', 'count');
+  showFigure('flow-net', body, 'totals.netClaims', 'count');
   renderBarChart($('[data-chart="flow"]', panel), {
     categories: body.days,
     labelEvery: Math.max(1, Math.ceil(body.days.length / 8)),
     series: [
-      { name: 'inflow', value: (day) => day.inflowClaims, category: (day) => day.day },
-      { name: 'outflow', value: (day) => day.outflowClaims, category: (day) => day.day },
+      {
+        name: 'inflow',
+        value: (day) => day.inflowClaims,
+        withheld: (day) => isWithheld(day, 'inflowClaims'),
+        category: (day) => day.day,
+      },
+      {
+        name: 'outflow',
+        value: (day) => day.outflowClaims,
+        withheld: (day) => isWithheld(day, 'outflowClaims'),
+        category: (day) => day.day,
+      },
     ],
   });
 }
 
-async function loadWorkQueue(current) {
+/** The work queue's order: oldest first is the route's default, so only another order is sent. */
+function workQueueSort() {
+  const sort = $('[name="workQueueSort"]').value;
+  return sort === 'age' ? {} : { sort };
+}
+
+/** The age bucket the queue was opened at, as the route's age range (inclusive days at the as-of date). */
+function workQueueAgeRange() {
+  const age = state.workQueueAge;
+  if (age === null) return {};
+  return age.maxAgeDays === null
+    ? { minAgeDays: age.minAgeDays }
+    : { minAgeDays: age.minAgeDays, maxAgeDays: age.maxAgeDays };
+}
+
+/**
+ * The work-queue query of a page: a cursor carries its as-of date, so asOf
+ * goes with the first page only; the sort, filters and age range go with
+ * every page (the route refuses a cursor used under others).
+ */
+function workQueueQuery(params, cursor, limit) {
+  const { asOf, ...rest } = params;
+  const query = { ...rest, ...workQueueSort(), ...workQueueAgeRange(), limit };
+  return cursor === null ? { ...query, asOf } : { ...query, cursor };
+}
+
+async function loadWorkQueue(read) {
   const path = '/v1/kpis/pended-queue/work-queue';
   const { params, notOffered } = routeFilters(path);
-  const cursor = state.workQueuePages[state.workQueuePages.length - 1] ?? null;
-  // A cursor belongs to the queue as of one date, which it carries: asOf goes with the first page only.
-  const query = cursor === null ? { ...params, limit: WORK_QUEUE_PAGE_SIZE } : { limit: WORK_QUEUE_PAGE_SIZE, cursor };
-  const body = await getJson(path, query);
-  if (!current()) return;
   const panel = $('#panel-work-queue');
+  const cursor = state.workQueuePages[state.workQueuePages.length - 1] ?? null;
+  const body = await read.get(path, workQueueQuery(params, cursor, WORK_QUEUE_PAGE_SIZE));
+  if (!read.shows()) return;
   panelNotes(panel, notOffered);
   state.workQueueNext = body.nextCursor;
+  const byAmount = $('[name="workQueueSort"]', panel).value === 'amount';
+  const claimLinks = may('claims:read');
+  const where = [
+    ...Object.entries(routeFilters(path).params)
+      .filter(([name]) => name !== 'asOf')
+      .map(([name, value]) => `${FILTER_LABELS[name] ?? name} ${value}`),
+    ...(state.workQueueAge ? [`aged ${state.workQueueAge.bucket} days`] : []),
+  ];
   renderTable($('[data-table="work-queue"]', panel), {
     name: 'work-queue',
-    caption: `Claims open as of ${body.asOf ?? NONE}`,
+    caption:
+      `Claims open as of ${body.asOf ?? NONE}, ${byAmount ? 'largest amount first' : 'oldest first'}` +
+      (where.length > 0 ? `: ${where.join(', ')}` : '') +
+      (claimLinks ? '. Pick a claim for its detail and lineage.' : ''),
     rows: body.items,
-    empty: 'No claim is open.',
+    empty: state.workQueueAge ? `No open claim is aged ${state.workQueueAge.bucket} days.` : 'No claim is open.',
     columns: [
-      { key: 'claim_id', header: 'Claim', value: (item) => item.claimId },
+      {
+        key: 'claim_id',
+        header: 'Claim',
+        value: (item) => item.claimId,
+        control: claimLinks
+          ? (item, text) => element('a', { href: claimHref(item.claimId), class: 'claim-link' }, text)
+          : undefined,
+      },
       { key: 'pended_on', header: 'Pended on', value: (item) => item.pendedOn },
       { key: 'age_days', header: 'Age (days)', kind: 'days', value: (item) => item.ageDays },
       { key: 'queue', header: 'Queue', value: (item) => item.queue },
@@ -380,39 +307,57 @@ async function loadWorkQueue(current) {
       { key: 'amount', header: 'Amount', kind: 'money', value: (item) => item.amountCents },
     ],
   });
-  setFigure('work-queue-page', `Page ${state.workQueuePages.length}`);
+  if (!state.filters.queue) fillChoices('pend-queues', distinct(body.items.map((item) => item.queue)));
+  setFigure(
+    'work-queue-page',
+    `Page ${state.workQueuePages.length}${state.workQueueAge ? ` of the claims aged ${state.workQueueAge.bucket} days` : ''}`,
+  );
   $('[data-page="next"]', panel).disabled = body.nextCursor === null;
-  $('[data-page="first"]', panel).disabled = state.workQueuePages.length === 1;
+  $('[data-page="first"]', panel).disabled = state.workQueuePages.length === 1 && state.workQueueAge === null;
+}
+
+const distinct = (values) => [...new Set(values)].sort().map((value) => ({ value }));
+
+/** The work queue from its first page, as the filters and order now say; the panel is brought into view. */
+function showWorkQueue({ age = null } = {}) {
+  state.workQueueAge = age;
+  state.workQueuePages = [null];
+  return load(['panel-work-queue']).then(() => $('#work-queue-title').focus());
+}
+
+/** Click-through from the pend-reason table: the filter bar's pend reason set to it, every panel reloaded. */
+function openWorkQueueForReason(reason) {
+  $('#filters [name="reason"]').value = reason;
+  state.filters = readFilters();
+  state.workQueueAge = null;
+  state.workQueuePages = [null];
+  void load().then(() => $('#work-queue-title').focus());
+}
+
+/** Click-through from the age chart: the work queue of the claims of that age bucket, oldest first. */
+function openWorkQueueAtAge(bucket) {
+  $('[name="workQueueSort"]').value = 'age';
+  void showWorkQueue({ age: { bucket: bucket.bucket, minAgeDays: bucket.minAgeDays, maxAgeDays: bucket.maxAgeDays } });
 }
 
 const denialColumns = (first) => [
   first,
-  { key: 'adjudicated', header: 'Adjudicated', kind: 'count', value: (row) => row.adjudicated },
-  { key: 'denied', header: 'Denied', kind: 'count', value: (row) => row.denied },
-  { key: 'denial_rate_by_count', header: 'Denial rate (count)', kind: 'share', value: (row) => row.denialRateByCount },
-  {
-    key: 'adjudicated_amount',
-    header: 'Adjudicated dollars',
-    kind: 'money',
-    value: (row) => row.adjudicatedAmountCents,
-  },
-  { key: 'denied_amount', header: 'Denied dollars', kind: 'money', value: (row) => row.deniedAmountCents },
-  {
-    key: 'denial_rate_by_amount',
-    header: 'Denial rate (dollars)',
-    kind: 'share',
-    value: (row) => row.denialRateByAmount,
-  },
+  { key: 'adjudicated', header: 'Adjudicated', kind: 'count', field: 'adjudicated' },
+  { key: 'denied', header: 'Denied', kind: 'count', field: 'denied' },
+  { key: 'denial_rate_by_count', header: 'Denial rate (count)', kind: 'share', field: 'denialRateByCount' },
+  { key: 'adjudicated_amount', header: 'Adjudicated dollars', kind: 'money', field: 'adjudicatedAmountCents' },
+  { key: 'denied_amount', header: 'Denied dollars', kind: 'money', field: 'deniedAmountCents' },
+  { key: 'denial_rate_by_amount', header: 'Denial rate (dollars)', kind: 'share', field: 'denialRateByAmount' },
 ];
 
-async function loadDenials(current) {
+async function loadDenials(read) {
   const path = '/v1/kpis/denials';
   const { params, notOffered } = routeFilters(path);
   const panel = $('#panel-denials');
   const groupBy = $('[name="denialsGroupBy"]', panel).value;
-  const answers = await Promise.all(DENIAL_SOURCES.map(({ source }) => getJson(path, { ...params, source, groupBy })));
-  if (!current()) return;
-  panelNotes(panel, notOffered);
+  const answers = await Promise.all(DENIAL_SOURCES.map(({ source }) => read.get(path, { ...params, source, groupBy })));
+  if (!read.shows()) return;
+  panelNotes(panel, notOffered, ...answers);
   const bySource = answers.map((answer, index) => ({
     ...answer.total,
     label: DENIAL_SOURCES[index].label,
@@ -447,17 +392,17 @@ async function loadDenials(current) {
   });
 }
 
-async function loadRootCauses(current) {
+async function loadRootCauses(read) {
   const path = '/v1/kpis/denials/root-causes';
   const { params, notOffered } = routeFilters(path);
   const panel = $('#panel-root-causes');
-  const body = await getJson(path, {
+  const body = await read.get(path, {
     ...params,
     groupBy: $('[name="rootCausesGroupBy"]', panel).value,
     source: $('[name="rootCausesSource"]', panel).value,
   });
-  if (!current()) return;
-  panelNotes(panel, notOffered);
+  if (!read.shows()) return;
+  panelNotes(panel, notOffered, body);
   renderTable($('[data-table="root-causes"]', panel), {
     name: `denial-root-causes-${body.source}-by-${body.groupBy}`,
     caption: `Denied ${body.unit}s by ${body.groupBy} (a ${body.unit} with two causes counts under both)`,
@@ -465,9 +410,9 @@ async function loadRootCauses(current) {
     empty: 'No denial on an 835 yet.',
     columns: [
       { key: body.groupBy, header: body.groupBy === 'carc' ? 'CARC' : body.groupBy, value: (row) => row.value },
-      { key: 'denied', header: `Denied ${body.unit}s`, kind: 'count', value: (row) => row.denied },
-      { key: 'adjustments', header: 'Adjustments', kind: 'count', value: (row) => row.adjustments },
-      { key: 'denied_amount', header: 'Denied dollars', kind: 'money', value: (row) => row.deniedAmountCents },
+      { key: 'denied', header: `Denied ${body.unit}s`, kind: 'count', field: 'denied' },
+      { key: 'adjustments', header: 'Adjustments', kind: 'count', field: 'adjustments' },
+      { key: 'denied_amount', header: 'Denied dollars', kind: 'money', field: 'deniedAmountCents' },
     ],
   });
   renderTable($('[data-table="unknown-carcs"]', panel), {
@@ -477,63 +422,63 @@ async function loadRootCauses(current) {
     empty: 'Every CARC seen is mapped.',
     columns: [
       { key: 'carc', header: 'CARC', value: (row) => row.carc },
-      { key: 'denied', header: `Denied ${body.unit}s`, kind: 'count', value: (row) => row.denied },
-      { key: 'denied_amount', header: 'Denied dollars', kind: 'money', value: (row) => row.deniedAmountCents },
+      { key: 'denied', header: `Denied ${body.unit}s`, kind: 'count', field: 'denied' },
+      { key: 'denied_amount', header: 'Denied dollars', kind: 'money', field: 'deniedAmountCents' },
     ],
   });
 }
 
-async function loadPayments(current) {
+async function loadPayments(read) {
   const path = '/v1/kpis/payments';
   const { params, notOffered } = routeFilters(path);
   const panel = $('#panel-payments');
-  const body = await getJson(path, { ...params, groupBy: $('[name="paymentsGroupBy"]', panel).value });
-  if (!current()) return;
-  panelNotes(panel, notOffered);
+  const body = await read.get(path, { ...params, groupBy: $('[name="paymentsGroupBy"]', panel).value });
+  if (!read.shows()) return;
+  panelNotes(panel, notOffered, body);
   if (body.groupBy === 'payer') fillChoices('payers', body.rows);
+  if (body.groupBy === 'provider_group') fillChoices('provider-groups', body.rows);
   renderTable($('[data-table="payments"]', panel), {
     name: `payments-by-${body.groupBy}`,
     rows: body.rows,
     columns: [
       { key: body.groupBy, header: body.groupBy.replace('_', ' '), value: (row) => row.value },
-      { key: 'claims', header: 'Claims', kind: 'count', value: (row) => row.claims },
-      { key: 'billed', header: 'Billed', kind: 'money', value: (row) => row.billedAmountCents },
-      { key: 'allowed', header: 'Allowed', kind: 'money', value: (row) => row.allowedAmountCents },
-      { key: 'paid', header: 'Paid', kind: 'money', value: (row) => row.paidAmountCents },
+      { key: 'claims', header: 'Claims', kind: 'count', field: 'claims' },
+      { key: 'billed', header: 'Billed', kind: 'money', field: 'billedAmountCents' },
+      { key: 'allowed', header: 'Allowed', kind: 'money', field: 'allowedAmountCents' },
+      { key: 'paid', header: 'Paid', kind: 'money', field: 'paidAmountCents' },
       {
         key: 'patient_responsibility',
         header: 'Patient responsibility',
         kind: 'money',
-        value: (row) => row.patientResponsibilityAmountCents,
+        field: 'patientResponsibilityAmountCents',
       },
     ],
   });
 }
 
-async function loadVolume(current) {
+async function loadVolume(read) {
   const path = '/v1/kpis/volume';
   const { params, notOffered } = routeFilters(path);
   const panel = $('#panel-volume');
-  const body = await getJson(path, { ...params, groupBy: $('[name="volumeGroupBy"]', panel).value });
-  if (!current()) return;
-  panelNotes(panel, notOffered);
+  const body = await read.get(path, { ...params, groupBy: $('[name="volumeGroupBy"]', panel).value });
+  if (!read.shows()) return;
+  panelNotes(panel, notOffered, body);
   if (body.groupBy === 'claim_type') fillChoices('claim-types', body.rows);
+  if (body.groupBy === 'state') fillChoices('states', body.rows);
+  if (body.groupBy === 'provider_group') fillChoices('provider-groups', body.rows);
   renderTable($('[data-table="volume"]', panel), {
     name: `volume-by-${body.groupBy}`,
     rows: body.rows,
     columns: [
       { key: body.groupBy, header: body.groupBy.replace('_', ' '), value: (row) => row.value },
-      { key: 'claims', header: 'Claims', kind: 'count', value: (row) => row.claims },
-      { key: 'lines', header: 'Lines', kind: 'count', value: (row) => row.lines },
-      { key: 'paid', header: 'Paid', kind: 'money', value: (row) => row.paidAmountCents },
+      { key: 'claims', header: 'Claims', kind: 'count', field: 'claims' },
+      { key: 'lines', header: 'Lines', kind: 'count', field: 'lines' },
+      { key: 'paid', header: 'Paid', kind: 'money', field: 'paidAmountCents' },
     ],
   });
 }
 
-function fillChoices(listId, rows) {
-  const list = document.getElementById(listId);
-  list?.replaceChildren(...rows.map((row) => element('option', { value: row.value })));
-}
+// ---------------------------------------------------------------- loading and live refresh
 
 const PANELS = {
   'panel-pended-queue': loadPendedQueue,
@@ -543,85 +488,193 @@ const PANELS = {
   'panel-root-causes': loadRootCauses,
   'panel-payments': loadPayments,
   'panel-volume': loadVolume,
+  'panel-upload': loadIngestedFiles,
 };
 
-/** Loads the named panels (all by default); a failing panel shows its problem and the others carry on. */
-async function load(panelIds = Object.keys(PANELS)) {
+/** The panels the signed-in role may see. */
+function shownPanels() {
+  return Object.keys(PANELS).filter((id) => !document.getElementById(id).hidden);
+}
+
+/** What one panel's load reads through: `shows()` says whether to draw (on a refresh, only what changed). */
+function panelRead(id, generation, refresh) {
+  const read = {
+    changed: false,
+    current: () => state.panelLoads[id] === generation && session.token !== null,
+    get: (path, params) => getJson(path, params, read),
+    shows: () => read.current() && (!refresh || read.changed),
+  };
+  return read;
+}
+
+/**
+ * Loads the named panels (all shown by default); a failing panel shows its
+ * problem and the others carry on. A refresh (live refresh) draws only the
+ * panels whose answers changed and leaves the page's load markers alone.
+ */
+async function load(panelIds = shownPanels(), { refresh = false } = {}) {
+  if (session.token === null) return;
   state.generation += 1;
   const generation = state.generation;
   const main = $('#dashboard');
-  main.dataset.state = 'loading';
-  $('#status').textContent = 'Loading…';
-  const outcomes = await Promise.allSettled(
-    panelIds.map(async (id) => {
-      const panel = document.getElementById(id);
-      const error = $('.error', panel);
-      state.panelLoads[id] = generation;
-      const current = () => state.panelLoads[id] === generation && state.token !== null;
-      try {
-        await PANELS[id](current);
-        if (current()) error.textContent = '';
-      } catch (failure) {
-        if (current()) error.textContent = describe(failure);
-        throw failure;
-      }
-    }),
-  );
-  if (generation !== state.generation) return;
+  if (!refresh) {
+    state.loadsRunning += 1;
+    main.dataset.state = 'loading';
+    $('#status').textContent = 'Loading…';
+  }
+  let outcomes;
+  try {
+    outcomes = await Promise.allSettled(
+      panelIds.map(async (id) => {
+        const panel = document.getElementById(id);
+        const error = $('.error', panel);
+        state.panelLoads[id] = generation;
+        const read = panelRead(id, generation, refresh);
+        try {
+          await PANELS[id](read);
+          if (read.current()) error.textContent = '';
+          return read.changed;
+        } catch (failure) {
+          if (read.current()) error.textContent = describe(failure);
+          throw failure;
+        }
+      }),
+    );
+  } finally {
+    if (!refresh) state.loadsRunning -= 1;
+  }
+  if (generation !== state.generation || session.token === null) return;
   const unauthenticated = outcomes.find((outcome) => outcome.status === 'rejected' && outcome.reason?.status === 401);
   if (unauthenticated) {
     signOut(`Signed out: ${describe(unauthenticated.reason)}`);
     return;
   }
-  const failed = outcomes.filter((outcome) => outcome.status === 'rejected').length;
-  $('#status').textContent =
-    failed === 0 ? `Updated ${new Date().toLocaleTimeString('en-US')}` : `${failed} panel(s) could not be loaded`;
-  main.dataset.generation = String(generation);
-  main.dataset.state = 'ready';
+  const now = new Date();
+  state.checkedAt = now;
+  if (!refresh || outcomes.some((outcome) => outcome.status === 'fulfilled' && outcome.value)) state.updatedAt = now;
+  state.failedPanels = outcomes.filter((outcome) => outcome.status === 'rejected').length;
+  showStatus();
+  if (refresh) {
+    main.dataset.refreshes = String(Number(main.dataset.refreshes ?? '0') + 1);
+  } else {
+    main.dataset.generation = String(generation);
+    main.dataset.state = 'ready';
+  }
 }
 
-function describe(failure) {
-  if (failure instanceof ApiProblem) {
-    const problem = failure.problem;
-    return problem ? `${problem.title}: ${problem.detail} (${problem.code})` : failure.message;
+const clock = (date) => date.toLocaleTimeString('en-US');
+
+function liveRunning() {
+  return state.live.enabled && session.token !== null && !document.hidden;
+}
+
+/** The status line: when the figures last changed, when live refresh last found them unchanged, or why it waits. */
+function showStatus() {
+  const parts = [];
+  if (state.failedPanels > 0) parts.push(`${state.failedPanels} panel(s) could not be loaded`);
+  if (state.updatedAt) parts.push(`Figures updated ${clock(state.updatedAt)}`);
+  if (!state.live.enabled) parts.push('live refresh off');
+  else if (document.hidden) parts.push('live refresh paused while this tab is hidden');
+  else if (state.checkedAt && state.updatedAt && state.checkedAt > state.updatedAt) {
+    parts.push(`unchanged at ${clock(state.checkedAt)}`);
   }
-  return 'The API could not be reached.';
+  $('#status').textContent = parts.join(' · ');
+  $('#dashboard').dataset.live = !state.live.enabled ? 'off' : document.hidden ? 'paused' : 'on';
+}
+
+/**
+ * Live refresh: every LIVE_REFRESH_MS the shown panels are read again with
+ * If-None-Match (a 304 draws nothing), while the tab is visible and no load
+ * the user asked for is running. Each call starts a new loop and ends the
+ * one before, so toggling or showing the tab never runs two.
+ */
+function scheduleRefresh(delayMs = LIVE_REFRESH_MS) {
+  state.live.loop += 1;
+  const loop = state.live.loop;
+  clearTimeout(state.live.timer);
+  state.live.timer = null;
+  showStatus();
+  if (!liveRunning()) return;
+  state.live.timer = setTimeout(async () => {
+    if (loop !== state.live.loop) return;
+    if (state.loadsRunning === 0) await load(shownPanels(), { refresh: true });
+    if (loop === state.live.loop) scheduleRefresh();
+  }, delayMs);
 }
 
 // ---------------------------------------------------------------- session
 
-/** What a signed token says about its holder, for display only: the API checks the signature, not the page. */
-function tokenHolder(token) {
+/** What a signed token says about its holder (subject, role, expiry), for display only: the API checks the signature. */
+function tokenClaims(token) {
   const parts = token.split('.');
-  if (parts.length !== 3) return 'signed in';
+  if (parts.length !== 3) return null;
   try {
     const payload = JSON.parse(atob(parts[1].replace(/-/g, '+').replace(/_/g, '/')));
-    const until =
-      typeof payload.exp === 'number' ? `, until ${new Date(payload.exp * 1000).toLocaleString('en-US')}` : '';
-    return `${payload.sub ?? 'someone'} (${payload.role ?? 'no role'})${until}`;
+    return typeof payload === 'object' && payload !== null ? payload : null;
   } catch {
-    return 'signed in';
+    return null;
   }
 }
 
-function signIn(token) {
-  state.token = token;
+function tokenHolder(claims) {
+  if (claims === null) return 'signed in';
+  const until = typeof claims.exp === 'number' ? `, until ${new Date(claims.exp * 1000).toLocaleString('en-US')}` : '';
+  return `${claims.sub ?? 'someone'} (${claims.role ?? 'no role'})${until}`;
+}
+
+async function readRoles() {
+  if (state.roles !== null) return;
+  try {
+    const response = await fetch('/dashboard/roles.json', { headers: { Accept: 'application/json' } });
+    if (response.ok) state.roles = await response.json();
+  } catch {
+    // Without the table every section is offered, and the API's 403s say what the role may not do.
+  }
+}
+
+/** Shows the sections the role may use; a token without a known role sees them all and learns from 403s. */
+function showSectionsFor() {
+  for (const node of document.querySelectorAll('#dashboard [data-permission]')) {
+    node.hidden = !may(node.dataset.permission);
+  }
+}
+
+async function signIn(token) {
+  session.token = token;
   sessionStorage.setItem(TOKEN_KEY, token);
+  const claims = tokenClaims(token);
+  await readRoles();
+  if (session.token !== token) return;
+  const role = typeof claims?.role === 'string' ? claims.role : null;
+  session.permissions = role !== null && state.roles?.[role] ? new Set(state.roles[role]) : null;
+  session.refused = new Set();
   $('#sign-in').hidden = true;
   $('#dashboard').hidden = false;
+  $('#dashboard').dataset.role = role ?? 'unknown';
   $('#sign-out').hidden = false;
-  $('#session').textContent = tokenHolder(token);
+  $('#session').textContent = tokenHolder(claims);
+  showSectionsFor();
   void load();
+  scheduleRefresh();
+  const claimId = claimInLocation();
+  if (claimId !== null) void openClaim(claimId, claimOptions);
 }
 
 function signOut(reason = '') {
-  state.token = null;
+  session.token = null;
+  session.permissions = null;
   state.generation += 1;
+  session.answers.clear();
+  state.updatedAt = null;
+  state.checkedAt = null;
+  scheduleRefresh();
   sessionStorage.removeItem(TOKEN_KEY);
   // Nothing the last holder could read stays on the page.
+  closeClaim();
   for (const node of document.querySelectorAll('[data-figure]')) node.textContent = '';
   for (const node of document.querySelectorAll('.table, [data-tables]')) node.replaceChildren();
   for (const node of document.querySelectorAll('figure svg, figure .legend')) node.remove();
+  resetUploads();
   $('#dashboard').hidden = true;
   $('#dashboard').dataset.state = 'signed-out';
   $('#sign-out').hidden = true;
@@ -639,11 +692,15 @@ function readFilters() {
   return filters;
 }
 
+/** A claim the API refuses to this holder takes the claim links away: the work queue is drawn again without them. */
+const claimOptions = { whenRefused: () => void load(['panel-work-queue']) };
+
 function start() {
+  session.expire = (reason) => signOut(reason);
   $('#sign-in-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const token = $('#token-input').value.trim();
-    if (token) signIn(token);
+    if (token) void signIn(token);
   });
   $('#sign-out').addEventListener('click', () => signOut());
   $('#pdf-report').addEventListener('click', () => {
@@ -655,11 +712,13 @@ function start() {
   $('#filters').addEventListener('submit', (event) => {
     event.preventDefault();
     state.filters = readFilters();
+    state.workQueueAge = null;
     state.workQueuePages = [null];
     void load();
   });
   $('#filters').addEventListener('reset', () => {
     state.filters = {};
+    state.workQueueAge = null;
     state.workQueuePages = [null];
     // The form clears its fields after this event; load once it has.
     setTimeout(() => void load(), 0);
@@ -669,10 +728,8 @@ function start() {
     state.workQueuePages.push(state.workQueueNext);
     void load(['panel-work-queue']);
   });
-  $('#panel-work-queue [data-page="first"]').addEventListener('click', () => {
-    state.workQueuePages = [null];
-    void load(['panel-work-queue']);
-  });
+  $('#panel-work-queue [data-page="first"]').addEventListener('click', () => void showWorkQueue());
+  $('[name="workQueueSort"]').addEventListener('change', () => void showWorkQueue());
   for (const [name, panel] of [
     ['denialsGroupBy', 'panel-denials'],
     ['rootCausesGroupBy', 'panel-root-causes'],
@@ -682,8 +739,35 @@ function start() {
   ]) {
     $(`[name="${name}"]`).addEventListener('change', () => void load([panel]));
   }
+  // A claim link changes the location's hash; the same claim picked again changes nothing, so it is opened here.
+  $('#panel-work-queue').addEventListener('click', (event) => {
+    const link = event.target instanceof Element ? event.target.closest('a.claim-link') : null;
+    if (link && link.getAttribute('href') === window.location.hash) {
+      event.preventDefault();
+      const claimId = claimInLocation();
+      if (claimId !== null) void openClaim(claimId, claimOptions);
+    }
+  });
+  window.addEventListener('hashchange', () => {
+    if (session.token === null) return;
+    const claimId = claimInLocation();
+    if (claimId === null) closeClaim();
+    else void openClaim(claimId, claimOptions);
+  });
+  $('#close-claim').addEventListener('click', () => {
+    history.replaceState(null, '', `${window.location.pathname}${window.location.search}`);
+    closeClaim();
+    $('#work-queue-title').focus();
+  });
+  $('#live-refresh').addEventListener('change', (event) => {
+    state.live.enabled = event.target.checked;
+    scheduleRefresh(0);
+  });
+  // Hidden, nothing is read; shown again, the panels are read at once.
+  document.addEventListener('visibilitychange', () => scheduleRefresh(0));
+  $('#upload-form').addEventListener('submit', (event) => void submitUpload(event));
   const kept = sessionStorage.getItem(TOKEN_KEY);
-  if (kept) signIn(kept);
+  if (kept) void signIn(kept);
   else signOut();
 }
 

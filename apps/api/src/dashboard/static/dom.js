@@ -1,0 +1,284 @@
+// The dashboard's DOM and formatting helpers: tables (with their CSV
+// download), bar charts in inline SVG, figures, and how a figure the API
+// withheld is shown. Text reaches the DOM through textContent only, never
+// as markup.
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+export const countFormat = new Intl.NumberFormat('en-US');
+const moneyFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+export const NONE = '—';
+
+export const FORMATS = {
+  text: (value) => (value === null || value === undefined || value === '' ? NONE : String(value)),
+  count: (value) => (value === null || value === undefined ? NONE : countFormat.format(value)),
+  days: (value) => (value === null || value === undefined ? NONE : countFormat.format(value)),
+  money: (cents) => (cents === null || cents === undefined ? NONE : moneyFormat.format(cents / 100)),
+  share: (ratio) => (ratio === null || ratio === undefined ? NONE : `${(ratio * 100).toFixed(1)}%`),
+};
+
+/**
+ * Small-cell suppression: for a role without kpis:small-cells the API
+ * withholds a figure counting too few claims (with its dollars), answers
+ * null for it and names it in the object's `suppressed` list, so that a
+ * withheld figure is told apart from one with no data (also null).
+ */
+export const WITHHELD = 'withheld';
+const WITHHELD_TITLE = 'Withheld: too few claims to show to this role (small-cell suppression)';
+
+export function valueAt(object, path) {
+  let value = object;
+  for (const key of path.split('.')) value = value === null || value === undefined ? undefined : value[key];
+  return value;
+}
+
+export function isWithheld(object, path) {
+  return Array.isArray(object?.suppressed) && object.suppressed.includes(path);
+}
+
+/** Whether an answer withheld anything, at any depth. */
+export function withholdsAny(value) {
+  if (Array.isArray(value)) return value.some(withholdsAny);
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value.suppressed) && value.suppressed.length > 0) return true;
+  return Object.values(value).some(withholdsAny);
+}
+
+function markWithheld(node, withheld) {
+  node.classList.toggle('withheld', withheld);
+  if (withheld) node.setAttribute('title', WITHHELD_TITLE);
+  else node.removeAttribute('title');
+}
+
+/** A cell as a CSV file holds it: numbers bare (dollars for cents), text as text. */
+function csvValueOf(kind, value) {
+  if (value === null || value === undefined) return null;
+  if (kind === 'money') return (value / 100).toFixed(2);
+  if (kind === 'text') return String(value);
+  return value;
+}
+
+/**
+ * One CSV cell, safe to open in a spreadsheet: the rule of the API's own
+ * exports (OWASP "CSV Injection"): text quoted with inner quotes doubled, and
+ * text starting with = + - @ tab or carriage return prefixed with a quote.
+ */
+function csvCell(value, isText) {
+  if (value === null) return '';
+  if (!isText) return String(value);
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+
+export function element(tag, attributes = {}, text) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function svgElement(tag, attributes = {}) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  return node;
+}
+
+export function setFigure(name, text) {
+  const node = $(`[data-figure="${name}"]`);
+  if (node) node.textContent = text;
+}
+
+/** A figure read from an answer at `path`: formatted as `kind`, or shown as withheld. */
+export function showFigure(name, object, path, kind) {
+  const node = $(`[data-figure="${name}"]`);
+  if (!node) return;
+  const withheld = isWithheld(object, path);
+  node.textContent = withheld ? WITHHELD : FORMATS[kind](valueAt(object, path));
+  markWithheld(node, withheld);
+}
+
+/**
+ * A table with a CSV download of the same rows. `columns`: key, header,
+ * kind (text, count, days, money, share), and value(row) or field (the
+ * row's member, shown as withheld when the API withheld it); optionally
+ * control(row), a link or button shown in the cell in place of its text
+ * (the CSV keeps the value). `csv: false` offers no download.
+ */
+export function renderTable(container, { name, caption, columns, rows, empty = 'Nothing to show.', csv = true }) {
+  container.replaceChildren();
+  const table = element('table', { 'data-name': name });
+  if (caption) table.append(element('caption', {}, caption));
+  const head = element('tr');
+  for (const column of columns) head.append(element('th', { scope: 'col' }, column.header));
+  const thead = element('thead');
+  thead.append(head);
+  table.append(thead);
+  const body = element('tbody');
+  for (const row of rows) {
+    const line = element('tr');
+    for (const column of columns) {
+      const kind = column.kind ?? 'text';
+      const cell = element('td', {
+        'data-column': column.key,
+        class: `${kind === 'text' ? 'text' : 'number'}${column.className ? ` ${column.className}` : ''}`,
+      });
+      const withheld = column.field !== undefined && isWithheld(row, column.field);
+      const text = withheld ? WITHHELD : FORMATS[kind](cellValue(column, row));
+      const control = withheld ? null : (column.control?.(row, text) ?? null);
+      if (control) cell.append(control);
+      else cell.textContent = text;
+      if (withheld) markWithheld(cell, true);
+      line.append(cell);
+    }
+    body.append(line);
+  }
+  table.append(body);
+  container.append(table);
+  if (rows.length === 0) container.append(element('p', { class: 'empty' }, empty));
+  if (!csv) return;
+  const download = element('button', { type: 'button', class: 'csv', 'data-csv': name }, 'Download CSV');
+  download.addEventListener('click', () => downloadCsv(name, columns, rows));
+  container.append(download);
+}
+
+function cellValue(column, row) {
+  return column.value ? column.value(row) : valueAt(row, column.field);
+}
+
+/** A definition list of label/value pairs, each value marked with its figure name. */
+export function renderFigures(list, figures) {
+  list.replaceChildren(
+    ...figures.map(([label, value, name]) => {
+      const entry = element('div');
+      entry.append(element('dt', {}, label), element('dd', { 'data-figure': name }, value));
+      return entry;
+    }),
+  );
+}
+
+/** A button in a table cell that acts on its row (a click-through), named by its text. */
+export function rowButton(text, title, onClick) {
+  const button = element('button', { type: 'button', class: 'link', title }, text);
+  button.addEventListener('click', onClick);
+  return button;
+}
+
+function downloadCsv(name, columns, rows) {
+  const lines = [columns.map((column) => csvCell(column.key, true)).join(',')];
+  for (const row of rows) {
+    lines.push(
+      columns
+        .map((column) => {
+          const kind = column.kind ?? 'text';
+          return csvCell(csvValueOf(kind, cellValue(column, row)), kind === 'text');
+        })
+        .join(','),
+    );
+  }
+  saveFile(new Blob([`${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' }), `${name}.csv`);
+}
+
+/** Hands a file made in the page to the browser to save, as a download. */
+export function saveFile(blob, filename) {
+  const link = element('a', { href: URL.createObjectURL(blob), download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 0);
+}
+
+/**
+ * A bar chart in inline SVG: one group of bars per category, one bar per
+ * series. Each bar carries its value (data-value) and a tooltip; a value the
+ * API withheld (series.withheld) is a bar of no height marked so. With
+ * `onPick`, a bar is also a button (click, Enter or Space) named by
+ * `pickLabel(category)`; a bar of value 0 is not.
+ */
+export function renderBarChart(figure, { series, categories, labelEvery = 1, onPick = null, pickLabel = null }) {
+  for (const old of figure.querySelectorAll('svg, .legend')) old.remove();
+  const width = 640;
+  const height = 220;
+  const margin = { top: 10, right: 10, bottom: 30, left: 44 };
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = height - margin.top - margin.bottom;
+  const max = Math.max(1, ...categories.flatMap((category) => series.map((line) => line.value(category) ?? 0)));
+  const caption = figure.querySelector('figcaption')?.textContent ?? '';
+  const svg = svgElement('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    // Bars that are buttons must stay in the accessibility tree, which an img's children do not.
+    role: onPick ? 'group' : 'img',
+    'aria-label': caption,
+    class: 'bars',
+  });
+  const band = plotWidth / Math.max(1, categories.length);
+  const barWidth = Math.max(1, (band * 0.8) / series.length);
+  svg.append(
+    svgElement('line', {
+      x1: margin.left,
+      x2: width - margin.right,
+      y1: margin.top + plotHeight,
+      y2: margin.top + plotHeight,
+      class: 'axis',
+    }),
+  );
+  const top = svgElement('text', { x: margin.left - 6, y: margin.top + 10, class: 'tick', 'text-anchor': 'end' });
+  top.textContent = countFormat.format(max);
+  svg.append(top);
+  categories.forEach((category, index) => {
+    series.forEach((line, position) => {
+      const value = line.value(category);
+      const withheld = line.withheld?.(category) ?? false;
+      const barHeight = ((value ?? 0) / max) * plotHeight;
+      const bar = svgElement('rect', {
+        x: margin.left + index * band + band * 0.1 + position * barWidth,
+        y: margin.top + plotHeight - barHeight,
+        width: barWidth,
+        height: barHeight,
+        class: `series-${position}`,
+        'data-series': line.name,
+        'data-category': line.category(category),
+      });
+      if (value !== null && value !== undefined) bar.setAttribute('data-value', String(value));
+      if (withheld) bar.setAttribute('data-withheld', 'true');
+      const tooltip = svgElement('title');
+      tooltip.textContent = `${line.name}, ${line.category(category)}: ${
+        withheld ? WITHHELD : value === null || value === undefined ? NONE : countFormat.format(value)
+      }`;
+      bar.append(tooltip);
+      if (onPick && value > 0) {
+        bar.setAttribute('role', 'button');
+        bar.setAttribute('tabindex', '0');
+        bar.setAttribute('aria-label', pickLabel(category));
+        bar.classList.add('pickable');
+        bar.addEventListener('click', () => onPick(category));
+        bar.addEventListener('keydown', (event) => {
+          if (event.key !== 'Enter' && event.key !== ' ') return;
+          event.preventDefault();
+          onPick(category);
+        });
+      }
+      svg.append(bar);
+    });
+    if (index % labelEvery === 0) {
+      const label = svgElement('text', {
+        x: margin.left + index * band + band / 2,
+        y: height - 10,
+        class: 'tick',
+        'text-anchor': 'middle',
+      });
+      label.textContent = series[0]?.category(category) ?? '';
+      svg.append(label);
+    }
+  });
+  figure.append(svg);
+  const legend = element('p', { class: 'legend' });
+  series.forEach((line, position) => legend.append(element('span', { class: `key series-${position}` }, line.name)));
+  figure.append(legend);
+}
+
+export function fillChoices(listId, rows) {
+  const list = document.getElementById(listId);
+  list?.replaceChildren(...rows.map((row) => element('option', { value: row.value })));
+}

@@ -71,12 +71,25 @@ describe('a topic recreated under a running metrics service', () => {
     await admin.connect();
     try {
       await admin.deleteTopics({ topics: [enrichedTopic], timeout: 30_000 });
+      // The running services' metadata requests may auto-create the topic again the moment it is gone
+      // (auto.create.topics.enable, num.partitions 3), so "gone" may never be seen; and for a while after
+      // the delete the broker still answers for the old partitions. The new topic is the one that is led
+      // and empty (the old one held the first file's records); create it when nobody else has.
       await waitFor(
-        'the topic to be gone',
-        () => admin.listTopics(),
-        (topics) => !topics.includes(enrichedTopic),
+        'the topic to be recreated, led and empty',
+        async () => {
+          if (!(await admin.listTopics()).includes(enrichedTopic)) {
+            await admin
+              .createTopics({ waitForLeaders: true, topics: [{ topic: enrichedTopic, numPartitions: 3 }] })
+              .catch(() => undefined); // created meanwhile by a service's metadata request: as good
+          }
+          const offsets = await admin.fetchTopicOffsets(enrichedTopic).catch(() => null);
+          return offsets === null ? null : offsets.map((partition) => Number(partition.high));
+        },
+        (highWatermarks) =>
+          highWatermarks !== null && highWatermarks.length > 0 && highWatermarks.every((high) => high === 0),
+        { timeoutMs: 90_000, intervalMs: 500 },
       );
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: enrichedTopic, numPartitions: 3 }] });
     } finally {
       await admin.disconnect();
     }

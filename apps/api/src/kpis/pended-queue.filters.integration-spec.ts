@@ -5,6 +5,7 @@ import {
   addDays,
   daysBetween,
   daysToClearFigures,
+  type PendEpisode,
   type PendGroupByDimension,
   type PendQueueFilter,
   type PendQueueFilterField,
@@ -18,20 +19,8 @@ const WATERMARK = '2024-03-31';
 const AS_OF_DATES = ['2024-01-15', '2024-02-20', WATERMARK];
 const SLA_DAYS = 30;
 
-/** One claim_pend row as the test writes it and reasons about it. */
-interface SeedClaim {
-  claimId: string;
-  pendedOn: string;
-  clearedOn: string | null;
-  queue: string;
-  reasons: string[];
-  claimType: string;
-  payer: string;
-  providerGroup: string;
-  renderingNpi: string;
-  state: string;
-  amountCents: number;
-}
+/** One claim_pend row as the test writes it and reasons about it: a pend episode with its claim id, no comments. */
+type SeedClaim = Omit<PendEpisode, 'comments'> & { claimId: string };
 
 const pick = <T>(values: readonly T[], index: number): T => values[index % values.length] as T;
 

@@ -777,6 +777,8 @@ async function waitForExit(pid, timeoutMs) {
 async function withLock(lockPath, signal, fn) {
   // Unique per call, so concurrent calls within one process do not share it.
   const mine = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  // A fresh clone has no .cache yet: the first command to run may be one given a --dir elsewhere.
+  await fs.mkdir(path.dirname(lockPath), { recursive: true });
   await fs.writeFile(mine, String(process.pid));
   const deadline = Date.now() + LOCK_DEADLINE_MS;
   try {

@@ -5,27 +5,36 @@ import type { OutboundMessage } from './outbound-message';
  * An idempotent producer: a retried send after a lost acknowledgement does
  * not duplicate records in the log. Messages are keyed by claim id, so the
  * Java-compatible murmur2 partitioner keeps one claim's events in order.
+ *
+ * Sends go one at a time, and a send that fails retires the KafkaJS producer
+ * behind it. KafkaJS numbers a partition's records when it builds a request
+ * and takes the numbers back when the request fails, though the broker may
+ * have written it (a frozen broker, a response lost with a connection).
+ * Another send built meanwhile, or the next one after the failure, would
+ * carry those numbers again, and the broker drops a request that repeats
+ * the numbers of one it holds as a retry of it: records lost without an
+ * error. Its own retries of one request are safe (the same records again);
+ * anything after a failure goes out under a new producer id, so at worst a
+ * record is written twice, which every consumer recognises by event id.
  */
 export class ClaimProducer {
-  private readonly producer: Producer;
+  private producer: Producer | null = null;
+  /** The send under way, if any: the next one starts after it settles. */
+  private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(kafka: Kafka) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      // An idempotent producer keeps retrying through a broker restart rather
-      // than give up and leave a gap; the caller's send simply waits.
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 30_000 },
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-  }
+  constructor(private readonly kafka: Kafka) {}
 
   connect(): Promise<void> {
-    return this.producer.connect();
+    return this.serialized(async () => void (await this.connected()));
   }
 
+  /** Waits for the send under way, then closes the connection. */
   disconnect(): Promise<void> {
-    return this.producer.disconnect();
+    return this.serialized(async () => {
+      const producer = this.producer;
+      this.producer = null;
+      await producer?.disconnect();
+    });
   }
 
   /**
@@ -33,11 +42,48 @@ export class ClaimProducer {
    * by all in-sync replicas. Requests are cut at {@link MAX_REQUEST_BYTES}:
    * KafkaJS puts a partition's messages in one record batch, and a batch over
    * the broker's `message.max.bytes` (1 MiB by default) is rejected as a whole.
+   * A rejection leaves the caller to send the same messages again.
    */
-  async send(messagesByTopic: ReadonlyMap<string, OutboundMessage[]>): Promise<void> {
-    for (const topicMessages of chunkByBytes(messagesByTopic, MAX_REQUEST_BYTES)) {
-      await this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+  send(messagesByTopic: ReadonlyMap<string, OutboundMessage[]>): Promise<void> {
+    return this.serialized(async () => {
+      for (const topicMessages of chunkByBytes(messagesByTopic, MAX_REQUEST_BYTES)) {
+        const producer = await this.connected();
+        try {
+          await producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+        } catch (error) {
+          // Its sequence numbers can no longer be trusted: the next send gets a new producer id.
+          this.producer = null;
+          await producer.disconnect().catch(() => undefined);
+          throw error;
+        }
+      }
+    });
+  }
+
+  private async connected(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // An idempotent producer keeps retrying through a broker restart rather
+      // than give up and leave a gap; the caller's send simply waits.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 30_000 },
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    try {
+      await producer.connect();
+    } catch (error) {
+      await producer.disconnect().catch(() => undefined);
+      throw error;
     }
+    this.producer = producer;
+    return producer;
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(work, work);
+    this.tail = result.catch(() => undefined);
+    return result;
   }
 }
 

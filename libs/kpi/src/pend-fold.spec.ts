@@ -93,6 +93,23 @@ describe('foldPendEpisodes', () => {
     expect(result.delta).toEqual([]);
   });
 
+  it('keeps the comments when a later event without any (an 835, a clear) moves the episode', () => {
+    const row = withComments(claim('c1', pended), 'Waiting on corrected NPI from the office.');
+    const clearing = foldPendEpisodes([claim('c1', cleared)], new Map([['c1', episodeOf(row)]]));
+    expect(clearing.upserts).toEqual([
+      {
+        claimId: 'c1',
+        episode: expect.objectContaining({
+          clearedOn: '2024-03-11',
+          comments: 'Waiting on corrected NPI from the office.',
+        }),
+      },
+    ]);
+    // Replayed, the clearing event finds the episode as it left it: nothing is written.
+    const stored = new Map([['c1', clearing.upserts[0]?.episode as PendEpisode]]);
+    expect(foldPendEpisodes([claim('c1', cleared)], stored)).toEqual({ upserts: [], deletes: [], delta: [] });
+  });
+
   it('writes nothing again when the same commented row is folded a second time (a replay)', () => {
     const row = withComments(claim('c1', pended), 'Possible duplicate of PQ-2024-000099.');
     const stored = new Map([['c1', episodeOf(row)]]);

@@ -30,7 +30,7 @@ export function foldPendEpisodes(
   const cells = new Map<string, PendHistogramEntry>();
   for (const event of latest) {
     const previous = stored.get(event.claimId) ?? null;
-    const next = pendEpisodeOf(event);
+    const next = withKeptComments(pendEpisodeOf(event), previous, event.claim.pend != null);
     if (samePendEpisode(previous, next)) continue;
     addPendEpisode(cells, previous, -1);
     addPendEpisode(cells, next, 1);
@@ -44,4 +44,21 @@ export function foldPendEpisodes(
     deletes: deletes.sort(),
     delta: sortedNonZero(cells),
   };
+}
+
+/**
+ * An event with no pend block (an 835 or a clearing event that adjudicates a
+ * commented claim under the same claim id) says nothing of the adjudicators'
+ * notes, and must not erase them: the episode keeps the stored comments. A
+ * pended-queue row always speaks for its whole comment field, so its text,
+ * or its blank, replaces them. Folding the same events again keeps the same
+ * comments, so a replay still writes nothing.
+ */
+function withKeptComments(
+  next: PendEpisode | null,
+  previous: PendEpisode | null,
+  eventSpeaksOfComments: boolean,
+): PendEpisode | null {
+  if (next === null || eventSpeaksOfComments || previous?.comments == null) return next;
+  return { ...next, comments: previous.comments };
 }

@@ -131,4 +131,18 @@ describe("a pended-queue export's comments folded by ClaimFoldRepository against
     expect(await stored()).toEqual([{ comments: COMMENTS, cleared_on: '2024-03-04' }]);
     await expectHistogramEqualsBatchSql();
   });
+
+  it('keeps them when a later event with no pend block (an 835 adjudicating the claim) moves the episode', async () => {
+    const row = exportRow(null, '2024-03-09', 5);
+    const remittance: EnrichedClaimEvent = {
+      ...row,
+      eventId: deriveEventId('fixture.remittance', row.eventId, '2024-03-09'),
+      claim: { ...row.claim, pend: null },
+    };
+    await repository.foldPartitionBatch(batch([remittance]));
+    expect(await stored()).toEqual([{ comments: COMMENTS, cleared_on: '2024-03-09' }]);
+    expect(await repository.foldPartitionBatch(batch([remittance]))).toMatchObject({ folded: 0, duplicates: 1 });
+    expect(await stored()).toEqual([{ comments: COMMENTS, cleared_on: '2024-03-09' }]);
+    await expectHistogramEqualsBatchSql();
+  });
 });

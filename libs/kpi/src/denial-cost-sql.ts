@@ -25,11 +25,23 @@ const zeroMeasures = (except: Partial<Record<DimensionCounterMeasure, string>>):
  * shows as a difference. The definitions are written out in
  * docs/kpis/denials-and-payment.md and docs/kpis/volume-and-cost.md.
  */
-export const DIMENSION_COUNTER_BATCH_SQL = `
+export const DIMENSION_COUNTER_BATCH_SQL = dimensionCounterBatchSql('');
+
+/**
+ * The batch SQL over the claims a filter keeps: `claimFilter` is `''` or
+ * ` AND <predicate>...` over claim_state's columns (see claimFilterSql),
+ * applied before anything is summed, so every figure counts those claims
+ * alone, exactly.
+ */
+export function dimensionCounterBatchSql(claimFilter: string): string {
+  const lineClaims = claimFilter
+    ? ` WHERE claim_id IN (SELECT claim_id FROM claim_state WHERE layout IS NOT NULL${claimFilter})`
+    : '';
+  return `
 WITH line_totals AS (
   SELECT claim_id, count(*) AS lines, sum(coalesce(charge_amount_cents, 0)) AS charge_cents,
          sum(deductible_amount_cents + coinsurance_amount_cents) AS patient_cents
-    FROM claim_line_state GROUP BY claim_id
+    FROM claim_line_state${lineClaims} GROUP BY claim_id
 ), claim AS (
   SELECT c.claim_id, c.claim_type, c.payer, to_char(c.service_through_date, 'YYYY-MM') AS month,
          c.provider_group, c.state, c.adjudication_status, c.first_diagnosis_code, c.drug_ndc_code,
@@ -42,7 +54,7 @@ WITH line_totals AS (
               WHEN c.layout LIKE ${literal(`${BILLING_EXPORT_LAYOUT_PREFIX}%`)} THEN 'billing_export'
          END AS denial_source
     FROM claim_state c LEFT JOIN line_totals lt USING (claim_id)
-   WHERE c.layout IS NOT NULL
+   WHERE c.layout IS NOT NULL${claimFilter}
 ), claim_dimension AS (
   SELECT c.claim_id, d.dimension, d.value
     FROM claim c
@@ -195,6 +207,7 @@ SELECT cells.family || '.' || m.measure AS kpi, cells.dimension || '=' || cells.
   FROM cells ${unpivotMeasures('cells')}
  WHERE m.value <> 0
 `;
+}
 
 /** The streamed dimension counters in the batch SQL's shape, summed over partitions; zero sums left out. */
 export const STREAMED_DIMENSION_COUNTERS_SQL = `
@@ -235,5 +248,27 @@ SELECT dimension_value, ${summedMeasures}
 HAVING sum(${orderBy}) <> 0
  ORDER BY sum(${orderBy}) DESC, dimension_value
  LIMIT $3
+`;
+}
+
+/**
+ * One family's dimension ($1 family, $2 dimension) over the claims a filter
+ * keeps, in the counters' cell shape: the batch SQL with the filter applied
+ * to claim_state, its values from $3 on. The counters are one-dimensional
+ * sums and cannot be cut by a second dimension, so a filtered answer is
+ * computed from the claims; it equals the counters' cell when the filter
+ * keeps every claim of it. The batch SQL leaves zero values out, so every
+ * value listed has a measure other than zero, as the counters' cells do.
+ */
+export function filteredDimensionCellsSql(claimFilter: string): string {
+  const measures = DIMENSION_COUNTER_MEASURES.map(
+    (measure) => `coalesce(sum(b.value) FILTER (WHERE b.kpi = $1 || '.${measure}'), 0)::text AS ${measure}`,
+  ).join(', ');
+  return `
+SELECT substr(b.dimension, length($2) + 2) AS dimension_value, ${measures}
+  FROM (${dimensionCounterBatchSql(claimFilter)}) AS b
+ WHERE left(b.kpi, length($1) + 1) = $1 || '.' AND left(b.dimension, length($2) + 1) = $2 || '='
+ GROUP BY 1
+ ORDER BY 1
 `;
 }

@@ -11,6 +11,7 @@ export * from './pend-histogram';
 export * from './pend-fold';
 export * from './pend-aging';
 export * from './pend-queue-filter';
+export * from './claim-filter';
 export * from './pend-queue-sql';
 export * from './pend-queue-summary';
 export * from './carc-root-cause';

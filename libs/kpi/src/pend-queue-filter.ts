@@ -1,3 +1,4 @@
+import { filterEntries, filterPredicatesSql } from './claim-filter';
 import { NO_PEND_REASON } from './pend-episode';
 
 /**
@@ -52,10 +53,7 @@ export interface PendQueueFilterSql {
 
 /** The fields given, in the one field order, each with its value. */
 export function pendQueueFilterEntries(filter: PendQueueFilter): Array<[PendQueueFilterField, string]> {
-  return PEND_QUEUE_FILTER_FIELDS.flatMap((field) => {
-    const value = filter[field];
-    return value === undefined ? [] : [[field, value] as [PendQueueFilterField, string]];
-  });
+  return filterEntries(PEND_QUEUE_FILTER_FIELDS, filter);
 }
 
 export function hasPendQueueFilter(filter: PendQueueFilter): boolean {
@@ -68,9 +66,5 @@ export function hasPendQueueFilter(filter: PendQueueFilter): boolean {
  * allow-list reach the text; a value never does.
  */
 export function pendQueueFilterSql(filter: PendQueueFilter, firstParameter: number): PendQueueFilterSql {
-  const entries = pendQueueFilterEntries(filter);
-  return {
-    sql: entries.map(([field], index) => ` AND ${FILTER_PREDICATES[field](`$${firstParameter + index}`)}`).join(''),
-    parameters: entries.map(([, value]) => value),
-  };
+  return filterPredicatesSql(PEND_QUEUE_FILTER_FIELDS, FILTER_PREDICATES, filter, firstParameter);
 }

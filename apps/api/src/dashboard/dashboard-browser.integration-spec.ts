@@ -448,7 +448,7 @@ describe('the analyst dashboard in a browser', () => {
     expect((await column('volume', 'lines')).map(count)).toEqual(volume.rows.map((row) => row.lines));
   });
 
-  // Needs the pended-queue routes' dimension filters (payer, providerGroup, state, claimType, reason, queue).
+  // Needs the pended-queue routes' dimension filters and the denial, payment and volume routes' claim filters.
   it('sends the filter bar to the routes that take each filter, and says where a filter is not offered', async () => {
     requests.length = 0;
     const before = await page.locator('#dashboard').getAttribute('data-generation');
@@ -477,11 +477,25 @@ describe('the analyst dashboard in a browser', () => {
     for (const path of ['/v1/kpis/pended-queue', '/v1/kpis/pended-queue/flow', '/v1/kpis/pended-queue/work-queue']) {
       expect({ path, filters: sent(path).map(filters) }).toEqual({ path, filters: [chosen] });
     }
-    // The other routes take no dimension filter: none is sent to them, and each of their panels says so.
-    expect(
-      requests.filter((url) => !url.pathname.startsWith('/v1/kpis/pended-queue') && url.searchParams.has('payer')),
-    ).toEqual([]);
-    expect(await text('#panel-payments .applied')).toContain('payer, provider group, state');
+    // The denial, payment and volume routes take the claim filters, the date range as service dates, no as-of date.
+    const claimFilters = (url: URL): Record<string, string | null> => ({
+      ...filters(url),
+      serviceFrom: url.searchParams.get('serviceFrom'),
+      serviceTo: url.searchParams.get('serviceTo'),
+      asOf: url.searchParams.get('asOf'),
+    });
+    const chosenClaims = { ...chosen, serviceFrom: '2024-01-05', serviceTo: '2024-01-25', asOf: null };
+    for (const path of ['/v1/kpis/denials', '/v1/kpis/denials/root-causes', '/v1/kpis/payments', '/v1/kpis/volume']) {
+      const filtersSent = sent(path).map(claimFilters);
+      expect({ path, sent: filtersSent.length > 0 }).toEqual({ path, sent: true });
+      expect({ path, filters: filtersSent }).toEqual({ path, filters: filtersSent.map(() => chosenClaims) });
+    }
+    expect(await text('#panel-payments .applied')).toMatch(/^Not offered by this route, so not applied: as of\./);
+    const payments = await api<{ rows: Array<{ value: string; claims: number }> }>(
+      '/v1/kpis/payments?groupBy=payer&payer=MEDICARE&providerGroup=TIN-1&state=MD&serviceFrom=2024-01-05&serviceTo=2024-01-25',
+    );
+    expect(await column('payments', 'payer')).toEqual(payments.rows.map((row) => row.value));
+    expect((await column('payments', 'claims')).map(count)).toEqual(payments.rows.map((row) => row.claims));
     expect(await text('#panel-pended-queue .applied')).toMatch(
       /^Not offered by this route, so not applied: from, to\./,
     );

@@ -4,6 +4,10 @@ import { startKpisApiUnderTest, type KpisApiUnderTest } from './__tests__/kpis-a
 
 const analystToken = 'analyst-token-for-the-denial-cost-spec';
 
+interface Rows {
+  rows: Array<{ value: string } & Record<string, unknown>>;
+}
+
 /**
  * The denial, payment, volume and top routes over a migrated database seeded
  * with a few claims by hand, their counters rebuilt from them by the batch SQL
@@ -199,5 +203,104 @@ describe('GET /v1/kpis/denials, payments, volume and top against a real Postgres
           WHERE family = 'denials:billing_export' AND dimension = 'payer' AND dimension_value = 'Aetna'`,
       );
     }
+  });
+
+  /**
+   * The claim filters: a filtered answer is computed from the claims, so
+   * where a filter keeps every claim of a cell, that cell must equal the
+   * counters' own.
+   */
+  describe('with claim filters', () => {
+    const rowsOf = async (path: string): Promise<Rows['rows']> => {
+      const { status, body } = await get(path);
+      expect([path, status]).toEqual([path, 200]);
+      return (body as unknown as Rows).rows;
+    };
+
+    it('answers a filter on the grouped dimension with exactly the counters’ row for that value', async () => {
+      // Each route grouped by a dimension, and the filter parameter of that dimension.
+      const routes: Array<[string, string]> = [
+        ['/v1/kpis/payments?groupBy=payer', 'payer'],
+        ['/v1/kpis/payments?groupBy=provider_group', 'providerGroup'],
+        ['/v1/kpis/payments?groupBy=claim_type', 'claimType'],
+        ['/v1/kpis/volume?groupBy=state', 'state'],
+        ['/v1/kpis/denials?source=billing_export&groupBy=payer', 'payer'],
+        ['/v1/kpis/denials?source=carrier_lines&groupBy=provider_group', 'providerGroup'],
+      ];
+      let compared = 0;
+      for (const [route, parameter] of routes) {
+        for (const row of await rowsOf(route)) {
+          const filtered = await rowsOf(`${route}&${parameter}=${encodeURIComponent(row.value)}`);
+          expect([route, row.value, filtered]).toEqual([route, row.value, [row]]);
+          compared += 1;
+        }
+      }
+      expect(compared).toBeGreaterThanOrEqual(10);
+    });
+
+    it('counts only the claims a filter keeps: the billing-export denial rate of Maryland and of Virginia', async () => {
+      expect(await rowsOf('/v1/kpis/denials?source=billing_export&groupBy=payer&state=MD')).toMatchObject([
+        { value: 'Aetna', adjudicated: 2, denied: 1, adjudicatedAmountCents: 33300, deniedAmountCents: 23300 },
+      ]);
+      // B3 is pending: Virginia has nothing adjudicated.
+      expect(await rowsOf('/v1/kpis/denials?source=billing_export&groupBy=payer&state=VA')).toEqual([]);
+      const volume = await rowsOf('/v1/kpis/volume?groupBy=claim_type&state=VA');
+      expect(volume).toMatchObject([{ value: 'professional', claims: 1 }]);
+      // The rendering provider is a line's: B2's one line names it.
+      await dataSource.query(
+        `UPDATE claim_line_state SET rendering_npi = '1234567893' WHERE claim_id = 'B2' AND line_number = 1`,
+      );
+      expect(await rowsOf('/v1/kpis/payments?groupBy=payer&renderingProvider=1234567893')).toMatchObject([
+        { value: 'Aetna', claims: 1, paidAmountCents: 8000 },
+      ]);
+    });
+
+    it('combines filters with AND and reads the service-date range with both ends included', async () => {
+      expect(await rowsOf('/v1/kpis/payments?groupBy=payer&payer=Aetna&state=VA')).toEqual([]);
+      expect((await rowsOf('/v1/kpis/volume?groupBy=month&serviceFrom=2024-03-05')).map((row) => row.value)).toEqual([
+        '2024-03',
+      ]);
+      expect(await rowsOf('/v1/kpis/volume?groupBy=month&serviceFrom=2024-03-05&serviceTo=2024-03-05')).toMatchObject([
+        { value: '2024-03', claims: 1 },
+      ]);
+      expect((await rowsOf('/v1/kpis/volume?groupBy=month&serviceTo=2010-02-07')).map((row) => row.value)).toEqual([
+        '2009-03',
+        '2010-02',
+      ]);
+    });
+
+    it('ranks the top codes among the filtered claims only', async () => {
+      const { body } = await get('/v1/kpis/top?kind=hcpcs&by=count&payer=Aetna');
+      expect((body as unknown as Rows).rows.map((row) => row.value)).toEqual(['99213', '83036']);
+      const medicare = await get('/v1/kpis/top?kind=hcpcs&by=count&payer=MEDICARE');
+      expect((medicare.body as unknown as Rows).rows.map((row) => row.value)).toEqual(['99213', '99214']);
+    });
+
+    it('answers 400 naming the field for a pend-only filter, an empty or repeated value, a bad date or a range that ends before it starts', async () => {
+      for (const [path, field] of [
+        ['/v1/kpis/payments?reason=N01', 'reason'],
+        ['/v1/kpis/volume?queue=coding', 'queue'],
+        ['/v1/kpis/payments?payer=', 'payer'],
+        ['/v1/kpis/payments?payer=Aetna&payer=Cigna', 'payer'],
+        ['/v1/kpis/denials?source=remittance&serviceFrom=2024-02-30', 'serviceFrom'],
+        ['/v1/kpis/volume?serviceFrom=2024-03-05&serviceTo=2024-03-04', 'serviceTo'],
+        [`/v1/kpis/top?kind=hcpcs&state=${'x'.repeat(129)}`, 'state'],
+      ] as const) {
+        const { status, body } = await get(path);
+        expect([path, status]).toEqual([path, 400]);
+        expect(body).toMatchObject({ code: 'REQUEST_INVALID', fields: [field] });
+      }
+    });
+
+    it('treats SQL in a filter value as a value: nothing matches and the claims stay', async () => {
+      for (const injection of ["' OR '1'='1", "Aetna'; DROP TABLE claim_state; --", '1) OR (1=1']) {
+        for (const parameter of ['payer', 'providerGroup', 'renderingProvider', 'state', 'claimType']) {
+          const path = `/v1/kpis/payments?groupBy=payer&${parameter}=${encodeURIComponent(injection)}`;
+          expect([path, await rowsOf(path)]).toEqual([path, []]);
+        }
+      }
+      const [{ claims }] = await dataSource.query(`SELECT count(*)::int AS claims FROM claim_state`);
+      expect(claims).toBeGreaterThanOrEqual(5);
+    });
   });
 });

@@ -19,10 +19,15 @@ const refusedFields = (parse: () => unknown): string[] => {
 
 describe('parseDenialsQuery', () => {
   it('requires a source rule and groups by payer unless told otherwise', () => {
-    expect(parseDenialsQuery({ source: 'billing_export' })).toEqual({ source: 'billing_export', groupBy: 'payer' });
+    expect(parseDenialsQuery({ source: 'billing_export' })).toEqual({
+      source: 'billing_export',
+      groupBy: 'payer',
+      filter: {},
+    });
     expect(parseDenialsQuery({ source: 'carrier_lines', groupBy: 'provider_group' })).toEqual({
       source: 'carrier_lines',
       groupBy: 'provider_group',
+      filter: {},
     });
     expect(refusedFields(() => parseDenialsQuery({}))).toEqual(['source']);
   });
@@ -36,10 +41,11 @@ describe('parseDenialsQuery', () => {
 
 describe('parseDenialRootCausesQuery', () => {
   it('reads 835 claims by category unless told otherwise, and lines or scenario or CARC when asked', () => {
-    expect(parseDenialRootCausesQuery({})).toEqual({ source: 'remittance', groupBy: 'category' });
+    expect(parseDenialRootCausesQuery({})).toEqual({ source: 'remittance', groupBy: 'category', filter: {} });
     expect(parseDenialRootCausesQuery({ source: 'remittance_lines', groupBy: 'carc' })).toEqual({
       source: 'remittance_lines',
       groupBy: 'carc',
+      filter: {},
     });
   });
 
@@ -51,10 +57,10 @@ describe('parseDenialRootCausesQuery', () => {
 
 describe('parsePaymentsQuery and parseVolumeQuery', () => {
   it('take the dimensions each is kept by, with a default', () => {
-    expect(parsePaymentsQuery({})).toEqual({ groupBy: 'payer' });
-    expect(parsePaymentsQuery({ groupBy: 'month' })).toEqual({ groupBy: 'month' });
-    expect(parseVolumeQuery({})).toEqual({ groupBy: 'claim_type' });
-    expect(parseVolumeQuery({ groupBy: 'state' })).toEqual({ groupBy: 'state' });
+    expect(parsePaymentsQuery({})).toEqual({ groupBy: 'payer', filter: {} });
+    expect(parsePaymentsQuery({ groupBy: 'month' })).toEqual({ groupBy: 'month', filter: {} });
+    expect(parseVolumeQuery({})).toEqual({ groupBy: 'claim_type', filter: {} });
+    expect(parseVolumeQuery({ groupBy: 'state' })).toEqual({ groupBy: 'state', filter: {} });
     expect(refusedFields(() => parsePaymentsQuery({ groupBy: 'state' }))).toEqual(['groupBy']);
     expect(refusedFields(() => parseVolumeQuery({ groupBy: 'payer' }))).toEqual(['groupBy']);
   });
@@ -62,8 +68,13 @@ describe('parsePaymentsQuery and parseVolumeQuery', () => {
 
 describe('parseTopQuery', () => {
   it('orders by paid, 10 rows, unless told otherwise', () => {
-    expect(parseTopQuery({ kind: 'hcpcs' })).toEqual({ kind: 'hcpcs', by: 'paid', limit: 10 });
-    expect(parseTopQuery({ kind: 'ndc', by: 'cost', limit: '25' })).toEqual({ kind: 'ndc', by: 'cost', limit: 25 });
+    expect(parseTopQuery({ kind: 'hcpcs' })).toEqual({ kind: 'hcpcs', by: 'paid', limit: 10, filter: {} });
+    expect(parseTopQuery({ kind: 'ndc', by: 'cost', limit: '25' })).toEqual({
+      kind: 'ndc',
+      by: 'cost',
+      limit: 25,
+      filter: {},
+    });
   });
 
   it('refuses a missing or unknown kind, an unknown order and a limit out of 1..500', () => {
@@ -72,5 +83,42 @@ describe('parseTopQuery', () => {
     expect(refusedFields(() => parseTopQuery({ kind: 'hcpcs', by: 'allowed' }))).toEqual(['by']);
     expect(refusedFields(() => parseTopQuery({ kind: 'hcpcs', limit: '501' }))).toEqual(['limit']);
     expect(refusedFields(() => parseTopQuery({ kind: 'hcpcs', limit: '-1' }))).toEqual(['limit']);
+  });
+});
+
+describe('the claim filters of the denial, payment, volume and top routes', () => {
+  it('keeps the filters given, and only those', () => {
+    expect(
+      parsePaymentsQuery({
+        groupBy: 'month',
+        payer: 'Aetna',
+        state: 'MD',
+        serviceFrom: '2024-01-01',
+        serviceTo: '2024-01-31',
+      }),
+    ).toEqual({
+      groupBy: 'month',
+      filter: { payer: 'Aetna', state: 'MD', serviceFrom: '2024-01-01', serviceTo: '2024-01-31' },
+    });
+    expect(parseVolumeQuery({ providerGroup: 'GRP-1', renderingProvider: '1234567893', claimType: 'dme' })).toEqual({
+      groupBy: 'claim_type',
+      filter: { providerGroup: 'GRP-1', renderingProvider: '1234567893', claimType: 'dme' },
+    });
+    expect(parseTopQuery({ kind: 'hcpcs', payer: 'MEDICARE' }).filter).toEqual({ payer: 'MEDICARE' });
+    expect(parseDenialRootCausesQuery({ serviceTo: '2024-05-01' }).filter).toEqual({ serviceTo: '2024-05-01' });
+  });
+
+  it('refuses the pended queue’s own filters, empty, repeated and over-long values, bad dates and a reversed range', () => {
+    expect(refusedFields(() => parsePaymentsQuery({ reason: 'N01' }))).toEqual(['reason']);
+    expect(refusedFields(() => parseVolumeQuery({ queue: 'coding' }))).toEqual(['queue']);
+    expect(refusedFields(() => parsePaymentsQuery({ payer: '' }))).toEqual(['payer']);
+    expect(refusedFields(() => parsePaymentsQuery({ payer: ['A', 'B'] }))).toEqual(['payer']);
+    expect(refusedFields(() => parseTopQuery({ kind: 'ndc', state: 'x'.repeat(129) }))).toEqual(['state']);
+    expect(refusedFields(() => parseDenialsQuery({ source: 'remittance', serviceFrom: '2024-02-30' }))).toEqual([
+      'serviceFrom',
+    ]);
+    expect(refusedFields(() => parseVolumeQuery({ serviceFrom: '2024-03-05', serviceTo: '2024-03-04' }))).toEqual([
+      'serviceTo',
+    ]);
   });
 });

@@ -1,7 +1,16 @@
-import { DENIAL_DIMENSIONS, DENIAL_SOURCES, ROOT_CAUSE_GROUPS, TOP_KINDS } from '@claims/kpi';
-import type { ClaimDimension, DenialDimension, DenialSource, RootCauseGroup, TopKind } from '@claims/kpi';
+import { DENIAL_DIMENSIONS, DENIAL_SOURCES, ROOT_CAUSE_GROUPS, TOP_KINDS, claimFilterEntries } from '@claims/kpi';
+import type {
+  ClaimDimension,
+  ClaimFilter,
+  ClaimFilterField,
+  DenialDimension,
+  DenialSource,
+  RootCauseGroup,
+  TopKind,
+} from '@claims/kpi';
 import { z } from 'zod';
-import { parseQuery, wholeNumber } from '../http/query-fields';
+import { CalendarDate, invalidRequest, parseQuery, wholeNumber } from '../http/query-fields';
+import { CLAIM_FIELD_FILTERS } from './filter-fields';
 
 /** The dimensions the payment figures are broken down by. */
 export const PAYMENT_DIMENSIONS = ['payer', 'claim_type', 'month', 'provider_group'] as const;
@@ -14,57 +23,97 @@ export const VOLUME_DIMENSIONS = ['claim_type', 'month', 'state', 'provider_grou
  */
 export const TOP_ORDERS = ['paid', 'count', 'cost'] as const;
 
+/** The claim filters these routes share (see @claims/kpi CLAIM_FILTER_FIELDS), one vocabulary with the pended queue's. */
+const ClaimFilterShape = {
+  ...CLAIM_FIELD_FILTERS,
+  serviceFrom: CalendarDate.optional(),
+  serviceTo: CalendarDate.optional(),
+} satisfies Record<ClaimFilterField, z.ZodType>;
+
+/** The filters given, and only those, in the one field order; a range that ends before it starts is a 400. */
+function claimFilterOf(parsed: ClaimFilter): ClaimFilter {
+  const filter: ClaimFilter = Object.fromEntries(claimFilterEntries(parsed));
+  if (filter.serviceFrom !== undefined && filter.serviceTo !== undefined && filter.serviceTo < filter.serviceFrom) {
+    throw invalidRequest(['serviceTo']);
+  }
+  return filter;
+}
+
 const DenialsQuerySchema = z
-  .object({ groupBy: z.enum(DENIAL_DIMENSIONS).optional(), source: z.enum(DENIAL_SOURCES) })
+  .object({ groupBy: z.enum(DENIAL_DIMENSIONS).optional(), source: z.enum(DENIAL_SOURCES), ...ClaimFilterShape })
   .strict();
 /** Root causes come from CARCs, which only the 835 sources carry. */
 export const ROOT_CAUSE_SOURCES = ['remittance', 'remittance_lines'] as const;
 const DenialRootCausesQuerySchema = z
-  .object({ groupBy: z.enum(ROOT_CAUSE_GROUPS).optional(), source: z.enum(ROOT_CAUSE_SOURCES).optional() })
+  .object({
+    groupBy: z.enum(ROOT_CAUSE_GROUPS).optional(),
+    source: z.enum(ROOT_CAUSE_SOURCES).optional(),
+    ...ClaimFilterShape,
+  })
   .strict();
-const PaymentsQuerySchema = z.object({ groupBy: z.enum(PAYMENT_DIMENSIONS).optional() }).strict();
-const VolumeQuerySchema = z.object({ groupBy: z.enum(VOLUME_DIMENSIONS).optional() }).strict();
+const PaymentsQuerySchema = z.object({ groupBy: z.enum(PAYMENT_DIMENSIONS).optional(), ...ClaimFilterShape }).strict();
+const VolumeQuerySchema = z.object({ groupBy: z.enum(VOLUME_DIMENSIONS).optional(), ...ClaimFilterShape }).strict();
 const TopQuerySchema = z
-  .object({ kind: z.enum(TOP_KINDS), by: z.enum(TOP_ORDERS).optional(), limit: wholeNumber(1, 500).optional() })
+  .object({
+    kind: z.enum(TOP_KINDS),
+    by: z.enum(TOP_ORDERS).optional(),
+    limit: wholeNumber(1, 500).optional(),
+    ...ClaimFilterShape,
+  })
   .strict();
 
 export interface DenialsQuery {
   source: DenialSource;
   groupBy: DenialDimension;
+  filter: ClaimFilter;
 }
 
 /** `source` is required: the source rules count different units (lines, claims) and are never added together. */
 export function parseDenialsQuery(query: unknown): DenialsQuery {
-  const { groupBy, source } = parseQuery(DenialsQuerySchema, query);
-  return { source, groupBy: groupBy ?? 'payer' };
+  const { groupBy, source, ...filter } = parseQuery(DenialsQuerySchema, query);
+  return { source, groupBy: groupBy ?? 'payer', filter: claimFilterOf(filter) };
 }
 
 export interface DenialRootCausesQuery {
   source: (typeof ROOT_CAUSE_SOURCES)[number];
   groupBy: RootCauseGroup;
+  filter: ClaimFilter;
 }
 
 /** Defaults: claims (`remittance`) by operational `category`. */
 export function parseDenialRootCausesQuery(query: unknown): DenialRootCausesQuery {
-  const { groupBy, source } = parseQuery(DenialRootCausesQuerySchema, query);
-  return { source: source ?? 'remittance', groupBy: groupBy ?? 'category' };
+  const { groupBy, source, ...filter } = parseQuery(DenialRootCausesQuerySchema, query);
+  return { source: source ?? 'remittance', groupBy: groupBy ?? 'category', filter: claimFilterOf(filter) };
 }
 
-export function parsePaymentsQuery(query: unknown): { groupBy: (typeof PAYMENT_DIMENSIONS)[number] } {
-  return { groupBy: parseQuery(PaymentsQuerySchema, query).groupBy ?? 'payer' };
+export interface PaymentsQuery {
+  groupBy: (typeof PAYMENT_DIMENSIONS)[number];
+  filter: ClaimFilter;
 }
 
-export function parseVolumeQuery(query: unknown): { groupBy: (typeof VOLUME_DIMENSIONS)[number] & ClaimDimension } {
-  return { groupBy: parseQuery(VolumeQuerySchema, query).groupBy ?? 'claim_type' };
+export function parsePaymentsQuery(query: unknown): PaymentsQuery {
+  const { groupBy, ...filter } = parseQuery(PaymentsQuerySchema, query);
+  return { groupBy: groupBy ?? 'payer', filter: claimFilterOf(filter) };
+}
+
+export interface VolumeQuery {
+  groupBy: (typeof VOLUME_DIMENSIONS)[number] & ClaimDimension;
+  filter: ClaimFilter;
+}
+
+export function parseVolumeQuery(query: unknown): VolumeQuery {
+  const { groupBy, ...filter } = parseQuery(VolumeQuerySchema, query);
+  return { groupBy: groupBy ?? 'claim_type', filter: claimFilterOf(filter) };
 }
 
 export interface TopQuery {
   kind: TopKind;
   by: (typeof TOP_ORDERS)[number];
   limit: number;
+  filter: ClaimFilter;
 }
 
 export function parseTopQuery(query: unknown): TopQuery {
-  const { kind, by, limit } = parseQuery(TopQuerySchema, query);
-  return { kind, by: by ?? 'paid', limit: limit ?? 10 };
+  const { kind, by, limit, ...filter } = parseQuery(TopQuerySchema, query);
+  return { kind, by: by ?? 'paid', limit: limit ?? 10, filter: claimFilterOf(filter) };
 }

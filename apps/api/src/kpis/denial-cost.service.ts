@@ -5,7 +5,9 @@ import {
   denialFamily,
   denialRates,
   denialRootCauses,
+  hasClaimFilter,
   shippedCarcRootCauses,
+  type DimensionCounterCellRow,
   type CarcRootCauses,
   type DenialRootCauses,
   paymentRows,
@@ -19,7 +21,7 @@ import {
 } from '@claims/kpi';
 import { Injectable } from '@nestjs/common';
 import { DenialCostRepository } from './denial-cost.repository';
-import type { DenialRootCausesQuery, DenialsQuery, TopQuery } from './denial-cost.query';
+import type { DenialRootCausesQuery, DenialsQuery, PaymentsQuery, TopQuery, VolumeQuery } from './denial-cost.query';
 
 export interface PaymentsResponse {
   groupBy: string;
@@ -51,8 +53,8 @@ export class DenialCostService {
   async denialRootCauses(query: DenialRootCausesQuery): Promise<DenialRootCauses> {
     const family = denialFamily(query.source);
     const [cells, carcCells] = await Promise.all([
-      this.repository.cells(family, ROOT_CAUSE_GROUP_DIMENSIONS[query.groupBy]),
-      this.repository.cells(family, ROOT_CAUSE_GROUP_DIMENSIONS.carc),
+      this.repository.cells(family, ROOT_CAUSE_GROUP_DIMENSIONS[query.groupBy], query.filter),
+      this.repository.cells(family, ROOT_CAUSE_GROUP_DIMENSIONS.carc, query.filter),
     ]);
     return denialRootCauses(query.source, query.groupBy, cells, carcCells, this.rootCauses);
   }
@@ -61,26 +63,44 @@ export class DenialCostService {
     return denialRates(
       query.source,
       query.groupBy,
-      await this.repository.cells(denialFamily(query.source), query.groupBy),
+      await this.repository.cells(denialFamily(query.source), query.groupBy, query.filter),
     );
   }
 
-  async payments(groupBy: string): Promise<PaymentsResponse> {
-    return { groupBy, rows: paymentRows(await this.repository.cells(DIMENSION_COUNTER_FAMILY.claims, groupBy)) };
+  async payments({ groupBy, filter }: PaymentsQuery): Promise<PaymentsResponse> {
+    const cells = await this.repository.cells(DIMENSION_COUNTER_FAMILY.claims, groupBy, filter);
+    return { groupBy, rows: paymentRows(cells) };
   }
 
-  async volume(groupBy: string): Promise<VolumeResponse> {
-    return { groupBy, rows: volumeRows(await this.repository.cells(DIMENSION_COUNTER_FAMILY.claims, groupBy)) };
+  async volume({ groupBy, filter }: VolumeQuery): Promise<VolumeResponse> {
+    const cells = await this.repository.cells(DIMENSION_COUNTER_FAMILY.claims, groupBy, filter);
+    return { groupBy, rows: volumeRows(cells) };
   }
 
   async top(query: TopQuery): Promise<TopResponse> {
     const cells = TOP_KIND_CELLS[query.kind];
-    const rows = await this.repository.top(
-      cells.family,
-      cells.dimension,
-      query.by === 'paid' ? 'paid_amount_cents' : query.by === 'cost' ? 'billed_amount_cents' : cells.countMeasure,
-      query.limit,
-    );
+    const orderBy =
+      query.by === 'paid' ? 'paid_amount_cents' : query.by === 'cost' ? 'billed_amount_cents' : cells.countMeasure;
+    const rows = hasClaimFilter(query.filter)
+      ? topOf(await this.repository.cells(cells.family, cells.dimension, query.filter), orderBy, query.limit)
+      : await this.repository.top(cells.family, cells.dimension, orderBy, query.limit);
     return { kind: query.kind, by: query.by, counts: cells.counts, rows: topRows(query.kind, rows) };
   }
+}
+
+/** The counters' top query over cells already read: non-zero by the measure, largest first, ties by value. */
+function topOf(
+  cells: DimensionCounterCellRow[],
+  orderBy: keyof DimensionCounterCellRow,
+  limit: number,
+): DimensionCounterCellRow[] {
+  const measure = (cell: DimensionCounterCellRow): bigint => BigInt(cell[orderBy]);
+  return cells
+    .filter((cell) => measure(cell) !== 0n)
+    .sort((a, b) => {
+      const difference = measure(b) - measure(a);
+      if (difference !== 0n) return difference > 0n ? 1 : -1;
+      return a.dimension_value < b.dimension_value ? -1 : a.dimension_value > b.dimension_value ? 1 : 0;
+    })
+    .slice(0, limit);
 }

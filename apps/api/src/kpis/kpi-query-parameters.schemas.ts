@@ -1,4 +1,10 @@
-import { PEND_QUEUE_FILTER_FIELDS, PEND_QUEUE_FILTER_MAX_LENGTH, type PendQueueFilterField } from '@claims/kpi';
+import {
+  CLAIM_FILTER_FIELDS,
+  PEND_QUEUE_FILTER_FIELDS,
+  PEND_QUEUE_FILTER_MAX_LENGTH,
+  type ClaimFilterField,
+  type PendQueueFilterField,
+} from '@claims/kpi';
 import { applyDecorators } from '@nestjs/common';
 import { ApiQuery, type ApiQueryOptions } from '@nestjs/swagger';
 import { MAX_AGE_DAYS } from './pended-queue.query';
@@ -74,3 +80,28 @@ export const PEND_QUEUE_FILTER_QUERIES: readonly ApiQueryOptions[] = PEND_QUEUE_
 /** Documents every pended-queue filter on a route. */
 export const ApiPendQueueFilterQueries = (): MethodDecorator =>
   applyDecorators(...PEND_QUEUE_FILTER_QUERIES.map((options) => ApiQuery(options)));
+
+const CLAIM_FILTER_DESCRIPTIONS: Readonly<Record<ClaimFilterField, string>> = {
+  payer: 'Only claims of this payer (exact)',
+  providerGroup: 'Only claims of this provider group key (exact; `(unknown)` for none)',
+  renderingProvider: 'Only claims of this rendering provider NPI (exact)',
+  state: 'Only claims of this state (exact: `MD`, or a member state name; `(unknown)` for none)',
+  claimType: 'Only claims of this claim type (exact)',
+  serviceFrom: 'Only claims whose service-through date is on or after this date',
+  serviceTo: 'Only claims whose service-through date is on or before this date',
+};
+
+/**
+ * Documents the claim filters of the denial, payment, volume and top routes:
+ * with any of them the figures are computed from the claims the filters keep.
+ */
+export const ApiClaimFilterQueries = (): MethodDecorator =>
+  applyDecorators(
+    ...CLAIM_FILTER_FIELDS.map((field) =>
+      ApiQuery(
+        field === 'serviceFrom' || field === 'serviceTo'
+          ? dateQuery(field, CLAIM_FILTER_DESCRIPTIONS[field])
+          : textQuery(field, CLAIM_FILTER_DESCRIPTIONS[field], PEND_QUEUE_FILTER_MAX_LENGTH),
+      ),
+    ),
+  );

@@ -26,6 +26,7 @@ import {
 import { DenialCostService, type PaymentsResponse, type TopResponse, type VolumeResponse } from './denial-cost.service';
 import { KpiQueryService, type KpiSummaryResponse, type KpiVerification } from './kpi-query.service';
 import {
+  ApiClaimFilterQueries,
   ApiPendQueueFilterQueries,
   ageDaysQuery,
   CURSOR_QUERY,
@@ -135,6 +136,7 @@ export class KpisController {
    * provider_group; default payer).
    */
   @Get('denials')
+  @ApiClaimFilterQueries()
   @SmallCells(DENIAL_RATES_CELLS)
   @ApiQuery(enumQuery('source', DENIAL_SOURCES, { required: true, description: 'The denial rule counted' }))
   @ApiQuery(enumQuery('groupBy', DENIAL_DIMENSIONS, { description: 'Default payer' }))
@@ -149,6 +151,7 @@ export class KpisController {
    * and the CARCs rules/carc-root-causes.csv does not list (`unknownCarcs`).
    */
   @Get('denials/root-causes')
+  @ApiClaimFilterQueries()
   @SmallCells(DENIAL_ROOT_CAUSES_CELLS)
   @ApiQuery(enumQuery('source', ROOT_CAUSE_SOURCES, { description: 'Default remittance' }))
   @ApiQuery(enumQuery('groupBy', ROOT_CAUSE_GROUPS, { description: 'Default category' }))
@@ -158,22 +161,25 @@ export class KpisController {
 
   /** Claims, billed, allowed, paid and patient responsibility (cents) by `groupBy` (default payer). */
   @Get('payments')
+  @ApiClaimFilterQueries()
   @SmallCells(PAYMENTS_CELLS)
   @ApiQuery(enumQuery('groupBy', PAYMENT_DIMENSIONS, { description: 'Default payer' }))
   payments(@Query() query: Record<string, unknown>): Promise<PaymentsResponse> {
-    return this.denialCost.payments(parsePaymentsQuery(query).groupBy);
+    return this.denialCost.payments(parsePaymentsQuery(query));
   }
 
   /** Claims, lines and paid dollars by `groupBy` (claim_type, month, state, provider_group; default claim_type). */
   @Get('volume')
+  @ApiClaimFilterQueries()
   @SmallCells(VOLUME_CELLS)
   @ApiQuery(enumQuery('groupBy', VOLUME_DIMENSIONS, { description: 'Default claim_type' }))
   volume(@Query() query: Record<string, unknown>): Promise<VolumeResponse> {
-    return this.denialCost.volume(parseVolumeQuery(query).groupBy);
+    return this.denialCost.volume(parseVolumeQuery(query));
   }
 
   /** The top HCPCS codes, first diagnoses or NDCs (`kind`) by paid amount or count (`by`), `limit` of them. */
   @Get('top')
+  @ApiClaimFilterQueries()
   @SmallCells(TOP_CELLS)
   @ApiQuery(enumQuery('kind', TOP_KINDS, { required: true }))
   @ApiQuery(enumQuery('by', TOP_ORDERS, { description: 'Default paid' }))

@@ -1,7 +1,6 @@
 import {
   PEND_GROUP_BY_DIMENSIONS,
   PEND_QUEUE_FILTER_FIELDS,
-  PEND_QUEUE_FILTER_MAX_LENGTH,
   PEND_WORK_QUEUE_SORTS,
   daysBetween,
   pendQueueFilterEntries,
@@ -13,22 +12,15 @@ import {
 } from '@claims/kpi';
 import { z } from 'zod';
 import { CalendarDate, invalidRequest, parseQuery, wholeNumber } from '../http/query-fields';
+import { CLAIM_FIELD_FILTERS, PEND_FIELD_FILTERS } from './filter-fields';
 
 /** The longest flow range one request may ask for: ten years of days. */
 export const MAX_FLOW_DAYS = 3660;
 
-/** One exact value; an empty or repeated parameter is refused rather than read as "any". */
-const FilterValue = z.string().min(1).max(PEND_QUEUE_FILTER_MAX_LENGTH);
-
 /** The filter vocabulary the three pended-queue routes share (see @claims/kpi PEND_QUEUE_FILTER_FIELDS). */
 const PendQueueFilterShape = {
-  payer: FilterValue.optional(),
-  providerGroup: FilterValue.optional(),
-  renderingProvider: FilterValue.optional(),
-  state: FilterValue.optional(),
-  claimType: FilterValue.optional(),
-  reason: FilterValue.optional(),
-  queue: FilterValue.optional(),
+  ...CLAIM_FIELD_FILTERS,
+  ...PEND_FIELD_FILTERS,
 } satisfies Record<PendQueueFilterField, z.ZodType>;
 
 /** The filters given, and only those, in the one field order. */

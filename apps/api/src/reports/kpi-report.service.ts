@@ -55,10 +55,10 @@ export class KpiReportService {
     const [pendedQueue, flow, denials, rootCauses, payments, volume] = await Promise.all([
       this.pendedQueue.summary({ asOf: filters.asOf, groupBy: 'reason', limit: REPORT_PEND_REASONS }),
       this.pendedQueue.flow({ from: filters.from, to: filters.to }),
-      Promise.all(DENIAL_SOURCES.map((source) => this.denialCost.denials({ source, groupBy: 'payer' }))),
-      this.denialCost.denialRootCauses({ source: 'remittance', groupBy: 'category' }),
-      this.denialCost.payments('payer'),
-      this.denialCost.volume('claim_type'),
+      Promise.all(DENIAL_SOURCES.map((source) => this.denialCost.denials({ source, groupBy: 'payer', filter: {} }))),
+      this.denialCost.denialRootCauses({ source: 'remittance', groupBy: 'category', filter: {} }),
+      this.denialCost.payments({ groupBy: 'payer', filter: {} }),
+      this.denialCost.volume({ groupBy: 'claim_type', filter: {} }),
     ]);
     const policy = this.smallCells;
     return {

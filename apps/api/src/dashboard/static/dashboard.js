@@ -43,6 +43,19 @@ const PEND_FILTERS = {
 };
 
 /**
+ * The denial, payment and volume routes' claim filters: the pended queue's
+ * claim fields, and the date range read as the claims' service dates.
+ */
+const CLAIM_FILTERS = {
+  from: 'serviceFrom',
+  to: 'serviceTo',
+  payer: 'payer',
+  providerGroup: 'providerGroup',
+  state: 'state',
+  claimType: 'claimType',
+};
+
+/**
  * The filter-bar fields each route takes, as the query parameter it takes
  * them under. The routes refuse parameters they do not know (400), so a
  * filter is sent only where it is listed here; a panel says which of the set
@@ -53,10 +66,10 @@ export const ROUTE_FILTERS = {
   '/v1/kpis/pended-queue': { asOf: 'asOf', ...PEND_FILTERS },
   '/v1/kpis/pended-queue/flow': { from: 'from', to: 'to', ...PEND_FILTERS },
   '/v1/kpis/pended-queue/work-queue': { asOf: 'asOf', ...PEND_FILTERS },
-  '/v1/kpis/denials': {},
-  '/v1/kpis/denials/root-causes': {},
-  '/v1/kpis/payments': {},
-  '/v1/kpis/volume': {},
+  '/v1/kpis/denials': CLAIM_FILTERS,
+  '/v1/kpis/denials/root-causes': CLAIM_FILTERS,
+  '/v1/kpis/payments': CLAIM_FILTERS,
+  '/v1/kpis/volume': CLAIM_FILTERS,
   '/v1/reports/kpis.pdf': { from: 'from', to: 'to', asOf: 'asOf' },
 };
 

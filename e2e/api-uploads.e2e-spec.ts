@@ -9,6 +9,7 @@ import {
   type IngestJobStatus,
   type IsolatedDatabase,
 } from '@claims/harness';
+import { parseCsvRecord } from '@claims/source-layouts';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,8 @@ import { join } from 'node:path';
 import { SAMPLE_CARRIER_PATH, e2eLogDirectory, e2eNamespace } from './e2e-pipeline';
 
 const X12 = join(REPO_ROOT, 'data', 'x12', 'linuxforhealth');
+/** A pended-queue export whose rows carry member ids and adjudicators' free-text comments. */
+const PENDED_EXPORT = join(REPO_ROOT, 'data', 'pended', 'pended-queue-2024-03-15.csv');
 /** A dependent patient (NM1*QC) with a birth date (DMG): names, dates and ids a log must never show. */
 const PROFESSIONAL = join(X12, '837_005010X222A2', 'demo.example1.837');
 const INSTITUTIONAL = join(X12, '837_005010X223A3', 'institutional-claim.837i');
@@ -37,10 +40,15 @@ function x12Segments(path: string): string[][] {
  * What the input holds that is PHI or a raw claim identifier: DE-SynPUF
  * member ids (DESYNPUF_ID) and claim ids (CLM_ID); from the X12 samples the
  * subscriber's and patient's names, member ids, birth dates (as written and
- * as ISO dates), street addresses, and the claim ids (CLM01).
+ * as ISO dates), street addresses, and the claim ids (CLM01); from the
+ * pended-queue export its member ids and the adjudicators' comments.
  */
 function identifiersOfInput(carrierLines: readonly string[]): Map<string, string> {
   const found = new Map<string, string>();
+  for (const [memberId, comments] of pendedExportPhi()) {
+    if (memberId) found.set(memberId, 'pended-queue Member ID');
+    if (comments) found.set(comments, 'Adjudicator Comments');
+  }
   for (const line of carrierLines) {
     const [memberId, claimId] = line.split(',').map(unquote);
     if (memberId) found.set(memberId, 'DESYNPUF_ID');
@@ -64,6 +72,18 @@ function identifiersOfInput(carrierLines: readonly string[]): Map<string, string
     }
   }
   return found;
+}
+
+/** The pended-queue export's member ids and comments, by row, read by its header. */
+function pendedExportPhi(): Array<[string, string]> {
+  const [header = '', ...rows] = readFileSync(PENDED_EXPORT, 'utf8').split(/\r?\n/).filter(Boolean);
+  const columns = parseCsvRecord(header);
+  const member = columns.indexOf('Member ID');
+  const comments = columns.indexOf('Adjudicator Comments');
+  return rows.map((row) => {
+    const fields = parseCsvRecord(row);
+    return [fields[member] ?? '', fields[comments] ?? ''];
+  });
 }
 
 /** Each identifier as a whole word, case as written: "TED" is a name, "ACCEPTED" is not a match for it. */
@@ -214,6 +234,20 @@ describe('uploads through the API to a guarded ingestor, and no PHI in any log',
     expect(accounting).toMatchObject({ recordsRead: 1, deadLettered: 1, status: 'accounted' });
   });
 
+  it("folds a pended-queue export through the API and serves an analyst's work queue without its comments", async () => {
+    const accounting = await ingestThroughApi('pended-queue-upload.csv', readFileSync(PENDED_EXPORT));
+    expect(accounting).toMatchObject({ status: 'accounted', recordsRead: pendedExportPhi().length });
+    const workQueue = JSON.stringify(
+      await apiGet<unknown>('/v1/kpis/pended-queue/work-queue?asOf=2024-03-15&limit=100', tokens.analyst),
+    );
+    expect(workQueue).toContain('"claimId"');
+    const comments = pendedExportPhi()
+      .map(([, text]) => text)
+      .filter(Boolean);
+    expect(comments.length).toBeGreaterThan(3);
+    expect(comments.filter((text) => workQueue.includes(text))).toEqual([]);
+  });
+
   it('refuses an upload with a reading role (403) and one over API_MAX_UPLOAD_BYTES (413), leaving no partial file', async () => {
     expect(await uploadThroughApi('refused.csv', Buffer.from(`${CARRIER_HEADER}\n`), tokens.analyst)).toMatchObject({
       status: 403,
@@ -271,7 +305,7 @@ describe('uploads through the API to a guarded ingestor, and no PHI in any log',
     expect(withCredential.status).toBe(200);
   });
 
-  it('writes no member id, patient name, birth date, address or raw claim id of the input to any service log', () => {
+  it('writes no member id, patient name, birth date, address, comment or raw claim id of the input to any service log', () => {
     const identifiers = identifiersOfInput(carrierLinesSent);
     expect(identifiers.size).toBeGreaterThan(100);
     const logs = readdirSync(logDirectory).filter((file) => file.endsWith('.log'));

@@ -1,4 +1,4 @@
-import { claimFilterEntries, claimFilterSql, hasClaimFilter } from './claim-filter';
+import { claimFilterEntries, claimFilterSql, claimIdFilterSql, hasClaimFilter } from './claim-filter';
 import { DIMENSION_COUNTER_BATCH_SQL, dimensionCounterBatchSql, filteredDimensionCellsSql } from './denial-cost-sql';
 
 const INJECTION = "x'); DROP TABLE claim_state; --";
@@ -38,6 +38,25 @@ describe('claimFilterSql', () => {
     expect(sql).not.toContain('DROP');
     expect(parameters).toEqual([INJECTION, INJECTION]);
     expect(claimFilterEntries(filter).map(([field]) => field)).toEqual(['payer', 'state']);
+  });
+});
+
+describe('claimIdFilterSql', () => {
+  it('writes nothing without a filter', () => {
+    expect(claimIdFilterSql('c.claim_id', {}, 2)).toEqual({ sql: '', parameters: [] });
+  });
+
+  it('keeps the ids of the claims the filters keep, the predicates unqualified inside claim_state alone', () => {
+    expect(claimIdFilterSql('l.patient_control_number', { state: 'MD', claimType: 'professional' }, 4)).toEqual({
+      sql: ' AND l.patient_control_number IN (SELECT claim_id FROM claim_state WHERE true AND state = $4 AND claim_type = $5)',
+      parameters: ['MD', 'professional'],
+    });
+  });
+
+  it('never writes a value into the SQL text', () => {
+    const { sql, parameters } = claimIdFilterSql('c.claim_id', { providerGroup: INJECTION }, 1);
+    expect(sql).not.toContain('DROP');
+    expect(parameters).toEqual([INJECTION]);
   });
 });
 

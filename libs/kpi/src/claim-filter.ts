@@ -15,6 +15,11 @@ export const CLAIM_FILTER_FIELDS = [
 ] as const;
 export type ClaimFilterField = (typeof CLAIM_FILTER_FIELDS)[number];
 
+/** The claim filters without the service-date range: for the member KPIs, whose range is their coverage year. */
+export const CLAIM_FIELD_FILTER_FIELDS = CLAIM_FILTER_FIELDS.filter(
+  (field) => field !== 'serviceFrom' && field !== 'serviceTo',
+);
+
 /** The filters asked for; a field left out does not filter. Dates are YYYY-MM-DD. */
 export type ClaimFilter = Partial<Record<ClaimFilterField, string>>;
 
@@ -77,4 +82,22 @@ export function hasClaimFilter(filter: ClaimFilter): boolean {
 /** The AND of the given filters over claim_state's unqualified columns (see filterPredicatesSql). */
 export function claimFilterSql(filter: ClaimFilter, firstParameter: number): { sql: string; parameters: string[] } {
   return filterPredicatesSql(CLAIM_FILTER_FIELDS, CLAIM_FILTER_PREDICATES, filter, firstParameter);
+}
+
+/**
+ * The claim filters as a condition on a claim id column of another table or
+ * alias (`column`, a constant of the calling SQL, never a request's value):
+ * ` AND <column> IN (the ids of the claims the filters keep)`, or `''`
+ * without a filter. For queries that join claim_state to tables sharing its
+ * column names (reference_member, x12_claim_lifecycle), where the unqualified
+ * predicates of claimFilterSql would be ambiguous.
+ */
+export function claimIdFilterSql(
+  column: string,
+  filter: ClaimFilter,
+  firstParameter: number,
+): { sql: string; parameters: string[] } {
+  const { sql, parameters } = claimFilterSql(filter, firstParameter);
+  if (parameters.length === 0) return { sql: '', parameters };
+  return { sql: ` AND ${column} IN (SELECT claim_id FROM claim_state WHERE true${sql})`, parameters };
 }

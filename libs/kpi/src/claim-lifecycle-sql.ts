@@ -9,6 +9,12 @@
  * submission date, inclusive, either NULL for open), $3 payer (NULL for all). Only claims whose 837 was
  * folded have a submission date; answers still waiting for their 837 are
  * counted apart (CLAIM_LIFECYCLE_UNMATCHED_SQL).
+ *
+ * The builders take `claimFilter`, the other claim filters (provider group,
+ * rendering provider, state, claim type, service dates) as a
+ * claimIdFilterSql over `l.patient_control_number` (an 837's claim id is its
+ * patient control number), placeholders from $4 on (from $2 on for the
+ * unmatched answers); '' for every claim. The constants are the unfiltered SQL.
  */
 const SUBMITTED_IN_RANGE = `l.submitted
      AND ($1::date IS NULL OR l.first_submitted_on >= $1::date)
@@ -21,7 +27,7 @@ const SUBMITTED_IN_RANGE = `l.submitted
  * decision with no pend, no 999 rejection of their first transaction set, no
  * 277CA rejection and no resubmission.
  */
-export const CLAIM_LIFECYCLE_FIRST_PASS_SQL = `
+export const claimLifecycleFirstPassSql = (claimFilter: string): string => `
 SELECT count(*)::bigint AS adjudicated_claims,
        count(*) FILTER (
          WHERE l.first_adjudication_status IN ('paid', 'partially_paid')
@@ -34,25 +40,28 @@ SELECT count(*)::bigint AS adjudicated_claims,
        )::bigint AS clean_claims
   FROM x12_claim_lifecycle l
  WHERE ${SUBMITTED_IN_RANGE}
-   AND l.first_adjudication_status IS NOT NULL
+   AND l.first_adjudication_status IS NOT NULL${claimFilter}
 `;
+export const CLAIM_LIFECYCLE_FIRST_PASS_SQL = claimLifecycleFirstPassSql('');
 
 /**
  * 277CA rejection rate: of the claims a 277CA answered, those any 277CA
  * rejected (STC01-1 A3, A6, A7, A8).
  */
-export const CLAIM_LIFECYCLE_ACKNOWLEDGEMENT_SQL = `
+export const claimLifecycleAcknowledgementSql = (claimFilter: string): string => `
 SELECT count(*)::bigint AS acknowledged_claims,
        count(*) FILTER (WHERE l.ever_rejected_by_acknowledgement)::bigint AS rejected_claims
   FROM x12_claim_lifecycle l
  WHERE ${SUBMITTED_IN_RANGE}
-   AND l.acknowledgement_count > 0
+   AND l.acknowledgement_count > 0${claimFilter}
 `;
+export const CLAIM_LIFECYCLE_ACKNOWLEDGEMENT_SQL = claimLifecycleAcknowledgementSql('');
 
 /**
  * 999 rejection rate: of the transaction sets a 999 answered (sender, GS06,
  * ST02), those any 999 rejected (IK501 R, M, W, X). A 999 names no payer and
- * no claim, so it takes $1/$2 only, bounding the 999's own date (GS04).
+ * no claim, so it takes $1/$2 only, bounding the 999's own date (GS04): no
+ * payer or claim filter narrows it.
  */
 export const CLAIM_LIFECYCLE_SET_ACKNOWLEDGEMENT_SQL = `
 SELECT count(*)::bigint AS acknowledged_sets,
@@ -71,29 +80,32 @@ SELECT count(*)::bigint AS acknowledged_sets,
  * payment (the 835's payment date), by payer; percentile_disc gives the
  * nearest-rank p50 and p90, a lag some claim really had.
  */
-export const CLAIM_LIFECYCLE_PAYER_LAG_SQL = `
+export const claimLifecyclePayerLagSql = (claimFilter: string): string => `
 SELECT l.payer, count(*)::bigint AS paid_claims,
        percentile_disc(0.5) WITHIN GROUP (ORDER BY l.first_paid_on - l.first_submitted_on) AS p50_days,
        percentile_disc(0.9) WITHIN GROUP (ORDER BY l.first_paid_on - l.first_submitted_on) AS p90_days
   FROM x12_claim_lifecycle l
  WHERE ${SUBMITTED_IN_RANGE}
-   AND l.first_paid_on IS NOT NULL
+   AND l.first_paid_on IS NOT NULL${claimFilter}
  GROUP BY l.payer
  ORDER BY l.payer
 `;
+export const CLAIM_LIFECYCLE_PAYER_LAG_SQL = claimLifecyclePayerLagSql('');
 
 /**
  * Answers (835 claim payments, 277CA claim verdicts) whose 837 has not been
- * folded: they have no submission date, so only $1, the payer they name,
- * narrows them.
+ * folded: they have no submission date, so only $1, the payer they name, and
+ * the claim filters (over what the answers' own events told the claim state)
+ * narrow them.
  */
-export const CLAIM_LIFECYCLE_UNMATCHED_SQL = `
+export const claimLifecycleUnmatchedSql = (claimFilter: string): string => `
 SELECT coalesce(sum(l.adjudication_count), 0)::bigint AS adjudications,
        coalesce(sum(l.acknowledgement_count), 0)::bigint AS acknowledgements
   FROM x12_claim_lifecycle l
  WHERE NOT l.submitted
-   AND ($1::text IS NULL OR l.payer = $1::text)
+   AND ($1::text IS NULL OR l.payer = $1::text)${claimFilter}
 `;
+export const CLAIM_LIFECYCLE_UNMATCHED_SQL = claimLifecycleUnmatchedSql('');
 
 export interface ClaimLifecycleFirstPassRow {
   adjudicated_claims: string;

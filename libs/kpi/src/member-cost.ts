@@ -55,8 +55,9 @@ export interface MemberMonthsSqlRow {
 /**
  * $1 the year. The year's claims by month and claim type, split by whether
  * the claim's member has a beneficiary summary for that year (known) or not.
+ * `claimFilter`: a claimIdFilterSql over `c.claim_id` from $2 on ('' for every claim).
  */
-export const MEMBER_CLAIMS_BY_MONTH_SQL = `
+export const memberClaimsByMonthSql = (claimFilter: string): string => `
 SELECT to_char(c.service_through_date, 'YYYY-MM') AS month, c.claim_type,
        count(*) FILTER (WHERE m.patient_token IS NOT NULL)::integer AS claims,
        coalesce(sum(c.payment_amount_cents) FILTER (WHERE m.patient_token IS NOT NULL), 0)::text AS paid_amount_cents,
@@ -67,10 +68,11 @@ SELECT to_char(c.service_through_date, 'YYYY-MM') AS month, c.claim_type,
   LEFT JOIN reference_member m ON m.patient_token = c.patient_token AND m.reference_period = $1::integer::text
  WHERE c.layout IS NOT NULL
    AND c.service_through_date >= make_date($1::integer, 1, 1)
-   AND c.service_through_date < make_date($1::integer + 1, 1, 1)
+   AND c.service_through_date < make_date($1::integer + 1, 1, 1)${claimFilter}
  GROUP BY 1, 2
  ORDER BY 1, 2
 `;
+export const MEMBER_CLAIMS_BY_MONTH_SQL = memberClaimsByMonthSql('');
 
 export interface MemberClaimsSqlRow {
   month: string;
@@ -85,8 +87,10 @@ export interface MemberClaimsSqlRow {
  * $1 the year. Per chronic condition a beneficiary summary flags (present as
  * true or false in chronic_conditions), the members with a stated flag, those
  * flagged, and the paid cents of the year's claims of each side.
+ * `claimFilter`: a claimIdFilterSql over `c.claim_id` from $2 on, narrowing
+ * the claims whose paid cents count; the members are the year's all the same.
  */
-export const CHRONIC_CONDITIONS_SQL = `
+export const chronicConditionsSql = (claimFilter: string): string => `
 WITH members AS (
   SELECT m.patient_token, m.chronic_conditions
     FROM reference_member m
@@ -97,7 +101,7 @@ WITH members AS (
    WHERE c.layout IS NOT NULL
      AND c.service_through_date >= make_date($1::integer, 1, 1)
      AND c.service_through_date < make_date($1::integer + 1, 1, 1)
-     AND c.patient_token IN (SELECT patient_token FROM members)
+     AND c.patient_token IN (SELECT patient_token FROM members)${claimFilter}
    GROUP BY c.patient_token
 )
 SELECT f.key AS condition,
@@ -112,6 +116,7 @@ SELECT f.key AS condition,
  GROUP BY f.key
  ORDER BY f.key
 `;
+export const CHRONIC_CONDITIONS_SQL = chronicConditionsSql('');
 
 export interface ChronicConditionSqlRow {
   condition: string;

@@ -13,9 +13,10 @@ export type OutlierMeasure = (typeof OUTLIER_MEASURES)[number];
  * the lines of the claims' latest versions: its claims (distinct claims with
  * a line it rendered), lines and those lines' paid cents, and its specialty
  * (the one on most of its lines; ties to the first by name). Providers whose
- * lines name no specialty are counted apart, never scored.
+ * lines name no specialty are counted apart, never scored. `claimFilter`: a
+ * claimIdFilterSql over `c.claim_id` from $2 on ('' for every claim).
  */
-export const PROVIDER_VOLUME_COST_SQL = `
+export const providerVolumeCostSql = (claimFilter: string): string => `
 SELECT l.rendering_npi AS npi,
        mode() WITHIN GROUP (ORDER BY l.rendering_specialty) AS specialty,
        count(DISTINCT l.claim_id)::integer AS claims,
@@ -23,11 +24,12 @@ SELECT l.rendering_npi AS npi,
        sum(l.payment_amount_cents)::text AS paid_amount_cents
   FROM claim_line_state l
   JOIN claim_state c ON c.claim_id = l.claim_id
- WHERE c.layout IS NOT NULL AND l.rendering_npi IS NOT NULL
+ WHERE c.layout IS NOT NULL AND l.rendering_npi IS NOT NULL${claimFilter}
  GROUP BY l.rendering_npi
 HAVING count(DISTINCT l.claim_id) >= $1::integer
  ORDER BY l.rendering_npi
 `;
+export const PROVIDER_VOLUME_COST_SQL = providerVolumeCostSql('');
 
 export interface ProviderVolumeCostSqlRow {
   npi: string;

@@ -38,6 +38,19 @@ describe('GET /v1/kpis/claim-lifecycle against a real Postgres', () => {
         status, acknowledged_on, kafka_partition)
       VALUES ('00000000-0000-4000-8000-000000000001', 'S', '1', '0001', 'accepted', '2024-01-02', 0),
              ('00000000-0000-4000-8000-000000000002', 'S', '2', '0002', 'rejected', '2024-02-02', 1)`);
+
+    // The claims' states, as their events left them: an 837's claim id is its patient control number.
+    await dataSource.query(`
+      INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
+        service_through_date, line_count, payment_amount_cents, allowed_amount_cents, lineage_source,
+        lineage_file_id, lineage_record_number, kafka_partition, layout, provider_group, state)
+      SELECT claim_id, gen_random_uuid(), 'adjudicated', claim_type, payer, through, through, through, 1, 0, 0, 's',
+             'f', 1, 0, 'x12.837p', provider_group, state
+        FROM (VALUES ('A', 'professional', 'ACME', '2023-12-20'::date, 'GRP-A', 'MD'),
+                     ('B', 'professional', 'ACME', '2023-12-28'::date, 'GRP-B', 'VA'),
+                     ('C', 'institutional_outpatient', 'OTHER', '2024-01-25'::date, 'GRP-A', 'MD'),
+                     ('D', 'professional', 'ACME', '2024-01-10'::date, 'GRP-A', 'MD'))
+             AS c(claim_id, claim_type, payer, through, provider_group, state)`);
   });
 
   afterAll(async () => {
@@ -55,6 +68,7 @@ describe('GET /v1/kpis/claim-lifecycle against a real Postgres', () => {
       from: null,
       to: null,
       payer: null,
+      filter: {},
       firstPassCleanClaimRate: { numerator: 1, denominator: 3, rate: 1 / 3 },
       functionalAcknowledgementRejectionRate: { numerator: 1, denominator: 2, rate: 1 / 2 },
       claimAcknowledgementRejectionRate: { numerator: 1, denominator: 3, rate: 1 / 3 },
@@ -73,10 +87,56 @@ describe('GET /v1/kpis/claim-lifecycle against a real Postgres', () => {
     });
   });
 
+  it('keeps the claims the claim filters name, in every figure but the 999 rate, which answers sets', async () => {
+    const { status, body } = await get('/v1/kpis/claim-lifecycle?providerGroup=GRP-A&state=MD');
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      from: null,
+      to: null,
+      payer: null,
+      filter: { providerGroup: 'GRP-A', state: 'MD' },
+      firstPassCleanClaimRate: { numerator: 1, denominator: 2, rate: 1 / 2 },
+      functionalAcknowledgementRejectionRate: { numerator: 1, denominator: 2, rate: 1 / 2 },
+      claimAcknowledgementRejectionRate: { numerator: 1, denominator: 2, rate: 1 / 2 },
+      payerLag: [{ payer: 'ACME', paidClaims: 1, p50Days: 10, p90Days: 10 }],
+      unmatched: { adjudications: 1, acknowledgements: 0 },
+    });
+    const outpatient = await get('/v1/kpis/claim-lifecycle?claimType=institutional_outpatient&serviceFrom=2024-01-01');
+    expect(outpatient.body).toMatchObject({
+      firstPassCleanClaimRate: { numerator: 0, denominator: 1 },
+      payerLag: [],
+      unmatched: { adjudications: 0, acknowledgements: 0 },
+    });
+    const nobody = await get('/v1/kpis/claim-lifecycle?renderingProvider=1234567893');
+    expect(nobody.body).toMatchObject({ firstPassCleanClaimRate: { numerator: 0, denominator: 0, rate: null } });
+  });
+
+  it('answers SQL-injection strings as every claim filter with empty figures, leaving its tables intact', async () => {
+    for (const injection of ["' OR '1'='1", "x'); DROP TABLE claim_state; --", '1) OR (1=1']) {
+      for (const field of ['payer', 'providerGroup', 'renderingProvider', 'state', 'claimType']) {
+        const { status, body } = await get(`/v1/kpis/claim-lifecycle?${field}=${encodeURIComponent(injection)}`);
+        expect({ field, status, firstPass: body['firstPassCleanClaimRate'], lag: body['payerLag'] }).toEqual({
+          field,
+          status: 200,
+          firstPass: { numerator: 0, denominator: 0, rate: null },
+          lag: [],
+        });
+      }
+    }
+    const [{ claims }] = await dataSource.query(
+      `SELECT (SELECT count(*) FROM claim_state)::integer + (SELECT count(*) FROM x12_claim_lifecycle)::integer AS claims`,
+    );
+    expect(claims).toBe(8);
+  });
+
   it('answers 400 naming a bad filter', async () => {
     expect(await get('/v1/kpis/claim-lifecycle?to=2024-13-01')).toMatchObject({
       status: 400,
       body: { code: 'REQUEST_INVALID', fields: ['to'] },
+    });
+    expect(await get('/v1/kpis/claim-lifecycle?queue=COB')).toMatchObject({
+      status: 400,
+      body: { code: 'REQUEST_INVALID', fields: ['queue'] },
     });
   });
 });

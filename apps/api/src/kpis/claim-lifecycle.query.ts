@@ -1,5 +1,10 @@
+import type { ClaimFilter } from '@claims/kpi';
 import { z } from 'zod';
 import { CalendarDate, parseQuery } from '../http/query-fields';
+import { CLAIM_FILTERS, claimFilterOf } from './filter-fields';
+
+/** The claim filters but the payer, which the lifecycle reads from the 837 itself. */
+const { payer: _claimPayer, ...LIFECYCLE_CLAIM_FILTERS } = CLAIM_FILTERS;
 
 const ClaimLifecycleQuerySchema = z
   .object({
@@ -7,6 +12,7 @@ const ClaimLifecycleQuerySchema = z
     to: CalendarDate.optional(),
     /** The payer as the 837 names it (2010BB NM1*PR). */
     payer: z.string().min(1).max(200).optional(),
+    ...LIFECYCLE_CLAIM_FILTERS,
   })
   .strict()
   .refine((query) => !query.from || !query.to || query.from <= query.to, { message: 'from after to', path: ['from'] });
@@ -17,9 +23,11 @@ export interface ClaimLifecycleQuery {
   from: string | null;
   to: string | null;
   payer: string | null;
+  /** The claim filters given (provider group, rendering provider, state, claim type, service dates); never a payer. */
+  filter: Omit<ClaimFilter, 'payer'>;
 }
 
 export function parseClaimLifecycleQuery(query: unknown): ClaimLifecycleQuery {
-  const data = parseQuery(ClaimLifecycleQuerySchema, query);
-  return { from: data.from ?? null, to: data.to ?? null, payer: data.payer ?? null };
+  const { from, to, payer, ...filter } = parseQuery(ClaimLifecycleQuerySchema, query);
+  return { from: from ?? null, to: to ?? null, payer: payer ?? null, filter: claimFilterOf(filter) };
 }

@@ -8,6 +8,8 @@ export interface ClaimLifecycleResponse extends ClaimLifecycleFigures {
   from: string | null;
   to: string | null;
   payer: string | null;
+  /** The claim filters applied (none to the 999 rate, which answers transaction sets, not claims). */
+  filter: ClaimLifecycleQuery['filter'];
 }
 
 /** The X12 claim lifecycle KPIs (docs/kpis/claim-lifecycle.md). */
@@ -27,6 +29,7 @@ export class ClaimLifecycleService {
       from: query.from,
       to: query.to,
       payer: query.payer,
+      filter: query.filter,
       ...claimLifecycleFigures({ firstPass, acknowledgement, setAcknowledgement, payerLag, unmatched }),
     };
   }

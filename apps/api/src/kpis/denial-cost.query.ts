@@ -1,16 +1,8 @@
-import { DENIAL_DIMENSIONS, DENIAL_SOURCES, ROOT_CAUSE_GROUPS, TOP_KINDS, claimFilterEntries } from '@claims/kpi';
-import type {
-  ClaimDimension,
-  ClaimFilter,
-  ClaimFilterField,
-  DenialDimension,
-  DenialSource,
-  RootCauseGroup,
-  TopKind,
-} from '@claims/kpi';
+import { DENIAL_DIMENSIONS, DENIAL_SOURCES, ROOT_CAUSE_GROUPS, TOP_KINDS } from '@claims/kpi';
+import type { ClaimDimension, ClaimFilter, DenialDimension, DenialSource, RootCauseGroup, TopKind } from '@claims/kpi';
 import { z } from 'zod';
-import { CalendarDate, invalidRequest, parseQuery, wholeNumber } from '../http/query-fields';
-import { CLAIM_FIELD_FILTERS } from './filter-fields';
+import { parseQuery, wholeNumber } from '../http/query-fields';
+import { CLAIM_FILTERS, claimFilterOf } from './filter-fields';
 
 /** The dimensions the payment figures are broken down by. */
 export const PAYMENT_DIMENSIONS = ['payer', 'claim_type', 'month', 'provider_group'] as const;
@@ -23,24 +15,8 @@ export const VOLUME_DIMENSIONS = ['claim_type', 'month', 'state', 'provider_grou
  */
 export const TOP_ORDERS = ['paid', 'count', 'cost'] as const;
 
-/** The claim filters these routes share (see @claims/kpi CLAIM_FILTER_FIELDS), one vocabulary with the pended queue's. */
-const ClaimFilterShape = {
-  ...CLAIM_FIELD_FILTERS,
-  serviceFrom: CalendarDate.optional(),
-  serviceTo: CalendarDate.optional(),
-} satisfies Record<ClaimFilterField, z.ZodType>;
-
-/** The filters given, and only those, in the one field order; a range that ends before it starts is a 400. */
-function claimFilterOf(parsed: ClaimFilter): ClaimFilter {
-  const filter: ClaimFilter = Object.fromEntries(claimFilterEntries(parsed));
-  if (filter.serviceFrom !== undefined && filter.serviceTo !== undefined && filter.serviceTo < filter.serviceFrom) {
-    throw invalidRequest(['serviceTo']);
-  }
-  return filter;
-}
-
 const DenialsQuerySchema = z
-  .object({ groupBy: z.enum(DENIAL_DIMENSIONS).optional(), source: z.enum(DENIAL_SOURCES), ...ClaimFilterShape })
+  .object({ groupBy: z.enum(DENIAL_DIMENSIONS).optional(), source: z.enum(DENIAL_SOURCES), ...CLAIM_FILTERS })
   .strict();
 /** Root causes come from CARCs, which only the 835 sources carry. */
 export const ROOT_CAUSE_SOURCES = ['remittance', 'remittance_lines'] as const;
@@ -48,17 +24,17 @@ const DenialRootCausesQuerySchema = z
   .object({
     groupBy: z.enum(ROOT_CAUSE_GROUPS).optional(),
     source: z.enum(ROOT_CAUSE_SOURCES).optional(),
-    ...ClaimFilterShape,
+    ...CLAIM_FILTERS,
   })
   .strict();
-const PaymentsQuerySchema = z.object({ groupBy: z.enum(PAYMENT_DIMENSIONS).optional(), ...ClaimFilterShape }).strict();
-const VolumeQuerySchema = z.object({ groupBy: z.enum(VOLUME_DIMENSIONS).optional(), ...ClaimFilterShape }).strict();
+const PaymentsQuerySchema = z.object({ groupBy: z.enum(PAYMENT_DIMENSIONS).optional(), ...CLAIM_FILTERS }).strict();
+const VolumeQuerySchema = z.object({ groupBy: z.enum(VOLUME_DIMENSIONS).optional(), ...CLAIM_FILTERS }).strict();
 const TopQuerySchema = z
   .object({
     kind: z.enum(TOP_KINDS),
     by: z.enum(TOP_ORDERS).optional(),
     limit: wholeNumber(1, 500).optional(),
-    ...ClaimFilterShape,
+    ...CLAIM_FILTERS,
   })
   .strict();
 

@@ -1,13 +1,14 @@
-import { PEND_QUEUE_FILTER_MAX_LENGTH } from '@claims/kpi';
+import { PEND_QUEUE_FILTER_MAX_LENGTH, claimFilterEntries, type ClaimFilter, type ClaimFilterField } from '@claims/kpi';
 import { z } from 'zod';
+import { CalendarDate, invalidRequest } from '../http/query-fields';
 
 /** One exact value; an empty or repeated parameter is refused rather than read as "any". */
 const FilterValue = z.string().min(1).max(PEND_QUEUE_FILTER_MAX_LENGTH);
 
 /**
  * The claim fields every filtered KPI route takes, one exact value each: the
- * pended-queue routes add pend reason and queue, the denial, payment, volume
- * and top routes a service-date range.
+ * pended-queue routes add pend reason and queue, the denial, payment, volume,
+ * top, lifecycle and outlier routes a service-date range.
  */
 export const CLAIM_FIELD_FILTERS = {
   payer: FilterValue.optional(),
@@ -17,8 +18,24 @@ export const CLAIM_FIELD_FILTERS = {
   claimType: FilterValue.optional(),
 };
 
+/** The claim filters (see @claims/kpi CLAIM_FILTER_FIELDS): the claim fields and a service-date range. */
+export const CLAIM_FILTERS = {
+  ...CLAIM_FIELD_FILTERS,
+  serviceFrom: CalendarDate.optional(),
+  serviceTo: CalendarDate.optional(),
+} satisfies Record<ClaimFilterField, z.ZodType>;
+
 /** The pended queue's own filters, beside the claim fields. */
 export const PEND_FIELD_FILTERS = {
   reason: FilterValue.optional(),
   queue: FilterValue.optional(),
 };
+
+/** The filters given, and only those, in the one field order; a range that ends before it starts is a 400. */
+export function claimFilterOf(parsed: ClaimFilter): ClaimFilter {
+  const filter: ClaimFilter = Object.fromEntries(claimFilterEntries(parsed));
+  if (filter.serviceFrom !== undefined && filter.serviceTo !== undefined && filter.serviceTo < filter.serviceFrom) {
+    throw invalidRequest(['serviceTo']);
+  }
+  return filter;
+}

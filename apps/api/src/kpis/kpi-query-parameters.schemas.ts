@@ -92,12 +92,13 @@ const CLAIM_FILTER_DESCRIPTIONS: Readonly<Record<ClaimFilterField, string>> = {
 };
 
 /**
- * Documents the claim filters of the denial, payment, volume and top routes:
- * with any of them the figures are computed from the claims the filters keep.
+ * Documents the claim filters of a route (all of them unless `fields` says
+ * which): with any of them the figures are computed from the claims the
+ * filters keep.
  */
-export const ApiClaimFilterQueries = (): MethodDecorator =>
+export const ApiClaimFilterQueries = (fields: readonly ClaimFilterField[] = CLAIM_FILTER_FIELDS): MethodDecorator =>
   applyDecorators(
-    ...CLAIM_FILTER_FIELDS.map((field) =>
+    ...fields.map((field) =>
       ApiQuery(
         field === 'serviceFrom' || field === 'serviceTo'
           ? dateQuery(field, CLAIM_FILTER_DESCRIPTIONS[field])

@@ -74,6 +74,11 @@ describe('GET /v1/kpis/pmpm, chronic-conditions and outlier-providers against a 
                                     payment_amount_cents, allowed_amount_cents)
       SELECT 'OC-' || npi || '-' || n, 1, npi, specialty, 'allowed', paid_per_claim, 0
         FROM providers, generate_series(1, claims) AS n`);
+    // For the claim filters: member 1's first two 2009 claims in one provider group and state; D4 billed elsewhere.
+    await dataSource.query(
+      `UPDATE claim_state SET provider_group = 'GRP-A', state = 'MD' WHERE claim_id IN ('C-1', 'C-2')`,
+    );
+    await dataSource.query(`UPDATE claim_state SET payer = 'OTHER' WHERE claim_id LIKE 'OC-D4-%'`);
   });
 
   afterAll(async () => {
@@ -105,6 +110,7 @@ describe('GET /v1/kpis/pmpm, chronic-conditions and outlier-providers against a 
     expect(body).toEqual({
       year: 2009,
       groupBy: 'claim_type',
+      filter: {},
       members: 2,
       totals: [
         { benefit: 'medical', claims: 3, paidAmountCents: 642_000, memberMonths: 18, pmpmCents: 35_667 },
@@ -174,6 +180,7 @@ describe('GET /v1/kpis/pmpm, chronic-conditions and outlier-providers against a 
     expect(status).toBe(200);
     expect(body).toEqual({
       year: 2009,
+      filter: {},
       members: 2,
       conditions: [
         {
@@ -201,6 +208,102 @@ describe('GET /v1/kpis/pmpm, chronic-conditions and outlier-providers against a 
     expect(JSON.stringify(body)).not.toContain('ptk_');
   });
 
+  describe('with claim filters', () => {
+    it('counts only the claims kept over the year member months, a slice of the PMPM', async () => {
+      const { status, body } = await get('/v1/kpis/pmpm?year=2009&providerGroup=GRP-A');
+      expect(status).toBe(200);
+      // Medical 120.00 + 6,000.00 over the same 18 months; C-4 (unknown member) is in another group.
+      expect(body).toMatchObject({
+        filter: { providerGroup: 'GRP-A' },
+        members: 2,
+        totals: [
+          { benefit: 'medical', claims: 2, paidAmountCents: 612_000, memberMonths: 18, pmpmCents: 34_000 },
+          { benefit: 'pharmacy', claims: 0, paidAmountCents: 0, memberMonths: 12, pmpmCents: 0 },
+        ],
+        unmatched: { claims: 0, paidAmountCents: 0 },
+      });
+      const professional = await get('/v1/kpis/pmpm?year=2009&claimType=professional');
+      expect(professional.body).toMatchObject({
+        rows: [{ key: 'professional', claims: 1, paidAmountCents: 12_000, pmpmCents: 667 }],
+        unmatched: { claims: 1, paidAmountCents: 999 },
+      });
+    });
+
+    it('narrows the paid cents per condition, never the members', async () => {
+      const { body } = await get('/v1/kpis/chronic-conditions?year=2009&state=MD');
+      expect(body).toMatchObject({
+        filter: { state: 'MD' },
+        members: 2,
+        conditions: [
+          {
+            condition: 'diabetes',
+            members: 2,
+            membersWithCondition: 1,
+            paidWithConditionCents: 612_000,
+            paidWithoutConditionCents: 0,
+            paidPerMemberWithoutConditionCents: 0,
+          },
+          {
+            condition: 'heart_failure',
+            paidWithoutConditionCents: 612_000,
+            paidPerMemberWithoutConditionCents: 306_000,
+          },
+        ],
+      });
+    });
+
+    it('scores providers against their peers over the same claims', async () => {
+      // Without D4's claims dermatology has no spread left to score against.
+      const medicare = await get('/v1/kpis/outlier-providers?by=cost&threshold=1.5&payer=MEDICARE');
+      expect(medicare.body).toMatchObject({
+        filter: { payer: 'MEDICARE' },
+        providersScored: 0,
+        specialtiesScored: 0,
+        providersWithoutSpecialty: 1,
+        rows: [],
+      });
+      const before = await get('/v1/kpis/outlier-providers?by=volume&serviceTo=2007-12-31');
+      expect(before.body).toMatchObject({ providersScored: 0, providersWithoutSpecialty: 0, rows: [] });
+      const n05 = await get('/v1/kpis/outlier-providers?by=volume&renderingProvider=N05');
+      expect(n05.body).toMatchObject({ providersScored: 0, specialtiesScored: 0, rows: [] });
+    });
+
+    it('answers SQL-injection strings as every claim field with empty figures, leaving claim_state intact', async () => {
+      const fields = ['payer', 'providerGroup', 'renderingProvider', 'state', 'claimType'];
+      for (const injection of ["' OR '1'='1", "x'); DROP TABLE claim_state; --", '1) OR (1=1']) {
+        for (const field of fields) {
+          const value = encodeURIComponent(injection);
+          const pmpm = await get(`/v1/kpis/pmpm?year=2009&${field}=${value}`);
+          expect({ field, status: pmpm.status, totals: pmpm.body['totals'] }).toMatchObject({
+            field,
+            status: 200,
+            totals: [{ claims: 0 }, { claims: 0 }],
+          });
+          const chronic = await get(`/v1/kpis/chronic-conditions?year=2009&${field}=${value}`);
+          expect({ field, status: chronic.status, conditions: chronic.body['conditions'] }).toMatchObject({
+            field,
+            status: 200,
+            conditions: [{ paidWithConditionCents: 0, paidWithoutConditionCents: 0 }, { paidWithoutConditionCents: 0 }],
+          });
+          const outliers = await get(`/v1/kpis/outlier-providers?minClaims=1&${field}=${value}`);
+          expect({ field, status: outliers.status, rows: outliers.body['rows'] }).toEqual({
+            field,
+            status: 200,
+            rows: [],
+          });
+        }
+      }
+      const [{ claims }] = await dataSource.query(`SELECT count(*)::integer AS claims FROM claim_state`);
+      expect(claims).toBeGreaterThan(100);
+    });
+
+    it('answers 400 for a service-date range on the member KPIs, whose range is the year', async () => {
+      for (const path of ['/v1/kpis/pmpm?serviceFrom=2009-01-01', '/v1/kpis/chronic-conditions?serviceTo=2009-12-31']) {
+        expect((await get(path)).status).toBe(400);
+      }
+    });
+  });
+
   it('names the provider whose claims lie two standard deviations above its specialty', async () => {
     const { status, body } = await get('/v1/kpis/outlier-providers?by=volume');
     expect(status).toBe(200);
@@ -209,6 +312,7 @@ describe('GET /v1/kpis/pmpm, chronic-conditions and outlier-providers against a 
       minClaims: 10,
       threshold: 2,
       limit: 20,
+      filter: {},
       providersScored: 5,
       specialtiesScored: 1,
       providersWithoutSpecialty: 1,

@@ -2,11 +2,18 @@ import { parseChronicConditionsQuery, parseOutlierProvidersQuery, parsePmpmQuery
 
 describe('parsePmpmQuery', () => {
   it('reads the latest year by claim type when asked nothing', () => {
-    expect(parsePmpmQuery({})).toEqual({ year: null, groupBy: 'claim_type' });
+    expect(parsePmpmQuery({})).toEqual({ year: null, groupBy: 'claim_type', filter: {} });
   });
 
   it('reads a year and a grouping by month', () => {
-    expect(parsePmpmQuery({ year: '2009', groupBy: 'month' })).toEqual({ year: 2009, groupBy: 'month' });
+    expect(parsePmpmQuery({ year: '2009', groupBy: 'month' })).toEqual({ year: 2009, groupBy: 'month', filter: {} });
+  });
+
+  it('takes the claim fields, which narrow the claims counted', () => {
+    expect(parsePmpmQuery({ state: 'MD', claimType: 'professional' }).filter).toEqual({
+      state: 'MD',
+      claimType: 'professional',
+    });
   });
 
   it.each([
@@ -15,6 +22,9 @@ describe('parsePmpmQuery', () => {
     [{ year: '1899' }, ['year']],
     [{ groupBy: 'member' }, ['groupBy']],
     [{ memberId: 'x' }, ['memberId']],
+    // The year is the member KPIs' date range: a service-date range would count claims outside their member months.
+    [{ serviceFrom: '2009-01-01' }, ['serviceFrom']],
+    [{ payer: '' }, ['payer']],
   ])('refuses %j with REQUEST_INVALID naming %j', (query, fields) => {
     expect(() => parsePmpmQuery(query)).toThrow(
       expect.objectContaining({ response: { code: 'REQUEST_INVALID', fields } }),
@@ -24,8 +34,14 @@ describe('parsePmpmQuery', () => {
 
 describe('parseChronicConditionsQuery', () => {
   it('reads an optional year and nothing else', () => {
-    expect(parseChronicConditionsQuery({})).toEqual({ year: null });
-    expect(parseChronicConditionsQuery({ year: '2010' })).toEqual({ year: 2010 });
+    expect(parseChronicConditionsQuery({})).toEqual({ year: null, filter: {} });
+    expect(parseChronicConditionsQuery({ year: '2010', providerGroup: 'GRP-1' })).toEqual({
+      year: 2010,
+      filter: { providerGroup: 'GRP-1' },
+    });
+    expect(() => parseChronicConditionsQuery({ serviceTo: '2010-12-31' })).toThrow(
+      expect.objectContaining({ response: { code: 'REQUEST_INVALID', fields: ['serviceTo'] } }),
+    );
     expect(() => parseChronicConditionsQuery({ groupBy: 'month' })).toThrow(
       expect.objectContaining({ response: { code: 'REQUEST_INVALID', fields: ['groupBy'] } }),
     );
@@ -34,7 +50,7 @@ describe('parseChronicConditionsQuery', () => {
 
 describe('parseOutlierProvidersQuery', () => {
   it('scores cost among providers with 10 claims, |z| of 2 or more, 20 rows, when asked nothing', () => {
-    expect(parseOutlierProvidersQuery({})).toEqual({ by: 'cost', minClaims: 10, threshold: 2, limit: 20 });
+    expect(parseOutlierProvidersQuery({})).toEqual({ by: 'cost', minClaims: 10, threshold: 2, limit: 20, filter: {} });
   });
 
   it('reads the measure, the fewest claims, a decimal threshold and a limit', () => {
@@ -43,6 +59,14 @@ describe('parseOutlierProvidersQuery', () => {
       minClaims: 3,
       threshold: 1.5,
       limit: 5,
+      filter: {},
+    });
+  });
+
+  it('takes every claim filter, the service-date range included', () => {
+    expect(parseOutlierProvidersQuery({ payer: 'MEDICARE', serviceFrom: '2009-01-01' }).filter).toEqual({
+      payer: 'MEDICARE',
+      serviceFrom: '2009-01-01',
     });
   });
 
@@ -54,6 +78,7 @@ describe('parseOutlierProvidersQuery', () => {
     [{ threshold: '11' }, ['threshold']],
     [{ limit: '501' }, ['limit']],
     [{ limit: '1', specialty: 'x' }, ['specialty']],
+    [{ serviceFrom: '2009-02-01', serviceTo: '2009-01-01' }, ['serviceTo']],
   ])('refuses %j with REQUEST_INVALID naming %j', (query, fields) => {
     expect(() => parseOutlierProvidersQuery(query)).toThrow(
       expect.objectContaining({ response: { code: 'REQUEST_INVALID', fields } }),

@@ -14,10 +14,12 @@ export interface PmpmResponse extends PmpmSummary {
   /** The coverage year read; null when no beneficiary summary states one (every figure is then empty). */
   year: number | null;
   groupBy: PmpmQuery['groupBy'];
+  filter: PmpmQuery['filter'];
 }
 
 export interface ChronicConditionsResponse {
   year: number | null;
+  filter: ChronicConditionsQuery['filter'];
   /** Members with a beneficiary summary for the year. */
   members: number;
   conditions: ChronicConditionRow[];
@@ -37,27 +39,32 @@ export class VolumeCostService {
   async pmpm(query: PmpmQuery): Promise<PmpmResponse> {
     const year = query.year ?? (await this.repository.latestMemberYear());
     if (year === null) {
-      return { year, groupBy: query.groupBy, ...pmpmSummary(query.groupBy, NO_MEMBER_MONTHS, []) };
+      return {
+        year,
+        groupBy: query.groupBy,
+        filter: query.filter,
+        ...pmpmSummary(query.groupBy, NO_MEMBER_MONTHS, []),
+      };
     }
     const [memberMonths, claims] = await Promise.all([
       this.repository.memberMonths(year),
-      this.repository.memberClaimsByMonth(year),
+      this.repository.memberClaimsByMonth(year, query.filter),
     ]);
-    return { year, groupBy: query.groupBy, ...pmpmSummary(query.groupBy, memberMonths, claims) };
+    return { year, groupBy: query.groupBy, filter: query.filter, ...pmpmSummary(query.groupBy, memberMonths, claims) };
   }
 
   async chronicConditions(query: ChronicConditionsQuery): Promise<ChronicConditionsResponse> {
     const year = query.year ?? (await this.repository.latestMemberYear());
-    if (year === null) return { year, members: 0, conditions: [] };
+    if (year === null) return { year, filter: query.filter, members: 0, conditions: [] };
     const [memberMonths, conditions] = await Promise.all([
       this.repository.memberMonths(year),
-      this.repository.chronicConditions(year),
+      this.repository.chronicConditions(year, query.filter),
     ]);
-    return { year, members: memberMonths.members, conditions: chronicConditionRows(conditions) };
+    return { year, filter: query.filter, members: memberMonths.members, conditions: chronicConditionRows(conditions) };
   }
 
   async outlierProviders(query: OutlierProvidersQuery): Promise<OutlierProvidersResponse> {
-    const providers = await this.repository.providerVolumeCost(query.minClaims);
+    const providers = await this.repository.providerVolumeCost(query.minClaims, query.filter);
     return { ...query, ...scoreProviderOutliers(providers, query) };
   }
 }

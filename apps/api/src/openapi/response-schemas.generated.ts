@@ -1141,6 +1141,31 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
           type: 'string',
           nullable: true,
         },
+        filter: {
+          type: 'object',
+          properties: {
+            providerGroup: {
+              type: 'string',
+            },
+            renderingProvider: {
+              type: 'string',
+            },
+            state: {
+              type: 'string',
+            },
+            claimType: {
+              type: 'string',
+            },
+            serviceFrom: {
+              type: 'string',
+            },
+            serviceTo: {
+              type: 'string',
+            },
+          },
+          additionalProperties: false,
+          description: 'The claim filters applied (none to the 999 rate, which answers transaction sets, not claims).',
+        },
         firstPassCleanClaimRate: {
           type: 'object',
           properties: {
@@ -1232,6 +1257,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
         'from',
         'to',
         'payer',
+        'filter',
         'firstPassCleanClaimRate',
         'functionalAcknowledgementRejectionRate',
         'claimAcknowledgementRejectionRate',
@@ -1526,7 +1552,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
         },
         groupBy: {
           type: 'string',
-          enum: ['reason', 'queue', 'provider_group', 'rendering_provider', 'payer', 'state', 'claim_type'],
+          enum: ['payer', 'state', 'reason', 'queue', 'provider_group', 'rendering_provider', 'claim_type'],
         },
         open: {
           type: 'object',
@@ -1875,7 +1901,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
         },
         groupBy: {
           type: 'string',
-          enum: ['provider_group', 'payer', 'claim_type', 'month'],
+          enum: ['payer', 'provider_group', 'claim_type', 'month'],
         },
         unit: {
           type: 'string',
@@ -2343,7 +2369,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
         },
         groupBy: {
           type: 'string',
-          enum: ['reason', 'payer', 'month', 'payee'],
+          enum: ['payer', 'reason', 'month', 'payee'],
         },
         totals: {
           type: 'object',
@@ -2421,6 +2447,33 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
         groupBy: {
           type: 'string',
           enum: ['claim_type', 'month'],
+        },
+        filter: {
+          type: 'object',
+          properties: {
+            payer: {
+              type: 'string',
+            },
+            providerGroup: {
+              type: 'string',
+            },
+            renderingProvider: {
+              type: 'string',
+            },
+            state: {
+              type: 'string',
+            },
+            claimType: {
+              type: 'string',
+            },
+            serviceFrom: {
+              type: 'string',
+            },
+            serviceTo: {
+              type: 'string',
+            },
+          },
+          additionalProperties: false,
         },
         members: {
           type: 'number',
@@ -2504,7 +2557,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
             "The year's claims whose member has no beneficiary summary for the year: left out of every figure above.",
         },
       },
-      required: ['year', 'groupBy', 'members', 'totals', 'rows', 'unmatched'],
+      required: ['year', 'groupBy', 'filter', 'members', 'totals', 'rows', 'unmatched'],
       additionalProperties: false,
     },
   },
@@ -2518,6 +2571,33 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
         year: {
           type: 'number',
           nullable: true,
+        },
+        filter: {
+          type: 'object',
+          properties: {
+            payer: {
+              type: 'string',
+            },
+            providerGroup: {
+              type: 'string',
+            },
+            renderingProvider: {
+              type: 'string',
+            },
+            state: {
+              type: 'string',
+            },
+            claimType: {
+              type: 'string',
+            },
+            serviceFrom: {
+              type: 'string',
+            },
+            serviceTo: {
+              type: 'string',
+            },
+          },
+          additionalProperties: false,
         },
         members: {
           type: 'number',
@@ -2575,7 +2655,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
           },
         },
       },
-      required: ['year', 'members', 'conditions'],
+      required: ['year', 'filter', 'members', 'conditions'],
       additionalProperties: false,
     },
   },
@@ -2667,6 +2747,34 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
         limit: {
           type: 'number',
         },
+        filter: {
+          type: 'object',
+          properties: {
+            payer: {
+              type: 'string',
+            },
+            providerGroup: {
+              type: 'string',
+            },
+            renderingProvider: {
+              type: 'string',
+            },
+            state: {
+              type: 'string',
+            },
+            claimType: {
+              type: 'string',
+            },
+            serviceFrom: {
+              type: 'string',
+            },
+            serviceTo: {
+              type: 'string',
+            },
+          },
+          additionalProperties: false,
+          description: "The claims whose lines are scored; a provider's peers are scored over the same claims.",
+        },
       },
       required: [
         'providersScored',
@@ -2677,6 +2785,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
         'minClaims',
         'threshold',
         'limit',
+        'filter',
       ],
       additionalProperties: false,
     },

@@ -70,6 +70,15 @@ export const ROUTE_FILTERS = {
   '/v1/kpis/denials/root-causes': CLAIM_FILTERS,
   '/v1/kpis/payments': CLAIM_FILTERS,
   '/v1/kpis/volume': CLAIM_FILTERS,
+  // The date range bounds the first submission (837 BHT04); the payer is the 837's.
+  '/v1/kpis/claim-lifecycle': {
+    from: 'from',
+    to: 'to',
+    payer: 'payer',
+    providerGroup: 'providerGroup',
+    state: 'state',
+    claimType: 'claimType',
+  },
   '/v1/reports/kpis.pdf': { from: 'from', to: 'to', asOf: 'asOf' },
 };
 
@@ -491,6 +500,41 @@ async function loadVolume(read) {
   });
 }
 
+async function loadLifecycle(read) {
+  const path = '/v1/kpis/claim-lifecycle';
+  const { params, notOffered } = routeFilters(path);
+  const panel = $('#panel-lifecycle');
+  const body = await read.get(path, params);
+  if (!read.shows()) return;
+  panelNotes(panel, notOffered, body);
+  showFigure('first-pass-clean-rate', body.firstPassCleanClaimRate, 'rate', 'share');
+  showFigure('claim-acknowledgement-rejection-rate', body.claimAcknowledgementRejectionRate, 'rate', 'share');
+  showFigure('functional-acknowledgement-rejection-rate', body.functionalAcknowledgementRejectionRate, 'rate', 'share');
+  showFigure('unmatched-adjudications', body, 'unmatched.adjudications', 'count');
+  showFigure('unmatched-acknowledgements', body, 'unmatched.acknowledgements', 'count');
+  renderBarChart($('[data-chart="payer-lag"]', panel), {
+    categories: body.payerLag,
+    series: ['p50Days', 'p90Days'].map((field) => ({
+      name: field === 'p50Days' ? 'p50 days' : 'p90 days',
+      value: (row) => row[field],
+      withheld: (row) => isWithheld(row, field),
+      category: (row) => row.payer,
+    })),
+  });
+  renderTable($('[data-table="payer-lag"]', panel), {
+    name: 'payer-lag',
+    caption: 'Payer lag: claims paid, and days from first submission to first payment',
+    rows: body.payerLag,
+    empty: 'No 837 claim paid by an 835 yet.',
+    columns: [
+      { key: 'payer', header: 'Payer', value: (row) => row.payer },
+      { key: 'paid_claims', header: 'Paid claims', kind: 'count', field: 'paidClaims' },
+      { key: 'p50_days', header: 'p50 (days)', kind: 'days', field: 'p50Days' },
+      { key: 'p90_days', header: 'p90 (days)', kind: 'days', field: 'p90Days' },
+    ],
+  });
+}
+
 // ---------------------------------------------------------------- loading and live refresh
 
 const PANELS = {
@@ -499,6 +543,7 @@ const PANELS = {
   'panel-work-queue': loadWorkQueue,
   'panel-denials': loadDenials,
   'panel-root-causes': loadRootCauses,
+  'panel-lifecycle': loadLifecycle,
   'panel-payments': loadPayments,
   'panel-volume': loadVolume,
   'panel-upload': loadIngestedFiles,

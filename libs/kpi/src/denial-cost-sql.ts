@@ -1,6 +1,18 @@
 import { UNKNOWN_ROOT_CAUSE } from './carc-root-cause';
-import { DIMENSION_COUNTER_MEASURES, NO_DENIAL_CARC, type DimensionCounterMeasure } from './denial-cost-contribution';
-import { BILLING_EXPORT_LAYOUT_PREFIX, CARRIER_LINE_LAYOUTS, REMITTANCE_LAYOUT_PATTERN } from './denial-cost-facts';
+import {
+  DIMENSION_COUNTER_FAMILY,
+  DIMENSION_COUNTER_MEASURES,
+  NO_DENIAL_CARC,
+  denialFamily,
+  type DimensionCounterMeasure,
+} from './denial-cost-contribution';
+import {
+  BILLING_EXPORT_LAYOUT_PREFIX,
+  CARRIER_LINE_LAYOUTS,
+  DENIAL_SOURCES,
+  REMITTANCE_LAYOUT_PATTERN,
+  type DenialSource,
+} from './denial-cost-facts';
 
 const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
@@ -12,6 +24,66 @@ const unpivotMeasures = (alias: string): string =>
 
 const zeroMeasures = (except: Partial<Record<DimensionCounterMeasure, string>>): string =>
   DIMENSION_COUNTER_MEASURES.map((measure) => `(${except[measure] ?? '0'})::bigint AS ${measure}`).join(', ');
+
+/** Every family of kpi_dimension_counter, in the order the batch SQL computes them. */
+export const DIMENSION_COUNTER_FAMILIES: readonly string[] = [
+  DIMENSION_COUNTER_FAMILY.claims,
+  ...DENIAL_SOURCES.map(denialFamily),
+  DIMENSION_COUNTER_FAMILY.lines,
+  DIMENSION_COUNTER_FAMILY.drugFills,
+  DIMENSION_COUNTER_FAMILY.adjustments,
+];
+
+/** The 835 sources: their denied units carry CARCs, so they are also counted by root cause. */
+const CARC_SOURCES: readonly DenialSource[] = ['remittance', 'remittance_lines'];
+
+const UNION_ALL = '\n  UNION ALL';
+
+/** Each source rule's units, the branches of denial_unit (line_number is typed in each: any may come first). */
+const DENIAL_UNITS: Readonly<Record<DenialSource, string>> = {
+  carrier_lines: `
+  -- Carrier lines: LINE_PRCSG_IND_CD allowed or not allowed; MSP/COB, reprocessed and unknown lines are out.
+  SELECT c.claim_id, 'carrier_lines', NULL::integer,
+         l.processing_category = 'not_allowed',
+         coalesce(l.charge_amount_cents, l.allowed_amount_cents)
+    FROM claim c JOIN claim_line_state l USING (claim_id)
+   WHERE c.denial_source = 'carrier_lines' AND l.processing_category IN ('allowed', 'not_allowed')`,
+  billing_export: `
+  -- Billing exports: one claim, adjudicated when paid, partially paid or denied.
+  SELECT claim_id, denial_source, NULL::integer, adjudication_status = 'denied', billed_cents
+    FROM claim
+   WHERE denial_source = 'billing_export' AND adjudication_status IN ('paid', 'partially_paid', 'denied')`,
+  remittance: `
+  -- 835 claims: denied at CLP02 4, or paid nothing with a denial CARC anywhere on the claim.
+  SELECT c.claim_id, 'remittance', NULL::integer,
+         c.adjudication_status = 'denied'
+           OR (c.payment_amount_cents = 0
+               AND EXISTS (SELECT 1 FROM remit_adjustment ra WHERE ra.claim_id = c.claim_id AND ra.denial)),
+         c.billed_cents
+    FROM claim c
+   WHERE c.denial_source = 'remittance' AND c.adjudication_status IN ('paid', 'partially_paid', 'denied')`,
+  remittance_lines: `
+  -- 835 lines, numbered by position as the mapper numbers SVCs (and the fold its lines): denied when SVC03 is
+  -- zero with a denial CARC on the line itself.
+  SELECT l.claim_id, 'remittance_lines', l.position,
+         l.payment_amount_cents = 0
+           AND EXISTS (SELECT 1 FROM remit_adjustment ra
+                        WHERE ra.claim_id = l.claim_id AND ra.line_number = l.position AND ra.denial),
+         coalesce(l.charge_amount_cents, 0)
+    FROM (SELECT l.*, row_number() OVER (PARTITION BY l.claim_id ORDER BY l.line_number)::integer AS position
+            FROM claim c JOIN claim_line_state l USING (claim_id)
+           WHERE c.denial_source = 'remittance'
+             AND c.adjudication_status IN ('paid', 'partially_paid', 'denied')) AS l`,
+};
+
+const CLAIM_TOTALS = {
+  claims: 'count(*)',
+  lines: 'sum(c.lines)',
+  billed_amount_cents: 'sum(c.billed_cents)',
+  allowed_amount_cents: 'sum(c.allowed_amount_cents)',
+  paid_amount_cents: 'sum(c.payment_amount_cents)',
+  patient_responsibility_amount_cents: 'sum(c.patient_cents)',
+};
 
 /**
  * The batch truth of the denial-and-payment and volume-and-cost families:
@@ -28,21 +100,34 @@ const zeroMeasures = (except: Partial<Record<DimensionCounterMeasure, string>>):
 export const DIMENSION_COUNTER_BATCH_SQL = dimensionCounterBatchSql('');
 
 /**
- * The batch SQL over the claims a filter keeps: `claimFilter` is `''` or
- * ` AND <predicate>...` over claim_state's columns (see claimFilterSql),
- * applied before anything is summed, so every figure counts those claims
- * alone, exactly.
+ * The batch SQL over the claims a filter keeps, of the families asked for
+ * (every family by default): `claimFilter` is `''` or ` AND <predicate>...`
+ * over claim_state's columns (see claimFilterSql), applied before anything is
+ * summed, so every figure counts those claims alone, exactly. A family's rows
+ * do not depend on which other families are computed with it; a family not
+ * asked for is not computed at all (its CTEs and branches are left out of the
+ * text), so a read of one family costs that family alone.
  */
-export function dimensionCounterBatchSql(claimFilter: string): string {
+export function dimensionCounterBatchSql(
+  claimFilter: string,
+  families: readonly string[] = DIMENSION_COUNTER_FAMILIES,
+): string {
+  const unknownFamily = families.find((family) => !DIMENSION_COUNTER_FAMILIES.includes(family));
+  if (unknownFamily !== undefined) throw new Error(`no family ${unknownFamily}`);
+  if (families.length === 0) throw new Error('no family to compute');
+  const computes = (family: string): boolean => families.includes(family);
+  const denialSources = DENIAL_SOURCES.filter((source) => computes(denialFamily(source)));
+  const rootCauses = denialSources.some((source) => CARC_SOURCES.includes(source));
   const lineClaims = claimFilter
     ? ` WHERE claim_id IN (SELECT claim_id FROM claim_state WHERE layout IS NOT NULL${claimFilter})`
     : '';
-  return `
-WITH line_totals AS (
+  const ctes = [
+    `line_totals AS (
   SELECT claim_id, count(*) AS lines, sum(coalesce(charge_amount_cents, 0)) AS charge_cents,
          sum(deductible_amount_cents + coinsurance_amount_cents) AS patient_cents
     FROM claim_line_state${lineClaims} GROUP BY claim_id
-), claim AS (
+)`,
+    `claim AS (
   SELECT c.claim_id, c.claim_type, c.payer, to_char(c.service_through_date, 'YYYY-MM') AS month,
          c.provider_group, c.state, c.adjudication_status, c.first_diagnosis_code, c.drug_ndc_code,
          c.drug_days_supply, c.adjustments, c.allowed_amount_cents, c.payment_amount_cents,
@@ -55,12 +140,18 @@ WITH line_totals AS (
          END AS denial_source
     FROM claim_state c LEFT JOIN line_totals lt USING (claim_id)
    WHERE c.layout IS NOT NULL${claimFilter}
-), claim_dimension AS (
+)`,
+  ];
+  if (computes(DIMENSION_COUNTER_FAMILY.claims) || denialSources.length > 0) {
+    ctes.push(`claim_dimension AS (
   SELECT c.claim_id, d.dimension, d.value
     FROM claim c
    CROSS JOIN LATERAL (VALUES ('payer', c.payer), ('claim_type', c.claim_type), ('month', c.month),
                               ('provider_group', c.provider_group), ('state', c.state)) AS d(dimension, value)
-), remit_adjustment AS (
+)`);
+  }
+  if (rootCauses) {
+    ctes.push(`remit_adjustment AS (
   -- CAS of adjudicated 835 claim payments, classified by the mapping; an unlisted CARC is a denial reason.
   SELECT c.claim_id, (a.value ->> 'lineNumber')::integer AS line_number, a.value ->> 'carc' AS carc,
          (a.value ->> 'amountCents')::bigint AS amount_cents,
@@ -70,40 +161,17 @@ WITH line_totals AS (
     FROM claim c CROSS JOIN LATERAL jsonb_array_elements(coalesce(c.adjustments, '[]'::jsonb)) AS a(value)
     LEFT JOIN carc_root_cause r ON r.carc = a.value ->> 'carc'
    WHERE c.denial_source = 'remittance' AND c.adjudication_status IN ('paid', 'partially_paid', 'denied')
-), denial_unit AS (
-  -- Carrier lines: LINE_PRCSG_IND_CD allowed or not allowed; MSP/COB, reprocessed and unknown lines are out.
-  SELECT c.claim_id, 'carrier_lines' AS source, NULL::integer AS line_number,
-         l.processing_category = 'not_allowed' AS denied,
-         coalesce(l.charge_amount_cents, l.allowed_amount_cents) AS amount_cents
-    FROM claim c JOIN claim_line_state l USING (claim_id)
-   WHERE c.denial_source = 'carrier_lines' AND l.processing_category IN ('allowed', 'not_allowed')
-  UNION ALL
-  -- Billing exports: one claim, adjudicated when paid, partially paid or denied.
-  SELECT claim_id, denial_source, NULL, adjudication_status = 'denied', billed_cents
-    FROM claim
-   WHERE denial_source = 'billing_export' AND adjudication_status IN ('paid', 'partially_paid', 'denied')
-  UNION ALL
-  -- 835 claims: denied at CLP02 4, or paid nothing with a denial CARC anywhere on the claim.
-  SELECT c.claim_id, 'remittance', NULL,
-         c.adjudication_status = 'denied'
-           OR (c.payment_amount_cents = 0
-               AND EXISTS (SELECT 1 FROM remit_adjustment ra WHERE ra.claim_id = c.claim_id AND ra.denial)),
-         c.billed_cents
-    FROM claim c
-   WHERE c.denial_source = 'remittance' AND c.adjudication_status IN ('paid', 'partially_paid', 'denied')
-  UNION ALL
-  -- 835 lines, numbered by position as the mapper numbers SVCs (and the fold its lines): denied when SVC03 is
-  -- zero with a denial CARC on the line itself.
-  SELECT l.claim_id, 'remittance_lines', l.position,
-         l.payment_amount_cents = 0
-           AND EXISTS (SELECT 1 FROM remit_adjustment ra
-                        WHERE ra.claim_id = l.claim_id AND ra.line_number = l.position AND ra.denial),
-         coalesce(l.charge_amount_cents, 0)
-    FROM (SELECT l.*, row_number() OVER (PARTITION BY l.claim_id ORDER BY l.line_number)::integer AS position
-            FROM claim c JOIN claim_line_state l USING (claim_id)
-           WHERE c.denial_source = 'remittance'
-             AND c.adjudication_status IN ('paid', 'partially_paid', 'denied')) AS l
-), denied_cause AS (
+)`);
+  }
+  if (denialSources.length > 0) {
+    ctes.push(
+      `denial_unit (claim_id, source, line_number, denied, amount_cents) AS (${denialSources
+        .map((source) => DENIAL_UNITS[source])
+        .join(UNION_ALL)}\n)`,
+    );
+  }
+  if (rootCauses) {
+    ctes.push(`denied_cause AS (
   -- A denied 835 unit's denial CAS: all of the claim's for a claim, the line's own for a line.
   SELECT u.source, u.claim_id, u.line_number, ra.scenario, ra.category, ra.carc, ra.amount_cents, 1 AS adjustments
     FROM denial_unit u
@@ -117,41 +185,37 @@ WITH line_totals AS (
      AND NOT EXISTS (SELECT 1 FROM remit_adjustment ra
                       WHERE ra.claim_id = u.claim_id AND ra.denial
                         AND (u.line_number IS NULL OR ra.line_number = u.line_number))
-), root_cause AS (
+)`);
+    ctes.push(`root_cause AS (
   SELECT dc.source, dc.claim_id, dc.line_number, d.dimension, d.value, dc.amount_cents, dc.adjustments
     FROM denied_cause dc
    CROSS JOIN LATERAL (VALUES ('root_cause_scenario', dc.scenario), ('root_cause_category', dc.category),
                               ('carc', dc.carc)) AS d(dimension, value)
-), adjustment AS (
+)`);
+  }
+  if (computes(DIMENSION_COUNTER_FAMILY.adjustments)) {
+    ctes.push(`adjustment AS (
   -- A reversal (an 835 claim payment without a status) adjusts nothing of its own.
   SELECT a.value ->> 'groupCode' AS group_code, a.value ->> 'carc' AS carc, (a.value ->> 'amountCents')::bigint AS amount_cents
     FROM claim c CROSS JOIN LATERAL jsonb_array_elements(coalesce(c.adjustments, '[]'::jsonb)) AS a(value)
    WHERE c.denial_source IS DISTINCT FROM 'remittance' OR c.adjudication_status IS NOT NULL
-), cells AS (
-  SELECT 'claims' AS family, d.dimension, d.value AS dimension_value,
-         ${zeroMeasures({
-           claims: 'count(*)',
-           lines: 'sum(c.lines)',
-           billed_amount_cents: 'sum(c.billed_cents)',
-           allowed_amount_cents: 'sum(c.allowed_amount_cents)',
-           paid_amount_cents: 'sum(c.payment_amount_cents)',
-           patient_responsibility_amount_cents: 'sum(c.patient_cents)',
-         })}
+)`);
+  }
+  const cells: string[] = [];
+  if (computes(DIMENSION_COUNTER_FAMILY.claims)) {
+    cells.push(`
+  SELECT 'claims', d.dimension, d.value,
+         ${zeroMeasures(CLAIM_TOTALS)}
     FROM claim_dimension d JOIN claim c USING (claim_id)
-   GROUP BY d.dimension, d.value
-  UNION ALL
+   GROUP BY d.dimension, d.value`);
+    cells.push(`
   SELECT 'claims', 'diagnosis', c.first_diagnosis_code,
-         ${zeroMeasures({
-           claims: 'count(*)',
-           lines: 'sum(c.lines)',
-           billed_amount_cents: 'sum(c.billed_cents)',
-           allowed_amount_cents: 'sum(c.allowed_amount_cents)',
-           paid_amount_cents: 'sum(c.payment_amount_cents)',
-           patient_responsibility_amount_cents: 'sum(c.patient_cents)',
-         })}
+         ${zeroMeasures(CLAIM_TOTALS)}
     FROM claim c WHERE c.first_diagnosis_code IS NOT NULL
-   GROUP BY c.first_diagnosis_code
-  UNION ALL
+   GROUP BY c.first_diagnosis_code`);
+  }
+  if (denialSources.length > 0) {
+    cells.push(`
   SELECT 'denials:' || u.source, d.dimension, d.value,
          ${zeroMeasures({
            adjudicated_count: 'count(*)',
@@ -161,8 +225,10 @@ WITH line_totals AS (
          })}
     FROM denial_unit u JOIN claim_dimension d USING (claim_id)
    WHERE d.dimension <> 'state'
-   GROUP BY u.source, d.dimension, d.value
-  UNION ALL
+   GROUP BY u.source, d.dimension, d.value`);
+  }
+  if (rootCauses) {
+    cells.push(`
   SELECT 'denials:' || rc.source, rc.dimension, rc.value,
          ${zeroMeasures({
            denied_count: 'count(DISTINCT (rc.claim_id, coalesce(rc.line_number, 0)))',
@@ -170,8 +236,10 @@ WITH line_totals AS (
            adjustment_amount_cents: 'sum(rc.amount_cents)',
          })}
     FROM root_cause rc
-   GROUP BY rc.source, rc.dimension, rc.value
-  UNION ALL
+   GROUP BY rc.source, rc.dimension, rc.value`);
+  }
+  if (computes(DIMENSION_COUNTER_FAMILY.lines)) {
+    cells.push(`
   SELECT 'lines', 'hcpcs', l.hcpcs_code,
          ${zeroMeasures({
            lines: 'count(*)',
@@ -182,8 +250,10 @@ WITH line_totals AS (
          })}
     FROM claim c JOIN claim_line_state l USING (claim_id)
    WHERE l.hcpcs_code IS NOT NULL
-   GROUP BY l.hcpcs_code
-  UNION ALL
+   GROUP BY l.hcpcs_code`);
+  }
+  if (computes(DIMENSION_COUNTER_FAMILY.drugFills)) {
+    cells.push(`
   SELECT 'drug_fills', 'ndc', c.drug_ndc_code,
          ${zeroMeasures({
            claims: 'count(*)',
@@ -192,16 +262,26 @@ WITH line_totals AS (
            days_supply: 'sum(coalesce(c.drug_days_supply, 0))',
          })}
     FROM claim c WHERE c.claim_type = 'pharmacy' AND c.drug_ndc_code IS NOT NULL
-   GROUP BY c.drug_ndc_code
-  UNION ALL
+   GROUP BY c.drug_ndc_code`);
+  }
+  if (computes(DIMENSION_COUNTER_FAMILY.adjustments)) {
+    cells.push(`
   SELECT 'adjustments', 'group_code', a.group_code,
          ${zeroMeasures({ adjustments: 'count(*)', adjustment_amount_cents: 'sum(a.amount_cents)' })}
-    FROM adjustment a GROUP BY a.group_code
-  UNION ALL
+    FROM adjustment a GROUP BY a.group_code`);
+    cells.push(`
   SELECT 'adjustments', 'carc', a.group_code || '-' || a.carc,
          ${zeroMeasures({ adjustments: 'count(*)', adjustment_amount_cents: 'sum(a.amount_cents)' })}
-    FROM adjustment a GROUP BY a.group_code, a.carc
-)
+    FROM adjustment a GROUP BY a.group_code, a.carc`);
+  }
+  // The columns are named once here: the branch that comes first depends on the families asked for.
+  ctes.push(
+    `cells (family, dimension, dimension_value, ${DIMENSION_COUNTER_MEASURES.join(', ')}) AS (${cells.join(
+      UNION_ALL,
+    )}\n)`,
+  );
+  return `
+WITH ${ctes.join(', ')}
 SELECT cells.family || '.' || m.measure AS kpi, cells.dimension || '=' || cells.dimension_value AS dimension,
        m.value::bigint AS value
   FROM cells ${unpivotMeasures('cells')}
@@ -237,38 +317,82 @@ HAVING ${anyNonZero}
  ORDER BY dimension_value
 `;
 
-/** The top `$3` values of one family's dimension by a measure, largest first (ties by value). */
-export function topDimensionCellsSql(orderBy: DimensionCounterMeasure): string {
+/**
+ * The one definition of a top list: the `$3` values of a cells query
+ * (DimensionCounterCellRow rows, one per value) whose `orderBy` is not zero,
+ * largest first, ties by value. The counters and the claims a filter keeps
+ * are both ranked by it, so a filter that keeps every claim ranks as the
+ * counters do.
+ */
+function topOfCellsSql(cellsSql: string, orderBy: DimensionCounterMeasure): string {
   if (!DIMENSION_COUNTER_MEASURES.includes(orderBy)) throw new Error(`no measure ${orderBy}`);
   return `
-SELECT dimension_value, ${summedMeasures}
-  FROM kpi_dimension_counter
- WHERE family = $1 AND dimension = $2
- GROUP BY dimension_value
-HAVING sum(${orderBy}) <> 0
- ORDER BY sum(${orderBy}) DESC, dimension_value
+SELECT cell.dimension_value, ${DIMENSION_COUNTER_MEASURES.map((measure) => `cell.${measure}`).join(', ')}
+  FROM (${cellsSql}) AS cell
+ WHERE cell.${orderBy}::numeric <> 0
+ ORDER BY cell.${orderBy}::numeric DESC, cell.dimension_value
  LIMIT $3
 `;
 }
 
+/** The top `$3` values of one family's dimension ($1 family, $2 dimension) by a measure in the counters. */
+export function topDimensionCellsSql(orderBy: DimensionCounterMeasure): string {
+  return topOfCellsSql(DIMENSION_COUNTER_CELLS_SQL, orderBy);
+}
+
+/** A row of filteredDimensionCellsSql: the counters' cell shape, with the dimension it is a value of. */
+export type FilteredDimensionCellRow = { dimension: string } & DimensionCounterCellRow;
+
 /**
- * One family's dimension ($1 family, $2 dimension) over the claims a filter
- * keeps, in the counters' cell shape: the batch SQL with the filter applied
- * to claim_state, its values from $3 on. The counters are one-dimensional
- * sums and cannot be cut by a second dimension, so a filtered answer is
- * computed from the claims; it equals the counters' cell when the filter
- * keeps every claim of it. The batch SQL leaves zero values out, so every
- * value listed has a measure other than zero, as the counters' cells do.
+ * One family's cells by each dimension asked for ($1 family, $2 the
+ * dimensions as a text[]) over the claims a filter keeps, in the counters'
+ * cell shape with the dimension named: the batch SQL of `families` with the
+ * filter applied to claim_state, the filter's values after the caller's own
+ * ($3 on, here). `families` need only hold the family $1 names: the others
+ * are then not computed (the default, every family, computes them all).
+ * The counters are one-dimensional sums and cannot be cut by a second
+ * dimension, so a filtered answer is computed from the claims; it equals the
+ * counters' cell when the filter keeps every claim of it. The batch SQL
+ * leaves zero values out, so every value listed has a measure other than
+ * zero, as the counters' cells do.
  */
-export function filteredDimensionCellsSql(claimFilter: string): string {
+export function filteredDimensionCellsSql(
+  claimFilter: string,
+  families: readonly string[] = DIMENSION_COUNTER_FAMILIES,
+): string {
   const measures = DIMENSION_COUNTER_MEASURES.map(
     (measure) => `coalesce(sum(b.value) FILTER (WHERE b.kpi = $1 || '.${measure}'), 0)::text AS ${measure}`,
   ).join(', ');
+  // A dimension's name never holds '=': its value is whatever follows the first one.
   return `
-SELECT substr(b.dimension, length($2) + 2) AS dimension_value, ${measures}
-  FROM (${dimensionCounterBatchSql(claimFilter)}) AS b
- WHERE left(b.kpi, length($1) + 1) = $1 || '.' AND left(b.dimension, length($2) + 1) = $2 || '='
- GROUP BY 1
- ORDER BY 1
+SELECT split_part(b.dimension, '=', 1) AS dimension, substr(b.dimension, strpos(b.dimension, '=') + 1) AS dimension_value,
+       ${measures}
+  FROM (${dimensionCounterBatchSql(claimFilter, families)}) AS b
+ WHERE left(b.kpi, length($1) + 1) = $1 || '.' AND split_part(b.dimension, '=', 1) = ANY($2::text[])
+ GROUP BY 1, 2
+ ORDER BY 1, 2
 `;
+}
+
+/** filteredDimensionCellsSql's rows as one list of cells per dimension asked for, in that order. */
+export function cellsOfEachDimension(
+  rows: readonly FilteredDimensionCellRow[],
+  dimensions: readonly string[],
+): DimensionCounterCellRow[][] {
+  return dimensions.map((dimension) =>
+    rows.filter((row) => row.dimension === dimension).map(({ dimension: _dimension, ...cell }) => cell),
+  );
+}
+
+/**
+ * The top list of topDimensionCellsSql over the claims a filter keeps: $1
+ * family, $2 the dimension (a one-element text[]), $3 the limit, the
+ * filter's values from $4 on; `families` as for filteredDimensionCellsSql.
+ */
+export function filteredTopDimensionCellsSql(
+  orderBy: DimensionCounterMeasure,
+  claimFilter: string,
+  families: readonly string[] = DIMENSION_COUNTER_FAMILIES,
+): string {
+  return topOfCellsSql(filteredDimensionCellsSql(claimFilter, families), orderBy);
 }

@@ -1,5 +1,7 @@
+import { claimFilterSql } from '@claims/kpi';
 import type { DataSource } from 'typeorm';
 import { rebuildCountersFromClaims, seedDenialCostClaims } from '../__tests__/kpi-fixture';
+import { familiesWithRows, familyRowsAloneAndAmongAll } from './__tests__/family-batch-rows';
 import { startKpisApiUnderTest, type KpisApiUnderTest } from './__tests__/kpis-api-under-test';
 
 const analystToken = 'analyst-token-for-the-denial-cost-spec';
@@ -205,6 +207,23 @@ describe('GET /v1/kpis/denials, payments, volume and top against a real Postgres
     }
   });
 
+  it('computes each family alone exactly as the all-family batch SQL does, with and without a claim filter', async () => {
+    const unfiltered = await familyRowsAloneAndAmongAll(dataSource, '', []);
+    expect(unfiltered.alone).toEqual(unfiltered.amongAll);
+    expect(familiesWithRows(unfiltered.alone)).toEqual([
+      'claims',
+      'denials:carrier_lines',
+      'denials:billing_export',
+      'lines',
+      'drug_fills',
+    ]);
+    // Maryland keeps B1, B2 and P1: no carrier claim.
+    const { sql, parameters } = claimFilterSql({ state: 'MD' }, 1);
+    const inMaryland = await familyRowsAloneAndAmongAll(dataSource, sql, parameters);
+    expect(inMaryland.alone).toEqual(inMaryland.amongAll);
+    expect(familiesWithRows(inMaryland.alone)).toEqual(['claims', 'denials:billing_export', 'lines', 'drug_fills']);
+  });
+
   /**
    * The claim filters: a filtered answer is computed from the claims, so
    * where a filter keeps every claim of a cell, that cell must equal the
@@ -274,6 +293,22 @@ describe('GET /v1/kpis/denials, payments, volume and top against a real Postgres
       expect((body as unknown as Rows).rows.map((row) => row.value)).toEqual(['99213', '83036']);
       const medicare = await get('/v1/kpis/top?kind=hcpcs&by=count&payer=MEDICARE');
       expect((medicare.body as unknown as Rows).rows.map((row) => row.value)).toEqual(['99213', '99214']);
+    });
+
+    it('ranks the top lists of a filter that keeps every claim as the counters rank them, ties and limits included', async () => {
+      let compared = 0;
+      for (const kind of ['hcpcs', 'diagnosis', 'ndc']) {
+        for (const by of ['paid', 'count', 'cost']) {
+          for (const limit of [1, 2, 10]) {
+            const path = `/v1/kpis/top?kind=${kind}&by=${by}&limit=${limit}`;
+            const counters = await get(path);
+            const filtered = await get(`${path}&serviceFrom=2000-01-01`);
+            expect([path, filtered.status, filtered.body]).toEqual([path, 200, counters.body]);
+            compared += (counters.body as unknown as Rows).rows.length;
+          }
+        }
+      }
+      expect(compared).toBeGreaterThanOrEqual(20);
     });
 
     it('answers 400 naming the field for a pend-only filter, an empty or repeated value, a bad date or a range that ends before it starts', async () => {

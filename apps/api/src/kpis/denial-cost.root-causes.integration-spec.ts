@@ -1,6 +1,7 @@
-import { seedCarcRootCauses, shippedCarcRootCauses } from '@claims/kpi';
+import { claimFilterSql, seedCarcRootCauses, shippedCarcRootCauses } from '@claims/kpi';
 import type { DataSource } from 'typeorm';
 import { rebuildCountersFromClaims, seedRemittanceDenial } from '../__tests__/kpi-fixture';
+import { familiesWithRows, familyRowsAloneAndAmongAll } from './__tests__/family-batch-rows';
 import { startKpisApiUnderTest, type KpisApiUnderTest } from './__tests__/kpis-api-under-test';
 
 const analystToken = 'analyst-token-for-the-root-causes-spec';
@@ -88,6 +89,38 @@ describe('GET /v1/kpis/denials/root-causes against a real Postgres', () => {
       unit: 'line',
       total: { adjudicated: 3, denied: 2, adjudicatedAmountCents: 40000, deniedAmountCents: 30000 },
     });
+  });
+
+  it('answers a filter that keeps every claim as the counters do, and one that keeps none with nothing', async () => {
+    for (const source of ['remittance', 'remittance_lines']) {
+      for (const groupBy of ['scenario', 'category', 'carc']) {
+        const path = `/v1/kpis/denials/root-causes?source=${source}&groupBy=${groupBy}`;
+        const counters = await get(path);
+        expect((counters.body['rows'] as unknown[]).length).toBeGreaterThan(0);
+        const everyClaim = await get(`${path}&payer=ACME`);
+        expect([path, everyClaim.status, everyClaim.body]).toEqual([path, 200, counters.body]);
+        const noClaim = await get(`${path}&payer=Aetna`);
+        expect([path, noClaim.body]).toMatchObject([path, { rows: [], unknownCarcs: [] }]);
+      }
+    }
+  });
+
+  it('computes each family alone exactly as the all-family batch SQL does, with and without a claim filter', async () => {
+    const unfiltered = await familyRowsAloneAndAmongAll(dataSource, '', []);
+    expect(unfiltered.alone).toEqual(unfiltered.amongAll);
+    expect(familiesWithRows(unfiltered.alone)).toEqual([
+      'claims',
+      'denials:remittance',
+      'denials:remittance_lines',
+      'lines',
+      'adjustments',
+    ]);
+    // Served by 2024-05-01: R1 alone.
+    const { sql, parameters } = claimFilterSql({ serviceTo: '2024-05-01' }, 1);
+    const r1 = await familyRowsAloneAndAmongAll(dataSource, sql, parameters);
+    expect(r1.alone).toEqual(r1.amongAll);
+    expect(r1.alone).not.toEqual(unfiltered.alone);
+    expect(familiesWithRows(r1.alone)).toEqual(familiesWithRows(unfiltered.alone));
   });
 
   it('answers 400 naming the parameter for a source without CARCs or an unknown grouping', async () => {

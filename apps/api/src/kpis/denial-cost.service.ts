@@ -5,9 +5,7 @@ import {
   denialFamily,
   denialRates,
   denialRootCauses,
-  hasClaimFilter,
   shippedCarcRootCauses,
-  type DimensionCounterCellRow,
   type CarcRootCauses,
   type DenialRootCauses,
   paymentRows,
@@ -52,10 +50,11 @@ export class DenialCostService {
   /** Denied 835 units by CAQH CORE scenario, category or CARC, with the CARCs the mapping lacks. */
   async denialRootCauses(query: DenialRootCausesQuery): Promise<DenialRootCauses> {
     const family = denialFamily(query.source);
-    const [cells, carcCells] = await Promise.all([
-      this.repository.cells(family, ROOT_CAUSE_GROUP_DIMENSIONS[query.groupBy], query.filter),
-      this.repository.cells(family, ROOT_CAUSE_GROUP_DIMENSIONS.carc, query.filter),
-    ]);
+    const [cells = [], carcCells = []] = await this.repository.cellsByDimension(
+      family,
+      [ROOT_CAUSE_GROUP_DIMENSIONS[query.groupBy], ROOT_CAUSE_GROUP_DIMENSIONS.carc],
+      query.filter,
+    );
     return denialRootCauses(query.source, query.groupBy, cells, carcCells, this.rootCauses);
   }
 
@@ -81,26 +80,7 @@ export class DenialCostService {
     const cells = TOP_KIND_CELLS[query.kind];
     const orderBy =
       query.by === 'paid' ? 'paid_amount_cents' : query.by === 'cost' ? 'billed_amount_cents' : cells.countMeasure;
-    const rows = hasClaimFilter(query.filter)
-      ? topOf(await this.repository.cells(cells.family, cells.dimension, query.filter), orderBy, query.limit)
-      : await this.repository.top(cells.family, cells.dimension, orderBy, query.limit);
+    const rows = await this.repository.top(cells.family, cells.dimension, orderBy, query.limit, query.filter);
     return { kind: query.kind, by: query.by, counts: cells.counts, rows: topRows(query.kind, rows) };
   }
-}
-
-/** The counters' top query over cells already read: non-zero by the measure, largest first, ties by value. */
-function topOf(
-  cells: DimensionCounterCellRow[],
-  orderBy: keyof DimensionCounterCellRow,
-  limit: number,
-): DimensionCounterCellRow[] {
-  const measure = (cell: DimensionCounterCellRow): bigint => BigInt(cell[orderBy]);
-  return cells
-    .filter((cell) => measure(cell) !== 0n)
-    .sort((a, b) => {
-      const difference = measure(b) - measure(a);
-      if (difference !== 0n) return difference > 0n ? 1 : -1;
-      return a.dimension_value < b.dimension_value ? -1 : a.dimension_value > b.dimension_value ? 1 : 0;
-    })
-    .slice(0, limit);
 }

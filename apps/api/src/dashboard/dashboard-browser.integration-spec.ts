@@ -574,6 +574,42 @@ describe('the analyst dashboard in a browser', () => {
     expect(await page.locator('.panel .error:not(:empty)').count()).toBe(0);
   });
 
+  it('sends a rendering provider NPI to every KPI route that takes it, and shows the figures filtered by it', async () => {
+    const reset = await page.locator('#dashboard').getAttribute('data-generation');
+    await page.click('#filters button[type="reset"]');
+    await loadedAfter(reset);
+    requests.length = 0;
+    const before = await page.locator('#dashboard').getAttribute('data-generation');
+    await page.fill('#filters [name="renderingProvider"]', '1234567893');
+    await page.click('#filters button[type="submit"]');
+    await loadedAfter(before);
+    const taking = [
+      '/v1/kpis/pended-queue',
+      '/v1/kpis/pended-queue/flow',
+      '/v1/kpis/pended-queue/work-queue',
+      '/v1/kpis/denials',
+      '/v1/kpis/denials/root-causes',
+      '/v1/kpis/claim-lifecycle',
+      '/v1/kpis/payments',
+      '/v1/kpis/volume',
+    ];
+    for (const path of taking) {
+      const sentTo = requests.filter((url) => url.pathname === path);
+      expect({ path, sent: sentTo.length > 0 }).toEqual({ path, sent: true });
+      expect({ path, npi: [...new Set(sentTo.map((url) => url.searchParams.get('renderingProvider')))] }).toEqual({
+        path,
+        npi: ['1234567893'],
+      });
+    }
+    const queue = await api<{ open: { claims: number | null } }>('/v1/kpis/pended-queue?renderingProvider=1234567893');
+    expect(count(await figure('open-claims'))).toBe(queue.open.claims);
+    const volume = await api<{ rows: Array<{ value: string }> }>(
+      '/v1/kpis/volume?groupBy=claim_type&renderingProvider=1234567893',
+    );
+    expect(await column('volume', 'claim_type')).toEqual(volume.rows.map((row) => row.value));
+    expect(await page.locator('.panel .error:not(:empty)').count()).toBe(0);
+  });
+
   // Needs the pended-queue routes' `reason` filter.
   it('opens the work queue filtered by a pend reason when the analyst picks that reason in the breakdown', async () => {
     const reset = await page.locator('#dashboard').getAttribute('data-generation');

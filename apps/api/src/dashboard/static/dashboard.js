@@ -36,6 +36,7 @@ const LIVE_REFRESH_MS = 5_000;
 const PEND_FILTERS = {
   payer: 'payer',
   providerGroup: 'providerGroup',
+  renderingProvider: 'renderingProvider',
   state: 'state',
   claimType: 'claimType',
   reason: 'reason',
@@ -51,6 +52,7 @@ const CLAIM_FILTERS = {
   to: 'serviceTo',
   payer: 'payer',
   providerGroup: 'providerGroup',
+  renderingProvider: 'renderingProvider',
   state: 'state',
   claimType: 'claimType',
 };
@@ -76,6 +78,7 @@ export const ROUTE_FILTERS = {
     to: 'to',
     payer: 'payer',
     providerGroup: 'providerGroup',
+    renderingProvider: 'renderingProvider',
     state: 'state',
     claimType: 'claimType',
   },
@@ -89,6 +92,7 @@ const FILTER_LABELS = {
   payer: 'payer',
   claimType: 'claim type',
   providerGroup: 'provider group',
+  renderingProvider: 'rendering provider',
   state: 'state',
   reason: 'pend reason',
   queue: 'queue',

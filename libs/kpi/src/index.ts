@@ -21,6 +21,7 @@ export * from './denial-cost-sql';
 export * from './denial-cost-summary';
 export * from './claim-history-sql';
 export * from './denial-drill-down-sql';
+export * from './claim-drill-down-sql';
 export * from './provider-adjustments';
 export * from './acknowledgement-sla';
 export * from './acknowledgement-sla-settings';

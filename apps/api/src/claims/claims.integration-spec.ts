@@ -5,8 +5,9 @@ import type { INestApplication } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { startApiUnderTest } from '../__tests__/api-under-test';
-import { seedFoldedKpis } from '../__tests__/kpi-fixture';
+import { rebuildCountersFromClaims, seedFoldedKpis } from '../__tests__/kpi-fixture';
 import type { ClaimDetail, ClaimLineage, DenialClaimsResponse } from './claims.service';
+import type { PaymentClaimsResponse } from './payment-claims.service';
 
 const tokens = Object.fromEntries(
   API_ROLES.map((role) => [role, `${role}-${randomBytes(18).toString('hex')}`]),
@@ -432,6 +433,144 @@ describe('claim detail and lineage routes against a real Postgres', () => {
       );
       expect({ status: month.status, fields: month.body.fields }).toEqual({ status: 400, fields: ['month'] });
       expect((await get('/v1/kpis/denials/claims?source=remittance', 'ingest')).status).toBe(403);
+    });
+  });
+
+  describe('GET /v1/kpis/payments/claims', () => {
+    beforeAll(async () => {
+      // The claims this spec added to the fixture, counted as the fold would count them.
+      await dataSource.query('DELETE FROM kpi_dimension_counter');
+      await dataSource.query('DELETE FROM kpi_counter');
+      await rebuildCountersFromClaims(dataSource);
+    });
+
+    interface PaymentRow {
+      value: string | null;
+      claims: number;
+      billedAmountCents: number;
+      allowedAmountCents: number;
+      paidAmountCents: number;
+      patientResponsibilityAmountCents: number;
+    }
+    /** Each payment grouping, and the drill-down parameter its cells are opened with. */
+    const GROUPINGS = [
+      ['payer', 'payer'],
+      ['claim_type', 'claimType'],
+      ['month', 'month'],
+      ['provider_group', 'providerGroup'],
+    ] as const;
+
+    const totalsOf = (items: PaymentClaimsResponse['items']) => ({
+      claims: items.length,
+      billedAmountCents: items.reduce((total, item) => total + item.billedAmountCents, 0),
+      allowedAmountCents: items.reduce((total, item) => total + item.allowedAmountCents, 0),
+      paidAmountCents: items.reduce((total, item) => total + item.paidAmountCents, 0),
+      patientResponsibilityAmountCents: items.reduce((total, item) => total + item.patientResponsibilityAmountCents, 0),
+    });
+    const cellTotals = (cell: PaymentRow) => ({
+      claims: cell.claims,
+      billedAmountCents: cell.billedAmountCents,
+      allowedAmountCents: cell.allowedAmountCents,
+      paidAmountCents: cell.paidAmountCents,
+      patientResponsibilityAmountCents: cell.patientResponsibilityAmountCents,
+    });
+
+    it.each(GROUPINGS)(
+      'lists the claims that add up to each %s cell of the payment figures',
+      async (groupBy, field) => {
+        const figures = await get<{ rows: PaymentRow[] }>(`/v1/kpis/payments?groupBy=${groupBy}`);
+        const cells = figures.body.rows.filter((cell) => cell.value !== null);
+        expect(cells.length).toBeGreaterThan(0);
+        for (const cell of cells) {
+          const drill = await get<PaymentClaimsResponse>(
+            `/v1/kpis/payments/claims?${field}=${encodeURIComponent(cell.value ?? '')}&limit=500`,
+          );
+          expect(drill.status).toBe(200);
+          expect(drill.body.nextCursor).toBeNull();
+          expect({ value: cell.value, ...totalsOf(drill.body.items) }).toEqual({
+            value: cell.value,
+            ...cellTotals(cell),
+          });
+        }
+      },
+    );
+
+    it("adds up to a filtered figure's cells and to the volume figure's lines by state", async () => {
+      const payers = await get<{ rows: PaymentRow[] }>('/v1/kpis/payments?groupBy=payer&state=MD');
+      expect(payers.body.rows.length).toBeGreaterThan(0);
+      for (const cell of payers.body.rows) {
+        const drill = await get<PaymentClaimsResponse>(
+          `/v1/kpis/payments/claims?state=MD&payer=${encodeURIComponent(cell.value ?? '')}&limit=500`,
+        );
+        expect(drill.body.filter).toEqual({ payer: cell.value, state: 'MD' });
+        expect({ value: cell.value, ...totalsOf(drill.body.items) }).toEqual({
+          value: cell.value,
+          ...cellTotals(cell),
+        });
+      }
+      const volume = await get<{ rows: Array<{ value: string; claims: number; lines: number }> }>(
+        '/v1/kpis/volume?groupBy=state',
+      );
+      for (const cell of volume.body.rows) {
+        const drill = await get<PaymentClaimsResponse>(
+          `/v1/kpis/payments/claims?state=${encodeURIComponent(cell.value)}&limit=500`,
+        );
+        expect({
+          value: cell.value,
+          claims: drill.body.items.length,
+          lines: drill.body.items.reduce((total, item) => total + item.lines, 0),
+        }).toEqual({ value: cell.value, claims: cell.claims, lines: cell.lines });
+      }
+    });
+
+    it('pages through a cell by claim id with the cursor it hands out, and refuses it under another cell', async () => {
+      const all = await get<PaymentClaimsResponse>('/v1/kpis/payments/claims?limit=500');
+      expect(all.body.items.length).toBeGreaterThan(2);
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { status: number; body: PaymentClaimsResponse } = await get<PaymentClaimsResponse>(
+          `/v1/kpis/payments/claims?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(page.status).toBe(200);
+        paged.push(...page.body.items.map((item) => item.claimId));
+        cursor = page.body.nextCursor;
+        if (cursor !== null && paged.length === 2) {
+          const elsewhere = await get<{ fields: string[] }>(
+            `/v1/kpis/payments/claims?limit=2&payer=x&cursor=${cursor}`,
+          );
+          expect({ status: elsewhere.status, fields: elsewhere.body.fields }).toEqual({
+            status: 400,
+            fields: ['cursor'],
+          });
+        }
+      } while (cursor !== null);
+      expect(paged).toEqual(all.body.items.map((item) => item.claimId));
+    });
+
+    it('answers 400 naming a bad month, an unknown filter or a backwards range, and 403 to ingest', async () => {
+      for (const [query, fields] of [
+        ['month=2024-3', ['month']],
+        ['reason=NPI_INVALID', ['reason']],
+        ['serviceFrom=2024-03-02&serviceTo=2024-03-01', ['serviceTo']],
+        ['limit=501', ['limit']],
+      ] as const) {
+        const { status, body } = await get<{ fields: string[] }>(`/v1/kpis/payments/claims?${query}`, 'analyst');
+        expect({ query, status, fields: body.fields }).toEqual({ query, status: 400, fields });
+      }
+      expect((await get('/v1/kpis/payments/claims', 'ingest')).status).toBe(403);
+    });
+
+    it('answers SQL-injection strings as filter values with no claim, leaving claim_state intact', async () => {
+      for (const injection of ["' OR '1'='1", "x'); DROP TABLE claim_state; --"]) {
+        for (const field of ['payer', 'providerGroup', 'renderingProvider', 'state', 'claimType']) {
+          const { status, body } = await get<PaymentClaimsResponse>(
+            `/v1/kpis/payments/claims?${field}=${encodeURIComponent(injection)}`,
+          );
+          expect({ field, status, items: body.items }).toEqual({ field, status: 200, items: [] });
+        }
+      }
+      expect((await get<PaymentClaimsResponse>('/v1/kpis/payments/claims')).body.items.length).toBeGreaterThan(0);
     });
   });
 });

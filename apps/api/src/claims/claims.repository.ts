@@ -7,7 +7,11 @@ import {
   CLAIM_SOURCE_RECORDS_SQL,
   CLAIM_STATE_SQL,
   CLAIM_TIMELINE_SQL,
+  claimDrillDownSql,
+  claimFilterSql,
   denialDrillDownSql,
+  type ClaimDrillDownRow,
+  type ClaimFilter,
   type ClaimDeadLetterRow,
   type ClaimLineRow,
   type ClaimPendRow,
@@ -77,5 +81,16 @@ export class ClaimsRepository {
       afterClaimId,
       limit,
     ]);
+  }
+
+  /** One page of the claims behind a payment or volume cell (claimDrillDownSql). */
+  paymentClaims(
+    month: string | null,
+    filter: ClaimFilter,
+    afterClaimId: string,
+    limit: number,
+  ): Promise<ClaimDrillDownRow[]> {
+    const { sql, parameters } = claimFilterSql(filter, 4);
+    return this.dataSource.query(claimDrillDownSql(sql), [month, afterClaimId, limit, ...parameters]);
   }
 }

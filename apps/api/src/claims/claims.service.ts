@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { claimPage } from './cell-cursor';
 import { ClaimsRepository } from './claims.repository';
 import { encodeDenialClaimsCursor, type DenialClaimsQuery } from './denial-claims.query';
 
@@ -237,7 +238,6 @@ export class ClaimsService {
   }
 
   async denialClaims(query: DenialClaimsQuery): Promise<DenialClaimsResponse> {
-    // One more than asked, to tell whether another page follows.
     const rows = await this.repository.denialClaims(
       query.source,
       query.filters,
@@ -245,26 +245,24 @@ export class ClaimsService {
       query.afterClaimId ?? '',
       query.limit + 1,
     );
-    const items = rows.slice(0, query.limit).map((row) => ({
-      claimId: row.claim_id,
-      payer: row.payer,
-      claimType: row.claim_type,
-      month: row.month,
-      providerGroup: row.provider_group,
-      adjudicationStatus: row.adjudication_status,
-      layout: row.layout,
-      adjudicatedUnits: row.adjudicated_units,
-      deniedUnits: row.denied_units,
-      adjudicatedAmountCents: Number(row.adjudicated_amount_cents),
-      deniedAmountCents: Number(row.denied_amount_cents),
-    }));
-    const last = items[items.length - 1];
-    return {
-      source: query.source,
-      filters: query.filters,
-      deniedOnly: query.deniedOnly,
-      items,
-      nextCursor: rows.length > query.limit && last ? encodeDenialClaimsCursor(query, last.claimId) : null,
-    };
+    const page = claimPage(
+      rows,
+      query.limit,
+      (row) => ({
+        claimId: row.claim_id,
+        payer: row.payer,
+        claimType: row.claim_type,
+        month: row.month,
+        providerGroup: row.provider_group,
+        adjudicationStatus: row.adjudication_status,
+        layout: row.layout,
+        adjudicatedUnits: row.adjudicated_units,
+        deniedUnits: row.denied_units,
+        adjudicatedAmountCents: Number(row.adjudicated_amount_cents),
+        deniedAmountCents: Number(row.denied_amount_cents),
+      }),
+      (lastClaimId) => encodeDenialClaimsCursor(query, lastClaimId),
+    );
+    return { source: query.source, filters: query.filters, deniedOnly: query.deniedOnly, ...page };
   }
 }

@@ -1,7 +1,7 @@
 import { DENIAL_SOURCES, type DenialSource } from '@claims/kpi';
 import { z } from 'zod';
-import { invalidRequest, parseQuery } from '../http/query-fields';
-import { isClaimId } from './claim-id';
+import { parseQuery } from '../http/query-fields';
+import { afterClaimIdOf, encodeCellCursor } from './cell-cursor';
 
 const DimensionValue = z.string().min(1).max(200);
 
@@ -47,16 +47,7 @@ const cellOf = (query: Pick<DenialClaimsQuery, 'source' | 'filters' | 'deniedOnl
 ];
 
 export function encodeDenialClaimsCursor(query: DenialClaimsQuery, lastClaimId: string): string {
-  return Buffer.from(JSON.stringify([...cellOf(query), lastClaimId]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(encoded: string): unknown[] | null {
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-    return Array.isArray(decoded) ? decoded : null;
-  } catch {
-    return null;
-  }
+  return encodeCellCursor(cellOf(query), lastClaimId);
 }
 
 /** `source` is required: the source rules count different units (lines, claims) and are never added together. */
@@ -73,21 +64,5 @@ export function parseDenialClaimsQuery(query: unknown): DenialClaimsQuery {
     },
     deniedOnly: denied === 'true',
   };
-  let afterClaimId: string | null = null;
-  if (cursor !== undefined) {
-    const decoded = decodeCursor(cursor);
-    const expected = cellOf(cell);
-    const last = decoded?.[expected.length];
-    if (
-      decoded === null ||
-      decoded.length !== expected.length + 1 ||
-      typeof last !== 'string' ||
-      !isClaimId(last) ||
-      expected.some((value, index) => decoded[index] !== value)
-    ) {
-      throw invalidRequest(['cursor']);
-    }
-    afterClaimId = last;
-  }
-  return { ...cell, limit: limit ?? 50, afterClaimId };
+  return { ...cell, limit: limit ?? 50, afterClaimId: afterClaimIdOf(cursor, cellOf(cell)) };
 }

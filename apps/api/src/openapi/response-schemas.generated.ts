@@ -669,6 +669,116 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
       additionalProperties: false,
     },
   },
+  PaymentClaimsController_list: {
+    status: 200,
+    mediaType: 'application/json',
+    schemaName: 'PaymentClaimsResponse',
+    schema: {
+      type: 'object',
+      properties: {
+        month: {
+          type: 'string',
+          nullable: true,
+        },
+        filter: {
+          type: 'object',
+          properties: {
+            payer: {
+              type: 'string',
+            },
+            providerGroup: {
+              type: 'string',
+            },
+            renderingProvider: {
+              type: 'string',
+            },
+            state: {
+              type: 'string',
+            },
+            claimType: {
+              type: 'string',
+            },
+            serviceFrom: {
+              type: 'string',
+            },
+            serviceTo: {
+              type: 'string',
+            },
+          },
+          additionalProperties: false,
+        },
+        items: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              claimId: {
+                type: 'string',
+              },
+              payer: {
+                type: 'string',
+              },
+              claimType: {
+                type: 'string',
+              },
+              month: {
+                type: 'string',
+                nullable: true,
+                description: 'YYYY-MM of the service-through date; null when the claim has none.',
+              },
+              providerGroup: {
+                type: 'string',
+              },
+              state: {
+                type: 'string',
+              },
+              layout: {
+                type: 'string',
+              },
+              lines: {
+                type: 'number',
+              },
+              billedAmountCents: {
+                type: 'number',
+              },
+              allowedAmountCents: {
+                type: 'number',
+              },
+              paidAmountCents: {
+                type: 'number',
+              },
+              patientResponsibilityAmountCents: {
+                type: 'number',
+              },
+            },
+            required: [
+              'claimId',
+              'payer',
+              'claimType',
+              'month',
+              'providerGroup',
+              'state',
+              'layout',
+              'lines',
+              'billedAmountCents',
+              'allowedAmountCents',
+              'paidAmountCents',
+              'patientResponsibilityAmountCents',
+            ],
+            additionalProperties: false,
+          },
+          description: 'The claims of the cell by claim id, each with what the payment and volume figures sum of it.',
+        },
+        nextCursor: {
+          type: 'string',
+          nullable: true,
+          description: 'Pass as `cursor` for the next page; null on the last page.',
+        },
+      },
+      required: ['month', 'filter', 'items', 'nextCursor'],
+      additionalProperties: false,
+    },
+  },
   DeadLettersController_list: {
     status: 200,
     mediaType: 'application/json',

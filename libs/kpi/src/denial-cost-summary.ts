@@ -159,6 +159,31 @@ export function volumeRows(cells: readonly DimensionCounterCellRow[]): VolumeRow
   }));
 }
 
+/**
+ * The 835 CAS adjustments (family `adjustments`) by group code (CO, PR, OA,
+ * PI, CR) or by group code and CARC (`CO-45`): every adjustment of an
+ * adjudicated claim payment, denial or not (docs/kpis/denials-and-payment.md).
+ */
+export const ADJUSTMENT_DIMENSIONS = ['group_code', 'carc'] as const;
+export type AdjustmentDimension = (typeof ADJUSTMENT_DIMENSIONS)[number];
+
+export interface AdjustmentRow {
+  /** The group code, or group code and CARC (`CO-45`). */
+  value: string;
+  /** CAS adjustments (reason code and amount triplets) with this value. */
+  adjustments: number;
+  /** Their amounts: positive reduces the payment, negative adds to it. */
+  adjustmentAmountCents: number;
+}
+
+export function adjustmentRows(cells: readonly DimensionCounterCellRow[]): AdjustmentRow[] {
+  return cells.map((cell) => ({
+    value: cell.dimension_value,
+    adjustments: count(cell, 'adjustments'),
+    adjustmentAmountCents: count(cell, 'adjustment_amount_cents'),
+  }));
+}
+
 export const TOP_KINDS = ['hcpcs', 'diagnosis', 'ndc'] as const;
 export type TopKind = (typeof TOP_KINDS)[number];
 

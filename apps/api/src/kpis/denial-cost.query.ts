@@ -1,5 +1,13 @@
-import { DENIAL_DIMENSIONS, DENIAL_SOURCES, ROOT_CAUSE_GROUPS, TOP_KINDS } from '@claims/kpi';
-import type { ClaimDimension, ClaimFilter, DenialDimension, DenialSource, RootCauseGroup, TopKind } from '@claims/kpi';
+import { ADJUSTMENT_DIMENSIONS, DENIAL_DIMENSIONS, DENIAL_SOURCES, ROOT_CAUSE_GROUPS, TOP_KINDS } from '@claims/kpi';
+import type {
+  AdjustmentDimension,
+  ClaimDimension,
+  ClaimFilter,
+  DenialDimension,
+  DenialSource,
+  RootCauseGroup,
+  TopKind,
+} from '@claims/kpi';
 import { z } from 'zod';
 import { parseQuery, wholeNumber } from '../http/query-fields';
 import { CLAIM_FILTERS, claimFilterOf } from './filter-fields';
@@ -29,6 +37,9 @@ const DenialRootCausesQuerySchema = z
   .strict();
 const PaymentsQuerySchema = z.object({ groupBy: z.enum(PAYMENT_DIMENSIONS).optional(), ...CLAIM_FILTERS }).strict();
 const VolumeQuerySchema = z.object({ groupBy: z.enum(VOLUME_DIMENSIONS).optional(), ...CLAIM_FILTERS }).strict();
+const AdjustmentsQuerySchema = z
+  .object({ groupBy: z.enum(ADJUSTMENT_DIMENSIONS).optional(), ...CLAIM_FILTERS })
+  .strict();
 const TopQuerySchema = z
   .object({
     kind: z.enum(TOP_KINDS),
@@ -92,4 +103,15 @@ export interface TopQuery {
 export function parseTopQuery(query: unknown): TopQuery {
   const { kind, by, limit, ...filter } = parseQuery(TopQuerySchema, query);
   return { kind, by: by ?? 'paid', limit: limit ?? 10, filter: claimFilterOf(filter) };
+}
+
+export interface AdjustmentsQuery {
+  groupBy: AdjustmentDimension;
+  filter: ClaimFilter;
+}
+
+/** Default: by group code. */
+export function parseAdjustmentsQuery(query: unknown): AdjustmentsQuery {
+  const { groupBy, ...filter } = parseQuery(AdjustmentsQuerySchema, query);
+  return { groupBy: groupBy ?? 'group_code', filter: claimFilterOf(filter) };
 }

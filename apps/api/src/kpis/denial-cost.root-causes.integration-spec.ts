@@ -123,6 +123,35 @@ describe('GET /v1/kpis/denials/root-causes against a real Postgres', () => {
     expect(familiesWithRows(r1.alone)).toEqual(familiesWithRows(unfiltered.alone));
   });
 
+  it('answers the CAS adjustments by group code and by group code and CARC, denials and write-offs alike', async () => {
+    const byGroup = await get('/v1/kpis/adjustments');
+    expect(byGroup.status).toBe(200);
+    // CO: R1's CO-16 $200 and CO-ZZ9 $50, R2's CO-45 $80; PR: R1's PR-1 $50 and R2's PR-1 $20.
+    expect(byGroup.body).toEqual({
+      groupBy: 'group_code',
+      filter: {},
+      rows: [
+        { value: 'CO', adjustments: 3, adjustmentAmountCents: 33_000 },
+        { value: 'PR', adjustments: 2, adjustmentAmountCents: 7_000 },
+      ],
+    });
+    const byCarc = await get('/v1/kpis/adjustments?groupBy=carc');
+    expect(byCarc.body['rows']).toEqual([
+      { value: 'CO-16', adjustments: 1, adjustmentAmountCents: 20_000 },
+      { value: 'CO-45', adjustments: 1, adjustmentAmountCents: 8_000 },
+      { value: 'CO-ZZ9', adjustments: 1, adjustmentAmountCents: 5_000 },
+      { value: 'PR-1', adjustments: 2, adjustmentAmountCents: 7_000 },
+    ]);
+    // Served by 2024-05-01: R1 alone; a filter that keeps every claim answers as the counters do.
+    const r1 = await get('/v1/kpis/adjustments?serviceTo=2024-05-01');
+    expect(r1.body['rows']).toEqual([
+      { value: 'CO', adjustments: 2, adjustmentAmountCents: 25_000 },
+      { value: 'PR', adjustments: 1, adjustmentAmountCents: 5_000 },
+    ]);
+    expect((await get('/v1/kpis/adjustments?groupBy=carc&payer=ACME')).body['rows']).toEqual(byCarc.body['rows']);
+    expect((await get('/v1/kpis/adjustments?groupBy=payer')).status).toBe(400);
+  });
+
   it('answers 400 naming the parameter for a source without CARCs or an unknown grouping', async () => {
     for (const path of [
       '/v1/kpis/denials/root-causes?source=carrier_lines',

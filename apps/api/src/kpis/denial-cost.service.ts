@@ -1,4 +1,6 @@
 import {
+  adjustmentRows,
+  type AdjustmentRow,
   DIMENSION_COUNTER_FAMILY,
   ROOT_CAUSE_GROUP_DIMENSIONS,
   TOP_KIND_CELLS,
@@ -19,7 +21,14 @@ import {
 } from '@claims/kpi';
 import { Injectable } from '@nestjs/common';
 import { DenialCostRepository } from './denial-cost.repository';
-import type { DenialRootCausesQuery, DenialsQuery, PaymentsQuery, TopQuery, VolumeQuery } from './denial-cost.query';
+import type {
+  AdjustmentsQuery,
+  DenialRootCausesQuery,
+  DenialsQuery,
+  PaymentsQuery,
+  TopQuery,
+  VolumeQuery,
+} from './denial-cost.query';
 
 export interface PaymentsResponse {
   groupBy: string;
@@ -29,6 +38,12 @@ export interface PaymentsResponse {
 export interface VolumeResponse {
   groupBy: string;
   rows: VolumeRow[];
+}
+
+export interface AdjustmentsResponse {
+  groupBy: AdjustmentsQuery['groupBy'];
+  filter: AdjustmentsQuery['filter'];
+  rows: AdjustmentRow[];
 }
 
 export interface TopResponse {
@@ -74,6 +89,11 @@ export class DenialCostService {
   async volume({ groupBy, filter }: VolumeQuery): Promise<VolumeResponse> {
     const cells = await this.repository.cells(DIMENSION_COUNTER_FAMILY.claims, groupBy, filter);
     return { groupBy, rows: volumeRows(cells) };
+  }
+
+  async adjustments({ groupBy, filter }: AdjustmentsQuery): Promise<AdjustmentsResponse> {
+    const cells = await this.repository.cells(DIMENSION_COUNTER_FAMILY.adjustments, groupBy, filter);
+    return { groupBy, filter, rows: adjustmentRows(cells) };
   }
 
   async top(query: TopQuery): Promise<TopResponse> {

@@ -3,6 +3,7 @@ import { ApiQuery } from '@nestjs/swagger';
 import { RequireRole } from '../auth/bearer-token.guard';
 import { NoSmallCells, SmallCells } from '../privacy/small-cells.decorator';
 import {
+  ADJUSTMENT_DIMENSIONS,
   DENIAL_DIMENSIONS,
   DENIAL_SOURCES,
   PEND_GROUP_BY_DIMENSIONS,
@@ -14,6 +15,7 @@ import {
 } from '@claims/kpi';
 import {
   PAYMENT_DIMENSIONS,
+  parseAdjustmentsQuery,
   ROOT_CAUSE_SOURCES,
   TOP_ORDERS,
   VOLUME_DIMENSIONS,
@@ -23,7 +25,13 @@ import {
   parseTopQuery,
   parseVolumeQuery,
 } from './denial-cost.query';
-import { DenialCostService, type PaymentsResponse, type TopResponse, type VolumeResponse } from './denial-cost.service';
+import {
+  DenialCostService,
+  type AdjustmentsResponse,
+  type PaymentsResponse,
+  type TopResponse,
+  type VolumeResponse,
+} from './denial-cost.service';
 import { KpiQueryService, type KpiSummaryResponse, type KpiVerification } from './kpi-query.service';
 import {
   ApiClaimFilterQueries,
@@ -42,6 +50,7 @@ import {
   type WorkQueueResponse,
 } from './pended-queue.service';
 import {
+  ADJUSTMENTS_CELLS,
   DENIAL_RATES_CELLS,
   DENIAL_ROOT_CAUSES_CELLS,
   KPI_SUMMARY_CELLS,
@@ -157,6 +166,18 @@ export class KpisController {
   @ApiQuery(enumQuery('groupBy', ROOT_CAUSE_GROUPS, { description: 'Default category' }))
   denialRootCauses(@Query() query: Record<string, unknown>): Promise<DenialRootCauses> {
     return this.denialCost.denialRootCauses(parseDenialRootCausesQuery(query));
+  }
+
+  /**
+   * 835 CAS adjustments and their cents by group code (default) or by group
+   * code and CARC (`groupBy=carc`, values like `CO-45`), denial or not.
+   */
+  @Get('adjustments')
+  @ApiClaimFilterQueries()
+  @SmallCells(ADJUSTMENTS_CELLS)
+  @ApiQuery(enumQuery('groupBy', ADJUSTMENT_DIMENSIONS, { description: 'Default group_code' }))
+  adjustments(@Query() query: Record<string, unknown>): Promise<AdjustmentsResponse> {
+    return this.denialCost.adjustments(parseAdjustmentsQuery(query));
   }
 
   /** Claims, billed, allowed, paid and patient responsibility (cents) by `groupBy` (default payer). */

@@ -1,7 +1,7 @@
 import type { DenialRates, DenialRootCauses } from '@claims/kpi';
 import type { SmallCellSpec } from '../privacy/small-cell';
 import type { ClaimLifecycleResponse } from './claim-lifecycle.service';
-import type { PaymentsResponse, TopResponse, VolumeResponse } from './denial-cost.service';
+import type { AdjustmentsResponse, PaymentsResponse, TopResponse, VolumeResponse } from './denial-cost.service';
 import type { KpiSummaryResponse, KpiVerification } from './kpi-query.service';
 import type { PendFlowResponse, PendedQueueResponse } from './pended-queue.service';
 import type { ChronicConditionsResponse, OutlierProvidersResponse, PmpmResponse } from './volume-cost.service';
@@ -114,6 +114,11 @@ export const PAYMENTS_CELLS: SmallCellSpec<PaymentsResponse> = {
 
 export const VOLUME_CELLS: SmallCellSpec<VolumeResponse> = {
   nested: { rows: { cells: [{ count: 'claims', with: ['lines', 'paidAmountCents'] }] } },
+};
+
+export const ADJUSTMENTS_CELLS: SmallCellSpec<AdjustmentsResponse> = {
+  // A count of CAS adjustments, at most a few per claim: withheld as a count of claims would be.
+  nested: { rows: { cells: [{ count: 'adjustments', with: ['adjustmentAmountCents'] }] } },
 };
 
 export const TOP_CELLS: SmallCellSpec<TopResponse> = {

@@ -2187,6 +2187,71 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
       additionalProperties: false,
     },
   },
+  KpisController_adjustments: {
+    status: 200,
+    mediaType: 'application/json',
+    schemaName: 'AdjustmentsResponse',
+    schema: {
+      type: 'object',
+      properties: {
+        groupBy: {
+          type: 'string',
+          enum: ['carc', 'group_code'],
+        },
+        filter: {
+          type: 'object',
+          properties: {
+            payer: {
+              type: 'string',
+            },
+            providerGroup: {
+              type: 'string',
+            },
+            renderingProvider: {
+              type: 'string',
+            },
+            state: {
+              type: 'string',
+            },
+            claimType: {
+              type: 'string',
+            },
+            serviceFrom: {
+              type: 'string',
+            },
+            serviceTo: {
+              type: 'string',
+            },
+          },
+          additionalProperties: false,
+        },
+        rows: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              value: {
+                type: 'string',
+                description: 'The group code, or group code and CARC (`CO-45`).',
+              },
+              adjustments: {
+                type: 'number',
+                description: 'CAS adjustments (reason code and amount triplets) with this value.',
+              },
+              adjustmentAmountCents: {
+                type: 'number',
+                description: 'Their amounts: positive reduces the payment, negative adds to it.',
+              },
+            },
+            required: ['value', 'adjustments', 'adjustmentAmountCents'],
+            additionalProperties: false,
+          },
+        },
+      },
+      required: ['groupBy', 'filter', 'rows'],
+      additionalProperties: false,
+    },
+  },
   KpisController_payments: {
     status: 200,
     mediaType: 'application/json',

@@ -1,6 +1,7 @@
 import { DatabaseModule, createDataSource, databaseHealthCheck } from '@claims/database';
 import { LOGGER, ServiceHttpModule, createMetricsRegistry } from '@claims/observability';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { CsvTableInterceptor } from './exports/csv-table.interceptor';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import type { Logger } from 'pino';
 import type { ApiConfig } from './api.config';
@@ -56,6 +57,8 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: ConditionalGetInterceptor },
+        // Inside the conditional GET (the ETag is over what is sent), outside the small cells (withheld first).
+        { provide: APP_INTERCEPTOR, useClass: CsvTableInterceptor },
         // After (inside) the conditional GET: the ETag is computed over the answer with its small cells withheld.
         { provide: APP_INTERCEPTOR, useClass: SmallCellInterceptor },
         KpiFreshnessRepository,

@@ -1,4 +1,4 @@
-import { acceptedRequestId, auditTargetOf, claimIdDigest, isAudited } from './audit-policy';
+import { acceptedRequestId, auditTargetOf, claimIdDigest, isAudited, isExportMediaType } from './audit-policy';
 
 describe('isAudited', () => {
   it('audits every state-changing request to a protected route', () => {
@@ -15,8 +15,27 @@ describe('isAudited', () => {
     expect(isAudited('GET', 'ingestions:read')).toBe(false);
   });
 
+  it('audits a read answered as an export (CSV or PDF), whatever its permission', () => {
+    expect(isAudited('GET', 'kpis:read', true)).toBe(true);
+    expect(isAudited('GET', 'ingestions:read', true)).toBe(true);
+  });
+
   it('never audits public routes (probes, metrics)', () => {
     expect(isAudited('GET', null)).toBe(false);
+    expect(isAudited('GET', null, true)).toBe(false);
+  });
+});
+
+describe('isExportMediaType', () => {
+  it('takes CSV and PDF answers for exports, parameters and case aside', () => {
+    expect(isExportMediaType('text/csv; charset=utf-8')).toBe(true);
+    expect(isExportMediaType('Application/PDF')).toBe(true);
+  });
+
+  it('takes JSON, problem details, HTML and no header for no export', () => {
+    for (const type of ['application/json; charset=utf-8', 'application/problem+json', 'text/html', undefined, 12]) {
+      expect(isExportMediaType(type)).toBe(false);
+    }
   });
 });
 

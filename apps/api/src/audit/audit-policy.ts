@@ -5,7 +5,8 @@ import type { Permission } from '../auth/permissions';
  * Reads that are audited although they change nothing: a claim's detail and
  * lineage carry member identifiers (PHI), the replay plan is the first step of
  * re-publishing records, and the key list names who holds access. Every
- * other audited request is one that changes state (any method but GET).
+ * other audited request is one that changes state (any method but GET), or
+ * an export: a read answered as a file (CSV or PDF) that leaves the API.
  */
 const AUDITED_READS: ReadonlySet<Permission> = new Set<Permission>([
   'claims:read',
@@ -15,10 +16,23 @@ const AUDITED_READS: ReadonlySet<Permission> = new Set<Permission>([
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Whether a request to a route guarded by `permission` (null: a public route) writes an audit row. */
-export function isAudited(method: string, permission: Permission | null): boolean {
+/** The media types of an export: what a spreadsheet or a reader opens, outside the API's reach. */
+const EXPORT_MEDIA_TYPES = ['text/csv', 'application/pdf'] as const;
+
+/** Whether an answer's Content-Type makes it an export. */
+export function isExportMediaType(contentType: string | number | readonly string[] | undefined): boolean {
+  if (typeof contentType !== 'string') return false;
+  const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  return EXPORT_MEDIA_TYPES.some((exported) => exported === mediaType);
+}
+
+/**
+ * Whether a request to a route guarded by `permission` (null: a public route)
+ * writes an audit row; `exported`: it was answered as an export.
+ */
+export function isAudited(method: string, permission: Permission | null, exported = false): boolean {
   if (permission === null) return false;
-  return !READ_METHODS.has(method.toUpperCase()) || AUDITED_READS.has(permission);
+  return !READ_METHODS.has(method.toUpperCase()) || AUDITED_READS.has(permission) || exported;
 }
 
 export type AuditTargetKind = 'claim' | 'api-key' | 'reference-kind' | 'file' | 'ingest-job';

@@ -157,6 +157,27 @@ describe('the audit log against a real Postgres', () => {
     expect(events.some((event) => event.requestId === kpis.requestId)).toBe(false);
   });
 
+  it('records each export, a CSV file or the PDF report, with who took it and from which route', async () => {
+    const csv = await call('GET', '/v1/dead-letters/export.csv', { authorization: `Bearer ${staticAdminToken}` });
+    expect(csv.status).toBe(200);
+    const pdf = await call('GET', '/v1/reports/kpis.pdf', {
+      authorization: `Bearer ${token('analyst', 'ana.analyst')}`,
+    });
+    expect(pdf.status).toBe(200);
+    expect(await eventOf(csv.requestId ?? '')).toMatchObject({
+      principal: { subject: 'static', role: 'admin' },
+      method: 'GET',
+      route: '/v1/dead-letters/export.csv',
+      status: 200,
+    });
+    expect(await eventOf(pdf.requestId ?? '')).toMatchObject({
+      principal: { subject: 'ana.analyst', role: 'analyst' },
+      method: 'GET',
+      route: '/v1/reports/kpis.pdf',
+      status: 200,
+    });
+  });
+
   it('pages newest first with an opaque cursor, each row once, and refuses a forged cursor naming the field', async () => {
     const pages = await allEvents(2);
     const ids = pages.map((event) => BigInt(event.auditId));

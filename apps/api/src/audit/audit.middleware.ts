@@ -4,7 +4,7 @@ import type { NextFunction, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AuthenticatedRequest } from '../auth/bearer-token.guard';
-import { acceptedRequestId, auditTargetOf, isAudited } from './audit-policy';
+import { acceptedRequestId, auditTargetOf, isAudited, isExportMediaType } from './audit-policy';
 import { AUDIT_TARGET_LOCAL } from './audit-target';
 import { AuditRepository } from './audit.repository';
 
@@ -14,8 +14,8 @@ const CLIENT_CLOSED_REQUEST = 499;
 /**
  * Gives every request an id (the caller's X-Request-Id when it is a plain
  * token, else a new UUID; echoed in the answer) and, once the answer is sent,
- * writes an audit row for a request the audit policy names: any state change
- * and the PHI reads. It runs around the guards, so a refusal (401, 403, 429)
+ * writes an audit row for a request the audit policy names: any state change,
+ * the PHI reads and the exports (an answer sent as CSV or PDF). It runs around the guards, so a refusal (401, 403, 429)
  * is recorded too, with whoever the guard found. The route is the template
  * (`/v1/claims/:claimId`), never the path, so no claim id reaches the row
  * unhashed; no body or query string is read.
@@ -37,7 +37,8 @@ export class AuditMiddleware implements NestMiddleware {
   private record(request: AuthenticatedRequest, response: Response, requestId: string): void {
     const route = (request.route as { path?: unknown } | undefined)?.path;
     const permission = request.requiredPermission ?? null;
-    if (typeof route !== 'string' || !isAudited(request.method, permission)) return;
+    const exported = isExportMediaType(response.getHeader('content-type'));
+    if (typeof route !== 'string' || !isAudited(request.method, permission, exported)) return;
     const entry = {
       requestId,
       principal: request.principal ?? null,

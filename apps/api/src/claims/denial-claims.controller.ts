@@ -1,3 +1,4 @@
+import { CsvTable } from '../exports/csv-table.interceptor';
 import { Controller, Get, Query } from '@nestjs/common';
 import { DENIAL_SOURCES } from '@claims/kpi';
 import { ApiQuery } from '@nestjs/swagger';
@@ -28,6 +29,7 @@ export class DenialClaimsController {
    * a page (default 50, at most 500); pass `nextCursor` back as `cursor`.
    */
   @Get('denials/claims')
+  @CsvTable('items', 'denial-claims')
   @ApiQuery(enumQuery('source', DENIAL_SOURCES, { required: true, description: 'The denial rule of the cell' }))
   @ApiQuery(textQuery('payer', "The cell's payer", 200))
   @ApiQuery(textQuery('claimType', "The cell's claim type", 200))

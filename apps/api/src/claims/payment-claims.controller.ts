@@ -1,3 +1,4 @@
+import { CsvTable } from '../exports/csv-table.interceptor';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { RequirePermission } from '../auth/bearer-token.guard';
@@ -27,6 +28,7 @@ export class PaymentClaimsController {
    * back as `cursor`.
    */
   @Get('payments/claims')
+  @CsvTable('items', 'payment-claims')
   @ApiQuery({ name: 'month', required: false, schema: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } })
   @ApiClaimFilterQueries()
   @ApiQuery(wholeNumberQuery('limit', 500, 'Claims per page, default 50'))

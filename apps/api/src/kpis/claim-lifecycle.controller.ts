@@ -1,3 +1,4 @@
+import { CsvTable } from '../exports/csv-table.interceptor';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { RequireRole } from '../auth/bearer-token.guard';
@@ -21,6 +22,7 @@ export class ClaimLifecycleController {
    * sets, not claims: only `from` and `to` narrow it).
    */
   @Get('claim-lifecycle')
+  @CsvTable('payerLag', 'payer-lag')
   @SmallCells(CLAIM_LIFECYCLE_CELLS)
   @ApiQuery(dateQuery('from', 'First submission date (837 BHT04), inclusive'))
   @ApiQuery(dateQuery('to', 'First submission date, inclusive; not before `from`'))

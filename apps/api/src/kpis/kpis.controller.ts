@@ -1,3 +1,4 @@
+import { CsvTable } from '../exports/csv-table.interceptor';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { RequireRole } from '../auth/bearer-token.guard';
@@ -94,6 +95,7 @@ export class KpisController {
    * renderingProvider, state, claimType, reason, queue), if any.
    */
   @Get('pended-queue')
+  @CsvTable('byDimension', 'pended-queue')
   @SmallCells(PENDED_QUEUE_CELLS)
   @ApiQuery(dateQuery('asOf', 'Default: the event-time watermark'))
   @ApiQuery(enumQuery('groupBy', PEND_GROUP_BY_DIMENSIONS, { description: 'Default reason' }))
@@ -108,6 +110,7 @@ export class KpisController {
    * the 30 days to the watermark), of the claims that pass the filters.
    */
   @Get('pended-queue/flow')
+  @CsvTable('days', 'pended-queue-flow')
   @SmallCells(PEND_FLOW_CELLS)
   @ApiQuery(dateQuery('from', 'Inclusive; default 30 days before `to`'))
   @ApiQuery(dateQuery('to', `Inclusive; default the watermark; at most ${MAX_FLOW_DAYS} days after \`from\``))
@@ -122,6 +125,7 @@ export class KpisController {
    * back as `cursor`, with the same sort, filters and age range, for the next.
    */
   @Get('pended-queue/work-queue')
+  @CsvTable('items', 'work-queue')
   @NoSmallCells(RECORD_LISTING)
   @ApiQuery(dateQuery('asOf', 'Default: the event-time watermark'))
   @ApiQuery(wholeNumberQuery('limit', 500, 'Claims per page'))
@@ -145,6 +149,7 @@ export class KpisController {
    * provider_group; default payer).
    */
   @Get('denials')
+  @CsvTable('rows', 'denials')
   @ApiClaimFilterQueries()
   @SmallCells(DENIAL_RATES_CELLS)
   @ApiQuery(enumQuery('source', DENIAL_SOURCES, { required: true, description: 'The denial rule counted' }))
@@ -160,6 +165,7 @@ export class KpisController {
    * and the CARCs rules/carc-root-causes.csv does not list (`unknownCarcs`).
    */
   @Get('denials/root-causes')
+  @CsvTable('rows', 'denial-root-causes')
   @ApiClaimFilterQueries()
   @SmallCells(DENIAL_ROOT_CAUSES_CELLS)
   @ApiQuery(enumQuery('source', ROOT_CAUSE_SOURCES, { description: 'Default remittance' }))
@@ -173,6 +179,7 @@ export class KpisController {
    * code and CARC (`groupBy=carc`, values like `CO-45`), denial or not.
    */
   @Get('adjustments')
+  @CsvTable('rows', 'adjustments')
   @ApiClaimFilterQueries()
   @SmallCells(ADJUSTMENTS_CELLS)
   @ApiQuery(enumQuery('groupBy', ADJUSTMENT_DIMENSIONS, { description: 'Default group_code' }))
@@ -182,6 +189,7 @@ export class KpisController {
 
   /** Claims, billed, allowed, paid and patient responsibility (cents) by `groupBy` (default payer). */
   @Get('payments')
+  @CsvTable('rows', 'payments')
   @ApiClaimFilterQueries()
   @SmallCells(PAYMENTS_CELLS)
   @ApiQuery(enumQuery('groupBy', PAYMENT_DIMENSIONS, { description: 'Default payer' }))
@@ -191,6 +199,7 @@ export class KpisController {
 
   /** Claims, lines and paid dollars by `groupBy` (claim_type, month, state, provider_group; default claim_type). */
   @Get('volume')
+  @CsvTable('rows', 'volume')
   @ApiClaimFilterQueries()
   @SmallCells(VOLUME_CELLS)
   @ApiQuery(enumQuery('groupBy', VOLUME_DIMENSIONS, { description: 'Default claim_type' }))
@@ -200,6 +209,7 @@ export class KpisController {
 
   /** The top HCPCS codes, first diagnoses or NDCs (`kind`) by paid amount or count (`by`), `limit` of them. */
   @Get('top')
+  @CsvTable('rows', 'top')
   @ApiClaimFilterQueries()
   @SmallCells(TOP_CELLS)
   @ApiQuery(enumQuery('kind', TOP_KINDS, { required: true }))

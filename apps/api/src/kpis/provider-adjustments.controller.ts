@@ -1,3 +1,4 @@
+import { CsvTable } from '../exports/csv-table.interceptor';
 import { PROVIDER_ADJUSTMENT_GROUPINGS } from '@claims/kpi';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
@@ -19,6 +20,7 @@ export class ProviderAdjustmentsController {
    * payment date (else the remittance's production date, else PLB02).
    */
   @Get('provider-adjustments')
+  @CsvTable('rows', 'provider-adjustments')
   @NoSmallCells(
     'provider-level adjustments (835 PLB) name a provider and a payer, never a claim or a member: no member is counted',
   )

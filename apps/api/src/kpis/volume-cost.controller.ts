@@ -1,3 +1,4 @@
+import { CsvTable } from '../exports/csv-table.interceptor';
 import { CLAIM_FIELD_FILTER_FIELDS, OUTLIER_MEASURES, PMPM_GROUPINGS } from '@claims/kpi';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
@@ -40,6 +41,7 @@ export class VolumeCostController {
    * filtered figure is that slice's share of the PMPM (the year is the date range).
    */
   @Get('pmpm')
+  @CsvTable('rows', 'pmpm')
   @SmallCells(PMPM_CELLS)
   @ApiQuery(YEAR_QUERY)
   @ApiQuery({ name: 'groupBy', required: false, enum: [...PMPM_GROUPINGS] })
@@ -56,6 +58,7 @@ export class VolumeCostController {
    * stay the year's.
    */
   @Get('chronic-conditions')
+  @CsvTable('conditions', 'chronic-conditions')
   @SmallCells(CHRONIC_CONDITIONS_CELLS)
   @ApiQuery(YEAR_QUERY)
   @ApiClaimFilterQueries(CLAIM_FIELD_FILTER_FIELDS)
@@ -71,6 +74,7 @@ export class VolumeCostController {
    * counted, for the provider and its peers alike.
    */
   @Get('outlier-providers')
+  @CsvTable('rows', 'outlier-providers')
   @SmallCells(OUTLIER_PROVIDERS_CELLS)
   @ApiQuery({ name: 'by', required: false, enum: [...OUTLIER_MEASURES], description: 'default cost' })
   @ApiQuery({

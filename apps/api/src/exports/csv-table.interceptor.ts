@@ -1,0 +1,65 @@
+import {
+  Injectable,
+  SetMetadata,
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiProduces } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { map, type Observable } from 'rxjs';
+import { attachment, toCsv } from './csv';
+import { csvColumnsOf, type JsonRow } from './csv-table';
+
+const CSV_TABLE = 'claims:csv-table';
+
+interface CsvTableDeclaration {
+  /** The field of the JSON answer that holds the table's rows. */
+  rows: string;
+  /** The file's name, without `.csv`. */
+  filename: string;
+}
+
+/**
+ * The route's table (`rows`, a field of its JSON answer) is also served as a
+ * CSV file to a caller that asks for `text/csv` (Accept), for spreadsheets
+ * and BI tools: the same rows, small cells withheld alike, every text cell
+ * neutralised against formula injection.
+ */
+export const CsvTable = (rows: string, filename: string): MethodDecorator =>
+  applyDecorators(
+    SetMetadata(CSV_TABLE, { rows, filename } satisfies CsvTableDeclaration),
+    ApiProduces('application/json', 'text/csv'),
+  );
+
+/**
+ * Answers `Accept: text/csv` on a CsvTable route with the table as CSV.
+ * Registered outside the small-cell interceptor (which withholds first) and
+ * inside the conditional GET (which tags what is sent); `Vary: Accept` tells
+ * caches the two representations apart.
+ */
+@Injectable()
+export class CsvTableInterceptor implements NestInterceptor {
+  constructor(private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const table = this.reflector.get<CsvTableDeclaration | undefined>(CSV_TABLE, context.getHandler());
+    if (table === undefined) return next.handle();
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    response.vary('Accept');
+    if (request.accepts(['application/json', 'text/csv']) !== 'text/csv') return next.handle();
+    return next.handle().pipe(
+      map((body: unknown) => {
+        const rows = (body as Record<string, unknown> | null)?.[table.rows];
+        const tableRows: JsonRow[] = Array.isArray(rows) ? (rows as JsonRow[]) : [];
+        response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+        response.setHeader('Content-Disposition', attachment(`${table.filename}.csv`));
+        return toCsv(csvColumnsOf(tableRows), tableRows);
+      }),
+    );
+  }
+}

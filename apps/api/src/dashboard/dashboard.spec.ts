@@ -5,6 +5,7 @@ import {
   DASHBOARD_CONTENT_SECURITY_POLICY,
   DASHBOARD_ROLES_PATH,
   DASHBOARD_SCRIPTS,
+  DASHBOARD_VENDOR_SCRIPTS,
   loadDashboardAssets,
 } from './dashboard';
 
@@ -15,24 +16,36 @@ const text = (path: string): string => {
 };
 
 describe('the dashboard assets', () => {
-  it('serves the page, its script modules, its style sheet and the role table, each with a strong tag', () => {
+  it('serves the page, its script modules, the chart library, its style sheet and the role table, each with a strong tag', () => {
     const assets = loadDashboardAssets();
     expect([...assets.keys()].sort()).toEqual(
-      ['/', '/dashboard.css', DASHBOARD_ROLES_PATH, ...DASHBOARD_SCRIPTS.map((file) => `/${file}`)].sort(),
+      [
+        '/',
+        '/dashboard.css',
+        DASHBOARD_ROLES_PATH,
+        ...DASHBOARD_SCRIPTS.map((file) => `/${file}`),
+        ...DASHBOARD_VENDOR_SCRIPTS.map(({ path }) => path),
+      ].sort(),
     );
     // Every module in the folder is served (a forgotten one would fail to import), and nothing else.
     const folder = readdirSync(join(__dirname, 'static')).filter((file) => file.endsWith('.js'));
     expect(folder.sort()).toEqual([...DASHBOARD_SCRIPTS].sort());
     for (const asset of assets.values()) expect(asset.etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
     expect(assets.get('/dashboard.js')?.contentType).toBe('text/javascript; charset=utf-8');
+    // The chart library as npm publishes it: Observable Plot's UMD build and the D3 it runs on.
+    expect(text('/vendor/plot.umd.min.js')).toMatch(/^\/\/ @observablehq\/plot v0\.6\.\d+/);
+    expect(text('/vendor/d3.min.js')).toMatch(/^\/\/ https:\/\/d3js\.org v7\.\d+/);
   });
 
   it('holds no inline script, event handler or style attribute, which its policy would refuse to run', () => {
     const page = text('/');
     const scripts = [...page.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
-    expect(scripts).toHaveLength(1);
-    expect(scripts[0]?.[1]).toContain('src="/dashboard/dashboard.js"');
-    expect(scripts[0]?.[2]?.trim()).toBe('');
+    // The chart library's two files, then the page's module: each a file, none inline.
+    expect(scripts.map((script) => /src="([^"]+)"/.exec(script[1] ?? '')?.[1])).toEqual([
+      ...DASHBOARD_VENDOR_SCRIPTS.map(({ path }) => `/dashboard${path}`),
+      '/dashboard/dashboard.js',
+    ]);
+    for (const script of scripts) expect(script[2]?.trim()).toBe('');
     expect(page).not.toMatch(/\son[a-z]+\s*=/i);
     expect(page).not.toMatch(/\sstyle\s*=/i);
   });

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { API_ROLES } from '../auth/api-role';
 import { PERMISSIONS, roleMay } from '../auth/permissions';
 import { honourIfNoneMatchOnly, strongEtag } from '../http/conditional-get';
@@ -45,6 +45,30 @@ const FILES: ReadonlyArray<{ paths: string[]; file: string; contentType: string 
   ...DASHBOARD_SCRIPTS.map((file) => ({ paths: [`/${file}`], file, contentType: 'text/javascript; charset=utf-8' })),
 ];
 
+/**
+ * The chart library, served from this API as it is published on npm (so the
+ * page's policy still loads scripts from 'self' only): Observable Plot, as
+ * its UMD build, and the D3 build it runs on. The page loads them before its
+ * modules; dom.js draws every chart with the global `Plot`.
+ */
+export const DASHBOARD_VENDOR_SCRIPTS: ReadonlyArray<{ path: string; packageName: string; file: string }> = [
+  { path: '/vendor/d3.min.js', packageName: 'd3', file: 'dist/d3.min.js' },
+  { path: '/vendor/plot.umd.min.js', packageName: '@observablehq/plot', file: 'dist/plot.umd.min.js' },
+];
+
+/**
+ * A file of an installed package, found as Node finds the package (the
+ * nearest node_modules up from here): both publish their UMD build under an
+ * export condition (`umd`) that require.resolve does not take.
+ */
+function installedPackageFile(packageName: string, file: string): string {
+  for (let folder = __dirname; ; folder = dirname(folder)) {
+    const candidate = join(folder, 'node_modules', packageName, file);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(folder) === folder) throw new Error(`${packageName}/${file} is not installed`);
+  }
+}
+
 /** Where the page reads which permissions each role holds. */
 export const DASHBOARD_ROLES_PATH = '/roles.json';
 
@@ -68,6 +92,10 @@ export function loadDashboardAssets(folder = join(__dirname, 'static')): Map<str
     const body = readFileSync(join(folder, file));
     const asset = { body, contentType, etag: strongEtag(body.toString('utf8')) };
     for (const path of paths) assets.set(path, asset);
+  }
+  for (const { path, packageName, file } of DASHBOARD_VENDOR_SCRIPTS) {
+    const body = readFileSync(installedPackageFile(packageName, file));
+    assets.set(path, { body, contentType: 'text/javascript; charset=utf-8', etag: strongEtag(body.toString('utf8')) });
   }
   const roles = JSON.stringify(dashboardRolePermissions());
   assets.set(DASHBOARD_ROLES_PATH, {

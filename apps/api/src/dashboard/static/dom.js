@@ -190,86 +190,97 @@ export function saveFile(blob, filename) {
 }
 
 /**
- * A bar chart in inline SVG: one group of bars per category, one bar per
- * series. Each bar carries its value (data-value) and a tooltip; a value the
- * API withheld (series.withheld) is a bar of no height marked so. With
- * `onPick`, a bar is also a button (click, Enter or Space) named by
+ * A bar chart drawn by Observable Plot (the page loads it as the global
+ * `Plot`): one group of bars per category, one bar per series, a value axis
+ * with grid lines. Each bar carries its value (data-value) and a tooltip; a
+ * value the API withheld (series.withheld) is a bar of no height marked so.
+ * With `onPick`, a bar is also a button (click, Enter or Space) named by
  * `pickLabel(category)`; a bar of value 0 is not.
  */
 export function renderBarChart(figure, { series, categories, labelEvery = 1, onPick = null, pickLabel = null }) {
   for (const old of figure.querySelectorAll('svg, .legend')) old.remove();
-  const width = 640;
-  const height = 220;
-  const margin = { top: 10, right: 10, bottom: 30, left: 44 };
-  const plotWidth = width - margin.left - margin.right;
-  const plotHeight = height - margin.top - margin.bottom;
-  const max = Math.max(1, ...categories.flatMap((category) => series.map((line) => line.value(category) ?? 0)));
   const caption = figure.querySelector('figcaption')?.textContent ?? '';
-  const svg = svgElement('svg', {
-    viewBox: `0 0 ${width} ${height}`,
-    // Bars that are buttons must stay in the accessibility tree, which an img's children do not.
-    role: onPick ? 'group' : 'img',
-    'aria-label': caption,
-    class: 'bars',
-  });
-  const band = plotWidth / Math.max(1, categories.length);
-  const barWidth = Math.max(1, (band * 0.8) / series.length);
-  svg.append(
-    svgElement('line', {
-      x1: margin.left,
-      x2: width - margin.right,
-      y1: margin.top + plotHeight,
-      y2: margin.top + plotHeight,
-      class: 'axis',
-    }),
+  const labels = categories.map((category) => series[0]?.category(category) ?? '');
+  const names = series.map((line) => line.name);
+  // Category-major, series within: the order Plot draws the bars in, so bar i is bars[i].
+  const bars = categories.flatMap((category, index) =>
+    series.map((line, position) => ({
+      category,
+      label: labels[index],
+      line,
+      position,
+      value: line.value(category),
+      withheld: line.withheld?.(category) ?? false,
+    })),
   );
-  const top = svgElement('text', { x: margin.left - 6, y: margin.top + 10, class: 'tick', 'text-anchor': 'end' });
-  top.textContent = countFormat.format(max);
-  svg.append(top);
-  categories.forEach((category, index) => {
-    series.forEach((line, position) => {
-      const value = line.value(category);
-      const withheld = line.withheld?.(category) ?? false;
-      const barHeight = ((value ?? 0) / max) * plotHeight;
-      const bar = svgElement('rect', {
-        x: margin.left + index * band + band * 0.1 + position * barWidth,
-        y: margin.top + plotHeight - barHeight,
-        width: barWidth,
-        height: barHeight,
-        class: `series-${position}`,
-        'data-series': line.name,
-        'data-category': line.category(category),
+  const top = Math.max(0, ...bars.map((bar) => bar.value ?? 0));
+  const svg = globalThis.Plot.plot({
+    width: 640,
+    height: 220,
+    marginLeft: 48,
+    marginBottom: 30,
+    ariaLabel: caption,
+    fx: {
+      domain: labels,
+      label: null,
+      axis: 'bottom',
+      padding: 0.2,
+      tickFormat: (label) => (labels.indexOf(label) % labelEvery === 0 ? label : ''),
+    },
+    x: { domain: names, axis: null, paddingInner: 0.08 },
+    // Counts and days are whole: no more ticks than whole numbers below the top, so none falls between two.
+    y: {
+      // From zero, and at least to 1: a chart of no bar (nothing yet, or every value withheld) keeps its axis.
+      domain: [0, Math.max(1, top)],
+      grid: true,
+      label: null,
+      nice: true,
+      ticks: Math.max(1, Math.min(5, Math.ceil(top))),
+      tickFormat: (value) => countFormat.format(value),
+    },
+    marks: [
+      globalThis.Plot.barY(bars, {
+        fx: 'label',
+        x: (bar) => bar.line.name,
+        y: (bar) => bar.value ?? 0,
+        // Each bar's colour is its series' class (dashboard.css `.series-N`), the legend's too.
+        fill: 'currentColor',
+      }),
+      globalThis.Plot.ruleY([0]),
+    ],
+  });
+  // Plot's own <style> is inline, which the page's policy (style-src 'self') refuses: dashboard.css has its rules.
+  for (const style of svg.querySelectorAll('style')) style.remove();
+  svg.classList.add('bars');
+  // Bars that are buttons must stay in the accessibility tree, which an img's children do not.
+  svg.setAttribute('role', onPick ? 'group' : 'img');
+  svg.setAttribute('aria-label', caption);
+  const rects = svg.querySelectorAll('g[aria-label="bar"] rect');
+  rects.forEach((rect, index) => {
+    const bar = bars[index];
+    if (!bar) return;
+    const { category, label, line, position, value, withheld } = bar;
+    rect.classList.add(`series-${position}`);
+    rect.setAttribute('data-series', line.name);
+    rect.setAttribute('data-category', label);
+    if (value !== null && value !== undefined) rect.setAttribute('data-value', String(value));
+    if (withheld) rect.setAttribute('data-withheld', 'true');
+    const tooltip = svgElement('title');
+    tooltip.textContent = `${line.name}, ${label}: ${
+      withheld ? WITHHELD : value === null || value === undefined ? NONE : countFormat.format(value)
+    }`;
+    rect.append(tooltip);
+    if (onPick && value > 0) {
+      rect.setAttribute('role', 'button');
+      rect.setAttribute('tabindex', '0');
+      rect.setAttribute('aria-label', pickLabel(category));
+      rect.classList.add('pickable');
+      rect.addEventListener('click', () => onPick(category));
+      rect.addEventListener('keydown', (event) => {
+        if (event.key !== 'Enter' && event.key !== ' ') return;
+        event.preventDefault();
+        onPick(category);
       });
-      if (value !== null && value !== undefined) bar.setAttribute('data-value', String(value));
-      if (withheld) bar.setAttribute('data-withheld', 'true');
-      const tooltip = svgElement('title');
-      tooltip.textContent = `${line.name}, ${line.category(category)}: ${
-        withheld ? WITHHELD : value === null || value === undefined ? NONE : countFormat.format(value)
-      }`;
-      bar.append(tooltip);
-      if (onPick && value > 0) {
-        bar.setAttribute('role', 'button');
-        bar.setAttribute('tabindex', '0');
-        bar.setAttribute('aria-label', pickLabel(category));
-        bar.classList.add('pickable');
-        bar.addEventListener('click', () => onPick(category));
-        bar.addEventListener('keydown', (event) => {
-          if (event.key !== 'Enter' && event.key !== ' ') return;
-          event.preventDefault();
-          onPick(category);
-        });
-      }
-      svg.append(bar);
-    });
-    if (index % labelEvery === 0) {
-      const label = svgElement('text', {
-        x: margin.left + index * band + band / 2,
-        y: height - 10,
-        class: 'tick',
-        'text-anchor': 'middle',
-      });
-      label.textContent = series[0]?.category(category) ?? '';
-      svg.append(label);
     }
   });
   figure.append(svg);

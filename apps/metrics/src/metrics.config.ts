@@ -27,6 +27,14 @@ const MetricsEnvSchema = z
      * itself before the Kafka offset commit, the narrowest crash window.
      */
     FAULT_KILL_AFTER_FOLD_COMMIT_FILE: z.string().min(1).optional(),
+    /**
+     * How long the fold keeps an event's id (and the claim history row it
+     * carries). Exactly-once does not depend on it: past the window, a claim's
+     * version recognises a replay. A redelivery within the window is
+     * recognised by id alone; the claim detail's history covers the window.
+     */
+    PROCESSED_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+    PROCESSED_EVENT_PRUNE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
     /** The claims_x12_submissions_overdue gauges count the submissions past these. */
     ...acknowledgementSlaEnvShape,
   })
@@ -37,6 +45,10 @@ const MetricsEnvSchema = z
     databaseUrl: env.DATABASE_URL,
     faults: { killAfterFoldCommitFile: env.FAULT_KILL_AFTER_FOLD_COMMIT_FILE ?? null },
     acknowledgementSla: acknowledgementSlaPolicyOf(env),
+    processedEventRetention: {
+      days: env.PROCESSED_EVENT_RETENTION_DAYS,
+      intervalMs: env.PROCESSED_EVENT_PRUNE_SECONDS * 1_000,
+    },
   }));
 
 export type MetricsConfig = z.output<typeof MetricsEnvSchema>;

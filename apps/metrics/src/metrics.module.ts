@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { CarcRootCausesSeeder } from './carc-root-causes/carc-root-causes.seeder';
 import { ClaimFoldRepository } from './claim-fold/claim-fold.repository';
 import { EnrichedClaimConsumer } from './claim-fold/enriched-claim.consumer';
+import { ProcessedEventRetention } from './claim-fold/processed-event-retention';
 import { DomainGauges } from './domain-gauges/domain-gauges';
 import { DomainGaugesRepository } from './domain-gauges/domain-gauges.repository';
 import type { MetricsConfig } from './metrics.config';
@@ -40,6 +41,7 @@ export class MetricsModule {
         CarcRootCausesSeeder,
         ClaimFoldRepository,
         EnrichedClaimConsumer,
+        ProcessedEventRetention,
         RecordAccountingRepository,
         RecordAccountingConsumer,
         MemberReferenceRepository,

@@ -19,6 +19,7 @@ import { AuditLog1765310000000 } from './migrations/1765310000000-audit-log';
 import { WorkQueueIndexes1765400000000 } from './migrations/1765400000000-work-queue-indexes';
 import { WorkQueueAmountIndex1765450000000 } from './migrations/1765450000000-work-queue-amount-index';
 import { PendComments1765500000000 } from './migrations/1765500000000-pend-comments';
+import { ClaimVersions1765600000000 } from './migrations/1765600000000-claim-versions';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   WorkQueueIndexes1765400000000,
   WorkQueueAmountIndex1765450000000,
   PendComments1765500000000,
+  ClaimVersions1765600000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

@@ -297,6 +297,19 @@ describe('foldClaimBatch over X12 parts', () => {
     expect(joined.lifecycles.get('PCN1')).toEqual([expect.objectContaining({ submitted: true, adjudicationCount: 1 })]);
   });
 
+  it('adds nothing for an X12 part already stored: a replay whose event id the fold no longer remembers', () => {
+    const folded = foldClaimBatch([original837, paid835], noStored).claims.get('PCN1');
+    if (!folded) throw new Error('the claim folded no state');
+    const replay = foldClaimBatch([paid835], {
+      contributions: new Map([['PCN1', folded.contribution]]),
+      parts: new Map([['PCN1', [original837, paid835]]]),
+    });
+    expect(replay.superseded).toEqual([paid835]);
+    expect(replay.newParts).toEqual([]);
+    expect(replay.claims.size).toBe(0);
+    expect(replay.delta).toEqual({ counters: {}, cells: new Map() });
+  });
+
   it('does not join an 835 paying another billing provider under the same patient control number', () => {
     const otherPayee = adjudicated('835-other-payee', '2024-01-20', { paidAmountCents: 500 }, '1999999984');
     const rows = foldClaimBatch([original837, otherPayee], noStored).lifecycles.get('PCN1');

@@ -9,6 +9,7 @@ import {
   type ClaimLifecycle,
   type TransactionSetVerdict,
 } from './claim-lifecycle';
+import { laterVersion, supersedes, versionAfter, type ClaimVersion } from './claim-version';
 import {
   accumulateContribution,
   claimKpiContribution,
@@ -58,6 +59,8 @@ export interface StoredClaimParts {
   contributions: ReadonlyMap<string, ClaimKpiContribution>;
   /** The X12 parts already stored for the claims of the batch (see claim-lifecycle.ts). */
   parts: ReadonlyMap<string, readonly EnrichedClaimEvent[]>;
+  /** The version each stored claim holds; a claim stored before versions were kept has none. */
+  versions?: ReadonlyMap<string, ClaimVersion>;
 }
 
 export interface ClaimBatchFoldResult extends ClaimKpiFoldResult {
@@ -67,38 +70,64 @@ export interface ClaimBatchFoldResult extends ClaimKpiFoldResult {
   lifecycles: Map<string, ClaimLifecycle[]>;
   /** 999 verdicts: kept per transaction set, never as a claim. */
   setVerdicts: TransactionSetVerdict[];
+  /** The version every claim in `claims` holds now. */
+  versions: Map<string, ClaimVersion>;
+  /**
+   * Events that replaced nothing: a late event older than the claim's state,
+   * a replay of a version already folded, or an X12 part already stored.
+   */
+  superseded: EnrichedClaimEvent[];
 }
 
 /**
- * Folds a batch of first-seen events (deduplicated, in partition order):
+ * Folds a batch of first-seen events (deduplicated by id, in partition order):
  * - an X12 837, 835 or 277CA event is a part of its claim: the claim's state
  *   is recomputed from all its parts (stored and new) by mergeClaimParts,
  *   so an 835 overlays the 837's claim instead of replacing it, and the
- *   state does not depend on the order the parts came in;
+ *   state does not depend on the order the parts came in; a part already
+ *   stored (a replay the event ids no longer remember) adds nothing;
  * - a 999 is a verdict on a transaction set: no claim state, no counter;
- * - any other event replaces its claim, as foldClaimKpis does.
+ * - any other event replaces its claim only if its version supersedes the
+ *   claim's (claim-version.ts): a late or replayed event changes nothing.
  * Either way the claim's old contribution is subtracted and the new one
  * added, so the counters stay equal to the batch SQL over claim state.
+ * `versionOf` gives each event's version; without it every event replaces
+ * its claim in arrival order.
  */
-export function foldClaimBatch(events: readonly EnrichedClaimEvent[], stored: StoredClaimParts): ClaimBatchFoldResult {
+export function foldClaimBatch(
+  events: readonly EnrichedClaimEvent[],
+  stored: StoredClaimParts,
+  versionOf?: (event: EnrichedClaimEvent) => ClaimVersion,
+): ClaimBatchFoldResult {
   const claims: ClaimKpiFoldResult['claims'] = new Map();
   const delta: ClaimKpiDelta = { counters: {}, cells: new Map() };
   const parts = new Map<string, EnrichedClaimEvent[]>();
   const newParts: EnrichedClaimEvent[] = [];
   const setVerdicts: TransactionSetVerdict[] = [];
+  const versions = new Map<string, ClaimVersion>();
+  const superseded: EnrichedClaimEvent[] = [];
   for (const event of events) {
     const verdict = transactionSetVerdictOf(event);
     if (verdict) {
       setVerdicts.push(verdict);
       continue;
     }
+    const version = versionOf?.(event);
+    const currentVersion = versions.get(event.claimId) ?? stored.versions?.get(event.claimId);
     let latest: EnrichedClaimEvent | null = event;
     if (claimPartKindOf(event) !== null) {
       const claimParts = parts.get(event.claimId) ?? [...(stored.parts.get(event.claimId) ?? [])];
+      if (claimParts.some((part) => part.eventId === event.eventId)) {
+        superseded.push(event);
+        continue;
+      }
       claimParts.push(event);
       parts.set(event.claimId, claimParts);
       newParts.push(event);
       latest = mergeClaimParts(claimPartsOf(claimParts));
+    } else if (version && !supersedes(version, currentVersion)) {
+      superseded.push(event);
+      continue;
     }
     if (latest === null) continue;
     const previous = claims.get(event.claimId)?.contribution ?? stored.contributions.get(event.claimId);
@@ -106,6 +135,12 @@ export function foldClaimBatch(events: readonly EnrichedClaimEvent[], stored: St
     if (previous) accumulateContribution(delta, previous, -1);
     accumulateContribution(delta, contribution);
     claims.set(event.claimId, { event: latest, contribution });
+    if (version) {
+      // Parts merge in any order, so the claim holds the highest version of any part; a replacement holds its own.
+      const nextVersion =
+        claimPartKindOf(event) !== null ? laterVersion(version, currentVersion) : versionAfter(version, currentVersion);
+      versions.set(event.claimId, nextVersion);
+    }
   }
   const lifecycles = new Map(
     [...parts.entries()].map(([claimId, claimParts]) => [
@@ -113,5 +148,5 @@ export function foldClaimBatch(events: readonly EnrichedClaimEvent[], stored: St
       claimLifecyclesOf(claimId, claimPartsOf(claimParts)),
     ]),
   );
-  return { claims, delta, newParts, lifecycles, setVerdicts };
+  return { claims, delta, newParts, lifecycles, setVerdicts, versions, superseded };
 }

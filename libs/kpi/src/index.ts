@@ -1,5 +1,6 @@
 export * from './claim-contribution';
 export * from './fold-claim-events';
+export * from './claim-version';
 export * from './claim-lifecycle';
 export * from './claim-lifecycle-sql';
 export * from './kpi-summary';

@@ -52,7 +52,7 @@ export function createStageMetrics(registry: Registry): StageMetrics {
   const metrics: StageMetrics = {
     recordsTotal: new Counter({
       name: 'claims_stage_records_total',
-      help: 'Records handled by a pipeline stage, by outcome (emitted, dead_lettered, duplicate).',
+      help: 'Records handled by a pipeline stage, by outcome (emitted, dead_lettered, duplicate, superseded).',
       labelNames: ['stage', 'outcome'],
       registers: [registry],
     }),

@@ -1,3 +1,4 @@
+import { deriveEventId, sha256Hex } from '@claims/contracts';
 import { createDataSource, migrateDatabase } from '@claims/database';
 import { createIsolatedDatabase, fixtureEnrichedEvent, type IsolatedDatabase } from '@claims/harness';
 import {
@@ -15,6 +16,7 @@ import {
   type PartitionBatch,
 } from './claim-fold.repository';
 import { foldIsolatingRefusedRecords } from './isolate-refused-records';
+import { pruneProcessedEvents } from './processed-event-retention';
 
 const allowedLine = { indicator: 'A', category: 'allowed' as const, paymentCents: 9000, allowedCents: 11000 };
 const deniedLine = { indicator: 'O', category: 'not_allowed' as const, paymentCents: 0, allowedCents: 0 };
@@ -23,6 +25,23 @@ const deniedLine = { indicator: 'O', category: 'not_allowed' as const, paymentCe
 const recordOfFile = (claimId: string, recordNumber: number) => {
   const event = fixtureEnrichedEvent(claimId, [allowedLine]);
   return { ...event, lineage: { ...event.lineage, recordNumber } };
+};
+
+/** A claim's record in file `fileName`, dated `occurredAt`: each file has its own id, each record its own event id. */
+const claimInFile = (
+  fileName: string,
+  claimId: string,
+  occurredAt: string,
+  lines: Parameters<typeof fixtureEnrichedEvent>[1],
+) => {
+  const event = fixtureEnrichedEvent(claimId, lines);
+  const fileId = sha256Hex(fileName);
+  return {
+    ...event,
+    eventId: deriveEventId('spec.file-record', fileId, claimId),
+    occurredAt,
+    lineage: { ...event.lineage, source: fileName, fileId, recordNumber: 1 + Number(claimId.replace(/\D/g, '')) },
+  };
 };
 
 describe('ClaimFoldRepository against a real Postgres', () => {
@@ -71,7 +90,7 @@ describe('ClaimFoldRepository against a real Postgres', () => {
     const outcome = await repository.foldPartitionBatch(
       batch(0, 0, [fixtureEnrichedEvent('c1', [allowedLine, deniedLine]), fixtureEnrichedEvent('c2', [allowedLine])]),
     );
-    expect(outcome).toEqual({ folded: 2, duplicates: 0, alreadyCommitted: 0 });
+    expect(outcome).toEqual({ folded: 2, superseded: 0, duplicates: 0, alreadyCommitted: 0 });
     expect(await summary()).toMatchObject({
       claimsReceived: 2,
       linesReceived: 3,
@@ -86,7 +105,7 @@ describe('ClaimFoldRepository against a real Postgres', () => {
     await repository.foldPartitionBatch(batch(0, 0, events));
     const before = await summary();
     const outcome = await repository.foldPartitionBatch(batch(0, 0, events));
-    expect(outcome).toEqual({ folded: 0, duplicates: 0, alreadyCommitted: 1 });
+    expect(outcome).toEqual({ folded: 0, superseded: 0, duplicates: 0, alreadyCommitted: 1 });
     expect(await summary()).toEqual(before);
   });
 
@@ -94,9 +113,77 @@ describe('ClaimFoldRepository against a real Postgres', () => {
     const event = fixtureEnrichedEvent('c1', [allowedLine]);
     await repository.foldPartitionBatch(batch(0, 0, [event]));
     const outcome = await repository.foldPartitionBatch(batch(0, 1, [event, event]));
-    expect(outcome).toEqual({ folded: 0, duplicates: 2, alreadyCommitted: 0 });
+    expect(outcome).toEqual({ folded: 0, superseded: 0, duplicates: 2, alreadyCommitted: 0 });
     expect((await summary()).claimsReceived).toBe(1);
     await expectStreamedToEqualBatchSql();
+  });
+
+  describe('versions on the claim state', () => {
+    const claimStates = () =>
+      dataSource.query(
+        `SELECT claim_id, event_id, payment_amount_cents, line_count, to_char(version_occurred_at, 'YYYY-MM-DD') AS version_occurred_at,
+                version_source_sequence, version_stage FROM claim_state ORDER BY claim_id`,
+      );
+    const counters = () => dataSource.query(`SELECT * FROM kpi_dimension_counter ORDER BY 1, 2, 3, 4`);
+
+    it('keeps the later-dated state when an older version of the claim arrives after it', async () => {
+      const march = claimInFile('march.csv', 'c1', '2024-03-10', [allowedLine]);
+      const lateFebruary = claimInFile('february-resent.csv', 'c1', '2024-02-10', [allowedLine, deniedLine]);
+      await repository.foldPartitionBatch(batch(0, 0, [march]));
+      const outcome = await repository.foldPartitionBatch(batch(0, 1, [lateFebruary]));
+      expect(outcome).toEqual({ folded: 0, superseded: 1, duplicates: 0, alreadyCommitted: 0 });
+      expect(await claimStates()).toEqual([
+        expect.objectContaining({
+          claim_id: 'c1',
+          event_id: march.eventId,
+          line_count: 1,
+          version_occurred_at: '2024-03-10',
+        }),
+      ]);
+      expect((await summary()).linesReceived).toBe(1);
+      await expectStreamedToEqualBatchSql();
+    });
+
+    it('changes nothing when a file is replayed after the window of event ids was pruned', async () => {
+      const january = ['c1', 'c2', 'c3'].map((claimId) =>
+        claimInFile('january.csv', claimId, '2024-01-15', [allowedLine]),
+      );
+      // A later file corrects c2 (same event date: the later record wins) and dates c3 later.
+      const correction = claimInFile('january-corrected.csv', 'c2', '2024-01-15', [deniedLine, deniedLine]);
+      const later = claimInFile('february.csv', 'c3', '2024-02-20', [allowedLine, allowedLine]);
+      await repository.foldPartitionBatch(batch(0, 0, january));
+      await repository.foldPartitionBatch(batch(0, 3, [correction, later]));
+      const states = await claimStates();
+      const before = { states, counters: await counters(), summary: await summary() };
+      expect(states.map((row: { event_id: string }) => row.event_id)).toEqual([
+        january[0]?.eventId,
+        correction.eventId,
+        later.eventId,
+      ]);
+
+      const pruned = await pruneProcessedEvents(dataSource, new Date(Date.now() + 60_000), 2);
+      expect(pruned).toBe(5);
+      expect(await dataSource.query(`SELECT count(*)::int AS n FROM processed_event`)).toEqual([{ n: 0 }]);
+
+      // The ids are forgotten, so every event is first-seen again; each version is the claim's or older.
+      const replay = await repository.foldPartitionBatch(batch(0, 5, [...january, correction, later]));
+      expect(replay).toEqual({ folded: 0, superseded: 5, duplicates: 0, alreadyCommitted: 0 });
+      expect({ states: await claimStates(), counters: await counters(), summary: await summary() }).toEqual(before);
+      await expectStreamedToEqualBatchSql();
+      // Each source record is still accounted once, folded.
+      expect(await dataSource.query(`SELECT outcome, count(*)::int AS n FROM ingest_record GROUP BY outcome`)).toEqual([
+        { outcome: 'folded', n: 5 },
+      ]);
+    });
+
+    it('prunes only the event ids older than the window', async () => {
+      await repository.foldPartitionBatch(batch(0, 0, [recordOfFile('c1', 1), recordOfFile('c2', 2)]));
+      await dataSource.query(
+        `UPDATE processed_event SET processed_at = now() - interval '31 days' WHERE claim_id = 'c1'`,
+      );
+      expect(await pruneProcessedEvents(dataSource, new Date(Date.now() - 30 * 86_400_000))).toBe(1);
+      expect(await dataSource.query(`SELECT claim_id FROM processed_event`)).toEqual([{ claim_id: 'c2' }]);
+    });
   });
 
   it('replaces a corrected claim so the counters move by exactly the correction', async () => {
@@ -174,7 +261,7 @@ describe('ClaimFoldRepository against a real Postgres', () => {
       { record_number: 4, outcome: 'folded', error_code: null },
     ]);
     // The whole batch redelivered is recognised, the refused record included, and changes nothing.
-    await expect(fold(messages)).resolves.toEqual({ folded: 0, duplicates: 0, alreadyCommitted: 4 });
+    await expect(fold(messages)).resolves.toEqual({ folded: 0, superseded: 0, duplicates: 0, alreadyCommitted: 4 });
   });
 
   it('accounts each source record once: folded, then a duplicate when the same bytes come again', async () => {

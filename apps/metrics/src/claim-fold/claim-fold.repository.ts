@@ -3,6 +3,7 @@ import type { EnrichedClaimEvent } from '@claims/contracts';
 import {
   DIMENSION_COUNTER_MEASURES,
   adjustmentsOf,
+  claimVersionOf,
   claimFactsOf,
   renderingSpecialtyOf,
   contributionOfClaimLines,
@@ -15,6 +16,7 @@ import {
   transactionSetVerdictOf,
   parseCounterKey,
   type AdjudicationStatus,
+  type ClaimVersion,
   type ClaimKpiContribution,
   type ClaimLifecycle,
   type ClaimKpiDelta,
@@ -58,7 +60,10 @@ export interface FoldMessage {
 }
 
 export interface FoldOutcome {
+  /** First-seen events that moved their claim (or were a 999 verdict or a new X12 part). */
   folded: number;
+  /** First-seen events that moved nothing: older than their claim's state, or a replay of a version it holds. */
+  superseded: number;
   duplicates: number;
   alreadyCommitted: number;
 }
@@ -86,6 +91,13 @@ export class SourceTopicResetError extends Error {
 }
 
 const recordKey = (fileId: string, recordNumber: number): string => `${fileId}\u0000${recordNumber}`;
+
+/** The source sequence of an event's record; recordOutcomes read one for every candidate. */
+function sourceSequenceOf(sequences: ReadonlyMap<string, number>, event: EnrichedClaimEvent): number {
+  const sequence = sequences.get(recordKey(event.lineage.fileId, event.lineage.recordNumber));
+  if (sequence === undefined) throw new Error(`no source sequence was read for event ${event.eventId}`);
+  return sequence;
+}
 
 /**
  * processed_event is the fold's record of the events it handled and, kept
@@ -160,8 +172,9 @@ export class ClaimFoldRepository {
       );
       await this.recordRefused(manager, pending);
       const fresh = await this.claimFirstSeenEvents(manager, candidates);
-      const alreadyFolded = await this.recordOutcomes(manager, candidates, new Set(fresh));
+      const { alreadyFolded, sourceSequences } = await this.recordOutcomes(manager, candidates, new Set(fresh));
       await this.addFileQuality(manager, firstEventOfEachRecord(fresh, alreadyFolded));
+      let superseded = 0;
       if (fresh.length > 0) {
         // A 999 speaks of a transaction set, not a claim: it has no claim state to lock.
         const stored = await this.lockStoredClaims(
@@ -169,16 +182,20 @@ export class ClaimFoldRepository {
           fresh.filter((event) => transactionSetVerdictOf(event) === null),
         );
         const parts = await this.storedClaimParts(manager, fresh);
-        const { claims, delta, newParts, lifecycles, setVerdicts } = foldClaimBatch(fresh, {
-          contributions: stored.contributions,
-          parts,
-        });
+        const folded = foldClaimBatch(
+          fresh,
+          { contributions: stored.contributions, parts, versions: stored.versions },
+          (event) => claimVersionOf(event, sourceSequenceOf(sourceSequences, event)),
+        );
+        const { claims, delta, newParts, lifecycles, setVerdicts, versions } = folded;
+        superseded = folded.superseded.length;
         const latest = [...claims.values()];
-        await this.upsertClaimState(manager, batch.partition, latest);
+        await this.upsertClaimState(manager, batch.partition, latest, versions);
         await this.replaceClaimLines(
           manager,
           latest.map((claim) => claim.event),
-          [...stored.contributions.keys()],
+          // A stored claim whose events were all superseded keeps its lines.
+          [...stored.contributions.keys()].filter((claimId) => claims.has(claimId)),
         );
         await this.applyKpiDelta(manager, batch.partition, delta);
         await this.foldPendEpisodes(
@@ -195,7 +212,8 @@ export class ClaimFoldRepository {
       const last = batch.messages[batch.messages.length - 1];
       if (last) await storeNextOffset(manager, batch, BigInt(last.offset) + 1n);
       return {
-        folded: fresh.length,
+        folded: fresh.length - superseded,
+        superseded,
         duplicates: candidates.length - fresh.length,
         alreadyCommitted: batch.messages.length - pending.length,
       };
@@ -289,30 +307,44 @@ export class ClaimFoldRepository {
    * hence DISTINCT ON, keeping a batch's folded copy of a record over its
    * duplicate copy (a producer retry), as the first-wins insert did.
    *
-   * Returns the records (file id and first record number) of first-seen
-   * events that had folded before: what the quality tally must not count again.
+   * Returns, for every candidate's record (file id and first record number):
+   * - its source sequence, assigned when the row was first written and read
+   *   back for any later arrival: the event's place in the claim's versions;
+   * - in `alreadyFolded`, the records of first-seen events that had folded
+   *   before, whose quality is tallied already (a claim re-emitted when it
+   *   clears carries its record's lineage; a replay older than the event-id
+   *   window has a first-seen id).
+   * The statement reads ingest_record as it stood before its own insert, and
+   * the insert's RETURNING for the rows it wrote: together, every candidate.
    */
   private async recordOutcomes(
     manager: EntityManager,
     candidates: readonly EnrichedClaimEvent[],
     fresh: ReadonlySet<EnrichedClaimEvent>,
-  ): Promise<Set<string>> {
-    if (candidates.length === 0) return new Set();
+  ): Promise<{ alreadyFolded: Set<string>; sourceSequences: Map<string, number> }> {
+    if (candidates.length === 0) return { alreadyFolded: new Set(), sourceSequences: new Map() };
     const upgradeDeadLettered = `ON CONFLICT (file_id, record_number) DO UPDATE
          SET outcome = 'folded', stage = NULL, error_code = NULL
        WHERE ingest_record.outcome = 'dead_lettered' AND EXCLUDED.outcome = 'folded'`;
-    // Answers only the exception: first-seen events whose record had folded
-    // before (a claim re-emitted when it clears carries its record's lineage).
-    // Their record's quality is already tallied; nearly always no row comes back.
-    const foldedBefore = `SELECT DISTINCT c.file_id, c.record_number FROM candidate c
-        WHERE c.outcome = 'folded'
-          AND NOT EXISTS (SELECT 1 FROM written w
-                           WHERE w.file_id = c.file_id AND w.record_number = c.record_number AND w.outcome = 'folded')`;
-    const keysOf = (rows: Array<{ file_id: string; record_number: number }>): Set<string> =>
-      new Set(rows.map((row) => recordKey(row.file_id, row.record_number)));
+    const outcomeOfEachRecord = `SELECT c.file_id, c.record_number,
+             COALESCE(max(w.source_sequence), max(r.source_sequence))::text AS source_sequence,
+             bool_or(c.outcome = 'folded') AND NOT COALESCE(bool_or(w.outcome = 'folded'), false) AS folded_before
+        FROM candidate c
+        LEFT JOIN written w ON w.file_id = c.file_id AND w.record_number = c.record_number
+        LEFT JOIN ingest_record r ON r.file_id = c.file_id AND r.record_number = c.record_number
+       GROUP BY c.file_id, c.record_number`;
+    type OutcomeRow = { file_id: string; record_number: number; source_sequence: string; folded_before: boolean };
+    const outcomesOf = (rows: OutcomeRow[]) => ({
+      alreadyFolded: new Set(
+        rows.filter((row) => row.folded_before).map((row) => recordKey(row.file_id, row.record_number)),
+      ),
+      sourceSequences: new Map(
+        rows.map((row) => [recordKey(row.file_id, row.record_number), Number(row.source_sequence)]),
+      ),
+    });
     if (candidates.every((event) => (event.lineage.recordCount ?? 1) === 1)) {
       // The common case (one row per claim, the carrier's hot path) needs no generate_series.
-      return keysOf(
+      return outcomesOf(
         await manager.query(
           `WITH candidate AS (
              SELECT * FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, outcome)
@@ -322,9 +354,9 @@ export class ClaimFoldRepository {
                FROM candidate r
               ORDER BY r.file_id, r.record_number, r.outcome = 'folded' DESC
              ${upgradeDeadLettered}
-             RETURNING file_id, record_number, outcome
+             RETURNING file_id, record_number, outcome, source_sequence
            )
-           ${foldedBefore}`,
+           ${outcomeOfEachRecord}`,
           [
             candidates.map((event) => event.lineage.fileId),
             candidates.map((event) => event.lineage.recordNumber),
@@ -333,7 +365,7 @@ export class ClaimFoldRepository {
         ),
       );
     }
-    return keysOf(
+    return outcomesOf(
       await manager.query(
         `WITH candidate AS (
            SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])
@@ -345,9 +377,9 @@ export class ClaimFoldRepository {
             CROSS JOIN LATERAL generate_series(r.record_number, r.record_number + r.record_count - 1) AS row_number
             ORDER BY r.file_id, row_number, r.outcome = 'folded' DESC
            ${upgradeDeadLettered}
-           RETURNING file_id, record_number, outcome
+           RETURNING file_id, record_number, outcome, source_sequence
          )
-         ${foldedBefore}`,
+         ${outcomeOfEachRecord}`,
         [
           candidates.map((event) => event.lineage.fileId),
           candidates.map((event) => event.lineage.recordNumber),
@@ -404,16 +436,38 @@ export class ClaimFoldRepository {
   private async lockStoredClaims(
     manager: EntityManager,
     events: readonly EnrichedClaimEvent[],
-  ): Promise<{ contributions: Map<string, ClaimKpiContribution>; episodes: Map<string, PendEpisode> }> {
-    const locked: Array<{ claim_id: string }> = await manager.query(
-      `SELECT claim_id FROM claim_state WHERE claim_id = ANY($1::text[]) ORDER BY claim_id FOR UPDATE`,
+  ): Promise<{
+    contributions: Map<string, ClaimKpiContribution>;
+    episodes: Map<string, PendEpisode>;
+    versions: Map<string, ClaimVersion>;
+  }> {
+    const locked: Array<{
+      claim_id: string;
+      version_occurred_at: string | null;
+      version_source_sequence: string | null;
+      version_stage: number | null;
+    }> = await manager.query(
+      `SELECT claim_id, to_char(version_occurred_at, 'YYYY-MM-DD') AS version_occurred_at, version_source_sequence,
+              version_stage
+         FROM claim_state WHERE claim_id = ANY($1::text[]) ORDER BY claim_id FOR UPDATE`,
       [[...new Set(events.map((event) => event.claimId))]],
     );
-    if (locked.length === 0) return { contributions: new Map(), episodes: new Map() };
+    if (locked.length === 0) return { contributions: new Map(), episodes: new Map(), versions: new Map() };
     const lockedIds = locked.map((row) => row.claim_id);
+    const versions = new Map<string, ClaimVersion>();
+    for (const row of locked) {
+      // A claim whose record predates source sequences (no accounting row) holds no version: its next event replaces it.
+      if (row.version_occurred_at === null || row.version_source_sequence === null) continue;
+      versions.set(row.claim_id, {
+        occurredAt: row.version_occurred_at,
+        sourceSequence: Number(row.version_source_sequence),
+        stage: row.version_stage ?? 0,
+      });
+    }
     return {
       contributions: await this.storedContributions(manager, lockedIds),
       episodes: await this.storedEpisodes(manager, lockedIds),
+      versions,
     };
   }
 
@@ -553,6 +607,7 @@ export class ClaimFoldRepository {
     manager: EntityManager,
     partition: number,
     claims: ReadonlyArray<{ event: EnrichedClaimEvent }>,
+    versions: ReadonlyMap<string, ClaimVersion>,
   ): Promise<void> {
     const facts = claims.map(({ event }) => ({ event, facts: claimFactsOf(event) }));
     const column = <T>(pick: (event: EnrichedClaimEvent, facts: KpiClaimFacts) => T): T[] =>
@@ -562,21 +617,22 @@ export class ClaimFoldRepository {
          service_from_date, service_through_date, line_count, payment_amount_cents, allowed_amount_cents,
          lineage_source, lineage_file_id, lineage_record_number, kafka_partition, updated_at, layout, provider_group,
          state, billed_amount_cents, adjudication_status, first_diagnosis_code, drug_ndc_code, drug_days_supply,
-         adjustments, patient_token)
+         adjustments, patient_token, version_occurred_at, version_source_sequence, version_stage)
        SELECT c.claim_id, c.event_id, c.event_type, c.claim_type, c.payer, c.occurred_at, c.service_from_date,
               c.service_through_date, c.line_count, c.payment_amount_cents, c.allowed_amount_cents, c.lineage_source,
               c.lineage_file_id, c.lineage_record_number, $15::integer, now(), c.layout, c.provider_group, c.state,
               c.billed_amount_cents, c.adjudication_status, c.first_diagnosis_code, c.drug_ndc_code,
-              c.drug_days_supply, c.adjustments::jsonb, c.patient_token
+              c.drug_days_supply, c.adjustments::jsonb, c.patient_token, c.version_occurred_at,
+              c.version_source_sequence, c.version_stage
          FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[], $8::date[],
                      $9::integer[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::integer[],
                      $16::text[], $17::text[], $18::text[], $19::bigint[], $20::text[], $21::text[], $22::text[],
-                     $23::integer[], $24::text[], $25::text[])
+                     $23::integer[], $24::text[], $25::text[], $26::date[], $27::bigint[], $28::smallint[])
               AS c(claim_id, event_id, event_type, claim_type, payer, occurred_at, service_from_date,
                    service_through_date, line_count, payment_amount_cents, allowed_amount_cents, lineage_source,
                    lineage_file_id, lineage_record_number, layout, provider_group, state, billed_amount_cents,
                    adjudication_status, first_diagnosis_code, drug_ndc_code, drug_days_supply, adjustments,
-                   patient_token)
+                   patient_token, version_occurred_at, version_source_sequence, version_stage)
        ON CONFLICT (claim_id) DO UPDATE SET
          event_id = EXCLUDED.event_id, event_type = EXCLUDED.event_type, claim_type = EXCLUDED.claim_type,
          payer = EXCLUDED.payer, occurred_at = EXCLUDED.occurred_at, service_from_date = EXCLUDED.service_from_date,
@@ -588,7 +644,9 @@ export class ClaimFoldRepository {
          state = EXCLUDED.state, billed_amount_cents = EXCLUDED.billed_amount_cents,
          adjudication_status = EXCLUDED.adjudication_status, first_diagnosis_code = EXCLUDED.first_diagnosis_code,
          drug_ndc_code = EXCLUDED.drug_ndc_code, drug_days_supply = EXCLUDED.drug_days_supply,
-         adjustments = EXCLUDED.adjustments, patient_token = EXCLUDED.patient_token`,
+         adjustments = EXCLUDED.adjustments, patient_token = EXCLUDED.patient_token,
+         version_occurred_at = EXCLUDED.version_occurred_at,
+         version_source_sequence = EXCLUDED.version_source_sequence, version_stage = EXCLUDED.version_stage`,
       [
         column((event) => event.claimId),
         column((event) => event.eventId),
@@ -617,6 +675,9 @@ export class ClaimFoldRepository {
         column((_, claim) => (claim.adjustments.length === 0 ? null : JSON.stringify(claim.adjustments))),
         // The keyed hash only (never the member id): what joins a claim to its member's coverage year.
         column((event) => event.claim.patientToken),
+        column((event) => versions.get(event.claimId)?.occurredAt ?? null),
+        column((event) => versions.get(event.claimId)?.sourceSequence ?? null),
+        column((event) => versions.get(event.claimId)?.stage ?? null),
       ],
     );
   }

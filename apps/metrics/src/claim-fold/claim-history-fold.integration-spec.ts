@@ -65,7 +65,12 @@ describe('a claim history kept by the fold', () => {
     await foldBatch([{ event: adjudicated }, { event: otherClaim }]);
     await foldBatch([{ event: submitted }]);
     // A replay of the first record at a new offset: recognised by its event id, folded once.
-    expect(await foldBatch([{ event: submitted }])).toEqual({ folded: 0, duplicates: 1, alreadyCommitted: 0 });
+    expect(await foldBatch([{ event: submitted }])).toEqual({
+      folded: 0,
+      superseded: 0,
+      duplicates: 1,
+      alreadyCommitted: 0,
+    });
     // Postgres refused record 3: the consumer dead-letters it, then the fold marks it handled.
     await new RecordAccountingRepository(dataSource).recordDeadLetters([
       {

@@ -314,7 +314,13 @@ function earlierVersion(
   event: EnrichedClaimEvent,
   change: (claim: EnrichedClaimEvent['claim']) => EnrichedClaimEvent['claim'],
 ) {
-  return { ...event, eventId: derivedEventId('spec.earlier-version', event.eventId), claim: change(event.claim) };
+  // An earlier version comes from an earlier file: one record (file and record number) is one version.
+  return {
+    ...event,
+    eventId: derivedEventId('spec.earlier-version', event.eventId),
+    lineage: { ...event.lineage, fileId: sha256Hex(`earlier export of ${event.lineage.fileId}`) },
+    claim: change(event.claim),
+  };
 }
 
 describe('the denial-and-payment and volume-and-cost KPIs folded from the carrier, billing-export and Part D files', () => {

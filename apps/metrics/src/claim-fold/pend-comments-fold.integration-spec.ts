@@ -109,9 +109,15 @@ describe("a pended-queue export's comments folded by ClaimFoldRepository against
 
   it('keeps them once when the batch is redelivered or the row replayed at a new offset', async () => {
     const redelivered = batch([exportRow(COMMENTS, null)], 0);
-    expect(await repository.foldPartitionBatch(redelivered)).toEqual({ folded: 0, duplicates: 0, alreadyCommitted: 1 });
+    expect(await repository.foldPartitionBatch(redelivered)).toEqual({
+      folded: 0,
+      superseded: 0,
+      duplicates: 0,
+      alreadyCommitted: 1,
+    });
     expect(await repository.foldPartitionBatch(batch([exportRow(COMMENTS, null)]))).toEqual({
       folded: 0,
+      superseded: 0,
       duplicates: 1,
       alreadyCommitted: 0,
     });

@@ -210,8 +210,18 @@ describe('the pended-queue KPIs folded by ClaimFoldRepository against a real Pos
 
   it('folds a claim pended and cleared in one batch once, and counts a redelivered batch nothing', async () => {
     const second = batch(0, [G, clearedOf(G, '2024-01-05'), C]);
-    expect(await repository.foldPartitionBatch(second)).toEqual({ folded: 3, duplicates: 0, alreadyCommitted: 0 });
-    expect(await repository.foldPartitionBatch(second)).toEqual({ folded: 0, duplicates: 0, alreadyCommitted: 3 });
+    expect(await repository.foldPartitionBatch(second)).toEqual({
+      folded: 3,
+      superseded: 0,
+      duplicates: 0,
+      alreadyCommitted: 0,
+    });
+    expect(await repository.foldPartitionBatch(second)).toEqual({
+      folded: 0,
+      superseded: 0,
+      duplicates: 0,
+      alreadyCommitted: 3,
+    });
     await expectStreamedToEqualBatchSql();
   });
 
@@ -230,7 +240,7 @@ describe('the pended-queue KPIs folded by ClaimFoldRepository against a real Pos
     await repository.foldPartitionBatch(batch(1, [E2]));
     // A replayed record at a new offset is a duplicate and changes nothing.
     const outcome = await repository.foldPartitionBatch(batch(1, [E1]));
-    expect(outcome).toEqual({ folded: 0, duplicates: 1, alreadyCommitted: 0 });
+    expect(outcome).toEqual({ folded: 0, superseded: 0, duplicates: 1, alreadyCommitted: 0 });
     await repository.foldPartitionBatch(batch(0, [clearedOf(C, '2024-03-20')]));
     await expectStreamedToEqualBatchSql();
     // Cells emptied by a subtraction are dropped, not kept as zeros.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TrustedEnvelope } from './decode-event';
 
 /** ISO calendar date (YYYY-MM-DD): claims are dated, not timed. */
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -26,6 +27,8 @@ export const DESYNPUF_CARRIER_LAYOUT = 'desynpuf.carrier';
  * event still decodes; producers write 1 when an event carries nothing of v2.
  */
 const SchemaVersion = z.union([z.literal(1), z.literal(2)]);
+/** SchemaVersion's values, for the trusted decode's envelope check. */
+const CLAIM_EVENT_SCHEMA_VERSIONS = SchemaVersion.options.map((option) => option.value);
 
 export const LineageSchema = z.object({
   /** Where the record came from: a file name or a feed name, never a path with PHI. */
@@ -341,6 +344,27 @@ export const ClaimEventSchema = z.object({
 });
 export type ClaimEvent = z.infer<typeof ClaimEventSchema>;
 
+/**
+ * The identity fields a claim event's consumers read before anything else:
+ * the dead letter's lineage, the key and the fold's processed_event row.
+ */
+const CLAIM_EVENT_IDENTITY = {
+  eventId: 'string',
+  eventType: 'string',
+  occurredAt: 'string',
+  claimId: 'string',
+  layout: 'string',
+  publishedAt: 'string',
+  lineage: { source: 'string', fileId: 'string', recordNumber: 'number', recordSha256: 'string' },
+} as const;
+
+/** claims.normalized.v1 as the enricher trusts it: the normalizer validated each event in full before producing it. */
+export const CLAIM_EVENT_ENVELOPE: TrustedEnvelope<typeof ClaimEventSchema> = {
+  schema: ClaimEventSchema,
+  schemaVersions: CLAIM_EVENT_SCHEMA_VERSIONS,
+  fields: CLAIM_EVENT_IDENTITY,
+};
+
 export const MEMBER_SEXES = ['male', 'female', 'unknown'] as const;
 
 export const PROVIDER_LOOKUP_STATUSES = ['found', 'not_found'] as const;
@@ -485,6 +509,17 @@ export const EnrichedClaimEventSchema = ClaimEventSchema.extend({
   pendDecision: PendDecisionSchema.nullable().optional(),
 });
 export type EnrichedClaimEvent = z.infer<typeof EnrichedClaimEventSchema>;
+
+/**
+ * claims.enriched.v1 as the metrics fold trusts it: the enricher builds each
+ * event by typed code from a normalized event validated where it entered and
+ * from reference data validated where it entered.
+ */
+export const ENRICHED_CLAIM_EVENT_ENVELOPE: TrustedEnvelope<typeof EnrichedClaimEventSchema> = {
+  schema: EnrichedClaimEventSchema,
+  schemaVersions: CLAIM_EVENT_SCHEMA_VERSIONS,
+  fields: { ...CLAIM_EVENT_IDENTITY, normalizedEventId: 'string' },
+};
 
 /** A member's reference record for one coverage year (a beneficiary summary row). */
 export const MemberReferenceSchema = z.object({

@@ -8,3 +8,4 @@ export * from './traced-batch';
 export * from './stage-consumer-events';
 export * from './consumer-errors';
 export * from './broker-health-check';
+export * from './trusted-batch';

@@ -1,4 +1,12 @@
-import { ClaimEventSchema, EVENT_HEADERS, decodeEvent, type PendDecision } from '@claims/contracts';
+import {
+  CLAIM_EVENT_ENVELOPE,
+  EVENT_HEADERS,
+  decodeTrustedEvent,
+  validateEvent,
+  type ClaimEvent,
+  type DecodeResult,
+  type PendDecision,
+} from '@claims/contracts';
 import {
   decidePend,
   decisionOnAdjudication,
@@ -7,7 +15,7 @@ import {
   enrichClaimAsOf,
   isRemittanceAdjudication,
 } from '@claims/enrichment';
-import type { ConsumedMessage, TransformOutcome } from '@claims/kafka';
+import { runSettingAsideInvalid, type ConsumedMessage, type TransformOutcome } from '@claims/kafka';
 import type { FingerprintClaim, FingerprintHolder, PendedClaimRecord } from '../pend-index/pend-index.repository';
 import type { EnrichmentState } from '../reference/enrichment-state';
 import { enrichedEventsOf, outboundOf } from './enriched-events';
@@ -31,17 +39,41 @@ export interface PendState {
  * Enriches and judges a batch against the in-process directory: no database
  * round trip per record; one per batch for the duplicate rule's fingerprints
  * (and one for the verdicts of the claims a remittance in the batch adjudicates).
- * A message that does not decode goes to the dead-letter topic.
+ * The normalizer validated each event in full before producing it, so only
+ * the envelope is checked here; a message that fails it goes to the
+ * dead-letter topic, and a batch that breaks on an event invalid deeper down
+ * is validated in full and judged again without the invalid ones.
  */
-export async function judgeNormalizedBatch(
+export function judgeNormalizedBatch(
   messages: readonly ConsumedMessage[],
   state: EnrichmentState,
   pendState: PendState,
 ): Promise<JudgedBatch> {
-  const decoded = messages.map((consumed) => decodeEvent(ClaimEventSchema, consumed.message.value));
+  const decoded = messages.map((consumed) => decodeTrustedEvent(CLAIM_EVENT_ENVELOPE, consumed.message.value));
+  return runSettingAsideInvalid(decoded, {
+    run: (batch) => judgeDecodedBatch(messages, batch, state, pendState),
+    invalidReason: (result) => {
+      if (!result.ok) return null;
+      const validated = validateEvent(CLAIM_EVENT_ENVELOPE.schema, result.event);
+      return validated.ok ? null : { code: validated.code, reason: validated.reason };
+    },
+    setAside: (_, failure): DecodeResult<ClaimEvent> => ({ ok: false, code: 'SCHEMA_INVALID', reason: failure.reason }),
+  });
+}
+
+async function judgeDecodedBatch(
+  messages: readonly ConsumedMessage[],
+  decoded: ReadonlyArray<DecodeResult<ClaimEvent>>,
+  state: EnrichmentState,
+  pendState: PendState,
+): Promise<JudgedBatch> {
+  // Enriched before the fingerprints are held: an event that breaks the pure steps breaks them before any write.
+  const enriched = decoded.map((result) =>
+    result.ok ? { ...result, enrichment: enrichClaim(result.event, state.tables, state.codes) } : result,
+  );
   const offered: FingerprintClaim[] = [];
   const adjudicated: string[] = [];
-  for (const result of decoded) {
+  for (const result of enriched) {
     if (!result.ok) continue;
     if (isRemittanceAdjudication(result.event)) {
       adjudicated.push(result.event.claimId);
@@ -55,10 +87,9 @@ export async function judgeNormalizedBatch(
   const waiting = adjudicated.length > 0 ? await pendState.waitingDecisions(adjudicated) : new Map();
   const pended: PendedClaimRecord[] = [];
   const notWaiting: string[] = [];
-  const outcomes = decoded.map((result, index): TransformOutcome => {
+  const outcomes = enriched.map((result, index): TransformOutcome => {
     if (!result.ok) return { deadLetter: { code: result.code, reason: result.reason } };
-    const event = result.event;
-    const enrichment = enrichClaim(event, state.tables, state.codes);
+    const { event, enrichment } = result;
     const decision = isRemittanceAdjudication(event)
       ? decisionOnAdjudication(event, waiting.get(event.claimId), state.ruleSet.version)
       : decidePend(event, enrichment, state.tables, state.ruleSet, {

@@ -1,14 +1,22 @@
-import { CLAIM_TOPICS, EnrichedClaimEventSchema, decodeEvent } from '@claims/contracts';
+import {
+  CLAIM_TOPICS,
+  ENRICHED_CLAIM_EVENT_ENVELOPE,
+  decodeTrustedEvent,
+  validateEvent,
+  type Lineage,
+} from '@claims/contracts';
 import { isRecordDataError } from '@claims/database';
 import {
   PipelineKafka,
   deadLetterFor,
   partitionEndOffset,
+  runSettingAsideInvalid,
   stageConsumerEvents,
   startBatchConsumer,
   withConsumedBatchSpan,
   type ConsumedBatch,
   type OutboundMessage,
+  type RecordFailure,
   type RunningConsumer,
 } from '@claims/kafka';
 import { LOGGER, METRICS_REGISTRY, createStageMetrics, type StageMetrics } from '@claims/observability';
@@ -100,7 +108,8 @@ export class EnrichedClaimConsumer implements OnApplicationBootstrap, BeforeAppl
     const deadLetters: OutboundMessage[] = [];
     const failedAt = new Date();
     const messages: ConsumedFoldMessage[] = batch.messages.map((message) => {
-      const decoded = decodeEvent(EnrichedClaimEventSchema, message.value);
+      // The enricher's events are trusted: their envelope is checked here, the rest only if the fold breaks on one.
+      const decoded = decodeTrustedEvent(ENRICHED_CLAIM_EVENT_ENVELOPE, message.value);
       if (decoded.ok) return { offset: message.offset, event: decoded.event, message };
       deadLetters.push(
         deadLetterFor(
@@ -139,45 +148,74 @@ export class EnrichedClaimConsumer implements OnApplicationBootstrap, BeforeAppl
         throw error;
       }
     };
-    const outcomes = await foldIsolatingRefusedRecords(messages, {
-      fold: foldPart,
-      isRefusedData: isRecordDataError,
-      offsetOnly: (message) => ({ offset: message.offset, event: null, message: message.message }),
-      refuse: async (message, error) => {
-        const code = 'FOLD_REFUSED';
-        const sqlState = (error as { code?: unknown }).code;
-        await this.pipeline.producer.send(
-          new Map([
+    const sendDeadLetter = async (message: ConsumedFoldMessage, failure: RecordFailure, lineage?: Lineage) => {
+      await this.pipeline.producer.send(
+        new Map([
+          [
+            deadLetterTopic,
             [
-              deadLetterTopic,
-              [
-                deadLetterFor(
-                  { topic: batch.topic, partition: batch.partition, message: message.message },
-                  'metrics',
-                  { code, reason: `Postgres refused the claim's data (SQLSTATE ${String(sqlState)})` },
-                  new Date(),
-                  message.event?.lineage,
-                ),
-              ],
+              deadLetterFor(
+                { topic: batch.topic, partition: batch.partition, message: message.message },
+                'metrics',
+                failure,
+                new Date(),
+                lineage,
+              ),
             ],
-          ]),
-        );
-        this.metrics.deadLettersTotal.inc({ stage: 'metrics', error_code: code });
+          ],
+        ]),
+      );
+      this.metrics.deadLettersTotal.inc({ stage: 'metrics', error_code: failure.code });
+    };
+    const offsetOnly = (message: ConsumedFoldMessage): ConsumedFoldMessage => ({
+      offset: message.offset,
+      event: null,
+      message: message.message,
+    });
+    let setAside = 0;
+    const outcomes = await runSettingAsideInvalid(messages, {
+      run: (part) =>
+        foldIsolatingRefusedRecords(part, {
+          fold: foldPart,
+          isRefusedData: isRecordDataError,
+          offsetOnly,
+          refuse: async (message, error) => {
+            const code = 'FOLD_REFUSED';
+            const sqlState = (error as { code?: unknown }).code;
+            const reason = `Postgres refused the claim's data (SQLSTATE ${String(sqlState)})`;
+            await sendDeadLetter(message, { code, reason }, message.event?.lineage);
+            this.logger.warn(
+              { errorCode: code, sqlState, partition: batch.partition, offset: message.offset },
+              'record dead-lettered: Postgres refused its data',
+            );
+            return { ...message, refusedCode: code };
+          },
+        }),
+      invalidReason: (message) => {
+        if (message.event === null || message.refusedCode !== undefined) return null;
+        const validated = validateEvent(ENRICHED_CLAIM_EVENT_ENVELOPE.schema, message.event);
+        return validated.ok ? null : { code: validated.code, reason: validated.reason };
+      },
+      // The lineage of an invalid event is not trusted either: the dead letter takes it from the headers.
+      setAside: async (message, failure) => {
+        await sendDeadLetter(message, failure);
+        setAside += 1;
         this.logger.warn(
-          { errorCode: code, sqlState, partition: batch.partition, offset: message.offset },
-          'record dead-lettered: Postgres refused its data',
+          { errorCode: failure.code, partition: batch.partition, offset: message.offset },
+          `record dead-lettered: ${failure.reason}`,
         );
-        return { ...message, refusedCode: code };
+        return offsetOnly(message);
       },
     });
     for (const outcome of outcomes) {
       this.metrics.recordsTotal.inc({ stage: 'metrics', outcome: 'folded' }, outcome.folded);
+      this.metrics.recordsTotal.inc({ stage: 'metrics', outcome: 'superseded' }, outcome.superseded);
       this.metrics.recordsTotal.inc(
         { stage: 'metrics', outcome: 'duplicate' },
         outcome.duplicates + outcome.alreadyCommitted,
       );
     }
-    this.metrics.recordsTotal.inc({ stage: 'metrics', outcome: 'dead_lettered' }, deadLetters.length);
+    this.metrics.recordsTotal.inc({ stage: 'metrics', outcome: 'dead_lettered' }, deadLetters.length + setAside);
     stopTimer();
     this.crashIfAsked();
   }

@@ -1,11 +1,11 @@
-import { ProviderAdjustmentEventSchema, RawClaimRecordSchema, sha256Hex } from '@claims/contracts';
+import { ClaimEventSchema, ProviderAdjustmentEventSchema, RawClaimRecordSchema, sha256Hex } from '@claims/contracts';
 import { REPO_ROOT } from '@claims/harness';
 import type { ConsumedMessage } from '@claims/kafka';
 import { CodeLists, loadSourceLayouts, rawRecordEvent } from '@claims/source-layouts';
 import { transactionSetText, x12LayoutOf, x12RecordContextOf, x12TokensOf, x12TransactionSetsOf } from '@claims/x12';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { normalizeRawMessage } from './normalize-raw-message';
+import { invalidClaimEventFailure, normalizeRawMessage } from './normalize-raw-message';
 
 const SAMPLE = join(REPO_ROOT, 'data', 'desynpuf', 'sample2', 'DE1_0_2008_to_2010_Carrier_Claims_Sample_2B.csv');
 const firstRecord = readFileSync(SAMPLE, 'utf8').split(/\r?\n/)[1] ?? '';
@@ -316,5 +316,25 @@ describe('normalizeRawMessage with an 835 that carries provider-level adjustment
     );
     expect(events).toHaveLength(plbSegments.length);
     expect(events.every((event) => event.accountsForRecord)).toBe(true);
+  });
+});
+
+describe('invalidClaimEventFailure (the full check before claims.normalized.v1, whose consumers trust it)', () => {
+  const carrierEvent = () => {
+    const outcome = normalizeRawMessage(consumed(rawMessage(firstRecord)), options);
+    if (!('emit' in outcome)) throw new Error('expected an emitted event');
+    return ClaimEventSchema.parse(JSON.parse(outcome.emit.value));
+  };
+
+  it('lets a carrier claim event through', () => {
+    expect(invalidClaimEventFailure([carrierEvent()])).toBeNull();
+  });
+
+  it('refuses an event whose lines are not an array with NORMALIZED_EVENT_INVALID, naming the field only', () => {
+    const broken = { ...carrierEvent(), claim: { ...carrierEvent().claim, lines: 'not lines' } };
+    expect(invalidClaimEventFailure([carrierEvent(), broken as never])).toEqual({
+      code: 'NORMALIZED_EVENT_INVALID',
+      reason: 'the normalized claim event has invalid fields: claim.lines',
+    });
   });
 });

@@ -1,4 +1,5 @@
 import {
+  ClaimEventSchema,
   EVENT_HEADERS,
   RawClaimRecordSchema,
   claimEventHeaders,
@@ -6,6 +7,8 @@ import {
   memberReferenceKey,
   rawEventId,
   sha256Hex,
+  validateEvent,
+  type ClaimEvent,
   type Lineage,
   type RawClaimRecord,
 } from '@claims/contracts';
@@ -60,6 +63,21 @@ export function rowOriginalsOf(raw: RawClaimRecord): RowOriginal[] | undefined {
   });
 }
 
+/**
+ * Why claim events may not be produced, or null when they may. The enricher
+ * and the metrics fold trust claims.normalized.v1 (they check its envelope
+ * only), so every claim event is validated in full here, where the data
+ * enters the pipeline, whichever layout made it.
+ */
+export function invalidClaimEventFailure(events: readonly ClaimEvent[]): RecordFailure | null {
+  for (const event of events) {
+    const validated = validateEvent(ClaimEventSchema, event);
+    if (!validated.ok)
+      return { code: 'NORMALIZED_EVENT_INVALID', reason: `the normalized claim event has ${validated.reason}` };
+  }
+  return null;
+}
+
 /** One raw message to its canonical event, or to the reason it goes to the dead-letter topic. */
 export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNormalizeOptions): NormalizeOutcome {
   const decoded = decodeEvent(RawClaimRecordSchema, consumed.message.value);
@@ -68,6 +86,8 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
   if (isX12Layout(raw.layout)) return normalizeX12Message(raw, consumed, options);
   try {
     const normalized = normalizeSourceRecord(raw, options);
+    const invalid = normalized.kind === 'claim' ? invalidClaimEventFailure([normalized.event]) : null;
+    if (invalid !== null) return deadLetterOf(raw, invalid);
     const traceParent = consumed.message.headers?.[EVENT_HEADERS.traceParent]?.toString();
     const event = normalized.event;
     const key = normalized.kind === 'claim' ? normalized.event.claimId : memberReferenceKey(normalized.event.member);
@@ -77,10 +97,14 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
     };
   } catch (error) {
     if (!(error instanceof SourceRecordError)) throw error;
-    const rows = rowOriginalsOf(raw);
-    const deadLetter = { code: error.code, reason: error.message };
-    return rows === undefined ? { deadLetter } : { deadLetter, rows };
+    return deadLetterOf(raw, { code: error.code, reason: error.message });
   }
+}
+
+/** A raw record's dead letter: one per source row when it stood for several. */
+function deadLetterOf(raw: RawClaimRecord, deadLetter: RecordFailure): NormalizeOutcome {
+  const rows = rowOriginalsOf(raw);
+  return rows === undefined ? { deadLetter } : { deadLetter, rows };
 }
 
 /** An X12 transaction set to its canonical events, each keyed by its own claim id, and an 835's PLB pairs by PLB01. */
@@ -95,6 +119,9 @@ function normalizeX12Message(
       // Nothing to fold: a dead letter keeps the record counted and replayable.
       return { deadLetter: { code: 'X12_NO_CLAIMS', reason: `the ${raw.layout} transaction set holds no claim` } };
     }
+    // A transaction set's events go all or none: one invalid claim holds back the set.
+    const invalid = invalidClaimEventFailure(claims);
+    if (invalid !== null) return { deadLetter: invalid };
     const traceParent = consumed.message.headers?.[EVENT_HEADERS.traceParent]?.toString();
     return {
       kind: 'claim',

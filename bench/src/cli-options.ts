@@ -1,5 +1,6 @@
 export const PHASES = [
   'transport',
+  'record-cost',
   'e2e',
   'edi',
   'freshness',

@@ -12,6 +12,7 @@ import { runFreshnessPhase } from './phases/freshness.phase';
 import { runIncrementalPhase } from './phases/incremental.phase';
 import { runIngestorMemoryPhase } from './phases/ingestor-memory.phase';
 import { runRawTransportPhase } from './phases/raw-transport.phase';
+import { runRecordCostPhase } from './phases/record-cost.phase';
 import { describeEnvironment } from './report/environment';
 import { printResultsTable } from './report/print-table';
 import { correctnessFailures, rawOneHopCarrierRate, targetChecks, type BenchResults } from './report/results';
@@ -76,6 +77,9 @@ async function main(): Promise<number> {
       const files = [carrier, await catalog.institutional('inpatient'), await catalog.institutional('outpatient')];
       return runRawTransportPhase(context, files);
     });
+    results.recordCost = await timed('record-cost', async () =>
+      runRecordCostPhase(context, await catalog.recordCost()),
+    );
     results.endToEnd = await timed('e2e', async () => runEndToEndPhase(context, await catalog.endToEnd()));
     const rawOneHop = rawOneHopCarrierRate(results);
     if (results.endToEnd && rawOneHop) results.endToEndShareOfRawOneHop = results.endToEnd.recordsPerSecond / rawOneHop;

@@ -7,6 +7,7 @@ import {
 import { mkdirSync } from 'node:fs';
 import { progress } from '../bench-context';
 import type { BenchOptions } from '../cli-options';
+import { RECORD_COST_SAMPLE } from '../phases/record-cost.phase';
 
 /** The DE-SynPUF claim layouts the benchmark measures (the generator writes more). */
 export type BenchLayout = 'carrier' | 'inpatient' | 'outpatient' | 'rif-carrier';
@@ -98,6 +99,18 @@ export class FileCatalog {
     return this.carrier('end-to-end', {
       seed: this.options.seed,
       records: this.options.records,
+      claimIdStart: CLAIM_ID_START.endToEnd,
+    });
+  }
+
+  /**
+   * The record-cost phase's sample: the end-to-end file's generator, seed
+   * and ids, cut to the sample size, so the phase never waits on a 1 M-record file.
+   */
+  recordCost(): Promise<GeneratedCarrierFile> {
+    return this.carrier('record cost', {
+      seed: this.options.seed,
+      records: Math.min(RECORD_COST_SAMPLE, this.options.records),
       claimIdStart: CLAIM_ID_START.endToEnd,
     });
   }

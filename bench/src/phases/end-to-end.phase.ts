@@ -10,13 +10,12 @@ import { scrapeStageBatchStats, type StageBatchStats } from '../measure/service-
 import { topicBytesOnDisk } from '../measure/topic-disk-usage';
 import { PIPELINE_STAGES, type PipelineStageName } from '../pipeline/pipeline-stages';
 import { publishBenchDirectory, type BenchDirectory } from '../pipeline/bench-directory';
-import { measureRecordCost, type RecordCostResult } from './record-cost.phase';
+import { RECORD_COST_SAMPLE, measureRecordCost, type RecordCostResult } from './record-cost.phase';
 
 /** The provider directory the enricher judges the file against: the file's own providers and many more. */
 const BENCH_DIRECTORY_PROVIDERS = 100_000;
 
 /** Records timed in-process for the per-record cost breakdown. */
-const RECORD_COST_SAMPLE = 20_000;
 
 export interface StageResult {
   stage: PipelineStageName;

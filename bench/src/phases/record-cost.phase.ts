@@ -1,11 +1,14 @@
 import {
+  CLAIM_EVENT_ENVELOPE,
   ClaimEventSchema,
+  ENRICHED_CLAIM_EVENT_ENVELOPE,
   EnrichedClaimEventSchema,
   RawClaimRecordSchema,
   claimEventHeaders,
   type ClaimEvent,
   type EnrichedClaimEvent,
   type RawClaimRecord,
+  decodeTrustedEvent,
   derivedEventId,
 } from '@claims/contracts';
 import {
@@ -21,6 +24,13 @@ import { linesOf, normalizeRawRecord, rawRecordEvent } from '@claims/source-layo
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { GeneratedCarrierFile } from '@claims/claims-generator';
+import type { BenchContext } from '../bench-context';
+
+/** Records timed per step: enough for steady timings, few enough to take seconds. */
+export const RECORD_COST_SAMPLE = 20_000;
+
+/** The trusted decode's step names: what an internal topic's consumer runs in place of JSON.parse and zod. */
+const TRUSTED_DECODE = 'trusted decode: JSON.parse + envelope check (runs instead of the two above)';
 
 /**
  * Why a stage costs what it costs: the product's own per-record functions,
@@ -125,6 +135,7 @@ export async function measureRecordCost(file: GeneratedCarrierFile, count: numbe
     parsedNormalized,
     (json) => ClaimEventSchema.parse(json) as ClaimEvent,
   );
+  step('enricher', TRUSTED_DECODE, normalizedJson, (json) => decodeTrustedEvent(CLAIM_EVENT_ENVELOPE, json));
   // An empty directory: every claim takes the pend path, the dearer one (its clear search runs too).
   const tables = new ReferenceTables();
   const rules = loadShippedPendRuleSet();
@@ -159,6 +170,7 @@ export async function measureRecordCost(file: GeneratedCarrierFile, count: numbe
     parsedEnriched,
     (json) => EnrichedClaimEventSchema.parse(json) as EnrichedClaimEvent,
   );
+  step('metrics', TRUSTED_DECODE, enrichedJson, (json) => decodeTrustedEvent(ENRICHED_CLAIM_EVENT_ENVELOPE, json));
   step('metrics', 'claimContribution', validEnriched, (event) => claimContribution(event));
 
   return {
@@ -166,4 +178,13 @@ export async function measureRecordCost(file: GeneratedCarrierFile, count: numbe
     steps,
     payloadBytes: { raw: average(rawJson), normalized: average(normalizedJson), enriched: average(enrichedJson) },
   };
+}
+
+/**
+ * The per-record steps alone, in this process (no services, no Kafka, no
+ * Postgres): cheap enough to run beside someone else's work, and what a
+ * change to a step is checked with before the end-to-end phase.
+ */
+export function runRecordCostPhase(context: BenchContext, file: GeneratedCarrierFile): Promise<RecordCostResult> {
+  return context.phase('record cost', () => measureRecordCost(file, Math.min(RECORD_COST_SAMPLE, file.records)));
 }

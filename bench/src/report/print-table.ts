@@ -1,4 +1,5 @@
 import type { BenchResults } from './results';
+import type { RecordCostResult } from '../phases/record-cost.phase';
 
 type Cell = string | number | null | undefined;
 
@@ -77,6 +78,31 @@ function rawTransportTable(results: BenchResults): string {
   );
 }
 
+/** The per-record steps; with the services' measured CPU per record, each step's share of it. */
+function recordCostTable(recordCost: RecordCostResult, measuredMicroseconds?: ReadonlyMap<string, number>): string {
+  const headers = ['stage', 'per-record step (product functions, timed alone)', 'µs/record'];
+  return formatTable(
+    measuredMicroseconds ? [...headers, "share of the stage's measured CPU"] : headers,
+    recordCost.steps.map((step) => {
+      const row = [step.stage, step.step, fixed(step.microsecondsPerRecord, 1)];
+      if (!measuredMicroseconds) return row;
+      const share = step.microsecondsPerRecord / (measuredMicroseconds.get(step.stage) ?? Number.NaN);
+      return [...row, `${fixed(share * 100, 0)} %`];
+    }),
+  );
+}
+
+function recordCostSection(results: BenchResults): string {
+  const recordCost = results.recordCost;
+  if (!recordCost) return '(not run)';
+  const payload = recordCost.payloadBytes;
+  return [
+    `${integer(recordCost.records)} records`,
+    recordCostTable(recordCost),
+    `payload bytes per record: raw ${integer(payload.raw)}, normalized ${integer(payload.normalized)}, enriched ${integer(payload.enriched)}`,
+  ].join('\n');
+}
+
 function endToEndTables(results: BenchResults): string {
   const run = results.endToEnd;
   if (!run) return '(not run)';
@@ -132,15 +158,7 @@ function endToEndTables(results: BenchResults): string {
     .map(([topic, bytes]) => `${topic} ${integer(bytes)} B`)
     .join(', ');
   const measuredMicroseconds = new Map(run.stages.map((stage) => [stage.stage, stage.serviceCpuSecondsPer1000 * 1000]));
-  const cost = formatTable(
-    ['stage', 'per-record step (product functions, timed alone)', 'µs/record', "share of the stage's measured CPU"],
-    run.recordCost.steps.map((step) => [
-      step.stage,
-      step.step,
-      fixed(step.microsecondsPerRecord, 1),
-      `${fixed((step.microsecondsPerRecord / (measuredMicroseconds.get(step.stage) ?? Number.NaN)) * 100, 0)} %`,
-    ]),
-  );
+  const cost = recordCostTable(run.recordCost, measuredMicroseconds);
   const payload = run.recordCost.payloadBytes;
   return [
     summary,
@@ -396,6 +414,7 @@ export function printResultsTable(results: BenchResults): void {
       '1 + 7. raw transport: one hop, no processing (same serialized raw events, same broker)',
       rawTransportTable(results),
     ),
+    section('per-record cost: the product functions alone, no services', recordCostSection(results)),
     section('2 + 3. end to end: file → KPI committed in Postgres, five services as processes', endToEndTables(results)),
     section('2b. EDI end to end: 837P, 999, 277CA, 835 → claim lifecycle', ediTable(results)),
     section('4. freshness: publish → KPI readable', freshnessTable(results)),

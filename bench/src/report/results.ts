@@ -8,6 +8,7 @@ import type { FreshnessResult } from '../phases/freshness.phase';
 import type { IncrementalResult } from '../phases/incremental.phase';
 import type { IngestorMemoryResult } from '../phases/ingestor-memory.phase';
 import type { RawTransportResult } from '../phases/raw-transport.phase';
+import type { RecordCostResult } from '../phases/record-cost.phase';
 import type { BenchEnvironment } from './environment';
 
 /** The targets the issue sets: reported against, never asserted. */
@@ -38,6 +39,8 @@ export interface BenchResults {
   generatedFiles: GenerationRecord[];
   phaseSeconds: Partial<Record<string, number>>;
   rawTransport?: RawTransportResult[];
+  /** The record-cost phase alone; the end-to-end phase measures it too, beside the services' CPU. */
+  recordCost?: RecordCostResult;
   endToEnd?: EndToEndResult;
   /** End-to-end records/s over KafkaJS's one-hop carrier rate. */
   endToEndShareOfRawOneHop?: number;

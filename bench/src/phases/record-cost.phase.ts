@@ -139,16 +139,20 @@ export async function measureRecordCost(file: GeneratedCarrierFile, count: numbe
   // An empty directory: every claim takes the pend path, the dearer one (its clear search runs too).
   const tables = new ReferenceTables();
   const rules = loadShippedPendRuleSet();
+  // Every enriched (and cleared) event's id: named apart, as the id derivation is shared by every stage.
+  const enrichedIds = step('enricher', 'derivedEventId (SHA-256 → UUID)', validNormalized, (event) =>
+    derivedEventId('claims.enriched', event.eventId),
+  );
   const enriched = step(
     'enricher',
     'enrichClaim + decidePend (in-process directory, pend rules)',
-    validNormalized,
-    (event) => {
+    validNormalized.map((event, index) => ({ event, eventId: enrichedIds[index] ?? '' })),
+    ({ event, eventId }) => {
       const enrichment = enrichClaim(event, tables, EMPTY_ENRICHMENT_CODES);
       const pendDecision = decidePend(event, enrichment, tables, rules, NO_DUPLICATES);
       const judged: EnrichedClaimEvent = {
         ...event,
-        eventId: derivedEventId('claims.enriched', event.eventId),
+        eventId,
         normalizedEventId: event.eventId,
         enrichment,
         pendDecision,

@@ -53,13 +53,16 @@ const SOURCE_UNITS: Readonly<Record<DenialSource, string>> = {
  * The drill-down of a denial figure: the claims behind one cell of
  * `GET /v1/kpis/denials` under one source rule, each with its adjudicated
  * and denied units (lines or the claim) and their cents, so the rows of a
- * cell add up to the cell. Filters, each NULL for any: $1 payer, $2 claim
- * type, $3 month (YYYY-MM of the service through date), $4 provider group;
- * $5 true for claims with a denied unit only; keyset paging after claim id
- * $6 ('' first), $7 rows at most. Walks claim_state in claim id order, so a
- * page stops once it is full.
+ * cell add up to the cell, filtered or not.
+ *
+ * $1 month (YYYY-MM of the service-through date, the `month` dimension) or
+ * NULL for any; keyset paging after claim id $2 ('' first), $3 rows at
+ * most; $4 true for claims with a denied unit only; `claimFilter` the claim
+ * filters (claimFilterSql over claim_state's unqualified columns, as the
+ * filtered denial figures read them) from $5 on. Walks claim_state in claim
+ * id order, so a page stops once it is full.
  */
-export function denialDrillDownSql(source: DenialSource): string {
+export function denialDrillDownSql(source: DenialSource, claimFilter: string): string {
   return `
 SELECT c.claim_id, c.payer, c.claim_type, to_char(c.service_through_date, 'YYYY-MM') AS month, c.provider_group,
        c.adjudication_status, c.layout, u.adjudicated_units, u.denied_units,
@@ -73,15 +76,12 @@ SELECT c.claim_id, c.payer, c.claim_type, to_char(c.service_through_date, 'YYYY-
      ) AS unit
  ) AS u
  WHERE ${SOURCE_CLAIMS[source]}
-   AND ($1::text IS NULL OR c.payer = $1)
-   AND ($2::text IS NULL OR c.claim_type = $2)
-   AND ($3::text IS NULL OR to_char(c.service_through_date, 'YYYY-MM') = $3)
-   AND ($4::text IS NULL OR c.provider_group = $4)
-   AND c.claim_id > $6::text
+   AND ($1::text IS NULL OR to_char(c.service_through_date, 'YYYY-MM') = $1)
+   AND c.claim_id > $2::text
    AND u.adjudicated_units > 0
-   AND (NOT $5::boolean OR u.denied_units > 0)
+   AND (NOT $4::boolean OR u.denied_units > 0)${claimFilter}
  ORDER BY c.claim_id
- LIMIT $7
+ LIMIT $3
 `;
 }
 

@@ -23,6 +23,24 @@ const PATIENT_TOKEN = 'ptk_claim_detail_spec_41c2';
  */
 const PENDED_QUEUE_CLAIM = 'PQ-2024-000102';
 const PEND_COMMENTS = 'Member called 3/1, confirmed coverage through employer plan; retro-term reversed.';
+/** Each grouping of the denial and payment figures, and the drill-down parameter its cells are opened with. */
+const GROUPINGS = [
+  ['payer', 'payer'],
+  ['claim_type', 'claimType'],
+  ['month', 'month'],
+  ['provider_group', 'providerGroup'],
+] as const;
+
+/** A figure's measures, by the name its cells give them, each as one drill-down item's share of it. */
+type Measures<Item> = Readonly<Record<string, (item: Item) => number>>;
+/** Each measure summed over a drill-down's items: what the cell they were opened from should say. */
+const sumsOf = <Item>(items: readonly Item[], measures: Measures<Item>): Record<string, number> =>
+  Object.fromEntries(
+    Object.entries(measures).map(([name, share]) => [name, items.reduce((total, item) => total + share(item), 0)]),
+  );
+/** The cell's own value of each measure. */
+const measuresOf = <Item>(cell: object, measures: Measures<Item>): Record<string, unknown> =>
+  Object.fromEntries(Object.keys(measures).map((name) => [name, (cell as Record<string, unknown>)[name]]));
 
 /** One processed_event row as the fold writes it (apps/metrics claim-history-fold spec holds the fold to this shape). */
 interface HistoryRow {
@@ -374,6 +392,15 @@ describe('claim detail and lineage routes against a real Postgres', () => {
       deniedAmountCents: number;
     }
 
+    const MEASURES: Measures<DenialClaimsResponse['items'][number]> = {
+      adjudicated: (item) => item.adjudicatedUnits,
+      denied: (item) => item.deniedUnits,
+      adjudicatedAmountCents: (item) => item.adjudicatedAmountCents,
+      deniedAmountCents: (item) => item.deniedAmountCents,
+    };
+    const totalsOf = (items: DenialClaimsResponse['items']) => sumsOf(items, MEASURES);
+    const cellTotals = (cell: DenialRow) => measuresOf(cell, MEASURES);
+
     it.each(DENIAL_SOURCES)(
       'lists under %s the claims that add up to each payer cell of the denial rates',
       async (source) => {
@@ -384,21 +411,7 @@ describe('claim detail and lineage routes against a real Postgres', () => {
           const query = `source=${source}&payer=${encodeURIComponent(cell.value)}`;
           const { status, body } = await get<DenialClaimsResponse>(`/v1/kpis/denials/claims?${query}`, 'analyst');
           expect(status).toBe(200);
-          const sum = (pick: (item: DenialClaimsResponse['items'][number]) => number) =>
-            body.items.reduce((total, item) => total + pick(item), 0);
-          expect({
-            value: cell.value,
-            adjudicated: sum((item) => item.adjudicatedUnits),
-            denied: sum((item) => item.deniedUnits),
-            adjudicatedAmountCents: sum((item) => item.adjudicatedAmountCents),
-            deniedAmountCents: sum((item) => item.deniedAmountCents),
-          }).toEqual({
-            value: cell.value,
-            adjudicated: cell.adjudicated,
-            denied: cell.denied,
-            adjudicatedAmountCents: cell.adjudicatedAmountCents,
-            deniedAmountCents: cell.deniedAmountCents,
-          });
+          expect({ value: cell.value, ...totalsOf(body.items) }).toEqual({ value: cell.value, ...cellTotals(cell) });
           const denied = await get<DenialClaimsResponse>(`/v1/kpis/denials/claims?${query}&denied=true`, 'analyst');
           expect(denied.body.items.map((item) => item.claimId)).toEqual(
             body.items.filter((item) => item.deniedUnits > 0).map((item) => item.claimId),
@@ -424,15 +437,105 @@ describe('claim detail and lineage routes against a real Postgres', () => {
       expect(paged).toEqual(all.body.items.map((item) => item.claimId));
     });
 
-    it('answers 400 naming the field for a missing source or a bad month, and 403 to ingest', async () => {
-      const missing = await get<{ fields: string[] }>('/v1/kpis/denials/claims', 'analyst');
-      expect({ status: missing.status, fields: missing.body.fields }).toEqual({ status: 400, fields: ['source'] });
-      const month = await get<{ fields: string[] }>(
-        '/v1/kpis/denials/claims?source=remittance&month=2024-3',
+    /**
+     * Claim filters, each narrowing some source's cells: Maryland (B1, B2),
+     * the carrier claim's provider group, and a professional service-date
+     * range that keeps B2 and R1 but not B1 (serviced the day before).
+     */
+    const FILTERS = [
+      'state=MD',
+      'providerGroup=TIN-1',
+      'claimType=professional&serviceFrom=2024-03-05&serviceTo=2024-05-31',
+    ];
+
+    it.each(DENIAL_SOURCES)(
+      'lists under %s the claims that add up to each cell of the filtered denial figures, echoing the filter',
+      async (source) => {
+        let compared = 0;
+        for (const filter of FILTERS) {
+          for (const [groupBy, field] of GROUPINGS) {
+            const figures = await get<{ rows: DenialRow[] }>(
+              `/v1/kpis/denials?source=${source}&groupBy=${groupBy}&${filter}`,
+              'analyst',
+            );
+            expect(figures.status).toBe(200);
+            for (const cell of figures.body.rows) {
+              // A cell of a grouping the filter already names is that filter's value: set, not repeated.
+              const parameters = new URLSearchParams(`source=${source}&${filter}&limit=500`);
+              parameters.set(field, cell.value);
+              const query = parameters.toString();
+              const drill = await get<DenialClaimsResponse>(`/v1/kpis/denials/claims?${query}`, 'analyst');
+              expect({ query, status: drill.status, nextCursor: drill.body.nextCursor }).toEqual({
+                query,
+                status: 200,
+                nextCursor: null,
+              });
+              expect({ query, ...totalsOf(drill.body.items) }).toEqual({ query, ...cellTotals(cell) });
+              const echoed = Object.fromEntries(new URLSearchParams(filter));
+              expect(drill.body.filter).toEqual(field === 'month' ? echoed : { ...echoed, [field]: cell.value });
+              expect(drill.body.month).toBe(field === 'month' ? cell.value : null);
+              compared += 1;
+            }
+          }
+        }
+        expect(compared).toBeGreaterThan(0);
+      },
+    );
+
+    it('leaves out of a filtered cell the claims the filter drops', async () => {
+      const all = await get<DenialClaimsResponse>(
+        '/v1/kpis/denials/claims?source=billing_export&payer=Aetna',
         'analyst',
       );
-      expect({ status: month.status, fields: month.body.fields }).toEqual({ status: 400, fields: ['month'] });
+      const filtered = await get<DenialClaimsResponse>(
+        `/v1/kpis/denials/claims?source=billing_export&payer=Aetna&${FILTERS[2]}`,
+        'analyst',
+      );
+      expect(all.body.items.map((item) => item.claimId)).toEqual(['B1', 'B2']);
+      expect(filtered.body.items.map((item) => item.claimId)).toEqual(['B2']);
+    });
+
+    it('answers 400 naming the field for a missing source, a bad month or a bad filter value, and 403 to ingest', async () => {
+      for (const [query, fields] of [
+        ['', ['source']],
+        ['source=remittance&month=2024-3', ['month']],
+        ['source=remittance&state=', ['state']],
+        ['source=remittance&payer=Aetna&payer=Cigna', ['payer']],
+        [`source=remittance&providerGroup=${'x'.repeat(129)}`, ['providerGroup']],
+        ['source=remittance&serviceFrom=2024-02-30', ['serviceFrom']],
+        ['source=remittance&serviceFrom=2024-03-02&serviceTo=2024-03-01', ['serviceTo']],
+        ['source=remittance&reason=NPI_INVALID', ['reason']],
+      ] as const) {
+        const { status, body } = await get<{ fields: string[] }>(`/v1/kpis/denials/claims?${query}`, 'analyst');
+        expect({ query, status, fields: body.fields }).toEqual({ query, status: 400, fields });
+      }
       expect((await get('/v1/kpis/denials/claims?source=remittance', 'ingest')).status).toBe(403);
+    });
+
+    it('answers SQL-injection strings in every filter with no claim or a 400, leaving the tables intact', async () => {
+      const countRows = async () =>
+        (await dataSource.query(
+          `SELECT (SELECT count(*) FROM claim_state)::int AS claims, (SELECT count(*) FROM claim_line_state)::int AS lines`,
+        )) as unknown;
+      const before = await countRows();
+      for (const injection of ["' OR '1'='1", "x'); DROP TABLE claim_state; --", '1) OR (1=1']) {
+        for (const source of DENIAL_SOURCES) {
+          for (const field of ['payer', 'providerGroup', 'renderingProvider', 'state', 'claimType']) {
+            const query = `source=${source}&${field}=${encodeURIComponent(injection)}`;
+            const { status, body } = await get<DenialClaimsResponse>(`/v1/kpis/denials/claims?${query}`, 'analyst');
+            expect({ query, status, items: body.items }).toEqual({ query, status: 200, items: [] });
+          }
+          // The dates and the month are refused by their shape before any SQL.
+          for (const field of ['serviceFrom', 'serviceTo', 'month']) {
+            const query = `source=${source}&${field}=${encodeURIComponent(injection)}`;
+            const { status, body } = await get<{ fields: string[] }>(`/v1/kpis/denials/claims?${query}`, 'analyst');
+            expect({ query, status, fields: body.fields }).toEqual({ query, status: 400, fields: [field] });
+          }
+        }
+      }
+      expect(await countRows()).toEqual(before);
+      const unfiltered = await get<DenialClaimsResponse>('/v1/kpis/denials/claims?source=billing_export', 'analyst');
+      expect(unfiltered.body.items.length).toBeGreaterThan(0);
     });
   });
 
@@ -452,28 +555,16 @@ describe('claim detail and lineage routes against a real Postgres', () => {
       paidAmountCents: number;
       patientResponsibilityAmountCents: number;
     }
-    /** Each payment grouping, and the drill-down parameter its cells are opened with. */
-    const GROUPINGS = [
-      ['payer', 'payer'],
-      ['claim_type', 'claimType'],
-      ['month', 'month'],
-      ['provider_group', 'providerGroup'],
-    ] as const;
 
-    const totalsOf = (items: PaymentClaimsResponse['items']) => ({
-      claims: items.length,
-      billedAmountCents: items.reduce((total, item) => total + item.billedAmountCents, 0),
-      allowedAmountCents: items.reduce((total, item) => total + item.allowedAmountCents, 0),
-      paidAmountCents: items.reduce((total, item) => total + item.paidAmountCents, 0),
-      patientResponsibilityAmountCents: items.reduce((total, item) => total + item.patientResponsibilityAmountCents, 0),
-    });
-    const cellTotals = (cell: PaymentRow) => ({
-      claims: cell.claims,
-      billedAmountCents: cell.billedAmountCents,
-      allowedAmountCents: cell.allowedAmountCents,
-      paidAmountCents: cell.paidAmountCents,
-      patientResponsibilityAmountCents: cell.patientResponsibilityAmountCents,
-    });
+    const MEASURES: Measures<PaymentClaimsResponse['items'][number]> = {
+      claims: () => 1,
+      billedAmountCents: (item) => item.billedAmountCents,
+      allowedAmountCents: (item) => item.allowedAmountCents,
+      paidAmountCents: (item) => item.paidAmountCents,
+      patientResponsibilityAmountCents: (item) => item.patientResponsibilityAmountCents,
+    };
+    const totalsOf = (items: PaymentClaimsResponse['items']) => sumsOf(items, MEASURES);
+    const cellTotals = (cell: PaymentRow) => measuresOf(cell, MEASURES);
 
     it.each(GROUPINGS)(
       'lists the claims that add up to each %s cell of the payment figures',

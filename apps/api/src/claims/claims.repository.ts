@@ -65,21 +65,22 @@ export class ClaimsRepository {
     return this.dataSource.query(CLAIM_DEAD_LETTERS_SQL, [claimId]);
   }
 
+  /** One page of the claims behind a denial cell under one source rule (denialDrillDownSql). */
   denialClaims(
     source: DenialSource,
-    filters: { payer: string | null; claimType: string | null; month: string | null; providerGroup: string | null },
+    month: string | null,
+    filter: ClaimFilter,
     deniedOnly: boolean,
     afterClaimId: string,
     limit: number,
   ): Promise<DenialDrillDownRow[]> {
-    return this.dataSource.query(denialDrillDownSql(source), [
-      filters.payer,
-      filters.claimType,
-      filters.month,
-      filters.providerGroup,
-      deniedOnly,
+    const { sql, parameters } = claimFilterSql(filter, 5);
+    return this.dataSource.query(denialDrillDownSql(source, sql), [
+      month,
       afterClaimId,
       limit,
+      deniedOnly,
+      ...parameters,
     ]);
   }
 

@@ -1,3 +1,4 @@
+import type { ClaimFilter } from '@claims/kpi';
 import { Injectable } from '@nestjs/common';
 import { claimPage } from './cell-cursor';
 import { ClaimsRepository } from './claims.repository';
@@ -101,7 +102,8 @@ export interface ClaimLineage {
 
 export interface DenialClaimsResponse {
   source: DenialClaimsQuery['source'];
-  filters: DenialClaimsQuery['filters'];
+  month: string | null;
+  filter: ClaimFilter;
   deniedOnly: boolean;
   items: Array<{
     claimId: string;
@@ -240,7 +242,8 @@ export class ClaimsService {
   async denialClaims(query: DenialClaimsQuery): Promise<DenialClaimsResponse> {
     const rows = await this.repository.denialClaims(
       query.source,
-      query.filters,
+      query.month,
+      query.filter,
       query.deniedOnly,
       query.afterClaimId ?? '',
       query.limit + 1,
@@ -263,6 +266,6 @@ export class ClaimsService {
       }),
       (lastClaimId) => encodeDenialClaimsCursor(query, lastClaimId),
     );
-    return { source: query.source, filters: query.filters, deniedOnly: query.deniedOnly, ...page };
+    return { source: query.source, month: query.month, filter: query.filter, deniedOnly: query.deniedOnly, ...page };
   }
 }

@@ -6,7 +6,7 @@ import { RequirePermission } from '../auth/bearer-token.guard';
 import { RECORD_LISTING } from '../kpis/small-cells';
 import { NoSmallCells } from '../privacy/small-cells.decorator';
 import { ClaimsService, type DenialClaimsResponse } from './claims.service';
-import { CURSOR_QUERY, enumQuery, textQuery, wholeNumberQuery } from '../kpis/kpi-query-parameters.schemas';
+import { ApiClaimFilterQueries, CURSOR_QUERY, enumQuery, wholeNumberQuery } from '../kpis/kpi-query-parameters.schemas';
 import { parseDenialClaimsQuery } from './denial-claims.query';
 
 /**
@@ -21,20 +21,19 @@ export class DenialClaimsController {
   constructor(private readonly claims: ClaimsService) {}
 
   /**
-   * The claims counted in one cell of `GET /v1/kpis/denials`: `source`
-   * (required) and any of `payer`, `claimType`, `month` (YYYY-MM) and
-   * `providerGroup`; `denied=true` for the claims with a denied unit only.
-   * Each claim carries its adjudicated and denied units (lines or the claim)
-   * and cents, so a cell's claims add up to the cell. By claim id, `limit`
-   * a page (default 50, at most 500); pass `nextCursor` back as `cursor`.
+   * The claims counted in one cell of `GET /v1/kpis/denials`, filtered or
+   * not: `source` (required) and any of `month` (YYYY-MM of the
+   * service-through date) and the claim filters that route takes;
+   * `denied=true` for the claims with a denied unit only. Each claim carries
+   * its adjudicated and denied units (lines or the claim) and cents, so a
+   * cell's claims add up to the cell. By claim id, `limit` a page (default
+   * 50, at most 500); pass `nextCursor` back as `cursor`.
    */
   @Get('denials/claims')
   @CsvTable('items', 'denial-claims')
   @ApiQuery(enumQuery('source', DENIAL_SOURCES, { required: true, description: 'The denial rule of the cell' }))
-  @ApiQuery(textQuery('payer', "The cell's payer", 200))
-  @ApiQuery(textQuery('claimType', "The cell's claim type", 200))
   @ApiQuery({ name: 'month', required: false, schema: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } })
-  @ApiQuery(textQuery('providerGroup', "The cell's provider group", 200))
+  @ApiClaimFilterQueries()
   @ApiQuery(enumQuery('denied', ['true', 'false'], { description: 'true: only the claims with a denied unit' }))
   @ApiQuery(wholeNumberQuery('limit', 500, 'Claims per page, default 50'))
   @ApiQuery(CURSOR_QUERY)

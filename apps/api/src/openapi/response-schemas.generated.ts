@@ -577,27 +577,35 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
           type: 'string',
           enum: ['carrier_lines', 'billing_export', 'remittance', 'remittance_lines'],
         },
-        filters: {
+        month: {
+          type: 'string',
+          nullable: true,
+        },
+        filter: {
           type: 'object',
           properties: {
             payer: {
               type: 'string',
-              nullable: true,
-            },
-            claimType: {
-              type: 'string',
-              nullable: true,
-            },
-            month: {
-              type: 'string',
-              nullable: true,
             },
             providerGroup: {
               type: 'string',
-              nullable: true,
+            },
+            renderingProvider: {
+              type: 'string',
+            },
+            state: {
+              type: 'string',
+            },
+            claimType: {
+              type: 'string',
+            },
+            serviceFrom: {
+              type: 'string',
+            },
+            serviceTo: {
+              type: 'string',
             },
           },
-          required: ['payer', 'claimType', 'month', 'providerGroup'],
           additionalProperties: false,
         },
         deniedOnly: {
@@ -665,7 +673,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
           description: 'Pass as `cursor` for the next page; null on the last page.',
         },
       },
-      required: ['source', 'filters', 'deniedOnly', 'items', 'nextCursor'],
+      required: ['source', 'month', 'filter', 'deniedOnly', 'items', 'nextCursor'],
       additionalProperties: false,
     },
   },

@@ -1,5 +1,5 @@
 import { toCsv } from './csv';
-import { csvColumnsOf } from './csv-table';
+import { csvColumnsOf, flatRowOf } from './csv-table';
 
 describe('csvColumnsOf', () => {
   it('keeps the rows’ field order, nested objects one level deep as parent.child', () => {
@@ -23,5 +23,39 @@ describe('csvColumnsOf', () => {
 
   it('writes a header-less empty document for no rows', () => {
     expect(toCsv(csvColumnsOf([]), [])).toBe('\r\n');
+  });
+});
+
+describe('flatRowOf', () => {
+  it('gives the leaves by header, nested objects one level deep, lists and deeper objects as one leaf', () => {
+    const row = { value: 'AETNA', reasons: ['N01'], daysToClear: { p50: 8, byQueue: { coding: 3 } }, claims: null };
+    expect([...flatRowOf(row)]).toEqual([
+      ['value', 'AETNA'],
+      ['reasons', ['N01']],
+      ['daysToClear.p50', 8],
+      ['daysToClear.byQueue', { coding: 3 }],
+      ['claims', null],
+    ]);
+  });
+
+  it('keeps the first of two leaves spelt alike', () => {
+    expect(flatRowOf({ 'a.b': 1, a: { b: 2 } }).get('a.b')).toBe(1);
+    expect(flatRowOf({ a: { b: 2 }, 'a.b': 1 }).get('a.b')).toBe(2);
+  });
+});
+
+describe('csvColumnsOf over many columns', () => {
+  it('reads each row’s fields once, however many columns the table has', () => {
+    let reads = 0;
+    const counted = (row: Record<string, unknown>) =>
+      new Proxy(row, {
+        ownKeys(target) {
+          reads += 1;
+          return Reflect.ownKeys(target);
+        },
+      });
+    const rows = [counted({ a: 1, b: 2, c: 3, d: 4 }), counted({ a: 5, b: 6, c: 7, d: 8 })];
+    expect(toCsv(csvColumnsOf(rows), rows)).toBe('"a","b","c","d"\r\n1,2,3,4\r\n5,6,7,8\r\n');
+    expect(reads).toBe(rows.length);
   });
 });

@@ -11,14 +11,25 @@ function csvValueOf(value: unknown): CsvValue {
   return null;
 }
 
-/** The leaves of a row, nested objects one level deep as `parent.child`, in first-seen order. */
-function leavesOf(row: JsonRow): Array<[string, unknown]> {
-  return Object.entries(row).flatMap(
-    ([key, value]): Array<[string, unknown]> =>
-      value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? Object.entries(value as JsonRow).map(([child, leaf]): [string, unknown] => [`${key}.${child}`, leaf])
-        : [[key, value]],
-  );
+/**
+ * A row's leaves by column header, nested objects one level deep as
+ * `parent.child`, in first-seen order. Should a key spelt `parent.child`
+ * stand beside a nested `parent` holding `child`, the first seen fills the
+ * cell.
+ */
+export function flatRowOf(row: JsonRow): ReadonlyMap<string, unknown> {
+  const leaves = new Map<string, unknown>();
+  const add = (header: string, leaf: unknown): void => {
+    if (!leaves.has(header)) leaves.set(header, leaf);
+  };
+  for (const [key, value] of Object.entries(row)) {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [child, leaf] of Object.entries(value as JsonRow)) add(`${key}.${child}`, leaf);
+    } else {
+      add(key, value);
+    }
+  }
+  return leaves;
 }
 
 /**
@@ -26,12 +37,19 @@ function leavesOf(row: JsonRow): Array<[string, unknown]> {
  * first seen, so rows of one route (which share a shape) keep the JSON's
  * field order. A withheld small cell is null in JSON and an empty cell
  * here; the row's `suppressed` list names it, as in the JSON.
+ *
+ * Each row is flattened once, here, and its cells read from that: a wide
+ * table's export would otherwise walk every row once per column.
  */
 export function csvColumnsOf(rows: readonly JsonRow[]): Array<CsvColumn<JsonRow>> {
+  const flatRows = new Map<JsonRow, ReadonlyMap<string, unknown>>();
+  for (const row of rows) if (!flatRows.has(row)) flatRows.set(row, flatRowOf(row));
   const headers = new Set<string>();
-  for (const row of rows) for (const [header] of leavesOf(row)) headers.add(header);
+  for (const flatRow of flatRows.values()) for (const header of flatRow.keys()) headers.add(header);
+  // A row the columns were not made from (toCsv is handed the same rows) is flattened when asked.
+  const flatRowFor = (row: JsonRow): ReadonlyMap<string, unknown> => flatRows.get(row) ?? flatRowOf(row);
   return [...headers].map((header) => ({
     header,
-    value: (row) => csvValueOf(leavesOf(row).find(([leaf]) => leaf === header)?.[1]),
+    value: (row) => csvValueOf(flatRowFor(row).get(header)),
   }));
 }

@@ -1,10 +1,7 @@
 import type { ClaimFilter } from '@claims/kpi';
 import { z } from 'zod';
 import { CalendarDate, parseQuery } from '../http/query-fields';
-import { CLAIM_FILTERS, claimFilterOf } from './filter-fields';
-
-/** The claim filters but the payer, which the lifecycle reads from the 837 itself. */
-const { payer: _claimPayer, ...LIFECYCLE_CLAIM_FILTERS } = CLAIM_FILTERS;
+import { CLAIM_FILTERS_BUT_PAYER, claimFilterOf } from './filter-fields';
 
 const ClaimLifecycleQuerySchema = z
   .object({
@@ -12,7 +9,7 @@ const ClaimLifecycleQuerySchema = z
     to: CalendarDate.optional(),
     /** The payer as the 837 names it (2010BB NM1*PR). */
     payer: z.string().min(1).max(200).optional(),
-    ...LIFECYCLE_CLAIM_FILTERS,
+    ...CLAIM_FILTERS_BUT_PAYER,
   })
   .strict()
   .refine((query) => !query.from || !query.to || query.from <= query.to, { message: 'from after to', path: ['from'] });

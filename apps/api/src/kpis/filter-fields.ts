@@ -25,6 +25,12 @@ export const CLAIM_FILTERS = {
   serviceTo: CalendarDate.optional(),
 } satisfies Record<ClaimFilterField, z.ZodType>;
 
+/**
+ * The claim filters but the payer: for the claim lifecycle, which takes the
+ * payer as the 837 names it (2010BB NM1*PR) in a field of its own.
+ */
+export const CLAIM_FILTERS_BUT_PAYER = z.object(CLAIM_FILTERS).omit({ payer: true }).shape;
+
 /** The pended queue's own filters, beside the claim fields. */
 export const PEND_FIELD_FILTERS = {
   reason: FilterValue.optional(),

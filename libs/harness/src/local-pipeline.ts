@@ -35,7 +35,22 @@ export interface LocalPipelineOptions {
   patientTokenKey?: string;
   /** Added to one service's environment only (e.g. INGEST_INBOX for the ingestor). */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /**
+   * Processes per consumer service, 1 by default: every instance of a service
+   * has the same environment (so the same consumer group, and Kafka splits
+   * the partitions among them) and a free port of its own.
+   */
+  instances?: Partial<Record<ReplicatedServiceName, number>>;
 }
+
+/**
+ * The services a deployment scales by adding processes: each reads its
+ * input topic in one consumer group, so a partition has one reader at a time.
+ * The ingestor (one HTTP job runner) and the API (scaled behind a load
+ * balancer, not by Kafka) run once.
+ */
+export const REPLICATED_SERVICES = ['normalizer', 'enricher', 'metrics'] as const;
+export type ReplicatedServiceName = (typeof REPLICATED_SERVICES)[number];
 
 export type { IngestReport };
 
@@ -125,9 +140,12 @@ async function portFor(
  */
 export class LocalPipeline {
   private constructor(
+    /** The first (with one instance per service, the only) process of each service. */
     readonly services: Record<ServiceName, ServiceProcess>,
     /** The bearer token the harness calls the API with: an admin token made for this run unless API_TOKENS were given. */
     readonly apiToken: string,
+    /** Every process of each service, the one in `services` first. */
+    readonly instances: Record<ServiceName, readonly ServiceProcess[]>,
   ) {}
 
   static async create(options: LocalPipelineOptions): Promise<LocalPipeline> {
@@ -179,7 +197,24 @@ export class LocalPipeline {
         }),
       ]),
     ) as Record<ServiceName, ServiceProcess>;
-    return new LocalPipeline(services, callerToken(apiTokens));
+    const instances = Object.fromEntries(PIPELINE_SERVICES.map((name) => [name, [services[name]]])) as Record<
+      ServiceName,
+      ServiceProcess[]
+    >;
+    for (const name of REPLICATED_SERVICES) {
+      const count = options.instances?.[name] ?? 1;
+      if (!Number.isInteger(count) || count < 1) throw new Error(`instances.${name} must be a positive integer`);
+      for (let instance = 2; instance <= count; instance += 1) {
+        instances[name].push(
+          new ServiceProcess(name, await freeServicePort(), { ...envByService[name] }, options.logDirectory, {
+            restartPolicy: options.restartPolicy,
+            report: options.report,
+            logName: `${name}-${instance}`,
+          }),
+        );
+      }
+    }
+    return new LocalPipeline(services, callerToken(apiTokens), instances);
   }
 
   /**
@@ -189,13 +224,27 @@ export class LocalPipeline {
   async start(only: readonly ServiceName[] = PIPELINE_SERVICES): Promise<void> {
     const wanted = (name: ServiceName): boolean => only.includes(name);
     if (wanted('metrics')) await this.services.metrics.start();
-    await Promise.all(
-      (['api', 'enricher', 'normalizer'] as const).filter(wanted).map((name) => this.services[name].start()),
-    );
+    // Further metrics instances start once the first has migrated the schema, so none races it.
+    await Promise.all([
+      ...(['api', 'enricher', 'normalizer'] as const)
+        .filter(wanted)
+        .flatMap((name) => this.instances[name].map((instance) => instance.start())),
+      ...(wanted('metrics') ? this.instances.metrics.slice(1).map((instance) => instance.start()) : []),
+    ]);
     if (wanted('ingestor')) await this.services.ingestor.start();
   }
 
-  /** The running services' process ids, for /proc CPU and memory readings. */
+  /** Every running process id of each service (all its instances), for /proc CPU and memory readings. */
+  instancePids(): Partial<Record<ServiceName, number[]>> {
+    const pids: Partial<Record<ServiceName, number[]>> = {};
+    for (const name of PIPELINE_SERVICES) {
+      const running = this.instances[name].flatMap((instance) => (instance.pid === null ? [] : [instance.pid]));
+      if (running.length > 0) pids[name] = running;
+    }
+    return pids;
+  }
+
+  /** The running services' process ids (the first instance of each), for /proc CPU and memory readings. */
   pids(): Partial<Record<ServiceName, number>> {
     const pids: Partial<Record<ServiceName, number>> = {};
     for (const name of PIPELINE_SERVICES) {
@@ -205,16 +254,21 @@ export class LocalPipeline {
     return pids;
   }
 
-  /** How many times the supervisor restarted each service: all zero when every service rode out what happened. */
+  /**
+   * How many times the supervisor restarted each service (over all its
+   * instances): all zero when every service rode out what happened.
+   */
   restartCounts(): Record<ServiceName, number> {
-    return Object.fromEntries(PIPELINE_SERVICES.map((name) => [name, this.services[name].restarts])) as Record<
-      ServiceName,
-      number
-    >;
+    return Object.fromEntries(
+      PIPELINE_SERVICES.map((name) => [
+        name,
+        this.instances[name].reduce((restarts, instance) => restarts + instance.restarts, 0),
+      ]),
+    ) as Record<ServiceName, number>;
   }
 
   async stop(): Promise<void> {
-    await Promise.all(Object.values(this.services).map((service) => service.stop()));
+    await Promise.all(Object.values(this.instances).flatMap((instances) => instances.map((service) => service.stop())));
   }
 
   /** Calls the API with this run's token. */

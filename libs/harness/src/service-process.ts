@@ -52,6 +52,12 @@ export interface ServiceProcessOptions {
   restartPolicy?: RestartPolicy;
   /** Where supervision lines go besides the service's log file; stderr by default. */
   report?: (line: string) => void;
+  /**
+   * The log file's name without `.log`; the service's name by default. A
+   * second instance of a service needs its own (`metrics-2`), or two
+   * processes would interleave their lines in one file.
+   */
+  logName?: string;
 }
 
 /** One supervisor restart: why the service had exited and how long the supervisor waited. */
@@ -145,6 +151,7 @@ export class ServiceProcess {
   private paused = false;
   private readonly restartPolicy: RestartPolicy;
   private readonly report: (line: string) => void;
+  private readonly logName: string;
   /** Every supervisor restart since this object was made, oldest first. */
   readonly restartHistory: ServiceRestart[] = [];
 
@@ -157,6 +164,7 @@ export class ServiceProcess {
   ) {
     this.restartPolicy = options.restartPolicy ?? DEFAULT_RESTART_POLICY;
     this.report = options.report ?? ((line) => process.stderr.write(`${line}\n`));
+    this.logName = options.logName ?? name;
     this.nextRestartDelayMs = this.restartPolicy.initialRestartDelayMs;
   }
 
@@ -289,7 +297,7 @@ export class ServiceProcess {
   private openLog(): WriteStream {
     if (!this.log) {
       mkdirSync(this.logDirectory, { recursive: true });
-      this.log = createWriteStream(join(this.logDirectory, `${this.name}.log`), { flags: 'a' });
+      this.log = createWriteStream(join(this.logDirectory, `${this.logName}.log`), { flags: 'a' });
     }
     return this.log;
   }
@@ -305,7 +313,7 @@ export class ServiceProcess {
     while (isRunning(child)) {
       if (Date.now() > deadline) {
         throw new Error(
-          `${this.name} did not report healthy within ${HEALTHY_DEADLINE_MS / 1000} s ${phase} (${lastProblem}); see ${this.name}.log`,
+          `${this.name} did not report healthy within ${HEALTHY_DEADLINE_MS / 1000} s ${phase} (${lastProblem}); see ${this.logName}.log`,
         );
       }
       try {
@@ -318,7 +326,7 @@ export class ServiceProcess {
       await sleep(HEALTH_POLL_MS);
     }
     throw new Error(
-      `${this.name} exited ${describeExit(child.exitCode, child.signalCode)} ${phase}; see ${this.name}.log`,
+      `${this.name} exited ${describeExit(child.exitCode, child.signalCode)} ${phase}; see ${this.logName}.log`,
     );
   }
 

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { TopicOffsetReader } from '../infra/kafka-topics';
 import { readProcessMemory } from '@claims/harness';
-import { cpuSeconds, findProcesses, readProcessCpu } from './process-stats';
+import {
+  cpuSeconds,
+  findProcesses,
+  machineCpuSince,
+  readMachineCpu,
+  readProcessCpu,
+  type MachineCpu,
+} from './process-stats';
 
 export interface PipelineSample {
   atSeconds: number;
@@ -14,13 +21,18 @@ export interface PipelineSample {
   enrichedRecords: number;
   deadLetterRecords: number;
   foldedRecords: number;
-  /** Cumulative CPU seconds of each service since the sampler started. */
+  /** Cumulative CPU seconds of each service (summed over its instances) since the sampler started. */
   serviceCpuSeconds: Partial<Record<ServiceName, number>>;
   serviceRssBytes: Partial<Record<ServiceName, number>>;
   /** Cumulative CPU of the Postgres backends serving each application_name (claims-metrics, claims-enricher, ...). */
   postgresCpuSecondsByApplication: Record<string, number>;
   brokerCpuSeconds: number | null;
+  /** Busy and elapsed CPU time of the whole machine (every core, every process) since the sampler started. */
+  machineCpu: MachineCpu;
 }
+
+/** A service's process, or all its instances' processes. */
+export type ServicePids = Partial<Record<ServiceName, number | readonly number[]>>;
 
 /** The broker's pid when it runs on this machine (scripts/kafka/kafka.mjs records it); null under Docker. */
 export function findBrokerPid(): number | null {
@@ -45,26 +57,34 @@ export function findBrokerPid(): number | null {
 export class PipelineSampler {
   readonly samples: PipelineSample[] = [];
   private readonly startedAtMs = Date.now();
-  private readonly serviceCpuBaseline = new Map<ServiceName, number>();
+  private readonly serviceCpuBaseline = new Map<number, number>();
+  private readonly machineCpuBaseline = readMachineCpu();
   private readonly backendCpu = new Map<number, { application: string; baseline: number; latest: number }>();
   private brokerCpuBaseline = 0;
   private running = true;
   private loop: Promise<void> = Promise.resolve();
   private peakRss = new Map<ServiceName, number>();
+  private readonly pids: Array<[ServiceName, readonly number[]]>;
 
   private constructor(
     private readonly topics: TopicOffsetReader,
     private readonly namespace: string,
     private readonly database: Client,
-    private readonly pids: Partial<Record<ServiceName, number>>,
+    pids: ServicePids,
     private readonly brokerPid: number | null,
-  ) {}
+  ) {
+    this.pids = (Object.entries(pids) as Array<[ServiceName, number | readonly number[]]>).map(([name, ids]) => [
+      name,
+      typeof ids === 'number' ? [ids] : ids,
+    ]);
+  }
 
   static async start(input: {
     brokers: string;
     namespace: string;
     databaseUrl: string;
-    pids: Partial<Record<ServiceName, number>>;
+    /** One pid per service, or every instance's: CPU is summed over a service's instances. */
+    pids: ServicePids;
     intervalMs?: number;
   }): Promise<PipelineSampler> {
     const database = new Client({ connectionString: input.databaseUrl, application_name: 'claims-bench-sampler' });
@@ -72,8 +92,8 @@ export class PipelineSampler {
     await database.connect();
     const topics = await TopicOffsetReader.connect(input.brokers);
     const sampler = new PipelineSampler(topics, input.namespace, database, input.pids, findBrokerPid());
-    for (const [name, pid] of Object.entries(input.pids) as Array<[ServiceName, number]>) {
-      sampler.serviceCpuBaseline.set(name, cpuSeconds(readProcessCpu(pid)));
+    for (const [, pids] of sampler.pids) {
+      for (const pid of pids) sampler.serviceCpuBaseline.set(pid, cpuSeconds(readProcessCpu(pid)));
     }
     sampler.brokerCpuBaseline = sampler.brokerPid === null ? 0 : cpuSeconds(readProcessCpu(sampler.brokerPid));
     await sampler.trackBackends(true);
@@ -97,12 +117,15 @@ export class PipelineSampler {
     return this.samples;
   }
 
-  /** The highest VmRSS seen and the kernel's VmHWM, whichever is larger, per service. */
+  /**
+   * The highest VmRSS seen and the kernel's VmHWM, whichever is larger, per
+   * service: of its largest instance, what one process of it must be given.
+   */
   peakRssBytes(): Partial<Record<ServiceName, number>> {
     const peaks: Partial<Record<ServiceName, number>> = {};
-    for (const [name, pid] of Object.entries(this.pids) as Array<[ServiceName, number]>) {
-      const memory = readProcessMemory(pid);
-      peaks[name] = Math.max(this.peakRss.get(name) ?? 0, memory?.peakRssBytes ?? 0);
+    for (const [name, pids] of this.pids) {
+      const kernelPeaks = pids.map((pid) => readProcessMemory(pid)?.peakRssBytes ?? 0);
+      peaks[name] = Math.max(this.peakRss.get(name) ?? 0, ...kernelPeaks);
     }
     return peaks;
   }
@@ -152,13 +175,19 @@ export class PipelineSampler {
     ]);
     const serviceCpuSeconds: Partial<Record<ServiceName, number>> = {};
     const serviceRssBytes: Partial<Record<ServiceName, number>> = {};
-    for (const [name, pid] of Object.entries(this.pids) as Array<[ServiceName, number]>) {
-      const cpu = readProcessCpu(pid);
-      if (cpu) serviceCpuSeconds[name] = cpuSeconds(cpu) - (this.serviceCpuBaseline.get(name) ?? 0);
-      const memory = readProcessMemory(pid);
-      if (memory) {
-        serviceRssBytes[name] = memory.rssBytes;
-        this.peakRss.set(name, Math.max(this.peakRss.get(name) ?? 0, memory.rssBytes, memory.peakRssBytes));
+    for (const [name, pids] of this.pids) {
+      for (const pid of pids) {
+        const cpu = readProcessCpu(pid);
+        if (cpu) {
+          serviceCpuSeconds[name] =
+            (serviceCpuSeconds[name] ?? 0) + cpuSeconds(cpu) - (this.serviceCpuBaseline.get(pid) ?? 0);
+        }
+        const memory = readProcessMemory(pid);
+        if (memory) {
+          // RSS of the largest instance: one process's memory, comparable whatever the instance count.
+          serviceRssBytes[name] = Math.max(serviceRssBytes[name] ?? 0, memory.rssBytes);
+          this.peakRss.set(name, Math.max(this.peakRss.get(name) ?? 0, memory.rssBytes, memory.peakRssBytes));
+        }
       }
     }
     const postgresCpuSecondsByApplication: Record<string, number> = {};
@@ -178,6 +207,7 @@ export class PipelineSampler {
       postgresCpuSecondsByApplication,
       brokerCpuSeconds:
         this.brokerPid === null ? null : cpuSeconds(readProcessCpu(this.brokerPid)) - this.brokerCpuBaseline,
+      machineCpu: machineCpuSince(this.machineCpuBaseline, readMachineCpu()),
     });
   }
 }

@@ -47,3 +47,43 @@ export function findProcesses(matches: (commandLine: string) => boolean): number
   }
   return pids;
 }
+
+/** CPU time of the whole machine, summed over its cores: busy (every state but idle and iowait) and all. */
+export interface MachineCpu {
+  busySeconds: number;
+  totalSeconds: number;
+}
+
+/**
+ * The aggregate "cpu" line of /proc/stat: user nice system idle iowait irq
+ * softirq steal (guest time is already inside user). Idle and iowait are the
+ * time no process could use a core; steal is time a hypervisor gave away,
+ * counted busy because the benchmark could not have it either.
+ */
+export function parseMachineCpu(procStat: string): MachineCpu {
+  const line = procStat.split('\n').find((entry) => entry.startsWith('cpu '));
+  if (!line) throw new Error('/proc/stat has no aggregate cpu line');
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busySeconds: busy / CLOCK_TICKS_PER_SECOND, totalSeconds: (busy + idle + iowait) / CLOCK_TICKS_PER_SECOND };
+}
+
+/** The machine's CPU now; zeros where there is no /proc (then every share reads as unknown). */
+export function readMachineCpu(): MachineCpu {
+  try {
+    return parseMachineCpu(readFileSync('/proc/stat', 'utf8'));
+  } catch {
+    return { busySeconds: 0, totalSeconds: 0 };
+  }
+}
+
+export function machineCpuSince(baseline: MachineCpu, now: MachineCpu): MachineCpu {
+  return {
+    busySeconds: now.busySeconds - baseline.busySeconds,
+    totalSeconds: now.totalSeconds - baseline.totalSeconds,
+  };
+}

@@ -1,21 +1,16 @@
 import { CLAIM_TOPICS, namespacedTopic } from '@claims/contracts';
-import { waitFor, type IngestReport, type ServiceName } from '@claims/harness';
+import type { IngestReport, ServiceName } from '@claims/harness';
 import { availableParallelism } from 'node:os';
-import { Client } from 'pg';
-import { progress, type BenchContext } from '../bench-context';
+import type { BenchContext } from '../bench-context';
 import type { GeneratedCarrierFile } from '@claims/claims-generator';
-import { checkCorrectness, recordsAccounted, type CorrectnessCheck } from '../measure/kpi-checks';
-import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
-import { scrapeStageBatchStats, type StageBatchStats } from '../measure/service-metrics';
+import type { CorrectnessCheck } from '../measure/kpi-checks';
+import type { PipelineSample } from '../measure/pipeline-sampler';
+import type { StageBatchStats } from '../measure/service-metrics';
 import { topicBytesOnDisk } from '../measure/topic-disk-usage';
-import { PIPELINE_STAGES, type PipelineStageName } from '../pipeline/pipeline-stages';
-import { publishBenchDirectory, type BenchDirectory } from '../pipeline/bench-directory';
+import { PIPELINE_STAGES, POSTGRES_APPLICATION_OF, type PipelineStageName } from '../pipeline/pipeline-stages';
+import type { BenchDirectory } from '../pipeline/bench-directory';
+import { replayCarrierFile, replayCpuPer1000 } from '../pipeline/carrier-replay';
 import { RECORD_COST_SAMPLE, measureRecordCost, type RecordCostResult } from './record-cost.phase';
-
-/** The provider directory the enricher judges the file against: the file's own providers and many more. */
-const BENCH_DIRECTORY_PROVIDERS = 100_000;
-
-/** Records timed in-process for the per-record cost breakdown. */
 
 export interface StageResult {
   stage: PipelineStageName;
@@ -81,10 +76,6 @@ const INPUT_OF: Record<PipelineStageName, StageCounter | null> = {
   enricher: (sample) => sample.normalizedRecords,
   metrics: OUTPUT_OF.enricher,
 };
-const POSTGRES_APPLICATION_OF: Partial<Record<PipelineStageName, string>> = {
-  enricher: 'claims-enricher',
-  metrics: 'claims-metrics',
-};
 
 /** First sample where the stage had output, to the first where it had all of it. */
 function busyWindowSeconds(samples: readonly PipelineSample[], output: StageCounter, total: number): number {
@@ -142,20 +133,6 @@ export function slowestStageOf(stages: readonly StageResult[]): EndToEndResult['
   };
 }
 
-async function foldWindow(databaseUrl: string): Promise<{ firstMs: number; lastMs: number }> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ first_ms: string; last_ms: string }>(
-      `SELECT (extract(epoch FROM min(processed_at)) * 1000)::text AS first_ms,
-              (extract(epoch FROM max(processed_at)) * 1000)::text AS last_ms FROM processed_event`,
-    );
-    return { firstMs: Number(rows[0]?.first_ms), lastMs: Number(rows[0]?.last_ms) };
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * (2), (3) and the per-service half of (5): the carrier file from disk to
  * KPIs committed in Postgres, all five services as separate processes,
@@ -169,68 +146,20 @@ export async function runEndToEndPhase(context: BenchContext, file: GeneratedCar
     const pipeline = await context.pipeline('e2e', database.url);
     await pipeline.start();
     const namespace = context.namespace('e2e');
-    const directory = await publishBenchDirectory({
-      file: file.path,
-      providers: BENCH_DIRECTORY_PROVIDERS,
-      seed: context.options.seed,
-      brokers: context.brokers,
-      namespace,
-      enricherUrl: pipeline.services.enricher.baseUrl,
-    });
-    progress(
-      `end to end: the enricher holds a ${directory.providers}-provider directory (${directory.versions} versions, ` +
-        `loaded in ${directory.loadSeconds.toFixed(1)} s)`,
-    );
-    const sampler = await PipelineSampler.start({
-      brokers: context.brokers,
-      namespace,
+    const replay = await replayCarrierFile({
+      context,
+      pipeline,
       databaseUrl: database.url,
-      pids: pipeline.pids(),
+      namespace,
+      file,
+      label: 'end to end',
     });
-    context.cleanup.push('stop the e2e sampler', async () => void (await sampler.stop().catch(() => undefined)));
-
-    const postedAtMs = Date.now();
-    const report = await pipeline.ingest(file.name);
-    progress(
-      `end to end: ${report.recordsPublished} records published in ${report.durationSeconds.toFixed(1)} s; waiting for the fold`,
-    );
-    const timeoutMs = Math.max(300_000, report.recordsPublished * 2);
-    const deadline = Date.now() + timeoutMs;
-    while ((sampler.latest()?.foldedRecords ?? 0) < report.recordsPublished) {
-      if (Date.now() > deadline)
-        throw new Error(`the fold did not commit ${report.recordsPublished} records within ${timeoutMs / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    // Folded offsets count enriched events, and a claim that pends and clears is two: the fold is done once
-    // every source record has its outcome (folded, duplicate or dead-lettered) in the per-file accounting.
-    await waitFor(
-      'every record of the file to have its outcome',
-      () => recordsAccounted(database.url),
-      (accounted) => accounted >= report.recordsPublished,
-      { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 1_000 },
-    );
-    const peakRssBytes = sampler.peakRssBytes();
-    const batches = Object.fromEntries(
-      await Promise.all(
-        PIPELINE_STAGES.map(
-          async (stage) => [stage, await scrapeStageBatchStats(pipeline.services[stage].baseUrl, stage)] as const,
-        ),
-      ),
-    );
-    const samples = await sampler.stop();
-    const window = await foldWindow(database.url);
-    const correctness = await checkCorrectness(pipeline, file.expected);
-
+    const { directory, report, samples, peakRssBytes, batches, correctness } = replay;
     const stages = summarizeStages(samples, report, batches);
-    const last = samples[samples.length - 1];
-    const durationSeconds = (window.lastMs - postedAtMs) / 1000;
+    const durationSeconds = (replay.foldWindow.lastMs - replay.postedAtMs) / 1000;
     const records = report.recordsPublished;
-    const totalPostgresCpu = Object.values(last?.postgresCpuSecondsByApplication ?? {}).reduce(
-      (sum, seconds) => sum + seconds,
-      0,
-    );
-    const serviceCpu = Object.values(last?.serviceCpuSeconds ?? {}).reduce((sum, seconds) => sum + seconds, 0);
-    const totalCpuSecondsPer1000 = ((serviceCpu + totalPostgresCpu + (last?.brokerCpuSeconds ?? 0)) / records) * 1000;
+    const cpu = replayCpuPer1000(samples[samples.length - 1], records);
+    const totalCpuSecondsPer1000 = cpu.totalCpuSecondsPer1000;
     const cores = availableParallelism();
     const ceilingRecordsPerSecond = (cores / totalCpuSecondsPer1000) * 1000;
     const topicBytesPerRecord: Record<string, number | null> = {};
@@ -245,13 +174,13 @@ export async function runEndToEndPhase(context: BenchContext, file: GeneratedCar
       durationSeconds,
       recordsPerSecond: records / durationSeconds,
       fileMegabytesPerSecond: file.bytes / 1e6 / durationSeconds,
-      firstKpiSeconds: (window.firstMs - postedAtMs) / 1000,
+      firstKpiSeconds: (replay.foldWindow.firstMs - replay.postedAtMs) / 1000,
       ingestReport: report,
       stages,
       slowestStage: slowestStageOf(stages),
       peakRssBytes,
-      brokerCpuSecondsPer1000: last?.brokerCpuSeconds == null ? null : (last.brokerCpuSeconds / records) * 1000,
-      postgresCpuSecondsPer1000: (totalPostgresCpu / records) * 1000,
+      brokerCpuSecondsPer1000: cpu.brokerCpuSecondsPer1000,
+      postgresCpuSecondsPer1000: cpu.postgresCpuSecondsPer1000,
       cpuBudget: {
         totalCpuSecondsPer1000,
         cores,

@@ -26,7 +26,8 @@ export interface BenchDirectory {
  * flaws, so the pend and clear paths run at their realistic share) plus
  * providers the file never names, as a real directory holds many more than
  * one feed uses. Published to the pipeline's reference topics; resolves once
- * the enricher's gauge shows it holds every provider version.
+ * every enricher instance's gauge shows it holds every provider version (each
+ * instance reads the whole reference stream).
  */
 export async function publishBenchDirectory(options: {
   file: string;
@@ -34,7 +35,7 @@ export async function publishBenchDirectory(options: {
   seed: number;
   brokers: string;
   namespace: string;
-  enricherUrl: string;
+  enricherUrls: readonly string[];
 }): Promise<BenchDirectory> {
   const collector = new DirectoryIdentifierCollector();
   const reading = { layouts: loadSourceLayouts(), patientTokenKey: 'bench-directory' };
@@ -53,12 +54,14 @@ export async function publishBenchDirectory(options: {
   const providerVersions = directory.events.filter((event) => event.kind === 'provider').length;
   const started = process.hrtime.bigint();
   await publishReferenceEvents(directory.events, options.brokers.split(','), options.namespace);
-  await waitFor(
-    `the enricher to hold the ${providerVersions} provider versions of the directory`,
-    () => providerVersionsHeld(options.enricherUrl),
-    (held) => held >= providerVersions,
-    { timeoutMs: 600_000, intervalMs: 500 },
-  );
+  for (const enricherUrl of options.enricherUrls) {
+    await waitFor(
+      `the enricher at ${enricherUrl} to hold the ${providerVersions} provider versions of the directory`,
+      () => providerVersionsHeld(enricherUrl),
+      (held) => held >= providerVersions,
+      { timeoutMs: 600_000, intervalMs: 500 },
+    );
+  }
   return {
     providers: directory.summary.providers,
     versions: directory.events.length,

@@ -1,0 +1,145 @@
+import type { GeneratedCarrierFile } from '@claims/claims-generator';
+import { waitFor, type IngestReport, type LocalPipeline, type ServiceName } from '@claims/harness';
+import { Client } from 'pg';
+import { progress, type BenchContext } from '../bench-context';
+import { checkCorrectness, recordsAccounted, type CorrectnessCheck } from '../measure/kpi-checks';
+import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
+import { scrapeStageBatchStats, type StageBatchStats } from '../measure/service-metrics';
+import { publishBenchDirectory, type BenchDirectory } from './bench-directory';
+import { PIPELINE_STAGES, type PipelineStageName } from './pipeline-stages';
+
+/** The provider directory the enricher judges the file against: the file's own providers and many more. */
+const BENCH_DIRECTORY_PROVIDERS = 100_000;
+
+/** One replay of a carrier file through a running pipeline, from directory load to the correctness check. */
+export interface CarrierReplay {
+  directory: BenchDirectory;
+  report: IngestReport;
+  /** When the POST that started the replay was sent. */
+  postedAtMs: number;
+  /** The sampler's samples, from just before the POST to after the last fold. */
+  samples: PipelineSample[];
+  /** Of each service's largest instance. */
+  peakRssBytes: Partial<Record<ServiceName, number>>;
+  /** Of each stage's first instance (the batch histograms live in each process). */
+  batches: Partial<Record<PipelineStageName, StageBatchStats | null>>;
+  /** processed_at of the first and the last folded event. */
+  foldWindow: { firstMs: number; lastMs: number };
+  correctness: CorrectnessCheck;
+}
+
+async function foldWindow(databaseUrl: string): Promise<{ firstMs: number; lastMs: number }> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ first_ms: string; last_ms: string }>(
+      `SELECT (extract(epoch FROM min(processed_at)) * 1000)::text AS first_ms,
+              (extract(epoch FROM max(processed_at)) * 1000)::text AS last_ms FROM processed_event`,
+    );
+    return { firstMs: Number(rows[0]?.first_ms), lastMs: Number(rows[0]?.last_ms) };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Loads the bench's provider directory into every enricher instance, then
+ * replays `file` through the ingestor's door while the sampler watches every
+ * instance of every service, waits until every record is folded and
+ * accounted for, and checks the KPIs against the generator's figures.
+ * The pipeline must be started; it is left running.
+ */
+export async function replayCarrierFile(input: {
+  context: BenchContext;
+  pipeline: LocalPipeline;
+  databaseUrl: string;
+  namespace: string;
+  file: GeneratedCarrierFile;
+  /** Names the replay in progress lines and its cleanup. */
+  label: string;
+}): Promise<CarrierReplay> {
+  const { context, pipeline, databaseUrl, namespace, file, label } = input;
+  const directory = await publishBenchDirectory({
+    file: file.path,
+    providers: BENCH_DIRECTORY_PROVIDERS,
+    seed: context.options.seed,
+    brokers: context.brokers,
+    namespace,
+    enricherUrls: pipeline.instances.enricher.map((instance) => instance.baseUrl),
+  });
+  progress(
+    `${label}: the enricher holds a ${directory.providers}-provider directory (${directory.versions} versions, ` +
+      `loaded in ${directory.loadSeconds.toFixed(1)} s)`,
+  );
+  const sampler = await PipelineSampler.start({
+    brokers: context.brokers,
+    namespace,
+    databaseUrl,
+    pids: pipeline.instancePids(),
+  });
+  context.cleanup.push(`stop the ${label} sampler`, async () => void (await sampler.stop().catch(() => undefined)));
+
+  const postedAtMs = Date.now();
+  const report = await pipeline.ingest(file.name);
+  progress(
+    `${label}: ${report.recordsPublished} records published in ${report.durationSeconds.toFixed(1)} s; waiting for the fold`,
+  );
+  const timeoutMs = Math.max(300_000, report.recordsPublished * 2);
+  const deadline = Date.now() + timeoutMs;
+  while ((sampler.latest()?.foldedRecords ?? 0) < report.recordsPublished) {
+    if (Date.now() > deadline)
+      throw new Error(`the fold did not commit ${report.recordsPublished} records within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // Folded offsets count enriched events, and a claim that pends and clears is two: the fold is done once
+  // every source record has its outcome (folded, duplicate or dead-lettered) in the per-file accounting.
+  await waitFor(
+    'every record of the file to have its outcome',
+    () => recordsAccounted(databaseUrl),
+    (accounted) => accounted >= report.recordsPublished,
+    { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 1_000 },
+  );
+  const peakRssBytes = sampler.peakRssBytes();
+  const batches = Object.fromEntries(
+    await Promise.all(
+      PIPELINE_STAGES.map(
+        async (stage) => [stage, await scrapeStageBatchStats(pipeline.services[stage].baseUrl, stage)] as const,
+      ),
+    ),
+  );
+  const samples = await sampler.stop();
+  return {
+    directory,
+    report,
+    postedAtMs,
+    samples,
+    peakRssBytes,
+    batches,
+    foldWindow: await foldWindow(databaseUrl),
+    correctness: await checkCorrectness(pipeline, file.expected),
+  };
+}
+
+/** CPU a replay's records cost, per 1,000 records: the services, their Postgres backends and the broker. */
+export interface ReplayCpu {
+  serviceCpuSecondsPer1000: number;
+  postgresCpuSecondsPer1000: number;
+  /** Null when the broker is not a process of this machine (Docker). */
+  brokerCpuSecondsPer1000: number | null;
+  totalCpuSecondsPer1000: number;
+}
+
+export function replayCpuPer1000(sample: PipelineSample | undefined, records: number): ReplayCpu {
+  const sum = (values: Record<string, number | undefined>): number =>
+    Object.values(values).reduce<number>((total, seconds) => total + (seconds ?? 0), 0);
+  const serviceCpu = sum(sample?.serviceCpuSeconds ?? {});
+  const postgresCpu = sum(sample?.postgresCpuSecondsByApplication ?? {});
+  const brokerCpu = sample?.brokerCpuSeconds ?? null;
+  const per1000 = (seconds: number): number => (seconds / records) * 1000;
+  return {
+    serviceCpuSecondsPer1000: per1000(serviceCpu),
+    postgresCpuSecondsPer1000: per1000(postgresCpu),
+    brokerCpuSecondsPer1000: brokerCpu === null ? null : per1000(brokerCpu),
+    totalCpuSecondsPer1000: per1000(serviceCpu + postgresCpu + (brokerCpu ?? 0)),
+  };
+}

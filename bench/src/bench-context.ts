@@ -5,7 +5,7 @@ import type { BenchOptions } from './cli-options';
 import { createBenchDatabase, type BenchDatabase } from './infra/bench-database';
 import { CleanupStack } from './infra/cleanup';
 import { BENCH_NAMESPACE_PREFIX, TopicAdmin, pipelineTopics } from './infra/kafka-topics';
-import { LocalPipeline, REPO_ROOT } from '@claims/harness';
+import { LocalPipeline, REPO_ROOT, type LocalPipelineOptions } from '@claims/harness';
 
 /** Prints progress to stderr, so stdout carries only the results table. */
 export function progress(line: string): void {
@@ -46,8 +46,16 @@ export class BenchContext {
     return database;
   }
 
-  /** A pipeline in its own namespace on `databaseUrl`, stopped and its topics deleted when the phase unwinds. */
-  async pipeline(phase: string, databaseUrl: string): Promise<LocalPipeline> {
+  /**
+   * A pipeline in its own namespace on `databaseUrl`, stopped and its topics
+   * deleted when the phase unwinds; `shape` overrides --partitions and the
+   * one instance per consumer service.
+   */
+  async pipeline(
+    phase: string,
+    databaseUrl: string,
+    shape: Pick<LocalPipelineOptions, 'topicPartitions' | 'instances'> = {},
+  ): Promise<LocalPipeline> {
     const namespace = this.namespace(phase);
     const pipeline = await LocalPipeline.create({
       brokers: this.brokers,
@@ -55,7 +63,8 @@ export class BenchContext {
       topicNamespace: namespace,
       ingestRoot: this.ingestRoot,
       logDirectory: join(this.logRoot, phase),
-      topicPartitions: this.options.topicPartitions,
+      topicPartitions: shape.topicPartitions ?? this.options.topicPartitions,
+      instances: shape.instances,
     });
     this.cleanup.push(`delete topics of ${namespace}`, () => this.topics.deleteTopics(pipelineTopics(namespace)));
     this.cleanup.push(`stop the ${phase} services`, () => pipeline.stop());

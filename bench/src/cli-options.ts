@@ -8,6 +8,7 @@ export const PHASES = [
   'ingestor-memory',
   'batch',
   'incremental',
+  'scale-out',
 ] as const;
 export type PhaseName = (typeof PHASES)[number];
 
@@ -34,6 +35,8 @@ export interface BenchOptions {
   apiLoadRecords: number;
   /** Requests per second the API load client offers over the KPI and work-queue routes. */
   apiRate: number;
+  /** Carrier records of each scale-out replay (one per instance count, all on 12 partitions). */
+  scaleOutRecords: number;
   topicPartitions: number;
   phases: PhaseName[];
   withLibrdkafka: boolean;
@@ -52,6 +55,7 @@ const DEFAULTS: Omit<BenchOptions, 'quick' | 'phases' | 'withLibrdkafka'> = {
   ediClaims: 100_000,
   apiLoadRecords: 200_000,
   apiRate: 25,
+  scaleOutRecords: 50_000,
   topicPartitions: 3,
 };
 
@@ -64,6 +68,7 @@ const QUICK: Partial<BenchOptions> = {
   historyClaims: 100_000,
   ediClaims: 5_000,
   apiLoadRecords: 10_000,
+  scaleOutRecords: 10_000,
 };
 
 export const USAGE = `npm run bench -- [options]
@@ -80,7 +85,8 @@ export const USAGE = `npm run bench -- [options]
   --edi-claims N             claims of the EDI scenario replayed end to end (default ${DEFAULTS.ediClaims})
   --api-load-records N       records of each API load replay, alone and under load (default ${DEFAULTS.apiLoadRecords})
   --api-rate R               requests/s the API load client offers (default ${DEFAULTS.apiRate})
-  --partitions N             partitions per topic (default ${DEFAULTS.topicPartitions}, as LocalPipeline)
+  --scale-out-records N      records of each scale-out replay, 1, 2 and 3 instances (default ${DEFAULTS.scaleOutRecords})
+  --partitions N             partitions per topic (default ${DEFAULTS.topicPartitions}, as LocalPipeline; scale-out uses 12)
   --phases a,b               only these phases: ${PHASES.join(', ')}
   --with-librdkafka          install @confluentinc/kafka-javascript into .cache/bench-clients first
 `;
@@ -120,6 +126,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     '--edi-claims': 'ediClaims',
     '--api-load-records': 'apiLoadRecords',
     '--api-rate': 'apiRate',
+    '--scale-out-records': 'scaleOutRecords',
     '--partitions': 'topicPartitions',
   };
   for (let index = 0; index < argv.length; index += 1) {

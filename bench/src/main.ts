@@ -13,6 +13,7 @@ import { runIncrementalPhase } from './phases/incremental.phase';
 import { runIngestorMemoryPhase } from './phases/ingestor-memory.phase';
 import { runRawTransportPhase } from './phases/raw-transport.phase';
 import { runRecordCostPhase } from './phases/record-cost.phase';
+import { runScaleOutPhase } from './phases/scale-out.phase';
 import { describeEnvironment } from './report/environment';
 import { printResultsTable } from './report/print-table';
 import { correctnessFailures, rawOneHopCarrierRate, targetChecks, type BenchResults } from './report/results';
@@ -89,6 +90,7 @@ async function main(): Promise<number> {
     results.ingestorMemory = await timed('ingestor-memory', () => runIngestorMemoryPhase(context, catalog));
     results.batch = await timed('batch', async () => runBatchPhase(context, await catalog.endToEnd()));
     results.incremental = await timed('incremental', () => runIncrementalPhase(context, catalog));
+    results.scaleOut = await timed('scale-out', async () => runScaleOutPhase(context, await catalog.scaleOut()));
 
     results.targets = targetChecks(results);
     results.notes = runNotes(results);

@@ -115,6 +115,18 @@ export class FileCatalog {
     });
   }
 
+  /**
+   * The scale-out phase's file: the end-to-end file's generator, seed and
+   * ids at its own size, replayed once per instance count into fresh databases.
+   */
+  scaleOut(): Promise<GeneratedCarrierFile> {
+    return this.carrier('scale out', {
+      seed: this.options.seed,
+      records: this.options.scaleOutRecords,
+      claimIdStart: CLAIM_ID_START.endToEnd,
+    });
+  }
+
   /** Inpatient and outpatient files: measured in the raw-transport phase until they have mappings. */
   institutional(layout: 'inpatient' | 'outpatient'): Promise<GeneratedFile<'inpatient' | 'outpatient'>> {
     return this.file(`raw transport ${layout}`, {

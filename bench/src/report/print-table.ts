@@ -393,6 +393,101 @@ function batchTable(results: BenchResults): string {
   return lines.join('\n');
 }
 
+function scaleOutTables(results: BenchResults): string {
+  const scaleOut = results.scaleOut;
+  if (!scaleOut) return '(not run)';
+  const percent = (share: number | null): string => (share === null ? '–' : `${fixed(share * 100, 0)} %`);
+  const runs = formatTable(
+    [
+      'instances',
+      'records',
+      'seconds',
+      'records/s',
+      'predicted rec/s',
+      'bound by',
+      'measured/predicted',
+      'pipeline cores busy',
+      'machine CPU busy',
+      'correct',
+    ],
+    scaleOut.runs.map((run) => [
+      run.instances,
+      integer(run.records),
+      fixed(run.durationSeconds, 1),
+      integer(run.recordsPerSecond),
+      integer(run.predicted.recordsPerSecond),
+      run.predicted.boundBy,
+      fixed(run.recordsPerSecond / run.predicted.recordsPerSecond, 2),
+      `${fixed(run.pipelineCoresBusy, 2)} of ${scaleOut.cores}`,
+      percent(run.machineCpuBusyShare),
+      run.correctness.passed ? 'yes' : `NO: ${run.correctness.differences.slice(0, 2).join('; ')}`,
+    ]),
+  );
+  const stageCpu = (stage: { serviceCpuSecondsPer1000: number; postgresCpuSecondsPer1000: number }): string =>
+    stage.postgresCpuSecondsPer1000 > 0
+      ? `${fixed(stage.serviceCpuSecondsPer1000, 3)} + PG ${fixed(stage.postgresCpuSecondsPer1000, 3)}`
+      : fixed(stage.serviceCpuSecondsPer1000, 3);
+  const cpu = formatTable(
+    [
+      'instances',
+      ...scaleOut.modelCost.stages.map((stage) => stage.stage),
+      'broker',
+      'all (incl. api)',
+      'peak RSS n/e/m',
+    ],
+    scaleOut.runs.map((run) => [
+      run.instances,
+      ...run.stages.map(stageCpu),
+      fixed(run.cpu.brokerCpuSecondsPer1000, 3),
+      fixed(run.cpu.totalCpuSecondsPer1000, 3),
+      [run.peakRssBytes.normalizer, run.peakRssBytes.enricher, run.peakRssBytes.metrics].map(mebibytes).join(' / '),
+    ]),
+  );
+  const plans = scaleOut.capacity.map((plan) => {
+    const table = formatTable(
+      [
+        'stage',
+        'CPU s/1k',
+        '1-instance cap rec/s',
+        'instances',
+        'service cores',
+        'PG cores',
+        'input topic',
+        'partitions',
+      ],
+      plan.stages.map((stage) => [
+        stage.stage,
+        fixed(stage.cpuSecondsPer1000, 3),
+        integer(stage.instanceCeilingRecordsPerSecond),
+        stage.stage === 'ingestor' ? `${stage.instances} (files at once)` : stage.instances,
+        fixed(stage.serviceCores, 1),
+        fixed(stage.postgresCores, 1),
+        stage.inputTopic ?? '(files)',
+        stage.partitions ?? '–',
+      ]),
+    );
+    return [
+      `${plan.target.label}: ${integer(plan.target.recordsPerSecond)} claims/s, each core planned at ${fixed(plan.plannedUtilisation * 100, 0)} %`,
+      table,
+      `cores: services ${fixed(plan.serviceCores, 1)}, Postgres ${fixed(plan.postgresCores, 1)}, broker ${fixed(plan.brokerCores, 1)}; ` +
+        `${fixed(plan.totalCores, 1)} in all`,
+    ].join('\n');
+  });
+  return [
+    `${scaleOut.partitions} partitions per topic, ${integer(scaleOut.file.records)} carrier records per run, ${scaleOut.cores} cores shared by every process ` +
+      '(services, Postgres, broker): the rates are CPU-bound, not a measure of what more instances buy on more cores',
+    runs,
+    '',
+    'CPU s per 1,000 source records, each stage summed over its instances (service + its Postgres backends):',
+    cpu,
+    '',
+    'capacity model (computed from the 1-instance run above; see docs/capacity-model.md):',
+    ...plans.flatMap((plan) => [plan, '']),
+  ]
+    .join('\n')
+    .trimEnd();
+}
+
 function targetsTable(results: BenchResults): string {
   return formatTable(
     ['target (reported, not asserted)', 'measured', 'met'],
@@ -421,6 +516,7 @@ export function printResultsTable(results: BenchResults): void {
     section('4b. API under read load, idle and while a replay folds', apiLoadTable(results)),
     section('5. memory: ingestor alone (services under load: see peak RSS above)', memoryTable(results)),
     section('6. batch comparison', batchTable(results)),
+    section('5b. scale-out: 1, 2, 3 instances per consumer service, and the capacity model', scaleOutTables(results)),
     section('targets', targetsTable(results)),
     ...(results.notes?.length ? [section('notes', results.notes.map((note) => `- ${note}`).join('\n'))] : []),
     `\nphases: ${seconds}`,

@@ -9,6 +9,7 @@ import type { IncrementalResult } from '../phases/incremental.phase';
 import type { IngestorMemoryResult } from '../phases/ingestor-memory.phase';
 import type { RawTransportResult } from '../phases/raw-transport.phase';
 import type { RecordCostResult } from '../phases/record-cost.phase';
+import type { ScaleOutResult } from '../phases/scale-out.phase';
 import type { BenchEnvironment } from './environment';
 
 /** The targets the issue sets: reported against, never asserted. */
@@ -50,6 +51,8 @@ export interface BenchResults {
   ingestorMemory?: IngestorMemoryResult;
   batch?: BatchLoadResult;
   incremental?: IncrementalResult;
+  /** 1, 2 and 3 instances per consumer service on 12 partitions, and the capacity model computed from them. */
+  scaleOut?: ScaleOutResult;
   targets?: TargetCheck[];
   notes?: string[];
   failures: string[];
@@ -72,6 +75,7 @@ export function correctnessFailures(results: BenchResults): string[] {
   check('freshness', results.freshness?.correctness);
   check('api load', results.apiLoad?.correctness);
   check('incremental', results.incremental?.correctness);
+  for (const run of results.scaleOut?.runs ?? []) check(`scale out (${run.instances} instances)`, run.correctness);
   if (results.edi && !results.edi.correct) {
     const wrong = results.edi.checks.filter((check) => check.expected !== check.served);
     failures.push(

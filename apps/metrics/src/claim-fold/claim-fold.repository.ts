@@ -328,8 +328,9 @@ export class ClaimFoldRepository {
    *   before, whose quality is tallied already (a claim re-emitted when it
    *   clears carries its record's lineage; a replay older than the event-id
    *   window has a first-seen id).
-   * The statement reads ingest_record as it stood before its own insert, and
-   * the insert's RETURNING for the rows it wrote: together, every candidate.
+   * The statement answers the rows its insert wrote from RETURNING, and reads
+   * ingest_record (as it stood before the insert) for the rest: together,
+   * every candidate.
    */
   private async recordOutcomes(
     manager: EntityManager,
@@ -340,13 +341,17 @@ export class ClaimFoldRepository {
     const upgradeDeadLettered = `ON CONFLICT (file_id, record_number) DO UPDATE
          SET outcome = 'folded', stage = NULL, error_code = NULL
        WHERE ingest_record.outcome = 'dead_lettered' AND EXCLUDED.outcome = 'folded'`;
-    const outcomeOfEachRecord = `SELECT c.file_id, c.record_number,
-             COALESCE(max(w.source_sequence), max(r.source_sequence))::text AS source_sequence,
-             bool_or(c.outcome = 'folded') AND NOT COALESCE(bool_or(w.outcome = 'folded'), false) AS folded_before
-        FROM candidate c
-        LEFT JOIN written w ON w.file_id = c.file_id AND w.record_number = c.record_number
-        LEFT JOIN ingest_record r ON r.file_id = c.file_id AND r.record_number = c.record_number
-       GROUP BY c.file_id, c.record_number`;
+    // A row the insert wrote (new, or a dead letter upgraded) comes back from RETURNING and had not folded
+    // before; only a record already written, nearly never on the hot path, is read from the table.
+    const outcomeOfEachRecord = `SELECT w.file_id, w.record_number, w.source_sequence::text AS source_sequence,
+             false AS folded_before
+        FROM written w
+      UNION ALL
+      SELECT r.file_id, r.record_number, r.source_sequence::text, c.any_folded
+        FROM (SELECT file_id, record_number, bool_or(outcome = 'folded') AS any_folded
+                FROM candidate GROUP BY file_id, record_number) c
+        JOIN ingest_record r ON r.file_id = c.file_id AND r.record_number = c.record_number
+       WHERE NOT EXISTS (SELECT 1 FROM written w WHERE w.file_id = c.file_id AND w.record_number = c.record_number)`;
     type OutcomeRow = { file_id: string; record_number: number; source_sequence: string; folded_before: boolean };
     const outcomesOf = (rows: OutcomeRow[]) => ({
       alreadyFolded: new Set(

@@ -2,12 +2,8 @@ import { DeadLetterSchema, RawClaimRecordSchema, sha256Hex } from '@claims/contr
 import { REPO_ROOT } from '@claims/harness';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  outboundMessageBytes,
-  rowGroupMessages,
-  sourceRecordMessage,
-  type SourceRecordContext,
-} from './source-record-message';
+import { outboundMessageBytes } from '@claims/kafka';
+import { rowGroupMessages, sourceRecordMessage, type SourceRecordContext } from './source-record-message';
 
 const SAMPLE = join(REPO_ROOT, 'data', 'desynpuf', 'sample2', 'DE1_0_2008_to_2010_Carrier_Claims_Sample_2B.csv');
 const firstRecord = readFileSync(SAMPLE, 'utf8').split(/\r?\n/)[1] ?? '';

@@ -1,5 +1,5 @@
 import { claimEventHeaders, sha256Hex, type Lineage, type SourceLayout } from '@claims/contracts';
-import { sourceRecordDeadLetter, type OutboundMessage } from '@claims/kafka';
+import { outboundMessageBytes, sourceRecordDeadLetter, type OutboundMessage } from '@claims/kafka';
 import { rawRecordEvent, type GroupLimits, type RowGroup, type SourceLine } from '@claims/source-layouts';
 import type { X12ErrorCode } from '@claims/x12';
 
@@ -27,14 +27,6 @@ export interface SourceRecordContext {
   claimId?: string | null;
   /** Set for a member-reference layout: the raw event carries no claim id, and is keyed by member. */
   memberKey?: boolean;
-}
-
-/** The bytes a message puts on the wire before the broker's framing: key, value and headers. */
-export function outboundMessageBytes(message: OutboundMessage): number {
-  let bytes = Buffer.byteLength(message.key) + Buffer.byteLength(message.value);
-  for (const [name, value] of Object.entries(message.headers))
-    bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
-  return bytes;
 }
 
 function deadLetter(

@@ -1,5 +1,5 @@
 import { claimEventHeaders, sha256Hex, type Lineage } from '@claims/contracts';
-import { sourceRecordDeadLetter, type OutboundMessage } from '@claims/kafka';
+import { outboundMessageBytes, sourceRecordDeadLetter, type OutboundMessage } from '@claims/kafka';
 import {
   X12Error,
   transactionSetText,
@@ -11,7 +11,7 @@ import {
   type X12Skip,
   type X12ErrorCode,
 } from '@claims/x12';
-import { outboundMessageBytes, type SourceRecordMessage } from './source-record-message';
+import type { SourceRecordMessage } from './source-record-message';
 
 export interface X12RecordContext {
   source: string;

@@ -13,12 +13,27 @@ interface PendedQueueAnswer {
   open: { claims: number; amountCents: number };
 }
 
-/** The pended-queue figures at each date, by reason: what aging at a fixed `asOf` answers. */
-async function agingAt(e2e: E2ePipeline, dates: readonly string[]): Promise<Record<string, unknown>> {
+interface VolumeAnswer {
+  rows: Array<{ claims: number }>;
+}
+
+/**
+ * The figures at each date: the pended queue by reason (what aging at a
+ * fixed `asOf` answers) and the volume and payment counters at the end of
+ * that day.
+ */
+async function figuresAt(
+  e2e: E2ePipeline,
+  dates: readonly string[],
+): Promise<Record<string, { pendedQueue: PendedQueueAnswer; volume: VolumeAnswer; payments: unknown }>> {
   const answers = await Promise.all(
     dates.map(async (asOf) => [
       asOf,
-      await e2e.pipeline.api<unknown>(`/v1/kpis/pended-queue?asOf=${asOf}&groupBy=reason`),
+      {
+        pendedQueue: await e2e.pipeline.api<PendedQueueAnswer>(`/v1/kpis/pended-queue?asOf=${asOf}&groupBy=reason`),
+        volume: await e2e.pipeline.api<VolumeAnswer>(`/v1/kpis/volume?asOf=${asOf}&groupBy=month`),
+        payments: await e2e.pipeline.api<unknown>(`/v1/kpis/payments?asOf=${asOf}&groupBy=payer`),
+      },
     ]),
   );
   return Object.fromEntries(answers);
@@ -45,10 +60,10 @@ describe('aging at a fixed asOf, whatever the replay speed', () => {
   const pendedQueueFile = (root: string): Promise<GeneratedFile> =>
     generateFile({ layout: 'pended-queue', seed: SEED, records: 500, claimIdStart: 1, path: join(root, 'pended.csv') });
 
-  it('answers the same open counts, dollars, buckets and days-to-clear at every date for a full-speed and a --speedup replay', async () => {
+  it('answers the same open counts, dollars, buckets, days-to-clear and counters at every date for a full-speed and a --speedup replay', async () => {
     const fullSpeed = await replayInto('aging-full-speed', pendedQueueFile, {});
     let dates: string[];
-    let atFullSpeed: Record<string, unknown>;
+    let atFullSpeed: Awaited<ReturnType<typeof figuresAt>>;
     try {
       const { watermark } = await fullSpeed.pipeline.api<PendedQueueAnswer>('/v1/kpis/pended-queue');
       expect(watermark).not.toBeNull();
@@ -56,16 +71,19 @@ describe('aging at a fixed asOf, whatever the replay speed', () => {
       dates = [0, 30, 90, 180].map((days) =>
         new Date(Date.parse(`${watermark}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10),
       );
-      atFullSpeed = await agingAt(fullSpeed, dates);
+      atFullSpeed = await figuresAt(fullSpeed, dates);
     } finally {
       await fullSpeed.stop();
     }
     const paced = await replayInto('aging-speedup', pendedQueueFile, { speedup: SPEEDUP });
     try {
-      expect(await agingAt(paced, dates)).toEqual(atFullSpeed);
-      // Not vacuous: every date sees open claims.
-      for (const answer of Object.values(atFullSpeed))
-        expect((answer as PendedQueueAnswer).open.claims).toBeGreaterThan(0);
+      expect(await figuresAt(paced, dates)).toEqual(atFullSpeed);
+      // Not vacuous: every date sees open claims, and the claim volume grows from the earliest date to the latest.
+      for (const answer of Object.values(atFullSpeed)) expect(answer.pendedQueue.open.claims).toBeGreaterThan(0);
+      const claimsAt = (date: string) =>
+        (atFullSpeed[date]?.volume.rows ?? []).reduce((sum, row) => sum + row.claims, 0);
+      expect(claimsAt(dates[dates.length - 1] ?? '')).toBeLessThan(claimsAt(dates[0] ?? ''));
+      expect(claimsAt(dates[dates.length - 1] ?? '')).toBeGreaterThan(0);
     } finally {
       await paced.stop();
     }

@@ -11,6 +11,8 @@ export interface CarrierCsvTruth {
   paymentCents: number;
   allowedCents: number;
   linesByIndicator: Record<string, number>;
+  /** Claims and lines by the claim's through date (YYYY-MM-DD, its event date): the volume at the end of any day. */
+  byThroughDate: Record<string, { claims: number; lines: number }>;
 }
 
 const LINE_FIELDS = [
@@ -38,11 +40,15 @@ export function carrierCsvTruth(path: string): CarrierCsvTruth {
     paymentCents: 0,
     allowedCents: 0,
     linesByIndicator: {},
+    byThroughDate: {},
   };
   for (const row of rows) {
     const fields = row.split(',');
     const value = (name: string): string => fields[header.indexOf(name)] ?? '';
     truth.claims += 1;
+    const throughDate = value('CLM_THRU_DT').replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3');
+    const onThatDay = (truth.byThroughDate[throughDate] ??= { claims: 0, lines: 0 });
+    onThatDay.claims += 1;
     for (let line = 1; line <= 13; line += 1) {
       const present = LINE_FIELDS.some((field) => {
         const raw = value(`${field}_${line}`).trim();
@@ -51,6 +57,7 @@ export function carrierCsvTruth(path: string): CarrierCsvTruth {
       if (!present) continue;
       const indicator = value(`LINE_PRCSG_IND_CD_${line}`).trim() || '(blank)';
       truth.lines += 1;
+      onThatDay.lines += 1;
       truth.linesByIndicator[indicator] = (truth.linesByIndicator[indicator] ?? 0) + 1;
       if (indicator === 'A') truth.linesAllowed += 1;
       truth.paymentCents += cents(value(`LINE_NCH_PMT_AMT_${line}`));
@@ -58,4 +65,15 @@ export function carrierCsvTruth(path: string): CarrierCsvTruth {
     }
   }
   return truth;
+}
+
+/** The claims and lines of the file dated on or before `day`: the volume KPIs as of the end of it. */
+export function carrierVolumeAsOf(truth: CarrierCsvTruth, day: string): { claims: number; lines: number } {
+  const volume = { claims: 0, lines: 0 };
+  for (const [date, counts] of Object.entries(truth.byThroughDate)) {
+    if (date > day) continue;
+    volume.claims += counts.claims;
+    volume.lines += counts.lines;
+  }
+  return volume;
 }

@@ -2,7 +2,7 @@ import { uniqueSuffix, waitFor, queryRows } from '@claims/harness';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { carrierCsvTruth, type CarrierCsvTruth } from './carrier-csv-truth';
+import { carrierCsvTruth, carrierVolumeAsOf, type CarrierCsvTruth } from './carrier-csv-truth';
 import { OtlpReceiver } from './otlp-receiver';
 import { settledVerification } from './verification';
 import {
@@ -71,6 +71,30 @@ describe('the five services replaying DE-SynPUF carrier claims', () => {
       consistent: true,
       mismatches: [],
     });
+  });
+
+  it('answers the volume at the end of past days equal to the claims of the CSV dated on or before each', async () => {
+    const truth = carrierCsvTruth(SAMPLE_PATH);
+    const dates = Object.keys(truth.byThroughDate).sort();
+    // Before the first claim, the first claim's day, inside the history, and the last claim's day.
+    const first = dates[0] ?? '';
+    const days = [
+      new Date(Date.parse(`${first}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10),
+      first,
+      dates[Math.floor(dates.length / 4)] ?? '',
+      dates[Math.floor(dates.length / 2)] ?? '',
+      dates[dates.length - 1] ?? '',
+    ];
+    for (const day of days) {
+      const volume = await e2e.pipeline.api<{ rows: Array<{ claims: number; lines: number }> }>(
+        `/v1/kpis/volume?groupBy=claim_type&asOf=${day}`,
+      );
+      const streamed = volume.rows.reduce(
+        (sum, row) => ({ claims: sum.claims + row.claims, lines: sum.lines + row.lines }),
+        { claims: 0, lines: 0 },
+      );
+      expect({ day, ...streamed }).toEqual({ day, ...carrierVolumeAsOf(truth, day) });
+    }
   });
 
   it('leaves every figure unchanged when the same file is replayed again', async () => {

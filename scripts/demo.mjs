@@ -203,6 +203,12 @@ function printSummary(summary, verification, pendedQueue, denials = []) {
         ? `NO: ${verification.pendHistogramDifferences} cell(s), first ${JSON.stringify(verification.pendHistogramMismatches[0])}`
         : 'yes',
     ],
+    [
+      'Day-keyed counters (asOf) summed = live counters',
+      verification.dailyCountersConsistent === false
+        ? `NO: first ${JSON.stringify(verification.dailyCounterMismatches[0])}`
+        : 'yes',
+    ],
   ];
   const files = verification.files.map((file) => [
     file.source ?? file.fileId.slice(0, 12),

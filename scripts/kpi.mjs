@@ -104,6 +104,17 @@ if (values.json) {
     const unlisted = result.pendHistogramDifferences - result.pendHistogramMismatches.length;
     if (unlisted > 0) lines.push(`  … and ${unlisted} more cell(s) (--json lists the first ones only)`);
   }
+  // An API older than the day-keyed counters answers without their fields.
+  if (result.dailyCountersConsistent !== undefined) {
+    lines.push(
+      `daily counters: ${
+        result.dailyCountersConsistent ? 'summed over every day, each equals its live counter' : 'DIFFERENT'
+      }`,
+    );
+    for (const m of result.dailyCounterMismatches) {
+      lines.push(`  ${m.kpi}${m.dimension ? ` [${m.dimension}]` : ''}: live ${m.live}, summed by day ${m.daily}`);
+    }
+  }
   lines.push(
     `files: ${result.files.length} ingested, ${result.filesConsistent ? 'every record accounted for' : 'NOT all accounted for'}`,
   );

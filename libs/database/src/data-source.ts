@@ -20,6 +20,7 @@ import { WorkQueueIndexes1765400000000 } from './migrations/1765400000000-work-q
 import { WorkQueueAmountIndex1765450000000 } from './migrations/1765450000000-work-queue-amount-index';
 import { PendComments1765500000000 } from './migrations/1765500000000-pend-comments';
 import { ClaimVersions1765600000000 } from './migrations/1765600000000-claim-versions';
+import { DailyCounters1765700000000 } from './migrations/1765700000000-daily-counters';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   WorkQueueAmountIndex1765450000000,
   PendComments1765500000000,
   ClaimVersions1765600000000,
+  DailyCounters1765700000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

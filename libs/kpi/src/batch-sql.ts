@@ -36,6 +36,12 @@ export const STREAMED_COUNTERS_SQL = `
     FROM kpi_counter GROUP BY kpi, dimension HAVING sum(value) <> 0
 `;
 
+/** STREAMED_COUNTERS_SQL as the counters stood at the end of event day $1: the day-keyed deltas summed up to it. */
+export const STREAMED_COUNTERS_AS_OF_SQL = `
+  SELECT kpi, dimension, sum(value)::bigint AS value
+    FROM kpi_counter_day WHERE event_day <= $1::date GROUP BY kpi, dimension HAVING sum(value) <> 0
+`;
+
 const clearedOnText = (column: string): string =>
   `CASE WHEN isfinite(${column}) THEN to_char(${column}, 'YYYY-MM-DD') ELSE 'infinity' END`;
 

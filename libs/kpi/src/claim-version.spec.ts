@@ -2,7 +2,7 @@ import type { EnrichedClaimEvent } from '@claims/contracts';
 import { fixtureEnrichedEvent } from '@claims/harness';
 import { claimVersionOf, laterVersion, supersedes, versionAfter, type ClaimVersion } from './claim-version';
 import { foldClaimBatch } from './fold-claim-events';
-import type { ClaimKpiContribution } from './denial-cost-contribution';
+import type { ClaimKpiContribution, ClaimKpiDelta } from './denial-cost-contribution';
 
 const version = (occurredAt: string, sourceSequence: number, stage = 0): ClaimVersion => ({
   occurredAt,
@@ -141,5 +141,76 @@ describe('foldClaimBatch with versions', () => {
     expect(result.claims.get('A1')?.event).toBe(correction);
     expect(result.versions.get('A1')).toEqual(version('2008-02-01', 8));
     expect(result.superseded).toEqual([]);
+  });
+});
+
+describe('foldClaimBatch dating each change for the counters at the end of a past day', () => {
+  const noStored = { contributions: new Map<string, ClaimKpiContribution>(), parts: new Map() };
+  const sequences = new Map<EnrichedClaimEvent, number>();
+  const versionOf = (event: EnrichedClaimEvent) => claimVersionOf(event, sequences.get(event) ?? 0);
+  const eventIds = (n: number) => `00000000-0000-8000-8000-${String(n).padStart(12, '0')}`;
+
+  /** A delta without its zero entries, cells in key order: two deltas that count the same compare equal. */
+  const comparable = (delta: ClaimKpiDelta) => ({
+    counters: Object.fromEntries(Object.entries(delta.counters).filter(([, value]) => value !== 0)),
+    cells: [...delta.cells.entries()]
+      .filter(([, vector]) => vector.some((value) => value !== 0))
+      .sort(([left], [right]) => (left < right ? -1 : 1)),
+  });
+  /** The dated deltas summed over every day up to `day`: the counters at the end of it. */
+  const upTo = (dailyDelta: ReadonlyMap<string, ClaimKpiDelta>, day: string) => {
+    const sum: ClaimKpiDelta = { counters: {}, cells: new Map() };
+    for (const [deltaDay, delta] of dailyDelta) {
+      if (deltaDay > day) continue;
+      for (const [key, value] of Object.entries(delta.counters)) sum.counters[key] = (sum.counters[key] ?? 0) + value;
+      for (const [key, vector] of delta.cells) {
+        const cell = sum.cells.get(key) ?? vector.map(() => 0);
+        sum.cells.set(
+          key,
+          cell.map((value, index) => value + (vector[index] ?? 0)),
+        );
+      }
+    }
+    return comparable(sum);
+  };
+
+  it('counts each claim at the end of a day as the version it held then: a correction moves the day it is dated', () => {
+    const first = eventOf('A1', 900, { occurredAt: '2008-01-01', eventId: eventIds(1) });
+    const other = eventOf('B1', 100, { occurredAt: '2008-02-01', eventId: eventIds(2) });
+    const correction = eventOf('A1', 400, { occurredAt: '2008-03-01', eventId: eventIds(3) });
+    sequences.set(first, 1).set(other, 2).set(correction, 3);
+    const { dailyDelta, delta } = foldClaimBatch([first, other, correction], noStored, versionOf);
+
+    expect([...dailyDelta.keys()].sort()).toEqual(['2008-01-01', '2008-02-01', '2008-03-01']);
+    expect(upTo(dailyDelta, '2007-12-31')).toEqual(comparable({ counters: {}, cells: new Map() }));
+    expect(upTo(dailyDelta, '2008-01-31')).toEqual(comparable(foldClaimBatch([first], noStored).delta));
+    expect(upTo(dailyDelta, '2008-02-29')).toEqual(comparable(foldClaimBatch([first, other], noStored).delta));
+    expect(upTo(dailyDelta, '2008-03-01')).toEqual(comparable(foldClaimBatch([other, correction], noStored).delta));
+    expect(upTo(dailyDelta, '9999-12-31')).toEqual(comparable(delta));
+  });
+
+  it('dates nothing for a late event older than the claim, as it changes nothing today', () => {
+    const newer = eventOf('A1', 900, { occurredAt: '2008-02-01', eventId: eventIds(4) });
+    const late = eventOf('A1', 100, { occurredAt: '2008-01-01', eventId: eventIds(5) });
+    sequences.set(newer, 4).set(late, 5);
+    const { dailyDelta } = foldClaimBatch([newer, late], noStored, versionOf);
+    expect([...dailyDelta.keys()]).toEqual(['2008-02-01']);
+    expect(upTo(dailyDelta, '2008-01-31')).toEqual(comparable({ counters: {}, cells: new Map() }));
+  });
+
+  it("dates a declared update that moves the dates back on the claim's own day, so no earlier day changes", () => {
+    const original = eventOf('A1', 900, { occurredAt: '2008-03-01', eventId: eventIds(6) });
+    const stored = foldClaimBatch([original], noStored).claims.get('A1')?.contribution;
+    if (!stored) throw new Error('the stored claim folded no contribution');
+    const base = eventOf('A1', 400, { occurredAt: '2008-01-15', eventId: eventIds(7) });
+    const update: EnrichedClaimEvent = { ...base, claim: { ...base.claim, sourceOperation: 'update' } };
+    sequences.set(update, 9);
+    const { dailyDelta, delta } = foldClaimBatch(
+      [update],
+      { ...noStored, contributions: new Map([['A1', stored]]), versions: new Map([['A1', version('2008-03-01', 6)]]) },
+      versionOf,
+    );
+    expect([...dailyDelta.keys()]).toEqual(['2008-03-01']);
+    expect(upTo(dailyDelta, '2008-03-01')).toEqual(comparable(delta));
   });
 });

@@ -318,6 +318,52 @@ HAVING ${anyNonZero}
 `;
 
 /**
+ * DIMENSION_COUNTER_CELLS_SQL as the counters stood at the end of event day
+ * $3: the day-keyed deltas summed up to it (see docs/kpis/as-of.md), a range
+ * of kpi_dimension_counter_day's primary key. Summed over every day it is the
+ * live counters' answer.
+ */
+export const DIMENSION_COUNTER_CELLS_AS_OF_SQL = `
+SELECT dimension_value, ${summedMeasures}
+  FROM kpi_dimension_counter_day
+ WHERE family = $1 AND dimension = $2 AND event_day <= $3::date
+ GROUP BY dimension_value
+HAVING ${anyNonZero}
+ ORDER BY dimension_value
+`;
+
+/**
+ * Where the day-keyed counters, summed over every day, differ from the live
+ * ones (first family and denial and cost families alike, one measure a row):
+ * none, as long as every change went into both in one transaction.
+ */
+export const DAILY_COUNTER_DIFFERENCES_SQL = `
+WITH live AS (
+  SELECT kpi, dimension, sum(value)::bigint AS value FROM kpi_counter GROUP BY 1, 2
+  UNION ALL
+  SELECT k.family || '.' || m.measure, k.dimension || '=' || k.dimension_value, sum(m.value)::bigint
+    FROM kpi_dimension_counter k ${unpivotMeasures('k')} GROUP BY 1, 2
+), daily AS (
+  SELECT kpi, dimension, sum(value)::bigint AS value FROM kpi_counter_day GROUP BY 1, 2
+  UNION ALL
+  SELECT k.family || '.' || m.measure, k.dimension || '=' || k.dimension_value, sum(m.value)::bigint
+    FROM kpi_dimension_counter_day k ${unpivotMeasures('k')} GROUP BY 1, 2
+)
+SELECT coalesce(live.kpi, daily.kpi) AS kpi, coalesce(live.dimension, daily.dimension) AS dimension,
+       coalesce(live.value, 0)::text AS live, coalesce(daily.value, 0)::text AS daily
+  FROM live FULL JOIN daily ON daily.kpi = live.kpi AND daily.dimension = live.dimension
+ WHERE coalesce(live.value, 0) <> coalesce(daily.value, 0)
+ ORDER BY 1, 2
+ LIMIT $1
+`;
+export interface DailyCounterDifferenceRow {
+  kpi: string;
+  dimension: string;
+  live: string;
+  daily: string;
+}
+
+/**
  * The one definition of a top list: the `$3` values of a cells query
  * (DimensionCounterCellRow rows, one per value) whose `orderBy` is not zero,
  * largest first, ties by value. The counters and the claims a filter keeps
@@ -335,9 +381,15 @@ SELECT cell.dimension_value, ${DIMENSION_COUNTER_MEASURES.map((measure) => `cell
 `;
 }
 
-/** The top `$3` values of one family's dimension ($1 family, $2 dimension) by a measure in the counters. */
-export function topDimensionCellsSql(orderBy: DimensionCounterMeasure): string {
-  return topOfCellsSql(DIMENSION_COUNTER_CELLS_SQL, orderBy);
+/**
+ * The top `$3` values of one family's dimension ($1 family, $2 dimension) by
+ * a measure in the counters; `asOf`: as they stood at the end of event day $4.
+ */
+export function topDimensionCellsSql(orderBy: DimensionCounterMeasure, asOf = false): string {
+  const cellsSql = asOf
+    ? DIMENSION_COUNTER_CELLS_AS_OF_SQL.replace('$3::date', '$4::date')
+    : DIMENSION_COUNTER_CELLS_SQL;
+  return topOfCellsSql(cellsSql, orderBy);
 }
 
 /** A row of filteredDimensionCellsSql: the counters' cell shape, with the dimension it is a value of. */

@@ -73,6 +73,12 @@ export interface ClaimBatchFoldResult extends ClaimKpiFoldResult {
   /** The version every claim in `claims` holds now. */
   versions: Map<string, ClaimVersion>;
   /**
+   * `delta` split by the event day each change takes effect on (see
+   * foldClaimBatch): summed over every day it is `delta`, summed up to a day
+   * it moves the counters as they stood at the end of that day.
+   */
+  dailyDelta: Map<string, ClaimKpiDelta>;
+  /**
    * Events that replaced nothing: a late event older than the claim's state,
    * a replay of a version already folded, or an X12 part already stored.
    */
@@ -91,6 +97,12 @@ export interface ClaimBatchFoldResult extends ClaimKpiFoldResult {
  *   claim's (claim-version.ts): a late or replayed event changes nothing.
  * Either way the claim's old contribution is subtracted and the new one
  * added, so the counters stay equal to the batch SQL over claim state.
+ * The same change is also dated, for the counters at the end of a past day:
+ * it takes effect on the day of the version the claim holds after it (its
+ * event date, or the claim's own date when that is later: a cleared event
+ * dated before its pend, an X12 part older than another, a declared update
+ * that corrects the dates backwards). A claim's dates never move back, so
+ * its changes sum, up to any day, to the version it held at the end of it.
  * `versionOf` gives each event's version; without it every event replaces
  * its claim in arrival order.
  */
@@ -106,6 +118,7 @@ export function foldClaimBatch(
   const setVerdicts: TransactionSetVerdict[] = [];
   const versions = new Map<string, ClaimVersion>();
   const superseded: EnrichedClaimEvent[] = [];
+  const dailyDelta = new Map<string, ClaimKpiDelta>();
   for (const event of events) {
     const verdict = transactionSetVerdictOf(event);
     if (verdict) {
@@ -130,17 +143,26 @@ export function foldClaimBatch(
       continue;
     }
     if (latest === null) continue;
+    // Parts merge in any order, so the claim holds the highest version of any part; a replacement holds its own.
+    const nextVersion =
+      version &&
+      (claimPartKindOf(event) !== null ? laterVersion(version, currentVersion) : versionAfter(version, currentVersion));
+    if (nextVersion) versions.set(event.claimId, nextVersion);
+    const day = nextVersion?.occurredAt ?? event.occurredAt;
+    let dayDelta = dailyDelta.get(day);
+    if (!dayDelta) {
+      dayDelta = { counters: {}, cells: new Map() };
+      dailyDelta.set(day, dayDelta);
+    }
     const previous = claims.get(event.claimId)?.contribution ?? stored.contributions.get(event.claimId);
     const contribution = claimKpiContribution(latest);
-    if (previous) accumulateContribution(delta, previous, -1);
-    accumulateContribution(delta, contribution);
-    claims.set(event.claimId, { event: latest, contribution });
-    if (version) {
-      // Parts merge in any order, so the claim holds the highest version of any part; a replacement holds its own.
-      const nextVersion =
-        claimPartKindOf(event) !== null ? laterVersion(version, currentVersion) : versionAfter(version, currentVersion);
-      versions.set(event.claimId, nextVersion);
+    if (previous) {
+      accumulateContribution(delta, previous, -1);
+      accumulateContribution(dayDelta, previous, -1);
     }
+    accumulateContribution(delta, contribution);
+    accumulateContribution(dayDelta, contribution);
+    claims.set(event.claimId, { event: latest, contribution });
   }
   const lifecycles = new Map(
     [...parts.entries()].map(([claimId, claimParts]) => [
@@ -148,5 +170,5 @@ export function foldClaimBatch(
       claimLifecyclesOf(claimId, claimPartsOf(claimParts)),
     ]),
   );
-  return { claims, delta, newParts, lifecycles, setVerdicts, versions, superseded };
+  return { claims, delta, newParts, lifecycles, setVerdicts, versions, superseded, dailyDelta };
 }

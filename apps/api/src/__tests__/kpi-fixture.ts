@@ -137,9 +137,16 @@ export async function seedRemittanceDenial(db: SqlRunner): Promise<void> {
       VALUES ('R1', 1, '99213', 'unknown', 0, 0, 20000, 0, 0), ('R1', 2, '99214', 'unknown', 0, 0, 10000, 5000, 0)`);
 }
 
-/** The counters as the fold would have left them over the seeded claims: the batch truth pivoted back into cells. */
+/**
+ * The counters as the fold would have left them over the seeded claims: the
+ * batch truth pivoted back into cells, in place of any counters stored before.
+ */
 export async function rebuildCountersFromClaims(db: SqlRunner): Promise<void> {
   const measures = DIMENSION_COUNTER_MEASURES;
+  // A rebuild replaces whatever counters a spec seeded before.
+  for (const table of ['kpi_dimension_counter', 'kpi_counter', 'kpi_dimension_counter_day', 'kpi_counter_day']) {
+    await db.query(`DELETE FROM ${table}`);
+  }
   await db.query(`
       INSERT INTO kpi_dimension_counter (family, dimension, dimension_value, kafka_partition, ${measures.join(', ')})
       SELECT split_part(kpi, '.', 1), split_part(dimension, '=', 1), substr(dimension, strpos(dimension, '=') + 1), 0,
@@ -149,5 +156,12 @@ export async function rebuildCountersFromClaims(db: SqlRunner): Promise<void> {
   await db.query(
     `INSERT INTO kpi_counter (kpi, dimension, kafka_partition, value)
        SELECT kpi, dimension, 0, value FROM (${CLAIMS_RECEIVED_BATCH_SQL}) AS truth`,
+  );
+  // The day-keyed twins as the migration carries in counters folded before them: dated -infinity, so they
+  // count on every day and sum to the live counters (the fold's own dating is tested in the metrics service).
+  await db.query(`INSERT INTO kpi_dimension_counter_day SELECT *, '-infinity'::date FROM kpi_dimension_counter`);
+  await db.query(
+    `INSERT INTO kpi_counter_day (kpi, dimension, event_day, kafka_partition, value)
+       SELECT kpi, dimension, '-infinity', kafka_partition, value FROM kpi_counter`,
   );
 }

@@ -207,6 +207,98 @@ describe('GET /v1/kpis/denials, payments, volume and top against a real Postgres
     }
   });
 
+  describe('asOf: the counters at the end of a past event day', () => {
+    // The seeded counters are carried in dated -infinity (as the migration carries in counters older than the
+    // day-keyed tables); a change dated 2030-01-10 is then visible from that day on and on no day before.
+    const dated = (sign: 1 | -1) =>
+      dataSource.query(
+        `INSERT INTO kpi_dimension_counter_day (family, dimension, dimension_value, event_day, kafka_partition, claims, lines, paid_amount_cents)
+         VALUES ('claims', 'state', 'MD', '2030-01-10', 0, $1::bigint * 2, $1::bigint * 5, $1::bigint * 70000),
+                ('lines', 'hcpcs', '99999', '2030-01-10', 0, 0, $1::bigint * 5, $1::bigint * 70000)
+         ON CONFLICT (family, dimension, dimension_value, event_day, kafka_partition) DO UPDATE SET
+           claims = kpi_dimension_counter_day.claims + EXCLUDED.claims,
+           lines = kpi_dimension_counter_day.lines + EXCLUDED.lines,
+           paid_amount_cents = kpi_dimension_counter_day.paid_amount_cents + EXCLUDED.paid_amount_cents`,
+        [sign],
+      );
+
+    it('reads the day-keyed counters up to that day: a change counts from its day on, and never before', async () => {
+      const live = (await get('/v1/kpis/volume?groupBy=state')).body;
+      expect((await get('/v1/kpis/verification')).body).toMatchObject({
+        dailyCountersConsistent: true,
+        dailyCounterMismatches: [],
+      });
+      await dated(1);
+      try {
+        expect((await get('/v1/kpis/volume?groupBy=state&asOf=2030-01-09')).body).toEqual(live);
+        const after = await get('/v1/kpis/volume?groupBy=state&asOf=2030-01-10');
+        expect(after.status).toBe(200);
+        expect(after.body['rows']).toContainEqual({ value: 'MD', claims: 5, lines: 9, paidAmountCents: 78000 });
+        const top = await get('/v1/kpis/top?kind=hcpcs&by=paid&limit=1&asOf=2030-01-10');
+        expect(top.body['rows']).toEqual([expect.objectContaining({ value: '99999', paidAmountCents: 70000 })]);
+        expect((await get('/v1/kpis/top?kind=hcpcs&by=paid&limit=1&asOf=2030-01-09')).body['rows']).toEqual([
+          expect.objectContaining({ value: '99213' }),
+        ]);
+        // Summed over every day the day-keyed counters no longer equal the live ones: verification names the cell.
+        expect((await get('/v1/kpis/verification')).body).toMatchObject({
+          consistent: false,
+          dailyCountersConsistent: false,
+          dailyCounterMismatches: expect.arrayContaining([
+            { kpi: 'claims.claims', dimension: 'state=MD', live: '3', daily: '5' },
+          ]),
+        });
+      } finally {
+        await dated(-1);
+      }
+    });
+
+    it('answers the first family at a past day: claims received dated after it are not yet counted', async () => {
+      const live = (await get('/v1/kpis/summary')).body;
+      expect(live['asOf']).toBeNull();
+      const received = (sign: 1 | -1) =>
+        dataSource.query(
+          `INSERT INTO kpi_counter_day (kpi, dimension, event_day, kafka_partition, value)
+           VALUES ('claims_received', '', '2030-01-10', 0, $1::bigint * 4)
+           ON CONFLICT (kpi, dimension, event_day, kafka_partition) DO UPDATE SET value = kpi_counter_day.value + EXCLUDED.value`,
+          [sign],
+        );
+      await received(1);
+      try {
+        const before = (await get('/v1/kpis/summary?asOf=2030-01-09')).body;
+        expect(before).toEqual({ ...live, asOf: '2030-01-09' });
+        const on = (await get('/v1/kpis/summary?asOf=2030-01-10')).body;
+        expect(on).toMatchObject({ asOf: '2030-01-10', claimsReceived: Number(live['claimsReceived']) + 4 });
+      } finally {
+        await received(-1);
+      }
+      expect((await get('/v1/kpis/summary?asOf=yesterday')).body).toMatchObject({ fields: ['asOf'] });
+    });
+
+    it('answers every denial and cost route at a past day, and 400 naming both for asOf with a claim filter', async () => {
+      for (const path of [
+        '/v1/kpis/denials?source=billing_export&asOf=2024-03-31',
+        '/v1/kpis/denials/root-causes?asOf=2024-03-31',
+        '/v1/kpis/adjustments?asOf=2024-03-31',
+        '/v1/kpis/payments?groupBy=payer&asOf=2024-03-31',
+      ]) {
+        const live = await get(path.replace(/[?&]asOf=[^&]*/, ''));
+        const asOf = await get(path);
+        expect([path, asOf.status, asOf.body]).toEqual([path, 200, live.body]);
+      }
+      for (const path of [
+        '/v1/kpis/payments?asOf=2024-03-31&payer=Aetna',
+        '/v1/kpis/volume?state=MD&asOf=2024-03-31',
+      ]) {
+        const { status, body } = await get(path);
+        expect([path, status]).toEqual([path, 400]);
+        expect((body['fields'] as string[]).sort()).toEqual(
+          path.includes('payer') ? ['asOf', 'payer'] : ['asOf', 'state'],
+        );
+      }
+      expect((await get('/v1/kpis/volume?asOf=2024-02-30')).body).toMatchObject({ fields: ['asOf'] });
+    });
+  });
+
   it('computes each family alone exactly as the all-family batch SQL does, with and without a claim filter', async () => {
     const unfiltered = await familyRowsAloneAndAmongAll(dataSource, '', []);
     expect(unfiltered.alone).toEqual(unfiltered.amongAll);

@@ -23,29 +23,37 @@ describe('parseDenialsQuery', () => {
       source: 'billing_export',
       groupBy: 'payer',
       filter: {},
+      asOf: null,
     });
     expect(parseDenialsQuery({ source: 'carrier_lines', groupBy: 'provider_group' })).toEqual({
       source: 'carrier_lines',
       groupBy: 'provider_group',
       filter: {},
+      asOf: null,
     });
     expect(refusedFields(() => parseDenialsQuery({}))).toEqual(['source']);
   });
 
   it('refuses a dimension the denial counters are not kept by, and an unknown parameter, naming each', () => {
     expect(refusedFields(() => parseDenialsQuery({ source: 'remittance', groupBy: 'state' }))).toEqual(['groupBy']);
-    expect(refusedFields(() => parseDenialsQuery({ source: 'remittance', asOf: '2024-01-01' }))).toEqual(['asOf']);
+    expect(refusedFields(() => parseDenialsQuery({ source: 'remittance', asOf: '2024-13-01' }))).toEqual(['asOf']);
     expect(refusedFields(() => parseDenialsQuery({ source: ['remittance', 'carrier_lines'] }))).toEqual(['source']);
   });
 });
 
 describe('parseDenialRootCausesQuery', () => {
   it('reads 835 claims by category unless told otherwise, and lines or scenario or CARC when asked', () => {
-    expect(parseDenialRootCausesQuery({})).toEqual({ source: 'remittance', groupBy: 'category', filter: {} });
+    expect(parseDenialRootCausesQuery({})).toEqual({
+      source: 'remittance',
+      groupBy: 'category',
+      filter: {},
+      asOf: null,
+    });
     expect(parseDenialRootCausesQuery({ source: 'remittance_lines', groupBy: 'carc' })).toEqual({
       source: 'remittance_lines',
       groupBy: 'carc',
       filter: {},
+      asOf: null,
     });
   });
 
@@ -57,10 +65,10 @@ describe('parseDenialRootCausesQuery', () => {
 
 describe('parsePaymentsQuery and parseVolumeQuery', () => {
   it('take the dimensions each is kept by, with a default', () => {
-    expect(parsePaymentsQuery({})).toEqual({ groupBy: 'payer', filter: {} });
-    expect(parsePaymentsQuery({ groupBy: 'month' })).toEqual({ groupBy: 'month', filter: {} });
-    expect(parseVolumeQuery({})).toEqual({ groupBy: 'claim_type', filter: {} });
-    expect(parseVolumeQuery({ groupBy: 'state' })).toEqual({ groupBy: 'state', filter: {} });
+    expect(parsePaymentsQuery({})).toEqual({ groupBy: 'payer', filter: {}, asOf: null });
+    expect(parsePaymentsQuery({ groupBy: 'month' })).toEqual({ groupBy: 'month', filter: {}, asOf: null });
+    expect(parseVolumeQuery({})).toEqual({ groupBy: 'claim_type', filter: {}, asOf: null });
+    expect(parseVolumeQuery({ groupBy: 'state' })).toEqual({ groupBy: 'state', filter: {}, asOf: null });
     expect(refusedFields(() => parsePaymentsQuery({ groupBy: 'state' }))).toEqual(['groupBy']);
     expect(refusedFields(() => parseVolumeQuery({ groupBy: 'payer' }))).toEqual(['groupBy']);
   });
@@ -68,12 +76,13 @@ describe('parsePaymentsQuery and parseVolumeQuery', () => {
 
 describe('parseTopQuery', () => {
   it('orders by paid, 10 rows, unless told otherwise', () => {
-    expect(parseTopQuery({ kind: 'hcpcs' })).toEqual({ kind: 'hcpcs', by: 'paid', limit: 10, filter: {} });
+    expect(parseTopQuery({ kind: 'hcpcs' })).toEqual({ kind: 'hcpcs', by: 'paid', limit: 10, filter: {}, asOf: null });
     expect(parseTopQuery({ kind: 'ndc', by: 'cost', limit: '25' })).toEqual({
       kind: 'ndc',
       by: 'cost',
       limit: 25,
       filter: {},
+      asOf: null,
     });
   });
 
@@ -99,10 +108,12 @@ describe('the claim filters of the denial, payment, volume and top routes', () =
     ).toEqual({
       groupBy: 'month',
       filter: { payer: 'Aetna', state: 'MD', serviceFrom: '2024-01-01', serviceTo: '2024-01-31' },
+      asOf: null,
     });
     expect(parseVolumeQuery({ providerGroup: 'GRP-1', renderingProvider: '1234567893', claimType: 'dme' })).toEqual({
       groupBy: 'claim_type',
       filter: { providerGroup: 'GRP-1', renderingProvider: '1234567893', claimType: 'dme' },
+      asOf: null,
     });
     expect(parseTopQuery({ kind: 'hcpcs', payer: 'MEDICARE' }).filter).toEqual({ payer: 'MEDICARE' });
     expect(parseDenialRootCausesQuery({ serviceTo: '2024-05-01' }).filter).toEqual({ serviceTo: '2024-05-01' });
@@ -120,5 +131,22 @@ describe('the claim filters of the denial, payment, volume and top routes', () =
     expect(refusedFields(() => parseVolumeQuery({ serviceFrom: '2024-03-05', serviceTo: '2024-03-04' }))).toEqual([
       'serviceTo',
     ]);
+  });
+});
+
+describe('asOf on the denial, payment, volume and top routes', () => {
+  it('reads the counters at the end of the day given, and live without one', () => {
+    expect(parseVolumeQuery({ asOf: '2009-06-30' })).toEqual({ groupBy: 'claim_type', filter: {}, asOf: '2009-06-30' });
+    expect(parseDenialsQuery({ source: 'remittance', asOf: '2024-01-31' }).asOf).toBe('2024-01-31');
+    expect(parseTopQuery({ kind: 'ndc', asOf: '2010-12-31' }).asOf).toBe('2010-12-31');
+    expect(parseDenialRootCausesQuery({ asOf: '2024-01-31' }).asOf).toBe('2024-01-31');
+  });
+
+  it('refuses asOf beside a claim filter, naming both: a filter is computed from the claims as they are now', () => {
+    expect(refusedFields(() => parsePaymentsQuery({ asOf: '2024-01-31', payer: 'Aetna' }))).toEqual(['asOf', 'payer']);
+    expect(
+      refusedFields(() => parseTopQuery({ kind: 'hcpcs', asOf: '2024-01-31', serviceFrom: '2024-01-01' })),
+    ).toEqual(['asOf', 'serviceFrom']);
+    expect(refusedFields(() => parseVolumeQuery({ asOf: '2024-02-30' }))).toEqual(['asOf']);
   });
 });

@@ -9,7 +9,7 @@ import type {
   TopKind,
 } from '@claims/kpi';
 import { z } from 'zod';
-import { parseQuery, wholeNumber } from '../http/query-fields';
+import { CalendarDate, invalidRequest, parseQuery, wholeNumber } from '../http/query-fields';
 import { CLAIM_FILTERS, claimFilterOf } from './filter-fields';
 
 /** The dimensions the payment figures are broken down by. */
@@ -23,8 +23,23 @@ export const VOLUME_DIMENSIONS = ['claim_type', 'month', 'state', 'provider_grou
  */
 export const TOP_ORDERS = ['paid', 'count', 'cost'] as const;
 
+/**
+ * `asOf`: the counters as they stood at the end of that event day (the
+ * day-keyed counters, docs/kpis/as-of.md). A claim filter is computed from
+ * the claims' current state, so the two are not taken together.
+ */
+const AS_OF = { asOf: CalendarDate.optional() };
+
+/** The `asOf` given, or null; with a claim filter beside it, a 400 naming both. */
+function asOfOf(asOf: string | undefined, filter: ClaimFilter): string | null {
+  if (asOf === undefined) return null;
+  const filtered = Object.keys(filter);
+  if (filtered.length > 0) throw invalidRequest(['asOf', ...filtered]);
+  return asOf;
+}
+
 const DenialsQuerySchema = z
-  .object({ groupBy: z.enum(DENIAL_DIMENSIONS).optional(), source: z.enum(DENIAL_SOURCES), ...CLAIM_FILTERS })
+  .object({ groupBy: z.enum(DENIAL_DIMENSIONS).optional(), source: z.enum(DENIAL_SOURCES), ...CLAIM_FILTERS, ...AS_OF })
   .strict();
 /** Root causes come from CARCs, which only the 835 sources carry. */
 export const ROOT_CAUSE_SOURCES = ['remittance', 'remittance_lines'] as const;
@@ -33,12 +48,17 @@ const DenialRootCausesQuerySchema = z
     groupBy: z.enum(ROOT_CAUSE_GROUPS).optional(),
     source: z.enum(ROOT_CAUSE_SOURCES).optional(),
     ...CLAIM_FILTERS,
+    ...AS_OF,
   })
   .strict();
-const PaymentsQuerySchema = z.object({ groupBy: z.enum(PAYMENT_DIMENSIONS).optional(), ...CLAIM_FILTERS }).strict();
-const VolumeQuerySchema = z.object({ groupBy: z.enum(VOLUME_DIMENSIONS).optional(), ...CLAIM_FILTERS }).strict();
+const PaymentsQuerySchema = z
+  .object({ groupBy: z.enum(PAYMENT_DIMENSIONS).optional(), ...CLAIM_FILTERS, ...AS_OF })
+  .strict();
+const VolumeQuerySchema = z
+  .object({ groupBy: z.enum(VOLUME_DIMENSIONS).optional(), ...CLAIM_FILTERS, ...AS_OF })
+  .strict();
 const AdjustmentsQuerySchema = z
-  .object({ groupBy: z.enum(ADJUSTMENT_DIMENSIONS).optional(), ...CLAIM_FILTERS })
+  .object({ groupBy: z.enum(ADJUSTMENT_DIMENSIONS).optional(), ...CLAIM_FILTERS, ...AS_OF })
   .strict();
 const TopQuerySchema = z
   .object({
@@ -46,6 +66,7 @@ const TopQuerySchema = z
     by: z.enum(TOP_ORDERS).optional(),
     limit: wholeNumber(1, 500).optional(),
     ...CLAIM_FILTERS,
+    ...AS_OF,
   })
   .strict();
 
@@ -53,44 +74,56 @@ export interface DenialsQuery {
   source: DenialSource;
   groupBy: DenialDimension;
   filter: ClaimFilter;
+  /** The end of this event day, or null: now. */
+  asOf: string | null;
 }
 
 /** `source` is required: the source rules count different units (lines, claims) and are never added together. */
 export function parseDenialsQuery(query: unknown): DenialsQuery {
-  const { groupBy, source, ...filter } = parseQuery(DenialsQuerySchema, query);
-  return { source, groupBy: groupBy ?? 'payer', filter: claimFilterOf(filter) };
+  const { groupBy, source, asOf, ...fields } = parseQuery(DenialsQuerySchema, query);
+  const filter = claimFilterOf(fields);
+  return { source, groupBy: groupBy ?? 'payer', filter, asOf: asOfOf(asOf, filter) };
 }
 
 export interface DenialRootCausesQuery {
   source: (typeof ROOT_CAUSE_SOURCES)[number];
   groupBy: RootCauseGroup;
   filter: ClaimFilter;
+  /** The end of this event day, or null: now. */
+  asOf: string | null;
 }
 
 /** Defaults: claims (`remittance`) by operational `category`. */
 export function parseDenialRootCausesQuery(query: unknown): DenialRootCausesQuery {
-  const { groupBy, source, ...filter } = parseQuery(DenialRootCausesQuerySchema, query);
-  return { source: source ?? 'remittance', groupBy: groupBy ?? 'category', filter: claimFilterOf(filter) };
+  const { groupBy, source, asOf, ...fields } = parseQuery(DenialRootCausesQuerySchema, query);
+  const filter = claimFilterOf(fields);
+  return { source: source ?? 'remittance', groupBy: groupBy ?? 'category', filter, asOf: asOfOf(asOf, filter) };
 }
 
 export interface PaymentsQuery {
   groupBy: (typeof PAYMENT_DIMENSIONS)[number];
   filter: ClaimFilter;
+  /** The end of this event day, or null: now. */
+  asOf: string | null;
 }
 
 export function parsePaymentsQuery(query: unknown): PaymentsQuery {
-  const { groupBy, ...filter } = parseQuery(PaymentsQuerySchema, query);
-  return { groupBy: groupBy ?? 'payer', filter: claimFilterOf(filter) };
+  const { groupBy, asOf, ...fields } = parseQuery(PaymentsQuerySchema, query);
+  const filter = claimFilterOf(fields);
+  return { groupBy: groupBy ?? 'payer', filter, asOf: asOfOf(asOf, filter) };
 }
 
 export interface VolumeQuery {
   groupBy: (typeof VOLUME_DIMENSIONS)[number] & ClaimDimension;
   filter: ClaimFilter;
+  /** The end of this event day, or null: now. */
+  asOf: string | null;
 }
 
 export function parseVolumeQuery(query: unknown): VolumeQuery {
-  const { groupBy, ...filter } = parseQuery(VolumeQuerySchema, query);
-  return { groupBy: groupBy ?? 'claim_type', filter: claimFilterOf(filter) };
+  const { groupBy, asOf, ...fields } = parseQuery(VolumeQuerySchema, query);
+  const filter = claimFilterOf(fields);
+  return { groupBy: groupBy ?? 'claim_type', filter, asOf: asOfOf(asOf, filter) };
 }
 
 export interface TopQuery {
@@ -98,20 +131,26 @@ export interface TopQuery {
   by: (typeof TOP_ORDERS)[number];
   limit: number;
   filter: ClaimFilter;
+  /** The end of this event day, or null: now. */
+  asOf: string | null;
 }
 
 export function parseTopQuery(query: unknown): TopQuery {
-  const { kind, by, limit, ...filter } = parseQuery(TopQuerySchema, query);
-  return { kind, by: by ?? 'paid', limit: limit ?? 10, filter: claimFilterOf(filter) };
+  const { kind, by, limit, asOf, ...fields } = parseQuery(TopQuerySchema, query);
+  const filter = claimFilterOf(fields);
+  return { kind, by: by ?? 'paid', limit: limit ?? 10, filter, asOf: asOfOf(asOf, filter) };
 }
 
 export interface AdjustmentsQuery {
   groupBy: AdjustmentDimension;
   filter: ClaimFilter;
+  /** The end of this event day, or null: now. */
+  asOf: string | null;
 }
 
 /** Default: by group code. */
 export function parseAdjustmentsQuery(query: unknown): AdjustmentsQuery {
-  const { groupBy, ...filter } = parseQuery(AdjustmentsQuerySchema, query);
-  return { groupBy: groupBy ?? 'group_code', filter: claimFilterOf(filter) };
+  const { groupBy, asOf, ...fields } = parseQuery(AdjustmentsQuerySchema, query);
+  const filter = claimFilterOf(fields);
+  return { groupBy: groupBy ?? 'group_code', filter, asOf: asOfOf(asOf, filter) };
 }

@@ -1,4 +1,5 @@
 import {
+  DIMENSION_COUNTER_CELLS_AS_OF_SQL,
   DIMENSION_COUNTER_CELLS_SQL,
   cellsOfEachDimension,
   claimFilterSql,
@@ -16,16 +17,22 @@ import { DataSource } from 'typeorm';
 
 /**
  * Reads the denial and cost counters: key ranges of kpi_dimension_counter,
- * the SQL in @claims/kpi. A filtered read is computed from the claims the
- * filter keeps (the counters are one-dimensional sums), for the family read
- * alone.
+ * the SQL in @claims/kpi; `asOf`, of its day-keyed twin summed up to that
+ * event day. A filtered read is computed from the claims the filter keeps
+ * (the counters are one-dimensional sums), for the family read alone; it is
+ * never asked together with `asOf` (the query parsers refuse the pair).
  */
 @Injectable()
 export class DenialCostRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async cells(family: string, dimension: string, filter: ClaimFilter = {}): Promise<DimensionCounterCellRow[]> {
-    const [cells = []] = await this.cellsByDimension(family, [dimension], filter);
+  async cells(
+    family: string,
+    dimension: string,
+    filter: ClaimFilter = {},
+    asOf: string | null = null,
+  ): Promise<DimensionCounterCellRow[]> {
+    const [cells = []] = await this.cellsByDimension(family, [dimension], filter, asOf);
     return cells;
   }
 
@@ -38,12 +45,15 @@ export class DenialCostRepository {
     family: string,
     dimensions: readonly string[],
     filter: ClaimFilter = {},
+    asOf: string | null = null,
   ): Promise<DimensionCounterCellRow[][]> {
     if (!hasClaimFilter(filter)) {
       return Promise.all(
         dimensions.map(
           (dimension) =>
-            this.dataSource.query(DIMENSION_COUNTER_CELLS_SQL, [family, dimension]) as Promise<
+            (asOf === null
+              ? this.dataSource.query(DIMENSION_COUNTER_CELLS_SQL, [family, dimension])
+              : this.dataSource.query(DIMENSION_COUNTER_CELLS_AS_OF_SQL, [family, dimension, asOf])) as Promise<
               DimensionCounterCellRow[]
             >,
         ),
@@ -58,16 +68,22 @@ export class DenialCostRepository {
     return cellsOfEachDimension(rows, dimensions);
   }
 
-  /** The top `limit` values of one family's dimension by a measure, among the claims a filter keeps if given. */
+  /**
+   * The top `limit` values of one family's dimension by a measure, among the
+   * claims a filter keeps if given, or at the end of event day `asOf`.
+   */
   top(
     family: string,
     dimension: string,
     orderBy: DimensionCounterMeasure,
     limit: number,
     filter: ClaimFilter = {},
+    asOf: string | null = null,
   ): Promise<DimensionCounterCellRow[]> {
     if (!hasClaimFilter(filter)) {
-      return this.dataSource.query(topDimensionCellsSql(orderBy), [family, dimension, limit]);
+      return asOf === null
+        ? this.dataSource.query(topDimensionCellsSql(orderBy), [family, dimension, limit])
+        : this.dataSource.query(topDimensionCellsSql(orderBy, true), [family, dimension, limit, asOf]);
     }
     const { sql, parameters } = claimFilterSql(filter, 4);
     return this.dataSource.query(filteredTopDimensionCellsSql(orderBy, sql, [family]), [

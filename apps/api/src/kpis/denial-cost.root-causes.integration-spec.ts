@@ -152,11 +152,11 @@ describe('GET /v1/kpis/denials/root-causes against a real Postgres', () => {
     expect((await get('/v1/kpis/adjustments?groupBy=payer')).status).toBe(400);
   });
 
-  it('answers 400 naming the parameter for a source without CARCs or an unknown grouping', async () => {
+  it('answers 400 naming the parameter for a source without CARCs, an unknown grouping or asOf with a filter', async () => {
     for (const path of [
       '/v1/kpis/denials/root-causes?source=carrier_lines',
       '/v1/kpis/denials/root-causes?groupBy=payer',
-      '/v1/kpis/denials/root-causes?asOf=2024-05-01',
+      '/v1/kpis/denials/root-causes?asOf=2024-05-01&payer=ACME',
     ]) {
       const { status } = await get(path);
       expect([path, status]).toEqual([path, 400]);

@@ -69,6 +69,7 @@ export class DenialCostService {
       family,
       [ROOT_CAUSE_GROUP_DIMENSIONS[query.groupBy], ROOT_CAUSE_GROUP_DIMENSIONS.carc],
       query.filter,
+      query.asOf,
     );
     return denialRootCauses(query.source, query.groupBy, cells, carcCells, this.rootCauses);
   }
@@ -77,22 +78,22 @@ export class DenialCostService {
     return denialRates(
       query.source,
       query.groupBy,
-      await this.repository.cells(denialFamily(query.source), query.groupBy, query.filter),
+      await this.repository.cells(denialFamily(query.source), query.groupBy, query.filter, query.asOf),
     );
   }
 
-  async payments({ groupBy, filter }: PaymentsQuery): Promise<PaymentsResponse> {
-    const cells = await this.repository.cells(DIMENSION_COUNTER_FAMILY.claims, groupBy, filter);
+  async payments({ groupBy, filter, asOf }: PaymentsQuery): Promise<PaymentsResponse> {
+    const cells = await this.repository.cells(DIMENSION_COUNTER_FAMILY.claims, groupBy, filter, asOf);
     return { groupBy, rows: paymentRows(cells) };
   }
 
-  async volume({ groupBy, filter }: VolumeQuery): Promise<VolumeResponse> {
-    const cells = await this.repository.cells(DIMENSION_COUNTER_FAMILY.claims, groupBy, filter);
+  async volume({ groupBy, filter, asOf }: VolumeQuery): Promise<VolumeResponse> {
+    const cells = await this.repository.cells(DIMENSION_COUNTER_FAMILY.claims, groupBy, filter, asOf);
     return { groupBy, rows: volumeRows(cells) };
   }
 
-  async adjustments({ groupBy, filter }: AdjustmentsQuery): Promise<AdjustmentsResponse> {
-    const cells = await this.repository.cells(DIMENSION_COUNTER_FAMILY.adjustments, groupBy, filter);
+  async adjustments({ groupBy, filter, asOf }: AdjustmentsQuery): Promise<AdjustmentsResponse> {
+    const cells = await this.repository.cells(DIMENSION_COUNTER_FAMILY.adjustments, groupBy, filter, asOf);
     return { groupBy, filter, rows: adjustmentRows(cells) };
   }
 
@@ -100,7 +101,14 @@ export class DenialCostService {
     const cells = TOP_KIND_CELLS[query.kind];
     const orderBy =
       query.by === 'paid' ? 'paid_amount_cents' : query.by === 'cost' ? 'billed_amount_cents' : cells.countMeasure;
-    const rows = await this.repository.top(cells.family, cells.dimension, orderBy, query.limit, query.filter);
+    const rows = await this.repository.top(
+      cells.family,
+      cells.dimension,
+      orderBy,
+      query.limit,
+      query.filter,
+      query.asOf,
+    );
     return { kind: query.kind, by: query.by, counts: cells.counts, rows: topRows(query.kind, rows) };
   }
 }

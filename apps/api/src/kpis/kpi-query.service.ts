@@ -3,6 +3,7 @@ import {
   comparePendHistogram,
   summarizeKpiCounters,
   type ClaimsReceivedSummary,
+  type DailyCounterDifferenceRow,
   type FileAccounting,
   type KpiCounterRow,
   type PendHistogramMismatch,
@@ -10,7 +11,10 @@ import {
 import { Injectable } from '@nestjs/common';
 import { KpiRepository, type Watermark } from './kpi.repository';
 
-export interface KpiSummaryResponse extends ClaimsReceivedSummary, Watermark {}
+export interface KpiSummaryResponse extends ClaimsReceivedSummary, Watermark {
+  /** The event day the figures stand at the end of, or null: live. */
+  asOf: string | null;
+}
 
 export interface CounterComparison {
   consistent: boolean;
@@ -19,6 +23,8 @@ export interface CounterComparison {
 
 /** The most pend histogram cells a verification lists; `pendHistogramDifferences` counts them all. */
 const PEND_HISTOGRAM_MISMATCHES_LISTED = 100;
+/** The most day-keyed counters a verification lists. */
+const DAILY_COUNTER_MISMATCHES_LISTED = 100;
 
 export interface KpiVerification extends CounterComparison {
   /**
@@ -32,6 +38,12 @@ export interface KpiVerification extends CounterComparison {
   pendHistogramConsistent: boolean;
   pendHistogramDifferences: number;
   pendHistogramMismatches: PendHistogramMismatch[];
+  /**
+   * The day-keyed counters (what `asOf` reads) summed over every day against
+   * the live counters: equal when every change went into both.
+   */
+  dailyCountersConsistent: boolean;
+  dailyCounterMismatches: DailyCounterDifferenceRow[];
   filesConsistent: boolean;
   /** Per ingested file: records read against records folded, duplicate and dead-lettered. */
   files: FileAccounting[];
@@ -71,16 +83,21 @@ export function compareCounters(
 export class KpiQueryService {
   constructor(private readonly repository: KpiRepository) {}
 
-  async summary(): Promise<KpiSummaryResponse> {
-    const [counters, watermark] = await Promise.all([this.repository.streamedCounters(), this.repository.watermark()]);
-    return { ...summarizeKpiCounters(counters), ...watermark };
+  /** The first family live, or at the end of event day `asOf` (docs/kpis/as-of.md). */
+  async summary(asOf: string | null = null): Promise<KpiSummaryResponse> {
+    const [counters, watermark] = await Promise.all([
+      this.repository.streamedCounters(asOf),
+      this.repository.watermark(),
+    ]);
+    return { ...summarizeKpiCounters(counters), ...watermark, asOf };
   }
 
   async verify(): Promise<KpiVerification> {
-    const [streamed, batch, pendDifferences, fileRows, untracedDeadLetters] = await Promise.all([
+    const [streamed, batch, pendDifferences, dailyDifferences, fileRows, untracedDeadLetters] = await Promise.all([
       this.repository.allStreamedCounters(),
       this.repository.allBatchCounters(),
       this.repository.pendHistogramDifferences(PEND_HISTOGRAM_MISMATCHES_LISTED),
+      this.repository.dailyCounterDifferences(DAILY_COUNTER_MISMATCHES_LISTED),
       this.repository.fileAccounting(),
       this.repository.untracedDeadLetters(),
     ]);
@@ -88,12 +105,15 @@ export class KpiQueryService {
     const pendHistogram = comparePendHistogram(pendDifferences);
     const files = fileRows.map(accountFile);
     const filesConsistent = files.every((file) => file.status === 'accounted');
+    const dailyCountersConsistent = dailyDifferences.length === 0;
     return {
-      consistent: counters.consistent && pendHistogram.consistent && filesConsistent,
+      consistent: counters.consistent && pendHistogram.consistent && dailyCountersConsistent && filesConsistent,
       countersConsistent: counters.consistent,
       pendHistogramConsistent: pendHistogram.consistent,
       pendHistogramDifferences: pendHistogram.differences,
       pendHistogramMismatches: pendHistogram.mismatches,
+      dailyCountersConsistent,
+      dailyCounterMismatches: dailyDifferences,
       filesConsistent,
       mismatches: counters.mismatches,
       files,

@@ -1,10 +1,13 @@
 import {
   CLAIMS_RECEIVED_BATCH_SQL,
+  DAILY_COUNTER_DIFFERENCES_SQL,
   DIMENSION_COUNTER_BATCH_SQL,
   STREAMED_DIMENSION_COUNTERS_SQL,
   FILE_ACCOUNTING_SQL,
   PEND_HISTOGRAM_DIFFERENCES_SQL,
+  STREAMED_COUNTERS_AS_OF_SQL,
   STREAMED_COUNTERS_SQL,
+  type DailyCounterDifferenceRow,
   type FileAccountingRow,
   type KpiCounterRow,
   type PendHistogramDifferenceRow,
@@ -21,8 +24,11 @@ export interface Watermark {
 export class KpiRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  streamedCounters(): Promise<KpiCounterRow[]> {
-    return this.dataSource.query(STREAMED_COUNTERS_SQL);
+  /** The first family's counters: live, or as they stood at the end of event day `asOf`. */
+  streamedCounters(asOf: string | null = null): Promise<KpiCounterRow[]> {
+    return asOf === null
+      ? this.dataSource.query(STREAMED_COUNTERS_SQL)
+      : this.dataSource.query(STREAMED_COUNTERS_AS_OF_SQL, [asOf]);
   }
 
   batchCounters(): Promise<KpiCounterRow[]> {
@@ -50,6 +56,11 @@ export class KpiRepository {
   /** The cells where the streamed pend histogram differs from its batch SQL over claim_pend, `limit` at most. */
   pendHistogramDifferences(limit: number): Promise<PendHistogramDifferenceRow[]> {
     return this.dataSource.query(PEND_HISTOGRAM_DIFFERENCES_SQL, [limit]);
+  }
+
+  /** The counters whose day-keyed deltas, summed over every day, differ from the live counter; `limit` at most. */
+  dailyCounterDifferences(limit: number): Promise<DailyCounterDifferenceRow[]> {
+    return this.dataSource.query(DAILY_COUNTER_DIFFERENCES_SQL, [limit]);
   }
 
   fileAccounting(): Promise<FileAccountingRow[]> {

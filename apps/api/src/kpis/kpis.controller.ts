@@ -1,6 +1,8 @@
 import { CsvTable } from '../exports/csv-table.interceptor';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CalendarDate, parseQuery } from '../http/query-fields';
 import { RequireRole } from '../auth/bearer-token.guard';
 import { NoSmallCells, SmallCells } from '../privacy/small-cells.decorator';
 import {
@@ -64,6 +66,14 @@ import {
   VOLUME_CELLS,
 } from './small-cells';
 
+const SummaryQuerySchema = z.object({ asOf: CalendarDate.optional() }).strict();
+
+/** The counters' `asOf`: a read of the day-keyed counters, which a claim filter cannot cut. */
+const COUNTERS_AS_OF_QUERY = dateQuery(
+  'asOf',
+  'The figures as they stood at the end of this event day (docs/kpis/as-of.md); not with a claim filter. Default: now',
+);
+
 @Controller('v1/kpis')
 @RequireRole('analyst')
 export class KpisController {
@@ -73,11 +83,12 @@ export class KpisController {
     private readonly denialCost: DenialCostService,
   ) {}
 
-  /** The streamed KPI figures, as of the event-time watermark. */
+  /** The streamed KPI figures: live (as of the event-time watermark), or at the end of event day `asOf`. */
   @Get('summary')
   @SmallCells(KPI_SUMMARY_CELLS)
-  summary(): Promise<KpiSummaryResponse> {
-    return this.kpis.summary();
+  @ApiQuery(COUNTERS_AS_OF_QUERY)
+  summary(@Query() query: Record<string, unknown>): Promise<KpiSummaryResponse> {
+    return this.kpis.summary(parseQuery(SummaryQuerySchema, query).asOf ?? null);
   }
 
   /** The streamed figures against the batch SQL over claim state: `consistent` must be true. */
@@ -151,6 +162,7 @@ export class KpisController {
   @Get('denials')
   @CsvTable('rows', 'denials')
   @ApiClaimFilterQueries()
+  @ApiQuery(COUNTERS_AS_OF_QUERY)
   @SmallCells(DENIAL_RATES_CELLS)
   @ApiQuery(enumQuery('source', DENIAL_SOURCES, { required: true, description: 'The denial rule counted' }))
   @ApiQuery(enumQuery('groupBy', DENIAL_DIMENSIONS, { description: 'Default payer' }))
@@ -167,6 +179,7 @@ export class KpisController {
   @Get('denials/root-causes')
   @CsvTable('rows', 'denial-root-causes')
   @ApiClaimFilterQueries()
+  @ApiQuery(COUNTERS_AS_OF_QUERY)
   @SmallCells(DENIAL_ROOT_CAUSES_CELLS)
   @ApiQuery(enumQuery('source', ROOT_CAUSE_SOURCES, { description: 'Default remittance' }))
   @ApiQuery(enumQuery('groupBy', ROOT_CAUSE_GROUPS, { description: 'Default category' }))
@@ -181,6 +194,7 @@ export class KpisController {
   @Get('adjustments')
   @CsvTable('rows', 'adjustments')
   @ApiClaimFilterQueries()
+  @ApiQuery(COUNTERS_AS_OF_QUERY)
   @SmallCells(ADJUSTMENTS_CELLS)
   @ApiQuery(enumQuery('groupBy', ADJUSTMENT_DIMENSIONS, { description: 'Default group_code' }))
   adjustments(@Query() query: Record<string, unknown>): Promise<AdjustmentsResponse> {
@@ -191,6 +205,7 @@ export class KpisController {
   @Get('payments')
   @CsvTable('rows', 'payments')
   @ApiClaimFilterQueries()
+  @ApiQuery(COUNTERS_AS_OF_QUERY)
   @SmallCells(PAYMENTS_CELLS)
   @ApiQuery(enumQuery('groupBy', PAYMENT_DIMENSIONS, { description: 'Default payer' }))
   payments(@Query() query: Record<string, unknown>): Promise<PaymentsResponse> {
@@ -201,6 +216,7 @@ export class KpisController {
   @Get('volume')
   @CsvTable('rows', 'volume')
   @ApiClaimFilterQueries()
+  @ApiQuery(COUNTERS_AS_OF_QUERY)
   @SmallCells(VOLUME_CELLS)
   @ApiQuery(enumQuery('groupBy', VOLUME_DIMENSIONS, { description: 'Default claim_type' }))
   volume(@Query() query: Record<string, unknown>): Promise<VolumeResponse> {
@@ -211,6 +227,7 @@ export class KpisController {
   @Get('top')
   @CsvTable('rows', 'top')
   @ApiClaimFilterQueries()
+  @ApiQuery(COUNTERS_AS_OF_QUERY)
   @SmallCells(TOP_CELLS)
   @ApiQuery(enumQuery('kind', TOP_KINDS, { required: true }))
   @ApiQuery(enumQuery('by', TOP_ORDERS, { description: 'Default paid' }))

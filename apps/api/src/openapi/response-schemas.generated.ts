@@ -1392,6 +1392,11 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
     schema: {
       type: 'object',
       properties: {
+        asOf: {
+          type: 'string',
+          nullable: true,
+          description: 'The event day the figures stand at the end of, or null: live.',
+        },
         claimsReceived: {
           type: 'number',
           description: 'Distinct claims folded, all sources.',
@@ -1461,6 +1466,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
         },
       },
       required: [
+        'asOf',
         'claimsReceived',
         'linesReceived',
         'linesAllowed',
@@ -1549,6 +1555,33 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
               },
             },
             required: ['dimension', 'dimensionValue', 'pendedOn', 'clearedOn', 'streamed', 'batch'],
+            additionalProperties: false,
+          },
+        },
+        dailyCountersConsistent: {
+          type: 'boolean',
+          description:
+            'The day-keyed counters (what `asOf` reads) summed over every day against\nthe live counters: equal when every change went into both.',
+        },
+        dailyCounterMismatches: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              kpi: {
+                type: 'string',
+              },
+              dimension: {
+                type: 'string',
+              },
+              live: {
+                type: 'string',
+              },
+              daily: {
+                type: 'string',
+              },
+            },
+            required: ['kpi', 'dimension', 'live', 'daily'],
             additionalProperties: false,
           },
         },
@@ -1642,6 +1675,8 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
         'pendHistogramConsistent',
         'pendHistogramDifferences',
         'pendHistogramMismatches',
+        'dailyCountersConsistent',
+        'dailyCounterMismatches',
         'filesConsistent',
         'files',
         'untracedDeadLetters',

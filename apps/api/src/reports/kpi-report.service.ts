@@ -52,13 +52,17 @@ export class KpiReportService {
 
   /** The figures as `viewer` may see them: the route's interceptor never sees a PDF, so the policy is applied here. */
   async gather(filters: KpiReportQuery, generatedAt: Date, viewer: ApiPrincipal | undefined): Promise<KpiReportData> {
+    const asOf = filters.asOf;
     const [pendedQueue, flow, denials, rootCauses, payments, volume] = await Promise.all([
       this.pendedQueue.summary({ asOf: filters.asOf, groupBy: 'reason', limit: REPORT_PEND_REASONS }),
       this.pendedQueue.flow({ from: filters.from, to: filters.to }),
-      Promise.all(DENIAL_SOURCES.map((source) => this.denialCost.denials({ source, groupBy: 'payer', filter: {} }))),
-      this.denialCost.denialRootCauses({ source: 'remittance', groupBy: 'category', filter: {} }),
-      this.denialCost.payments({ groupBy: 'payer', filter: {} }),
-      this.denialCost.volume({ groupBy: 'claim_type', filter: {} }),
+      // The counters at the same end of day as the queue; without one, live (the watermark's day: no later event is folded).
+      Promise.all(
+        DENIAL_SOURCES.map((source) => this.denialCost.denials({ source, groupBy: 'payer', filter: {}, asOf })),
+      ),
+      this.denialCost.denialRootCauses({ source: 'remittance', groupBy: 'category', filter: {}, asOf }),
+      this.denialCost.payments({ groupBy: 'payer', filter: {}, asOf }),
+      this.denialCost.volume({ groupBy: 'claim_type', filter: {}, asOf }),
     ]);
     const policy = this.smallCells;
     return {

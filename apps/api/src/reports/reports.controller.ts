@@ -34,7 +34,7 @@ export class ReportsController {
   })
   @ApiQuery(dateQuery('from', 'Start of the daily flow, inclusive; default 30 days before `to`'))
   @ApiQuery(dateQuery('to', `End of the daily flow, inclusive; default the watermark; at most ${MAX_FLOW_DAYS} days`))
-  @ApiQuery(dateQuery('asOf', 'The pended queue as of; default the event-time watermark'))
+  @ApiQuery(dateQuery('asOf', 'Every figure as of the end of this event day; default the event-time watermark'))
   async kpisPdf(
     @Query() query: Record<string, unknown>,
     @Req() request: AuthenticatedRequest,

@@ -3,6 +3,9 @@ import { createDataSource, migrateDatabase } from '@claims/database';
 import { createIsolatedDatabase, fixtureEnrichedEvent, type IsolatedDatabase } from '@claims/harness';
 import {
   CLAIMS_RECEIVED_BATCH_SQL,
+  DAILY_COUNTER_DIFFERENCES_SQL,
+  DIMENSION_COUNTER_CELLS_AS_OF_SQL,
+  DIMENSION_COUNTER_CELLS_SQL,
   STREAMED_COUNTERS_SQL,
   summarizeKpiCounters,
   type KpiCounterRow,
@@ -183,6 +186,90 @@ describe('ClaimFoldRepository against a real Postgres', () => {
       );
       expect(await pruneProcessedEvents(dataSource, new Date(Date.now() - 30 * 86_400_000))).toBe(1);
       expect(await dataSource.query(`SELECT claim_id FROM processed_event`)).toEqual([{ claim_id: 'c2' }]);
+    });
+  });
+
+  describe('the counters at the end of a past day', () => {
+    type Folded = ReturnType<typeof claimInFile>;
+    const volumeAsOf = async (day: string) =>
+      (await dataSource.query(DIMENSION_COUNTER_CELLS_AS_OF_SQL, ['claims', 'payer', day])).map(
+        (row: Record<string, string>) => ({
+          payer: row['dimension_value'],
+          claims: Number(row['claims']),
+          lines: Number(row['lines']),
+          paid: Number(row['paid_amount_cents']),
+        }),
+      );
+    /**
+     * The same figures computed straight from the events: each claim as the
+     * latest of its versions dated on or before `day` (later date wins, then
+     * later arrival), the late one excluded as the fold excludes it.
+     */
+    const expectedAsOf = (arrivals: ReadonlyArray<{ event: Folded; accepted: boolean }>, day: string) => {
+      const held = new Map<string, Folded>();
+      for (const { event, accepted } of arrivals)
+        if (accepted && event.occurredAt <= day) held.set(event.claimId, event);
+      const byPayer = new Map<string, { payer: string; claims: number; lines: number; paid: number }>();
+      for (const event of held.values()) {
+        const payer = event.claim.payer;
+        const cell = byPayer.get(payer) ?? { payer, claims: 0, lines: 0, paid: 0 };
+        cell.claims += 1;
+        cell.lines += event.claim.lines.length;
+        cell.paid += event.claim.lines.reduce((sum, line) => sum + line.paymentAmountCents, 0);
+        byPayer.set(payer, cell);
+      }
+      return [...byPayer.values()].sort((left, right) => (left.payer < right.payer ? -1 : 1));
+    };
+
+    it('answers each day as the claims stood at its end, sums to the live counters, and a replay moves no day', async () => {
+      const january = ['c1', 'c2', 'c3'].map((claimId) =>
+        claimInFile('january.csv', claimId, '2024-01-15', [allowedLine]),
+      );
+      const [c1, c2, c3] = january;
+      if (!c1 || !c2 || !c3) throw new Error('three January claims');
+      const c2Corrected = claimInFile('february.csv', 'c2', '2024-02-10', [deniedLine, deniedLine]);
+      const c3Later = claimInFile('march.csv', 'c3', '2024-03-05', [allowedLine, allowedLine]);
+      const c1Late = claimInFile('december-resent.csv', 'c1', '2024-01-05', [allowedLine, allowedLine, allowedLine]);
+      const c4 = claimInFile('february.csv', 'c4', '2024-02-01', [allowedLine]);
+      await repository.foldPartitionBatch(batch(0, 0, january));
+      await repository.foldPartitionBatch(batch(0, 3, [c2Corrected, c3Later, c1Late]));
+      await repository.foldPartitionBatch(batch(1, 0, [c4]));
+      const arrivals = [
+        ...january.map((event) => ({ event, accepted: true })),
+        { event: c2Corrected, accepted: true },
+        { event: c3Later, accepted: true },
+        { event: c1Late, accepted: false },
+        { event: c4, accepted: true },
+      ];
+
+      for (const day of ['2024-01-04', '2024-01-05', '2024-01-15', '2024-02-01', '2024-02-10', '2024-03-05']) {
+        expect({ day, cells: await volumeAsOf(day) }).toEqual({ day, cells: expectedAsOf(arrivals, day) });
+      }
+      expect(await volumeAsOf('2099-12-31')).toEqual(
+        (await dataSource.query(DIMENSION_COUNTER_CELLS_SQL, ['claims', 'payer'])).map(
+          (row: Record<string, string>) => ({
+            payer: row['dimension_value'],
+            claims: Number(row['claims']),
+            lines: Number(row['lines']),
+            paid: Number(row['paid_amount_cents']),
+          }),
+        ),
+      );
+      expect(await dataSource.query(DAILY_COUNTER_DIFFERENCES_SQL, [10])).toEqual([]);
+
+      const daily = () => dataSource.query(`SELECT * FROM kpi_dimension_counter_day ORDER BY 1, 2, 3, 4, 5`);
+      const dailyCounters = () => dataSource.query(`SELECT * FROM kpi_counter_day ORDER BY 1, 2, 3, 4`);
+      const before = { cells: await daily(), counters: await dailyCounters() };
+      await pruneProcessedEvents(dataSource, new Date(Date.now() + 60_000));
+      const replay = await repository.foldPartitionBatch(
+        batch(
+          0,
+          6,
+          arrivals.map(({ event }) => event),
+        ),
+      );
+      expect(replay.folded).toBe(0);
+      expect({ cells: await daily(), counters: await dailyCounters() }).toEqual(before);
     });
   });
 

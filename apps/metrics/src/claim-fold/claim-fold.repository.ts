@@ -161,6 +161,28 @@ function firstEventOfEachRecord(
   });
 }
 
+/** A stored claim's row as the fold locks it: its version and the facts its contribution is rebuilt from. */
+interface StoredClaimRow {
+  claim_id: string;
+  version_occurred_at: string | null;
+  version_source_sequence: string | null;
+  version_stage: number | null;
+  layout: string | null;
+  claim_type: string;
+  payer: string;
+  service_through_date: string;
+  provider_group: string;
+  state: string;
+  billed_amount_cents: string | null;
+  payment_amount_cents: string;
+  allowed_amount_cents: string;
+  adjudication_status: AdjudicationStatus | null;
+  first_diagnosis_code: string | null;
+  drug_ndc_code: string | null;
+  drug_days_supply: number | null;
+  adjustments: unknown;
+}
+
 /**
  * The exactly-once fold. One Postgres transaction per partition batch holds
  * the consumed offset, the processed event ids, the claim state and the KPI
@@ -198,7 +220,7 @@ export class ClaimFoldRepository {
           { contributions: stored.contributions, parts, versions: stored.versions },
           (event) => claimVersionOf(event, sourceSequenceOf(sourceSequences, event)),
         );
-        const { claims, delta, newParts, lifecycles, setVerdicts, versions } = folded;
+        const { claims, delta, dailyDelta, newParts, lifecycles, setVerdicts, versions } = folded;
         superseded = folded.superseded.length;
         const latest = [...claims.values()];
         await this.upsertClaimState(manager, batch.partition, latest, versions);
@@ -209,6 +231,7 @@ export class ClaimFoldRepository {
           [...stored.contributions.keys()].filter((claimId) => claims.has(claimId)),
         );
         await this.applyKpiDelta(manager, batch.partition, delta);
+        await this.applyDailyKpiDelta(manager, batch.partition, dailyDelta);
         await this.foldPendEpisodes(
           manager,
           batch.partition,
@@ -464,15 +487,13 @@ export class ClaimFoldRepository {
     episodes: Map<string, PendEpisode>;
     versions: Map<string, ClaimVersion>;
   }> {
-    const locked: Array<{
-      claim_id: string;
-      version_occurred_at: string | null;
-      version_source_sequence: string | null;
-      version_stage: number | null;
-    }> = await queryBindingArrays(
+    // One read of the stored rows: the lock, the versions and the facts the contributions are rebuilt from.
+    const locked: StoredClaimRow[] = await queryBindingArrays(
       manager,
       `SELECT claim_id, to_char(version_occurred_at, 'YYYY-MM-DD') AS version_occurred_at, version_source_sequence,
-              version_stage
+              version_stage, layout, claim_type, payer, to_char(service_through_date, 'YYYY-MM-DD') AS service_through_date,
+              provider_group, state, billed_amount_cents, payment_amount_cents, allowed_amount_cents,
+              adjudication_status, first_diagnosis_code, drug_ndc_code, drug_days_supply, adjustments
          FROM claim_state WHERE claim_id = ANY($1::text[]) ORDER BY claim_id FOR UPDATE`,
       [[...new Set(events.map((event) => event.claimId))]],
     );
@@ -489,7 +510,7 @@ export class ClaimFoldRepository {
       });
     }
     return {
-      contributions: await this.storedContributions(manager, lockedIds),
+      contributions: await this.storedContributions(manager, locked),
       episodes: await this.storedEpisodes(manager, lockedIds),
       versions,
     };
@@ -502,52 +523,26 @@ export class ClaimFoldRepository {
    */
   private async storedContributions(
     manager: EntityManager,
-    claimIds: readonly string[],
+    claimRows: readonly StoredClaimRow[],
   ): Promise<Map<string, ClaimKpiContribution>> {
-    const [claimRows, lines]: [
-      Array<{
-        claim_id: string;
-        layout: string | null;
-        claim_type: string;
-        payer: string;
-        service_through_date: string;
-        provider_group: string;
-        state: string;
-        billed_amount_cents: string | null;
-        payment_amount_cents: string;
-        allowed_amount_cents: string;
-        adjudication_status: AdjudicationStatus | null;
-        first_diagnosis_code: string | null;
-        drug_ndc_code: string | null;
-        drug_days_supply: number | null;
-        adjustments: unknown;
-      }>,
-      Array<{
-        claim_id: string;
-        hcpcs_code: string | null;
-        processing_category: KpiLine['processingCategory'];
-        processing_indicator_code: string | null;
-        payment_amount_cents: string;
-        allowed_amount_cents: string;
-        charge_amount_cents: string | null;
-        deductible_amount_cents: string;
-        coinsurance_amount_cents: string;
-      }>,
-    ] = await Promise.all([
-      manager.query(
-        `SELECT claim_id, layout, claim_type, payer, to_char(service_through_date, 'YYYY-MM-DD') AS service_through_date,
-                provider_group, state, billed_amount_cents, payment_amount_cents, allowed_amount_cents,
-                adjudication_status, first_diagnosis_code, drug_ndc_code, drug_days_supply, adjustments
-           FROM claim_state WHERE claim_id = ANY($1::text[])`,
-        [claimIds],
-      ),
-      manager.query(
-        `SELECT claim_id, hcpcs_code, processing_category, processing_indicator_code, payment_amount_cents,
-                allowed_amount_cents, charge_amount_cents, deductible_amount_cents, coinsurance_amount_cents
-           FROM claim_line_state WHERE claim_id = ANY($1::text[]) ORDER BY claim_id, line_number`,
-        [claimIds],
-      ),
-    ]);
+    const claimIds = claimRows.map((row) => row.claim_id);
+    const lines: Array<{
+      claim_id: string;
+      hcpcs_code: string | null;
+      processing_category: KpiLine['processingCategory'];
+      processing_indicator_code: string | null;
+      payment_amount_cents: string;
+      allowed_amount_cents: string;
+      charge_amount_cents: string | null;
+      deductible_amount_cents: string;
+      coinsurance_amount_cents: string;
+    }> = await queryBindingArrays(
+      manager,
+      `SELECT claim_id, hcpcs_code, processing_category, processing_indicator_code, payment_amount_cents,
+              allowed_amount_cents, charge_amount_cents, deductible_amount_cents, coinsurance_amount_cents
+         FROM claim_line_state WHERE claim_id = ANY($1::text[]) ORDER BY claim_id, line_number`,
+      [claimIds],
+    );
     const linesByClaim = new Map<string, Array<KpiLine & KpiCostLine>>(claimIds.map((claimId) => [claimId, []]));
     for (const line of lines) {
       linesByClaim.get(line.claim_id)?.push({
@@ -778,28 +773,78 @@ export class ClaimFoldRepository {
     await this.applyDimensionCounterDelta(manager, partition, dimensionCounterDeltas(delta.cells));
   }
 
-  /** One set-based upsert of every dimension counter cell the batch moved, all measures at once. */
+  /**
+   * The same delta by the event day each change takes effect on, into the
+   * day-keyed twins of the counters (kpi_counter_day,
+   * kpi_dimension_counter_day): what the families read at the end of a past
+   * day. One upsert per table, every day at once.
+   */
+  private async applyDailyKpiDelta(
+    manager: EntityManager,
+    partition: number,
+    dailyDelta: ReadonlyMap<string, ClaimKpiDelta>,
+  ): Promise<void> {
+    const counters: Array<{ kpi: string; dimension: string; day: string; value: number }> = [];
+    const cells: Array<DimensionCounterDelta & { day: string }> = [];
+    // Sorted by day, then key: concurrent folds of other partitions write other rows, but one order keeps it so.
+    for (const day of [...dailyDelta.keys()].sort()) {
+      const delta = dailyDelta.get(day);
+      if (!delta) continue;
+      for (const [key, value] of Object.entries(delta.counters)) counters.push({ ...parseCounterKey(key), day, value });
+      for (const cell of dimensionCounterDeltas(delta.cells)) cells.push({ ...cell, day });
+    }
+    if (counters.length > 0) {
+      await queryBindingArrays(
+        manager,
+        `INSERT INTO kpi_counter_day (kpi, dimension, event_day, kafka_partition, value)
+         SELECT kpi, dimension, event_day, $4::integer, value
+           FROM unnest($1::text[], $2::text[], $3::date[], $5::bigint[]) AS d(kpi, dimension, event_day, value)
+         ON CONFLICT (kpi, dimension, event_day, kafka_partition) DO UPDATE SET value = kpi_counter_day.value + EXCLUDED.value`,
+        [
+          counters.map((counter) => counter.kpi),
+          counters.map((counter) => counter.dimension),
+          counters.map((counter) => counter.day),
+          partition,
+          counters.map((counter) => counter.value),
+        ],
+      );
+    }
+    await this.applyDimensionCounterDelta(manager, partition, cells, 'kpi_dimension_counter_day');
+  }
+
+  /**
+   * One set-based upsert of every dimension counter cell the batch moved,
+   * all measures at once: into kpi_dimension_counter, or with each cell's
+   * event day into its day-keyed twin.
+   */
   private async applyDimensionCounterDelta(
     manager: EntityManager,
     partition: number,
-    cells: readonly DimensionCounterDelta[],
+    cells: ReadonlyArray<DimensionCounterDelta & { day?: string }>,
+    table: 'kpi_dimension_counter' | 'kpi_dimension_counter_day' = 'kpi_dimension_counter',
   ): Promise<void> {
     if (cells.length === 0) return;
+    const daily = table === 'kpi_dimension_counter_day';
+    const key = ['family', 'dimension', 'dimension_value', ...(daily ? ['event_day'] : [])];
+    const keyTypes = ['text', 'text', 'text', ...(daily ? ['date'] : [])];
+    const partitionParameter = key.length + 1;
     const measures = DIMENSION_COUNTER_MEASURES;
     const measureArrays = measures.map((_, index) => cells.map((cell) => cell.measures[index] ?? 0));
-    const parameters = measures.map((_, index) => `$${index + 5}::bigint[]`).join(', ');
+    const keyParameters = keyTypes.map((type, index) => `$${index + 1}::${type}[]`);
+    const measureParameters = measures.map((_, index) => `$${index + partitionParameter + 1}::bigint[]`);
     await queryBindingArrays(
       manager,
-      `INSERT INTO kpi_dimension_counter (family, dimension, dimension_value, kafka_partition, ${measures.join(', ')})
-       SELECT d.family, d.dimension, d.dimension_value, $4::integer, ${measures.map((m) => `d.${m}`).join(', ')}
-         FROM unnest($1::text[], $2::text[], $3::text[], ${parameters})
-              AS d(family, dimension, dimension_value, ${measures.join(', ')})
-       ON CONFLICT (family, dimension, dimension_value, kafka_partition) DO UPDATE SET
-         ${measures.map((m) => `${m} = kpi_dimension_counter.${m} + EXCLUDED.${m}`).join(', ')}`,
+      `INSERT INTO ${table} (${key.join(', ')}, kafka_partition, ${measures.join(', ')})
+       SELECT ${key.map((column) => `d.${column}`).join(', ')}, $${partitionParameter}::integer, ${measures.map((m) => `d.${m}`).join(', ')}
+         FROM unnest(${[...keyParameters, ...measureParameters].join(', ')})
+              AS d(${key.join(', ')}, ${measures.join(', ')})
+       ON CONFLICT (${key.join(', ')}, kafka_partition) DO UPDATE SET
+         ${measures.map((m) => `${m} = ${table}.${m} + EXCLUDED.${m}`).join(', ')}`,
       [
         cells.map((cell) => cell.family),
         cells.map((cell) => cell.dimension),
         cells.map((cell) => cell.dimensionValue),
+        ...(daily ? [cells.map((cell) => cell.day)] : []),
         partition,
         ...measureArrays,
       ],

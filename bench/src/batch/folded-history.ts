@@ -5,7 +5,7 @@ import { processingCategoryValues } from './carrier-batch-sql';
 
 /**
  * A large already-folded history written straight into claim_state,
- * claim_line_state, processed_event and kpi_counter by SQL generate_series:
+ * claim_line_state, processed_event and kpi_counter (and its day-keyed twin) by SQL generate_series:
  * streaming two million claims first would take most of the run's time and
  * measure nothing new. Each claim's shape is a fixed arithmetic function of
  * its number, computed twice, in SQL here and in TypeScript below, so the
@@ -101,8 +101,12 @@ export async function loadFoldedHistory(client: Client, claims: number, firstCla
   await client.query(`
     INSERT INTO kpi_counter (kpi, dimension, kafka_partition, value)
     SELECT kpi, dimension, 0, value FROM (${CLAIMS_RECEIVED_BATCH_SQL}) AS history_totals`);
+  // Undated, as the migration carries in counters older than the day-keyed tables: they count on every day.
+  await client.query(`
+    INSERT INTO kpi_counter_day (kpi, dimension, event_day, kafka_partition, value)
+    SELECT kpi, dimension, '-infinity', kafka_partition, value FROM kpi_counter`);
   await client.query('COMMIT');
   // Fresh statistics, and no autovacuum pass starting in the middle of the measurement.
-  await client.query('VACUUM (ANALYZE) claim_state, claim_line_state, processed_event, kpi_counter');
+  await client.query('VACUUM (ANALYZE) claim_state, claim_line_state, processed_event, kpi_counter, kpi_counter_day');
   return Number(process.hrtime.bigint() - started) / 1e9;
 }

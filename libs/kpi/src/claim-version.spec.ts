@@ -2,7 +2,7 @@ import type { EnrichedClaimEvent } from '@claims/contracts';
 import { fixtureEnrichedEvent } from '@claims/harness';
 import { claimVersionOf, laterVersion, supersedes, versionAfter, type ClaimVersion } from './claim-version';
 import { foldClaimBatch } from './fold-claim-events';
-import type { ClaimKpiContribution, ClaimKpiDelta } from './denial-cost-contribution';
+import { UNDATED_DIMENSIONS, type ClaimKpiContribution, type ClaimKpiDelta } from './denial-cost-contribution';
 
 const version = (occurredAt: string, sourceSequence: number, stage = 0): ClaimVersion => ({
   occurredAt,
@@ -150,10 +150,14 @@ describe('foldClaimBatch dating each change for the counters at the end of a pas
   const versionOf = (event: EnrichedClaimEvent) => claimVersionOf(event, sequences.get(event) ?? 0);
   const eventIds = (n: number) => `00000000-0000-8000-8000-${String(n).padStart(12, '0')}`;
 
-  /** A delta without its zero entries, cells in key order: two deltas that count the same compare equal. */
+  /**
+   * A delta without its zero entries and its undated dimensions, cells in key
+   * order: two deltas that count the same by day compare equal.
+   */
   const comparable = (delta: ClaimKpiDelta) => ({
     counters: Object.fromEntries(Object.entries(delta.counters).filter(([, value]) => value !== 0)),
     cells: [...delta.cells.entries()]
+      .filter(([key]) => !UNDATED_DIMENSIONS.has(key.split('\u001f')[1] ?? ''))
       .filter(([, vector]) => vector.some((value) => value !== 0))
       .sort(([left], [right]) => (left < right ? -1 : 1)),
   });
@@ -175,6 +179,7 @@ describe('foldClaimBatch dating each change for the counters at the end of a pas
   };
 
   it('counts each claim at the end of a day as the version it held then: a correction moves the day it is dated', () => {
+    expect(UNDATED_DIMENSIONS).toEqual(new Set(['hcpcs', 'diagnosis', 'ndc', 'provider_group']));
     const first = eventOf('A1', 900, { occurredAt: '2008-01-01', eventId: eventIds(1) });
     const other = eventOf('B1', 100, { occurredAt: '2008-02-01', eventId: eventIds(2) });
     const correction = eventOf('A1', 400, { occurredAt: '2008-03-01', eventId: eventIds(3) });
@@ -187,6 +192,12 @@ describe('foldClaimBatch dating each change for the counters at the end of a pas
     expect(upTo(dailyDelta, '2008-02-29')).toEqual(comparable(foldClaimBatch([first, other], noStored).delta));
     expect(upTo(dailyDelta, '2008-03-01')).toEqual(comparable(foldClaimBatch([other, correction], noStored).delta));
     expect(upTo(dailyDelta, '9999-12-31')).toEqual(comparable(delta));
+    // The top lists' codes count in the live delta only.
+    const dimensionsOf = (cells: Iterable<string>) => new Set([...cells].map((key) => key.split('\u001f')[1]));
+    expect(dimensionsOf(delta.cells.keys())).toContain('hcpcs');
+    const datedDimensions = new Set([...dailyDelta.values()].flatMap((day) => [...dimensionsOf(day.cells.keys())]));
+    expect([...datedDimensions].filter((dimension) => UNDATED_DIMENSIONS.has(dimension ?? ''))).toEqual([]);
+    expect(datedDimensions).toContain('payer');
   });
 
   it('dates nothing for a late event older than the claim, as it changes nothing today', () => {

@@ -365,6 +365,35 @@ export function claimKpiContribution(event: EnrichedClaimEvent): ClaimKpiContrib
   return { counters: claimContribution(event), cells: denialCostCells(claimFactsOf(event)) };
 }
 
+/**
+ * The dimensions the day-keyed counters leave out: the top lists' codes
+ * (HCPCS, first diagnosis, NDC) and the provider group. Each holds thousands
+ * of values, so dated by day nearly every claim and line opens a row of its
+ * own: on the carrier bench they doubled the fold's cost (measured in
+ * docs/kpis/as-of.md). Every other dimension (payer, claim type, month,
+ * state, root causes, adjustment codes) is kept by day.
+ */
+export const UNDATED_DIMENSIONS: ReadonlySet<string> = new Set(['hcpcs', 'diagnosis', 'ndc', 'provider_group']);
+
+/** Whether a cell key (`family \u001f dimension \u001f value`) is kept by day too. */
+function isDatedCellKey(key: string): boolean {
+  const first = key.indexOf(SEPARATOR);
+  return !UNDATED_DIMENSIONS.has(key.slice(first + 1, key.indexOf(SEPARATOR, first + 1)));
+}
+
+/** `target += sign × source` for the day-keyed counters: the first family and every dated cell. */
+export function accumulateDatedContribution(
+  target: ClaimKpiDelta,
+  source: ClaimKpiContribution,
+  sign: 1 | -1 = 1,
+): void {
+  accumulateContribution(
+    target,
+    { counters: source.counters, cells: source.cells.filter(([key]) => isDatedCellKey(key)) },
+    sign,
+  );
+}
+
 /** `target += sign × source`, in place: the delta grows with the batch, so it is never copied. */
 export function accumulateContribution(target: ClaimKpiDelta, source: ClaimKpiContribution, sign: 1 | -1 = 1): void {
   for (const [key, value] of Object.entries(source.counters)) {

@@ -3,6 +3,7 @@ import {
   DIMENSION_COUNTER_FAMILY,
   DIMENSION_COUNTER_MEASURES,
   NO_DENIAL_CARC,
+  UNDATED_DIMENSIONS,
   denialFamily,
   type DimensionCounterMeasure,
 } from './denial-cost-contribution';
@@ -332,17 +333,23 @@ HAVING ${anyNonZero}
  ORDER BY dimension_value
 `;
 
+/** UNDATED_DIMENSIONS as an SQL list: fixed words of this module, never input. */
+const undatedDimensionList = [...UNDATED_DIMENSIONS].map((dimension) => `'${dimension}'`).join(', ');
+
 /**
  * Where the day-keyed counters, summed over every day, differ from the live
- * ones (first family and denial and cost families alike, one measure a row):
- * none, as long as every change went into both in one transaction.
+ * ones (first family and denial and cost families alike, one measure a row;
+ * the undated dimensions left out): none, as long as every change went into
+ * both in one transaction.
  */
 export const DAILY_COUNTER_DIFFERENCES_SQL = `
 WITH live AS (
   SELECT kpi, dimension, sum(value)::bigint AS value FROM kpi_counter GROUP BY 1, 2
   UNION ALL
   SELECT k.family || '.' || m.measure, k.dimension || '=' || k.dimension_value, sum(m.value)::bigint
-    FROM kpi_dimension_counter k ${unpivotMeasures('k')} GROUP BY 1, 2
+    FROM kpi_dimension_counter k ${unpivotMeasures('k')}
+   WHERE k.dimension NOT IN (${undatedDimensionList})
+   GROUP BY 1, 2
 ), daily AS (
   SELECT kpi, dimension, sum(value)::bigint AS value FROM kpi_counter_day GROUP BY 1, 2
   UNION ALL
@@ -381,15 +388,9 @@ SELECT cell.dimension_value, ${DIMENSION_COUNTER_MEASURES.map((measure) => `cell
 `;
 }
 
-/**
- * The top `$3` values of one family's dimension ($1 family, $2 dimension) by
- * a measure in the counters; `asOf`: as they stood at the end of event day $4.
- */
-export function topDimensionCellsSql(orderBy: DimensionCounterMeasure, asOf = false): string {
-  const cellsSql = asOf
-    ? DIMENSION_COUNTER_CELLS_AS_OF_SQL.replace('$3::date', '$4::date')
-    : DIMENSION_COUNTER_CELLS_SQL;
-  return topOfCellsSql(cellsSql, orderBy);
+/** The top `$3` values of one family's dimension ($1 family, $2 dimension) by a measure in the counters. */
+export function topDimensionCellsSql(orderBy: DimensionCounterMeasure): string {
+  return topOfCellsSql(DIMENSION_COUNTER_CELLS_SQL, orderBy);
 }
 
 /** A row of filteredDimensionCellsSql: the counters' cell shape, with the dimension it is a value of. */

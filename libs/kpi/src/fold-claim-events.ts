@@ -12,6 +12,7 @@ import {
 import { laterVersion, supersedes, versionAfter, type ClaimVersion } from './claim-version';
 import {
   accumulateContribution,
+  accumulateDatedContribution,
   claimKpiContribution,
   type ClaimKpiContribution,
   type ClaimKpiDelta,
@@ -74,8 +75,9 @@ export interface ClaimBatchFoldResult extends ClaimKpiFoldResult {
   versions: Map<string, ClaimVersion>;
   /**
    * `delta` split by the event day each change takes effect on (see
-   * foldClaimBatch): summed over every day it is `delta`, summed up to a day
-   * it moves the counters as they stood at the end of that day.
+   * foldClaimBatch), less the undated dimensions (UNDATED_DIMENSIONS):
+   * summed over every day it is the rest of `delta`, summed up to a day it
+   * moves the counters as they stood at the end of that day.
    */
   dailyDelta: Map<string, ClaimKpiDelta>;
   /**
@@ -158,10 +160,10 @@ export function foldClaimBatch(
     const contribution = claimKpiContribution(latest);
     if (previous) {
       accumulateContribution(delta, previous, -1);
-      accumulateContribution(dayDelta, previous, -1);
+      accumulateDatedContribution(dayDelta, previous, -1);
     }
     accumulateContribution(delta, contribution);
-    accumulateContribution(dayDelta, contribution);
+    accumulateDatedContribution(dayDelta, contribution);
     claims.set(event.claimId, { event: latest, contribution });
   }
   const lifecycles = new Map(

@@ -2,6 +2,7 @@ import {
   CLAIMS_RECEIVED_BATCH_SQL,
   DIMENSION_COUNTER_BATCH_SQL,
   DIMENSION_COUNTER_MEASURES,
+  UNDATED_DIMENSIONS,
   PEND_HISTOGRAM_BATCH_SQL,
   seedCarcRootCauses,
   shippedCarcRootCauses,
@@ -159,7 +160,11 @@ export async function rebuildCountersFromClaims(db: SqlRunner): Promise<void> {
   );
   // The day-keyed twins as the migration carries in counters folded before them: dated -infinity, so they
   // count on every day and sum to the live counters (the fold's own dating is tested in the metrics service).
-  await db.query(`INSERT INTO kpi_dimension_counter_day SELECT *, '-infinity'::date FROM kpi_dimension_counter`);
+  await db.query(
+    `INSERT INTO kpi_dimension_counter_day SELECT *, '-infinity'::date FROM kpi_dimension_counter
+      WHERE dimension <> ALL($1::text[])`,
+    [[...UNDATED_DIMENSIONS]],
+  );
   await db.query(
     `INSERT INTO kpi_counter_day (kpi, dimension, event_day, kafka_partition, value)
        SELECT kpi, dimension, '-infinity', kafka_partition, value FROM kpi_counter`,

@@ -213,8 +213,7 @@ describe('GET /v1/kpis/denials, payments, volume and top against a real Postgres
     const dated = (sign: 1 | -1) =>
       dataSource.query(
         `INSERT INTO kpi_dimension_counter_day (family, dimension, dimension_value, event_day, kafka_partition, claims, lines, paid_amount_cents)
-         VALUES ('claims', 'state', 'MD', '2030-01-10', 0, $1::bigint * 2, $1::bigint * 5, $1::bigint * 70000),
-                ('lines', 'hcpcs', '99999', '2030-01-10', 0, 0, $1::bigint * 5, $1::bigint * 70000)
+         VALUES ('claims', 'state', 'MD', '2030-01-10', 0, $1::bigint * 2, $1::bigint * 5, $1::bigint * 70000)
          ON CONFLICT (family, dimension, dimension_value, event_day, kafka_partition) DO UPDATE SET
            claims = kpi_dimension_counter_day.claims + EXCLUDED.claims,
            lines = kpi_dimension_counter_day.lines + EXCLUDED.lines,
@@ -234,11 +233,8 @@ describe('GET /v1/kpis/denials, payments, volume and top against a real Postgres
         const after = await get('/v1/kpis/volume?groupBy=state&asOf=2030-01-10');
         expect(after.status).toBe(200);
         expect(after.body['rows']).toContainEqual({ value: 'MD', claims: 5, lines: 9, paidAmountCents: 78000 });
-        const top = await get('/v1/kpis/top?kind=hcpcs&by=paid&limit=1&asOf=2030-01-10');
-        expect(top.body['rows']).toEqual([expect.objectContaining({ value: '99999', paidAmountCents: 70000 })]);
-        expect((await get('/v1/kpis/top?kind=hcpcs&by=paid&limit=1&asOf=2030-01-09')).body['rows']).toEqual([
-          expect.objectContaining({ value: '99213' }),
-        ]);
+        // The top lists' codes are not kept by day: asOf there is an unknown parameter.
+        expect((await get('/v1/kpis/top?kind=hcpcs&asOf=2030-01-10')).body).toMatchObject({ fields: ['asOf'] });
         // Summed over every day the day-keyed counters no longer equal the live ones: verification names the cell.
         expect((await get('/v1/kpis/verification')).body).toMatchObject({
           consistent: false,

@@ -76,13 +76,12 @@ describe('parsePaymentsQuery and parseVolumeQuery', () => {
 
 describe('parseTopQuery', () => {
   it('orders by paid, 10 rows, unless told otherwise', () => {
-    expect(parseTopQuery({ kind: 'hcpcs' })).toEqual({ kind: 'hcpcs', by: 'paid', limit: 10, filter: {}, asOf: null });
+    expect(parseTopQuery({ kind: 'hcpcs' })).toEqual({ kind: 'hcpcs', by: 'paid', limit: 10, filter: {} });
     expect(parseTopQuery({ kind: 'ndc', by: 'cost', limit: '25' })).toEqual({
       kind: 'ndc',
       by: 'cost',
       limit: 25,
       filter: {},
-      asOf: null,
     });
   });
 
@@ -134,19 +133,37 @@ describe('the claim filters of the denial, payment, volume and top routes', () =
   });
 });
 
-describe('asOf on the denial, payment, volume and top routes', () => {
+describe('asOf on the denial, payment and volume routes', () => {
   it('reads the counters at the end of the day given, and live without one', () => {
     expect(parseVolumeQuery({ asOf: '2009-06-30' })).toEqual({ groupBy: 'claim_type', filter: {}, asOf: '2009-06-30' });
     expect(parseDenialsQuery({ source: 'remittance', asOf: '2024-01-31' }).asOf).toBe('2024-01-31');
-    expect(parseTopQuery({ kind: 'ndc', asOf: '2010-12-31' }).asOf).toBe('2010-12-31');
     expect(parseDenialRootCausesQuery({ asOf: '2024-01-31' }).asOf).toBe('2024-01-31');
   });
 
   it('refuses asOf beside a claim filter, naming both: a filter is computed from the claims as they are now', () => {
     expect(refusedFields(() => parsePaymentsQuery({ asOf: '2024-01-31', payer: 'Aetna' }))).toEqual(['asOf', 'payer']);
     expect(
-      refusedFields(() => parseTopQuery({ kind: 'hcpcs', asOf: '2024-01-31', serviceFrom: '2024-01-01' })),
+      refusedFields(() => parseDenialsQuery({ source: 'remittance', asOf: '2024-01-31', serviceFrom: '2024-01-01' })),
     ).toEqual(['asOf', 'serviceFrom']);
     expect(refusedFields(() => parseVolumeQuery({ asOf: '2024-02-30' }))).toEqual(['asOf']);
+  });
+
+  it('refuses asOf grouped by provider group, which the day-keyed counters leave out, naming asOf and groupBy', () => {
+    expect(refusedFields(() => parsePaymentsQuery({ asOf: '2024-01-31', groupBy: 'provider_group' }))).toEqual([
+      'asOf',
+      'groupBy',
+    ]);
+    expect(
+      refusedFields(() =>
+        parseDenialsQuery({ source: 'carrier_lines', groupBy: 'provider_group', asOf: '2009-01-31' }),
+      ),
+    ).toEqual(['asOf', 'groupBy']);
+    expect(parseDenialsQuery({ source: 'carrier_lines', groupBy: 'month', asOf: '2009-01-31' }).asOf).toBe(
+      '2009-01-31',
+    );
+  });
+
+  it('refuses asOf on the top lists, whose codes are not kept by day', () => {
+    expect(refusedFields(() => parseTopQuery({ kind: 'ndc', asOf: '2010-12-31' }))).toEqual(['asOf']);
   });
 });

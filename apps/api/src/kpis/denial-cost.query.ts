@@ -1,4 +1,11 @@
-import { ADJUSTMENT_DIMENSIONS, DENIAL_DIMENSIONS, DENIAL_SOURCES, ROOT_CAUSE_GROUPS, TOP_KINDS } from '@claims/kpi';
+import {
+  ADJUSTMENT_DIMENSIONS,
+  DENIAL_DIMENSIONS,
+  DENIAL_SOURCES,
+  ROOT_CAUSE_GROUPS,
+  TOP_KINDS,
+  UNDATED_DIMENSIONS,
+} from '@claims/kpi';
 import type {
   AdjustmentDimension,
   ClaimDimension,
@@ -26,15 +33,21 @@ export const TOP_ORDERS = ['paid', 'count', 'cost'] as const;
 /**
  * `asOf`: the counters as they stood at the end of that event day (the
  * day-keyed counters, docs/kpis/as-of.md). A claim filter is computed from
- * the claims' current state, so the two are not taken together.
+ * the claims' current state, so the two are not taken together. The top
+ * lists take no `asOf`: their codes are not kept by day (UNDATED_DIMENSIONS).
  */
 const AS_OF = { asOf: CalendarDate.optional() };
 
-/** The `asOf` given, or null; with a claim filter beside it, a 400 naming both. */
-function asOfOf(asOf: string | undefined, filter: ClaimFilter): string | null {
+/**
+ * The `asOf` given, or null. Beside a claim filter it is a 400 naming both;
+ * grouped by a dimension the day-keyed counters leave out (the provider
+ * group), a 400 naming `asOf` and `groupBy`.
+ */
+function asOfOf(asOf: string | undefined, filter: ClaimFilter, groupBy: string): string | null {
   if (asOf === undefined) return null;
   const filtered = Object.keys(filter);
   if (filtered.length > 0) throw invalidRequest(['asOf', ...filtered]);
+  if (UNDATED_DIMENSIONS.has(groupBy)) throw invalidRequest(['asOf', 'groupBy']);
   return asOf;
 }
 
@@ -66,7 +79,6 @@ const TopQuerySchema = z
     by: z.enum(TOP_ORDERS).optional(),
     limit: wholeNumber(1, 500).optional(),
     ...CLAIM_FILTERS,
-    ...AS_OF,
   })
   .strict();
 
@@ -82,7 +94,8 @@ export interface DenialsQuery {
 export function parseDenialsQuery(query: unknown): DenialsQuery {
   const { groupBy, source, asOf, ...fields } = parseQuery(DenialsQuerySchema, query);
   const filter = claimFilterOf(fields);
-  return { source, groupBy: groupBy ?? 'payer', filter, asOf: asOfOf(asOf, filter) };
+  const dimension = groupBy ?? 'payer';
+  return { source, groupBy: dimension, filter, asOf: asOfOf(asOf, filter, dimension) };
 }
 
 export interface DenialRootCausesQuery {
@@ -97,7 +110,8 @@ export interface DenialRootCausesQuery {
 export function parseDenialRootCausesQuery(query: unknown): DenialRootCausesQuery {
   const { groupBy, source, asOf, ...fields } = parseQuery(DenialRootCausesQuerySchema, query);
   const filter = claimFilterOf(fields);
-  return { source: source ?? 'remittance', groupBy: groupBy ?? 'category', filter, asOf: asOfOf(asOf, filter) };
+  const group = groupBy ?? 'category';
+  return { source: source ?? 'remittance', groupBy: group, filter, asOf: asOfOf(asOf, filter, group) };
 }
 
 export interface PaymentsQuery {
@@ -110,7 +124,8 @@ export interface PaymentsQuery {
 export function parsePaymentsQuery(query: unknown): PaymentsQuery {
   const { groupBy, asOf, ...fields } = parseQuery(PaymentsQuerySchema, query);
   const filter = claimFilterOf(fields);
-  return { groupBy: groupBy ?? 'payer', filter, asOf: asOfOf(asOf, filter) };
+  const dimension = groupBy ?? 'payer';
+  return { groupBy: dimension, filter, asOf: asOfOf(asOf, filter, dimension) };
 }
 
 export interface VolumeQuery {
@@ -123,7 +138,8 @@ export interface VolumeQuery {
 export function parseVolumeQuery(query: unknown): VolumeQuery {
   const { groupBy, asOf, ...fields } = parseQuery(VolumeQuerySchema, query);
   const filter = claimFilterOf(fields);
-  return { groupBy: groupBy ?? 'claim_type', filter, asOf: asOfOf(asOf, filter) };
+  const dimension = groupBy ?? 'claim_type';
+  return { groupBy: dimension, filter, asOf: asOfOf(asOf, filter, dimension) };
 }
 
 export interface TopQuery {
@@ -131,14 +147,11 @@ export interface TopQuery {
   by: (typeof TOP_ORDERS)[number];
   limit: number;
   filter: ClaimFilter;
-  /** The end of this event day, or null: now. */
-  asOf: string | null;
 }
 
 export function parseTopQuery(query: unknown): TopQuery {
-  const { kind, by, limit, asOf, ...fields } = parseQuery(TopQuerySchema, query);
-  const filter = claimFilterOf(fields);
-  return { kind, by: by ?? 'paid', limit: limit ?? 10, filter, asOf: asOfOf(asOf, filter) };
+  const { kind, by, limit, ...filter } = parseQuery(TopQuerySchema, query);
+  return { kind, by: by ?? 'paid', limit: limit ?? 10, filter: claimFilterOf(filter) };
 }
 
 export interface AdjustmentsQuery {
@@ -152,5 +165,6 @@ export interface AdjustmentsQuery {
 export function parseAdjustmentsQuery(query: unknown): AdjustmentsQuery {
   const { groupBy, asOf, ...fields } = parseQuery(AdjustmentsQuerySchema, query);
   const filter = claimFilterOf(fields);
-  return { groupBy: groupBy ?? 'group_code', filter, asOf: asOfOf(asOf, filter) };
+  const dimension = groupBy ?? 'group_code';
+  return { groupBy: dimension, filter, asOf: asOfOf(asOf, filter, dimension) };
 }

@@ -68,22 +68,16 @@ export class DenialCostRepository {
     return cellsOfEachDimension(rows, dimensions);
   }
 
-  /**
-   * The top `limit` values of one family's dimension by a measure, among the
-   * claims a filter keeps if given, or at the end of event day `asOf`.
-   */
+  /** The top `limit` values of one family's dimension by a measure, among the claims a filter keeps if given. */
   top(
     family: string,
     dimension: string,
     orderBy: DimensionCounterMeasure,
     limit: number,
     filter: ClaimFilter = {},
-    asOf: string | null = null,
   ): Promise<DimensionCounterCellRow[]> {
     if (!hasClaimFilter(filter)) {
-      return asOf === null
-        ? this.dataSource.query(topDimensionCellsSql(orderBy), [family, dimension, limit])
-        : this.dataSource.query(topDimensionCellsSql(orderBy, true), [family, dimension, limit, asOf]);
+      return this.dataSource.query(topDimensionCellsSql(orderBy), [family, dimension, limit]);
     }
     const { sql, parameters } = claimFilterSql(filter, 4);
     return this.dataSource.query(filteredTopDimensionCellsSql(orderBy, sql, [family]), [

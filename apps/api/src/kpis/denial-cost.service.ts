@@ -101,14 +101,7 @@ export class DenialCostService {
     const cells = TOP_KIND_CELLS[query.kind];
     const orderBy =
       query.by === 'paid' ? 'paid_amount_cents' : query.by === 'cost' ? 'billed_amount_cents' : cells.countMeasure;
-    const rows = await this.repository.top(
-      cells.family,
-      cells.dimension,
-      orderBy,
-      query.limit,
-      query.filter,
-      query.asOf,
-    );
+    const rows = await this.repository.top(cells.family, cells.dimension, orderBy, query.limit, query.filter);
     return { kind: query.kind, by: query.by, counts: cells.counts, rows: topRows(query.kind, rows) };
   }
 }

@@ -227,7 +227,6 @@ export class KpisController {
   @Get('top')
   @CsvTable('rows', 'top')
   @ApiClaimFilterQueries()
-  @ApiQuery(COUNTERS_AS_OF_QUERY)
   @SmallCells(TOP_CELLS)
   @ApiQuery(enumQuery('kind', TOP_KINDS, { required: true }))
   @ApiQuery(enumQuery('by', TOP_ORDERS, { description: 'Default paid' }))

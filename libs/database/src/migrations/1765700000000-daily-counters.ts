@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * The counter families at the end of any past day: kpi_counter_day and
  * kpi_dimension_counter_day hold the same deltas as kpi_counter and
- * kpi_dimension_counter, keyed also by the event day each change takes
+ * kpi_dimension_counter (less the high-cardinality dimensions), keyed also by the event day each change takes
  * effect on (the day of the claim version it leaves in place). A family as
  * it stood at the end of day D is the sum of its rows up to D, a range over
  * the primary key; summed over every day it is the live counter.
@@ -34,9 +34,10 @@ export class DailyCounters1765700000000 implements MigrationInterface {
     await queryRunner.query(`
       ALTER TABLE kpi_dimension_counter_day
         ADD PRIMARY KEY (family, dimension, dimension_value, event_day, kafka_partition)`);
+    // The top lists' codes and the provider group are not kept by day: @claims/kpi UNDATED_DIMENSIONS.
     await queryRunner.query(`
       INSERT INTO kpi_dimension_counter_day
-      SELECT *, '-infinity'::date FROM kpi_dimension_counter`);
+      SELECT *, '-infinity'::date FROM kpi_dimension_counter WHERE dimension NOT IN ('hcpcs', 'diagnosis', 'ndc', 'provider_group')`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

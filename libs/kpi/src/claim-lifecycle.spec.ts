@@ -2,7 +2,7 @@ import { derivedEventId, type EnrichedClaimEvent } from '@claims/contracts';
 import { fixtureEnrichedEvent } from '@claims/harness';
 import { claimLifecyclesOf, claimPartsOf, mergeClaimParts } from './claim-lifecycle';
 import { foldClaimBatch } from './fold-claim-events';
-import { foldClaimKpis, type ClaimKpiContribution, type ClaimKpiDelta } from './denial-cost-contribution';
+import { claimKpiContribution, type ClaimKpiContribution, type ClaimKpiDelta } from './denial-cost-contribution';
 
 type Adjudication = NonNullable<EnrichedClaimEvent['claim']['adjudication']>;
 
@@ -256,7 +256,7 @@ describe('foldClaimBatch over X12 parts', () => {
       expect(oneByOne.delta.cells).toEqual(reference.delta.cells);
     }
     expect(reference.delta.counters).toEqual(
-      foldClaimKpis([reference.state as EnrichedClaimEvent], new Map()).delta.counters,
+      foldClaimBatch([reference.state as EnrichedClaimEvent], noStored).delta.counters,
     );
   });
 
@@ -411,9 +411,13 @@ describe('foldClaimBatch over X12 parts', () => {
       2,
     );
     const batch = foldClaimBatch([v1, v2], noStored);
-    const kpis = foldClaimKpis([v1, v2], new Map());
-    expect(batch.claims).toEqual(kpis.claims);
-    expect(batch.delta).toEqual(kpis.delta);
+    expect(batch.claims).toEqual(new Map([['A1', { event: v2, contribution: claimKpiContribution(v2) }]]));
+    // v1 added, then subtracted when v2 replaced it: what is left is v2 alone, zero entries aside.
+    const v2Alone = foldClaimBatch([v2], noStored).delta;
+    expect(batch.delta.counters).toEqual(v2Alone.counters);
+    expect([...batch.delta.cells].filter(([, vector]) => vector.some((value) => value !== 0))).toEqual([
+      ...v2Alone.cells,
+    ]);
     expect(batch.newParts).toEqual([]);
     expect(batch.lifecycles.size).toBe(0);
   });

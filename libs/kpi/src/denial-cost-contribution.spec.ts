@@ -6,13 +6,36 @@ import {
   denialCostCells,
   denialUnitsOf,
   dimensionCounterDeltas,
-  foldClaimKpis,
+  accumulateContribution,
   DIMENSION_COUNTER_MEASURES,
+  type ClaimKpiContribution,
+  type ClaimKpiDelta,
   type MeasureVector,
   type DimensionCounterDelta,
 } from './denial-cost-contribution';
 import { parseCarcRootCauses } from './carc-root-cause';
 import { adjustmentsOf, claimFactsOf, denialSourceOfLayout, type KpiClaimFacts } from './denial-cost-facts';
+
+/**
+ * The contribution arithmetic alone: each event replaces its claim (stored
+ * or earlier in the batch), its old contribution subtracted and its new one
+ * added, with no versions and no X12 parts (foldClaimBatch adds those).
+ */
+function foldClaimKpis(
+  events: readonly EnrichedClaimEvent[],
+  stored: ReadonlyMap<string, ClaimKpiContribution>,
+): { delta: ClaimKpiDelta } {
+  const latest = new Map<string, ClaimKpiContribution>();
+  const delta: ClaimKpiDelta = { counters: {}, cells: new Map() };
+  for (const event of events) {
+    const previous = latest.get(event.claimId) ?? stored.get(event.claimId);
+    const contribution = claimKpiContribution(event);
+    if (previous) accumulateContribution(delta, previous, -1);
+    accumulateContribution(delta, contribution);
+    latest.set(event.claimId, contribution);
+  }
+  return { delta };
+}
 
 /** The cells as `family dimension=value measure=n …`, measures at zero left out, cells at zero dropped. */
 function cells(contribution: Iterable<readonly [string, MeasureVector]>): string[] {

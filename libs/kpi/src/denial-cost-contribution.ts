@@ -420,29 +420,6 @@ export interface ClaimKpiFoldResult {
   delta: ClaimKpiDelta;
 }
 
-/**
- * Folds a batch of first-seen events (deduplicated, in partition order) into
- * claim state and one delta for every KPI counter family: a claim seen
- * before, stored or earlier in the batch, has its old contribution
- * subtracted and its new one added, so a corrected claim moves the KPIs by
- * exactly the correction.
- */
-export function foldClaimKpis(
-  events: readonly EnrichedClaimEvent[],
-  storedContributions: ReadonlyMap<string, ClaimKpiContribution>,
-): ClaimKpiFoldResult {
-  const claims: ClaimKpiFoldResult['claims'] = new Map();
-  const delta: ClaimKpiDelta = { counters: {}, cells: new Map() };
-  for (const event of events) {
-    const previous = claims.get(event.claimId)?.contribution ?? storedContributions.get(event.claimId);
-    const contribution = claimKpiContribution(event);
-    if (previous) accumulateContribution(delta, previous, -1);
-    accumulateContribution(delta, contribution);
-    claims.set(event.claimId, { event, contribution });
-  }
-  return { claims, delta };
-}
-
 /** One kpi_dimension_counter cell of a delta: every measure, in DIMENSION_COUNTER_MEASURES order. */
 export interface DimensionCounterDelta {
   family: string;

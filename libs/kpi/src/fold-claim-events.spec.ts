@@ -1,6 +1,8 @@
-import { claimContribution, combineContributions, type KpiContribution } from './claim-contribution';
-import { foldClaimEvents } from './fold-claim-events';
+import type { EnrichedClaimEvent } from '@claims/contracts';
 import { fixtureEnrichedEvent } from '@claims/harness';
+import { claimContribution, combineContributions } from './claim-contribution';
+import { claimKpiContribution, type ClaimKpiContribution } from './denial-cost-contribution';
+import { foldClaimBatch } from './fold-claim-events';
 
 // Claim A1 as first received: one allowed line.
 const a1v1 = fixtureEnrichedEvent(
@@ -25,17 +27,30 @@ const a1v3 = fixtureEnrichedEvent(
 );
 const b1 = fixtureEnrichedEvent('B1', [{ indicator: 'S', category: 'msp_cob', paymentCents: 0, allowedCents: 3000 }]);
 
-const noStoredClaims = new Map<string, KpiContribution>();
+/** Claims stored before the batch, as the fold rebuilds them: each one's contribution. */
+const storedClaims = (contributions: ReadonlyMap<string, ClaimKpiContribution> = new Map()) => ({
+  contributions,
+  parts: new Map<string, EnrichedClaimEvent[]>(),
+});
+const storedVersionOf = (event: EnrichedClaimEvent) =>
+  storedClaims(new Map([[event.claimId, claimKpiContribution(event)]]));
+const noStoredClaims = storedClaims();
 
-describe('foldClaimEvents', () => {
+/** The first family's side of a batch's fold: the claims it leaves and its counter delta. */
+function foldCounters(events: readonly EnrichedClaimEvent[], stored: ReturnType<typeof storedClaims>) {
+  const { claims, delta } = foldClaimBatch(events, stored);
+  return { claims, delta: delta.counters };
+}
+
+describe('foldClaimBatch: the first family of counters', () => {
   it('returns no claims and an empty delta for an empty batch', () => {
-    const result = foldClaimEvents([], noStoredClaims);
+    const result = foldCounters([], noStoredClaims);
     expect(result.claims.size).toBe(0);
     expect(result.delta).toEqual({});
   });
 
   it("adds a first-seen claim's whole contribution and records it as claim state", () => {
-    const result = foldClaimEvents([a1v1], noStoredClaims);
+    const result = foldCounters([a1v1], noStoredClaims);
     expect(result.delta).toEqual({
       'claims_received|': 1,
       'lines_received|': 1,
@@ -46,12 +61,13 @@ describe('foldClaimEvents', () => {
       'line_payment_amount_cents_by_processing_category|allowed': 9000,
       'line_allowed_amount_cents_by_processing_category|allowed': 11000,
     });
-    expect(result.claims.get('A1')).toEqual({ event: a1v1, contribution: result.delta });
+    expect(result.claims.get('A1')).toEqual({ event: a1v1, contribution: claimKpiContribution(a1v1) });
+    expect(result.claims.get('A1')?.contribution.counters).toEqual(result.delta);
   });
 
   it('replaces a stored claim by subtracting its old contribution, moving the KPIs by exactly the correction', () => {
-    const stored = new Map([['A1', claimContribution(a1v1)]]);
-    const result = foldClaimEvents([a1v2], stored);
+    const stored = storedVersionOf(a1v1);
+    const result = foldCounters([a1v2], stored);
     expect(result.delta).toEqual({
       'lines_received|': 1,
       'lines_by_processing_category|not_allowed': 1,
@@ -64,8 +80,8 @@ describe('foldClaimEvents', () => {
   });
 
   it('subtracts a payment that a correction lowers', () => {
-    const stored = new Map([['A1', claimContribution(a1v1)]]);
-    expect(foldClaimEvents([a1v3], stored).delta).toEqual({
+    const stored = storedVersionOf(a1v1);
+    expect(foldCounters([a1v3], stored).delta).toEqual({
       'line_payment_amount_cents|': -1000,
       'line_payment_amount_cents_by_processing_category|allowed': -1000,
     });
@@ -77,23 +93,23 @@ describe('foldClaimEvents', () => {
       [{ indicator: 'A', category: 'allowed', paymentCents: 9000, allowedCents: 11000 }],
       9,
     );
-    const stored = new Map([['A1', claimContribution(a1v1)]]);
-    const result = foldClaimEvents([resent], stored);
+    const stored = storedVersionOf(a1v1);
+    const result = foldCounters([resent], stored);
     expect(result.delta).toEqual({});
     expect(result.claims.get('A1')?.event.eventId).toBe(resent.eventId);
   });
 
   it('keeps only the later of two versions of a claim in one batch, counting the claim once', () => {
-    const result = foldClaimEvents([a1v1, a1v2], noStoredClaims);
+    const result = foldCounters([a1v1, a1v2], noStoredClaims);
     expect(result.delta).toEqual(claimContribution(a1v2));
     expect(result.delta['claims_received|']).toBe(1);
     expect(result.claims.size).toBe(1);
-    expect(result.claims.get('A1')).toEqual({ event: a1v2, contribution: claimContribution(a1v2) });
+    expect(result.claims.get('A1')).toEqual({ event: a1v2, contribution: claimKpiContribution(a1v2) });
   });
 
   it('replaces a stored claim twice in one batch, netting to the last version minus the stored one', () => {
-    const stored = new Map([['A1', claimContribution(a1v1)]]);
-    const result = foldClaimEvents([a1v2, a1v3], stored);
+    const stored = storedVersionOf(a1v1);
+    const result = foldCounters([a1v2, a1v3], stored);
     expect(result.delta).toEqual(combineContributions(claimContribution(a1v3), claimContribution(a1v1), -1));
     expect(result.delta).toEqual({
       'line_payment_amount_cents|': -1000,
@@ -103,15 +119,15 @@ describe('foldClaimEvents', () => {
   });
 
   it('folds one batch to the same counters as the same events split over two batches', () => {
-    const oneBatch = foldClaimEvents([a1v1, b1, a1v2], noStoredClaims);
-    const first = foldClaimEvents([a1v1, b1], noStoredClaims);
-    const stored = new Map([...first.claims].map(([claimId, folded]) => [claimId, folded.contribution]));
-    const second = foldClaimEvents([a1v2], stored);
+    const oneBatch = foldCounters([a1v1, b1, a1v2], noStoredClaims);
+    const first = foldCounters([a1v1, b1], noStoredClaims);
+    const stored = storedClaims(new Map([...first.claims].map(([claimId, folded]) => [claimId, folded.contribution])));
+    const second = foldCounters([a1v2], stored);
     expect(combineContributions(first.delta, second.delta)).toEqual(oneBatch.delta);
   });
 
   it('adds up the contributions of distinct claims', () => {
-    const result = foldClaimEvents([a1v1, b1], noStoredClaims);
+    const result = foldCounters([a1v1, b1], noStoredClaims);
     expect(result.delta['claims_received|']).toBe(2);
     expect(result.delta['lines_received|']).toBe(2);
     expect(result.delta['line_allowed_amount_cents|']).toBe(14000);
@@ -119,10 +135,10 @@ describe('foldClaimEvents', () => {
   });
 
   it('leaves the stored contributions untouched', () => {
-    const storedA1 = claimContribution(a1v1);
-    const stored = new Map([['A1', storedA1]]);
-    foldClaimEvents([a1v2, a1v3], stored);
-    expect(stored.get('A1')).toBe(storedA1);
-    expect(storedA1).toEqual(claimContribution(a1v1));
+    const storedA1 = claimKpiContribution(a1v1);
+    const stored = storedClaims(new Map([['A1', storedA1]]));
+    foldCounters([a1v2, a1v3], stored);
+    expect(stored.contributions.get('A1')).toBe(storedA1);
+    expect(storedA1).toEqual(claimKpiContribution(a1v1));
   });
 });

@@ -387,21 +387,27 @@ export function accumulateDatedContribution(
   source: ClaimKpiContribution,
   sign: 1 | -1 = 1,
 ): void {
-  accumulateContribution(
-    target,
-    { counters: source.counters, cells: source.cells.filter(([key]) => isDatedCellKey(key)) },
-    sign,
-  );
+  accumulateContribution(target, source, sign, isDatedCellKey);
 }
 
-/** `target += sign × source`, in place: the delta grows with the batch, so it is never copied. */
-export function accumulateContribution(target: ClaimKpiDelta, source: ClaimKpiContribution, sign: 1 | -1 = 1): void {
+/**
+ * `target += sign × source`, in place: the delta grows with the batch, so it
+ * is never copied. `keepCell`, when given, picks the cells added (no list is
+ * built for it: this runs twice per event on the hot path).
+ */
+export function accumulateContribution(
+  target: ClaimKpiDelta,
+  source: ClaimKpiContribution,
+  sign: 1 | -1 = 1,
+  keepCell?: (key: string) => boolean,
+): void {
   for (const [key, value] of Object.entries(source.counters)) {
     const sum = (target.counters[key] ?? 0) + sign * value;
     if (sum === 0) delete target.counters[key];
     else target.counters[key] = sum;
   }
   for (const [key, vector] of source.cells) {
+    if (keepCell && !keepCell(key)) continue;
     let cell = target.cells.get(key);
     if (!cell) {
       cell = new Array<number>(MEASURE_COUNT).fill(0);

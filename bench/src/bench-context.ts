@@ -57,12 +57,20 @@ export class BenchContext {
     shape: Pick<LocalPipelineOptions, 'topicPartitions' | 'instances'> = {},
   ): Promise<LocalPipeline> {
     const namespace = this.namespace(phase);
+    const logDirectory = join(this.logRoot, phase);
     const pipeline = await LocalPipeline.create({
       brokers: this.brokers,
       databaseUrl,
       topicNamespace: namespace,
       ingestRoot: this.ingestRoot,
-      logDirectory: join(this.logRoot, phase),
+      logDirectory,
+      ...(this.options.fetchMebibytes === undefined
+        ? {}
+        : { extraEnv: { KAFKA_FETCH_MAX_BYTES_PER_PARTITION: String(this.options.fetchMebibytes * 1024 * 1024) } }),
+      // Every process a service starts as (restarts and replicas too) writes its own profile when it exits.
+      ...(this.options.cpuProfile
+        ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${join(logDirectory, 'cpu-profiles')}`] }
+        : {}),
       topicPartitions: shape.topicPartitions ?? this.options.topicPartitions,
       instances: shape.instances,
     });

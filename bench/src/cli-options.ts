@@ -38,11 +38,15 @@ export interface BenchOptions {
   /** Carrier records of each scale-out replay (one per instance count, all on 12 partitions). */
   scaleOutRecords: number;
   topicPartitions: number;
+  /** Every consumer's KAFKA_FETCH_MAX_BYTES_PER_PARTITION in MiB; the services' own default when unset. */
+  fetchMebibytes?: number;
   phases: PhaseName[];
   withLibrdkafka: boolean;
+  /** Each service writes a V8 CPU profile (`.cpuprofile`) into its phase's log folder when it stops. */
+  cpuProfile: boolean;
 }
 
-const DEFAULTS: Omit<BenchOptions, 'quick' | 'phases' | 'withLibrdkafka'> = {
+const DEFAULTS: Omit<BenchOptions, 'quick' | 'phases' | 'withLibrdkafka' | 'cpuProfile'> = {
   records: 1_000_000,
   transportRecords: 150_000,
   rate: 1_000,
@@ -87,8 +91,11 @@ export const USAGE = `npm run bench -- [options]
   --api-rate R               requests/s the API load client offers (default ${DEFAULTS.apiRate})
   --scale-out-records N      records of each scale-out replay, 1, 2 and 3 instances (default ${DEFAULTS.scaleOutRecords})
   --partitions N             partitions per topic (default ${DEFAULTS.topicPartitions}, as LocalPipeline; scale-out uses 12)
+  --fetch-mib N              every consumer's KAFKA_FETCH_MAX_BYTES_PER_PARTITION in MiB (default: the services' own)
   --phases a,b               only these phases: ${PHASES.join(', ')}
   --with-librdkafka          install @confluentinc/kafka-javascript into .cache/bench-clients first
+  --cpu-profile              every service writes a V8 CPU profile to <log folder>/<phase>/cpu-profiles when it
+                             stops (open in Chrome DevTools); profiling slows the services, so not for figures
 `;
 
 function positiveNumber(flag: string, value: string | undefined): number {
@@ -113,6 +120,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     quick,
     phases: [...PHASES],
     withLibrdkafka: false,
+    cpuProfile: false,
   };
   const integerFlags: Record<string, keyof BenchOptions> = {
     '--records': 'records',
@@ -128,6 +136,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     '--api-rate': 'apiRate',
     '--scale-out-records': 'scaleOutRecords',
     '--partitions': 'topicPartitions',
+    '--fetch-mib': 'fetchMebibytes',
   };
   for (let index = 0; index < argv.length; index += 1) {
     const [flag = '', inlineValue] = (argv[index] ?? '').split('=', 2);
@@ -136,6 +145,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     if (key) Object.assign(options, { [key]: Math.round(positiveNumber(flag, value())) });
     else if (flag === '--phases') options.phases = phaseList(value());
     else if (flag === '--with-librdkafka') options.withLibrdkafka = true;
+    else if (flag === '--cpu-profile') options.cpuProfile = true;
     else if (flag !== '--quick') throw new Error(`unknown option ${flag}\n\n${USAGE}`);
   }
   return options;

@@ -28,4 +28,17 @@ describe('loadMetricsConfig', () => {
       /ACK_SLA_HOURS_BY_PAYER: "MEDICARE=two" is not payer=hours/,
     );
   });
+
+  it('fetches 16 MiB per partition unless KAFKA_FETCH_MAX_BYTES_PER_PARTITION says otherwise, within 1–64 MiB', () => {
+    expect(loadMetricsConfig(base).kafka.fetchMaxBytesPerPartition).toBe(16 * 1024 * 1024);
+    expect(
+      loadMetricsConfig({ ...base, KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '4194304' }).kafka.fetchMaxBytesPerPartition,
+    ).toBe(4 * 1024 * 1024);
+    expect(() => loadMetricsConfig({ ...base, KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '65536' })).toThrow(
+      /KAFKA_FETCH_MAX_BYTES_PER_PARTITION/,
+    );
+    expect(() => loadMetricsConfig({ ...base, KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '128MiB' })).toThrow(
+      ConfigurationError,
+    );
+  });
 });

@@ -45,6 +45,11 @@ function header(results: BenchResults): string {
         ? `, librdkafka ${versions.librdkafka} (@confluentinc/kafka-javascript ${versions.librdkafkaClient})`
         : ''),
     `commit: ${git.commit ?? `none (${git.note ?? 'unknown'})`}${git.dirty ? ' (work tree has changes)' : ''}`,
+    `consumer fetch: ${
+      results.options.fetchMebibytes === undefined
+        ? "the services' default"
+        : `${results.options.fetchMebibytes} MiB per partition (--fetch-mib)`
+    }${results.options.cpuProfile ? '; services CPU-profiled (--cpu-profile): not figures to compare' : ''}`,
   ].join('\n');
 }
 

@@ -37,6 +37,18 @@ export const kafkaEnvShape = {
   /** Prefix for every topic name; lets tenants, test suites and bench runs share a cluster. */
   KAFKA_TOPIC_NAMESPACE: z.string().default(''),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(3),
+  /**
+   * The most bytes one fetch takes from one partition, so the most records a
+   * consumer's batch holds. Bigger batches cost less CPU per record (fewer
+   * produce requests and fold transactions) and more memory; see
+   * docs/capacity-model.md for the measured trade.
+   */
+  KAFKA_FETCH_MAX_BYTES_PER_PARTITION: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(64 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
 };
 
 export const databaseEnvShape = {
@@ -88,17 +100,22 @@ export interface KafkaSettings {
   brokers: string[];
   topicNamespace: string;
   topicPartitions: number;
+  fetchMaxBytesPerPartition: number;
 }
 
-export function kafkaSettings(env: {
+type KafkaEnv = {
   KAFKA_BROKERS: string[];
   KAFKA_TOPIC_NAMESPACE: string;
   KAFKA_TOPIC_PARTITIONS: number;
-}): KafkaSettings {
+  KAFKA_FETCH_MAX_BYTES_PER_PARTITION: number;
+};
+
+export function kafkaSettings(env: KafkaEnv): KafkaSettings {
   return {
     brokers: env.KAFKA_BROKERS,
     topicNamespace: env.KAFKA_TOPIC_NAMESPACE,
     topicPartitions: env.KAFKA_TOPIC_PARTITIONS,
+    fetchMaxBytesPerPartition: env.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
   };
 }
 
@@ -112,10 +129,7 @@ export interface ConsumerKafkaSettings extends KafkaSettings {
  * namespace, because two pipelines on one broker that shared a group would
  * split each other's partitions and each read half of its own records.
  */
-export function consumerKafkaSettings(
-  env: { KAFKA_BROKERS: string[]; KAFKA_TOPIC_NAMESPACE: string; KAFKA_TOPIC_PARTITIONS: number },
-  groupId: string,
-): ConsumerKafkaSettings {
+export function consumerKafkaSettings(env: KafkaEnv, groupId: string): ConsumerKafkaSettings {
   return { ...kafkaSettings(env), groupId: namespacedGroupId(groupId, env.KAFKA_TOPIC_NAMESPACE) };
 }
 

@@ -41,6 +41,8 @@ export interface LocalPipelineOptions {
    * the partitions among them) and a free port of its own.
    */
   instances?: Partial<Record<ReplicatedServiceName, number>>;
+  /** Node flags every service process starts with (the bench's `--cpu-prof`); see ServiceProcessOptions. */
+  nodeFlags?: readonly string[];
 }
 
 /**
@@ -194,6 +196,7 @@ export class LocalPipeline {
         new ServiceProcess(name, ports[index] ?? 0, envByService[name], options.logDirectory, {
           restartPolicy: options.restartPolicy,
           report: options.report,
+          nodeFlags: options.nodeFlags,
         }),
       ]),
     ) as Record<ServiceName, ServiceProcess>;
@@ -210,6 +213,7 @@ export class LocalPipeline {
             restartPolicy: options.restartPolicy,
             report: options.report,
             logName: `${name}-${instance}`,
+            nodeFlags: options.nodeFlags,
           }),
         );
       }

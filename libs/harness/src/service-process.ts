@@ -58,6 +58,11 @@ export interface ServiceProcessOptions {
    * processes would interleave their lines in one file.
    */
   logName?: string;
+  /**
+   * Node flags added after the service's own (SERVICE_NODE_OPTIONS), for
+   * flags NODE_OPTIONS refuses, such as `--cpu-prof`.
+   */
+  nodeFlags?: readonly string[];
 }
 
 /** One supervisor restart: why the service had exited and how long the supervisor waited. */
@@ -152,6 +157,7 @@ export class ServiceProcess {
   private readonly restartPolicy: RestartPolicy;
   private readonly report: (line: string) => void;
   private readonly logName: string;
+  private readonly nodeFlags: readonly string[];
   /** Every supervisor restart since this object was made, oldest first. */
   readonly restartHistory: ServiceRestart[] = [];
 
@@ -165,6 +171,7 @@ export class ServiceProcess {
     this.restartPolicy = options.restartPolicy ?? DEFAULT_RESTART_POLICY;
     this.report = options.report ?? ((line) => process.stderr.write(`${line}\n`));
     this.logName = options.logName ?? name;
+    this.nodeFlags = options.nodeFlags ?? [];
     this.nextRestartDelayMs = this.restartPolicy.initialRestartDelayMs;
   }
 
@@ -273,7 +280,7 @@ export class ServiceProcess {
   private spawnChild(): ChildProcess {
     const log = this.openLog();
     const entryPoint = join(REPO_ROOT, 'dist', 'apps', this.name, 'src', 'main.js');
-    const child = spawn(process.execPath, [...SERVICE_NODE_OPTIONS[this.name], entryPoint], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_OPTIONS[this.name], ...this.nodeFlags, entryPoint], {
       cwd: REPO_ROOT,
       env: { PATH: process.env['PATH'] ?? '', TZ: 'UTC', HOST: '127.0.0.1', PORT: String(this.port), ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -63,7 +63,17 @@ export interface BatchConsumerOptions extends ConsumerEvents {
   partitionsConsumedConcurrently?: number;
   /** How long the group waits for a silent member before moving its partitions (default 10 s). */
   sessionTimeoutMs?: number;
+  /** The most bytes a fetch takes from one partition (KAFKA_FETCH_MAX_BYTES_PER_PARTITION); 16 MiB by default. */
+  fetchMaxBytesPerPartition?: number;
 }
+
+export const DEFAULT_FETCH_MAX_BYTES_PER_PARTITION = 16 * 1024 * 1024;
+/**
+ * A fetch response holds at most this many partitions' worth: the three a
+ * stage handles at once by default. It bounds a consumer's memory however
+ * many partitions it is assigned.
+ */
+const FETCH_PARTITIONS_PER_RESPONSE = 3;
 
 export interface RunningConsumer {
   /**
@@ -244,6 +254,7 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
 }
 
 function createConsumer(options: BatchConsumerOptions, backoff: { initialMs: number; maxMs: number }): Consumer {
+  const fetchMaxBytesPerPartition = options.fetchMaxBytesPerPartition ?? DEFAULT_FETCH_MAX_BYTES_PER_PARTITION;
   return options.kafka.consumer({
     groupId: options.groupId,
     // A crashed instance's partitions move to a live one after this long.
@@ -252,7 +263,11 @@ function createConsumer(options: BatchConsumerOptions, backoff: { initialMs: num
     // A batch retried in place through a database outage holds its partition
     // this long before the group gives it to another member.
     rebalanceTimeout: 60_000,
-    maxBytesPerPartition: 4 * 1024 * 1024,
+    // Under a backlog a batch is as large as a fetch allows. Going from 4 to 16 MiB cut the pipeline's CPU
+    // per record by 11 % in the bench (fewer produce requests and fold transactions per record), for a
+    // few hundred MiB more at the peak (docs/capacity-model.md).
+    maxBytesPerPartition: fetchMaxBytesPerPartition,
+    maxBytes: fetchMaxBytesPerPartition * FETCH_PARTITIONS_PER_RESPONSE,
     retry: {
       initialRetryTime: 300,
       maxRetryTime: backoff.maxMs,

@@ -31,6 +31,11 @@ export class PipelineKafka {
     this.producer = new ClaimProducer(this.kafka);
   }
 
+  /** What each of the service's consumers takes from a partition per fetch (KAFKA_FETCH_MAX_BYTES_PER_PARTITION). */
+  get fetchMaxBytesPerPartition(): number {
+    return this.settings.fetchMaxBytesPerPartition;
+  }
+
   topic(name: ClaimTopic): string {
     return namespacedTopic(name, this.settings.topicNamespace);
   }

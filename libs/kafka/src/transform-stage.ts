@@ -39,6 +39,7 @@ export interface TransformStageOptions {
    * heartbeat, and a long queue costs the group membership.
    */
   partitionsConsumedConcurrently?: number;
+  fetchMaxBytesPerPartition?: number;
 }
 
 /**
@@ -55,6 +56,7 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
     topic: options.inputTopic,
     logger: options.logger,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+    fetchMaxBytesPerPartition: options.fetchMaxBytesPerPartition,
     ...stageConsumerEvents(stage, metrics),
     handleBatch: (batch) =>
       withConsumedBatchSpan(stage, batch, async () => {

@@ -49,6 +49,7 @@ export class NormalizedClaimConsumer
       metrics: createStageMetrics(this.registry),
       // Batches take the lock in turn; fetched side by side they would wait unheard by the group coordinator.
       partitionsConsumedConcurrently: 1,
+      fetchMaxBytesPerPartition: this.pipeline.fetchMaxBytesPerPartition,
       // Judged and filed under the lock a reference fix takes too, so no claim is filed behind a fix's back.
       transform: (messages) =>
         this.state.lock.run(async () => {

@@ -85,6 +85,7 @@ export class ReferenceStreamConsumer implements BeforeApplicationShutdown {
           topic: this.pipeline.topic(topic),
           logger: this.logger,
           partitionsConsumedConcurrently: 1,
+          fetchMaxBytesPerPartition: this.pipeline.fetchMaxBytesPerPartition,
           handleBatch: (batch) => this.applyBatch(batch),
         }),
       );

@@ -80,6 +80,7 @@ export class EnrichedClaimConsumer implements OnApplicationBootstrap, BeforeAppl
       topic: this.pipeline.topic(CLAIM_TOPICS.enriched),
       logger: this.logger,
       sessionTimeoutMs: this.config.kafka.sessionTimeoutMs,
+      fetchMaxBytesPerPartition: this.pipeline.fetchMaxBytesPerPartition,
       ...stageConsumerEvents('metrics', this.metrics),
       handleBatch: (batch) => withConsumedBatchSpan('metrics', batch, () => this.foldBatch(batch)),
     });

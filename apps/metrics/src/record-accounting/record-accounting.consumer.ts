@@ -40,6 +40,7 @@ export class RecordAccountingConsumer implements OnApplicationBootstrap, BeforeA
     const common = {
       kafka: this.pipeline.kafka,
       logger: this.logger,
+      fetchMaxBytesPerPartition: this.pipeline.fetchMaxBytesPerPartition,
       ...stageConsumerEvents('metrics', this.metrics),
     };
     this.running.push(

@@ -66,6 +66,7 @@ export async function startDecodedTopicConsumer<Event>(
     groupId: topicFold.groupId,
     topic: pipeline.topic(topicFold.topic),
     logger,
+    fetchMaxBytesPerPartition: pipeline.fetchMaxBytesPerPartition,
     ...stageConsumerEvents('metrics', metrics),
     handleBatch: (batch) => withConsumedBatchSpan('metrics', batch, () => foldBatch(batch)),
   });

@@ -31,6 +31,8 @@ export interface NormalizeStageOptions {
   deadLetterTopic: string;
   logger: Logger;
   metrics: StageMetrics;
+  /** The most bytes a fetch takes from one partition (KAFKA_FETCH_MAX_BYTES_PER_PARTITION). */
+  fetchMaxBytesPerPartition?: number;
   /** One outcome per message, in order; throwing means transient trouble and the batch is redelivered. */
   normalize: (message: ConsumedMessage) => NormalizeOutcome;
 }
@@ -57,6 +59,7 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
     groupId: options.groupId,
     topic: options.inputTopic,
     logger,
+    fetchMaxBytesPerPartition: options.fetchMaxBytesPerPartition,
     ...stageConsumerEvents(STAGE, metrics),
     handleBatch: (batch) =>
       withConsumedBatchSpan(STAGE, batch, async () => {

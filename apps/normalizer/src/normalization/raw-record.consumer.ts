@@ -56,6 +56,7 @@ export class RawRecordConsumer implements OnApplicationBootstrap, BeforeApplicat
       providerAdjustmentTopic: this.pipeline.topic(CLAIM_TOPICS.providerAdjustments),
       deadLetterTopic: this.pipeline.topic(CLAIM_TOPICS.deadLetter),
       logger: this.logger,
+      fetchMaxBytesPerPartition: this.pipeline.fetchMaxBytesPerPartition,
       metrics: createStageMetrics(this.registry),
       normalize: (message) => normalizeRawMessage(message, options),
     });

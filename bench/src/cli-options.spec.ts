@@ -1,0 +1,20 @@
+import { PHASES, parseBenchOptions } from './cli-options';
+
+describe('parseBenchOptions', () => {
+  it('runs every phase at the default sizes, unprofiled, when given no option', () => {
+    const options = parseBenchOptions([]);
+    expect(options.phases).toEqual([...PHASES]);
+    expect(options.records).toBe(1_000_000);
+    expect(options.cpuProfile).toBe(false);
+  });
+
+  it('turns on the services’ CPU profiles with --cpu-profile, beside other options', () => {
+    const options = parseBenchOptions(['--phases', 'e2e', '--cpu-profile', '--records=200000']);
+    expect(options).toMatchObject({ cpuProfile: true, phases: ['e2e'], records: 200_000 });
+  });
+
+  it('refuses an unknown option or phase by name', () => {
+    expect(() => parseBenchOptions(['--profile'])).toThrow(/unknown option --profile/);
+    expect(() => parseBenchOptions(['--phases', 'e2e,warp'])).toThrow(/--phases takes a comma list of/);
+  });
+});

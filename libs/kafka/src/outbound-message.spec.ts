@@ -1,4 +1,10 @@
-import { DeadLetterSchema, EVENT_HEADERS, sha256Hex } from '@claims/contracts';
+import {
+  DeadLetterSchema,
+  EVENT_HEADERS,
+  LEGACY_LINEAGE_HEADERS,
+  claimEventHeaders,
+  sha256Hex,
+} from '@claims/contracts';
 import {
   DEAD_LETTER_MAX_ORIGINAL_BYTES,
   boundedOriginal,
@@ -9,12 +15,7 @@ import {
 import { MAX_MESSAGE_BYTES, outboundMessageBytes } from './claim-producer';
 
 const lineage = { source: 'claims.csv', fileId: sha256Hex('file'), recordNumber: 7, recordSha256: sha256Hex('record') };
-const lineageHeaders = {
-  [EVENT_HEADERS.source]: lineage.source,
-  [EVENT_HEADERS.fileId]: lineage.fileId,
-  [EVENT_HEADERS.recordNumber]: '7',
-  [EVENT_HEADERS.recordSha256]: lineage.recordSha256,
-};
+const lineageHeaders = claimEventHeaders({ lineage }, undefined);
 
 describe('boundedOriginal', () => {
   it('keeps a small original whole, with its size and hash', () => {
@@ -66,6 +67,7 @@ describe('sourceRecordDeadLetter', () => {
       failedAt: new Date('2026-01-01T00:00:00Z'),
     });
     expect(message.key).toBe(lineage.recordSha256);
+    expect(lineageFromHeaders(message.headers)).toEqual(lineage);
     expect(DeadLetterSchema.parse(JSON.parse(message.value))).toMatchObject({
       stage: 'ingestor',
       origin: null,
@@ -77,11 +79,35 @@ describe('sourceRecordDeadLetter', () => {
 });
 
 describe('lineageFromHeaders', () => {
-  it('reads a consumed event’s source record from its lineage headers', () => {
+  it('reads a consumed event’s source record from its x-lineage header', () => {
+    expect(Object.keys(lineageHeaders)).toEqual([EVENT_HEADERS.schemaVersion, EVENT_HEADERS.lineage]);
     expect(lineageFromHeaders(lineageHeaders)).toEqual(lineage);
   });
 
-  it('answers null when the headers do not name a source record', () => {
+  it('keeps the row count of an event that stands for several adjacent rows, and leaves out a count of one', () => {
+    const rows = { ...lineage, recordCount: 3 };
+    expect(lineageFromHeaders(claimEventHeaders({ lineage: rows }, undefined))).toEqual(rows);
+    expect(claimEventHeaders({ lineage: { ...lineage, recordCount: 1 } }, undefined)[EVENT_HEADERS.lineage]).toBe(
+      claimEventHeaders({ lineage }, undefined)[EVENT_HEADERS.lineage],
+    );
+  });
+
+  it('still reads the one-field-apiece lineage headers of events written before x-lineage', () => {
+    const legacy = {
+      [LEGACY_LINEAGE_HEADERS.source]: lineage.source,
+      [LEGACY_LINEAGE_HEADERS.fileId]: lineage.fileId,
+      [LEGACY_LINEAGE_HEADERS.recordNumber]: '7',
+      [LEGACY_LINEAGE_HEADERS.recordCount]: '2',
+      [LEGACY_LINEAGE_HEADERS.recordSha256]: lineage.recordSha256,
+    };
+    expect(lineageFromHeaders(legacy)).toEqual({ ...lineage, recordCount: 2 });
+  });
+
+  it('answers null when the headers do not name a valid source record', () => {
     expect(lineageFromHeaders({})).toBeNull();
+    expect(lineageFromHeaders({ [EVENT_HEADERS.lineage]: '{"source":' })).toBeNull();
+    expect(
+      lineageFromHeaders({ [EVENT_HEADERS.lineage]: JSON.stringify({ ...lineage, fileId: 'not-a-hash' }) }),
+    ).toBeNull();
   });
 });

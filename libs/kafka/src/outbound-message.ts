@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import {
   DEAD_LETTER_HEADERS,
   EVENT_HEADERS,
+  LEGACY_LINEAGE_HEADERS,
   LineageSchema,
+  lineageHeaderValue,
   type DeadLetter,
   type Lineage,
   type PipelineStage,
@@ -59,17 +61,35 @@ export function boundedOriginal(
   };
 }
 
-/** The source record a consumed claim event stands for, read from its lineage headers. */
+/**
+ * The source record a consumed claim event stands for, read from its
+ * `x-lineage` header, or from the one-field-apiece headers events carried
+ * before it. Null when neither holds a valid lineage.
+ */
 export function lineageFromHeaders(headers: Record<string, string>): Lineage | null {
-  const parsed = LineageSchema.safeParse({
-    source: headers[EVENT_HEADERS.source],
-    fileId: headers[EVENT_HEADERS.fileId],
-    recordNumber: Number(headers[EVENT_HEADERS.recordNumber]),
-    // Adjacent rows of one claim travel as one event: the dead letter stands for all of them.
-    ...(headers[EVENT_HEADERS.recordCount] ? { recordCount: Number(headers[EVENT_HEADERS.recordCount]) } : {}),
-    recordSha256: headers[EVENT_HEADERS.recordSha256],
-  });
+  const header = headers[EVENT_HEADERS.lineage];
+  const parsed = LineageSchema.safeParse(header === undefined ? legacyLineage(headers) : parseJsonOrUndefined(header));
   return parsed.success ? parsed.data : null;
+}
+
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function legacyLineage(headers: Record<string, string>): unknown {
+  const recordCount = headers[LEGACY_LINEAGE_HEADERS.recordCount];
+  return {
+    source: headers[LEGACY_LINEAGE_HEADERS.source],
+    fileId: headers[LEGACY_LINEAGE_HEADERS.fileId],
+    recordNumber: Number(headers[LEGACY_LINEAGE_HEADERS.recordNumber]),
+    // Adjacent rows of one claim travel as one event: the dead letter stands for all of them.
+    ...(recordCount ? { recordCount: Number(recordCount) } : {}),
+    recordSha256: headers[LEGACY_LINEAGE_HEADERS.recordSha256],
+  };
 }
 
 function deadLetterMessage(deadLetter: DeadLetter, key: string, headers: Record<string, string>): OutboundMessage {
@@ -147,9 +167,6 @@ export function sourceRecordDeadLetter(input: {
     originalHeaders: {},
   };
   return deadLetterMessage(deadLetter, input.lineage.recordSha256, {
-    [EVENT_HEADERS.source]: input.lineage.source,
-    [EVENT_HEADERS.fileId]: input.lineage.fileId,
-    [EVENT_HEADERS.recordNumber]: String(input.lineage.recordNumber),
-    [EVENT_HEADERS.recordSha256]: input.lineage.recordSha256,
+    [EVENT_HEADERS.lineage]: lineageHeaderValue(input.lineage),
   });
 }

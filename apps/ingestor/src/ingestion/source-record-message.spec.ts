@@ -2,7 +2,7 @@ import { DeadLetterSchema, RawClaimRecordSchema, sha256Hex } from '@claims/contr
 import { REPO_ROOT } from '@claims/harness';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { outboundMessageBytes } from '@claims/kafka';
+import { lineageFromHeaders, outboundMessageBytes } from '@claims/kafka';
 import { rowGroupMessages, sourceRecordMessage, type SourceRecordContext } from './source-record-message';
 
 const SAMPLE = join(REPO_ROOT, 'data', 'desynpuf', 'sample2', 'DE1_0_2008_to_2010_Carrier_Claims_Sample_2B.csv');
@@ -38,7 +38,7 @@ describe('sourceRecordMessage', () => {
       recordNumber: 7,
       recordSha256: sha256Hex(bytes),
     });
-    expect(outcome.message.headers['x-lineage-record-number']).toBe('7');
+    expect(lineageFromHeaders(outcome.message.headers)?.recordNumber).toBe(7);
   });
 
   it('dead-letters a too-large line as RECORD_TOO_LARGE with its prefix, full size and hash, under 1 MiB', () => {
@@ -124,7 +124,7 @@ describe('rowGroupMessages', () => {
       lineage: { recordNumber: 3, recordCount: 2, recordSha256: sha256Hex('INSERT|-100000486|1\nINSERT|-100000486|2') },
     });
     expect(outcome.message.key).toBe('-100000486');
-    expect(outcome.message.headers['x-lineage-record-count']).toBe('2');
+    expect(lineageFromHeaders(outcome.message.headers)?.recordCount).toBe(2);
   });
 
   it('dead-letters each row of a claim over the group limit as GROUP_TOO_LARGE, with its own lineage', () => {

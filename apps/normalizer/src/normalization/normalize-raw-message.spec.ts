@@ -1,6 +1,6 @@
 import { ClaimEventSchema, ProviderAdjustmentEventSchema, RawClaimRecordSchema, sha256Hex } from '@claims/contracts';
 import { REPO_ROOT } from '@claims/harness';
-import type { ConsumedMessage } from '@claims/kafka';
+import { lineageFromHeaders, type ConsumedMessage } from '@claims/kafka';
 import { CodeLists, loadSourceLayouts, rawRecordEvent } from '@claims/source-layouts';
 import { transactionSetText, x12LayoutOf, x12RecordContextOf, x12TokensOf, x12TransactionSetsOf } from '@claims/x12';
 import { readFileSync } from 'node:fs';
@@ -46,7 +46,7 @@ describe('normalizeRawMessage', () => {
     if (!('emit' in outcome)) throw new Error('expected an emitted event');
     expect(outcome.emit.key).toBe('737473360654133');
     expect(outcome.emit.headers['traceparent']).toBe(traceParent);
-    expect(outcome.emit.headers['x-lineage-record-number']).toBe('1');
+    expect(lineageFromHeaders(outcome.emit.headers)?.recordNumber).toBe(1);
     expect(JSON.parse(outcome.emit.value).claim.lines).toHaveLength(6);
   });
 
@@ -205,7 +205,7 @@ describe('normalizeRawMessage with X12 transaction sets', () => {
     const outcome = normalizeRawMessage(consumed(x12RawMessage(record)), x12Options);
     if (!('emitAll' in outcome)) throw new Error('expected several events');
     expect(outcome.emitAll.map((message) => message.key)).toEqual(['756048Q', '756049Q']);
-    expect(outcome.emitAll.map((message) => message.headers['x-lineage-record-number'])).toEqual(['1', '1']);
+    expect(outcome.emitAll.map((message) => lineageFromHeaders(message.headers)?.recordNumber)).toEqual([1, 1]);
   });
 
   it('dead-letters a transaction set with an unreadable amount with X12_AMOUNT_INVALID, located and without the value', () => {
@@ -297,7 +297,7 @@ describe('normalizeRawMessage with an 835 that carries provider-level adjustment
     expect(adjustments.map((emitted) => emitted.key)).toEqual(plbSegments.map((segment) => segment.split('*')[1]));
     for (const emitted of adjustments) {
       const event = ProviderAdjustmentEventSchema.parse(JSON.parse(emitted.value));
-      expect(emitted.headers['x-event-id']).toBe(event.eventId);
+      expect(lineageFromHeaders(emitted.headers)).toEqual(event.lineage);
       expect(event.accountsForRecord).toBe(false);
     }
   });

@@ -426,19 +426,27 @@ export interface ClaimKpiFoldResult {
   delta: ClaimKpiDelta;
 }
 
-/** One kpi_dimension_counter cell of a delta: every measure, in DIMENSION_COUNTER_MEASURES order. */
+/**
+ * One kpi_dimension_counter cell of a delta: every measure, in
+ * DIMENSION_COUNTER_MEASURES order; with the event day it takes effect on
+ * when it is bound for the day-keyed twin.
+ */
 export interface DimensionCounterDelta {
   family: string;
   dimension: string;
   dimensionValue: string;
+  day?: string;
   measures: number[];
 }
 
 /**
  * The cells that move anything, summed by key and sorted by it so concurrent
- * folds lock rows in one order.
+ * folds lock rows in one order; each dated `day` when one is given.
  */
-export function dimensionCounterDeltas(cells: Iterable<readonly [string, MeasureVector]>): DimensionCounterDelta[] {
+export function dimensionCounterDeltas(
+  cells: Iterable<readonly [string, MeasureVector]>,
+  day?: string,
+): DimensionCounterDelta[] {
   const summed = new Map<string, number[]>();
   for (const [key, vector] of cells) {
     const cell = summed.get(key);
@@ -457,6 +465,7 @@ export function dimensionCounterDeltas(cells: Iterable<readonly [string, Measure
         family: key.slice(0, first),
         dimension: key.slice(first + 1, second),
         dimensionValue: key.slice(second + 1),
+        ...(day === undefined ? {} : { day }),
         measures,
       };
     });

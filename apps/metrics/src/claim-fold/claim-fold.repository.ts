@@ -785,13 +785,13 @@ export class ClaimFoldRepository {
     dailyDelta: ReadonlyMap<string, ClaimKpiDelta>,
   ): Promise<void> {
     const counters: Array<{ kpi: string; dimension: string; day: string; value: number }> = [];
-    const cells: Array<DimensionCounterDelta & { day: string }> = [];
+    const cells: DimensionCounterDelta[] = [];
     // Sorted by day, then key: concurrent folds of other partitions write other rows, but one order keeps it so.
     for (const day of [...dailyDelta.keys()].sort()) {
       const delta = dailyDelta.get(day);
       if (!delta) continue;
       for (const [key, value] of Object.entries(delta.counters)) counters.push({ ...parseCounterKey(key), day, value });
-      for (const cell of dimensionCounterDeltas(delta.cells)) cells.push({ ...cell, day });
+      for (const cell of dimensionCounterDeltas(delta.cells, day)) cells.push(cell);
     }
     if (counters.length > 0) {
       await queryBindingArrays(
@@ -820,7 +820,7 @@ export class ClaimFoldRepository {
   private async applyDimensionCounterDelta(
     manager: EntityManager,
     partition: number,
-    cells: ReadonlyArray<DimensionCounterDelta & { day?: string }>,
+    cells: readonly DimensionCounterDelta[],
     table: 'kpi_dimension_counter' | 'kpi_dimension_counter_day' = 'kpi_dimension_counter',
   ): Promise<void> {
     if (cells.length === 0) return;
@@ -829,7 +829,12 @@ export class ClaimFoldRepository {
     const keyTypes = ['text', 'text', 'text', ...(daily ? ['date'] : [])];
     const partitionParameter = key.length + 1;
     const measures = DIMENSION_COUNTER_MEASURES;
-    const measureArrays = measures.map((_, index) => cells.map((cell) => cell.measures[index] ?? 0));
+    // One pass over the cells fills every measure's column.
+    const measureArrays: number[][] = measures.map(() => []);
+    for (const cell of cells) {
+      for (let index = 0; index < measureArrays.length; index += 1)
+        measureArrays[index]?.push(cell.measures[index] ?? 0);
+    }
     const keyParameters = keyTypes.map((type, index) => `$${index + 1}::${type}[]`);
     const measureParameters = measures.map((_, index) => `$${index + partitionParameter + 1}::bigint[]`);
     await queryBindingArrays(

@@ -1,7 +1,7 @@
 import { testInfrastructure, uniqueSuffix, waitFor } from '@claims/harness';
 import { createLogger } from '@claims/observability';
 import type { Kafka } from 'kafkajs';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { startBatchConsumer, type ConsumedBatch, type RunningConsumer } from './batch-consumer';
 import { ClaimProducer } from './claim-producer';
 import { createKafka, ensureTopics } from './kafka-client';
@@ -103,6 +103,38 @@ describe('a batch consumer stopped gracefully against a real broker', () => {
     expect(handled).toEqual(Array.from({ length: 50 }, (_, index) => String(index)));
     expect(await committedOffset(kafka, groupId, topic)).toBe('50');
   });
+
+  it('keeps its group membership through a batch handled for longer than the session timeout: the batch is handled once and committed', async () => {
+    const topic = `it-${uniqueSuffix()}.claims.raw.v1`;
+    const groupId = `it-${uniqueSuffix()}.long-batch`;
+    await ensureTopics(kafka, [topic], 1);
+    await producer.send(new Map([[topic, messages(0, 30)]]));
+
+    const deliveries: string[][] = [];
+    const consumer = await startBatchConsumer({
+      kafka,
+      groupId,
+      topic,
+      logger,
+      // The broker's smallest session timeout; the first batch takes longer than it.
+      sessionTimeoutMs: 6_000,
+      handleBatch: async (batch) => {
+        deliveries.push(batch.messages.map((message) => message.value?.toString() ?? ''));
+        if (deliveries.length === 1) await sleep(9_000);
+      },
+    });
+    running.push(consumer);
+    await waitFor(
+      'the long batch to be committed',
+      () => committedOffset(kafka, groupId, topic),
+      (offset) => offset === '30',
+      { timeoutMs: 60_000 },
+    );
+    // Long enough for a dropped member to have rejoined and been given the batch again.
+    await sleep(3_000);
+    await consumer.stop();
+    expect(deliveries.flat()).toEqual(Array.from({ length: 30 }, (_, index) => String(index)));
+  }, 90_000);
 
   it('gives up a batch it is retrying through transient trouble, uncommitted, so its successor gets it again', async () => {
     const topic = `it-${uniqueSuffix()}.claims.raw.v1`;

@@ -291,7 +291,7 @@ async function handleWithRetry(
 ): Promise<boolean> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await options.handleBatch(batch);
+      await whileHeartbeating(batch, () => options.handleBatch(batch));
       if (attempt > 1) {
         options.logger.info({ topic: batch.topic, partition: batch.partition, attempt }, 'batch went through');
         options.onBatchRecovered?.(attempt);
@@ -327,6 +327,23 @@ async function handleWithRetry(
         if (!stillOwned()) return false;
       }
     }
+  }
+}
+
+/**
+ * Runs a batch's handler with a heartbeat every second. KafkaJS heartbeats
+ * only between batches, so a batch handled for longer than the session
+ * timeout (a full 16 MiB fetch on busy cores, a slow database) lost the
+ * member its partitions, and the whole batch was done again by the next
+ * owner. A heartbeat refused meanwhile is left to the commit, which yields
+ * to the rebalance it means.
+ */
+async function whileHeartbeating<T>(batch: ConsumedBatch, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => void batch.heartbeat().catch(() => undefined), HEARTBEAT_SLICE_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
   }
 }
 

@@ -48,7 +48,7 @@ export const kafkaEnvShape = {
     .int()
     .min(1024 * 1024)
     .max(64 * 1024 * 1024)
-    .default(16 * 1024 * 1024),
+    .default(8 * 1024 * 1024),
 };
 
 export const databaseEnvShape = {

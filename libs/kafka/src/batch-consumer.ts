@@ -63,11 +63,11 @@ export interface BatchConsumerOptions extends ConsumerEvents {
   partitionsConsumedConcurrently?: number;
   /** How long the group waits for a silent member before moving its partitions (default 10 s). */
   sessionTimeoutMs?: number;
-  /** The most bytes a fetch takes from one partition (KAFKA_FETCH_MAX_BYTES_PER_PARTITION); 16 MiB by default. */
+  /** The most bytes a fetch takes from one partition (KAFKA_FETCH_MAX_BYTES_PER_PARTITION); 8 MiB by default. */
   fetchMaxBytesPerPartition?: number;
 }
 
-export const DEFAULT_FETCH_MAX_BYTES_PER_PARTITION = 16 * 1024 * 1024;
+export const DEFAULT_FETCH_MAX_BYTES_PER_PARTITION = 8 * 1024 * 1024;
 /**
  * A fetch response holds at most this many partitions' worth: the three a
  * stage handles at once by default. It bounds a consumer's memory however
@@ -263,9 +263,10 @@ function createConsumer(options: BatchConsumerOptions, backoff: { initialMs: num
     // A batch retried in place through a database outage holds its partition
     // this long before the group gives it to another member.
     rebalanceTimeout: 60_000,
-    // Under a backlog a batch is as large as a fetch allows. Going from 4 to 16 MiB cut the pipeline's CPU
-    // per record by 11 % in the bench (fewer produce requests and fold transactions per record), for a
-    // few hundred MiB more at the peak (docs/capacity-model.md).
+    // Under a backlog a batch is as large as a fetch allows. Going from 4 to 8 MiB cut the pipeline's CPU
+    // per record by 6-8 % in the bench (fewer produce requests and fold transactions per record), for
+    // about 150 MiB more at the peak; 16 MiB cut more, but its batches ran past the session timeout on
+    // two shared cores (docs/capacity-model.md).
     maxBytesPerPartition: fetchMaxBytesPerPartition,
     maxBytes: fetchMaxBytesPerPartition * FETCH_PARTITIONS_PER_RESPONSE,
     retry: {

@@ -31,6 +31,9 @@ const commaList = z
       .filter(Boolean),
   );
 
+/** What a consumer's fetch takes from one partition unless KAFKA_FETCH_MAX_BYTES_PER_PARTITION says otherwise. */
+export const DEFAULT_FETCH_MAX_BYTES_PER_PARTITION = 8 * 1024 * 1024;
+
 /** Environment variables every Kafka-connected service reads. */
 export const kafkaEnvShape = {
   KAFKA_BROKERS: commaList,
@@ -48,7 +51,7 @@ export const kafkaEnvShape = {
     .int()
     .min(1024 * 1024)
     .max(64 * 1024 * 1024)
-    .default(8 * 1024 * 1024),
+    .default(DEFAULT_FETCH_MAX_BYTES_PER_PARTITION),
 };
 
 export const databaseEnvShape = {

@@ -1,3 +1,5 @@
+import type { Lineage } from './claim-events';
+
 /**
  * Kafka header names. Every claim event carries its schema version, trace
  * context and lineage; its id is in its body. Few headers on purpose: the
@@ -44,16 +46,8 @@ export const DEAD_LETTER_HEADERS = {
 /** The version written when an event does not state its own. */
 export const CURRENT_SCHEMA_VERSION = 1;
 
-interface HeaderLineage {
-  source: string;
-  fileId: string;
-  recordNumber: number;
-  recordCount?: number;
-  recordSha256: string;
-}
-
 /** The `x-lineage` header's value: the lineage fields alone, in one order, recordCount only above 1. */
-export function lineageHeaderValue(lineage: HeaderLineage): string {
+export function lineageHeaderValue(lineage: Lineage): string {
   const recordCount = lineage.recordCount ?? 1;
   return JSON.stringify({
     source: lineage.source,
@@ -66,7 +60,7 @@ export function lineageHeaderValue(lineage: HeaderLineage): string {
 
 /** The headers every claim event carries: schema version, lineage and trace context. */
 export function claimEventHeaders(
-  event: { schemaVersion?: number; lineage: HeaderLineage },
+  event: { schemaVersion?: number; lineage: Lineage },
   traceParent: string | undefined,
 ): Record<string, string> {
   return {

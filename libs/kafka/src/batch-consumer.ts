@@ -2,6 +2,7 @@ import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kaf
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelayMs, isGroupMembershipError } from './consumer-errors';
+import { DEFAULT_FETCH_MAX_BYTES_PER_PARTITION } from '@claims/config';
 
 export interface ConsumedBatch {
   topic: string;
@@ -67,7 +68,6 @@ export interface BatchConsumerOptions extends ConsumerEvents {
   fetchMaxBytesPerPartition?: number;
 }
 
-export const DEFAULT_FETCH_MAX_BYTES_PER_PARTITION = 8 * 1024 * 1024;
 /**
  * A fetch response holds at most this many partitions' worth: the three a
  * stage handles at once by default. It bounds a consumer's memory however

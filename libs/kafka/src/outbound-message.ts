@@ -4,7 +4,9 @@ import {
   EVENT_HEADERS,
   LEGACY_LINEAGE_HEADERS,
   LineageSchema,
+  decodeEvent,
   lineageHeaderValue,
+  validateEvent,
   type DeadLetter,
   type Lineage,
   type PipelineStage,
@@ -68,16 +70,9 @@ export function boundedOriginal(
  */
 export function lineageFromHeaders(headers: Record<string, string>): Lineage | null {
   const header = headers[EVENT_HEADERS.lineage];
-  const parsed = LineageSchema.safeParse(header === undefined ? legacyLineage(headers) : parseJsonOrUndefined(header));
-  return parsed.success ? parsed.data : null;
-}
-
-function parseJsonOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+  const decoded =
+    header === undefined ? validateEvent(LineageSchema, legacyLineage(headers)) : decodeEvent(LineageSchema, header);
+  return decoded.ok ? decoded.event : null;
 }
 
 function legacyLineage(headers: Record<string, string>): unknown {

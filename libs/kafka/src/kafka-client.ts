@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { retryRetriableKafkaErrors } from './consumer-errors';
 
 /**
  * KafkaJS stays behind this folder: the rest of the code sees plain functions,
@@ -82,20 +83,46 @@ export async function ensureTopics(
 
 const TOPIC_READY_ATTEMPTS = 30;
 
+/** A partition's first and end offsets (the end is the offset its next record will get). */
+export interface PartitionOffsets {
+  partition: number;
+  low: string;
+  high: string;
+}
+
 /**
- * The partition's end offset now (the offset its next record will get), asked
- * of the broker with a short-lived admin client: for the rare check that
- * cannot trust the end a batch was fetched with.
+ * A topic's offsets per partition, asked of the broker with a short-lived
+ * admin client. Right after a topic is created, or while its leader moves,
+ * the broker answers NOT_LEADER_OR_FOLLOWER or LEADER_NOT_AVAILABLE: KafkaJS
+ * marks those retriable but its admin gives up on them at once, so they are
+ * retried here, each time with a fresh client and so fresh metadata.
+ */
+export async function readTopicOffsets(
+  kafka: Kafka,
+  topic: string,
+  backoff: { initialMs: number; maxMs: number; attempts: number } = OFFSET_READ_BACKOFF,
+): Promise<PartitionOffsets[]> {
+  return retryRetriableKafkaErrors(async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.map(({ partition, low, high }) => ({ partition, low, high }));
+    } finally {
+      await admin.disconnect();
+    }
+  }, backoff);
+}
+
+const OFFSET_READ_BACKOFF = { initialMs: 200, maxMs: 2_000, attempts: 10 };
+
+/**
+ * The partition's end offset now (the offset its next record will get): for
+ * the rare check that cannot trust the end a batch was fetched with.
  */
 export async function partitionEndOffset(kafka: Kafka, topic: string, partition: number): Promise<string> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    const end = offsets.find((candidate) => candidate.partition === partition)?.high;
-    if (end === undefined) throw new Error(`the broker reported no partition ${partition} of ${topic}`);
-    return end;
-  } finally {
-    await admin.disconnect();
-  }
+  const offsets = await readTopicOffsets(kafka, topic);
+  const end = offsets.find((candidate) => candidate.partition === partition)?.high;
+  if (end === undefined) throw new Error(`the broker reported no partition ${partition} of ${topic}`);
+  return end;
 }

@@ -10,6 +10,7 @@ import {
 import {
   PipelineKafka,
   deadLetterFor,
+  readTopicOffsets,
   startBatchConsumer,
   type ConsumedBatch,
   type OutboundMessage,
@@ -107,20 +108,13 @@ export class ReferenceStreamConsumer implements BeforeApplicationShutdown {
   }
 
   private async recordCatchUpTargets(): Promise<void> {
-    const admin = this.pipeline.kafka.admin();
-    await admin.connect();
-    try {
-      for (const name of REFERENCE_TOPICS) {
-        const topic = this.pipeline.topic(name);
-        const offsets = await admin.fetchTopicOffsets(topic);
-        const targets = new Map<number, bigint>();
-        for (const offset of offsets) {
-          if (BigInt(offset.high) > BigInt(offset.low)) targets.set(offset.partition, BigInt(offset.high));
-        }
-        this.catchUpTargets.set(topic, targets);
+    for (const name of REFERENCE_TOPICS) {
+      const topic = this.pipeline.topic(name);
+      const targets = new Map<number, bigint>();
+      for (const offset of await readTopicOffsets(this.pipeline.kafka, topic)) {
+        if (BigInt(offset.high) > BigInt(offset.low)) targets.set(offset.partition, BigInt(offset.high));
       }
-    } finally {
-      await admin.disconnect();
+      this.catchUpTargets.set(topic, targets);
     }
   }
 

@@ -88,6 +88,9 @@ export interface RunningConsumer {
 }
 
 const DEFAULT_BACKOFF = { initialMs: 250, maxMs: 30_000 };
+/** An idle fetch's longest wait on the broker: a stop waits for it (KafkaJS's default is 5 s). */
+const FETCH_MAX_WAIT_MS = 500;
+
 /** A retry's wait is cut into slices this long, with a heartbeat after each, so the group keeps the member. */
 const HEARTBEAT_SLICE_MS = 1_000;
 
@@ -268,6 +271,11 @@ function createConsumer(options: BatchConsumerOptions, backoff: { initialMs: num
     // about 150 MiB more at the peak; 16 MiB cut more, but its batches ran past the session timeout on
     // two shared cores (docs/capacity-model.md).
     maxBytesPerPartition: fetchMaxBytesPerPartition,
+    // How long the broker holds a fetch of an idle partition open. A fetch
+    // returns as soon as a record arrives whatever this is, so it costs no
+    // latency; but a stop waits out the fetch in flight, and at KafkaJS's 5 s
+    // default every idle service took 4-5 s to shut down.
+    maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
     maxBytes: fetchMaxBytesPerPartition * FETCH_PARTITIONS_PER_RESPONSE,
     retry: {
       initialRetryTime: 300,

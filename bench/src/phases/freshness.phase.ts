@@ -7,6 +7,7 @@ import {
   waitForClaimsReceived,
   type CorrectnessCheck,
 } from '../measure/kpi-checks';
+import { meanHopLatencies, type HopLatencies } from '../measure/hop-latency';
 import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
 import { summarizeLatencies, type LatencySummary } from '../measure/service-metrics';
 import { addCarrierKpis, emptyCarrierKpis, type ExpectedCarrierKpis } from '@claims/claims-generator';
@@ -34,6 +35,8 @@ export interface FreshnessStep {
   publishToReadable: LatencySummary;
   /** Published → the fold's processed_at (clock_timestamp() inside the fold transaction, before COMMIT). */
   publishToFold: LatencySummary;
+  /** Mean time in each hop over the paced window (Little's law on the sampled backlogs); null without samples. */
+  meanHopLatency: HopLatencies | null;
   /** Backlog (published − folded) growth over the paced window, records per second; ~0 means the pipeline keeps up. */
   backlogGrowthPerSecond: number;
   /** From the ingestor's last publish to the last record readable. */
@@ -147,12 +150,18 @@ async function runStep(
   const last = String(file.claimIdStart + file.records - 1);
   const latencies = await stepLatencies(client, first, last, baseline, polls);
   const growth = backlogSlope(pacedSamples);
+  const achievedRecordsPerSecond = report.recordsPublished / report.durationSeconds;
   const result: FreshnessStep = {
     offeredRecordsPerSecond: rate,
-    achievedRecordsPerSecond: report.recordsPublished / report.durationSeconds,
+    achievedRecordsPerSecond,
     records: report.recordsPublished,
     publishToReadable: summarizeLatencies(latencies.readable),
     publishToFold: summarizeLatencies(latencies.fold),
+    // Past the warm-up of the step's first second, when the hops still fill.
+    meanHopLatency: meanHopLatencies(
+      pacedSamples.filter((sample) => sample.atSeconds >= 1),
+      achievedRecordsPerSecond,
+    ),
     backlogGrowthPerSecond: growth,
     drainSeconds,
     peakBacklogRecords: Math.max(0, ...samples.map((sample) => sample.rawRecords - sample.foldedRecords)),

@@ -235,6 +235,7 @@ function freshnessTable(results: BenchResults): string {
       'p99 ms',
       'max ms',
       'fold p99 ms',
+      'mean ms in normalizer / enricher / fold',
       'backlog growth rec/s',
       'drain s',
       'lag',
@@ -248,6 +249,11 @@ function freshnessTable(results: BenchResults): string {
       fixed(step.publishToReadable.p99Ms, 0),
       fixed(step.publishToReadable.maxMs, 0),
       fixed(step.publishToFold.p99Ms, 0),
+      step.meanHopLatency
+        ? [step.meanHopLatency.normalizerMs, step.meanHopLatency.enricherMs, step.meanHopLatency.foldMs]
+            .map((ms) => fixed(ms, 0))
+            .join(' / ')
+        : '–',
       fixed(step.backlogGrowthPerSecond, 1),
       fixed(step.drainSeconds, 2),
       step.lagFlat ? 'flat' : 'GROWING',

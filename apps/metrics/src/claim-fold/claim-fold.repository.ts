@@ -206,7 +206,6 @@ export class ClaimFoldRepository {
       await this.recordRefused(manager, pending);
       const fresh = await this.claimFirstSeenEvents(manager, candidates);
       const { alreadyFolded, sourceSequences } = await this.recordOutcomes(manager, candidates, new Set(fresh));
-      await this.addFileQuality(manager, firstEventOfEachRecord(fresh, alreadyFolded));
       let superseded = 0;
       if (fresh.length > 0) {
         // A 999 speaks of a transaction set, not a claim: it has no claim state to lock.
@@ -243,6 +242,10 @@ export class ClaimFoldRepository {
         await this.storeSetVerdicts(manager, batch.partition, setVerdicts);
         await this.advanceWatermark(manager, batch.partition, fresh);
       }
+      // Last but the offset: a file's tally rows are shared by the folds of every partition, which run
+      // concurrently, and a row lock taken here is held only until COMMIT. Taken first, it held each
+      // partition's fold waiting on another's whole transaction (152 ms a batch at 1,000 records/s).
+      await this.addFileQuality(manager, firstEventOfEachRecord(fresh, alreadyFolded));
       const last = batch.messages[batch.messages.length - 1];
       if (last) await storeNextOffset(manager, batch, BigInt(last.offset) + 1n);
       return {

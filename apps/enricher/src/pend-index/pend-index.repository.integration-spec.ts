@@ -86,6 +86,31 @@ describe('PendIndexRepository against a real Postgres', () => {
     expect(await repository.waitingCount()).toBe(2);
   });
 
+  it('keeps each pended claim’s event text byte for byte, with its verdict, however the batch lines them up', async () => {
+    // Spacing, escapes, a NUL escape and characters beyond Latin-1: the text is stored as it arrived.
+    const events = [
+      '{"claimId":"C1", "note":"line\\nbreak \\"quoted\\" \\u0000 – ’ 🩺","amount":12.50}',
+      '{ "claimId" : "C2", "lines" : [ 1, 2 ] }',
+      '{"claimId":"C3"}',
+    ];
+    await repository.recordVerdicts(
+      events.map((normalizedEvent, index) => ({
+        claimId: `C${index + 1}`,
+        normalizedEvent,
+        decision: pendedDecision(`2010-01-0${index + 1}`),
+        dependencies: [{ kind: 'provider' as const, key: '1111111111' }],
+      })),
+      [],
+    );
+    const stored = await repository.findWaitingOn([{ kind: 'provider', key: '1111111111' }]);
+    expect(stored.map((claim) => [claim.claimId, claim.normalizedEvent, claim.decision.pendedOn])).toEqual([
+      ['C1', events[0], '2010-01-01'],
+      ['C2', events[1], '2010-01-02'],
+      ['C3', events[2], '2010-01-03'],
+    ]);
+    expect(stored[0]?.decision).toEqual(pendedDecision('2010-01-01'));
+  });
+
   it('replaces what a claim waits on when a newer verdict files it again', async () => {
     const decision = pendedDecision('2010-01-05');
     await repository.recordVerdicts(

@@ -89,15 +89,21 @@ export class PendIndexRepository {
       }
       if (pended.length === 0) return;
       const latest = [...new Map(pended.map((claim) => [claim.claimId, claim])).values()];
+      // The events and verdicts go as one JSON array each, joined from texts that are JSON already, and
+      // json_array_elements gives each element's text back unchanged. As a text[] parameter every
+      // event was escaped into an array literal character by character: a tenth of the enricher's CPU.
       await manager.query(
         `INSERT INTO enricher_pended_claim (claim_id, normalized_event, decision, pended_on)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::date[])
+         SELECT claim.claim_id, event.value::text, decision.value::jsonb, claim.pended_on
+           FROM unnest($1::text[], $4::date[]) WITH ORDINALITY AS claim(claim_id, pended_on, n)
+           JOIN json_array_elements($2::json) WITH ORDINALITY AS event(value, n) USING (n)
+           JOIN json_array_elements($3::json) WITH ORDINALITY AS decision(value, n) USING (n)
          ON CONFLICT (claim_id) DO UPDATE SET normalized_event = EXCLUDED.normalized_event,
            decision = EXCLUDED.decision, pended_on = EXCLUDED.pended_on, updated_at = now()`,
         [
           latest.map((claim) => claim.claimId),
-          latest.map((claim) => claim.normalizedEvent),
-          latest.map((claim) => JSON.stringify(claim.decision)),
+          jsonArrayOf(latest.map((claim) => claim.normalizedEvent)),
+          jsonArrayOf(latest.map((claim) => JSON.stringify(claim.decision))),
           latest.map((claim) => claim.decision.pendedOn),
         ],
       );
@@ -164,4 +170,9 @@ function uniqueDependencies(dependencies: readonly PendDependency[]): PendDepend
   return [
     ...new Map(dependencies.map((dependency) => [`${dependency.kind}\u0000${dependency.key}`, dependency])).values(),
   ];
+}
+
+/** A JSON array of JSON texts, without parsing or escaping them again. */
+function jsonArrayOf(jsonTexts: readonly string[]): string {
+  return `[${jsonTexts.join(',')}]`;
 }

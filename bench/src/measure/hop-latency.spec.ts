@@ -15,6 +15,15 @@ describe('meanHopLatencies', () => {
     expect(meanHopLatencies(samples, 1_000)?.normalizerMs).toBe(0);
   });
 
+  it('counts the enricher’s output in normalized events, so claims that pend and clear at once hide no backlog', () => {
+    // 10 % more enriched events than normalized ones: 1,100 enriched stand for 1,000 normalized.
+    const samples = [{ rawRecords: 1_100, normalizedRecords: 1_100, enrichedRecords: 1_100, foldedRecords: 990 }];
+    const latencies = meanHopLatencies(samples, 1_000, 1.1);
+    expect(latencies?.normalizerMs).toBe(0);
+    expect(latencies?.enricherMs).toBeCloseTo(100, 6);
+    expect(latencies?.foldMs).toBeCloseTo(100, 6);
+  });
+
   it('has nothing to say without samples or without a rate', () => {
     expect(meanHopLatencies([], 1_000)).toBeNull();
     expect(

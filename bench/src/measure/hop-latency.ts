@@ -20,14 +20,23 @@ export interface HopLatencies {
 export function meanHopLatencies(
   samples: readonly Pick<PipelineSample, 'rawRecords' | 'normalizedRecords' | 'enrichedRecords' | 'foldedRecords'>[],
   recordsPerSecond: number,
+  /**
+   * Enriched events per normalized event over the whole step (a claim that
+   * pends and clears at once is two): the enricher's output is counted in
+   * normalized events, or the extra events would hide its backlog.
+   */
+  enrichedPerNormalized = 1,
 ): HopLatencies | null {
-  if (samples.length === 0 || !(recordsPerSecond > 0)) return null;
+  if (samples.length === 0 || !(recordsPerSecond > 0) || !(enrichedPerNormalized > 0)) return null;
   const meanBacklog = (backlog: (sample: (typeof samples)[number]) => number): number =>
     samples.reduce((sum, sample) => sum + Math.max(0, backlog(sample)), 0) / samples.length;
   const toMs = (records: number): number => (records / recordsPerSecond) * 1000;
   return {
     normalizerMs: toMs(meanBacklog((sample) => sample.rawRecords - sample.normalizedRecords)),
-    enricherMs: toMs(meanBacklog((sample) => sample.normalizedRecords - sample.enrichedRecords)),
-    foldMs: toMs(meanBacklog((sample) => sample.enrichedRecords - sample.foldedRecords)),
+    enricherMs: toMs(
+      meanBacklog((sample) => sample.normalizedRecords - sample.enrichedRecords / enrichedPerNormalized),
+    ),
+    // Enriched events wait in front of the fold: counted in records of the rate's unit.
+    foldMs: toMs(meanBacklog((sample) => (sample.enrichedRecords - sample.foldedRecords) / enrichedPerNormalized)),
   };
 }

@@ -66,6 +66,12 @@ function backlogSlope(samples: readonly PipelineSample[]): number {
   return variance === 0 ? 0 : covariance / variance;
 }
 
+/** Enriched events per normalized one once the step has drained (a claim that pends and clears is two). */
+function enrichedPerNormalized(samples: readonly PipelineSample[]): number {
+  const last = samples[samples.length - 1];
+  return last && last.normalizedRecords > 0 ? last.enrichedRecords / last.normalizedRecords : 1;
+}
+
 /** Reader-side visibility: each poll of the committed claims_received, with the time it answered. */
 async function pollVisibility(client: Client, until: () => boolean): Promise<Array<{ atMs: number; count: number }>> {
   const polls: Array<{ atMs: number; count: number }> = [];
@@ -161,6 +167,7 @@ async function runStep(
     meanHopLatency: meanHopLatencies(
       pacedSamples.filter((sample) => sample.atSeconds >= 1),
       achievedRecordsPerSecond,
+      enrichedPerNormalized(samples),
     ),
     backlogGrowthPerSecond: growth,
     drainSeconds,

@@ -98,7 +98,7 @@ async function judgeDecodedBatch(
     if (decision.status === 'pended') {
       pended.push({
         claimId: event.claimId,
-        normalizedEvent: messages[index]?.message.value?.toString() ?? JSON.stringify(event),
+        normalizedEvent: messages[index]?.message.value ?? JSON.stringify(event),
         decision,
         dependencies: decision.reasons.flatMap((reason) => reason.waitsOn),
       });

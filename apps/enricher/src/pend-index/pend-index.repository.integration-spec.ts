@@ -86,7 +86,7 @@ describe('PendIndexRepository against a real Postgres', () => {
     expect(await repository.waitingCount()).toBe(2);
   });
 
-  it('keeps each pended claim’s event text byte for byte, with its verdict, however the batch lines them up', async () => {
+  it('keeps each pended claim’s event byte for byte, given as bytes or as text, with its verdict', async () => {
     // Spacing, escapes, a NUL escape and characters beyond Latin-1: the text is stored as it arrived.
     const events = [
       '{"claimId":"C1", "note":"line\\nbreak \\"quoted\\" \\u0000 – ’ 🩺","amount":12.50}',
@@ -96,7 +96,8 @@ describe('PendIndexRepository against a real Postgres', () => {
     await repository.recordVerdicts(
       events.map((normalizedEvent, index) => ({
         claimId: `C${index + 1}`,
-        normalizedEvent,
+        // As the consumer passes them (a message's bytes) and as a reconsidered claim does (text).
+        normalizedEvent: index === 1 ? normalizedEvent : Buffer.from(normalizedEvent),
         decision: pendedDecision(`2010-01-0${index + 1}`),
         dependencies: [{ kind: 'provider' as const, key: '1111111111' }],
       })),

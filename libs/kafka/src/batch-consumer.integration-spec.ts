@@ -39,6 +39,14 @@ describe('a batch consumer stopped gracefully against a real broker', () => {
   const producer = new ClaimProducer(kafka);
   const running: RunningConsumer[] = [];
 
+  /** A fresh one-partition topic holding `count` records, and a group of its own to read it with. */
+  async function topicWithRecords(groupName: string, count: number): Promise<{ topic: string; groupId: string }> {
+    const topic = `it-${uniqueSuffix()}.claims.raw.v1`;
+    await ensureTopics(kafka, [topic], 1);
+    await producer.send(new Map([[topic, messages(0, count)]]));
+    return { topic, groupId: `it-${uniqueSuffix()}.${groupName}` };
+  }
+
   beforeAll(() => producer.connect());
   afterAll(async () => {
     await Promise.all(running.map((consumer) => consumer.stop()));
@@ -46,10 +54,7 @@ describe('a batch consumer stopped gracefully against a real broker', () => {
   });
 
   it('finishes and commits the batch in flight, starts no other, and its successor resumes after it: every record handled once', async () => {
-    const topic = `it-${uniqueSuffix()}.claims.raw.v1`;
-    const groupId = `it-${uniqueSuffix()}.graceful`;
-    await ensureTopics(kafka, [topic], 1);
-    await producer.send(new Map([[topic, messages(0, 30)]]));
+    const { topic, groupId } = await topicWithRecords('graceful', 30);
 
     const handled: string[] = [];
     const inFlight = latch();
@@ -105,10 +110,7 @@ describe('a batch consumer stopped gracefully against a real broker', () => {
   });
 
   it('keeps its group membership through a batch handled for longer than the session timeout: the batch is handled once and committed', async () => {
-    const topic = `it-${uniqueSuffix()}.claims.raw.v1`;
-    const groupId = `it-${uniqueSuffix()}.long-batch`;
-    await ensureTopics(kafka, [topic], 1);
-    await producer.send(new Map([[topic, messages(0, 30)]]));
+    const { topic, groupId } = await topicWithRecords('long-batch', 30);
 
     const deliveries: string[][] = [];
     const consumer = await startBatchConsumer({
@@ -137,10 +139,7 @@ describe('a batch consumer stopped gracefully against a real broker', () => {
   }, 90_000);
 
   it('gives up a batch it is retrying through transient trouble, uncommitted, so its successor gets it again', async () => {
-    const topic = `it-${uniqueSuffix()}.claims.raw.v1`;
-    const groupId = `it-${uniqueSuffix()}.graceful-retry`;
-    await ensureTopics(kafka, [topic], 1);
-    await producer.send(new Map([[topic, messages(0, 10)]]));
+    const { topic, groupId } = await topicWithRecords('graceful-retry', 10);
 
     const failing = latch();
     const first = await startBatchConsumer({
@@ -183,10 +182,7 @@ describe('a batch consumer stopped gracefully against a real broker', () => {
   });
 
   it('gives up a failing batch once the group has dropped this member (paused past its session timeout), rejoins, and handles the batch redelivered', async () => {
-    const topic = `it-${uniqueSuffix()}.claims.raw.v1`;
-    const groupId = `it-${uniqueSuffix()}.paused`;
-    await ensureTopics(kafka, [topic], 1);
-    await producer.send(new Map([[topic, messages(0, 10)]]));
+    const { topic, groupId } = await topicWithRecords('paused', 10);
 
     // The batch fetched before the pause keeps failing, as the fold's does when another member
     // folded further meanwhile (its high watermark is stale); a batch fetched after the rejoin works.

@@ -1,7 +1,7 @@
 import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelayMs, isGroupMembershipError } from './consumer-errors';
+import { backoffDelayMs, isGroupMembershipError } from './kafka-errors';
 import { DEFAULT_FETCH_MAX_BYTES_PER_PARTITION } from '@claims/config';
 
 export interface ConsumedBatch {

@@ -6,6 +6,6 @@ export * from './transform-stage';
 export * from './pipeline-kafka';
 export * from './traced-batch';
 export * from './stage-consumer-events';
-export * from './consumer-errors';
+export * from './kafka-errors';
 export * from './broker-health-check';
 export * from './trusted-batch';

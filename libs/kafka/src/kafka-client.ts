@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { retryRetriableKafkaErrors } from './consumer-errors';
+import { retryRetriableKafkaErrors } from './kafka-errors';
 
 /**
  * KafkaJS stays behind this folder: the rest of the code sees plain functions,
@@ -106,8 +106,7 @@ export async function readTopicOffsets(
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets.map(({ partition, low, high }) => ({ partition, low, high }));
+      return await admin.fetchTopicOffsets(topic);
     } finally {
       await admin.disconnect();
     }

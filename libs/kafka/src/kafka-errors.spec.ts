@@ -4,7 +4,7 @@ import {
   isGroupMembershipError,
   isRetriableKafkaError,
   retryRetriableKafkaErrors,
-} from './consumer-errors';
+} from './kafka-errors';
 
 /** What a broker answers for a partition whose leader is not (yet) the asked broker. */
 function notLeaderError(): KafkaJSProtocolError {

@@ -21,6 +21,7 @@ import { WorkQueueAmountIndex1765450000000 } from './migrations/1765450000000-wo
 import { PendComments1765500000000 } from './migrations/1765500000000-pend-comments';
 import { ClaimVersions1765600000000 } from './migrations/1765600000000-claim-versions';
 import { DailyCounters1765700000000 } from './migrations/1765700000000-daily-counters';
+import { UuidClaimFingerprints1765800000000 } from './migrations/1765800000000-uuid-claim-fingerprints';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   PendComments1765500000000,
   ClaimVersions1765600000000,
   DailyCounters1765700000000,
+  UuidClaimFingerprints1765800000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

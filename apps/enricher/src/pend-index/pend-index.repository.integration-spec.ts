@@ -1,8 +1,13 @@
 import type { PendDecision } from '@claims/contracts';
 import { createDataSource, migrateDatabase } from '@claims/database';
 import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
+import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { PendIndexRepository } from './pend-index.repository';
+
+/** Fingerprints as the enricher writes them: a digest's first 128 bits in UUID form. */
+const F1 = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+const F2 = '11111111-2222-3333-4444-555555555555';
 
 function pendedDecision(pendedOn: string): PendDecision {
   return {
@@ -44,23 +49,39 @@ describe('PendIndexRepository against a real Postgres', () => {
   });
 
   it('gives a fingerprint to the claim earliest in event time, whichever arrives first', async () => {
-    await repository.holdFingerprints([{ fingerprint: 'f1', claimId: 'LATE', occurredAt: '2010-03-08' }]);
+    await repository.holdFingerprints([{ fingerprint: F1, claimId: 'LATE', occurredAt: '2010-03-08' }]);
     const holders = await repository.holdFingerprints([
-      { fingerprint: 'f1', claimId: 'EARLY', occurredAt: '2010-03-01' },
-      { fingerprint: 'f2', claimId: 'EARLY', occurredAt: '2010-03-01' },
+      { fingerprint: F1, claimId: 'EARLY', occurredAt: '2010-03-01' },
+      { fingerprint: F2, claimId: 'EARLY', occurredAt: '2010-03-01' },
     ]);
-    expect(holders.get('f1')).toEqual({ claimId: 'EARLY', occurredAt: '2010-03-01' });
-    expect(holders.get('f2')).toEqual({ claimId: 'EARLY', occurredAt: '2010-03-01' });
-    const again = await repository.holdFingerprints([{ fingerprint: 'f1', claimId: 'LATE', occurredAt: '2010-03-08' }]);
-    expect(again.get('f1')).toEqual({ claimId: 'EARLY', occurredAt: '2010-03-01' });
+    expect(holders.get(F1)).toEqual({ claimId: 'EARLY', occurredAt: '2010-03-01' });
+    expect(holders.get(F2)).toEqual({ claimId: 'EARLY', occurredAt: '2010-03-01' });
+    const again = await repository.holdFingerprints([{ fingerprint: F1, claimId: 'LATE', occurredAt: '2010-03-08' }]);
+    expect(again.get(F1)).toEqual({ claimId: 'EARLY', occurredAt: '2010-03-01' });
   });
 
   it('keeps the earliest of one fingerprint offered twice in one batch (Postgres updates a row once per statement)', async () => {
     const holders = await repository.holdFingerprints([
-      { fingerprint: 'f1', claimId: 'B', occurredAt: '2010-03-01' },
-      { fingerprint: 'f1', claimId: 'A', occurredAt: '2010-03-01' },
+      { fingerprint: F1, claimId: 'B', occurredAt: '2010-03-01' },
+      { fingerprint: F1, claimId: 'A', occurredAt: '2010-03-01' },
     ]);
-    expect(holders.get('f1')?.claimId).toBe('A');
+    expect(holders.get(F1)?.claimId).toBe('A');
+  });
+
+  it('keeps the hold of a fingerprint stored as 64-character hex before fingerprints became uuids', async () => {
+    await dataSource.undoLastMigration({ transaction: 'all' });
+    const hex = createHash('sha256').update('token|1234567893|2010-03-01|99213').digest('hex');
+    await dataSource.query(
+      `INSERT INTO enricher_claim_fingerprint (fingerprint, claim_id, occurred_at) VALUES ($1, 'STORED', '2010-03-01')`,
+      [hex],
+    );
+    await migrateDatabase(dataSource);
+
+    const asUuid = hex.slice(0, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    const holders = await repository.holdFingerprints([
+      { fingerprint: asUuid, claimId: 'LATER', occurredAt: '2010-03-05' },
+    ]);
+    expect(holders.get(asUuid)).toEqual({ claimId: 'STORED', occurredAt: '2010-03-01' });
   });
 
   it('finds the claims waiting on a reference entry through the index, and forgets a claim once it no longer waits', async () => {

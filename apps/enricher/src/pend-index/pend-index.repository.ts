@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 
 /** A claim fingerprint offered for the duplicate rule: the earliest claim in event time holds it. */
 export interface FingerprintClaim {
+  /** In UUID form, as @claims/enrichment duplicateFingerprints writes it (the column is a uuid). */
   fingerprint: string;
   claimId: string;
   occurredAt: string;
@@ -56,7 +57,7 @@ export class PendIndexRepository {
     const rows = [...earliest.values()];
     const holders: Array<{ fingerprint: string; claim_id: string; occurred_at: string }> = await this.dataSource.query(
       `WITH offered AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::date[]) AS o(fingerprint, claim_id, occurred_at)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[]) AS o(fingerprint, claim_id, occurred_at)
        ), held AS (
          INSERT INTO enricher_claim_fingerprint AS f (fingerprint, claim_id, occurred_at)
          SELECT fingerprint, claim_id, occurred_at FROM offered
@@ -64,9 +65,9 @@ export class PendIndexRepository {
            WHERE (EXCLUDED.occurred_at, EXCLUDED.claim_id) < (f.occurred_at, f.claim_id)
          RETURNING fingerprint, claim_id, occurred_at
        )
-       SELECT fingerprint, claim_id, to_char(occurred_at, 'YYYY-MM-DD') AS occurred_at FROM held
+       SELECT fingerprint::text, claim_id, to_char(occurred_at, 'YYYY-MM-DD') AS occurred_at FROM held
        UNION ALL
-       SELECT f.fingerprint, f.claim_id, to_char(f.occurred_at, 'YYYY-MM-DD')
+       SELECT f.fingerprint::text, f.claim_id, to_char(f.occurred_at, 'YYYY-MM-DD')
          FROM enricher_claim_fingerprint f JOIN offered o USING (fingerprint)
         WHERE NOT EXISTS (SELECT 1 FROM held h WHERE h.fingerprint = f.fingerprint)`,
       [rows.map((row) => row.fingerprint), rows.map((row) => row.claimId), rows.map((row) => row.occurredAt)],

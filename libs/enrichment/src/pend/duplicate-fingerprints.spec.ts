@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { claimEvent, line, NPI, TOKEN } from '../enrich/__fixtures__/reference-fixtures';
 import { duplicateFingerprints } from './duplicate-fingerprints';
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** The digest's first 128 bits in UUID form, written out independently of fingerprintOf. */
+const sha256 = (text: string) =>
+  createHash('sha256')
+    .update(text)
+    .digest('hex')
+    .slice(0, 32)
+    .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 
 describe('duplicateFingerprints', () => {
   it('hashes token, rendering NPI, service date and HCPCS code per line', () => {
@@ -48,5 +54,11 @@ describe('duplicateFingerprints', () => {
     expect(duplicateFingerprints(claimEvent({ patientToken: 'token-0002' }))).not.toEqual(
       duplicateFingerprints(claimEvent()),
     );
+  });
+
+  it('writes each fingerprint as Postgres prints a uuid, so one read back from the table is the same string', () => {
+    const [fingerprint] = duplicateFingerprints(claimEvent());
+
+    expect(fingerprint).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 });

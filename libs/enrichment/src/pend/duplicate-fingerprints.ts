@@ -32,7 +32,11 @@ const fingerprintsByEvent = new WeakMap<ClaimEvent, readonly string[]>();
  * the claim's from date) and its HCPCS code (else revenue code, else NDC, so
  * two different drugs filled the same day are not twins). Distinct, in line
  * order. The token is a keyed hash already; hashing again keeps the stored
- * fingerprint short and opaque.
+ * fingerprint short and opaque. Each is the digest's first 128 bits in UUID
+ * form (fingerprintOf): the enricher stores one row per line in a table whose
+ * key is the fingerprint, and a 16-byte uuid key keeps that index a third of
+ * the size of the 64-character hex one, so a batch's random inserts touch
+ * fewer pages (the duplicate rule's statement was the enricher's costliest).
  */
 export function duplicateFingerprints(event: ClaimEvent): readonly string[] {
   const remembered = fingerprintsByEvent.get(event);
@@ -40,8 +44,7 @@ export function duplicateFingerprints(event: ClaimEvent): readonly string[] {
   const claim = event.claim;
   const fingerprints: string[] = [];
   const add = (npi: string | null | undefined, serviceDate: string, code: string | null | undefined): void => {
-    // One-shot hash: a third of the cost of createHash().update().digest() per line.
-    const fingerprint = hash('sha256', `${claim.patientToken}|${npi ?? ''}|${serviceDate}|${code ?? ''}`, 'hex');
+    const fingerprint = fingerprintOf(`${claim.patientToken}|${npi ?? ''}|${serviceDate}|${code ?? ''}`);
     if (!fingerprints.includes(fingerprint)) fingerprints.push(fingerprint);
   };
   for (const line of claim.lines) {
@@ -56,6 +59,18 @@ export function duplicateFingerprints(event: ClaimEvent): readonly string[] {
   }
   fingerprintsByEvent.set(event, fingerprints);
   return fingerprints;
+}
+
+/**
+ * The first 128 bits of SHA-256 of `text`, as Postgres prints a uuid
+ * (lowercase, 8-4-4-4-12), so a fingerprint read back from the table is the
+ * same string. 128 bits keep accidental twins out of reach: at a billion
+ * stored lines the chance of any collision is about 1 in 10^20.
+ */
+function fingerprintOf(text: string): string {
+  // One-shot hash: a third of the cost of createHash().update().digest() per line.
+  const hex = hash('sha256', text, 'hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 const DAY_MILLISECONDS = 86_400_000;

@@ -28,6 +28,44 @@ export async function scrapeStageBatchStats(baseUrl: string, stage: string): Pro
   }
 }
 
+/**
+ * The seconds a fold spent in each step, summed, from the text of the
+ * metrics service's /metrics (claims_fold_step_duration_seconds_sum); null
+ * when it holds none.
+ */
+export function foldStepSecondsOf(metricsText: string): Record<string, number> | null {
+  const seconds: Record<string, number> = {};
+  // Labels in any order: the registry adds its default `service` label.
+  for (const [, labels, value] of metricsText.matchAll(/^claims_fold_step_duration_seconds_sum\{([^}]*)\} (\S+)$/gm)) {
+    const step = /(?:^|,)step="(\w+)"/.exec(labels ?? '')?.[1];
+    if (step !== undefined) seconds[step] = Number(value);
+  }
+  return Object.keys(seconds).length > 0 ? seconds : null;
+}
+
+/** foldStepSecondsOf the metrics service's /metrics; null when it cannot be read. */
+export async function scrapeFoldStepSeconds(baseUrl: string): Promise<Record<string, number> | null> {
+  try {
+    return foldStepSecondsOf(await (await fetch(`${baseUrl}/metrics`)).text());
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Each fold step's milliseconds per 1,000 folded records and its share of
+ * the steps' sum, largest first.
+ */
+export function foldStepCosts(
+  seconds: Readonly<Record<string, number>>,
+  foldedRecords: number,
+): Array<{ step: string; msPer1000: number; share: number }> {
+  const total = Object.values(seconds).reduce((sum, value) => sum + value, 0);
+  return Object.entries(seconds)
+    .map(([step, value]) => ({ step, msPer1000: (value * 1e6) / foldedRecords, share: total > 0 ? value / total : 0 }))
+    .sort((left, right) => right.msPer1000 - left.msPer1000);
+}
+
 /** Nearest-rank percentile of an ascending list. */
 export function percentile(sortedAscending: readonly number[], fraction: number): number {
   if (sortedAscending.length === 0) return Number.NaN;

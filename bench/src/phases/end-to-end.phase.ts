@@ -5,7 +5,7 @@ import type { BenchContext } from '../bench-context';
 import type { GeneratedCarrierFile } from '@claims/claims-generator';
 import type { CorrectnessCheck } from '../measure/kpi-checks';
 import type { PipelineSample } from '../measure/pipeline-sampler';
-import type { StageBatchStats } from '../measure/service-metrics';
+import { foldStepCosts, type StageBatchStats } from '../measure/service-metrics';
 import { topicBytesOnDisk } from '../measure/topic-disk-usage';
 import { PIPELINE_STAGES, POSTGRES_APPLICATION_OF, type PipelineStageName } from '../pipeline/pipeline-stages';
 import type { BenchDirectory } from '../pipeline/bench-directory';
@@ -58,6 +58,12 @@ export interface EndToEndResult {
   correctness: CorrectnessCheck;
   /** The product's per-record functions timed alone, before the pipeline starts: what each stage's CPU is spent on. */
   recordCost: RecordCostResult;
+  /**
+   * Where the fold's transactions spent their time, step by step (the metrics
+   * service's claims_fold_step_duration_seconds), per 1,000 folded records;
+   * null when the service did not report it.
+   */
+  foldSteps: Array<{ step: string; msPer1000: number; share: number }> | null;
   /** [seconds, raw, normalized, enriched, folded] every sample: the lag picture. */
   timeline: Array<[number, number, number, number, number]>;
 }
@@ -190,6 +196,9 @@ export async function runEndToEndPhase(context: BenchContext, file: GeneratedCar
       topicBytesPerRecord,
       correctness,
       recordCost,
+      foldSteps: replay.foldStepSeconds
+        ? foldStepCosts(replay.foldStepSeconds, stages.find((stage) => stage.stage === 'metrics')?.records ?? records)
+        : null,
       timeline: samples.map((sample) => [
         Math.round(sample.atSeconds * 10) / 10,
         sample.rawRecords,

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { progress, type BenchContext } from '../bench-context';
 import { checkCorrectness, recordsAccounted, type CorrectnessCheck } from '../measure/kpi-checks';
 import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
-import { scrapeStageBatchStats, type StageBatchStats } from '../measure/service-metrics';
+import { scrapeFoldStepSeconds, scrapeStageBatchStats, type StageBatchStats } from '../measure/service-metrics';
 import { publishBenchDirectory, type BenchDirectory } from './bench-directory';
 import { PIPELINE_STAGES, type PipelineStageName } from './pipeline-stages';
 
@@ -23,6 +23,8 @@ export interface CarrierReplay {
   peakRssBytes: Partial<Record<ServiceName, number>>;
   /** Of each stage's first instance (the batch histograms live in each process). */
   batches: Partial<Record<PipelineStageName, StageBatchStats | null>>;
+  /** Seconds the metrics service's (first instance's) fold transactions spent in each step (claims_fold_step_duration_seconds). */
+  foldStepSeconds: Record<string, number> | null;
   /** processed_at of the first and the last folded event. */
   foldWindow: { firstMs: number; lastMs: number };
   correctness: CorrectnessCheck;
@@ -107,6 +109,7 @@ export async function replayCarrierFile(input: {
       ),
     ),
   );
+  const foldStepSeconds = await scrapeFoldStepSeconds(pipeline.services.metrics.baseUrl);
   const samples = await sampler.stop();
   return {
     directory,
@@ -115,6 +118,7 @@ export async function replayCarrierFile(input: {
     samples,
     peakRssBytes,
     batches,
+    foldStepSeconds,
     foldWindow: await foldWindow(databaseUrl),
     correctness: await checkCorrectness(pipeline, file.expected),
   };

@@ -174,6 +174,13 @@ function endToEndTables(results: BenchResults): string {
     `payload bytes per record: raw ${integer(payload.raw)}, normalized ${integer(payload.normalized)}, enriched ${integer(payload.enriched)} ` +
       `(the rest of each stage's CPU is KafkaJS, commits, Postgres client and framework)`,
     '',
+    `fold transaction by step, ms per 1,000 folded records (share): ${
+      run.foldSteps
+        ?.filter((step) => step.share >= 0.01)
+        .map((step) => `${step.step} ${fixed(step.msPer1000, 1)} (${fixed(step.share * 100, 0)} %)`)
+        .join(', ') ?? 'not reported'
+    }`,
+    '',
     `slowest stage: ${run.slowestStage.stage} — ${run.slowestStage.evidence}`,
     `CPU budget: ${fixed(run.cpuBudget.totalCpuSecondsPer1000, 3)} CPU s per 1,000 records in all (services + Postgres + broker) → ` +
       `${integer(run.cpuBudget.ceilingRecordsPerSecond)} records/s ceiling on ${run.cpuBudget.cores} cores; ` +

@@ -12,8 +12,10 @@ import {
 } from '@claims/kpi';
 import type { DataSource } from 'typeorm';
 import { isRecordDataError } from '@claims/database';
+import { Registry } from 'prom-client';
 import {
   ClaimFoldRepository,
+  FOLD_STEPS,
   SourceTopicResetError,
   type FoldMessage,
   type PartitionBatch,
@@ -271,6 +273,20 @@ describe('ClaimFoldRepository against a real Postgres', () => {
       expect(replay.folded).toBe(0);
       expect({ cells: await daily(), counters: await dailyCounters() }).toEqual(before);
     });
+  });
+
+  it('times every step of a fold transaction into claims_fold_step_duration_seconds', async () => {
+    const registry = new Registry();
+    const timed = new ClaimFoldRepository(dataSource, registry);
+    await timed.foldPartitionBatch(batch(0, 0, [fixtureEnrichedEvent('c1', [allowedLine])]));
+
+    const counts = Object.fromEntries(
+      [...(await registry.metrics()).matchAll(/^claims_fold_step_duration_seconds_count\{step="(\w+)"\} (\d+)$/gm)].map(
+        ([, step, count]) => [step, Number(count)],
+      ),
+    );
+    // Every step ran once, but the offsets: read and locked first, stored last.
+    expect(counts).toEqual(Object.fromEntries(FOLD_STEPS.map((step) => [step, step === 'offsets' ? 2 : 1])));
   });
 
   it('replaces a corrected claim so the counters move by exactly the correction', async () => {

@@ -1,0 +1,36 @@
+import { foldStepCosts, foldStepSecondsOf } from './service-metrics';
+
+describe('foldStepCosts', () => {
+  it('gives each step its milliseconds per 1,000 folded records and its share, largest first', () => {
+    expect(foldStepCosts({ claim_state: 1.5, day_counters: 6, fold: 0.5, x12: 0 }, 20_000)).toEqual([
+      { step: 'day_counters', msPer1000: 300, share: 0.75 },
+      { step: 'claim_state', msPer1000: 75, share: 0.1875 },
+      { step: 'fold', msPer1000: 25, share: 0.0625 },
+      { step: 'x12', msPer1000: 0, share: 0 },
+    ]);
+  });
+
+  it('gives every share as zero when no step took any time', () => {
+    expect(foldStepCosts({ fold: 0 }, 10)).toEqual([{ step: 'fold', msPer1000: 0, share: 0 }]);
+  });
+});
+
+describe('foldStepSecondsOf', () => {
+  it("reads each step's summed seconds whatever other labels the registry adds", () => {
+    const text = [
+      '# HELP claims_fold_step_duration_seconds Time of one step of a fold transaction.',
+      '# TYPE claims_fold_step_duration_seconds histogram',
+      'claims_fold_step_duration_seconds_bucket{le="0.001",step="fold",service="claims-metrics"} 3',
+      'claims_fold_step_duration_seconds_sum{step="fold",service="claims-metrics"} 0.25',
+      'claims_fold_step_duration_seconds_count{step="fold",service="claims-metrics"} 4',
+      'claims_fold_step_duration_seconds_sum{service="claims-metrics",step="day_counters"} 1.5',
+      'claims_fold_transaction_duration_seconds_sum{service="claims-metrics"} 9',
+    ].join('\n');
+
+    expect(foldStepSecondsOf(text)).toEqual({ fold: 0.25, day_counters: 1.5 });
+  });
+
+  it('is null for a service that reports no fold steps', () => {
+    expect(foldStepSecondsOf('claims_stage_records_total{stage="enricher"} 10')).toBeNull();
+  });
+});

@@ -5,27 +5,44 @@ export interface StageBatchStats {
   secondsPerBatch: number;
 }
 
-function sumOf(text: string, metric: string, stage: string): number {
-  let total = 0;
+/**
+ * The samples of `metric` in a Prometheus text exposition, summed by the
+ * value of their `label` (in any place among the labels: registries add
+ * default ones such as `service`).
+ */
+function sumsByLabel(text: string, metric: string, label: string): Map<string, number> {
+  const sums = new Map<string, number>();
+  const labelPattern = new RegExp(`(?:^|,)${label}="([^"]*)"`);
   for (const line of text.split('\n')) {
-    if (!line.startsWith(`${metric}{`) || !line.includes(`stage="${stage}"`)) continue;
-    total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (!line.startsWith(`${metric}{`)) continue;
+    const value = labelPattern.exec(line.slice(metric.length + 1, line.lastIndexOf('}')))?.[1];
+    if (value === undefined) continue;
+    sums.set(value, (sums.get(value) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
   }
-  return total;
+  return sums;
+}
+
+/** A service's /metrics text; null when it cannot be read. */
+async function metricsTextOf(baseUrl: string): Promise<string | null> {
+  try {
+    return await (await fetch(`${baseUrl}/metrics`)).text();
+  } catch {
+    return null;
+  }
 }
 
 /** Reads claims_stage_batch_duration_seconds and claims_stage_records_total from a service's /metrics. */
 export async function scrapeStageBatchStats(baseUrl: string, stage: string): Promise<StageBatchStats | null> {
-  try {
-    const text = await (await fetch(`${baseUrl}/metrics`)).text();
-    const batches = sumOf(text, 'claims_stage_batch_duration_seconds_count', stage);
-    const seconds = sumOf(text, 'claims_stage_batch_duration_seconds_sum', stage);
-    const records = sumOf(text, 'claims_stage_records_total', stage);
-    if (batches === 0) return null;
-    return { batches, recordsPerBatch: records / batches, secondsPerBatch: seconds / batches };
-  } catch {
-    return null;
-  }
+  const text = await metricsTextOf(baseUrl);
+  if (text === null) return null;
+  const sumOf = (metric: string): number => sumsByLabel(text, metric, 'stage').get(stage) ?? 0;
+  const batches = sumOf('claims_stage_batch_duration_seconds_count');
+  if (batches === 0) return null;
+  return {
+    batches,
+    recordsPerBatch: sumOf('claims_stage_records_total') / batches,
+    secondsPerBatch: sumOf('claims_stage_batch_duration_seconds_sum') / batches,
+  };
 }
 
 /**
@@ -34,22 +51,14 @@ export async function scrapeStageBatchStats(baseUrl: string, stage: string): Pro
  * when it holds none.
  */
 export function foldStepSecondsOf(metricsText: string): Record<string, number> | null {
-  const seconds: Record<string, number> = {};
-  // Labels in any order: the registry adds its default `service` label.
-  for (const [, labels, value] of metricsText.matchAll(/^claims_fold_step_duration_seconds_sum\{([^}]*)\} (\S+)$/gm)) {
-    const step = /(?:^|,)step="(\w+)"/.exec(labels ?? '')?.[1];
-    if (step !== undefined) seconds[step] = Number(value);
-  }
-  return Object.keys(seconds).length > 0 ? seconds : null;
+  const seconds = sumsByLabel(metricsText, 'claims_fold_step_duration_seconds_sum', 'step');
+  return seconds.size > 0 ? Object.fromEntries(seconds) : null;
 }
 
 /** foldStepSecondsOf the metrics service's /metrics; null when it cannot be read. */
 export async function scrapeFoldStepSeconds(baseUrl: string): Promise<Record<string, number> | null> {
-  try {
-    return foldStepSecondsOf(await (await fetch(`${baseUrl}/metrics`)).text());
-  } catch {
-    return null;
-  }
+  const text = await metricsTextOf(baseUrl);
+  return text === null ? null : foldStepSecondsOf(text);
 }
 
 /**

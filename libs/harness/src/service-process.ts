@@ -86,6 +86,19 @@ export async function isPortFree(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Ports the Fetch standard's "bad port" list blocks: Node's fetch refuses
+ * them ("fetch failed", cause "bad port") before connecting, so a service
+ * given one never reports healthy to the harness. Of that list, only 10080
+ * lies at or above LOWEST_STABLE_PORT, where service ports are drawn.
+ */
+const FETCH_BLOCKED_PORTS: ReadonlySet<number> = new Set([10080]);
+
+/** Whether fetch (the harness's health checks, the tests' requests) can reach a service on `port`. */
+export function isFetchablePort(port: number): boolean {
+  return !FETCH_BLOCKED_PORTS.has(port);
+}
+
 const DEFAULT_EPHEMERAL_RANGE: readonly [number, number] = [32768, 60999];
 const LOWEST_STABLE_PORT = 10000;
 
@@ -114,7 +127,7 @@ export async function freeServicePort(): Promise<number> {
   const [from, to] = low - 1 > LOWEST_STABLE_PORT ? [LOWEST_STABLE_PORT, low - 1] : [high + 1, 65535];
   for (let attempt = 0; from <= to && attempt < 100; attempt += 1) {
     const port = randomInt(from, to + 1);
-    if (await isPortFree(port)) return port;
+    if (isFetchablePort(port) && (await isPortFree(port))) return port;
   }
   return freePort();
 }

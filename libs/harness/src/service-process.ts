@@ -212,7 +212,16 @@ export class ServiceProcess {
     if (this.pid !== null || this.restartTimer) throw new Error(`${this.name} is already running`);
     this.nextRestartDelayMs = this.restartPolicy.initialRestartDelayMs;
     const child = this.spawnChild();
-    await this.untilHealthy(child, 'during start-up');
+    try {
+      await this.untilHealthy(child, 'during start-up');
+    } catch (error) {
+      // Not supervised yet, so nothing else would stop it: left running, it kept the test process from exiting.
+      if (isRunning(child)) {
+        child.kill('SIGKILL');
+        await this.exited;
+      }
+      throw error;
+    }
     this.healthySince = Date.now();
     this.supervising = true;
   }

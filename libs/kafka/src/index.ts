@@ -9,3 +9,6 @@ export * from './stage-consumer-events';
 export * from './kafka-errors';
 export * from './broker-health-check';
 export * from './trusted-batch';
+export * from './produce-encoding/produce-request';
+export * from './produce-encoding/kafkajs-produce-encoding';
+export * from './produce-encoding/crc32c';

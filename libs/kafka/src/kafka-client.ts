@@ -2,6 +2,7 @@ import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { retryRetriableKafkaErrors } from './kafka-errors';
+import { useOnePassProduceEncoding } from './produce-encoding/kafkajs-produce-encoding';
 
 /**
  * KafkaJS stays behind this folder: the rest of the code sees plain functions,
@@ -14,6 +15,8 @@ export function createKafka(options: {
   /** How often a failed connection or request is retried; 8 with backoff unless a caller retries on its own. */
   retries?: number;
 }): Kafka {
+  // Every service produces through this client: its Produce requests are written in one pass (produce-encoding).
+  useOnePassProduceEncoding();
   const toPino: logCreator =
     () =>
     ({ level, log }: LogEntry) => {

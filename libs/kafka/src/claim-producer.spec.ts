@@ -1,4 +1,4 @@
-import { chunkByBytes } from './claim-producer';
+import { chunkByBytes, outboundMessageBytes, outboundMessageBytesOver } from './claim-producer';
 import type { OutboundMessage } from './outbound-message';
 
 const message = (key: string, size: number): OutboundMessage => ({ key, value: 'x'.repeat(size), headers: {} });
@@ -31,5 +31,29 @@ describe('chunkByBytes', () => {
 
   it('yields no request for an empty batch', () => {
     expect(chunkByBytes(new Map([['a', []]]), 1000)).toEqual([]);
+  });
+});
+
+describe('outboundMessageBytesOver', () => {
+  const headers = { traceparent: '00-x-y-01', 'x-lineage': '{"recordNumber":1}' };
+
+  it('answers null for a message far under the limit', () => {
+    expect(outboundMessageBytesOver({ key: 'CLM-1', value: 'x'.repeat(3_000), headers }, 1_000_000)).toBeNull();
+  });
+
+  it('counts UTF-8 bytes near the limit: multi-byte text under it is null, one byte over gives the exact size', () => {
+    const multiByte = { key: 'k', value: 'é'.repeat(1_000), headers };
+    const exact = outboundMessageBytes(multiByte);
+    expect(exact).toBeGreaterThan(2_000);
+    expect(outboundMessageBytesOver(multiByte, exact)).toBeNull();
+    expect(outboundMessageBytesOver(multiByte, exact - 1)).toBe(exact);
+  });
+
+  it('never misses an oversized message of the widest characters (3 bytes per code unit, 4 per surrogate pair)', () => {
+    for (const character of ['€', '理', '🔑', '\ud800']) {
+      const wide = { key: 'k', value: character.repeat(500), headers: { h: character } };
+      const exact = outboundMessageBytes(wide);
+      expect(outboundMessageBytesOver(wide, exact - 1)).toBe(exact);
+    }
   });
 });

@@ -104,6 +104,20 @@ export function outboundMessageBytes(message: OutboundMessage): number {
   return bytes;
 }
 
+/**
+ * The message's size when it may be over `limit`, else null. A UTF-16 code
+ * unit is at most 3 UTF-8 bytes, so a message whose string lengths, tripled,
+ * stay under the limit is within it without measuring: every event of the
+ * pipeline, thousands of times under the limit, is checked without a byte count.
+ */
+export function outboundMessageBytesOver(message: OutboundMessage, limit: number): number | null {
+  let codeUnits = message.key.length + message.value.length + 64;
+  for (const name in message.headers) codeUnits += name.length + (message.headers[name]?.length ?? 0) + 8;
+  if (codeUnits * 3 <= limit) return null;
+  const bytes = outboundMessageBytes(message);
+  return bytes > limit ? bytes : null;
+}
+
 /** Splits topic messages into requests of at most `maxBytes`, keeping each topic's order. */
 export function chunkByBytes(
   messagesByTopic: ReadonlyMap<string, OutboundMessage[]>,

@@ -6,7 +6,7 @@ import { startBatchConsumer, type RunningConsumer } from './batch-consumer';
 import type { ClaimProducer } from './claim-producer';
 import { withConsumedBatchSpan } from './traced-batch';
 import { stageConsumerEvents } from './stage-consumer-events';
-import { MAX_MESSAGE_BYTES, outboundMessageBytes } from './claim-producer';
+import { MAX_MESSAGE_BYTES, outboundMessageBytesOver } from './claim-producer';
 import { deadLetterFor, type ConsumedMessage, type OutboundMessage, type RecordFailure } from './outbound-message';
 
 /**
@@ -107,8 +107,8 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
  * the stage: the input record is dead-lettered instead, with a bounded copy.
  */
 function oversizedOutputFailure(message: OutboundMessage): RecordFailure | null {
-  const bytes = outboundMessageBytes(message);
-  if (bytes <= MAX_MESSAGE_BYTES) return null;
+  const bytes = outboundMessageBytesOver(message, MAX_MESSAGE_BYTES);
+  if (bytes === null) return null;
   return {
     code: 'RECORD_TOO_LARGE',
     reason: `the output event would be ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte message limit`,

@@ -2,7 +2,7 @@ import { RawClaimRecordSchema, decodeEvent, type PipelineStage } from '@claims/c
 import {
   MAX_MESSAGE_BYTES,
   deadLetterFor,
-  outboundMessageBytes,
+  outboundMessageBytesOver,
   stageConsumerEvents,
   startBatchConsumer,
   withConsumedBatchSpan,
@@ -104,8 +104,11 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
           }
           const emits = 'emitAll' in outcome ? outcome.emitAll : [outcome.emit];
           const adjustments = ('emitAll' in outcome ? outcome.providerAdjustments : undefined) ?? [];
-          const bytes = Math.max(...[...emits, ...adjustments].map(outboundMessageBytes));
-          if (bytes > MAX_MESSAGE_BYTES) {
+          const bytes = [...emits, ...adjustments].reduce<number | null>(
+            (over, emitted) => over ?? outboundMessageBytesOver(emitted, MAX_MESSAGE_BYTES),
+            null,
+          );
+          if (bytes !== null) {
             // An output the broker would refuse must not stop the stage; a record's events go all or none.
             const reason = `the output event would be ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte message limit`;
             deadLetter(source, { code: 'RECORD_TOO_LARGE', reason }, rowsOf(source));

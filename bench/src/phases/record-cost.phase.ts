@@ -19,15 +19,19 @@ import {
   enrichClaim,
   loadShippedPendRuleSet,
 } from '@claims/enrichment';
+import { encodeProduceRequest, type ProduceRequestArguments } from '@claims/kafka';
 import { claimContribution } from '@claims/kpi';
 import { linesOf, normalizeRawRecord, rawRecordEvent } from '@claims/source-layouts';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { GeneratedCarrierFile } from '@claims/claims-generator';
+import kafkaJsProduceRequest from 'kafkajs/src/protocol/requests/produce/v3/request';
 import type { BenchContext } from '../bench-context';
 
 /** Records timed per step: enough for steady timings, few enough to take seconds. */
 export const RECORD_COST_SAMPLE = 20_000;
+/** Events per timed Produce request: about what a stage sends per partition batch. */
+const PRODUCE_REQUEST_EVENTS = 1_000;
 
 /** The trusted decode's step names: what an internal topic's consumer runs in place of JSON.parse and zod. */
 const TRUSTED_DECODE = 'trusted decode: JSON.parse + envelope check (runs instead of the two above)';
@@ -75,6 +79,21 @@ function timePerRecord<In, Out>(
   const started = process.hrtime.bigint();
   const outputs = inputs.map(work);
   return { outputs, microseconds: Number(process.hrtime.bigint() - started) / 1e3 / inputs.length };
+}
+
+/** Like timePerRecord, per record of whole Produce requests (the encoders may be async). */
+async function timePerProducedRecord(
+  requests: readonly ProduceRequestArguments[],
+  encode: (request: ProduceRequestArguments) => unknown,
+): Promise<number> {
+  for (const request of requests.slice(0, 2)) await encode(request);
+  const started = process.hrtime.bigint();
+  for (const request of requests) await encode(request);
+  const records = requests.reduce(
+    (sum, request) => sum + (request.topicData[0]?.partitions[0]?.messages.length ?? 0),
+    0,
+  );
+  return Number(process.hrtime.bigint() - started) / 1e3 / records;
 }
 
 const average = (texts: readonly string[]): number =>
@@ -161,6 +180,35 @@ export async function measureRecordCost(file: GeneratedCarrierFile, count: numbe
     },
   );
   const enrichedJson = step('enricher', 'JSON.stringify enriched event', enriched, (event) => JSON.stringify(event));
+
+  // The enricher's Produce requests, as the stage sends them: KafkaJS's own encoder, then the one the product uses.
+  const traceParent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+  const outbound = enriched.map((event, index) => ({
+    key: event.claimId,
+    value: enrichedJson[index] ?? '',
+    headers: claimEventHeaders(event, traceParent),
+  }));
+  const requests: ProduceRequestArguments[] = [];
+  for (let start = 0; start < outbound.length; start += PRODUCE_REQUEST_EVENTS) {
+    const messages = outbound.slice(start, start + PRODUCE_REQUEST_EVENTS);
+    requests.push({
+      acks: -1,
+      timeout: 30_000,
+      topicData: [{ topic: 'claims.enriched.v1', partitions: [{ partition: 0, messages }] }],
+    });
+  }
+  steps.push({
+    stage: 'enricher',
+    step: 'Produce request: KafkaJS 2.2.4 encoder (what the one-pass encoder replaces)',
+    microsecondsPerRecord: await timePerProducedRecord(requests, (request) =>
+      kafkaJsProduceRequest(request as never).encode(),
+    ),
+  });
+  steps.push({
+    stage: 'enricher',
+    step: 'Produce request: one-pass encoder (libs/kafka)',
+    microsecondsPerRecord: await timePerProducedRecord(requests, (request) => encodeProduceRequest(request)),
+  });
 
   const parsedEnriched = step(
     'metrics',

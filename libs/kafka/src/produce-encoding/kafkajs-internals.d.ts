@@ -30,3 +30,9 @@ declare module 'kafkajs/src/protocol/recordBatch/crc32C' {
   const crc32C: (bytes: Buffer) => number;
   export default crc32C;
 }
+
+declare module 'kafkajs/src/protocol/requests/produce/v3/request' {
+  /** KafkaJS's own Produce request (v3, the body of v3 to v7): what the bench times the one-pass encoder against. */
+  const produceRequest: (args: never) => { encode: () => Promise<{ buffer: Buffer }> };
+  export default produceRequest;
+}

@@ -47,16 +47,22 @@ export function claimContribution(event: EnrichedClaimEvent): KpiContribution {
   return contributionOfClaimLines(event.claim.lines);
 }
 
+// The keys without a dimension, built once rather than for every line of every event.
+const CLAIMS_RECEIVED_KEY = counterKey(KPI.claimsReceived);
+const LINES_RECEIVED_KEY = counterKey(KPI.linesReceived);
+const PAYMENT_AMOUNT_KEY = counterKey(KPI.paymentAmountCents);
+const ALLOWED_AMOUNT_KEY = counterKey(KPI.allowedAmountCents);
+
 /** What one claim with these lines adds to the counters. */
 export function contributionOfClaimLines(lines: readonly KpiLine[]): KpiContribution {
   const contribution: KpiContribution = {};
-  add(contribution, counterKey(KPI.claimsReceived), 1);
+  add(contribution, CLAIMS_RECEIVED_KEY, 1);
   for (const line of lines) {
-    add(contribution, counterKey(KPI.linesReceived), 1);
+    add(contribution, LINES_RECEIVED_KEY, 1);
     add(contribution, counterKey(KPI.linesByProcessingCategory, line.processingCategory), 1);
     add(contribution, counterKey(KPI.linesByProcessingIndicator, line.processingIndicatorCode ?? BLANK_INDICATOR), 1);
-    add(contribution, counterKey(KPI.paymentAmountCents), line.paymentAmountCents);
-    add(contribution, counterKey(KPI.allowedAmountCents), line.allowedAmountCents);
+    add(contribution, PAYMENT_AMOUNT_KEY, line.paymentAmountCents);
+    add(contribution, ALLOWED_AMOUNT_KEY, line.allowedAmountCents);
     add(
       contribution,
       counterKey(KPI.paymentAmountCentsByProcessingCategory, line.processingCategory),

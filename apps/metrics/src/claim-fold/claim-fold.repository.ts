@@ -853,29 +853,30 @@ export class ClaimFoldRepository {
     partition: number,
     dailyDelta: ReadonlyMap<string, ClaimKpiDelta>,
   ): Promise<void> {
-    const counters: Array<{ kpi: string; dimension: string; day: string; value: number }> = [];
+    // One column per parameter, filled in one pass: a historic replay's batch moves thousands of day rows.
+    const counters = { kpis: [] as string[], dimensions: [] as string[], days: [] as string[], values: [] as number[] };
     const cells: DimensionCounterDelta[] = [];
     // Sorted by day, then key: concurrent folds of other partitions write other rows, but one order keeps it so.
     for (const day of [...dailyDelta.keys()].sort()) {
       const delta = dailyDelta.get(day);
       if (!delta) continue;
-      for (const [key, value] of Object.entries(delta.counters)) counters.push({ ...parseCounterKey(key), day, value });
+      for (const key in delta.counters) {
+        const { kpi, dimension } = parseCounterKey(key);
+        counters.kpis.push(kpi);
+        counters.dimensions.push(dimension);
+        counters.days.push(day);
+        counters.values.push(delta.counters[key] ?? 0);
+      }
       for (const cell of dimensionCounterDeltas(delta.cells, day)) cells.push(cell);
     }
-    if (counters.length > 0) {
+    if (counters.kpis.length > 0) {
       await queryBindingArrays(
         manager,
         `INSERT INTO kpi_counter_day (kpi, dimension, event_day, kafka_partition, value)
          SELECT kpi, dimension, event_day, $4::integer, value
            FROM unnest($1::text[], $2::text[], $3::date[], $5::bigint[]) AS d(kpi, dimension, event_day, value)
          ON CONFLICT (kpi, dimension, event_day, kafka_partition) DO UPDATE SET value = kpi_counter_day.value + EXCLUDED.value`,
-        [
-          counters.map((counter) => counter.kpi),
-          counters.map((counter) => counter.dimension),
-          counters.map((counter) => counter.day),
-          partition,
-          counters.map((counter) => counter.value),
-        ],
+        [counters.kpis, counters.dimensions, counters.days, partition, counters.values],
       );
     }
     await this.applyDimensionCounterDelta(manager, partition, cells, 'kpi_dimension_counter_day');

@@ -6,9 +6,10 @@ import { crc32c } from './crc32c';
  * cost. KafkaJS builds every record, header and varint in an encoder or
  * Buffer of its own, zero-filled, then copies each level into the next one
  * up (record, batch body, batch, partition, topic, request), and checksums a
- * byte at a time; garbage collection and copying were most of a producing
- * service's Kafka time. Here the sizes are summed first, the buffer is taken
- * once from Node's pool, and every field is written in place.
+ * byte at a time: 16 to 28 % of a producing service's CPU profile in the
+ * end-to-end bench, before its garbage collection. Here the sizes are summed
+ * first, one buffer is taken without zero-filling, and every field is
+ * written in place (the bench's record-cost phase times both encoders).
  *
  * Only uncompressed batches of string or Buffer keys, values and headers are
  * written here: anything else returns undefined and KafkaJS encodes it.

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { IngestionError } from '../ingestion/ingestion.errors';
 
 /**
@@ -35,6 +36,9 @@ function tooLarge(maxBytes: number): IngestionError {
  */
 export async function receiveUpload(body: Readable, path: string, maxBytes: number): Promise<ReceivedUpload> {
   const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  // Never an unhandled 'error': a write error is read where the upload waits on the file (drain, finished), and
+  // a write still in flight when a failed upload destroys the file errors too, when it no longer matters.
+  out.on('error', () => undefined);
   const hash = createHash('sha256');
   let bytes = 0;
   let refused: IngestionError | null = null;
@@ -54,20 +58,29 @@ export async function receiveUpload(body: Readable, path: string, maxBytes: numb
       throw new IngestionError('UPLOAD_INCOMPLETE', 'the upload ended before its body did');
     }
   } catch (error) {
-    out.destroy();
-    await rm(path, { force: true });
+    await removePartial(out, path);
     if (error instanceof IngestionError) throw error;
     throw new IngestionError('UPLOAD_INCOMPLETE', 'the upload stopped before its body ended');
   }
   if (refused !== null) {
-    out.destroy();
-    await rm(path, { force: true });
+    await removePartial(out, path);
     discardRest(body);
     throw refused;
   }
   out.end();
-  await once(out, 'finish');
+  await finished(out);
   return { bytes, sha256: hash.digest('hex') };
+}
+
+/**
+ * Destroys the partial file's stream and removes the file once the stream is
+ * closed: the file is opened lazily, and an open still under way when the
+ * upload failed would create it after an earlier removal.
+ */
+async function removePartial(out: WriteStream, path: string): Promise<void> {
+  out.destroy();
+  await finished(out).catch(() => undefined);
+  await rm(path, { force: true });
 }
 
 /** Reads and drops what is left of a refused body, closing the connection once it is more than a bound. */

@@ -11,7 +11,16 @@ import {
 } from '@claims/harness';
 import { parseCsvRecord } from '@claims/source-layouts';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SAMPLE_CARRIER_PATH, e2eLogDirectory, e2eNamespace } from './e2e-pipeline';
@@ -114,6 +123,7 @@ describe('uploads through the API to a guarded ingestor, and no PHI in any log',
   let database: IsolatedDatabase;
   let pipeline: LocalPipeline;
   let ingestRoot: string;
+  let abandonedUpload: string;
   let workFolder: string;
   let ingestorUrl: string;
   let apiUrl: string;
@@ -167,6 +177,12 @@ describe('uploads through the API to a guarded ingestor, and no PHI in any log',
   beforeAll(async () => {
     const { brokers } = testInfrastructure();
     ingestRoot = mkdtempSync(join(tmpdir(), 'claims-api-uploads-'));
+    // What an ingestor killed in the middle of an upload leaves: a partial file last written ten minutes ago.
+    mkdirSync(join(ingestRoot, 'uploads'));
+    abandonedUpload = join(ingestRoot, 'uploads', '.incoming-killed-mid-body');
+    writeFileSync(abandonedUpload, `${CARRIER_HEADER}\n`);
+    const tenMinutesAgo = new Date(Date.now() - 600_000);
+    utimesSync(abandonedUpload, tenMinutesAgo, tenMinutesAgo);
     workFolder = mkdtempSync(join(tmpdir(), 'claims-api-uploads-client-'));
     database = await createIsolatedDatabase('e2e_api_uploads');
     const ingestorPort = await freeServicePort();
@@ -281,6 +297,10 @@ describe('uploads through the API to a guarded ingestor, and no PHI in any log',
         folder.startsWith('.') ? [] : readdirSync(join(uploads, folder)).filter((name) => name === 'oversized.csv'),
       ),
     ).toEqual([]);
+  });
+
+  it('removes at start-up the partial file of an upload whose ingestor was killed mid-body', () => {
+    expect(existsSync(abandonedUpload)).toBe(false);
   });
 
   it('refuses every /v1 door of the ingestor without the service credential, and keeps its probes open', async () => {

@@ -25,6 +25,7 @@ import { IngestionError } from '../ingestion/ingestion.errors';
 import { ingestJobPath } from '../ingest-jobs/ingest-jobs.controller';
 import type { IngestJobView } from '../ingest-jobs/ingest-job-registry';
 import { IngestJobsService } from '../ingest-jobs/ingest-jobs.service';
+import { INCOMING_UPLOAD_PREFIX, removeAbandonedUploads } from './abandoned-uploads';
 import { receiveUpload, refuseDeclaredOversize } from './upload-body';
 
 /** An upload that sends nothing for this long is dropped (its partial file removed). */
@@ -52,11 +53,23 @@ export class UploadsController implements OnApplicationBootstrap {
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     // Node ends any request still arriving after five minutes (server.requestTimeout); a 4 GiB
     // upload may take longer, so uploads are held to an idle limit of their own instead.
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (server) server.requestTimeout = 0;
+    // An ingestor killed mid-upload leaves its partial file behind: the next start removes it.
+    // A folder it cannot clean is no reason not to start; an upload into it fails on its own.
+    await removeAbandonedUploads(this.uploadsFolder(), UPLOAD_IDLE_MILLISECONDS).then(
+      (removed) => {
+        if (removed > 0) this.logger.warn({ removed }, 'partial files of abandoned uploads removed');
+      },
+      (error: unknown) => this.logger.warn({ err: error }, 'could not remove the partial files of abandoned uploads'),
+    );
+  }
+
+  private uploadsFolder(): string {
+    return join(this.config.ingestRoot, 'uploads');
   }
 
   @Post()
@@ -89,9 +102,9 @@ export class UploadsController implements OnApplicationBootstrap {
       throw error;
     }
 
-    const uploads = join(this.config.ingestRoot, 'uploads');
+    const uploads = this.uploadsFolder();
     await mkdir(uploads, { recursive: true });
-    const partial = join(uploads, `.incoming-${randomUUID()}`);
+    const partial = join(uploads, `${INCOMING_UPLOAD_PREFIX}${randomUUID()}`);
     request.setTimeout(UPLOAD_IDLE_MILLISECONDS, () =>
       request.destroy(new Error(`no upload bytes for ${UPLOAD_IDLE_MILLISECONDS / 1000} s`)),
     );

@@ -13,6 +13,14 @@ describe('parseBenchOptions', () => {
     expect(options).toMatchObject({ cpuProfile: true, phases: ['e2e'], records: 200_000 });
   });
 
+  it('holds a 100,000-provider directory unless --directory-providers names another size', () => {
+    expect(parseBenchOptions([]).directoryProviders).toBe(100_000);
+    expect(parseBenchOptions(['--directory-providers', '1000000']).directoryProviders).toBe(1_000_000);
+    expect(() => parseBenchOptions(['--directory-providers', '0'])).toThrow(
+      /--directory-providers needs a positive number/,
+    );
+  });
+
   it('refuses an unknown option or phase by name', () => {
     expect(() => parseBenchOptions(['--profile'])).toThrow(/unknown option --profile/);
     expect(() => parseBenchOptions(['--phases', 'e2e,warp'])).toThrow(/--phases takes a comma list of/);

@@ -37,6 +37,8 @@ export interface BenchOptions {
   apiRate: number;
   /** Carrier records of each scale-out replay (one per instance count, all on 12 partitions). */
   scaleOutRecords: number;
+  /** Providers in the directory the enricher holds for every carrier replay (the file's own, padded with others). */
+  directoryProviders: number;
   topicPartitions: number;
   /** Every consumer's KAFKA_FETCH_MAX_BYTES_PER_PARTITION in MiB; the services' own default when unset. */
   fetchMebibytes?: number;
@@ -60,6 +62,7 @@ const DEFAULTS: Omit<BenchOptions, 'quick' | 'phases' | 'withLibrdkafka' | 'cpuP
   apiLoadRecords: 200_000,
   apiRate: 25,
   scaleOutRecords: 50_000,
+  directoryProviders: 100_000,
   topicPartitions: 3,
 };
 
@@ -90,6 +93,7 @@ export const USAGE = `npm run bench -- [options]
   --api-load-records N       records of each API load replay, alone and under load (default ${DEFAULTS.apiLoadRecords})
   --api-rate R               requests/s the API load client offers (default ${DEFAULTS.apiRate})
   --scale-out-records N      records of each scale-out replay, 1, 2 and 3 instances (default ${DEFAULTS.scaleOutRecords})
+  --directory-providers N    providers in the enricher's directory for carrier replays (default ${DEFAULTS.directoryProviders})
   --partitions N             partitions per topic (default ${DEFAULTS.topicPartitions}, as LocalPipeline; scale-out uses 12)
   --fetch-mib N              every consumer's KAFKA_FETCH_MAX_BYTES_PER_PARTITION in MiB (default: the services' own)
   --phases a,b               only these phases: ${PHASES.join(', ')}
@@ -135,6 +139,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     '--api-load-records': 'apiLoadRecords',
     '--api-rate': 'apiRate',
     '--scale-out-records': 'scaleOutRecords',
+    '--directory-providers': 'directoryProviders',
     '--partitions': 'topicPartitions',
     '--fetch-mib': 'fetchMebibytes',
   };

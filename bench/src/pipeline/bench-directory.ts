@@ -6,7 +6,7 @@ import {
   type DirectoryIdentifiers,
   type NpiSighting,
 } from '@claims/enrichment';
-import { REPO_ROOT, publishReferenceEvents, waitFor } from '@claims/harness';
+import { REPO_ROOT, publishReferenceEvents, readProcessMemory, waitFor } from '@claims/harness';
 import { claimEventsOfFile, loadSourceLayouts } from '@claims/source-layouts';
 import { join } from 'node:path';
 
@@ -18,6 +18,12 @@ export interface BenchDirectory {
   versions: number;
   /** Seconds from the first publish to the enricher holding every version. */
   loadSeconds: number;
+  /**
+   * The largest enricher instance's resident memory once it holds the
+   * directory, before any claim (what the directory itself costs), and its
+   * peak since start-up (the load included); null when no instance could be read.
+   */
+  enricherMemory: { rssBytes: number; peakRssBytes: number } | null;
 }
 
 /**
@@ -35,7 +41,7 @@ export async function publishBenchDirectory(options: {
   seed: number;
   brokers: string;
   namespace: string;
-  enricherUrls: readonly string[];
+  enrichers: ReadonlyArray<{ baseUrl: string; pid: number | null }>;
 }): Promise<BenchDirectory> {
   const collector = new DirectoryIdentifierCollector();
   const reading = { layouts: loadSourceLayouts(), patientTokenKey: 'bench-directory' };
@@ -54,18 +60,30 @@ export async function publishBenchDirectory(options: {
   const providerVersions = directory.events.filter((event) => event.kind === 'provider').length;
   const started = process.hrtime.bigint();
   await publishReferenceEvents(directory.events, options.brokers.split(','), options.namespace);
-  for (const enricherUrl of options.enricherUrls) {
+  for (const enricher of options.enrichers) {
     await waitFor(
-      `the enricher at ${enricherUrl} to hold the ${providerVersions} provider versions of the directory`,
-      () => providerVersionsHeld(enricherUrl),
+      `the enricher at ${enricher.baseUrl} to hold the ${providerVersions} provider versions of the directory`,
+      () => providerVersionsHeld(enricher.baseUrl),
       (held) => held >= providerVersions,
       { timeoutMs: 600_000, intervalMs: 500 },
     );
   }
+  const loadSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const memories = options.enrichers.flatMap((enricher) => {
+    const memory = enricher.pid === null ? null : readProcessMemory(enricher.pid);
+    return memory === null ? [] : [memory];
+  });
   return {
     providers: directory.summary.providers,
     versions: directory.events.length,
-    loadSeconds: Number(process.hrtime.bigint() - started) / 1e9,
+    loadSeconds,
+    enricherMemory:
+      memories.length === 0
+        ? null
+        : {
+            rssBytes: Math.max(...memories.map((memory) => memory.rssBytes)),
+            peakRssBytes: Math.max(...memories.map((memory) => memory.peakRssBytes)),
+          },
   };
 }
 

@@ -8,9 +8,6 @@ import { scrapeFoldStepSeconds, scrapeStageBatchStats, type StageBatchStats } fr
 import { publishBenchDirectory, type BenchDirectory } from './bench-directory';
 import { PIPELINE_STAGES, type PipelineStageName } from './pipeline-stages';
 
-/** The provider directory the enricher judges the file against: the file's own providers and many more. */
-const BENCH_DIRECTORY_PROVIDERS = 100_000;
-
 /** One replay of a carrier file through a running pipeline, from directory load to the correctness check. */
 export interface CarrierReplay {
   directory: BenchDirectory;
@@ -63,11 +60,12 @@ export async function replayCarrierFile(input: {
   const { context, pipeline, databaseUrl, namespace, file, label } = input;
   const directory = await publishBenchDirectory({
     file: file.path,
-    providers: BENCH_DIRECTORY_PROVIDERS,
+    // The enricher judges the file against the file's own providers and many more (--directory-providers).
+    providers: context.options.directoryProviders,
     seed: context.options.seed,
     brokers: context.brokers,
     namespace,
-    enricherUrls: pipeline.instances.enricher.map((instance) => instance.baseUrl),
+    enrichers: pipeline.instances.enricher,
   });
   progress(
     `${label}: the enricher holds a ${directory.providers}-provider directory (${directory.versions} versions, ` +

@@ -1,3 +1,4 @@
+import type { BenchDirectory } from '../pipeline/bench-directory';
 import type { BenchResults } from './results';
 import type { RecordCostResult } from '../phases/record-cost.phase';
 
@@ -188,7 +189,18 @@ function endToEndTables(results: BenchResults): string {
     `infrastructure: broker ${fixed(run.brokerCpuSecondsPer1000, 3)} CPU s/1k, Postgres (all backends) ${fixed(run.postgresCpuSecondsPer1000, 3)} CPU s/1k; ` +
       `api peak RSS ${mebibytes(run.peakRssBytes.api)}`,
     `bytes per record in the broker's log: ${topics}`,
+    directoryLine(run.directory),
   ].join('\n');
+}
+
+/** The directory the enricher judged the replay against, and what holding it costs the enricher. */
+function directoryLine(directory: BenchDirectory): string {
+  const memory = directory.enricherMemory;
+  return (
+    `provider directory: ${integer(directory.providers)} providers (${integer(directory.versions)} reference events), ` +
+    `loaded in ${fixed(directory.loadSeconds, 1)} s; enricher RSS holding it before the replay ` +
+    `${memory ? `${mebibytes(memory.rssBytes)} (peak ${mebibytes(memory.peakRssBytes)} while loading)` : 'not read'}`
+  );
 }
 
 function ediTable(results: BenchResults): string {

@@ -199,7 +199,7 @@ function directoryLine(directory: BenchDirectory): string {
   return (
     `provider directory: ${integer(directory.providers)} providers (${integer(directory.versions)} reference events), ` +
     `loaded in ${fixed(directory.loadSeconds, 1)} s; enricher RSS holding it before the replay ` +
-    `${memory ? `${mebibytes(memory.rssBytes)} (peak ${mebibytes(memory.peakRssBytes)} while loading)` : 'not read'}`
+    `${memory ? `${mebibytes(memory.rssBytes)} (peak ${mebibytes(memory.peakRssBytes)} since start-up, the load included)` : 'not read'}`
   );
 }
 

@@ -8,6 +8,7 @@ import { PendIndexRepository } from './pend-index.repository';
 /** Fingerprints as the enricher writes them: a digest's first 128 bits in UUID form. */
 const F1 = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 const F2 = '11111111-2222-3333-4444-555555555555';
+const F3 = '99999999-8888-7777-6666-555555555555';
 
 function pendedDecision(pendedOn: string): PendDecision {
   return {
@@ -58,6 +59,23 @@ describe('PendIndexRepository against a real Postgres', () => {
     expect(holders.get(F2)).toEqual({ claimId: 'EARLY', occurredAt: '2010-03-01' });
     const again = await repository.holdFingerprints([{ fingerprint: F1, claimId: 'LATE', occurredAt: '2010-03-08' }]);
     expect(again.get(F1)).toEqual({ claimId: 'EARLY', occurredAt: '2010-03-01' });
+  });
+
+  it('answers every holder of a batch that takes some fingerprints and finds others held, by an earlier claim or by itself', async () => {
+    await repository.holdFingerprints([
+      { fingerprint: F1, claimId: 'FIRST', occurredAt: '2010-03-01' },
+      { fingerprint: F2, claimId: 'SAME', occurredAt: '2010-03-04' },
+    ]);
+    const holders = await repository.holdFingerprints([
+      { fingerprint: F1, claimId: 'SECOND', occurredAt: '2010-03-02' },
+      { fingerprint: F2, claimId: 'SAME', occurredAt: '2010-03-04' },
+      { fingerprint: F3, claimId: 'SECOND', occurredAt: '2010-03-02' },
+    ]);
+    expect(Object.fromEntries(holders)).toEqual({
+      [F1]: { claimId: 'FIRST', occurredAt: '2010-03-01' },
+      [F2]: { claimId: 'SAME', occurredAt: '2010-03-04' },
+      [F3]: { claimId: 'SECOND', occurredAt: '2010-03-02' },
+    });
   });
 
   it('keeps the earliest of one fingerprint offered twice in one batch (Postgres updates a row once per statement)', async () => {

@@ -55,24 +55,29 @@ export class PendIndexRepository {
       if (held === undefined || isEarlier(claim, held)) earliest.set(claim.fingerprint, claim);
     }
     const rows = [...earliest.values()];
-    const holders: Array<{ fingerprint: string; claim_id: string; occurred_at: string }> = await this.dataSource.query(
-      `WITH offered AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[]) AS o(fingerprint, claim_id, occurred_at)
-       ), held AS (
-         INSERT INTO enricher_claim_fingerprint AS f (fingerprint, claim_id, occurred_at)
-         SELECT fingerprint, claim_id, occurred_at FROM offered
-         ON CONFLICT (fingerprint) DO UPDATE SET claim_id = EXCLUDED.claim_id, occurred_at = EXCLUDED.occurred_at
-           WHERE (EXCLUDED.occurred_at, EXCLUDED.claim_id) < (f.occurred_at, f.claim_id)
-         RETURNING fingerprint, claim_id, occurred_at
-       )
-       SELECT fingerprint::text, claim_id, to_char(occurred_at, 'YYYY-MM-DD') AS occurred_at FROM held
-       UNION ALL
-       SELECT f.fingerprint::text, f.claim_id, to_char(f.occurred_at, 'YYYY-MM-DD')
-         FROM enricher_claim_fingerprint f JOIN offered o USING (fingerprint)
-        WHERE NOT EXISTS (SELECT 1 FROM held h WHERE h.fingerprint = f.fingerprint)`,
+    // Where the offer wins (a new fingerprint, or an earlier claim than its holder) the holder is the offer itself:
+    // only the fingerprints it lost come back, so a batch of new claims reads nothing back from the table.
+    const taken: Array<{ fingerprint: string }> = await this.dataSource.query(
+      `INSERT INTO enricher_claim_fingerprint AS f (fingerprint, claim_id, occurred_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[])
+       ON CONFLICT (fingerprint) DO UPDATE SET claim_id = EXCLUDED.claim_id, occurred_at = EXCLUDED.occurred_at
+         WHERE (EXCLUDED.occurred_at, EXCLUDED.claim_id) < (f.occurred_at, f.claim_id)
+       RETURNING fingerprint::text`,
       [rows.map((row) => row.fingerprint), rows.map((row) => row.claimId), rows.map((row) => row.occurredAt)],
     );
-    return new Map(holders.map((row) => [row.fingerprint, { claimId: row.claim_id, occurredAt: row.occurred_at }]));
+    const holders = new Map<string, FingerprintHolder>(
+      rows.map((row) => [row.fingerprint, { claimId: row.claimId, occurredAt: row.occurredAt }]),
+    );
+    if (taken.length === rows.length) return holders;
+    for (const { fingerprint } of taken) earliest.delete(fingerprint);
+    // The rest are held by an earlier claim (or the same one, offered again): read who, as committed now.
+    const kept: Array<{ fingerprint: string; claim_id: string; occurred_at: string }> = await this.dataSource.query(
+      `SELECT fingerprint::text, claim_id, to_char(occurred_at, 'YYYY-MM-DD') AS occurred_at
+         FROM enricher_claim_fingerprint WHERE fingerprint = ANY($1::uuid[])`,
+      [[...earliest.keys()]],
+    );
+    for (const row of kept) holders.set(row.fingerprint, { claimId: row.claim_id, occurredAt: row.occurred_at });
+    return holders;
   }
 
   /**

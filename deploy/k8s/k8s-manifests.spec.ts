@@ -1,3 +1,4 @@
+import { SERVICE_NODE_OPTIONS } from '@claims/harness';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -219,6 +220,24 @@ describe('the overlays', () => {
     }
     expect(at(find(prod, 'KafkaNodePool', 'dual-role'), 'spec')['replicas']).toBe(3);
     expect(at(find(prod, 'Cluster', 'claims-postgres'), 'spec')['instances']).toBe(3);
+  });
+
+  it("fetch twice the transform stages' batches for the fold in prod, and give the consumers the harness's young generation", () => {
+    const prod = manifestsOf('overlays/prod');
+    const shared = prod.find(
+      (manifest) => manifest.kind === 'ConfigMap' && manifest.metadata.name.startsWith('claims-pipeline'),
+    );
+    const variableOf = (name: string, variable: string): string | undefined =>
+      listAt(find(prod, 'Deployment', name), 'spec', 'template', 'spec', 'containers', 0, 'env')
+        .map((entry) => entry as { name: string; value?: string })
+        .find((entry) => entry.name === variable)?.value;
+    const fetchOf = (name: string): string | undefined => variableOf(name, 'KAFKA_FETCH_MAX_BYTES_PER_PARTITION');
+    expect(at(shared, 'data')['KAFKA_FETCH_MAX_BYTES_PER_PARTITION']).toBe(String(8 * 1024 * 1024));
+    expect(fetchOf('claims-metrics')).toBe(String(16 * 1024 * 1024));
+    expect(['claims-normalizer', 'claims-enricher'].map(fetchOf)).toEqual([undefined, undefined]);
+    for (const service of ['normalizer', 'enricher', 'metrics', 'ingestor'] as const) {
+      expect(variableOf(`claims-${service}`, 'NODE_OPTIONS')).toBe(SERVICE_NODE_OPTIONS[service].join(' '));
+    }
   });
 
   it('pin the image to a release in prod', () => {

@@ -29,8 +29,8 @@ describe('loadMetricsConfig', () => {
     );
   });
 
-  it('fetches 8 MiB per partition unless KAFKA_FETCH_MAX_BYTES_PER_PARTITION says otherwise, within 1–64 MiB', () => {
-    expect(loadMetricsConfig(base).kafka.fetchMaxBytesPerPartition).toBe(8 * 1024 * 1024);
+  it('fetches 16 MiB per partition, twice the transform stages, unless KAFKA_FETCH_MAX_BYTES_PER_PARTITION says otherwise, within 1–64 MiB', () => {
+    expect(loadMetricsConfig(base).kafka.fetchMaxBytesPerPartition).toBe(16 * 1024 * 1024);
     expect(
       loadMetricsConfig({ ...base, KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '4194304' }).kafka.fetchMaxBytesPerPartition,
     ).toBe(4 * 1024 * 1024);

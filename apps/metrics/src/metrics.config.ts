@@ -1,6 +1,7 @@
 import {
   consumerKafkaSettings,
   databaseEnvShape,
+  fetchMaxBytesPerPartitionEnv,
   kafkaEnvShape,
   loadConfig,
   serviceEnvShape,
@@ -9,9 +10,17 @@ import {
 import { acknowledgementSlaEnvShape, acknowledgementSlaPolicyOf } from '@claims/kpi';
 import { z } from 'zod';
 
+/**
+ * The fold's batches are twice the transform stages' by default: its day-keyed
+ * counters and the pend histogram aggregate a batch's records per (cell, day),
+ * so a larger batch upserts fewer rows per record (docs/capacity-model.md).
+ */
+export const METRICS_FETCH_MAX_BYTES_PER_PARTITION = 16 * 1024 * 1024;
+
 const MetricsEnvSchema = z
   .object({
     ...kafkaEnvShape,
+    KAFKA_FETCH_MAX_BYTES_PER_PARTITION: fetchMaxBytesPerPartitionEnv(METRICS_FETCH_MAX_BYTES_PER_PARTITION),
     ...databaseEnvShape,
     ...serviceEnvShape(3004),
     KAFKA_GROUP_ID: z.string().default('claims-metrics'),

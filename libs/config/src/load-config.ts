@@ -34,24 +34,30 @@ const commaList = z
 /** What a consumer's fetch takes from one partition unless KAFKA_FETCH_MAX_BYTES_PER_PARTITION says otherwise. */
 export const DEFAULT_FETCH_MAX_BYTES_PER_PARTITION = 8 * 1024 * 1024;
 
+/**
+ * KAFKA_FETCH_MAX_BYTES_PER_PARTITION: the most bytes one fetch takes from
+ * one partition, so the most records a consumer's batch holds. Bigger
+ * batches cost less CPU per record (fewer produce requests and fold
+ * transactions) and more memory; see docs/capacity-model.md for the
+ * measured trade. A service whose batches pay off more than others' (the
+ * fold) passes its own default.
+ */
+export function fetchMaxBytesPerPartitionEnv(defaultBytes: number = DEFAULT_FETCH_MAX_BYTES_PER_PARTITION) {
+  return z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(64 * 1024 * 1024)
+    .default(defaultBytes);
+}
+
 /** Environment variables every Kafka-connected service reads. */
 export const kafkaEnvShape = {
   KAFKA_BROKERS: commaList,
   /** Prefix for every topic name; lets tenants, test suites and bench runs share a cluster. */
   KAFKA_TOPIC_NAMESPACE: z.string().default(''),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(3),
-  /**
-   * The most bytes one fetch takes from one partition, so the most records a
-   * consumer's batch holds. Bigger batches cost less CPU per record (fewer
-   * produce requests and fold transactions) and more memory; see
-   * docs/capacity-model.md for the measured trade.
-   */
-  KAFKA_FETCH_MAX_BYTES_PER_PARTITION: z.coerce
-    .number()
-    .int()
-    .min(1024 * 1024)
-    .max(64 * 1024 * 1024)
-    .default(DEFAULT_FETCH_MAX_BYTES_PER_PARTITION),
+  KAFKA_FETCH_MAX_BYTES_PER_PARTITION: fetchMaxBytesPerPartitionEnv(),
 };
 
 export const databaseEnvShape = {

@@ -10,8 +10,9 @@ import { waitFor } from './wait-for';
 export type ServiceName = 'ingestor' | 'normalizer' | 'enricher' | 'metrics' | 'api';
 
 /**
- * Node heap limits per service, as a deployment sets them (NODE_OPTIONS in
- * deploy/k8s and docker-compose.yml). The ingestor streams files of any size
+ * Node heap settings per service, as a deployment sets them (NODE_OPTIONS in
+ * docker-compose.yml and deploy/k8s; the base overlay's 512Mi consumers keep
+ * V8's default young generation). The ingestor streams files of any size
  * with a small live set, but V8's default heap sizing let its RSS grow with
  * the input. On a 500 MB file (VmHWM and wall time, one run each): default
  * 265 MB in 83 s; old space capped at 128 MB, 171 MB in 89 s. With the doors
@@ -19,12 +20,19 @@ export type ServiceName = 'ingestor' | 'normalizer' | 'enricher' | 'metrics' | '
  * carrier file (2.49 M rows) peaked at 213 MiB with the old-space cap alone,
  * and at 158 MiB (idle 97 MiB instead of 121) with 4 MB semi-spaces added,
  * for 10 % fewer rows/s (9,845 against 10,902).
+ * The consumers are the other way round: a batch holds thousands of decoded
+ * events for longer than V8's default young generation (16 MB semi-spaces)
+ * keeps objects, so much of each batch is promoted and collected in old
+ * space. With 32 MB
+ * semi-spaces the metrics service's CPU per record fell about 16 % on the
+ * e2e bench (docs/capacity-model.md), for about 60 MiB more RSS; the
+ * normalizer and the enricher gained less (3-7 %, 25-45 MiB).
  */
 export const SERVICE_NODE_OPTIONS: Record<ServiceName, string[]> = {
   ingestor: ['--max-old-space-size=128', '--max-semi-space-size=4'],
-  normalizer: [],
-  enricher: [],
-  metrics: [],
+  normalizer: ['--max-semi-space-size=32'],
+  enricher: ['--max-semi-space-size=32'],
+  metrics: ['--max-semi-space-size=32'],
   api: [],
 };
 

@@ -39,7 +39,7 @@ import { foldIsolatingRefusedRecords } from './isolate-refused-records';
 
 /**
  * A fold of at least this many records runs alone (FoldGate). A backlog
- * delivers batches of about 2,100 on the bench (8 MiB fetches); a steady
+ * delivers batches of 3,300-3,900 on the bench (16 MiB fetches); a steady
  * 1,000 records/s a few hundred per partition. At 1,000 the bench's
  * freshness runs were no better than fully serial ones; at 1,500 they could
  * not be told from the concurrent fold's.

@@ -157,6 +157,8 @@ describe('Prometheus scraping the five services during a replay', () => {
       'claims_ingest_files_total{service="ingestor",outcome="completed"} >= 1',
       'claims_ingest_files_total{service="ingestor",outcome="failed"} == 0',
       'claims_fold_transaction_duration_seconds_count{service="metrics"} > 0',
+      // Every fold transaction passed the fold gate first, alone or beside the other partitions' folds.
+      'sum(claims_fold_gate_wait_seconds_count{service="metrics"}) > 0',
       // The domain gauges, read from Postgres at each scrape: a watermark and a commit after the fold, no read error.
       'claims_event_time_watermark_timestamp_seconds{service="metrics"} > 0',
       'claims_fold_last_commit_timestamp_seconds{service="metrics"} > 0',

@@ -23,10 +23,11 @@ export type ServiceName = 'ingestor' | 'normalizer' | 'enricher' | 'metrics' | '
  * The consumers are the other way round: a batch holds thousands of decoded
  * events for longer than V8's default young generation (16 MB semi-spaces)
  * keeps objects, so much of each batch is promoted and collected in old
- * space. With 32 MB
- * semi-spaces the metrics service's CPU per record fell about 16 % on the
- * e2e bench (docs/capacity-model.md), for about 60 MiB more RSS; the
- * normalizer and the enricher gained less (3-7 %, 25-45 MiB).
+ * space. With 32 MB semi-spaces the metrics service's own CPU fell from
+ * 0.128-0.135 to 0.103-0.111 CPU-s per 1,000 records on the e2e bench (its
+ * 16 MiB fetches; docs/capacity-model.md), for about 60 MiB more RSS; the
+ * normalizer's and the enricher's fell less (3-7 %, for 25-45 MiB). 64 MB
+ * gained nothing more.
  */
 export const SERVICE_NODE_OPTIONS: Record<ServiceName, string[]> = {
   ingestor: ['--max-old-space-size=128', '--max-semi-space-size=4'],

@@ -37,7 +37,7 @@ const PANELS_WITH_DATA = [
   'Open pended claims',
   'Event-time watermark',
   'Since the last fold commit',
-  'Fold transaction duration (p50, p99)',
+  'Fold transaction duration (p50, p99) and wait at the fold gate (p99)',
   'Consumer group rebalances',
   'Ingest files by outcome',
   'variable stage',

@@ -107,6 +107,7 @@ describe('the Grafana dashboards', () => {
       'claims_http_request_duration_seconds_count',
       'claims_consumer_rebalances_total',
       'claims_fold_transaction_duration_seconds_bucket',
+      'claims_fold_gate_wait_seconds_bucket',
       'claims_fold_step_duration_seconds_sum',
       'claims_ingest_files_total',
       'claims_pended_open_claims',

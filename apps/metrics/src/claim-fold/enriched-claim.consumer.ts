@@ -148,9 +148,9 @@ export class EnrichedClaimConsumer implements OnApplicationBootstrap, BeforeAppl
     await this.pipeline.producer.send(new Map([[deadLetterTopic, deadLetters]]));
     const foldPart = async (part: readonly ConsumedFoldMessage[]) => {
       try {
-        const endWait = this.foldGateWaitSeconds.startTimer({ alone: String(part.length >= FOLD_ALONE_FROM_RECORDS) });
-        const outcome = await this.foldGate.run(part.length, () => {
-          endWait();
+        const endWait = this.foldGateWaitSeconds.startTimer();
+        const outcome = await this.foldGate.run(part.length, (alone) => {
+          endWait({ alone: String(alone) });
           const endTransaction = this.foldTransactionSeconds.startTimer();
           return this.fold
             .foldPartitionBatch({

@@ -77,6 +77,12 @@ describe('FoldGate', () => {
     await Promise.all(running);
   });
 
+  it('tells the work whether its batch runs alone, from the threshold on', async () => {
+    const gate = new FoldGate(LARGE);
+    const alone = await Promise.all([SMALL, LARGE - 1, LARGE].map((records) => gate.run(records, async (a) => a)));
+    expect(alone).toEqual([false, false, true]);
+  });
+
   it('gives back what the work returns, and frees the gate when the work fails', async () => {
     const gate = new FoldGate(LARGE);
     const log: string[] = [];

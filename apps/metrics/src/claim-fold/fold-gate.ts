@@ -22,12 +22,12 @@ export class FoldGate {
 
   constructor(private readonly exclusiveFrom: number) {}
 
-  /** Runs `work` once the gate admits a batch of `records` records. */
-  async run<T>(records: number, work: () => Promise<T>): Promise<T> {
+  /** Runs `work` once the gate admits a batch of `records` records, telling it whether it runs alone. */
+  async run<T>(records: number, work: (alone: boolean) => Promise<T>): Promise<T> {
     const exclusive = records >= this.exclusiveFrom;
     await this.enter(exclusive);
     try {
-      return await work();
+      return await work(exclusive);
     } finally {
       this.leave(exclusive);
     }

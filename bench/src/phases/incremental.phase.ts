@@ -11,17 +11,35 @@ import {
   type CorrectnessCheck,
 } from '../measure/kpi-checks';
 import type { LocalPipeline } from '@claims/harness';
+import { TopicOffsetReader } from '../infra/kafka-topics';
+import { publishBenchDirectory, type BenchDirectory } from '../pipeline/bench-directory';
+import { HopCountPoller, hopTimeline, type HopTimeline } from '../measure/hop-timeline';
+import { machineCpuSince, readMachineCpu, type MachineCpu } from '../measure/process-stats';
 
 export interface IncrementalResult {
   historyClaims: number;
   historyLines: number;
   historyLoadSeconds: number;
   historyLoadedBy: string;
+  /** The directory the enricher judged the claims against, as in the end-to-end phase. */
+  directory: BenchDirectory;
   newClaims: number;
+  /** Of the new claims, how many the pend rules held (claim_pend rows, cleared or not). */
+  newClaimsPended: number;
   /** POST of the new claims' file → the last of them readable in claims_received (reader polls every 10 ms). */
   streamingSeconds: number;
   /** The fold transactions alone: first to last processed_at of the new claims. */
   streamingFoldSeconds: number;
+  /** When each stage's output for the new claims began and finished, after the POST (sampled every 20 ms). */
+  hops: HopTimeline;
+  /** The ingest POST answered (every record published), ms after it was sent. */
+  ingestAnsweredMs: number;
+  /**
+   * The whole machine's CPU from the POST to the KPI readable (every process:
+   * the five services, the broker, Postgres, the bench's pollers): busy
+   * seconds against the cores' seconds, whether the burst waited on CPU.
+   */
+  machineCpu: MachineCpu;
   /** The product's KPI batch SQL over the whole claim state (median of its runs); the batch load of the new rows is not even counted. */
   batchRecomputeSeconds: number;
   batchRecomputeRuns: number[];
@@ -30,12 +48,45 @@ export interface IncrementalResult {
   correctness: CorrectnessCheck;
 }
 
-async function replayAndWait(pipeline: LocalPipeline, client: Client, file: GeneratedCarrierFile): Promise<number> {
+/**
+ * Between samples of the topic ends and the fold's offsets. The polling costs
+ * the machine about 0.08 CPU-s over a 1,000-claim burst at 10 ms (measured
+ * against runs without it); 20 ms halves that and still resolves hops that
+ * take 50-250 ms each.
+ */
+const HOP_POLL_INTERVAL_MS = 20;
+
+interface Replay {
+  seconds: number;
+  /** The POST's answer: the ingestor answers once every record is published. */
+  ingestAnsweredMs: number;
+  hops: HopTimeline;
+  machineCpu: MachineCpu;
+}
+
+async function replayAndWait(
+  pipeline: LocalPipeline,
+  client: Client,
+  file: GeneratedCarrierFile,
+  watch: { topics: TopicOffsetReader; poller: Client; namespace: string },
+): Promise<Replay> {
   const baseline = await readableClaimsReceived(client);
+  const poller = new HopCountPoller(watch.topics, watch.poller, watch.namespace, HOP_POLL_INTERVAL_MS);
+  const cpuAtPost = readMachineCpu();
   const postedAtMs = Date.now();
   await pipeline.ingest(file.name);
+  const ingestAnsweredMs = Date.now() - postedAtMs;
   const readableAtMs = await waitForClaimsReceived(client, baseline + file.records, 120_000, 10);
-  return (readableAtMs - postedAtMs) / 1000;
+  const machineCpu = machineCpuSince(cpuAtPost, readMachineCpu());
+  // The last hop counts settle once the KPI is readable; a short wait catches a fold commit's offsets row.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const samples = await poller.stop();
+  return {
+    seconds: (readableAtMs - postedAtMs) / 1000,
+    ingestAnsweredMs,
+    hops: hopTimeline(samples, postedAtMs),
+    machineCpu,
+  };
 }
 
 async function foldSpanSeconds(client: Client, file: GeneratedCarrierFile): Promise<number> {
@@ -45,6 +96,14 @@ async function foldSpanSeconds(client: Client, file: GeneratedCarrierFile): Prom
     [String(file.claimIdStart), String(file.claimIdStart + file.records - 1)],
   );
   return Number(rows[0]?.seconds ?? Number.NaN);
+}
+
+async function pendedClaims(client: Client, file: GeneratedCarrierFile): Promise<number> {
+  const { rows } = await client.query<{ pended: string }>(
+    `SELECT count(*)::text AS pended FROM claim_pend WHERE claim_id BETWEEN $1 AND $2`,
+    [String(file.claimIdStart), String(file.claimIdStart + file.records - 1)],
+  );
+  return Number(rows[0]?.pended ?? 0);
 }
 
 async function batchRecompute(client: Client, runs: number): Promise<number[]> {
@@ -73,6 +132,12 @@ export async function runIncrementalPhase(context: BenchContext, catalog: FileCa
     const client = new Client({ connectionString: database.url, application_name: 'claims-bench-reader' });
     await client.connect();
     context.cleanup.push('close the incremental reader', () => client.end());
+    const pollerClient = new Client({ connectionString: database.url, application_name: 'claims-bench-sampler' });
+    await pollerClient.connect();
+    context.cleanup.push('close the hop poller', () => pollerClient.end());
+    const topics = await TopicOffsetReader.connect(context.brokers);
+    context.cleanup.push('close the hop poller offsets', () => topics.disconnect());
+    const watch = { topics, poller: pollerClient, namespace: context.namespace('incremental') };
 
     const historyLoadSeconds = await loadFoldedHistory(client, historyClaims, HISTORY_CLAIM_ID_START);
     const history = expectedHistoryKpis(historyClaims);
@@ -80,8 +145,24 @@ export async function runIncrementalPhase(context: BenchContext, catalog: FileCa
       `incremental: ${historyClaims} claims (${history.lines} lines) of history loaded in ${historyLoadSeconds.toFixed(1)} s`,
     );
 
-    await replayAndWait(pipeline, client, warmUp);
-    const streamingSeconds = await replayAndWait(pipeline, client, fresh);
+    // The end-to-end phase's directory, so the pend and clear paths run at their realistic share (with the
+    // harness's two-file directory nearly every claim pended). The generator draws the measured claims'
+    // providers from the pools the warm-up file covers.
+    const directory = await publishBenchDirectory({
+      file: warmUp.path,
+      providers: context.options.directoryProviders,
+      seed: context.options.seed,
+      brokers: context.brokers,
+      namespace: watch.namespace,
+      enrichers: pipeline.instances.enricher,
+    });
+    await replayAndWait(pipeline, client, warmUp, watch);
+    const {
+      seconds: streamingSeconds,
+      hops,
+      ingestAnsweredMs,
+      machineCpu,
+    } = await replayAndWait(pipeline, client, fresh, watch);
     const streamingFoldSeconds = await foldSpanSeconds(client, fresh);
     const runs = await batchRecompute(client, context.options.quick ? 1 : 3);
     const sorted = [...runs].sort((left, right) => left - right);
@@ -94,11 +175,16 @@ export async function runIncrementalPhase(context: BenchContext, catalog: FileCa
       historyClaims,
       historyLines: history.lines,
       historyLoadSeconds,
+      directory,
       historyLoadedBy:
         'SQL generate_series straight into claim_state, claim_line_state, processed_event and kpi_counter (not streamed), then VACUUM ANALYZE',
       newClaims: fresh.records,
+      newClaimsPended: await pendedClaims(client, fresh),
       streamingSeconds,
       streamingFoldSeconds,
+      hops,
+      ingestAnsweredMs,
+      machineCpu,
       batchRecomputeSeconds,
       batchRecomputeRuns: runs,
       speedup: batchRecomputeSeconds / streamingSeconds,

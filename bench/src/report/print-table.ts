@@ -1,6 +1,9 @@
 import type { BenchDirectory } from '../pipeline/bench-directory';
 import type { BenchResults } from './results';
 import type { RecordCostResult } from '../phases/record-cost.phase';
+import type { IncrementalResult } from '../phases/incremental.phase';
+import { HOP_STAGES } from '../measure/hop-timeline';
+import { INCREMENTAL_WARM_UP_CLAIMS } from '../generator/file-catalog';
 
 type Cell = string | number | null | undefined;
 
@@ -17,6 +20,7 @@ const fixed = (value: number | null | undefined, digits: number): string =>
   value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
 const mebibytes = (bytes: number | null | undefined): string =>
   bytes === null || bytes === undefined ? '–' : `${(bytes / MIB).toFixed(0)} MiB`;
+const percent = (share: number | null): string => (share === null ? '–' : `${fixed(share * 100, 0)} %`);
 
 /** A plain, aligned text table: readable in a terminal and in a pasted report. */
 export function formatTable(headers: readonly string[], rows: ReadonlyArray<readonly Cell[]>): string {
@@ -418,6 +422,8 @@ function batchTable(results: BenchResults): string {
         ],
       ),
       `history: ${incremental.historyLoadedBy}`,
+      `warm-up: ${integer(INCREMENTAL_WARM_UP_CLAIMS)} claims streamed first; directory: ${integer(incremental.directory.providers)} providers; ${integer(incremental.newClaimsPended)} of the new claims pended`,
+      `the new claims' path, ms after the POST (first-last output of each stage, sampled every 20 ms): ${describeHops(incremental)}`,
     );
   }
   return lines.join('\n');
@@ -426,7 +432,6 @@ function batchTable(results: BenchResults): string {
 function scaleOutTables(results: BenchResults): string {
   const scaleOut = results.scaleOut;
   if (!scaleOut) return '(not run)';
-  const percent = (share: number | null): string => (share === null ? '–' : `${fixed(share * 100, 0)} %`);
   const runs = formatTable(
     [
       'instances',
@@ -555,4 +560,19 @@ export function printResultsTable(results: BenchResults): void {
       : '\nstatus: passed',
   ].join('\n');
   process.stdout.write(`${out}\n`);
+}
+
+function describeHops(incremental: IncrementalResult): string {
+  const spans = HOP_STAGES.map((stage) => {
+    const span = incremental.hops[stage];
+    return `${stage} ${span === null ? 'none' : `${span.firstMs}-${span.lastMs}`}`;
+  });
+  return (
+    [
+      `ingest answered ${incremental.ingestAnsweredMs}`,
+      ...spans,
+      `readable ${Math.round(incremental.streamingSeconds * 1000)}`,
+    ].join(', ') +
+    `; machine CPU meanwhile ${fixed(incremental.machineCpu.busySeconds, 2)} s busy of ${fixed(incremental.machineCpu.totalSeconds, 2)} s (${percent(incremental.machineCpu.busySeconds / incremental.machineCpu.totalSeconds)})`
+  );
 }

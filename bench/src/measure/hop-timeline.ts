@@ -1,0 +1,111 @@
+import { CLAIM_TOPICS, namespacedTopic } from '@claims/contracts';
+import type { Client } from 'pg';
+import type { TopicOffsetReader } from '../infra/kafka-topics';
+
+/** Cumulative counts at one point of a burst: records on each topic, and enriched events the fold has committed. */
+export interface HopCounts {
+  atMs: number;
+  raw: number;
+  normalized: number;
+  enriched: number;
+  folded: number;
+}
+
+export const HOP_STAGES = ['raw', 'normalized', 'enriched', 'folded'] as const;
+export type HopStage = (typeof HOP_STAGES)[number];
+
+/** When a stage's output began and finished growing, in ms after the burst was posted. */
+export interface StageSpan {
+  firstMs: number;
+  lastMs: number;
+}
+
+export type HopTimeline = Record<HopStage, StageSpan | null>;
+
+/**
+ * Where a burst's time went: for each stage, when its first output appeared
+ * and when its last did, relative to the post. The gaps between one stage's
+ * last and the next's last are each hop's share of the end-to-end time; a
+ * stage that never grew is null. Read from samples, so each time is late by
+ * at most one sampling interval.
+ */
+export function hopTimeline(samples: readonly HopCounts[], postedAtMs: number): HopTimeline {
+  const timeline = {} as HopTimeline;
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  for (const stage of HOP_STAGES) {
+    if (first === undefined || last === undefined) {
+      timeline[stage] = null;
+      continue;
+    }
+    const baseline = first[stage];
+    const final = last[stage];
+    const grew = samples.find((sample) => sample[stage] > baseline);
+    const done = samples.find((sample) => sample[stage] >= final);
+    timeline[stage] =
+      grew === undefined || done === undefined
+        ? null
+        : { firstMs: grew.atMs - postedAtMs, lastMs: done.atMs - postedAtMs };
+  }
+  return timeline;
+}
+
+/**
+ * Polls topic ends and the fold's committed offsets every `intervalMs` until
+ * stopped: a burst's path through the hops, without touching its records.
+ */
+export class HopCountPoller {
+  readonly samples: HopCounts[] = [];
+  private running = true;
+  private readonly loop: Promise<void>;
+  /** Ends the wait between samples at once when the poller stops. */
+  private wakeUp: () => void = () => undefined;
+
+  constructor(
+    private readonly topics: TopicOffsetReader,
+    private readonly database: Client,
+    private readonly namespace: string,
+    intervalMs: number,
+  ) {
+    this.loop = this.run(intervalMs);
+  }
+
+  async stop(): Promise<HopCounts[]> {
+    this.running = false;
+    this.wakeUp();
+    await this.loop;
+    await this.sample();
+    return this.samples;
+  }
+
+  private async run(intervalMs: number): Promise<void> {
+    while (this.running) {
+      await this.sample();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, intervalMs);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private async sample(): Promise<void> {
+    const topic = (name: (typeof CLAIM_TOPICS)[keyof typeof CLAIM_TOPICS]): string =>
+      namespacedTopic(name, this.namespace);
+    const [raw, normalized, enriched, folded] = await Promise.all([
+      this.topics.recordCount(topic(CLAIM_TOPICS.raw)),
+      this.topics.recordCount(topic(CLAIM_TOPICS.normalized)),
+      this.topics.recordCount(topic(CLAIM_TOPICS.enriched)),
+      this.database
+        .query<{
+          total: string | null;
+        }>(`SELECT coalesce(sum(next_offset), 0)::text AS total FROM consumer_offset WHERE topic = $1`, [
+          topic(CLAIM_TOPICS.enriched),
+        ])
+        .then(({ rows }) => Number(rows[0]?.total ?? 0)),
+    ]);
+    this.samples.push({ atMs: Date.now(), raw, normalized, enriched, folded });
+  }
+}

@@ -48,8 +48,12 @@ export interface GenerationRecord {
 }
 
 /** Generates each file the run needs once, on first use, and remembers how long it took. */
-/** Enough claims through every service for V8 to have optimized the hot paths (about 6 s at full speed here). */
-export const INCREMENTAL_WARM_UP_CLAIMS = 20_000;
+/**
+ * Claims streamed at full speed before a latency is measured, so it meets a
+ * pipeline that has been running: V8 compiles a function to optimized code
+ * only after thousands of calls (about 6 s here).
+ */
+export const PIPELINE_WARM_UP_CLAIMS = 20_000;
 
 export class FileCatalog {
   readonly generated: GenerationRecord[] = [];
@@ -177,15 +181,14 @@ export class FileCatalog {
   }
 
   /**
-   * Claims folded just before the measured ones, so the measurement meets a
-   * pipeline that has been running: V8 compiles a function to optimized code
-   * only after thousands of calls, and with 200 claims the measured 1,000
-   * ran mostly unoptimized (the normalizer's batches took 4-5x as long).
+   * Claims folded just before the measured ones (PIPELINE_WARM_UP_CLAIMS):
+   * with 200, the measured 1,000 ran mostly unoptimized (the normalizer's
+   * batches took 4-5x as long).
    */
   incrementalWarmUp(): Promise<GeneratedCarrierFile> {
     return this.carrier('incremental warm-up', {
       seed: this.options.seed + 6,
-      records: INCREMENTAL_WARM_UP_CLAIMS,
+      records: PIPELINE_WARM_UP_CLAIMS,
       claimIdStart: CLAIM_ID_START.incremental + 500_000_000,
     });
   }

@@ -1,6 +1,7 @@
 import { CLAIM_TOPICS, namespacedTopic } from '@claims/contracts';
 import type { Client } from 'pg';
 import type { TopicOffsetReader } from '../infra/kafka-topics';
+import { SamplingPause } from './sampling-pause';
 
 /** Cumulative counts at one point of a burst: records on each topic, and enriched events the fold has committed. */
 export interface HopCounts {
@@ -58,8 +59,7 @@ export class HopCountPoller {
   readonly samples: HopCounts[] = [];
   private running = true;
   private readonly loop: Promise<void>;
-  /** Ends the wait between samples at once when the poller stops. */
-  private wakeUp: () => void = () => undefined;
+  private readonly pause = new SamplingPause();
 
   constructor(
     private readonly topics: TopicOffsetReader,
@@ -72,7 +72,7 @@ export class HopCountPoller {
 
   async stop(): Promise<HopCounts[]> {
     this.running = false;
-    this.wakeUp();
+    this.pause.end();
     await this.loop;
     await this.sample();
     return this.samples;
@@ -81,13 +81,7 @@ export class HopCountPoller {
   private async run(intervalMs: number): Promise<void> {
     while (this.running) {
       await this.sample();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      await this.pause.wait(intervalMs);
     }
   }
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { TopicOffsetReader } from '../infra/kafka-topics';
+import { SamplingPause } from './sampling-pause';
 import { readProcessMemory } from '@claims/harness';
 import {
   cpuSeconds,
@@ -62,6 +63,7 @@ export class PipelineSampler {
   private readonly backendCpu = new Map<number, { application: string; baseline: number; latest: number }>();
   private brokerCpuBaseline = 0;
   private running = true;
+  private readonly pause = new SamplingPause();
   private loop: Promise<void> = Promise.resolve();
   private peakRss = new Map<ServiceName, number>();
   private readonly pids: Array<[ServiceName, readonly number[]]>;
@@ -110,6 +112,7 @@ export class PipelineSampler {
   async stop(): Promise<PipelineSample[]> {
     if (!this.running) return this.samples;
     this.running = false;
+    this.pause.end();
     await this.loop;
     await this.sample();
     await this.database.end();
@@ -132,7 +135,7 @@ export class PipelineSampler {
 
   private async run(intervalMs: number): Promise<void> {
     while (this.running) {
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      await this.pause.wait(intervalMs);
       if (!this.running) break;
       await this.sample().catch(() => undefined);
     }

@@ -14,7 +14,7 @@ import type { LocalPipeline } from '@claims/harness';
 import { TopicOffsetReader } from '../infra/kafka-topics';
 import { publishBenchDirectory, type BenchDirectory } from '../pipeline/bench-directory';
 import { HopCountPoller, hopTimeline, type HopTimeline } from '../measure/hop-timeline';
-import { machineCpuSince, readMachineCpu, type MachineCpu } from '../measure/process-stats';
+import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
 
 export interface IncrementalResult {
   historyClaims: number;
@@ -35,11 +35,12 @@ export interface IncrementalResult {
   /** The ingest POST answered (every record published), ms after it was sent. */
   ingestAnsweredMs: number;
   /**
-   * The whole machine's CPU from the POST to the KPI readable (every process:
-   * the five services, the broker, Postgres, the bench's pollers): busy
-   * seconds against the cores' seconds, whether the burst waited on CPU.
+   * CPU from the POST to the KPI readable: each service, the Postgres
+   * backends by the service they serve, the broker, and the whole machine
+   * (busy seconds against the cores' seconds: whether the burst waited on
+   * CPU; the bench's own pollers are in it).
    */
-  machineCpu: MachineCpu;
+  cpu: BurstCpu;
   /** The product's KPI batch SQL over the whole claim state (median of its runs); the batch load of the new rows is not even counted. */
   batchRecomputeSeconds: number;
   batchRecomputeRuns: number[];
@@ -56,36 +57,64 @@ export interface IncrementalResult {
  */
 const HOP_POLL_INTERVAL_MS = 20;
 
+export type BurstCpu = Pick<
+  PipelineSample,
+  'serviceCpuSeconds' | 'postgresCpuSecondsByApplication' | 'brokerCpuSeconds' | 'machineCpu'
+>;
+
+interface Watch {
+  topics: TopicOffsetReader;
+  poller: Client;
+  namespace: string;
+  brokers: string;
+  databaseUrl: string;
+}
+
 interface Replay {
   seconds: number;
   /** The POST's answer: the ingestor answers once every record is published. */
   ingestAnsweredMs: number;
   hops: HopTimeline;
-  machineCpu: MachineCpu;
+  cpu: BurstCpu;
 }
 
 async function replayAndWait(
   pipeline: LocalPipeline,
   client: Client,
   file: GeneratedCarrierFile,
-  watch: { topics: TopicOffsetReader; poller: Client; namespace: string },
+  watch: Watch,
 ): Promise<Replay> {
   const baseline = await readableClaimsReceived(client);
+  // Its first sample is its baseline and the last is taken at stop: nothing in between.
+  const sampler = await PipelineSampler.start({
+    brokers: watch.brokers,
+    namespace: watch.namespace,
+    databaseUrl: watch.databaseUrl,
+    pids: pipeline.instancePids(),
+    intervalMs: 600_000,
+  });
   const poller = new HopCountPoller(watch.topics, watch.poller, watch.namespace, HOP_POLL_INTERVAL_MS);
-  const cpuAtPost = readMachineCpu();
   const postedAtMs = Date.now();
   await pipeline.ingest(file.name);
   const ingestAnsweredMs = Date.now() - postedAtMs;
   const readableAtMs = await waitForClaimsReceived(client, baseline + file.records, 120_000, 10);
-  const machineCpu = machineCpuSince(cpuAtPost, readMachineCpu());
+  const samples = await sampler.stop();
+  const last = samples[samples.length - 1];
+  if (last === undefined) throw new Error('the CPU sampler took no sample');
+  const cpu: BurstCpu = {
+    serviceCpuSeconds: last.serviceCpuSeconds,
+    postgresCpuSecondsByApplication: last.postgresCpuSecondsByApplication,
+    brokerCpuSeconds: last.brokerCpuSeconds,
+    machineCpu: last.machineCpu,
+  };
   // The last hop counts settle once the KPI is readable; a short wait catches a fold commit's offsets row.
   await new Promise((resolve) => setTimeout(resolve, 50));
-  const samples = await poller.stop();
+  const counts = await poller.stop();
   return {
     seconds: (readableAtMs - postedAtMs) / 1000,
     ingestAnsweredMs,
-    hops: hopTimeline(samples, postedAtMs),
-    machineCpu,
+    hops: hopTimeline(counts, postedAtMs),
+    cpu,
   };
 }
 
@@ -137,7 +166,13 @@ export async function runIncrementalPhase(context: BenchContext, catalog: FileCa
     context.cleanup.push('close the hop poller', () => pollerClient.end());
     const topics = await TopicOffsetReader.connect(context.brokers);
     context.cleanup.push('close the hop poller offsets', () => topics.disconnect());
-    const watch = { topics, poller: pollerClient, namespace: context.namespace('incremental') };
+    const watch: Watch = {
+      topics,
+      poller: pollerClient,
+      namespace: context.namespace('incremental'),
+      brokers: context.brokers,
+      databaseUrl: database.url,
+    };
 
     const historyLoadSeconds = await loadFoldedHistory(client, historyClaims, HISTORY_CLAIM_ID_START);
     const history = expectedHistoryKpis(historyClaims);
@@ -161,7 +196,7 @@ export async function runIncrementalPhase(context: BenchContext, catalog: FileCa
       seconds: streamingSeconds,
       hops,
       ingestAnsweredMs,
-      machineCpu,
+      cpu,
     } = await replayAndWait(pipeline, client, fresh, watch);
     const streamingFoldSeconds = await foldSpanSeconds(client, fresh);
     const runs = await batchRecompute(client, context.options.quick ? 1 : 3);
@@ -184,7 +219,7 @@ export async function runIncrementalPhase(context: BenchContext, catalog: FileCa
       streamingFoldSeconds,
       hops,
       ingestAnsweredMs,
-      machineCpu,
+      cpu,
       batchRecomputeSeconds,
       batchRecomputeRuns: runs,
       speedup: batchRecomputeSeconds / streamingSeconds,

@@ -1,9 +1,10 @@
 import type { BenchDirectory } from '../pipeline/bench-directory';
 import type { BenchResults } from './results';
 import type { RecordCostResult } from '../phases/record-cost.phase';
-import type { IncrementalResult } from '../phases/incremental.phase';
+import type { BurstCpu, IncrementalResult } from '../phases/incremental.phase';
+import { PIPELINE_STAGES, POSTGRES_APPLICATION_OF } from '../pipeline/pipeline-stages';
 import { HOP_STAGES } from '../measure/hop-timeline';
-import { INCREMENTAL_WARM_UP_CLAIMS } from '../generator/file-catalog';
+import { PIPELINE_WARM_UP_CLAIMS } from '../generator/file-catalog';
 
 type Cell = string | number | null | undefined;
 
@@ -422,8 +423,9 @@ function batchTable(results: BenchResults): string {
         ],
       ),
       `history: ${incremental.historyLoadedBy}`,
-      `warm-up: ${integer(INCREMENTAL_WARM_UP_CLAIMS)} claims streamed first; directory: ${integer(incremental.directory.providers)} providers; ${integer(incremental.newClaimsPended)} of the new claims pended`,
+      `warm-up: ${integer(PIPELINE_WARM_UP_CLAIMS)} claims streamed first; directory: ${integer(incremental.directory.providers)} providers; ${integer(incremental.newClaimsPended)} of the new claims pended`,
       `the new claims' path, ms after the POST (first-last output of each stage, sampled every 20 ms): ${describeHops(incremental)}`,
+      `CPU seconds from the POST to readable: ${describeBurstCpu(incremental.cpu)}`,
     );
   }
   return lines.join('\n');
@@ -567,12 +569,24 @@ function describeHops(incremental: IncrementalResult): string {
     const span = incremental.hops[stage];
     return `${stage} ${span === null ? 'none' : `${span.firstMs}-${span.lastMs}`}`;
   });
-  return (
-    [
-      `ingest answered ${incremental.ingestAnsweredMs}`,
-      ...spans,
-      `readable ${Math.round(incremental.streamingSeconds * 1000)}`,
-    ].join(', ') +
-    `; machine CPU meanwhile ${fixed(incremental.machineCpu.busySeconds, 2)} s busy of ${fixed(incremental.machineCpu.totalSeconds, 2)} s (${percent(incremental.machineCpu.busySeconds / incremental.machineCpu.totalSeconds)})`
-  );
+  return [
+    `ingest answered ${incremental.ingestAnsweredMs}`,
+    ...spans,
+    `readable ${Math.round(incremental.streamingSeconds * 1000)}`,
+  ].join(', ');
+}
+
+/** CPU seconds of each process over the burst, a stage's Postgres backends beside it. */
+function describeBurstCpu(cpu: BurstCpu): string {
+  const stages = PIPELINE_STAGES.map((stage) => {
+    const application = POSTGRES_APPLICATION_OF[stage];
+    const own = `${stage} ${fixed(cpu.serviceCpuSeconds[stage], 2)}`;
+    return application ? `${own} + Postgres ${fixed(cpu.postgresCpuSecondsByApplication[application], 2)}` : own;
+  });
+  const { busySeconds, totalSeconds } = cpu.machineCpu;
+  return [
+    ...stages,
+    `broker ${fixed(cpu.brokerCpuSeconds, 2)}`,
+    `machine ${fixed(busySeconds, 2)} busy of ${fixed(totalSeconds, 2)} (${percent(totalSeconds > 0 ? busySeconds / totalSeconds : null)})`,
+  ].join(', ');
 }

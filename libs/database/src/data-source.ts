@@ -22,6 +22,7 @@ import { PendComments1765500000000 } from './migrations/1765500000000-pend-comme
 import { ClaimVersions1765600000000 } from './migrations/1765600000000-claim-versions';
 import { DailyCounters1765700000000 } from './migrations/1765700000000-daily-counters';
 import { UuidClaimFingerprints1765800000000 } from './migrations/1765800000000-uuid-claim-fingerprints';
+import { PendedClaimCount1765900000000 } from './migrations/1765900000000-pended-claim-count';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   ClaimVersions1765600000000,
   DailyCounters1765700000000,
   UuidClaimFingerprints1765800000000,
+  PendedClaimCount1765900000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

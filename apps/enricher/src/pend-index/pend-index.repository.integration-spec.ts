@@ -49,6 +49,16 @@ describe('PendIndexRepository against a real Postgres', () => {
     await database.drop();
   });
 
+  /** Undoes migrations, newest first, through the one named: the schema as it stood before it. */
+  async function undoMigrationsThrough(name: string): Promise<void> {
+    for (;;) {
+      const [newest] = await dataSource.query(`SELECT name FROM migrations ORDER BY timestamp DESC LIMIT 1`);
+      if (!newest) throw new Error(`migration ${name} was never run`);
+      await dataSource.undoLastMigration({ transaction: 'all' });
+      if (newest.name === name) return;
+    }
+  }
+
   it('gives a fingerprint to the claim earliest in event time, whichever arrives first', async () => {
     await repository.holdFingerprints([{ fingerprint: F1, claimId: 'LATE', occurredAt: '2010-03-08' }]);
     const holders = await repository.holdFingerprints([
@@ -87,7 +97,7 @@ describe('PendIndexRepository against a real Postgres', () => {
   });
 
   it('keeps the hold of a fingerprint stored as 64-character hex before fingerprints became uuids', async () => {
-    await dataSource.undoLastMigration({ transaction: 'all' });
+    await undoMigrationsThrough('UuidClaimFingerprints1765800000000');
     const hex = createHash('sha256').update('token|1234567893|2010-03-01|99213').digest('hex');
     await dataSource.query(
       `INSERT INTO enricher_claim_fingerprint (fingerprint, claim_id, occurred_at) VALUES ($1, 'STORED', '2010-03-01')`,
@@ -178,5 +188,62 @@ describe('PendIndexRepository against a real Postgres', () => {
     const verdicts = await repository.waitingDecisions(['C1', 'C2']);
     expect([...verdicts.keys()]).toEqual(['C1']);
     expect(verdicts.get('C1')).toEqual(decision);
+  });
+
+  describe('the waiting count its triggers keep', () => {
+    const filed = (claimId: string) => ({
+      claimId,
+      normalizedEvent: '{}',
+      decision: pendedDecision('2010-01-05'),
+      dependencies: [{ kind: 'provider' as const, key: '1111111111' }],
+    });
+    const rowsInQueue = async (): Promise<number> =>
+      Number((await dataSource.query(`SELECT count(*) AS n FROM enricher_pended_claim`))[0].n);
+
+    it('counts a claim once however often it is filed, and only the claims a release removes', async () => {
+      await repository.recordVerdicts([filed('C1'), filed('C2'), filed('C3')], []);
+      await repository.recordVerdicts([filed('C1'), filed('C4')], ['C2', 'NEVER-FILED']);
+      await repository.recordVerdicts([], ['C2']);
+      expect(await repository.waitingCount()).toBe(3);
+      expect(await repository.waitingCount()).toBe(await rowsInQueue());
+    });
+
+    it('adds up what several connections file and release at once', async () => {
+      const others = await Promise.all(
+        [1, 2, 3].map(async (index) => {
+          const source = createDataSource({ url: database.url, applicationName: `pend-index-spec-${index}` });
+          await source.initialize();
+          return source;
+        }),
+      );
+      try {
+        await Promise.all(
+          others.map(async (source, index) => {
+            const writer = new PendIndexRepository(source);
+            const mine = Array.from({ length: 50 }, (_, claim) => `W${index}-${claim}`);
+            await writer.recordVerdicts(mine.map(filed), []);
+            await writer.recordVerdicts([], mine.slice(0, 10 * index));
+          }),
+        );
+      } finally {
+        await Promise.all(others.map((source) => source.destroy()));
+      }
+      expect(await repository.waitingCount()).toBe(150 - 10 - 20);
+      expect(await repository.waitingCount()).toBe(await rowsInQueue());
+    });
+
+    it('starts from the claims already waiting when the count is introduced, and is empty after a TRUNCATE', async () => {
+      await undoMigrationsThrough('PendedClaimCount1765900000000');
+      await dataSource.query(
+        `INSERT INTO enricher_pended_claim (claim_id, normalized_event, decision, pended_on)
+         VALUES ('OLD-1', '{}', '{}'::jsonb, '2010-01-01'), ('OLD-2', '{}', '{}'::jsonb, '2010-01-01')`,
+      );
+      await migrateDatabase(dataSource);
+      await repository.recordVerdicts([filed('NEW-1')], ['OLD-2']);
+      expect(await repository.waitingCount()).toBe(2);
+
+      await dataSource.query(`TRUNCATE enricher_pended_claim`);
+      expect(await repository.waitingCount()).toBe(0);
+    });
   });
 });

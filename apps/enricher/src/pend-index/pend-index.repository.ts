@@ -161,10 +161,13 @@ export class PendIndexRepository {
     return new Map(rows.map((row) => [row.claim_id, row.decision]));
   }
 
-  /** How many claims wait, for the enricher's gauge. */
+  /**
+   * How many claims wait, for the enricher's gauge: the sum of the count the
+   * queue's triggers keep, never a scan of the queue.
+   */
   async waitingCount(): Promise<number> {
     const rows: Array<{ count: string }> = await this.dataSource.query(
-      `SELECT count(*)::bigint AS count FROM enricher_pended_claim`,
+      `SELECT coalesce(sum(claims), 0)::bigint AS count FROM enricher_pended_claim_count`,
     );
     return Number(rows[0]?.count ?? 0);
   }

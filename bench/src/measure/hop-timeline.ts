@@ -70,7 +70,9 @@ export class HopCountPoller {
     this.loop = this.run(intervalMs);
   }
 
+  /** Takes a last sample; a second stop answers the same samples. */
   async stop(): Promise<HopCounts[]> {
+    if (!this.running) return this.samples;
     this.running = false;
     this.pause.end();
     await this.loop;

@@ -94,28 +94,32 @@ async function replayAndWait(
     intervalMs: 600_000,
   });
   const poller = new HopCountPoller(watch.topics, watch.poller, watch.namespace, HOP_POLL_INTERVAL_MS);
-  const postedAtMs = Date.now();
-  await pipeline.ingest(file.name);
-  const ingestAnsweredMs = Date.now() - postedAtMs;
-  const readableAtMs = await waitForClaimsReceived(client, baseline + file.records, 120_000, 10);
-  const samples = await sampler.stop();
-  const last = samples[samples.length - 1];
-  if (last === undefined) throw new Error('the CPU sampler took no sample');
-  const cpu: BurstCpu = {
-    serviceCpuSeconds: last.serviceCpuSeconds,
-    postgresCpuSecondsByApplication: last.postgresCpuSecondsByApplication,
-    brokerCpuSeconds: last.brokerCpuSeconds,
-    machineCpu: last.machineCpu,
-  };
-  // The last hop counts settle once the KPI is readable; a short wait catches a fold commit's offsets row.
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  const counts = await poller.stop();
-  return {
-    seconds: (readableAtMs - postedAtMs) / 1000,
-    ingestAnsweredMs,
-    hops: hopTimeline(counts, postedAtMs),
-    cpu,
-  };
+  try {
+    const postedAtMs = Date.now();
+    await pipeline.ingest(file.name);
+    const ingestAnsweredMs = Date.now() - postedAtMs;
+    const readableAtMs = await waitForClaimsReceived(client, baseline + file.records, 120_000, 10);
+    const last = (await sampler.stop()).at(-1);
+    if (last === undefined) throw new Error('the CPU sampler took no sample');
+    // The last hop counts settle once the KPI is readable; a short wait catches a fold commit's offsets row.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const counts = await poller.stop();
+    return {
+      seconds: (readableAtMs - postedAtMs) / 1000,
+      ingestAnsweredMs,
+      hops: hopTimeline(counts, postedAtMs),
+      cpu: {
+        serviceCpuSeconds: last.serviceCpuSeconds,
+        postgresCpuSecondsByApplication: last.postgresCpuSecondsByApplication,
+        brokerCpuSeconds: last.brokerCpuSeconds,
+        machineCpu: last.machineCpu,
+      },
+    };
+  } finally {
+    // Both stop once; on a failure above they must not poll connections the phase's cleanup closes.
+    await sampler.stop().catch(() => undefined);
+    await poller.stop().catch(() => undefined);
+  }
 }
 
 async function foldSpanSeconds(client: Client, file: GeneratedCarrierFile): Promise<number> {
@@ -180,11 +184,12 @@ export async function runIncrementalPhase(context: BenchContext, catalog: FileCa
       `incremental: ${historyClaims} claims (${history.lines} lines) of history loaded in ${historyLoadSeconds.toFixed(1)} s`,
     );
 
-    // The end-to-end phase's directory, so the pend and clear paths run at their realistic share (with the
-    // harness's two-file directory nearly every claim pended). The generator draws the measured claims'
-    // providers from the pools the warm-up file covers.
+    // A directory made as the end-to-end phase's is, for the measured file: the generator draws each file's
+    // providers from pools of its seed's own, so the measured claims find theirs (with the harness's two-file
+    // directory every one pended on a missing provider) and the pend and clear paths run at their share.
+    // The warm-up's claims mostly pend: they are there for the code's sake.
     const directory = await publishBenchDirectory({
-      file: warmUp.path,
+      file: fresh.path,
       providers: context.options.directoryProviders,
       seed: context.options.seed,
       brokers: context.brokers,

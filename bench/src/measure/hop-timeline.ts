@@ -1,6 +1,6 @@
-import { CLAIM_TOPICS, namespacedTopic } from '@claims/contracts';
 import type { Client } from 'pg';
 import type { TopicOffsetReader } from '../infra/kafka-topics';
+import { readPipelineCounts } from './pipeline-sampler';
 import { SamplingPause } from './sampling-pause';
 
 /** Cumulative counts at one point of a burst: records on each topic, and enriched events the fold has committed. */
@@ -31,24 +31,22 @@ export type HopTimeline = Record<HopStage, StageSpan | null>;
  * at most one sampling interval.
  */
 export function hopTimeline(samples: readonly HopCounts[], postedAtMs: number): HopTimeline {
-  const timeline = {} as HopTimeline;
   const first = samples[0];
   const last = samples[samples.length - 1];
-  for (const stage of HOP_STAGES) {
-    if (first === undefined || last === undefined) {
-      timeline[stage] = null;
-      continue;
-    }
-    const baseline = first[stage];
-    const final = last[stage];
-    const grew = samples.find((sample) => sample[stage] > baseline);
-    const done = samples.find((sample) => sample[stage] >= final);
-    timeline[stage] =
-      grew === undefined || done === undefined
-        ? null
-        : { firstMs: grew.atMs - postedAtMs, lastMs: done.atMs - postedAtMs };
-  }
-  return timeline;
+  const spanOf = (stage: HopStage): StageSpan | null => {
+    if (first === undefined || last === undefined) return null;
+    const grew = samples.find((sample) => sample[stage] > first[stage]);
+    const done = samples.find((sample) => sample[stage] >= last[stage]);
+    return grew === undefined || done === undefined
+      ? null
+      : { firstMs: grew.atMs - postedAtMs, lastMs: done.atMs - postedAtMs };
+  };
+  return {
+    raw: spanOf('raw'),
+    normalized: spanOf('normalized'),
+    enriched: spanOf('enriched'),
+    folded: spanOf('folded'),
+  };
 }
 
 /**
@@ -88,20 +86,13 @@ export class HopCountPoller {
   }
 
   private async sample(): Promise<void> {
-    const topic = (name: (typeof CLAIM_TOPICS)[keyof typeof CLAIM_TOPICS]): string =>
-      namespacedTopic(name, this.namespace);
-    const [raw, normalized, enriched, folded] = await Promise.all([
-      this.topics.recordCount(topic(CLAIM_TOPICS.raw)),
-      this.topics.recordCount(topic(CLAIM_TOPICS.normalized)),
-      this.topics.recordCount(topic(CLAIM_TOPICS.enriched)),
-      this.database
-        .query<{
-          total: string | null;
-        }>(`SELECT coalesce(sum(next_offset), 0)::text AS total FROM consumer_offset WHERE topic = $1`, [
-          topic(CLAIM_TOPICS.enriched),
-        ])
-        .then(({ rows }) => Number(rows[0]?.total ?? 0)),
-    ]);
-    this.samples.push({ atMs: Date.now(), raw, normalized, enriched, folded });
+    const counts = await readPipelineCounts(this.topics, this.database, this.namespace);
+    this.samples.push({
+      atMs: Date.now(),
+      raw: counts.rawRecords,
+      normalized: counts.normalizedRecords,
+      enriched: counts.enrichedRecords,
+      folded: counts.foldedRecords,
+    });
   }
 }

@@ -32,6 +32,34 @@ export interface PipelineSample {
   machineCpu: MachineCpu;
 }
 
+/** Records on each claim topic, and enriched events the fold has committed (its offsets in consumer_offset). */
+export type PipelineCounts = Pick<
+  PipelineSample,
+  'rawRecords' | 'normalizedRecords' | 'enrichedRecords' | 'deadLetterRecords' | 'foldedRecords'
+>;
+
+/** One read of every count, side by side; the fold's is 0 until its offsets table exists. */
+export async function readPipelineCounts(
+  topics: TopicOffsetReader,
+  database: Client,
+  namespace: string,
+): Promise<PipelineCounts> {
+  const topic = (name: (typeof CLAIM_TOPICS)[keyof typeof CLAIM_TOPICS]): string => namespacedTopic(name, namespace);
+  const [rawRecords, normalizedRecords, enrichedRecords, deadLetterRecords, foldedRecords] = await Promise.all([
+    topics.recordCount(topic(CLAIM_TOPICS.raw)),
+    topics.recordCount(topic(CLAIM_TOPICS.normalized)),
+    topics.recordCount(topic(CLAIM_TOPICS.enriched)),
+    topics.recordCount(topic(CLAIM_TOPICS.deadLetter)),
+    database
+      .query<{ total: string | null }>(`SELECT sum(next_offset)::text AS total FROM consumer_offset WHERE topic = $1`, [
+        topic(CLAIM_TOPICS.enriched),
+      ])
+      .then(({ rows }) => Number(rows[0]?.total ?? 0))
+      .catch(() => 0),
+  ]);
+  return { rawRecords, normalizedRecords, enrichedRecords, deadLetterRecords, foldedRecords };
+}
+
 /** A service's process, or all its instances' processes. */
 export type ServicePids = Partial<Record<ServiceName, number | readonly number[]>>;
 
@@ -160,20 +188,8 @@ export class PipelineSampler {
   }
 
   private async sample(): Promise<void> {
-    const topic = (name: (typeof CLAIM_TOPICS)[keyof typeof CLAIM_TOPICS]): string =>
-      namespacedTopic(name, this.namespace);
-    const [rawRecords, normalizedRecords, enrichedRecords, deadLetterRecords, folded] = await Promise.all([
-      this.topics.recordCount(topic(CLAIM_TOPICS.raw)),
-      this.topics.recordCount(topic(CLAIM_TOPICS.normalized)),
-      this.topics.recordCount(topic(CLAIM_TOPICS.enriched)),
-      this.topics.recordCount(topic(CLAIM_TOPICS.deadLetter)),
-      this.database
-        .query<{
-          total: string | null;
-        }>(`SELECT sum(next_offset)::text AS total FROM consumer_offset WHERE topic = $1`, [
-          topic(CLAIM_TOPICS.enriched),
-        ])
-        .catch(() => ({ rows: [{ total: '0' }] })),
+    const [counts] = await Promise.all([
+      readPipelineCounts(this.topics, this.database, this.namespace),
       this.trackBackends(false).catch(() => undefined),
     ]);
     const serviceCpuSeconds: Partial<Record<ServiceName, number>> = {};
@@ -200,11 +216,7 @@ export class PipelineSampler {
     }
     this.samples.push({
       atSeconds: (Date.now() - this.startedAtMs) / 1000,
-      rawRecords,
-      normalizedRecords,
-      enrichedRecords,
-      deadLetterRecords,
-      foldedRecords: Number(folded.rows[0]?.total ?? 0),
+      ...counts,
       serviceCpuSeconds,
       serviceRssBytes,
       postgresCpuSecondsByApplication,

@@ -10,7 +10,12 @@ import {
 import { meanHopLatencies, type HopLatencies } from '../measure/hop-latency';
 import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
 import { summarizeLatencies, type LatencySummary } from '../measure/service-metrics';
-import { addCarrierKpis, emptyCarrierKpis, type ExpectedCarrierKpis } from '@claims/claims-generator';
+import {
+  addCarrierKpis,
+  emptyCarrierKpis,
+  type ExpectedCarrierKpis,
+  type GeneratedCarrierFile,
+} from '@claims/claims-generator';
 import type { LocalPipeline } from '@claims/harness';
 import type { EndToEndResult } from './end-to-end.phase';
 
@@ -218,19 +223,18 @@ export async function runFreshnessPhase(
       return outcome.result;
     };
 
+    const replayUntilReadable = async (file: GeneratedCarrierFile, rate?: number): Promise<void> => {
+      const baseline = await readableClaimsReceived(client);
+      await pipeline.ingest(file.name, rate);
+      await waitForClaimsReceived(client, baseline + file.records, 120_000, 50);
+      expected = addCarrierKpis(expected, file.expected);
+    };
     // Unpaced first, so the hot paths are compiled before any latency counts (with only the paced replay
     // below, the step's first seconds ran partly unoptimized).
-    const compiled = await catalog.freshnessStep(98, PIPELINE_WARM_UP_CLAIMS);
-    const compiledBaseline = await readableClaimsReceived(client);
-    await pipeline.ingest(compiled.name);
-    await waitForClaimsReceived(client, compiledBaseline + compiled.records, 120_000, 50);
-    expected = addCarrierKpis(expected, compiled.expected);
+    await replayUntilReadable(await catalog.freshnessStep(98, PIPELINE_WARM_UP_CLAIMS));
     // Then a short paced replay: the services' batches settle at the paced rate's size.
-    const warmUp = await catalog.freshnessStep(99, Math.max(500, context.options.rate * WARM_UP_SECONDS));
-    const warmUpBaseline = await readableClaimsReceived(client);
-    await pipeline.ingest(warmUp.name, context.options.rate);
-    await waitForClaimsReceived(client, warmUpBaseline + warmUp.records, 120_000, 50);
-    expected = addCarrierKpis(expected, warmUp.expected);
+    const pacedWarmUpClaims = Math.max(500, context.options.rate * WARM_UP_SECONDS);
+    await replayUntilReadable(await catalog.freshnessStep(99, pacedWarmUpClaims), context.options.rate);
 
     const atFixedRate = await run(context.options.rate);
     let highestFlatRate: FreshnessStep | null = atFixedRate.lagFlat ? atFixedRate : null;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { SERVICE_ENVIRONMENT, SERVICE_NODE_OPTIONS } from '@claims/harness';
 import {
   REPO_ROOT,
   appServiceProblems,
@@ -79,6 +80,16 @@ describe('docker-compose.yml', () => {
 
   it('gives each service only variables its config reads, with values the config accepts, on the port it listens on', () => {
     expect(appServices(compose).flatMap(appServiceProblems)).toEqual([]);
+  });
+
+  it("runs each service with the harness's Node options and malloc settings", () => {
+    for (const service of ['ingestor', 'normalizer', 'enricher', 'metrics'] as const) {
+      const environment = appServices(compose).find((candidate) => candidate.name === service)?.environment;
+      expect([environment?.['NODE_OPTIONS'], environment?.['GLIBC_TUNABLES']]).toEqual([
+        SERVICE_NODE_OPTIONS[service].join(' '),
+        SERVICE_ENVIRONMENT[service]['GLIBC_TUNABLES'],
+      ]);
+    }
   });
 
   it('mounts only files that exist in the repository', () => {

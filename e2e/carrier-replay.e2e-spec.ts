@@ -1,4 +1,4 @@
-import { SERVICE_ENVIRONMENT, uniqueSuffix, waitFor, queryRows, type ServiceName } from '@claims/harness';
+import { uniqueSuffix, waitFor, queryRows } from '@claims/harness';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -187,36 +187,6 @@ describe('the five services replaying DE-SynPUF carrier claims', () => {
       deadLettered: 3,
       status: 'accounted',
     });
-  });
-
-  it('starts the consumers with the malloc settings a deployment sets, and the ingestor and the api without them', () => {
-    // glibc parses GLIBC_TUNABLES at start and rewrites the copy left in the
-    // environment (the thresholds do not survive it), so this sees that the
-    // variable reached each process; its value is held to SERVICE_ENVIRONMENT
-    // in the compose and k8s specs.
-    const tunablesOf = (service: ServiceName): string | null => {
-      const pid = e2e.pipeline.services[service].pid;
-      if (pid === null) throw new Error(`${service} is not running`);
-      const variable = readFileSync(`/proc/${pid}/environ`, 'utf8')
-        .split('\0')
-        .find((entry) => entry.startsWith('GLIBC_TUNABLES='));
-      return variable ? variable.slice('GLIBC_TUNABLES='.length) : null;
-    };
-    const services: ServiceName[] = ['normalizer', 'enricher', 'metrics', 'ingestor', 'api'];
-    expect(services.map((service) => SERVICE_ENVIRONMENT[service]['GLIBC_TUNABLES'] !== undefined)).toEqual([
-      true,
-      true,
-      true,
-      false,
-      false,
-    ]);
-    expect(services.map((service) => /glibc\.malloc\./.test(tunablesOf(service) ?? ''))).toEqual([
-      true,
-      true,
-      true,
-      false,
-      false,
-    ]);
   });
 
   it('refuses the KPI endpoints without a valid bearer token and serves health openly', async () => {

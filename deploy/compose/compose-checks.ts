@@ -40,8 +40,8 @@ export const CONFIG_LOADERS: Record<string, ConfigLoader> = {
   metrics: loadMetricsConfig,
 };
 
-/** Read by Node.js or the C library under it, not by the app's config. */
-const RUNTIME_VARIABLES = new Set(['NODE_OPTIONS', 'NODE_ENV', 'TZ', 'GLIBC_TUNABLES']);
+/** Read by Node.js itself, not by the app's config. */
+const RUNTIME_VARIABLES = new Set(['NODE_OPTIONS', 'NODE_ENV', 'TZ']);
 
 /** KEY=value lines of an env file; blank lines and # comments skipped. */
 export function readEnvFile(file: string): Record<string, string> {

@@ -1,4 +1,4 @@
-import { SERVICE_ENVIRONMENT, SERVICE_NODE_OPTIONS } from '@claims/harness';
+import { SERVICE_NODE_OPTIONS } from '@claims/harness';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -222,7 +222,7 @@ describe('the overlays', () => {
     expect(at(find(prod, 'Cluster', 'claims-postgres'), 'spec')['instances']).toBe(3);
   });
 
-  it("fetch twice the transform stages' batches for the fold in prod, and give the consumers the harness's young generation and malloc settings", () => {
+  it("fetch twice the transform stages' batches for the fold in prod, and give the consumers the harness's young generation", () => {
     const prod = manifestsOf('overlays/prod');
     const shared = prod.find(
       (manifest) => manifest.kind === 'ConfigMap' && manifest.metadata.name.startsWith('claims-pipeline'),
@@ -237,7 +237,6 @@ describe('the overlays', () => {
     expect(['claims-normalizer', 'claims-enricher'].map(fetchOf)).toEqual([undefined, undefined]);
     for (const service of ['normalizer', 'enricher', 'metrics', 'ingestor'] as const) {
       expect(variableOf(`claims-${service}`, 'NODE_OPTIONS')).toBe(SERVICE_NODE_OPTIONS[service].join(' '));
-      expect(variableOf(`claims-${service}`, 'GLIBC_TUNABLES')).toBe(SERVICE_ENVIRONMENT[service]['GLIBC_TUNABLES']);
     }
   });
 

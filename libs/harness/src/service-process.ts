@@ -37,39 +37,6 @@ export const SERVICE_NODE_OPTIONS: Record<ServiceName, string[]> = {
   api: [],
 };
 
-const CONSUMER_MALLOC_TUNABLES =
-  'glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456';
-
-/**
- * glibc malloc settings per service, as a deployment sets them (GLIBC_TUNABLES
- * in docker-compose.yml and the prod overlay of deploy/k8s). KafkaJS joins a
- * fetch response's socket chunks into one buffer of the response's size, tens
- * of MB at the consumers' fetch sizes. By default glibc serves such a size
- * with a fresh mmap and returns it with munmap when the buffer is collected,
- * so every response's pages were faulted in anew: one fault per 4 KiB page,
- * 12-19 µs each on the bench's virtual machine. On the e2e bench (200,000
- * records) the metrics service spent 3.0 CPU-s joining 653 MB with 158,000
- * faults; with the thresholds raised (to 256 MiB and 1 GiB in that run) 0.9
- * CPU-s and 138 faults. With these settings such allocations come
- * from the heap instead (below 64 MiB), freed memory is kept for the next one
- * (up to 256 MiB at the heap's top), and the heap may use transparent huge
- * pages. Nine runs against nine, interleaved (e2e, 200,000 records): the
- * consumers' own CPU 4-9 % lower in each of the six pairs read from /proc
- * (page faults in metrics 314,000-343,000 against 542,000-592,000); the
- * pipeline's CPU per 1,000 records 3 % lower by the median pair, from 7 %
- * lower to 10 % higher (the machine drifts more between runs than that); the
- * metrics service's peak RSS 602-716 MiB against 557-579 (median +53). The
- * ingestor reads files in small chunks and keeps its RSS target, and the api
- * answers small requests: neither takes them.
- */
-export const SERVICE_ENVIRONMENT: Record<ServiceName, Readonly<Record<string, string>>> = {
-  ingestor: {},
-  normalizer: { GLIBC_TUNABLES: CONSUMER_MALLOC_TUNABLES },
-  enricher: { GLIBC_TUNABLES: CONSUMER_MALLOC_TUNABLES },
-  metrics: { GLIBC_TUNABLES: CONSUMER_MALLOC_TUNABLES },
-  api: {},
-};
-
 /**
  * How a service that exits on its own is brought back, as a deployment's
  * supervisor (Kubernetes, compose `restart:`) would: after a delay that doubles
@@ -346,14 +313,7 @@ export class ServiceProcess {
     const entryPoint = join(REPO_ROOT, 'dist', 'apps', this.name, 'src', 'main.js');
     const child = spawn(process.execPath, [...SERVICE_NODE_OPTIONS[this.name], ...this.nodeFlags, entryPoint], {
       cwd: REPO_ROOT,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        TZ: 'UTC',
-        HOST: '127.0.0.1',
-        PORT: String(this.port),
-        ...SERVICE_ENVIRONMENT[this.name],
-        ...this.env,
-      },
+      env: { PATH: process.env['PATH'] ?? '', TZ: 'UTC', HOST: '127.0.0.1', PORT: String(this.port), ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // end: false, because one log file outlives the processes a supervisor starts.

@@ -3,7 +3,14 @@ import { hopTimeline, type HopCounts } from './hop-timeline';
 const POSTED_AT = 10_000;
 
 function sample(afterPostMs: number, raw: number, normalized: number, enriched: number, folded: number): HopCounts {
-  return { atMs: POSTED_AT + afterPostMs, raw, normalized, enriched, folded };
+  return {
+    atMs: POSTED_AT + afterPostMs,
+    rawRecords: raw,
+    normalizedRecords: normalized,
+    enrichedRecords: enriched,
+    deadLetterRecords: 0,
+    foldedRecords: folded,
+  };
 }
 
 describe('hopTimeline', () => {

@@ -1,19 +1,21 @@
 import type { Client } from 'pg';
 import type { TopicOffsetReader } from '../infra/kafka-topics';
-import { readPipelineCounts } from './pipeline-sampler';
+import { readPipelineCounts, type PipelineCounts } from './pipeline-sampler';
 import { SamplingPause } from './sampling-pause';
 
-/** Cumulative counts at one point of a burst: records on each topic, and enriched events the fold has committed. */
-export interface HopCounts {
-  atMs: number;
-  raw: number;
-  normalized: number;
-  enriched: number;
-  folded: number;
-}
+/** The pipeline's counts at one point of a burst, `atMs` since the epoch. */
+export type HopCounts = PipelineCounts & { atMs: number };
 
 export const HOP_STAGES = ['raw', 'normalized', 'enriched', 'folded'] as const;
 export type HopStage = (typeof HOP_STAGES)[number];
+
+/** The count whose growth is each stage's output: records on its topic, or enriched events the fold committed. */
+const STAGE_OUTPUT: Record<HopStage, keyof PipelineCounts> = {
+  raw: 'rawRecords',
+  normalized: 'normalizedRecords',
+  enriched: 'enrichedRecords',
+  folded: 'foldedRecords',
+};
 
 /** When a stage's output began and finished growing, in ms after the burst was posted. */
 export interface StageSpan {
@@ -35,8 +37,9 @@ export function hopTimeline(samples: readonly HopCounts[], postedAtMs: number): 
   const last = samples[samples.length - 1];
   const spanOf = (stage: HopStage): StageSpan | null => {
     if (first === undefined || last === undefined) return null;
-    const grew = samples.find((sample) => sample[stage] > first[stage]);
-    const done = samples.find((sample) => sample[stage] >= last[stage]);
+    const output = STAGE_OUTPUT[stage];
+    const grew = samples.find((sample) => sample[output] > first[output]);
+    const done = samples.find((sample) => sample[output] >= last[output]);
     return grew === undefined || done === undefined
       ? null
       : { firstMs: grew.atMs - postedAtMs, lastMs: done.atMs - postedAtMs };
@@ -87,12 +90,6 @@ export class HopCountPoller {
 
   private async sample(): Promise<void> {
     const counts = await readPipelineCounts(this.topics, this.database, this.namespace);
-    this.samples.push({
-      atMs: Date.now(),
-      raw: counts.rawRecords,
-      normalized: counts.normalizedRecords,
-      enriched: counts.enrichedRecords,
-      folded: counts.foldedRecords,
-    });
+    this.samples.push({ atMs: Date.now(), ...counts });
   }
 }

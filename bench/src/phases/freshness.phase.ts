@@ -9,7 +9,14 @@ import {
 } from '../measure/kpi-checks';
 import { meanHopLatencies, type HopLatencies } from '../measure/hop-latency';
 import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
-import { summarizeLatencies, type LatencySummary } from '../measure/service-metrics';
+import {
+  foldStepCosts,
+  scrapeFoldStepSeconds,
+  scrapeStageBatchStats,
+  summarizeLatencies,
+  type LatencySummary,
+  type StageBatchStats,
+} from '../measure/service-metrics';
 import {
   addCarrierKpis,
   emptyCarrierKpis,
@@ -17,6 +24,7 @@ import {
   type GeneratedCarrierFile,
 } from '@claims/claims-generator';
 import type { LocalPipeline } from '@claims/harness';
+import { PIPELINE_STAGES, type PipelineStageName } from '../pipeline/pipeline-stages';
 import type { EndToEndResult } from './end-to-end.phase';
 
 /** How often a reader polls the KPI counter: the resolution of "readable". */
@@ -48,6 +56,10 @@ export interface FreshnessStep {
   drainSeconds: number;
   peakBacklogRecords: number;
   lagFlat: boolean;
+  /** Each consuming stage's batches during the step (its own metrics, differenced): how big, how long. */
+  batches: Partial<Record<PipelineStageName, StageBatchStats | null>>;
+  /** The fold transaction's steps during the step, ms per 1,000 folded records; null when not reported. */
+  foldSteps: Array<{ step: string; msPer1000: number; share: number }> | null;
 }
 
 export interface FreshnessResult {
@@ -121,6 +133,36 @@ async function stepLatencies(
   return { readable, fold };
 }
 
+/** What the services' own metrics say so far: their batches, and the fold's time by step. */
+async function scrapeServiceCounters(pipeline: LocalPipeline): Promise<{
+  batches: Partial<Record<PipelineStageName, StageBatchStats | null>>;
+  foldStepSeconds: Record<string, number> | null;
+}> {
+  const consuming = PIPELINE_STAGES.filter((stage) => stage !== 'ingestor');
+  const batches = Object.fromEntries(
+    await Promise.all(
+      consuming.map(
+        async (stage) => [stage, await scrapeStageBatchStats(pipeline.services[stage].baseUrl, stage)] as const,
+      ),
+    ),
+  );
+  return { batches, foldStepSeconds: await scrapeFoldStepSeconds(pipeline.services.metrics.baseUrl) };
+}
+
+/** The batches between two readings of a stage's counters: their count, mean size and mean duration. */
+function batchesBetween(
+  before: StageBatchStats | null | undefined,
+  after: StageBatchStats | null | undefined,
+): StageBatchStats | null {
+  if (!after) return null;
+  const earlier = before ?? { batches: 0, recordsPerBatch: 0, secondsPerBatch: 0 };
+  const batches = after.batches - earlier.batches;
+  if (batches <= 0) return null;
+  const records = after.recordsPerBatch * after.batches - earlier.recordsPerBatch * earlier.batches;
+  const seconds = after.secondsPerBatch * after.batches - earlier.secondsPerBatch * earlier.batches;
+  return { batches, recordsPerBatch: records / batches, secondsPerBatch: seconds / batches };
+}
+
 async function runStep(
   context: BenchContext,
   pipeline: LocalPipeline,
@@ -140,6 +182,7 @@ async function runStep(
     pids: pipeline.pids(),
     intervalMs: 250,
   });
+  const countersBefore = await scrapeServiceCounters(pipeline);
   let drained = false;
   const visibility = pollVisibility(client, () => drained);
   const report = await pipeline.ingest(file.name, rate);
@@ -156,6 +199,7 @@ async function runStep(
   const drainSeconds = (drainedAtMs - publishedAllAtMs) / 1000;
   const polls = await visibility;
   const samples = await sampler.stop();
+  const countersAfter = await scrapeServiceCounters(pipeline);
   // Claim ids of one file have the same number of digits, so text order is numeric order.
   const first = String(file.claimIdStart);
   const last = String(file.claimIdStart + file.records - 1);
@@ -178,6 +222,23 @@ async function runStep(
     drainSeconds,
     peakBacklogRecords: Math.max(0, ...samples.map((sample) => sample.rawRecords - sample.foldedRecords)),
     lagFlat: growth <= FLAT_BACKLOG_GROWTH * rate && drainSeconds <= FLAT_DRAIN_SECONDS,
+    batches: Object.fromEntries(
+      Object.entries(countersAfter.batches).map(([stage, after]) => [
+        stage,
+        batchesBetween(countersBefore.batches[stage as PipelineStageName], after),
+      ]),
+    ),
+    foldSteps: countersAfter.foldStepSeconds
+      ? foldStepCosts(
+          Object.fromEntries(
+            Object.entries(countersAfter.foldStepSeconds).map(([step, seconds]) => [
+              step,
+              seconds - (countersBefore.foldStepSeconds?.[step] ?? 0),
+            ]),
+          ),
+          latencies.fold.length,
+        )
+      : null,
   };
   progress(
     `freshness ${rate}/s: p50 ${result.publishToReadable.p50Ms.toFixed(0)} ms, p99 ${result.publishToReadable.p99Ms.toFixed(0)} ms, ` +

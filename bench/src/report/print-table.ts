@@ -284,8 +284,27 @@ function freshnessTable(results: BenchResults): string {
     ]),
   );
   const highest = freshness.highestFlatRate;
+  const batchLines = freshness.steps.map((step) => {
+    const stages = Object.entries(step.batches)
+      .map(([stage, stats]) =>
+        stats
+          ? `${stage} ${integer(stats.batches)} × ${fixed(stats.recordsPerBatch, 0)} rec, ${fixed(stats.secondsPerBatch * 1000, 1)} ms`
+          : `${stage} –`,
+      )
+      .join('; ');
+    const fold =
+      step.foldSteps
+        ?.filter((cost) => cost.share >= 0.03)
+        .map((cost) => `${cost.step} ${fixed(cost.msPer1000, 0)}`)
+        .join(', ') ?? 'not reported';
+    return (
+      `at ${integer(step.offeredRecordsPerSecond)}/s: batches (count × mean records, mean time) ${stages}\n` +
+      `  fold transaction by step, ms per 1,000 folded records: ${fold}`
+    );
+  });
   return [
     table,
+    ...batchLines,
     `highest rate with flat lag: ${highest ? `${integer(highest.offeredRecordsPerSecond)} records/s (p99 ${fixed(highest.publishToReadable.p99Ms, 0)} ms)` : 'none of the rates tried'}`,
     `measured: ${freshness.measured}`,
   ].join('\n');

@@ -1,3 +1,4 @@
 export * from './data-source';
 export * from './database.module';
 export * from './postgres-array-literal';
+export * from './prepared-statement';

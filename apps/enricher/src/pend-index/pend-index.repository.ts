@@ -1,4 +1,5 @@
 import type { PendDecision, PendDependency } from '@claims/contracts';
+import { queryPrepared } from '@claims/database';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -57,7 +58,8 @@ export class PendIndexRepository {
     const rows = [...earliest.values()];
     // Where the offer wins (a new fingerprint, or an earlier claim than its holder) the holder is the offer itself:
     // only the fingerprints it lost come back, so a batch of new claims reads nothing back from the table.
-    const taken: Array<{ fingerprint: string }> = await this.dataSource.query(
+    const taken: Array<{ fingerprint: string }> = await queryPrepared(
+      this.dataSource.manager,
       `INSERT INTO enricher_claim_fingerprint AS f (fingerprint, claim_id, occurred_at)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[])
        ON CONFLICT (fingerprint) DO UPDATE SET claim_id = EXCLUDED.claim_id, occurred_at = EXCLUDED.occurred_at
@@ -71,7 +73,8 @@ export class PendIndexRepository {
     if (taken.length === rows.length) return holders;
     for (const { fingerprint } of taken) earliest.delete(fingerprint);
     // The rest are held by an earlier claim (or the same one, offered again): read who, as committed now.
-    const kept: Array<{ fingerprint: string; claim_id: string; occurred_at: string }> = await this.dataSource.query(
+    const kept: Array<{ fingerprint: string; claim_id: string; occurred_at: string }> = await queryPrepared(
+      this.dataSource.manager,
       `SELECT fingerprint::text, claim_id, to_char(occurred_at, 'YYYY-MM-DD') AS occurred_at
          FROM enricher_claim_fingerprint WHERE fingerprint = ANY($1::uuid[])`,
       [[...earliest.keys()]],
@@ -90,9 +93,11 @@ export class PendIndexRepository {
     const touched = [...pended.map((claim) => claim.claimId), ...notWaiting];
     if (touched.length === 0) return;
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(`DELETE FROM enricher_pend_dependency WHERE claim_id = ANY($1::text[])`, [touched]);
+      await queryPrepared(manager, `DELETE FROM enricher_pend_dependency WHERE claim_id = ANY($1::text[])`, [touched]);
       if (notWaiting.length > 0) {
-        await manager.query(`DELETE FROM enricher_pended_claim WHERE claim_id = ANY($1::text[])`, [notWaiting]);
+        await queryPrepared(manager, `DELETE FROM enricher_pended_claim WHERE claim_id = ANY($1::text[])`, [
+          notWaiting,
+        ]);
       }
       if (pended.length === 0) return;
       const latest = [...new Map(pended.map((claim) => [claim.claimId, claim])).values()];
@@ -100,7 +105,8 @@ export class PendIndexRepository {
       // json_array_elements gives each element's text back unchanged. As a text[] parameter every
       // event was decoded, then escaped into an array literal character by character: a tenth of the
       // enricher's CPU.
-      await manager.query(
+      await queryPrepared(
+        manager,
         `INSERT INTO enricher_pended_claim (claim_id, normalized_event, decision, pended_on)
          SELECT claim.claim_id, event.value::text, decision.value::jsonb, claim.pended_on
            FROM unnest($1::text[], $4::date[]) WITH ORDINALITY AS claim(claim_id, pended_on, n)
@@ -119,7 +125,8 @@ export class PendIndexRepository {
         uniqueDependencies(claim.dependencies).map((dependency) => ({ ...dependency, claimId: claim.claimId })),
       );
       if (dependencies.length === 0) return;
-      await manager.query(
+      await queryPrepared(
+        manager,
         `INSERT INTO enricher_pend_dependency (kind, key, claim_id)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
         [
@@ -134,16 +141,16 @@ export class PendIndexRepository {
   /** The claims waiting on any of these reference entries: an index lookup, never a scan of the queue. */
   async findWaitingOn(entries: readonly PendDependency[]): Promise<WaitingClaim[]> {
     if (entries.length === 0) return [];
-    const rows: Array<{ claim_id: string; normalized_event: string; decision: PendDecision }> =
-      await this.dataSource.query(
-        `SELECT c.claim_id, c.normalized_event, c.decision
+    const rows: Array<{ claim_id: string; normalized_event: string; decision: PendDecision }> = await queryPrepared(
+      this.dataSource.manager,
+      `SELECT c.claim_id, c.normalized_event, c.decision
            FROM enricher_pended_claim c
           WHERE c.claim_id IN (
             SELECT d.claim_id FROM enricher_pend_dependency d
               JOIN unnest($1::text[], $2::text[]) AS e(kind, key) ON d.kind = e.kind AND d.key = e.key)
           ORDER BY c.claim_id`,
-        [entries.map((entry) => entry.kind), entries.map((entry) => entry.key)],
-      );
+      [entries.map((entry) => entry.kind), entries.map((entry) => entry.key)],
+    );
     return rows.map((row) => ({
       claimId: row.claim_id,
       normalizedEvent: row.normalized_event,
@@ -154,7 +161,8 @@ export class PendIndexRepository {
   /** The verdicts of those of these claims that wait in the queue. */
   async waitingDecisions(claimIds: readonly string[]): Promise<Map<string, PendDecision>> {
     if (claimIds.length === 0) return new Map();
-    const rows: Array<{ claim_id: string; decision: PendDecision }> = await this.dataSource.query(
+    const rows: Array<{ claim_id: string; decision: PendDecision }> = await queryPrepared(
+      this.dataSource.manager,
       `SELECT claim_id, decision FROM enricher_pended_claim WHERE claim_id = ANY($1::text[])`,
       [claimIds],
     );
@@ -166,7 +174,8 @@ export class PendIndexRepository {
    * queue's triggers keep, never a scan of the queue.
    */
   async waitingCount(): Promise<number> {
-    const rows: Array<{ count: string }> = await this.dataSource.query(
+    const rows: Array<{ count: string }> = await queryPrepared(
+      this.dataSource.manager,
       `SELECT coalesce(sum(claims), 0)::bigint AS count FROM enricher_pended_claim_count`,
     );
     return Number(rows[0]?.count ?? 0);

@@ -28,7 +28,7 @@ import {
   type PendHistogramEntry,
   type TransactionSetVerdict,
 } from '@claims/kpi';
-import { withArrayLiterals } from '@claims/database';
+import { queryPrepared, withArrayLiterals } from '@claims/database';
 import { METRICS_REGISTRY } from '@claims/observability';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Histogram, type Registry } from 'prom-client';
@@ -100,7 +100,7 @@ export class SourceTopicResetError extends Error {
  * service's CPU.
  */
 function queryBindingArrays<T>(manager: EntityManager, sql: string, parameters: readonly unknown[] = []): Promise<T> {
-  return manager.query(sql, withArrayLiterals(parameters));
+  return queryPrepared(manager, sql, withArrayLiterals(parameters));
 }
 
 const recordKey = (fileId: string, recordNumber: number): string => `${fileId}\u0000${recordNumber}`;

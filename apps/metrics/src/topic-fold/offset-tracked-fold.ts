@@ -1,3 +1,4 @@
+import { queryPrepared } from '@claims/database';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** One partition's batch of a topic folded with its offset in Postgres. */
@@ -47,12 +48,16 @@ type PartitionKey = Pick<OffsetTrackedBatch<unknown>, 'groupId' | 'topic' | 'par
  * fences a zombie instance that still thinks it owns it.
  */
 export async function lockPartitionOffset(manager: EntityManager, batch: PartitionKey): Promise<bigint> {
-  await manager.query(
+  await queryPrepared(
+    manager,
+
     `INSERT INTO consumer_offset (consumer_group, topic, kafka_partition, next_offset)
      VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
     [batch.groupId, batch.topic, batch.partition],
   );
-  const rows: Array<{ next_offset: string }> = await manager.query(
+  const rows: Array<{ next_offset: string }> = await queryPrepared(
+    manager,
+
     `SELECT next_offset FROM consumer_offset
       WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE`,
     [batch.groupId, batch.topic, batch.partition],
@@ -62,7 +67,9 @@ export async function lockPartitionOffset(manager: EntityManager, batch: Partiti
 
 /** Stores the offset after a batch; never moves it back (a redelivered older batch leaves it). */
 export async function storeNextOffset(manager: EntityManager, batch: PartitionKey, nextOffset: bigint): Promise<void> {
-  await manager.query(
+  await queryPrepared(
+    manager,
+
     `UPDATE consumer_offset SET next_offset = GREATEST(next_offset, $4)
       WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3`,
     [batch.groupId, batch.topic, batch.partition, nextOffset.toString()],

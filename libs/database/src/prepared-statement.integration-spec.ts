@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { createDataSource, isRecordDataError } from './data-source';
+import { queryPrepared } from './prepared-statement';
+
+/** The statements prepared on the connection that runs this query (pg_prepared_statements is per session). */
+const PREPARED_HERE = `SELECT name, statement FROM pg_prepared_statements WHERE NOT from_sql`;
+
+describe('queryPrepared against a real Postgres', () => {
+  const table = `prepared_probe_${randomBytes(4).toString('hex')}`;
+  const dataSource = createDataSource({
+    url: process.env.DATABASE_URL ?? '',
+    applicationName: 'claims-prepared-probe',
+    poolSize: 2,
+  });
+
+  beforeAll(async () => {
+    await dataSource.initialize();
+    await dataSource.query(`CREATE TABLE ${table} (id integer PRIMARY KEY, amount bigint NOT NULL)`);
+  });
+  afterAll(async () => {
+    await dataSource.query(`DROP TABLE IF EXISTS ${table}`);
+    await dataSource.destroy();
+  });
+  beforeEach(() => dataSource.query(`TRUNCATE ${table}`));
+
+  it('prepares the statement on the transaction’s own connection, once, and answers as manager.query does', async () => {
+    const insert = `INSERT INTO ${table} (id, amount) SELECT * FROM unnest($1::integer[], $2::bigint[]) RETURNING id`;
+    const prepared = await dataSource.transaction(async (manager) => {
+      const first = await queryPrepared<Array<{ id: number }>>(manager, insert, ['{1,2}', '{10,20}']);
+      const second = await queryPrepared<Array<{ id: number }>>(manager, insert, ['{3}', '{30}']);
+      expect(first).toEqual(await manager.query(`SELECT id FROM ${table} WHERE id <= 2 ORDER BY id`));
+      expect(second).toEqual([{ id: 3 }]);
+      return manager.query(PREPARED_HERE);
+    });
+    expect(prepared).toEqual([{ name: expect.stringMatching(/^claims_/), statement: insert }]);
+  });
+
+  it('plans every execution for the values it runs with, on every connection of the pool', async () => {
+    const modes = await Promise.all(
+      [1, 2].map(() =>
+        dataSource.transaction(async (manager) => {
+          await manager.query('SELECT pg_sleep(0.05)');
+          return manager.query(`SELECT current_setting('plan_cache_mode') AS mode, pg_backend_pid() AS pid`);
+        }),
+      ),
+    );
+    expect(new Set(modes.map(([row]) => row.pid)).size).toBe(2);
+    expect(modes.map(([row]) => row.mode)).toEqual(['force_custom_plan', 'force_custom_plan']);
+  });
+
+  it('answers an UPDATE or a DELETE with its rows and row count, as manager.query does', async () => {
+    await dataSource.query(`INSERT INTO ${table} VALUES (1, 10), (2, 20), (3, 30)`);
+    await dataSource.transaction(async (manager) => {
+      const update = `UPDATE ${table} SET amount = amount + 1 WHERE id = ANY($1::integer[])`;
+      expect(await queryPrepared(manager, update, ['{1,2}'])).toEqual([[], 2]);
+      expect(await manager.query(update, ['{3}'])).toEqual([[], 1]);
+      const remove = `DELETE FROM ${table} WHERE id = ANY($1::integer[]) RETURNING amount`;
+      expect(await queryPrepared(manager, remove, ['{2,3}'])).toEqual([[{ amount: '21' }, { amount: '31' }], 2]);
+    });
+  });
+
+  it('runs outside a transaction on a pooled connection it gives back', async () => {
+    const count = `SELECT count(*)::integer AS rows FROM ${table} WHERE amount >= $1`;
+    await dataSource.query(`INSERT INTO ${table} VALUES (1, 10), (2, 20)`);
+    for (let round = 0; round < 5; round += 1) {
+      expect(await queryPrepared(dataSource.manager, count, [15])).toEqual([{ rows: 1 }]);
+    }
+    const pool = (dataSource.driver as unknown as { master: { totalCount: number; idleCount: number } }).master;
+    expect(pool.idleCount).toBe(pool.totalCount);
+  });
+
+  it('fails a refused value with its SQLSTATE, rolls back, and runs the prepared text again on the same connection', async () => {
+    const insert = `INSERT INTO ${table} (id, amount) VALUES ($1, $2::text::bigint)`;
+    const refused = await dataSource
+      .transaction(async (manager) => {
+        await queryPrepared(manager, insert, [1, 10]);
+        await queryPrepared(manager, insert, [2, 'not a number']);
+      })
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    expect(refused).toMatchObject({ code: '22P02' });
+    expect(isRecordDataError(refused)).toBe(true);
+    for (let round = 0; round < 3; round += 1) {
+      await dataSource.transaction((manager) => queryPrepared(manager, insert, [10 + round, 5]));
+    }
+    expect(await dataSource.query(`SELECT id FROM ${table} ORDER BY id`)).toEqual([{ id: 10 }, { id: 11 }, { id: 12 }]);
+  });
+});

@@ -75,8 +75,8 @@ export function createDataSource(options: { url: string; applicationName: string
  * made for the tables as they were then: with generic plans the enricher's
  * time per claim doubled at 1,800 records/s (1.15 against 0.52 ms a claim)
  * and the pipeline fell behind. Prepared, a statement still saves its parse
- * and analysis at every execution.
- * A DATABASE_URL that carries its own `options` replaces these.
+ * and analysis at every execution. A DATABASE_URL that carries its own
+ * `options` replaces these.
  */
 export function sessionOptions(fromEnvironment: string | undefined): string {
   return [fromEnvironment?.trim(), '-c plan_cache_mode=force_custom_plan'].filter(Boolean).join(' ');

@@ -1,25 +1,25 @@
-import { randomBytes } from 'node:crypto';
+import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
+import type { DataSource } from 'typeorm';
 import { createDataSource, isRecordDataError } from './data-source';
 import { queryPrepared } from './prepared-statement';
 
-/** The statements prepared on the connection that runs this query (pg_prepared_statements is per session). */
-const PREPARED_HERE = `SELECT name, statement FROM pg_prepared_statements WHERE NOT from_sql`;
+/** A text's prepared statements on the connection that runs this query (pg_prepared_statements is per session). */
+const PREPARED_HERE = `SELECT name, statement FROM pg_prepared_statements WHERE NOT from_sql AND statement = $1`;
 
 describe('queryPrepared against a real Postgres', () => {
-  const table = `prepared_probe_${randomBytes(4).toString('hex')}`;
-  const dataSource = createDataSource({
-    url: process.env.DATABASE_URL ?? '',
-    applicationName: 'claims-prepared-probe',
-    poolSize: 2,
-  });
+  const table = 'prepared_probe';
+  let database: IsolatedDatabase;
+  let dataSource: DataSource;
 
   beforeAll(async () => {
+    database = await createIsolatedDatabase('prepared-statement');
+    dataSource = createDataSource({ url: database.url, applicationName: 'claims-prepared-probe', poolSize: 2 });
     await dataSource.initialize();
     await dataSource.query(`CREATE TABLE ${table} (id integer PRIMARY KEY, amount bigint NOT NULL)`);
   });
   afterAll(async () => {
-    await dataSource.query(`DROP TABLE IF EXISTS ${table}`);
     await dataSource.destroy();
+    await database.drop();
   });
   beforeEach(() => dataSource.query(`TRUNCATE ${table}`));
 
@@ -30,7 +30,7 @@ describe('queryPrepared against a real Postgres', () => {
       const second = await queryPrepared<Array<{ id: number }>>(manager, insert, ['{3}', '{30}']);
       expect(first).toEqual(await manager.query(`SELECT id FROM ${table} WHERE id <= 2 ORDER BY id`));
       expect(second).toEqual([{ id: 3 }]);
-      return manager.query(PREPARED_HERE);
+      return manager.query(PREPARED_HERE, [insert]);
     });
     expect(prepared).toEqual([{ name: expect.stringMatching(/^claims_/), statement: insert }]);
   });
@@ -70,21 +70,29 @@ describe('queryPrepared against a real Postgres', () => {
   });
 
   it('fails a refused value with its SQLSTATE, rolls back, and runs the prepared text again on the same connection', async () => {
-    const insert = `INSERT INTO ${table} (id, amount) VALUES ($1, $2::text::bigint)`;
-    const refused = await dataSource
-      .transaction(async (manager) => {
-        await queryPrepared(manager, insert, [1, 10]);
-        await queryPrepared(manager, insert, [2, 'not a number']);
-      })
-      .then(
-        () => null,
-        (error: unknown) => error,
-      );
-    expect(refused).toMatchObject({ code: '22P02' });
-    expect(isRecordDataError(refused)).toBe(true);
-    for (let round = 0; round < 3; round += 1) {
-      await dataSource.transaction((manager) => queryPrepared(manager, insert, [10 + round, 5]));
+    // One connection, so the text prepared before the failure is the one run after it.
+    const single = createDataSource({ url: database.url, applicationName: 'claims-prepared-probe', poolSize: 1 });
+    await single.initialize();
+    try {
+      const insert = `INSERT INTO ${table} (id, amount) VALUES ($1, $2::text::bigint)`;
+      const refused = await single
+        .transaction(async (manager) => {
+          await queryPrepared(manager, insert, [1, 10]);
+          await queryPrepared(manager, insert, [2, 'not a number']);
+        })
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(refused).toMatchObject({ code: '22P02' });
+      expect(isRecordDataError(refused)).toBe(true);
+      for (let round = 0; round < 3; round += 1) {
+        await single.transaction((manager) => queryPrepared(manager, insert, [10 + round, 5]));
+      }
+      expect(await single.query(PREPARED_HERE, [insert])).toHaveLength(1);
+      expect(await single.query(`SELECT id FROM ${table} ORDER BY id`)).toEqual([{ id: 10 }, { id: 11 }, { id: 12 }]);
+    } finally {
+      await single.destroy();
     }
-    expect(await dataSource.query(`SELECT id FROM ${table} ORDER BY id`)).toEqual([{ id: 10 }, { id: 11 }, { id: 12 }]);
   });
 });

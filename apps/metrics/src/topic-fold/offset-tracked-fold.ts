@@ -50,14 +50,12 @@ type PartitionKey = Pick<OffsetTrackedBatch<unknown>, 'groupId' | 'topic' | 'par
 export async function lockPartitionOffset(manager: EntityManager, batch: PartitionKey): Promise<bigint> {
   await queryPrepared(
     manager,
-
     `INSERT INTO consumer_offset (consumer_group, topic, kafka_partition, next_offset)
      VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
     [batch.groupId, batch.topic, batch.partition],
   );
   const rows: Array<{ next_offset: string }> = await queryPrepared(
     manager,
-
     `SELECT next_offset FROM consumer_offset
       WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE`,
     [batch.groupId, batch.topic, batch.partition],
@@ -69,7 +67,6 @@ export async function lockPartitionOffset(manager: EntityManager, batch: Partiti
 export async function storeNextOffset(manager: EntityManager, batch: PartitionKey, nextOffset: bigint): Promise<void> {
   await queryPrepared(
     manager,
-
     `UPDATE consumer_offset SET next_offset = GREATEST(next_offset, $4)
       WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3`,
     [batch.groupId, batch.topic, batch.partition, nextOffset.toString()],

@@ -23,7 +23,8 @@ import {
   type ExpectedCarrierKpis,
   type GeneratedCarrierFile,
 } from '@claims/claims-generator';
-import type { LocalPipeline } from '@claims/harness';
+import type { LocalPipeline, ServiceName } from '@claims/harness';
+import { replayCpuPer1000 } from '../pipeline/carrier-replay';
 import { PIPELINE_STAGES, type PipelineStageName } from '../pipeline/pipeline-stages';
 import type { EndToEndResult } from './end-to-end.phase';
 
@@ -58,6 +59,16 @@ export interface FreshnessStep {
   lagFlat: boolean;
   /** Each consuming stage's batches during the step (its own metrics, differenced): how big, how long. */
   batches: Partial<Record<PipelineStageName, StageBatchStats | null>>;
+  /** CPU per 1,000 records from the step's start until it drained: what a steady feed's batches cost. */
+  cpuPer1000: {
+    services: Partial<Record<ServiceName, number>>;
+    /** By application_name: the Postgres backends serving each service. */
+    postgres: Record<string, number>;
+    broker: number | null;
+    total: number;
+    /** Busy share of the whole machine (every core) over the same time. */
+    machineBusyShare: number;
+  };
   /** The fold transaction's steps during the step, ms per 1,000 folded records; null when not reported. */
   foldSteps: Array<{ step: string; msPer1000: number; share: number }> | null;
 }
@@ -149,6 +160,22 @@ async function scrapeServiceCounters(pipeline: LocalPipeline): Promise<{
   return { batches, foldStepSeconds: await scrapeFoldStepSeconds(pipeline.services.metrics.baseUrl) };
 }
 
+function stepCpuPer1000(last: PipelineSample | undefined, records: number): FreshnessStep['cpuPer1000'] {
+  const per1000 = (seconds: number): number => (seconds / records) * 1000;
+  const perEntry = <Key extends string>(seconds: Partial<Record<Key, number>>): Partial<Record<Key, number>> =>
+    Object.fromEntries(
+      Object.entries<number | undefined>(seconds).map(([key, value]) => [key, per1000(value ?? 0)]),
+    ) as Partial<Record<Key, number>>;
+  const machine = last?.machineCpu;
+  return {
+    services: perEntry(last?.serviceCpuSeconds ?? {}),
+    postgres: perEntry(last?.postgresCpuSecondsByApplication ?? {}) as Record<string, number>,
+    broker: last?.brokerCpuSeconds == null ? null : per1000(last.brokerCpuSeconds),
+    total: replayCpuPer1000(last, records).totalCpuSecondsPer1000,
+    machineBusyShare: machine && machine.totalSeconds > 0 ? machine.busySeconds / machine.totalSeconds : Number.NaN,
+  };
+}
+
 /** The batches between two readings of a stage's counters: their count, mean size and mean duration. */
 function batchesBetween(
   before: StageBatchStats | null | undefined,
@@ -222,6 +249,7 @@ async function runStep(
     drainSeconds,
     peakBacklogRecords: Math.max(0, ...samples.map((sample) => sample.rawRecords - sample.foldedRecords)),
     lagFlat: growth <= FLAT_BACKLOG_GROWTH * rate && drainSeconds <= FLAT_DRAIN_SECONDS,
+    cpuPer1000: stepCpuPer1000(samples[samples.length - 1], report.recordsPublished),
     batches: Object.fromEntries(
       Object.entries(countersAfter.batches).map(([stage, after]) => [
         stage,

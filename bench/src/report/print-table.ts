@@ -2,7 +2,8 @@ import type { BenchDirectory } from '../pipeline/bench-directory';
 import type { BenchResults } from './results';
 import type { RecordCostResult } from '../phases/record-cost.phase';
 import type { BurstCpu, IncrementalResult } from '../phases/incremental.phase';
-import { PIPELINE_STAGES, POSTGRES_APPLICATION_OF } from '../pipeline/pipeline-stages';
+import { PIPELINE_STAGES, POSTGRES_APPLICATION_OF, type PipelineStageName } from '../pipeline/pipeline-stages';
+import type { FreshnessStep } from '../phases/freshness.phase';
 import { HOP_STAGES } from '../measure/hop-timeline';
 import { PIPELINE_WARM_UP_CLAIMS } from '../generator/file-catalog';
 
@@ -246,6 +247,15 @@ function ediTable(results: BenchResults): string {
   ].join('\n');
 }
 
+/** Postgres CPU of backends that serve no pipeline stage (the bench's KPI reader, the API). */
+function otherPostgres(cpu: FreshnessStep['cpuPer1000']): number {
+  const serving = new Set(Object.values(POSTGRES_APPLICATION_OF));
+  return Object.entries(cpu.postgres).reduce(
+    (sum, [application, seconds]) => (serving.has(application) ? sum : sum + seconds),
+    0,
+  );
+}
+
 function freshnessTable(results: BenchResults): string {
   const freshness = results.freshness;
   if (!freshness) return '(not run)';
@@ -297,8 +307,21 @@ function freshnessTable(results: BenchResults): string {
         ?.filter((cost) => cost.share >= 0.03)
         .map((cost) => `${cost.step} ${fixed(cost.msPer1000, 0)}`)
         .join(', ') ?? 'not reported';
+    const cpu = step.cpuPer1000;
+    const cpuLine =
+      Object.entries(cpu.services)
+        .map(([service, seconds]) => {
+          const application = POSTGRES_APPLICATION_OF[service as PipelineStageName];
+          const postgres = application === undefined ? undefined : cpu.postgres[application];
+          return `${service} ${fixed(seconds ?? 0, 3)}${postgres === undefined ? '' : ` + Postgres ${fixed(postgres, 3)}`}`;
+        })
+        .join(', ') +
+      `, other Postgres ${fixed(otherPostgres(cpu), 3)}` +
+      `${cpu.broker === null ? '' : `, broker ${fixed(cpu.broker, 3)}`}; all ${fixed(cpu.total, 3)}, ` +
+      `machine ${fixed(cpu.machineBusyShare * 100, 0)} % busy`;
     return (
       `at ${integer(step.offeredRecordsPerSecond)}/s: batches (count × mean records, mean time) ${stages}\n` +
+      `  CPU-s per 1,000 records: ${cpuLine}\n` +
       `  fold transaction by step, ms per 1,000 folded records: ${fold}`
     );
   });

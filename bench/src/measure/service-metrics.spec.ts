@@ -1,4 +1,30 @@
-import { foldStepCosts, foldStepSecondsOf } from './service-metrics';
+import { foldStepCosts, foldStepSecondsOf, stageBatchesBetween } from './service-metrics';
+
+describe('stageBatchesBetween', () => {
+  it('gives the count, mean size and mean time of the batches handled between two readings', () => {
+    const before = { batches: 10, recordsPerBatch: 100, secondsPerBatch: 0.5 };
+    const after = { batches: 30, recordsPerBatch: 40, secondsPerBatch: 0.2 };
+    const between = stageBatchesBetween(before, after);
+    // 1,200 records in 6 s over 30 batches, less 1,000 in 5 s over 10: 200 records in 1 s over 20 batches.
+    expect(between?.batches).toBe(20);
+    expect(between?.recordsPerBatch).toBeCloseTo(10);
+    expect(between?.secondsPerBatch).toBeCloseTo(0.05);
+  });
+
+  it('counts from zero when the first reading found no batches', () => {
+    expect(stageBatchesBetween(null, { batches: 4, recordsPerBatch: 25, secondsPerBatch: 0.1 })).toEqual({
+      batches: 4,
+      recordsPerBatch: 25,
+      secondsPerBatch: 0.1,
+    });
+  });
+
+  it('is null when no batch was handled in between, or the second reading failed', () => {
+    const reading = { batches: 4, recordsPerBatch: 25, secondsPerBatch: 0.1 };
+    expect(stageBatchesBetween(reading, reading)).toBeNull();
+    expect(stageBatchesBetween(reading, null)).toBeNull();
+  });
+});
 
 describe('foldStepCosts', () => {
   it('gives each step its milliseconds per 1,000 folded records and its share, largest first', () => {

@@ -46,6 +46,24 @@ export async function scrapeStageBatchStats(baseUrl: string, stage: string): Pro
 }
 
 /**
+ * The batches a stage handled between two readings of its counters: their
+ * count, mean size and mean time. Null when it handled none, or when it
+ * cannot be read; a first reading that found nothing counts from zero.
+ */
+export function stageBatchesBetween(
+  before: StageBatchStats | null | undefined,
+  after: StageBatchStats | null | undefined,
+): StageBatchStats | null {
+  if (!after) return null;
+  const earlier = before ?? { batches: 0, recordsPerBatch: 0, secondsPerBatch: 0 };
+  const batches = after.batches - earlier.batches;
+  if (batches <= 0) return null;
+  const records = after.recordsPerBatch * after.batches - earlier.recordsPerBatch * earlier.batches;
+  const seconds = after.secondsPerBatch * after.batches - earlier.secondsPerBatch * earlier.batches;
+  return { batches, recordsPerBatch: records / batches, secondsPerBatch: seconds / batches };
+}
+
+/**
  * The seconds a fold spent in each step, summed, from the text of the
  * metrics service's /metrics (claims_fold_step_duration_seconds_sum); null
  * when it holds none.

@@ -13,6 +13,7 @@ import {
   foldStepCosts,
   scrapeFoldStepSeconds,
   scrapeStageBatchStats,
+  stageBatchesBetween,
   summarizeLatencies,
   type LatencySummary,
   type StageBatchStats,
@@ -176,20 +177,6 @@ function stepCpuPer1000(last: PipelineSample | undefined, records: number): Fres
   };
 }
 
-/** The batches between two readings of a stage's counters: their count, mean size and mean duration. */
-function batchesBetween(
-  before: StageBatchStats | null | undefined,
-  after: StageBatchStats | null | undefined,
-): StageBatchStats | null {
-  if (!after) return null;
-  const earlier = before ?? { batches: 0, recordsPerBatch: 0, secondsPerBatch: 0 };
-  const batches = after.batches - earlier.batches;
-  if (batches <= 0) return null;
-  const records = after.recordsPerBatch * after.batches - earlier.recordsPerBatch * earlier.batches;
-  const seconds = after.secondsPerBatch * after.batches - earlier.secondsPerBatch * earlier.batches;
-  return { batches, recordsPerBatch: records / batches, secondsPerBatch: seconds / batches };
-}
-
 async function runStep(
   context: BenchContext,
   pipeline: LocalPipeline,
@@ -253,7 +240,7 @@ async function runStep(
     batches: Object.fromEntries(
       Object.entries(countersAfter.batches).map(([stage, after]) => [
         stage,
-        batchesBetween(countersBefore.batches[stage as PipelineStageName], after),
+        stageBatchesBetween(countersBefore.batches[stage as PipelineStageName], after),
       ]),
     ),
     foldSteps: countersAfter.foldStepSeconds

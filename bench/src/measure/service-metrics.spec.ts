@@ -1,4 +1,4 @@
-import { foldStepCosts, foldStepSecondsOf, stageBatchesBetween } from './service-metrics';
+import { foldStepCosts, foldStepSecondsOf, serviceCountersBetween, stageBatchesBetween } from './service-metrics';
 
 describe('stageBatchesBetween', () => {
   it('gives the count, mean size and mean time of the batches handled between two readings', () => {
@@ -23,6 +23,31 @@ describe('stageBatchesBetween', () => {
     const reading = { batches: 4, recordsPerBatch: 25, secondsPerBatch: 0.1 };
     expect(stageBatchesBetween(reading, reading)).toBeNull();
     expect(stageBatchesBetween(reading, null)).toBeNull();
+  });
+});
+
+describe('serviceCountersBetween', () => {
+  it("gives each stage's batches and each fold step's seconds spent between two readings", () => {
+    const between = serviceCountersBetween(
+      {
+        batches: { enricher: { batches: 2, recordsPerBatch: 10, secondsPerBatch: 1 } },
+        foldStepSeconds: { fold: 1.5 },
+      },
+      {
+        batches: { enricher: { batches: 4, recordsPerBatch: 20, secondsPerBatch: 1 } },
+        foldStepSeconds: { fold: 2, offsets: 0.25 },
+      },
+    );
+    expect(between).toEqual({
+      batches: { enricher: { batches: 2, recordsPerBatch: 30, secondsPerBatch: 1 } },
+      foldStepSeconds: { fold: 0.5, offsets: 0.25 },
+    });
+  });
+
+  it('has no fold steps when the second reading has none', () => {
+    expect(
+      serviceCountersBetween({ batches: {}, foldStepSeconds: { fold: 1 } }, { batches: {}, foldStepSeconds: null }),
+    ).toEqual({ batches: {}, foldStepSeconds: null });
   });
 });
 

@@ -63,6 +63,32 @@ export function stageBatchesBetween(
   return { batches, recordsPerBatch: records / batches, secondsPerBatch: seconds / batches };
 }
 
+/** What the services' own metrics say at one moment: each stage's batches, and the fold's seconds by step. */
+export interface ServiceCounters<Stage extends string = string> {
+  batches: Partial<Record<Stage, StageBatchStats | null>>;
+  foldStepSeconds: Record<string, number> | null;
+}
+
+/** The counters' growth between two readings: the batches handled and the fold's seconds spent in between. */
+export function serviceCountersBetween<Stage extends string>(
+  before: ServiceCounters<Stage>,
+  after: ServiceCounters<Stage>,
+): ServiceCounters<Stage> {
+  const batches: Partial<Record<Stage, StageBatchStats | null>> = {};
+  for (const stage of Object.keys(after.batches) as Stage[]) {
+    batches[stage] = stageBatchesBetween(before.batches[stage], after.batches[stage]);
+  }
+  const foldStepSeconds = after.foldStepSeconds
+    ? Object.fromEntries(
+        Object.entries(after.foldStepSeconds).map(([step, seconds]) => [
+          step,
+          seconds - (before.foldStepSeconds?.[step] ?? 0),
+        ]),
+      )
+    : null;
+  return { batches, foldStepSeconds };
+}
+
 /**
  * The seconds a fold spent in each step, summed, from the text of the
  * metrics service's /metrics (claims_fold_step_duration_seconds_sum); null

@@ -11,9 +11,7 @@ import { meanHopLatencies, type HopLatencies } from '../measure/hop-latency';
 import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
 import {
   foldStepCosts,
-  scrapeFoldStepSeconds,
-  scrapeStageBatchStats,
-  stageBatchesBetween,
+  serviceCountersBetween,
   summarizeLatencies,
   type LatencySummary,
   type StageBatchStats,
@@ -25,7 +23,7 @@ import {
   type GeneratedCarrierFile,
 } from '@claims/claims-generator';
 import type { LocalPipeline, ServiceName } from '@claims/harness';
-import { replayCpuPer1000 } from '../pipeline/carrier-replay';
+import { readServiceCounters, replayCpuPer1000 } from '../pipeline/carrier-replay';
 import { PIPELINE_STAGES, type PipelineStageName } from '../pipeline/pipeline-stages';
 import type { EndToEndResult } from './end-to-end.phase';
 
@@ -40,6 +38,8 @@ const READER_POLL_MS = 10;
 const FLAT_BACKLOG_GROWTH = 0.025;
 const FLAT_DRAIN_SECONDS = 1;
 const WARM_UP_SECONDS = 3;
+/** The stages that consume a topic in batches: the ones with batch counters. */
+const CONSUMING_STAGES = PIPELINE_STAGES.filter((stage) => stage !== 'ingestor');
 
 export interface FreshnessStep {
   offeredRecordsPerSecond: number;
@@ -145,22 +145,6 @@ async function stepLatencies(
   return { readable, fold };
 }
 
-/** What the services' own metrics say so far: their batches, and the fold's time by step. */
-async function scrapeServiceCounters(pipeline: LocalPipeline): Promise<{
-  batches: Partial<Record<PipelineStageName, StageBatchStats | null>>;
-  foldStepSeconds: Record<string, number> | null;
-}> {
-  const consuming = PIPELINE_STAGES.filter((stage) => stage !== 'ingestor');
-  const batches = Object.fromEntries(
-    await Promise.all(
-      consuming.map(
-        async (stage) => [stage, await scrapeStageBatchStats(pipeline.services[stage].baseUrl, stage)] as const,
-      ),
-    ),
-  );
-  return { batches, foldStepSeconds: await scrapeFoldStepSeconds(pipeline.services.metrics.baseUrl) };
-}
-
 function stepCpuPer1000(last: PipelineSample | undefined, records: number): FreshnessStep['cpuPer1000'] {
   const per1000 = (seconds: number): number => (seconds / records) * 1000;
   const perEntry = <Key extends string>(seconds: Partial<Record<Key, number>>): Partial<Record<Key, number>> =>
@@ -196,7 +180,7 @@ async function runStep(
     pids: pipeline.pids(),
     intervalMs: 250,
   });
-  const countersBefore = await scrapeServiceCounters(pipeline);
+  const countersBefore = await readServiceCounters(pipeline, CONSUMING_STAGES);
   let drained = false;
   const visibility = pollVisibility(client, () => drained);
   const report = await pipeline.ingest(file.name, rate);
@@ -213,7 +197,7 @@ async function runStep(
   const drainSeconds = (drainedAtMs - publishedAllAtMs) / 1000;
   const polls = await visibility;
   const samples = await sampler.stop();
-  const countersAfter = await scrapeServiceCounters(pipeline);
+  const during = serviceCountersBetween(countersBefore, await readServiceCounters(pipeline, CONSUMING_STAGES));
   // Claim ids of one file have the same number of digits, so text order is numeric order.
   const first = String(file.claimIdStart);
   const last = String(file.claimIdStart + file.records - 1);
@@ -237,23 +221,8 @@ async function runStep(
     peakBacklogRecords: Math.max(0, ...samples.map((sample) => sample.rawRecords - sample.foldedRecords)),
     lagFlat: growth <= FLAT_BACKLOG_GROWTH * rate && drainSeconds <= FLAT_DRAIN_SECONDS,
     cpuPer1000: stepCpuPer1000(samples[samples.length - 1], report.recordsPublished),
-    batches: Object.fromEntries(
-      Object.entries(countersAfter.batches).map(([stage, after]) => [
-        stage,
-        stageBatchesBetween(countersBefore.batches[stage as PipelineStageName], after),
-      ]),
-    ),
-    foldSteps: countersAfter.foldStepSeconds
-      ? foldStepCosts(
-          Object.fromEntries(
-            Object.entries(countersAfter.foldStepSeconds).map(([step, seconds]) => [
-              step,
-              seconds - (countersBefore.foldStepSeconds?.[step] ?? 0),
-            ]),
-          ),
-          latencies.fold.length,
-        )
-      : null,
+    batches: during.batches,
+    foldSteps: during.foldStepSeconds ? foldStepCosts(during.foldStepSeconds, latencies.fold.length) : null,
   };
   progress(
     `freshness ${rate}/s: p50 ${result.publishToReadable.p50Ms.toFixed(0)} ms, p99 ${result.publishToReadable.p99Ms.toFixed(0)} ms, ` +

@@ -4,7 +4,12 @@ import { Client } from 'pg';
 import { progress, type BenchContext } from '../bench-context';
 import { checkCorrectness, recordsAccounted, type CorrectnessCheck } from '../measure/kpi-checks';
 import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
-import { scrapeFoldStepSeconds, scrapeStageBatchStats, type StageBatchStats } from '../measure/service-metrics';
+import {
+  scrapeFoldStepSeconds,
+  scrapeStageBatchStats,
+  type ServiceCounters,
+  type StageBatchStats,
+} from '../measure/service-metrics';
 import { publishBenchDirectory, type BenchDirectory } from './bench-directory';
 import { PIPELINE_STAGES, type PipelineStageName } from './pipeline-stages';
 
@@ -100,14 +105,7 @@ export async function replayCarrierFile(input: {
     { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 1_000 },
   );
   const peakRssBytes = sampler.peakRssBytes();
-  const batches = Object.fromEntries(
-    await Promise.all(
-      PIPELINE_STAGES.map(
-        async (stage) => [stage, await scrapeStageBatchStats(pipeline.services[stage].baseUrl, stage)] as const,
-      ),
-    ),
-  );
-  const foldStepSeconds = await scrapeFoldStepSeconds(pipeline.services.metrics.baseUrl);
+  const { batches, foldStepSeconds } = await readServiceCounters(pipeline);
   const samples = await sampler.stop();
   return {
     directory,
@@ -120,6 +118,21 @@ export async function replayCarrierFile(input: {
     foldWindow: await foldWindow(databaseUrl),
     correctness: await checkCorrectness(pipeline, file.expected),
   };
+}
+
+/** The services' own counters now: the batches of `stages` (every stage by default), and the fold's time by step. */
+export async function readServiceCounters(
+  pipeline: LocalPipeline,
+  stages: readonly PipelineStageName[] = PIPELINE_STAGES,
+): Promise<ServiceCounters<PipelineStageName>> {
+  const batches = Object.fromEntries(
+    await Promise.all(
+      stages.map(
+        async (stage) => [stage, await scrapeStageBatchStats(pipeline.services[stage].baseUrl, stage)] as const,
+      ),
+    ),
+  );
+  return { batches, foldStepSeconds: await scrapeFoldStepSeconds(pipeline.services.metrics.baseUrl) };
 }
 
 /** CPU a replay's records cost, per 1,000 records: the services, their Postgres backends and the broker. */

@@ -25,6 +25,18 @@ function messages(from: number, count: number) {
   }));
 }
 
+/** The group's committed offset of each partition of the topic, by partition. */
+async function committedOffsets(kafka: Kafka, groupId: string, topic: string): Promise<Map<number, string>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return new Map((offsets?.partitions ?? []).map(({ partition, offset }) => [partition, offset]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** A promise and the function that resolves it. */
 function latch(): { promise: Promise<void>; open: () => void } {
   let open: () => void = () => undefined;
@@ -32,26 +44,38 @@ function latch(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
-describe('a batch consumer stopped gracefully against a real broker', () => {
+/**
+ * A client, a producer and the consumers a describe block starts (stopped
+ * after it), and fresh topics holding records, each with a group of its own.
+ */
+function brokerFixture(clientId: string) {
   const { brokers } = testInfrastructure();
   const logger = createLogger({ service: 'integration-spec', level: 'silent' });
-  const kafka = createKafka({ brokers: brokers.split(','), clientId: 'batch-consumer-spec', logger });
+  const kafka = createKafka({ brokers: brokers.split(','), clientId, logger });
   const producer = new ClaimProducer(kafka);
   const running: RunningConsumer[] = [];
-
-  /** A fresh one-partition topic holding `count` records, and a group of its own to read it with. */
-  async function topicWithRecords(groupName: string, count: number): Promise<{ topic: string; groupId: string }> {
-    const topic = `it-${uniqueSuffix()}.claims.raw.v1`;
-    await ensureTopics(kafka, [topic], 1);
-    await producer.send(new Map([[topic, messages(0, count)]]));
-    return { topic, groupId: `it-${uniqueSuffix()}.${groupName}` };
-  }
-
   beforeAll(() => producer.connect());
   afterAll(async () => {
     await Promise.all(running.map((consumer) => consumer.stop()));
     await producer.disconnect();
   });
+
+  /** A fresh topic of `partitions` partitions holding `count` records, spread over them by key. */
+  async function topicWithRecords(
+    groupName: string,
+    count: number,
+    partitions = 1,
+  ): Promise<{ topic: string; groupId: string }> {
+    const topic = `it-${uniqueSuffix()}.claims.raw.v1`;
+    await ensureTopics(kafka, [topic], partitions);
+    await producer.send(new Map([[topic, messages(0, count)]]));
+    return { topic, groupId: `it-${uniqueSuffix()}.${groupName}` };
+  }
+  return { logger, kafka, producer, running, topicWithRecords };
+}
+
+describe('a batch consumer stopped gracefully against a real broker', () => {
+  const { logger, kafka, producer, running, topicWithRecords } = brokerFixture('batch-consumer-spec');
 
   it('finishes and commits the batch in flight, starts no other, and its successor resumes after it: every record handled once', async () => {
     const { topic, groupId } = await topicWithRecords('graceful', 30);
@@ -217,5 +241,99 @@ describe('a batch consumer stopped gracefully against a real broker', () => {
     await consumer.stop();
     expect(handled).toEqual(Array.from({ length: 10 }, (_, index) => String(index)));
     expect(await committedOffset(kafka, groupId, topic)).toBe('10');
+  });
+});
+
+describe('a batch consumer gathering the partitions of a fetch, against a real broker', () => {
+  const { logger, kafka, running, topicWithRecords } = brokerFixture('gathering-consumer-spec');
+  const threePartitionTopic = (groupName: string, count: number) => topicWithRecords(groupName, count, 3);
+
+  const valuesOf = (batches: readonly ConsumedBatch[]): string[] =>
+    batches.flatMap((batch) => batch.messages.map((message) => message.value?.toString() ?? ''));
+  const sortedNumerically = (values: string[]): string[] => [...values].sort((a, b) => Number(a) - Number(b));
+
+  /** The calls a gathering consumer's handler got until `count` records were handled. */
+  async function gatheredCalls(
+    topic: string,
+    groupId: string,
+    count: number,
+    fetchMaxBytesPerPartition?: number,
+  ): Promise<ConsumedBatch[][]> {
+    const calls: ConsumedBatch[][] = [];
+    const consumer = await startBatchConsumer({
+      kafka,
+      groupId,
+      topic,
+      logger,
+      ...(fetchMaxBytesPerPartition === undefined ? {} : { fetchMaxBytesPerPartition }),
+      handleGatheredBatches: async (batches) => void calls.push([...batches]),
+    });
+    running.push(consumer);
+    await waitFor(
+      'every record to be handled',
+      async () => calls.flatMap(valuesOf).length,
+      (n) => n >= count,
+      { timeoutMs: 60_000 },
+    );
+    await consumer.stop();
+    return calls;
+  }
+
+  it('hands the partitions one fetch brought to the handler together, and commits every partition after it', async () => {
+    const { topic, groupId } = await threePartitionTopic('gathered', 60);
+
+    const calls = await gatheredCalls(topic, groupId, 60);
+
+    // The records were there before the consumer joined: its first fetch brought all three partitions.
+    expect(calls[0]?.map((batch) => batch.partition).sort()).toEqual([0, 1, 2]);
+    expect(sortedNumerically(calls.flatMap(valuesOf))).toEqual(Array.from({ length: 60 }, (_, index) => String(index)));
+    const recordsByPartition = new Map<number, number>();
+    for (const batch of calls.flat()) {
+      recordsByPartition.set(batch.partition, (recordsByPartition.get(batch.partition) ?? 0) + batch.messages.length);
+    }
+    const committed = await committedOffsets(kafka, groupId, topic);
+    for (const [partition, records] of recordsByPartition) expect(committed.get(partition)).toBe(String(records));
+  });
+
+  it('hands a partition’s batch alone when it is over one partition fetch’s bytes together with the others', async () => {
+    const { topic, groupId } = await threePartitionTopic('one-by-one', 30);
+
+    // One record's bytes: no two partitions' batches fit in one group.
+    const calls = await gatheredCalls(topic, groupId, 30, 1);
+
+    expect(calls.every((batches) => batches.length === 1)).toBe(true);
+    expect(sortedNumerically(calls.flatMap(valuesOf))).toEqual(Array.from({ length: 30 }, (_, index) => String(index)));
+  });
+
+  it('retries a gathered group that failed on transient trouble as a whole, and commits it once it goes through', async () => {
+    const { topic, groupId } = await threePartitionTopic('gathered-retry', 30);
+
+    let attempts = 0;
+    const handled: string[] = [];
+    const consumer = await startBatchConsumer({
+      kafka,
+      groupId,
+      topic,
+      logger,
+      backoff: { initialMs: 100, maxMs: 500 },
+      handleGatheredBatches: async (batches) => {
+        attempts += 1;
+        if (attempts === 1) throw new Error('broker unavailable');
+        handled.push(...valuesOf(batches));
+      },
+    });
+    running.push(consumer);
+    await waitFor(
+      'every record to be committed',
+      async () =>
+        [...(await committedOffsets(kafka, groupId, topic)).values()].reduce((sum, offset) => sum + Number(offset), 0),
+      (committed) => committed >= 30,
+      { timeoutMs: 60_000 },
+    );
+    await consumer.stop();
+
+    expect(attempts).toBeGreaterThan(1);
+    // Handled once each after the failure: the failed attempt left nothing behind, nothing was skipped.
+    expect(sortedNumerically(handled)).toEqual(Array.from({ length: 30 }, (_, index) => String(index)));
   });
 });

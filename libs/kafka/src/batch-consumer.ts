@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelayMs, isGroupMembershipError } from './kafka-errors';
 import { DEFAULT_FETCH_MAX_BYTES_PER_PARTITION } from '@claims/config';
+import { groupWithinBytes, messageBytes } from './gathered-batches';
 
 export interface ConsumedBatch {
   topic: string;
@@ -44,29 +45,55 @@ export function partitionLagRecords(highWatermark: string, lastHandledOffset: st
   return lag > 0n ? Number(lag) : 0;
 }
 
-export interface BatchConsumerOptions extends ConsumerEvents {
-  kafka: Kafka;
-  /** One consumer group per service, set explicitly: its instances split the partitions. */
-  groupId: string;
-  topic: string;
-  logger: Logger;
-  /**
-   * Handles one partition's batch and resolves once its effects are durable.
-   * It must not throw for a bad record (that record goes to the dead-letter
-   * topic); it throws only for transient trouble (broker or database down),
-   * and then the same batch is retried in place with bounded backoff, the
-   * group membership kept alive by heartbeats meanwhile.
-   */
-  handleBatch: (batch: ConsumedBatch) => Promise<void>;
-  /** Backoff between retries of a failing batch and between consumer rebuilds. */
-  backoff?: { initialMs: number; maxMs: number };
-  /** How many partitions are handled at once (default 3). */
-  partitionsConsumedConcurrently?: number;
-  /** How long the group waits for a silent member before moving its partitions (default 10 s). */
-  sessionTimeoutMs?: number;
-  /** The most bytes a fetch takes from one partition (KAFKA_FETCH_MAX_BYTES_PER_PARTITION); 8 MiB by default. */
-  fetchMaxBytesPerPartition?: number;
-}
+/**
+ * How a consumer's batches reach its handler: one partition's batch at a
+ * time, or the batches a fetch brought from several partitions together.
+ */
+export type BatchHandler =
+  | {
+      /**
+       * Handles one partition's batch and resolves once its effects are durable.
+       * It must not throw for a bad record (that record goes to the dead-letter
+       * topic); it throws only for transient trouble (broker or database down),
+       * and then the same batch is retried in place with bounded backoff, the
+       * group membership kept alive by heartbeats meanwhile.
+       */
+      handleBatch: (batch: ConsumedBatch) => Promise<void>;
+      handleGatheredBatches?: never;
+    }
+  | {
+      /**
+       * As `handleBatch`, for the batches of several partitions fetched
+       * together (see `groupWithinBytes`), each in offset order; their offsets
+       * are committed in one request once it resolves. For a stage whose work
+       * per batch (a produce request, a commit, a transaction) costs more than
+       * its work per record: at a steady rate a fetch brings a few records from
+       * each partition, and handled one partition at a time they cost a
+       * request each. A failure retries the whole group.
+       */
+      handleGatheredBatches: (batches: readonly ConsumedBatch[]) => Promise<void>;
+      handleBatch?: never;
+    };
+
+export type BatchConsumerOptions = ConsumerEvents &
+  BatchHandler & {
+    kafka: Kafka;
+    /** One consumer group per service, set explicitly: its instances split the partitions. */
+    groupId: string;
+    topic: string;
+    logger: Logger;
+    /** Backoff between retries of a failing batch and between consumer rebuilds. */
+    backoff?: { initialMs: number; maxMs: number };
+    /**
+     * How many batches (or, with `handleGatheredBatches`, groups of batches)
+     * are handled at once (default 3).
+     */
+    partitionsConsumedConcurrently?: number;
+    /** How long the group waits for a silent member before moving its partitions (default 10 s). */
+    sessionTimeoutMs?: number;
+    /** The most bytes a fetch takes from one partition (KAFKA_FETCH_MAX_BYTES_PER_PARTITION); 8 MiB by default. */
+    fetchMaxBytesPerPartition?: number;
+  };
 
 /**
  * A fetch response holds at most this many partitions' worth: the three a
@@ -95,6 +122,23 @@ const FETCH_MAX_WAIT_MS = 500;
 const HEARTBEAT_SLICE_MS = 1_000;
 
 /**
+ * KafkaJS hands a fetch's partition batches to this many workers at once when
+ * they are gathered: more than any one instance is assigned, so every batch of
+ * a fetch reaches eachBatch in the same turn of the event loop. How many are
+ * handled at once is then `partitionsConsumedConcurrently`, counted in groups.
+ */
+const GATHERING_WORKERS = 64;
+
+/** A batch fetched and waiting for its handling and commit, with the KafkaJS callbacks that go with it. */
+interface FetchedBatch {
+  batch: Batch;
+  consumed: ConsumedBatch;
+  run: Pick<EachBatchPayload, 'heartbeat' | 'resolveOffset' | 'commitOffsetsIfNecessary'> & {
+    stillOwned: () => boolean;
+  };
+}
+
+/**
  * At-least-once consumption with explicit commits: the offset after a batch
  * is committed only when `handleBatch` has resolved, so a crash at any point
  * redelivers rather than loses. Downstream effects are idempotent by event id.
@@ -111,6 +155,9 @@ const HEARTBEAT_SLICE_MS = 1_000;
  */
 export async function startBatchConsumer(options: BatchConsumerOptions): Promise<RunningConsumer> {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const concurrency = options.partitionsConsumedConcurrently ?? 3;
+  const gathering = options.handleGatheredBatches !== undefined;
+  const maxGroupBytes = options.fetchMaxBytesPerPartition ?? DEFAULT_FETCH_MAX_BYTES_PER_PARTITION;
   let stopped = false;
   let restarts = 0;
   let current: Consumer | null = null;
@@ -158,19 +205,31 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
       eachBatchAutoResolve: false,
       // Partitions are independent (one claim's events share one), so handling
       // them concurrently overlaps one partition's I/O with another's parsing.
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+      // Gathered batches are limited in groups, below, instead.
+      partitionsConsumedConcurrently: gathering ? GATHERING_WORKERS : concurrency,
       eachBatch: async ({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary, isRunning, isStale }) => {
         // Once a stop has begun, a fetched batch is left unstarted (and uncommitted) for the next owner.
         if (stopped || !isRunning() || isStale() || batch.messages.length === 0) return;
         batchesInFlight += 1;
         try {
-          await handleAndCommit(batch, {
-            heartbeat,
-            resolveOffset,
-            commitOffsetsIfNecessary,
-            // A stop gives up a batch that is being retried: it is left uncommitted for the next owner.
-            stillOwned: () => !stopped && isRunning() && !isStale(),
-          });
+          const fetched: FetchedBatch = {
+            batch,
+            consumed: {
+              topic: batch.topic,
+              partition: batch.partition,
+              messages: batch.messages,
+              highWatermark: batch.highWatermark,
+              heartbeat,
+            },
+            run: {
+              heartbeat,
+              resolveOffset,
+              commitOffsetsIfNecessary,
+              // A stop gives up a batch that is being retried: it is left uncommitted for the next owner.
+              stillOwned: () => !stopped && isRunning() && !isStale(),
+            },
+          };
+          await (gathering ? gather(fetched) : handleAndCommit([fetched]));
         } finally {
           batchesInFlight -= 1;
           if (batchesInFlight === 0) onIdle?.();
@@ -179,34 +238,70 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
     });
   };
 
-  const handleAndCommit = async (
-    batch: Batch,
-    run: Pick<EachBatchPayload, 'heartbeat' | 'resolveOffset' | 'commitOffsetsIfNecessary'> & {
-      stillOwned: () => boolean;
-    },
-  ): Promise<void> => {
-    const consumed: ConsumedBatch = {
-      topic: batch.topic,
-      partition: batch.partition,
-      messages: batch.messages,
-      highWatermark: batch.highWatermark,
-      heartbeat: run.heartbeat,
+  /**
+   * The batches of one fetch reach eachBatch in one turn of the event loop
+   * (KafkaJS starts its workers on them together); they are handled once that
+   * turn is over, in groups within one partition fetch's bytes, at most
+   * `concurrency` groups at a time.
+   */
+  let gathered: Array<{ fetched: FetchedBatch; settle: { resolve: () => void; reject: (error: unknown) => void } }> =
+    [];
+  const gather = (fetched: FetchedBatch): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (gathered.length === 0) setImmediate(handleGathered);
+      gathered.push({ fetched, settle: { resolve, reject } });
+    });
+  const handleGathered = (): void => {
+    const entries = gathered;
+    gathered = [];
+    const groups = groupWithinBytes(entries, (entry) => messageBytes(entry.fetched.batch.messages), maxGroupBytes);
+    const next = (): Promise<void> | undefined => {
+      const group = groups.shift();
+      if (!group) return undefined;
+      return handleAndCommit(group.map((entry) => entry.fetched)).then(
+        () => group.forEach((entry) => entry.settle.resolve()),
+        (error: unknown) => group.forEach((entry) => entry.settle.reject(error)),
+      );
     };
-    const handled = await handleWithRetry(options, backoff, consumed, run.stillOwned);
+    const lane = async (): Promise<void> => {
+      for (let handling = next(); handling; handling = next()) await handling;
+    };
+    for (let lanes = 0; lanes < Math.min(concurrency, groups.length); lanes += 1) void lane();
+  };
+
+  const handleAndCommit = async (group: readonly FetchedBatch[]): Promise<void> => {
+    const handled = await handleWithRetry(
+      options,
+      backoff,
+      group.map((fetched) => fetched.consumed),
+      () => group.every((fetched) => fetched.run.stillOwned()),
+    );
     if (!handled) return;
-    const last = batch.messages[batch.messages.length - 1];
-    if (!last) return;
-    run.resolveOffset(last.offset);
-    await commitOrYieldToRebalance(run.commitOffsetsIfNecessary, options.logger, {
-      topic: batch.topic,
-      partition: batch.partition,
-      offset: (BigInt(last.offset) + 1n).toString(),
+    const committed = group.flatMap(({ batch, run }) => {
+      const last = batch.messages[batch.messages.length - 1];
+      if (!last) return [];
+      run.resolveOffset(last.offset);
+      return [{ batch, last }];
     });
-    options.onBatchHandled?.({
-      topic: batch.topic,
-      partition: batch.partition,
-      lagRecords: partitionLagRecords(batch.highWatermark, last.offset),
-    });
+    const first = group[0];
+    if (!first || committed.length === 0) return;
+    // One request for the group's partitions; any batch's callback commits any of this member's partitions.
+    await commitOrYieldToRebalance(
+      first.run.commitOffsetsIfNecessary,
+      options.logger,
+      options.topic,
+      committed.map(({ batch, last }) => ({
+        partition: batch.partition,
+        offset: (BigInt(last.offset) + 1n).toString(),
+      })),
+    );
+    for (const { batch, last } of committed) {
+      options.onBatchHandled?.({
+        topic: batch.topic,
+        partition: batch.partition,
+        lagRecords: partitionLagRecords(batch.highWatermark, last.offset),
+      });
+    }
   };
 
   /** Connects a new consumer, retrying with backoff while the broker is unreachable. */
@@ -288,28 +383,33 @@ function createConsumer(options: BatchConsumerOptions, backoff: { initialMs: num
 }
 
 /**
- * Runs the batch until it succeeds, or until the partition is no longer ours
- * (a rebalance, a membership the group dropped) or the consumer stops.
- * Returns whether it was handled.
+ * Runs the batches until they succeed, or until a partition of theirs is no
+ * longer ours (a rebalance, a membership the group dropped) or the consumer
+ * stops. Returns whether they were handled.
  */
 async function handleWithRetry(
   options: BatchConsumerOptions,
   backoff: { initialMs: number; maxMs: number },
-  batch: ConsumedBatch,
+  batches: readonly ConsumedBatch[],
   stillOwned: () => boolean,
 ): Promise<boolean> {
+  const first = batches[0];
+  if (!first) return true;
+  const where = { topic: first.topic, partitions: batches.map((batch) => batch.partition) };
+  const work = (): Promise<void> =>
+    options.handleGatheredBatches ? options.handleGatheredBatches(batches) : options.handleBatch(first);
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await whileHeartbeating(batch, () => options.handleBatch(batch));
+      await whileHeartbeating(first.heartbeat, work);
       if (attempt > 1) {
-        options.logger.info({ topic: batch.topic, partition: batch.partition, attempt }, 'batch went through');
+        options.logger.info({ ...where, attempt }, 'batch went through');
         options.onBatchRecovered?.(attempt);
       }
       return true;
     } catch (error) {
       const delayMs = backoffDelayMs(attempt, backoff);
       options.logger.warn(
-        { err: error, topic: batch.topic, partition: batch.partition, attempt, delayMs },
+        { err: error, ...where, attempt, delayMs },
         'batch failed on transient trouble; retrying it in place',
       );
       options.onBatchRetry?.(attempt, delayMs, error);
@@ -322,13 +422,13 @@ async function handleWithRetry(
         // from being stale (fetched before the pause) would fail forever while
         // the member it belongs to no longer exists. Any other heartbeat
         // failure is the broker's trouble, and the wait goes on.
-        const membershipLost = await batch.heartbeat().then(
+        const membershipLost = await first.heartbeat().then(
           () => false,
           (heartbeatError: unknown) => isGroupMembershipError(heartbeatError),
         );
         if (membershipLost) {
           options.logger.warn(
-            { topic: batch.topic, partition: batch.partition, attempt },
+            { ...where, attempt },
             'the group no longer counts this member; the failing batch is left uncommitted for the rejoin',
           );
           return false;
@@ -347,8 +447,8 @@ async function handleWithRetry(
  * owner. A heartbeat refused meanwhile is left to the commit, which yields
  * to the rebalance it means.
  */
-async function whileHeartbeating<T>(batch: ConsumedBatch, work: () => Promise<T>): Promise<T> {
-  const timer = setInterval(() => void batch.heartbeat().catch(() => undefined), HEARTBEAT_SLICE_MS);
+async function whileHeartbeating<T>(heartbeat: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_SLICE_MS);
   try {
     return await work();
   } finally {
@@ -365,18 +465,17 @@ async function whileHeartbeating<T>(batch: ConsumedBatch, work: () => Promise<T>
 async function commitOrYieldToRebalance(
   commit: EachBatchPayload['commitOffsetsIfNecessary'],
   logger: Logger,
-  offset: { topic: string; partition: number; offset: string },
+  topic: string,
+  partitions: Array<{ partition: number; offset: string }>,
 ): Promise<void> {
   try {
-    await commit({
-      topics: [{ topic: offset.topic, partitions: [{ partition: offset.partition, offset: offset.offset }] }],
-    });
+    await commit({ topics: [{ topic, partitions }] });
   } catch (error) {
     if (!isGroupMembershipError(error)) throw error;
     // The batch's effects are durable; whoever owns the partition next gets it
     // again and recognises every record. KafkaJS rejoins on its next fetch.
     logger.warn(
-      { err: error, topic: offset.topic, partition: offset.partition },
+      { err: error, topic, partitions: partitions.map((committed) => committed.partition) },
       'offset commit lost to a rebalance; the batch will be redelivered and deduplicated',
     );
   }

@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { startBatchConsumer, type RunningConsumer } from './batch-consumer';
 import type { ClaimProducer } from './claim-producer';
-import { withConsumedBatchSpan } from './traced-batch';
+import { withConsumedBatchesSpan } from './traced-batch';
 import { stageConsumerEvents } from './stage-consumer-events';
 import { MAX_MESSAGE_BYTES, outboundMessageBytesOver } from './claim-producer';
 import { deadLetterFor, type ConsumedMessage, type OutboundMessage, type RecordFailure } from './outbound-message';
@@ -34,17 +34,18 @@ export interface TransformStageOptions {
    */
   transform: (messages: ConsumedMessage[]) => Promise<TransformOutcome[]>;
   /**
-   * Partitions handled at once (default 3). A stage whose transform runs one
-   * batch at a time anyway says 1: a batch queued behind another sends no
-   * heartbeat, and a long queue costs the group membership.
+   * Groups of partition batches handled at once (default 3). A stage whose
+   * transform runs one batch at a time anyway says 1: a batch queued behind
+   * another sends no heartbeat, and a long queue costs the group membership.
    */
   partitionsConsumedConcurrently?: number;
   fetchMaxBytesPerPartition?: number;
 }
 
 /**
- * A topic-to-topic stage: consume a partition's batch, transform it, write
- * outputs and dead letters in one producer request, then commit. Outputs are
+ * A topic-to-topic stage: consume the batches a fetch brought (several
+ * partitions' together while they are small), transform them, write outputs
+ * and dead letters in one producer request, then commit. Outputs are
  * keyed by claim id and carry deterministic event ids, so a redelivered batch
  * writes duplicates that the metrics stage recognises and ignores.
  */
@@ -58,14 +59,13 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
     fetchMaxBytesPerPartition: options.fetchMaxBytesPerPartition,
     ...stageConsumerEvents(stage, metrics),
-    handleBatch: (batch) =>
-      withConsumedBatchSpan(stage, batch, async () => {
+    // A fetch's partitions in one transform, one producer request and one commit.
+    handleGatheredBatches: (batches) =>
+      withConsumedBatchesSpan(stage, batches, async () => {
         const stopTimer = metrics.batchDurationSeconds.startTimer({ stage });
-        const consumed = batch.messages.map((message) => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          message,
-        }));
+        const consumed = batches.flatMap((batch) =>
+          batch.messages.map((message) => ({ topic: batch.topic, partition: batch.partition, message })),
+        );
         const outcomes = await options.transform(consumed);
         const emitted: OutboundMessage[] = [];
         const deadLetters: OutboundMessage[] = [];

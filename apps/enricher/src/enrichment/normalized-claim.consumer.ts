@@ -47,7 +47,7 @@ export class NormalizedClaimConsumer
       deadLetterTopic: this.pipeline.topic(CLAIM_TOPICS.deadLetter),
       logger: this.logger,
       metrics: createStageMetrics(this.registry),
-      // Batches take the lock in turn; fetched side by side they would wait unheard by the group coordinator.
+      // Batches (a fetch's partitions gathered) take the lock in turn; side by side they would wait unheard by the group coordinator.
       partitionsConsumedConcurrently: 1,
       fetchMaxBytesPerPartition: this.pipeline.fetchMaxBytesPerPartition,
       // Judged and filed under the lock a reference fix takes too, so no claim is filed behind a fix's back.

@@ -5,7 +5,7 @@ import {
   outboundMessageBytesOver,
   stageConsumerEvents,
   startBatchConsumer,
-  withConsumedBatchSpan,
+  withConsumedBatchesSpan,
   type ClaimProducer,
   type ConsumedMessage,
   type OutboundMessage,
@@ -61,8 +61,9 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
     logger,
     fetchMaxBytesPerPartition: options.fetchMaxBytesPerPartition,
     ...stageConsumerEvents(STAGE, metrics),
-    handleBatch: (batch) =>
-      withConsumedBatchSpan(STAGE, batch, async () => {
+    // A fetch's partitions in one producer request and one commit.
+    handleGatheredBatches: (batches) =>
+      withConsumedBatchesSpan(STAGE, batches, async () => {
         const stopTimer = metrics.batchDurationSeconds.startTimer({ stage: STAGE });
         const claims: OutboundMessage[] = [];
         const members: OutboundMessage[] = [];
@@ -95,8 +96,11 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
             `record dead-lettered: ${failure.reason}`,
           );
         };
-        for (const message of batch.messages) {
-          const source: ConsumedMessage = { topic: batch.topic, partition: batch.partition, message };
+        for (const source of batches.flatMap((batch) =>
+          batch.messages.map(
+            (message): ConsumedMessage => ({ topic: batch.topic, partition: batch.partition, message }),
+          ),
+        )) {
           const outcome = options.normalize(source);
           if ('deadLetter' in outcome) {
             deadLetter(source, outcome.deadLetter, outcome.rows);

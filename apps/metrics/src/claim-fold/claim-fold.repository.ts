@@ -249,7 +249,7 @@ export class ClaimFoldRepository {
   }
 
   foldPartitionBatch(batch: PartitionBatch): Promise<FoldOutcome> {
-    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       const nextOffset = await this.step('offsets', async () => {
         const stored = await lockPartitionOffset(manager, batch);
         await this.assertSameTopicAsStored(manager, batch, stored);

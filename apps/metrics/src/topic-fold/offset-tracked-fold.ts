@@ -29,7 +29,7 @@ export function foldWithOffset<Event>(
   batch: OffsetTrackedBatch<Event>,
   fold: (manager: EntityManager, events: Event[]) => Promise<{ folded: number }>,
 ): Promise<OffsetTrackedFoldOutcome> {
-  return dataSource.transaction('READ COMMITTED', async (manager) => {
+  return dataSource.transaction(async (manager) => {
     const nextOffset = await lockPartitionOffset(manager, batch);
     const pending = batch.messages.filter((message) => BigInt(message.offset) >= nextOffset);
     const events = pending.flatMap((message) => (message.event ? [message.event] : []));
@@ -45,21 +45,29 @@ type PartitionKey = Pick<OffsetTrackedBatch<unknown>, 'groupId' | 'topic' | 'par
 /**
  * The partition's stored offset, its row locked for the transaction: the
  * lock serialises two instances that briefly both hold the partition, and
- * fences a zombie instance that still thinks it owns it.
+ * fences a zombie instance that still thinks it owns it. One statement once
+ * the partition has a row (every fold but its first); before, the row is
+ * made first, and two instances making it at once both lock the one row.
  */
 export async function lockPartitionOffset(manager: EntityManager, batch: PartitionKey): Promise<bigint> {
-  await queryPrepared(
-    manager,
-    `INSERT INTO consumer_offset (consumer_group, topic, kafka_partition, next_offset)
-     VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
-    [batch.groupId, batch.topic, batch.partition],
-  );
-  const rows: Array<{ next_offset: string }> = await queryPrepared(
-    manager,
-    `SELECT next_offset FROM consumer_offset
-      WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE`,
-    [batch.groupId, batch.topic, batch.partition],
-  );
+  const key = [batch.groupId, batch.topic, batch.partition];
+  const lockStored = (): Promise<Array<{ next_offset: string }>> =>
+    queryPrepared(
+      manager,
+      `SELECT next_offset FROM consumer_offset
+        WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE`,
+      key,
+    );
+  let rows = await lockStored();
+  if (rows.length === 0) {
+    await queryPrepared(
+      manager,
+      `INSERT INTO consumer_offset (consumer_group, topic, kafka_partition, next_offset)
+       VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
+      key,
+    );
+    rows = await lockStored();
+  }
   return BigInt(rows[0]?.next_offset ?? '0');
 }
 

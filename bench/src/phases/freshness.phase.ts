@@ -114,10 +114,15 @@ async function pollVisibility(client: Client, until: () => boolean): Promise<Arr
 
 /**
  * Per record: published_at from processed_event, and the first reader poll
- * whose claims_received covers it. The fold commits one partition batch at a
- * time (partitionsConsumedConcurrently: 1), so commit order is processed_at
- * order, and the k-th record folded in the step is readable once the counter
- * reaches baseline + k.
+ * whose claims_received covers it: the k-th record folded in the step (by
+ * processed_at) is taken as readable once the counter reaches baseline + k.
+ * The fold runs up to three partitions' small batches side by side, so
+ * commit order follows processed_at order only as closely as those
+ * transactions overlap: where a later one commits first, the earlier one's
+ * records count as readable a little early and its own a little late. The
+ * counter's crossings are exactly when records became readable; pairing them
+ * with records in processed_at order puts a record's time off by at most that
+ * overlap.
  */
 async function stepLatencies(
   client: Client,

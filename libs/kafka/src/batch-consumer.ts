@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelayMs, isGroupMembershipError } from './kafka-errors';
 import { DEFAULT_FETCH_MAX_BYTES_PER_PARTITION } from '@claims/config';
-import { groupWithinBytes, messageBytes } from './gathered-batches';
+import { BoundedLanes, groupWithinBytes, messageBytes } from './gathered-batches';
 
 export interface ConsumedBatch {
   topic: string;
@@ -241,11 +241,18 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   /**
    * The batches of one fetch reach eachBatch in one turn of the event loop
    * (KafkaJS starts its workers on them together); they are handled once that
-   * turn is over, in groups within one partition fetch's bytes, at most
-   * `concurrency` groups at a time.
+   * turn is over, in groups within one partition fetch's bytes. At most
+   * `concurrency` groups are handled at a time across the consumer, as
+   * KafkaJS's workers are shared by its fetchers (one per broker).
    */
-  let gathered: Array<{ fetched: FetchedBatch; settle: { resolve: () => void; reject: (error: unknown) => void } }> =
-    [];
+  type GatheredBatch = { fetched: FetchedBatch; settle: { resolve: () => void; reject: (error: unknown) => void } };
+  let gathered: GatheredBatch[] = [];
+  const groups = new BoundedLanes<GatheredBatch[]>(concurrency, (group) =>
+    handleAndCommit(group.map((entry) => entry.fetched)).then(
+      () => group.forEach((entry) => entry.settle.resolve()),
+      (error: unknown) => group.forEach((entry) => entry.settle.reject(error)),
+    ),
+  );
   const gather = (fetched: FetchedBatch): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       if (gathered.length === 0) setImmediate(handleGathered);
@@ -254,19 +261,7 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   const handleGathered = (): void => {
     const entries = gathered;
     gathered = [];
-    const groups = groupWithinBytes(entries, (entry) => messageBytes(entry.fetched.batch.messages), maxGroupBytes);
-    const next = (): Promise<void> | undefined => {
-      const group = groups.shift();
-      if (!group) return undefined;
-      return handleAndCommit(group.map((entry) => entry.fetched)).then(
-        () => group.forEach((entry) => entry.settle.resolve()),
-        (error: unknown) => group.forEach((entry) => entry.settle.reject(error)),
-      );
-    };
-    const lane = async (): Promise<void> => {
-      for (let handling = next(); handling; handling = next()) await handling;
-    };
-    for (let lanes = 0; lanes < Math.min(concurrency, groups.length); lanes += 1) void lane();
+    groups.push(...groupWithinBytes(entries, (entry) => messageBytes(entry.fetched.batch.messages), maxGroupBytes));
   };
 
   const handleAndCommit = async (group: readonly FetchedBatch[]): Promise<void> => {

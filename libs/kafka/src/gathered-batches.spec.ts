@@ -1,5 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
-import { groupWithinBytes, messageBytes } from './gathered-batches';
+import { BoundedLanes, groupWithinBytes, messageBytes } from './gathered-batches';
 
 const sized = (bytes: number[]) => bytes.map((size, index) => ({ name: `p${index}`, size }));
 const names = (groups: Array<Array<{ name: string }>>) => groups.map((group) => group.map((item) => item.name));
@@ -42,5 +42,52 @@ describe('the bytes of a batch', () => {
       { key: Buffer.from('k'), value: null },
     ] as unknown as KafkaMessage[];
     expect(messageBytes(messages)).toBe(7 + 10 + 3 + 1);
+  });
+});
+
+describe('bounded lanes', () => {
+  /** A run whose items finish only when the test says so, recording what is running. */
+  function controlledRun() {
+    const started: string[] = [];
+    const finishers = new Map<string, () => void>();
+    const run = (item: string) =>
+      new Promise<void>((resolve) => {
+        started.push(item);
+        finishers.set(item, resolve);
+      });
+    const finish = async (item: string) => {
+      finishers.get(item)?.();
+      // Lets the lane take its next item.
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    return { started, run, finish };
+  }
+
+  it('runs at most its limit at a time, in the order pushed', async () => {
+    const { started, run, finish } = controlledRun();
+    const lanes = new BoundedLanes(2, run);
+    lanes.push('a', 'b', 'c');
+    expect(started).toEqual(['a', 'b']);
+    await finish('b');
+    expect(started).toEqual(['a', 'b', 'c']);
+  });
+
+  it('shares the limit between pushes: a later push waits for a free lane', async () => {
+    const { started, run, finish } = controlledRun();
+    const lanes = new BoundedLanes(1, run);
+    lanes.push('first fetch');
+    lanes.push('second fetch');
+    expect(started).toEqual(['first fetch']);
+    await finish('first fetch');
+    expect(started).toEqual(['first fetch', 'second fetch']);
+  });
+
+  it('takes new items after every lane went idle', async () => {
+    const { started, run, finish } = controlledRun();
+    const lanes = new BoundedLanes(2, run);
+    lanes.push('a');
+    await finish('a');
+    lanes.push('b', 'c', 'd');
+    expect(started).toEqual(['a', 'b', 'c']);
   });
 });

@@ -33,3 +33,34 @@ export function messageBytes(messages: readonly KafkaMessage[]): number {
   for (const message of messages) bytes += (message.value?.length ?? 0) + (message.key?.length ?? 0);
   return bytes;
 }
+
+/**
+ * Runs the items pushed to it in order, at most `limit` at a time, however
+ * many callers push: the groups of every fetch share one bound, as KafkaJS's
+ * workers are shared by its fetchers. `run` must not reject (it settles its
+ * item's waiters itself).
+ */
+export class BoundedLanes<T> {
+  private readonly waiting: T[] = [];
+  private running = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly run: (item: T) => Promise<void>,
+  ) {}
+
+  push(...items: T[]): void {
+    this.waiting.push(...items);
+    while (this.running < this.limit && this.waiting.length > 0) void this.lane();
+  }
+
+  /** One lane: takes the next waiting item until none is left. */
+  private async lane(): Promise<void> {
+    this.running += 1;
+    try {
+      for (let item = this.waiting.shift(); item !== undefined; item = this.waiting.shift()) await this.run(item);
+    } finally {
+      this.running -= 1;
+    }
+  }
+}

@@ -64,7 +64,7 @@ export function createStageMetrics(registry: Registry): StageMetrics {
     }),
     batchDurationSeconds: new Histogram({
       name: 'claims_stage_batch_duration_seconds',
-      help: 'Time to handle one consumed batch, from receipt to committed output.',
+      help: 'Time to handle one consumed batch (for the normalizer and the enricher, the small batches of several partitions one fetch brought, handled together), from receipt to committed output.',
       labelNames: ['stage'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],

@@ -22,17 +22,21 @@ describe('a service’s connections to a real Postgres', () => {
     await database.drop();
   });
 
-  it('runs every transaction at READ COMMITTED whatever the database’s default, without a SET of its own', async () => {
+  it('runs every transaction at READ COMMITTED whatever the database’s default, without a SET of its own, and plans every prepared execution for its values, on every connection of the pool', async () => {
     const levels = await Promise.all(
       [1, 2].map(() =>
         dataSource.transaction(async (manager) => {
           await manager.query('SELECT pg_sleep(0.05)');
-          return manager.query(`SELECT current_setting('transaction_isolation') AS level, pg_backend_pid() AS pid`);
+          return manager.query(
+            `SELECT current_setting('transaction_isolation') AS level, current_setting('plan_cache_mode') AS mode,
+                    pg_backend_pid() AS pid`,
+          );
         }),
       ),
     );
     expect(new Set(levels.map(([row]) => row.pid)).size).toBe(2);
     expect(levels.map(([row]) => row.level)).toEqual(['read committed', 'read committed']);
+    expect(levels.map(([row]) => row.mode)).toEqual(['force_custom_plan', 'force_custom_plan']);
 
     const direct = new Client({ connectionString: database.url });
     await direct.connect();

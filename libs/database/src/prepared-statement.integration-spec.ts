@@ -35,19 +35,6 @@ describe('queryPrepared against a real Postgres', () => {
     expect(prepared).toEqual([{ name: expect.stringMatching(/^claims_/), statement: insert }]);
   });
 
-  it('plans every execution for the values it runs with, on every connection of the pool', async () => {
-    const modes = await Promise.all(
-      [1, 2].map(() =>
-        dataSource.transaction(async (manager) => {
-          await manager.query('SELECT pg_sleep(0.05)');
-          return manager.query(`SELECT current_setting('plan_cache_mode') AS mode, pg_backend_pid() AS pid`);
-        }),
-      ),
-    );
-    expect(new Set(modes.map(([row]) => row.pid)).size).toBe(2);
-    expect(modes.map(([row]) => row.mode)).toEqual(['force_custom_plan', 'force_custom_plan']);
-  });
-
   it('answers an UPDATE or a DELETE with its rows and row count, as manager.query does', async () => {
     await dataSource.query(`INSERT INTO ${table} VALUES (1, 10), (2, 20), (3, 30)`);
     await dataSource.transaction(async (manager) => {

@@ -1,4 +1,4 @@
-import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelayMs, isGroupMembershipError } from './kafka-errors';
@@ -130,12 +130,9 @@ const HEARTBEAT_SLICE_MS = 1_000;
 const GATHERING_WORKERS = 64;
 
 /** A batch fetched and waiting for its handling and commit, with the KafkaJS callbacks that go with it. */
-interface FetchedBatch {
-  batch: Batch;
+interface FetchedBatch extends Pick<EachBatchPayload, 'resolveOffset' | 'commitOffsetsIfNecessary'> {
   consumed: ConsumedBatch;
-  run: Pick<EachBatchPayload, 'heartbeat' | 'resolveOffset' | 'commitOffsetsIfNecessary'> & {
-    stillOwned: () => boolean;
-  };
+  stillOwned: () => boolean;
 }
 
 /**
@@ -213,7 +210,6 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
         batchesInFlight += 1;
         try {
           const fetched: FetchedBatch = {
-            batch,
             consumed: {
               topic: batch.topic,
               partition: batch.partition,
@@ -221,13 +217,10 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
               highWatermark: batch.highWatermark,
               heartbeat,
             },
-            run: {
-              heartbeat,
-              resolveOffset,
-              commitOffsetsIfNecessary,
-              // A stop gives up a batch that is being retried: it is left uncommitted for the next owner.
-              stillOwned: () => !stopped && isRunning() && !isStale(),
-            },
+            resolveOffset,
+            commitOffsetsIfNecessary,
+            // A stop gives up a batch that is being retried: it is left uncommitted for the next owner.
+            stillOwned: () => !stopped && isRunning() && !isStale(),
           };
           await (gathering ? gather(fetched) : handleAndCommit([fetched]));
         } finally {
@@ -261,7 +254,7 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   const handleGathered = (): void => {
     const entries = gathered;
     gathered = [];
-    groups.push(...groupWithinBytes(entries, (entry) => messageBytes(entry.fetched.batch.messages), maxGroupBytes));
+    groups.push(...groupWithinBytes(entries, (entry) => messageBytes(entry.fetched.consumed.messages), maxGroupBytes));
   };
 
   const handleAndCommit = async (group: readonly FetchedBatch[]): Promise<void> => {
@@ -269,20 +262,20 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
       options,
       backoff,
       group.map((fetched) => fetched.consumed),
-      () => group.every((fetched) => fetched.run.stillOwned()),
+      () => group.every((fetched) => fetched.stillOwned()),
     );
     if (!handled) return;
-    const committed = group.flatMap(({ batch, run }) => {
+    const committed = group.flatMap(({ consumed: batch, resolveOffset }) => {
       const last = batch.messages[batch.messages.length - 1];
       if (!last) return [];
-      run.resolveOffset(last.offset);
+      resolveOffset(last.offset);
       return [{ batch, last }];
     });
     const first = group[0];
     if (!first || committed.length === 0) return;
     // One request for the group's partitions; any batch's callback commits any of this member's partitions.
     await commitOrYieldToRebalance(
-      first.run.commitOffsetsIfNecessary,
+      first.commitOffsetsIfNecessary,
       options.logger,
       options.topic,
       committed.map(({ batch, last }) => ({

@@ -96,30 +96,29 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
             `record dead-lettered: ${failure.reason}`,
           );
         };
-        for (const source of batches.flatMap((batch) =>
-          batch.messages.map(
-            (message): ConsumedMessage => ({ topic: batch.topic, partition: batch.partition, message }),
-          ),
-        )) {
-          const outcome = options.normalize(source);
-          if ('deadLetter' in outcome) {
-            deadLetter(source, outcome.deadLetter, outcome.rows);
-            continue;
+        for (const { topic, partition, messages } of batches) {
+          for (const message of messages) {
+            const source: ConsumedMessage = { topic, partition, message };
+            const outcome = options.normalize(source);
+            if ('deadLetter' in outcome) {
+              deadLetter(source, outcome.deadLetter, outcome.rows);
+              continue;
+            }
+            const emits = 'emitAll' in outcome ? outcome.emitAll : [outcome.emit];
+            const adjustments = ('emitAll' in outcome ? outcome.providerAdjustments : undefined) ?? [];
+            const bytes = [...emits, ...adjustments].reduce<number | null>(
+              (over, emitted) => over ?? outboundMessageBytesOver(emitted, MAX_MESSAGE_BYTES),
+              null,
+            );
+            if (bytes !== null) {
+              // An output the broker would refuse must not stop the stage; a record's events go all or none.
+              const reason = `the output event would be ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte message limit`;
+              deadLetter(source, { code: 'RECORD_TOO_LARGE', reason }, rowsOf(source));
+              continue;
+            }
+            (outcome.kind === 'claim' ? claims : members).push(...emits);
+            providerAdjustments.push(...adjustments);
           }
-          const emits = 'emitAll' in outcome ? outcome.emitAll : [outcome.emit];
-          const adjustments = ('emitAll' in outcome ? outcome.providerAdjustments : undefined) ?? [];
-          const bytes = [...emits, ...adjustments].reduce<number | null>(
-            (over, emitted) => over ?? outboundMessageBytesOver(emitted, MAX_MESSAGE_BYTES),
-            null,
-          );
-          if (bytes !== null) {
-            // An output the broker would refuse must not stop the stage; a record's events go all or none.
-            const reason = `the output event would be ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte message limit`;
-            deadLetter(source, { code: 'RECORD_TOO_LARGE', reason }, rowsOf(source));
-            continue;
-          }
-          (outcome.kind === 'claim' ? claims : members).push(...emits);
-          providerAdjustments.push(...adjustments);
         }
         await options.producer.send(
           new Map([

@@ -3,7 +3,9 @@ import { randomInt } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ExitCause } from './exit-cause';
 import { REPO_ROOT } from './test-environment';
 import { waitFor } from './wait-for';
 
@@ -180,6 +182,8 @@ export class ServiceProcess {
   private readonly report: (line: string) => void;
   private readonly logName: string;
   private readonly nodeFlags: readonly string[];
+  /** The running process's last logged failure, named in the report when it exits with a code. */
+  private readonly exitCause = new ExitCause();
   /** Every supervisor restart since this object was made, oldest first. */
   readonly restartHistory: ServiceRestart[] = [];
 
@@ -319,6 +323,11 @@ export class ServiceProcess {
     // end: false, because one log file outlives the processes a supervisor starts.
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
+    this.exitCause.reset();
+    for (const output of [child.stdout, child.stderr]) {
+      if (output)
+        createInterface({ input: output, crlfDelay: Infinity }).on('line', (line) => this.exitCause.observe(line));
+    }
     this.child = child;
     this.paused = false;
     // 'close' rather than 'exit': it comes once the child's output has reached
@@ -363,8 +372,10 @@ export class ServiceProcess {
       }
       await sleep(HEALTH_POLL_MS);
     }
+    // 'close' comes once its output is read, so the reason it printed last is known.
+    if (child === this.child) await this.exited;
     throw new Error(
-      `${this.name} exited ${describeExit(child.exitCode, child.signalCode)} ${phase}; see ${this.logName}.log`,
+      `${this.name} exited ${describeExit(child.exitCode, child.signalCode)} ${phase}${this.causeSuffix(child.signalCode)}; see ${this.logName}.log`,
     );
   }
 
@@ -386,7 +397,9 @@ export class ServiceProcess {
     this.healthySince = null;
     const exit = describeExit(code, signal);
     this.restartHistory.push({ at: new Date(), exit, delayMs });
-    this.say(`${this.name} exited ${exit}; restarting in ${(delayMs / 1000).toFixed(1)} s (restart ${this.restarts})`);
+    this.say(
+      `${this.name} exited ${exit}${this.causeSuffix(signal)}; restarting in ${(delayMs / 1000).toFixed(1)} s (restart ${this.restarts})`,
+    );
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       this.restartAfterExit();
@@ -409,6 +422,12 @@ export class ServiceProcess {
         if (isRunning(child)) this.say(error instanceof Error ? error.message : String(error));
       },
     );
+  }
+
+  /** A crash names its cause (a CI log keeps no service log files); a signal was someone's doing, not a failure. */
+  private causeSuffix(signal: NodeJS.Signals | null): string {
+    const cause = this.exitCause.lastFailure;
+    return signal === null && cause !== null ? ` (${cause})` : '';
   }
 
   private cancelPendingRestart(): void {

@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT } from './test-environment';
-import { ServiceProcess, freeServicePort, isPortFree, type RestartPolicy, type ServiceName } from './service-process';
+import {
+  ServiceProcess,
+  claimServicePort,
+  freeServicePort,
+  type RestartPolicy,
+  type ServiceName,
+} from './service-process';
 
 export interface LocalPipelineOptions {
   /** This pipeline's broker bootstrap list: the shared broker, or a private one a fault test can kill. */
@@ -127,7 +133,7 @@ async function portFor(
   report: (line: string) => void,
 ): Promise<number> {
   if (requested === undefined) return freeServicePort();
-  if (await isPortFree(requested)) return requested;
+  if (await claimServicePort(requested)) return requested;
   const port = await freeServicePort();
   report(`[harness] port ${requested} for the ${name} is taken; the ${name} listens on ${port} instead`);
   return port;

@@ -127,20 +127,43 @@ function ephemeralPortRange(): readonly [number, number] {
 }
 
 /**
+ * Ports this process has handed to services. A service binds its port only
+ * when it starts, so until then the kernel calls the port free and the next
+ * draw could hand it out again: two services of one pipeline on one port,
+ * one answering the other's health checks while the other cannot listen.
+ */
+const handedOutPorts = new Set<number>();
+
+/**
+ * Claims `port` for a service asked for it by number (the demo's fixed ports,
+ * a test that drew it first to name it in another service's settings): true
+ * if nothing listens on it. No draw hands it out afterwards.
+ */
+export async function claimServicePort(port: number): Promise<boolean> {
+  if (!(await isPortFree(port))) return false;
+  handedOutPorts.add(port);
+  return true;
+}
+
+/**
  * A free port for a supervised service, outside the kernel's ephemeral range:
  * a restarted service comes back on the same port, and while it is down any
  * outgoing connection on the machine (a Kafka or Postgres client) may take a
  * port of that range as its source port, leaving the restart EADDRINUSE.
- * Random within the range, so suites running side by side rarely meet.
+ * Random within the range, so suites running side by side rarely meet; never
+ * one this process has handed out before.
  */
 export async function freeServicePort(): Promise<number> {
   const [low, high] = ephemeralPortRange();
   const [from, to] = low - 1 > LOWEST_STABLE_PORT ? [LOWEST_STABLE_PORT, low - 1] : [high + 1, 65535];
   for (let attempt = 0; from <= to && attempt < 100; attempt += 1) {
     const port = randomInt(from, to + 1);
-    if (isFetchablePort(port) && (await isPortFree(port))) return port;
+    if (isFetchablePort(port) && !handedOutPorts.has(port) && (await claimServicePort(port))) return port;
   }
-  return freePort();
+  for (;;) {
+    const port = await freePort();
+    if (!handedOutPorts.has(port) && (await claimServicePort(port))) return port;
+  }
 }
 
 export async function freePort(): Promise<number> {

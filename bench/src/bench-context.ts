@@ -64,9 +64,14 @@ export class BenchContext {
       topicNamespace: namespace,
       ingestRoot: this.ingestRoot,
       logDirectory,
-      ...(this.options.fetchMebibytes === undefined
-        ? {}
-        : { extraEnv: { KAFKA_FETCH_MAX_BYTES_PER_PARTITION: String(this.options.fetchMebibytes * 1024 * 1024) } }),
+      extraEnv: {
+        ...(this.options.fetchMebibytes === undefined
+          ? {}
+          : { KAFKA_FETCH_MAX_BYTES_PER_PARTITION: String(this.options.fetchMebibytes * 1024 * 1024) }),
+        ...(this.options.fetchGatherMs === undefined
+          ? {}
+          : { KAFKA_FETCH_GATHER_MS: String(this.options.fetchGatherMs) }),
+      },
       // Every process a service starts as (restarts and replicas too) writes its own profile when it exits.
       ...(this.options.cpuProfile
         ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${join(logDirectory, 'cpu-profiles')}`] }

@@ -21,6 +21,14 @@ describe('parseBenchOptions', () => {
     );
   });
 
+  it("leaves the claim stages' gather time to the services unless --fetch-gather-ms sets it, 0 included", () => {
+    expect(parseBenchOptions([]).fetchGatherMs).toBeUndefined();
+    expect(parseBenchOptions(['--fetch-gather-ms', '0']).fetchGatherMs).toBe(0);
+    expect(parseBenchOptions(['--fetch-gather-ms=40']).fetchGatherMs).toBe(40);
+    expect(() => parseBenchOptions(['--fetch-gather-ms', '-1'])).toThrow(/--fetch-gather-ms needs a whole number/);
+    expect(() => parseBenchOptions(['--fetch-gather-ms', '2.5'])).toThrow(/--fetch-gather-ms needs a whole number/);
+  });
+
   it('refuses an unknown option or phase by name', () => {
     expect(() => parseBenchOptions(['--profile'])).toThrow(/unknown option --profile/);
     expect(() => parseBenchOptions(['--phases', 'e2e,warp'])).toThrow(/--phases takes a comma list of/);

@@ -42,6 +42,8 @@ export interface BenchOptions {
   topicPartitions: number;
   /** Every consumer's KAFKA_FETCH_MAX_BYTES_PER_PARTITION in MiB; the services' own default when unset. */
   fetchMebibytes?: number;
+  /** The claim stages' KAFKA_FETCH_GATHER_MS (0: a fetch returns at the first record); the services' own default when unset. */
+  fetchGatherMs?: number;
   phases: PhaseName[];
   withLibrdkafka: boolean;
   /** Each service writes a V8 CPU profile (`.cpuprofile`) into its phase's log folder when it stops. */
@@ -96,6 +98,8 @@ export const USAGE = `npm run bench -- [options]
   --directory-providers N    providers in the enricher's directory for carrier replays (default ${DEFAULTS.directoryProviders})
   --partitions N             partitions per topic (default ${DEFAULTS.topicPartitions}, as LocalPipeline; scale-out uses 12)
   --fetch-mib N              every consumer's KAFKA_FETCH_MAX_BYTES_PER_PARTITION in MiB (default: the services' own)
+  --fetch-gather-ms N        the claim stages' KAFKA_FETCH_GATHER_MS, 0 to return each fetch at its first record
+                             (default: the services' own)
   --phases a,b               only these phases: ${PHASES.join(', ')}
   --with-librdkafka          install @confluentinc/kafka-javascript into .cache/bench-clients first
   --cpu-profile              every service writes a V8 CPU profile to <log folder>/<phase>/cpu-profiles when it
@@ -106,6 +110,13 @@ function positiveNumber(flag: string, value: string | undefined): number {
   const parsed = Number(value);
   if (value === undefined || !Number.isFinite(parsed) || parsed <= 0)
     throw new Error(`${flag} needs a positive number`);
+  return parsed;
+}
+
+function nonNegativeInteger(flag: string, value: string | undefined): number {
+  const parsed = Number(value);
+  if (value === undefined || value === '' || !Number.isInteger(parsed) || parsed < 0)
+    throw new Error(`${flag} needs a whole number, 0 or more`);
   return parsed;
 }
 
@@ -148,6 +159,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     const value = (): string | undefined => inlineValue ?? argv[++index];
     const key = integerFlags[flag];
     if (key) Object.assign(options, { [key]: Math.round(positiveNumber(flag, value())) });
+    else if (flag === '--fetch-gather-ms') options.fetchGatherMs = nonNegativeInteger(flag, value());
     else if (flag === '--phases') options.phases = phaseList(value());
     else if (flag === '--with-librdkafka') options.withLibrdkafka = true;
     else if (flag === '--cpu-profile') options.cpuProfile = true;

@@ -1,6 +1,7 @@
 import {
   consumerKafkaSettings,
   databaseEnvShape,
+  fetchGatherMsEnv,
   kafkaEnvShape,
   loadConfig,
   serviceEnvShape,
@@ -16,6 +17,7 @@ const EnricherEnvSchema = z
     ...databaseEnvShape,
     ...serviceEnvShape(3003),
     KAFKA_GROUP_ID: z.string().default('claims-enricher'),
+    KAFKA_FETCH_GATHER_MS: fetchGatherMsEnv(),
     /**
      * NPPES npidata or CMS clinician CSV files published to the reference
      * topics at start-up (comma-separated paths); re-publishing is harmless.
@@ -32,6 +34,7 @@ const EnricherEnvSchema = z
     service: 'enricher' as const,
     ...serviceSettings(env),
     kafka: consumerKafkaSettings(env, env.KAFKA_GROUP_ID),
+    fetchGatherMs: env.KAFKA_FETCH_GATHER_MS,
     databaseUrl: env.DATABASE_URL,
     providerDirectoryFiles: env.PROVIDER_DIRECTORY_FILES.split(',')
       .map((file) => file.trim())

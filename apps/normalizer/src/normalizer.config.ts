@@ -1,4 +1,11 @@
-import { consumerKafkaSettings, kafkaEnvShape, loadConfig, serviceEnvShape, serviceSettings } from '@claims/config';
+import {
+  consumerKafkaSettings,
+  fetchGatherMsEnv,
+  kafkaEnvShape,
+  loadConfig,
+  serviceEnvShape,
+  serviceSettings,
+} from '@claims/config';
 import { DEFAULT_SERVICE_DATE_RANGE } from '@claims/source-layouts';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -10,6 +17,7 @@ const NormalizerEnvSchema = z
     ...kafkaEnvShape,
     ...serviceEnvShape(3002),
     KAFKA_GROUP_ID: z.string().default('claims-normalizer'),
+    KAFKA_FETCH_GATHER_MS: fetchGatherMsEnv(),
     /** HMAC key that turns member ids into patient tokens; a secret in production. */
     PATIENT_TOKEN_KEY: z.string().min(16, 'must be at least 16 characters'),
     /** Plausible service dates (YYYY-MM-DD): a claim dated outside is dead-lettered with DATE_OUT_OF_RANGE. */
@@ -26,6 +34,7 @@ const NormalizerEnvSchema = z
     service: 'normalizer' as const,
     ...serviceSettings(env),
     kafka: consumerKafkaSettings(env, env.KAFKA_GROUP_ID),
+    fetchGatherMs: env.KAFKA_FETCH_GATHER_MS,
     patientTokenKey: env.PATIENT_TOKEN_KEY,
     serviceDateRange: { earliest: env.CLAIM_SERVICE_DATE_EARLIEST, latest: env.CLAIM_SERVICE_DATE_LATEST },
     layoutsDir: env.LAYOUTS_DIR === undefined ? undefined : resolve(env.LAYOUTS_DIR),

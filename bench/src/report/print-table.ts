@@ -56,6 +56,10 @@ function header(results: BenchResults): string {
       results.options.fetchMebibytes === undefined
         ? "the services' default"
         : `${results.options.fetchMebibytes} MiB per partition (--fetch-mib)`
+    }${
+      results.options.fetchGatherMs === undefined
+        ? ''
+        : `; the claim stages gather for ${results.options.fetchGatherMs} ms (--fetch-gather-ms)`
     }${results.options.cpuProfile ? '; services CPU-profiled (--cpu-profile): not figures to compare' : ''}`,
   ].join('\n');
 }

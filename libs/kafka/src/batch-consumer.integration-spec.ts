@@ -337,3 +337,38 @@ describe('a batch consumer gathering the partitions of a fetch, against a real b
     expect(sortedNumerically(handled)).toEqual(Array.from({ length: 30 }, (_, index) => String(index)));
   });
 });
+
+describe('a batch consumer with a gather time, against a real broker', () => {
+  const { logger, kafka, producer, running, topicWithRecords } = brokerFixture('gather-time-spec');
+
+  it('hands records sent one by one within the gather time to its handler together, each once', async () => {
+    const { topic, groupId } = await topicWithRecords('gather-time', 0);
+    const batches: string[][] = [];
+    const consumer = await startBatchConsumer({
+      kafka,
+      groupId,
+      topic,
+      logger,
+      fetchGatherMs: 500,
+      handleBatch: async (batch) => void batches.push(batch.messages.map((message) => message.value?.toString() ?? '')),
+    });
+    running.push(consumer);
+
+    // Six records over about 150 ms: a fetch that returned at its first record would hand them over in several batches.
+    for (let record = 0; record < 6; record += 1) {
+      await producer.send(new Map([[topic, messages(record, 1)]]));
+      await sleep(25);
+    }
+    await waitFor(
+      'the six records to be handled',
+      async () => batches.flat().length,
+      (n) => n >= 6,
+      { timeoutMs: 30_000 },
+    );
+    await consumer.stop();
+
+    expect(batches.flat()).toEqual(['0', '1', '2', '3', '4', '5']);
+    // One 500 ms wait may end inside the sequence, splitting it once, never more.
+    expect(batches.length).toBeLessThanOrEqual(2);
+  });
+});

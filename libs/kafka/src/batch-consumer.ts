@@ -93,6 +93,12 @@ export type BatchConsumerOptions = ConsumerEvents &
     sessionTimeoutMs?: number;
     /** The most bytes a fetch takes from one partition (KAFKA_FETCH_MAX_BYTES_PER_PARTITION); 8 MiB by default. */
     fetchMaxBytesPerPartition?: number;
+    /**
+     * How long a fetch may wait on the broker for {@link GATHER_MIN_BYTES} of
+     * records (KAFKA_FETCH_GATHER_MS); unset or 0, a fetch returns as soon as
+     * one record is there.
+     */
+    fetchGatherMs?: number;
   };
 
 /**
@@ -117,6 +123,12 @@ export interface RunningConsumer {
 const DEFAULT_BACKOFF = { initialMs: 250, maxMs: 30_000 };
 /** An idle fetch's longest wait on the broker: a stop waits for it (KafkaJS's default is 5 s). */
 const FETCH_MAX_WAIT_MS = 500;
+/**
+ * With a gather time, a fetch returns once this much is there: dozens of
+ * records, so a backlog (which has it at once) is never held back, and only
+ * a rate below it waits out the gather time.
+ */
+export const GATHER_MIN_BYTES = 64 * 1024;
 
 /** A retry's wait is cut into slices this long, with a heartbeat after each, so the group keeps the member. */
 const HEARTBEAT_SLICE_MS = 1_000;
@@ -354,11 +366,10 @@ function createConsumer(options: BatchConsumerOptions, backoff: { initialMs: num
     // about 150 MiB more at the peak; 16 MiB cut more, but its batches ran past the session timeout on
     // two shared cores (docs/capacity-model.md).
     maxBytesPerPartition: fetchMaxBytesPerPartition,
-    // How long the broker holds a fetch of an idle partition open. A fetch
-    // returns as soon as a record arrives whatever this is, so it costs no
-    // latency; but a stop waits out the fetch in flight, and at KafkaJS's 5 s
-    // default every idle service took 4-5 s to shut down.
-    maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+    // How long the broker holds a fetch open, and for how much (fetchWait). A
+    // stop waits out the fetch in flight: at KafkaJS's 5 s default every idle
+    // service took 4-5 s to shut down.
+    ...fetchWait(options.fetchGatherMs),
     maxBytes: fetchMaxBytesPerPartition * FETCH_PARTITIONS_PER_RESPONSE,
     retry: {
       initialRetryTime: 300,
@@ -368,6 +379,18 @@ function createConsumer(options: BatchConsumerOptions, backoff: { initialMs: num
       restartOnFailure: async () => true,
     },
   });
+}
+
+/**
+ * The broker-side wait of each fetch. By default a fetch returns as soon as a
+ * record is there, or after FETCH_MAX_WAIT_MS of nothing. With a gather time
+ * it waits that long for GATHER_MIN_BYTES instead, and an idle consumer polls
+ * that often (a cheap empty fetch).
+ */
+export function fetchWait(gatherMs: number | undefined): { minBytes: number; maxWaitTimeInMs: number } {
+  return gatherMs === undefined || gatherMs <= 0
+    ? { minBytes: 1, maxWaitTimeInMs: FETCH_MAX_WAIT_MS }
+    : { minBytes: GATHER_MIN_BYTES, maxWaitTimeInMs: gatherMs };
 }
 
 /**

@@ -40,6 +40,8 @@ export interface TransformStageOptions {
    */
   partitionsConsumedConcurrently?: number;
   fetchMaxBytesPerPartition?: number;
+  /** How long a fetch may wait for records to gather (KAFKA_FETCH_GATHER_MS); see startBatchConsumer. */
+  fetchGatherMs?: number;
 }
 
 /**
@@ -58,6 +60,7 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
     logger: options.logger,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
     fetchMaxBytesPerPartition: options.fetchMaxBytesPerPartition,
+    fetchGatherMs: options.fetchGatherMs,
     ...stageConsumerEvents(stage, metrics),
     // A fetch's partitions in one transform, one producer request and one commit.
     handleGatheredBatches: (batches) =>

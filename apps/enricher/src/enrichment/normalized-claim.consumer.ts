@@ -50,6 +50,7 @@ export class NormalizedClaimConsumer
       // Batches (a fetch's partitions gathered) take the lock in turn; side by side they would wait unheard by the group coordinator.
       partitionsConsumedConcurrently: 1,
       fetchMaxBytesPerPartition: this.pipeline.fetchMaxBytesPerPartition,
+      fetchGatherMs: this.config.fetchGatherMs,
       // Judged and filed under the lock a reference fix takes too, so no claim is filed behind a fix's back.
       transform: (messages) =>
         this.state.lock.run(async () => {

@@ -33,6 +33,8 @@ export interface NormalizeStageOptions {
   metrics: StageMetrics;
   /** The most bytes a fetch takes from one partition (KAFKA_FETCH_MAX_BYTES_PER_PARTITION). */
   fetchMaxBytesPerPartition?: number;
+  /** How long a fetch may wait for records to gather (KAFKA_FETCH_GATHER_MS). */
+  fetchGatherMs?: number;
   /** One outcome per message, in order; throwing means transient trouble and the batch is redelivered. */
   normalize: (message: ConsumedMessage) => NormalizeOutcome;
 }
@@ -60,6 +62,7 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
     topic: options.inputTopic,
     logger,
     fetchMaxBytesPerPartition: options.fetchMaxBytesPerPartition,
+    fetchGatherMs: options.fetchGatherMs,
     ...stageConsumerEvents(STAGE, metrics),
     // A fetch's partitions in one producer request and one commit.
     handleGatheredBatches: (batches) =>

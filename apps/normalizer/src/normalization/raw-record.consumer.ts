@@ -57,6 +57,7 @@ export class RawRecordConsumer implements OnApplicationBootstrap, BeforeApplicat
       deadLetterTopic: this.pipeline.topic(CLAIM_TOPICS.deadLetter),
       logger: this.logger,
       fetchMaxBytesPerPartition: this.pipeline.fetchMaxBytesPerPartition,
+      fetchGatherMs: this.config.fetchGatherMs,
       metrics: createStageMetrics(this.registry),
       normalize: (message) => normalizeRawMessage(message, options),
     });

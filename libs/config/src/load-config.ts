@@ -60,8 +60,8 @@ export const DEFAULT_FETCH_GATHER_MS = 20;
  * gather (it returns at once when 64 KiB are there, as under a backlog).
  * Waiting turns a trickle of one-record batches into batches of several, each
  * paying its fetch, produce request, offset commit and span once. At 100-500
- * records/s, 20 ms cut the pipeline's CPU per record by 7-21 % with freshness
- * no worse (the cores it freed served the rest sooner); 40 ms cut 13-38 % and
+ * records/s, 20 ms cut the pipeline's CPU per record by 7-20 % with freshness
+ * no worse (the cores it freed served the rest sooner); 40 ms cut 11-38 % and
  * added 20-35 ms to the median at 100-200 records/s (docs/capacity-model.md).
  * 0 returns each fetch as soon as one record is there.
  */

@@ -398,7 +398,7 @@ export class ServiceProcess {
     // 'close' comes once its output is read, so the reason it printed last is known.
     if (child === this.child) await this.exited;
     throw new Error(
-      `${this.name} exited ${describeExit(child.exitCode, child.signalCode)} ${phase}${this.causeSuffix(child.signalCode)}; see ${this.logName}.log`,
+      `${this.name} exited ${describeExit(child.exitCode, child.signalCode)} ${phase}${this.causeSuffix(child.exitCode, child.signalCode)}; see ${this.logName}.log`,
     );
   }
 
@@ -421,7 +421,7 @@ export class ServiceProcess {
     const exit = describeExit(code, signal);
     this.restartHistory.push({ at: new Date(), exit, delayMs });
     this.say(
-      `${this.name} exited ${exit}${this.causeSuffix(signal)}; restarting in ${(delayMs / 1000).toFixed(1)} s (restart ${this.restarts})`,
+      `${this.name} exited ${exit}${this.causeSuffix(code, signal)}; restarting in ${(delayMs / 1000).toFixed(1)} s (restart ${this.restarts})`,
     );
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
@@ -447,10 +447,14 @@ export class ServiceProcess {
     );
   }
 
-  /** A crash names its cause (a CI log keeps no service log files); a signal was someone's doing, not a failure. */
-  private causeSuffix(signal: NodeJS.Signals | null): string {
+  /**
+   * A failed exit names its cause (a CI log keeps no service log files). A
+   * signal was someone's doing, and exit code 0 a clean stop: any error
+   * logged before them is not why the process ended.
+   */
+  private causeSuffix(code: number | null, signal: NodeJS.Signals | null): string {
     const cause = this.exitCause.lastFailure;
-    return signal === null && cause !== null ? ` (${cause})` : '';
+    return signal === null && code !== 0 && cause !== null ? ` (${cause})` : '';
   }
 
   private cancelPendingRestart(): void {

@@ -385,7 +385,8 @@ function createConsumer(options: BatchConsumerOptions, backoff: { initialMs: num
  * The broker-side wait of each fetch. By default a fetch returns as soon as a
  * record is there, or after FETCH_MAX_WAIT_MS of nothing. With a gather time
  * it waits that long for GATHER_MIN_BYTES instead, and an idle consumer polls
- * that often (a cheap empty fetch).
+ * that often: an empty fetch each time, whose cost is measured in
+ * docs/capacity-model.md ("A claim fetch that waits to gather").
  */
 export function fetchWait(gatherMs: number | undefined): { minBytes: number; maxWaitTimeInMs: number } {
   return gatherMs === undefined || gatherMs <= 0

@@ -109,10 +109,10 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
             }
             const emits = 'emitAll' in outcome ? outcome.emitAll : [outcome.emit];
             const adjustments = ('emitAll' in outcome ? outcome.providerAdjustments : undefined) ?? [];
-            const bytes = [...emits, ...adjustments].reduce<number | null>(
-              (over, emitted) => over ?? outboundMessageBytesOver(emitted, MAX_MESSAGE_BYTES),
-              null,
-            );
+            // The first output over the limit, if any; walked in place, with no combined copy per record.
+            let bytes: number | null = null;
+            for (const emitted of emits) bytes ??= outboundMessageBytesOver(emitted, MAX_MESSAGE_BYTES);
+            for (const emitted of adjustments) bytes ??= outboundMessageBytesOver(emitted, MAX_MESSAGE_BYTES);
             if (bytes !== null) {
               // An output the broker would refuse must not stop the stage; a record's events go all or none.
               const reason = `the output event would be ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte message limit`;

@@ -1,6 +1,8 @@
 import { REPO_ROOT, ServiceProcess, freeServicePort, uniqueSuffix } from '@claims/harness';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 describe('a supervised service that fails', () => {
   it('is reported with the reason it gave, not only its exit code', async () => {
@@ -19,5 +21,45 @@ describe('a supervised service that fails', () => {
     );
     await normalizer.stop();
     expect(readFileSync(join(logDirectory, 'normalizer.log'), 'utf8')).toContain('KAFKA_TOPIC_PARTITIONS');
+  });
+});
+
+describe('a service whose output nobody reads any more', () => {
+  // What a service does on SIGTERM, reduced to its logging: a log line while the last one is still being
+  // written, then exit. The reader of its stdout is gone first, as when the supervisor that started it died.
+  const PROBE = `
+    const { createLogger } = require(process.argv[1]);
+    const logger = createLogger({ service: 'probe', level: 'info' });
+    logger.info({}, 'ready');
+    process.stdin.once('data', () => {
+      logger.info({}, 'shutdown: readiness is false');
+      logger.info({}, 'shutdown complete');
+      process.exit(0);
+    });`;
+
+  it('still exits: a log line it cannot write is dropped, not retried for ever', async () => {
+    const child = spawn(process.execPath, ['-e', PROBE, join(REPO_ROOT, 'dist/libs/observability/src/logger.js')], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    const firstLine = await new Promise<string>((resolve) =>
+      child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())),
+    );
+    expect(firstLine).toContain('"msg":"ready"');
+    child.stdout.destroy();
+    child.stderr.destroy();
+    child.stdin.write('stop\n');
+
+    const patience = new AbortController();
+    const outcome = await Promise.race([
+      exited,
+      sleep(10_000, 'still running' as const, { signal: patience.signal }).catch(() => 'still running' as const),
+    ]);
+    patience.abort();
+    if (outcome === 'still running') child.kill('SIGKILL');
+
+    expect(outcome).toEqual({ code: 0, signal: null });
   });
 });

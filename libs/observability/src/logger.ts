@@ -41,14 +41,23 @@ export function phiSafeError(error: unknown): unknown {
 }
 
 export function createLogger(options: { service: string; level: string }): Logger {
-  return pino({
-    name: options.service,
-    level: options.level,
-    base: { service: options.service },
-    redact: { paths: PHI_REDACT_PATHS, censor: '[redacted]' },
-    serializers: { err: phiSafeError },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  return pino(
+    {
+      name: options.service,
+      level: options.level,
+      base: { service: options.service },
+      redact: { paths: PHI_REDACT_PATHS, censor: '[redacted]' },
+      serializers: { err: phiSafeError },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    // Synchronous: each line is written when it is logged. pino's default stdout stream writes in the
+    // background and, at exit, flushes what is left synchronously, retrying a failed write every 100 ms
+    // for ever (sonic-boom 4). When the reader of stdout is gone (a supervisor that died), the write
+    // fails with EPIPE, so a service that logged twice and then exited hung in that loop: SIGTERM
+    // drained it and it never ended. Written synchronously, the EPIPE comes back from the write itself,
+    // pino stops logging to that stream, and the process exits. The services log per batch at most.
+    pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 /** Routes Nest's own log lines into the structured logger. */

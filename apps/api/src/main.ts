@@ -14,6 +14,7 @@ void bootstrapService({
   service: config.service,
   otlpEndpoint: config.otlpEndpoint,
   shutdownTimeoutMs: config.shutdownTimeoutMs,
+  supervisorPid: config.supervisorPid,
   ...config.http,
   configure: configureApiHttp,
 });

@@ -101,6 +101,7 @@ function main(args: readonly string[]): void {
       service: config.service,
       otlpEndpoint: config.otlpEndpoint,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
+      supervisorPid: config.supervisorPid,
       ...config.http,
     });
     return;

@@ -13,5 +13,6 @@ void bootstrapService({
   service: config.service,
   otlpEndpoint: config.otlpEndpoint,
   shutdownTimeoutMs: config.shutdownTimeoutMs,
+  supervisorPid: config.supervisorPid,
   ...config.http,
 });

@@ -98,6 +98,13 @@ export function serviceEnvShape(defaultPort: number) {
      * close); default 25 s, under Kubernetes' 30 s termination grace period.
      */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(25_000),
+    /**
+     * The process that started this one, set by the project's own
+     * supervisor (npm start, the demo, the tests, the bench): when it is
+     * gone, the service shuts down as on SIGTERM. Unset in a deployment,
+     * where the orchestrator stops services.
+     */
+    SUPERVISOR_PID: z.coerce.number().int().positive().optional(),
   };
 }
 
@@ -106,6 +113,7 @@ export interface ServiceSettings {
   logLevel: string;
   otlpEndpoint: string | undefined;
   shutdownTimeoutMs: number;
+  supervisorPid: number | undefined;
 }
 
 export function serviceSettings(env: {
@@ -114,12 +122,14 @@ export function serviceSettings(env: {
   LOG_LEVEL: string;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
   SHUTDOWN_TIMEOUT_MS: number;
+  SUPERVISOR_PID?: number | undefined;
 }): ServiceSettings {
   return {
     http: { host: env.HOST, port: env.PORT },
     logLevel: env.LOG_LEVEL,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    supervisorPid: env.SUPERVISOR_PID,
   };
 }
 

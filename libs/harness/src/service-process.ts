@@ -340,7 +340,15 @@ export class ServiceProcess {
     const entryPoint = join(REPO_ROOT, 'dist', 'apps', this.name, 'src', 'main.js');
     const child = spawn(process.execPath, [...SERVICE_NODE_OPTIONS[this.name], ...this.nodeFlags, entryPoint], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env['PATH'] ?? '', TZ: 'UTC', HOST: '127.0.0.1', PORT: String(this.port), ...this.env },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        TZ: 'UTC',
+        HOST: '127.0.0.1',
+        PORT: String(this.port),
+        // A service outlives no supervisor: killed outright, this process cannot stop it, so it stops itself.
+        SUPERVISOR_PID: String(process.pid),
+        ...this.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // end: false, because one log file outlives the processes a supervisor starts.

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, SHUTDOWN_SIGNALS, gracefulShutdownHandler } from './graceful-shutdown';
 import { ReadinessGate } from './health-checks';
 import { PinoNestLogger } from './logger';
+import { watchSupervisor } from './supervisor-watch';
 import { READINESS_GATE } from './service-http.tokens';
 import { startTracing, type Tracing } from './tracing';
 
@@ -44,6 +45,8 @@ export async function bootstrapService(options: {
   shutdownTimeoutMs?: number;
   /** Routes mounted outside the controllers before listening (the API's OpenAPI document and page). */
   configure?: (app: INestApplication) => void | Promise<void>;
+  /** The process that started this one (SUPERVISOR_PID): when it is gone, shut down as on SIGTERM. */
+  supervisorPid?: number | undefined;
 }): Promise<void> {
   const { logger } = options;
   const tracing = startTracing({ service: options.service, otlpEndpoint: options.otlpEndpoint });
@@ -82,6 +85,17 @@ export async function bootstrapService(options: {
       exit: (code) => process.exit(code),
     });
     for (const signal of SHUTDOWN_SIGNALS) process.on(signal, (received) => void onSignal(received));
+    const { supervisorPid } = options;
+    if (supervisorPid !== undefined) {
+      watchSupervisor({
+        supervisorPid,
+        parentPid: () => process.ppid,
+        onGone: () => {
+          logger.warn({ supervisorPid }, 'the process that started this service is gone; shutting down');
+          void onSignal('SIGTERM');
+        },
+      });
+    }
     await options.configure?.(app);
     await app.listen(options.port, options.host);
     logger.info({ url: await app.getUrl() }, 'service listening');

@@ -6,4 +6,5 @@ export * from './service-http.tokens';
 export * from './service-http.module';
 export * from './bootstrap-service';
 export * from './graceful-shutdown';
+export * from './supervisor-watch';
 export * from './tracing';

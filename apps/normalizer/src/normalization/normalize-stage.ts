@@ -2,6 +2,7 @@ import { RawClaimRecordSchema, decodeEvent, type PipelineStage } from '@claims/c
 import {
   MAX_MESSAGE_BYTES,
   deadLetterFor,
+  eventLoopTurns,
   outboundMessageBytesOver,
   stageConsumerEvents,
   startBatchConsumer,
@@ -99,8 +100,11 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
             `record dead-lettered: ${failure.reason}`,
           );
         };
+        // An X12 record is a transaction set of many claims, and a batch holds megabytes of them.
+        const pause = eventLoopTurns();
         for (const { topic, partition, messages } of batches) {
           for (const message of messages) {
+            await pause();
             const source: ConsumedMessage = { topic, partition, message };
             const outcome = options.normalize(source);
             if ('deadLetter' in outcome) {

@@ -2,7 +2,7 @@ import { testInfrastructure, uniqueSuffix, waitFor } from '@claims/harness';
 import { createLogger } from '@claims/observability';
 import type { Kafka } from 'kafkajs';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { startBatchConsumer, type ConsumedBatch, type RunningConsumer } from './batch-consumer';
+import { startBatchConsumer, type ConsumedBatch, type RunningConsumer, type YieldToEventLoop } from './batch-consumer';
 import { ClaimProducer } from './claim-producer';
 import { createKafka, ensureTopics } from './kafka-client';
 
@@ -133,34 +133,56 @@ describe('a batch consumer stopped gracefully against a real broker', () => {
     expect(await committedOffset(kafka, groupId, topic)).toBe('50');
   });
 
-  it('keeps its group membership through a batch handled for longer than the session timeout: the batch is handled once and committed', async () => {
-    const { topic, groupId } = await topicWithRecords('long-batch', 30);
+  // The first batch outlasts the session timeout: awaiting I/O, or in synchronous work that yields between records.
+  const longFirstBatches: Array<[string, (batch: ConsumedBatch, yieldToEventLoop: YieldToEventLoop) => Promise<void>]> =
+    [
+      ['a batch handled for longer than the session timeout', () => sleep(9_000)],
+      [
+        'synchronous work longer than the session timeout, the handler yielding to the event loop between records',
+        async (batch, yieldToEventLoop) => {
+          // 300 ms per record, in 20 ms pieces that block the thread.
+          for (let piece = 0; piece < batch.messages.length * 15; piece += 1) {
+            await yieldToEventLoop();
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+          }
+        },
+      ],
+    ];
+  it.each(longFirstBatches)(
+    'keeps its group membership through %s: the batch is handled once and committed',
+    async (_kind, firstBatchWork) => {
+      const { topic, groupId } = await topicWithRecords('long-batch', 30);
 
-    const deliveries: string[][] = [];
-    const consumer = await startBatchConsumer({
-      kafka,
-      groupId,
-      topic,
-      logger,
-      // The broker's smallest session timeout; the first batch takes longer than it.
-      sessionTimeoutMs: 6_000,
-      handleBatch: async (batch) => {
-        deliveries.push(batch.messages.map((message) => message.value?.toString() ?? ''));
-        if (deliveries.length === 1) await sleep(9_000);
-      },
-    });
-    running.push(consumer);
-    await waitFor(
-      'the long batch to be committed',
-      () => committedOffset(kafka, groupId, topic),
-      (offset) => offset === '30',
-      { timeoutMs: 60_000 },
-    );
-    // Long enough for a dropped member to have rejoined and been given the batch again.
-    await sleep(3_000);
-    await consumer.stop();
-    expect(deliveries.flat()).toEqual(Array.from({ length: 30 }, (_, index) => String(index)));
-  }, 90_000);
+      const deliveries: string[][] = [];
+      let joins = 0;
+      const consumer = await startBatchConsumer({
+        kafka,
+        groupId,
+        topic,
+        logger,
+        // The broker's smallest session timeout; the first batch takes longer than it.
+        sessionTimeoutMs: 6_000,
+        onGroupJoined: () => void (joins += 1),
+        handleBatch: async (batch, yieldToEventLoop) => {
+          deliveries.push(batch.messages.map((message) => message.value?.toString() ?? ''));
+          if (deliveries.length === 1) await firstBatchWork(batch, yieldToEventLoop);
+        },
+      });
+      running.push(consumer);
+      await waitFor(
+        'the long batch to be committed',
+        () => committedOffset(kafka, groupId, topic),
+        (offset) => offset === '30',
+        { timeoutMs: 60_000 },
+      );
+      // Long enough for a dropped member to have rejoined and been given the batch again.
+      await sleep(3_000);
+      await consumer.stop();
+      expect(deliveries.flat()).toEqual(Array.from({ length: 30 }, (_, index) => String(index)));
+      expect(joins).toBe(1);
+    },
+    90_000,
+  );
 
   it('gives up a batch it is retrying through transient trouble, uncommitted, so its successor gets it again', async () => {
     const { topic, groupId } = await topicWithRecords('graceful-retry', 10);

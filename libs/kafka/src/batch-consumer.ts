@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelayMs, isGroupMembershipError } from './kafka-errors';
 import { DEFAULT_FETCH_MAX_BYTES_PER_PARTITION } from '@claims/config';
 import { BoundedLanes, groupWithinBytes, messageBytes } from './gathered-batches';
+import { eventLoopTurns } from './event-loop-turns';
 
 export interface ConsumedBatch {
   topic: string;
@@ -46,6 +47,17 @@ export function partitionLagRecords(highWatermark: string, lastHandledOffset: st
 }
 
 /**
+ * Handed to a batch handler beside its batches: await it between the records
+ * of a long synchronous loop (parsing, validating, mapping). Once a slice of
+ * work (`WORK_SLICE_MS`) has run it lets the event loop turn, so the
+ * heartbeat the consumer sends every second while a batch is handled goes
+ * out, and health and metrics requests are answered. A handler that never
+ * awaits for longer than the group's session timeout loses its partitions,
+ * and its batch is done again by their next owner.
+ */
+export type YieldToEventLoop = () => Promise<void>;
+
+/**
  * How a consumer's batches reach its handler: one partition's batch at a
  * time, or the batches a fetch brought from several partitions together.
  */
@@ -58,7 +70,7 @@ export type BatchHandler =
        * and then the same batch is retried in place with bounded backoff, the
        * group membership kept alive by heartbeats meanwhile.
        */
-      handleBatch: (batch: ConsumedBatch) => Promise<void>;
+      handleBatch: (batch: ConsumedBatch, yieldToEventLoop: YieldToEventLoop) => Promise<void>;
       handleGatheredBatches?: never;
     }
   | {
@@ -71,7 +83,7 @@ export type BatchHandler =
        * each partition, and handled one partition at a time they cost a
        * request each. A failure retries the whole group.
        */
-      handleGatheredBatches: (batches: readonly ConsumedBatch[]) => Promise<void>;
+      handleGatheredBatches: (batches: readonly ConsumedBatch[], yieldToEventLoop: YieldToEventLoop) => Promise<void>;
       handleBatch?: never;
     };
 
@@ -408,8 +420,10 @@ async function handleWithRetry(
   const first = batches[0];
   if (!first) return true;
   const where = { topic: first.topic, partitions: batches.map((batch) => batch.partition) };
-  const work = (): Promise<void> =>
-    options.handleGatheredBatches ? options.handleGatheredBatches(batches) : options.handleBatch(first);
+  const work = (yieldToEventLoop: YieldToEventLoop): Promise<void> =>
+    options.handleGatheredBatches
+      ? options.handleGatheredBatches(batches, yieldToEventLoop)
+      : options.handleBatch(first, yieldToEventLoop);
   for (let attempt = 1; ; attempt += 1) {
     try {
       await whileHeartbeating(first.heartbeat, work);
@@ -456,13 +470,18 @@ async function handleWithRetry(
  * only between batches, so a batch handled for longer than the session
  * timeout (a full 16 MiB fetch on busy cores, a slow database) lost the
  * member its partitions, and the whole batch was done again by the next
- * owner. A heartbeat refused meanwhile is left to the commit, which yields
- * to the rebalance it means.
+ * owner. The timer fires only when the event loop turns: the handler is
+ * given the pause that lets it turn during a long synchronous loop. A
+ * heartbeat refused meanwhile is left to the commit, which yields to the
+ * rebalance it means.
  */
-async function whileHeartbeating<T>(heartbeat: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+async function whileHeartbeating<T>(
+  heartbeat: () => Promise<void>,
+  work: (yieldToEventLoop: YieldToEventLoop) => Promise<T>,
+): Promise<T> {
   const timer = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_SLICE_MS);
   try {
-    return await work();
+    return await work(eventLoopTurns());
   } finally {
     clearInterval(timer);
   }

@@ -2,7 +2,7 @@ import type { PipelineStage } from '@claims/contracts';
 import type { StageMetrics } from '@claims/observability';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { startBatchConsumer, type RunningConsumer } from './batch-consumer';
+import { startBatchConsumer, type RunningConsumer, type YieldToEventLoop } from './batch-consumer';
 import type { ClaimProducer } from './claim-producer';
 import { withConsumedBatchesSpan } from './traced-batch';
 import { stageConsumerEvents } from './stage-consumer-events';
@@ -30,9 +30,10 @@ export interface TransformStageOptions {
   metrics: StageMetrics;
   /**
    * Maps a batch to one outcome per message, in order. Throwing means
-   * transient trouble: the whole batch is redelivered.
+   * transient trouble: the whole batch is redelivered. A transform with a
+   * long synchronous loop awaits `yieldToEventLoop` between its records.
    */
-  transform: (messages: ConsumedMessage[]) => Promise<TransformOutcome[]>;
+  transform: (messages: ConsumedMessage[], yieldToEventLoop: YieldToEventLoop) => Promise<TransformOutcome[]>;
   /**
    * Groups of partition batches handled at once (default 3). A stage whose
    * transform runs one batch at a time anyway says 1: a batch queued behind
@@ -63,19 +64,20 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
     fetchGatherMs: options.fetchGatherMs,
     ...stageConsumerEvents(stage, metrics),
     // A fetch's partitions in one transform, one producer request and one commit.
-    handleGatheredBatches: (batches) =>
+    handleGatheredBatches: (batches, yieldToEventLoop) =>
       withConsumedBatchesSpan(stage, batches, async () => {
         const stopTimer = metrics.batchDurationSeconds.startTimer({ stage });
         const consumed = batches.flatMap((batch) =>
           batch.messages.map((message) => ({ topic: batch.topic, partition: batch.partition, message })),
         );
-        const outcomes = await options.transform(consumed);
+        const outcomes = await options.transform(consumed, yieldToEventLoop);
         const emitted: OutboundMessage[] = [];
         const deadLetters: OutboundMessage[] = [];
         const failedAt = new Date();
-        outcomes.forEach((outcome, index) => {
+        for (const [index, outcome] of outcomes.entries()) {
+          await yieldToEventLoop();
           const source = consumed[index];
-          if (!source) return;
+          if (!source) continue;
           const outputs = 'deadLetter' in outcome ? [] : 'emit' in outcome ? [outcome.emit] : outcome.emitAll;
           const failure =
             'deadLetter' in outcome
@@ -83,7 +85,7 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
               : outputs.reduce<RecordFailure | null>((found, output) => found ?? oversizedOutputFailure(output), null);
           if (failure === null) {
             emitted.push(...outputs);
-            return;
+            continue;
           }
           deadLetters.push(deadLetterFor(source, stage, failure, failedAt));
           metrics.deadLettersTotal.inc({ stage, error_code: failure.code });
@@ -91,7 +93,7 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
             { errorCode: failure.code, partition: source.partition, offset: source.message.offset },
             `record dead-lettered: ${failure.reason}`,
           );
-        });
+        }
         await options.producer.send(
           new Map([
             [options.outputTopic, emitted],

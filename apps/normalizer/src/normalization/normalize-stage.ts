@@ -2,7 +2,6 @@ import { RawClaimRecordSchema, decodeEvent, type PipelineStage } from '@claims/c
 import {
   MAX_MESSAGE_BYTES,
   deadLetterFor,
-  eventLoopTurns,
   outboundMessageBytesOver,
   stageConsumerEvents,
   startBatchConsumer,
@@ -66,7 +65,7 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
     fetchGatherMs: options.fetchGatherMs,
     ...stageConsumerEvents(STAGE, metrics),
     // A fetch's partitions in one producer request and one commit.
-    handleGatheredBatches: (batches) =>
+    handleGatheredBatches: (batches, yieldToEventLoop) =>
       withConsumedBatchesSpan(STAGE, batches, async () => {
         const stopTimer = metrics.batchDurationSeconds.startTimer({ stage: STAGE });
         const claims: OutboundMessage[] = [];
@@ -100,11 +99,10 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
             `record dead-lettered: ${failure.reason}`,
           );
         };
-        // An X12 record is a transaction set of many claims, and a batch holds megabytes of them.
-        const pause = eventLoopTurns();
         for (const { topic, partition, messages } of batches) {
           for (const message of messages) {
-            await pause();
+            // An X12 record is a transaction set of many claims, and a batch holds megabytes of them.
+            await yieldToEventLoop();
             const source: ConsumedMessage = { topic, partition, message };
             const outcome = options.normalize(source);
             if ('deadLetter' in outcome) {

@@ -67,6 +67,12 @@ const PENDING_FLUSH_BYTES = 4 * 1024 * 1024;
 /** Room a raw event needs beyond its rows and header: ids, lineage, JSON framing and headers. */
 const RAW_EVENT_OVERHEAD_BYTES = 4 * 1024;
 const DAY_MILLISECONDS = 86_400_000;
+/**
+ * A paced record waits up to this long after it was read for the records due
+ * after it, and they leave in one produce request (a Kafka producer's
+ * `linger.ms`); a record with no other due within it leaves before the wait.
+ */
+const PACED_LINGER_MS = 20;
 
 export interface IngestFileOptions {
   /** Optional pacing for replays and load tests: records per second. */
@@ -123,6 +129,8 @@ class PendingMessages {
   deadLetters: OutboundMessage[] = [];
   rawRows = 0;
   bytes = 0;
+  /** `performance.now()` when the first of them was added. */
+  firstAddedAt: number | null = null;
 
   get count(): number {
     return this.raw.length + this.deadLetters.length;
@@ -134,6 +142,7 @@ class PendingMessages {
       this.rawRows += outcome.rows;
     } else this.deadLetters.push(outcome.message);
     this.bytes += outcome.message.value.length;
+    this.firstAddedAt ??= performance.now();
   }
 }
 
@@ -151,6 +160,8 @@ interface RecordSink {
   accept(outcome: SourceRecordMessage): void;
   /** Whether enough is pending to be sent now (checked after every record, so it stays synchronous). */
   readonly due: boolean;
+  /** `performance.now()` when the oldest message not yet sent was accepted; null when none waits. */
+  readonly pendingSince: number | null;
   /** Sends what is pending; a dry run sends nothing. */
   flush(): Promise<void>;
 }
@@ -399,6 +410,9 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       get due() {
         return pending.count >= produceBatchSize || pending.bytes >= PENDING_FLUSH_BYTES;
       },
+      get pendingSince() {
+        return pending.firstAddedAt;
+      },
       // Counts grow only once the broker has acknowledged, so the report never claims an unsent record.
       flush: async () => {
         if (pending.count === 0) return;
@@ -485,6 +499,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
         }
       },
       due: false,
+      pendingSince: null,
       flush: async () => undefined,
     };
     const read = await this.readRecords(file, options, sink, counts);
@@ -574,7 +589,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
         recordsRead += 1;
         sink.accept(outcome);
         if (sink.due) await flush();
-        if (ratePerSecond) await this.pace(started, recordsRead / ratePerSecond, flush, signal);
+        if (ratePerSecond) await this.pace(started, recordsRead / ratePerSecond, sink, flush, signal);
       }
       await flush();
       if (skipped.total > 0) {
@@ -623,14 +638,14 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       if (mapped === null) sink.accept(sourceRecordMessage(line, context));
       else for (const outcome of this.mappedRecordMessages(mapped, line, context)) sink.accept(outcome);
       if (sink.due) await flush();
-      if (ratePerSecond) await this.pace(started, recordsRead / ratePerSecond, flush, signal);
+      if (ratePerSecond) await this.pace(started, recordsRead / ratePerSecond, sink, flush, signal);
       else if (speedup && line.kind === 'line') {
         const eventDate = eventDateOfRecord(layout, header, line.text);
         if (eventDate !== null) {
           const eventMilliseconds = Date.parse(`${eventDate}T00:00:00Z`);
           firstEventMilliseconds ??= eventMilliseconds;
           const dueSeconds = (eventMilliseconds - firstEventMilliseconds) / 1000 / speedup;
-          await this.pace(started, dueSeconds, flush, signal);
+          await this.pace(started, dueSeconds, sink, flush, signal);
         }
       }
     }
@@ -767,16 +782,25 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     }
   }
 
-  /** Holds the offered load until `dueSeconds` after the start, flushing before it waits so paced records leave promptly. */
+  /**
+   * Holds the offered load until `dueSeconds` after the start. What is
+   * pending is sent before the wait once the wait would keep its oldest
+   * record past PACED_LINGER_MS: a record per produce request at a steady
+   * rate cost the broker and the ingestor more than all the stages' work.
+   */
   private async pace(
     started: bigint,
     dueSeconds: number,
+    sink: RecordSink,
     flush: () => Promise<void>,
     signal: AbortSignal | undefined,
   ): Promise<void> {
     const remainingSeconds = (): number => dueSeconds - Number(process.hrtime.bigint() - started) / 1e9;
-    if (remainingSeconds() <= 0) return;
-    await flush();
+    const waitSeconds = remainingSeconds();
+    if (waitSeconds <= 0) return;
+    const pendingSince = sink.pendingSince;
+    if (pendingSince !== null && performance.now() + waitSeconds * 1000 - pendingSince >= PACED_LINGER_MS)
+      await flush();
     // In slices of at most a day: a record dated years after the first must not arm a timer Node cannot hold.
     for (let remaining = remainingSeconds(); remaining > 0; remaining = remainingSeconds()) {
       await sleep(Math.min(remaining * 1000, DAY_MILLISECONDS), undefined, signal ? { signal } : {});

@@ -1,6 +1,6 @@
 import { deriveEventId, sha256Hex } from '@claims/contracts';
 import { createDataSource, migrateDatabase } from '@claims/database';
-import { createIsolatedDatabase, fixtureEnrichedEvent, type IsolatedDatabase } from '@claims/harness';
+import { createIsolatedDatabase, fixtureEnrichedEvent, waitFor, type IsolatedDatabase } from '@claims/harness';
 import {
   CLAIMS_RECEIVED_BATCH_SQL,
   DAILY_COUNTER_DIFFERENCES_SQL,
@@ -378,6 +378,37 @@ describe('ClaimFoldRepository against a real Postgres', () => {
       { record_number: 1, outcome: 'folded' },
       { record_number: 2, outcome: 'duplicate' },
     ]);
+  });
+
+  it("folds at once a claim whose source record another partition's fold wrote and committed while this one waited on it", async () => {
+    // Two claims of one X12 transaction set (one source record), keyed to different partitions.
+    const first = recordOfFile('c1', 7);
+    const second = recordOfFile('c2', 7);
+    const otherFold = dataSource.createQueryRunner();
+    await otherFold.connect();
+    await otherFold.startTransaction();
+    await otherFold.query(`INSERT INTO ingest_record (file_id, record_number, outcome) VALUES ($1, 7, 'folded')`, [
+      first.lineage.fileId,
+    ]);
+    const folding = repository.foldPartitionBatch(batch(1, 0, [second]));
+    await waitFor(
+      "this fold's insert to wait on the other's row",
+      async (): Promise<Array<{ waiting: number }>> =>
+        dataSource.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        ),
+      ([row]) => (row?.waiting ?? 0) > 0,
+      { intervalMs: 20 },
+    );
+    await otherFold.commitTransaction();
+    await otherFold.release();
+
+    await expect(folding).resolves.toEqual({ folded: 1, superseded: 0, duplicates: 0, alreadyCommitted: 0 });
+    const records: Array<{ record_number: number; outcome: string }> = await dataSource.query(
+      'SELECT record_number, outcome FROM ingest_record',
+    );
+    expect(records).toEqual([{ record_number: 7, outcome: 'folded' }]);
   });
 
   it('stops, naming the loss, when a record below the stored offset was never folded (a recreated topic)', async () => {

@@ -105,6 +105,17 @@ function queryBindingArrays<T>(manager: EntityManager, sql: string, parameters: 
 
 const recordKey = (fileId: string, recordNumber: number): string => `${fileId}\u0000${recordNumber}`;
 
+/**
+ * The candidates' records already in ingest_record (from a `candidate` CTE of
+ * file_id, record_number, outcome): each with its source sequence, and
+ * whether this batch folds an event of it (its quality is tallied already).
+ */
+const RECORDS_WRITTEN_BEFORE = `SELECT r.file_id, r.record_number, r.source_sequence::text AS source_sequence,
+         c.any_folded AS folded_before
+    FROM (SELECT file_id, record_number, bool_or(outcome = 'folded') AS any_folded
+            FROM candidate GROUP BY file_id, record_number) c
+    JOIN ingest_record r ON r.file_id = c.file_id AND r.record_number = c.record_number`;
+
 /** The source sequence of an event's record; recordOutcomes read one for every candidate. */
 function sourceSequenceOf(sequences: ReadonlyMap<string, number>, event: EnrichedClaimEvent): number {
   const sequence = sequences.get(recordKey(event.lineage.fileId, event.lineage.recordNumber));
@@ -439,10 +450,7 @@ export class ClaimFoldRepository {
              false AS folded_before
         FROM written w
       UNION ALL
-      SELECT r.file_id, r.record_number, r.source_sequence::text, c.any_folded
-        FROM (SELECT file_id, record_number, bool_or(outcome = 'folded') AS any_folded
-                FROM candidate GROUP BY file_id, record_number) c
-        JOIN ingest_record r ON r.file_id = c.file_id AND r.record_number = c.record_number
+      ${RECORDS_WRITTEN_BEFORE}
        WHERE NOT EXISTS (SELECT 1 FROM written w WHERE w.file_id = c.file_id AND w.record_number = c.record_number)`;
     type OutcomeRow = { file_id: string; record_number: number; source_sequence: string; folded_before: boolean };
     const outcomesOf = (rows: OutcomeRow[]) => ({
@@ -453,54 +461,76 @@ export class ClaimFoldRepository {
         rows.map((row) => [recordKey(row.file_id, row.record_number), Number(row.source_sequence)]),
       ),
     });
-    if (candidates.every((event) => (event.lineage.recordCount ?? 1) === 1)) {
-      // The common case (one row per claim, the carrier's hot path) needs no generate_series.
-      return outcomesOf(
-        await queryBindingArrays(
-          manager,
-          `WITH candidate AS (
-             SELECT * FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, outcome)
-           ), written AS (
-             INSERT INTO ingest_record (file_id, record_number, outcome)
-             SELECT DISTINCT ON (r.file_id, r.record_number) r.file_id, r.record_number, r.outcome
-               FROM candidate r
-              ORDER BY r.file_id, r.record_number, r.outcome = 'folded' DESC
-             ${upgradeDeadLettered}
-             RETURNING file_id, record_number, outcome, source_sequence
-           )
-           ${outcomeOfEachRecord}`,
-          [
-            candidates.map((event) => event.lineage.fileId),
-            candidates.map((event) => event.lineage.recordNumber),
-            candidates.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
-          ],
-        ),
-      );
-    }
-    return outcomesOf(
-      await queryBindingArrays(
+    const outcomes = outcomesOf(
+      candidates.every((event) => (event.lineage.recordCount ?? 1) === 1)
+        ? // The common case (one row per claim, the carrier's hot path) needs no generate_series.
+          await queryBindingArrays<OutcomeRow[]>(
+            manager,
+            `WITH candidate AS (
+               SELECT * FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, outcome)
+             ), written AS (
+               INSERT INTO ingest_record (file_id, record_number, outcome)
+               SELECT DISTINCT ON (r.file_id, r.record_number) r.file_id, r.record_number, r.outcome
+                 FROM candidate r
+                ORDER BY r.file_id, r.record_number, r.outcome = 'folded' DESC
+               ${upgradeDeadLettered}
+               RETURNING file_id, record_number, outcome, source_sequence
+             )
+             ${outcomeOfEachRecord}`,
+            [
+              candidates.map((event) => event.lineage.fileId),
+              candidates.map((event) => event.lineage.recordNumber),
+              candidates.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
+            ],
+          )
+        : await queryBindingArrays<OutcomeRow[]>(
+            manager,
+            `WITH candidate AS (
+               SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])
+                        AS r(file_id, record_number, record_count, outcome)
+             ), written AS (
+               INSERT INTO ingest_record (file_id, record_number, outcome)
+               SELECT DISTINCT ON (r.file_id, row_number) r.file_id, row_number, r.outcome
+                 FROM candidate r
+                CROSS JOIN LATERAL generate_series(r.record_number, r.record_number + r.record_count - 1) AS row_number
+                ORDER BY r.file_id, row_number, r.outcome = 'folded' DESC
+               ${upgradeDeadLettered}
+               RETURNING file_id, record_number, outcome, source_sequence
+             )
+             ${outcomeOfEachRecord}`,
+            [
+              candidates.map((event) => event.lineage.fileId),
+              candidates.map((event) => event.lineage.recordNumber),
+              candidates.map((event) => event.lineage.recordCount ?? 1),
+              candidates.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
+            ],
+          ),
+    );
+    // A record a concurrent fold (another partition's: the claims of one X12 transaction set spread over
+    // partitions) inserted and committed while this insert waited on it is in neither half: RETURNING skips
+    // the conflict, and the read sees the table as it stood when the statement began. A new statement sees it.
+    const unread = candidates.filter(
+      (event) => !outcomes.sourceSequences.has(recordKey(event.lineage.fileId, event.lineage.recordNumber)),
+    );
+    if (unread.length === 0) return outcomes;
+    const late = outcomesOf(
+      await queryBindingArrays<OutcomeRow[]>(
         manager,
         `WITH candidate AS (
-           SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])
-                    AS r(file_id, record_number, record_count, outcome)
-         ), written AS (
-           INSERT INTO ingest_record (file_id, record_number, outcome)
-           SELECT DISTINCT ON (r.file_id, row_number) r.file_id, row_number, r.outcome
-             FROM candidate r
-            CROSS JOIN LATERAL generate_series(r.record_number, r.record_number + r.record_count - 1) AS row_number
-            ORDER BY r.file_id, row_number, r.outcome = 'folded' DESC
-           ${upgradeDeadLettered}
-           RETURNING file_id, record_number, outcome, source_sequence
+           SELECT * FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, outcome)
          )
-         ${outcomeOfEachRecord}`,
+         ${RECORDS_WRITTEN_BEFORE}`,
         [
-          candidates.map((event) => event.lineage.fileId),
-          candidates.map((event) => event.lineage.recordNumber),
-          candidates.map((event) => event.lineage.recordCount ?? 1),
-          candidates.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
+          unread.map((event) => event.lineage.fileId),
+          unread.map((event) => event.lineage.recordNumber),
+          unread.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
         ],
       ),
     );
+    return {
+      alreadyFolded: new Set([...outcomes.alreadyFolded, ...late.alreadyFolded]),
+      sourceSequences: new Map([...outcomes.sourceSequences, ...late.sourceSequences]),
+    };
   }
 
   /**

@@ -51,8 +51,8 @@ export function partitionLagRecords(highWatermark: string, lastHandledOffset: st
  * of a long synchronous loop (parsing, validating, mapping). Once a slice of
  * work (`WORK_SLICE_MS`) has run it lets the event loop turn, so the
  * heartbeat the consumer sends every second while a batch is handled goes
- * out, and health and metrics requests are answered. A handler that never
- * awaits for longer than the group's session timeout loses its partitions,
+ * out, and health and metrics requests are answered. A handler that awaits
+ * nothing for longer than the group's session timeout loses its partitions,
  * and its batch is done again by their next owner.
  */
 export type YieldToEventLoop = () => Promise<void>;

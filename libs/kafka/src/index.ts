@@ -2,7 +2,6 @@ export * from './kafka-client';
 export * from './outbound-message';
 export * from './claim-producer';
 export * from './batch-consumer';
-export * from './event-loop-turns';
 export * from './transform-stage';
 export * from './pipeline-kafka';
 export * from './traced-batch';

@@ -74,10 +74,9 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
         const emitted: OutboundMessage[] = [];
         const deadLetters: OutboundMessage[] = [];
         const failedAt = new Date();
-        for (const [index, outcome] of outcomes.entries()) {
-          await yieldToEventLoop();
+        outcomes.forEach((outcome, index) => {
           const source = consumed[index];
-          if (!source) continue;
+          if (!source) return;
           const outputs = 'deadLetter' in outcome ? [] : 'emit' in outcome ? [outcome.emit] : outcome.emitAll;
           const failure =
             'deadLetter' in outcome
@@ -85,7 +84,7 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
               : outputs.reduce<RecordFailure | null>((found, output) => found ?? oversizedOutputFailure(output), null);
           if (failure === null) {
             emitted.push(...outputs);
-            continue;
+            return;
           }
           deadLetters.push(deadLetterFor(source, stage, failure, failedAt));
           metrics.deadLettersTotal.inc({ stage, error_code: failure.code });
@@ -93,7 +92,7 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
             { errorCode: failure.code, partition: source.partition, offset: source.message.offset },
             `record dead-lettered: ${failure.reason}`,
           );
-        }
+        });
         await options.producer.send(
           new Map([
             [options.outputTopic, emitted],

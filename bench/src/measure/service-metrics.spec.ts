@@ -1,4 +1,11 @@
-import { foldStepCosts, foldStepSecondsOf, serviceCountersBetween, stageBatchesBetween } from './service-metrics';
+import {
+  foldStepCosts,
+  foldStepSecondsOf,
+  gcPauseSecondsOf,
+  serviceCountersBetween,
+  stageBatchStatsOf,
+  stageBatchesBetween,
+} from './service-metrics';
 
 describe('stageBatchesBetween', () => {
   it('gives the count, mean size and mean time of the batches handled between two readings', () => {
@@ -27,27 +34,75 @@ describe('stageBatchesBetween', () => {
 });
 
 describe('serviceCountersBetween', () => {
-  it("gives each stage's batches and each fold step's seconds spent between two readings", () => {
+  it("gives each stage's batches, GC pauses and each fold step's seconds spent between two readings", () => {
     const between = serviceCountersBetween(
       {
         batches: { enricher: { batches: 2, recordsPerBatch: 10, secondsPerBatch: 1 } },
+        gcPauseSeconds: { enricher: 1.25, metrics: 3 },
         foldStepSeconds: { fold: 1.5 },
       },
       {
         batches: { enricher: { batches: 4, recordsPerBatch: 20, secondsPerBatch: 1 } },
+        gcPauseSeconds: { enricher: 4, metrics: null },
         foldStepSeconds: { fold: 2, offsets: 0.25 },
       },
     );
     expect(between).toEqual({
       batches: { enricher: { batches: 2, recordsPerBatch: 30, secondsPerBatch: 1 } },
+      gcPauseSeconds: { enricher: 2.75, metrics: null },
       foldStepSeconds: { fold: 0.5, offsets: 0.25 },
     });
   });
 
+  it('counts GC pauses from zero when the first reading had none', () => {
+    expect(
+      serviceCountersBetween(
+        { batches: {}, gcPauseSeconds: { normalizer: null }, foldStepSeconds: null },
+        { batches: {}, gcPauseSeconds: { normalizer: 0.5 }, foldStepSeconds: null },
+      ).gcPauseSeconds,
+    ).toEqual({ normalizer: 0.5 });
+  });
+
   it('has no fold steps when the second reading has none', () => {
     expect(
-      serviceCountersBetween({ batches: {}, foldStepSeconds: { fold: 1 } }, { batches: {}, foldStepSeconds: null }),
-    ).toEqual({ batches: {}, foldStepSeconds: null });
+      serviceCountersBetween(
+        { batches: {}, gcPauseSeconds: {}, foldStepSeconds: { fold: 1 } },
+        { batches: {}, gcPauseSeconds: {}, foldStepSeconds: null },
+      ),
+    ).toEqual({ batches: {}, gcPauseSeconds: {}, foldStepSeconds: null });
+  });
+});
+
+describe("reading a service's /metrics text", () => {
+  const text = [
+    '# HELP claims_process_nodejs_gc_duration_seconds Garbage collection duration by kind, one of major, minor, incremental or weakcb.',
+    '# TYPE claims_process_nodejs_gc_duration_seconds histogram',
+    'claims_process_nodejs_gc_duration_seconds_bucket{le="0.001",service="enricher",kind="minor"} 3',
+    'claims_process_nodejs_gc_duration_seconds_sum{service="enricher",kind="minor"} 10.5',
+    'claims_process_nodejs_gc_duration_seconds_count{service="enricher",kind="minor"} 361',
+    'claims_process_nodejs_gc_duration_seconds_sum{service="enricher",kind="major"} 0.25',
+    'claims_process_nodejs_gc_duration_seconds_sum{service="enricher",kind="incremental"} 0.125',
+    'claims_stage_batch_duration_seconds_sum{service="enricher",stage="enricher"} 30',
+    'claims_stage_batch_duration_seconds_count{service="enricher",stage="enricher"} 60',
+    'claims_stage_records_total{service="enricher",stage="enricher",outcome="emitted"} 200000',
+    'claims_stage_records_total{service="enricher",stage="enricher",outcome="dead_lettered"} 40',
+  ].join('\n');
+
+  it("sums the main thread's GC pauses of every kind", () => {
+    expect(gcPauseSecondsOf(text)).toBeCloseTo(10.875);
+  });
+
+  it('has no GC pauses when the service exports none', () => {
+    expect(gcPauseSecondsOf('claims_stage_records_total{stage="enricher",outcome="emitted"} 5')).toBeNull();
+  });
+
+  it("gives a stage's batch count, mean size and mean time, and none for a stage with no batches", () => {
+    expect(stageBatchStatsOf(text, 'enricher')).toEqual({
+      batches: 60,
+      recordsPerBatch: 200040 / 60,
+      secondsPerBatch: 0.5,
+    });
+    expect(stageBatchStatsOf(text, 'metrics')).toBeNull();
   });
 });
 

@@ -23,7 +23,7 @@ function sumsByLabel(text: string, metric: string, label: string): Map<string, n
 }
 
 /** A service's /metrics text; null when it cannot be read. */
-async function metricsTextOf(baseUrl: string): Promise<string | null> {
+export async function metricsTextOf(baseUrl: string): Promise<string | null> {
   try {
     return await (await fetch(`${baseUrl}/metrics`)).text();
   } catch {
@@ -31,11 +31,9 @@ async function metricsTextOf(baseUrl: string): Promise<string | null> {
   }
 }
 
-/** Reads claims_stage_batch_duration_seconds and claims_stage_records_total from a service's /metrics. */
-export async function scrapeStageBatchStats(baseUrl: string, stage: string): Promise<StageBatchStats | null> {
-  const text = await metricsTextOf(baseUrl);
-  if (text === null) return null;
-  const sumOf = (metric: string): number => sumsByLabel(text, metric, 'stage').get(stage) ?? 0;
+/** claims_stage_batch_duration_seconds and claims_stage_records_total of one stage, from its service's /metrics text. */
+export function stageBatchStatsOf(metricsText: string, stage: string): StageBatchStats | null {
+  const sumOf = (metric: string): number => sumsByLabel(metricsText, metric, 'stage').get(stage) ?? 0;
   const batches = sumOf('claims_stage_batch_duration_seconds_count');
   if (batches === 0) return null;
   return {
@@ -43,6 +41,18 @@ export async function scrapeStageBatchStats(baseUrl: string, stage: string): Pro
     recordsPerBatch: sumOf('claims_stage_records_total') / batches,
     secondsPerBatch: sumOf('claims_stage_batch_duration_seconds_sum') / batches,
   };
+}
+
+/**
+ * The seconds a service's main thread has stood still for garbage collection
+ * since it started, every kind summed (prom-client's default
+ * nodejs_gc_duration_seconds, which the services export with the
+ * claims_process_ prefix); null when the text holds none. What V8's helper
+ * threads spend beside the pause is not in it.
+ */
+export function gcPauseSecondsOf(metricsText: string): number | null {
+  const byKind = sumsByLabel(metricsText, 'claims_process_nodejs_gc_duration_seconds_sum', 'kind');
+  return byKind.size > 0 ? [...byKind.values()].reduce((sum, seconds) => sum + seconds, 0) : null;
 }
 
 /**
@@ -63,13 +73,17 @@ export function stageBatchesBetween(
   return { batches, recordsPerBatch: records / batches, secondsPerBatch: seconds / batches };
 }
 
-/** What the services' own metrics say at one moment: each stage's batches, and the fold's seconds by step. */
+/**
+ * What the services' own metrics say at one moment: each stage's batches,
+ * its service's garbage-collection pauses, and the fold's seconds by step.
+ */
 export interface ServiceCounters<Stage extends string = string> {
   batches: Partial<Record<Stage, StageBatchStats | null>>;
+  gcPauseSeconds: Partial<Record<Stage, number | null>>;
   foldStepSeconds: Record<string, number> | null;
 }
 
-/** The counters' growth between two readings: the batches handled and the fold's seconds spent in between. */
+/** The counters' growth between two readings: the batches handled, the GC pauses and the fold's seconds in between. */
 export function serviceCountersBetween<Stage extends string>(
   before: ServiceCounters<Stage>,
   after: ServiceCounters<Stage>,
@@ -77,6 +91,11 @@ export function serviceCountersBetween<Stage extends string>(
   const batches: Partial<Record<Stage, StageBatchStats | null>> = {};
   for (const stage of Object.keys(after.batches) as Stage[]) {
     batches[stage] = stageBatchesBetween(before.batches[stage], after.batches[stage]);
+  }
+  const gcPauseSeconds: Partial<Record<Stage, number | null>> = {};
+  for (const stage of Object.keys(after.gcPauseSeconds) as Stage[]) {
+    const pausedAfter = after.gcPauseSeconds[stage];
+    gcPauseSeconds[stage] = pausedAfter == null ? null : pausedAfter - (before.gcPauseSeconds[stage] ?? 0);
   }
   const foldStepSeconds = after.foldStepSeconds
     ? Object.fromEntries(
@@ -86,7 +105,7 @@ export function serviceCountersBetween<Stage extends string>(
         ]),
       )
     : null;
-  return { batches, foldStepSeconds };
+  return { batches, gcPauseSeconds, foldStepSeconds };
 }
 
 /**
@@ -97,12 +116,6 @@ export function serviceCountersBetween<Stage extends string>(
 export function foldStepSecondsOf(metricsText: string): Record<string, number> | null {
   const seconds = sumsByLabel(metricsText, 'claims_fold_step_duration_seconds_sum', 'step');
   return seconds.size > 0 ? Object.fromEntries(seconds) : null;
-}
-
-/** foldStepSecondsOf the metrics service's /metrics; null when it cannot be read. */
-export async function scrapeFoldStepSeconds(baseUrl: string): Promise<Record<string, number> | null> {
-  const text = await metricsTextOf(baseUrl);
-  return text === null ? null : foldStepSecondsOf(text);
 }
 
 /**

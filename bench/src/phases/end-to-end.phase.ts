@@ -28,6 +28,12 @@ export interface StageResult {
   /** The largest backlog of records waiting in front of the stage during the run. */
   peakBacklogRecords: number;
   batches: StageBatchStats | null;
+  /**
+   * Milliseconds the stage's service stood still for garbage collection per
+   * 1,000 records (its main thread; V8's helper threads are in its CPU only);
+   * null when the service did not report it.
+   */
+  gcPauseMsPer1000: number | null;
 }
 
 export interface EndToEndResult {
@@ -98,6 +104,7 @@ export function summarizeStages(
   samples: readonly PipelineSample[],
   report: IngestReport,
   batches: Partial<Record<PipelineStageName, StageBatchStats | null>>,
+  gcPauseSeconds: Partial<Record<PipelineStageName, number | null>> = {},
 ): StageResult[] {
   const last = samples[samples.length - 1];
   if (!last) throw new Error('the sampler took no sample');
@@ -122,6 +129,7 @@ export function summarizeStages(
       oneCoreCapacityRecordsPerSecond: 1000 / cpuSecondsPer1000,
       peakBacklogRecords: input ? Math.max(0, ...samples.map((sample) => input(sample) - output(sample))) : 0,
       batches: batches[stage] ?? null,
+      gcPauseMsPer1000: gcPauseSeconds[stage] == null ? null : per1000((gcPauseSeconds[stage] ?? 0) * 1000),
     };
   });
 }
@@ -160,8 +168,8 @@ export async function runEndToEndPhase(context: BenchContext, file: GeneratedCar
       file,
       label: 'end to end',
     });
-    const { directory, report, samples, peakRssBytes, batches, correctness } = replay;
-    const stages = summarizeStages(samples, report, batches);
+    const { directory, report, samples, peakRssBytes, batches, gcPauseSeconds, correctness } = replay;
+    const stages = summarizeStages(samples, report, batches, gcPauseSeconds);
     const durationSeconds = (replay.foldWindow.lastMs - replay.postedAtMs) / 1000;
     const records = report.recordsPublished;
     const cpu = replayCpuPer1000(samples[samples.length - 1], records);

@@ -5,8 +5,11 @@ import { progress, type BenchContext } from '../bench-context';
 import { checkCorrectness, recordsAccounted, type CorrectnessCheck } from '../measure/kpi-checks';
 import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
 import {
-  scrapeFoldStepSeconds,
-  scrapeStageBatchStats,
+  foldStepSecondsOf,
+  gcPauseSecondsOf,
+  metricsTextOf,
+  serviceCountersBetween,
+  stageBatchStatsOf,
   type ServiceCounters,
   type StageBatchStats,
 } from '../measure/service-metrics';
@@ -25,6 +28,8 @@ export interface CarrierReplay {
   peakRssBytes: Partial<Record<ServiceName, number>>;
   /** Of each stage's first instance (the batch histograms live in each process). */
   batches: Partial<Record<PipelineStageName, StageBatchStats | null>>;
+  /** Seconds each stage's first instance stood still for garbage collection during the replay. */
+  gcPauseSeconds: Partial<Record<PipelineStageName, number | null>>;
   /** Seconds the metrics service's (first instance's) fold transactions spent in each step (claims_fold_step_duration_seconds). */
   foldStepSeconds: Record<string, number> | null;
   /** processed_at of the first and the last folded event. */
@@ -84,6 +89,8 @@ export async function replayCarrierFile(input: {
   });
   context.cleanup.push(`stop the ${label} sampler`, async () => void (await sampler.stop().catch(() => undefined)));
 
+  // From here, as the sampler's CPU: the directory's load is not the replay's.
+  const countersBefore = await readServiceCounters(pipeline);
   const postedAtMs = Date.now();
   const report = await pipeline.ingest(file.name);
   progress(
@@ -105,7 +112,10 @@ export async function replayCarrierFile(input: {
     { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 1_000 },
   );
   const peakRssBytes = sampler.peakRssBytes();
-  const { batches, foldStepSeconds } = await readServiceCounters(pipeline);
+  const { batches, gcPauseSeconds, foldStepSeconds } = serviceCountersBetween(
+    countersBefore,
+    await readServiceCounters(pipeline),
+  );
   const samples = await sampler.stop();
   return {
     directory,
@@ -114,25 +124,34 @@ export async function replayCarrierFile(input: {
     samples,
     peakRssBytes,
     batches,
+    gcPauseSeconds,
     foldStepSeconds,
     foldWindow: await foldWindow(databaseUrl),
     correctness: await checkCorrectness(pipeline, file.expected),
   };
 }
 
-/** The services' own counters now: the batches of `stages` (every stage by default), and the fold's time by step. */
+/**
+ * The services' own counters now: the batches and GC pauses of `stages`
+ * (every stage by default, each its first instance), and the fold's time by step.
+ */
 export async function readServiceCounters(
   pipeline: LocalPipeline,
   stages: readonly PipelineStageName[] = PIPELINE_STAGES,
 ): Promise<ServiceCounters<PipelineStageName>> {
-  const batches = Object.fromEntries(
+  const texts = new Map(
     await Promise.all(
-      stages.map(
-        async (stage) => [stage, await scrapeStageBatchStats(pipeline.services[stage].baseUrl, stage)] as const,
-      ),
+      stages.map(async (stage) => [stage, await metricsTextOf(pipeline.services[stage].baseUrl)] as const),
     ),
   );
-  return { batches, foldStepSeconds: await scrapeFoldStepSeconds(pipeline.services.metrics.baseUrl) };
+  const batches: ServiceCounters<PipelineStageName>['batches'] = {};
+  const gcPauseSeconds: ServiceCounters<PipelineStageName>['gcPauseSeconds'] = {};
+  for (const [stage, text] of texts) {
+    batches[stage] = text === null ? null : stageBatchStatsOf(text, stage);
+    gcPauseSeconds[stage] = text === null ? null : gcPauseSecondsOf(text);
+  }
+  const metricsText = texts.get('metrics') ?? (await metricsTextOf(pipeline.services.metrics.baseUrl));
+  return { batches, gcPauseSeconds, foldStepSeconds: metricsText === null ? null : foldStepSecondsOf(metricsText) };
 }
 
 /** CPU a replay's records cost, per 1,000 records: the services, their Postgres backends and the broker. */

@@ -153,6 +153,7 @@ function endToEndTables(results: BenchResults): string {
       'peak backlog',
       'rec/batch',
       'ms/batch',
+      'GC ms/1k',
       'peak RSS',
     ],
     run.stages.map((stage) => [
@@ -167,6 +168,7 @@ function endToEndTables(results: BenchResults): string {
       integer(stage.peakBacklogRecords),
       fixed(stage.batches?.recordsPerBatch, 0),
       fixed((stage.batches?.secondsPerBatch ?? Number.NaN) * 1000, 1),
+      fixed(stage.gcPauseMsPer1000, 0),
       mebibytes(run.peakRssBytes[stage.stage]),
     ]),
   );

@@ -29,12 +29,17 @@ export type ServiceName = 'ingestor' | 'normalizer' | 'enricher' | 'metrics' | '
  * 0.128-0.135 to 0.103-0.111 CPU-s per 1,000 records on the e2e bench (its
  * 16 MiB fetches; docs/capacity-model.md), for about 60 MiB more RSS; the
  * normalizer's and the enricher's fell less (3-7 %, for 25-45 MiB). 64 MB
- * gained nothing more.
+ * gained nothing more for the three. The enricher alone gains from 128 MB:
+ * its scavenges (a third of its CPU) paused 30-35 ms per 1,000 records
+ * against 40-41, and its CPU per record over the ingestor's (the same run's
+ * control) fell from 2.44-2.67 to 2.02-2.18, in four alternated pairs on the
+ * e2e bench, for 45-85 MiB more RSS; the normalizer and the fold did not
+ * move (docs/capacity-model.md, "Garbage collection").
  */
 export const SERVICE_NODE_OPTIONS: Record<ServiceName, string[]> = {
   ingestor: ['--max-old-space-size=128', '--max-semi-space-size=4'],
   normalizer: ['--max-semi-space-size=32'],
-  enricher: ['--max-semi-space-size=32'],
+  enricher: ['--max-semi-space-size=128'],
   metrics: ['--max-semi-space-size=32'],
   api: [],
 };

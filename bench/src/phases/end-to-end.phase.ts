@@ -104,7 +104,7 @@ export function summarizeStages(
   samples: readonly PipelineSample[],
   report: IngestReport,
   batches: Partial<Record<PipelineStageName, StageBatchStats | null>>,
-  gcPauseSeconds: Partial<Record<PipelineStageName, number | null>> = {},
+  gcPauseSeconds: Partial<Record<PipelineStageName, number | null>>,
 ): StageResult[] {
   const last = samples[samples.length - 1];
   if (!last) throw new Error('the sampler took no sample');
@@ -118,6 +118,7 @@ export function summarizeStages(
     const postgresCpu = application ? (last.postgresCpuSecondsByApplication[application] ?? 0) : 0;
     const per1000 = (seconds: number): number => (records > 0 ? (seconds / records) * 1000 : Number.NaN);
     const cpuSecondsPer1000 = per1000(serviceCpu + postgresCpu);
+    const gcPause = gcPauseSeconds[stage];
     return {
       stage,
       records,
@@ -129,7 +130,7 @@ export function summarizeStages(
       oneCoreCapacityRecordsPerSecond: 1000 / cpuSecondsPer1000,
       peakBacklogRecords: input ? Math.max(0, ...samples.map((sample) => input(sample) - output(sample))) : 0,
       batches: batches[stage] ?? null,
-      gcPauseMsPer1000: gcPauseSeconds[stage] == null ? null : per1000((gcPauseSeconds[stage] ?? 0) * 1000),
+      gcPauseMsPer1000: gcPause == null ? null : per1000(gcPause * 1000),
     };
   });
 }

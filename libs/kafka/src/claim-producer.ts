@@ -1,5 +1,5 @@
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
-import type { OutboundMessage } from './outbound-message';
+import type { ProducedMessage } from './outbound-message';
 
 /**
  * An idempotent producer: a retried send after a lost acknowledgement does
@@ -44,7 +44,7 @@ export class ClaimProducer {
    * the broker's `message.max.bytes` (1 MiB by default) is rejected as a whole.
    * A rejection leaves the caller to send the same messages again.
    */
-  send(messagesByTopic: ReadonlyMap<string, OutboundMessage[]>): Promise<void> {
+  send(messagesByTopic: ReadonlyMap<string, ProducedMessage[]>): Promise<void> {
     return this.serialized(async () => {
       for (const topicMessages of chunkByBytes(messagesByTopic, MAX_REQUEST_BYTES)) {
         const producer = await this.connected();
@@ -98,7 +98,7 @@ export const MAX_REQUEST_BYTES = 768 * 1024;
 export const MAX_MESSAGE_BYTES = 1024 * 1024 - 16 * 1024;
 
 /** A message's size on the wire, near enough to keep requests and records under the broker's limits. */
-export function outboundMessageBytes(message: OutboundMessage): number {
+export function outboundMessageBytes(message: ProducedMessage): number {
   let bytes = Buffer.byteLength(message.key) + Buffer.byteLength(message.value) + 64;
   for (const [name, value] of Object.entries(message.headers)) bytes += name.length + Buffer.byteLength(value) + 8;
   return bytes;
@@ -110,7 +110,7 @@ export function outboundMessageBytes(message: OutboundMessage): number {
  * stay under the limit is within it without measuring: every event of the
  * pipeline, thousands of times under the limit, is checked without a byte count.
  */
-export function outboundMessageBytesOver(message: OutboundMessage, limit: number): number | null {
+export function outboundMessageBytesOver(message: ProducedMessage, limit: number): number | null {
   let codeUnits = message.key.length + message.value.length + 64;
   for (const name in message.headers) codeUnits += name.length + (message.headers[name]?.length ?? 0) + 8;
   if (codeUnits * 3 <= limit) return null;
@@ -120,11 +120,11 @@ export function outboundMessageBytesOver(message: OutboundMessage, limit: number
 
 /** Splits topic messages into requests of at most `maxBytes`, keeping each topic's order. */
 export function chunkByBytes(
-  messagesByTopic: ReadonlyMap<string, OutboundMessage[]>,
+  messagesByTopic: ReadonlyMap<string, ProducedMessage[]>,
   maxBytes: number,
-): Array<Array<{ topic: string; messages: OutboundMessage[] }>> {
-  const requests: Array<Array<{ topic: string; messages: OutboundMessage[] }>> = [];
-  let current: Array<{ topic: string; messages: OutboundMessage[] }> = [];
+): Array<Array<{ topic: string; messages: ProducedMessage[] }>> {
+  const requests: Array<Array<{ topic: string; messages: ProducedMessage[] }>> = [];
+  let current: Array<{ topic: string; messages: ProducedMessage[] }> = [];
   let currentBytes = 0;
   for (const [topic, messages] of messagesByTopic) {
     for (const message of messages) {

@@ -14,11 +14,15 @@ import {
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 
 /** A message a stage wants written, before it becomes a KafkaJS message. */
-export interface OutboundMessage {
+export interface OutboundMessage<Value extends string | Buffer = string> {
   key: string;
-  value: string;
+  /** The event's JSON: text, or bytes where a stage holds many outputs at once (off V8's heap until sent). */
+  value: Value;
   headers: Record<string, string>;
 }
+
+/** A message as the producer takes it: its value text or bytes. */
+export type ProducedMessage = OutboundMessage<string | Buffer>;
 
 export interface ConsumedMessage {
   topic: string;

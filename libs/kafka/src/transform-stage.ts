@@ -7,15 +7,15 @@ import type { ClaimProducer } from './claim-producer';
 import { withConsumedBatchesSpan } from './traced-batch';
 import { stageConsumerEvents } from './stage-consumer-events';
 import { MAX_MESSAGE_BYTES, outboundMessageBytesOver } from './claim-producer';
-import { deadLetterFor, type ConsumedMessage, type OutboundMessage, type RecordFailure } from './outbound-message';
+import { deadLetterFor, type ConsumedMessage, type ProducedMessage, type RecordFailure } from './outbound-message';
 
 /**
  * What one input message becomes: one output, several in order (a claim that
  * pends and clears at once is two events of its timeline), or a dead letter.
  */
 export type TransformOutcome =
-  | { emit: OutboundMessage }
-  | { emitAll: readonly OutboundMessage[] }
+  | { emit: ProducedMessage }
+  | { emitAll: readonly ProducedMessage[] }
   | { deadLetter: RecordFailure };
 
 export interface TransformStageOptions {
@@ -71,8 +71,8 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
           batch.messages.map((message) => ({ topic: batch.topic, partition: batch.partition, message })),
         );
         const outcomes = await options.transform(consumed, yieldToEventLoop);
-        const emitted: OutboundMessage[] = [];
-        const deadLetters: OutboundMessage[] = [];
+        const emitted: ProducedMessage[] = [];
+        const deadLetters: ProducedMessage[] = [];
         const failedAt = new Date();
         outcomes.forEach((outcome, index) => {
           const source = consumed[index];
@@ -110,7 +110,7 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
  * An output the broker would refuse (over its message limit) must not stop
  * the stage: the input record is dead-lettered instead, with a bounded copy.
  */
-function oversizedOutputFailure(message: OutboundMessage): RecordFailure | null {
+function oversizedOutputFailure(message: ProducedMessage): RecordFailure | null {
   const bytes = outboundMessageBytesOver(message, MAX_MESSAGE_BYTES);
   if (bytes === null) return null;
   return {

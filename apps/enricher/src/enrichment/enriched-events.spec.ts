@@ -1,6 +1,6 @@
 import type { Enrichment, PendDecision } from '@claims/contracts';
 import { fixtureClaimEvent, fixtureLine } from '@claims/harness';
-import { enrichedEventsOf } from './enriched-events';
+import { enrichedEventsOf, outboundOf } from './enriched-events';
 
 const event = fixtureClaimEvent('C-1', [fixtureLine({ lineNumber: 1 })]);
 const enrichment: Enrichment = { renderingProviders: [] };
@@ -67,5 +67,18 @@ describe('enrichedEventsOf', () => {
   it('keeps a pended-queue export row cleared on its own clear date as one event: it stands for the episode', () => {
     const exported = decision({ status: 'cleared', clearedOn: '2010-04-01', clearedBy: 'source_clear_date' });
     expect(enrichedEventsOf(event, enrichment, exported)).toHaveLength(1);
+  });
+});
+
+describe('outboundOf', () => {
+  it("holds the event's JSON as bytes, keyed by claim, with the event's headers and the record's trace", () => {
+    const [enriched] = enrichedEventsOf(event, enrichment, decision({}));
+    if (!enriched) throw new Error('no enriched event');
+    const traceParent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const message = outboundOf(enriched, traceParent);
+    expect(Buffer.isBuffer(message.value)).toBe(true);
+    expect(JSON.parse(message.value.toString('utf8'))).toEqual(enriched);
+    expect(message.key).toBe(enriched.claimId);
+    expect(message.headers['traceparent']).toBe(traceParent);
   });
 });

@@ -8,7 +8,7 @@ import type { EnrichmentState } from './enrichment-state';
 
 export interface ReconsideredClaims {
   /** Cleared events, stamped with the event date of the fix that let each claim through. */
-  cleared: OutboundMessage[];
+  cleared: OutboundMessage<Buffer>[];
   clearedClaimIds: string[];
   /** Claims that still wait, with their verdict as it stands now (their reasons may have changed). */
   stillPended: PendedClaimRecord[];

@@ -14,6 +14,7 @@ import {
   startBatchConsumer,
   type ConsumedBatch,
   type OutboundMessage,
+  type ProducedMessage,
   type RunningConsumer,
 } from '@claims/kafka';
 import { LOGGER } from '@claims/observability';
@@ -162,7 +163,7 @@ export class ReferenceStreamConsumer implements BeforeApplicationShutdown {
       const waiting = await this.pendIndex.findWaitingOn(changed);
       const verdicts = reconsiderWaitingClaims(waiting, this.state, this.logger);
       await this.pipeline.producer.send(
-        new Map([
+        new Map<string, ProducedMessage[]>([
           [this.pipeline.topic(CLAIM_TOPICS.enriched), verdicts.cleared],
           [this.pipeline.topic(CLAIM_TOPICS.deadLetter), deadLetters],
         ]),

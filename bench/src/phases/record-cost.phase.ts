@@ -20,7 +20,7 @@ import {
   loadShippedPendRuleSet,
 } from '@claims/enrichment';
 import { encodeProduceRequest, type ProduceRequestArguments } from '@claims/kafka';
-import { claimContribution } from '@claims/kpi';
+import { claimContribution, claimVersionOf, dimensionCounterDeltas, foldClaimBatch } from '@claims/kpi';
 import { linesOf, normalizeRawRecord, rawRecordEvent } from '@claims/source-layouts';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -32,6 +32,8 @@ import type { BenchContext } from '../bench-context';
 export const RECORD_COST_SAMPLE = 20_000;
 /** Events per timed Produce request: about what a stage sends per partition batch. */
 const PRODUCE_REQUEST_EVENTS = 1_000;
+/** Events per timed fold: about what the fold's batch holds under a backlog (16 MiB fetches). */
+const FOLD_BATCH_EVENTS = 3_500;
 
 /** The trusted decode's step names: what an internal topic's consumer runs in place of JSON.parse and zod. */
 const TRUSTED_DECODE = 'trusted decode: JSON.parse + envelope check (runs instead of the two above)';
@@ -79,6 +81,15 @@ function timePerRecord<In, Out>(
   const started = process.hrtime.bigint();
   const outputs = inputs.map(work);
   return { outputs, microseconds: Number(process.hrtime.bigint() - started) / 1e3 / inputs.length };
+}
+
+/** Like timePerRecord, per record of whole batches. */
+function timePerBatchedRecord<In>(batches: readonly (readonly In[])[], work: (batch: readonly In[]) => void): number {
+  for (const batch of batches.slice(0, 1)) work(batch);
+  const started = process.hrtime.bigint();
+  for (const batch of batches) work(batch);
+  const records = batches.reduce((sum, batch) => sum + batch.length, 0);
+  return Number(process.hrtime.bigint() - started) / 1e3 / records;
 }
 
 /** Like timePerRecord, per record of whole Produce requests (the encoders may be async). */
@@ -224,6 +235,22 @@ export async function measureRecordCost(file: GeneratedCarrierFile, count: numbe
   );
   step('metrics', TRUSTED_DECODE, enrichedJson, (json) => decodeTrustedEvent(ENRICHED_CLAIM_EVENT_ENVELOPE, json));
   step('metrics', 'claimContribution', validEnriched, (event) => claimContribution(event));
+  const foldBatches: EnrichedClaimEvent[][] = [];
+  for (let start = 0; start < validEnriched.length; start += FOLD_BATCH_EVENTS) {
+    foldBatches.push(validEnriched.slice(start, start + FOLD_BATCH_EVENTS));
+  }
+  steps.push({
+    stage: 'metrics',
+    step: `foldClaimBatch + the cells' deltas, undated and by day (batches of ${FOLD_BATCH_EVENTS}, first-seen claims)`,
+    microsecondsPerRecord: timePerBatchedRecord(foldBatches, (batch) => {
+      // What the fold's "fold" step and the JS half of its counter steps compute for a batch of new claims.
+      const folded = foldClaimBatch(batch, { contributions: new Map(), parts: new Map() }, (event) =>
+        claimVersionOf(event, 0),
+      );
+      dimensionCounterDeltas(folded.delta.cells);
+      for (const [day, delta] of folded.dailyDelta) dimensionCounterDeltas(delta.cells, day);
+    }),
+  });
 
   return {
     records: records.length,

@@ -9,6 +9,7 @@ import {
   type KpiAdjustment,
   type KpiClaimFacts,
 } from './denial-cost-facts';
+import { InternedKeys } from './interned-keys';
 
 /**
  * The denial-and-payment and volume-and-cost families are kept in
@@ -107,16 +108,26 @@ export interface ClaimKpiDelta {
   cells: Map<string, number[]>;
 }
 
+/** Room for every value of the carrier bench's dimensions many times over (about 60,000 cell keys). */
+const CELL_KEY_CAPACITY = 500_000;
+const cellKeys = new InternedKeys(
+  (family, dimension, dimensionValue) => `${family}${SEPARATOR}${dimension}${SEPARATOR}${dimensionValue}`,
+  CELL_KEY_CAPACITY,
+);
+
 export function dimensionCellKey(family: string, dimension: string, dimensionValue: string): string {
-  return `${family}${SEPARATOR}${dimension}${SEPARATOR}${dimensionValue}`;
+  return cellKeys.of(family, dimension, dimensionValue);
 }
+
+const ZERO_VECTOR: readonly number[] = DIMENSION_COUNTER_MEASURES.map(() => 0);
 
 /** A vector with these measures set and every other at zero. */
 function vectorOf(measures: Partial<Record<DimensionCounterMeasure, number>>): number[] {
-  const vector = new Array<number>(MEASURE_COUNT).fill(0);
-  for (const measure of DIMENSION_COUNTER_MEASURES) {
-    const value = measures[measure];
-    if (value !== undefined) vector[MEASURE_INDEX[measure]] = value;
+  const vector = ZERO_VECTOR.slice();
+  // Over the few measures given, not all thirteen: this runs for every cell of every event.
+  for (const measure in measures) {
+    const value = measures[measure as DimensionCounterMeasure];
+    if (value !== undefined) vector[MEASURE_INDEX[measure as DimensionCounterMeasure]] = value;
   }
   return vector;
 }
@@ -419,7 +430,7 @@ export function accumulateContribution(
     if (keepCell && !keepCell(key)) continue;
     let cell = target.cells.get(key);
     if (!cell) {
-      cell = new Array<number>(MEASURE_COUNT).fill(0);
+      cell = ZERO_VECTOR.slice();
       target.cells.set(key, cell);
     }
     for (let index = 0; index < MEASURE_COUNT; index += 1) {
@@ -461,7 +472,7 @@ export function dimensionCounterDeltas(
     const cell = summed.get(key);
     if (cell)
       for (let index = 0; index < MEASURE_COUNT; index += 1) cell[index] = (cell[index] ?? 0) + (vector[index] ?? 0);
-    else summed.set(key, [...vector]);
+    else summed.set(key, vector.slice());
   }
   return [...summed.entries()]
     .filter(([, measures]) => measures.some((value) => value !== 0))

@@ -7,7 +7,7 @@ import {
   type Enrichment,
   type PendDecision,
 } from '@claims/contracts';
-import type { OutboundMessage } from '@claims/kafka';
+import { eventJsonBytes, type OutboundMessage } from '@claims/kafka';
 
 /**
  * The enriched events a verdict stands for, in timeline order. A claim that
@@ -67,7 +67,7 @@ export function clearedEventOf(event: ClaimEvent, enrichment: Enrichment, decisi
 export function outboundOf(event: EnrichedClaimEvent, traceParent: string | undefined): OutboundMessage<Buffer> {
   return {
     key: event.claimId,
-    value: Buffer.from(JSON.stringify(event)),
+    value: eventJsonBytes(event),
     headers: claimEventHeaders(event, traceParent),
   };
 }

@@ -47,7 +47,14 @@ describe('normalizeRawMessage', () => {
     expect(outcome.emit.key).toBe('737473360654133');
     expect(outcome.emit.headers['traceparent']).toBe(traceParent);
     expect(lineageFromHeaders(outcome.emit.headers)?.recordNumber).toBe(1);
-    expect(JSON.parse(outcome.emit.value).claim.lines).toHaveLength(6);
+    expect(JSON.parse(outcome.emit.value.toString()).claim.lines).toHaveLength(6);
+  });
+
+  it('holds the canonical event as its JSON in bytes until the batch is produced', () => {
+    const outcome = normalizeRawMessage(consumed(rawMessage(firstRecord)), options);
+    if (!('emit' in outcome)) throw new Error('expected an emitted event');
+    expect(Buffer.isBuffer(outcome.emit.value)).toBe(true);
+    expect(ClaimEventSchema.parse(JSON.parse(outcome.emit.value.toString('utf8'))).claimId).toBe('737473360654133');
   });
 
   it('dead-letters a message that is not JSON with JSON_INVALID', () => {
@@ -115,7 +122,7 @@ describe('normalizeRawMessage with the shipped mapping files', () => {
     if (!('emit' in outcome)) throw new Error('expected an emitted event');
     expect(outcome.kind).toBe('claim');
     expect(outcome.emit.key).toBe(claimId);
-    expect(JSON.parse(outcome.emit.value).claim.lines).toHaveLength(claimRows.length);
+    expect(JSON.parse(outcome.emit.value.toString()).claim.lines).toHaveLength(claimRows.length);
   });
 
   it('dead-letters a bad multi-row claim row by row, each row a replayable raw event with its own lineage', () => {
@@ -151,9 +158,9 @@ describe('normalizeRawMessage with the shipped mapping files', () => {
     const outcome = normalizeRawMessage(consumed(JSON.stringify(raw)), mappedOptions);
     if (!('emit' in outcome)) throw new Error('expected an emitted event');
     expect(outcome.kind).toBe('member_reference');
-    const event = JSON.parse(outcome.emit.value);
+    const event = JSON.parse(outcome.emit.value.toString());
     expect(outcome.emit.key).toBe(`${event.member.patientToken}:${event.member.referenceYear}`);
-    expect(outcome.emit.value).not.toContain(row.split(',')[0]);
+    expect(outcome.emit.value.toString()).not.toContain(row.split(',')[0]);
   });
 
   it('dead-letters a raw record of a layout this process does not know with LAYOUT_UNKNOWN, listing the known ones', () => {
@@ -296,7 +303,7 @@ describe('normalizeRawMessage with an 835 that carries provider-level adjustment
     const adjustments = outcome.providerAdjustments ?? [];
     expect(adjustments.map((emitted) => emitted.key)).toEqual(plbSegments.map((segment) => segment.split('*')[1]));
     for (const emitted of adjustments) {
-      const event = ProviderAdjustmentEventSchema.parse(JSON.parse(emitted.value));
+      const event = ProviderAdjustmentEventSchema.parse(JSON.parse(emitted.value.toString()));
       expect(lineageFromHeaders(emitted.headers)).toEqual(event.lineage);
       expect(event.accountsForRecord).toBe(false);
     }
@@ -312,7 +319,7 @@ describe('normalizeRawMessage with an 835 that carries provider-level adjustment
     if (!('emitAll' in outcome)) throw new Error(`expected events, got ${JSON.stringify(outcome)}`);
     expect(outcome.emitAll).toEqual([]);
     const events = (outcome.providerAdjustments ?? []).map((emitted) =>
-      ProviderAdjustmentEventSchema.parse(JSON.parse(emitted.value)),
+      ProviderAdjustmentEventSchema.parse(JSON.parse(emitted.value.toString())),
     );
     expect(events).toHaveLength(plbSegments.length);
     expect(events.every((event) => event.accountsForRecord)).toBe(true);
@@ -323,7 +330,7 @@ describe('invalidClaimEventFailure (the full check before claims.normalized.v1, 
   const carrierEvent = () => {
     const outcome = normalizeRawMessage(consumed(rawMessage(firstRecord)), options);
     if (!('emit' in outcome)) throw new Error('expected an emitted event');
-    return ClaimEventSchema.parse(JSON.parse(outcome.emit.value));
+    return ClaimEventSchema.parse(JSON.parse(outcome.emit.value.toString()));
   };
 
   it('lets a carrier claim event through', () => {

@@ -12,7 +12,7 @@ import {
   type Lineage,
   type RawClaimRecord,
 } from '@claims/contracts';
-import type { ConsumedMessage, OutboundMessage, RecordFailure } from '@claims/kafka';
+import { eventJsonBytes, type ConsumedMessage, type OutboundMessage, type RecordFailure } from '@claims/kafka';
 import { SourceRecordError, normalizeSourceRecord, type SourceNormalizeOptions } from '@claims/source-layouts';
 import { X12Error, isX12Layout, normalizeX12RecordEvents } from '@claims/x12';
 
@@ -25,7 +25,7 @@ export interface RowOriginal {
 
 export type NormalizeOutcome =
   /** A canonical event for claims.normalized.v1 (`claim`) or reference.members.v1 (`member_reference`). */
-  | { emit: OutboundMessage; kind: 'claim' | 'member_reference' }
+  | { emit: OutboundMessage<Buffer>; kind: 'claim' | 'member_reference' }
   /**
    * Several canonical events of one raw record, for claims.normalized.v1: an
    * X12 transaction set holds many claims (CLMs of an 837, CLPs of an 835).
@@ -34,7 +34,7 @@ export type NormalizeOutcome =
    * claims.provider-adjustments.v1: published in the same producer request
    * as the claims, so the record's events go all or none.
    */
-  | { emitAll: OutboundMessage[]; providerAdjustments?: OutboundMessage[]; kind: 'claim' }
+  | { emitAll: OutboundMessage<Buffer>[]; providerAdjustments?: OutboundMessage<Buffer>[]; kind: 'claim' }
   /**
    * Why the record goes to the dead-letter topic. `rows` is set when the raw
    * event stood for several source rows: each row gets a dead letter of its
@@ -93,7 +93,7 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
     const key = normalized.kind === 'claim' ? normalized.event.claimId : memberReferenceKey(normalized.event.member);
     return {
       kind: normalized.kind,
-      emit: { key, value: JSON.stringify(event), headers: claimEventHeaders(event, traceParent) },
+      emit: { key, value: eventJsonBytes(event), headers: claimEventHeaders(event, traceParent) },
     };
   } catch (error) {
     if (!(error instanceof SourceRecordError)) throw error;
@@ -127,12 +127,12 @@ function normalizeX12Message(
       kind: 'claim',
       emitAll: claims.map((event) => ({
         key: event.claimId,
-        value: JSON.stringify(event),
+        value: eventJsonBytes(event),
         headers: claimEventHeaders(event, traceParent),
       })),
       providerAdjustments: providerAdjustments.map((event) => ({
         key: event.adjustment.providerId,
-        value: JSON.stringify(event),
+        value: eventJsonBytes(event),
         headers: claimEventHeaders(event, traceParent),
       })),
     };

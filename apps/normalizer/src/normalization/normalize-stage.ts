@@ -9,6 +9,7 @@ import {
   type ClaimProducer,
   type ConsumedMessage,
   type OutboundMessage,
+  type ProducedMessage,
   type RecordFailure,
   type RunningConsumer,
 } from '@claims/kafka';
@@ -68,10 +69,10 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
     handleGatheredBatches: (batches, yieldToEventLoop) =>
       withConsumedBatchesSpan(STAGE, batches, async () => {
         const stopTimer = metrics.batchDurationSeconds.startTimer({ stage: STAGE });
-        const claims: OutboundMessage[] = [];
-        const members: OutboundMessage[] = [];
-        const providerAdjustments: OutboundMessage[] = [];
-        const deadLetters: OutboundMessage[] = [];
+        const claims: OutboundMessage<Buffer>[] = [];
+        const members: OutboundMessage<Buffer>[] = [];
+        const providerAdjustments: OutboundMessage<Buffer>[] = [];
+        const deadLetters: ProducedMessage[] = [];
         const failedAt = new Date();
         const deadLetter = (source: ConsumedMessage, failure: RecordFailure, rows: RowOriginal[] | undefined): void => {
           if (rows === undefined) deadLetters.push(deadLetterFor(source, STAGE, failure, failedAt));

@@ -108,8 +108,13 @@ export interface ClaimKpiDelta {
   cells: Map<string, number[]>;
 }
 
-/** Room for every value of the carrier bench's dimensions many times over (about 60,000 cell keys). */
-const CELL_KEY_CAPACITY = 500_000;
+/**
+ * At about 150 bytes a key, 15 MB at most. The carrier bench's 200,000
+ * claims make 3,131 distinct keys; a real feed's codes and provider groups
+ * make more (tens of thousands of diagnosis codes, NDCs and groups), and
+ * past this many the table starts over rather than grow in the fold's heap.
+ */
+const CELL_KEY_CAPACITY = 100_000;
 const cellKeys = new InternedKeys(
   (family, dimension, dimensionValue) => `${family}${SEPARATOR}${dimension}${SEPARATOR}${dimensionValue}`,
   CELL_KEY_CAPACITY,

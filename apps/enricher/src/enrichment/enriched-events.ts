@@ -58,12 +58,7 @@ export function clearedEventOf(event: ClaimEvent, enrichment: Enrichment, decisi
   };
 }
 
-/**
- * The event as the message the enricher writes. Its JSON is held as bytes
- * from here to the produce request, off V8's heap: a batch's outputs, held
- * as strings, were copied by every scavenge while the rest of the batch was
- * judged, then promoted.
- */
+/** The event as the message the enricher writes, its JSON held as bytes until the batch is produced (eventJsonBytes). */
 export function outboundOf(event: EnrichedClaimEvent, traceParent: string | undefined): OutboundMessage<Buffer> {
   return {
     key: event.claimId,

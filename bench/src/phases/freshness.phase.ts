@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { progress, type BenchContext } from '../bench-context';
 import { PIPELINE_WARM_UP_CLAIMS, type FileCatalog } from '../generator/file-catalog';
+import { publishBenchDirectory, type BenchDirectory } from '../pipeline/bench-directory';
 import {
   checkCorrectness,
   readableClaimsReceived,
@@ -46,6 +47,8 @@ export interface FreshnessStep {
   /** What the ingestor really published per second while pacing. */
   achievedRecordsPerSecond: number;
   records: number;
+  /** Claims of the step the enricher filed in the pended queue (claim_pend rows), the rest clean. */
+  pendedClaims: number;
   /** Published (ingestor stamps publishedAt just before the produce request) → KPI readable by a reader polling every 10 ms. */
   publishToReadable: LatencySummary;
   /** Published → the fold's processed_at (clock_timestamp() inside the fold transaction, before COMMIT). */
@@ -76,6 +79,8 @@ export interface FreshnessStep {
 
 export interface FreshnessResult {
   measured: string;
+  /** The directory the enricher judged every step's claims against, loaded before the warm-up. */
+  directory: BenchDirectory;
   steps: FreshnessStep[];
   atFixedRate: FreshnessStep | null;
   highestFlatRate: FreshnessStep | null;
@@ -114,8 +119,8 @@ async function pollVisibility(client: Client, until: () => boolean): Promise<Arr
 
 /**
  * Per record: published_at from processed_event, and the first reader poll
- * whose claims_received covers it: the k-th record folded in the step (by
- * processed_at) is taken as readable once the counter reaches baseline + k.
+ * whose claims_received covers it: the k-th claim first folded in the step
+ * (by processed_at) is taken as readable once the counter reaches baseline + k.
  * The fold runs up to three partitions' small batches side by side, so
  * commit order follows processed_at order only as closely as those
  * transactions overlap: where a later one commits first, the earlier one's
@@ -131,10 +136,16 @@ async function stepLatencies(
   baseline: number,
   polls: ReadonlyArray<{ atMs: number; count: number }>,
 ): Promise<{ readable: number[]; fold: number[] }> {
+  // Each claim's first event only: the one that counts it in claims_received. A claim that pends and clears
+  // at once is two events; paired with every event, the counter put each record later by the cleared events
+  // folded before it (a 20 s step at 1,000/s, 3 % of claims cleared at once: readable p50 468 ms, fold 123).
   const { rows } = await client.query<{ published_ms: string; processed_ms: string }>(
     `SELECT (extract(epoch FROM published_at) * 1000)::text AS published_ms,
             (extract(epoch FROM processed_at) * 1000)::text AS processed_ms
-       FROM processed_event WHERE claim_id BETWEEN $1 AND $2 ORDER BY processed_at`,
+       FROM (SELECT DISTINCT ON (claim_id) published_at, processed_at
+               FROM processed_event WHERE claim_id BETWEEN $1 AND $2
+              ORDER BY claim_id, processed_at) first_events
+      ORDER BY processed_at`,
     [firstClaimId, lastClaimId],
   );
   const readable: number[] = [];
@@ -166,17 +177,22 @@ function stepCpuPer1000(last: PipelineSample | undefined, records: number): Fres
   };
 }
 
+async function pendedClaimsBetween(client: Client, firstClaimId: string, lastClaimId: string): Promise<number> {
+  const { rows } = await client.query<{ pended: string }>(
+    `SELECT count(*)::text AS pended FROM claim_pend WHERE claim_id BETWEEN $1 AND $2`,
+    [firstClaimId, lastClaimId],
+  );
+  return Number(rows[0]?.pended ?? 0);
+}
+
 async function runStep(
   context: BenchContext,
   pipeline: LocalPipeline,
-  catalog: FileCatalog,
   client: Client,
   databaseUrl: string,
-  step: number,
+  file: GeneratedCarrierFile,
   rate: number,
 ): Promise<{ result: FreshnessStep; expected: ExpectedCarrierKpis }> {
-  const records = Math.max(100, Math.round(rate * context.options.durationSeconds));
-  const file = await catalog.freshnessStep(step, records);
   const baseline = await readableClaimsReceived(client);
   const sampler = await PipelineSampler.start({
     brokers: context.brokers,
@@ -213,6 +229,7 @@ async function runStep(
     offeredRecordsPerSecond: rate,
     achievedRecordsPerSecond,
     records: report.recordsPublished,
+    pendedClaims: await pendedClaimsBetween(client, first, last),
     publishToReadable: summarizeLatencies(latencies.readable),
     publishToFold: summarizeLatencies(latencies.fold),
     // Past the warm-up of the step's first second, when the hops still fill.
@@ -244,6 +261,42 @@ function candidateRates(capacity: number, fixedRate: number, quick: boolean): nu
   return shares.map((share) => roundRate(capacity * share)).filter((rate) => rate > fixedRate);
 }
 
+/** One step the phase may run: its rate and the claims it replays (a file of its own, new to the fold). */
+interface PlannedStep {
+  rate: number;
+  file: GeneratedCarrierFile;
+}
+
+/**
+ * Every step the phase may run, with its file: the fixed rate, the
+ * candidates for the highest flat rate, and the one closer to capacity
+ * tried when the first candidate keeps up. Written before any runs, so the
+ * directory can hold every step's providers (each file draws them from
+ * pools of its own seed).
+ */
+async function planSteps(
+  catalog: FileCatalog,
+  fixedRate: number,
+  capacity: number,
+  quick: boolean,
+  durationSeconds: number,
+): Promise<{ atFixedRate: PlannedStep; candidates: PlannedStep[]; closer: PlannedStep | null }> {
+  let step = 0;
+  const plan = async (rate: number): Promise<PlannedStep> => {
+    const records = Math.max(100, Math.round(rate * durationSeconds));
+    const file = await catalog.freshnessStep(step, records);
+    step += 1;
+    return { rate, file };
+  };
+  const atFixedRate = await plan(fixedRate);
+  const candidates: PlannedStep[] = [];
+  for (const rate of candidateRates(capacity, fixedRate, quick)) candidates.push(await plan(rate));
+  const closerRate = roundRate(capacity * 0.95);
+  const firstCandidate = candidates[0];
+  const closer = !quick && firstCandidate && closerRate > firstCandidate.rate ? await plan(closerRate) : null;
+  return { atFixedRate, candidates, closer };
+}
+
 /**
  * (4): offered load at a fixed rate through the ingestor's pacing, and the
  * highest rate (searched downward from 80 % of the end-to-end capacity) at
@@ -262,12 +315,37 @@ export async function runFreshnessPhase(
     await client.connect();
     context.cleanup.push('close the freshness reader', () => client.end());
 
+    const capacity =
+      endToEnd && Number.isFinite(endToEnd.recordsPerSecond) ? endToEnd.recordsPerSecond : context.options.rate * 3;
+    const planned = await planSteps(
+      catalog,
+      context.options.rate,
+      capacity,
+      context.options.quick,
+      context.options.durationSeconds,
+    );
+    const unpacedWarmUp = await catalog.freshnessStep(98, PIPELINE_WARM_UP_CLAIMS);
+    const pacedWarmUp = await catalog.freshnessStep(99, Math.max(500, context.options.rate * WARM_UP_SECONDS));
+    // Judged against a directory that knows the claims' providers, as the end-to-end phase's replay is: without
+    // one every claim pends on a missing provider, and each step would measure the pend path alone.
+    const directory = await publishBenchDirectory({
+      files: [unpacedWarmUp, pacedWarmUp, planned.atFixedRate.file, ...planned.candidates.map((step) => step.file)]
+        .concat(planned.closer ? [planned.closer.file] : [])
+        .map((file) => file.path),
+      providers: context.options.directoryProviders,
+      seed: context.options.seed,
+      brokers: context.brokers,
+      namespace: context.namespace('freshness'),
+      enrichers: pipeline.instances.enricher,
+    });
+    progress(
+      `freshness: the enricher holds a ${directory.providers}-provider directory (loaded in ${directory.loadSeconds.toFixed(1)} s)`,
+    );
+
     const steps: FreshnessStep[] = [];
     let expected = emptyCarrierKpis();
-    let step = 0;
-    const run = async (rate: number): Promise<FreshnessStep> => {
-      const outcome = await runStep(context, pipeline, catalog, client, database.url, step, rate);
-      step += 1;
+    const run = async ({ rate, file }: PlannedStep): Promise<FreshnessStep> => {
+      const outcome = await runStep(context, pipeline, client, database.url, file, rate);
       steps.push(outcome.result);
       expected = addCarrierKpis(expected, outcome.expected);
       return outcome.result;
@@ -281,24 +359,19 @@ export async function runFreshnessPhase(
     };
     // Unpaced first, so the hot paths are compiled before any latency counts (with only the paced replay
     // below, the step's first seconds ran partly unoptimized).
-    await replayUntilReadable(await catalog.freshnessStep(98, PIPELINE_WARM_UP_CLAIMS));
+    await replayUntilReadable(unpacedWarmUp);
     // Then a short paced replay: the services' batches settle at the paced rate's size.
-    const pacedWarmUpClaims = Math.max(500, context.options.rate * WARM_UP_SECONDS);
-    await replayUntilReadable(await catalog.freshnessStep(99, pacedWarmUpClaims), context.options.rate);
+    await replayUntilReadable(pacedWarmUp, context.options.rate);
 
-    const atFixedRate = await run(context.options.rate);
+    const atFixedRate = await run(planned.atFixedRate);
     let highestFlatRate: FreshnessStep | null = atFixedRate.lagFlat ? atFixedRate : null;
-    const capacity =
-      endToEnd && Number.isFinite(endToEnd.recordsPerSecond) ? endToEnd.recordsPerSecond : context.options.rate * 3;
-    const candidates = candidateRates(capacity, context.options.rate, context.options.quick);
-    for (const [index, rate] of candidates.entries()) {
-      const result = await run(rate);
+    for (const [index, candidate] of planned.candidates.entries()) {
+      const result = await run(candidate);
       if (!result.lagFlat) continue;
       highestFlatRate = result;
       // The first candidate kept up: one step closer to the capacity before settling.
-      const closer = roundRate(capacity * 0.95);
-      if (index === 0 && !context.options.quick && closer > rate) {
-        const nearCapacity = await run(closer);
+      if (index === 0 && planned.closer) {
+        const nearCapacity = await run(planned.closer);
         if (nearCapacity.lagFlat) highestFlatRate = nearCapacity;
       }
       break;
@@ -308,6 +381,7 @@ export async function runFreshnessPhase(
         'publish = publishedAt the ingestor stamps on each raw event just before its produce request; ' +
         `readable = the first poll (every ${READER_POLL_MS} ms, a separate reader) whose committed claims_received covers the record; ` +
         'fold = processed_event.processed_at, clock_timestamp() inside the fold transaction (before COMMIT)',
+      directory,
       steps,
       atFixedRate,
       highestFlatRate,

@@ -189,7 +189,7 @@ export async function runIncrementalPhase(context: BenchContext, catalog: FileCa
     // directory every one pended on a missing provider) and the pend and clear paths run at their share.
     // The warm-up's claims mostly pend: they are there for the code's sake.
     const directory = await publishBenchDirectory({
-      file: fresh.path,
+      files: [fresh.path],
       providers: context.options.directoryProviders,
       seed: context.options.seed,
       brokers: context.brokers,

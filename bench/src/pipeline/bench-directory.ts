@@ -10,7 +10,7 @@ import { REPO_ROOT, publishReferenceEvents, readProcessMemory, waitFor } from '@
 import { claimEventsOfFile, loadSourceLayouts } from '@claims/source-layouts';
 import { join } from 'node:path';
 
-/** Claims read from the head of the file for its identifiers: the generator draws from pools the head covers. */
+/** Claims read from the head of each file for its identifiers: the generator draws from pools the head covers. */
 const IDENTIFIER_SAMPLE_CLAIMS = 50_000;
 
 export interface BenchDirectory {
@@ -27,8 +27,8 @@ export interface BenchDirectory {
 }
 
 /**
- * A provider directory of `providers` entries for a generated file: the
- * file's own NPIs, tax ids and CCNs (with the synthetic directory's share of
+ * A provider directory of `providers` entries for generated files: the
+ * files' own NPIs, tax ids and CCNs (with the synthetic directory's share of
  * flaws, so the pend and clear paths run at their realistic share) plus
  * providers the file never names, as a real directory holds many more than
  * one feed uses. Published to the pipeline's reference topics; resolves once
@@ -36,7 +36,8 @@ export interface BenchDirectory {
  * instance reads the whole reference stream).
  */
 export async function publishBenchDirectory(options: {
-  file: string;
+  /** Every file the directory serves: each seed draws its providers from pools of its own. */
+  files: readonly string[];
   providers: number;
   seed: number;
   brokers: string;
@@ -45,11 +46,13 @@ export async function publishBenchDirectory(options: {
 }): Promise<BenchDirectory> {
   const collector = new DirectoryIdentifierCollector();
   const reading = { layouts: loadSourceLayouts(), patientTokenKey: 'bench-directory' };
-  let read = 0;
-  for await (const event of claimEventsOfFile(options.file, reading)) {
-    collector.add(event);
-    read += 1;
-    if (read >= IDENTIFIER_SAMPLE_CLAIMS) break;
+  for (const file of options.files) {
+    let read = 0;
+    for await (const event of claimEventsOfFile(file, reading)) {
+      collector.add(event);
+      read += 1;
+      if (read >= IDENTIFIER_SAMPLE_CLAIMS) break;
+    }
   }
   const identifiers = padded(collector.identifiers(), options.providers);
   const directory = synthesizeDirectory(identifiers, {

@@ -69,7 +69,7 @@ export async function replayCarrierFile(input: {
 }): Promise<CarrierReplay> {
   const { context, pipeline, databaseUrl, namespace, file, label } = input;
   const directory = await publishBenchDirectory({
-    file: file.path,
+    files: [file.path],
     // The enricher judges the file against the file's own providers and many more (--directory-providers).
     providers: context.options.directoryProviders,
     seed: context.options.seed,

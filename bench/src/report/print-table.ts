@@ -325,8 +325,9 @@ function freshnessTable(results: BenchResults): string {
       `, other Postgres ${fixed(otherPostgres(cpu), 3)}` +
       `${cpu.broker === null ? '' : `, broker ${fixed(cpu.broker, 3)}`}; all ${fixed(cpu.total, 3)}, ` +
       `machine ${fixed(cpu.machineBusyShare * 100, 0)} % busy`;
+    const pended = `${fixed((step.pendedClaims / step.records) * 100, 1)} % of claims pended; `;
     return (
-      `at ${integer(step.offeredRecordsPerSecond)}/s: batches (count × mean records, mean time) ${stages}\n` +
+      `at ${integer(step.offeredRecordsPerSecond)}/s: ${pended}batches (count × mean records, mean time) ${stages}\n` +
       `  CPU-s per 1,000 records: ${cpuLine}\n` +
       `  fold transaction by step, ms per 1,000 folded records: ${fold}`
     );
@@ -334,6 +335,7 @@ function freshnessTable(results: BenchResults): string {
   return [
     table,
     ...batchLines,
+    directoryLine(freshness.directory),
     `highest rate with flat lag: ${highest ? `${integer(highest.offeredRecordsPerSecond)} records/s (p99 ${fixed(highest.publishToReadable.p99Ms, 0)} ms)` : 'none of the rates tried'}`,
     `measured: ${freshness.measured}`,
   ].join('\n');

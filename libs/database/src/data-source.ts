@@ -23,6 +23,7 @@ import { ClaimVersions1765600000000 } from './migrations/1765600000000-claim-ver
 import { DailyCounters1765700000000 } from './migrations/1765700000000-daily-counters';
 import { UuidClaimFingerprints1765800000000 } from './migrations/1765800000000-uuid-claim-fingerprints';
 import { PendedClaimCount1765900000000 } from './migrations/1765900000000-pended-claim-count';
+import { FileQualityPerPartition1766000000000 } from './migrations/1766000000000-file-quality-per-partition';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -49,6 +50,7 @@ export const MIGRATIONS = [
   DailyCounters1765700000000,
   UuidClaimFingerprints1765800000000,
   PendedClaimCount1765900000000,
+  FileQualityPerPartition1766000000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

@@ -62,7 +62,9 @@ export class IngestionReportsRepository {
    */
   quality(fileId: string): Promise<Array<{ kind: FileQualityKind; name: string; count: string }>> {
     return this.dataSource.query(
-      `SELECT kind, name, count::text AS count FROM ingest_file_quality WHERE file_id = $1 ORDER BY kind, count DESC, name`,
+      // One row per partition the file's records were folded from: summed here.
+      `SELECT kind, name, sum(count)::text AS count FROM ingest_file_quality WHERE file_id = $1
+        GROUP BY kind, name ORDER BY kind, sum(count) DESC, name`,
       [fileId],
     );
   }

@@ -161,9 +161,11 @@ describe('GET /v1/kpis/pended-queue against a real Postgres', () => {
       [FILE_ID],
     );
     await dataSource.query(
-      `INSERT INTO ingest_file_quality (file_id, kind, name, count)
-       VALUES ($1, 'claims', 'tallied', 4), ($1, 'lookup_miss', 'provider:not_found', 3),
-              ($1, 'lookup_miss', 'member:not_found', 1), ($1, 'pend_reason', 'PROVIDER_NOT_FOUND', 2)`,
+      // The fold tallies per partition; the report sums them (provider:not_found is 2 + 1).
+      `INSERT INTO ingest_file_quality (file_id, kind, name, count, kafka_partition)
+       VALUES ($1, 'claims', 'tallied', 4, 0), ($1, 'lookup_miss', 'provider:not_found', 2, 0),
+              ($1, 'lookup_miss', 'provider:not_found', 1, 2), ($1, 'lookup_miss', 'member:not_found', 1, 1),
+              ($1, 'pend_reason', 'PROVIDER_NOT_FOUND', 2, 1)`,
       [FILE_ID],
     );
     const { status, body } = await get(`/v1/ingestions/${FILE_ID}`);

@@ -341,8 +341,8 @@ describe('the pended-queue KPIs folded by ClaimFoldRepository against a real Pos
 
   it("tallies each record's pend reasons once for its file, a claim re-emitted when it clears included", async () => {
     const rows: Array<{ kind: string; name: string; count: string }> = await dataSource.query(
-      `SELECT kind, name, count::text AS count FROM ingest_file_quality
-        WHERE kind IN ('pend_reason', 'claims') ORDER BY kind, name`,
+      `SELECT kind, name, sum(count)::text AS count FROM ingest_file_quality
+        WHERE kind IN ('pend_reason', 'claims') GROUP BY kind, name ORDER BY kind, name`,
     );
     expect(rows.map((row) => `${row.kind} ${row.name} ${row.count}`)).toEqual([
       'claims tallied 9',

@@ -534,16 +534,13 @@ export class ClaimFoldRepository {
 
   /**
    * Findings by code, null counts per field, lookup misses and pend reasons,
-   * for each file's report; the first event folded for each record only.
-   */
-  /**
-   * Adds the tally of the records the batch folds first to their files' rows
-   * of this partition. A file's records spread over every partition and the
-   * partitions' folds run concurrently: with rows shared by all of them, each
-   * fold waited at a row's lock until another committed: written first in the
-   * transaction, 152 ms a batch at 1,000 records/s; written last, this step
-   * still took 126-147 ms per 1,000 records, against 91-94 with rows of its
-   * own. The report sums the partitions' rows.
+   * for each file's report; the first event folded for each record only,
+   * added to its file's rows of this partition (the report sums them). A
+   * file's records spread over every partition and the partitions' folds run
+   * concurrently: with rows shared by all of them, each fold waited at a
+   * row's lock until another committed (written first in the transaction,
+   * 152 ms a batch at 1,000 records/s; written last, this step still took
+   * 126-147 ms per 1,000 records, against 91-94 with rows of its own).
    */
   private async addFileQuality(
     manager: EntityManager,

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { ExpectedCarrierKpis } from '@claims/claims-generator';
+import type { ExpectedCarrierKpis, GeneratedCarrierFile } from '@claims/claims-generator';
 import { summaryDifferences, type KpiSummaryFigures } from './summary-differences';
 import type { LocalPipeline } from '@claims/harness';
 
@@ -70,4 +70,17 @@ export async function recordsAccounted(databaseUrl: string): Promise<number> {
   } finally {
     await client.end();
   }
+}
+
+/** How many of a generated file's claims the enricher filed in the pended queue (claim_pend rows); the rest are clean. */
+export async function pendedClaimsOf(
+  client: Client,
+  file: Pick<GeneratedCarrierFile, 'claimIdStart' | 'records'>,
+): Promise<number> {
+  // Claim ids of one file have the same number of digits, so text order is numeric order.
+  const { rows } = await client.query<{ pended: string }>(
+    `SELECT count(*)::text AS pended FROM claim_pend WHERE claim_id BETWEEN $1 AND $2`,
+    [String(file.claimIdStart), String(file.claimIdStart + file.records - 1)],
+  );
+  return Number(rows[0]?.pended ?? 0);
 }

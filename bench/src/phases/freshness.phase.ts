@@ -4,6 +4,7 @@ import { PIPELINE_WARM_UP_CLAIMS, type FileCatalog } from '../generator/file-cat
 import { publishBenchDirectory, type BenchDirectory } from '../pipeline/bench-directory';
 import {
   checkCorrectness,
+  pendedClaimsOf,
   readableClaimsReceived,
   waitForClaimsReceived,
   type CorrectnessCheck,
@@ -177,14 +178,6 @@ function stepCpuPer1000(last: PipelineSample | undefined, records: number): Fres
   };
 }
 
-async function pendedClaimsBetween(client: Client, firstClaimId: string, lastClaimId: string): Promise<number> {
-  const { rows } = await client.query<{ pended: string }>(
-    `SELECT count(*)::text AS pended FROM claim_pend WHERE claim_id BETWEEN $1 AND $2`,
-    [firstClaimId, lastClaimId],
-  );
-  return Number(rows[0]?.pended ?? 0);
-}
-
 async function runStep(
   context: BenchContext,
   pipeline: LocalPipeline,
@@ -229,7 +222,7 @@ async function runStep(
     offeredRecordsPerSecond: rate,
     achievedRecordsPerSecond,
     records: report.recordsPublished,
-    pendedClaims: await pendedClaimsBetween(client, first, last),
+    pendedClaims: await pendedClaimsOf(client, file),
     publishToReadable: summarizeLatencies(latencies.readable),
     publishToFold: summarizeLatencies(latencies.fold),
     // Past the warm-up of the step's first second, when the hops still fill.
@@ -297,6 +290,12 @@ async function planSteps(
   return { atFixedRate, candidates, closer };
 }
 
+/** The files of every planned step, whether or not the phase comes to run it. */
+function plannedFiles(planned: Awaited<ReturnType<typeof planSteps>>): GeneratedCarrierFile[] {
+  const steps = [planned.atFixedRate, ...planned.candidates, ...(planned.closer ? [planned.closer] : [])];
+  return steps.map((step) => step.file);
+}
+
 /**
  * (4): offered load at a fixed rate through the ingestor's pacing, and the
  * highest rate (searched downward from 80 % of the end-to-end capacity) at
@@ -329,9 +328,7 @@ export async function runFreshnessPhase(
     // Judged against a directory that knows the claims' providers, as the end-to-end phase's replay is: without
     // one every claim pends on a missing provider, and each step would measure the pend path alone.
     const directory = await publishBenchDirectory({
-      files: [unpacedWarmUp, pacedWarmUp, planned.atFixedRate.file, ...planned.candidates.map((step) => step.file)]
-        .concat(planned.closer ? [planned.closer.file] : [])
-        .map((file) => file.path),
+      files: [unpacedWarmUp, pacedWarmUp, ...plannedFiles(planned)].map((file) => file.path),
       providers: context.options.directoryProviders,
       seed: context.options.seed,
       brokers: context.brokers,

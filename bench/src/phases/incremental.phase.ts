@@ -6,6 +6,7 @@ import { addCarrierKpis, type GeneratedCarrierFile } from '@claims/claims-genera
 import { HISTORY_CLAIM_ID_START, type FileCatalog } from '../generator/file-catalog';
 import {
   checkCorrectness,
+  pendedClaimsOf,
   readableClaimsReceived,
   waitForClaimsReceived,
   type CorrectnessCheck,
@@ -131,14 +132,6 @@ async function foldSpanSeconds(client: Client, file: GeneratedCarrierFile): Prom
   return Number(rows[0]?.seconds ?? Number.NaN);
 }
 
-async function pendedClaims(client: Client, file: GeneratedCarrierFile): Promise<number> {
-  const { rows } = await client.query<{ pended: string }>(
-    `SELECT count(*)::text AS pended FROM claim_pend WHERE claim_id BETWEEN $1 AND $2`,
-    [String(file.claimIdStart), String(file.claimIdStart + file.records - 1)],
-  );
-  return Number(rows[0]?.pended ?? 0);
-}
-
 async function batchRecompute(client: Client, runs: number): Promise<number[]> {
   const seconds: number[] = [];
   for (let run = 0; run < runs; run += 1) {
@@ -219,7 +212,7 @@ export async function runIncrementalPhase(context: BenchContext, catalog: FileCa
       historyLoadedBy:
         'SQL generate_series straight into claim_state, claim_line_state, processed_event and kpi_counter (not streamed), then VACUUM ANALYZE',
       newClaims: fresh.records,
-      newClaimsPended: await pendedClaims(client, fresh),
+      newClaimsPended: await pendedClaimsOf(client, fresh),
       streamingSeconds,
       streamingFoldSeconds,
       hops,

@@ -1,4 +1,4 @@
-import { CLAIMS_RECEIVED_BATCH_SQL } from '@claims/kpi';
+import { CLAIMS_RECEIVED_BATCH_SQL, insertKpiCounterDayFromKpiRowsSql } from '@claims/kpi';
 import type { Client } from 'pg';
 import { emptyCarrierKpis, type ExpectedCarrierKpis } from '@claims/claims-generator';
 import { processingCategoryValues } from './carrier-batch-sql';
@@ -102,9 +102,11 @@ export async function loadFoldedHistory(client: Client, claims: number, firstCla
     INSERT INTO kpi_counter (kpi, dimension, kafka_partition, value)
     SELECT kpi, dimension, 0, value FROM (${CLAIMS_RECEIVED_BATCH_SQL}) AS history_totals`);
   // Undated, as the migration carries in counters older than the day-keyed tables: they count on every day.
-  await client.query(`
-    INSERT INTO kpi_counter_day (kpi, dimension, event_day, kafka_partition, value)
-    SELECT kpi, dimension, '-infinity', kafka_partition, value FROM kpi_counter`);
+  await client.query(
+    insertKpiCounterDayFromKpiRowsSql(
+      `SELECT kpi, dimension, '-infinity'::date AS event_day, kafka_partition, value FROM kpi_counter`,
+    ),
+  );
   await client.query('COMMIT');
   // Fresh statistics, and no autovacuum pass starting in the middle of the measurement.
   await client.query('VACUUM (ANALYZE) claim_state, claim_line_state, processed_event, kpi_counter, kpi_counter_day');

@@ -24,6 +24,7 @@ import { DailyCounters1765700000000 } from './migrations/1765700000000-daily-cou
 import { UuidClaimFingerprints1765800000000 } from './migrations/1765800000000-uuid-claim-fingerprints';
 import { PendedClaimCount1765900000000 } from './migrations/1765900000000-pended-claim-count';
 import { FileQualityPerPartition1766000000000 } from './migrations/1766000000000-file-quality-per-partition';
+import { WideDayCounters1766100000000 } from './migrations/1766100000000-wide-day-counters';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -51,6 +52,7 @@ export const MIGRATIONS = [
   UuidClaimFingerprints1765800000000,
   PendedClaimCount1765900000000,
   FileQualityPerPartition1766000000000,
+  WideDayCounters1766100000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

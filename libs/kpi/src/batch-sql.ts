@@ -1,3 +1,4 @@
+import { KPI_COUNTER_DAY_BY_KPI_SQL } from './day-counter-rows';
 import { NO_PEND_REASON } from './pend-episode';
 
 /**
@@ -39,7 +40,8 @@ export const STREAMED_COUNTERS_SQL = `
 /** STREAMED_COUNTERS_SQL as the counters stood at the end of event day $1: the day-keyed deltas summed up to it. */
 export const STREAMED_COUNTERS_AS_OF_SQL = `
   SELECT kpi, dimension, sum(value)::bigint AS value
-    FROM kpi_counter_day WHERE event_day <= $1::date GROUP BY kpi, dimension HAVING sum(value) <> 0
+    FROM ${KPI_COUNTER_DAY_BY_KPI_SQL} AS day_counters
+   WHERE event_day <= $1::date GROUP BY kpi, dimension HAVING sum(value) <> 0
 `;
 
 const clearedOnText = (column: string): string =>

@@ -1,4 +1,5 @@
 import { UNKNOWN_ROOT_CAUSE } from './carc-root-cause';
+import { KPI_COUNTER_DAY_BY_KPI_SQL } from './day-counter-rows';
 import {
   DIMENSION_COUNTER_FAMILY,
   DIMENSION_COUNTER_MEASURES,
@@ -351,7 +352,7 @@ WITH live AS (
    WHERE k.dimension NOT IN (${undatedDimensionList})
    GROUP BY 1, 2
 ), daily AS (
-  SELECT kpi, dimension, sum(value)::bigint AS value FROM kpi_counter_day GROUP BY 1, 2
+  SELECT kpi, dimension, sum(value)::bigint AS value FROM ${KPI_COUNTER_DAY_BY_KPI_SQL} AS day_counters GROUP BY 1, 2
   UNION ALL
   SELECT k.family || '.' || m.measure, k.dimension || '=' || k.dimension_value, sum(m.value)::bigint
     FROM kpi_dimension_counter_day k ${unpivotMeasures('k')} GROUP BY 1, 2

@@ -5,6 +5,7 @@ export * from './claim-lifecycle';
 export * from './claim-lifecycle-sql';
 export * from './kpi-summary';
 export * from './batch-sql';
+export * from './day-counter-rows';
 export * from './file-accounting';
 export * from './file-quality-tally';
 export * from './pend-episode';

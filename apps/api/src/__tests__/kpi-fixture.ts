@@ -3,6 +3,7 @@ import {
   DIMENSION_COUNTER_BATCH_SQL,
   DIMENSION_COUNTER_MEASURES,
   UNDATED_DIMENSIONS,
+  insertKpiCounterDayFromKpiRowsSql,
   PEND_HISTOGRAM_BATCH_SQL,
   seedCarcRootCauses,
   shippedCarcRootCauses,
@@ -166,7 +167,8 @@ export async function rebuildCountersFromClaims(db: SqlRunner): Promise<void> {
     [[...UNDATED_DIMENSIONS]],
   );
   await db.query(
-    `INSERT INTO kpi_counter_day (kpi, dimension, event_day, kafka_partition, value)
-       SELECT kpi, dimension, '-infinity', kafka_partition, value FROM kpi_counter`,
+    insertKpiCounterDayFromKpiRowsSql(
+      `SELECT kpi, dimension, '-infinity'::date AS event_day, kafka_partition, value FROM kpi_counter`,
+    ),
   );
 }

@@ -253,9 +253,9 @@ describe('GET /v1/kpis/denials, payments, volume and top against a real Postgres
       expect(live['asOf']).toBeNull();
       const received = (sign: 1 | -1) =>
         dataSource.query(
-          `INSERT INTO kpi_counter_day (kpi, dimension, event_day, kafka_partition, value)
-           VALUES ('claims_received', '', '2030-01-10', 0, $1::bigint * 4)
-           ON CONFLICT (kpi, dimension, event_day, kafka_partition) DO UPDATE SET value = kpi_counter_day.value + EXCLUDED.value`,
+          `INSERT INTO kpi_counter_day (dimension, dimension_value, event_day, kafka_partition, claims)
+           VALUES ('', '', '2030-01-10', 0, $1::bigint * 4)
+           ON CONFLICT (dimension, dimension_value, event_day, kafka_partition) DO UPDATE SET claims = kpi_counter_day.claims + EXCLUDED.claims`,
           [sign],
         );
       await received(1);

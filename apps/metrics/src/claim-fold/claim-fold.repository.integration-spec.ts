@@ -6,7 +6,10 @@ import {
   DAILY_COUNTER_DIFFERENCES_SQL,
   DIMENSION_COUNTER_CELLS_AS_OF_SQL,
   DIMENSION_COUNTER_CELLS_SQL,
+  STREAMED_COUNTERS_AS_OF_SQL,
   STREAMED_COUNTERS_SQL,
+  combineContributions,
+  contributionOfClaimLines,
   summarizeKpiCounters,
   type KpiCounterRow,
 } from '@claims/kpi';
@@ -202,17 +205,28 @@ describe('ClaimFoldRepository against a real Postgres', () => {
           paid: Number(row['paid_amount_cents']),
         }),
       );
+    /** The first family's counters (`kpi|dimension` → value) at the end of `day`, from the wide day rows. */
+    const firstFamilyAsOf = async (day: string) =>
+      Object.fromEntries(
+        (await dataSource.query(STREAMED_COUNTERS_AS_OF_SQL, [day])).map((row: Record<string, string>) => [
+          `${row['kpi']}|${row['dimension']}`,
+          Number(row['value']),
+        ]),
+      );
     /**
      * The same figures computed straight from the events: each claim as the
      * latest of its versions dated on or before `day` (later date wins, then
      * later arrival), the late one excluded as the fold excludes it.
      */
-    const expectedAsOf = (arrivals: ReadonlyArray<{ event: Folded; accepted: boolean }>, day: string) => {
+    const heldAsOf = (arrivals: ReadonlyArray<{ event: Folded; accepted: boolean }>, day: string) => {
       const held = new Map<string, Folded>();
       for (const { event, accepted } of arrivals)
         if (accepted && event.occurredAt <= day) held.set(event.claimId, event);
+      return [...held.values()];
+    };
+    const expectedAsOf = (arrivals: ReadonlyArray<{ event: Folded; accepted: boolean }>, day: string) => {
       const byPayer = new Map<string, { payer: string; claims: number; lines: number; paid: number }>();
-      for (const event of held.values()) {
+      for (const event of heldAsOf(arrivals, day)) {
         const payer = event.claim.payer;
         const cell = byPayer.get(payer) ?? { payer, claims: 0, lines: 0, paid: 0 };
         cell.claims += 1;
@@ -246,6 +260,13 @@ describe('ClaimFoldRepository against a real Postgres', () => {
 
       for (const day of ['2024-01-04', '2024-01-05', '2024-01-15', '2024-02-01', '2024-02-10', '2024-03-05']) {
         expect({ day, cells: await volumeAsOf(day) }).toEqual({ day, cells: expectedAsOf(arrivals, day) });
+        expect({ day, counters: await firstFamilyAsOf(day) }).toEqual({
+          day,
+          counters: heldAsOf(arrivals, day).reduce(
+            (sum, event) => combineContributions(sum, contributionOfClaimLines(event.claim.lines)),
+            {},
+          ),
+        });
       }
       expect(await volumeAsOf('2099-12-31')).toEqual(
         (await dataSource.query(DIMENSION_COUNTER_CELLS_SQL, ['claims', 'payer'])).map(

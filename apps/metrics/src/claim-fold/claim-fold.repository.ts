@@ -2,6 +2,8 @@ import { lockPartitionOffset, storeNextOffset } from '../topic-fold/offset-track
 import type { EnrichedClaimEvent } from '@claims/contracts';
 import {
   DIMENSION_COUNTER_MEASURES,
+  DAY_COUNTER_MEASURES,
+  dayCounterRows,
   adjustmentsOf,
   claimVersionOf,
   claimFactsOf,
@@ -101,6 +103,48 @@ export class SourceTopicResetError extends Error {
  */
 function queryBindingArrays<T>(manager: EntityManager, sql: string, parameters: readonly unknown[] = []): Promise<T> {
   return queryPrepared(manager, sql, withArrayLiterals(parameters));
+}
+
+/** A key column of a counter upsert: its name, Postgres type and one value per row. */
+interface CounterKeyColumn {
+  column: string;
+  type: 'text' | 'date';
+  values: readonly string[];
+}
+
+/**
+ * One set-based upsert of counter rows that adds measures: the rows' key
+ * columns and one array per measure, the partition the fold's own. Every
+ * counter table the fold writes by key and partition goes through it.
+ */
+function addCounterMeasures(
+  manager: EntityManager,
+  table: string,
+  partition: number,
+  keys: readonly CounterKeyColumn[],
+  measures: readonly string[],
+  measureValues: ReadonlyArray<readonly number[]>,
+): Promise<unknown> {
+  const partitionParameter = keys.length + 1;
+  const keyColumns = keys.map((key) => key.column);
+  const arrayParameters = [
+    ...keys.map((key, index) => `$${index + 1}::${key.type}[]`),
+    ...measures.map((_, index) => `$${index + partitionParameter + 1}::bigint[]`),
+  ];
+  return queryBindingArrays(
+    manager,
+    `INSERT INTO ${table} (${keyColumns.join(', ')}, kafka_partition, ${measures.join(', ')})
+     SELECT ${keyColumns.map((column) => `d.${column}`).join(', ')}, $${partitionParameter}::integer, ${measures.map((m) => `d.${m}`).join(', ')}
+       FROM unnest(${arrayParameters.join(', ')}) AS d(${keyColumns.join(', ')}, ${measures.join(', ')})
+     ON CONFLICT (${keyColumns.join(', ')}, kafka_partition) DO UPDATE SET
+       ${measures.map((m) => `${m} = ${table}.${m} + EXCLUDED.${m}`).join(', ')}`,
+    [...keys.map((key) => key.values), partition, ...measureValues],
+  );
+}
+
+function eventDayOfCell(cell: DimensionCounterDelta): string {
+  if (cell.day === undefined) throw new Error(`a day-keyed counter cell of ${cell.family} has no event day`);
+  return cell.day;
 }
 
 const recordKey = (fileId: string, recordNumber: number): string => `${fileId}\u0000${recordNumber}`;
@@ -894,30 +938,31 @@ export class ClaimFoldRepository {
     partition: number,
     dailyDelta: ReadonlyMap<string, ClaimKpiDelta>,
   ): Promise<void> {
-    // One column per parameter, filled in one pass: a historic replay's batch moves thousands of day rows.
-    const counters = { kpis: [] as string[], dimensions: [] as string[], days: [] as string[], values: [] as number[] };
     const cells: DimensionCounterDelta[] = [];
-    // Sorted by day, then key: concurrent folds of other partitions write other rows, but one order keeps it so.
+    // Sorted by day: concurrent folds of other partitions write other rows, but one order keeps it so.
     for (const day of [...dailyDelta.keys()].sort()) {
       const delta = dailyDelta.get(day);
-      if (!delta) continue;
-      for (const key in delta.counters) {
-        const { kpi, dimension } = parseCounterKey(key);
-        counters.kpis.push(kpi);
-        counters.dimensions.push(dimension);
-        counters.days.push(day);
-        counters.values.push(delta.counters[key] ?? 0);
-      }
-      for (const cell of dimensionCounterDeltas(delta.cells, day)) cells.push(cell);
+      if (delta) for (const cell of dimensionCounterDeltas(delta.cells, day)) cells.push(cell);
     }
-    if (counters.kpis.length > 0) {
-      await queryBindingArrays(
+    const rows = dayCounterRows(dailyDelta);
+    if (rows.length > 0) {
+      // One pass over the rows fills every measure's column: a historic replay's batch moves thousands of day rows.
+      const measureValues: number[][] = DAY_COUNTER_MEASURES.map(() => []);
+      for (const row of rows) {
+        for (let index = 0; index < measureValues.length; index += 1)
+          measureValues[index]?.push(row.measures[index] ?? 0);
+      }
+      await addCounterMeasures(
         manager,
-        `INSERT INTO kpi_counter_day (kpi, dimension, event_day, kafka_partition, value)
-         SELECT kpi, dimension, event_day, $4::integer, value
-           FROM unnest($1::text[], $2::text[], $3::date[], $5::bigint[]) AS d(kpi, dimension, event_day, value)
-         ON CONFLICT (kpi, dimension, event_day, kafka_partition) DO UPDATE SET value = kpi_counter_day.value + EXCLUDED.value`,
-        [counters.kpis, counters.dimensions, counters.days, partition, counters.values],
+        'kpi_counter_day',
+        partition,
+        [
+          { column: 'dimension', type: 'text', values: rows.map((row) => row.dimension) },
+          { column: 'dimension_value', type: 'text', values: rows.map((row) => row.dimensionValue) },
+          { column: 'event_day', type: 'date', values: rows.map((row) => row.eventDay) },
+        ],
+        DAY_COUNTER_MEASURES,
+        measureValues,
       );
     }
     await this.applyDimensionCounterDelta(manager, partition, cells, 'kpi_dimension_counter_day');
@@ -935,36 +980,20 @@ export class ClaimFoldRepository {
     table: 'kpi_dimension_counter' | 'kpi_dimension_counter_day' = 'kpi_dimension_counter',
   ): Promise<void> {
     if (cells.length === 0) return;
-    const daily = table === 'kpi_dimension_counter_day';
-    const key = ['family', 'dimension', 'dimension_value', ...(daily ? ['event_day'] : [])];
-    const keyTypes = ['text', 'text', 'text', ...(daily ? ['date'] : [])];
-    const partitionParameter = key.length + 1;
-    const measures = DIMENSION_COUNTER_MEASURES;
     // One pass over the cells fills every measure's column.
-    const measureArrays: number[][] = measures.map(() => []);
+    const measureValues: number[][] = DIMENSION_COUNTER_MEASURES.map(() => []);
     for (const cell of cells) {
-      for (let index = 0; index < measureArrays.length; index += 1)
-        measureArrays[index]?.push(cell.measures[index] ?? 0);
+      for (let index = 0; index < measureValues.length; index += 1)
+        measureValues[index]?.push(cell.measures[index] ?? 0);
     }
-    const keyParameters = keyTypes.map((type, index) => `$${index + 1}::${type}[]`);
-    const measureParameters = measures.map((_, index) => `$${index + partitionParameter + 1}::bigint[]`);
-    await queryBindingArrays(
-      manager,
-      `INSERT INTO ${table} (${key.join(', ')}, kafka_partition, ${measures.join(', ')})
-       SELECT ${key.map((column) => `d.${column}`).join(', ')}, $${partitionParameter}::integer, ${measures.map((m) => `d.${m}`).join(', ')}
-         FROM unnest(${[...keyParameters, ...measureParameters].join(', ')})
-              AS d(${key.join(', ')}, ${measures.join(', ')})
-       ON CONFLICT (${key.join(', ')}, kafka_partition) DO UPDATE SET
-         ${measures.map((m) => `${m} = ${table}.${m} + EXCLUDED.${m}`).join(', ')}`,
-      [
-        cells.map((cell) => cell.family),
-        cells.map((cell) => cell.dimension),
-        cells.map((cell) => cell.dimensionValue),
-        ...(daily ? [cells.map((cell) => cell.day)] : []),
-        partition,
-        ...measureArrays,
-      ],
-    );
+    const keys: CounterKeyColumn[] = [
+      { column: 'family', type: 'text', values: cells.map((cell) => cell.family) },
+      { column: 'dimension', type: 'text', values: cells.map((cell) => cell.dimension) },
+      { column: 'dimension_value', type: 'text', values: cells.map((cell) => cell.dimensionValue) },
+    ];
+    if (table === 'kpi_dimension_counter_day')
+      keys.push({ column: 'event_day', type: 'date', values: cells.map(eventDayOfCell) });
+    await addCounterMeasures(manager, table, partition, keys, DIMENSION_COUNTER_MEASURES, measureValues);
   }
 
   /**

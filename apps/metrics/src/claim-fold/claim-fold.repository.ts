@@ -114,8 +114,9 @@ interface CounterKeyColumn {
 
 /**
  * One set-based upsert of counter rows that adds measures: the rows' key
- * columns and one array per measure, the partition the fold's own. Every
- * counter table the fold writes by key and partition goes through it.
+ * columns, and each row's measures in `measures` order; the partition is the
+ * fold's own. Every counter table the fold writes by key and partition goes
+ * through it.
  */
 function addCounterMeasures(
   manager: EntityManager,
@@ -123,8 +124,13 @@ function addCounterMeasures(
   partition: number,
   keys: readonly CounterKeyColumn[],
   measures: readonly string[],
-  measureValues: ReadonlyArray<readonly number[]>,
+  rowMeasures: ReadonlyArray<readonly number[]>,
 ): Promise<unknown> {
+  // One pass over the rows fills every measure's column: a historic replay's batch moves thousands of rows.
+  const measureValues: number[][] = measures.map(() => []);
+  for (const vector of rowMeasures) {
+    for (let index = 0; index < measureValues.length; index += 1) measureValues[index]?.push(vector[index] ?? 0);
+  }
   const partitionParameter = keys.length + 1;
   const keyColumns = keys.map((key) => key.column);
   const arrayParameters = [
@@ -140,6 +146,20 @@ function addCounterMeasures(
        ${measures.map((m) => `${m} = ${table}.${m} + EXCLUDED.${m}`).join(', ')}`,
     [...keys.map((key) => key.values), partition, ...measureValues],
   );
+}
+
+/**
+ * The denial and cost families' cells by the event day each change takes
+ * effect on, for kpi_dimension_counter_day: days in ascending order, each
+ * day's cells in key order, so concurrent folds lock rows in one order.
+ */
+function dailyDimensionCounterDeltas(dailyDelta: ReadonlyMap<string, ClaimKpiDelta>): DimensionCounterDelta[] {
+  const cells: DimensionCounterDelta[] = [];
+  for (const day of [...dailyDelta.keys()].sort()) {
+    const delta = dailyDelta.get(day);
+    if (delta) for (const cell of dimensionCounterDeltas(delta.cells, day)) cells.push(cell);
+  }
+  return cells;
 }
 
 function eventDayOfCell(cell: DimensionCounterDelta): string {
@@ -234,7 +254,9 @@ export const FOLD_STEPS = [
   'claim_state',
   'claim_lines',
   'counters',
+  'dimension_counters',
   'day_counters',
+  'day_dimension_counters',
   'pend_episodes',
   'x12',
   'watermark',
@@ -346,8 +368,19 @@ export class ClaimFoldRepository {
             [...stored.contributions.keys()].filter((claimId) => claims.has(claimId)),
           ),
         );
-        await this.step('counters', () => this.applyKpiDelta(manager, batch.partition, delta));
-        await this.step('day_counters', () => this.applyDailyKpiDelta(manager, batch.partition, dailyDelta));
+        await this.step('counters', () => this.applyCounterDelta(manager, batch.partition, delta));
+        await this.step('dimension_counters', () =>
+          this.applyDimensionCounterDelta(manager, batch.partition, dimensionCounterDeltas(delta.cells)),
+        );
+        await this.step('day_counters', () => this.applyDayCounterDelta(manager, batch.partition, dailyDelta));
+        await this.step('day_dimension_counters', () =>
+          this.applyDimensionCounterDelta(
+            manager,
+            batch.partition,
+            dailyDimensionCounterDeltas(dailyDelta),
+            'kpi_dimension_counter_day',
+          ),
+        );
         await this.step('pend_episodes', () =>
           this.foldPendEpisodes(
             manager,
@@ -908,7 +941,8 @@ export class ClaimFoldRepository {
     );
   }
 
-  private async applyKpiDelta(manager: EntityManager, partition: number, delta: ClaimKpiDelta): Promise<void> {
+  /** The first family's counters (`kpi|dimension`) into kpi_counter, one upsert. */
+  private async applyCounterDelta(manager: EntityManager, partition: number, delta: ClaimKpiDelta): Promise<void> {
     const entries = Object.entries(delta.counters).map(([key, value]) => ({ ...parseCounterKey(key), value }));
     if (entries.length > 0) {
       await queryBindingArrays(
@@ -924,34 +958,20 @@ export class ClaimFoldRepository {
         ],
       );
     }
-    await this.applyDimensionCounterDelta(manager, partition, dimensionCounterDeltas(delta.cells));
   }
 
   /**
-   * The same delta by the event day each change takes effect on, into the
-   * day-keyed twins of the counters (kpi_counter_day,
-   * kpi_dimension_counter_day): what the families read at the end of a past
-   * day. One upsert per table, every day at once.
+   * The first family's delta by the event day each change takes effect on,
+   * into its day-keyed twin (kpi_counter_day, wide rows): what the family
+   * reads at the end of a past day. One upsert, every day at once.
    */
-  private async applyDailyKpiDelta(
+  private async applyDayCounterDelta(
     manager: EntityManager,
     partition: number,
     dailyDelta: ReadonlyMap<string, ClaimKpiDelta>,
   ): Promise<void> {
-    const cells: DimensionCounterDelta[] = [];
-    // Sorted by day: concurrent folds of other partitions write other rows, but one order keeps it so.
-    for (const day of [...dailyDelta.keys()].sort()) {
-      const delta = dailyDelta.get(day);
-      if (delta) for (const cell of dimensionCounterDeltas(delta.cells, day)) cells.push(cell);
-    }
     const rows = dayCounterRows(dailyDelta);
     if (rows.length > 0) {
-      // One pass over the rows fills every measure's column: a historic replay's batch moves thousands of day rows.
-      const measureValues: number[][] = DAY_COUNTER_MEASURES.map(() => []);
-      for (const row of rows) {
-        for (let index = 0; index < measureValues.length; index += 1)
-          measureValues[index]?.push(row.measures[index] ?? 0);
-      }
       await addCounterMeasures(
         manager,
         'kpi_counter_day',
@@ -962,10 +982,9 @@ export class ClaimFoldRepository {
           { column: 'event_day', type: 'date', values: rows.map((row) => row.eventDay) },
         ],
         DAY_COUNTER_MEASURES,
-        measureValues,
+        rows.map((row) => row.measures),
       );
     }
-    await this.applyDimensionCounterDelta(manager, partition, cells, 'kpi_dimension_counter_day');
   }
 
   /**
@@ -980,12 +999,6 @@ export class ClaimFoldRepository {
     table: 'kpi_dimension_counter' | 'kpi_dimension_counter_day' = 'kpi_dimension_counter',
   ): Promise<void> {
     if (cells.length === 0) return;
-    // One pass over the cells fills every measure's column.
-    const measureValues: number[][] = DIMENSION_COUNTER_MEASURES.map(() => []);
-    for (const cell of cells) {
-      for (let index = 0; index < measureValues.length; index += 1)
-        measureValues[index]?.push(cell.measures[index] ?? 0);
-    }
     const keys: CounterKeyColumn[] = [
       { column: 'family', type: 'text', values: cells.map((cell) => cell.family) },
       { column: 'dimension', type: 'text', values: cells.map((cell) => cell.dimension) },
@@ -993,7 +1006,14 @@ export class ClaimFoldRepository {
     ];
     if (table === 'kpi_dimension_counter_day')
       keys.push({ column: 'event_day', type: 'date', values: cells.map(eventDayOfCell) });
-    await addCounterMeasures(manager, table, partition, keys, DIMENSION_COUNTER_MEASURES, measureValues);
+    await addCounterMeasures(
+      manager,
+      table,
+      partition,
+      keys,
+      DIMENSION_COUNTER_MEASURES,
+      cells.map((cell) => cell.measures),
+    );
   }
 
   /**

@@ -6,8 +6,9 @@ import { KPI, parseCounterKey, type KpiContribution } from './claim-contribution
  * counters, but only three values of what they are by: nothing (claims,
  * lines and their amounts), a line's processing category and its processing
  * indicator. Kept one row per KPI, a claim-day was six to eight upserted
- * rows in kpi_counter_day, the fold's largest write at a steady rate; kept
- * wide, it is two or three (docs/capacity-model.md).
+ * rows in kpi_counter_day, part of the fold's largest step at every rate;
+ * kept wide, a one-line claim-day is three rows, a carrier claim about four
+ * (docs/capacity-model.md).
  *
  * The live counters (kpi_counter) stay one row per KPI: a batch sums them
  * into a few dozen rows whatever its size, while day rows grow with the days
@@ -121,6 +122,8 @@ export const KPI_COUNTER_DAY_BY_KPI_SQL = `(
  * kafka_partition, value)` from `source`, into kpi_counter_day's wide rows:
  * for seeding and carrying in counters (a bench's history, a test's
  * fixture), not the fold's path. `source` is SQL the caller writes, never input.
+ * A row of a KPI the layout does not place fails the insert (its dimension is
+ * null) rather than go missing from the day-keyed counts.
  */
 export function insertKpiCounterDayFromKpiRowsSql(source: string): string {
   const layout = LAYOUT_ENTRIES.map(([kpi, { dimension, measure }]) => `('${kpi}', '${dimension}', '${measure}')`);
@@ -129,6 +132,6 @@ export function insertKpiCounterDayFromKpiRowsSql(source: string): string {
     SELECT l.dimension, s.dimension, s.event_day, s.kafka_partition,
            ${DAY_COUNTER_MEASURES.map((m) => `coalesce(sum(s.value) FILTER (WHERE l.measure = '${m}'), 0)`).join(', ')}
       FROM (${source}) AS s
-      JOIN (VALUES ${layout.join(', ')}) AS l(kpi, dimension, measure) ON l.kpi = s.kpi
+      LEFT JOIN (VALUES ${layout.join(', ')}) AS l(kpi, dimension, measure) ON l.kpi = s.kpi
      GROUP BY 1, 2, 3, 4`;
 }

@@ -3,8 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * kpi_counter_day kept as one wide row per dimension value, event day and
  * partition, with the first family's KPIs as measure columns, in place of one
- * row per KPI: a claim-day upserts two or three rows instead of six to eight
- * (@claims/kpi DAY_COUNTER_LAYOUT, docs/capacity-model.md). The rows already
+ * row per KPI: a carrier claim-day upserts about four rows instead of six to
+ * eight (@claims/kpi DAY_COUNTER_LAYOUT, docs/capacity-model.md). The rows already
  * there are pivoted into the new shape, so every sum is unchanged; `down`
  * unpivots them back.
  *
@@ -25,6 +25,12 @@ const MEASURES = ['claims', 'lines', 'payment_amount_cents', 'allowed_amount_cen
 /** A wide row's (alias w) measure that a layout row names. */
 const measureOfLayout = `CASE layout.measure ${MEASURES.map((measure) => `WHEN '${measure}' THEN w.${measure}`).join(' ')} END`;
 
+/**
+ * Upgrade order: a metrics instance of the version before upserts rows of the
+ * old shape, which this table no longer takes, so its folds fail (and retry,
+ * losing and counting nothing) until it is replaced: upgrade the metrics
+ * instances with this migration, not after it.
+ */
 export class WideDayCounters1766100000000 implements MigrationInterface {
   name = 'WideDayCounters1766100000000';
 

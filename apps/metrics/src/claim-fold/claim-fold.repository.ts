@@ -626,19 +626,17 @@ export class ClaimFoldRepository {
   ): Promise<void> {
     const tally = fileQualityTally(fresh);
     if (tally.length === 0) return;
-    await queryBindingArrays(
+    await addCounterMeasures(
       manager,
-      `INSERT INTO ingest_file_quality (file_id, kind, name, kafka_partition, count)
-       SELECT file_id, kind, name, $4::integer, count
-         FROM unnest($1::text[], $2::text[], $3::text[], $5::bigint[]) AS t(file_id, kind, name, count)
-       ON CONFLICT (file_id, kind, name, kafka_partition) DO UPDATE SET count = ingest_file_quality.count + EXCLUDED.count`,
+      'ingest_file_quality',
+      partition,
       [
-        tally.map((entry) => entry.fileId),
-        tally.map((entry) => entry.kind),
-        tally.map((entry) => entry.name),
-        partition,
-        tally.map((entry) => entry.count),
+        { column: 'file_id', type: 'text', values: tally.map((entry) => entry.fileId) },
+        { column: 'kind', type: 'text', values: tally.map((entry) => entry.kind) },
+        { column: 'name', type: 'text', values: tally.map((entry) => entry.name) },
       ],
+      ['count'],
+      tally.map((entry) => [entry.count]),
     );
   }
 
@@ -944,20 +942,18 @@ export class ClaimFoldRepository {
   /** The first family's counters (`kpi|dimension`) into kpi_counter, one upsert. */
   private async applyCounterDelta(manager: EntityManager, partition: number, delta: ClaimKpiDelta): Promise<void> {
     const entries = Object.entries(delta.counters).map(([key, value]) => ({ ...parseCounterKey(key), value }));
-    if (entries.length > 0) {
-      await queryBindingArrays(
-        manager,
-        `INSERT INTO kpi_counter (kpi, dimension, kafka_partition, value)
-         SELECT kpi, dimension, $3::integer, value FROM unnest($1::text[], $2::text[], $4::bigint[]) AS d(kpi, dimension, value)
-         ON CONFLICT (kpi, dimension, kafka_partition) DO UPDATE SET value = kpi_counter.value + EXCLUDED.value`,
-        [
-          entries.map((entry) => entry.kpi),
-          entries.map((entry) => entry.dimension),
-          partition,
-          entries.map((entry) => entry.value),
-        ],
-      );
-    }
+    if (entries.length === 0) return;
+    await addCounterMeasures(
+      manager,
+      'kpi_counter',
+      partition,
+      [
+        { column: 'kpi', type: 'text', values: entries.map((entry) => entry.kpi) },
+        { column: 'dimension', type: 'text', values: entries.map((entry) => entry.dimension) },
+      ],
+      ['value'],
+      entries.map((entry) => [entry.value]),
+    );
   }
 
   /**
@@ -1078,25 +1074,18 @@ export class ClaimFoldRepository {
     delta: readonly PendHistogramEntry[],
   ): Promise<void> {
     if (delta.length === 0) return;
-    await queryBindingArrays(
+    await addCounterMeasures(
       manager,
-      `INSERT INTO pend_day_histogram (dimension, dimension_value, pended_on, cleared_on, kafka_partition, claims,
-         amount_cents)
-       SELECT d.dimension, d.dimension_value, d.pended_on, d.cleared_on, $5::integer, d.claims, d.amount_cents
-         FROM unnest($1::text[], $2::text[], $3::date[], $4::date[], $6::bigint[], $7::bigint[])
-              AS d(dimension, dimension_value, pended_on, cleared_on, claims, amount_cents)
-       ON CONFLICT (dimension, dimension_value, pended_on, cleared_on, kafka_partition) DO UPDATE SET
-         claims = pend_day_histogram.claims + EXCLUDED.claims,
-         amount_cents = pend_day_histogram.amount_cents + EXCLUDED.amount_cents`,
+      'pend_day_histogram',
+      partition,
       [
-        delta.map((entry) => entry.dimension),
-        delta.map((entry) => entry.dimensionValue),
-        delta.map((entry) => entry.pendedOn),
-        delta.map((entry) => entry.clearedOn),
-        partition,
-        delta.map((entry) => entry.claims),
-        delta.map((entry) => entry.amountCents),
+        { column: 'dimension', type: 'text', values: delta.map((entry) => entry.dimension) },
+        { column: 'dimension_value', type: 'text', values: delta.map((entry) => entry.dimensionValue) },
+        { column: 'pended_on', type: 'date', values: delta.map((entry) => entry.pendedOn) },
+        { column: 'cleared_on', type: 'date', values: delta.map((entry) => entry.clearedOn) },
       ],
+      ['claims', 'amount_cents'],
+      delta.map((entry) => [entry.claims, entry.amountCents]),
     );
     // A cell only a subtraction can empty (the open cell of a claim that cleared): drop it once it holds nothing,
     // so the histogram stays as small as the episodes it counts.

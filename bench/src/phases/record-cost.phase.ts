@@ -20,7 +20,13 @@ import {
   loadShippedPendRuleSet,
 } from '@claims/enrichment';
 import { encodeProduceRequest, type ProduceRequestArguments } from '@claims/kafka';
-import { claimContribution, claimVersionOf, dimensionCounterDeltas, foldClaimBatch } from '@claims/kpi';
+import {
+  claimContribution,
+  claimVersionOf,
+  dimensionCounterDeltas,
+  fileQualityTally,
+  foldClaimBatch,
+} from '@claims/kpi';
 import { linesOf, normalizeRawRecord, rawRecordEvent } from '@claims/source-layouts';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -253,6 +259,11 @@ export async function measureRecordCost(file: GeneratedCarrierFile, count: numbe
       dimensionCounterDeltas(folded.delta.cells);
       for (const [day, delta] of folded.dailyDelta) dimensionCounterDeltas(delta.cells, day);
     }),
+  });
+  steps.push({
+    stage: 'metrics',
+    step: `fileQualityTally (batches of ${FOLD_BATCH_EVENTS}): the ingest report's per-file counts`,
+    microsecondsPerRecord: timePerBatchedRecord(foldBatches, (batch) => fileQualityTally(batch)),
   });
 
   return {

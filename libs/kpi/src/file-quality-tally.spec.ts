@@ -37,6 +37,32 @@ describe('fileQualityTally', () => {
     expect(names).toEqual([...names].sort());
   });
 
+  it('tallies a batch of events from two files as the sum of each event tallied alone', () => {
+    const otherFile = { ...event, lineage: { ...event.lineage, fileId: 'f'.repeat(64) } };
+    const withFinding = {
+      ...otherFile,
+      dataQuality: [{ code: 'DATE_ORDER', field: 'CLM_THRU_DT', message: 'before the from date' }],
+      claim: { ...otherFile.claim, lines: [fixtureLine({ lineNumber: 1, taxId: '123456789', hcpcsCode: null })] },
+    };
+    const batch = [event, withFinding, event, otherFile, withFinding];
+    const summed = new Map<string, number>();
+    for (const single of batch) {
+      for (const entry of fileQualityTally([single])) {
+        const key = `${entry.fileId}/${entry.kind}/${entry.name}`;
+        summed.set(key, (summed.get(key) ?? 0) + entry.count);
+      }
+    }
+    const tallied = fileQualityTally(batch);
+    expect(new Map(tallied.map((entry) => [`${entry.fileId}/${entry.kind}/${entry.name}`, entry.count]))).toEqual(
+      summed,
+    );
+    expect(tallied).toHaveLength(summed.size);
+    // otherFile's two lines lack a tax id, withFinding's one line has one: 2 + 0 + 0.
+    expect(summed.get(`${'f'.repeat(64)}/null_field/line.taxId`)).toBe(2);
+    expect(summed.get(`${'f'.repeat(64)}/finding/DATE_ORDER`)).toBe(2);
+    expect(summed.get(`${'f'.repeat(64)}/claims/tallied`)).toBe(3);
+  });
+
   describe('for enriched events', () => {
     const miss = (lookup: LookupMiss['lookup'], reason: LookupMiss['reason'], key: string): LookupMiss => ({
       lookup,

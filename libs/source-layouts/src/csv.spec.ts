@@ -114,14 +114,21 @@ describe('parseCompactDate', () => {
     },
   );
 
-  it.each(['', '2008-08-08', '2008088', '200808080', 'abcdefgh'])(
-    'rejects the non-CCYYMMDD value %p as DATE_INVALID',
-    (value) => {
-      const error = sourceRecordErrorOf(() => parseCompactDate(value, 'CLM_FROM_DT'));
-      expect(error.code).toBe('DATE_INVALID');
-      expect(error.message).toBe('CLM_FROM_DT is not a CCYYMMDD date');
-    },
-  );
+  it.each([
+    '',
+    '2008-08-08',
+    '2008088',
+    '200808080',
+    'abcdefgh',
+    '2008O808',
+    '+2008080',
+    '2008 808',
+    '２００８０８０８',
+  ])('rejects the non-CCYYMMDD value %p as DATE_INVALID', (value) => {
+    const error = sourceRecordErrorOf(() => parseCompactDate(value, 'CLM_FROM_DT'));
+    expect(error.code).toBe('DATE_INVALID');
+    expect(error.message).toBe('CLM_FROM_DT is not a CCYYMMDD date');
+  });
 });
 
 describe('parseServiceDate', () => {

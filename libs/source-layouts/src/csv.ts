@@ -1,3 +1,4 @@
+import { isCalendarDay } from './calendar-day';
 import { SourceRecordError } from './source-record.errors';
 
 /**
@@ -64,15 +65,22 @@ export function parseAmountCents(value: string, field: string): number {
 
 /** Parses a CCYYMMDD date into ISO YYYY-MM-DD, rejecting impossible calendar dates. */
 export function parseCompactDate(value: string, field: string): string {
-  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(value.trim());
-  if (!match) throw new SourceRecordError('DATE_INVALID', `${field} is not a CCYYMMDD date`);
-  const [, year, month, day] = match;
-  const iso = `${year}-${month}-${day}`;
-  const parsed = new Date(`${iso}T00:00:00Z`);
-  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== iso) {
+  // Read digit by digit, no regular expression: every claim has two or more dates.
+  const text = value.length === 8 ? value : value.trim();
+  if (text.length !== 8) throw new SourceRecordError('DATE_INVALID', `${field} is not a CCYYMMDD date`);
+  let number = 0;
+  for (let index = 0; index < 8; index += 1) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) throw new SourceRecordError('DATE_INVALID', `${field} is not a CCYYMMDD date`);
+    number = number * 10 + digit;
+  }
+  const year = Math.floor(number / 10000);
+  const month = Math.floor(number / 100) % 100;
+  const day = number % 100;
+  if (!isCalendarDay(year, month, day)) {
     throw new SourceRecordError('DATE_INVALID', `${field} is not a calendar date`);
   }
-  return iso;
+  return `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;
 }
 
 /** The service dates a claim may carry; anything outside is a data error, not an event time. */

@@ -1,3 +1,4 @@
+import { isCalendarDay } from './calendar-day';
 import { SourceRecordError } from './source-record.errors';
 
 /**
@@ -32,12 +33,10 @@ export function parseDateAs(value: string, format: DateFormat, field: string): s
     if (monthIndex === -1) throw new SourceRecordError('DATE_INVALID', `${field} is not a ${format} date`);
     [day, month, year] = [first, String(monthIndex + 1), third];
   } else [year, month, day] = [first, second, third];
-  const iso = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
-  const parsed = new Date(`${iso}T00:00:00Z`);
-  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== iso) {
+  if (!isCalendarDay(Number(year), Number(month), Number(day))) {
     throw new SourceRecordError('DATE_INVALID', `${field} is not a calendar date`);
   }
-  return iso;
+  return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
 }
 
 /**

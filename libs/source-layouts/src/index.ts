@@ -1,4 +1,5 @@
 export * from './source-record.errors';
+export * from './calendar-day';
 export * from './csv';
 export * from './desynpuf-carrier';
 export * from './normalize-raw-record';

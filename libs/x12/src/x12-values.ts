@@ -1,3 +1,4 @@
+import { isCalendarDay } from '@claims/source-layouts';
 import { X12Error } from './x12.errors';
 import type { X12Segment } from './x12-segments';
 
@@ -60,9 +61,7 @@ export function quantityOf(segment: X12Segment, position: number): number | null
 
 function isoOf(ccyymmdd: string, segment: X12Segment, position: number): string {
   const match = /^(\d{4})(\d{2})(\d{2})$/.exec(ccyymmdd);
-  const iso = match ? `${match[1]}-${match[2]}-${match[3]}` : '';
-  const parsed = match ? new Date(`${iso}T00:00:00Z`) : null;
-  if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== iso) {
+  if (!match || !isCalendarDay(Number(match[1]), Number(match[2]), Number(match[3]))) {
     throw new X12Error(
       'X12_DATE_INVALID',
       `${segment.tag}${String(position).padStart(2, '0')} is not a CCYYMMDD date`,
@@ -72,7 +71,7 @@ function isoOf(ccyymmdd: string, segment: X12Segment, position: number): string 
       },
     );
   }
-  return iso;
+  return `${match[1]}-${match[2]}-${match[3]}`;
 }
 
 /** A CCYYMMDD element as YYYY-MM-DD. @throws X12Error X12_DATE_INVALID */

@@ -1,5 +1,5 @@
 import type { PostalAddress } from '@claims/contracts';
-import { parseCsvRecord } from '@claims/source-layouts';
+import { isCalendarDay, parseCsvRecord } from '@claims/source-layouts';
 
 /** A data row the parser could not turn into a valid reference record, and why. */
 export interface RejectedRow {
@@ -123,9 +123,7 @@ export function isoDateOfUsDate(value: string): string | null {
   const match = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(value);
   if (match === null) return null;
   const [, month, day, year] = match as unknown as [string, string, string, string];
-  const iso = `${year}-${month}-${day}`;
-  const date = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(iso) ? iso : null;
+  return isCalendarDay(Number(year), Number(month), Number(day)) ? `${year}-${month}-${day}` : null;
 }
 
 /** A zod issue list in one line, for a rejected row's reason. */

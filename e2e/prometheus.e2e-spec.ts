@@ -134,7 +134,7 @@ describe('Prometheus scraping the five services during a replay', () => {
     }
   });
 
-  it('holds the series of every stage (records, lag, batch durations, stalls, rebalances), the API requests by route and status, the ingested files, the fold transactions and the domain gauges', async () => {
+  it('holds the series of every stage (records, lag, batch durations, stalls, rebalances), the Kafka requests by service and API, the API requests by route and status, the ingested files, the fold transactions and the domain gauges', async () => {
     const missing: string[] = [];
     for (const stage of CONSUMING_STAGES) {
       for (const expression of [
@@ -152,6 +152,18 @@ describe('Prometheus scraping the five services during a replay', () => {
     // The ingestor counts what it publishes with the same stage series.
     const ingested = 'claims_stage_records_total{stage="ingestor",outcome="emitted"}';
     if (resultCount(await prometheus.query(ingested)) === 0) missing.push(ingested);
+    // Each service counts the requests its Kafka clients sent: what the producing stages produced, what the consuming ones fetched and committed.
+    const kafkaRequests = [
+      ...['ingestor', 'normalizer', 'enricher'].map((service) => ({ service, api: 'Produce' })),
+      ...['normalizer', 'enricher', 'metrics'].flatMap((service) => [
+        { service, api: 'Fetch' },
+        { service, api: 'OffsetCommit' },
+      ]),
+    ];
+    for (const { service, api } of kafkaRequests) {
+      const expression = `claims_kafka_requests_total{service="${service}",api="${api}"} > 0`;
+      if (resultCount(await prometheus.query(expression)) === 0) missing.push(expression);
+    }
     // The replayed file's job ended completed; the failed series exists at zero for increase() to see a first failure.
     for (const expression of [
       'claims_ingest_files_total{service="ingestor",outcome="completed"} >= 1',

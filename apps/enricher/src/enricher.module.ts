@@ -15,12 +15,13 @@ import { ReferenceStreamConsumer } from './reference/reference-stream.consumer';
 export class EnricherModule {
   static forRoot(config: EnricherConfig, logger: Logger): DynamicModule {
     const dataSource = createDataSource({ url: config.databaseUrl, applicationName: 'claims-enricher' });
+    const registry = createMetricsRegistry(config.service);
     return {
       module: EnricherModule,
       imports: [
         DatabaseModule.forRoot({ dataSource, migrate: true }),
         ServiceHttpModule.forRoot({
-          registry: createMetricsRegistry(config.service),
+          registry,
           healthChecks: [
             databaseHealthCheck(dataSource),
             kafkaBrokerHealthCheck({ brokers: config.kafka.brokers, clientId: 'claims-enricher', logger }),
@@ -30,7 +31,7 @@ export class EnricherModule {
       providers: [
         { provide: ENRICHER_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: PipelineKafka, useValue: new PipelineKafka(config.kafka, 'claims-enricher', logger) },
+        { provide: PipelineKafka, useValue: new PipelineKafka(config.kafka, 'claims-enricher', logger, registry) },
         EnrichmentState,
         PendIndexRepository,
         ReferenceStreamConsumer,

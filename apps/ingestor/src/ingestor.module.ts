@@ -43,7 +43,7 @@ export class IngestorModule {
       providers: [
         { provide: INGESTOR_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: PipelineKafka, useValue: new PipelineKafka(config.kafka, 'claims-ingestor', logger) },
+        { provide: PipelineKafka, useValue: new PipelineKafka(config.kafka, 'claims-ingestor', logger, registry) },
         ...(registry ? [{ provide: METRICS_REGISTRY, useValue: registry }] : []),
       ],
       exports: [INGESTOR_CONFIG, LOGGER, PipelineKafka, ...(registry ? [METRICS_REGISTRY] : [])],

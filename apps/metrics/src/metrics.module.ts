@@ -22,12 +22,13 @@ import { ProviderAdjustmentRepository } from './provider-adjustments/provider-ad
 export class MetricsModule {
   static forRoot(config: MetricsConfig, logger: Logger): DynamicModule {
     const dataSource = createDataSource({ url: config.databaseUrl, applicationName: 'claims-metrics' });
+    const registry = createMetricsRegistry(config.service);
     return {
       module: MetricsModule,
       imports: [
         DatabaseModule.forRoot({ dataSource, migrate: true }),
         ServiceHttpModule.forRoot({
-          registry: createMetricsRegistry(config.service),
+          registry,
           healthChecks: [
             databaseHealthCheck(dataSource),
             kafkaBrokerHealthCheck({ brokers: config.kafka.brokers, clientId: 'claims-metrics', logger }),
@@ -37,7 +38,7 @@ export class MetricsModule {
       providers: [
         { provide: METRICS_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: PipelineKafka, useValue: new PipelineKafka(config.kafka, 'claims-metrics', logger) },
+        { provide: PipelineKafka, useValue: new PipelineKafka(config.kafka, 'claims-metrics', logger, registry) },
         CarcRootCausesSeeder,
         ClaimFoldRepository,
         EnrichedClaimConsumer,

@@ -9,12 +9,13 @@ import { RawRecordConsumer } from './normalization/raw-record.consumer';
 @Module({})
 export class NormalizerModule {
   static forRoot(config: NormalizerConfig, logger: Logger): DynamicModule {
-    const pipeline = new PipelineKafka(config.kafka, 'claims-normalizer', logger);
+    const registry = createMetricsRegistry(config.service);
+    const pipeline = new PipelineKafka(config.kafka, 'claims-normalizer', logger, registry);
     return {
       module: NormalizerModule,
       imports: [
         ServiceHttpModule.forRoot({
-          registry: createMetricsRegistry(config.service),
+          registry,
           healthChecks: [
             kafkaBrokerHealthCheck({ brokers: config.kafka.brokers, clientId: 'claims-normalizer', logger }),
           ],

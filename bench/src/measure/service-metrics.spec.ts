@@ -2,6 +2,8 @@ import {
   foldStepCosts,
   foldStepSecondsOf,
   gcPauseSecondsOf,
+  kafkaRequestsOf,
+  kafkaRequestsPer1000Between,
   serviceCountersBetween,
   stageBatchStatsOf,
   stageBatchesBetween,
@@ -138,5 +140,30 @@ describe('foldStepSecondsOf', () => {
 
   it('is null for a service that reports no fold steps', () => {
     expect(foldStepSecondsOf('claims_stage_records_total{stage="enricher"} 10')).toBeNull();
+  });
+});
+
+describe('kafka requests', () => {
+  const exposition = [
+    '# HELP claims_kafka_requests_total Requests the service sent the broker, by API.',
+    '# TYPE claims_kafka_requests_total counter',
+    'claims_kafka_requests_total{api="Fetch",service="normalizer"} 120',
+    'claims_kafka_requests_total{service="normalizer",api="Produce"} 40',
+    'claims_kafka_requests_total{api="Heartbeat",service="normalizer"} 3',
+    'claims_kafka_requests_total_created{api="Fetch",service="normalizer"} 1765000000',
+  ].join('\n');
+
+  it("reads a service's requests by API from its exposition, wherever the api label sits", () => {
+    expect(kafkaRequestsOf(exposition)).toEqual({ Fetch: 120, Produce: 40, Heartbeat: 3 });
+  });
+
+  it('gives the requests per 1,000 records between two readings, largest first, leaving out APIs not sent', () => {
+    expect(
+      kafkaRequestsPer1000Between({ Fetch: 20, Produce: 15, Heartbeat: 3 }, kafkaRequestsOf(exposition), 2000),
+    ).toEqual([
+      { api: 'Fetch', per1000: 50 },
+      { api: 'Produce', per1000: 12.5 },
+    ]);
+    expect(kafkaRequestsPer1000Between({}, { OffsetCommit: 4 }, 0)).toEqual([]);
   });
 });

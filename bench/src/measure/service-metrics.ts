@@ -55,6 +55,27 @@ export function gcPauseSecondsOf(metricsText: string): number | null {
   return byKind.size > 0 ? [...byKind.values()].reduce((sum, seconds) => sum + seconds, 0) : null;
 }
 
+/** claims_kafka_requests_total of a service, by API (Produce, Fetch, OffsetCommit…), from its /metrics text. */
+export function kafkaRequestsOf(metricsText: string): Record<string, number> {
+  return Object.fromEntries(sumsByLabel(metricsText, 'claims_kafka_requests_total', 'api'));
+}
+
+/**
+ * The requests per 1,000 records a service sent between two readings of
+ * kafkaRequestsOf, by API, largest first; APIs it sent none of are left out.
+ */
+export function kafkaRequestsPer1000Between(
+  before: Readonly<Record<string, number>>,
+  after: Readonly<Record<string, number>>,
+  records: number,
+): Array<{ api: string; per1000: number }> {
+  if (records <= 0) return [];
+  return Object.entries(after)
+    .map(([api, count]) => ({ api, per1000: ((count - (before[api] ?? 0)) * 1000) / records }))
+    .filter((entry) => entry.per1000 > 0)
+    .sort((left, right) => right.per1000 - left.per1000 || (left.api < right.api ? -1 : 1));
+}
+
 /**
  * The batches a stage handled between two readings of its counters: their
  * count, mean size and mean time. Null when it handled none, or when it

@@ -13,6 +13,7 @@ import { meanHopLatencies, type HopLatencies } from '../measure/hop-latency';
 import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
 import {
   foldStepCosts,
+  kafkaRequestsPer1000Between,
   serviceCountersBetween,
   summarizeLatencies,
   type LatencySummary,
@@ -25,7 +26,7 @@ import {
   type GeneratedCarrierFile,
 } from '@claims/claims-generator';
 import type { LocalPipeline, ServiceName } from '@claims/harness';
-import { readServiceCounters, replayCpuPer1000 } from '../pipeline/carrier-replay';
+import { readKafkaRequests, readServiceCounters, replayCpuPer1000 } from '../pipeline/carrier-replay';
 import { PIPELINE_STAGES, type PipelineStageName } from '../pipeline/pipeline-stages';
 import type { EndToEndResult } from './end-to-end.phase';
 
@@ -76,6 +77,12 @@ export interface FreshnessStep {
   };
   /** The fold transaction's steps during the step, ms per 1,000 folded records; null when not reported. */
   foldSteps: Array<{ step: string; msPer1000: number; share: number }> | null;
+  /**
+   * Each service's requests to the broker per 1,000 records published, by API
+   * (its claims_kafka_requests_total, differenced over the step): at a steady
+   * rate what batching leaves of a request per record. Null when unreadable.
+   */
+  kafkaRequestsPer1000?: Partial<Record<PipelineStageName, Array<{ api: string; per1000: number }> | null>>;
 }
 
 export interface FreshnessResult {
@@ -195,6 +202,7 @@ async function runStep(
     intervalMs: 250,
   });
   const countersBefore = await readServiceCounters(pipeline, CONSUMING_STAGES);
+  const requestsBefore = await readKafkaRequests(pipeline);
   let drained = false;
   const visibility = pollVisibility(client, () => drained);
   const report = await pipeline.ingest(file.name, rate);
@@ -212,6 +220,7 @@ async function runStep(
   const polls = await visibility;
   const samples = await sampler.stop();
   const during = serviceCountersBetween(countersBefore, await readServiceCounters(pipeline, CONSUMING_STAGES));
+  const requestsAfter = await readKafkaRequests(pipeline);
   // Claim ids of one file have the same number of digits, so text order is numeric order.
   const first = String(file.claimIdStart);
   const last = String(file.claimIdStart + file.records - 1);
@@ -238,6 +247,15 @@ async function runStep(
     cpuPer1000: stepCpuPer1000(samples[samples.length - 1], report.recordsPublished),
     batches: during.batches,
     foldSteps: during.foldStepSeconds ? foldStepCosts(during.foldStepSeconds, latencies.fold.length) : null,
+    kafkaRequestsPer1000: Object.fromEntries(
+      PIPELINE_STAGES.map((stage) => {
+        const after = requestsAfter[stage];
+        return [
+          stage,
+          after ? kafkaRequestsPer1000Between(requestsBefore[stage] ?? {}, after, report.recordsPublished) : null,
+        ];
+      }),
+    ),
   };
   progress(
     `freshness ${rate}/s: p50 ${result.publishToReadable.p50Ms.toFixed(0)} ms, p99 ${result.publishToReadable.p99Ms.toFixed(0)} ms, ` +

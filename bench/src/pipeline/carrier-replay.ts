@@ -7,6 +7,7 @@ import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sample
 import {
   foldStepSecondsOf,
   gcPauseSecondsOf,
+  kafkaRequestsOf,
   metricsTextOf,
   serviceCountersBetween,
   stageBatchStatsOf,
@@ -152,6 +153,20 @@ export async function readServiceCounters(
   }
   const metricsText = texts.get('metrics') ?? (await metricsTextOf(pipeline.services.metrics.baseUrl));
   return { batches, gcPauseSeconds, foldStepSeconds: metricsText === null ? null : foldStepSecondsOf(metricsText) };
+}
+
+/** Each stage's requests to the broker so far, by API (its first instance's claims_kafka_requests_total); null when unreadable. */
+export async function readKafkaRequests(
+  pipeline: LocalPipeline,
+  stages: readonly PipelineStageName[] = PIPELINE_STAGES,
+): Promise<Partial<Record<PipelineStageName, Record<string, number> | null>>> {
+  const entries = await Promise.all(
+    stages.map(async (stage) => {
+      const text = await metricsTextOf(pipeline.services[stage].baseUrl);
+      return [stage, text === null ? null : kafkaRequestsOf(text)] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
 }
 
 /** CPU a replay's records cost, per 1,000 records: the services, their Postgres backends and the broker. */

@@ -326,9 +326,24 @@ function freshnessTable(results: BenchResults): string {
       `${cpu.broker === null ? '' : `, broker ${fixed(cpu.broker, 3)}`}; all ${fixed(cpu.total, 3)}, ` +
       `machine ${fixed(cpu.machineBusyShare * 100, 0)} % busy`;
     const pended = `${fixed((step.pendedClaims / step.records) * 100, 1)} % of claims pended; `;
+    const requests = step.kafkaRequestsPer1000
+      ? Object.entries(step.kafkaRequestsPer1000)
+          .map(([stage, byApi]) =>
+            byApi
+              ? `${stage} ${
+                  byApi
+                    .filter((entry) => entry.per1000 >= 0.5)
+                    .map((entry) => `${entry.api} ${fixed(entry.per1000, 1)}`)
+                    .join(', ') || 'none'
+                }`
+              : `${stage} –`,
+          )
+          .join('; ')
+      : 'not reported';
     return (
       `at ${integer(step.offeredRecordsPerSecond)}/s: ${pended}batches (count × mean records, mean time) ${stages}\n` +
       `  CPU-s per 1,000 records: ${cpuLine}\n` +
+      `  Kafka requests per 1,000 records: ${requests}\n` +
       `  fold transaction by step, ms per 1,000 folded records: ${fold}`
     );
   });

@@ -39,3 +39,51 @@ describe('readTopicOffsets against a real broker', () => {
     await expect(readTopicOffsets(kafka, '')).rejects.toThrow(/Invalid topic/);
   });
 });
+
+describe('createKafka reporting its requests against a real broker', () => {
+  const { brokers } = testInfrastructure();
+  const logger = createLogger({ service: 'integration-spec', level: 'silent' });
+
+  it('tells onRequest the API of every request its admin, producer and consumer send', async () => {
+    const requests = new Map<string, number>();
+    const kafka = createKafka({
+      brokers: brokers.split(','),
+      clientId: 'requests-spec',
+      logger,
+      onRequest: (api) => requests.set(api, (requests.get(api) ?? 0) + 1),
+    });
+    const topic = `it-${uniqueSuffix()}.requests`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+    await admin.disconnect();
+    expect(requests.get('CreateTopics')).toBe(1);
+
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [{ value: 'one' }] });
+    await producer.send({ topic, messages: [{ value: 'two' }] });
+    await producer.disconnect();
+    expect(requests.get('Produce')).toBe(2);
+
+    const consumer = kafka.consumer({ groupId: `requests-spec-${uniqueSuffix()}`, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const received: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      consumer
+        .run({
+          eachMessage: async ({ message }) => {
+            received.push(String(message.value));
+            if (received.length === 2) resolve();
+          },
+        })
+        .catch(reject);
+    });
+    await consumer.disconnect();
+    expect(received).toEqual(['one', 'two']);
+    expect(requests.get('Fetch')).toBeGreaterThanOrEqual(1);
+    expect(requests.get('JoinGroup')).toBeGreaterThanOrEqual(1);
+    expect(requests.get('OffsetCommit')).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -1,7 +1,9 @@
 import type { KafkaSettings } from '@claims/config';
 import { CLAIM_TOPICS, namespacedTopic, type ClaimTopic } from '@claims/contracts';
+import { kafkaRequestsCounter } from '@claims/observability';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { ClaimProducer } from './claim-producer';
 import { createKafka, ensureTopics } from './kafka-client';
 
@@ -26,8 +28,16 @@ export class PipelineKafka {
     private readonly settings: KafkaSettings,
     clientId: string,
     logger: Logger,
+    /** The service's metrics, to count its requests to the broker in (claims_kafka_requests_total). */
+    registry?: Registry | null,
   ) {
-    this.kafka = createKafka({ brokers: settings.brokers, clientId, logger });
+    const requests = registry ? kafkaRequestsCounter(registry) : null;
+    this.kafka = createKafka({
+      brokers: settings.brokers,
+      clientId,
+      logger,
+      ...(requests ? { onRequest: (api: string) => requests.inc({ api }) } : {}),
+    });
     this.producer = new ClaimProducer(this.kafka);
   }
 

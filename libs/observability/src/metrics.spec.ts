@@ -1,6 +1,16 @@
 import { promtool } from '@claims/harness';
 import { createHttpRequestMetrics } from './http-request-metrics';
-import { createMetricsRegistry, createStageMetrics } from './metrics';
+import { createMetricsRegistry, createStageMetrics, kafkaRequestsCounter } from './metrics';
+
+describe('kafkaRequestsCounter', () => {
+  it('is one counter per registry, however many clients of the service count into it', async () => {
+    const registry = createMetricsRegistry('unit');
+    kafkaRequestsCounter(registry).inc({ api: 'Fetch' });
+    kafkaRequestsCounter(registry).inc({ api: 'Fetch' }, 2);
+    expect(await registry.metrics()).toMatch(/^claims_kafka_requests_total\{api="Fetch",service="unit"\} 3$/m);
+    expect(kafkaRequestsCounter(createMetricsRegistry('other'))).not.toBe(kafkaRequestsCounter(registry));
+  });
+});
 
 describe('createMetricsRegistry', () => {
   it('names no gauge with the `_total` suffix Prometheus reserves for counters', async () => {
@@ -35,6 +45,7 @@ describe('createMetricsRegistry', () => {
     stage.consumerLagRecords.set({ stage: 'normalizer', topic: 'claims.raw.v1', partition: '0' }, 12);
     stage.consumerStalled.set({ stage: 'normalizer' }, 0);
     createHttpRequestMetrics(registry).observe({ method: 'GET', route: '/v1/kpis/summary', status_code: '200' }, 0.01);
+    kafkaRequestsCounter(registry).inc({ api: 'Produce' });
     // promtool exits non-zero and names the metric on any lint problem.
     const exposition = await registry.metrics();
     expect(promtool(['check', 'metrics'], { input: exposition })).toEqual({ status: 0, output: '' });

@@ -44,6 +44,27 @@ export interface StageMetrics {
 }
 
 const stageMetricsByRegistry = new WeakMap<Registry, StageMetrics>();
+const kafkaRequestCountersByRegistry = new WeakMap<Registry, Counter<'api'>>();
+
+/**
+ * claims_kafka_requests_total{api}: the requests a service's Kafka clients
+ * send the broker, by API (Produce, Fetch, OffsetCommit, Heartbeat…),
+ * created once per registry. At a steady feed a request costs the service
+ * and the broker more than the few records it carries, so this rate per
+ * record is a stage's batching made visible.
+ */
+export function kafkaRequestsCounter(registry: Registry): Counter<'api'> {
+  const existing = kafkaRequestCountersByRegistry.get(registry);
+  if (existing) return existing;
+  const counter = new Counter({
+    name: 'claims_kafka_requests_total',
+    help: "Requests the service's Kafka producers, consumers and admin clients sent the broker, by API.",
+    labelNames: ['api'],
+    registers: [registry],
+  });
+  kafkaRequestCountersByRegistry.set(registry, counter);
+  return counter;
+}
 
 /** The stage metrics of a registry, created once: a service with several consumers shares them. */
 export function createStageMetrics(registry: Registry): StageMetrics {

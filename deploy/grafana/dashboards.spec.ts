@@ -92,7 +92,7 @@ describe('the Grafana dashboards', () => {
     expect(dashboardSqlQueries().length).toBeGreaterThan(0);
   });
 
-  it('show the pipeline health (throughput, lag, dead letters, batch latency, stalls, restarts, rebalances, fold transactions and their steps, ingest files) and the domain gauges', () => {
+  it('show the pipeline health (throughput, lag, dead letters, batch latency, stalls, restarts, rebalances, fold transactions and their steps, Kafka requests, ingest files) and the domain gauges', () => {
     const written = dashboardQueries()
       .map((query) => query.written)
       .join('\n');
@@ -109,6 +109,7 @@ describe('the Grafana dashboards', () => {
       'claims_fold_transaction_duration_seconds_bucket',
       'claims_fold_gate_wait_seconds_bucket',
       'claims_fold_step_duration_seconds_sum',
+      'claims_kafka_requests_total',
       'claims_ingest_files_total',
       'claims_pended_open_claims',
       'claims_pended_oldest_age_seconds',

@@ -394,3 +394,69 @@ describe('a batch consumer with a gather time, against a real broker', () => {
     expect(batches.length).toBeLessThanOrEqual(2);
   });
 });
+
+describe('a batch consumer committing a steady feed, against a real broker', () => {
+  const { logger, producer, running, topicWithRecords } = brokerFixture('batch-consumer-commits-spec');
+  const { brokers } = testInfrastructure();
+
+  it('commits the batches of a steady feed together, at most once per interval, and the last of them without waiting for a stop', async () => {
+    const { topic, groupId } = await topicWithRecords('steady', 1);
+    const requests = new Map<string, number>();
+    const countingKafka = createKafka({
+      brokers: brokers.split(','),
+      clientId: 'batch-consumer-commits-spec',
+      logger,
+      onRequest: (api) => requests.set(api, (requests.get(api) ?? 0) + 1),
+    });
+    const handled: string[] = [];
+    let batches = 0;
+    const consumer = await startBatchConsumer({
+      kafka: countingKafka,
+      groupId,
+      topic,
+      logger,
+      commitIntervalMs: 1_000,
+      handleBatch: async (batch) => {
+        batches += 1;
+        handled.push(...batch.messages.map((message) => message.value?.toString() ?? ''));
+      },
+    });
+    running.push(consumer);
+    await waitFor(
+      'the first record',
+      async () => handled.length,
+      (n) => n >= 1,
+      { timeoutMs: 60_000 },
+    );
+    const startedAt = Date.now();
+    // One record every 50 ms for 2 s: each fetch returns at its first record, so most are a batch of their own.
+    for (let index = 1; index <= 40; index += 1) {
+      await producer.send(new Map([[topic, messages(index, 1)]]));
+      await sleep(50);
+    }
+    await waitFor(
+      'every record',
+      async () => handled.length,
+      (n) => n >= 41,
+      { timeoutMs: 60_000 },
+    );
+    // Not stopped: the last batches' offset is committed once its interval is up.
+    await waitFor(
+      'the last offset committed',
+      () => committedOffset(countingKafka, groupId, topic),
+      (offset) => offset === '41',
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    const seconds = (Date.now() - startedAt) / 1000;
+    const commits = requests.get('OffsetCommit') ?? 0;
+
+    expect(batches).toBeGreaterThanOrEqual(10);
+    // One for the first batch, then at most one a second (and one for the stragglers).
+    expect(commits).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
+    expect(commits).toBeLessThan(batches);
+    await consumer.stop();
+    expect(handled).toEqual(Array.from({ length: 41 }, (_, index) => String(index)));
+  });
+});

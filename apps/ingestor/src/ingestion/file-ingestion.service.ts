@@ -54,6 +54,7 @@ import { INGESTOR_CONFIG } from '../ingestor.tokens';
 import type { DryRunReport, IngestProgress, SourceFileCheck } from './ingestion.types';
 import { confineToIngestRoot } from './ingest-root';
 import { IngestionError } from './ingestion.errors';
+import { pacedWaitMilliseconds } from './paced-wait';
 import { openSourceBytes, sourceCompressionOf, type SourceCompression } from './source-file';
 import { rowGroupMessages, sourceRecordMessage, type SourceRecordMessage } from './source-record-message';
 import { x12RecordMessage } from './x12-record-message';
@@ -783,10 +784,11 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
   }
 
   /**
-   * Holds the offered load until `dueSeconds` after the start. What is
-   * pending is sent before the wait once the wait would keep its oldest
-   * record past PACED_LINGER_MS: a record per produce request at a steady
-   * rate cost the broker and the ingestor more than all the stages' work.
+   * Holds the offered load until `dueSeconds` after the start (a record due
+   * within PACED_EARLY_MS goes on at once). What is pending is sent before
+   * the wait once the wait would keep its oldest record past
+   * PACED_LINGER_MS: a record per produce request at a steady rate cost the
+   * broker and the ingestor more than all the stages' work.
    */
   private async pace(
     started: bigint,
@@ -795,12 +797,12 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     flush: () => Promise<void>,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    const remainingSeconds = (): number => dueSeconds - Number(process.hrtime.bigint() - started) / 1e9;
-    const waitSeconds = remainingSeconds();
-    if (waitSeconds <= 0) return;
+    const elapsedMilliseconds = (): number => Number(process.hrtime.bigint() - started) / 1e6;
+    const waitMilliseconds = pacedWaitMilliseconds(dueSeconds * 1000, elapsedMilliseconds());
+    if (waitMilliseconds === 0) return;
+    const remainingSeconds = (): number => dueSeconds - elapsedMilliseconds() / 1000;
     const pendingSince = sink.pendingSince;
-    if (pendingSince !== null && performance.now() + waitSeconds * 1000 - pendingSince >= PACED_LINGER_MS)
-      await flush();
+    if (pendingSince !== null && performance.now() + waitMilliseconds - pendingSince >= PACED_LINGER_MS) await flush();
     // In slices of at most a day: a record dated years after the first must not arm a timer Node cannot hold.
     for (let remaining = remainingSeconds(); remaining > 0; remaining = remainingSeconds()) {
       await sleep(Math.min(remaining * 1000, DAY_MILLISECONDS), undefined, signal ? { signal } : {});

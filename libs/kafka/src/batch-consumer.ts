@@ -207,11 +207,8 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   /** Batches being handled or committed: what a stop waits for, before it lets KafkaJS stop. */
   let batchesInFlight = 0;
   let onIdle: (() => void) | null = null;
-  const commits = new DeferredCommits(options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS, (commit, partitions) =>
-    commitOrYieldToRebalance(commit, options.logger, options.topic, partitions),
-  );
   /** Commits what waits when its interval is up, outside any batch: counted in flight, so a stop waits for it. */
-  commits.onDue = () => {
+  const flushWhenDue = (): void => {
     batchesInFlight += 1;
     commits
       .flush()
@@ -223,6 +220,11 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
         if (batchesInFlight === 0) onIdle?.();
       });
   };
+  const commits = new DeferredCommits(
+    options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS,
+    (commit, partitions) => commitOrYieldToRebalance(commit, options.logger, options.topic, partitions),
+    flushWhenDue,
+  );
 
   const build = async (): Promise<void> => {
     const consumer = createConsumer(options, backoff);

@@ -5,11 +5,15 @@ describe('DeferredCommits', () => {
   afterEach(() => jest.useRealTimers());
 
   const commit = jest.fn(async () => undefined);
-  const recorder = () => {
+  const recorder = (due: () => void = () => undefined) => {
     const sent: Array<Array<{ partition: number; offset: string }>> = [];
-    const commits = new DeferredCommits(200, async (_commit, partitions) => {
-      sent.push(partitions);
-    });
+    const commits = new DeferredCommits(
+      200,
+      async (_commit, partitions) => {
+        sent.push(partitions);
+      },
+      due,
+    );
     return { sent, commits };
   };
 
@@ -26,11 +30,10 @@ describe('DeferredCommits', () => {
   });
 
   it('commits the latest offset of each partition handled in between, in one request, when it falls due', async () => {
-    const { sent, commits } = recorder();
+    const due = jest.fn();
+    const { sent, commits } = recorder(due);
     commits.add(commit, [{ partition: 0, offset: '10' }]);
     await commits.flush();
-    const due = jest.fn();
-    commits.onDue = due;
     commits.add(commit, [
       { partition: 0, offset: '20' },
       { partition: 1, offset: '5' },
@@ -54,10 +57,14 @@ describe('DeferredCommits', () => {
   it('puts back what a failed request carried, unless a later offset came meanwhile', async () => {
     let fail = true;
     const sent: string[] = [];
-    const commits = new DeferredCommits(200, async (_commit, partitions) => {
-      if (fail) throw new Error('broker gone');
-      sent.push(partitions.map(({ partition, offset }) => `${partition}:${offset}`).join(' '));
-    });
+    const commits = new DeferredCommits(
+      200,
+      async (_commit, partitions) => {
+        if (fail) throw new Error('broker gone');
+        sent.push(partitions.map(({ partition, offset }) => `${partition}:${offset}`).join(' '));
+      },
+      () => undefined,
+    );
     commits.add(commit, [
       { partition: 0, offset: '10' },
       { partition: 1, offset: '4' },
@@ -71,7 +78,8 @@ describe('DeferredCommits', () => {
   });
 
   it("leaves a rebalance's lost partitions to their new owner, and everything to the successor of a rebuilt consumer", async () => {
-    const { sent, commits } = recorder();
+    const due = jest.fn();
+    const { sent, commits } = recorder(due);
     commits.add(commit, [
       { partition: 0, offset: '10' },
       { partition: 1, offset: '4' },
@@ -86,8 +94,6 @@ describe('DeferredCommits', () => {
       ],
     ]);
     commits.add(commit, [{ partition: 0, offset: '11' }]);
-    const due = jest.fn();
-    commits.onDue = due;
     commits.discard();
     jest.advanceTimersByTime(1_000);
     await commits.flush();
@@ -97,9 +103,13 @@ describe('DeferredCommits', () => {
 
   it('with an interval of 0, finds every commit due', async () => {
     const sent: number[] = [];
-    const commits = new DeferredCommits(0, async (_commit, partitions) => {
-      sent.push(partitions.length);
-    });
+    const commits = new DeferredCommits(
+      0,
+      async (_commit, partitions) => {
+        sent.push(partitions.length);
+      },
+      () => undefined,
+    );
     commits.add(commit, [{ partition: 0, offset: '1' }]);
     expect(commits.isDue()).toBe(true);
     await commits.flush();

@@ -6,18 +6,19 @@ export type PartitionOffset = { partition: number; offset: string };
 /**
  * The offsets handled and not yet committed, by partition, committed in one
  * request once `intervalMs` has passed since the last commit: the batch
- * that finds it due commits, else `onDue` is called when it falls due.
+ * that finds it due commits, else `onDue` is called when it falls due (to
+ * flush outside any batch).
  */
 export class DeferredCommits {
   private readonly waiting = new Map<number, string>();
   private commit: CommitCallback | null = null;
   private lastCommitAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | null = null;
-  onDue: () => void = () => undefined;
 
   constructor(
     private readonly intervalMs: number,
     private readonly send: (commit: CommitCallback, partitions: PartitionOffset[]) => Promise<void>,
+    private readonly onDue: () => void,
   ) {}
 
   /** Offsets handled (each the offset after a batch's last record), to commit with `commit`. */

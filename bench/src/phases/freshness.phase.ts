@@ -26,7 +26,7 @@ import {
   type GeneratedCarrierFile,
 } from '@claims/claims-generator';
 import type { LocalPipeline, ServiceName } from '@claims/harness';
-import { readKafkaRequests, readServiceCounters, replayCpuPer1000 } from '../pipeline/carrier-replay';
+import { readServiceCountersAndKafkaRequests, replayCpuPer1000 } from '../pipeline/carrier-replay';
 import { PIPELINE_STAGES, type PipelineStageName } from '../pipeline/pipeline-stages';
 import type { EndToEndResult } from './end-to-end.phase';
 
@@ -201,8 +201,7 @@ async function runStep(
     pids: pipeline.pids(),
     intervalMs: 250,
   });
-  const countersBefore = await readServiceCounters(pipeline, CONSUMING_STAGES);
-  const requestsBefore = await readKafkaRequests(pipeline);
+  const before = await readServiceCountersAndKafkaRequests(pipeline, CONSUMING_STAGES);
   let drained = false;
   const visibility = pollVisibility(client, () => drained);
   const report = await pipeline.ingest(file.name, rate);
@@ -219,8 +218,8 @@ async function runStep(
   const drainSeconds = (drainedAtMs - publishedAllAtMs) / 1000;
   const polls = await visibility;
   const samples = await sampler.stop();
-  const during = serviceCountersBetween(countersBefore, await readServiceCounters(pipeline, CONSUMING_STAGES));
-  const requestsAfter = await readKafkaRequests(pipeline);
+  const after = await readServiceCountersAndKafkaRequests(pipeline, CONSUMING_STAGES);
+  const during = serviceCountersBetween(before.counters, after.counters);
   // Claim ids of one file have the same number of digits, so text order is numeric order.
   const first = String(file.claimIdStart);
   const last = String(file.claimIdStart + file.records - 1);
@@ -249,10 +248,12 @@ async function runStep(
     foldSteps: during.foldStepSeconds ? foldStepCosts(during.foldStepSeconds, latencies.fold.length) : null,
     kafkaRequestsPer1000: Object.fromEntries(
       PIPELINE_STAGES.map((stage) => {
-        const after = requestsAfter[stage];
+        const requestsAfter = after.kafkaRequests[stage];
         return [
           stage,
-          after ? kafkaRequestsPer1000Between(requestsBefore[stage] ?? {}, after, report.recordsPublished) : null,
+          requestsAfter
+            ? kafkaRequestsPer1000Between(before.kafkaRequests[stage] ?? {}, requestsAfter, report.recordsPublished)
+            : null,
         ];
       }),
     ),

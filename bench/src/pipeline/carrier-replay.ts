@@ -132,6 +132,34 @@ export async function replayCarrierFile(input: {
   };
 }
 
+/** The /metrics text of each of `stages` now (its first instance's); null where unreadable. */
+async function metricsTextsOf(
+  pipeline: LocalPipeline,
+  stages: readonly PipelineStageName[],
+): Promise<Map<PipelineStageName, string | null>> {
+  return new Map(
+    await Promise.all(
+      stages.map(async (stage) => [stage, await metricsTextOf(pipeline.services[stage].baseUrl)] as const),
+    ),
+  );
+}
+
+/** From one reading of the texts: the batches and GC pauses of `stages`, and the fold's time by step. */
+function serviceCountersOf(
+  texts: ReadonlyMap<PipelineStageName, string | null>,
+  stages: readonly PipelineStageName[],
+): ServiceCounters<PipelineStageName> {
+  const batches: ServiceCounters<PipelineStageName>['batches'] = {};
+  const gcPauseSeconds: ServiceCounters<PipelineStageName>['gcPauseSeconds'] = {};
+  for (const stage of stages) {
+    const text = texts.get(stage) ?? null;
+    batches[stage] = text === null ? null : stageBatchStatsOf(text, stage);
+    gcPauseSeconds[stage] = text === null ? null : gcPauseSecondsOf(text);
+  }
+  const metricsText = texts.get('metrics') ?? null;
+  return { batches, gcPauseSeconds, foldStepSeconds: metricsText === null ? null : foldStepSecondsOf(metricsText) };
+}
+
 /**
  * The services' own counters now: the batches and GC pauses of `stages`
  * (every stage by default, each its first instance), and the fold's time by step.
@@ -140,33 +168,29 @@ export async function readServiceCounters(
   pipeline: LocalPipeline,
   stages: readonly PipelineStageName[] = PIPELINE_STAGES,
 ): Promise<ServiceCounters<PipelineStageName>> {
-  const texts = new Map(
-    await Promise.all(
-      stages.map(async (stage) => [stage, await metricsTextOf(pipeline.services[stage].baseUrl)] as const),
-    ),
-  );
-  const batches: ServiceCounters<PipelineStageName>['batches'] = {};
-  const gcPauseSeconds: ServiceCounters<PipelineStageName>['gcPauseSeconds'] = {};
-  for (const [stage, text] of texts) {
-    batches[stage] = text === null ? null : stageBatchStatsOf(text, stage);
-    gcPauseSeconds[stage] = text === null ? null : gcPauseSecondsOf(text);
-  }
-  const metricsText = texts.get('metrics') ?? (await metricsTextOf(pipeline.services.metrics.baseUrl));
-  return { batches, gcPauseSeconds, foldStepSeconds: metricsText === null ? null : foldStepSecondsOf(metricsText) };
+  const read: readonly PipelineStageName[] = stages.includes('metrics') ? stages : [...stages, 'metrics'];
+  return serviceCountersOf(await metricsTextsOf(pipeline, read), stages);
 }
 
-/** Each stage's requests to the broker so far, by API (its first instance's claims_kafka_requests_total); null when unreadable. */
-export async function readKafkaRequests(
+/**
+ * One reading of every stage's /metrics: the counters of `counterStages`
+ * (as readServiceCounters answers them) and each stage's requests to the
+ * broker so far, by API (claims_kafka_requests_total; null when unreadable).
+ */
+export async function readServiceCountersAndKafkaRequests(
   pipeline: LocalPipeline,
-  stages: readonly PipelineStageName[] = PIPELINE_STAGES,
-): Promise<Partial<Record<PipelineStageName, Record<string, number> | null>>> {
-  const entries = await Promise.all(
-    stages.map(async (stage) => {
-      const text = await metricsTextOf(pipeline.services[stage].baseUrl);
-      return [stage, text === null ? null : kafkaRequestsOf(text)] as const;
-    }),
-  );
-  return Object.fromEntries(entries);
+  counterStages: readonly PipelineStageName[],
+): Promise<{
+  counters: ServiceCounters<PipelineStageName>;
+  kafkaRequests: Partial<Record<PipelineStageName, Record<string, number> | null>>;
+}> {
+  const texts = await metricsTextsOf(pipeline, PIPELINE_STAGES);
+  return {
+    counters: serviceCountersOf(texts, counterStages),
+    kafkaRequests: Object.fromEntries(
+      [...texts].map(([stage, text]) => [stage, text === null ? null : kafkaRequestsOf(text)]),
+    ),
+  };
 }
 
 /** CPU a replay's records cost, per 1,000 records: the services, their Postgres backends and the broker. */

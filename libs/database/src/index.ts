@@ -2,3 +2,4 @@ export * from './data-source';
 export * from './database.module';
 export * from './postgres-array-literal';
 export * from './prepared-statement';
+export * from './one-statement-writes';

@@ -1,4 +1,4 @@
-import { lockPartitionOffset, storeNextOffset } from '../topic-fold/offset-tracked-fold';
+import { lockPartitionOffset, nextOffsetWrite } from '../topic-fold/offset-tracked-fold';
 import type { EnrichedClaimEvent } from '@claims/contracts';
 import {
   DIMENSION_COUNTER_MEASURES,
@@ -30,7 +30,7 @@ import {
   type PendHistogramEntry,
   type TransactionSetVerdict,
 } from '@claims/kpi';
-import { queryPrepared, withArrayLiterals } from '@claims/database';
+import { queryPrepared, withArrayLiterals, writesAsOneStatement, type WriteStatement } from '@claims/database';
 import { METRICS_REGISTRY } from '@claims/observability';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Histogram, type Registry } from 'prom-client';
@@ -116,16 +116,16 @@ interface CounterKeyColumn {
  * One set-based upsert of counter rows that adds measures: the rows' key
  * columns, and each row's measures in `measures` order; the partition is the
  * fold's own. Every counter table the fold writes by key and partition goes
- * through it.
+ * through it; no rows, no write.
  */
-function addCounterMeasures(
-  manager: EntityManager,
+function counterMeasuresWrite(
   table: string,
   partition: number,
   keys: readonly CounterKeyColumn[],
   measures: readonly string[],
   rowMeasures: ReadonlyArray<readonly number[]>,
-): Promise<unknown> {
+): WriteStatement | null {
+  if (rowMeasures.length === 0) return null;
   // One pass over the rows fills every measure's column: a historic replay's batch moves thousands of rows.
   const measureValues: number[][] = measures.map(() => []);
   for (const vector of rowMeasures) {
@@ -137,15 +137,44 @@ function addCounterMeasures(
     ...keys.map((key, index) => `$${index + 1}::${key.type}[]`),
     ...measures.map((_, index) => `$${index + partitionParameter + 1}::bigint[]`),
   ];
-  return queryBindingArrays(
-    manager,
-    `INSERT INTO ${table} (${keyColumns.join(', ')}, kafka_partition, ${measures.join(', ')})
+  return {
+    text: `INSERT INTO ${table} (${keyColumns.join(', ')}, kafka_partition, ${measures.join(', ')})
      SELECT ${keyColumns.map((column) => `d.${column}`).join(', ')}, $${partitionParameter}::integer, ${measures.map((m) => `d.${m}`).join(', ')}
        FROM unnest(${arrayParameters.join(', ')}) AS d(${keyColumns.join(', ')}, ${measures.join(', ')})
      ON CONFLICT (${keyColumns.join(', ')}, kafka_partition) DO UPDATE SET
        ${measures.map((m) => `${m} = ${table}.${m} + EXCLUDED.${m}`).join(', ')}`,
-    [...keys.map((key) => key.values), partition, ...measureValues],
-  );
+    parameters: [...keys.map((key) => key.values), partition, ...measureValues],
+  };
+}
+
+/** A write of the fold, built when it is about to run; null when it has nothing to write. */
+type FoldWrite = () => WriteStatement | null;
+
+/**
+ * Up to this many messages in a batch, the fold's writes go to Postgres as one
+ * statement; past it, each goes alone. A steady feed's batches hold a few
+ * dozen, and each statement's round trip and turn on a busy core cost
+ * about as much as its work. A backlog's hold thousands: one statement would
+ * hold every write's parameters (megabytes of array literals) alive at once,
+ * and in the metrics service's CPU profile the garbage collector's share went
+ * from 17 to 27 %, while a dozen round trips per batch of thousands are
+ * nothing.
+ */
+export const ONE_STATEMENT_MAX_MESSAGES = 500;
+
+/** Runs the fold's writes: as one statement for a small batch, else one by one, each built just before it runs. */
+async function runFoldWrites(manager: EntityManager, writes: readonly FoldWrite[], messages: number): Promise<void> {
+  if (messages <= ONE_STATEMENT_MAX_MESSAGES) {
+    const statement = writesAsOneStatement(
+      writes.map((write) => write()).filter((write): write is WriteStatement => write !== null),
+    );
+    if (statement) await queryBindingArrays(manager, statement.text, statement.parameters);
+    return;
+  }
+  for (const build of writes) {
+    const write = build();
+    if (write) await queryBindingArrays(manager, write.text, write.parameters);
+  }
 }
 
 /**
@@ -251,16 +280,9 @@ export const FOLD_STEPS = [
   'stored_claims',
   'stored_x12_parts',
   'fold',
-  'claim_state',
-  'claim_lines',
-  'counters',
-  'dimension_counters',
-  'day_counters',
-  'day_dimension_counters',
-  'pend_episodes',
+  'replaced_rows',
   'x12',
-  'watermark',
-  'file_quality',
+  'writes',
 ] as const;
 export type FoldStep = (typeof FOLD_STEPS)[number];
 
@@ -342,6 +364,9 @@ export class ClaimFoldRepository {
         this.recordOutcomes(manager, candidates, new Set(fresh)),
       );
       let superseded = 0;
+      // Every write below depends only on what the reads above returned: they go to Postgres as one statement.
+      const writes: FoldWrite[] = [];
+      let pendHistogramDelta: readonly PendHistogramEntry[] = [];
       if (fresh.length > 0) {
         // A 999 speaks of a transaction set, not a claim: it has no claim state to lock.
         const stored = await this.step('stored_claims', () =>
@@ -359,34 +384,15 @@ export class ClaimFoldRepository {
         const { claims, delta, dailyDelta, newParts, lifecycles, setVerdicts, versions } = folded;
         superseded = folded.superseded.length;
         const latest = [...claims.values()];
-        await this.step('claim_state', () => this.upsertClaimState(manager, batch.partition, latest, versions));
-        await this.step('claim_lines', () =>
-          this.replaceClaimLines(
+        const latestEvents = latest.map((claim) => claim.event);
+        const pend = foldPendEpisodes(latestEvents, stored.episodes);
+        pendHistogramDelta = pend.delta;
+        await this.step('replaced_rows', () =>
+          this.removeReplacedRows(
             manager,
-            latest.map((claim) => claim.event),
             // A stored claim whose events were all superseded keeps its lines.
             [...stored.contributions.keys()].filter((claimId) => claims.has(claimId)),
-          ),
-        );
-        await this.step('counters', () => this.applyCounterDelta(manager, batch.partition, delta));
-        await this.step('dimension_counters', () =>
-          this.applyDimensionCounterDelta(manager, batch.partition, dimensionCounterDeltas(delta.cells)),
-        );
-        await this.step('day_counters', () => this.applyDayCounterDelta(manager, batch.partition, dailyDelta));
-        await this.step('day_dimension_counters', () =>
-          this.applyDimensionCounterDelta(
-            manager,
-            batch.partition,
-            dailyDimensionCounterDeltas(dailyDelta),
-            'kpi_dimension_counter_day',
-          ),
-        );
-        await this.step('pend_episodes', () =>
-          this.foldPendEpisodes(
-            manager,
-            batch.partition,
-            latest.map((claim) => claim.event),
-            stored.episodes,
+            pend.deletes,
           ),
         );
         await this.step('x12', async () => {
@@ -394,13 +400,30 @@ export class ClaimFoldRepository {
           await this.replaceLifecycles(manager, batch.partition, lifecycles);
           await this.storeSetVerdicts(manager, batch.partition, setVerdicts);
         });
-        await this.step('watermark', () => this.advanceWatermark(manager, batch.partition, fresh));
+        writes.push(
+          () => this.claimStateWrite(batch.partition, latest, versions),
+          () => this.claimLinesWrite(latestEvents),
+          () => this.counterWrite(batch.partition, delta),
+          () => this.dimensionCounterWrite(batch.partition, dimensionCounterDeltas(delta.cells)),
+          () => this.dayCounterWrite(batch.partition, dailyDelta),
+          () =>
+            this.dimensionCounterWrite(
+              batch.partition,
+              dailyDimensionCounterDeltas(dailyDelta),
+              'kpi_dimension_counter_day',
+            ),
+          () => this.pendEpisodeWrite(batch.partition, pend.upserts),
+          () => this.pendHistogramWrite(batch.partition, pend.delta),
+          () => this.watermarkWrite(batch.partition, fresh),
+        );
       }
-      await this.step('file_quality', () =>
-        this.addFileQuality(manager, batch.partition, firstEventOfEachRecord(fresh, alreadyFolded)),
-      );
+      writes.push(() => this.fileQualityWrite(batch.partition, firstEventOfEachRecord(fresh, alreadyFolded)));
       const last = batch.messages[batch.messages.length - 1];
-      if (last) await this.step('offsets', () => storeNextOffset(manager, batch, BigInt(last.offset) + 1n));
+      if (last) writes.push(() => nextOffsetWrite(batch, BigInt(last.offset) + 1n));
+      await this.step('writes', async () => {
+        await runFoldWrites(manager, writes, batch.messages.length);
+        await this.dropEmptiedPendCells(manager, batch.partition, pendHistogramDelta);
+      });
       return {
         folded: fresh.length - superseded,
         superseded,
@@ -619,15 +642,9 @@ export class ClaimFoldRepository {
    * 152 ms a batch at 1,000 records/s; written last, this step still took
    * 126-147 ms per 1,000 records, against 91-94 with rows of its own).
    */
-  private async addFileQuality(
-    manager: EntityManager,
-    partition: number,
-    fresh: readonly EnrichedClaimEvent[],
-  ): Promise<void> {
+  private fileQualityWrite(partition: number, fresh: readonly EnrichedClaimEvent[]): WriteStatement | null {
     const tally = fileQualityTally(fresh);
-    if (tally.length === 0) return;
-    await addCounterMeasures(
-      manager,
+    return counterMeasuresWrite(
       'ingest_file_quality',
       partition,
       [
@@ -808,18 +825,17 @@ export class ClaimFoldRepository {
     );
   }
 
-  private async upsertClaimState(
-    manager: EntityManager,
+  private claimStateWrite(
     partition: number,
     claims: ReadonlyArray<{ event: EnrichedClaimEvent }>,
     versions: ReadonlyMap<string, ClaimVersion>,
-  ): Promise<void> {
+  ): WriteStatement | null {
+    if (claims.length === 0) return null;
     const facts = claims.map(({ event }) => ({ event, facts: claimFactsOf(event) }));
     const column = <T>(pick: (event: EnrichedClaimEvent, facts: KpiClaimFacts) => T): T[] =>
       facts.map((claim) => pick(claim.event, claim.facts));
-    await queryBindingArrays(
-      manager,
-      `INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at,
+    return {
+      text: `INSERT INTO claim_state (claim_id, event_id, event_type, claim_type, payer, occurred_at,
          service_from_date, service_through_date, line_count, payment_amount_cents, allowed_amount_cents,
          lineage_source, lineage_file_id, lineage_record_number, kafka_partition, updated_at, layout, provider_group,
          state, billed_amount_cents, adjudication_status, first_diagnosis_code, drug_ndc_code, drug_days_supply,
@@ -853,7 +869,7 @@ export class ClaimFoldRepository {
          adjustments = EXCLUDED.adjustments, patient_token = EXCLUDED.patient_token,
          version_occurred_at = EXCLUDED.version_occurred_at,
          version_source_sequence = EXCLUDED.version_source_sequence, version_stage = EXCLUDED.version_stage`,
-      [
+      parameters: [
         column((event) => event.claimId),
         column((event) => event.eventId),
         column((event) => event.eventType),
@@ -885,20 +901,34 @@ export class ClaimFoldRepository {
         column((event) => versions.get(event.claimId)?.sourceSequence ?? null),
         column((event) => versions.get(event.claimId)?.stage ?? null),
       ],
-    );
+    };
   }
 
-  /** Writes the lines of each claim's latest version; only claims stored before have old lines to remove. */
-  private async replaceClaimLines(
+  /**
+   * Removes what a new version replaces, before the batch's writes add it
+   * again: the lines of claims stored before, and the pend episodes of claims
+   * that no longer have one or have a new one. A claim seen for the first
+   * time has neither.
+   */
+  private async removeReplacedRows(
     manager: EntityManager,
-    events: readonly EnrichedClaimEvent[],
     previouslyStoredClaimIds: readonly string[],
+    pendEpisodesDeleted: readonly string[],
   ): Promise<void> {
     if (previouslyStoredClaimIds.length > 0) {
       await queryBindingArrays(manager, `DELETE FROM claim_line_state WHERE claim_id = ANY($1::text[])`, [
         previouslyStoredClaimIds,
       ]);
     }
+    if (pendEpisodesDeleted.length > 0) {
+      await queryBindingArrays(manager, `DELETE FROM claim_pend WHERE claim_id = ANY($1::text[])`, [
+        pendEpisodesDeleted,
+      ]);
+    }
+  }
+
+  /** The lines of each claim's latest version (a stored claim's old lines are removed first: removeReplacedRows). */
+  private claimLinesWrite(events: readonly EnrichedClaimEvent[]): WriteStatement | null {
     const lines = events.flatMap((event) => {
       const found = new Map(
         event.enrichment.renderingProviders.map((provider) => [provider.npi, provider.lookupStatus === 'found']),
@@ -910,17 +940,16 @@ export class ClaimFoldRepository {
         specialty: renderingSpecialtyOf(event.enrichment, line.renderingNpi),
       }));
     });
-    if (lines.length === 0) return;
+    if (lines.length === 0) return null;
     const column = <T>(pick: (row: (typeof lines)[number]) => T): T[] => lines.map(pick);
-    await queryBindingArrays(
-      manager,
-      `INSERT INTO claim_line_state (claim_id, line_number, hcpcs_code, rendering_npi, rendering_provider_found,
+    return {
+      text: `INSERT INTO claim_line_state (claim_id, line_number, hcpcs_code, rendering_npi, rendering_provider_found,
          tax_id, processing_indicator_code, processing_category, payment_amount_cents, allowed_amount_cents,
          charge_amount_cents, deductible_amount_cents, coinsurance_amount_cents, rendering_specialty)
        SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::boolean[], $6::text[],
                             $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[],
                             $13::bigint[], $14::text[])`,
-      [
+      parameters: [
         column((row) => row.claimId),
         column((row) => row.line.lineNumber),
         column((row) => row.line.hcpcsCode),
@@ -936,15 +965,13 @@ export class ClaimFoldRepository {
         column((row) => row.line.coinsuranceAmountCents),
         column((row) => row.specialty),
       ],
-    );
+    };
   }
 
   /** The first family's counters (`kpi|dimension`) into kpi_counter, one upsert. */
-  private async applyCounterDelta(manager: EntityManager, partition: number, delta: ClaimKpiDelta): Promise<void> {
+  private counterWrite(partition: number, delta: ClaimKpiDelta): WriteStatement | null {
     const entries = Object.entries(delta.counters).map(([key, value]) => ({ ...parseCounterKey(key), value }));
-    if (entries.length === 0) return;
-    await addCounterMeasures(
-      manager,
+    return counterMeasuresWrite(
       'kpi_counter',
       partition,
       [
@@ -961,26 +988,19 @@ export class ClaimFoldRepository {
    * into its day-keyed twin (kpi_counter_day, wide rows): what the family
    * reads at the end of a past day. One upsert, every day at once.
    */
-  private async applyDayCounterDelta(
-    manager: EntityManager,
-    partition: number,
-    dailyDelta: ReadonlyMap<string, ClaimKpiDelta>,
-  ): Promise<void> {
+  private dayCounterWrite(partition: number, dailyDelta: ReadonlyMap<string, ClaimKpiDelta>): WriteStatement | null {
     const rows = dayCounterRows(dailyDelta);
-    if (rows.length > 0) {
-      await addCounterMeasures(
-        manager,
-        'kpi_counter_day',
-        partition,
-        [
-          { column: 'dimension', type: 'text', values: rows.map((row) => row.dimension) },
-          { column: 'dimension_value', type: 'text', values: rows.map((row) => row.dimensionValue) },
-          { column: 'event_day', type: 'date', values: rows.map((row) => row.eventDay) },
-        ],
-        DAY_COUNTER_MEASURES,
-        rows.map((row) => row.measures),
-      );
-    }
+    return counterMeasuresWrite(
+      'kpi_counter_day',
+      partition,
+      [
+        { column: 'dimension', type: 'text', values: rows.map((row) => row.dimension) },
+        { column: 'dimension_value', type: 'text', values: rows.map((row) => row.dimensionValue) },
+        { column: 'event_day', type: 'date', values: rows.map((row) => row.eventDay) },
+      ],
+      DAY_COUNTER_MEASURES,
+      rows.map((row) => row.measures),
+    );
   }
 
   /**
@@ -988,13 +1008,11 @@ export class ClaimFoldRepository {
    * all measures at once: into kpi_dimension_counter, or with each cell's
    * event day into its day-keyed twin.
    */
-  private async applyDimensionCounterDelta(
-    manager: EntityManager,
+  private dimensionCounterWrite(
     partition: number,
     cells: readonly DimensionCounterDelta[],
     table: 'kpi_dimension_counter' | 'kpi_dimension_counter_day' = 'kpi_dimension_counter',
-  ): Promise<void> {
-    if (cells.length === 0) return;
+  ): WriteStatement | null {
     const keys: CounterKeyColumn[] = [
       { column: 'family', type: 'text', values: cells.map((cell) => cell.family) },
       { column: 'dimension', type: 'text', values: cells.map((cell) => cell.dimension) },
@@ -1002,8 +1020,7 @@ export class ClaimFoldRepository {
     ];
     if (table === 'kpi_dimension_counter_day')
       keys.push({ column: 'event_day', type: 'date', values: cells.map(eventDayOfCell) });
-    await addCounterMeasures(
-      manager,
+    return counterMeasuresWrite(
       table,
       partition,
       keys,
@@ -1013,27 +1030,19 @@ export class ClaimFoldRepository {
   }
 
   /**
-   * Writes each claim's pend episode beside its state and moves the day
-   * histogram by the difference from the stored episode. Nothing at all is
-   * written when neither the new events nor the stored claims have an
-   * episode: the clean claim's hot path.
+   * Each claim's pend episode, written beside its state (an episode the new
+   * version ends is removed first: removeReplacedRows). Nothing when no claim
+   * of the batch has one: the clean claim's hot path.
    */
-  private async foldPendEpisodes(
-    manager: EntityManager,
+  private pendEpisodeWrite(
     partition: number,
-    latest: readonly EnrichedClaimEvent[],
-    storedEpisodes: ReadonlyMap<string, PendEpisode>,
-  ): Promise<void> {
-    const { upserts, deletes, delta } = foldPendEpisodes(latest, storedEpisodes);
-    if (deletes.length > 0) {
-      await queryBindingArrays(manager, `DELETE FROM claim_pend WHERE claim_id = ANY($1::text[])`, [deletes]);
-    }
-    if (upserts.length > 0) {
-      const column = <T>(pick: (episode: PendEpisode) => T): T[] => upserts.map(({ episode }) => pick(episode));
-      await queryBindingArrays(
-        manager,
-        // comments are PHI: bound as a parameter like every value, never part of a log line or an error reason.
-        `INSERT INTO claim_pend (claim_id, pended_on, cleared_on, queue, reasons, claim_type, payer, provider_group,
+    upserts: ReadonlyArray<{ claimId: string; episode: PendEpisode }>,
+  ): WriteStatement | null {
+    if (upserts.length === 0) return null;
+    const column = <T>(pick: (episode: PendEpisode) => T): T[] => upserts.map(({ episode }) => pick(episode));
+    return {
+      // comments are PHI: bound as a parameter like every value, never part of a log line or an error reason.
+      text: `INSERT INTO claim_pend (claim_id, pended_on, cleared_on, queue, reasons, claim_type, payer, provider_group,
            rendering_npi, state, amount_cents, kafka_partition, comments)
          SELECT p.claim_id, p.pended_on, p.cleared_on, p.queue,
                 ARRAY(SELECT jsonb_array_elements_text(p.reasons::jsonb)), p.claim_type, p.payer, p.provider_group,
@@ -1048,34 +1057,27 @@ export class ClaimFoldRepository {
            provider_group = EXCLUDED.provider_group, rendering_npi = EXCLUDED.rendering_npi, state = EXCLUDED.state,
            amount_cents = EXCLUDED.amount_cents, kafka_partition = EXCLUDED.kafka_partition,
            comments = EXCLUDED.comments`,
-        [
-          upserts.map(({ claimId }) => claimId),
-          column((episode) => episode.pendedOn),
-          column((episode) => episode.clearedOn),
-          column((episode) => episode.queue),
-          column((episode) => JSON.stringify(episode.reasons)),
-          column((episode) => episode.claimType),
-          column((episode) => episode.payer),
-          column((episode) => episode.providerGroup),
-          column((episode) => episode.renderingNpi),
-          column((episode) => episode.state),
-          column((episode) => episode.amountCents),
-          partition,
-          column((episode) => episode.comments),
-        ],
-      );
-    }
-    await this.applyPendHistogramDelta(manager, partition, delta);
+      parameters: [
+        upserts.map(({ claimId }) => claimId),
+        column((episode) => episode.pendedOn),
+        column((episode) => episode.clearedOn),
+        column((episode) => episode.queue),
+        column((episode) => JSON.stringify(episode.reasons)),
+        column((episode) => episode.claimType),
+        column((episode) => episode.payer),
+        column((episode) => episode.providerGroup),
+        column((episode) => episode.renderingNpi),
+        column((episode) => episode.state),
+        column((episode) => episode.amountCents),
+        partition,
+        column((episode) => episode.comments),
+      ],
+    };
   }
 
-  private async applyPendHistogramDelta(
-    manager: EntityManager,
-    partition: number,
-    delta: readonly PendHistogramEntry[],
-  ): Promise<void> {
-    if (delta.length === 0) return;
-    await addCounterMeasures(
-      manager,
+  /** The pend day histogram moved by the difference between each claim's stored episode and its new one. */
+  private pendHistogramWrite(partition: number, delta: readonly PendHistogramEntry[]): WriteStatement | null {
+    return counterMeasuresWrite(
       'pend_day_histogram',
       partition,
       [
@@ -1087,8 +1089,19 @@ export class ClaimFoldRepository {
       ['claims', 'amount_cents'],
       delta.map((entry) => [entry.claims, entry.amountCents]),
     );
-    // A cell only a subtraction can empty (the open cell of a claim that cleared): drop it once it holds nothing,
-    // so the histogram stays as small as the episodes it counts.
+  }
+
+  /**
+   * A cell only a subtraction can empty (the open cell of a claim that
+   * cleared) is dropped once it holds nothing, so the histogram stays as small
+   * as the episodes it counts. Run after the histogram's write, whose result
+   * it reads.
+   */
+  private async dropEmptiedPendCells(
+    manager: EntityManager,
+    partition: number,
+    delta: readonly PendHistogramEntry[],
+  ): Promise<void> {
     const shrunk = delta.filter((entry) => entry.claims < 0 || entry.amountCents < 0);
     if (shrunk.length === 0) return;
     await queryBindingArrays(
@@ -1227,19 +1240,17 @@ export class ClaimFoldRepository {
     );
   }
 
-  private async advanceWatermark(
-    manager: EntityManager,
-    partition: number,
-    events: readonly EnrichedClaimEvent[],
-  ): Promise<void> {
+  /** The partition's event-time watermark: the latest event day folded, never moved back. */
+  private watermarkWrite(partition: number, events: readonly EnrichedClaimEvent[]): WriteStatement | null {
+    if (events.length === 0) return null;
     const latest = events.reduce((max, event) => (event.occurredAt > max ? event.occurredAt : max), '0000-01-01');
-    await queryBindingArrays(
-      manager,
-      `INSERT INTO kpi_watermark (kafka_partition, event_time_watermark, committed_at) VALUES ($1, $2, clock_timestamp())
+    return {
+      text: `INSERT INTO kpi_watermark (kafka_partition, event_time_watermark, committed_at)
+       VALUES ($1, $2, clock_timestamp())
        ON CONFLICT (kafka_partition) DO UPDATE SET
          event_time_watermark = GREATEST(kpi_watermark.event_time_watermark, EXCLUDED.event_time_watermark),
          committed_at = EXCLUDED.committed_at`,
-      [partition, latest],
-    );
+      parameters: [partition, latest],
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { queryPrepared } from '@claims/database';
+import { queryPrepared, type WriteStatement } from '@claims/database';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** One partition's batch of a topic folded with its offset in Postgres. */
@@ -71,12 +71,17 @@ export async function lockPartitionOffset(manager: EntityManager, batch: Partiti
   return BigInt(rows[0]?.next_offset ?? '0');
 }
 
-/** Stores the offset after a batch; never moves it back (a redelivered older batch leaves it). */
+/** The offset after a batch, to store in its fold's transaction; never moved back (a redelivered older batch leaves it). */
+export function nextOffsetWrite(batch: PartitionKey, nextOffset: bigint): WriteStatement {
+  return {
+    text: `UPDATE consumer_offset SET next_offset = GREATEST(next_offset, $4::bigint)
+      WHERE consumer_group = $1::text AND topic = $2::text AND kafka_partition = $3::integer`,
+    parameters: [batch.groupId, batch.topic, batch.partition, nextOffset.toString()],
+  };
+}
+
+/** Stores the offset after a batch (nextOffsetWrite) as a statement of its own. */
 export async function storeNextOffset(manager: EntityManager, batch: PartitionKey, nextOffset: bigint): Promise<void> {
-  await queryPrepared(
-    manager,
-    `UPDATE consumer_offset SET next_offset = GREATEST(next_offset, $4)
-      WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3`,
-    [batch.groupId, batch.topic, batch.partition, nextOffset.toString()],
-  );
+  const write = nextOffsetWrite(batch, nextOffset);
+  await queryPrepared(manager, write.text, write.parameters);
 }

@@ -162,7 +162,12 @@ type FoldWrite = () => WriteStatement | null;
  */
 export const ONE_STATEMENT_MAX_MESSAGES = 500;
 
-/** Runs the fold's writes: as one statement for a small batch, else one by one, each built just before it runs. */
+/**
+ * Runs the fold's writes: as one statement for a small batch, else one by
+ * one, each built just before it runs. The one statement's text depends on
+ * which writes have rows (a batch of clean claims has no pend episode to
+ * write): a few dozen texts, each prepared once per connection.
+ */
 async function runFoldWrites(manager: EntityManager, writes: readonly FoldWrite[], messages: number): Promise<void> {
   if (messages <= ONE_STATEMENT_MAX_MESSAGES) {
     const statement = writesAsOneStatement(
@@ -906,9 +911,9 @@ export class ClaimFoldRepository {
 
   /**
    * Removes what a new version replaces, before the batch's writes add it
-   * again: the lines of claims stored before, and the pend episodes of claims
-   * that no longer have one or have a new one. A claim seen for the first
-   * time has neither.
+   * again: the lines of claims stored before, and the pend episode of a
+   * claim whose new version has none (a changed episode is overwritten by
+   * the batch's writes). A claim seen for the first time has neither.
    */
   private async removeReplacedRows(
     manager: EntityManager,

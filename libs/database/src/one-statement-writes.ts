@@ -8,12 +8,6 @@ export interface WriteStatement {
   parameters: readonly unknown[];
 }
 
-/** A statement's text and its parameters, ready for a query. */
-export interface StatementText {
-  text: string;
-  parameters: unknown[];
-}
-
 const PARAMETER = /\$(\d+)/g;
 
 /**
@@ -27,9 +21,9 @@ const PARAMETER = /\$(\d+)/g;
  * read what another writes (each of the fold's goes to a table of its own).
  * A single write is its own text; none is no statement.
  */
-export function writesAsOneStatement(writes: readonly WriteStatement[]): StatementText | null {
+export function writesAsOneStatement(writes: readonly WriteStatement[]): WriteStatement | null {
   if (writes.length === 0) return null;
-  if (writes.length === 1 && writes[0]) return { text: writes[0].text, parameters: [...writes[0].parameters] };
+  if (writes.length === 1) return writes[0] ?? null;
   const parameters: unknown[] = [];
   const texts = writes.map((write, writeIndex) => {
     const first = parameters.length;

@@ -127,6 +127,29 @@ describe('ClaimFoldRepository against a real Postgres', () => {
     await expectStreamedToEqualBatchSql();
   });
 
+  it('folds the first copy of an event a batch holds twice (a producer retry) and counts the second a duplicate', async () => {
+    const retried = recordOfFile('c1', 1);
+    const outcome = await repository.foldPartitionBatch(batch(0, 0, [retried, recordOfFile('c2', 2), retried]));
+    expect(outcome).toEqual({ folded: 2, superseded: 0, duplicates: 1, alreadyCommitted: 0 });
+    expect((await summary()).claimsReceived).toBe(2);
+    const history: Array<{ claim_id: string; events: string }> = await dataSource.query(
+      'SELECT claim_id, count(*) AS events FROM processed_event GROUP BY claim_id ORDER BY claim_id',
+    );
+    expect(history).toEqual([
+      { claim_id: 'c1', events: '1' },
+      { claim_id: 'c2', events: '1' },
+    ]);
+    // The record of the retried event folded once: its row says folded, not duplicate.
+    const outcomes: Array<{ record_number: number; outcome: string }> = await dataSource.query(
+      'SELECT record_number, outcome FROM ingest_record ORDER BY record_number',
+    );
+    expect(outcomes).toEqual([
+      { record_number: 1, outcome: 'folded' },
+      { record_number: 2, outcome: 'folded' },
+    ]);
+    await expectStreamedToEqualBatchSql();
+  });
+
   describe('versions on the claim state', () => {
     const claimStates = () =>
       dataSource.query(

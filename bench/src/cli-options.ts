@@ -2,6 +2,7 @@ export const PHASES = [
   'transport',
   'record-cost',
   'e2e',
+  'e2e-inpatient',
   'edi',
   'freshness',
   'api-load',
@@ -16,7 +17,7 @@ export interface BenchOptions {
   quick: boolean;
   /** Carrier records for the end-to-end run (and the batch COPY of the same file). */
   records: number;
-  /** Records per layout and client in the raw-transport baseline. */
+  /** Records per layout and client in the raw-transport baseline; the inpatient file is also replayed end to end. */
   transportRecords: number;
   /** The fixed offered load of the freshness phase, records per second. */
   rate: number;
@@ -84,7 +85,8 @@ export const USAGE = `npm run bench -- [options]
 
   --quick                    small sizes (under 2 minutes), for developing the benchmark
   --records N                carrier records end to end (default ${DEFAULTS.records})
-  --transport-records N      records per layout in the raw-transport baseline (default ${DEFAULTS.transportRecords})
+  --transport-records N      records per layout in the raw-transport baseline, and of the
+                             inpatient end-to-end run (default ${DEFAULTS.transportRecords})
   --rate R                   fixed offered load for freshness, records/s (default ${DEFAULTS.rate})
   --duration S               seconds per freshness step (default ${DEFAULTS.durationSeconds})
   --seed N                   generator seed (default ${DEFAULTS.seed})

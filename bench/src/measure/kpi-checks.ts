@@ -1,5 +1,10 @@
 import { Client } from 'pg';
-import type { ExpectedCarrierKpis, GeneratedCarrierFile } from '@claims/claims-generator';
+import type {
+  ExpectedCarrierKpis,
+  ExpectedInstitutionalKpis,
+  GeneratedCarrierFile,
+  GeneratedFile,
+} from '@claims/claims-generator';
 import { summaryDifferences, type KpiSummaryFigures } from './summary-differences';
 import type { LocalPipeline } from '@claims/harness';
 
@@ -17,13 +22,12 @@ interface KpiVerification {
   mismatches: unknown[];
 }
 
-export async function checkCorrectness(
-  pipeline: LocalPipeline,
-  expected: ExpectedCarrierKpis,
-): Promise<CorrectnessCheck> {
+/** A generated file a replay measures end to end: a layout whose KPIs the generator counts. */
+export type ReplayedFile = GeneratedCarrierFile | GeneratedFile<'inpatient'> | GeneratedFile<'outpatient'>;
+
+/** The API's own verification (every streamed counter against its batch SQL) beside the generator's differences. */
+async function correctnessWith(pipeline: LocalPipeline, differences: readonly string[]): Promise<CorrectnessCheck> {
   const verification = await pipeline.api<KpiVerification>('/v1/kpis/verification');
-  const summary = await pipeline.api<KpiSummaryFigures>('/v1/kpis/summary');
-  const differences = summaryDifferences(summary, expected);
   const verificationConsistent = verification.consistent && verification.mismatches.length === 0;
   return {
     passed: verificationConsistent && differences.length === 0,
@@ -32,6 +36,46 @@ export async function checkCorrectness(
     summaryMatchesGenerator: differences.length === 0,
     differences: differences.slice(0, 20),
   };
+}
+
+export async function checkCorrectness(
+  pipeline: LocalPipeline,
+  expected: ExpectedCarrierKpis,
+): Promise<CorrectnessCheck> {
+  const summary = await pipeline.api<KpiSummaryFigures>('/v1/kpis/summary');
+  return correctnessWith(pipeline, summaryDifferences(summary, expected));
+}
+
+/**
+ * An inpatient or outpatient file: the claims and their payer payments
+ * (CLM_PMT_AMT) as the volume KPI serves them, summed over claim types,
+ * against the generator's; lines are not checked (the generator does not
+ * count an institutional claim's revenue lines).
+ */
+export async function checkInstitutionalCorrectness(
+  pipeline: LocalPipeline,
+  expected: ExpectedInstitutionalKpis,
+): Promise<CorrectnessCheck> {
+  const volume = await pipeline.api<{ rows: Array<{ claims: number; paidAmountCents: number }> }>(
+    '/v1/kpis/volume?groupBy=claim_type',
+  );
+  const served = volume.rows.reduce(
+    (sum, row) => ({ claims: sum.claims + row.claims, paidAmountCents: sum.paidAmountCents + row.paidAmountCents }),
+    { claims: 0, paidAmountCents: 0 },
+  );
+  const differences: string[] = [];
+  if (served.claims !== expected.claims)
+    differences.push(`claims: served ${served.claims}, expected ${expected.claims}`);
+  if (served.paidAmountCents !== expected.claimPaymentAmountCents)
+    differences.push(`paidAmountCents: served ${served.paidAmountCents}, expected ${expected.claimPaymentAmountCents}`);
+  return correctnessWith(pipeline, differences);
+}
+
+/** The check that fits the file's layout: what its generator counted. */
+export function checkReplayedFile(pipeline: LocalPipeline, file: ReplayedFile): Promise<CorrectnessCheck> {
+  return file.layout === 'carrier'
+    ? checkCorrectness(pipeline, file.expected)
+    : checkInstitutionalCorrectness(pipeline, file.expected);
 }
 
 /** claims_received as a reader sees it: committed counters only, summed over partitions. */

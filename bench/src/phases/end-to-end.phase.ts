@@ -2,14 +2,13 @@ import { CLAIM_TOPICS, namespacedTopic } from '@claims/contracts';
 import type { IngestReport, ServiceName } from '@claims/harness';
 import { availableParallelism } from 'node:os';
 import type { BenchContext } from '../bench-context';
-import type { GeneratedCarrierFile } from '@claims/claims-generator';
-import type { CorrectnessCheck } from '../measure/kpi-checks';
+import type { CorrectnessCheck, ReplayedFile } from '../measure/kpi-checks';
 import type { PipelineSample } from '../measure/pipeline-sampler';
 import { foldStepCosts, type StageBatchStats } from '../measure/service-metrics';
 import { topicBytesOnDisk } from '../measure/topic-disk-usage';
 import { PIPELINE_STAGES, POSTGRES_APPLICATION_OF, type PipelineStageName } from '../pipeline/pipeline-stages';
 import type { BenchDirectory } from '../pipeline/bench-directory';
-import { replayCarrierFile, replayCpuPer1000 } from '../pipeline/carrier-replay';
+import { replayCpuPer1000, replayGeneratedFile } from '../pipeline/file-replay';
 import { RECORD_COST_SAMPLE, measureRecordCost, type RecordCostResult } from './record-cost.phase';
 
 export interface StageResult {
@@ -62,8 +61,12 @@ export interface EndToEndResult {
   /** Bytes per record each topic holds in the broker's log segments. */
   topicBytesPerRecord: Record<string, number | null>;
   correctness: CorrectnessCheck;
-  /** The product's per-record functions timed alone, before the pipeline starts: what each stage's CPU is spent on. */
-  recordCost: RecordCostResult;
+  /**
+   * The product's per-record functions timed alone, before the pipeline
+   * starts: what each stage's CPU is spent on; for a carrier file only (null
+   * for the others: the timed functions are the carrier layout's).
+   */
+  recordCost: RecordCostResult | null;
   /**
    * Where the fold's transactions spent their time, step by step (the metrics
    * service's claims_fold_step_duration_seconds), per 1,000 folded records;
@@ -148,26 +151,38 @@ export function slowestStageOf(stages: readonly StageResult[]): EndToEndResult['
   };
 }
 
+/** Names one end-to-end run: its phase (its database, topics and log folder) and its progress lines. */
+export interface EndToEndRun {
+  phase: 'e2e' | 'e2e-inpatient';
+  label: string;
+}
+
 /**
- * (2), (3) and the per-service half of (5): the carrier file from disk to
- * KPIs committed in Postgres, all five services as separate processes,
- * sampled every half second; then the API's verification and the summary
- * against the generator's figures.
+ * (2), (3) and the per-service half of (5): a generated file (carrier, or
+ * inpatient for the issue's second layout) from disk to KPIs committed in
+ * Postgres, all five services as separate processes, sampled every half
+ * second; then the API's verification and the KPIs against the generator's
+ * figures.
  */
-export async function runEndToEndPhase(context: BenchContext, file: GeneratedCarrierFile): Promise<EndToEndResult> {
-  return context.phase('end to end', async () => {
-    const recordCost = await measureRecordCost(file, Math.min(RECORD_COST_SAMPLE, file.records));
-    const database = await context.database('e2e');
-    const pipeline = await context.pipeline('e2e', database.url);
+export async function runEndToEndPhase(
+  context: BenchContext,
+  file: ReplayedFile,
+  run: EndToEndRun = { phase: 'e2e', label: 'end to end' },
+): Promise<EndToEndResult> {
+  return context.phase(run.label, async () => {
+    const recordCost =
+      file.layout === 'carrier' ? await measureRecordCost(file, Math.min(RECORD_COST_SAMPLE, file.records)) : null;
+    const database = await context.database(run.phase);
+    const pipeline = await context.pipeline(run.phase, database.url);
     await pipeline.start();
-    const namespace = context.namespace('e2e');
-    const replay = await replayCarrierFile({
+    const namespace = context.namespace(run.phase);
+    const replay = await replayGeneratedFile({
       context,
       pipeline,
       databaseUrl: database.url,
       namespace,
       file,
-      label: 'end to end',
+      label: run.label,
     });
     const { directory, report, samples, peakRssBytes, batches, gcPauseSeconds, correctness } = replay;
     const stages = summarizeStages(samples, report, batches, gcPauseSeconds);

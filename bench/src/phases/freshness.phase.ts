@@ -26,7 +26,7 @@ import {
   type GeneratedCarrierFile,
 } from '@claims/claims-generator';
 import type { LocalPipeline, ServiceName } from '@claims/harness';
-import { readServiceCountersAndKafkaRequests, replayCpuPer1000 } from '../pipeline/carrier-replay';
+import { readServiceCountersAndKafkaRequests, replayCpuPer1000 } from '../pipeline/file-replay';
 import { PIPELINE_STAGES, type PipelineStageName } from '../pipeline/pipeline-stages';
 import type { EndToEndResult } from './end-to-end.phase';
 

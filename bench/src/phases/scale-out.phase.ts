@@ -14,7 +14,7 @@ import {
 } from '../capacity/capacity-model';
 import type { CorrectnessCheck } from '../measure/kpi-checks';
 import type { PipelineSample } from '../measure/pipeline-sampler';
-import { replayCarrierFile, replayCpuPer1000, type ReplayCpu } from '../pipeline/carrier-replay';
+import { replayCpuPer1000, replayGeneratedFile, type ReplayCpu } from '../pipeline/file-replay';
 import { PIPELINE_STAGES, POSTGRES_APPLICATION_OF } from '../pipeline/pipeline-stages';
 
 /** The partition count: room for more instances than this machine can run, so partitions never cap them. */
@@ -79,7 +79,7 @@ async function runWithInstances(
       instances: { normalizer: instances, enricher: instances, metrics: instances },
     });
     await pipeline.start();
-    const replay = await replayCarrierFile({
+    const replay = await replayGeneratedFile({
       context,
       pipeline,
       databaseUrl: database.url,

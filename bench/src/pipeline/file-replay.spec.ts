@@ -1,5 +1,5 @@
 import type { PipelineSample } from '../measure/pipeline-sampler';
-import { replayCpuPer1000 } from './carrier-replay';
+import { replayCpuPer1000 } from './file-replay';
 
 const SAMPLE: PipelineSample = {
   atSeconds: 30,

@@ -1,8 +1,7 @@
-import type { GeneratedCarrierFile } from '@claims/claims-generator';
 import { waitFor, type IngestReport, type LocalPipeline, type ServiceName } from '@claims/harness';
 import { Client } from 'pg';
 import { progress, type BenchContext } from '../bench-context';
-import { checkCorrectness, recordsAccounted, type CorrectnessCheck } from '../measure/kpi-checks';
+import { checkReplayedFile, recordsAccounted, type CorrectnessCheck, type ReplayedFile } from '../measure/kpi-checks';
 import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
 import {
   foldStepSecondsOf,
@@ -17,8 +16,8 @@ import {
 import { publishBenchDirectory, type BenchDirectory } from './bench-directory';
 import { PIPELINE_STAGES, type PipelineStageName } from './pipeline-stages';
 
-/** One replay of a carrier file through a running pipeline, from directory load to the correctness check. */
-export interface CarrierReplay {
+/** One replay of a generated claim file through a running pipeline, from directory load to the correctness check. */
+export interface FileReplay {
   directory: BenchDirectory;
   report: IngestReport;
   /** When the POST that started the replay was sent. */
@@ -56,18 +55,19 @@ async function foldWindow(databaseUrl: string): Promise<{ firstMs: number; lastM
  * Loads the bench's provider directory into every enricher instance, then
  * replays `file` through the ingestor's door while the sampler watches every
  * instance of every service, waits until every record is folded and
- * accounted for, and checks the KPIs against the generator's figures.
+ * accounted for, and checks the KPIs against the generator's figures
+ * (checkReplayedFile: what the generator counts for the file's layout).
  * The pipeline must be started; it is left running.
  */
-export async function replayCarrierFile(input: {
+export async function replayGeneratedFile(input: {
   context: BenchContext;
   pipeline: LocalPipeline;
   databaseUrl: string;
   namespace: string;
-  file: GeneratedCarrierFile;
+  file: ReplayedFile;
   /** Names the replay in progress lines and its cleanup. */
   label: string;
-}): Promise<CarrierReplay> {
+}): Promise<FileReplay> {
   const { context, pipeline, databaseUrl, namespace, file, label } = input;
   const directory = await publishBenchDirectory({
     files: [file.path],
@@ -128,7 +128,7 @@ export async function replayCarrierFile(input: {
     gcPauseSeconds,
     foldStepSeconds,
     foldWindow: await foldWindow(databaseUrl),
-    correctness: await checkCorrectness(pipeline, file.expected),
+    correctness: await checkReplayedFile(pipeline, file),
   };
 }
 

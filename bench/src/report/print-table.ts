@@ -1,5 +1,6 @@
 import type { BenchDirectory } from '../pipeline/bench-directory';
-import type { BenchResults } from './results';
+import { endToEndInpatientShareOfRawOneHop, type BenchResults } from './results';
+import type { EndToEndResult } from '../phases/end-to-end.phase';
 import type { RecordCostResult } from '../phases/record-cost.phase';
 import type { BurstCpu, IncrementalResult } from '../phases/incremental.phase';
 import { PIPELINE_STAGES, POSTGRES_APPLICATION_OF, type PipelineStageName } from '../pipeline/pipeline-stages';
@@ -119,8 +120,8 @@ function recordCostSection(results: BenchResults): string {
   ].join('\n');
 }
 
-function endToEndTables(results: BenchResults): string {
-  const run = results.endToEnd;
+/** One end-to-end run's tables; `shareOfRawOneHop` against KafkaJS's one hop of the same layout's file. */
+function endToEndTables(run: EndToEndResult | undefined, shareOfRawOneHop: number | undefined): string {
   if (!run) return '(not run)';
   const summary = formatTable(
     ['records', 'seconds', 'records/s', 'file MB/s', 'share of raw one-hop', 'first KPI after', 'correct'],
@@ -130,12 +131,10 @@ function endToEndTables(results: BenchResults): string {
         fixed(run.durationSeconds, 1),
         integer(run.recordsPerSecond),
         fixed(run.fileMegabytesPerSecond, 1),
-        results.endToEndShareOfRawOneHop === undefined
-          ? '–'
-          : `${(results.endToEndShareOfRawOneHop * 100).toFixed(1)} %`,
+        shareOfRawOneHop === undefined ? '–' : `${(shareOfRawOneHop * 100).toFixed(1)} %`,
         `${fixed(run.firstKpiSeconds, 2)} s`,
         run.correctness.passed
-          ? 'yes (verification consistent, summary = generator)'
+          ? 'yes (verification consistent, KPIs = generator)'
           : `NO: ${run.correctness.differences.join('; ')}`,
       ],
     ],
@@ -176,17 +175,22 @@ function endToEndTables(results: BenchResults): string {
     .map(([topic, bytes]) => `${topic} ${integer(bytes)} B`)
     .join(', ');
   const measuredMicroseconds = new Map(run.stages.map((stage) => [stage.stage, stage.serviceCpuSecondsPer1000 * 1000]));
-  const cost = recordCostTable(run.recordCost, measuredMicroseconds);
-  const payload = run.recordCost.payloadBytes;
+  const recordCost = run.recordCost;
+  const cost = recordCost
+    ? [
+        recordCostTable(recordCost, measuredMicroseconds),
+        `payload bytes per record: raw ${integer(recordCost.payloadBytes.raw)}, normalized ${integer(recordCost.payloadBytes.normalized)}, ` +
+          `enriched ${integer(recordCost.payloadBytes.enriched)} ` +
+          `(the rest of each stage's CPU is KafkaJS, commits, Postgres client and framework)`,
+        '',
+      ]
+    : [];
   return [
     summary,
     '',
     stages,
     '',
-    cost,
-    `payload bytes per record: raw ${integer(payload.raw)}, normalized ${integer(payload.normalized)}, enriched ${integer(payload.enriched)} ` +
-      `(the rest of each stage's CPU is KafkaJS, commits, Postgres client and framework)`,
-    '',
+    ...cost,
     `fold transaction by step, ms per 1,000 folded records (share): ${
       run.foldSteps
         ?.filter((step) => step.share >= 0.01)
@@ -612,8 +616,15 @@ export function printResultsTable(results: BenchResults): void {
       rawTransportTable(results),
     ),
     section('per-record cost: the product functions alone, no services', recordCostSection(results)),
-    section('2 + 3. end to end: file → KPI committed in Postgres, five services as processes', endToEndTables(results)),
+    section(
+      '2 + 3. end to end: file → KPI committed in Postgres, five services as processes',
+      endToEndTables(results.endToEnd, results.endToEndShareOfRawOneHop),
+    ),
     section('2b. EDI end to end: 837P, 999, 277CA, 835 → claim lifecycle', ediTable(results)),
+    section(
+      "2c. end to end, inpatient: the raw-transport phase's inpatient file",
+      endToEndTables(results.endToEndInpatient, endToEndInpatientShareOfRawOneHop(results)),
+    ),
     section('4. freshness: publish → KPI readable', freshnessTable(results)),
     section('4b. API under read load, idle and while a replay folds', apiLoadTable(results)),
     section('5. memory: ingestor alone (services under load: see peak RSS above)', memoryTable(results)),

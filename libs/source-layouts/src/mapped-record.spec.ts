@@ -157,6 +157,22 @@ describe('normalizeMappedRecord on a claim spanning rows', () => {
     expect(normalized.event).toMatchObject({ claimId: 'C1', claim: { serviceFromDate: '2008-01-01' } });
   });
 
+  it("reads each file's numbered columns by its own header, files of one layout interleaved", () => {
+    // HCPCS_1 and HCPCS_2 trade places in the second file: a column's slot is found per header, not once per layout.
+    const swappedHeader = HEADER.replace('HCPCS_1|HCPCS_2', 'HCPCS_2|HCPCS_1');
+    const swappedRow = FIRST.replace('|99213|J1100|', '|J1100|99213|');
+    const hcpcsOf = (header: string, row: string): Array<string | null> => {
+      const normalized = normalizeMappedRecord(layout, rawOf([row], layout, header), options);
+      if (normalized.kind !== 'claim') throw new Error('expected a claim');
+      return normalized.event.claim.lines.map((line) => line.hcpcsCode);
+    };
+    for (let round = 0; round < 2; round += 1) {
+      expect(hcpcsOf(HEADER, FIRST)).toEqual(['99213', 'J1100']);
+      expect(hcpcsOf(swappedHeader, swappedRow)).toEqual(['99213', 'J1100']);
+      expect(hcpcsOf(HEADER.replace('HCPCS_2', 'OTHER'), FIRST)).toEqual(['99213']);
+    }
+  });
+
   it('never puts a value into an error message', () => {
     const error = sourceRecordErrorOf(() => claimOf([FIRST.replace('|100.00|', '|SECRET-99|')]));
     expect(error.code).toBe('AMOUNT_INVALID');

@@ -48,6 +48,9 @@ interface Row {
   position: number;
 }
 
+/** A field's name in messages for each slot of a repeated line, by its spec (FieldReader.fieldName). */
+const SLOT_FIELD_NAMES = new WeakMap<FieldSpec, string[]>();
+
 /**
  * Reads mapped fields of one record, collecting data-quality findings on
  * the way. Messages name columns and fields, never values: values may be PHI
@@ -83,14 +86,23 @@ class FieldReader {
   private fieldName(spec: FieldSpec, target: string, slot: number | undefined): string {
     const column = spec.column ?? spec.columns?.[0];
     if (column === undefined) return target;
-    return slot === undefined ? column : column.replaceAll('{n}', String(slot));
+    if (slot === undefined) return column;
+    // Every record reads every slot of a repeated line: each slot's name is built once per field.
+    let names = SLOT_FIELD_NAMES.get(spec);
+    if (names === undefined) {
+      names = [];
+      SLOT_FIELD_NAMES.set(spec, names);
+    }
+    return (names[slot] ??= column.replaceAll('{n}', String(slot)));
+  }
+
+  private slotCell(row: Row, column: string, slot: number | undefined): string {
+    return (row.fields[this.binding.indexOfSlot(column, slot)] ?? '').trim();
   }
 
   private rawText(spec: FieldSpec, row: Row, slot: number | undefined): string {
-    const at = (column: string): string =>
-      this.cell(row, slot === undefined ? column : column.replaceAll('{n}', String(slot)));
-    if (spec.column !== undefined) return at(spec.column);
-    if (spec.columns !== undefined) return spec.columns.map(at).join('');
+    if (spec.column !== undefined) return this.slotCell(row, spec.column, slot);
+    if (spec.columns !== undefined) return spec.columns.map((column) => this.slotCell(row, column, slot)).join('');
     if (spec.value !== undefined) return spec.value;
     if (spec.fromSource !== undefined) return new RegExp(spec.fromSource).exec(this.source)?.[1]?.trim() ?? '';
     return '';
@@ -235,6 +247,21 @@ function readRows(layout: MappedLayout, binding: HeaderBinding, record: string):
   return { rows, head };
 }
 
+/** A code series' columns and code-system columns, named once per series rather than on every record. */
+const CODE_SERIES_COLUMNS = new WeakMap<CodeSeries, { columns: string[]; systemColumns: string[] | null }>();
+
+function codeSeriesColumns(series: CodeSeries): { columns: string[]; systemColumns: string[] | null } {
+  let named = CODE_SERIES_COLUMNS.get(series);
+  if (named === undefined) {
+    named = {
+      columns: expandNumbered(series.column, series.count),
+      systemColumns: series.systemColumn === undefined ? null : expandNumbered(series.systemColumn, series.count),
+    };
+    CODE_SERIES_COLUMNS.set(series, named);
+  }
+  return named;
+}
+
 function readCodeSeries<System extends string>(
   reader: FieldReader,
   row: Row,
@@ -243,8 +270,7 @@ function readCodeSeries<System extends string>(
   const codes: Array<{ code: string; system: System }> = [];
   const seen = new Set<string>();
   for (const series of seriesList ?? []) {
-    const columns = expandNumbered(series.column, series.count);
-    const systemColumns = series.systemColumn === undefined ? null : expandNumbered(series.systemColumn, series.count);
+    const { columns, systemColumns } = codeSeriesColumns(series);
     columns.forEach((column, index) => {
       const code = reader.cell(row, column).toUpperCase();
       if (code === '') return;
@@ -286,27 +312,52 @@ function checked<Schema extends z.ZodType>(schema: Schema, event: z.output<Schem
   throw new SourceRecordError('MAPPED_VALUE_INVALID', `the mapped event is invalid at ${paths.join(', ')}`);
 }
 
+type LinesSpec = NonNullable<MappedLayout['definition']['lines']>;
+
+/** What a layout's lines read, worked out once per layout rather than on every record. */
+interface LinesPlan {
+  fields: ReadonlyArray<readonly [LineTarget, FieldSpec]>;
+  /** A slot is a line when one of these holds a value other than blank or zero. */
+  presentTargets: readonly LineTarget[];
+  /** The slots of a row: each `{n}` of a repeated line, or the row itself. */
+  slots: ReadonlyArray<number | undefined>;
+}
+
+const LINES_PLANS = new WeakMap<LinesSpec, LinesPlan>();
+
+function linesPlanOf(spec: LinesSpec): LinesPlan {
+  const known = LINES_PLANS.get(spec);
+  if (known !== undefined) return known;
+  const fields = Object.entries(spec.fields) as Array<[LineTarget, FieldSpec]>;
+  const presentTargets = [
+    ...new Set<LineTarget>(
+      (spec.present as LineTarget[] | undefined) ??
+        fields
+          .filter(
+            ([target, field]) =>
+              field.value === undefined && target !== 'processingCategory' && target !== 'lineNumber',
+          )
+          .map(([target]) => target),
+    ),
+  ];
+  const slots = spec.perRow ? [undefined] : Array.from({ length: spec.repeat ?? 0 }, (_, index) => index + 1);
+  const plan = { fields, presentTargets, slots };
+  LINES_PLANS.set(spec, plan);
+  return plan;
+}
+
 function mapLines(reader: FieldReader, layout: MappedLayout, rows: readonly Row[]): ClaimLine[] {
   const spec = layout.definition.lines;
   if (spec === undefined) return [];
-  const lineFields = Object.entries(spec.fields) as Array<[LineTarget, FieldSpec]>;
-  const presentTargets = new Set<string>(
-    spec.present ??
-      lineFields
-        .filter(
-          ([target, field]) => field.value === undefined && target !== 'processingCategory' && target !== 'lineNumber',
-        )
-        .map(([target]) => target),
-  );
-  const slots = spec.perRow ? [undefined] : Array.from({ length: spec.repeat ?? 0 }, (_, index) => index + 1);
+  const { fields: lineFields, presentTargets, slots } = linesPlanOf(spec);
   const lines: ClaimLine[] = [];
   for (const row of rows) {
     for (const slot of slots) {
       const values = new Map<LineTarget, Value | null>();
       for (const [target, field] of lineFields)
         values.set(target, reader.read(target, LINE_TARGETS[target], field, row, slot));
-      const present = [...presentTargets].some((target) => {
-        const value = values.get(target as LineTarget) ?? null;
+      const present = presentTargets.some((target) => {
+        const value = values.get(target) ?? null;
         return value !== null && value !== 0;
       });
       if (!present) continue;

@@ -1,4 +1,4 @@
-import { claimEventHeaders, rawEventId, sha256Hex } from '@claims/contracts';
+import { claimEventHeaders } from '@claims/contracts';
 import type { OutboundMessage } from '@claims/kafka';
 import { linesOf, rawRecordEvent } from '@claims/source-layouts';
 import { randomBytes } from 'node:crypto';
@@ -18,39 +18,33 @@ function claimIdOf(record: string): string | null {
 }
 
 /**
- * The claims.raw.v1 message the ingestor would publish for one record:
- * for carrier records the product's own rawRecordEvent, so the bytes on the
- * wire are the same; inpatient and outpatient records (no layout in the
- * contracts yet) get the same envelope with their layout name.
+ * The claims.raw.v1 message the ingestor would publish for one record, built
+ * by the product's own rawRecordEvent so that the bytes on the wire are the
+ * same: a carrier record alone; an inpatient or outpatient record (a layout
+ * read by column name) with the file's header row, which the ingestor
+ * carries on every such raw event, and its claim id (CLM_ID, the second
+ * column) as the ingestor reads it.
  */
 export function rawMessageFor(
   layout: BenchLayout,
   record: string,
   lineage: { source: string; fileId: string; recordNumber: number },
+  header: string | null = null,
 ): OutboundMessage {
   const publishedAt = new Date().toISOString();
-  if (layout === 'carrier') {
-    const event = rawRecordEvent({ layout: 'desynpuf.carrier', record, ...lineage, publishedAt });
-    return {
-      key: event.claimId ?? event.lineage.recordSha256,
-      value: JSON.stringify(event),
-      headers: claimEventHeaders(event, newTraceParent()),
-    };
-  }
-  const recordSha256 = sha256Hex(record);
-  const claimId = claimIdOf(record);
-  const sourceLayout = `desynpuf.${layout}`;
-  const event = {
-    schemaVersion: 1,
-    eventId: rawEventId(sourceLayout, claimId ?? '', recordSha256),
-    layout: sourceLayout,
-    claimId,
-    lineage: { ...lineage, recordSha256 },
-    record,
-    publishedAt,
-  };
+  const event =
+    layout === 'carrier'
+      ? rawRecordEvent({ layout: 'desynpuf.carrier', record, ...lineage, publishedAt })
+      : rawRecordEvent({
+          layout: `desynpuf.${layout}`,
+          record,
+          ...lineage,
+          publishedAt,
+          claimId: claimIdOf(record),
+          header,
+        });
   return {
-    key: claimId ?? recordSha256,
+    key: event.claimId ?? event.lineage.recordSha256,
     value: JSON.stringify(event),
     headers: claimEventHeaders(event, newTraceParent()),
   };
@@ -73,19 +67,20 @@ export async function serializeRawMessages(input: {
   count: number;
 }): Promise<OutboundMessage[]> {
   const messages: OutboundMessage[] = [];
-  let header = true;
+  let header: string | null = null;
   for await (const line of linesOf(createReadStream(input.path, { highWaterMark: 256 * 1024 }))) {
-    if (header) {
-      header = false;
+    if (header === null) {
+      header = line;
       continue;
     }
     if (line === '') continue;
     messages.push(
-      rawMessageFor(input.layout, line, {
-        source: input.source,
-        fileId: input.fileId,
-        recordNumber: messages.length + 1,
-      }),
+      rawMessageFor(
+        input.layout,
+        line,
+        { source: input.source, fileId: input.fileId, recordNumber: messages.length + 1 },
+        header,
+      ),
     );
     if (messages.length >= input.count) break;
   }

@@ -3,7 +3,7 @@
 // missing, builds (bench/ compiles to dist/bench), provides a real Kafka
 // broker and Postgres, runs dist/bench/src/main.js, and stops what it started.
 //
-//   npm run bench                      default sizes (under 15 minutes here)
+//   npm run bench                      default sizes (about 40 minutes here)
 //   npm run bench -- --quick           small sizes (under 2 minutes)
 //   npm run bench -- --with-librdkafka install @confluentinc/kafka-javascript into
 //                                      .cache/bench-clients first (never a product dependency)

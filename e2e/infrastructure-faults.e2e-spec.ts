@@ -49,6 +49,14 @@ interface Replay {
   isRunning: () => boolean;
 }
 
+/**
+ * The paced rate of a replay a fault is injected into once its fold is under
+ * way: the file must still be read then. 9,000 records take 18 s at this
+ * rate; at 1,000 records/s (9 s) a cold pipeline on a busy 2-core machine
+ * once had not folded 1,500 of them before the file was read.
+ */
+const FAULT_REPLAY_RATE = 500;
+
 function startReplay(e2e: E2ePipeline, file: string, ratePerSecond: number): Replay {
   let running = true;
   const report = e2e.pipeline.ingest(file, ratePerSecond).finally(() => (running = false));
@@ -123,7 +131,7 @@ describe('a private Kafka broker SIGKILLed in the middle of a replay and started
       seed: 2101,
       claimIdStart: 710_000_000_000_000,
     });
-    const replay = startReplay(pipeline, file.name, 1_000);
+    const replay = startReplay(pipeline, file.name, FAULT_REPLAY_RATE);
     await waitUntilFoldUnderWay(pipeline, 1_500);
     expect(replay.isRunning()).toBe(true);
 
@@ -158,7 +166,7 @@ describe('a private Postgres stopped with pg_ctl -m immediate for 10 s in the mi
       seed: 2102,
       claimIdStart: 720_000_000_000_000,
     });
-    const replay = startReplay(pipeline, file.name, 1_000);
+    const replay = startReplay(pipeline, file.name, FAULT_REPLAY_RATE);
     await waitUntilFoldUnderWay(pipeline, 1_500);
     expect(replay.isRunning()).toBe(true);
 

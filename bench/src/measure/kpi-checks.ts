@@ -5,7 +5,7 @@ import type {
   GeneratedCarrierFile,
   GeneratedFile,
 } from '@claims/claims-generator';
-import { summaryDifferences, type KpiSummaryFigures } from './summary-differences';
+import { figureDifferences, summaryDifferences, type KpiSummaryFigures } from './summary-differences';
 import type { LocalPipeline } from '@claims/harness';
 
 /** A phase's correctness: the API's own verification and the served summary against the generator's figures. */
@@ -63,12 +63,13 @@ export async function checkInstitutionalCorrectness(
     (sum, row) => ({ claims: sum.claims + row.claims, paidAmountCents: sum.paidAmountCents + row.paidAmountCents }),
     { claims: 0, paidAmountCents: 0 },
   );
-  const differences: string[] = [];
-  if (served.claims !== expected.claims)
-    differences.push(`claims: served ${served.claims}, expected ${expected.claims}`);
-  if (served.paidAmountCents !== expected.claimPaymentAmountCents)
-    differences.push(`paidAmountCents: served ${served.paidAmountCents}, expected ${expected.claimPaymentAmountCents}`);
-  return correctnessWith(pipeline, differences);
+  return correctnessWith(
+    pipeline,
+    figureDifferences([
+      ['claims', served.claims, expected.claims],
+      ['paidAmountCents', served.paidAmountCents, expected.claimPaymentAmountCents],
+    ]),
+  );
 }
 
 /** The check that fits the file's layout: what its generator counted. */

@@ -18,6 +18,14 @@ describe('rawMessageFor', () => {
     expect(message.key).toBe('200000000000000');
   });
 
+  it("reads the claim id by the file's header, wherever its CLM_ID column stands", () => {
+    const header = '"CLM_ID","DESYNPUF_ID","SEGMENT","CLM_FROM_DT"';
+    const record = '200000000000007,BC9048E51D1FFF60,1,20080601';
+    const message = rawMessageFor('inpatient', record, LINEAGE, header);
+    expect(JSON.parse(message.value)).toMatchObject({ claimId: '200000000000007' });
+    expect(message.key).toBe('200000000000007');
+  });
+
   it('sends a carrier record without a header, keyed by its claim id', () => {
     const carrier = '00013D2EFD8E45D1,887733340995634,20091105,20091105,1';
     const event = JSON.parse(rawMessageFor('carrier', carrier, LINEAGE, 'DESYNPUF_ID,CLM_ID').value);

@@ -1,6 +1,6 @@
 import { claimEventHeaders } from '@claims/contracts';
 import type { OutboundMessage } from '@claims/kafka';
-import { linesOf, rawRecordEvent } from '@claims/source-layouts';
+import { linesOf, loadSourceLayouts, rawRecordEvent, type MappedLayout } from '@claims/source-layouts';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { BenchLayout } from '../generator/file-catalog';
@@ -10,11 +10,23 @@ function newTraceParent(): string {
   return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 }
 
-function claimIdOf(record: string): string | null {
-  const start = record.indexOf(',') + 1;
-  const end = record.indexOf(',', start);
-  const claimId = record.slice(start, end === -1 ? undefined : end).trim();
-  return start === 0 || claimId === '' ? null : claimId;
+const mappedLayouts = new Map<string, MappedLayout>();
+
+/** The shipped mapping file of a layout read by column name, loaded once per process. */
+function mappedLayoutNamed(name: string): MappedLayout {
+  let layout = mappedLayouts.get(name);
+  if (layout === undefined) {
+    layout = loadSourceLayouts().mapped(name);
+    if (layout === undefined) throw new Error(`no shipped layout named ${name}`);
+    mappedLayouts.set(name, layout);
+  }
+  return layout;
+}
+
+/** The record's claim id as the ingestor reads it: the layout's key columns, found by the file's header. */
+function claimIdOf(layout: MappedLayout, header: string | null, record: string): string | null {
+  if (header === null) return null;
+  return layout.recordKey(layout.bindHeader(header), layout.splitRecord(record));
 }
 
 /**
@@ -22,8 +34,8 @@ function claimIdOf(record: string): string | null {
  * by the product's own rawRecordEvent so that the bytes on the wire are the
  * same: a carrier record alone; an inpatient or outpatient record (a layout
  * read by column name) with the file's header row, which the ingestor
- * carries on every such raw event, and its claim id (CLM_ID, the second
- * column) as the ingestor reads it.
+ * carries on every such raw event, and its claim id as the ingestor reads
+ * it (the layout's key columns, found by the header).
  */
 export function rawMessageFor(
   layout: BenchLayout,
@@ -40,7 +52,7 @@ export function rawMessageFor(
           record,
           ...lineage,
           publishedAt,
-          claimId: claimIdOf(record),
+          claimId: claimIdOf(mappedLayoutNamed(`desynpuf.${layout}`), header, record),
           header,
         });
   return {

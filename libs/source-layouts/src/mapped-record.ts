@@ -79,7 +79,7 @@ class FieldReader {
   }
 
   cell(row: Row, column: string): string {
-    return (row.fields[this.binding.indexOf(column)] ?? '').trim();
+    return this.slotCell(row, column, undefined);
   }
 
   /** The name a message uses for a field: its column, else the target. */

@@ -1,7 +1,7 @@
 import { ClaimEventSchema } from '@claims/contracts';
 import { join } from 'node:path';
 import { normalizeX12Record } from './normalize-x12-record';
-import { X12_SAMPLES, rawEventOf, transactionSetsOfFile } from './__tests__/x12-samples';
+import { X12_SAMPLES, rawEventOf, transactionSetsOfFile, transactionSetsOfText } from './__tests__/x12-samples';
 
 const options = { patientTokenKey: 'unit-test-key-0123456789' };
 
@@ -49,6 +49,20 @@ describe('normalizeX12Record', () => {
       ['adjudicated', '5554555444', '2002-03-14', 'partially_paid'],
       ['adjudicated', '8765432112', '2002-03-14', 'partially_paid'],
     ]);
+    for (const event of events) expect(ClaimEventSchema.parse(event)).toEqual(event);
+  });
+
+  it("normalizes an 835 whose reversal negates its service lines' units to events the contract accepts", async () => {
+    const body =
+      'ST*835*0001~BPR*I*20*C*NON************20240105~TRN*1*R1*1999999999~DTM*405*20240105~N1*PR*ACME HEALTH~' +
+      'LX*1~CLP*C-1*22*-200*-80*-60*12*PCN1~SVC*HC:99213*-200*-80**-1~CAS*CO*45*-60~' +
+      'CLP*C-1*1*200*100*60*12*PCN1~SVC*HC:99213*200*100**1~CAS*CO*45*40~SE*13*0001~';
+    const [set] = await transactionSetsOfText(
+      'ISA*00*          *00*          *ZZ*PAYER          *ZZ*PROVIDER       *240110*0800*^*00501*000000042*0*P*:~' +
+        `GS*HP*PAYER*PROVIDER*20240110*0800*42*X*005010X221A1~${body}GE*1*42~IEA*1*000000042~`,
+    );
+    const events = normalizeX12Record(rawEventOf(set!), options);
+    expect(events.map((event) => event.claim.lines.map((line) => line.serviceUnitCount))).toEqual([[1], [1]]);
     for (const event of events) expect(ClaimEventSchema.parse(event)).toEqual(event);
   });
 

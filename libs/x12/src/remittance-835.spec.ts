@@ -166,6 +166,20 @@ describe('remittanceOf835', () => {
     ]);
   });
 
+  it("counts a reversal's negated paid units by their size, and keeps a negative count elsewhere as sent", () => {
+    const remittance = remittanceOfText(
+      'BPR*I*0*C*NON************20240105~TRN*1*R1*1999999999~N1*PR*ACME HEALTH~' +
+        'CLP*C-1*22*-200*-80*-60*12*PCN1~SVC*HC:99213*-200*-80**-2~CAS*CO*45*-60~' +
+        'CLP*C-1*1*200*100*60*12*PCN1~SVC*HC:99213*200*100**2~CAS*CO*45*40~' +
+        'CLP*C-2*1*50*0*0*12*PCN2~SVC*HC:99213*50*0**-1~',
+    );
+    expect(remittance.claims.map((claim) => claim.lines.map((line) => line.serviceUnitCount))).toEqual([
+      [2],
+      [2],
+      [-1],
+    ]);
+  });
+
   it.each(SAMPLES_835.map((path) => [path.split('/').slice(-1)[0], path]))(
     '%s: BPR02 equals Σ CLP04 − Σ PLB as computed from the raw segments, so no balance finding',
     async (_name, path) => {

@@ -377,13 +377,26 @@ function serviceLineOf(svc: X12Segment, draft: ClaimDraft): ClaimDraft['lines'][
       processingCategory: 'unknown',
       revenueCode,
       chargeAmountCents: amountCentsOf(svc, 2),
-      serviceUnitCount: quantityOf(svc, 5) ?? quantityOf(svc, 7),
+      serviceUnitCount: unitCountOf(svc, draft),
       serviceDate: null,
       procedureModifiers: modifiers.slice(0, 4).filter((modifier) => modifier !== ''),
     },
     adjustments: [],
     allowedCents: null,
   };
+}
+
+/**
+ * SVC05, the paid units (SVC07, the billed units, when SVC05 is absent). A
+ * reversal (CLP02 22) negates the payment it takes back, and payers that
+ * negate its units too send them below zero; the canonical line counts units
+ * whichever way they go (a reversal's direction is its status and its
+ * amounts), so a reversal's units are read as their size. Anywhere else a
+ * negative count stays as sent, and the contract refuses it.
+ */
+function unitCountOf(svc: X12Segment, draft: ClaimDraft): number | null {
+  const units = quantityOf(svc, 5) ?? quantityOf(svc, 7);
+  return units !== null && units < 0 && elementOf(draft.clp, 2) === '22' ? -units : units;
 }
 
 /** PLB03–PLB14: up to six (reason:reference, amount) pairs. */

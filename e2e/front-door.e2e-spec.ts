@@ -313,6 +313,43 @@ describe('the front door', () => {
     );
   });
 
+  it("predicts in a --dry-run the normalizer's full check of an 835's claims: a negative paid-units count holds back its transaction set, a reversal's does not", async () => {
+    const transactionSet = (control: string, claims: string): string => {
+      const segments = [
+        `ST*835*${control}`,
+        'BPR*I*20*C*NON************20240105',
+        'TRN*1*R1*1999999999',
+        'DTM*405*20240105',
+        'N1*PR*ACME HEALTH',
+        'LX*1',
+        ...claims.split('~').filter(Boolean),
+      ];
+      return `${[...segments, `SE*${segments.length + 1}*${control}`].join('~')}~`;
+    };
+    const interchange =
+      'ISA*00*          *00*          *ZZ*PAYER          *ZZ*PROVIDER       *240110*0800*^*00501*000000042*0*P*:~' +
+      'GS*HP*PAYER*PROVIDER*20240110*0800*42*X*005010X221A1~' +
+      transactionSet(
+        '0001',
+        'CLP*C-1*22*-200*-80*-60*12*PCN1~SVC*HC:99213*-200*-80**-1~CAS*CO*45*-60~' +
+          'CLP*C-1*1*200*100*60*12*PCN1~SVC*HC:99213*200*100**1~CAS*CO*45*40~',
+      ) +
+      transactionSet('0002', 'CLP*C-2*1*50*50*0*12*PCN2~SVC*HC:99213*50*50**-1~') +
+      'GE*2*42~IEA*1*000000042~';
+    writeFileSync(join(e2e.ingestRoot, 'reversal-units.835'), interchange);
+
+    const result = await runScript('ingest', ['reversal-units.835', '--dry-run', '--json']);
+
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      dryRun: true,
+      recordsRead: 2,
+      recordsValid: 1,
+      recordsDeadLettered: 1,
+      deadLettersByReason: [{ stage: 'normalizer', errorCode: 'NORMALIZED_EVENT_INVALID', records: 1 }],
+    });
+  });
+
   it('lists dead letters by reason, and replays one that folds once the date range is widened: the file stays accounted, folded + 1, dead-lettered - 1', async () => {
     const text = [
       HEADER,

@@ -5,6 +5,7 @@ export * from './claim-events';
 export * from './provider-adjustment-events';
 export * from './json-schema';
 export * from './decode-event';
+export * from './normalized-claim-check';
 export * from './ingest-report';
 export * from './reference-events';
 export * from './api-access';

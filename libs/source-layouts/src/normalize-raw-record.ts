@@ -25,6 +25,7 @@ export function normalizeSourceRecord(raw: RawClaimRecord, options: SourceNormal
         { record: raw.record, rawEventId: raw.eventId, lineage: raw.lineage, publishedAt: raw.publishedAt },
         options,
       ),
+      validated: false,
     };
   }
   const layout = options.layouts?.mapped(raw.layout);

@@ -1,4 +1,4 @@
-import type { ClaimEvent, MemberReferenceEvent } from '@claims/contracts';
+import { ClaimEventSchema, type ClaimEvent, type MemberReferenceEvent } from '@claims/contracts';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadCodeLists } from './code-lists';
@@ -130,6 +130,25 @@ describe('the shipped layouts', () => {
           'CLAIM_ID_MISSING',
           'CODE_UNTRANSLATED',
         ]).toContain(refusal.code);
+      }
+    },
+  );
+
+  it.each(
+    VENDORED.filter(
+      (file) => expectedLayout(file) !== 'desynpuf.carrier' && layouts.mapped(expectedLayout(file))?.kind === 'claim',
+    ),
+  )(
+    'check every claim of %s against the contract where it is mapped, and say so, so that the normalizer does not check it again',
+    (relative) => {
+      const claims = normalizeFile(relative).outcomes.filter(
+        (outcome): outcome is Extract<NormalizedSourceRecord, { kind: 'claim' }> =>
+          !(outcome instanceof SourceRecordError) && outcome.kind === 'claim',
+      );
+      expect(claims.length).toBeGreaterThan(0);
+      for (const claim of claims) {
+        expect(claim.validated).toBe(true);
+        expect(ClaimEventSchema.safeParse(claim.event).success).toBe(true);
       }
     },
   );

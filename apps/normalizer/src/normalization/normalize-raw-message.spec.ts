@@ -1,11 +1,17 @@
-import { ClaimEventSchema, ProviderAdjustmentEventSchema, RawClaimRecordSchema, sha256Hex } from '@claims/contracts';
+import {
+  ClaimEventSchema,
+  ProviderAdjustmentEventSchema,
+  RawClaimRecordSchema,
+  invalidClaimEventFailure,
+  sha256Hex,
+} from '@claims/contracts';
 import { REPO_ROOT } from '@claims/harness';
 import { lineageFromHeaders, type ConsumedMessage } from '@claims/kafka';
 import { CodeLists, loadSourceLayouts, rawRecordEvent } from '@claims/source-layouts';
 import { transactionSetText, x12LayoutOf, x12RecordContextOf, x12TokensOf, x12TransactionSetsOf } from '@claims/x12';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { invalidClaimEventFailure, normalizeRawMessage } from './normalize-raw-message';
+import { normalizeRawMessage } from './normalize-raw-message';
 
 const SAMPLE = join(REPO_ROOT, 'data', 'desynpuf', 'sample2', 'DE1_0_2008_to_2010_Carrier_Claims_Sample_2B.csv');
 const firstRecord = readFileSync(SAMPLE, 'utf8').split(/\r?\n/)[1] ?? '';

@@ -1,14 +1,12 @@
 import {
-  ClaimEventSchema,
   EVENT_HEADERS,
   RawClaimRecordSchema,
   claimEventHeaders,
   decodeEvent,
+  invalidClaimEventFailure,
   memberReferenceKey,
   rawEventId,
   sha256Hex,
-  validateEvent,
-  type ClaimEvent,
   type Lineage,
   type RawClaimRecord,
 } from '@claims/contracts';
@@ -63,21 +61,6 @@ export function rowOriginalsOf(raw: RawClaimRecord): RowOriginal[] | undefined {
   });
 }
 
-/**
- * Why claim events may not be produced, or null when they may. The enricher
- * and the metrics fold trust claims.normalized.v1 (they check its envelope
- * only), so every claim event is validated in full here, where the data
- * enters the pipeline, whichever layout made it.
- */
-export function invalidClaimEventFailure(events: readonly ClaimEvent[]): RecordFailure | null {
-  for (const event of events) {
-    const validated = validateEvent(ClaimEventSchema, event);
-    if (!validated.ok)
-      return { code: 'NORMALIZED_EVENT_INVALID', reason: `the normalized claim event has ${validated.reason}` };
-  }
-  return null;
-}
-
 /** One raw message to its canonical event, or to the reason it goes to the dead-letter topic. */
 export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNormalizeOptions): NormalizeOutcome {
   const decoded = decodeEvent(RawClaimRecordSchema, consumed.message.value);
@@ -86,7 +69,9 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
   if (isX12Layout(raw.layout)) return normalizeX12Message(raw, consumed, options);
   try {
     const normalized = normalizeSourceRecord(raw, options);
-    const invalid = normalized.kind === 'claim' ? invalidClaimEventFailure([normalized.event]) : null;
+    // A mapped layout's event was checked against the same schema where it was built: it is not checked twice.
+    const invalid =
+      normalized.kind === 'claim' && !normalized.validated ? invalidClaimEventFailure([normalized.event]) : null;
     if (invalid !== null) return deadLetterOf(raw, invalid);
     const traceParent = consumed.message.headers?.[EVENT_HEADERS.traceParent]?.toString();
     const event = normalized.event;

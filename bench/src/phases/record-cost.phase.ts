@@ -155,8 +155,11 @@ export async function measureRecordCost(file: GeneratedCarrierFile, count: numbe
     parsedRaw,
     (json) => RawClaimRecordSchema.parse(json) as RawClaimRecord,
   );
-  const normalized = step('normalizer', 'normalizeRawRecord (CSV, amounts, HMAC, event id)', validRaw, (raw) =>
-    normalizeRawRecord(raw, { patientTokenKey: 'bench-key' }),
+  const normalized = step(
+    'normalizer',
+    'normalizeRawRecord (CSV, amounts, HMAC, event id, ClaimEventSchema)',
+    validRaw,
+    (raw) => normalizeRawRecord(raw, { patientTokenKey: 'bench-key' }),
   );
   const normalizedJson = step('normalizer', 'JSON.stringify normalized event', normalized, (event) =>
     JSON.stringify(event),

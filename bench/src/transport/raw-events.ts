@@ -1,6 +1,12 @@
 import { claimEventHeaders } from '@claims/contracts';
 import type { OutboundMessage } from '@claims/kafka';
-import { linesOf, loadSourceLayouts, rawRecordEvent, type MappedLayout } from '@claims/source-layouts';
+import {
+  linesOf,
+  loadSourceLayouts,
+  rawRecordEvent,
+  type MappedLayout,
+  type SourceLayoutRegistry,
+} from '@claims/source-layouts';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { BenchLayout } from '../generator/file-catalog';
@@ -10,16 +16,13 @@ function newTraceParent(): string {
   return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 }
 
-const mappedLayouts = new Map<string, MappedLayout>();
+let shippedLayouts: SourceLayoutRegistry | null = null;
 
-/** The shipped mapping file of a layout read by column name, loaded once per process. */
+/** The shipped mapping file of a layout read by column name; the layouts are loaded once per process. */
 function mappedLayoutNamed(name: string): MappedLayout {
-  let layout = mappedLayouts.get(name);
-  if (layout === undefined) {
-    layout = loadSourceLayouts().mapped(name);
-    if (layout === undefined) throw new Error(`no shipped layout named ${name}`);
-    mappedLayouts.set(name, layout);
-  }
+  shippedLayouts ??= loadSourceLayouts();
+  const layout = shippedLayouts.mapped(name);
+  if (layout === undefined) throw new Error(`no shipped layout named ${name}`);
   return layout;
 }
 

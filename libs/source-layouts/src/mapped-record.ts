@@ -37,16 +37,7 @@ export interface MappingOptions {
 }
 
 export type NormalizedSourceRecord =
-  | {
-      kind: 'claim';
-      event: ClaimEvent;
-      /**
-       * Whether the layout checked the event against ClaimEventSchema already
-       * (the mapping engine does, for every layout it reads); the hand-coded
-       * carrier layout leaves that to its caller.
-       */
-      validated: boolean;
-    }
+  | { kind: 'claim'; event: ClaimEvent }
   | { kind: 'member_reference'; event: MemberReferenceEvent };
 
 type Value = string | number;
@@ -636,5 +627,5 @@ export function normalizeMappedRecord(
   if (layout.kind === 'member_reference') {
     return { kind: 'member_reference', event: mapMember(layout, raw, reader, head, options) };
   }
-  return { kind: 'claim', event: mapClaim(layout, raw, reader, rows, head, options), validated: true };
+  return { kind: 'claim', event: mapClaim(layout, raw, reader, rows, head, options) };
 }

@@ -1,4 +1,9 @@
-import { DESYNPUF_CARRIER_LAYOUT, type ClaimEvent, type RawClaimRecord } from '@claims/contracts';
+import {
+  DESYNPUF_CARRIER_LAYOUT,
+  invalidClaimEventFailure,
+  type ClaimEvent,
+  type RawClaimRecord,
+} from '@claims/contracts';
 import { CodeLists } from './code-lists';
 import { normalizeCarrierRecord, type NormalizeOptions } from './desynpuf-carrier';
 import { normalizeMappedRecord, type NormalizedSourceRecord } from './mapped-record';
@@ -15,18 +20,20 @@ export interface SourceNormalizeOptions extends NormalizeOptions {
 /**
  * Dispatches a raw record to its layout: the hand-coded carrier mapping (the
  * hot path), or the mapping engine for a layout defined by a mapping file.
+ * Every claim event it returns has passed ClaimEventSchema once: the mapping
+ * engine checks what it builds (MAPPED_VALUE_INVALID), the carrier branch
+ * here (NORMALIZED_EVENT_INVALID), so no caller checks it again.
  * @throws SourceRecordError
  */
 export function normalizeSourceRecord(raw: RawClaimRecord, options: SourceNormalizeOptions): NormalizedSourceRecord {
   if (raw.layout === DESYNPUF_CARRIER_LAYOUT) {
-    return {
-      kind: 'claim',
-      event: normalizeCarrierRecord(
-        { record: raw.record, rawEventId: raw.eventId, lineage: raw.lineage, publishedAt: raw.publishedAt },
-        options,
-      ),
-      validated: false,
-    };
+    const event = normalizeCarrierRecord(
+      { record: raw.record, rawEventId: raw.eventId, lineage: raw.lineage, publishedAt: raw.publishedAt },
+      options,
+    );
+    const invalid = invalidClaimEventFailure([event]);
+    if (invalid !== null) throw new SourceRecordError(invalid.code, invalid.reason);
+    return { kind: 'claim', event };
   }
   const layout = options.layouts?.mapped(raw.layout);
   if (layout === undefined) {

@@ -139,17 +139,14 @@ describe('the shipped layouts', () => {
       (file) => expectedLayout(file) !== 'desynpuf.carrier' && layouts.mapped(expectedLayout(file))?.kind === 'claim',
     ),
   )(
-    'check every claim of %s against the contract where it is mapped, and say so, so that the normalizer does not check it again',
+    'check every claim of %s against the contract where it is mapped, so that the normalizer need not check it again',
     (relative) => {
       const claims = normalizeFile(relative).outcomes.filter(
         (outcome): outcome is Extract<NormalizedSourceRecord, { kind: 'claim' }> =>
           !(outcome instanceof SourceRecordError) && outcome.kind === 'claim',
       );
       expect(claims.length).toBeGreaterThan(0);
-      for (const claim of claims) {
-        expect(claim.validated).toBe(true);
-        expect(ClaimEventSchema.safeParse(claim.event).success).toBe(true);
-      }
+      for (const claim of claims) expect(ClaimEventSchema.safeParse(claim.event).success).toBe(true);
     },
   );
 });

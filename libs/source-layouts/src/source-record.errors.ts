@@ -23,6 +23,8 @@ export const SOURCE_RECORD_ERROR_CODES = [
   'GROUP_FIRST_ROW_MISSING',
   /** A mapping produced a value the canonical schema refuses (a coverage month count of 13, say). */
   'MAPPED_VALUE_INVALID',
+  /** The hand-coded carrier layout produced an event the canonical schema refuses. */
+  'NORMALIZED_EVENT_INVALID',
 ] as const;
 export type SourceRecordErrorCode = (typeof SOURCE_RECORD_ERROR_CODES)[number];
 

@@ -69,10 +69,7 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
   if (isX12Layout(raw.layout)) return normalizeX12Message(raw, consumed, options);
   try {
     const normalized = normalizeSourceRecord(raw, options);
-    // A mapped layout's event was checked against the same schema where it was built: it is not checked twice.
-    const invalid =
-      normalized.kind === 'claim' && !normalized.validated ? invalidClaimEventFailure([normalized.event]) : null;
-    if (invalid !== null) return deadLetterOf(raw, invalid);
+    // Every claim event normalizeSourceRecord returns has passed ClaimEventSchema (a refusal is a SourceRecordError).
     const traceParent = consumed.message.headers?.[EVENT_HEADERS.traceParent]?.toString();
     const event = normalized.event;
     const key = normalized.kind === 'claim' ? normalized.event.claimId : memberReferenceKey(normalized.event.member);

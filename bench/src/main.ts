@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { BenchContext, progress } from './bench-context';
 import { parseBenchOptions, USAGE, type PhaseName } from './cli-options';
@@ -16,7 +17,13 @@ import { runRecordCostPhase } from './phases/record-cost.phase';
 import { runScaleOutPhase } from './phases/scale-out.phase';
 import { describeEnvironment } from './report/environment';
 import { printResultsTable } from './report/print-table';
-import { correctnessFailures, rawOneHopRate, targetChecks, type BenchResults } from './report/results';
+import {
+  correctnessFailures,
+  rawOneHopRate,
+  targetChecks,
+  transportFloorsOf,
+  type BenchResults,
+} from './report/results';
 import { writeResults } from './report/write-results';
 import { REPO_ROOT } from '@claims/harness';
 
@@ -91,6 +98,7 @@ async function main(): Promise<number> {
         label: 'end to end, inpatient',
       }),
     );
+    results.transportFloors = transportFloorsOf(results, availableParallelism());
     results.edi = await timed('edi', () => runEdiPhase(context, options.ediClaims));
     results.freshness = await timed('freshness', () => runFreshnessPhase(context, catalog, results.endToEnd));
     results.apiLoad = await timed('api-load', () => runApiLoadPhase(context, catalog));

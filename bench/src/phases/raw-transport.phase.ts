@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { progress, type BenchContext } from '../bench-context';
 import type { GeneratedFile } from '@claims/claims-generator';
 import type { BenchLayout } from '../generator/file-catalog';
+import { findBrokerPid } from '../measure/pipeline-sampler';
 import { cpuSeconds, readProcessCpu } from '../measure/process-stats';
 import type { ProducerWorkerReport, ProducerWorkerRequest } from '../transport/producer-worker';
 import {
@@ -35,6 +36,8 @@ export interface RawTransportResult {
   produceRecordsPerSecond?: number;
   producerCpuSecondsPer1000?: number;
   consumerCpuSecondsPer1000?: number;
+  /** The broker's CPU from the first send to the last record consumed; null when it runs elsewhere. */
+  brokerCpuSecondsPer1000?: number | null;
   settings?: string;
 }
 
@@ -107,14 +110,18 @@ async function measureOneHop(
   worker.send(request);
   const ready = await waitForReport(worker, 'ready');
   const workerPid = worker.pid ?? 0;
+  const brokerPid = findBrokerPid();
+  const brokerCpu = (): number => (brokerPid === null ? 0 : cpuSeconds(readProcessCpu(brokerPid)));
   const producerCpuBefore = cpuSeconds(readProcessCpu(workerPid));
   const consumerCpuBefore = process.cpuUsage();
+  const brokerCpuBefore = brokerCpu();
   const done = waitForReport(worker, 'done');
   worker.send({ type: 'go' });
   const finished = await done;
   const producerCpu = cpuSeconds(readProcessCpu(workerPid)) - producerCpuBefore;
   await untilConsumed(() => consumed >= ready.records, 120_000);
   const consumerCpuUsage = process.cpuUsage(consumerCpuBefore);
+  const hopBrokerCpu = brokerCpu() - brokerCpuBefore;
 
   const oneHopSeconds = (lastConsumedAtMs - finished.startedAtMs) / 1000;
   const produceSeconds = (finished.finishedAtMs - finished.startedAtMs) / 1000;
@@ -129,6 +136,7 @@ async function measureOneHop(
     produceRecordsPerSecond: ready.records / produceSeconds,
     producerCpuSecondsPer1000: (producerCpu / ready.records) * 1000,
     consumerCpuSecondsPer1000: ((consumerCpuUsage.user + consumerCpuUsage.system) / 1e6 / ready.records) * 1000,
+    brokerCpuSecondsPer1000: brokerPid === null ? null : (hopBrokerCpu / ready.records) * 1000,
     settings:
       client === 'kafkajs'
         ? `product ClaimProducer, sequential sendBatch of ${PRODUCE_BATCH_SIZE}, acks=all, idempotent; eachBatch consumer with commit per batch`

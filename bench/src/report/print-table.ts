@@ -1,5 +1,6 @@
 import type { BenchDirectory } from '../pipeline/bench-directory';
-import { endToEndInpatientShareOfRawOneHop, type BenchResults } from './results';
+import { endToEndInpatientShareOfRawOneHop, transportFloorOf, type BenchResults } from './results';
+import { PIPELINE_KAFKA_HOPS, type TransportFloor } from '../capacity/transport-floor';
 import type { EndToEndResult } from '../phases/end-to-end.phase';
 import type { RecordCostResult } from '../phases/record-cost.phase';
 import type { BurstCpu, IncrementalResult } from '../phases/incremental.phase';
@@ -78,6 +79,7 @@ function rawTransportTable(results: BenchResults): string {
       'produce rec/s',
       'prod CPU s/1k',
       'cons CPU s/1k',
+      'broker CPU s/1k',
       'note',
     ],
     (results.rawTransport ?? []).map((row) => [
@@ -90,6 +92,7 @@ function rawTransportTable(results: BenchResults): string {
       integer(row.produceRecordsPerSecond),
       fixed(row.producerCpuSecondsPer1000, 3),
       fixed(row.consumerCpuSecondsPer1000, 3),
+      row.brokerCpuSecondsPer1000 === null ? 'elsewhere' : fixed(row.brokerCpuSecondsPer1000, 3),
       row.note ?? '',
     ]),
   );
@@ -121,7 +124,11 @@ function recordCostSection(results: BenchResults): string {
 }
 
 /** One end-to-end run's tables; `shareOfRawOneHop` against KafkaJS's one hop of the same layout's file. */
-function endToEndTables(run: EndToEndResult | undefined, shareOfRawOneHop: number | undefined): string {
+function endToEndTables(
+  run: EndToEndResult | undefined,
+  shareOfRawOneHop: number | undefined,
+  floor: TransportFloor | undefined,
+): string {
   if (!run) return '(not run)';
   const summary = formatTable(
     ['records', 'seconds', 'records/s', 'file MB/s', 'share of raw one-hop', 'first KPI after', 'correct'],
@@ -202,11 +209,27 @@ function endToEndTables(run: EndToEndResult | undefined, shareOfRawOneHop: numbe
     `CPU budget: ${fixed(run.cpuBudget.totalCpuSecondsPer1000, 3)} CPU s per 1,000 records in all (services + Postgres + broker) → ` +
       `${integer(run.cpuBudget.ceilingRecordsPerSecond)} records/s ceiling on ${run.cpuBudget.cores} cores; ` +
       `the run reached ${fixed(run.cpuBudget.shareOfCeiling * 100, 0)} % of it`,
+    ...(floor ? [transportFloorLine(floor)] : []),
     `infrastructure: broker ${fixed(run.brokerCpuSecondsPer1000, 3)} CPU s/1k, Postgres (all backends) ${fixed(run.postgresCpuSecondsPer1000, 3)} CPU s/1k; ` +
       `api peak RSS ${mebibytes(run.peakRssBytes.api)}`,
     `bytes per record in the broker's log: ${topics}`,
     directoryLine(run.directory),
   ].join('\n');
+}
+
+/** The layout's three hops at the raw hop's cost, and how far above that floor the run's CPU per record is. */
+function transportFloorLine(floor: TransportFloor): string {
+  const broker =
+    floor.brokerCpuSecondsPer1000 === null
+      ? 'the broker runs elsewhere'
+      : `broker ${fixed(floor.brokerCpuSecondsPer1000, 3)} of it`;
+  const above =
+    floor.pipelineOverFloor === null ? '' : `; this run cost ${fixed(floor.pipelineOverFloor, 1)}× its floor`;
+  return (
+    `transport floor: ${PIPELINE_KAFKA_HOPS} hops at the raw one hop's ${fixed(floor.hopCpuSecondsPer1000, 3)} CPU s/1k ` +
+    `(producer + consumer + broker; ${broker}) = ${fixed(floor.floorCpuSecondsPer1000, 3)} CPU s/1k → at most ` +
+    `${integer(floor.ceilingRecordsPerSecond)} records/s on ${floor.cores} cores if the stages did nothing else${above}`
+  );
 }
 
 /** The directory the enricher judged the replay against, and what holding it costs the enricher. */
@@ -618,12 +641,16 @@ export function printResultsTable(results: BenchResults): void {
     section('per-record cost: the product functions alone, no services', recordCostSection(results)),
     section(
       '2 + 3. end to end: file → KPI committed in Postgres, five services as processes',
-      endToEndTables(results.endToEnd, results.endToEndShareOfRawOneHop),
+      endToEndTables(results.endToEnd, results.endToEndShareOfRawOneHop, transportFloorOf(results, 'carrier')),
     ),
     section('2b. EDI end to end: 837P, 999, 277CA, 835 → claim lifecycle', ediTable(results)),
     section(
       "2c. end to end, inpatient: the raw-transport phase's inpatient file",
-      endToEndTables(results.endToEndInpatient, endToEndInpatientShareOfRawOneHop(results)),
+      endToEndTables(
+        results.endToEndInpatient,
+        endToEndInpatientShareOfRawOneHop(results),
+        transportFloorOf(results, 'inpatient'),
+      ),
     ),
     section('4. freshness: publish → KPI readable', freshnessTable(results)),
     section('4b. API under read load, idle and while a replay folds', apiLoadTable(results)),

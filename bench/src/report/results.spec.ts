@@ -2,7 +2,13 @@ import { parseBenchOptions } from '../cli-options';
 import type { CorrectnessCheck } from '../measure/kpi-checks';
 import type { EndToEndResult } from '../phases/end-to-end.phase';
 import type { RawTransportResult } from '../phases/raw-transport.phase';
-import { correctnessFailures, endToEndInpatientShareOfRawOneHop, targetChecks, type BenchResults } from './results';
+import {
+  correctnessFailures,
+  endToEndInpatientShareOfRawOneHop,
+  targetChecks,
+  transportFloorsOf,
+  type BenchResults,
+} from './results';
 
 const CORRECT: CorrectnessCheck = {
   passed: true,
@@ -62,6 +68,29 @@ describe('the end-to-end throughput targets', () => {
       ['not measured', null],
     ]);
     expect(targetChecks(results).find((check) => check.target === 'end to end ≥ 10,000 records/s')?.met).toBe(true);
+  });
+
+  it("names beside the records/s what the layout's transport floor allows on the run's cores", () => {
+    const hop = (layout: string): RawTransportResult => ({
+      ...oneHop(layout, 20_000),
+      producerCpuSecondsPer1000: 0.03,
+      consumerCpuSecondsPer1000: 0.02,
+      brokerCpuSecondsPer1000: 0.05,
+    });
+    const carrier = { ...endToEndRun(3_000), cpuBudget: { cores: 2, totalCpuSecondsPer1000: 0.6 } } as EndToEndResult;
+    const results = resultsOf({ rawTransport: [hop('carrier'), hop('inpatient')], endToEnd: carrier });
+    results.transportFloors = transportFloorsOf(results, 4);
+    // Carrier: its run's 2 cores ÷ 3 hops × 0.1 CPU-s per 1,000. Inpatient did not run end to end: this machine's 4.
+    expect(results.transportFloors.map((floor) => [floor.layout, Math.round(floor.ceilingRecordsPerSecond)])).toEqual([
+      ['carrier', 6_667],
+      ['inpatient', 13_333],
+    ]);
+    expect(results.transportFloors[0]?.pipelineOverFloor).toBeCloseTo(2);
+    expect(targetChecks(results).find((check) => check.target === 'end to end ≥ 10,000 records/s')).toEqual({
+      target: 'end to end ≥ 10,000 records/s',
+      measured: '3,000 records/s (the transport alone allows ≤ 6,667 here)',
+      met: false,
+    });
   });
 
   it('fails the run when the inpatient replay served KPIs that differ from the generator', () => {

@@ -10,6 +10,7 @@ import type { IngestorMemoryResult } from '../phases/ingestor-memory.phase';
 import type { RawTransportResult } from '../phases/raw-transport.phase';
 import type { RecordCostResult } from '../phases/record-cost.phase';
 import type { ScaleOutResult } from '../phases/scale-out.phase';
+import { transportFloor, type TransportFloor } from '../capacity/transport-floor';
 import type { BenchEnvironment } from './environment';
 
 /** The targets the performance issue sets: reported against, never asserted. */
@@ -50,6 +51,8 @@ export interface BenchResults {
   endToEndShareOfRawOneHop?: number;
   /** The inpatient file of the raw-transport phase, end to end: the issue's second layout. */
   endToEndInpatient?: EndToEndResult;
+  /** Each end-to-end layout's three hops at the raw hop's cost: what this machine's transport alone allows. */
+  transportFloors?: TransportFloor[];
   edi?: EdiResult;
   freshness?: FreshnessResult;
   apiLoad?: ApiLoadResult;
@@ -105,12 +108,37 @@ export function endToEndInpatientShareOfRawOneHop(results: BenchResults): number
   return results.endToEndInpatient && oneHop ? results.endToEndInpatient.recordsPerSecond / oneHop : undefined;
 }
 
+/**
+ * The transport floor of each layout that ran end to end, beside the run's
+ * own CPU per record; `cores` when no end-to-end run says how many it had.
+ */
+export function transportFloorsOf(results: BenchResults, cores: number): TransportFloor[] {
+  const runs: ReadonlyArray<['carrier' | 'inpatient', EndToEndResult | undefined]> = [
+    ['carrier', results.endToEnd],
+    ['inpatient', results.endToEndInpatient],
+  ];
+  return runs.flatMap(([layout, run]) => {
+    const hop = results.rawTransport?.find((row) => row.client === 'kafkajs' && row.layout === layout);
+    const floor = transportFloor(hop, run?.cpuBudget.cores ?? cores, run?.cpuBudget.totalCpuSecondsPer1000);
+    return floor ? [floor] : [];
+  });
+}
+
+export function transportFloorOf(results: BenchResults, layout: 'carrier' | 'inpatient'): TransportFloor | undefined {
+  return results.transportFloors?.find((floor) => floor.layout === layout);
+}
+
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 export function targetChecks(results: BenchResults): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const endToEnd = results.endToEnd;
-  const throughputChecks = (layout: string, run: EndToEndResult | undefined, share: number | undefined): void => {
+  const throughputChecks = (
+    layout: string,
+    run: EndToEndResult | undefined,
+    share: number | undefined,
+    floor: TransportFloor | undefined,
+  ): void => {
     checks.push({
       target: `end to end ≥ ${TARGETS.endToEndShareOfRawOneHop * 100} % of raw one-hop${layout}`,
       measured: share === undefined ? 'not measured' : `${(share * 100).toFixed(1)} %`,
@@ -118,12 +146,22 @@ export function targetChecks(results: BenchResults): TargetCheck[] {
     });
     checks.push({
       target: `end to end ≥ ${TARGETS.endToEndRecordsPerSecond.toLocaleString('en-US')} records/s${layout}`,
-      measured: run ? `${Math.round(run.recordsPerSecond).toLocaleString('en-US')} records/s` : 'not measured',
+      measured: run
+        ? `${Math.round(run.recordsPerSecond).toLocaleString('en-US')} records/s` +
+          (floor
+            ? ` (the transport alone allows ≤ ${Math.round(floor.ceilingRecordsPerSecond).toLocaleString('en-US')} here)`
+            : '')
+        : 'not measured',
       met: run ? run.recordsPerSecond >= TARGETS.endToEndRecordsPerSecond : null,
     });
   };
-  throughputChecks('', endToEnd, results.endToEndShareOfRawOneHop);
-  throughputChecks(', inpatient', results.endToEndInpatient, endToEndInpatientShareOfRawOneHop(results));
+  throughputChecks('', endToEnd, results.endToEndShareOfRawOneHop, transportFloorOf(results, 'carrier'));
+  throughputChecks(
+    ', inpatient',
+    results.endToEndInpatient,
+    endToEndInpatientShareOfRawOneHop(results),
+    transportFloorOf(results, 'inpatient'),
+  );
   const batch = results.batch;
   const bulkRatio = endToEnd && batch ? endToEnd.durationSeconds / batch.timeToFirstKpiSeconds : undefined;
   checks.push({

@@ -160,8 +160,8 @@ export async function runRawTransportPhase(
   const librdkafkaAvailable = loadConfluentClient() !== null;
   const warmUpFile = files[0];
   if (warmUpFile) {
-    // The broker's CPU is in the hop: a broker started for this run serves its first hop at about twice a
-    // warm one's cost per record (JIT), which would price the hops above what the later phases pay.
+    // The broker's CPU is in the hop: a broker started for this run serves its first hops at two to three times
+    // a warm one's cost per record (JIT), which would price the hops above what the later phases pay.
     await context.phase('raw transport warm-up', () =>
       measureOneHop(context, 'kafkajs', warmUpFile, Math.min(RAW_HOP_WARM_UP_RECORDS, warmUpFile.records), 'warm-up'),
     );

@@ -109,8 +109,9 @@ export function endToEndInpatientShareOfRawOneHop(results: BenchResults): number
 }
 
 /**
- * The transport floor of each layout that ran end to end, beside the run's
- * own CPU per record; `cores` when no end-to-end run says how many it had.
+ * The transport floor of the carrier and inpatient files, from their KafkaJS
+ * raw hops, beside the CPU per record of the layout's end-to-end run where it
+ * ran; on `cores` when no end-to-end run says how many it had.
  */
 export function transportFloorsOf(results: BenchResults, cores: number): TransportFloor[] {
   const runs: ReadonlyArray<['carrier' | 'inpatient', EndToEndResult | undefined]> = [

@@ -97,9 +97,14 @@ export function correctnessFailures(results: BenchResults): string[] {
   return failures;
 }
 
+/** KafkaJS's row of the raw-transport phase for the layout's file: the baseline hop. */
+function kafkajsRawHop(results: BenchResults, layout: 'carrier' | 'inpatient'): RawTransportResult | undefined {
+  return results.rawTransport?.find((row) => row.client === 'kafkajs' && row.layout === layout);
+}
+
 /** KafkaJS's one-hop rate of the raw-transport phase for the layout's file. */
 export function rawOneHopRate(results: BenchResults, layout: 'carrier' | 'inpatient' = 'carrier'): number | undefined {
-  return results.rawTransport?.find((row) => row.client === 'kafkajs' && row.layout === layout)?.oneHopRecordsPerSecond;
+  return kafkajsRawHop(results, layout)?.oneHopRecordsPerSecond;
 }
 
 /** The inpatient run's records/s over KafkaJS's one-hop rate for the same file. */
@@ -119,8 +124,11 @@ export function transportFloorsOf(results: BenchResults, cores: number): Transpo
     ['inpatient', results.endToEndInpatient],
   ];
   return runs.flatMap(([layout, run]) => {
-    const hop = results.rawTransport?.find((row) => row.client === 'kafkajs' && row.layout === layout);
-    const floor = transportFloor(hop, run?.cpuBudget.cores ?? cores, run?.cpuBudget.totalCpuSecondsPer1000);
+    const floor = transportFloor(
+      kafkajsRawHop(results, layout),
+      run?.cpuBudget.cores ?? cores,
+      run?.cpuBudget.totalCpuSecondsPer1000,
+    );
     return floor ? [floor] : [];
   });
 }

@@ -10,9 +10,9 @@ export interface NormalizedClaimEventsFailure {
 /**
  * The full check of claim events before claims.normalized.v1, whose
  * consumers trust it (they check the envelope only); null when every event
- * passes. The normalizer runs it on what it is about to publish, and the
- * ingestor's dry run on what the normalizer would publish, so the two agree
- * on which records end as dead letters.
+ * passes. normalizeSourceRecord and normalizeX12RecordEvents run it on what
+ * they return, which the normalizer publishes and the ingestor's dry run
+ * counts, so the two agree on which records end as dead letters.
  */
 export function invalidClaimEventFailure(events: readonly ClaimEvent[]): NormalizedClaimEventsFailure | null {
   for (const event of events) {

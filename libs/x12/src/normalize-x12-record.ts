@@ -1,12 +1,13 @@
 import {
   deriveEventId,
+  invalidClaimEventFailure,
   providerAdjustmentEventId,
   type ClaimEvent,
   type ProviderAdjustmentEvent,
   type RawClaimRecord,
   type Submission,
 } from '@claims/contracts';
-import { tokenizePatientId } from '@claims/source-layouts';
+import { SourceRecordError, tokenizePatientId } from '@claims/source-layouts';
 import {
   acknowledgementsOf999,
   claimAcknowledgementsOf277,
@@ -296,13 +297,30 @@ function providerAdjustmentEvent(
 }
 
 /**
- * A raw X12 transaction set to its canonical events: one `submitted` event
- * per CLM of an 837, one `adjudicated` event per CLP of an 835 (and one
- * provider-adjustment event per PLB pair), one `acknowledged` or `rejected`
- * event per claim of a 277CA and per acknowledged transaction set of a 999.
- * @throws X12Error (permanent: the record belongs in the dead-letter topic)
+ * A raw X12 transaction set to the canonical events the normalizer publishes:
+ * one `submitted` event per CLM of an 837, one `adjudicated` event per CLP of
+ * an 835 (and one provider-adjustment event per PLB pair), one `acknowledged`
+ * or `rejected` event per claim of a 277CA and per acknowledged transaction
+ * set of a 999. Every claim event it returns has passed ClaimEventSchema once
+ * (as normalizeSourceRecord's do), so no caller checks them again; a set's
+ * events go all or none, so one invalid claim holds back the set.
+ * @throws X12Error (permanent: the record belongs in the dead-letter topic),
+ *   X12_NO_CLAIMS for a set with nothing to fold
+ * @throws SourceRecordError NORMALIZED_EVENT_INVALID, the code of the same
+ *   refusal on every other source
  */
 export function normalizeX12RecordEvents(raw: RawClaimRecord, options: X12NormalizeOptions): X12RecordEvents {
+  const events = x12RecordEvents(raw, options);
+  if (events.claims.length === 0 && events.providerAdjustments.length === 0) {
+    // Nothing to fold: a dead letter keeps the record counted and replayable.
+    throw new X12Error('X12_NO_CLAIMS', `the ${raw.layout} transaction set holds no claim`);
+  }
+  const invalid = invalidClaimEventFailure(events.claims);
+  if (invalid !== null) throw new SourceRecordError(invalid.code, invalid.reason);
+  return events;
+}
+
+function x12RecordEvents(raw: RawClaimRecord, options: X12NormalizeOptions): X12RecordEvents {
   if (raw.layout !== X12_LAYOUTS.remittance) {
     return { claims: normalizeX12Record(raw, options), providerAdjustments: [] };
   }

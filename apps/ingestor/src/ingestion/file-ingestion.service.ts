@@ -4,7 +4,6 @@ import {
   DESYNPUF_CARRIER_LAYOUT,
   RawClaimRecordSchema,
   decodeEvent,
-  invalidClaimEventFailure,
   type IngestReport,
 } from '@claims/contracts';
 import { DEAD_LETTER_MAX_ORIGINAL_BYTES, PipelineKafka, type OutboundMessage } from '@claims/kafka';
@@ -487,19 +486,8 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
           return;
         }
         try {
-          if (isX12Layout(decoded.event.layout)) {
-            const events = normalizeX12RecordEvents(decoded.event, normalizeOptions);
-            if (events.claims.length === 0 && events.providerAdjustments.length === 0) {
-              countDeadLetter('normalizer', 'X12_NO_CLAIMS', outcome.rows);
-              return;
-            }
-            // The normalizer's last step for a transaction set: the full check of the claims it would publish.
-            const invalid = invalidClaimEventFailure(events.claims);
-            if (invalid !== null) {
-              countDeadLetter('normalizer', invalid.code, outcome.rows);
-              return;
-            }
-          } else normalizeSourceRecord(decoded.event, normalizeOptions);
+          if (isX12Layout(decoded.event.layout)) normalizeX12RecordEvents(decoded.event, normalizeOptions);
+          else normalizeSourceRecord(decoded.event, normalizeOptions);
           counts.recordsPublished += outcome.rows;
         } catch (error) {
           if (!(error instanceof SourceRecordError) && !(error instanceof X12Error)) throw error;

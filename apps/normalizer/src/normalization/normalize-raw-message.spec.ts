@@ -221,6 +221,21 @@ describe('normalizeRawMessage with X12 transaction sets', () => {
     expect(outcome.emitAll.map((message) => lineageFromHeaders(message.headers)?.recordNumber)).toEqual([1, 1]);
   });
 
+  it('dead-letters a transaction set whose claim fails the canonical check with NORMALIZED_EVENT_INVALID, naming fields only', () => {
+    // Negative units on a claim that is no reversal: the 837 reads, its canonical claim is not valid.
+    const outcome = normalizeRawMessage(
+      consumed(x12RawMessage(record.replace('SV2*0730*HC:93005*76.56*UN*3.00', 'SV2*0730*HC:93005*76.56*UN*-3.00'))),
+      x12Options,
+    );
+    expect(outcome).toEqual({
+      deadLetter: {
+        code: 'NORMALIZED_EVENT_INVALID',
+        reason: expect.stringMatching(/^the normalized claim event has /),
+      },
+    });
+    expect(JSON.stringify(outcome)).not.toContain('-3');
+  });
+
   it('dead-letters a transaction set with an unreadable amount with X12_AMOUNT_INVALID, located and without the value', () => {
     const outcome = normalizeRawMessage(
       consumed(x12RawMessage(record.replace('CLM*756048Q*89.95', 'CLM*756048Q*8O.95'))),

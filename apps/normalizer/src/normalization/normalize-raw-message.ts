@@ -3,7 +3,6 @@ import {
   RawClaimRecordSchema,
   claimEventHeaders,
   decodeEvent,
-  invalidClaimEventFailure,
   memberReferenceKey,
   rawEventId,
   sha256Hex,
@@ -96,14 +95,8 @@ function normalizeX12Message(
   options: SourceNormalizeOptions,
 ): NormalizeOutcome {
   try {
+    // Every claim event here has passed ClaimEventSchema (a refusal is an X12Error or a SourceRecordError).
     const { claims, providerAdjustments } = normalizeX12RecordEvents(raw, options);
-    if (claims.length === 0 && providerAdjustments.length === 0) {
-      // Nothing to fold: a dead letter keeps the record counted and replayable.
-      return { deadLetter: { code: 'X12_NO_CLAIMS', reason: `the ${raw.layout} transaction set holds no claim` } };
-    }
-    // A transaction set's events go all or none: one invalid claim holds back the set.
-    const invalid = invalidClaimEventFailure(claims);
-    if (invalid !== null) return { deadLetter: invalid };
     const traceParent = consumed.message.headers?.[EVENT_HEADERS.traceParent]?.toString();
     return {
       kind: 'claim',
@@ -119,7 +112,7 @@ function normalizeX12Message(
       })),
     };
   } catch (error) {
-    if (!(error instanceof X12Error)) throw error;
+    if (!(error instanceof X12Error) && !(error instanceof SourceRecordError)) throw error;
     return { deadLetter: { code: error.code, reason: error.message } };
   }
 }

@@ -1,6 +1,15 @@
-import { derivedEventId, sha256Hex, type EnrichedClaimEvent } from '@claims/contracts';
-import { queryRows, waitFor } from '@claims/harness';
-import { Kafka, logLevel } from 'kafkajs';
+import {
+  claimEventHeaders,
+  derivedEventId,
+  providerAdjustmentEventId,
+  sha256Hex,
+  type ClaimEvent,
+  type EnrichedClaimEvent,
+  type ProviderAdjustmentEvent,
+} from '@claims/contracts';
+import { REPO_ROOT, queryRows, waitFor } from '@claims/harness';
+import { normalizeRawRecord, rawRecordEvent } from '@claims/source-layouts';
+import { Kafka, logLevel, type Message } from 'kafkajs';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_CARRIER_PATH, startE2ePipeline, type E2ePipeline, type KpiSummary } from './e2e-pipeline';
@@ -15,6 +24,18 @@ function record(index: number, claimId: string, replacements: Record<string, str
   fields[1] = claimId;
   for (const [name, value] of Object.entries(replacements)) fields[COLUMNS.indexOf(name)] = value;
   return fields.join(',');
+}
+
+/** Sends messages straight to one of the pipeline's topics, as a producer other than the ingestor would. */
+async function publishPastTheIngestor(e2e: E2ePipeline, topic: string, messages: Message[]): Promise<void> {
+  const kafka = new Kafka({ clientId: 'e2e-direct', brokers: e2e.brokers.split(','), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic: `${e2e.namespace}.${topic}`, messages });
+  } finally {
+    await producer.disconnect();
+  }
 }
 
 describe('poison records in a carrier file', () => {
@@ -93,6 +114,190 @@ describe('poison records in a carrier file', () => {
     ]);
   });
 
+  it('dead-letters records holding a NUL character (a carrier line, an X12 transaction set, a raw event published past the ingestor) as RECORD_ENCODING_INVALID, and every other record folds', async () => {
+    // No Postgres text or jsonb value holds U+0000: such a record once stalled the enricher and the dead-letter accounting.
+    const lines = [HEADER, record(11, '570000000000001'), record(12, '570000000000002', { HCPCS_CD_1: '99\u00003' })];
+    lines.push(record(13, '570000000000003'));
+    writeFileSync(join(e2e.ingestRoot, 'nul.csv'), `${lines.join('\n')}\n`);
+    const institutional = readFileSync(
+      join(REPO_ROOT, 'data', 'x12', 'linuxforhealth', '837_005010X223A3', 'two-claims-single-provider.837i'),
+      'utf8',
+    );
+    writeFileSync(join(e2e.ingestRoot, 'nul.837i'), institutional.replace('CLM*756048Q*', 'CLM*7560\u000048Q*'));
+
+    const carrier = await e2e.pipeline.ingest('nul.csv');
+    expect(carrier).toMatchObject({ recordsRead: 3, recordsPublished: 2, recordsDeadLettered: 1 });
+    const x12 = await e2e.pipeline.ingest('nul.837i');
+    expect(x12).toMatchObject({ recordsRead: 1, recordsPublished: 0, recordsDeadLettered: 1 });
+
+    const verification = await settledVerification(e2e.pipeline, {
+      fileIds: [carrier.fileId, x12.fileId],
+      timeoutMs: 120_000,
+    });
+    expect(verification.files.find((file) => file.source === 'nul.csv')).toMatchObject({
+      recordsRead: 3,
+      folded: 2,
+      deadLettered: 1,
+      status: 'accounted',
+    });
+    expect(verification.files.find((file) => file.source === 'nul.837i')).toMatchObject({
+      recordsRead: 1,
+      deadLettered: 1,
+      status: 'accounted',
+    });
+    // The stream went on behind them: a clean file still folds.
+    writeFileSync(join(e2e.ingestRoot, 'after-nul.csv'), `${[HEADER, record(15, '570000000000005')].join('\n')}\n`);
+    const after = await e2e.pipeline.ingest('after-nul.csv');
+    const settled = await settledVerification(e2e.pipeline, { fileIds: [after.fileId], timeoutMs: 120_000 });
+    expect(settled.files.find((file) => file.source === 'after-nul.csv')).toMatchObject({
+      folded: 1,
+      status: 'accounted',
+    });
+    // A feed publishing raw events itself (no ingest report: its file is left out of the verification above).
+    const direct = rawRecordEvent({
+      layout: 'desynpuf.carrier',
+      record: record(14, '570000000000004', { ICD9_DGNS_CD_1: '25\u00000' }),
+      recordNumber: 1,
+      source: 'direct-feed.csv',
+      fileId: sha256Hex('raw events from a feed of its own'),
+      publishedAt: new Date().toISOString(),
+    });
+    // The headers a feed's raw events carry, as the ingestor's do: the dead letter takes its lineage from them.
+    await publishPastTheIngestor(e2e, 'claims.raw.v1', [
+      { key: direct.claimId, value: JSON.stringify(direct), headers: claimEventHeaders(direct, undefined) },
+    ]);
+
+    const letters = await waitFor(
+      'the three NUL records to be dead-lettered',
+      () =>
+        queryRows<{ stage: string; error_code: string; source: string }>(
+          e2e.database.url,
+          `SELECT stage, error_code, source FROM dead_letter WHERE error_code = 'RECORD_ENCODING_INVALID' ORDER BY source`,
+        ),
+      (rows) => rows.length === 3,
+      { timeoutMs: 60_000 },
+    );
+    expect(letters).toEqual([
+      { stage: 'normalizer', error_code: 'RECORD_ENCODING_INVALID', source: 'direct-feed.csv' },
+      { stage: 'ingestor', error_code: 'RECORD_ENCODING_INVALID', source: 'nul.837i' },
+      { stage: 'ingestor', error_code: 'RECORD_ENCODING_INVALID', source: 'nul.csv' },
+    ]);
+    expect(
+      await queryRows(e2e.database.url, `SELECT record_number, outcome FROM ingest_record WHERE file_id = $1`, [
+        direct.lineage.fileId,
+      ]),
+    ).toEqual([{ record_number: 1, outcome: 'dead_lettered' }]);
+  });
+
+  it('dead-letters events written past the normalizer that Postgres refuses (a NUL in a claim id, in a payer name) as ENRICH_REFUSED and FOLD_REFUSED, and the rest of their batches flows', async () => {
+    const fileId = sha256Hex('normalized-by-another-producer');
+    const normalized = (claimId: string, recordNumber: number): ClaimEvent => {
+      const raw = rawRecordEvent({
+        layout: 'desynpuf.carrier',
+        record: record(16 + recordNumber, claimId.replace('\u0000', '')),
+        recordNumber,
+        source: 'normalized-feed.csv',
+        fileId,
+        publishedAt: new Date().toISOString(),
+      });
+      return { ...normalizeRawRecord(raw, { patientTokenKey: 'e2e-poison-records' }), claimId };
+    };
+    const claims = [normalized('580000000000001', 1), normalized('58000000\u00000000002', 2)];
+    claims.push(normalized('580000000000003', 3));
+    await publishPastTheIngestor(
+      e2e,
+      'claims.normalized.v1',
+      // One key for all three: one partition, so one batch holds the refused claim between two good ones.
+      claims.map((claim) => ({
+        key: 'one-partition',
+        value: JSON.stringify(claim),
+        headers: claimEventHeaders(claim, undefined),
+      })),
+    );
+    const adjustment = (recordNumber: number, payerName: string): ProviderAdjustmentEvent => {
+      const rawEventId = derivedEventId('claims.raw', `plb-${recordNumber}`);
+      return {
+        schemaVersion: 1,
+        eventId: providerAdjustmentEventId(rawEventId, 9, 3),
+        rawEventId,
+        layout: 'x12.835',
+        lineage: {
+          source: 'plb-feed.835',
+          fileId,
+          recordNumber: 10 + recordNumber,
+          recordSha256: sha256Hex(payerName),
+        },
+        publishedAt: new Date().toISOString(),
+        occurredAt: '2024-03-15',
+        accountsForRecord: true,
+        payment: {
+          payerId: '999',
+          payerName,
+          payeeNpi: '6543210903',
+          payeeTaxId: null,
+          traceNumber: `RECOUP-${recordNumber}`,
+          paymentDate: '2024-03-15',
+          productionDate: '2024-03-14',
+        },
+        adjustment: {
+          providerId: '6543210903',
+          fiscalPeriodDate: '2024-12-31',
+          reasonCode: 'WO',
+          reference: null,
+          amountCents: 10_000,
+          segmentNumber: 9,
+          elementPosition: 3,
+        },
+        dataQuality: [],
+      };
+    };
+    const adjustments = [adjustment(1, 'ACME HEALTH'), adjustment(2, 'ACME\u0000HEALTH'), adjustment(3, 'ACME HEALTH')];
+    await publishPastTheIngestor(
+      e2e,
+      'claims.provider-adjustments.v1',
+      adjustments.map((event) => ({
+        key: 'one-partition',
+        value: JSON.stringify(event),
+        headers: claimEventHeaders(event, undefined),
+      })),
+    );
+
+    const refused = await waitFor(
+      'both refused events to be dead-lettered',
+      () =>
+        queryRows<{ stage: string; error_code: string; record_number: number }>(
+          e2e.database.url,
+          `SELECT stage, error_code, record_number FROM dead_letter WHERE file_id = $1 ORDER BY record_number`,
+          [fileId],
+        ),
+      (rows) => rows.length === 2,
+      { timeoutMs: 60_000 },
+    );
+    expect(refused).toEqual([
+      { stage: 'enricher', error_code: 'ENRICH_REFUSED', record_number: 2 },
+      { stage: 'metrics', error_code: 'FOLD_REFUSED', record_number: 12 },
+    ]);
+    const outcomes = await waitFor(
+      'the rest of both batches to fold',
+      () =>
+        queryRows<{ record_number: number; outcome: string }>(
+          e2e.database.url,
+          `SELECT record_number, outcome FROM ingest_record WHERE file_id = $1 ORDER BY record_number`,
+          [fileId],
+        ),
+      (rows) => rows.length === 6,
+      { timeoutMs: 60_000 },
+    );
+    expect(outcomes).toEqual([
+      { record_number: 1, outcome: 'folded' },
+      { record_number: 2, outcome: 'dead_lettered' },
+      { record_number: 3, outcome: 'folded' },
+      { record_number: 11, outcome: 'folded' },
+      { record_number: 12, outcome: 'dead_lettered' },
+      { record_number: 13, outcome: 'folded' },
+    ]);
+  });
+
   it('dead-letters an event Postgres refuses (year 0000) and folds the rest of its batch', async () => {
     const before = await e2e.pipeline.api<KpiSummary>('/v1/kpis/summary');
     const fileId = sha256Hex('enriched-by-another-producer');
@@ -125,28 +330,20 @@ describe('poison records in a carrier file', () => {
     };
     const events = [event('660000000000001', 1, '2009-01-01'), event('660000000000002', 2, '0000-01-01')];
     events.push(event('660000000000003', 3, '2009-02-01'));
-    const producer = new Kafka({
-      clientId: 'e2e-direct',
-      brokers: e2e.brokers.split(','),
-      logLevel: logLevel.NOTHING,
-    }).producer();
-    await producer.connect();
-    try {
-      await producer.send({
-        topic: `${e2e.namespace}.claims.enriched.v1`,
-        // One key for all three: one partition, so one batch holds the bad event between two good ones.
-        messages: events.map((enriched) => ({ key: 'one-partition', value: JSON.stringify(enriched) })),
-      });
-    } finally {
-      await producer.disconnect();
-    }
+    await publishPastTheIngestor(
+      e2e,
+      'claims.enriched.v1',
+      // One key for all three: one partition, so one batch holds the bad event between two good ones.
+      events.map((enriched) => ({ key: 'one-partition', value: JSON.stringify(enriched) })),
+    );
 
     const refused = await waitFor(
       'the refused event to be dead-lettered',
       () =>
         queryRows<{ error_code: string; record_number: number }>(
           e2e.database.url,
-          `SELECT error_code, record_number FROM dead_letter WHERE stage = 'metrics'`,
+          `SELECT error_code, record_number FROM dead_letter WHERE stage = 'metrics' AND file_id = $1`,
+          [fileId],
         ),
       (rows) => rows.length > 0,
       { timeoutMs: 60_000 },

@@ -12,3 +12,4 @@ export * from './trusted-batch';
 export * from './produce-encoding/produce-request';
 export * from './produce-encoding/kafkajs-produce-encoding';
 export * from './produce-encoding/crc32c';
+export * from './isolate-refused-records';

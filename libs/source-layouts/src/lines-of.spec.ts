@@ -59,8 +59,8 @@ describe('boundedLinesOf', () => {
   });
 
   it('reads a file that starts like a byte-order mark but is not one as it is', async () => {
-    expect(await readTexts([Buffer.from([0xef]), Buffer.from([0x41, 0x0a])])).toEqual(['<not_utf8>']);
-    expect(await readTexts([Buffer.from([0xef, 0xbb])])).toEqual(['<not_utf8>']);
+    expect(await readTexts([Buffer.from([0xef]), Buffer.from([0x41, 0x0a])])).toEqual(['<not_text>']);
+    expect(await readTexts([Buffer.from([0xef, 0xbb])])).toEqual(['<not_text>']);
   });
 
   it('yields a last line that has no trailing newline, and no empty line after a final newline', async () => {
@@ -94,7 +94,17 @@ describe('boundedLinesOf', () => {
     const lines = await readAll([Buffer.concat([Buffer.from('ok\n'), invalid, Buffer.from('next\n')])]);
     expect(lines).toEqual([
       { kind: 'line', text: 'ok', bytes: Buffer.from('ok') },
-      { kind: 'not_utf8', bytes: Buffer.from([0x31, 0x2c, 0xff, 0xfe]) },
+      { kind: 'not_text', cause: 'invalid_utf8', bytes: Buffer.from([0x31, 0x2c, 0xff, 0xfe]) },
+      { kind: 'line', text: 'next', bytes: Buffer.from('next') },
+    ]);
+  });
+
+  it('reports a line holding a NUL byte as not text, whether or not the rest is valid UTF-8, and goes on', async () => {
+    const withNul = Buffer.from('1,2\u00003,4', 'utf8');
+    const lines = await readAll([Buffer.concat([withNul, Buffer.from('\n\u0000\nnext\n')])]);
+    expect(lines).toEqual([
+      { kind: 'not_text', cause: 'nul_character', bytes: withNul },
+      { kind: 'not_text', cause: 'nul_character', bytes: Buffer.from([0]) },
       { kind: 'line', text: 'next', bytes: Buffer.from('next') },
     ]);
   });
@@ -105,7 +115,7 @@ describe('boundedLinesOf', () => {
       Buffer.from([0xc0, 0xaf, 0x0a]),
       Buffer.from([0x61, 0xe2, 0x82, 0x0a]),
     ]);
-    expect(lines.map((line) => line.kind)).toEqual(['not_utf8', 'not_utf8', 'not_utf8']);
+    expect(lines.map((line) => line.kind)).toEqual(['not_text', 'not_text', 'not_text']);
   });
 
   it('accepts a line of exactly maxLineBytes, its CRLF aside', async () => {

@@ -11,7 +11,7 @@ const DEFAULT_PREFIX_BYTES = 64 * 1024;
 /**
  * One line of a source file, line ending (LF, CRLF or CR…CRLF) removed. A
  * line is either text, or too large to hold (only its first bytes, size and
- * SHA-256 are kept), or bytes that are not UTF-8; the reader never throws on
+ * SHA-256 are kept), or bytes that are not text; the reader never throws on
  * content, so one bad line cannot stop a file.
  */
 export type SourceLine =
@@ -31,10 +31,25 @@ export type SourceLine =
       sha256: string;
     }
   | {
-      kind: 'not_utf8';
+      kind: 'not_text';
+      /**
+       * `invalid_utf8`: bytes no UTF-8 decoder reads. `nul_character`: valid
+       * UTF-8 holding U+0000, which is damage in a text export, not data, and
+       * which no Postgres text or jsonb value can hold: a record carrying it
+       * past the front door would be refused by every store downstream.
+       */
+      cause: NotTextCause;
       /** The line's bytes (at most `maxLineBytes`): a view into the read chunk, not a copy. */
       bytes: Buffer;
     };
+
+export type NotTextCause = 'invalid_utf8' | 'nul_character';
+
+/** What a `not_text` line's cause means, for a dead letter's reason or a refusal. */
+export const NOT_TEXT_REASONS: Readonly<Record<NotTextCause, string>> = {
+  invalid_utf8: 'is not UTF-8 text',
+  nul_character: 'holds a NUL character (U+0000), which is not text',
+};
 
 export interface LineLimits {
   /** A line over this many bytes (its line ending aside) is reported `too_large` instead of being held whole. */
@@ -54,7 +69,8 @@ export interface LineLimits {
  * and so is a UTF-8 byte-order mark at the very start of the input. Each line
  * is decoded on its own by a fatal UTF-8 decoder, so a multi-byte character
  * split across read chunks decodes whole, and invalid bytes are reported as
- * `not_utf8` rather than silently replaced by U+FFFD.
+ * `not_text` rather than silently replaced by U+FFFD; so is a line holding a
+ * NUL byte.
  */
 export async function* boundedLinesOf(
   chunks: AsyncIterable<Uint8Array>,
@@ -106,7 +122,7 @@ export async function* linesOf(
     lineNumber += 1;
     if (line.kind === 'line') yield line.text;
     else if (line.kind === 'too_large') throw new RangeError(`line ${lineNumber} is over ${limits.maxLineBytes} bytes`);
-    else throw new TypeError(`line ${lineNumber} is not UTF-8 text`);
+    else throw new TypeError(`line ${lineNumber} ${NOT_TEXT_REASONS[line.cause]}`);
   }
 }
 
@@ -145,10 +161,12 @@ function withoutTrailingCarriageReturns(bytes: Buffer): Buffer {
 }
 
 function decodeLine(bytes: Buffer, decoder: TextDecoder): SourceLine {
+  // One native scan; in UTF-8 a 0x00 byte is U+0000 and nothing else.
+  if (bytes.indexOf(0) >= 0) return { kind: 'not_text', cause: 'nul_character', bytes };
   try {
     return { kind: 'line', text: decoder.decode(bytes), bytes };
   } catch {
-    return { kind: 'not_utf8', bytes };
+    return { kind: 'not_text', cause: 'invalid_utf8', bytes };
   }
 }
 

@@ -25,6 +25,12 @@ export const SOURCE_RECORD_ERROR_CODES = [
   'MAPPED_VALUE_INVALID',
   /** The hand-coded carrier layout produced an event the canonical schema refuses. */
   'NORMALIZED_EVENT_INVALID',
+  /**
+   * The raw event holds a NUL character (U+0000), which no store downstream
+   * takes: the ingestor refuses such a record under the same code, so this
+   * catches a feed that publishes raw events itself.
+   */
+  'RECORD_ENCODING_INVALID',
 ] as const;
 export type SourceRecordErrorCode = (typeof SOURCE_RECORD_ERROR_CODES)[number];
 

@@ -108,6 +108,14 @@ describe('x12TransactionSetsOf', () => {
     ]);
   });
 
+  it('names a damaged segment tag outside a transaction set by its code points, so the reason is printable', async () => {
+    const damaged = PROFESSIONAL.replace(/(GE\*1\*)/, '\u0000\u00E9Z*1~$1');
+    const failures = (await split(damaged)).flatMap((item) => (item.kind === 'failure' ? [item.failure] : []));
+    expect(failures.map((failure) => failure.error.message)).toContainEqual(
+      expect.stringMatching(/^segment \\u\{0\}\\u\{E9\}Z outside a transaction set \(segment \d+, element 0\)$/),
+    );
+  });
+
   it('fails an interchange whose IEA02 does not match ISA13, located at IEA02', async () => {
     const items = await splitTwice(PROFESSIONAL.replace('IEA*1*000000907', 'IEA*1*000000908'));
     expect(summary(items)).toEqual([['failed', 1, 'interchange', { segmentNumber: 44, elementPosition: 2 }]]);

@@ -1,4 +1,4 @@
-import { X12Error } from './x12.errors';
+import { X12Error, tagForReason } from './x12.errors';
 import type { X12Segment, X12Separators, X12Token } from './x12-segments';
 
 /** What a transaction set needs from its envelope to be read on its own. */
@@ -185,7 +185,7 @@ export class X12EnvelopeReader {
         else {
           const error = new X12Error(
             'X12_ENVELOPE_INVALID',
-            `segment ${segment.tag.slice(0, 3)} outside a transaction set`,
+            `segment ${tagForReason(segment.tag.slice(0, 3))} outside a transaction set`,
             at(segment, 0),
           );
           this.stray(out, 'segment', error);

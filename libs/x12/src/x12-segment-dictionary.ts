@@ -1,6 +1,6 @@
 import type { X12Layout } from './x12-layouts';
 import type { X12Segment } from './x12-segments';
-import { X12Error } from './x12.errors';
+import { X12Error, tagForReason } from './x12.errors';
 
 /**
  * The segments each 005010 implementation guide the pipeline reads may hold
@@ -92,7 +92,7 @@ export function assertSegmentsOfGuide(layout: X12Layout, segments: readonly X12S
   const known = SEGMENTS_BY_LAYOUT[layout];
   for (const segment of segments) {
     if (!known.has(segment.tag)) {
-      throw new X12Error('X12_SEGMENT_UNKNOWN', `segment ${segment.tag} is not a segment of ${layout}`, {
+      throw new X12Error('X12_SEGMENT_UNKNOWN', `segment ${tagForReason(segment.tag)} is not a segment of ${layout}`, {
         segmentNumber: segment.number,
         elementPosition: 0,
       });

@@ -49,3 +49,13 @@ export class X12Error extends Error {
     this.name = 'X12Error';
   }
 }
+
+/**
+ * A segment tag read from the input, as a reason shows it: a damaged file's
+ * tag can hold any character, so everything but printable ASCII is written
+ * as its code point (`CL\u{0}`), and a reason stays one readable line that
+ * every store takes (Postgres text refuses U+0000).
+ */
+export function tagForReason(tag: string): string {
+  return tag.replace(/[^\x21-\x7e]/gu, (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
+}

@@ -19,6 +19,7 @@ import {
   AdjacentRowGrouper,
   CLAIM_GROUP_MAX_ROWS,
   CodeLists,
+  NOT_TEXT_REASONS,
   SourceLayoutRegistry,
   SourceRecordError,
   boundedLinesOf,
@@ -734,8 +735,11 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     if (line.kind === 'too_large') {
       throw new IngestionError('LAYOUT_UNKNOWN', `the header row of ${source} is over the record size limit ${known}`);
     }
-    if (line.kind === 'not_utf8') {
-      throw new IngestionError('LAYOUT_UNKNOWN', `the header row of ${source} is not UTF-8 text ${known}`);
+    if (line.kind === 'not_text') {
+      throw new IngestionError(
+        'LAYOUT_UNKNOWN',
+        `the header row of ${source} ${NOT_TEXT_REASONS[line.cause]} ${known}`,
+      );
     }
     if (requested === undefined) {
       try {

@@ -79,13 +79,26 @@ describe('sourceRecordMessage', () => {
 
   it('dead-letters a line that is not UTF-8 as RECORD_ENCODING_INVALID with its exact bytes', () => {
     const bytes = Buffer.from([0x31, 0x2c, 0xff, 0x32]);
-    const letter = deadLetterOf(sourceRecordMessage({ kind: 'not_utf8', bytes }, context));
+    const letter = deadLetterOf(sourceRecordMessage({ kind: 'not_text', cause: 'invalid_utf8', bytes }, context));
     expect(letter).toMatchObject({
       errorCode: 'RECORD_ENCODING_INVALID',
       reason: 'the record is not UTF-8 text',
       originalValueBase64: bytes.toString('base64'),
       originalBytes: 4,
       originalTruncated: false,
+      lineage: { recordNumber: 7, recordSha256: sha256Hex(bytes) },
+    });
+  });
+});
+
+describe('sourceRecordMessage with a NUL character', () => {
+  it('dead-letters the line as RECORD_ENCODING_INVALID, naming the NUL and keeping its exact bytes', () => {
+    const bytes = Buffer.from('1,2\u00003', 'utf8');
+    const letter = deadLetterOf(sourceRecordMessage({ kind: 'not_text', cause: 'nul_character', bytes }, context));
+    expect(letter).toMatchObject({
+      errorCode: 'RECORD_ENCODING_INVALID',
+      reason: 'the record holds a NUL character (U+0000), which is not text',
+      originalValueBase64: bytes.toString('base64'),
       lineage: { recordNumber: 7, recordSha256: sha256Hex(bytes) },
     });
   });

@@ -1,6 +1,12 @@
 import { claimEventHeaders, sha256Hex, type Lineage, type SourceLayout } from '@claims/contracts';
 import { outboundMessageBytes, sourceRecordDeadLetter, type OutboundMessage } from '@claims/kafka';
-import { rawRecordEvent, type GroupLimits, type RowGroup, type SourceLine } from '@claims/source-layouts';
+import {
+  NOT_TEXT_REASONS,
+  rawRecordEvent,
+  type GroupLimits,
+  type RowGroup,
+  type SourceLine,
+} from '@claims/source-layouts';
 import type { X12ErrorCode } from '@claims/x12';
 
 /** Why the ingestor itself dead-letters a source record instead of publishing it (an X12 file adds its envelope codes). */
@@ -86,7 +92,7 @@ function rawMessage(
 /**
  * What one data record of a file becomes: its claims.raw.v1 event, or a
  * dead letter when no broker would take it (too large as bytes, or once JSON
- * escaping has grown it) or when it is not text. Reasons give sizes and
+ * escaping has grown it) or when it is not text (not UTF-8, or holding a NUL). Reasons give sizes and
  * limits, never the record's values.
  */
 export function sourceRecordMessage(line: SourceLine, context: SourceRecordContext): SourceRecordMessage {
@@ -99,10 +105,10 @@ export function sourceRecordMessage(line: SourceLine, context: SourceRecordConte
         { bytes: line.prefix, fullBytes: line.byteLength, sha256: line.sha256 },
         context,
       );
-    case 'not_utf8':
+    case 'not_text':
       return deadLetter(
         'RECORD_ENCODING_INVALID',
-        'the record is not UTF-8 text',
+        `the record ${NOT_TEXT_REASONS[line.cause]}`,
         { bytes: line.bytes, sha256: sha256Hex(line.bytes) },
         context,
       );

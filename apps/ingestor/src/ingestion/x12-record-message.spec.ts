@@ -151,6 +151,19 @@ describe('x12RecordMessage', () => {
     expect(second?.kind).toBe('raw');
   });
 
+  it('dead-letters a transaction set holding a NUL character as RECORD_ENCODING_INVALID, and the next one flows', async () => {
+    const damaged = INSTITUTIONAL.replace('CLM*756048Q*89.95', 'CLM*7560\u000048Q*89.95');
+    const [first, second] = (await itemsOf(damaged + INSTITUTIONAL)).map((item) => x12RecordMessage(item, context));
+    if (first?.kind !== 'dead_letter') throw new Error('expected a dead letter');
+    const letter = DeadLetterSchema.parse(JSON.parse(first.message.value));
+    expect(letter).toMatchObject({
+      errorCode: 'RECORD_ENCODING_INVALID',
+      reason: 'the transaction set holds a NUL character (U+0000), which is not text',
+      lineage: { recordNumber: 1 },
+    });
+    expect(second?.kind).toBe('raw');
+  });
+
   it('dead-letters a transaction set whose raw event would be over the record limit as RECORD_TOO_LARGE', async () => {
     const [item] = await itemsOf(INSTITUTIONAL);
     const outcome = x12RecordMessage(item!, { ...context, maxRecordBytes: 1024 });

@@ -11,6 +11,7 @@ import {
   type X12Skip,
   type X12ErrorCode,
 } from '@claims/x12';
+import { NOT_TEXT_REASONS } from '@claims/source-layouts';
 import type { SourceRecordMessage } from './source-record-message';
 
 export interface X12RecordContext {
@@ -27,7 +28,7 @@ export type X12RecordOutcome =
   | { kind: 'skipped'; code: X12Skip['code']; reason: string; recordNumber: number };
 
 function deadLetter(
-  errorCode: X12ErrorCode | 'RECORD_TOO_LARGE',
+  errorCode: X12ErrorCode | 'RECORD_TOO_LARGE' | 'RECORD_ENCODING_INVALID',
   reason: string,
   record: string,
   recordNumber: number,
@@ -87,6 +88,11 @@ export function x12RecordMessage(item: X12EnvelopeItem, context: X12RecordContex
   }
   const transaction = item.transaction;
   const record = transactionSetText(transaction);
+  if (record.includes('\u0000')) {
+    // As for a text line (NOT_TEXT_REASONS): no X12 character set holds U+0000, and no store downstream could.
+    const reason = `the transaction set ${NOT_TEXT_REASONS.nul_character}`;
+    return deadLetter('RECORD_ENCODING_INVALID', reason, record, transaction.recordNumber, context);
+  }
   let layout: X12Layout;
   try {
     const disposition = x12DispositionOf(transaction);

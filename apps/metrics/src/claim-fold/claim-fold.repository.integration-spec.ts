@@ -15,6 +15,7 @@ import {
 } from '@claims/kpi';
 import type { DataSource } from 'typeorm';
 import { isRecordDataError } from '@claims/database';
+import { runIsolatingRefusedRecords } from '@claims/kafka';
 import { Registry } from 'prom-client';
 import {
   ClaimFoldRepository,
@@ -24,7 +25,6 @@ import {
   type FoldMessage,
   type PartitionBatch,
 } from './claim-fold.repository';
-import { foldIsolatingRefusedRecords } from './isolate-refused-records';
 import { pruneProcessedEvents } from './processed-event-retention';
 
 const allowedLine = { indicator: 'A', category: 'allowed' as const, paymentCents: 9000, allowedCents: 11000 };
@@ -438,8 +438,8 @@ describe('ClaimFoldRepository against a real Postgres', () => {
         partition: 0,
         messages: part,
       });
-    await foldIsolatingRefusedRecords(messages, {
-      fold,
+    await runIsolatingRefusedRecords(messages, {
+      run: fold,
       isRefusedData: isRecordDataError,
       offsetOnly: (message) => ({ offset: message.offset, event: null }),
       refuse: async (message) => {

@@ -10,6 +10,7 @@ import {
   PipelineKafka,
   deadLetterFor,
   partitionEndOffset,
+  runIsolatingRefusedRecords,
   runSettingAsideInvalid,
   stageConsumerEvents,
   startBatchConsumer,
@@ -35,7 +36,6 @@ import type { MetricsConfig } from '../metrics.config';
 import { METRICS_CONFIG } from '../metrics.tokens';
 import { ClaimFoldRepository, SourceTopicResetError, type FoldMessage } from './claim-fold.repository';
 import { FoldGate } from './fold-gate';
-import { foldIsolatingRefusedRecords } from './isolate-refused-records';
 
 /**
  * A fold of at least this many records runs alone (FoldGate). A backlog
@@ -200,8 +200,8 @@ export class EnrichedClaimConsumer implements OnApplicationBootstrap, BeforeAppl
     let setAside = 0;
     const outcomes = await runSettingAsideInvalid(messages, {
       run: (part) =>
-        foldIsolatingRefusedRecords(part, {
-          fold: foldPart,
+        runIsolatingRefusedRecords(part, {
+          run: foldPart,
           isRefusedData: isRecordDataError,
           offsetOnly,
           refuse: async (message, error) => {

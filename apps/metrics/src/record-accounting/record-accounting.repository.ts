@@ -1,4 +1,5 @@
 import type { DeadLetter, IngestReport } from '@claims/contracts';
+import { postgresText, postgresTextOrNull } from '@claims/database';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -30,7 +31,9 @@ export function deadLetterId(deadLetter: DeadLetter): string {
  * Writes what per-file accounting compares: the ingestor's reports and the
  * dead letters of every stage. Each write is idempotent (keyed by file, by
  * record, by dead letter), so the at-least-once delivery of these topics
- * never counts anything twice.
+ * never counts anything twice. Their text goes through postgresText: a
+ * reason may quote a damaged file's bytes, and a write Postgres refused
+ * would hold back every dead letter behind it.
  */
 @Injectable()
 export class RecordAccountingRepository {
@@ -52,8 +55,8 @@ export class RecordAccountingRepository {
          WHERE ingest_file.completed_at <= EXCLUDED.completed_at`,
         [
           report.fileId,
-          report.source,
-          report.layout,
+          postgresText(report.source),
+          postgresText(report.layout),
           report.recordsRead,
           report.recordsPublished,
           report.recordsDeadLettered,
@@ -61,7 +64,10 @@ export class RecordAccountingRepository {
           report.durationSeconds,
           report.completedAt,
           report.recordsSkipped ?? 0,
-          JSON.stringify(report.skippedByReason ?? []),
+          // jsonb refuses the escape JSON writes for U+0000 as Postgres text refuses the character.
+          JSON.stringify(
+            (report.skippedByReason ?? []).map((entry) => ({ ...entry, reason: postgresText(entry.reason) })),
+          ),
         ],
       );
     }
@@ -80,15 +86,15 @@ export class RecordAccountingRepository {
                               $13::text[], $14::boolean[], $15::integer[], $16::bigint[])
          ON CONFLICT (dead_letter_id) DO NOTHING`,
         [
-          column(({ deadLetter }) => deadLetterId(deadLetter)),
-          column(({ deadLetter }) => deadLetter.stage),
-          column(({ deadLetter }) => deadLetter.errorCode),
-          column(({ deadLetter }) => deadLetter.reason),
+          column(({ deadLetter }) => postgresText(deadLetterId(deadLetter))),
+          column(({ deadLetter }) => postgresText(deadLetter.stage)),
+          column(({ deadLetter }) => postgresText(deadLetter.errorCode)),
+          column(({ deadLetter }) => postgresText(deadLetter.reason)),
           column(({ deadLetter }) => deadLetter.failedAt),
           column(({ deadLetter }) => deadLetter.lineage?.fileId ?? null),
           column(({ deadLetter }) => deadLetter.lineage?.recordNumber ?? null),
-          column(({ deadLetter }) => deadLetter.lineage?.source ?? null),
-          column(({ deadLetter }) => deadLetter.origin?.topic ?? null),
+          column(({ deadLetter }) => postgresTextOrNull(deadLetter.lineage?.source)),
+          column(({ deadLetter }) => postgresTextOrNull(deadLetter.origin?.topic)),
           column(({ deadLetter }) => deadLetter.origin?.partition ?? null),
           column(({ deadLetter }) => deadLetter.origin?.offset ?? null),
           column(({ deadLetter }) => deadLetter.originalBytes ?? null),
@@ -112,8 +118,8 @@ export class RecordAccountingRepository {
           traced.map(({ deadLetter }) => deadLetter.lineage?.fileId),
           traced.map(({ deadLetter }) => deadLetter.lineage?.recordNumber),
           traced.map(({ deadLetter }) => deadLetter.lineage?.recordCount ?? 1),
-          traced.map(({ deadLetter }) => deadLetter.stage),
-          traced.map(({ deadLetter }) => deadLetter.errorCode),
+          traced.map(({ deadLetter }) => postgresText(deadLetter.stage)),
+          traced.map(({ deadLetter }) => postgresText(deadLetter.errorCode)),
         ],
       );
     });

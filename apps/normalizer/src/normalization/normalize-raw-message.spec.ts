@@ -63,6 +63,16 @@ describe('normalizeRawMessage', () => {
     expect(ClaimEventSchema.parse(JSON.parse(outcome.emit.value.toString('utf8'))).claimId).toBe('737473360654133');
   });
 
+  it('dead-letters a raw event holding a NUL character with RECORD_ENCODING_INVALID, as the ingestor would', () => {
+    const withNul = firstRecord.replace(',', ',\u0000');
+    expect(normalizeRawMessage(consumed(rawMessage(withNul)), options)).toEqual({
+      deadLetter: {
+        code: 'RECORD_ENCODING_INVALID',
+        reason: 'the raw event holds a NUL character (U+0000), which is not text',
+      },
+    });
+  });
+
   it('dead-letters a message that is not JSON with JSON_INVALID', () => {
     expect(normalizeRawMessage(consumed('{not json'), options)).toEqual({
       deadLetter: { code: 'JSON_INVALID', reason: 'message value is not JSON' },

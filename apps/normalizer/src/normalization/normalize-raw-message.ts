@@ -65,6 +65,12 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
   const decoded = decodeEvent(RawClaimRecordSchema, consumed.message.value);
   if (!decoded.ok) return { deadLetter: { code: decoded.code, reason: decoded.reason } };
   const raw = decoded.event;
+  if (holdsNulCharacter(raw)) {
+    return deadLetterOf(raw, {
+      code: 'RECORD_ENCODING_INVALID',
+      reason: 'the raw event holds a NUL character (U+0000), which is not text',
+    });
+  }
   if (isX12Layout(raw.layout)) return normalizeX12Message(raw, consumed, options);
   try {
     const normalized = normalizeSourceRecord(raw, options);
@@ -80,6 +86,21 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
     if (!(error instanceof SourceRecordError)) throw error;
     return deadLetterOf(raw, { code: error.code, reason: error.message });
   }
+}
+
+/**
+ * Whether a raw event's text holds U+0000, which every Postgres text and jsonb
+ * value downstream refuses: a record carrying it would stall the stage that
+ * stores it. The ingestor never publishes one; a feed writing claims.raw.v1
+ * itself might.
+ */
+function holdsNulCharacter(raw: RawClaimRecord): boolean {
+  return (
+    raw.record.includes('\u0000') ||
+    (raw.header?.includes('\u0000') ?? false) ||
+    (raw.claimId?.includes('\u0000') ?? false) ||
+    raw.lineage.source.includes('\u0000')
+  );
 }
 
 /** A raw record's dead letter: one per source row when it stood for several. */

@@ -1,4 +1,4 @@
-import { foldIsolatingRefusedRecords } from './isolate-refused-records';
+import { runIsolatingRefusedRecords } from './isolate-refused-records';
 
 interface Message {
   offset: number;
@@ -14,7 +14,7 @@ function harness(options: { markRefusedToo?: boolean } = {}) {
   const folded: number[][] = [];
   const refused: number[] = [];
   const steps = {
-    fold: async (messages: readonly Message[]) => {
+    run: async (messages: readonly Message[]) => {
       const poison = messages.some(
         (message) => message.bad && !message.offsetOnly && (!message.refused || options.markRefusedToo),
       );
@@ -35,30 +35,30 @@ function harness(options: { markRefusedToo?: boolean } = {}) {
 const messages = (count: number, badOffsets: number[]): Message[] =>
   Array.from({ length: count }, (_, offset) => ({ offset, bad: badOffsets.includes(offset) }));
 
-describe('foldIsolatingRefusedRecords', () => {
+describe('runIsolatingRefusedRecords', () => {
   it('folds a clean batch in one step', async () => {
     const { folded, refused, steps } = harness();
-    await foldIsolatingRefusedRecords(messages(8, []), steps);
+    await runIsolatingRefusedRecords(messages(8, []), steps);
     expect(folded).toEqual([[0, 1, 2, 3, 4, 5, 6, 7]]);
     expect(refused).toEqual([]);
   });
 
   it('hands over only the refused record and folds every other one, in offset order', async () => {
     const { folded, refused, steps } = harness();
-    await foldIsolatingRefusedRecords(messages(8, [5]), steps);
+    await runIsolatingRefusedRecords(messages(8, [5]), steps);
     expect(refused).toEqual([5]);
     expect(folded.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('finds two refused records in one batch', async () => {
     const { refused, steps } = harness();
-    await foldIsolatingRefusedRecords(messages(7, [0, 6]), steps);
+    await runIsolatingRefusedRecords(messages(7, [0, 6]), steps);
     expect(refused).toEqual([0, 6]);
   });
 
   it('advances past a record whose handled mark is refused too, by its offset alone', async () => {
     const { folded, refused, steps } = harness({ markRefusedToo: true });
-    await foldIsolatingRefusedRecords(messages(3, [1]), steps);
+    await runIsolatingRefusedRecords(messages(3, [1]), steps);
     expect(refused).toEqual([1]);
     expect(folded.flat()).toEqual([0, 1, 2]);
   });
@@ -67,9 +67,9 @@ describe('foldIsolatingRefusedRecords', () => {
     const outage = Object.assign(new Error('connection terminated'), { code: '57P01' });
     const { steps } = harness();
     await expect(
-      foldIsolatingRefusedRecords(messages(4, []), {
+      runIsolatingRefusedRecords(messages(4, []), {
         ...steps,
-        fold: async () => {
+        run: async () => {
           throw outage;
         },
       }),

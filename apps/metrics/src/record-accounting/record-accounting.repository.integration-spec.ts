@@ -1,0 +1,82 @@
+import { sha256Hex, type DeadLetter, type IngestReport } from '@claims/contracts';
+import { createDataSource, migrateDatabase } from '@claims/database';
+import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
+import type { DataSource } from 'typeorm';
+import { RecordAccountingRepository } from './record-accounting.repository';
+
+const FILE_ID = sha256Hex('damaged.837');
+
+/** The dead letter the ingestor wrote for a damaged X12 file, its reason quoting a segment tag with a NUL in it. */
+const deadLetter: DeadLetter = {
+  schemaVersion: 1,
+  stage: 'ingestor',
+  errorCode: 'X12_SEGMENT_UNKNOWN',
+  reason: 'transaction: segment CL\u0000 is not a segment of x12.837p (segment 21, element 0)',
+  failedAt: '2026-01-01T00:00:00.000Z',
+  origin: null,
+  lineage: { source: 'damaged\u0000.837', fileId: FILE_ID, recordNumber: 1, recordSha256: sha256Hex('record') },
+  originalValueBase64: Buffer.from('ST*837*0001~CL\u0000*1~SE*3*0001~').toString('base64'),
+  originalHeaders: {},
+};
+
+const report: IngestReport = {
+  schemaVersion: 1,
+  source: 'damaged\u0000.837',
+  fileId: FILE_ID,
+  layout: 'x12',
+  recordsRead: 2,
+  recordsPublished: 0,
+  recordsDeadLettered: 1,
+  blankLinesSkipped: 0,
+  recordsSkipped: 1,
+  skippedByReason: [{ code: 'X12_VERSION_UNSUPPORTED', reason: 'version 00401\u0000 is not read', records: 1 }],
+  durationSeconds: 0.01,
+  completedAt: '2026-01-01T00:00:01.000Z',
+};
+
+describe('RecordAccountingRepository against a real Postgres', () => {
+  let database: IsolatedDatabase;
+  let dataSource: DataSource;
+  let repository: RecordAccountingRepository;
+
+  beforeEach(async () => {
+    database = await createIsolatedDatabase('record-accounting');
+    dataSource = createDataSource({ url: database.url, applicationName: 'record-accounting-spec' });
+    await dataSource.initialize();
+    await migrateDatabase(dataSource);
+    repository = new RecordAccountingRepository(dataSource);
+  });
+
+  afterEach(async () => {
+    await dataSource.destroy();
+    await database.drop();
+  });
+
+  it('records a dead letter whose reason and source hold a NUL (which Postgres text refuses) with U+FFFD in its place, and counts its record', async () => {
+    await repository.recordDeadLetters([{ deadLetter, partition: 0, offset: '5' }]);
+    expect(await dataSource.query(`SELECT error_code, reason, source, record_number FROM dead_letter`)).toEqual([
+      {
+        error_code: 'X12_SEGMENT_UNKNOWN',
+        reason: 'transaction: segment CL\uFFFD is not a segment of x12.837p (segment 21, element 0)',
+        source: 'damaged\uFFFD.837',
+        record_number: 1,
+      },
+    ]);
+    expect(
+      await dataSource.query(`SELECT record_number, outcome, stage, error_code FROM ingest_record WHERE file_id = $1`, [
+        FILE_ID,
+      ]),
+    ).toEqual([{ record_number: 1, outcome: 'dead_lettered', stage: 'ingestor', error_code: 'X12_SEGMENT_UNKNOWN' }]);
+  });
+
+  it('records an ingest report whose file name and skip reason hold a NUL, the reason kept in the jsonb column', async () => {
+    await repository.upsertIngestReports([report]);
+    expect(await dataSource.query(`SELECT source, records_skipped, skipped_by_reason FROM ingest_file`)).toEqual([
+      {
+        source: 'damaged\uFFFD.837',
+        records_skipped: 1,
+        skipped_by_reason: [{ code: 'X12_VERSION_UNSUPPORTED', reason: 'version 00401\uFFFD is not read', records: 1 }],
+      },
+    ]);
+  });
+});

@@ -1057,7 +1057,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
         recordsDeadLetteredAtIngest: {
           type: 'number',
           nullable: true,
-          description: 'Records the ingestor itself refused (too large, not UTF-8); also counted in deadLettered.',
+          description: 'Records the ingestor itself refused (too large, not text); also counted in deadLettered.',
         },
         blankLinesSkipped: {
           type: 'number',

@@ -54,6 +54,20 @@ describe('forEachCsvRow', () => {
   });
 });
 
+describe('forEachCsvRow with a NUL character', () => {
+  it('rejects the row holding it, naming the NUL, and goes on with the next row', () => {
+    const rows: number[] = [];
+    const rejected: RejectedRow[] = [];
+    forEachCsvRow(['npi,name', '1234567893,ACME\u0000CLINIC', '1234567894,ACME'], {
+      header: () => undefined,
+      row: (_, rowNumber) => rows.push(rowNumber),
+      rejected: (rejection) => rejected.push(rejection),
+    });
+    expect(rows).toEqual([2]);
+    expect(rejected).toEqual([{ rowNumber: 1, reason: 'the row holds a NUL character (U+0000), which is not text' }]);
+  });
+});
+
 describe('postalAddressOf', () => {
   it('keeps a US address, upper-casing the state and removing a ZIP+4 hyphen', () => {
     expect(postalAddressOf({ address1: '1 MAIN ST', city: 'AUSTIN', state: 'tx', zip: '78701-1234' })).toEqual({

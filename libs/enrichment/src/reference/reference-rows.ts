@@ -62,8 +62,9 @@ export interface CsvRowHandlers {
 }
 
 /**
- * Walks a header-first CSV given as lines. A malformed data row is reported
- * and skipped so that one bad row cannot stop a directory load; blank lines
+ * Walks a header-first CSV given as lines. A malformed data row (or one
+ * holding a NUL character) is reported and skipped so that one bad row
+ * cannot stop a directory load; blank lines
  * (a trailing newline, a spreadsheet's empty rows) are ignored.
  */
 export function forEachCsvRow(lines: Iterable<string>, handlers: CsvRowHandlers): void {
@@ -78,6 +79,11 @@ export function forEachCsvRow(lines: Iterable<string>, handlers: CsvRowHandlers)
       continue;
     }
     rowNumber += 1;
+    if (line.includes('\u0000')) {
+      // Damage, not data: a name carrying it into the enriched events would have every claim of the provider refused by Postgres.
+      handlers.rejected({ rowNumber, reason: 'the row holds a NUL character (U+0000), which is not text' });
+      continue;
+    }
     let fields: string[];
     try {
       fields = parseCsvRecord(line);

@@ -1,4 +1,7 @@
-import { parseReferenceArguments } from './reference-command';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseReferenceArguments, runReferenceCommand } from './reference-command';
 import { UsageError } from './usage-error';
 
 describe('parseReferenceArguments', () => {
@@ -39,5 +42,39 @@ describe('parseReferenceArguments', () => {
   ])('refuses %j with a usage error naming the fault', (argv, message) => {
     expect(() => parseReferenceArguments(argv)).toThrow(UsageError);
     expect(() => parseReferenceArguments(argv)).toThrow(message);
+  });
+});
+
+describe('runReferenceCommand with a file it cannot read as reference data', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'reference-command-'));
+  writeFileSync(join(folder, 'not-json.ndjson'), '{"kind":"provider"\n');
+  writeFileSync(join(folder, 'not-events.ndjson'), '{"a":1}\n');
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  async function run(argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runReferenceCommand({
+      argv,
+      env: {},
+      cwd: folder,
+      recordedStack: null,
+      stdout: { write: (text: string) => out.push(text) },
+      stderr: { write: (text: string) => err.push(text) },
+    });
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  }
+
+  it.each([
+    ['not-json.ndjson', 'reference: not-json.ndjson line 1 is not JSON\n'],
+    ['not-events.ndjson', 'reference: not-events.ndjson line 1 is not a reference event\n'],
+  ])('refuses %s with one line naming the file and line, exit 1, publishing nothing', async (file, message) => {
+    expect(await run(['publish', file])).toEqual({ code: 1, stdout: '', stderr: message });
+  });
+
+  it('refuses a file that is not there with one line, exit 1', async () => {
+    const outcome = await run(['publish', 'missing.csv']);
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toMatch(/^reference: ENOENT: no such file or directory, open '.*missing\.csv'\n$/);
   });
 });

@@ -11,14 +11,15 @@ import {
   parseProviderDirectoryFile,
   synthesizeDirectory,
   DIRECTORY_NAME_POOL,
+  ReferenceFormatError,
   type SyntheticDirectory,
 } from '@claims/enrichment';
-import { claimEventsOfFile, loadSourceLayouts, shippedFolder } from '@claims/source-layouts';
+import { SourceRecordError, claimEventsOfFile, loadSourceLayouts, shippedFolder } from '@claims/source-layouts';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { EXIT_OK, EXIT_USAGE, type FrontDoorContext } from './ingest-command';
+import { EXIT_FILE_FAILED, EXIT_OK, EXIT_USAGE, type FrontDoorContext } from './ingest-command';
 import { resolveStackEndpoints } from './stack-endpoints';
 import { UsageError } from './usage-error';
 import { isX12File, x12ClaimEventsOfFile } from './x12-claim-events-of-file';
@@ -106,6 +107,38 @@ export async function runReferenceCommand(context: FrontDoorContext): Promise<nu
     context.stderr.write(`reference: ${error.message}\n${REFERENCE_USAGE}\n`);
     return EXIT_USAGE;
   }
+  let events: ReferenceEvent[];
+  try {
+    events = await referenceEventsOfCommand(args, context);
+  } catch (error) {
+    // A file that cannot be read, or not as reference data: one line naming it, and nothing published.
+    const systemCode = (error as { code?: unknown }).code;
+    const unreadable = typeof systemCode === 'string' && /^E[A-Z]+$/.test(systemCode);
+    const refused = error instanceof ReferenceFormatError || error instanceof SourceRecordError;
+    if (!refused && !unreadable) throw error;
+    context.stderr.write(`reference: ${(error as Error).message}\n`);
+    return EXIT_FILE_FAILED;
+  }
+  if (!args.publish) return EXIT_OK;
+  const endpoints = resolveStackEndpoints(
+    { brokers: args.brokers, namespace: args.namespace },
+    context.env,
+    context.recordedStack,
+  );
+  if (endpoints.brokers === null) {
+    context.stderr.write('reference: no broker known: start the stack (`npm start`) or pass --brokers\n');
+    return EXIT_USAGE;
+  }
+  await publishReferenceEvents(events, endpoints.brokers.split(','), endpoints.topicNamespace ?? '');
+  context.stdout.write(`published ${events.length} reference versions\n`);
+  return EXIT_OK;
+}
+
+/** The reference versions a command names: read from its files (publish) or synthesized for its claim files. */
+async function referenceEventsOfCommand(
+  args: ReferenceArguments,
+  context: FrontDoorContext,
+): Promise<ReferenceEvent[]> {
   const codes = loadReferenceCodes(shippedFolder('data', 'codes'));
   const files = args.files.map((file) => resolve(context.cwd, file));
   const events: ReferenceEvent[] = [];
@@ -133,19 +166,7 @@ export async function runReferenceCommand(context: FrontDoorContext): Promise<nu
       context.stdout.write(`written to ${out}\n`);
     }
   }
-  if (!args.publish) return EXIT_OK;
-  const endpoints = resolveStackEndpoints(
-    { brokers: args.brokers, namespace: args.namespace },
-    context.env,
-    context.recordedStack,
-  );
-  if (endpoints.brokers === null) {
-    context.stderr.write('reference: no broker known: start the stack (`npm start`) or pass --brokers\n');
-    return EXIT_USAGE;
-  }
-  await publishReferenceEvents(events, endpoints.brokers.split(','), endpoints.topicNamespace ?? '');
-  context.stdout.write(`published ${events.length} reference versions\n`);
-  return EXIT_OK;
+  return events;
 }
 
 /**
@@ -181,8 +202,15 @@ async function referenceEventsOfFile(
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line, index) => {
-        const parsed = ReferenceEventSchema.safeParse(JSON.parse(line));
-        if (!parsed.success) throw new UsageError(`${basename(file)} line ${index + 1} is not a reference event`);
+        let value: unknown;
+        try {
+          value = JSON.parse(line);
+        } catch {
+          throw new ReferenceFormatError(`${basename(file)} line ${index + 1} is not JSON`);
+        }
+        const parsed = ReferenceEventSchema.safeParse(value);
+        if (!parsed.success)
+          throw new ReferenceFormatError(`${basename(file)} line ${index + 1} is not a reference event`);
         return parsed.data;
       });
     return { events, rejected: 0 };

@@ -138,3 +138,20 @@ export function isRecordDataError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }
+
+/** Why a record whose data Postgres refused (isRecordDataError) is dead-lettered, its SQLSTATE named. */
+export interface RefusedDataFailure {
+  code: string;
+  reason: string;
+  sqlState: string;
+}
+
+/**
+ * The dead letter of a record Postgres refused: `code` is the stage's refusal
+ * code (FOLD_REFUSED, ENRICH_REFUSED), `what` names the data refused, as in
+ * "the claim's data in the pend index".
+ */
+export function refusedDataFailure(code: string, what: string, error: unknown): RefusedDataFailure {
+  const sqlState = String((error as { code?: unknown } | null)?.code);
+  return { code, reason: `Postgres refused ${what} (SQLSTATE ${sqlState})`, sqlState };
+}

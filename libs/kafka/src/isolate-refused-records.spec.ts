@@ -1,4 +1,4 @@
-import { runIsolatingRefusedRecords } from './isolate-refused-records';
+import { runIsolatingRefusedRecords, transformIsolatingRefusedRecords } from './isolate-refused-records';
 
 interface Message {
   offset: number;
@@ -74,5 +74,63 @@ describe('runIsolatingRefusedRecords', () => {
         },
       }),
     ).rejects.toBe(outage);
+  });
+});
+
+describe('transformIsolatingRefusedRecords', () => {
+  const refusedRecords = {
+    isRefusedData,
+    failure: (error: unknown) => ({ code: 'ENRICH_REFUSED', reason: `refused (${(error as { code: string }).code})` }),
+  };
+  const deadLetterOutcome = (failure: { code: string; reason: string }) => `dead letter ${failure.code}`;
+
+  it('transforms a clean batch in one call, one outcome per message', async () => {
+    const calls: number[][] = [];
+    const outcomes = await transformIsolatingRefusedRecords(
+      messages(4, []),
+      async (part) => {
+        calls.push(part.map((message) => message.offset));
+        return part.map((message) => `emit ${message.offset}`);
+      },
+      refusedRecords,
+      deadLetterOutcome,
+    );
+    expect(calls).toEqual([[0, 1, 2, 3]]);
+    expect(outcomes).toEqual(['emit 0', 'emit 1', 'emit 2', 'emit 3']);
+  });
+
+  it('puts a dead letter in place of the refused record, never transforms it again, and keeps message order', async () => {
+    const transformed: number[] = [];
+    const outcomes = await transformIsolatingRefusedRecords(
+      messages(6, [2, 5]),
+      async (part) => {
+        if (part.some((message) => message.bad)) throw refusedData;
+        transformed.push(...part.map((message) => message.offset));
+        return part.map((message) => `emit ${message.offset}`);
+      },
+      refusedRecords,
+      deadLetterOutcome,
+    );
+    expect(outcomes).toEqual([
+      'emit 0',
+      'emit 1',
+      'dead letter ENRICH_REFUSED',
+      'emit 3',
+      'emit 4',
+      'dead letter ENRICH_REFUSED',
+    ]);
+    expect(transformed.sort()).toEqual([0, 1, 3, 4]);
+  });
+
+  it('names the refusal with the failure the stage gives', async () => {
+    const outcomes = await transformIsolatingRefusedRecords(
+      messages(1, [0]),
+      async () => {
+        throw refusedData;
+      },
+      refusedRecords,
+      (failure) => failure,
+    );
+    expect(outcomes).toEqual([{ code: 'ENRICH_REFUSED', reason: 'refused (22008)' }]);
   });
 });

@@ -1,3 +1,5 @@
+import type { RecordFailure } from './outbound-message';
+
 /**
  * Runs a batch's messages through a step that writes to Postgres (the fold,
  * the enricher's pend index); when Postgres refuses the data of the batch (a
@@ -38,4 +40,40 @@ export async function runIsolatingRefusedRecords<Message, Outcome>(
     const second = await runIsolatingRefusedRecords(messages.slice(middle), steps);
     return [...first, ...second];
   }
+}
+
+/** How a transform stage's store refuses a record's data, and the dead letter such a record gets. */
+export interface RefusedRecords {
+  isRefusedData: (error: unknown) => boolean;
+  /** The dead letter of the record whose data was refused, e.g. ENRICH_REFUSED with the SQLSTATE. */
+  failure: (error: unknown) => RecordFailure;
+}
+
+/**
+ * runIsolatingRefusedRecords for a transform that maps a batch to one
+ * outcome per message: the record at fault becomes a dead-letter outcome in
+ * its place (the transform never sees it again) and every other record is
+ * transformed, the outcomes in message order.
+ */
+export async function transformIsolatingRefusedRecords<Message, Outcome>(
+  messages: readonly Message[],
+  transform: (messages: Message[]) => Promise<Outcome[]>,
+  refused: RefusedRecords,
+  deadLetterOutcome: (failure: RecordFailure) => Outcome,
+): Promise<Outcome[]> {
+  const runs = await runIsolatingRefusedRecords<{ message: Message; refusal: RecordFailure | null }, Outcome[]>(
+    messages.map((message) => ({ message, refusal: null })),
+    {
+      run: async (part) => {
+        const [only] = part;
+        if (part.length === 1 && only?.refusal) return [deadLetterOutcome(only.refusal)];
+        return transform(part.map(({ message }) => message));
+      },
+      isRefusedData: refused.isRefusedData,
+      refuse: async (marked, error) => ({ ...marked, refusal: refused.failure(error) }),
+      // A marked message is never transformed, so nothing of it can be refused again.
+      offsetOnly: (marked) => marked,
+    },
+  );
+  return runs.flat();
 }

@@ -8,6 +8,7 @@ import { withConsumedBatchesSpan } from './traced-batch';
 import { stageConsumerEvents } from './stage-consumer-events';
 import { MAX_MESSAGE_BYTES, outboundMessageBytesOver } from './claim-producer';
 import { deadLetterFor, type ConsumedMessage, type ProducedMessage, type RecordFailure } from './outbound-message';
+import { transformIsolatingRefusedRecords, type RefusedRecords } from './isolate-refused-records';
 
 /**
  * What one input message becomes: one output, several in order (a claim that
@@ -34,6 +35,14 @@ export interface TransformStageOptions {
    * long synchronous loop awaits `yieldToEventLoop` between its records.
    */
   transform: (messages: ConsumedMessage[], yieldToEventLoop: YieldToEventLoop) => Promise<TransformOutcome[]>;
+  /**
+   * For a transform that writes to a store: an error by which the store
+   * refuses a record's data (a value no column can hold) is not transient, as
+   * retrying the batch would fail the same way for ever and hold back its
+   * partition. The batch is halved until the record at fault is found; that
+   * record is dead-lettered with `failure(error)` and the rest transformed.
+   */
+  refusedRecords?: RefusedRecords;
   /**
    * Groups of partition batches handled at once (default 3). A stage whose
    * transform runs one batch at a time anyway says 1: a batch queued behind
@@ -70,7 +79,15 @@ export function startTransformStage(options: TransformStageOptions): Promise<Run
         const consumed = batches.flatMap((batch) =>
           batch.messages.map((message) => ({ topic: batch.topic, partition: batch.partition, message })),
         );
-        const outcomes = await options.transform(consumed, yieldToEventLoop);
+        const outcomes =
+          options.refusedRecords === undefined
+            ? await options.transform(consumed, yieldToEventLoop)
+            : await transformIsolatingRefusedRecords(
+                consumed,
+                (part) => options.transform(part, yieldToEventLoop),
+                options.refusedRecords,
+                (failure): TransformOutcome => ({ deadLetter: failure }),
+              );
         const emitted: ProducedMessage[] = [];
         const deadLetters: ProducedMessage[] = [];
         const failedAt = new Date();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { boundedLinesOf, linesOf, type LineLimits, type SourceLine } from './lines-of';
+import { boundedLinesOf, holdsNulCharacter, linesOf, type LineLimits, type SourceLine } from './lines-of';
 
 const LIMITS: LineLimits = { maxLineBytes: 64 };
 
@@ -193,5 +193,16 @@ describe('linesOf', () => {
     const lines = linesOf(chunksOf([Buffer.from([0x61, 0x0a, 0xff, 0x0a])]));
     await expect(lines.next()).resolves.toEqual({ done: false, value: 'a' });
     await expect(lines.next()).rejects.toThrow('line 2 is not UTF-8 text');
+  });
+});
+
+describe('holdsNulCharacter', () => {
+  it('finds U+0000 anywhere in decoded text, and nothing in text without it', () => {
+    expect(holdsNulCharacter('CLM*1\u0000*100~')).toBe(true);
+    expect(holdsNulCharacter('\u0000')).toBe(true);
+    expect(holdsNulCharacter('CLM*1*100~')).toBe(false);
+    expect(holdsNulCharacter('')).toBe(false);
+    // The digit zero and the replacement character are text.
+    expect(holdsNulCharacter('0\uFFFD')).toBe(false);
   });
 });

@@ -51,6 +51,16 @@ export const NOT_TEXT_REASONS: Readonly<Record<NotTextCause, string>> = {
   nul_character: 'holds a NUL character (U+0000), which is not text',
 };
 
+/**
+ * Whether decoded text holds U+0000 (NOT_TEXT_REASONS.nul_character): for
+ * text that reaches a stage already decoded (an X12 transaction set, a raw
+ * event a feed published itself, a reference row), where the line reader's
+ * byte scan did not see it.
+ */
+export function holdsNulCharacter(text: string): boolean {
+  return text.includes('\u0000');
+}
+
 export interface LineLimits {
   /** A line over this many bytes (its line ending aside) is reported `too_large` instead of being held whole. */
   maxLineBytes: number;

@@ -1,11 +1,9 @@
 import { CLAIM_TOPICS } from '@claims/contracts';
-import { isRecordDataError } from '@claims/database';
+import { isRecordDataError, refusedDataFailure } from '@claims/database';
 import {
   PipelineKafka,
-  runIsolatingRefusedRecords,
   startTransformStage,
   type ConsumedMessage,
-  type RecordFailure,
   type RunningConsumer,
   type TransformOutcome,
 } from '@claims/kafka';
@@ -25,12 +23,6 @@ import { PendIndexRepository } from '../pend-index/pend-index.repository';
 import { EnrichmentState } from '../reference/enrichment-state';
 import { ReferenceStreamConsumer } from '../reference/reference-stream.consumer';
 import { judgeNormalizedBatch } from './enrich-normalized-batch';
-
-/** A message of a batch being judged, marked once Postgres has refused its data. */
-interface JudgedMessage {
-  consumed: ConsumedMessage;
-  refusal: RecordFailure | null;
-}
 
 /** claims.normalized.v1 → claims.enriched.v1 | claims.dlq.v1, judged by the pend rules. */
 @Injectable()
@@ -67,51 +59,27 @@ export class NormalizedClaimConsumer
       fetchMaxBytesPerPartition: this.pipeline.fetchMaxBytesPerPartition,
       fetchGatherMs: this.config.fetchGatherMs,
       // Judged and filed under the lock a reference fix takes too, so no claim is filed behind a fix's back.
-      transform: (messages) => this.state.lock.run(() => this.judgeIsolatingRefusedRecords(messages)),
+      transform: (messages) => this.state.lock.run(() => this.judge(messages)),
+      // A claim whose data the pend index refuses (a value no column can store, from a feed that wrote
+      // claims.normalized.v1 past the normalizer's checks) is dead-lettered; the rest of its batch is judged.
+      refusedRecords: {
+        isRefusedData: isRecordDataError,
+        failure: (error) => {
+          const { code, reason } = refusedDataFailure('ENRICH_REFUSED', "the claim's data in the pend index", error);
+          return { code, reason };
+        },
+      },
     });
   }
 
-  /**
-   * Judges a batch and files its verdicts in the pend index. A claim whose
-   * data Postgres refuses there (a value no column can store, from a feed
-   * that wrote claims.normalized.v1 past the normalizer's checks) is found
-   * by halving the batch and dead-lettered ENRICH_REFUSED; the rest is
-   * judged. Retrying it would refuse it again and hold back its partition.
-   */
-  private async judgeIsolatingRefusedRecords(messages: ConsumedMessage[]): Promise<TransformOutcome[]> {
-    const runs = await runIsolatingRefusedRecords<JudgedMessage, TransformOutcome[]>(
-      messages.map((consumed) => ({ consumed, refusal: null })),
-      {
-        run: async (part) => {
-          const [only] = part;
-          if (part.length === 1 && only?.refusal) return [{ deadLetter: only.refusal }];
-          const judged = await judgeNormalizedBatch(
-            part.map(({ consumed }) => consumed),
-            this.state,
-            {
-              holdFingerprints: (offered) => this.pendIndex.holdFingerprints(offered),
-              waitingDecisions: (claimIds) => this.pendIndex.waitingDecisions(claimIds),
-            },
-          );
-          await this.pendIndex.recordVerdicts(judged.pended, judged.notWaiting);
-          return judged.outcomes;
-        },
-        isRefusedData: isRecordDataError,
-        refuse: async (message, error) => {
-          const sqlState = String((error as { code?: unknown }).code);
-          return {
-            ...message,
-            refusal: {
-              code: 'ENRICH_REFUSED',
-              reason: `Postgres refused the claim's data in the pend index (SQLSTATE ${sqlState})`,
-            },
-          };
-        },
-        // A marked message writes nothing, so nothing of it can be refused again.
-        offsetOnly: (message) => message,
-      },
-    );
-    return runs.flat();
+  /** Judges a batch and files its verdicts in the pend index. */
+  private async judge(messages: ConsumedMessage[]): Promise<TransformOutcome[]> {
+    const judged = await judgeNormalizedBatch(messages, this.state, {
+      holdFingerprints: (offered) => this.pendIndex.holdFingerprints(offered),
+      waitingDecisions: (claimIds) => this.pendIndex.waitingDecisions(claimIds),
+    });
+    await this.pendIndex.recordVerdicts(judged.pended, judged.notWaiting);
+    return judged.outcomes;
   }
 
   /**

@@ -11,7 +11,7 @@ import {
   type X12Skip,
   type X12ErrorCode,
 } from '@claims/x12';
-import { NOT_TEXT_REASONS } from '@claims/source-layouts';
+import { NOT_TEXT_REASONS, holdsNulCharacter } from '@claims/source-layouts';
 import type { SourceRecordMessage } from './source-record-message';
 
 export interface X12RecordContext {
@@ -88,7 +88,7 @@ export function x12RecordMessage(item: X12EnvelopeItem, context: X12RecordContex
   }
   const transaction = item.transaction;
   const record = transactionSetText(transaction);
-  if (record.includes('\u0000')) {
+  if (holdsNulCharacter(record)) {
     // As for a text line (NOT_TEXT_REASONS): no X12 character set holds U+0000, and no store downstream could.
     const reason = `the transaction set ${NOT_TEXT_REASONS.nul_character}`;
     return deadLetter('RECORD_ENCODING_INVALID', reason, record, transaction.recordNumber, context);

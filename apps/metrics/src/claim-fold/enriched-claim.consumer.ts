@@ -5,7 +5,7 @@ import {
   validateEvent,
   type Lineage,
 } from '@claims/contracts';
-import { isRecordDataError } from '@claims/database';
+import { isRecordDataError, refusedDataFailure } from '@claims/database';
 import {
   PipelineKafka,
   deadLetterFor,
@@ -205,9 +205,7 @@ export class EnrichedClaimConsumer implements OnApplicationBootstrap, BeforeAppl
           isRefusedData: isRecordDataError,
           offsetOnly,
           refuse: async (message, error) => {
-            const code = 'FOLD_REFUSED';
-            const sqlState = (error as { code?: unknown }).code;
-            const reason = `Postgres refused the claim's data (SQLSTATE ${String(sqlState)})`;
+            const { code, reason, sqlState } = refusedDataFailure('FOLD_REFUSED', "the claim's data", error);
             await sendDeadLetter(message, { code, reason }, message.event?.lineage);
             this.logger.warn(
               { errorCode: code, sqlState, partition: batch.partition, offset: message.offset },

@@ -1,5 +1,5 @@
 import { CLAIM_TOPICS, decodeEvent, type ClaimTopic } from '@claims/contracts';
-import { isRecordDataError } from '@claims/database';
+import { isRecordDataError, refusedDataFailure } from '@claims/database';
 import {
   PipelineKafka,
   deadLetterFor,
@@ -76,8 +76,7 @@ export async function startDecodedTopicConsumer<Event>(
         topicFold.fold({ groupId: topicFold.groupId, topic: batch.topic, partition: batch.partition, messages: part }),
       isRefusedData: isRecordDataError,
       refuse: async (refusedMessage, error) => {
-        const sqlState = String((error as { code?: unknown }).code);
-        const failure = { code: 'FOLD_REFUSED', reason: `Postgres refused the event's data (SQLSTATE ${sqlState})` };
+        const { sqlState, ...failure } = refusedDataFailure('FOLD_REFUSED', "the event's data", error);
         await pipeline.producer.send(
           new Map([[deadLetterTopic, [deadLetterOf(refusedMessage.message, failure, new Date())]]]),
         );

@@ -10,7 +10,13 @@ import {
   type RawClaimRecord,
 } from '@claims/contracts';
 import { eventJsonBytes, type ConsumedMessage, type OutboundMessage, type RecordFailure } from '@claims/kafka';
-import { SourceRecordError, normalizeSourceRecord, type SourceNormalizeOptions } from '@claims/source-layouts';
+import {
+  NOT_TEXT_REASONS,
+  SourceRecordError,
+  holdsNulCharacter,
+  normalizeSourceRecord,
+  type SourceNormalizeOptions,
+} from '@claims/source-layouts';
 import { X12Error, isX12Layout, normalizeX12RecordEvents } from '@claims/x12';
 
 /** One source row of a multi-row raw event, as its own replayable raw event: what a per-row dead letter carries. */
@@ -65,10 +71,10 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
   const decoded = decodeEvent(RawClaimRecordSchema, consumed.message.value);
   if (!decoded.ok) return { deadLetter: { code: decoded.code, reason: decoded.reason } };
   const raw = decoded.event;
-  if (holdsNulCharacter(raw)) {
+  if (rawEventHoldsNulCharacter(raw)) {
     return deadLetterOf(raw, {
       code: 'RECORD_ENCODING_INVALID',
-      reason: 'the raw event holds a NUL character (U+0000), which is not text',
+      reason: `the raw event ${NOT_TEXT_REASONS.nul_character}`,
     });
   }
   if (isX12Layout(raw.layout)) return normalizeX12Message(raw, consumed, options);
@@ -94,12 +100,9 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
  * stores it. The ingestor never publishes one; a feed writing claims.raw.v1
  * itself might.
  */
-function holdsNulCharacter(raw: RawClaimRecord): boolean {
-  return (
-    raw.record.includes('\u0000') ||
-    (raw.header?.includes('\u0000') ?? false) ||
-    (raw.claimId?.includes('\u0000') ?? false) ||
-    raw.lineage.source.includes('\u0000')
+function rawEventHoldsNulCharacter(raw: RawClaimRecord): boolean {
+  return [raw.record, raw.header, raw.claimId, raw.lineage.source].some(
+    (text) => typeof text === 'string' && holdsNulCharacter(text),
   );
 }
 

@@ -1,5 +1,5 @@
 import type { PostalAddress } from '@claims/contracts';
-import { isCalendarDay, parseCsvRecord } from '@claims/source-layouts';
+import { NOT_TEXT_REASONS, holdsNulCharacter, isCalendarDay, parseCsvRecord } from '@claims/source-layouts';
 
 /** A data row the parser could not turn into a valid reference record, and why. */
 export interface RejectedRow {
@@ -79,9 +79,9 @@ export function forEachCsvRow(lines: Iterable<string>, handlers: CsvRowHandlers)
       continue;
     }
     rowNumber += 1;
-    if (line.includes('\u0000')) {
+    if (holdsNulCharacter(line)) {
       // Damage, not data: a name carrying it into the enriched events would have every claim of the provider refused by Postgres.
-      handlers.rejected({ rowNumber, reason: 'the row holds a NUL character (U+0000), which is not text' });
+      handlers.rejected({ rowNumber, reason: `the row ${NOT_TEXT_REASONS.nul_character}` });
       continue;
     }
     let fields: string[];

@@ -1,3 +1,4 @@
+// @long-running: about four minutes of faults and recoveries; jest.sequencer.js starts it first.
 import { generateEdiScenario, generateFile } from '@claims/claims-generator';
 import {
   REPO_ROOT,

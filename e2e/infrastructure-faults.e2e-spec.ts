@@ -1,3 +1,4 @@
+// @long-running: private brokers and Postgres servers, a 30 s freeze; jest.sequencer.js starts it first.
 import { createHash } from 'node:crypto';
 import {
   PrivateKafkaBroker,

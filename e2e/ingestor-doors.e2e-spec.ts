@@ -1,3 +1,5 @@
+// @runs-alone: asserts how long a paced record is held before its produce request (20 ms) and how long
+// a paced file takes, which a neighbouring suite's load would stretch; scripts/test.mjs runs it on its own.
 import {
   DeadLetterSchema,
   IngestReportSchema,

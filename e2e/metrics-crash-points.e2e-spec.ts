@@ -1,3 +1,4 @@
+// @long-running: twelve kills of about 12 s each; jest.sequencer.js starts it first.
 import { SeededRandom, generateFile, type GeneratedFile, type GeneratedLayout } from '@claims/claims-generator';
 import type { IngestReport } from '@claims/contracts';
 import { foldedRecordCount, kpiSnapshot, waitFor, waitUntilQuiet } from '@claims/harness';

@@ -4,6 +4,7 @@
 // it started, and ends with the plain line `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { build, ensureDependencies, onShutdown, repoRoot, run, say, startInfrastructure } from './lib/bootstrap.mjs';
 
@@ -12,6 +13,18 @@ const TIERS = [
   { name: 'integration', config: 'jest.integration.config.js', needsInfrastructure: true },
   { name: 'e2e', config: 'jest.e2e.config.js', needsInfrastructure: true },
 ];
+
+/**
+ * Suites run side by side, one per core (TEST_WORKERS overrides; 1 runs every
+ * suite alone). The integration and e2e suites each work in a database and a
+ * topic namespace of their own, and most of their time is spent waiting on a
+ * restart, a rebalance or a paced replay, so two of them share this 2-core
+ * machine well. A suite whose assertions hold a timing (a produce request's
+ * hold, a consumer's batch boundaries, a drain's bound) says so with the
+ * marker below, with its reason, and runs alone, before the others.
+ */
+const WORKERS = Math.max(1, Number(process.env.TEST_WORKERS ?? availableParallelism()) || 1);
+const RUNS_ALONE_MARKER = '@runs-alone';
 
 process.env.TZ = 'UTC';
 let passed = 0;
@@ -38,39 +51,54 @@ rmSync(resultsDirectory, { recursive: true, force: true });
 mkdirSync(resultsDirectory, { recursive: true });
 try {
   for (const tier of TIERS) {
-    const outputFile = join(resultsDirectory, `${tier.name}.json`);
     say(`running ${tier.name} tests`);
-    const args = [
-      join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js'),
-      '-c',
-      tier.config,
-      '--json',
-      `--outputFile=${outputFile}`,
-    ];
-    // Integration and e2e suites share one broker and one machine: in band keeps their timings sane.
-    if (tier.needsInfrastructure) args.push('--runInBand');
-    try {
-      run(process.execPath, args, {
-        env: {
+    const env = tier.needsInfrastructure
+      ? {
           ...process.env,
           KAFKA_BROKERS: infrastructure.brokers,
           DATABASE_URL: infrastructure.databaseUrl,
           KAFKAJS_NO_PARTITIONER_WARNING: '1',
-        },
-      });
-    } catch {
+        }
+      : process.env;
+    const { alone, together } = suitesOf(tier);
+    const runs = [
+      { label: 'alone', suites: alone, workers: 1 },
+      { label: 'together', suites: together, workers: WORKERS },
+    ].filter((group) => group.suites.length > 0);
+    if (runs.length === 0) {
+      say(`${tier.name}: no test suites found`);
       exitCode = 1;
     }
-    try {
-      const results = JSON.parse(readFileSync(outputFile, 'utf8'));
-      passed += results.numPassedTests;
-      failed += results.numFailedTests;
-      if (results.numTotalTests === 0) {
-        say(`${tier.name}: no tests ran`);
+    let tierTests = 0;
+    for (const group of runs) {
+      const outputFile = join(resultsDirectory, `${tier.name}${runs.length > 1 ? `-${group.label}` : ''}.json`);
+      const args = [
+        join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js'),
+        '-c',
+        tier.config,
+        '--json',
+        `--outputFile=${outputFile}`,
+        group.workers === 1 ? '--runInBand' : `--maxWorkers=${group.workers}`,
+        '--runTestsByPath',
+        ...group.suites,
+      ];
+      try {
+        run(process.execPath, args, { env });
+      } catch {
         exitCode = 1;
       }
-    } catch {
-      say(`${tier.name}: no results were written`);
+      try {
+        const results = JSON.parse(readFileSync(outputFile, 'utf8'));
+        passed += results.numPassedTests;
+        failed += results.numFailedTests;
+        tierTests += results.numTotalTests;
+      } catch {
+        say(`${tier.name} (${group.label}): no results were written`);
+        exitCode = 1;
+      }
+    }
+    if (runs.length > 0 && tierTests === 0) {
+      say(`${tier.name}: no tests ran`);
       exitCode = 1;
     }
   }
@@ -80,6 +108,27 @@ try {
 if (failed > 0) exitCode = 1;
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exit(exitCode);
+
+/**
+ * A tier's suites (as jest finds them), split into those marked to run alone
+ * and the rest. Every suite runs alone when one worker is asked for.
+ */
+function suitesOf(tier) {
+  const listed = spawnSync(
+    process.execPath,
+    [join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js'), '-c', tier.config, '--listTests'],
+    { cwd: repoRoot, encoding: 'utf8' },
+  );
+  if (listed.status !== 0) throw new Error(`jest --listTests failed for ${tier.name}: ${listed.stderr}`);
+  const suites = listed.stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.endsWith('.ts'))
+    .sort();
+  if (WORKERS === 1) return { alone: suites, together: [] };
+  const marked = (suite) => readFileSync(suite, 'utf8').includes(RUNS_ALONE_MARKER);
+  return { alone: suites.filter(marked), together: suites.filter((suite) => !marked(suite)) };
+}
 
 /**
  * Debian's prometheus package brings promtool (unit tier: alert rules and

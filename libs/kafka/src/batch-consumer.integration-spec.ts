@@ -1,3 +1,5 @@
+// @runs-alone: asserts how records 25 and 50 ms apart fall into fetches and commits, which a
+// neighbouring suite's load would change; scripts/test.mjs runs it on its own.
 import { testInfrastructure, uniqueSuffix, waitFor } from '@claims/harness';
 import { createLogger } from '@claims/observability';
 import type { Kafka } from 'kafkajs';

@@ -1,3 +1,4 @@
+// @runs-alone: asserts a refused connection is reported within 1 s; scripts/test.mjs runs it on its own.
 import { freePort, testInfrastructure } from '@claims/harness';
 import { checkReadiness, createLogger } from '@claims/observability';
 import { kafkaBrokerHealthCheck } from './broker-health-check';

@@ -1,3 +1,4 @@
+// @long-running: a private broker killed and started again; jest.sequencer.js starts it first.
 import { PrivateKafkaBroker, uniqueSuffix, waitFor } from '@claims/harness';
 import { Kafka, logLevel } from 'kafkajs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+// @long-running: a real browser through every page; jest.sequencer.js starts it first.
 import { signApiToken, type ApiRole } from '@claims/contracts';
 import { REPO_ROOT, createIsolatedDatabase, testInfrastructure, waitFor, type IsolatedDatabase } from '@claims/harness';
 import { PEND_HISTOGRAM_BATCH_SQL } from '@claims/kpi';

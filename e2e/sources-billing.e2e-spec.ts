@@ -177,6 +177,48 @@ describe('billing exports, a pended queue and a payer onboarded by one mapping f
     ]);
   });
 
+  it('reads a record whose quoted field holds line breaks as one record, and lets a stray quote cost only its own row', async () => {
+    const header = readFileSync(BILLING, 'utf8').split('\n')[0]?.trim() ?? '';
+    const rows = [
+      // A two-row claim whose first row's location spans two lines (CRLF inside the quotes, as the file ends its lines).
+      'BQ-240301-0001,1245319599,99213,E11.9,03/04/2024,Aetna,$185.00,$142.50,paid,"Main Street Clinic\r\nSuite 100"',
+      'BQ-240301-0001,1245319599,36415,E11.9,03/04/2024,Aetna,$12.00,$9.25,paid,"Main Street Clinic\r\nSuite 100"',
+      // Escaped quotes and a blank line inside the field.
+      'BQ-240301-0002,1345678902,99214,I10,03/05/2024,Aetna,$90.00,$70.00,paid,"The ""North"" Clinic\r\n\r\nBuilding B"',
+      // A stray quote (inch marks in an unquoted field): its row alone is dead-lettered; the next one folds.
+      'BQ-240301-0003,1345678902,99214,I10,03/05/2024,Aetna,$90.00,$70.00,paid,12" Cast Room',
+      'BQ-240301-0004,1345678902,99214,I10,03/05/2024,Aetna,$90.00,$70.00,paid,Cast Room',
+    ];
+    writeFileSync(join(e2e.ingestRoot, 'billing-multiline.csv'), `${[header, ...rows].join('\r\n')}\r\n`);
+
+    const report = await e2e.pipeline.ingest('billing-multiline.csv');
+    expect(report).toMatchObject({ recordsRead: 5, blankLinesSkipped: 0 });
+    const verification = await settledVerification(e2e.pipeline, { fileIds: [report.fileId], timeoutMs: 60_000 });
+    expect(verification).toMatchObject({ consistent: true, mismatches: [] });
+    expect(verification.files.find((file) => file.fileId === report.fileId)).toMatchObject({
+      recordsRead: 5,
+      folded: 4,
+      deadLettered: 1,
+      unaccounted: 0,
+      status: 'accounted',
+    });
+
+    const events = (await readWholeTopic<ClaimEvent>(e2e.brokers, `${e2e.namespace}.claims.normalized.v1`)).filter(
+      (event) => event.lineage.fileId === report.fileId,
+    );
+    const byClaim = new Map(events.map((event) => [event.claimId, event]));
+    expect([...byClaim.keys()].sort()).toEqual(['BQ-240301-0001', 'BQ-240301-0002', 'BQ-240301-0004']);
+    expect(byClaim.get('BQ-240301-0001')).toMatchObject({
+      lineage: { recordNumber: 1, recordCount: 2 },
+      claim: { billedAmountCents: 18500 + 1200, serviceLocation: { name: 'Main Street Clinic\nSuite 100' } },
+    });
+    expect(byClaim.get('BQ-240301-0002')?.claim.serviceLocation?.name).toBe('The "North" Clinic\n\nBuilding B');
+    expect(byClaim.get('BQ-240301-0004')?.lineage.recordNumber).toBe(5);
+    const letters = await readWholeTopic<DeadLetter>(e2e.brokers, `${e2e.namespace}.claims.dlq.v1`);
+    const stray = letters.filter((letter) => letter.lineage?.fileId === report.fileId);
+    expect(stray.map((letter) => [letter.errorCode, letter.lineage?.recordNumber])).toEqual([['CSV_MALFORMED', 4]]);
+  });
+
   it('refuses a file whose header no layout knows, listing the known layouts', async () => {
     writeFileSync(join(e2e.ingestRoot, 'unknown.csv'), 'Patient,Amount\nA,1\n');
     const refusal = await e2e.pipeline.ingest('unknown.csv').catch((error: unknown) => error);

@@ -4,8 +4,8 @@ import { SourceRecordError } from './source-record.errors';
 /**
  * Splits one RFC 4180 record into fields. DE-SynPUF data rows are unquoted
  * but their header row is quoted, and billing exports quote freely, so quotes
- * are honoured; a record never spans lines in the layouts we accept, which is
- * what lets the ingestor stream files line by line in constant memory.
+ * are honoured, and a quoted field may hold a line break (the ingestor joins
+ * such a record's lines, bounded by the record size limit: QuotedRecordJoiner).
  */
 export function parseCsvRecord(record: string): string[] {
   if (!record.includes('"')) return record.split(',');

@@ -18,3 +18,4 @@ export * from './npi-check-digit';
 export * from './source-layout-registry';
 export * from './event-date-of-record';
 export * from './claim-events-of-file';
+export * from './quoted-records';

@@ -112,6 +112,15 @@ export class MappedLayout {
     return splitDelimitedRecord(record, this.definition.delimiter, this.quote);
   }
 
+  /**
+   * Whether a row of `fieldCount` fields fits the file's header: as many
+   * columns, or more when the layout ignores trailing ones.
+   */
+  fitsColumns(binding: HeaderBinding, fieldCount: number): boolean {
+    const expected = binding.columnCount;
+    return fieldCount === expected || (fieldCount > expected && this.definition.trailingColumns === 'ignore');
+  }
+
   /** Whether a header row carries every required column (order and extra columns aside). */
   matchesHeader(headerLine: string): boolean {
     let names: Set<string>;

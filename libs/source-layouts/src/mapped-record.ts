@@ -18,6 +18,7 @@ import { tokenizePatientId } from './desynpuf-carrier';
 import { parseDateAs, parseDecimalNumber, parseMoneyCents, parseWholeNumber } from './field-values';
 import { expandNumbered, type CodeSeries, type FieldSpec } from './layout-definition';
 import type { HeaderBinding, MappedLayout } from './mapped-layout';
+import { splitRecordRows } from './quoted-records';
 import {
   CLAIM_TARGETS,
   LINE_TARGETS,
@@ -209,16 +210,17 @@ function translate(text: string, spec: NonNullable<FieldSpec['translate']>): str
 /** Splits and checks the rows of a record; orders them and finds the row with the claim-level fields. */
 function readRows(layout: MappedLayout, binding: HeaderBinding, record: string): { rows: Row[]; head: Row } {
   const grouping = layout.definition.grouping;
-  const rows = record
-    .split('\n')
-    .map((text, index): Row => ({ fields: layout.splitRecord(text), position: index + 1 }));
+  // A row's quoted field may hold a line break (QuotedRecordJoiner): only an LF outside quotes ends a row.
+  const rows = splitRecordRows(record, layout.quote).map(
+    (text, index): Row => ({ fields: layout.splitRecord(text), position: index + 1 }),
+  );
   for (const row of rows) {
-    const count = row.fields.length;
-    const expected = binding.columnCount;
-    const trailingAllowed = layout.definition.trailingColumns === 'ignore';
-    if (count < expected || (count > expected && !trailingAllowed)) {
+    if (!layout.fitsColumns(binding, row.fields.length)) {
       const where = rows.length > 1 ? ` in row ${row.position} of the claim` : '';
-      throw new SourceRecordError('COLUMN_COUNT_MISMATCH', `expected ${expected} columns, found ${count}${where}`);
+      throw new SourceRecordError(
+        'COLUMN_COUNT_MISMATCH',
+        `expected ${binding.columnCount} columns, found ${row.fields.length}${where}`,
+      );
     }
   }
   if (grouping?.orderBy !== undefined) {

@@ -217,6 +217,18 @@ describe('the analyst dashboard in a browser', () => {
     const later = previous === null ? '' : `:not([data-generation="${previous}"])`;
     await page.locator(`#dashboard[data-state="ready"]${later}`).waitFor({ state: 'attached' });
   };
+  /**
+   * Runs `steps` with live refresh off: a refresh every 5 s reads the panels
+   * again, and on a busy machine one lands among the requests a step counts.
+   */
+  const withLiveRefreshOff = async (steps: () => Promise<void>): Promise<void> => {
+    await page.uncheck('#live-refresh');
+    try {
+      await steps();
+    } finally {
+      await page.check('#live-refresh');
+    }
+  };
   // Passed as text, not a function: this project compiles without the DOM library.
   const storedToken = (): Promise<unknown> => page.evaluate(`sessionStorage.getItem('claims-dashboard.token')`);
 
@@ -503,76 +515,80 @@ describe('the analyst dashboard in a browser', () => {
 
   // Needs the pended-queue routes' dimension filters and the denial, payment and volume routes' claim filters.
   it('sends the filter bar to the routes that take each filter, and says where a filter is not offered', async () => {
-    requests.length = 0;
-    const before = await page.locator('#dashboard').getAttribute('data-generation');
-    await page.fill('#filters [name="asOf"]', '2024-01-15');
-    await page.fill('#filters [name="from"]', '2024-01-05');
-    await page.fill('#filters [name="to"]', '2024-01-25');
-    await page.fill('#filters [name="payer"]', 'MEDICARE');
-    await page.fill('#filters [name="providerGroup"]', 'TIN-1');
-    await page.fill('#filters [name="state"]', 'MD');
-    await page.click('#filters button[type="submit"]');
-    await loadedAfter(before);
+    await withLiveRefreshOff(async () => {
+      requests.length = 0;
+      const before = await page.locator('#dashboard').getAttribute('data-generation');
+      await page.fill('#filters [name="asOf"]', '2024-01-15');
+      await page.fill('#filters [name="from"]', '2024-01-05');
+      await page.fill('#filters [name="to"]', '2024-01-25');
+      await page.fill('#filters [name="payer"]', 'MEDICARE');
+      await page.fill('#filters [name="providerGroup"]', 'TIN-1');
+      await page.fill('#filters [name="state"]', 'MD');
+      await page.click('#filters button[type="submit"]');
+      await loadedAfter(before);
 
-    const sent = (path: string): URL[] => requests.filter((url) => url.pathname === path);
-    const filters = (url: URL): Record<string, string | null> => ({
-      payer: url.searchParams.get('payer'),
-      providerGroup: url.searchParams.get('providerGroup'),
-      state: url.searchParams.get('state'),
-    });
-    const chosen = { payer: 'MEDICARE', providerGroup: 'TIN-1', state: 'MD' };
-    expect(sent('/v1/kpis/pended-queue').map((url) => url.searchParams.get('asOf'))).toEqual(['2024-01-15']);
-    expect(sent('/v1/kpis/pended-queue/work-queue').map((url) => url.searchParams.get('asOf'))).toEqual(['2024-01-15']);
-    const flowRequest = sent('/v1/kpis/pended-queue/flow');
-    expect(flowRequest.map((url) => [url.searchParams.get('from'), url.searchParams.get('to')])).toEqual([
-      ['2024-01-05', '2024-01-25'],
-    ]);
-    for (const path of ['/v1/kpis/pended-queue', '/v1/kpis/pended-queue/flow', '/v1/kpis/pended-queue/work-queue']) {
-      expect({ path, filters: sent(path).map(filters) }).toEqual({ path, filters: [chosen] });
-    }
-    // The denial, payment and volume routes take the claim filters, the date range as service dates, no as-of date.
-    const claimFilters = (url: URL): Record<string, string | null> => ({
-      ...filters(url),
-      serviceFrom: url.searchParams.get('serviceFrom'),
-      serviceTo: url.searchParams.get('serviceTo'),
-      asOf: url.searchParams.get('asOf'),
-    });
-    const chosenClaims = { ...chosen, serviceFrom: '2024-01-05', serviceTo: '2024-01-25', asOf: null };
-    for (const path of ['/v1/kpis/denials', '/v1/kpis/denials/root-causes', '/v1/kpis/payments', '/v1/kpis/volume']) {
-      const filtersSent = sent(path).map(claimFilters);
-      expect({ path, sent: filtersSent.length > 0 }).toEqual({ path, sent: true });
-      expect({ path, filters: filtersSent }).toEqual({ path, filters: filtersSent.map(() => chosenClaims) });
-    }
-    // The lifecycle route reads the date range as first submission dates, and its payer as the 837's.
-    const lifecycleRequests = sent('/v1/kpis/claim-lifecycle');
-    expect(lifecycleRequests.map((url) => [url.searchParams.get('from'), url.searchParams.get('to')])).toEqual([
-      ['2024-01-05', '2024-01-25'],
-    ]);
-    expect(lifecycleRequests.map(filters)).toEqual([chosen]);
-    expect(await text('#panel-lifecycle .applied')).toMatch(/^Not offered by this route, so not applied: as of\./);
-    expect(await text('#panel-payments .applied')).toMatch(/^Not offered by this route, so not applied: as of\./);
-    const payments = await api<{ rows: Array<{ value: string; claims: number }> }>(
-      '/v1/kpis/payments?groupBy=payer&payer=MEDICARE&providerGroup=TIN-1&state=MD&serviceFrom=2024-01-05&serviceTo=2024-01-25',
-    );
-    expect(await column('payments', 'payer')).toEqual(payments.rows.map((row) => row.value));
-    expect((await column('payments', 'claims')).map(count)).toEqual(payments.rows.map((row) => row.claims));
-    expect(await text('#panel-pended-queue .applied')).toMatch(
-      /^Not offered by this route, so not applied: from, to\./,
-    );
+      const sent = (path: string): URL[] => requests.filter((url) => url.pathname === path);
+      const filters = (url: URL): Record<string, string | null> => ({
+        payer: url.searchParams.get('payer'),
+        providerGroup: url.searchParams.get('providerGroup'),
+        state: url.searchParams.get('state'),
+      });
+      const chosen = { payer: 'MEDICARE', providerGroup: 'TIN-1', state: 'MD' };
+      expect(sent('/v1/kpis/pended-queue').map((url) => url.searchParams.get('asOf'))).toEqual(['2024-01-15']);
+      expect(sent('/v1/kpis/pended-queue/work-queue').map((url) => url.searchParams.get('asOf'))).toEqual([
+        '2024-01-15',
+      ]);
+      const flowRequest = sent('/v1/kpis/pended-queue/flow');
+      expect(flowRequest.map((url) => [url.searchParams.get('from'), url.searchParams.get('to')])).toEqual([
+        ['2024-01-05', '2024-01-25'],
+      ]);
+      for (const path of ['/v1/kpis/pended-queue', '/v1/kpis/pended-queue/flow', '/v1/kpis/pended-queue/work-queue']) {
+        expect({ path, filters: sent(path).map(filters) }).toEqual({ path, filters: [chosen] });
+      }
+      // The denial, payment and volume routes take the claim filters, the date range as service dates, no as-of date.
+      const claimFilters = (url: URL): Record<string, string | null> => ({
+        ...filters(url),
+        serviceFrom: url.searchParams.get('serviceFrom'),
+        serviceTo: url.searchParams.get('serviceTo'),
+        asOf: url.searchParams.get('asOf'),
+      });
+      const chosenClaims = { ...chosen, serviceFrom: '2024-01-05', serviceTo: '2024-01-25', asOf: null };
+      for (const path of ['/v1/kpis/denials', '/v1/kpis/denials/root-causes', '/v1/kpis/payments', '/v1/kpis/volume']) {
+        const filtersSent = sent(path).map(claimFilters);
+        expect({ path, sent: filtersSent.length > 0 }).toEqual({ path, sent: true });
+        expect({ path, filters: filtersSent }).toEqual({ path, filters: filtersSent.map(() => chosenClaims) });
+      }
+      // The lifecycle route reads the date range as first submission dates, and its payer as the 837's.
+      const lifecycleRequests = sent('/v1/kpis/claim-lifecycle');
+      expect(lifecycleRequests.map((url) => [url.searchParams.get('from'), url.searchParams.get('to')])).toEqual([
+        ['2024-01-05', '2024-01-25'],
+      ]);
+      expect(lifecycleRequests.map(filters)).toEqual([chosen]);
+      expect(await text('#panel-lifecycle .applied')).toMatch(/^Not offered by this route, so not applied: as of\./);
+      expect(await text('#panel-payments .applied')).toMatch(/^Not offered by this route, so not applied: as of\./);
+      const payments = await api<{ rows: Array<{ value: string; claims: number }> }>(
+        '/v1/kpis/payments?groupBy=payer&payer=MEDICARE&providerGroup=TIN-1&state=MD&serviceFrom=2024-01-05&serviceTo=2024-01-25',
+      );
+      expect(await column('payments', 'payer')).toEqual(payments.rows.map((row) => row.value));
+      expect((await column('payments', 'claims')).map(count)).toEqual(payments.rows.map((row) => row.claims));
+      expect(await text('#panel-pended-queue .applied')).toMatch(
+        /^Not offered by this route, so not applied: from, to\./,
+      );
 
-    const asOf = await api<{
-      open: { claims: number; amountCents: number };
-    }>('/v1/kpis/pended-queue?asOf=2024-01-15&payer=MEDICARE&providerGroup=TIN-1&state=MD');
-    expect(await figure('as-of')).toBe('2024-01-15');
-    expect(count(await figure('open-claims'))).toBe(asOf.open.claims);
-    expect(cents(await figure('open-amount'))).toBe(asOf.open.amountCents);
-    const flow = await api<{
-      totals: { inflowClaims: number };
-      days: unknown[];
-    }>('/v1/kpis/pended-queue/flow?from=2024-01-05&to=2024-01-25&payer=MEDICARE&providerGroup=TIN-1&state=MD');
-    expect(count(await figure('flow-inflow'))).toBe(flow.totals.inflowClaims);
-    expect(await page.locator('[data-chart="flow"] rect[data-series="inflow"]').count()).toBe(flow.days.length);
-    expect(await page.locator('.panel .error:not(:empty)').count()).toBe(0);
+      const asOf = await api<{
+        open: { claims: number; amountCents: number };
+      }>('/v1/kpis/pended-queue?asOf=2024-01-15&payer=MEDICARE&providerGroup=TIN-1&state=MD');
+      expect(await figure('as-of')).toBe('2024-01-15');
+      expect(count(await figure('open-claims'))).toBe(asOf.open.claims);
+      expect(cents(await figure('open-amount'))).toBe(asOf.open.amountCents);
+      const flow = await api<{
+        totals: { inflowClaims: number };
+        days: unknown[];
+      }>('/v1/kpis/pended-queue/flow?from=2024-01-05&to=2024-01-25&payer=MEDICARE&providerGroup=TIN-1&state=MD');
+      expect(count(await figure('flow-inflow'))).toBe(flow.totals.inflowClaims);
+      expect(await page.locator('[data-chart="flow"] rect[data-series="inflow"]').count()).toBe(flow.days.length);
+      expect(await page.locator('.panel .error:not(:empty)').count()).toBe(0);
+    });
   });
 
   it('sends a rendering provider NPI to every KPI route that takes it, and shows the figures filtered by it', async () => {
@@ -613,25 +629,27 @@ describe('the analyst dashboard in a browser', () => {
 
   // Needs the pended-queue routes' `reason` filter.
   it('opens the work queue filtered by a pend reason when the analyst picks that reason in the breakdown', async () => {
-    const reset = await page.locator('#dashboard').getAttribute('data-generation');
-    await page.click('#filters button[type="reset"]');
-    await loadedAfter(reset);
-    requests.length = 0;
-    const before = await page.locator('#dashboard').getAttribute('data-generation');
-    await page.click('[data-table="pended-by-reason"] td[data-column="reason"] button:text-is("NPI_INVALID")');
-    await loadedAfter(before);
-    expect(await page.inputValue('#filters [name="reason"]')).toBe('NPI_INVALID');
-    const workQueue = requests.filter((url) => url.pathname === '/v1/kpis/pended-queue/work-queue');
-    expect(workQueue.map((url) => url.searchParams.get('reason'))).toEqual(['NPI_INVALID']);
-    const filtered = await api<{ items: Array<{ claimId: string; reasons: string[] }> }>(
-      '/v1/kpis/pended-queue/work-queue?limit=25&reason=NPI_INVALID',
-    );
-    expect(filtered.items.length).toBeGreaterThan(0);
-    expect(filtered.items.every((item) => item.reasons.includes('NPI_INVALID'))).toBe(true);
-    expect(await column('work-queue', 'claim_id')).toEqual(filtered.items.map((item) => item.claimId));
-    expect(await text('#panel-work-queue caption')).toContain('pend reason NPI_INVALID');
-    expect(await page.evaluate('document.activeElement.id')).toBe('work-queue-title');
-    expect(await page.locator('.panel .error:not(:empty)').count()).toBe(0);
+    await withLiveRefreshOff(async () => {
+      const reset = await page.locator('#dashboard').getAttribute('data-generation');
+      await page.click('#filters button[type="reset"]');
+      await loadedAfter(reset);
+      requests.length = 0;
+      const before = await page.locator('#dashboard').getAttribute('data-generation');
+      await page.click('[data-table="pended-by-reason"] td[data-column="reason"] button:text-is("NPI_INVALID")');
+      await loadedAfter(before);
+      expect(await page.inputValue('#filters [name="reason"]')).toBe('NPI_INVALID');
+      const workQueue = requests.filter((url) => url.pathname === '/v1/kpis/pended-queue/work-queue');
+      expect(workQueue.map((url) => url.searchParams.get('reason'))).toEqual(['NPI_INVALID']);
+      const filtered = await api<{ items: Array<{ claimId: string; reasons: string[] }> }>(
+        '/v1/kpis/pended-queue/work-queue?limit=25&reason=NPI_INVALID',
+      );
+      expect(filtered.items.length).toBeGreaterThan(0);
+      expect(filtered.items.every((item) => item.reasons.includes('NPI_INVALID'))).toBe(true);
+      expect(await column('work-queue', 'claim_id')).toEqual(filtered.items.map((item) => item.claimId));
+      expect(await text('#panel-work-queue caption')).toContain('pend reason NPI_INVALID');
+      expect(await page.evaluate('document.activeElement.id')).toBe('work-queue-title');
+      expect(await page.locator('.panel .error:not(:empty)').count()).toBe(0);
+    });
   });
 
   // Needs the work queue's `sort=age|amount`.

@@ -20,6 +20,7 @@ import {
   CLAIM_GROUP_MAX_ROWS,
   CodeLists,
   NOT_TEXT_REASONS,
+  QuotedRecordJoiner,
   SourceLayoutRegistry,
   SourceRecordError,
   boundedLinesOf,
@@ -75,6 +76,12 @@ const DAY_MILLISECONDS = 86_400_000;
  * `linger.ms`); a record with no other due within it leaves before the wait.
  */
 const PACED_LINGER_MS = 20;
+/**
+ * The most lines a record whose quoted field spans lines is joined from (a
+ * free-text note's paragraphs); a quote still open after them was a stray
+ * one, and its line goes on alone.
+ */
+const QUOTED_RECORD_MAX_LINES = 100;
 
 export interface IngestFileOptions {
   /** Optional pacing for replays and load tests: records per second. */
@@ -155,6 +162,26 @@ interface MappedFileReader {
   binding: ReturnType<MappedLayout['bindHeader']>;
   grouper: AdjacentRowGrouper | null;
   limits: GroupLimits;
+}
+
+/**
+ * Joins the lines of a record whose quoted field holds line breaks, for a
+ * layout that quotes: a joined record must split into the header's columns,
+ * or its first line was a stray quote and goes on alone. Null for a layout
+ * without quoting (RIF extracts), whose every line is a record.
+ */
+function quotedRecordJoiner(reader: MappedFileReader, maxRecordBytes: number): QuotedRecordJoiner | null {
+  const { layout, binding } = reader;
+  if (layout.quote === null) return null;
+  const fitsHeader = (record: string): boolean => {
+    try {
+      return layout.fitsColumns(binding, layout.splitRecord(record).length);
+    } catch (error) {
+      if (error instanceof SourceRecordError) return false;
+      throw error;
+    }
+  };
+  return new QuotedRecordJoiner(layout.quote, fitsHeader, { maxRecordBytes, maxLines: QUOTED_RECORD_MAX_LINES });
 }
 
 /** Where the messages of a file go: the broker, or a dry run's tally. */
@@ -528,9 +555,10 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     const { signal, ratePerSecond, speedup } = options;
     const started = process.hrtime.bigint();
     const { source, fileId } = file;
-    let layout: DetectedLayout | null = null;
+    // Assigned as the lines are read (readLine below): typed so, not narrowed to their first value.
+    let layout = null as DetectedLayout | null;
     let header = '';
-    let mapped: MappedFileReader | null = null;
+    let mapped = null as MappedFileReader | null;
     let recordsRead = 0;
     let blankLinesSkipped = 0;
     let bytesRead = 0;
@@ -608,18 +636,21 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       }),
       { maxLineBytes: this.config.maxRecordBytes, prefixBytes: DEAD_LETTER_MAX_ORIGINAL_BYTES },
     );
-    for await (const line of lines) {
-      // The aborted stream is closed already; the lines of its last chunk are not sent.
-      if (signal?.aborted) throw abortError(signal);
+    // Set once the header names a quoting layout: joins a record whose quoted field spans lines.
+    let joiner = null as QuotedRecordJoiner | null;
+    const readLine = async (line: SourceLine): Promise<void> => {
       if (line.kind === 'line' && line.text.trim() === '') {
         blankLinesSkipped += 1;
-        continue;
+        return;
       }
       if (layout === null) {
         layout = this.headerLayout(line, source, options.layout);
         if (line.kind === 'line') header = line.text;
-        if (layout.mapped !== null && line.kind === 'line') mapped = this.mappedFileReader(layout.mapped, line.text);
-        continue;
+        if (layout.mapped !== null && line.kind === 'line') {
+          mapped = this.mappedFileReader(layout.mapped, line.text);
+          joiner = quotedRecordJoiner(mapped, this.config.maxRecordBytes);
+        }
+        return;
       }
       recordsRead += 1;
       const context = {
@@ -645,7 +676,14 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
           await this.pace(started, dueSeconds, sink, flush, signal);
         }
       }
+    };
+    for await (const line of lines) {
+      // The aborted stream is closed already; the lines of its last chunk are not sent.
+      if (signal?.aborted) throw abortError(signal);
+      if (joiner === null) await readLine(line);
+      else for (const record of joiner.push(line)) await readLine(record);
     }
+    if (joiner !== null) for (const record of joiner.end()) await readLine(record);
     if (mapped?.grouper) {
       const context = { layout: mapped.layout.name, source, fileId, maxRecordBytes: this.config.maxRecordBytes };
       for (const outcome of this.groupMessages(mapped, mapped.grouper.flush(), { ...context, now: new Date() })) {

@@ -156,6 +156,48 @@ describe('normalizeRawMessage with the shipped mapping files', () => {
     );
   });
 
+  describe('a billing claim whose row holds a quoted line break', () => {
+    const billingHeader =
+      'Claim_ID,Provider_ID,Procedure_code,Diagnosis_code,service_date,Payer,Claim_amnt,Paid_amnt,claim_status,Location';
+    const spanning =
+      'BQ-1,1245319599,99213,E11.9,03/04/2024,Aetna,$185.00,$142.50,paid,"Main Street Clinic\nSuite 100"';
+    const plain = 'BQ-1,1245319599,36415,E11.9,03/04/2024,Aetna,$12.00,$9.25,paid,"Main Street Clinic\nSuite 100"';
+    const billingRaw = (rows: string[]): string =>
+      JSON.stringify(
+        rawRecordEvent({
+          layout: 'billing.claim-export',
+          record: rows.join('\n'),
+          recordNumber: 1,
+          recordCount: rows.length,
+          source: 'billing.csv',
+          fileId: sha256Hex('billing file'),
+          publishedAt: '2026-01-01T00:00:00.000Z',
+          claimId: 'BQ-1',
+          header: billingHeader,
+        }),
+      );
+
+    it('emits one claim of its rows, the line break kept in the field', () => {
+      const outcome = normalizeRawMessage(consumed(billingRaw([spanning, plain])), mappedOptions);
+      if (!('emit' in outcome)) throw new Error('expected an emitted event');
+      const event = JSON.parse(outcome.emit.value.toString());
+      expect(event.claim.lines).toHaveLength(2);
+      expect(event.claim.serviceLocation.name).toBe('Main Street Clinic\nSuite 100');
+    });
+
+    it('dead-letters it row by row with each row whole, the line break inside the quotes not ending a row', () => {
+      const broken = plain.replace('$12.00', 'twelve');
+      const outcome = normalizeRawMessage(consumed(billingRaw([spanning, broken])), mappedOptions);
+      if (!('deadLetter' in outcome)) throw new Error('expected a dead letter');
+      expect(outcome.deadLetter.code).toBe('AMOUNT_INVALID');
+      const replayable = outcome.rows?.map((row) => RawClaimRecordSchema.parse(JSON.parse(row.value)));
+      expect(replayable?.map((raw) => [raw.record, raw.lineage.recordNumber])).toEqual([
+        [spanning, 1],
+        [broken, 2],
+      ]);
+    });
+  });
+
   it('routes a beneficiary row to the member reference topic, keyed by patient token and year (compaction keeps every year)', () => {
     const [header = '', row = ''] = readFileSync(
       join(REPO_ROOT, 'data', 'desynpuf', 'sample2', 'DE1_0_2008_Beneficiary_Summary_File_Sample_2.csv'),

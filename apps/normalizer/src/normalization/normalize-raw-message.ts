@@ -15,6 +15,8 @@ import {
   SourceRecordError,
   holdsNulCharacter,
   normalizeSourceRecord,
+  splitRecordRows,
+  type SourceLayoutRegistry,
   type SourceNormalizeOptions,
 } from '@claims/source-layouts';
 import { X12Error, isX12Layout, normalizeX12RecordEvents } from '@claims/x12';
@@ -48,11 +50,17 @@ export type NormalizeOutcome =
 /**
  * The rows of a multi-row raw event, each as the raw event the ingestor
  * would have published for it alone (same layout, key, header, lineage).
+ * A row's quoted field may hold a line break, so rows are split as the
+ * layout quotes (`layouts`); the ingestor groups only rows that parsed, so
+ * that split finds them all, and any other count falls back to every LF,
+ * as each row must have its dead letter for the file to be accounted.
  */
-export function rowOriginalsOf(raw: RawClaimRecord): RowOriginal[] | undefined {
+export function rowOriginalsOf(raw: RawClaimRecord, layouts?: SourceLayoutRegistry): RowOriginal[] | undefined {
   const count = raw.lineage.recordCount ?? 1;
   if (count <= 1) return undefined;
-  return raw.record.split('\n').map((row, index) => {
+  const quoted = splitRecordRows(raw.record, layouts?.mapped(raw.layout)?.quote ?? null);
+  const rows = quoted.length === count ? quoted : raw.record.split('\n');
+  return rows.map((row, index) => {
     const recordSha256 = sha256Hex(row);
     const lineage: Lineage = { ...raw.lineage, recordNumber: raw.lineage.recordNumber + index, recordSha256 };
     delete lineage.recordCount;
@@ -72,10 +80,11 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
   if (!decoded.ok) return { deadLetter: { code: decoded.code, reason: decoded.reason } };
   const raw = decoded.event;
   if (rawEventHoldsNulCharacter(raw)) {
-    return deadLetterOf(raw, {
-      code: 'RECORD_ENCODING_INVALID',
-      reason: `the raw event ${NOT_TEXT_REASONS.nul_character}`,
-    });
+    return deadLetterOf(
+      raw,
+      { code: 'RECORD_ENCODING_INVALID', reason: `the raw event ${NOT_TEXT_REASONS.nul_character}` },
+      options.layouts,
+    );
   }
   if (isX12Layout(raw.layout)) return normalizeX12Message(raw, consumed, options);
   try {
@@ -90,7 +99,7 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
     };
   } catch (error) {
     if (!(error instanceof SourceRecordError)) throw error;
-    return deadLetterOf(raw, { code: error.code, reason: error.message });
+    return deadLetterOf(raw, { code: error.code, reason: error.message }, options.layouts);
   }
 }
 
@@ -107,8 +116,12 @@ function rawEventHoldsNulCharacter(raw: RawClaimRecord): boolean {
 }
 
 /** A raw record's dead letter: one per source row when it stood for several. */
-function deadLetterOf(raw: RawClaimRecord, deadLetter: RecordFailure): NormalizeOutcome {
-  const rows = rowOriginalsOf(raw);
+function deadLetterOf(
+  raw: RawClaimRecord,
+  deadLetter: RecordFailure,
+  layouts?: SourceLayoutRegistry,
+): NormalizeOutcome {
+  const rows = rowOriginalsOf(raw, layouts);
   return rows === undefined ? { deadLetter } : { deadLetter, rows };
 }
 

@@ -17,6 +17,7 @@ import type { StageMetrics } from '@claims/observability';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { rowOriginalsOf, type NormalizeOutcome, type RowOriginal } from './normalize-raw-message';
+import type { SourceLayoutRegistry } from '@claims/source-layouts';
 
 const STAGE: PipelineStage = 'normalizer';
 
@@ -38,12 +39,14 @@ export interface NormalizeStageOptions {
   fetchGatherMs?: number;
   /** One outcome per message, in order; throwing means transient trouble and the batch is redelivered. */
   normalize: (message: ConsumedMessage) => NormalizeOutcome;
+  /** The mapping files known to the normalizer: how a multi-row record's rows are quoted. */
+  layouts?: SourceLayoutRegistry;
 }
 
 /** The rows an oversized output's raw message stood for, when it stood for several. */
-function rowsOf(consumed: ConsumedMessage): RowOriginal[] | undefined {
+function rowsOf(consumed: ConsumedMessage, layouts: SourceLayoutRegistry | undefined): RowOriginal[] | undefined {
   const decoded = decodeEvent(RawClaimRecordSchema, consumed.message.value);
-  return decoded.ok ? rowOriginalsOf(decoded.event) : undefined;
+  return decoded.ok ? rowOriginalsOf(decoded.event, layouts) : undefined;
 }
 
 /**
@@ -119,7 +122,7 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
             if (bytes !== null) {
               // An output the broker would refuse must not stop the stage; a record's events go all or none.
               const reason = `the output event would be ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte message limit`;
-              deadLetter(source, { code: 'RECORD_TOO_LARGE', reason }, rowsOf(source));
+              deadLetter(source, { code: 'RECORD_TOO_LARGE', reason }, rowsOf(source, options.layouts));
               continue;
             }
             (outcome.kind === 'claim' ? claims : members).push(...emits);

@@ -60,6 +60,7 @@ export class RawRecordConsumer implements OnApplicationBootstrap, BeforeApplicat
       fetchGatherMs: this.config.fetchGatherMs,
       metrics: createStageMetrics(this.registry),
       normalize: (message) => normalizeRawMessage(message, options),
+      layouts,
     });
   }
 

@@ -219,6 +219,30 @@ describe('billing exports, a pended queue and a payer onboarded by one mapping f
     expect(stray.map((letter) => [letter.errorCode, letter.lineage?.recordNumber])).toEqual([['CSV_MALFORMED', 4]]);
   });
 
+  it('reads billing exports other tools write as it reads any other: lines ending in CR alone (Excel for Mac), UTF-16 with its byte-order mark', async () => {
+    const lines = readFileSync(BILLING, 'utf8')
+      .split(/\r?\n/)
+      .filter((line) => line.trim() !== '');
+    // Claim ids of their own, so neither file is the sample's replay.
+    const withPrefix = (prefix: string): string[] => lines.map((line) => line.replace(/^BX-/, prefix));
+    writeFileSync(join(e2e.ingestRoot, 'billing-mac.csv'), `${withPrefix('BM-').join('\r')}\r`);
+    const utf16 = Buffer.from(`\uFEFF${withPrefix('BU-').join('\r\n')}\r\n`, 'utf16le');
+    writeFileSync(join(e2e.ingestRoot, 'billing-utf16.csv'), utf16);
+    const rows = lines.length - 1;
+    const reports = [await e2e.pipeline.ingest('billing-mac.csv'), await e2e.pipeline.ingest('billing-utf16.csv')];
+    const fileIds = reports.map((report) => report.fileId);
+    for (const report of reports) expect(report).toMatchObject({ recordsRead: rows, recordsDeadLettered: 0 });
+    const verification = await settledVerification(e2e.pipeline, { fileIds, timeoutMs: 60_000 });
+    for (const fileId of fileIds) {
+      expect(verification.files.find((file) => file.fileId === fileId)).toMatchObject({
+        recordsRead: rows,
+        folded: rows,
+        deadLettered: 0,
+        status: 'accounted',
+      });
+    }
+  });
+
   it('refuses a file whose header no layout knows, listing the known layouts', async () => {
     writeFileSync(join(e2e.ingestRoot, 'unknown.csv'), 'Patient,Amount\nA,1\n');
     const refusal = await e2e.pipeline.ingest('unknown.csv').catch((error: unknown) => error);

@@ -63,6 +63,37 @@ describe('boundedLinesOf', () => {
     expect(await readTexts([Buffer.from([0xef, 0xbb])])).toEqual(['<not_text>']);
   });
 
+  it('reads a file whose lines end in CR alone (classic Mac) line by line, across chunks too', async () => {
+    expect(await readTexts(['H1,H2\r1,2\r3,4\r'])).toEqual(['H1,H2', '1,2', '3,4']);
+    expect(await readTexts(['H1,H2\r1,', '2\r', '3,4'])).toEqual(['H1,H2', '1,2', '3,4']);
+    expect(await readTexts([Buffer.from([0xef, 0xbb, 0xbf]), 'H1\r\r1\r'])).toEqual(['H1', '', '1']);
+  });
+
+  it('decides the line ending from the first 64 KiB: an LF there keeps every CR of the file as it is', async () => {
+    const firstLine = `${'x'.repeat(70_000)}\r`;
+    // No LF in the first 64 KiB, a CR among them: a file of CR-ended lines.
+    expect(await readTexts([firstLine, 'next\r'], { maxLineBytes: 100_000 })).toEqual(['x'.repeat(70_000), 'next']);
+    // An LF anywhere in the first 64 KiB: CRs inside lines are data, as before.
+    expect(await readTexts(['a\rb\n', 'c\rd\n'])).toEqual(['a\rb', 'c\rd']);
+  });
+
+  it('reads a UTF-16 file with its byte-order mark (little- and big-endian) as the same text lines, across chunks too', async () => {
+    const text = 'H1,Name\r\n1,Zoë\r\n2,Müller\r\n';
+    const expected = ['H1,Name', '1,Zoë', '2,Müller'];
+    const little = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const big = Buffer.from(little);
+    big.swap16();
+    expect(await readTexts([little])).toEqual(expected);
+    expect(await readTexts([big])).toEqual(expected);
+    // Split inside the mark and inside a code unit.
+    expect(await readTexts([little.subarray(0, 1), little.subarray(1, 8), little.subarray(8)])).toEqual(expected);
+  });
+
+  it('reads a file without a UTF-16 mark as it is: UTF-16 without one is not text', async () => {
+    // The LF byte 0x0A still ends a line: its NUL byte after it starts the next one.
+    expect(await readTexts([Buffer.from('H1\n', 'utf16le')])).toEqual(['<not_text>', '<not_text>']);
+  });
+
   it('yields a last line that has no trailing newline, and no empty line after a final newline', async () => {
     expect(await readTexts(['a\nb'])).toEqual(['a', 'b']);
     expect(await readTexts(['a\nb\n'])).toEqual(['a', 'b']);

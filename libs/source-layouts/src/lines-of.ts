@@ -7,6 +7,8 @@ const UTF8_BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
 /** Carriage returns pending at a line's end are materialised in slices of this size, never all at once. */
 const CARRIAGE_RETURN_SLICE_BYTES = 64 * 1024;
 const DEFAULT_PREFIX_BYTES = 64 * 1024;
+/** How much of a file's start decides whether its lines end in CR alone (withLoneCarriageReturnsAsLineFeeds). */
+const LINE_ENDING_PROBE_BYTES = 64 * 1024;
 
 /**
  * One line of a source file, line ending (LF, CRLF or CR…CRLF) removed. A
@@ -98,7 +100,8 @@ export async function* boundedLinesOf(
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const spanning = new LineAcrossChunks(maxLineBytes, prefixBytes);
 
-  for await (const chunk of withoutByteOrderMark(chunks)) {
+  const text = withLoneCarriageReturnsAsLineFeeds(withoutByteOrderMark(withUtf16AsUtf8(chunks)));
+  for await (const chunk of text) {
     let start = 0;
     let newline = chunk.indexOf(LF, start);
     while (newline !== -1) {
@@ -162,6 +165,79 @@ async function* withoutByteOrderMark(chunks: AsyncIterable<Uint8Array>): AsyncGe
     if (rest.length > 0) yield rest;
   }
   if (head !== null && head.length > 0) yield head;
+}
+
+/**
+ * A file that starts with a UTF-16 byte-order mark (FF FE little-endian, FE FF
+ * big-endian: what PowerShell and SQL Server exports write) transcoded to
+ * UTF-8 as it streams, its mark dropped; a code unit that is no character (a
+ * lone surrogate) becomes U+FFFD. Any other file passes through as it is.
+ */
+async function* withUtf16AsUtf8(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer, void, undefined> {
+  let decoder: TextDecoder | null = null;
+  let head: Buffer | null = Buffer.alloc(0);
+  for await (const raw of chunks) {
+    const chunk = asBuffer(raw);
+    if (head !== null) {
+      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+      if (head.length < 2) continue;
+      const encoding =
+        head[0] === 0xff && head[1] === 0xfe ? 'utf-16le' : head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : null;
+      const first = head;
+      head = null;
+      if (encoding === null) {
+        yield first;
+        continue;
+      }
+      decoder = new TextDecoder(encoding, { ignoreBOM: false });
+      yield Buffer.from(decoder.decode(first, { stream: true }), 'utf8');
+      continue;
+    }
+    yield decoder === null ? chunk : Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8');
+  }
+  if (head !== null && head.length > 0) yield head;
+  if (decoder !== null) {
+    const rest = decoder.decode();
+    if (rest.length > 0) yield Buffer.from(rest, 'utf8');
+  }
+}
+
+/**
+ * A file whose lines end in CR alone (classic Mac OS, and Excel for Mac's
+ * "CSV (Macintosh)" to this day) read as if they ended in LF. Decided once,
+ * from the file's first LINE_ENDING_PROBE_BYTES (or the whole file, if
+ * shorter): CRs and no LF there make it such a file, and each of its CRs
+ * becomes an LF (a copy of each chunk). Any other file passes through as it
+ * is, a CR inside its lines kept, at no cost past the probe.
+ */
+async function* withLoneCarriageReturnsAsLineFeeds(
+  chunks: AsyncIterable<Buffer>,
+): AsyncGenerator<Buffer, void, undefined> {
+  let held: Buffer[] | null = [];
+  let heldBytes = 0;
+  let loneCarriageReturns = false;
+  for await (const chunk of chunks) {
+    if (held === null) {
+      yield loneCarriageReturns ? carriageReturnsAsLineFeeds(chunk) : chunk;
+      continue;
+    }
+    held.push(chunk);
+    heldBytes += chunk.length;
+    const sawLineFeed = chunk.includes(LF);
+    if (!sawLineFeed && heldBytes < LINE_ENDING_PROBE_BYTES) continue;
+    loneCarriageReturns = !sawLineFeed && held.some((piece) => piece.includes(CR));
+    for (const piece of held) yield loneCarriageReturns ? carriageReturnsAsLineFeeds(piece) : piece;
+    held = null;
+  }
+  if (held === null) return;
+  loneCarriageReturns = held.some((piece) => piece.includes(CR));
+  for (const piece of held) yield loneCarriageReturns ? carriageReturnsAsLineFeeds(piece) : piece;
+}
+
+function carriageReturnsAsLineFeeds(chunk: Buffer): Buffer {
+  const copy = Buffer.from(chunk);
+  for (let at = copy.indexOf(CR); at !== -1; at = copy.indexOf(CR, at + 1)) copy[at] = LF;
+  return copy;
 }
 
 function withoutTrailingCarriageReturns(bytes: Buffer): Buffer {

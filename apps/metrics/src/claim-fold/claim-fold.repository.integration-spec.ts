@@ -304,7 +304,10 @@ describe('ClaimFoldRepository against a real Postgres', () => {
       );
       expect(await dataSource.query(DAILY_COUNTER_DIFFERENCES_SQL, [10])).toEqual([]);
 
-      const daily = () => dataSource.query(`SELECT * FROM kpi_dimension_counter_day ORDER BY 1, 2, 3, 4, 5`);
+      const daily = () =>
+        dataSource.query(
+          `SELECT * FROM kpi_dimension_counter_day ORDER BY family, dimension, dimension_value, event_day, kafka_partition`,
+        );
       const dailyCounters = () => dataSource.query(`SELECT * FROM kpi_counter_day ORDER BY 1, 2, 3, 4`);
       const before = { cells: await daily(), counters: await dailyCounters() };
       await pruneProcessedEvents(dataSource, new Date(Date.now() + 60_000));
@@ -339,7 +342,7 @@ describe('ClaimFoldRepository against a real Postgres', () => {
           `SELECT kpi, dimension, value::text FROM kpi_counter ORDER BY 1, 2`,
           `SELECT * FROM kpi_dimension_counter ORDER BY 1, 2, 3, 4`,
           `SELECT * FROM kpi_counter_day ORDER BY 1, 2, 3, 4`,
-          `SELECT * FROM kpi_dimension_counter_day ORDER BY 1, 2, 3, 4, 5`,
+          `SELECT * FROM kpi_dimension_counter_day ORDER BY family, dimension, dimension_value, event_day, kafka_partition`,
           `SELECT claim_id, event_id, line_count, payment_amount_cents::text FROM claim_state ORDER BY 1`,
           `SELECT claim_id, line_number, processing_category FROM claim_line_state ORDER BY 1, 2`,
           `SELECT file_id, kind, name, count::text FROM ingest_file_quality ORDER BY 1, 2, 3`,

@@ -3,7 +3,7 @@ import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DrainingExpressAdapter } from './draining-express-adapter';
+import { DrainingExpressAdapter, KEEP_ALIVE_TIMEOUT_MS } from './draining-express-adapter';
 
 /** A request the test holds in flight: it answers once the test releases it. */
 @Controller('v1/report')
@@ -60,6 +60,17 @@ describe('DrainingExpressAdapter', () => {
     for (const socket of sockets.splice(0)) socket.destroy();
     HeldReportController.release();
     await app.close();
+  });
+
+  it('keeps an idle connection open longer than a load balancer would (65 s), and says so to the client', async () => {
+    const response = await fetch(`${baseUrl}/v1/missing`);
+    await response.text();
+    expect(response.headers.get('keep-alive')).toBe(`timeout=${KEEP_ALIVE_TIMEOUT_MS / 1000}`);
+  });
+
+  it('closes at once while a client holds an idle keep-alive connection', async () => {
+    await (await fetch(`${baseUrl}/v1/missing`)).text();
+    expect(await settlesWithin(app.close(), 5_000)).toBe(true);
   });
 
   it('closes although a connection was opened and never used (a TCP health check, a pre-connect)', async () => {

@@ -5,6 +5,15 @@ import type { Socket } from 'node:net';
 
 /** How often a closing server looks again for connections that have gone idle. */
 const IDLE_SWEEP_INTERVAL_MS = 100;
+/**
+ * How long an idle keep-alive connection stays open: longer than the idle
+ * timeout of what sits in front (a load balancer's 60 s, a client's pool), so
+ * the server is never the side that closes a connection just as a client
+ * sends on it, which the client sees as "other side closed" (Node's 5 s
+ * default did that to a test's request on a loaded machine). A closing
+ * server still closes idle connections at once (close() below).
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /**
  * Express, closed without waiting on connections that carry no request.
@@ -25,6 +34,9 @@ export class DrainingExpressAdapter extends ExpressAdapter {
   override initHttpServer(options: NestApplicationOptions): void {
     super.initHttpServer(options);
     const server = this.getHttpServer() as Server;
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    // Node's rule: the header timeout outlasts the keep-alive one, or a slow request on a reused connection is cut.
+    server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
     server.on('connection', (socket: Socket) => {
       this.requestsInFlight.set(socket, 0);
       socket.once('close', () => this.requestsInFlight.delete(socket));

@@ -110,8 +110,12 @@ export function normalizeRawMessage(consumed: ConsumedMessage, options: SourceNo
  * itself might.
  */
 function rawEventHoldsNulCharacter(raw: RawClaimRecord): boolean {
-  return [raw.record, raw.header, raw.claimId, raw.lineage.source].some(
-    (text) => typeof text === 'string' && holdsNulCharacter(text),
+  // Field by field, with no array per record: this runs on every raw event.
+  return (
+    holdsNulCharacter(raw.record) ||
+    (typeof raw.header === 'string' && holdsNulCharacter(raw.header)) ||
+    (typeof raw.claimId === 'string' && holdsNulCharacter(raw.claimId)) ||
+    holdsNulCharacter(raw.lineage.source)
   );
 }
 

@@ -20,8 +20,8 @@ const TIERS = [
  * topic namespace of their own, and most of their time is spent waiting on a
  * restart, a rebalance or a paced replay, so two of them share this 2-core
  * machine well. A suite whose assertions hold a timing (a produce request's
- * hold, a consumer's batch boundaries, a drain's bound) says so with the
- * marker below, with its reason, and runs alone, before the others.
+ * hold, a consumer's batch boundaries, how soon a refusal comes) says so with
+ * the marker below, with its reason, and runs alone, before the others.
  */
 const WORKERS = Math.max(1, Number(process.env.TEST_WORKERS ?? availableParallelism()) || 1);
 const RUNS_ALONE_MARKER = '@runs-alone';

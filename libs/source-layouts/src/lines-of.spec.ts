@@ -89,6 +89,28 @@ describe('boundedLinesOf', () => {
     expect(await readTexts([little.subarray(0, 1), little.subarray(1, 8), little.subarray(8)])).toEqual(expected);
   });
 
+  it('reads marked, CR-ended and UTF-16 files delivered one byte a chunk as they read whole', async () => {
+    const bytewise = (bytes: Buffer): Buffer[] => [...bytes].map((byte) => Buffer.from([byte]));
+    const markedCarriageReturns = Buffer.from('\uFEFFH1,H2\r1,2\r', 'utf8');
+    expect(await readTexts(bytewise(markedCarriageReturns))).toEqual(['H1,H2', '1,2']);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('H1\r\nZoë\r\n', 'utf16le')]);
+    expect(await readTexts(bytewise(utf16))).toEqual(['H1', 'Zoë']);
+  });
+
+  it("yields a stream's first line once its chunk holds an LF, before the next chunk arrives", async () => {
+    let secondChunkAsked = false;
+    async function* slowFeed(): AsyncGenerator<Buffer> {
+      yield Buffer.from('H1,H2\n');
+      secondChunkAsked = true;
+      yield Buffer.from('1,2\n');
+    }
+    const lines = boundedLinesOf(slowFeed(), LIMITS);
+    const first = await lines.next();
+    expect(first.value).toMatchObject({ kind: 'line', text: 'H1,H2' });
+    expect(secondChunkAsked).toBe(false);
+    await lines.return(undefined);
+  });
+
   it('reads a file without a UTF-16 mark as it is: UTF-16 without one is not text', async () => {
     // The LF byte 0x0A still ends a line: its NUL byte after it starts the next one.
     expect(await readTexts([Buffer.from('H1\n', 'utf16le')])).toEqual(['<not_text>', '<not_text>']);

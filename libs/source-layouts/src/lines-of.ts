@@ -143,28 +143,82 @@ function asBuffer(chunk: Uint8Array): Buffer {
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
-/** Drops a UTF-8 byte-order mark at the start of the input, even when the first chunks are shorter than it. */
-async function* withoutByteOrderMark(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer, void, undefined> {
-  let head: Buffer | null = Buffer.alloc(0);
+/**
+ * How a stream's bytes are rewritten once its start has been read: `start`
+ * gets the bytes held while deciding (one buffer), `chunk` every later chunk,
+ * and `end` may yield what the rewrite itself still holds.
+ */
+interface StreamRewrite {
+  start(held: Buffer): Buffer;
+  chunk(chunk: Buffer): Buffer;
+  end?(): Buffer;
+}
+
+const UNCHANGED: StreamRewrite = { start: (held) => held, chunk: (chunk) => chunk };
+
+/**
+ * Decides a rewrite from the file's first chunks (`held`, `heldBytes` of them;
+ * `isWholeFile` once the input ended), or returns undefined to read on.
+ */
+type FileStartDecision = (
+  held: readonly Buffer[],
+  heldBytes: number,
+  isWholeFile: boolean,
+) => StreamRewrite | undefined;
+
+/**
+ * Holds a stream's first chunks until `decide` names a rewrite for it, then
+ * passes every chunk through that rewrite: the one shape of the reader's
+ * encoding and line-ending steps, which each look only at a file's start.
+ */
+async function* rewrittenByFileStart(
+  chunks: AsyncIterable<Uint8Array>,
+  decide: FileStartDecision,
+): AsyncGenerator<Buffer, void, undefined> {
+  let held: Buffer[] | null = [];
+  let heldBytes = 0;
+  let rewrite: StreamRewrite = UNCHANGED;
   for await (const raw of chunks) {
     const chunk = asBuffer(raw);
     if (chunk.length === 0) continue;
-    if (head === null) {
-      yield chunk;
+    if (held === null) {
+      yield rewrite.chunk(chunk);
       continue;
     }
-    head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
-    if (head.length < UTF8_BYTE_ORDER_MARK.length && UTF8_BYTE_ORDER_MARK.subarray(0, head.length).equals(head)) {
-      continue; // Could still become a byte-order mark: wait for the next chunk.
-    }
-    const markLength = head.subarray(0, UTF8_BYTE_ORDER_MARK.length).equals(UTF8_BYTE_ORDER_MARK)
-      ? UTF8_BYTE_ORDER_MARK.length
-      : 0;
-    const rest = head.subarray(markLength);
-    head = null;
-    if (rest.length > 0) yield rest;
+    held.push(chunk);
+    heldBytes += chunk.length;
+    const decided = decide(held, heldBytes, false);
+    if (decided === undefined) continue;
+    rewrite = decided;
+    const start = rewrite.start(joined(held, heldBytes));
+    held = null;
+    if (start.length > 0) yield start;
   }
-  if (head !== null && head.length > 0) yield head;
+  if (held !== null && heldBytes > 0) {
+    rewrite = decide(held, heldBytes, true) ?? UNCHANGED;
+    const start = rewrite.start(joined(held, heldBytes));
+    if (start.length > 0) yield start;
+  }
+  const rest = rewrite.end?.();
+  if (rest !== undefined && rest.length > 0) yield rest;
+}
+
+/** The held chunks as one buffer, copied only when there are several. */
+function joined(held: readonly Buffer[], heldBytes: number): Buffer {
+  const [first] = held;
+  return held.length === 1 && first !== undefined ? first : Buffer.concat(held, heldBytes);
+}
+
+/** Drops a UTF-8 byte-order mark at the start of the input, even when the first chunks are shorter than it. */
+function withoutByteOrderMark(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer, void, undefined> {
+  return rewrittenByFileStart(chunks, (held, heldBytes, isWholeFile) => {
+    const head = joined(held, heldBytes);
+    const couldStillBeMark =
+      heldBytes < UTF8_BYTE_ORDER_MARK.length && head.equals(UTF8_BYTE_ORDER_MARK.subarray(0, heldBytes));
+    if (couldStillBeMark && !isWholeFile) return undefined;
+    if (!head.subarray(0, UTF8_BYTE_ORDER_MARK.length).equals(UTF8_BYTE_ORDER_MARK)) return UNCHANGED;
+    return { start: (bytes) => bytes.subarray(UTF8_BYTE_ORDER_MARK.length), chunk: (chunk) => chunk };
+  });
 }
 
 /**
@@ -173,65 +227,35 @@ async function* withoutByteOrderMark(chunks: AsyncIterable<Uint8Array>): AsyncGe
  * UTF-8 as it streams, its mark dropped; a code unit that is no character (a
  * lone surrogate) becomes U+FFFD. Any other file passes through as it is.
  */
-async function* withUtf16AsUtf8(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer, void, undefined> {
-  let decoder: TextDecoder | null = null;
-  let head: Buffer | null = Buffer.alloc(0);
-  for await (const raw of chunks) {
-    const chunk = asBuffer(raw);
-    if (head !== null) {
-      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
-      if (head.length < 2) continue;
-      const encoding =
-        head[0] === 0xff && head[1] === 0xfe ? 'utf-16le' : head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : null;
-      const first = head;
-      head = null;
-      if (encoding === null) {
-        yield first;
-        continue;
-      }
-      decoder = new TextDecoder(encoding, { ignoreBOM: false });
-      yield Buffer.from(decoder.decode(first, { stream: true }), 'utf8');
-      continue;
-    }
-    yield decoder === null ? chunk : Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8');
-  }
-  if (head !== null && head.length > 0) yield head;
-  if (decoder !== null) {
-    const rest = decoder.decode();
-    if (rest.length > 0) yield Buffer.from(rest, 'utf8');
-  }
+function withUtf16AsUtf8(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer, void, undefined> {
+  return rewrittenByFileStart(chunks, (held, heldBytes, isWholeFile) => {
+    if (heldBytes < 2) return isWholeFile ? UNCHANGED : undefined;
+    const head = joined(held, heldBytes);
+    const encoding =
+      head[0] === 0xff && head[1] === 0xfe ? 'utf-16le' : head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : null;
+    if (encoding === null) return UNCHANGED;
+    const decoder = new TextDecoder(encoding, { ignoreBOM: false });
+    const transcoded = (bytes: Buffer): Buffer => Buffer.from(decoder.decode(bytes, { stream: true }), 'utf8');
+    return { start: transcoded, chunk: transcoded, end: () => Buffer.from(decoder.decode(), 'utf8') };
+  });
 }
 
 /**
  * A file whose lines end in CR alone (classic Mac OS, and Excel for Mac's
  * "CSV (Macintosh)" to this day) read as if they ended in LF. Decided once,
  * from the file's first LINE_ENDING_PROBE_BYTES (or the whole file, if
- * shorter): CRs and no LF there make it such a file, and each of its CRs
- * becomes an LF (a copy of each chunk). Any other file passes through as it
- * is, a CR inside its lines kept, at no cost past the probe.
+ * shorter), or as soon as a chunk holds an LF: CRs and no LF there make it
+ * such a file, and each of its CRs becomes an LF (a copy of each chunk). Any
+ * other file passes through as it is, a CR inside its lines kept, at no cost
+ * past the probe.
  */
-async function* withLoneCarriageReturnsAsLineFeeds(
-  chunks: AsyncIterable<Buffer>,
-): AsyncGenerator<Buffer, void, undefined> {
-  let held: Buffer[] | null = [];
-  let heldBytes = 0;
-  let loneCarriageReturns = false;
-  for await (const chunk of chunks) {
-    if (held === null) {
-      yield loneCarriageReturns ? carriageReturnsAsLineFeeds(chunk) : chunk;
-      continue;
-    }
-    held.push(chunk);
-    heldBytes += chunk.length;
-    const sawLineFeed = chunk.includes(LF);
-    if (!sawLineFeed && heldBytes < LINE_ENDING_PROBE_BYTES) continue;
-    loneCarriageReturns = !sawLineFeed && held.some((piece) => piece.includes(CR));
-    for (const piece of held) yield loneCarriageReturns ? carriageReturnsAsLineFeeds(piece) : piece;
-    held = null;
-  }
-  if (held === null) return;
-  loneCarriageReturns = held.some((piece) => piece.includes(CR));
-  for (const piece of held) yield loneCarriageReturns ? carriageReturnsAsLineFeeds(piece) : piece;
+function withLoneCarriageReturnsAsLineFeeds(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
+  return rewrittenByFileStart(chunks, (held, heldBytes, isWholeFile) => {
+    if (held.at(-1)?.includes(LF) === true) return UNCHANGED;
+    if (heldBytes < LINE_ENDING_PROBE_BYTES && !isWholeFile) return undefined;
+    if (!held.some((piece) => piece.includes(CR))) return UNCHANGED;
+    return { start: carriageReturnsAsLineFeeds, chunk: carriageReturnsAsLineFeeds };
+  });
 }
 
 function carriageReturnsAsLineFeeds(chunk: Buffer): Buffer {

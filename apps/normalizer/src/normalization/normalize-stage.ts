@@ -16,8 +16,8 @@ import {
 import type { StageMetrics } from '@claims/observability';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import { rowOriginalsOf, type NormalizeOutcome, type RowOriginal } from './normalize-raw-message';
-import type { SourceLayoutRegistry } from '@claims/source-layouts';
+import { normalizeRawMessage, rowOriginalsOf, type RowOriginal } from './normalize-raw-message';
+import type { SourceLayoutRegistry, SourceNormalizeOptions } from '@claims/source-layouts';
 
 const STAGE: PipelineStage = 'normalizer';
 
@@ -37,10 +37,12 @@ export interface NormalizeStageOptions {
   fetchMaxBytesPerPartition?: number;
   /** How long a fetch may wait for records to gather (KAFKA_FETCH_GATHER_MS). */
   fetchGatherMs?: number;
-  /** One outcome per message, in order; throwing means transient trouble and the batch is redelivered. */
-  normalize: (message: ConsumedMessage) => NormalizeOutcome;
-  /** The mapping files known to the normalizer: how a multi-row record's rows are quoted. */
-  layouts?: SourceLayoutRegistry;
+  /**
+   * What normalizing a record needs (keys, code lists, the mapping files, which
+   * also say how a multi-row record's rows are quoted). A message that throws
+   * is transient trouble: its batch is redelivered.
+   */
+  normalizing: SourceNormalizeOptions;
 }
 
 /** The rows an oversized output's raw message stood for, when it stood for several. */
@@ -108,7 +110,7 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
             // An X12 record is a transaction set of many claims, and a batch holds megabytes of them.
             await yieldToEventLoop();
             const source: ConsumedMessage = { topic, partition, message };
-            const outcome = options.normalize(source);
+            const outcome = normalizeRawMessage(source, options.normalizing);
             if ('deadLetter' in outcome) {
               deadLetter(source, outcome.deadLetter, outcome.rows);
               continue;
@@ -122,7 +124,7 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
             if (bytes !== null) {
               // An output the broker would refuse must not stop the stage; a record's events go all or none.
               const reason = `the output event would be ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte message limit`;
-              deadLetter(source, { code: 'RECORD_TOO_LARGE', reason }, rowsOf(source, options.layouts));
+              deadLetter(source, { code: 'RECORD_TOO_LARGE', reason }, rowsOf(source, options.normalizing.layouts));
               continue;
             }
             (outcome.kind === 'claim' ? claims : members).push(...emits);

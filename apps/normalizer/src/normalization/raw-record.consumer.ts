@@ -13,7 +13,6 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { NORMALIZER_CONFIG } from '../normalizer.tokens';
 import type { NormalizerConfig } from '../normalizer.config';
-import { normalizeRawMessage } from './normalize-raw-message';
 import { startNormalizeStage } from './normalize-stage';
 
 /** claims.raw.v1 → claims.normalized.v1 | reference.members.v1 | claims.provider-adjustments.v1 | claims.dlq.v1. */
@@ -40,12 +39,6 @@ export class RawRecordConsumer implements OnApplicationBootstrap, BeforeApplicat
       CLAIM_TOPICS.providerAdjustments,
       CLAIM_TOPICS.deadLetter,
     ]);
-    const options = {
-      patientTokenKey: this.config.patientTokenKey,
-      serviceDateRange: this.config.serviceDateRange,
-      layouts,
-      codeLists,
-    };
     this.running = await startNormalizeStage({
       kafka: this.pipeline.kafka,
       producer: this.pipeline.producer,
@@ -59,8 +52,12 @@ export class RawRecordConsumer implements OnApplicationBootstrap, BeforeApplicat
       fetchMaxBytesPerPartition: this.pipeline.fetchMaxBytesPerPartition,
       fetchGatherMs: this.config.fetchGatherMs,
       metrics: createStageMetrics(this.registry),
-      normalize: (message) => normalizeRawMessage(message, options),
-      layouts,
+      normalizing: {
+        patientTokenKey: this.config.patientTokenKey,
+        serviceDateRange: this.config.serviceDateRange,
+        layouts,
+        codeLists,
+      },
     });
   }
 

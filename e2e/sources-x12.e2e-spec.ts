@@ -91,10 +91,18 @@ describe('X12 837P, 837I and 835 files through the five services', () => {
     e2e = await startE2ePipeline('sources-x12');
     const paths = [PROFESSIONAL, PROFESSIONAL_DEPENDENT, INSTITUTIONAL, REMITTANCE, REMITTANCE_PART_A];
     for (const path of paths) copyFileSync(path, join(e2e.ingestRoot, nameOf(path)));
-    // Three interchanges in one file: a sound one, one whose SE01 miscounts, one whose IEA is missing.
+    // Four interchanges in one file: a sound one, one whose SE01 miscounts, one with a 70,000-character
+    // segment inside its claim (damage the tokenizer skips up to its terminator), one whose IEA is missing.
     const miscounted = readFileSync(INSTITUTIONAL, 'utf8').replace('SE*48*987654~', 'SE*47*987654~');
+    const overlong = readFileSync(INSTITUTIONAL_ONE, 'utf8').replace(
+      /(CLM\*756048Q[^~]*~)/,
+      `$1NTE*ADD*${'x'.repeat(70_000)}~`,
+    );
     const withoutIea = readFileSync(PROFESSIONAL_DEPENDENT, 'utf8').replace(/IEA\*1\*000000907~\s*$/, '');
-    writeFileSync(join(e2e.ingestRoot, BROKEN), readFileSync(INSTITUTIONAL_ONE, 'utf8') + miscounted + withoutIea);
+    writeFileSync(
+      join(e2e.ingestRoot, BROKEN),
+      readFileSync(INSTITUTIONAL_ONE, 'utf8') + miscounted + overlong + withoutIea,
+    );
     writeFileSync(join(e2e.ingestRoot, CLAIM_ACK), CLAIM_ACK_TEXT);
     writeFileSync(join(e2e.ingestRoot, SET_ACK), SET_ACK_TEXT);
     for (const name of [...paths.map(nameOf), BROKEN, CLAIM_ACK, SET_ACK])
@@ -168,13 +176,17 @@ describe('X12 837P, 837I and 835 files through the five services', () => {
     },
   );
 
-  it('dead-letters the broken transaction set and interchange with located reasons while the sound one folds', async () => {
+  it('dead-letters the broken transaction sets and interchange with located reasons while the sound one folds', async () => {
     expect(eventsOf(BROKEN).map((event) => [event.claimId, event.lineage.recordNumber])).toEqual(
       byClaimId(segmentsOf(readFileSync(INSTITUTIONAL_ONE, 'utf8'), 'CLM').map((clm) => [clm[1], 1])),
     );
-    expect(accountingOf(BROKEN)).toMatchObject({ recordsRead: 3, folded: 1, deadLettered: 2, status: 'accounted' });
+    // The overlong segment costs its own transaction set only: one record, one dead letter, none for the segments after it.
+    expect(accountingOf(BROKEN)).toMatchObject({ recordsRead: 4, folded: 1, deadLettered: 3, status: 'accounted' });
     const deadLetters = await readWholeTopic<DeadLetter>(e2e.brokers, `${e2e.namespace}.claims.dlq.v1`);
-    const ofFile = deadLetters.filter((letter) => letter.lineage?.fileId === fileIds.get(BROKEN));
+    // Each letter is keyed by its record: they reach the topic's partitions in no fixed order.
+    const ofFile = deadLetters
+      .filter((letter) => letter.lineage?.fileId === fileIds.get(BROKEN))
+      .sort((left, right) => (left.lineage?.recordNumber ?? 0) - (right.lineage?.recordNumber ?? 0));
     const firstInterchangeSegments = readFileSync(INSTITUTIONAL_ONE, 'utf8')
       .split('~')
       .filter((piece) => piece.trim()).length;
@@ -190,6 +202,12 @@ describe('X12 837P, 837I and 835 files through the five services', () => {
       ],
       [
         3,
+        'ingestor',
+        'X12_SEGMENT_TOO_LONG',
+        expect.stringMatching(/^transaction: a segment is over 65536 characters \(segment \d+, element 0\)$/),
+      ],
+      [
+        4,
         'ingestor',
         'X12_ENVELOPE_INVALID',
         expect.stringMatching(/^interchange: the input ends before IEA \(segment \d+, element 0\)$/),

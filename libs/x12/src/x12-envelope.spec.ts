@@ -83,6 +83,33 @@ describe('x12TransactionSetsOf', () => {
     expect(failed?.kind === 'failure' && failed.transaction?.segments).toHaveLength(6);
   });
 
+  it('fails only the transaction set holding an overlong segment, located at it, and reads the sets after it', async () => {
+    const overlong = `NTE*${'x'.repeat(70_000)}~`;
+    const items = await splitTwice(ACKNOWLEDGEMENTS.replace('SE*6*0002~', `${overlong}SE*7*0002~`));
+    expect(summary(items)).toEqual([
+      ['ok', 1, '0001'],
+      ['failed', 2, 'transaction', { segmentNumber: 14, elementPosition: 0 }],
+      ['ok', 3, '0003'],
+      ['ok', 4, '0004'],
+    ]);
+    const failed = items[1];
+    expect(failed?.kind === 'failure' && failed.failure.error.code).toBe('X12_SEGMENT_TOO_LONG');
+  });
+
+  it('fails an overlong segment that swallowed terminators as one record, not one per segment after it', async () => {
+    // A lost terminator: the AK9 of set 0001 runs on through its SE and the ST of set 0002.
+    const swallowed = ACKNOWLEDGEMENTS.replace(
+      /AK9\*A\*1\*1\*1~\s*SE\*6\*0001~\s*ST\*999\*0002\*005010X231~/,
+      `AK9*A*1*1*1${'x'.repeat(70_000)}SE*6*0001ST*999*0002*005010X231~`,
+    );
+    const items = await splitTwice(swallowed);
+    expect(summary(items)).toEqual([
+      ['failed', 1, 'transaction', { segmentNumber: 7, elementPosition: 0 }],
+      ['ok', 2, '0003'],
+      ['ok', 3, '0004'],
+    ]);
+  });
+
   it('fails the transaction set whose SE02 does not match its ST02, located at SE02', async () => {
     const items = await splitTwice(ACKNOWLEDGEMENTS.replace('SE*6*0002~', 'SE*6*9999~'));
     expect(summary(items)[1]).toEqual(['failed', 2, 'transaction', { segmentNumber: 14, elementPosition: 2 }]);

@@ -91,6 +91,8 @@ interface OpenTransaction {
   segmentCount: number;
   chars: number;
   tooLarge: boolean;
+  /** An overlong segment inside it (X12_SEGMENT_TOO_LONG): the set fails with it, whatever its trailer says. */
+  damage: X12Error | null;
   envelope: X12EnvelopeContext | null;
 }
 
@@ -122,8 +124,9 @@ export class X12EnvelopeReader {
   push(token: X12Token): X12EnvelopeItem[] {
     const out: X12EnvelopeItem[] = [];
     if (token.kind === 'syntax_error') {
-      // Damage ends whatever was open: nothing after it in this interchange can be trusted.
       const error = token.error;
+      if (error.code === 'X12_SEGMENT_TOO_LONG') return this.overlongSegment(error);
+      // Other damage (unreadable separators, a cut-off input) ends whatever was open: nothing after it can be trusted.
       if (this.transaction) this.failTransaction(out, error);
       if (this.group) this.failGroup(out, error);
       if (this.interchange) this.failInterchange(out, error);
@@ -160,6 +163,7 @@ export class X12EnvelopeReader {
           segmentCount: 1,
           chars: segment.text.length + 1,
           tooLarge: false,
+          damage: null,
           envelope: this.contextFor(segment),
         };
         return out;
@@ -228,6 +232,26 @@ export class X12EnvelopeReader {
     };
   }
 
+  /**
+   * The tokenizer skipped an overlong segment up to its terminator, so the
+   * segments around it are whole: only what holds it fails. Inside a
+   * transaction set it counts as one of the set's segments and fails the set
+   * when it closes (one record, one dead letter), whether its SE comes or a
+   * lost terminator swallowed it; elsewhere it is a stray segment of its own.
+   * The group and interchange read on, their trailers checked as usual.
+   */
+  private overlongSegment(error: X12Error): X12EnvelopeItem[] {
+    const open = this.transaction;
+    if (open) {
+      open.segmentCount += 1;
+      open.damage ??= error;
+      return [];
+    }
+    const out: X12EnvelopeItem[] = [];
+    this.stray(out, 'segment', error);
+    return out;
+  }
+
   private addToTransaction(segment: X12Segment): void {
     const open = this.transaction;
     if (!open) return;
@@ -258,6 +282,7 @@ export class X12EnvelopeReader {
     const open = this.transaction;
     if (!open) return;
     this.transaction = null;
+    if (open.damage) return this.failOpen(out, open, open.damage);
     const declared = element(se, 1);
     const stControl = element(open.st, 2);
     if (!/^\d+$/.test(declared) || Number(declared) !== open.segmentCount) {
@@ -325,7 +350,7 @@ export class X12EnvelopeReader {
     const open = this.transaction;
     if (!open) return;
     this.transaction = null;
-    this.failOpen(out, open, error);
+    this.failOpen(out, open, open.damage ?? error);
   }
 
   private endGroup(out: X12EnvelopeItem[], ge: X12Segment): void {

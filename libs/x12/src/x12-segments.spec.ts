@@ -59,6 +59,25 @@ describe('x12TokensOf', () => {
     expect(tags(tokens)).toEqual(['!X12_SEPARATORS_INVALID', 'ISA', 'GS', 'ST', 'CLM', 'SE', 'GE', 'IEA']);
   });
 
+  it('reports an overlong segment as X12_SEGMENT_TOO_LONG whether or not its terminator comes in the same read, and reads on at the next segment', async () => {
+    const overlong = OTHER_SEPARATORS.replace('CLM|A1|10.5***11>B>1!', `NTE|${'x'.repeat(80)}!`);
+    const read = async (chunks: string[]): Promise<X12Token[]> => {
+      const tokens: X12Token[] = [];
+      async function* source(): AsyncGenerator<string> {
+        yield* chunks;
+      }
+      for await (const token of x12TokensOf(source(), { maxSegmentChars: 60 })) tokens.push(token);
+      return tokens;
+    };
+    const expected = ['ISA', 'GS', 'ST', '!X12_SEGMENT_TOO_LONG', 'SE', 'GE', 'IEA'];
+    const whole = await read([overlong]);
+    expect(tags(whole)).toEqual(expected);
+    const error = whole[3];
+    expect(error?.kind === 'syntax_error' && error.error.location).toEqual({ segmentNumber: 4, elementPosition: 0 });
+    const pieces = overlong.match(/[^]{1,7}/g) ?? [];
+    expect(tags(await read(pieces))).toEqual(expected);
+  });
+
   it('reports input that ends inside a segment as X12_TRUNCATED at that segment number', async () => {
     const tokens = await tokensOf([OTHER_SEPARATORS.slice(0, OTHER_SEPARATORS.indexOf('SE|3')) + 'SE|3|00']);
     const last = tokens[tokens.length - 1];

@@ -185,20 +185,25 @@ export async function* x12TokensOf(
         continue;
       }
       const end = buffer.indexOf(separators.segment);
-      if (end < 0) {
-        if (buffer.length > maxSegmentChars) {
-          number += 1;
-          yield {
-            kind: 'syntax_error',
-            error: new X12Error('X12_SEGMENT_TOO_LONG', `a segment is over ${maxSegmentChars} characters`, {
-              segmentNumber: number,
-              elementPosition: 0,
-            }),
-          };
-          buffer = '';
-          skippingOverlong = true;
-          return;
+      // Over the limit whether or not its terminator came in the same read: the verdict cannot hang on chunking.
+      if ((end < 0 ? buffer.length : end) > maxSegmentChars) {
+        number += 1;
+        yield {
+          kind: 'syntax_error',
+          error: new X12Error('X12_SEGMENT_TOO_LONG', `a segment is over ${maxSegmentChars} characters`, {
+            segmentNumber: number,
+            elementPosition: 0,
+          }),
+        };
+        if (end >= 0) {
+          buffer = buffer.slice(end + 1);
+          continue;
         }
+        buffer = '';
+        skippingOverlong = true;
+        return;
+      }
+      if (end < 0) {
         if (!final) return;
         number += 1;
         yield {

@@ -1,4 +1,5 @@
 import { isCalendarDay } from './calendar-day';
+import { splitDelimitedRecord } from './delimited-record';
 import { SourceRecordError } from './source-record.errors';
 
 /**
@@ -8,44 +9,7 @@ import { SourceRecordError } from './source-record.errors';
  * such a record's lines, bounded by the record size limit: QuotedRecordJoiner).
  */
 export function parseCsvRecord(record: string): string[] {
-  if (!record.includes('"')) return record.split(',');
-  const fields: string[] = [];
-  let field = '';
-  let position = 0;
-  let quoted = false;
-  while (position < record.length) {
-    const char = record[position];
-    if (quoted) {
-      if (char === '"') {
-        if (record[position + 1] === '"') {
-          field += '"';
-          position += 1;
-        } else {
-          quoted = false;
-          const next = record[position + 1];
-          if (next !== undefined && next !== ',') {
-            throw new SourceRecordError('CSV_MALFORMED', `text after a closing quote at character ${position + 2}`);
-          }
-        }
-      } else {
-        field += char;
-      }
-    } else if (char === '"') {
-      if (field.length > 0) {
-        throw new SourceRecordError('CSV_MALFORMED', `quote inside an unquoted field at character ${position + 1}`);
-      }
-      quoted = true;
-    } else if (char === ',') {
-      fields.push(field);
-      field = '';
-    } else {
-      field += char;
-    }
-    position += 1;
-  }
-  if (quoted) throw new SourceRecordError('CSV_MALFORMED', 'unterminated quoted field');
-  fields.push(field);
-  return fields;
+  return splitDelimitedRecord(record, ',', '"');
 }
 
 /** Parses a decimal dollar amount ("90.00", "-5", "") into integer cents; blank is zero. */

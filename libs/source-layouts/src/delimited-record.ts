@@ -1,4 +1,3 @@
-import { parseCsvRecord } from './csv';
 import { SourceRecordError } from './source-record.errors';
 
 /**
@@ -7,7 +6,6 @@ import { SourceRecordError } from './source-record.errors';
  * a quote there is data, so `quote` is null for them.
  */
 export function splitDelimitedRecord(record: string, delimiter: string, quote: '"' | null): string[] {
-  if (delimiter === ',' && quote === '"') return parseCsvRecord(record);
   if (quote === null || !record.includes(quote)) return record.split(delimiter);
   const fields: string[] = [];
   let field = '';

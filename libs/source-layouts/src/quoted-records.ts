@@ -6,6 +6,11 @@ const LF = Buffer.from('\n');
  * Whether `text` leaves a quoted field open: an odd number of quote
  * characters. RFC 4180 escapes a quote inside a quoted field by doubling it,
  * so a record whose fields are all closed holds an even number.
+ *
+ * This and splitRecordRows track quote parity only, not the field parser's
+ * rules (splitDelimitedRecord): they find where records and rows end, and
+ * must find it in a malformed row too, whose fault the field parser then
+ * reports for that row alone.
  */
 export function leavesQuoteOpen(text: string, quote: string): boolean {
   let count = 0;

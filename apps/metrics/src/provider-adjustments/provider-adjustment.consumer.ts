@@ -1,42 +1,33 @@
-import { CLAIM_TOPICS, ProviderAdjustmentEventSchema } from '@claims/contracts';
-import { PipelineKafka, type RunningConsumer } from '@claims/kafka';
+import { CLAIM_TOPICS, ProviderAdjustmentEventSchema, type ProviderAdjustmentEvent } from '@claims/contracts';
+import { PipelineKafka } from '@claims/kafka';
 import { LOGGER, METRICS_REGISTRY, createStageMetrics } from '@claims/observability';
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { MetricsConfig } from '../metrics.config';
 import { METRICS_CONFIG } from '../metrics.tokens';
-import { startDecodedTopicConsumer } from '../topic-fold/decoded-topic-consumer';
+import { DecodedTopicConsumer } from '../topic-fold/decoded-topic.consumer';
 import { ProviderAdjustmentRepository } from './provider-adjustment.repository';
 
 /** claims.provider-adjustments.v1 → provider_adjustment in Postgres, exactly once in effect. */
 @Injectable()
-export class ProviderAdjustmentConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private running: RunningConsumer | null = null;
-
+export class ProviderAdjustmentConsumer extends DecodedTopicConsumer<ProviderAdjustmentEvent> {
   constructor(
-    @Inject(METRICS_CONFIG) private readonly config: MetricsConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
-    private readonly pipeline: PipelineKafka,
-    private readonly adjustments: ProviderAdjustmentRepository,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.running = await startDecodedTopicConsumer(
-      { pipeline: this.pipeline, logger: this.logger, metrics: createStageMetrics(this.registry) },
+    @Inject(METRICS_CONFIG) config: MetricsConfig,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    pipeline: PipelineKafka,
+    adjustments: ProviderAdjustmentRepository,
+  ) {
+    super(
+      { pipeline, logger, metrics: createStageMetrics(registry) },
       {
         topic: CLAIM_TOPICS.providerAdjustments,
-        groupId: `${this.config.kafka.groupId}.provider-adjustments`,
+        groupId: `${config.kafka.groupId}.provider-adjustments`,
         schema: ProviderAdjustmentEventSchema,
         foldedOutcome: 'provider_adjustment_folded',
-        fold: (batch) => this.adjustments.foldPartitionBatch(batch),
+        fold: (batch) => adjustments.foldPartitionBatch(batch),
       },
     );
-  }
-
-  /** Finishes and commits the batch in flight and leaves the group, before the shared producer and the pool close. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.running?.stop();
   }
 }

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseReferenceArguments, runReferenceCommand } from './reference-command';
+import { parseReferenceArguments, readDirectoryFile, runReferenceCommand } from './reference-command';
 import { UsageError } from './usage-error';
 
 describe('parseReferenceArguments', () => {
@@ -72,9 +72,23 @@ describe('runReferenceCommand with a file it cannot read as reference data', () 
     expect(await run(['publish', file])).toEqual({ code: 1, stdout: '', stderr: message });
   });
 
-  it('refuses a file that is not there with one line, exit 1', async () => {
-    const outcome = await run(['publish', 'missing.csv']);
-    expect(outcome.code).toBe(1);
-    expect(outcome.stderr).toMatch(/^reference: ENOENT: no such file or directory, open '.*missing\.csv'\n$/);
+  it('refuses a file that is not there, or a folder, with one line, exit 1', async () => {
+    const missing = await run(['publish', 'missing.csv']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^reference: ENOENT: no such file or directory, stat '.*missing\.csv'\n$/);
+    mkdirSync(join(folder, 'a-folder.csv'));
+    const folderNamed = await run(['publish', 'a-folder.csv']);
+    expect(folderNamed.code).toBe(1);
+    expect(folderNamed.stderr).toMatch(/^reference: EISDIR: illegal operation on a directory, read\n$/);
+  });
+
+  it('refuses a directory file too large to read whole, naming its size and what to do', async () => {
+    writeFileSync(join(folder, 'npidata-national.csv'), 'x'.repeat(3 * 1024 * 1024));
+    await expect(readDirectoryFile(join(folder, 'npidata-national.csv'), 2 * 1024 * 1024)).rejects.toThrow(
+      'npidata-national.csv is 3 MiB; a directory file is read whole, at most 2 MiB: split it (the NPPES file by state, say) and publish the parts',
+    );
+    await expect(readDirectoryFile(join(folder, 'npidata-national.csv'), 4 * 1024 * 1024)).resolves.toHaveLength(
+      3 * 1024 * 1024,
+    );
   });
 });

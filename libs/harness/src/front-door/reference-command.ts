@@ -16,7 +16,7 @@ import {
 } from '@claims/enrichment';
 import { SourceRecordError, claimEventsOfFile, loadSourceLayouts, shippedFolder } from '@claims/source-layouts';
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { EXIT_FILE_FAILED, EXIT_OK, EXIT_USAGE, type FrontDoorContext } from './ingest-command';
@@ -112,10 +112,8 @@ export async function runReferenceCommand(context: FrontDoorContext): Promise<nu
     events = await referenceEventsOfCommand(args, context);
   } catch (error) {
     // A file that cannot be read, or not as reference data: one line naming it, and nothing published.
-    const systemCode = (error as { code?: unknown }).code;
-    const unreadable = typeof systemCode === 'string' && /^E[A-Z]+$/.test(systemCode);
     const refused = error instanceof ReferenceFormatError || error instanceof SourceRecordError;
-    if (!refused && !unreadable) throw error;
+    if (!refused && !isSystemError(error)) throw error;
     context.stderr.write(`reference: ${(error as Error).message}\n`);
     return EXIT_FILE_FAILED;
   }
@@ -192,11 +190,43 @@ export async function synthesizeDirectoryForFiles(
   });
 }
 
+/**
+ * Node's error for a failed system call (a file not there, not readable, a
+ * folder): the file's fault, said in one line; anything else is a bug and
+ * keeps its stack.
+ */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  // Its shape, not instanceof: an error made in another realm (a test runner's) is no instance of this one's Error.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, syscall } = error as { code?: unknown; syscall?: unknown };
+  return typeof code === 'string' && typeof syscall === 'string';
+}
+
+/**
+ * A directory file is read whole, as one string: V8 holds at most about
+ * 512 MiB in one, so a larger file (the national NPPES file is several GB)
+ * is refused up front with what to do, rather than failing deep in a read.
+ */
+export const MAX_DIRECTORY_FILE_BYTES = 500 * 1024 * 1024;
+
+/** A directory file's text, refused with a ReferenceFormatError when it is over `maxBytes`. */
+export async function readDirectoryFile(file: string, maxBytes: number = MAX_DIRECTORY_FILE_BYTES): Promise<string> {
+  const { size } = await stat(file);
+  if (size > maxBytes) {
+    const mebibytes = (bytes: number): string => (bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 0);
+    throw new ReferenceFormatError(
+      `${basename(file)} is ${mebibytes(size)} MiB; a directory file is read whole, at most ` +
+        `${mebibytes(maxBytes)} MiB: split it (the NPPES file by state, say) and publish the parts`,
+    );
+  }
+  return readFile(file, 'utf8');
+}
+
 async function referenceEventsOfFile(
   file: string,
   codes: ReturnType<typeof loadReferenceCodes>,
 ): Promise<{ events: ReferenceEvent[]; rejected: number }> {
-  const text = await readFile(file, 'utf8');
+  const text = await readDirectoryFile(file);
   if (file.endsWith('.ndjson') || file.endsWith('.jsonl')) {
     const events = text
       .split('\n')

@@ -8,6 +8,7 @@ export * from './pipeline-progress';
 export * from './process-memory';
 export * from './fixtures/claim-event';
 export * from './fixtures/enriched-claim-event';
+export * from './fixtures/x12-interchange';
 export * from './prometheus-server';
 export * from './front-door';
 export * from './chaos';

@@ -1,6 +1,12 @@
 import { derivedEventId, sha256Hex, type EnrichedClaimEvent } from '@claims/contracts';
 import { createDataSource, migrateDatabase } from '@claims/database';
-import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
+import {
+  TRICARE_CLAIM_ACKNOWLEDGEMENT,
+  createIsolatedDatabase,
+  x12Interchange,
+  x12TransactionSet,
+  type IsolatedDatabase,
+} from '@claims/harness';
 import {
   CLAIMS_RECEIVED_BATCH_SQL,
   CLAIM_LIFECYCLE_ACKNOWLEDGEMENT_SQL,
@@ -54,85 +60,20 @@ const SAMPLES = [
 ];
 const patientTokenKey = 'claim-lifecycle-spec';
 
-/** An interchange around `body`, its ISA fields padded to their fixed widths. */
-function interchange(sender: string, receiver: string, group: string, control: string, date: string, body: string) {
-  const isa = [
-    'ISA',
-    '00',
-    ''.padEnd(10),
-    '00',
-    ''.padEnd(10),
-    'ZZ',
-    sender.padEnd(15),
-    'ZZ',
-    receiver.padEnd(15),
-    date.slice(2),
-    '1200',
-    '^',
-    '00501',
-    control.padStart(9, '0'),
-    '0',
-    'P',
-    ':',
-  ].join('*');
-  return `${isa}~${group.replace('{date}', date)}${body}GE*${(body.match(/~SE\*/g) ?? []).length}*${control}~IEA*1*${control.padStart(9, '0')}~`;
-}
-
-/** ST..SE with SE01 counted. */
-const transactionSet = (segments: string[], control: string): string =>
-  `${segments.join('~')}~SE*${segments.length + 1}*${control}~`;
-
-const FUNCTIONAL_ACK = interchange(
+const FUNCTIONAL_ACK = x12Interchange(
   '12345',
   '000000005',
   'GS*FA*54321*000000005*{date}*1200*301*X*005010X231A1~',
   '301',
   '20061020',
-  transactionSet(
+  x12TransactionSet(
     ['ST*999*0001*005010X231A1', 'AK1*HC*1*005010X222A2', 'AK2*837*0021*005010X222A2', 'IK5*R*5', 'AK9*R*1*1*0'],
     '0001',
   ) +
-    transactionSet(
+    x12TransactionSet(
       ['ST*999*0002*005010X231A1', 'AK1*HC*1*005010X223A3', 'AK2*837*987654*005010X223A3', 'IK5*A', 'AK9*A*1*1*1'],
       '0002',
     ),
-);
-
-const CLAIM_ACK = interchange(
-  'TRICARE',
-  'JONES',
-  'GS*HN*TRICARE*JONES*{date}*0800*42*X*005010X214~',
-  '42',
-  '20050705',
-  transactionSet(
-    [
-      'ST*277*0001*005010X214',
-      'BHT*0085*08*277CA1*20050705*0800*TH',
-      'HL*1**20*1',
-      'NM1*PR*2*TRICARE*****PI*99999',
-      'TRN*1*BATCH1',
-      'DTP*050*D8*20050704',
-      'DTP*009*D8*20050705',
-      'HL*2*1*21*1',
-      'NM1*41*2*JONES HOSPITAL*****46*12345',
-      'TRN*2*REF1',
-      'STC*A1:19:PR*20050705*WQ*139.95',
-      'HL*3*2*19*1',
-      'NM1*85*2*JONES HOSPITAL*****XX*1234567890',
-      'TRN*1*0',
-      'HL*4*3*PT',
-      'NM1*QC*1*DOE*JON****MI*030005074',
-      'TRN*2*756048Q',
-      'STC*A1:20:PR*20050705*WQ*89.95',
-      'DTP*472*D8*20050315',
-      'HL*5*3*PT',
-      'NM1*QC*1*SMITH*JOE****MI*123405074',
-      'TRN*2*756049Q',
-      'STC*A7:21:IL*20050705*U*50',
-      'DTP*472*D8*20050401',
-    ],
-    '0001',
-  ),
 );
 
 const remittance = (
@@ -143,13 +84,13 @@ const remittance = (
   control: string,
   claims: string[],
 ) =>
-  interchange(
+  x12Interchange(
     'PAYER',
     'PROVIDER',
     `GS*HP*PAYER*PROVIDER*{date}*1200*${control}*X*005010X221A1~`,
     control,
     paidOn,
-    transactionSet(
+    x12TransactionSet(
       [
         'ST*835*0001',
         `BPR*I*0*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*${paidOn}`,
@@ -253,7 +194,7 @@ describe('the X12 claim lifecycle folded against a real Postgres', () => {
     const texts: Array<[string, string]> = [
       ...SAMPLES.map((path): [string, string] => [readFileSync(path, 'utf8'), path.split('/').pop() ?? path]),
       [FUNCTIONAL_ACK, '837-answers.999'],
-      [CLAIM_ACK, 'jones.277ca'],
+      [TRICARE_CLAIM_ACKNOWLEDGEMENT, 'jones.277ca'],
       [REMITTANCE_JONES, 'jones.835'],
       [REMITTANCE_KILDARE, 'kildare.835'],
       [REMITTANCE_CORRECTION, 'kildare-correction.835'],

@@ -1,6 +1,12 @@
 import { derivedEventId, sha256Hex, type EnrichedClaimEvent } from '@claims/contracts';
 import { createDataSource, migrateDatabase } from '@claims/database';
-import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
+import {
+  TRICARE_CLAIM_ACKNOWLEDGEMENT,
+  createIsolatedDatabase,
+  x12Interchange,
+  x12TransactionSet,
+  type IsolatedDatabase,
+} from '@claims/harness';
 import { parseAcknowledgementSlaHoursByPayer, seedCarcRootCauses, shippedCarcRootCauses } from '@claims/kpi';
 import {
   normalizeX12Record,
@@ -30,63 +36,15 @@ const X12 = join(ROOT, 'data', 'x12', 'linuxforhealth');
 const INSTITUTIONAL_837 = join(X12, '837_005010X223A3', 'two-claims-single-provider.837i');
 const PROFESSIONAL_837 = join(X12, '837_005010X222A2', 'demo.example1.837');
 
-function interchange(sender: string, receiver: string, group: string, control: string, date: string, body: string) {
-  const isa = ['ISA', '00', ''.padEnd(10), '00', ''.padEnd(10), 'ZZ', sender.padEnd(15), 'ZZ', receiver.padEnd(15)]
-    .concat([date.slice(2), '1200', '^', '00501', control.padStart(9, '0'), '0', 'P', ':'])
-    .join('*');
-  return `${isa}~${group.replace('{date}', date)}${body}GE*1*${control}~IEA*1*${control.padStart(9, '0')}~`;
-}
-
-const transactionSet = (segments: string[], control: string): string =>
-  `${segments.join('~')}~SE*${segments.length + 1}*${control}~`;
-
 /** The payer's 999 to submitter 000000005: set 987654 of group 1 accepted. */
-const FUNCTIONAL_ACK = interchange(
+const FUNCTIONAL_ACK = x12Interchange(
   '12345',
   '000000005',
   'GS*FA*54321*000000005*{date}*1200*301*X*005010X231A1~',
   '301',
   '20050701',
-  transactionSet(
+  x12TransactionSet(
     ['ST*999*0001*005010X231A1', 'AK1*HC*1*005010X223A3', 'AK2*837*987654*005010X223A3', 'IK5*A', 'AK9*A*1*1*1'],
-    '0001',
-  ),
-);
-
-/** TRICARE's 277CA: 756048Q accepted (A1), 756049Q rejected (A7). */
-const CLAIM_ACK = interchange(
-  'TRICARE',
-  'JONES',
-  'GS*HN*TRICARE*JONES*{date}*0800*42*X*005010X214~',
-  '42',
-  '20050705',
-  transactionSet(
-    [
-      'ST*277*0001*005010X214',
-      'BHT*0085*08*277CA1*20050705*0800*TH',
-      'HL*1**20*1',
-      'NM1*PR*2*TRICARE*****PI*99999',
-      'TRN*1*BATCH1',
-      'DTP*050*D8*20050704',
-      'DTP*009*D8*20050705',
-      'HL*2*1*21*1',
-      'NM1*41*2*JONES HOSPITAL*****46*12345',
-      'TRN*2*REF1',
-      'STC*A1:19:PR*20050705*WQ*139.95',
-      'HL*3*2*19*1',
-      'NM1*85*2*JONES HOSPITAL*****XX*1234567890',
-      'TRN*1*0',
-      'HL*4*3*PT',
-      'NM1*QC*1*DOE*JON****MI*030005074',
-      'TRN*2*756048Q',
-      'STC*A1:20:PR*20050705*WQ*89.95',
-      'DTP*472*D8*20050315',
-      'HL*5*3*PT',
-      'NM1*QC*1*SMITH*JOE****MI*123405074',
-      'TRN*2*756049Q',
-      'STC*A7:21:IL*20050705*U*50',
-      'DTP*472*D8*20050401',
-    ],
     '0001',
   ),
 );
@@ -171,7 +129,7 @@ describe('the acknowledgement gauges over X12 claims folded against a real Postg
     ]);
 
     // The 277CA answers both on 2005-07-05, rejecting one: nothing awaits, one rejection of two that day.
-    await foldText('jones.277ca', CLAIM_ACK);
+    await foldText('jones.277ca', TRICARE_CLAIM_ACKNOWLEDGEMENT);
     expect(await snapshotUnder(24)).toMatchObject({
       watermarkTimestampSeconds: Date.UTC(2005, 6, 5) / 1000,
       acknowledgementBacklog: [],

@@ -211,7 +211,9 @@ export const MAX_DIRECTORY_FILE_BYTES = 500 * 1024 * 1024;
 
 /** A directory file's text, refused with a ReferenceFormatError when it is over `maxBytes`. */
 export async function readDirectoryFile(file: string, maxBytes: number = MAX_DIRECTORY_FILE_BYTES): Promise<string> {
-  const { size } = await stat(file);
+  const stats = await stat(file);
+  if (stats.isDirectory()) throw new ReferenceFormatError(`${basename(file)} is a folder: name the files in it`);
+  const size = stats.size;
   if (size > maxBytes) {
     const mebibytes = (bytes: number): string => (bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 0);
     throw new ReferenceFormatError(

@@ -165,6 +165,17 @@ describe('uploads through POST /v1/ingestions, streamed to the ingestor', () => 
     expect(ingestor.uploads.at(-1)).toMatchObject({ bytes: 512 * 1024, complete: true });
   });
 
+  it('streams a UTF-16 export with its byte-order mark to the ingestor as it is, which transcodes it', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(CSV.toString('utf8'), 'utf16le')]);
+    const answer = await upload('?name=powershell-export.csv', utf16);
+    expect(answer.status).toBe(202);
+    expect(ingestor.uploads.at(-1)).toMatchObject({
+      bytes: utf16.length,
+      sha256: createHash('sha256').update(utf16).digest('hex'),
+      complete: true,
+    });
+  });
+
   it('refuses an unknown layout with 400 naming the field, before a byte reaches the ingestor', async () => {
     const before = ingestor.uploads.length;
     const answer = await upload('?name=claims.csv&layout=no.such.layout', CSV);

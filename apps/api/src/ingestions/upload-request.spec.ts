@@ -71,10 +71,17 @@ describe('sniffUploadType', () => {
     expect(sniffUploadType(Buffer.from('ISA*00*          *00*'))).toBe('text');
   });
 
-  it('refuses a zip or spreadsheet, a PDF and UTF-16 text', () => {
+  it('takes UTF-16 text with its byte-order mark, little- and big-endian, which the ingestor transcodes', () => {
+    const little = Buffer.from('\ufeffCLM_ID,CLM_THRU_DT\n', 'utf16le');
+    const big = Buffer.from(little).swap16();
+    expect(sniffUploadType(little)).toBe('text');
+    expect(sniffUploadType(big)).toBe('text');
+  });
+
+  it('refuses a zip or spreadsheet, a PDF and UTF-16 text without its byte-order mark', () => {
     expect(sniffUploadType(Buffer.from('PK\x03\x04rest', 'latin1'))).toBeNull();
     expect(sniffUploadType(Buffer.from('%PDF-1.7'))).toBeNull();
-    expect(sniffUploadType(Buffer.from('\ufeffCLM_ID', 'utf16le'))).toBeNull();
+    expect(sniffUploadType(Buffer.from('CLM_ID', 'utf16le'))).toBeNull();
   });
 });
 

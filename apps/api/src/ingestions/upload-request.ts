@@ -72,11 +72,16 @@ const BINARY_SIGNATURES: readonly Buffer[] = [
 /**
  * What the first bytes of an upload are: `gzip` (the ingestor gunzips it as
  * it streams), `text` (CSV, pipe-delimited, X12: every layout is text), or
- * null for anything else (a zip, a spreadsheet, a PDF, UTF-16, random bytes).
- * Text is told by the absence of NUL bytes, which no UTF-8 source file holds.
+ * null for anything else (a zip, a spreadsheet, a PDF, UTF-16 without its
+ * byte-order mark, random bytes). UTF-8 text is told by the absence of NUL
+ * bytes, which no UTF-8 source file holds; UTF-16 by its byte-order mark,
+ * as the ingestor tells it (it transcodes such a file as it streams).
  */
 export function sniffUploadType(head: Buffer): 'gzip' | 'text' | null {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
+    return 'text';
+  }
   if (BINARY_SIGNATURES.some((signature) => head.subarray(0, signature.length).equals(signature))) return null;
   return head.subarray(0, SNIFF_BYTES).includes(0) ? null : 'text';
 }

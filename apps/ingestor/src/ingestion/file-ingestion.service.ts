@@ -292,7 +292,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
    * the caller named, if any). A door checks this before it answers, so a
    * file refused as a whole is refused at once.
    *
-   * @throws IngestionError PATH_OUTSIDE_INGEST_ROOT, FILE_NOT_FOUND, FILE_EMPTY, LAYOUT_UNKNOWN, LAYOUT_MISMATCH, FILE_COMPRESSION_INVALID
+   * @throws IngestionError PATH_OUTSIDE_INGEST_ROOT, FILE_NOT_FOUND, FILE_EMPTY, LAYOUT_UNKNOWN, LAYOUT_MISMATCH, FILE_COMPRESSION_INVALID, FILE_COMPRESSION_UNSUPPORTED
    */
   async checkSourceFile(
     requestedPath: string,
@@ -376,7 +376,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     const source = basename(path);
     const info = await stat(path).catch(() => null);
     if (!info?.isFile()) throw new IngestionError('FILE_NOT_FOUND', `no such file: ${source}`);
-    return { path, source, bytesTotal: info.size, compression: await sourceCompressionOf(path) };
+    return { path, source, bytesTotal: info.size, compression: await sourceCompressionOf(path, source) };
   }
 
   private async open(requestedPath: string, options: IngestFileOptions): Promise<OpenedFile> {

@@ -7,6 +7,8 @@ export const INGESTION_ERROR_CODES = [
   'FILE_EMPTY',
   /** A gzip file whose compressed bytes are damaged or cut short. */
   'FILE_COMPRESSION_INVALID',
+  /** An archive the reader does not open (ZIP): its files are to be unpacked and ingested. */
+  'FILE_COMPRESSION_UNSUPPORTED',
   /** The job's time limit passed before every record was published. */
   'INGEST_TIMEOUT',
   /** The caller went away (CLI interrupted, service shutting down) before the end of the file. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { IngestionError } from './ingestion.errors';
-import { isGzipMagic, openSourceBytes, sourceCompressionOf } from './source-file';
+import { isGzipMagic, isZipMagic, openSourceBytes, sourceCompressionOf } from './source-file';
 
 const TEXT = 'CLM_ID,CLM_THRU_DT\n1,20100101\n2,20100102\n';
 
@@ -19,6 +19,16 @@ describe('isGzipMagic', () => {
     expect(isGzipMagic(Buffer.from(TEXT))).toBe(false);
     expect(isGzipMagic(Buffer.from([0x1f]))).toBe(false);
     expect(isGzipMagic(Buffer.alloc(0))).toBe(false);
+  });
+});
+
+describe('isZipMagic', () => {
+  it('recognises a ZIP archive by PK and its first record, and nothing else', () => {
+    expect(isZipMagic(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]))).toBe(true);
+    expect(isZipMagic(Buffer.from([0x50, 0x4b, 0x05, 0x06]))).toBe(true);
+    expect(isZipMagic(Buffer.from('PK,CLM_ID\n'))).toBe(false);
+    expect(isZipMagic(gzipSync(TEXT))).toBe(false);
+    expect(isZipMagic(Buffer.from([0x50, 0x4b]))).toBe(false);
   });
 });
 
@@ -67,5 +77,29 @@ describe('openSourceBytes', () => {
       code: 'FILE_COMPRESSION_INVALID',
       message: 'cut.csv.gz is not a complete gzip file',
     });
+  });
+});
+
+describe('sourceCompressionOf', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'claims-source-compression-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('refuses a ZIP archive whatever its name, naming the file and what to do', async () => {
+    // A local file header's first bytes: what DE1_0_2008_to_2010_Carrier_Claims_Sample_1A.zip starts with.
+    const path = join(folder, 'carrier-claims.csv');
+    writeFileSync(
+      path,
+      Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00]), Buffer.from(TEXT)]),
+    );
+    await expect(sourceCompressionOf(path, 'carrier-claims.csv')).rejects.toMatchObject({
+      code: 'FILE_COMPRESSION_UNSUPPORTED',
+      message: 'carrier-claims.csv is a ZIP archive: unzip it and ingest the files it holds (gzip is read as it is)',
+    });
+  });
+
+  it('reads a file shorter than the magic bytes as plain', async () => {
+    const path = join(folder, 'one-byte.csv');
+    writeFileSync(path, 'P');
+    expect(await sourceCompressionOf(path)).toBe('none');
   });
 });

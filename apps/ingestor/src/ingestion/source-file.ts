@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Transform, addAbortSignal, pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { IngestionError } from './ingestion.errors';
@@ -8,6 +9,16 @@ const READ_CHUNK_BYTES = 256 * 1024;
 
 /** ID1 and ID2, the two bytes every gzip member starts with (RFC 1952, section 2.3.1). */
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
+/**
+ * "PK" and the signature of what a ZIP archive starts with (APPNOTE.TXT 4.3):
+ * a local file header, the end record of an empty archive, a spanned archive's marker.
+ */
+const ZIP_SIGNATURES = [
+  [0x50, 0x4b, 0x03, 0x04],
+  [0x50, 0x4b, 0x05, 0x06],
+  [0x50, 0x4b, 0x07, 0x08],
+] as const;
+const MAGIC_BYTES = 4;
 
 export type SourceCompression = 'gzip' | 'none';
 
@@ -20,12 +31,29 @@ export function isGzipMagic(firstBytes: Uint8Array): boolean {
   return firstBytes.length >= GZIP_MAGIC.length && GZIP_MAGIC.every((byte, index) => firstBytes[index] === byte);
 }
 
-/** Reads a file's first bytes to tell whether it is gzip-compressed. */
-export async function sourceCompressionOf(path: string): Promise<SourceCompression> {
+/** Whether a file's first bytes are a ZIP archive's. */
+export function isZipMagic(firstBytes: Uint8Array): boolean {
+  return ZIP_SIGNATURES.some((signature) => signature.every((byte, index) => firstBytes[index] === byte));
+}
+
+/**
+ * Reads a file's first bytes to tell whether it is gzip-compressed. A ZIP
+ * archive (how CMS ships the DE-SynPUF files) is refused as a whole, saying
+ * what to do, rather than read as text whose header matches no layout.
+ * @throws IngestionError FILE_COMPRESSION_UNSUPPORTED
+ */
+export async function sourceCompressionOf(path: string, name: string = basename(path)): Promise<SourceCompression> {
   const handle = await open(path, 'r');
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(GZIP_MAGIC.length), 0, GZIP_MAGIC.length, 0);
-    return isGzipMagic(buffer.subarray(0, bytesRead)) ? 'gzip' : 'none';
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(MAGIC_BYTES), 0, MAGIC_BYTES, 0);
+    const firstBytes = buffer.subarray(0, bytesRead);
+    if (isZipMagic(firstBytes)) {
+      throw new IngestionError(
+        'FILE_COMPRESSION_UNSUPPORTED',
+        `${name} is a ZIP archive: unzip it and ingest the files it holds (gzip is read as it is)`,
+      );
+    }
+    return isGzipMagic(firstBytes) ? 'gzip' : 'none';
   } finally {
     await handle.close();
   }

@@ -215,8 +215,9 @@ export interface BadFile {
 
 /**
  * Whole files the ingestor must refuse or fail, never half-publish: bytes no
- * layout reads, a header nobody maps, text in UTF-16, an X12 file that is not
- * an interchange. `carrierHeader` is a real header, used to make a file whose
+ * layout reads, a header nobody maps, text in UTF-16 without the byte-order
+ * mark that would say so (with one, the ingestor transcodes it), an X12 file
+ * that is not an interchange. `carrierHeader` is a real header, used to make a file whose
  * header fits but whose encoding does not.
  */
 export function badFiles(random: ChaosRandom, carrierHeader: string, label: string): BadFile[] {
@@ -233,8 +234,8 @@ export function badFiles(random: ChaosRandom, carrierHeader: string, label: stri
     },
     {
       name: `${label}-utf16.csv`,
-      content: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${carrierHeader}\n${label}\n`, 'utf16le')]),
-      why: 'a carrier header in UTF-16',
+      content: Buffer.from(`${carrierHeader}\n${label}\n`, 'utf16le'),
+      why: 'a carrier header in UTF-16 without its byte-order mark',
     },
     {
       name: `${label}-not-an-interchange.x12`,

@@ -222,6 +222,17 @@ function withoutByteOrderMark(chunks: AsyncIterable<Uint8Array>): AsyncGenerator
 }
 
 /**
+ * The UTF-16 encoding a file's first bytes name by their byte-order mark (FF
+ * FE little-endian, FE FF big-endian), or null: how the reader and the API's
+ * upload door both tell UTF-16 text, which the reader transcodes.
+ */
+export function utf16EncodingOf(firstBytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (firstBytes[0] === 0xff && firstBytes[1] === 0xfe) return 'utf-16le';
+  if (firstBytes[0] === 0xfe && firstBytes[1] === 0xff) return 'utf-16be';
+  return null;
+}
+
+/**
  * A file that starts with a UTF-16 byte-order mark (FF FE little-endian, FE FF
  * big-endian: what PowerShell and SQL Server exports write) transcoded to
  * UTF-8 as it streams, its mark dropped; a code unit that is no character (a
@@ -230,9 +241,7 @@ function withoutByteOrderMark(chunks: AsyncIterable<Uint8Array>): AsyncGenerator
 function withUtf16AsUtf8(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer, void, undefined> {
   return rewrittenByFileStart(chunks, (held, heldBytes, isWholeFile) => {
     if (heldBytes < 2) return isWholeFile ? UNCHANGED : undefined;
-    const head = joined(held, heldBytes);
-    const encoding =
-      head[0] === 0xff && head[1] === 0xfe ? 'utf-16le' : head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : null;
+    const encoding = utf16EncodingOf(joined(held, heldBytes));
     if (encoding === null) return UNCHANGED;
     const decoder = new TextDecoder(encoding, { ignoreBOM: false });
     const transcoded = (bytes: Buffer): Buffer => Buffer.from(decoder.decode(bytes, { stream: true }), 'utf8');

@@ -1,4 +1,5 @@
 import { UploadQuerySchema, invalidFields, type UploadQuery } from '@claims/contracts';
+import { utf16EncodingOf } from '@claims/source-layouts';
 
 /** The first bytes read from an upload to tell text from gzip from anything else, before anything is sent on. */
 export const SNIFF_BYTES = 4096;
@@ -79,9 +80,7 @@ const BINARY_SIGNATURES: readonly Buffer[] = [
  */
 export function sniffUploadType(head: Buffer): 'gzip' | 'text' | null {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
-    return 'text';
-  }
+  if (utf16EncodingOf(head) !== null) return 'text';
   if (BINARY_SIGNATURES.some((signature) => head.subarray(0, signature.length).equals(signature))) return null;
   return head.subarray(0, SNIFF_BYTES).includes(0) ? null : 'text';
 }

@@ -145,6 +145,21 @@ describe('the front door', () => {
     expect(readFileSync(join(e2e.ingestRoot, 'uploads', sha256.slice(0, 16), 'uploaded.csv'), 'utf8')).toBe(text);
   });
 
+  it('refuses a legacy spreadsheet sent as CSV with 422, saying what it is and what to send instead', async () => {
+    // The first bytes of every .xls (an OLE2 compound file), under the name of the CSV export it should have been.
+    const workbook = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
+    const response = await fetch(new URL('/v1/uploads?name=march-claims.csv', e2e.pipeline.services.ingestor.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: workbook,
+    });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({
+      code: 'FILE_FORMAT_UNSUPPORTED',
+      message: 'march-claims.csv is a legacy Office file (.xls, .doc): save the sheet as CSV and ingest that',
+    });
+  });
+
   it('refuses an upload over INGEST_MAX_UPLOAD_BYTES with 413 while its body is still arriving, and keeps none of it', async () => {
     const url = new URL('/v1/uploads?name=too-large.csv', e2e.pipeline.services.ingestor.baseUrl);
     const call = request(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' } });

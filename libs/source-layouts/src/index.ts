@@ -19,3 +19,4 @@ export * from './source-layout-registry';
 export * from './event-date-of-record';
 export * from './claim-events-of-file';
 export * from './quoted-records';
+export * from './file-signatures';

@@ -196,7 +196,17 @@ describe('uploads through POST /v1/ingestions, streamed to the ingestor', () => 
     });
     expect(await upload('?name=claims.pdf', Buffer.from('%PDF-1.7\n...'))).toMatchObject({
       status: 415,
-      body: { code: 'UPLOAD_TYPE_UNSUPPORTED' },
+      body: {
+        code: 'UPLOAD_TYPE_UNSUPPORTED',
+        detail: 'the body is a PDF document: ingest the export it was printed from',
+      },
+    });
+    expect(await upload('?name=scan.bin', Buffer.from([0x00, 0x01, 0x02, 0x03]))).toMatchObject({
+      status: 415,
+      body: {
+        code: 'UPLOAD_TYPE_UNSUPPORTED',
+        detail: 'the body is neither text (CSV, delimited, X12) nor gzip: send the source file itself',
+      },
     });
     expect(ingestor.uploads).toHaveLength(before);
   });

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { ApiConfig } from '../api.config';
 import { API_CONFIG } from '../api.tokens';
-import { SNIFF_BYTES, sniffUploadType } from './upload-request';
+import { SNIFF_BYTES, uploadHeadRefusal } from './upload-request';
 
 /** An upload that sends nothing for this long is dropped, here and (its connection closed) at the ingestor. */
 const UPLOAD_IDLE_MILLISECONDS = 60_000;
@@ -161,12 +161,8 @@ export class IngestorClient {
     const chunks = body.iterator({ destroyOnReturn: false })[Symbol.asyncIterator]();
     try {
       const head = await this.readHead(chunks);
-      if (sniffUploadType(Buffer.concat(head)) === null) {
-        throw new UploadError(
-          'UPLOAD_TYPE_UNSUPPORTED',
-          'the body is neither text (CSV, delimited, X12) nor gzip: send the source file itself',
-        );
-      }
+      const refusal = uploadHeadRefusal(Buffer.concat(head));
+      if (refusal !== null) throw new UploadError('UPLOAD_TYPE_UNSUPPORTED', refusal);
       return await this.stream(body, head, chunks, query, contentLength);
     } catch (error) {
       // A refusal mid-body is answered once the rest has been read (up to a bound), so the sender reads it.

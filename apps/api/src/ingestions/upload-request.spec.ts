@@ -1,4 +1,4 @@
-import { checkUploadQuery, isAcceptedUploadMediaType, isIngestId, sniffUploadType } from './upload-request';
+import { checkUploadQuery, isAcceptedUploadMediaType, isIngestId, uploadHeadRefusal } from './upload-request';
 
 const LAYOUTS = ['desynpuf.carrier', 'billing.export', 'x12'];
 
@@ -64,24 +64,33 @@ describe('isAcceptedUploadMediaType', () => {
   });
 });
 
-describe('sniffUploadType', () => {
-  it('tells gzip by its magic number and text by the absence of NUL bytes', () => {
-    expect(sniffUploadType(Buffer.from([0x1f, 0x8b, 0x08, 0x00]))).toBe('gzip');
-    expect(sniffUploadType(Buffer.from('DESYNPUF_ID,CLM_ID\n'))).toBe('text');
-    expect(sniffUploadType(Buffer.from('ISA*00*          *00*'))).toBe('text');
+describe('uploadHeadRefusal', () => {
+  it('lets gzip through by its magic number and text by the absence of NUL bytes', () => {
+    expect(uploadHeadRefusal(Buffer.from([0x1f, 0x8b, 0x08, 0x00]))).toBeNull();
+    expect(uploadHeadRefusal(Buffer.from('DESYNPUF_ID,CLM_ID\n'))).toBeNull();
+    expect(uploadHeadRefusal(Buffer.from('ISA*00*          *00*'))).toBeNull();
   });
 
   it('takes UTF-16 text with its byte-order mark, little- and big-endian, which the ingestor transcodes', () => {
     const little = Buffer.from('\ufeffCLM_ID,CLM_THRU_DT\n', 'utf16le');
     const big = Buffer.from(little).swap16();
-    expect(sniffUploadType(little)).toBe('text');
-    expect(sniffUploadType(big)).toBe('text');
+    expect(uploadHeadRefusal(little)).toBeNull();
+    expect(uploadHeadRefusal(big)).toBeNull();
   });
 
-  it('refuses a zip or spreadsheet, a PDF and UTF-16 text without its byte-order mark', () => {
-    expect(sniffUploadType(Buffer.from('PK\x03\x04rest', 'latin1'))).toBeNull();
-    expect(sniffUploadType(Buffer.from('%PDF-1.7'))).toBeNull();
-    expect(sniffUploadType(Buffer.from('CLM_ID', 'utf16le'))).toBeNull();
+  it('names a zip or spreadsheet and a PDF with what to send instead, as the ingestor does', () => {
+    expect(uploadHeadRefusal(Buffer.from('PK\x03\x04rest', 'latin1'))).toBe(
+      'the body is a ZIP archive: unzip it and ingest the files it holds, or save a workbook as CSV (gzip is read as it is)',
+    );
+    expect(uploadHeadRefusal(Buffer.from('%PDF-1.7'))).toBe(
+      'the body is a PDF document: ingest the export it was printed from',
+    );
+  });
+
+  it('refuses other binary bytes and UTF-16 text without its byte-order mark as not a source file', () => {
+    const notText = 'the body is neither text (CSV, delimited, X12) nor gzip: send the source file itself';
+    expect(uploadHeadRefusal(Buffer.from('CLM_ID', 'utf16le'))).toBe(notText);
+    expect(uploadHeadRefusal(Buffer.from([0x00, 0x01, 0x02]))).toBe(notText);
   });
 });
 

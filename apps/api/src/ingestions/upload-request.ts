@@ -1,5 +1,5 @@
 import { UploadQuerySchema, invalidFields, type UploadQuery } from '@claims/contracts';
-import { utf16EncodingOf } from '@claims/source-layouts';
+import { isGzipSignature, unreadableFormatOf, unreadableFormatRefusal, utf16EncodingOf } from '@claims/source-layouts';
 
 /** The first bytes read from an upload to tell text from gzip from anything else, before anything is sent on. */
 export const SNIFF_BYTES = 4096;
@@ -58,31 +58,23 @@ export function isAcceptedUploadMediaType(contentType: string | undefined): bool
   return ACCEPTED_MEDIA_TYPES.has(mediaType);
 }
 
-/** Magic numbers of formats people send by mistake (archives, documents, images), none of which a layout reads. */
-const BINARY_SIGNATURES: readonly Buffer[] = [
-  Buffer.from('PK\x03\x04', 'latin1'), // zip, xlsx, docx
-  Buffer.from('%PDF', 'latin1'),
-  Buffer.from([0x89, 0x50, 0x4e, 0x47]), // PNG
-  Buffer.from([0xff, 0xd8, 0xff]), // JPEG
-  Buffer.from('BZh', 'latin1'),
-  Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), // xz
-  Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]), // 7z
-  Buffer.from([0xd0, 0xcf, 0x11, 0xe0]), // OLE2: xls, doc
-];
-
 /**
- * What the first bytes of an upload are: `gzip` (the ingestor gunzips it as
- * it streams), `text` (CSV, pipe-delimited, X12: every layout is text), or
- * null for anything else (a zip, a spreadsheet, a PDF, UTF-16 without its
- * byte-order mark, random bytes). UTF-8 text is told by the absence of NUL
- * bytes, which no UTF-8 source file holds; UTF-16 by its byte-order mark,
- * as the ingestor tells it (it transcodes such a file as it streams).
+ * Why an upload's first bytes are not a source file, or null when they may
+ * be one: gzip (the ingestor gunzips it as it streams) or text (CSV,
+ * pipe-delimited, X12: every layout is text). A format people send by
+ * mistake (a zip, a spreadsheet, a PDF) is named with what to send instead;
+ * anything else holding a NUL byte, which no UTF-8 source file holds, is
+ * refused as binary. UTF-16 is told by its byte-order mark, as the ingestor
+ * tells it (it transcodes such a file as it streams); without one it is
+ * refused too.
  */
-export function sniffUploadType(head: Buffer): 'gzip' | 'text' | null {
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  if (utf16EncodingOf(head) !== null) return 'text';
-  if (BINARY_SIGNATURES.some((signature) => head.subarray(0, signature.length).equals(signature))) return null;
-  return head.subarray(0, SNIFF_BYTES).includes(0) ? null : 'text';
+export function uploadHeadRefusal(head: Buffer): string | null {
+  if (isGzipSignature(head) || utf16EncodingOf(head) !== null) return null;
+  const unreadable = unreadableFormatOf(head);
+  if (unreadable !== null) return unreadableFormatRefusal('the body', unreadable);
+  return head.subarray(0, SNIFF_BYTES).includes(0)
+    ? 'the body is neither text (CSV, delimited, X12) nor gzip: send the source file itself'
+    : null;
 }
 
 /** Job ids the ingestor makes (UUIDs); anything else names no job and is not sent on. */

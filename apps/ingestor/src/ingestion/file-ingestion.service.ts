@@ -292,7 +292,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
    * the caller named, if any). A door checks this before it answers, so a
    * file refused as a whole is refused at once.
    *
-   * @throws IngestionError PATH_OUTSIDE_INGEST_ROOT, FILE_NOT_FOUND, FILE_EMPTY, LAYOUT_UNKNOWN, LAYOUT_MISMATCH, FILE_COMPRESSION_INVALID, FILE_COMPRESSION_UNSUPPORTED
+   * @throws IngestionError PATH_OUTSIDE_INGEST_ROOT, FILE_NOT_FOUND, FILE_EMPTY, LAYOUT_UNKNOWN, LAYOUT_MISMATCH, FILE_COMPRESSION_INVALID, FILE_COMPRESSION_UNSUPPORTED, FILE_FORMAT_UNSUPPORTED
    */
   async checkSourceFile(
     requestedPath: string,

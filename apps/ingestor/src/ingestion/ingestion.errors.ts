@@ -7,8 +7,10 @@ export const INGESTION_ERROR_CODES = [
   'FILE_EMPTY',
   /** A gzip file whose compressed bytes are damaged or cut short. */
   'FILE_COMPRESSION_INVALID',
-  /** An archive the reader does not open (ZIP): its files are to be unpacked and ingested. */
+  /** An archive the reader does not open (ZIP, bzip2, xz, 7-Zip): its files are to be unpacked and ingested. */
   'FILE_COMPRESSION_UNSUPPORTED',
+  /** A document or image no layout reads (a legacy spreadsheet, a PDF, a PNG): the export itself is to be sent. */
+  'FILE_FORMAT_UNSUPPORTED',
   /** The job's time limit passed before every record was published. */
   'INGEST_TIMEOUT',
   /** The caller went away (CLI interrupted, service shutting down) before the end of the file. */

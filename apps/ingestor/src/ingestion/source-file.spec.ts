@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { IngestionError } from './ingestion.errors';
-import { isGzipMagic, isZipMagic, openSourceBytes, sourceCompressionOf } from './source-file';
+import { openSourceBytes, sourceCompressionOf } from './source-file';
 
 const TEXT = 'CLM_ID,CLM_THRU_DT\n1,20100101\n2,20100102\n';
 
@@ -12,25 +12,6 @@ async function readAll(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   for await (const chunk of chunks) parts.push(Buffer.from(chunk));
   return Buffer.concat(parts).toString('utf8');
 }
-
-describe('isGzipMagic', () => {
-  it('recognises gzip by its first two bytes, 1f 8b, and nothing shorter or else', () => {
-    expect(isGzipMagic(gzipSync(TEXT))).toBe(true);
-    expect(isGzipMagic(Buffer.from(TEXT))).toBe(false);
-    expect(isGzipMagic(Buffer.from([0x1f]))).toBe(false);
-    expect(isGzipMagic(Buffer.alloc(0))).toBe(false);
-  });
-});
-
-describe('isZipMagic', () => {
-  it('recognises a ZIP archive by PK and its first record, and nothing else', () => {
-    expect(isZipMagic(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]))).toBe(true);
-    expect(isZipMagic(Buffer.from([0x50, 0x4b, 0x05, 0x06]))).toBe(true);
-    expect(isZipMagic(Buffer.from('PK,CLM_ID\n'))).toBe(false);
-    expect(isZipMagic(gzipSync(TEXT))).toBe(false);
-    expect(isZipMagic(Buffer.from([0x50, 0x4b]))).toBe(false);
-  });
-});
 
 describe('openSourceBytes', () => {
   let folder: string;
@@ -93,7 +74,17 @@ describe('sourceCompressionOf', () => {
     );
     await expect(sourceCompressionOf(path, 'carrier-claims.csv')).rejects.toMatchObject({
       code: 'FILE_COMPRESSION_UNSUPPORTED',
-      message: 'carrier-claims.csv is a ZIP archive: unzip it and ingest the files it holds (gzip is read as it is)',
+      message:
+        'carrier-claims.csv is a ZIP archive: unzip it and ingest the files it holds, or save a workbook as CSV (gzip is read as it is)',
+    });
+  });
+
+  it('refuses a document no layout reads as another kind of refusal, saying what to send instead', async () => {
+    const path = join(folder, 'pended-queue.csv');
+    writeFileSync(path, '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n');
+    await expect(sourceCompressionOf(path, 'pended-queue.csv')).rejects.toMatchObject({
+      code: 'FILE_FORMAT_UNSUPPORTED',
+      message: 'pended-queue.csv is a PDF document: ingest the export it was printed from',
     });
   });
 

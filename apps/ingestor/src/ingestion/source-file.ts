@@ -3,57 +3,38 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Transform, addAbortSignal, pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import {
+  FILE_SIGNATURE_BYTES,
+  isGzipSignature,
+  unreadableFormatOf,
+  unreadableFormatRefusal,
+} from '@claims/source-layouts';
 import { IngestionError } from './ingestion.errors';
 
 const READ_CHUNK_BYTES = 256 * 1024;
 
-/** ID1 and ID2, the two bytes every gzip member starts with (RFC 1952, section 2.3.1). */
-const GZIP_MAGIC = [0x1f, 0x8b] as const;
-/**
- * "PK" and the signature of what a ZIP archive starts with (APPNOTE.TXT 4.3):
- * a local file header, the end record of an empty archive, a spanned archive's marker.
- */
-const ZIP_SIGNATURES = [
-  [0x50, 0x4b, 0x03, 0x04],
-  [0x50, 0x4b, 0x05, 0x06],
-  [0x50, 0x4b, 0x07, 0x08],
-] as const;
-const MAGIC_BYTES = 4;
-
 export type SourceCompression = 'gzip' | 'none';
 
 /**
- * Whether a file's first bytes are gzip's. A file is recognised by what it
- * holds, not by its name: an upload or an inbox drop keeps whatever name the
- * sender gave it, and a `.gz` name on plain text must not be gunzipped.
- */
-export function isGzipMagic(firstBytes: Uint8Array): boolean {
-  return firstBytes.length >= GZIP_MAGIC.length && GZIP_MAGIC.every((byte, index) => firstBytes[index] === byte);
-}
-
-/** Whether a file's first bytes are a ZIP archive's. */
-export function isZipMagic(firstBytes: Uint8Array): boolean {
-  return ZIP_SIGNATURES.some((signature) => signature.every((byte, index) => firstBytes[index] === byte));
-}
-
-/**
- * Reads a file's first bytes to tell whether it is gzip-compressed. A ZIP
- * archive (how CMS ships the DE-SynPUF files) is refused as a whole, saying
- * what to do, rather than read as text whose header matches no layout.
- * @throws IngestionError FILE_COMPRESSION_UNSUPPORTED
+ * Reads a file's first bytes to tell whether it is gzip-compressed. A file
+ * no layout reads by its kind (a ZIP archive, as CMS ships the DE-SynPUF
+ * files; a spreadsheet, a PDF) is refused as a whole, saying what it is and
+ * what to send, rather than read as text whose header matches no layout.
+ * @throws IngestionError FILE_COMPRESSION_UNSUPPORTED (an archive), FILE_FORMAT_UNSUPPORTED (a document or image)
  */
 export async function sourceCompressionOf(path: string, name: string = basename(path)): Promise<SourceCompression> {
   const handle = await open(path, 'r');
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(MAGIC_BYTES), 0, MAGIC_BYTES, 0);
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(FILE_SIGNATURE_BYTES), 0, FILE_SIGNATURE_BYTES, 0);
     const firstBytes = buffer.subarray(0, bytesRead);
-    if (isZipMagic(firstBytes)) {
+    const unreadable = unreadableFormatOf(firstBytes);
+    if (unreadable !== null) {
       throw new IngestionError(
-        'FILE_COMPRESSION_UNSUPPORTED',
-        `${name} is a ZIP archive: unzip it and ingest the files it holds (gzip is read as it is)`,
+        unreadable.archive ? 'FILE_COMPRESSION_UNSUPPORTED' : 'FILE_FORMAT_UNSUPPORTED',
+        unreadableFormatRefusal(name, unreadable),
       );
     }
-    return isGzipMagic(firstBytes) ? 'gzip' : 'none';
+    return isGzipSignature(firstBytes) ? 'gzip' : 'none';
   } finally {
     await handle.close();
   }

@@ -101,6 +101,11 @@ describe('billing exports, a pended queue and a payer onboarded by one mapping f
       [6, 'AMOUNT_INVALID'],
       [7, 'AMOUNT_INVALID'],
     ]);
+    // Both rows of that claim name the row at fault, so the triage of either leads to row 7.
+    expect(ofFile.filter((letter) => (letter.lineage?.recordNumber ?? 0) >= 6).map((letter) => letter.reason)).toEqual([
+      'Paid_amnt is not a dollar amount in row 2 of the claim',
+      'Paid_amnt is not a dollar amount in row 2 of the claim',
+    ]);
     // Reasons name columns, never values.
     expect(ofFile.every((letter) => !/twenty|12,34|appealed/.test(letter.reason))).toBe(true);
   });

@@ -145,6 +145,24 @@ describe('normalizeMappedRecord on a claim spanning rows', () => {
     });
   });
 
+  it("names the row of the claim that holds a faulty value, in the file's order, as every row is dead-lettered with it", () => {
+    // The claim fields come from segment 1, the second row in the file here; a line's from its own row.
+    const badDate = sourceRecordErrorOf(() => claimOf([SECOND, FIRST.replace('|20080101|', '|20081301|')]));
+    expect(badDate).toMatchObject({
+      code: 'DATE_INVALID',
+      message: 'FROM is not a calendar date in row 2 of the claim',
+    });
+    const longCode = sourceRecordErrorOf(() => claimOf([FIRST, SECOND.replace('|J9999|', `|${'J'.repeat(5000)}|`)]));
+    expect(longCode).toMatchObject({
+      code: 'FIELD_TOO_LONG',
+      message: expect.stringMatching(/^HCPCS_1 is longer .* in row 2 of the claim$/),
+    });
+    // A claim of one row has no row to name.
+    expect(sourceRecordErrorOf(() => claimOf([FIRST.replace('|20080101|', '|20081301|')])).message).toBe(
+      'FROM is not a calendar date',
+    );
+  });
+
   it('reads columns by the file header, in whatever order the file has them', () => {
     const columns = HEADER.split('|');
     const values = FIRST.split('|');

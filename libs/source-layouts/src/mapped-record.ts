@@ -348,6 +348,22 @@ function linesPlanOf(spec: LinesSpec): LinesPlan {
   return plan;
 }
 
+/**
+ * Runs the reading of one row of a record. A fault in a claim of several rows
+ * is said with the row's place in the claim (as the source file orders them):
+ * every row is dead-lettered with the same reason, and it names the one at fault.
+ */
+function readingRow(rows: readonly Row[], row: Row, read: () => void): void {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof SourceRecordError && rows.length > 1) {
+      throw new SourceRecordError(error.code, `${error.message} in row ${row.position} of the claim`);
+    }
+    throw error;
+  }
+}
+
 function mapLines(reader: FieldReader, layout: MappedLayout, rows: readonly Row[]): ClaimLine[] {
   const spec = layout.definition.lines;
   if (spec === undefined) return [];
@@ -356,8 +372,10 @@ function mapLines(reader: FieldReader, layout: MappedLayout, rows: readonly Row[
   for (const row of rows) {
     for (const slot of slots) {
       const values = new Map<LineTarget, Value | null>();
-      for (const [target, field] of lineFields)
-        values.set(target, reader.read(target, LINE_TARGETS[target], field, row, slot));
+      readingRow(rows, row, () => {
+        for (const [target, field] of lineFields)
+          values.set(target, reader.read(target, LINE_TARGETS[target], field, row, slot));
+      });
       const present = presentTargets.some((target) => {
         const value = values.get(target) ?? null;
         return value !== null && value !== 0;
@@ -418,9 +436,11 @@ function mapClaim(
   const fields = layout.definition.fields;
   const mapped = (target: ClaimTarget): boolean => fields[target] !== undefined;
   const values = new Map<ClaimTarget, Value | null>();
-  for (const [target, spec] of Object.entries(fields) as Array<[ClaimTarget, FieldSpec]>) {
-    values.set(target, reader.read(target, CLAIM_TARGETS[target], spec, head));
-  }
+  readingRow(rows, head, () => {
+    for (const [target, spec] of Object.entries(fields) as Array<[ClaimTarget, FieldSpec]>) {
+      values.set(target, reader.read(target, CLAIM_TARGETS[target], spec, head));
+    }
+  });
   const get = (target: ClaimTarget): Value | null => values.get(target) ?? null;
   const claimId = String(get('claimId'));
   const memberId = asText(get('memberId'));

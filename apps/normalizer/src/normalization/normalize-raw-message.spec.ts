@@ -148,7 +148,10 @@ describe('normalizeRawMessage with the shipped mapping files', () => {
     broken[1] = columns.join('|');
     const outcome = normalizeRawMessage(consumed(rifRawMessage(broken)), mappedOptions);
     if (!('deadLetter' in outcome)) throw new Error('expected a dead letter');
-    expect(outcome.deadLetter).toEqual({ code: 'AMOUNT_INVALID', reason: 'LINE_NCH_PMT_AMT is not a dollar amount' });
+    expect(outcome.deadLetter).toEqual({
+      code: 'AMOUNT_INVALID',
+      reason: 'LINE_NCH_PMT_AMT is not a dollar amount in row 2 of the claim',
+    });
     expect(outcome.rows?.map((row) => row.lineage.recordNumber)).toEqual(broken.map((_, index) => index + 1));
     const replayable = outcome.rows?.map((row) => RawClaimRecordSchema.parse(JSON.parse(row.value)));
     expect(replayable?.map((raw) => [raw.record, raw.lineage.recordCount, raw.lineage.recordSha256])).toEqual(

@@ -57,7 +57,7 @@ import type { DryRunReport, IngestProgress, SourceFileCheck } from './ingestion.
 import { confineToIngestRoot } from './ingest-root';
 import { IngestionError } from './ingestion.errors';
 import { pacedWaitMilliseconds } from './paced-wait';
-import { openSourceBytes, sourceCompressionOf, type SourceCompression } from './source-file';
+import { openSourceBytes, readableSourceCompression, type SourceCompression } from './source-file';
 import { rowGroupMessages, sourceRecordMessage, type SourceRecordMessage } from './source-record-message';
 import { x12RecordMessage } from './x12-record-message';
 
@@ -376,7 +376,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     const source = basename(path);
     const info = await stat(path).catch(() => null);
     if (!info?.isFile()) throw new IngestionError('FILE_NOT_FOUND', `no such file: ${source}`);
-    return { path, source, bytesTotal: info.size, compression: await sourceCompressionOf(path, source) };
+    return { path, source, bytesTotal: info.size, compression: await readableSourceCompression(path, source) };
   }
 
   private async open(requestedPath: string, options: IngestFileOptions): Promise<OpenedFile> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { IngestionError } from './ingestion.errors';
-import { openSourceBytes, sourceCompressionOf } from './source-file';
+import { openSourceBytes, readableSourceCompression } from './source-file';
 
 const TEXT = 'CLM_ID,CLM_THRU_DT\n1,20100101\n2,20100102\n';
 
@@ -28,7 +28,7 @@ describe('openSourceBytes', () => {
     writeFileSync(path, compressed);
     let bytesRead = 0;
 
-    expect(await sourceCompressionOf(path)).toBe('gzip');
+    expect(await readableSourceCompression(path)).toBe('gzip');
     expect(
       await readAll(openSourceBytes(path, 'gzip', 'claims.csv', { onBytesRead: (bytes) => (bytesRead += bytes) })),
     ).toBe(TEXT);
@@ -38,7 +38,7 @@ describe('openSourceBytes', () => {
   it('reads a plain file named .gz as the text it is', async () => {
     const path = join(folder, 'claims.csv.gz');
     writeFileSync(path, TEXT);
-    expect(await sourceCompressionOf(path)).toBe('none');
+    expect(await readableSourceCompression(path)).toBe('none');
     expect(await readAll(openSourceBytes(path, 'none', 'claims.csv.gz'))).toBe(TEXT);
   });
 
@@ -61,7 +61,7 @@ describe('openSourceBytes', () => {
   });
 });
 
-describe('sourceCompressionOf', () => {
+describe('readableSourceCompression', () => {
   const folder = mkdtempSync(join(tmpdir(), 'claims-source-compression-'));
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -72,7 +72,7 @@ describe('sourceCompressionOf', () => {
       path,
       Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00]), Buffer.from(TEXT)]),
     );
-    await expect(sourceCompressionOf(path, 'carrier-claims.csv')).rejects.toMatchObject({
+    await expect(readableSourceCompression(path, 'carrier-claims.csv')).rejects.toMatchObject({
       code: 'FILE_COMPRESSION_UNSUPPORTED',
       message:
         'carrier-claims.csv is a ZIP archive: unzip it and ingest the files it holds, or save a workbook as CSV (gzip is read as it is)',
@@ -82,7 +82,7 @@ describe('sourceCompressionOf', () => {
   it('refuses a document no layout reads as another kind of refusal, saying what to send instead', async () => {
     const path = join(folder, 'pended-queue.csv');
     writeFileSync(path, '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n');
-    await expect(sourceCompressionOf(path, 'pended-queue.csv')).rejects.toMatchObject({
+    await expect(readableSourceCompression(path, 'pended-queue.csv')).rejects.toMatchObject({
       code: 'FILE_FORMAT_UNSUPPORTED',
       message: 'pended-queue.csv is a PDF document: ingest the export it was printed from',
     });
@@ -91,6 +91,6 @@ describe('sourceCompressionOf', () => {
   it('reads a file shorter than the magic bytes as plain', async () => {
     const path = join(folder, 'one-byte.csv');
     writeFileSync(path, 'P');
-    expect(await sourceCompressionOf(path)).toBe('none');
+    expect(await readableSourceCompression(path)).toBe('none');
   });
 });

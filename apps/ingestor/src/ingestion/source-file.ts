@@ -16,13 +16,17 @@ const READ_CHUNK_BYTES = 256 * 1024;
 export type SourceCompression = 'gzip' | 'none';
 
 /**
- * Reads a file's first bytes to tell whether it is gzip-compressed. A file
- * no layout reads by its kind (a ZIP archive, as CMS ships the DE-SynPUF
- * files; a spreadsheet, a PDF) is refused as a whole, saying what it is and
- * what to send, rather than read as text whose header matches no layout.
+ * Reads a file's first bytes to tell whether it is a file a layout may read,
+ * and whether it is gzip-compressed. A file no layout reads by its kind (a
+ * ZIP archive, as CMS ships the DE-SynPUF files; a spreadsheet, a PDF) is
+ * refused as a whole, saying what it is and what to send, rather than read as
+ * text whose header matches no layout.
  * @throws IngestionError FILE_COMPRESSION_UNSUPPORTED (an archive), FILE_FORMAT_UNSUPPORTED (a document or image)
  */
-export async function sourceCompressionOf(path: string, name: string = basename(path)): Promise<SourceCompression> {
+export async function readableSourceCompression(
+  path: string,
+  name: string = basename(path),
+): Promise<SourceCompression> {
   const handle = await open(path, 'r');
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(FILE_SIGNATURE_BYTES), 0, FILE_SIGNATURE_BYTES, 0);

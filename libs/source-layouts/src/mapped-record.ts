@@ -215,13 +215,14 @@ function readRows(layout: MappedLayout, binding: HeaderBinding, record: string):
     (text, index): Row => ({ fields: layout.splitRecord(text), position: index + 1 }),
   );
   for (const row of rows) {
-    if (!layout.fitsColumns(binding, row.fields.length)) {
-      const where = rows.length > 1 ? ` in row ${row.position} of the claim` : '';
-      throw new SourceRecordError(
-        'COLUMN_COUNT_MISMATCH',
-        `expected ${binding.columnCount} columns, found ${row.fields.length}${where}`,
-      );
-    }
+    readingRow(rows, row, () => {
+      if (!layout.fitsColumns(binding, row.fields.length)) {
+        throw new SourceRecordError(
+          'COLUMN_COUNT_MISMATCH',
+          `expected ${binding.columnCount} columns, found ${row.fields.length}`,
+        );
+      }
+    });
   }
   if (grouping?.orderBy !== undefined) {
     const orderColumn = grouping.orderBy;
@@ -370,42 +371,43 @@ function mapLines(reader: FieldReader, layout: MappedLayout, rows: readonly Row[
   const { fields: lineFields, presentTargets, slots } = linesPlanOf(spec);
   const lines: ClaimLine[] = [];
   for (const row of rows) {
-    for (const slot of slots) {
-      const values = new Map<LineTarget, Value | null>();
-      readingRow(rows, row, () => {
+    // Once per row, not per slot: a row's slots share its place in the claim.
+    readingRow(rows, row, () => {
+      for (const slot of slots) {
+        const values = new Map<LineTarget, Value | null>();
         for (const [target, field] of lineFields)
           values.set(target, reader.read(target, LINE_TARGETS[target], field, row, slot));
-      });
-      const present = presentTargets.some((target) => {
-        const value = values.get(target) ?? null;
-        return value !== null && value !== 0;
-      });
-      if (!present) continue;
-      const get = (target: LineTarget): Value | null => values.get(target) ?? null;
-      let processingCategory = get('processingCategory') as LineProcessingCategory | null;
-      if (processingCategory === null) processingCategory = 'unknown';
-      const line: ClaimLine = {
-        lineNumber: asNumber(get('lineNumber')) ?? lines.length + 1,
-        hcpcsCode: asText(get('hcpcsCode')),
-        renderingNpi: asText(get('renderingNpi')),
-        taxId: asText(get('taxId')),
-        diagnosisCode: asText(get('diagnosisCode')),
-        paymentAmountCents: asCents(get('paymentAmount')),
-        allowedAmountCents: asCents(get('allowedAmount')),
-        deductibleAmountCents: asCents(get('deductibleAmount')),
-        coinsuranceAmountCents: asCents(get('coinsuranceAmount')),
-        primaryPayerPaidAmountCents: asCents(get('primaryPayerPaidAmount')),
-        processingIndicatorCode: asText(get('processingIndicatorCode')),
-        processingCategory,
-      };
-      if (values.has('revenueCode')) line.revenueCode = asText(get('revenueCode'));
-      if (values.has('chargeAmount')) line.chargeAmountCents = asNumber(get('chargeAmount'));
-      if (values.has('serviceUnitCount')) line.serviceUnitCount = asNumber(get('serviceUnitCount'));
-      if (values.has('placeOfServiceCode')) line.placeOfServiceCode = asText(get('placeOfServiceCode'));
-      if (values.has('serviceDate')) line.serviceDate = asText(get('serviceDate'));
-      if (values.has('ndcCode')) line.ndcCode = asText(get('ndcCode'));
-      lines.push(line);
-    }
+        const present = presentTargets.some((target) => {
+          const value = values.get(target) ?? null;
+          return value !== null && value !== 0;
+        });
+        if (!present) continue;
+        const get = (target: LineTarget): Value | null => values.get(target) ?? null;
+        let processingCategory = get('processingCategory') as LineProcessingCategory | null;
+        if (processingCategory === null) processingCategory = 'unknown';
+        const line: ClaimLine = {
+          lineNumber: asNumber(get('lineNumber')) ?? lines.length + 1,
+          hcpcsCode: asText(get('hcpcsCode')),
+          renderingNpi: asText(get('renderingNpi')),
+          taxId: asText(get('taxId')),
+          diagnosisCode: asText(get('diagnosisCode')),
+          paymentAmountCents: asCents(get('paymentAmount')),
+          allowedAmountCents: asCents(get('allowedAmount')),
+          deductibleAmountCents: asCents(get('deductibleAmount')),
+          coinsuranceAmountCents: asCents(get('coinsuranceAmount')),
+          primaryPayerPaidAmountCents: asCents(get('primaryPayerPaidAmount')),
+          processingIndicatorCode: asText(get('processingIndicatorCode')),
+          processingCategory,
+        };
+        if (values.has('revenueCode')) line.revenueCode = asText(get('revenueCode'));
+        if (values.has('chargeAmount')) line.chargeAmountCents = asNumber(get('chargeAmount'));
+        if (values.has('serviceUnitCount')) line.serviceUnitCount = asNumber(get('serviceUnitCount'));
+        if (values.has('placeOfServiceCode')) line.placeOfServiceCode = asText(get('placeOfServiceCode'));
+        if (values.has('serviceDate')) line.serviceDate = asText(get('serviceDate'));
+        if (values.has('ndcCode')) line.ndcCode = asText(get('ndcCode'));
+        lines.push(line);
+      }
+    });
   }
   // Line numbers key claim line state: a repeated or unusable source number is renumbered, and said so.
   const numbers = new Set<number>();

@@ -143,7 +143,7 @@ async function measureOneHop(
     settings:
       client === 'kafkajs'
         ? `product ClaimProducer, sequential sendBatch of ${PRODUCE_BATCH_SIZE}, acks=all, idempotent; eachBatch consumer with commit per batch`
-        : `sequential send of ${PRODUCE_BATCH_SIZE}, acks=all, idempotent, linger.ms=${LIBRDKAFKA_LINGER_MS}; eachBatch consumer, auto-commit`,
+        : `sequential send of ${PRODUCE_BATCH_SIZE}, acks=all, idempotent, linger.ms=${LIBRDKAFKA_LINGER_MS}; eachBatch consumer (unbounded batches, 4 MiB a partition), auto-commit`,
   };
 }
 

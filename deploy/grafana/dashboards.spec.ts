@@ -109,6 +109,7 @@ describe('the Grafana dashboards', () => {
       'claims_fold_transaction_duration_seconds_bucket',
       'claims_fold_gate_wait_seconds_bucket',
       'claims_fold_step_duration_seconds_sum',
+      'claims_fold_write_duration_seconds_sum',
       'claims_kafka_requests_total',
       'claims_ingest_files_total',
       'claims_pended_open_claims',

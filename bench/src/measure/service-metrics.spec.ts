@@ -1,6 +1,7 @@
 import {
   foldStepCosts,
   foldStepSecondsOf,
+  foldWriteSecondsOf,
   gcPauseSecondsOf,
   kafkaRequestsOf,
   kafkaRequestsPer1000Between,
@@ -36,42 +37,45 @@ describe('stageBatchesBetween', () => {
 });
 
 describe('serviceCountersBetween', () => {
-  it("gives each stage's batches, GC pauses and each fold step's seconds spent between two readings", () => {
+  it("gives each stage's batches, GC pauses and each fold step's and write table's seconds spent between two readings", () => {
     const between = serviceCountersBetween(
       {
         batches: { enricher: { batches: 2, recordsPerBatch: 10, secondsPerBatch: 1 } },
         gcPauseSeconds: { enricher: 1.25, metrics: 3 },
         foldStepSeconds: { fold: 1.5 },
+        foldWriteSeconds: { claim_state: 0.5 },
       },
       {
         batches: { enricher: { batches: 4, recordsPerBatch: 20, secondsPerBatch: 1 } },
         gcPauseSeconds: { enricher: 4, metrics: null },
         foldStepSeconds: { fold: 2, offsets: 0.25 },
+        foldWriteSeconds: { claim_state: 1.25, kpi_counter_day: 0.5 },
       },
     );
     expect(between).toEqual({
       batches: { enricher: { batches: 2, recordsPerBatch: 30, secondsPerBatch: 1 } },
       gcPauseSeconds: { enricher: 2.75, metrics: null },
       foldStepSeconds: { fold: 0.5, offsets: 0.25 },
+      foldWriteSeconds: { claim_state: 0.75, kpi_counter_day: 0.5 },
     });
   });
 
   it('counts GC pauses from zero when the first reading had none', () => {
     expect(
       serviceCountersBetween(
-        { batches: {}, gcPauseSeconds: { normalizer: null }, foldStepSeconds: null },
-        { batches: {}, gcPauseSeconds: { normalizer: 0.5 }, foldStepSeconds: null },
+        { batches: {}, gcPauseSeconds: { normalizer: null }, foldStepSeconds: null, foldWriteSeconds: null },
+        { batches: {}, gcPauseSeconds: { normalizer: 0.5 }, foldStepSeconds: null, foldWriteSeconds: null },
       ).gcPauseSeconds,
     ).toEqual({ normalizer: 0.5 });
   });
 
-  it('has no fold steps when the second reading has none', () => {
+  it('has no fold steps or write tables when the second reading has none', () => {
     expect(
       serviceCountersBetween(
-        { batches: {}, gcPauseSeconds: {}, foldStepSeconds: { fold: 1 } },
-        { batches: {}, gcPauseSeconds: {}, foldStepSeconds: null },
+        { batches: {}, gcPauseSeconds: {}, foldStepSeconds: { fold: 1 }, foldWriteSeconds: { claim_state: 1 } },
+        { batches: {}, gcPauseSeconds: {}, foldStepSeconds: null, foldWriteSeconds: null },
       ),
-    ).toEqual({ batches: {}, gcPauseSeconds: {}, foldStepSeconds: null });
+    ).toEqual({ batches: {}, gcPauseSeconds: {}, foldStepSeconds: null, foldWriteSeconds: null });
   });
 });
 
@@ -140,6 +144,24 @@ describe('foldStepSecondsOf', () => {
 
   it('is null for a service that reports no fold steps', () => {
     expect(foldStepSecondsOf('claims_stage_records_total{stage="enricher"} 10')).toBeNull();
+  });
+});
+
+describe('foldWriteSecondsOf', () => {
+  it("reads each table's summed statement seconds whatever other labels the registry adds", () => {
+    const text = [
+      '# TYPE claims_fold_write_duration_seconds histogram',
+      'claims_fold_write_duration_seconds_bucket{le="0.001",table="claim_state",service="claims-metrics"} 3',
+      'claims_fold_write_duration_seconds_sum{table="claim_state",service="claims-metrics"} 0.5',
+      'claims_fold_write_duration_seconds_sum{service="claims-metrics",table="one_statement"} 2',
+      'claims_fold_step_duration_seconds_sum{step="writes",service="claims-metrics"} 9',
+    ].join('\n');
+
+    expect(foldWriteSecondsOf(text)).toEqual({ claim_state: 0.5, one_statement: 2 });
+  });
+
+  it('is null for a service that reports no fold writes', () => {
+    expect(foldWriteSecondsOf('claims_fold_step_duration_seconds_sum{step="fold"} 1')).toBeNull();
   });
 });
 

@@ -102,6 +102,8 @@ export interface ServiceCounters<Stage extends string = string> {
   batches: Partial<Record<Stage, StageBatchStats | null>>;
   gcPauseSeconds: Partial<Record<Stage, number | null>>;
   foldStepSeconds: Record<string, number> | null;
+  /** The seconds of the fold's write statements, by the table each writes (claims_fold_write_duration_seconds). */
+  foldWriteSeconds: Record<string, number> | null;
 }
 
 /** The counters' growth between two readings: the batches handled, the GC pauses and the fold's seconds in between. */
@@ -118,15 +120,22 @@ export function serviceCountersBetween<Stage extends string>(
     const pausedAfter = after.gcPauseSeconds[stage];
     gcPauseSeconds[stage] = pausedAfter == null ? null : pausedAfter - (before.gcPauseSeconds[stage] ?? 0);
   }
-  const foldStepSeconds = after.foldStepSeconds
-    ? Object.fromEntries(
-        Object.entries(after.foldStepSeconds).map(([step, seconds]) => [
-          step,
-          seconds - (before.foldStepSeconds?.[step] ?? 0),
-        ]),
-      )
+  return {
+    batches,
+    gcPauseSeconds,
+    foldStepSeconds: secondsBetween(before.foldStepSeconds, after.foldStepSeconds),
+    foldWriteSeconds: secondsBetween(before.foldWriteSeconds, after.foldWriteSeconds),
+  };
+}
+
+/** Each label's seconds grown between two readings of a sum; null when the later reading has none. */
+function secondsBetween(
+  before: Readonly<Record<string, number>> | null,
+  after: Readonly<Record<string, number>> | null,
+): Record<string, number> | null {
+  return after
+    ? Object.fromEntries(Object.entries(after).map(([label, seconds]) => [label, seconds - (before?.[label] ?? 0)]))
     : null;
-  return { batches, gcPauseSeconds, foldStepSeconds };
 }
 
 /**
@@ -136,6 +145,16 @@ export function serviceCountersBetween<Stage extends string>(
  */
 export function foldStepSecondsOf(metricsText: string): Record<string, number> | null {
   const seconds = sumsByLabel(metricsText, 'claims_fold_step_duration_seconds_sum', 'step');
+  return seconds.size > 0 ? Object.fromEntries(seconds) : null;
+}
+
+/**
+ * The seconds the fold's write statements took, summed by the table each
+ * writes, from the text of the metrics service's /metrics
+ * (claims_fold_write_duration_seconds_sum); null when it holds none.
+ */
+export function foldWriteSecondsOf(metricsText: string): Record<string, number> | null {
+  const seconds = sumsByLabel(metricsText, 'claims_fold_write_duration_seconds_sum', 'table');
   return seconds.size > 0 ? Object.fromEntries(seconds) : null;
 }
 

@@ -73,6 +73,12 @@ export interface EndToEndResult {
    * null when the service did not report it.
    */
   foldSteps: Array<{ step: string; msPer1000: number; share: number }> | null;
+  /**
+   * The fold's write statements by the table each writes (claims_fold_write_duration_seconds), per 1,000
+   * folded records: a backlog's batches write a statement per table, a small batch's go as one
+   * (`one_statement`); null when the service did not report them.
+   */
+  foldWrites: Array<{ table: string; msPer1000: number; share: number }> | null;
   /** [seconds, raw, normalized, enriched, folded] every sample: the lag picture. */
   timeline: Array<[number, number, number, number, number]>;
 }
@@ -188,6 +194,7 @@ export async function runEndToEndPhase(
     const stages = summarizeStages(samples, report, batches, gcPauseSeconds);
     const durationSeconds = (replay.foldWindow.lastMs - replay.postedAtMs) / 1000;
     const records = report.recordsPublished;
+    const foldedRecords = stages.find((stage) => stage.stage === 'metrics')?.records ?? records;
     const cpu = replayCpuPer1000(samples[samples.length - 1], records);
     const totalCpuSecondsPer1000 = cpu.totalCpuSecondsPer1000;
     const cores = availableParallelism();
@@ -220,8 +227,9 @@ export async function runEndToEndPhase(
       topicBytesPerRecord,
       correctness,
       recordCost,
-      foldSteps: replay.foldStepSeconds
-        ? foldStepCosts(replay.foldStepSeconds, stages.find((stage) => stage.stage === 'metrics')?.records ?? records)
+      foldSteps: replay.foldStepSeconds ? foldStepCosts(replay.foldStepSeconds, foldedRecords) : null,
+      foldWrites: replay.foldWriteSeconds
+        ? foldStepCosts(replay.foldWriteSeconds, foldedRecords).map(({ step, ...cost }) => ({ table: step, ...cost }))
         : null,
       timeline: samples.map((sample) => [
         Math.round(sample.atSeconds * 10) / 10,

@@ -5,6 +5,7 @@ import { checkReplayedFile, recordsAccounted, type CorrectnessCheck, type Replay
 import { PipelineSampler, type PipelineSample } from '../measure/pipeline-sampler';
 import {
   foldStepSecondsOf,
+  foldWriteSecondsOf,
   gcPauseSecondsOf,
   kafkaRequestsOf,
   metricsTextOf,
@@ -32,6 +33,8 @@ export interface FileReplay {
   gcPauseSeconds: Partial<Record<PipelineStageName, number | null>>;
   /** Seconds the metrics service's (first instance's) fold transactions spent in each step (claims_fold_step_duration_seconds). */
   foldStepSeconds: Record<string, number> | null;
+  /** Seconds of the fold's write statements by table (claims_fold_write_duration_seconds). */
+  foldWriteSeconds: Record<string, number> | null;
   /** processed_at of the first and the last folded event. */
   foldWindow: { firstMs: number; lastMs: number };
   correctness: CorrectnessCheck;
@@ -113,7 +116,7 @@ export async function replayGeneratedFile(input: {
     { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 1_000 },
   );
   const peakRssBytes = sampler.peakRssBytes();
-  const { batches, gcPauseSeconds, foldStepSeconds } = serviceCountersBetween(
+  const { batches, gcPauseSeconds, foldStepSeconds, foldWriteSeconds } = serviceCountersBetween(
     countersBefore,
     await readServiceCounters(pipeline),
   );
@@ -127,6 +130,7 @@ export async function replayGeneratedFile(input: {
     batches,
     gcPauseSeconds,
     foldStepSeconds,
+    foldWriteSeconds,
     foldWindow: await foldWindow(databaseUrl),
     correctness: await checkReplayedFile(pipeline, file),
   };
@@ -157,7 +161,12 @@ function serviceCountersOf(
     gcPauseSeconds[stage] = text === null ? null : gcPauseSecondsOf(text);
   }
   const metricsText = texts.get('metrics') ?? null;
-  return { batches, gcPauseSeconds, foldStepSeconds: metricsText === null ? null : foldStepSecondsOf(metricsText) };
+  return {
+    batches,
+    gcPauseSeconds,
+    foldStepSeconds: metricsText === null ? null : foldStepSecondsOf(metricsText),
+    foldWriteSeconds: metricsText === null ? null : foldWriteSecondsOf(metricsText),
+  };
 }
 
 /**

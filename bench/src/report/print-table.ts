@@ -123,6 +123,16 @@ function recordCostSection(results: BenchResults): string {
   ].join('\n');
 }
 
+/** Named costs per 1,000 folded records, largest first, those of at least 1 % of their sum. */
+function foldCosts(costs: ReadonlyArray<{ name: string; msPer1000: number; share: number }> | undefined): string {
+  return (
+    costs
+      ?.filter((cost) => cost.share >= 0.01)
+      .map((cost) => `${cost.name} ${fixed(cost.msPer1000, 1)} (${fixed(cost.share * 100, 0)} %)`)
+      .join(', ') ?? 'not reported'
+  );
+}
+
 /** One end-to-end run's tables; `shareOfRawOneHop` against KafkaJS's one hop of the same layout's file. */
 function endToEndTables(
   run: EndToEndResult | undefined,
@@ -198,12 +208,12 @@ function endToEndTables(
     stages,
     '',
     ...cost,
-    `fold transaction by step, ms per 1,000 folded records (share): ${
-      run.foldSteps
-        ?.filter((step) => step.share >= 0.01)
-        .map((step) => `${step.step} ${fixed(step.msPer1000, 1)} (${fixed(step.share * 100, 0)} %)`)
-        .join(', ') ?? 'not reported'
-    }`,
+    `fold transaction by step, ms per 1,000 folded records (share): ${foldCosts(
+      run.foldSteps?.map(({ step, ...cost }) => ({ name: step, ...cost })),
+    )}`,
+    `its writes by table, ms per 1,000 folded records (share): ${foldCosts(
+      run.foldWrites?.map(({ table, ...cost }) => ({ name: table, ...cost })),
+    )}`,
     '',
     `slowest stage: ${run.slowestStage.stage} — ${run.slowestStage.evidence}`,
     `CPU budget: ${fixed(run.cpuBudget.totalCpuSecondsPer1000, 3)} CPU s per 1,000 records in all (services + Postgres + broker) → ` +

@@ -21,6 +21,7 @@ import {
   ClaimFoldRepository,
   FOLD_STEPS,
   ONE_STATEMENT_MAX_MESSAGES,
+  ONE_STATEMENT_WRITES,
   SourceTopicResetError,
   type FoldMessage,
   type PartitionBatch,
@@ -385,6 +386,30 @@ describe('ClaimFoldRepository against a real Postgres', () => {
     );
     // Every step ran once: the offset is locked first and stored with the batch's other writes.
     expect(counts).toEqual(Object.fromEntries(FOLD_STEPS.map((step) => [step, 1])));
+  });
+
+  it('times a backlog batch’s writes a statement per table, and a small batch’s as one statement', async () => {
+    const registry = new Registry();
+    const timed = new ClaimFoldRepository(dataSource, registry);
+    const backlog = Array.from({ length: ONE_STATEMENT_MAX_MESSAGES + 1 }, (_, index) =>
+      fixtureEnrichedEvent(`bulk-${index}`, [allowedLine]),
+    );
+    await timed.foldPartitionBatch(batch(0, 0, backlog));
+    await timed.foldPartitionBatch(batch(1, 0, [fixtureEnrichedEvent('small-1', [allowedLine])]));
+
+    const counts = Object.fromEntries(
+      [
+        ...(await registry.metrics()).matchAll(/^claims_fold_write_duration_seconds_count\{table="(\w+)"\} (\d+)$/gm),
+      ].map(([, table, count]) => [table, Number(count)]),
+    );
+    expect(counts).toMatchObject({
+      claim_state: 1,
+      claim_line_state: 1,
+      kpi_counter_day: 1,
+      kpi_dimension_counter_day: 1,
+      consumer_offset: 1,
+      [ONE_STATEMENT_WRITES]: 1,
+    });
   });
 
   it('replaces a corrected claim so the counters move by exactly the correction', async () => {

@@ -147,8 +147,17 @@ function counterMeasuresWrite(
   };
 }
 
-/** A write of the fold, built when it is about to run; null when it has nothing to write. */
-type FoldWrite = () => WriteStatement | null;
+/** A write of the fold and the table it writes, built when it is about to run; null when it has nothing to write. */
+interface FoldWrite {
+  table: string;
+  build: () => WriteStatement | null;
+}
+
+/** claims_fold_write_duration_seconds' table label for a small batch's writes, which go as one statement. */
+export const ONE_STATEMENT_WRITES = 'one_statement';
+
+/** Starts timing a statement of the fold's writes; the function returned stops it. */
+type StatementTimer = (table: string) => () => void;
 
 /**
  * Up to this many messages in a batch, the fold's writes go to Postgres as one
@@ -166,19 +175,37 @@ export const ONE_STATEMENT_MAX_MESSAGES = 500;
  * Runs the fold's writes: as one statement for a small batch, else one by
  * one, each built just before it runs. The one statement's text depends on
  * which writes have rows (a batch of clean claims has no pend episode to
- * write): a few dozen texts, each prepared once per connection.
+ * write): a few dozen texts, each prepared once per connection. Each
+ * statement is timed by the table it writes (claims_fold_write_duration_seconds).
  */
-async function runFoldWrites(manager: EntityManager, writes: readonly FoldWrite[], messages: number): Promise<void> {
+async function runFoldWrites(
+  manager: EntityManager,
+  writes: readonly FoldWrite[],
+  messages: number,
+  timeStatement: StatementTimer,
+): Promise<void> {
   if (messages <= ONE_STATEMENT_MAX_MESSAGES) {
     const statement = writesAsOneStatement(
-      writes.map((write) => write()).filter((write): write is WriteStatement => write !== null),
+      writes.map((write) => write.build()).filter((write): write is WriteStatement => write !== null),
     );
-    if (statement) await queryBindingArrays(manager, statement.text, statement.parameters);
+    if (statement)
+      await timed(timeStatement(ONE_STATEMENT_WRITES), () =>
+        queryBindingArrays(manager, statement.text, statement.parameters),
+      );
     return;
   }
-  for (const build of writes) {
+  for (const { table, build } of writes) {
     const write = build();
-    if (write) await queryBindingArrays(manager, write.text, write.parameters);
+    if (write) await timed(timeStatement(table), () => queryBindingArrays(manager, write.text, write.parameters));
+  }
+}
+
+/** Runs `work`, then stops its timer, whether it succeeded or failed. */
+async function timed<T>(stop: () => void, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    stop();
   }
 }
 
@@ -324,6 +351,7 @@ interface StoredClaimRow {
 @Injectable()
 export class ClaimFoldRepository {
   private readonly stepSeconds: Histogram<'step'> | null;
+  private readonly writeSeconds: Histogram<'table'> | null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -339,7 +367,21 @@ export class ClaimFoldRepository {
           registers: [registry],
         })
       : null;
+    // Which table a backlog's fold writes cost: its writes go a statement each (past ONE_STATEMENT_MAX_MESSAGES).
+    this.writeSeconds = registry
+      ? new Histogram({
+          name: 'claims_fold_write_duration_seconds',
+          help: `Time of one statement of a fold's writes, by the table it writes (${ONE_STATEMENT_WRITES}: a small batch's writes, which go together).`,
+          labelNames: ['table'],
+          buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+          registers: [registry],
+        })
+      : null;
   }
+
+  /** Starts timing one statement of the fold's writes into claims_fold_write_duration_seconds. */
+  private readonly timeWriteStatement: StatementTimer = (table) =>
+    this.writeSeconds ? this.writeSeconds.startTimer({ table }) : () => undefined;
 
   /** Runs one step of a fold, timed into claims_fold_step_duration_seconds. */
   private async step<T>(name: FoldStep, work: () => Promise<T> | T): Promise<T> {
@@ -406,27 +448,37 @@ export class ClaimFoldRepository {
           await this.storeSetVerdicts(manager, batch.partition, setVerdicts);
         });
         writes.push(
-          () => this.claimStateWrite(batch.partition, latest, versions),
-          () => this.claimLinesWrite(latestEvents),
-          () => this.counterWrite(batch.partition, delta),
-          () => this.dimensionCounterWrite(batch.partition, dimensionCounterDeltas(delta.cells)),
-          () => this.dayCounterWrite(batch.partition, dailyDelta),
-          () =>
-            this.dimensionCounterWrite(
-              batch.partition,
-              dailyDimensionCounterDeltas(dailyDelta),
-              'kpi_dimension_counter_day',
-            ),
-          () => this.pendEpisodeWrite(batch.partition, pend.upserts),
-          () => this.pendHistogramWrite(batch.partition, pend.delta),
-          () => this.watermarkWrite(batch.partition, fresh),
+          { table: 'claim_state', build: () => this.claimStateWrite(batch.partition, latest, versions) },
+          { table: 'claim_line_state', build: () => this.claimLinesWrite(latestEvents) },
+          { table: 'kpi_counter', build: () => this.counterWrite(batch.partition, delta) },
+          {
+            table: 'kpi_dimension_counter',
+            build: () => this.dimensionCounterWrite(batch.partition, dimensionCounterDeltas(delta.cells)),
+          },
+          { table: 'kpi_counter_day', build: () => this.dayCounterWrite(batch.partition, dailyDelta) },
+          {
+            table: 'kpi_dimension_counter_day',
+            build: () =>
+              this.dimensionCounterWrite(
+                batch.partition,
+                dailyDimensionCounterDeltas(dailyDelta),
+                'kpi_dimension_counter_day',
+              ),
+          },
+          { table: 'claim_pend', build: () => this.pendEpisodeWrite(batch.partition, pend.upserts) },
+          { table: 'pend_day_histogram', build: () => this.pendHistogramWrite(batch.partition, pend.delta) },
+          { table: 'kpi_watermark', build: () => this.watermarkWrite(batch.partition, fresh) },
         );
       }
-      writes.push(() => this.fileQualityWrite(batch.partition, firstEventOfEachRecord(fresh, alreadyFolded)));
+      writes.push({
+        table: 'ingest_file_quality',
+        build: () => this.fileQualityWrite(batch.partition, firstEventOfEachRecord(fresh, alreadyFolded)),
+      });
       const last = batch.messages[batch.messages.length - 1];
-      if (last) writes.push(() => nextOffsetWrite(batch, BigInt(last.offset) + 1n));
+      if (last)
+        writes.push({ table: 'consumer_offset', build: () => nextOffsetWrite(batch, BigInt(last.offset) + 1n) });
       await this.step('writes', async () => {
-        await runFoldWrites(manager, writes, batch.messages.length);
+        await runFoldWrites(manager, writes, batch.messages.length, this.timeWriteStatement);
         await this.dropEmptiedPendCells(manager, batch.partition, pendHistogramDelta);
       });
       return {
@@ -1109,19 +1161,21 @@ export class ClaimFoldRepository {
   ): Promise<void> {
     const shrunk = delta.filter((entry) => entry.claims < 0 || entry.amountCents < 0);
     if (shrunk.length === 0) return;
-    await queryBindingArrays(
-      manager,
-      `DELETE FROM pend_day_histogram h
+    await timed(this.timeWriteStatement('pend_day_histogram'), () =>
+      queryBindingArrays(
+        manager,
+        `DELETE FROM pend_day_histogram h
         USING unnest($1::text[], $2::text[], $3::date[], $4::date[]) AS d(dimension, dimension_value, pended_on, cleared_on)
         WHERE h.dimension = d.dimension AND h.dimension_value = d.dimension_value AND h.pended_on = d.pended_on
           AND h.cleared_on = d.cleared_on AND h.kafka_partition = $5 AND h.claims = 0 AND h.amount_cents = 0`,
-      [
-        shrunk.map((entry) => entry.dimension),
-        shrunk.map((entry) => entry.dimensionValue),
-        shrunk.map((entry) => entry.pendedOn),
-        shrunk.map((entry) => entry.clearedOn),
-        partition,
-      ],
+        [
+          shrunk.map((entry) => entry.dimension),
+          shrunk.map((entry) => entry.dimensionValue),
+          shrunk.map((entry) => entry.pendedOn),
+          shrunk.map((entry) => entry.clearedOn),
+          partition,
+        ],
+      ),
     );
   }
 

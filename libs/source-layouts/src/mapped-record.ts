@@ -354,9 +354,9 @@ function linesPlanOf(spec: LinesSpec): LinesPlan {
  * is said with the row's place in the claim (as the source file orders them):
  * every row is dead-lettered with the same reason, and it names the one at fault.
  */
-function readingRow(rows: readonly Row[], row: Row, read: () => void): void {
+function readingRow<T>(rows: readonly Row[], row: Row, read: () => T): T {
   try {
-    read();
+    return read();
   } catch (error) {
     if (error instanceof SourceRecordError && rows.length > 1) {
       throw new SourceRecordError(error.code, `${error.message} in row ${row.position} of the claim`);
@@ -365,47 +365,59 @@ function readingRow(rows: readonly Row[], row: Row, read: () => void): void {
   }
 }
 
+/** The line of one slot of a row, or null when the slot holds none; `nextNumber` when the source gives none. */
+function lineOfSlot(
+  reader: FieldReader,
+  plan: LinesPlan,
+  row: Row,
+  slot: number | undefined,
+  nextNumber: number,
+): ClaimLine | null {
+  const values = new Map<LineTarget, Value | null>();
+  for (const [target, field] of plan.fields)
+    values.set(target, reader.read(target, LINE_TARGETS[target], field, row, slot));
+  const present = plan.presentTargets.some((target) => {
+    const value = values.get(target) ?? null;
+    return value !== null && value !== 0;
+  });
+  if (!present) return null;
+  const get = (target: LineTarget): Value | null => values.get(target) ?? null;
+  let processingCategory = get('processingCategory') as LineProcessingCategory | null;
+  if (processingCategory === null) processingCategory = 'unknown';
+  const line: ClaimLine = {
+    lineNumber: asNumber(get('lineNumber')) ?? nextNumber,
+    hcpcsCode: asText(get('hcpcsCode')),
+    renderingNpi: asText(get('renderingNpi')),
+    taxId: asText(get('taxId')),
+    diagnosisCode: asText(get('diagnosisCode')),
+    paymentAmountCents: asCents(get('paymentAmount')),
+    allowedAmountCents: asCents(get('allowedAmount')),
+    deductibleAmountCents: asCents(get('deductibleAmount')),
+    coinsuranceAmountCents: asCents(get('coinsuranceAmount')),
+    primaryPayerPaidAmountCents: asCents(get('primaryPayerPaidAmount')),
+    processingIndicatorCode: asText(get('processingIndicatorCode')),
+    processingCategory,
+  };
+  if (values.has('revenueCode')) line.revenueCode = asText(get('revenueCode'));
+  if (values.has('chargeAmount')) line.chargeAmountCents = asNumber(get('chargeAmount'));
+  if (values.has('serviceUnitCount')) line.serviceUnitCount = asNumber(get('serviceUnitCount'));
+  if (values.has('placeOfServiceCode')) line.placeOfServiceCode = asText(get('placeOfServiceCode'));
+  if (values.has('serviceDate')) line.serviceDate = asText(get('serviceDate'));
+  if (values.has('ndcCode')) line.ndcCode = asText(get('ndcCode'));
+  return line;
+}
+
 function mapLines(reader: FieldReader, layout: MappedLayout, rows: readonly Row[]): ClaimLine[] {
   const spec = layout.definition.lines;
   if (spec === undefined) return [];
-  const { fields: lineFields, presentTargets, slots } = linesPlanOf(spec);
+  const plan = linesPlanOf(spec);
   const lines: ClaimLine[] = [];
   for (const row of rows) {
     // Once per row, not per slot: a row's slots share its place in the claim.
     readingRow(rows, row, () => {
-      for (const slot of slots) {
-        const values = new Map<LineTarget, Value | null>();
-        for (const [target, field] of lineFields)
-          values.set(target, reader.read(target, LINE_TARGETS[target], field, row, slot));
-        const present = presentTargets.some((target) => {
-          const value = values.get(target) ?? null;
-          return value !== null && value !== 0;
-        });
-        if (!present) continue;
-        const get = (target: LineTarget): Value | null => values.get(target) ?? null;
-        let processingCategory = get('processingCategory') as LineProcessingCategory | null;
-        if (processingCategory === null) processingCategory = 'unknown';
-        const line: ClaimLine = {
-          lineNumber: asNumber(get('lineNumber')) ?? lines.length + 1,
-          hcpcsCode: asText(get('hcpcsCode')),
-          renderingNpi: asText(get('renderingNpi')),
-          taxId: asText(get('taxId')),
-          diagnosisCode: asText(get('diagnosisCode')),
-          paymentAmountCents: asCents(get('paymentAmount')),
-          allowedAmountCents: asCents(get('allowedAmount')),
-          deductibleAmountCents: asCents(get('deductibleAmount')),
-          coinsuranceAmountCents: asCents(get('coinsuranceAmount')),
-          primaryPayerPaidAmountCents: asCents(get('primaryPayerPaidAmount')),
-          processingIndicatorCode: asText(get('processingIndicatorCode')),
-          processingCategory,
-        };
-        if (values.has('revenueCode')) line.revenueCode = asText(get('revenueCode'));
-        if (values.has('chargeAmount')) line.chargeAmountCents = asNumber(get('chargeAmount'));
-        if (values.has('serviceUnitCount')) line.serviceUnitCount = asNumber(get('serviceUnitCount'));
-        if (values.has('placeOfServiceCode')) line.placeOfServiceCode = asText(get('placeOfServiceCode'));
-        if (values.has('serviceDate')) line.serviceDate = asText(get('serviceDate'));
-        if (values.has('ndcCode')) line.ndcCode = asText(get('ndcCode'));
-        lines.push(line);
+      for (const slot of plan.slots) {
+        const line = lineOfSlot(reader, plan, row, slot, lines.length + 1);
+        if (line !== null) lines.push(line);
       }
     });
   }

@@ -386,12 +386,7 @@ export class ClaimFoldRepository {
   /** Runs one step of a fold, timed into claims_fold_step_duration_seconds. */
   private async step<T>(name: FoldStep, work: () => Promise<T> | T): Promise<T> {
     if (!this.stepSeconds) return work();
-    const stopTimer = this.stepSeconds.startTimer({ step: name });
-    try {
-      return await work();
-    } finally {
-      stopTimer();
-    }
+    return timed(this.stepSeconds.startTimer({ step: name }), async () => work());
   }
 
   foldPartitionBatch(batch: PartitionBatch): Promise<FoldOutcome> {

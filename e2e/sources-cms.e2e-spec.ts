@@ -1,6 +1,12 @@
-import { derivedEventId, type ClaimEvent, type DeadLetter, type MemberReferenceEvent } from '@claims/contracts';
+import {
+  derivedEventId,
+  lineageRowNumbers,
+  type ClaimEvent,
+  type DeadLetter,
+  type MemberReferenceEvent,
+} from '@claims/contracts';
 import { IngestRefusedError, REPO_ROOT, queryRows } from '@claims/harness';
-import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { startE2ePipeline, type E2ePipeline } from './e2e-pipeline';
 import { headerColumnsOf, readWholeTopic, sourceFileTruth, type SourceFileTruth } from './sources-file-truth';
@@ -111,6 +117,30 @@ describe('every vendored CMS DE-SynPUF and RIF claim and beneficiary file, throu
         claims: truth.distinctKeys,
       });
     }
+  });
+
+  it("assembles each DE-SynPUF outpatient claim whole, its segments apart or not: no dead letter, one line per HCPCS code, every row in a claim's lineage", () => {
+    const path = join(DATA, 'desynpuf', 'sample2', 'DE1_0_2008_to_2010_Outpatient_Claims_Sample_2_part1.csv');
+    const truth = truths.get(path)?.truth;
+    if (truth === undefined) throw new Error('the outpatient sample was not ingested');
+    // Straight from the file: its HCPCS codes, each a line of its claim.
+    const [header = '', ...rows] = readFileSync(path, 'utf8')
+      .split(/\r?\n/)
+      .filter((line) => line.trim() !== '');
+    const hcpcsColumns = header
+      .split(',')
+      .flatMap((name, index) => (/^HCPCS_CD_\d+$/.test(name.replaceAll('"', '')) ? [index] : []));
+    const hcpcsCodes = rows.reduce(
+      (total, row) => total + hcpcsColumns.filter((index) => (row.split(',')[index] ?? '') !== '').length,
+      0,
+    );
+    const events = claims.filter((event) => event.lineage.fileId === truth.fileId);
+    expect(deadLetters.filter((letter) => letter.lineage?.fileId === truth.fileId)).toEqual([]);
+    expect(events.reduce((total, event) => total + event.claim.lines.length, 0)).toBe(hcpcsCodes);
+    expect(events.flatMap((event) => lineageRowNumbers(event.lineage)).sort((left, right) => left - right)).toEqual(
+      rows.map((_, index) => index + 1),
+    );
+    expect(events.filter((event) => event.lineage.recordNumbers !== undefined).length).toBeGreaterThan(0);
   });
 
   it('routes each beneficiary row to reference.members.v1 or, when it cannot be read, to a dead letter', () => {

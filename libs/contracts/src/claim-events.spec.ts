@@ -4,6 +4,8 @@ import {
   EnrichedClaimEventSchema,
   MemberReferenceEventSchema,
   RawClaimRecordSchema,
+  lineageRowNumbers,
+  lineageSchemaVersion,
   type ClaimEvent,
   type MemberReferenceEvent,
 } from './claim-events';
@@ -108,10 +110,26 @@ describe('ClaimEventSchema', () => {
     expect(ClaimEventSchema.safeParse({ ...event, claim: { ...event.claim, claimType } }).success).toBe(true);
   });
 
-  it('rejects schema version 3, naming the field', () => {
-    expect(issuePaths(ClaimEventSchema.safeParse({ ...fixtureClaimEvent(), schemaVersion: 3 }))).toEqual([
+  it('rejects schema version 4, naming the field', () => {
+    expect(issuePaths(ClaimEventSchema.safeParse({ ...fixtureClaimEvent(), schemaVersion: 4 }))).toEqual([
       'schemaVersion',
     ]);
+  });
+
+  it("accepts a version 3 event whose lineage lists a claim's rows that sit apart", () => {
+    const event = fixtureClaimEvent();
+    const lineage = { ...event.lineage, recordNumber: 11, recordCount: 2, recordNumbers: [11, 35] };
+    expect(ClaimEventSchema.safeParse({ ...event, schemaVersion: 3, lineage }).success).toBe(true);
+  });
+
+  it.each([
+    ['not starting at recordNumber', { recordNumber: 12, recordCount: 2, recordNumbers: [11, 35] }],
+    ['not as many as recordCount', { recordNumber: 11, recordCount: 3, recordNumbers: [11, 35] }],
+    ['not ascending', { recordNumber: 11, recordCount: 3, recordNumbers: [11, 35, 20] }],
+  ])('rejects lineage rows %s, naming the field', (_, rows) => {
+    const event = fixtureClaimEvent();
+    const result = ClaimEventSchema.safeParse({ ...event, schemaVersion: 3, lineage: { ...event.lineage, ...rows } });
+    expect(issuePaths(result)).toEqual(['lineage.recordNumbers']);
   });
 
   it('rejects a lineage record count of zero', () => {
@@ -170,8 +188,8 @@ describe('RawClaimRecordSchema', () => {
     expect(RawClaimRecordSchema.safeParse(v2).success).toBe(true);
   });
 
-  it('rejects schema version 3 on the v1 topic', () => {
-    expect(issuePaths(RawClaimRecordSchema.safeParse({ ...raw, schemaVersion: 3 }))).toEqual(['schemaVersion']);
+  it('rejects schema version 4 on the v1 topic', () => {
+    expect(issuePaths(RawClaimRecordSchema.safeParse({ ...raw, schemaVersion: 4 }))).toEqual(['schemaVersion']);
   });
 });
 
@@ -231,5 +249,21 @@ describe('MemberReferenceEventSchema', () => {
       member: { ...event.member, coverageMonths: { ...event.member.coverageMonths, partA: 13 } },
     });
     expect(issuePaths(result)).toEqual(['member.coverageMonths.partA']);
+  });
+});
+
+describe('lineageRowNumbers and lineageSchemaVersion', () => {
+  const lineage = { source: 'x.csv', fileId: 'a'.repeat(64), recordNumber: 11, recordSha256: 'b'.repeat(64) };
+
+  it('names one row for a one-row record, consecutive rows for a count, and the listed rows for rows apart', () => {
+    expect(lineageRowNumbers(lineage)).toEqual([11]);
+    expect(lineageRowNumbers({ ...lineage, recordCount: 3 })).toEqual([11, 12, 13]);
+    expect(lineageRowNumbers({ ...lineage, recordCount: 2, recordNumbers: [11, 35] })).toEqual([11, 35]);
+  });
+
+  it('writes version 3 only for rows apart, and the version of the fields otherwise', () => {
+    expect(lineageSchemaVersion(lineage, 1)).toBe(1);
+    expect(lineageSchemaVersion({ ...lineage, recordCount: 3 }, 2)).toBe(2);
+    expect(lineageSchemaVersion({ ...lineage, recordCount: 2, recordNumbers: [11, 35] }, 2)).toBe(3);
   });
 });

@@ -25,27 +25,64 @@ export const DESYNPUF_CARRIER_LAYOUT = 'desynpuf.carrier';
  * Version 2 adds optional fields only (claim type detail, institutional and
  * drug fields, pend and adjudication data, grouped lineage), so every v1
  * event still decodes; producers write 1 when an event carries nothing of v2.
+ * Version 3 adds lineage.recordNumbers: a claim's rows that are not
+ * consecutive in their file. A v2 reader would take such an event's rows for
+ * consecutive ones and account the wrong rows, so it is written only where
+ * needed (`lineageSchemaVersion`) and an older reader refuses it.
  */
-const SchemaVersion = z.union([z.literal(1), z.literal(2)]);
+const SchemaVersion = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 /** SchemaVersion's values, for the trusted decode's envelope check. */
 const CLAIM_EVENT_SCHEMA_VERSIONS = SchemaVersion.options.map((option) => option.value);
 
-export const LineageSchema = z.object({
-  /** Where the record came from: a file name or a feed name, never a path with PHI. */
-  source: z.string().min(1),
-  /** SHA-256 of the whole source file: a replay of the same file has the same id. */
-  fileId: z.string().regex(/^[0-9a-f]{64}$/),
-  /** 1-based position of the record among the file's data records (the first row, for a grouped claim). */
-  recordNumber: z.number().int().positive(),
-  /**
-   * How many consecutive rows, from `recordNumber` on, the event stands for:
-   * the adjacent rows of one multi-row claim. Absent means one row.
-   */
-  recordCount: z.number().int().positive().optional(),
-  /** SHA-256 of the record's bytes (a grouped claim's rows joined by LF). */
-  recordSha256: z.string().regex(/^[0-9a-f]{64}$/),
-});
+export const LineageSchema = z
+  .object({
+    /** Where the record came from: a file name or a feed name, never a path with PHI. */
+    source: z.string().min(1),
+    /** SHA-256 of the whole source file: a replay of the same file has the same id. */
+    fileId: z.string().regex(/^[0-9a-f]{64}$/),
+    /** 1-based position of the record among the file's data records (the first row, for a grouped claim). */
+    recordNumber: z.number().int().positive(),
+    /**
+     * How many rows the event stands for: the rows of one multi-row claim,
+     * consecutive from `recordNumber` on unless `recordNumbers` lists them.
+     * Absent means one row.
+     */
+    recordCount: z.number().int().positive().optional(),
+    /**
+     * Every row's position, ascending from `recordNumber`, when the claim's
+     * rows are not consecutive: the segments of a claim that sit apart among
+     * their member's rows (a layout grouped `within` the member). Absent when
+     * the rows run on from `recordNumber` (v3).
+     */
+    recordNumbers: z.array(z.number().int().positive()).min(2).optional(),
+    /** SHA-256 of the record's bytes (a grouped claim's rows joined by LF). */
+    recordSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .refine(
+    (lineage) =>
+      lineage.recordNumbers === undefined ||
+      (lineage.recordNumbers[0] === lineage.recordNumber &&
+        lineage.recordNumbers.length === lineage.recordCount &&
+        lineage.recordNumbers.every((number, index, numbers) => index === 0 || number > (numbers[index - 1] ?? 0))),
+    { path: ['recordNumbers'], message: 'expected recordCount ascending rows from recordNumber' },
+  );
 export type Lineage = z.infer<typeof LineageSchema>;
+
+/** The 1-based positions of every source row the lineage stands for, ascending. */
+export function lineageRowNumbers(lineage: Lineage): number[] {
+  if (lineage.recordNumbers !== undefined) return [...lineage.recordNumbers];
+  const count = lineage.recordCount ?? 1;
+  return Array.from({ length: count }, (_, index) => lineage.recordNumber + index);
+}
+
+/**
+ * The schema version an event of `version`'s fields is written as: 3 when
+ * its lineage lists rows apart, so that no v2 reader takes them for
+ * consecutive ones.
+ */
+export function lineageSchemaVersion<Version extends 1 | 2>(lineage: Lineage, version: Version): Version | 3 {
+  return lineage.recordNumbers === undefined ? version : 3;
+}
 
 /**
  * claims.raw.v1: one event per source record, bytes untouched; for a layout

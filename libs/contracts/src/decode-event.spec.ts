@@ -13,12 +13,12 @@ describe('decodeTrustedEvent', () => {
   });
 
   it('accepts every schema version the full schema accepts, and refuses one it does not know', () => {
-    for (const schemaVersion of [1, 2]) {
+    for (const schemaVersion of [1, 2, 3]) {
       expect(decodeTrustedEvent(CLAIM_EVENT_ENVELOPE, payload({ ...fixtureClaimEvent(), schemaVersion })).ok).toBe(
         true,
       );
     }
-    expect(decodeTrustedEvent(CLAIM_EVENT_ENVELOPE, payload({ ...fixtureClaimEvent(), schemaVersion: 3 }))).toEqual({
+    expect(decodeTrustedEvent(CLAIM_EVENT_ENVELOPE, payload({ ...fixtureClaimEvent(), schemaVersion: 4 }))).toEqual({
       ok: false,
       code: 'ENVELOPE_INVALID',
       reason: 'invalid envelope fields: schemaVersion',

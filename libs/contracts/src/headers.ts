@@ -15,8 +15,8 @@ export const EVENT_HEADERS = {
   traceParent: 'traceparent',
   /**
    * The source record(s) the event stands for, as one JSON object: source,
-   * fileId, recordNumber, recordCount (only above 1: adjacent rows of one
-   * claim) and recordSha256. A stage that cannot read an event's body still
+   * fileId, recordNumber, recordCount (only above 1: the rows of one
+   * claim), recordNumbers (only for rows apart) and recordSha256. A stage that cannot read an event's body still
    * files its dead letter under the record it came from.
    */
   lineage: 'x-lineage',
@@ -46,7 +46,10 @@ export const DEAD_LETTER_HEADERS = {
 /** The version written when an event does not state its own. */
 export const CURRENT_SCHEMA_VERSION = 1;
 
-/** The `x-lineage` header's value: the lineage fields alone, in one order, recordCount only above 1. */
+/**
+ * The `x-lineage` header's value: the lineage fields alone, in one order,
+ * recordCount only above 1, recordNumbers only for rows apart.
+ */
 export function lineageHeaderValue(lineage: Lineage): string {
   const recordCount = lineage.recordCount ?? 1;
   return JSON.stringify({
@@ -54,6 +57,7 @@ export function lineageHeaderValue(lineage: Lineage): string {
     fileId: lineage.fileId,
     recordNumber: lineage.recordNumber,
     ...(recordCount > 1 ? { recordCount } : {}),
+    ...(lineage.recordNumbers === undefined ? {} : { recordNumbers: lineage.recordNumbers }),
     recordSha256: lineage.recordSha256,
   });
 }

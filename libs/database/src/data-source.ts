@@ -25,6 +25,7 @@ import { UuidClaimFingerprints1765800000000 } from './migrations/1765800000000-u
 import { PendedClaimCount1765900000000 } from './migrations/1765900000000-pended-claim-count';
 import { FileQualityPerPartition1766000000000 } from './migrations/1766000000000-file-quality-per-partition';
 import { WideDayCounters1766100000000 } from './migrations/1766100000000-wide-day-counters';
+import { LineageRecordNumbers1766200000000 } from './migrations/1766200000000-lineage-record-numbers';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -53,6 +54,7 @@ export const MIGRATIONS = [
   PendedClaimCount1765900000000,
   FileQualityPerPartition1766000000000,
   WideDayCounters1766100000000,
+  LineageRecordNumbers1766200000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

@@ -70,3 +70,22 @@ export async function createIsolatedDatabase(
     },
   };
 }
+
+/**
+ * Undoes migrations, newest first, through the one named: the schema as it
+ * stood before it, whatever migrations came after it.
+ */
+export async function undoMigrationsThrough(
+  dataSource: {
+    query(sql: string): Promise<Array<{ name: string }>>;
+    undoLastMigration(options: { transaction: 'all' }): Promise<void>;
+  },
+  name: string,
+): Promise<void> {
+  for (;;) {
+    const [newest] = await dataSource.query(`SELECT name FROM migrations ORDER BY timestamp DESC LIMIT 1`);
+    if (!newest) throw new Error(`migration ${name} was never run`);
+    await dataSource.undoLastMigration({ transaction: 'all' });
+    if (newest.name === name) return;
+  }
+}

@@ -128,12 +128,13 @@ SELECT EXISTS (SELECT 1 FROM claim_state WHERE claim_id = $1)
  * The source records the claim came from, each with the events it produced
  * and where it ended (ingest_record: folded, duplicate or dead-lettered, at
  * which stage, with which code). A record standing for several rows (a
- * multi-row claim) is reported by its first row, whose outcome its rows
- * share: the fold writes them together.
+ * multi-row claim, its rows consecutive or apart) is reported by its first
+ * row, whose outcome its rows share: the fold writes them together.
  */
 export const CLAIM_SOURCE_RECORDS_SQL = `
 SELECT e.lineage_file_id AS file_id, e.lineage_source AS source, e.lineage_record_number AS record_number,
-       coalesce(e.lineage_record_count, 1) AS record_count, e.lineage_record_sha256 AS record_sha256, e.layout,
+       coalesce(e.lineage_record_count, 1) AS record_count, e.lineage_record_numbers AS record_numbers,
+       e.lineage_record_sha256 AS record_sha256, e.layout,
        r.outcome, r.stage, r.error_code,
        jsonb_agg(jsonb_build_object('eventId', e.event_id, 'eventType', e.event_type,
                                     'occurredAt', to_char(e.occurred_at, 'YYYY-MM-DD'),
@@ -143,7 +144,7 @@ SELECT e.lineage_file_id AS file_id, e.lineage_source AS source, e.lineage_recor
   LEFT JOIN ingest_record r ON r.file_id = e.lineage_file_id AND r.record_number = e.lineage_record_number
  WHERE e.claim_id = $1 AND e.lineage_file_id IS NOT NULL
  GROUP BY e.lineage_file_id, e.lineage_source, e.lineage_record_number, coalesce(e.lineage_record_count, 1),
-          e.lineage_record_sha256, e.layout, r.outcome, r.stage, r.error_code
+          e.lineage_record_numbers, e.lineage_record_sha256, e.layout, r.outcome, r.stage, r.error_code
  ORDER BY min(e.processed_at), e.lineage_file_id, e.lineage_record_number
 `;
 
@@ -152,6 +153,8 @@ export interface ClaimSourceRecordRow {
   source: string | null;
   record_number: number;
   record_count: number;
+  /** Every row's position when the rows are not consecutive; null when they run on from record_number. */
+  record_numbers: number[] | null;
   record_sha256: string | null;
   layout: string | null;
   outcome: 'folded' | 'duplicate' | 'dead_lettered' | null;
@@ -165,8 +168,10 @@ export const CLAIM_DEAD_LETTERS_SQL = `
 WITH claim_row AS (
   SELECT DISTINCT p.lineage_file_id AS file_id, row_number
     FROM processed_event p
-   CROSS JOIN LATERAL generate_series(p.lineage_record_number,
-                                      p.lineage_record_number + coalesce(p.lineage_record_count, 1) - 1) AS row_number
+   CROSS JOIN LATERAL unnest(coalesce(p.lineage_record_numbers,
+                                      ARRAY(SELECT generate_series(p.lineage_record_number,
+                                            p.lineage_record_number + coalesce(p.lineage_record_count, 1) - 1))))
+                      AS row_number
    WHERE p.claim_id = $1 AND p.lineage_file_id IS NOT NULL
 )
 SELECT d.dead_letter_id, d.file_id, d.record_number, d.stage, d.error_code, d.reason, d.failed_at

@@ -5,7 +5,7 @@ export * from './desynpuf-carrier';
 export * from './normalize-raw-record';
 export * from './raw-record-event';
 export * from './lines-of';
-export * from './adjacent-row-grouper';
+export * from './claim-row-grouper';
 export * from './code-lists';
 export * from './delimited-record';
 export * from './field-values';

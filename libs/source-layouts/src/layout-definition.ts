@@ -88,6 +88,13 @@ const LinesSchema = z.strictObject({
 const GroupingSchema = z.strictObject({
   /** Adjacent rows with equal values in these columns form one claim; default: the claimId column(s). */
   key: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * Columns that hold a claim's rows together where they may sit apart: the
+   * rows with one key among the consecutive rows with equal values here (a
+   * member's rows, in a file sorted by member) form one claim, adjacent or
+   * not. Default: only adjacent rows do.
+   */
+  within: z.array(z.string().min(1)).min(1).optional(),
   /** An integer column the rows of a claim are ordered by (segments may come out of order). */
   orderBy: z.string().min(1).optional(),
   /** The row that carries the claim-level fields; a claim without it is dead-lettered. */
@@ -275,6 +282,7 @@ function semanticProblems(definition: LayoutDefinition): Problem[] {
 
   const grouping = definition.grouping;
   for (const column of grouping?.key ?? []) checkColumn('grouping.key', column);
+  for (const column of grouping?.within ?? []) checkColumn('grouping.within', column);
   if (grouping?.orderBy !== undefined) checkColumn('grouping.orderBy', grouping.orderBy);
   if (grouping?.firstRow !== undefined) checkColumn('grouping.firstRow.column', grouping.firstRow.column);
   if (grouping !== undefined && definition.kind !== 'claim') {

@@ -86,6 +86,7 @@ export class MappedLayout {
   readonly requiredColumns: readonly string[];
   private readonly keyColumns: readonly string[];
   private readonly groupKeyColumns: readonly string[] | null;
+  private readonly blockKeyColumns: readonly string[] | null;
   private readonly bindings = new Map<string, HeaderBinding>();
 
   constructor(
@@ -101,9 +102,10 @@ export class MappedLayout {
     const keyField = definition.fields[definition.kind === 'claim' ? 'claimId' : 'memberId'];
     this.keyColumns = keyField?.column !== undefined ? [keyField.column] : (keyField?.columns ?? []);
     this.groupKeyColumns = definition.grouping === undefined ? null : (definition.grouping.key ?? this.keyColumns);
+    this.blockKeyColumns = definition.grouping?.within ?? null;
   }
 
-  /** Whether adjacent rows with one key form one claim. */
+  /** Whether rows with one key (adjacent, or within a block) form one claim. */
   get groupsRows(): boolean {
     return this.groupKeyColumns !== null;
   }
@@ -148,9 +150,19 @@ export class MappedLayout {
     return joinedKey(binding, fields, this.keyColumns, '');
   }
 
-  /** The key adjacent rows must share to form one claim; null when the row cannot be grouped. */
+  /** The key rows must share to form one claim; null when the row cannot be grouped. */
   groupKey(binding: HeaderBinding, fields: readonly string[]): string | null {
     return this.groupKeyColumns === null ? null : joinedKey(binding, fields, this.groupKeyColumns, '\u0000');
+  }
+
+  /**
+   * The key of the run of rows a claim's rows are gathered within (`grouping.within`),
+   * or, for a layout without one, the group key itself: only adjacent rows join.
+   */
+  blockKey(binding: HeaderBinding, fields: readonly string[]): string | null {
+    return this.blockKeyColumns === null
+      ? this.groupKey(binding, fields)
+      : joinedKey(binding, fields, this.blockKeyColumns, '\u0000');
   }
 }
 

@@ -3,6 +3,7 @@ import {
   MemberReferenceEventSchema,
   deriveEventId,
   derivedEventId,
+  lineageSchemaVersion,
   type Claim,
   type ClaimEvent,
   type ClaimLine,
@@ -242,7 +243,7 @@ function readRows(layout: MappedLayout, binding: HeaderBinding, record: string):
       throw new SourceRecordError(
         'GROUP_FIRST_ROW_MISSING',
         `no row with ${firstRow.column} ${firstRow.equals}: a continuation row is only a claim together with ` +
-          `its first row, and only adjacent rows are assembled`,
+          `its first row, and none was gathered with it`,
       );
     }
   }
@@ -574,7 +575,7 @@ function mapClaim(
       .map((target) => (target === 'serviceThroughDate' ? serviceThroughDate : asText(get(target))))
       .find((date): date is string => date !== null) ?? serviceThroughDate;
   return checked(ClaimEventSchema, {
-    schemaVersion: 2,
+    schemaVersion: lineageSchemaVersion(raw.lineage, 2),
     eventId: derivedEventId('claims.normalized', raw.eventId),
     eventType: String(get('eventType')) as ClaimEvent['eventType'],
     occurredAt,
@@ -643,7 +644,7 @@ function mapMember(
 }
 
 /**
- * Maps a raw record of a mapped layout (one row, or the adjacent rows of one
+ * Maps a raw record of a mapped layout (one row, or the rows of one
  * claim) to its canonical event. @throws SourceRecordError when it cannot be trusted.
  */
 export function normalizeMappedRecord(

@@ -19,7 +19,7 @@ export function leavesQuoteOpen(text: string, quote: string): boolean {
 }
 
 /**
- * The rows of a record that holds several (a claim's adjacent rows, joined
+ * The rows of a record that holds several (a claim's rows, joined
  * by LF): split on every LF outside a quoted field, so a row whose quoted
  * field holds a line break stays one row. Without a quote character (RIF
  * extracts, where a quote is data) every LF ends a row.

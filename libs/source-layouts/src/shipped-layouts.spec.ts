@@ -182,7 +182,9 @@ describe('DE-SynPUF layouts on the real sample files', () => {
     );
     const records = recordsOf(file, ',');
     const claims = claimsOf(outcomes);
-    const multiSegment = claims.find((event) => (event.lineage.recordCount ?? 1) > 1);
+    const multiSegment = claims.find(
+      (event) => (event.lineage.recordCount ?? 1) > 1 && event.lineage.recordNumbers === undefined,
+    );
     const rows = records.filter((record) => record['CLM_ID'] === multiSegment?.claimId);
     expect(rows.map((record) => record['SEGMENT'])).toEqual(['2', '1']);
     const hcpcs = [...rows]
@@ -194,14 +196,47 @@ describe('DE-SynPUF layouts on the real sample files', () => {
     expect(multiSegment?.claim.serviceFromDate).toBe(iso(rows[1]?.['CLM_FROM_DT']));
   });
 
-  it('refuse a continuation segment that is not adjacent to its first segment, and still fold that first segment', () => {
+  it("assemble a claim whose segments sit apart among its member's rows into one claim naming both rows", () => {
     const { file, outcomes } = normalizeFile(
       'desynpuf/sample2/DE1_0_2008_to_2010_Outpatient_Claims_Sample_2_part1.csv',
     );
-    const orphans = outcomes.filter((outcome) => outcome instanceof SourceRecordError);
-    expect(orphans.map((orphan) => orphan.code)).toEqual(orphans.map(() => 'GROUP_FIRST_ROW_MISSING'));
-    const claimIds = new Set(recordsOf(file, ',').map((record) => record['CLM_ID']));
-    expect(new Set(claimsOf(outcomes).map((event) => event.claimId))).toEqual(claimIds);
+    const records = recordsOf(file, ',');
+    const claims = claimsOf(outcomes);
+    // The file's own rows: CLM_ID 391952254123037 has segment 2 at data row 11 and segment 1 at row 35.
+    const rowsOf = (claimId: string) =>
+      records.flatMap((record, index) => (record['CLM_ID'] === claimId ? [{ record, recordNumber: index + 1 }] : []));
+    const apart = rowsOf('391952254123037');
+    expect(apart.map(({ record, recordNumber }) => [recordNumber, record['SEGMENT']])).toEqual([
+      [11, '2'],
+      [35, '1'],
+    ]);
+    const claim = claims.find((event) => event.claimId === '391952254123037');
+    expect(claim?.lineage).toMatchObject({ recordNumber: 11, recordCount: 2, recordNumbers: [11, 35] });
+    expect(claim?.schemaVersion).toBe(3);
+    const hcpcsOf = (record: Record<string, string> | undefined) =>
+      Array.from({ length: 45 }, (_, index) => record?.[`HCPCS_CD_${index + 1}`] ?? '').filter(Boolean);
+    // Segment 1 first (orderBy SEGMENT), and the claim-level fields from segment 1.
+    expect(claim?.claim.lines.map((line) => line.hcpcsCode)).toEqual([
+      ...hcpcsOf(apart[1]?.record),
+      ...hcpcsOf(apart[0]?.record),
+    ]);
+    expect(claim?.claim.totals.paymentAmountCents).toBe(cents(apart[1]?.record['CLM_PMT_AMT']));
+  });
+
+  it('turn every row of the outpatient sample into exactly one claim per claim id, refusing none', () => {
+    const { file, outcomes } = normalizeFile(
+      'desynpuf/sample2/DE1_0_2008_to_2010_Outpatient_Claims_Sample_2_part1.csv',
+    );
+    const records = recordsOf(file, ',');
+    expect(outcomes.filter((outcome) => outcome instanceof SourceRecordError)).toEqual([]);
+    const claims = claimsOf(outcomes);
+    expect(claims.map((event) => event.claimId).sort()).toEqual(
+      [...new Set(records.map((record) => record['CLM_ID']))].sort(),
+    );
+    const hcpcsInFile = records.flatMap((record) =>
+      Array.from({ length: 45 }, (_, index) => record[`HCPCS_CD_${index + 1}`] ?? '').filter(Boolean),
+    );
+    expect(claims.flatMap((event) => event.claim.lines).length).toBe(hcpcsInFile.length);
   });
 
   it('map a prescription drug event to a pharmacy claim with its NDC, quantity and days supply', () => {

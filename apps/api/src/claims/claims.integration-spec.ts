@@ -319,6 +319,40 @@ describe('claim detail and lineage routes against a real Postgres', () => {
     }
   });
 
+  it('names every row of a claim whose rows sit apart in its file, and finds a dead letter of any of them', async () => {
+    const file = 'e'.repeat(64);
+    const eventId = randomUUID();
+    await dataSource.query(
+      `INSERT INTO processed_event (event_id, claim_id, published_at, event_type, occurred_at, layout, lineage_source,
+         lineage_file_id, lineage_record_number, lineage_record_count, lineage_record_sha256, lineage_record_numbers)
+       VALUES ($1, 'OP-APART', now(), 'adjudicated', '2009-11-21', 'desynpuf.outpatient', 'outpatient.csv', $2, 11,
+               2, repeat('a', 64), '{11,35}')`,
+      [eventId, file],
+    );
+    await dataSource.query(
+      `INSERT INTO ingest_record (file_id, record_number, outcome) VALUES ($1, 11, 'folded'), ($1, 35, 'folded')`,
+      [file],
+    );
+    // An earlier attempt's dead letter of row 35, and one of row 12 (another claim's row, between the two).
+    await dataSource.query(
+      `INSERT INTO dead_letter (dead_letter_id, stage, error_code, reason, failed_at, file_id, record_number, source,
+         dlq_partition, dlq_offset)
+       VALUES ('normalizer:claims.raw.v1:1:5', 'normalizer', 'GROUP_FIRST_ROW_MISSING', 'no row with SEGMENT 1',
+               '2024-03-10T06:00:00Z', $1, 35, 'outpatient.csv', 1, 5),
+              ('normalizer:claims.raw.v1:1:6', 'normalizer', 'DATE_INVALID', 'CLM_FROM_DT is not a date',
+               '2024-03-10T06:00:01Z', $1, 12, 'outpatient.csv', 1, 6)`,
+      [file],
+    );
+    const { status, body } = await get<ClaimLineage>('/v1/claims/OP-APART/lineage');
+    expect(status).toBe(200);
+    expect(body.records).toEqual([
+      expect.objectContaining({ recordNumber: 11, recordCount: 2, recordNumbers: [11, 35], fileId: file }),
+    ]);
+    expect(body.deadLetters.map((deadLetter) => [deadLetter.recordNumber, deadLetter.errorCode])).toEqual([
+      [35, 'GROUP_FIRST_ROW_MISSING'],
+    ]);
+  });
+
   it("traces a claim to every source record, the events each produced, and its records' dead letters only", async () => {
     const { status, body } = await get<ClaimLineage>('/v1/claims/B1/lineage');
     expect(status).toBe(200);

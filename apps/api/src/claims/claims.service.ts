@@ -80,8 +80,10 @@ export interface ClaimLineage {
     fileId: string;
     source: string | null;
     recordNumber: number;
-    /** Rows the record spans from recordNumber on (a multi-row claim). */
+    /** Rows the record spans (a multi-row claim): consecutive from recordNumber on, unless recordNumbers lists them. */
     recordCount: number;
+    /** Every row's position, ascending, when a claim's rows sit apart in the file (a DE-SynPUF claim's segments). */
+    recordNumbers?: number[];
     recordSha256: string | null;
     layout: string | null;
     /** Where the record ended (ingest_record); null when its accounting is not written yet. */
@@ -219,6 +221,7 @@ export class ClaimsService {
         source: record.source,
         recordNumber: record.record_number,
         recordCount: record.record_count,
+        ...(record.record_numbers === null ? {} : { recordNumbers: record.record_numbers }),
         recordSha256: record.record_sha256,
         layout: record.layout,
         ingest:

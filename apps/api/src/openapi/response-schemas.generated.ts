@@ -467,7 +467,16 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
               },
               recordCount: {
                 type: 'number',
-                description: 'Rows the record spans from recordNumber on (a multi-row claim).',
+                description:
+                  'Rows the record spans (a multi-row claim): consecutive from recordNumber on, unless recordNumbers lists them.',
+              },
+              recordNumbers: {
+                type: 'array',
+                items: {
+                  type: 'number',
+                },
+                description:
+                  "Every row's position, ascending, when a claim's rows sit apart in the file (a DE-SynPUF claim's segments).",
               },
               recordSha256: {
                 type: 'string',

@@ -2,6 +2,7 @@ import {
   claimEventHeaders,
   derivedEventId,
   deriveEventId,
+  lineageSchemaVersion,
   type ClaimEvent,
   type EnrichedClaimEvent,
   type Enrichment,
@@ -25,7 +26,7 @@ export function enrichedEventsOf(
 ): EnrichedClaimEvent[] {
   const judged: EnrichedClaimEvent = {
     ...event,
-    schemaVersion: 2,
+    schemaVersion: lineageSchemaVersion(event.lineage, 2),
     eventId: derivedEventId('claims.enriched', event.eventId),
     normalizedEventId: event.eventId,
     enrichment,
@@ -48,7 +49,7 @@ export function clearedEventOf(event: ClaimEvent, enrichment: Enrichment, decisi
   const clearedOn = decision.clearedOn ?? event.occurredAt;
   return {
     ...event,
-    schemaVersion: 2,
+    schemaVersion: lineageSchemaVersion(event.lineage, 2),
     eventId: deriveEventId('claims.cleared', event.eventId, clearedOn),
     eventType: 'cleared',
     occurredAt: clearedOn,

@@ -1,6 +1,6 @@
 import type { PendDecision } from '@claims/contracts';
 import { createDataSource, migrateDatabase } from '@claims/database';
-import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
+import { createIsolatedDatabase, undoMigrationsThrough, type IsolatedDatabase } from '@claims/harness';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { PendIndexRepository } from './pend-index.repository';
@@ -49,16 +49,6 @@ describe('PendIndexRepository against a real Postgres', () => {
     await database.drop();
   });
 
-  /** Undoes migrations, newest first, through the one named: the schema as it stood before it. */
-  async function undoMigrationsThrough(name: string): Promise<void> {
-    for (;;) {
-      const [newest] = await dataSource.query(`SELECT name FROM migrations ORDER BY timestamp DESC LIMIT 1`);
-      if (!newest) throw new Error(`migration ${name} was never run`);
-      await dataSource.undoLastMigration({ transaction: 'all' });
-      if (newest.name === name) return;
-    }
-  }
-
   it('gives a fingerprint to the claim earliest in event time, whichever arrives first', async () => {
     await repository.holdFingerprints([{ fingerprint: F1, claimId: 'LATE', occurredAt: '2010-03-08' }]);
     const holders = await repository.holdFingerprints([
@@ -97,7 +87,7 @@ describe('PendIndexRepository against a real Postgres', () => {
   });
 
   it('keeps the hold of a fingerprint stored as 64-character hex before fingerprints became uuids', async () => {
-    await undoMigrationsThrough('UuidClaimFingerprints1765800000000');
+    await undoMigrationsThrough(dataSource, 'UuidClaimFingerprints1765800000000');
     const hex = createHash('sha256').update('token|1234567893|2010-03-01|99213').digest('hex');
     await dataSource.query(
       `INSERT INTO enricher_claim_fingerprint (fingerprint, claim_id, occurred_at) VALUES ($1, 'STORED', '2010-03-01')`,
@@ -233,7 +223,7 @@ describe('PendIndexRepository against a real Postgres', () => {
     });
 
     it('starts from the claims already waiting when the count is introduced, and is empty after a TRUNCATE', async () => {
-      await undoMigrationsThrough('PendedClaimCount1765900000000');
+      await undoMigrationsThrough(dataSource, 'PendedClaimCount1765900000000');
       await dataSource.query(
         `INSERT INTO enricher_pended_claim (claim_id, normalized_event, decision, pended_on)
          VALUES ('OLD-1', '{}', '{}'::jsonb, '2010-01-01'), ('OLD-2', '{}', '{}'::jsonb, '2010-01-01')`,

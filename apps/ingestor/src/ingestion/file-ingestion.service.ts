@@ -16,7 +16,7 @@ import {
   type StageMetrics,
 } from '@claims/observability';
 import {
-  AdjacentRowGrouper,
+  ClaimRowGrouper,
   CLAIM_GROUP_MAX_ROWS,
   CodeLists,
   NOT_TEXT_REASONS,
@@ -160,7 +160,7 @@ interface MappedFileReader {
   layout: MappedLayout;
   header: string;
   binding: ReturnType<MappedLayout['bindHeader']>;
-  grouper: AdjacentRowGrouper | null;
+  grouper: ClaimRowGrouper | null;
   limits: GroupLimits;
 }
 
@@ -697,7 +697,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
 
   /**
    * Reading state for a layout defined by a mapping file: its rows are keyed
-   * by the file's own header, and a layout whose claims span adjacent rows
+   * by the file's own header, and a layout whose claims span several rows
    * groups them, bounded so that a claim's raw event fits the record limit.
    */
   private mappedFileReader(layout: MappedLayout, header: string): MappedFileReader {
@@ -709,7 +709,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       layout,
       header,
       binding: layout.bindHeader(header),
-      grouper: layout.groupsRows ? new AdjacentRowGrouper(limits) : null,
+      grouper: layout.groupsRows ? new ClaimRowGrouper(limits) : null,
       limits,
     };
   }
@@ -736,13 +736,14 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     const recordKey = fields === null ? null : reader.layout.recordKey(reader.binding, fields);
     if (reader.grouper === null) return [sourceRecordMessage(line, { ...layoutContext, claimId: recordKey })];
     const groupKey = fields === null ? null : reader.layout.groupKey(reader.binding, fields);
+    const blockKey = fields === null ? null : reader.layout.blockKey(reader.binding, fields);
     const row = { text: line.text, recordNumber: context.recordNumber, byteLength: line.bytes.length, recordKey };
-    return this.groupMessages(reader, reader.grouper.add(row, groupKey), context);
+    return this.groupMessages(reader, reader.grouper.add(row, groupKey, blockKey), context);
   }
 
   private groupMessages(
     reader: MappedFileReader,
-    groups: ReturnType<AdjacentRowGrouper['flush']>,
+    groups: ReturnType<ClaimRowGrouper['flush']>,
     context: { layout: string; source: string; fileId: string; maxRecordBytes: number; now: Date },
   ): SourceRecordMessage[] {
     const groupContext = { ...context, header: reader.header, memberKey: reader.layout.kind === 'member_reference' };

@@ -140,6 +140,20 @@ describe('rowGroupMessages', () => {
     expect(lineageFromHeaders(outcome.message.headers)?.recordCount).toBe(2);
   });
 
+  it("publishes a claim's rows that sit apart as one version 3 raw event listing every row, in lineage and header", () => {
+    const rows = [row(11, 'INSERT|-100000486|2'), row(35, 'INSERT|-100000486|1')];
+    const [outcome] = rowGroupMessages({ kind: 'claim', key: '-100000486', rows }, groupContext, limits);
+    if (outcome?.kind !== 'raw') throw new Error('expected a raw event');
+    expect(outcome.rows).toBe(2);
+    const event = RawClaimRecordSchema.parse(JSON.parse(outcome.message.value));
+    expect(event).toMatchObject({
+      schemaVersion: 3,
+      record: 'INSERT|-100000486|2\nINSERT|-100000486|1',
+      lineage: { recordNumber: 11, recordCount: 2, recordNumbers: [11, 35] },
+    });
+    expect(lineageFromHeaders(outcome.message.headers)).toMatchObject({ recordCount: 2, recordNumbers: [11, 35] });
+  });
+
   it('dead-letters each row of a claim over the group limit as GROUP_TOO_LARGE, with its own lineage', () => {
     const rows = [row(7, 'a'), row(8, 'b'), row(9, 'c')];
     const outcomes = rowGroupMessages({ kind: 'over_limit', key: 'K', rows }, groupContext, limits);
@@ -152,7 +166,7 @@ describe('rowGroupMessages', () => {
       ['GROUP_TOO_LARGE', 8, sha256Hex('b')],
       ['GROUP_TOO_LARGE', 9, sha256Hex('c')],
     ]);
-    expect(letters[0]?.reason).toBe("the claim's adjacent rows are over the group limit of 1000 rows or 921600 bytes");
+    expect(letters[0]?.reason).toBe("the claim's rows are over the group limit of 1000 rows or 921600 bytes");
   });
 
   it('dead-letters each row when the claim fits the group limit but its raw event does not fit the record limit', () => {

@@ -61,10 +61,14 @@ function deadLetter(
   };
 }
 
-/** The raw event of `rows` (joined by LF), its size, and whether the broker would take it. */
+/**
+ * The raw event of `rows` (joined by LF; at `recordNumbers`, for rows of one
+ * claim), its size, and whether the broker would take it.
+ */
 function rawMessage(
   rows: readonly string[],
   context: SourceRecordContext,
+  recordNumbers?: readonly number[],
 ): { message: OutboundMessage; bytes: number; withinLimit: boolean; recordSha256: string } {
   const key = context.memberKey ? null : context.claimId;
   const event = rawRecordEvent({
@@ -72,6 +76,7 @@ function rawMessage(
     record: rows.join('\n'),
     recordNumber: context.recordNumber,
     recordCount: rows.length,
+    ...(recordNumbers === undefined ? {} : { recordNumbers }),
     source: context.source,
     fileId: context.fileId,
     publishedAt: context.now.toISOString(),
@@ -128,7 +133,7 @@ export function sourceRecordMessage(line: SourceLine, context: SourceRecordConte
 }
 
 /**
- * What the adjacent rows of one claim become: one raw event for all of them,
+ * What the rows of one claim become: one raw event for all of them,
  * or — when the claim is past the group limit, or its raw event past the
  * record limit — one dead letter per row, so that every row is accounted for
  * and none of a claim is published in part.
@@ -153,12 +158,13 @@ export function rowGroupMessages(
   if (group.kind === 'over_limit') {
     return perRow(
       'GROUP_TOO_LARGE',
-      `the claim's adjacent rows are over the group limit of ${limits.maxRows} rows or ${limits.maxBytes} bytes`,
+      `the claim's rows are over the group limit of ${limits.maxRows} rows or ${limits.maxBytes} bytes`,
     );
   }
   const raw = rawMessage(
     group.rows.map((row) => row.text),
     { ...context, recordNumber: first.recordNumber, claimId: first.recordKey },
+    group.rows.map((row) => row.recordNumber),
   );
   if (raw.withinLimit) return [{ kind: 'raw', message: raw.message, rows: group.rows.length }];
   const what = group.rows.length > 1 ? "the claim's raw event" : "the record's raw event";

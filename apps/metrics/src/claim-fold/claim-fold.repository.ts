@@ -1,5 +1,5 @@
 import { lockPartitionOffset, nextOffsetWrite } from '../topic-fold/offset-tracked-fold';
-import type { EnrichedClaimEvent } from '@claims/contracts';
+import { lineageRowNumbers, type EnrichedClaimEvent, type Lineage } from '@claims/contracts';
 import {
   DIMENSION_COUNTER_MEASURES,
   DAY_COUNTER_MEASURES,
@@ -256,9 +256,45 @@ function sourceSequenceOf(sequences: ReadonlyMap<string, number>, event: Enriche
  * exactly the events counted, each once.
  */
 const EVENT_HISTORY_COLUMNS = `event_id, claim_id, published_at, event_type, occurred_at, layout, lineage_source,
-  lineage_file_id, lineage_record_number, lineage_record_count, lineage_record_sha256, refused_code`;
-const EVENT_HISTORY_UNNEST = `$1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::date[], $6::text[],
-  $7::text[], $8::text[], $9::integer[], $10::integer[], $11::text[], $12::text[]`;
+  lineage_file_id, lineage_record_number, lineage_record_count, lineage_record_sha256, refused_code,
+  lineage_record_numbers`;
+/**
+ * The history rows of eventHistoryColumns' arrays. The rows apart of a claim
+ * (lineage.recordNumbers, an array per event) travel as one array literal
+ * per event: unnest cannot take arrays of different lengths as one column.
+ */
+const EVENT_HISTORY_ROWS = `SELECT h.event_id, h.claim_id, h.published_at, h.event_type, h.occurred_at, h.layout,
+       h.lineage_source, h.lineage_file_id, h.lineage_record_number, h.lineage_record_count,
+       h.lineage_record_sha256, h.refused_code, h.lineage_record_numbers::integer[]
+  FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::date[], $6::text[], $7::text[],
+              $8::text[], $9::integer[], $10::integer[], $11::text[], $12::text[], $13::text[])
+       AS h(event_id, claim_id, published_at, event_type, occurred_at, layout, lineage_source, lineage_file_id,
+            lineage_record_number, lineage_record_count, lineage_record_sha256, refused_code, lineage_record_numbers)`;
+
+/**
+ * Every source row of these events' records, one entry a row, for the
+ * per-row accounting: a claim of several rows counts each (consecutive, or
+ * apart as lineage.recordNumbers lists them).
+ */
+function sourceRowsOf<T>(
+  items: readonly T[],
+  lineageOf: (item: T) => Lineage,
+): { items: T[]; fileIds: string[]; recordNumbers: number[] } {
+  const rows: { items: T[]; fileIds: string[]; recordNumbers: number[] } = {
+    items: [],
+    fileIds: [],
+    recordNumbers: [],
+  };
+  for (const item of items) {
+    const lineage = lineageOf(item);
+    for (const recordNumber of lineageRowNumbers(lineage)) {
+      rows.items.push(item);
+      rows.fileIds.push(lineage.fileId);
+      rows.recordNumbers.push(recordNumber);
+    }
+  }
+  return rows;
+}
 
 /** The history columns of these events; `refusedCodes[i]` the code event i was refused with, if it was. */
 function eventHistoryColumns(
@@ -279,6 +315,10 @@ function eventHistoryColumns(
     events.map((event) => event.lineage.recordCount ?? 1),
     events.map((event) => event.lineage.recordSha256),
     events.map((_, index) => refusedCodes[index] ?? null),
+    events.map((event) => {
+      const numbers = event.lineage.recordNumbers;
+      return numbers === undefined ? null : `{${numbers.join(',')}}`;
+    }),
   ];
 }
 
@@ -541,24 +581,18 @@ export class ClaimFoldRepository {
     await queryBindingArrays(
       manager,
       `INSERT INTO processed_event (${EVENT_HISTORY_COLUMNS})
-       SELECT * FROM unnest(${EVENT_HISTORY_UNNEST}) ON CONFLICT (event_id) DO NOTHING`,
+       ${EVENT_HISTORY_ROWS} ON CONFLICT (event_id) DO NOTHING`,
       history,
     );
     // A refused multi-row claim is a dead letter for each of its rows.
+    const rows = sourceRowsOf(refused, ({ event }) => event.lineage);
     await queryBindingArrays(
       manager,
       `INSERT INTO ingest_record (file_id, record_number, outcome, stage, error_code)
-       SELECT r.file_id, row_number, 'dead_lettered', 'metrics', r.error_code
-         FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])
-              AS r(file_id, first_record, record_count, error_code)
-         CROSS JOIN LATERAL generate_series(r.first_record, r.first_record + r.record_count - 1) AS row_number
+       SELECT r.file_id, r.record_number, 'dead_lettered', 'metrics', r.error_code
+         FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, error_code)
        ON CONFLICT (file_id, record_number) DO NOTHING`,
-      [
-        refused.map(({ event }) => event.lineage.fileId),
-        refused.map(({ event }) => event.lineage.recordNumber),
-        refused.map(({ event }) => event.lineage.recordCount ?? 1),
-        refused.map(({ code }) => code),
-      ],
+      [rows.fileIds, rows.recordNumbers, rows.items.map(({ code }) => code)],
     );
   }
 
@@ -612,50 +646,24 @@ export class ClaimFoldRepository {
         rows.map((row) => [recordKey(row.file_id, row.record_number), Number(row.source_sequence)]),
       ),
     });
+    // A claim of several rows writes a row for each; only its first row's is read back (its lineage's recordNumber).
+    const rows = sourceRowsOf(candidates, (event) => event.lineage);
     const outcomes = outcomesOf(
-      candidates.every((event) => (event.lineage.recordCount ?? 1) === 1)
-        ? // The common case (one row per claim, the carrier's hot path) needs no generate_series.
-          await queryBindingArrays<OutcomeRow[]>(
-            manager,
-            `WITH candidate AS (
-               SELECT * FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, outcome)
-             ), written AS (
-               INSERT INTO ingest_record (file_id, record_number, outcome)
-               SELECT DISTINCT ON (r.file_id, r.record_number) r.file_id, r.record_number, r.outcome
-                 FROM candidate r
-                ORDER BY r.file_id, r.record_number, r.outcome = 'folded' DESC
-               ${upgradeDeadLettered}
-               RETURNING file_id, record_number, outcome, source_sequence
-             )
-             ${outcomeOfEachRecord}`,
-            [
-              candidates.map((event) => event.lineage.fileId),
-              candidates.map((event) => event.lineage.recordNumber),
-              candidates.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
-            ],
-          )
-        : await queryBindingArrays<OutcomeRow[]>(
-            manager,
-            `WITH candidate AS (
-               SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])
-                        AS r(file_id, record_number, record_count, outcome)
-             ), written AS (
-               INSERT INTO ingest_record (file_id, record_number, outcome)
-               SELECT DISTINCT ON (r.file_id, row_number) r.file_id, row_number, r.outcome
-                 FROM candidate r
-                CROSS JOIN LATERAL generate_series(r.record_number, r.record_number + r.record_count - 1) AS row_number
-                ORDER BY r.file_id, row_number, r.outcome = 'folded' DESC
-               ${upgradeDeadLettered}
-               RETURNING file_id, record_number, outcome, source_sequence
-             )
-             ${outcomeOfEachRecord}`,
-            [
-              candidates.map((event) => event.lineage.fileId),
-              candidates.map((event) => event.lineage.recordNumber),
-              candidates.map((event) => event.lineage.recordCount ?? 1),
-              candidates.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
-            ],
-          ),
+      await queryBindingArrays<OutcomeRow[]>(
+        manager,
+        `WITH candidate AS (
+           SELECT * FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, outcome)
+         ), written AS (
+           INSERT INTO ingest_record (file_id, record_number, outcome)
+           SELECT DISTINCT ON (r.file_id, r.record_number) r.file_id, r.record_number, r.outcome
+             FROM candidate r
+            ORDER BY r.file_id, r.record_number, r.outcome = 'folded' DESC
+           ${upgradeDeadLettered}
+           RETURNING file_id, record_number, outcome, source_sequence
+         )
+         ${outcomeOfEachRecord}`,
+        [rows.fileIds, rows.recordNumbers, rows.items.map((event) => (fresh.has(event) ? 'folded' : 'duplicate'))],
+      ),
     );
     // A record a concurrent fold (another partition's: the claims of one X12 transaction set spread over
     // partitions) inserted and committed while this insert waited on it is in neither half: RETURNING skips
@@ -718,7 +726,7 @@ export class ClaimFoldRepository {
     const rows: Array<{ event_id: string }> = await queryBindingArrays(
       manager,
       `INSERT INTO processed_event (${EVENT_HISTORY_COLUMNS})
-       SELECT * FROM unnest(${EVENT_HISTORY_UNNEST})
+       ${EVENT_HISTORY_ROWS}
        ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
       eventHistoryColumns(events),
     );

@@ -133,6 +133,7 @@ describe('a claim history kept by the fold', () => {
       source: event.lineage.source,
       record_number: event.lineage.recordNumber,
       record_count: 1,
+      record_numbers: null,
       record_sha256: event.lineage.recordSha256,
       layout: event.layout,
       outcome: 'folded',
@@ -178,5 +179,64 @@ describe('a claim history kept by the fold', () => {
     expect(await dataSource.query(CLAIM_DEAD_LETTERS_SQL, ['C2'])).toEqual([]);
     const otherRecords: ClaimSourceRecordRow[] = await dataSource.query(CLAIM_SOURCE_RECORDS_SQL, ['C2']);
     expect(otherRecords.map((row) => row.record_number)).toEqual([otherClaim.lineage.recordNumber]);
+  });
+
+  describe('a claim whose rows sit apart in its file (segments among its member rows)', () => {
+    const apart = (claimId: string, recordNumbers: number[]): EnrichedClaimEvent => {
+      const event = claimVersion(claimId, recordNumbers[0] ?? 1, 'adjudicated', '2009-11-21');
+      const [recordNumber = 1] = recordNumbers;
+      return {
+        ...event,
+        schemaVersion: 3,
+        lineage: { ...event.lineage, recordNumber, recordCount: recordNumbers.length, recordNumbers },
+      };
+    };
+    const rowsOf = async (recordNumbers: number[]) =>
+      dataSource.query(
+        `SELECT record_number, outcome FROM ingest_record
+          WHERE file_id = $1 AND record_number = ANY($2::integer[]) ORDER BY record_number`,
+        [submitted.lineage.fileId, recordNumbers],
+      ) as Promise<Array<{ record_number: number; outcome: string }>>;
+
+    it('accounts each of its rows, and none between them, folded or refused', async () => {
+      const folded = apart('C5', [111, 135]);
+      const refusedApart = apart('C6', [120, 140]);
+      await foldBatch([{ event: folded }, { event: refusedApart, refusedCode: 'DATA_REFUSED' }]);
+      expect(await rowsOf([111, 112, 120, 121, 135, 140])).toEqual([
+        { record_number: 111, outcome: 'folded' },
+        { record_number: 120, outcome: 'dead_lettered' },
+        { record_number: 135, outcome: 'folded' },
+        { record_number: 140, outcome: 'dead_lettered' },
+      ]);
+      const records: ClaimSourceRecordRow[] = await dataSource.query(CLAIM_SOURCE_RECORDS_SQL, ['C5']);
+      expect(records.map((row) => [row.record_number, row.record_count, row.record_numbers, row.outcome])).toEqual([
+        [111, 2, [111, 135], 'folded'],
+      ]);
+    });
+
+    it("accounts each row of a dead letter's rows apart, and finds the dead letter from the claim", async () => {
+      const lettered = apart('C7', [150, 160]);
+      await new RecordAccountingRepository(dataSource).recordDeadLetters([
+        {
+          partition: 0,
+          offset: '9',
+          deadLetter: {
+            schemaVersion: 1,
+            stage: 'enricher',
+            errorCode: 'ENVELOPE_INVALID',
+            reason: 'invalid envelope fields: claimId',
+            failedAt: '2026-01-02T03:04:06.000Z',
+            origin: { topic: 'claims.normalized.v1', partition: 0, offset: '3', key: 'C7' },
+            lineage: lettered.lineage,
+            originalValueBase64: '',
+            originalHeaders: {},
+          },
+        },
+      ]);
+      expect(await rowsOf([150, 151, 160])).toEqual([
+        { record_number: 150, outcome: 'dead_lettered' },
+        { record_number: 160, outcome: 'dead_lettered' },
+      ]);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { MemberReferenceEvent } from '@claims/contracts';
+import { lineageRowNumbers, type MemberReferenceEvent } from '@claims/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
@@ -57,18 +57,17 @@ export class MemberReferenceRepository {
     fresh: ReadonlySet<MemberReferenceEvent>,
   ): Promise<void> {
     if (candidates.length === 0) return;
+    const rows = candidates.flatMap((event) =>
+      lineageRowNumbers(event.lineage).map((recordNumber) => ({ event, recordNumber })),
+    );
     await manager.query(
       `INSERT INTO ingest_record (file_id, record_number, outcome)
-       SELECT r.file_id, row_number, r.outcome
-         FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])
-              AS r(file_id, first_record, record_count, outcome)
-         CROSS JOIN LATERAL generate_series(r.first_record, r.first_record + r.record_count - 1) AS row_number
+       SELECT * FROM unnest($1::text[], $2::integer[], $3::text[])
        ON CONFLICT (file_id, record_number) DO NOTHING`,
       [
-        candidates.map((event) => event.lineage.fileId),
-        candidates.map((event) => event.lineage.recordNumber),
-        candidates.map((event) => event.lineage.recordCount ?? 1),
-        candidates.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
+        rows.map(({ event }) => event.lineage.fileId),
+        rows.map(({ recordNumber }) => recordNumber),
+        rows.map(({ event }) => (fresh.has(event) ? 'folded' : 'duplicate')),
       ],
     );
   }

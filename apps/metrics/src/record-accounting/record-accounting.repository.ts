@@ -1,4 +1,4 @@
-import type { DeadLetter, IngestReport } from '@claims/contracts';
+import { lineageRowNumbers, type DeadLetter, type IngestReport } from '@claims/contracts';
 import { postgresText, postgresTextOrNull } from '@claims/database';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -104,22 +104,24 @@ export class RecordAccountingRepository {
           column(({ offset }) => offset),
         ],
       );
-      const traced = received.filter(({ deadLetter }) => deadLetter.lineage);
-      if (traced.length === 0) return;
+      // A dead letter of a claim of several rows accounts each of its rows, consecutive or apart.
+      const rows = received.flatMap(({ deadLetter }) => {
+        const lineage = deadLetter.lineage;
+        if (!lineage) return [];
+        return lineageRowNumbers(lineage).map((recordNumber) => ({ deadLetter, fileId: lineage.fileId, recordNumber }));
+      });
+      if (rows.length === 0) return;
       await manager.query(
         `INSERT INTO ingest_record (file_id, record_number, outcome, stage, error_code)
-         SELECT r.file_id, rows.record_number, 'dead_lettered', r.stage, r.error_code
-           FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[], $5::text[])
-                AS r(file_id, first_record, record_count, stage, error_code)
-           CROSS JOIN LATERAL generate_series(r.first_record, r.first_record + r.record_count - 1)
-                AS rows(record_number)
+         SELECT r.file_id, r.record_number, 'dead_lettered', r.stage, r.error_code
+           FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[])
+                AS r(file_id, record_number, stage, error_code)
          ON CONFLICT (file_id, record_number) DO NOTHING`,
         [
-          traced.map(({ deadLetter }) => deadLetter.lineage?.fileId),
-          traced.map(({ deadLetter }) => deadLetter.lineage?.recordNumber),
-          traced.map(({ deadLetter }) => deadLetter.lineage?.recordCount ?? 1),
-          traced.map(({ deadLetter }) => postgresText(deadLetter.stage)),
-          traced.map(({ deadLetter }) => postgresText(deadLetter.errorCode)),
+          rows.map(({ fileId }) => fileId),
+          rows.map(({ recordNumber }) => recordNumber),
+          rows.map(({ deadLetter }) => postgresText(deadLetter.stage)),
+          rows.map(({ deadLetter }) => postgresText(deadLetter.errorCode)),
         ],
       );
     });

@@ -117,13 +117,14 @@ describe('normalizeRawMessage with the shipped mapping files', () => {
   const claimId = rifRows[0]?.split('|')[2] ?? '';
   const claimRows = rifRows.filter((row) => row.split('|')[2] === claimId);
 
-  function rifRawMessage(rows: string[]): string {
+  function rifRawMessage(rows: string[], recordNumbers?: number[]): string {
     return JSON.stringify(
       rawRecordEvent({
         layout: 'rif.carrier',
         record: rows.join('\n'),
         recordNumber: 1,
         recordCount: rows.length,
+        ...(recordNumbers === undefined ? {} : { recordNumbers }),
         source: 'carrier.csv',
         fileId: sha256Hex('rif file'),
         publishedAt: '2026-01-01T00:00:00.000Z',
@@ -157,6 +158,26 @@ describe('normalizeRawMessage with the shipped mapping files', () => {
     expect(replayable?.map((raw) => [raw.record, raw.lineage.recordCount, raw.lineage.recordSha256])).toEqual(
       broken.map((row) => [row, undefined, sha256Hex(row)]),
     );
+  });
+
+  it("dead-letters a bad claim whose rows sit apart row by row, each under its own row's number, as version 2", () => {
+    const broken = [...claimRows];
+    const columns = (broken[1] ?? '').split('|');
+    columns[rifHeader.split('|').indexOf('LINE_NCH_PMT_AMT')] = 'lots';
+    broken[1] = columns.join('|');
+    const recordNumbers = broken.map((_, index) => 10 + index * 7);
+    const outcome = normalizeRawMessage(consumed(rifRawMessage(broken, recordNumbers)), mappedOptions);
+    if (!('deadLetter' in outcome)) throw new Error('expected a dead letter');
+    expect(outcome.rows?.map((row) => row.lineage)).toEqual(
+      recordNumbers.map((recordNumber, index) => ({
+        source: 'carrier.csv',
+        fileId: sha256Hex('rif file'),
+        recordNumber,
+        recordSha256: sha256Hex(broken[index] ?? ''),
+      })),
+    );
+    const replayable = outcome.rows?.map((row) => RawClaimRecordSchema.parse(JSON.parse(row.value)));
+    expect(replayable?.map((raw) => raw.schemaVersion)).toEqual(broken.map(() => 2));
   });
 
   describe('a billing claim whose row holds a quoted line break', () => {

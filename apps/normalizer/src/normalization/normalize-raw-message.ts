@@ -4,6 +4,7 @@ import {
   claimEventHeaders,
   decodeEvent,
   memberReferenceKey,
+  lineageRowNumbers,
   rawEventId,
   sha256Hex,
   type Lineage,
@@ -60,12 +61,18 @@ export function rowOriginalsOf(raw: RawClaimRecord, layouts?: SourceLayoutRegist
   if (count <= 1) return undefined;
   const quoted = splitRecordRows(raw.record, layouts?.mapped(raw.layout)?.quote ?? null);
   const rows = quoted.length === count ? quoted : raw.record.split('\n');
+  const rowNumbers = lineageRowNumbers(raw.lineage);
   return rows.map((row, index) => {
     const recordSha256 = sha256Hex(row);
-    const lineage: Lineage = { ...raw.lineage, recordNumber: raw.lineage.recordNumber + index, recordSha256 };
+    // Rows past the lineage's count (a split that found more) keep counting on from its last row.
+    const recordNumber = rowNumbers[index] ?? (rowNumbers.at(-1) ?? raw.lineage.recordNumber) + index - count + 1;
+    const lineage: Lineage = { ...raw.lineage, recordNumber, recordSha256 };
     delete lineage.recordCount;
+    delete lineage.recordNumbers;
     const event: RawClaimRecord = {
       ...raw,
+      // One row lists no rows apart: a v3 claim's row is a v2 event (it carries the header).
+      schemaVersion: raw.schemaVersion === 3 ? 2 : raw.schemaVersion,
       eventId: rawEventId(raw.layout, raw.claimId ?? '', recordSha256),
       lineage,
       record: row,

@@ -1,4 +1,4 @@
-import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
+import { createIsolatedDatabase, undoMigrationsThrough, type IsolatedDatabase } from '@claims/harness';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrateDatabase } from '../data-source';
 
@@ -58,7 +58,7 @@ describe('migration 1766100000000: kpi_counter_day from one row per KPI to wide 
   const dateText = `CASE WHEN isfinite(event_day) THEN to_char(event_day, 'YYYY-MM-DD') ELSE '-infinity' END`;
 
   it('pivots every counter into wide rows, one per dimension value, day and partition, and unpivots them on the way down', async () => {
-    await dataSource.undoLastMigration({ transaction: 'all' });
+    await undoMigrationsThrough(dataSource, 'WideDayCounters1766100000000');
     await insertByKpi(COUNTERS_BY_KPI);
     await migrateDatabase(dataSource);
 
@@ -95,7 +95,7 @@ describe('migration 1766100000000: kpi_counter_day from one row per KPI to wide 
       row('processing_indicator', 'R', '2024-01-05', 0, [0, 0, 0, 0]),
     ]);
 
-    await dataSource.undoLastMigration({ transaction: 'all' });
+    await undoMigrationsThrough(dataSource, 'WideDayCounters1766100000000');
     expect(
       byKpi(
         await dataSource.query(
@@ -118,7 +118,7 @@ describe('migration 1766100000000: kpi_counter_day from one row per KPI to wide 
   });
 
   it('refuses to migrate counters of a KPI the wide rows have no column for, and leaves them where they were', async () => {
-    await dataSource.undoLastMigration({ transaction: 'all' });
+    await undoMigrationsThrough(dataSource, 'WideDayCounters1766100000000');
     await insertByKpi([
       ['claims_received', '', '2024-01-04', 0, 2],
       ['claims_on_the_moon', '', '2024-01-04', 0, 1],

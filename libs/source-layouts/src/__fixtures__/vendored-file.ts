@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex, type RawClaimRecord } from '@claims/contracts';
-import { AdjacentRowGrouper, CLAIM_GROUP_MAX_ROWS } from '../adjacent-row-grouper';
+import { ClaimRowGrouper, CLAIM_GROUP_MAX_ROWS } from '../claim-row-grouper';
 import type { MappedLayout } from '../mapped-layout';
 import { rawRecordEvent } from '../raw-record-event';
 import type { SourceLayoutRegistry } from '../source-layout-registry';
@@ -29,11 +29,12 @@ export function readVendoredFile(relativePath: string): VendoredFile {
 
 /**
  * The raw events the ingestor publishes for a file of a mapped layout: one per
- * row, or one per run of adjacent rows with the same claim key.
+ * row, or one per claim of rows with the same claim key (adjacent, or within
+ * a block for a layout grouped `within` one).
  */
 export function rawEventsOf(file: VendoredFile, layout: MappedLayout): RawClaimRecord[] {
   const binding = layout.bindHeader(file.header);
-  const grouper = new AdjacentRowGrouper({ maxRows: CLAIM_GROUP_MAX_ROWS, maxBytes: 900 * 1024 });
+  const grouper = new ClaimRowGrouper({ maxRows: CLAIM_GROUP_MAX_ROWS, maxBytes: 900 * 1024 });
   const events: RawClaimRecord[] = [];
   const publish = (rows: Array<{ text: string; recordNumber: number; recordKey: string | null }>): void => {
     const first = rows[0];
@@ -43,7 +44,7 @@ export function rawEventsOf(file: VendoredFile, layout: MappedLayout): RawClaimR
         layout: layout.name,
         record: rows.map((row) => row.text).join('\n'),
         recordNumber: first.recordNumber,
-        recordCount: rows.length,
+        recordNumbers: rows.map((row) => row.recordNumber),
         source: file.source,
         fileId: file.fileId,
         publishedAt: '2024-01-02T03:04:05.000Z',
@@ -63,7 +64,11 @@ export function rawEventsOf(file: VendoredFile, layout: MappedLayout): RawClaimR
     const row = { text, recordNumber: index + 1, byteLength: Buffer.byteLength(text), recordKey };
     if (!layout.groupsRows) publish([row]);
     else
-      for (const group of grouper.add(row, fields === null ? null : layout.groupKey(binding, fields)))
+      for (const group of grouper.add(
+        row,
+        fields === null ? null : layout.groupKey(binding, fields),
+        fields === null ? null : layout.blockKey(binding, fields),
+      ))
         publish(group.rows);
   });
   for (const group of grouper.flush()) publish(group.rows);

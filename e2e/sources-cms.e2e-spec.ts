@@ -6,7 +6,7 @@ import {
   type MemberReferenceEvent,
 } from '@claims/contracts';
 import { IngestRefusedError, REPO_ROOT, queryRows } from '@claims/harness';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { startE2ePipeline, type E2ePipeline } from './e2e-pipeline';
 import { headerColumnsOf, readWholeTopic, sourceFileTruth, type SourceFileTruth } from './sources-file-truth';
@@ -141,6 +141,31 @@ describe('every vendored CMS DE-SynPUF and RIF claim and beneficiary file, throu
       rows.map((_, index) => index + 1),
     );
     expect(events.filter((event) => event.lineage.recordNumbers !== undefined).length).toBeGreaterThan(0);
+  });
+
+  it("dead-letters an outpatient segment read twice (ROW_REPEATED) and folds its claim once, as the file's other rows", async () => {
+    // The sample with data row 35 (segment 1 of CLM_ID 391952254123037, whose segment 2 is row 11) repeated after it.
+    const path = join(DATA, 'desynpuf', 'sample2', 'DE1_0_2008_to_2010_Outpatient_Claims_Sample_2_part1.csv');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const repeated = lines[35] ?? '';
+    expect(repeated).toContain('391952254123037');
+    writeFileSync(
+      join(e2e.ingestRoot, 'outpatient-row-35-twice.csv'),
+      [...lines.slice(0, 36), repeated, ...lines.slice(36)].join('\n'),
+    );
+    const report = await e2e.pipeline.ingest('outpatient-row-35-twice.csv');
+    expect([report.recordsRead, report.recordsDeadLettered]).toEqual([101, 1]);
+    const settled = await settledVerification(e2e.pipeline, { fileIds: [report.fileId], timeoutMs: 60_000 });
+    const file = settled.files.find((entry) => entry.fileId === report.fileId);
+    // Its claims are the sample's (same bytes, same event ids): folded before, so duplicates now.
+    expect(file).toMatchObject({ recordsRead: 101, deadLettered: 1, unaccounted: 0, status: 'accounted' });
+    expect((file?.folded ?? 0) + (file?.duplicates ?? 0)).toBe(100);
+    const normalized = await readWholeTopic<ClaimEvent>(e2e.brokers, `${e2e.namespace}.claims.normalized.v1`);
+    const outpatientClaim = (fileId: string) =>
+      normalized.find((event) => event.lineage.fileId === fileId && event.claimId === '391952254123037');
+    const original = truths.get(path)?.truth.fileId ?? '';
+    expect(outpatientClaim(report.fileId)?.claim.lines).toEqual(outpatientClaim(original)?.claim.lines);
+    expect(outpatientClaim(report.fileId)?.lineage.recordNumbers).toEqual([11, 35]);
   });
 
   it('routes each beneficiary row to reference.members.v1 or, when it cannot be read, to a dead letter', () => {

@@ -135,4 +135,21 @@ describe("ClaimRowGrouper within a block (a member's rows)", () => {
     expect(numbers(grouper.add(row(2, 'y'.repeat(9)), 'Y', 'M'))).toEqual([['claim', [1]]]);
     expect(numbers(grouper.flush())).toEqual([['claim', [2]]]);
   });
+
+  it('hands back a row that repeats one its claim holds, byte for byte, naming the row it repeats, when asked to', () => {
+    const grouper = new ClaimRowGrouper({ maxRows: 10, maxBytes: 10_000 }, { refuseRepeatedRows: true });
+    grouper.add(row(1, 'segment 1'), 'X', 'M');
+    grouper.add(row(2, 'segment 2'), 'X', 'M');
+    expect(grouper.add(row(3, 'segment 1'), 'X', 'M')).toEqual([
+      { kind: 'repeated_row', key: 'X', rows: [row(3, 'segment 1')], repeats: 1 },
+    ]);
+    expect(numbers(grouper.flush())).toEqual([['claim', [1, 2]]]);
+  });
+
+  it('joins a repeated row to its claim as any row when not asked to refuse it (two identical billed lines)', () => {
+    const grouper = new ClaimRowGrouper({ maxRows: 10, maxBytes: 10_000 });
+    grouper.add(row(1, 'line'), 'X');
+    grouper.add(row(2, 'line'), 'X');
+    expect(numbers(grouper.flush())).toEqual([['claim', [1, 2]]]);
+  });
 });

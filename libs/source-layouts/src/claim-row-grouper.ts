@@ -29,7 +29,9 @@ export type RowGroup =
   /** Rows published together: one claim (or one row that forms no group). */
   | { kind: 'claim'; key: string | null; rows: GroupRow[] }
   /** Rows of a claim past the group limit: each is dead-lettered, none is published. */
-  | { kind: 'over_limit'; key: string; rows: GroupRow[] };
+  | { kind: 'over_limit'; key: string; rows: GroupRow[] }
+  /** A row that repeats, byte for byte, a row its claim already holds (`repeats`, its record number): dead-lettered. */
+  | { kind: 'repeated_row'; key: string; rows: [GroupRow]; repeats: number };
 
 export interface GroupLimits {
   maxRows: number;
@@ -38,6 +40,17 @@ export interface GroupLimits {
   /** Rows and bytes of a block held at once; default CLAIM_BLOCK_MAX_ROWS and CLAIM_BLOCK_MAX_BYTES. */
   maxBlockRows?: number;
   maxBlockBytes?: number;
+}
+
+export interface GroupOptions {
+  /**
+   * Hand back a row that repeats one its claim holds as `repeated_row`
+   * rather than joining it: for a layout whose claims gather within a block,
+   * where a claim's rows are segments and no segment comes twice. Without
+   * it, a repeated row joins its claim as any row does (a billing export's
+   * two identical lines may be two services).
+   */
+  refuseRepeatedRows?: boolean;
 }
 
 interface HeldClaim {
@@ -70,7 +83,10 @@ export class ClaimRowGrouper {
   private readonly maxBlockRows: number;
   private readonly maxBlockBytes: number;
 
-  constructor(private readonly limits: GroupLimits) {
+  constructor(
+    private readonly limits: GroupLimits,
+    private readonly options: GroupOptions = {},
+  ) {
     this.maxBlockRows = limits.maxBlockRows ?? CLAIM_BLOCK_MAX_ROWS;
     this.maxBlockBytes = limits.maxBlockBytes ?? CLAIM_BLOCK_MAX_BYTES;
   }
@@ -100,6 +116,13 @@ export class ClaimRowGrouper {
     if (claim === undefined) {
       block.claims.set(key, { rows: [row], bytes: row.byteLength });
     } else {
+      const repeated = this.options.refuseRepeatedRows
+        ? claim.rows.find((held: GroupRow) => held.text === row.text)
+        : undefined;
+      if (repeated !== undefined) {
+        completed.push({ kind: 'repeated_row', key, rows: [row], repeats: repeated.recordNumber });
+        return completed;
+      }
       const bytes = claim.bytes + 1 + row.byteLength;
       if (claim.rows.length + 1 > this.limits.maxRows || bytes > this.limits.maxBytes) {
         block.claims.delete(key);

@@ -105,6 +105,11 @@ export class MappedLayout {
     this.blockKeyColumns = definition.grouping?.within ?? null;
   }
 
+  /** Whether a claim's rows gather within a block (`grouping.within`), not only when adjacent. */
+  get groupsWithinBlocks(): boolean {
+    return this.blockKeyColumns !== null;
+  }
+
   /** Whether rows with one key (adjacent, or within a block) form one claim. */
   get groupsRows(): boolean {
     return this.groupKeyColumns !== null;

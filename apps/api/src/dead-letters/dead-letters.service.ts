@@ -47,7 +47,7 @@ export interface ReplayPlan {
 
 const ADVICE: Record<NotReplayableReason, string> = {
   INGESTOR_STAGE:
-    'the ingestor refused these before publishing them (too large, not text): fix the source file and ingest it again',
+    'the ingestor refused these before publishing them (too large, not text, a row repeated): fix the source file and ingest it again',
   ORIGINAL_TRUNCATED:
     'the dead letter holds only the first bytes of the original: ingest the source file the lineage names again',
 };

@@ -5,7 +5,7 @@ import { IngestionReportsRepository } from './ingestion-reports.repository';
 /** One ingested file: what the ingestor read, and where every record ended downstream. */
 export interface IngestionReport extends FileAccounting {
   recordsPublished: number | null;
-  /** Records the ingestor itself refused (too large, not text); also counted in deadLettered. */
+  /** Records the ingestor itself refused (too large, not text, a repeated row); also counted in deadLettered. */
   recordsDeadLetteredAtIngest: number | null;
   blankLinesSkipped: number | null;
   /** X12 transaction sets read and not published (types no KPI folds, unsupported versions), outside recordsRead. */

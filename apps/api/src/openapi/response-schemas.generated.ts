@@ -1066,7 +1066,8 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
         recordsDeadLetteredAtIngest: {
           type: 'number',
           nullable: true,
-          description: 'Records the ingestor itself refused (too large, not text); also counted in deadLettered.',
+          description:
+            'Records the ingestor itself refused (too large, not text, a repeated row); also counted in deadLettered.',
         },
         blankLinesSkipped: {
           type: 'number',

@@ -709,7 +709,9 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       layout,
       header,
       binding: layout.bindHeader(header),
-      grouper: layout.groupsRows ? new ClaimRowGrouper(limits) : null,
+      grouper: layout.groupsRows
+        ? new ClaimRowGrouper(limits, { refuseRepeatedRows: layout.groupsWithinBlocks })
+        : null,
       limits,
     };
   }

@@ -154,6 +154,22 @@ describe('rowGroupMessages', () => {
     expect(lineageFromHeaders(outcome.message.headers)).toMatchObject({ recordCount: 2, recordNumbers: [11, 35] });
   });
 
+  it('dead-letters a repeated row as ROW_REPEATED under its own row number, naming the row it repeats', () => {
+    const [outcome, ...rest] = rowGroupMessages(
+      { kind: 'repeated_row', key: 'K', rows: [row(36, 'INSERT|-100000486|1')], repeats: 35 },
+      groupContext,
+      limits,
+    );
+    expect(rest).toEqual([]);
+    if (outcome?.kind !== 'dead_letter') throw new Error('expected a dead letter');
+    const letter = deadLetterOf(outcome);
+    expect([letter.errorCode, letter.lineage?.recordNumber, letter.reason]).toEqual([
+      'ROW_REPEATED',
+      36,
+      "the row repeats row 35 of its claim byte for byte: a claim's segment read twice",
+    ]);
+  });
+
   it('dead-letters each row of a claim over the group limit as GROUP_TOO_LARGE, with its own lineage', () => {
     const rows = [row(7, 'a'), row(8, 'b'), row(9, 'c')];
     const outcomes = rowGroupMessages({ kind: 'over_limit', key: 'K', rows }, groupContext, limits);

@@ -10,7 +10,12 @@ import {
 import type { X12ErrorCode } from '@claims/x12';
 
 /** Why the ingestor itself dead-letters a source record instead of publishing it (an X12 file adds its envelope codes). */
-export type IngestDeadLetterCode = 'RECORD_TOO_LARGE' | 'RECORD_ENCODING_INVALID' | 'GROUP_TOO_LARGE' | X12ErrorCode;
+export type IngestDeadLetterCode =
+  | 'RECORD_TOO_LARGE'
+  | 'RECORD_ENCODING_INVALID'
+  | 'GROUP_TOO_LARGE'
+  | 'ROW_REPEATED'
+  | X12ErrorCode;
 
 export type SourceRecordMessage =
   /** A raw event standing for `rows` source rows (more than one for a multi-row claim). */
@@ -155,6 +160,13 @@ export function rowGroupMessages(
         { ...context, recordNumber: row.recordNumber },
       );
     });
+  if (group.kind === 'repeated_row') {
+    // Joined, it would add its lines to the claim a second time; published alone, it would replace the claim.
+    return perRow(
+      'ROW_REPEATED',
+      `the row repeats row ${group.repeats} of its claim byte for byte: a claim's segment read twice`,
+    );
+  }
   if (group.kind === 'over_limit') {
     return perRow(
       'GROUP_TOO_LARGE',

@@ -69,9 +69,9 @@ export function rawEventsOf(file: VendoredFile, layout: MappedLayout): RawClaimR
         fields === null ? null : layout.groupKey(binding, fields),
         fields === null ? null : layout.blockKey(binding, fields),
       ))
-        publish(group.rows);
+        if (group.kind === 'claim') publish(group.rows);
   });
-  for (const group of grouper.flush()) publish(group.rows);
+  for (const group of grouper.flush()) if (group.kind === 'claim') publish(group.rows);
   return events;
 }
 

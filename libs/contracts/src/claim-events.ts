@@ -68,11 +68,25 @@ export const LineageSchema = z
   );
 export type Lineage = z.infer<typeof LineageSchema>;
 
+/**
+ * Calls `visit` with the 1-based position of every source row the lineage
+ * stands for, ascending, allocating nothing: per-row accounting runs it for
+ * every event of a batch.
+ */
+export function forEachLineageRow(lineage: Lineage, visit: (recordNumber: number) => void): void {
+  if (lineage.recordNumbers !== undefined) {
+    for (const recordNumber of lineage.recordNumbers) visit(recordNumber);
+    return;
+  }
+  const count = lineage.recordCount ?? 1;
+  for (let index = 0; index < count; index += 1) visit(lineage.recordNumber + index);
+}
+
 /** The 1-based positions of every source row the lineage stands for, ascending. */
 export function lineageRowNumbers(lineage: Lineage): number[] {
-  if (lineage.recordNumbers !== undefined) return [...lineage.recordNumbers];
-  const count = lineage.recordCount ?? 1;
-  return Array.from({ length: count }, (_, index) => lineage.recordNumber + index);
+  const numbers: number[] = [];
+  forEachLineageRow(lineage, (recordNumber) => numbers.push(recordNumber));
+  return numbers;
 }
 
 /**

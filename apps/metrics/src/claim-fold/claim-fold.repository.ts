@@ -1,5 +1,6 @@
+import { sourceRowsOf } from '../record-accounting/source-rows';
 import { lockPartitionOffset, nextOffsetWrite } from '../topic-fold/offset-tracked-fold';
-import { lineageRowNumbers, type EnrichedClaimEvent, type Lineage } from '@claims/contracts';
+import type { EnrichedClaimEvent } from '@claims/contracts';
 import {
   DIMENSION_COUNTER_MEASURES,
   DAY_COUNTER_MEASURES,
@@ -270,31 +271,6 @@ const EVENT_HISTORY_ROWS = `SELECT h.event_id, h.claim_id, h.published_at, h.eve
               $8::text[], $9::integer[], $10::integer[], $11::text[], $12::text[], $13::text[])
        AS h(event_id, claim_id, published_at, event_type, occurred_at, layout, lineage_source, lineage_file_id,
             lineage_record_number, lineage_record_count, lineage_record_sha256, refused_code, lineage_record_numbers)`;
-
-/**
- * Every source row of these events' records, one entry a row, for the
- * per-row accounting: a claim of several rows counts each (consecutive, or
- * apart as lineage.recordNumbers lists them).
- */
-function sourceRowsOf<T>(
-  items: readonly T[],
-  lineageOf: (item: T) => Lineage,
-): { items: T[]; fileIds: string[]; recordNumbers: number[] } {
-  const rows: { items: T[]; fileIds: string[]; recordNumbers: number[] } = {
-    items: [],
-    fileIds: [],
-    recordNumbers: [],
-  };
-  for (const item of items) {
-    const lineage = lineageOf(item);
-    for (const recordNumber of lineageRowNumbers(lineage)) {
-      rows.items.push(item);
-      rows.fileIds.push(lineage.fileId);
-      rows.recordNumbers.push(recordNumber);
-    }
-  }
-  return rows;
-}
 
 /** The history columns of these events; `refusedCodes[i]` the code event i was refused with, if it was. */
 function eventHistoryColumns(

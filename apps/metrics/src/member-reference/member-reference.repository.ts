@@ -1,6 +1,7 @@
-import { lineageRowNumbers, type MemberReferenceEvent } from '@claims/contracts';
+import type { MemberReferenceEvent } from '@claims/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { sourceRowsOf } from '../record-accounting/source-rows';
 import {
   foldWithOffset,
   type OffsetTrackedBatch,
@@ -57,18 +58,12 @@ export class MemberReferenceRepository {
     fresh: ReadonlySet<MemberReferenceEvent>,
   ): Promise<void> {
     if (candidates.length === 0) return;
-    const rows = candidates.flatMap((event) =>
-      lineageRowNumbers(event.lineage).map((recordNumber) => ({ event, recordNumber })),
-    );
+    const rows = sourceRowsOf(candidates, (event) => event.lineage);
     await manager.query(
       `INSERT INTO ingest_record (file_id, record_number, outcome)
        SELECT * FROM unnest($1::text[], $2::integer[], $3::text[])
        ON CONFLICT (file_id, record_number) DO NOTHING`,
-      [
-        rows.map(({ event }) => event.lineage.fileId),
-        rows.map(({ recordNumber }) => recordNumber),
-        rows.map(({ event }) => (fresh.has(event) ? 'folded' : 'duplicate')),
-      ],
+      [rows.fileIds, rows.recordNumbers, rows.items.map((event) => (fresh.has(event) ? 'folded' : 'duplicate'))],
     );
   }
 

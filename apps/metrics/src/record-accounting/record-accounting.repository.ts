@@ -1,7 +1,8 @@
-import { lineageRowNumbers, type DeadLetter, type IngestReport } from '@claims/contracts';
+import type { DeadLetter, IngestReport } from '@claims/contracts';
 import { postgresText, postgresTextOrNull } from '@claims/database';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { sourceRowsOf } from './source-rows';
 
 /** A dead letter as read from the dead-letter topic, with where it sits there. */
 export interface ReceivedDeadLetter {
@@ -105,12 +106,8 @@ export class RecordAccountingRepository {
         ],
       );
       // A dead letter of a claim of several rows accounts each of its rows, consecutive or apart.
-      const rows = received.flatMap(({ deadLetter }) => {
-        const lineage = deadLetter.lineage;
-        if (!lineage) return [];
-        return lineageRowNumbers(lineage).map((recordNumber) => ({ deadLetter, fileId: lineage.fileId, recordNumber }));
-      });
-      if (rows.length === 0) return;
+      const rows = sourceRowsOf(received, ({ deadLetter }) => deadLetter.lineage);
+      if (rows.items.length === 0) return;
       await manager.query(
         `INSERT INTO ingest_record (file_id, record_number, outcome, stage, error_code)
          SELECT r.file_id, r.record_number, 'dead_lettered', r.stage, r.error_code
@@ -118,10 +115,10 @@ export class RecordAccountingRepository {
                 AS r(file_id, record_number, stage, error_code)
          ON CONFLICT (file_id, record_number) DO NOTHING`,
         [
-          rows.map(({ fileId }) => fileId),
-          rows.map(({ recordNumber }) => recordNumber),
-          rows.map(({ deadLetter }) => postgresText(deadLetter.stage)),
-          rows.map(({ deadLetter }) => postgresText(deadLetter.errorCode)),
+          rows.fileIds,
+          rows.recordNumbers,
+          rows.items.map(({ deadLetter }) => postgresText(deadLetter.stage)),
+          rows.items.map(({ deadLetter }) => postgresText(deadLetter.errorCode)),
         ],
       );
     });

@@ -62,10 +62,11 @@ export function rowOriginalsOf(raw: RawClaimRecord, layouts?: SourceLayoutRegist
   const quoted = splitRecordRows(raw.record, layouts?.mapped(raw.layout)?.quote ?? null);
   const rows = quoted.length === count ? quoted : raw.record.split('\n');
   const rowNumbers = lineageRowNumbers(raw.lineage);
+  // Rows past the lineage's count (a split that found more) keep counting on from its last row.
+  const lastRow = rowNumbers[count - 1] ?? raw.lineage.recordNumber;
   return rows.map((row, index) => {
     const recordSha256 = sha256Hex(row);
-    // Rows past the lineage's count (a split that found more) keep counting on from its last row.
-    const recordNumber = rowNumbers[index] ?? (rowNumbers.at(-1) ?? raw.lineage.recordNumber) + index - count + 1;
+    const recordNumber = rowNumbers[index] ?? lastRow + index - count + 1;
     const lineage: Lineage = { ...raw.lineage, recordNumber, recordSha256 };
     delete lineage.recordCount;
     delete lineage.recordNumbers;

@@ -139,7 +139,8 @@ interface ClaimDraft {
   remarkCodeSources: RemarkCodeSource[];
   inpatient: boolean;
   institutional: boolean;
-  lines: Array<{ line: ClaimLine; adjustments: Adjustment[]; allowedCents: number | null }>;
+  /** `through`: the line's DTM*151 (service period end), when its DTM*150 opens a period. */
+  lines: Array<{ line: ClaimLine; adjustments: Adjustment[]; allowedCents: number | null; through: string | null }>;
 }
 
 /**
@@ -217,6 +218,7 @@ export function remittanceOf835(
         else if (draft && line === null && qualifier === '232') draft.statement.from = dateOf(segment, 2);
         else if (draft && line === null && qualifier === '233') draft.statement.through = dateOf(segment, 2);
         else if (line && (qualifier === '472' || qualifier === '150')) line.line.serviceDate = dateOf(segment, 2);
+        else if (line && qualifier === '151') line.through = dateOf(segment, 2);
         break;
       }
       case 'CLP':
@@ -383,6 +385,7 @@ function serviceLineOf(svc: X12Segment, draft: ClaimDraft): ClaimDraft['lines'][
     },
     adjustments: [],
     allowedCents: null,
+    through: null,
   };
 }
 
@@ -448,6 +451,11 @@ function claimPaymentOf(draft: ClaimDraft, remittance: Remittance835, patientTok
   }));
   const lineDates = lines.map((line) => line.serviceDate).filter((date): date is string => Boolean(date));
   const sorted = [...lineDates].sort();
+  // A line dated by a period (DTM*150/151) ends on its DTM*151: the claim spans to the last line's end.
+  const lineEnds = draft.lines
+    .map(({ line, through }) => through ?? line.serviceDate)
+    .filter((date): date is string => Boolean(date))
+    .sort();
   const adjustments = [...draft.adjustments, ...draft.lines.flatMap((line) => line.adjustments)];
   const memberId = draft.insuredId ?? draft.patientId ?? `missing:${claimId}`;
   return {
@@ -459,7 +467,7 @@ function claimPaymentOf(draft: ClaimDraft, remittance: Remittance835, patientTok
         : 'professional',
     patientToken: tokenizePatientId(memberId, patientTokenKey),
     serviceFromDate: draft.statement.from ?? sorted[0] ?? null,
-    serviceThroughDate: draft.statement.through ?? sorted[sorted.length - 1] ?? draft.statement.from ?? null,
+    serviceThroughDate: draft.statement.through ?? lineEnds[lineEnds.length - 1] ?? draft.statement.from ?? null,
     lines,
     billedAmountCents: chargeCents,
     segmentNumber: clp.number,

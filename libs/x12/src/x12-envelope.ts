@@ -98,6 +98,12 @@ interface OpenTransaction {
 
 const at = (segment: X12Segment, elementPosition: number) => ({ segmentNumber: segment.number, elementPosition });
 const element = (segment: X12Segment, position: number): string => (segment.elements[position] ?? '').trim();
+/**
+ * A trailer's count as a reason shows it: a number of at most 10 digits (N0 1/10), else that there is none; text
+ * a damaged trailer holds instead is never repeated.
+ */
+const countForReason = (declared: string): string =>
+  declared === '' ? 'nothing' : /^\d{1,10}$/.test(declared) ? declared : 'no count of';
 
 /**
  * The envelope state machine: ISA/IEA, GS/GE and ST/SE pairing, control
@@ -288,7 +294,7 @@ export class X12EnvelopeReader {
     if (!/^\d+$/.test(declared) || Number(declared) !== open.segmentCount) {
       const error = new X12Error(
         'X12_ENVELOPE_INVALID',
-        `SE01 says ${declared || 'nothing'} segments, the transaction set has ${open.segmentCount}`,
+        `SE01 says ${countForReason(declared)} segments, the transaction set has ${open.segmentCount}`,
         at(se, 1),
       );
       return this.failOpen(out, open, error);
@@ -361,7 +367,7 @@ export class X12EnvelopeReader {
     }
     const declared = element(ge, 1);
     if (!/^\d+$/.test(declared) || Number(declared) !== open.transactions) {
-      const why = `GE01 says ${declared || 'nothing'} transaction sets, the group has ${open.transactions}`;
+      const why = `GE01 says ${countForReason(declared)} transaction sets, the group has ${open.transactions}`;
       this.failGroup(out, new X12Error('X12_ENVELOPE_INVALID', why, at(ge, 1)));
     } else if (element(ge, 2) !== element(open.gs, 6)) {
       this.failGroup(out, new X12Error('X12_ENVELOPE_INVALID', 'GE02 does not match GS06', at(ge, 2)));
@@ -392,7 +398,7 @@ export class X12EnvelopeReader {
     }
     const declared = element(iea, 1);
     if (!/^\d+$/.test(declared) || Number(declared) !== open.groups) {
-      const why = `IEA01 says ${declared || 'nothing'} functional groups, the interchange has ${open.groups}`;
+      const why = `IEA01 says ${countForReason(declared)} functional groups, the interchange has ${open.groups}`;
       this.failInterchange(out, new X12Error('X12_ENVELOPE_INVALID', why, at(iea, 1)));
     } else if (element(iea, 2) !== element(open.isa, 13)) {
       this.failInterchange(out, new X12Error('X12_ENVELOPE_INVALID', 'IEA02 does not match ISA13', at(iea, 2)));

@@ -92,7 +92,9 @@ export function assertSegmentsOfGuide(layout: X12Layout, segments: readonly X12S
   const known = SEGMENTS_BY_LAYOUT[layout];
   for (const segment of segments) {
     if (!known.has(segment.tag)) {
-      throw new X12Error('X12_SEGMENT_UNKNOWN', `segment ${tagForReason(segment.tag)} is not a segment of ${layout}`, {
+      // A tag is 2 or 3 characters: a longer one ran into the segment's data (a lost separator), which a reason never shows.
+      const tag = `${tagForReason(segment.tag.slice(0, 3))}${segment.tag.length > 3 ? '...' : ''}`;
+      throw new X12Error('X12_SEGMENT_UNKNOWN', `segment ${tag} is not a segment of ${layout}`, {
         segmentNumber: segment.number,
         elementPosition: 0,
       });

@@ -123,12 +123,18 @@ export async function* x12TokensOf(
   let number = 0;
   let skippingOverlong = false;
 
-  /** Drops line breaks (and, before the first ISA, any whitespace) at the start of the buffer. */
+  /**
+   * Drops whitespace and byte-order marks at the start of the buffer, unless
+   * the interchange uses one as its terminator. A segment begins with its tag,
+   * so nothing dropped here is data: line breaks, the spaces or tabs some
+   * writers end lines with, padding after the last IEA, and the mark before
+   * an interchange of a concatenated file.
+   */
   const skipLayout = (): void => {
     let start = 0;
     while (start < buffer.length) {
       const char = buffer[start] ?? '';
-      const layout = separators === null ? /\s/.test(char) || char === '\uFEFF' : LINE_BREAKS.has(char);
+      const layout = /\s/.test(char) || char === '\uFEFF';
       if (!layout || char === separators?.segment) break;
       start += 1;
     }

@@ -59,17 +59,16 @@ export function quantityOf(segment: X12Segment, position: number): number | null
   return Number.isFinite(value) ? value : null;
 }
 
+/** An element's name as a reason gives it: its segment's tag and its position (DTP03). */
+const fieldOf = (segment: X12Segment, position: number): string => `${segment.tag}${String(position).padStart(2, '0')}`;
+
 function isoOf(ccyymmdd: string, segment: X12Segment, position: number): string {
   const match = /^(\d{4})(\d{2})(\d{2})$/.exec(ccyymmdd);
   if (!match || !isCalendarDay(Number(match[1]), Number(match[2]), Number(match[3]))) {
-    throw new X12Error(
-      'X12_DATE_INVALID',
-      `${segment.tag}${String(position).padStart(2, '0')} is not a CCYYMMDD date`,
-      {
-        segmentNumber: segment.number,
-        elementPosition: position,
-      },
-    );
+    throw new X12Error('X12_DATE_INVALID', `${fieldOf(segment, position)} is not a CCYYMMDD date`, {
+      segmentNumber: segment.number,
+      elementPosition: position,
+    });
   }
   return `${match[1]}-${match[2]}-${match[3]}`;
 }
@@ -80,20 +79,28 @@ export function dateOf(segment: X12Segment, position: number): string {
 }
 
 /**
- * A DTP/DTM date with its format qualifier: D8 (one date) or RD8 (a range);
- * a single date stands for a range of one day.
+ * A DTP/DTM date with its format qualifier: D8 (one date), RD8 (a range,
+ * CCYYMMDD-CCYYMMDD, that ends on or after its start) or DT (a date and
+ * time, CCYYMMDDHHMM, of which the day is read); a single date stands for a
+ * range of one day.
  * @throws X12Error X12_DATE_INVALID
  */
 export function dateRangeOf(segment: X12Segment, qualifierPosition: number): { from: string; through: string } {
   const qualifier = elementOf(segment, qualifierPosition);
   const value = elementOf(segment, qualifierPosition + 1);
+  const position = qualifierPosition + 1;
   if (qualifier === 'RD8') {
-    const [from = '', through = ''] = value.split('-');
-    return {
-      from: isoOf(from, segment, qualifierPosition + 1),
-      through: isoOf(through, segment, qualifierPosition + 1),
-    };
+    const parts = value.split('-');
+    const from = isoOf(parts[0] ?? '', segment, position);
+    const through = isoOf(parts.length === 2 ? (parts[1] ?? '') : '', segment, position);
+    if (through < from) {
+      throw new X12Error('X12_DATE_INVALID', `${fieldOf(segment, position)} is a range that ends before it starts`, {
+        segmentNumber: segment.number,
+        elementPosition: position,
+      });
+    }
+    return { from, through };
   }
-  const date = isoOf(value.slice(0, 8), segment, qualifierPosition + 1);
+  const date = isoOf(qualifier === 'DT' && /^\d{12}$/.test(value) ? value.slice(0, 8) : value, segment, position);
   return { from: date, through: date };
 }

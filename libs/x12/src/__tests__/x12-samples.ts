@@ -1,7 +1,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex, type RawClaimRecord } from '@claims/contracts';
-import { x12TransactionSetsOf, type X12TransactionSet } from '../x12-envelope';
+import {
+  x12EnvelopeVerdictsOf,
+  x12TransactionSetsOf,
+  type X12EnvelopeItem,
+  type X12TransactionSet,
+} from '../x12-envelope';
 import { x12LayoutOf } from '../x12-layouts';
 import { x12RawRecordEvent } from '../x12-raw-event';
 import { x12TokensOf } from '../x12-segments';
@@ -21,6 +26,14 @@ export function samplePaths(...folder: string[]): string[] {
 
 async function* once(text: string): AsyncGenerator<string> {
   yield text;
+}
+
+/** Every envelope item of a text, failures included, read in both passes as the ingestor reads a file. */
+export async function envelopeItemsOfText(text: string): Promise<X12EnvelopeItem[]> {
+  const verdicts = await x12EnvelopeVerdictsOf(x12TokensOf(once(text)));
+  const items: X12EnvelopeItem[] = [];
+  for await (const item of x12TransactionSetsOf(x12TokensOf(once(text)), { verdicts })) items.push(item);
+  return items;
 }
 
 /** The transaction sets of a text that must have no envelope failure. */

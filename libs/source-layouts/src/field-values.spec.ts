@@ -61,6 +61,15 @@ describe('parseMoneyCents', () => {
       expect(error.message).toBe('Paid_amnt is not a dollar amount');
     },
   );
+
+  it.each(['(-12.00)', '($-12.00)', '(+12.00)', '(-$12.00)'])(
+    'rejects %p, a sign inside parentheses (minus twice, or a sign the parentheses contradict), as AMOUNT_INVALID',
+    (value) => {
+      const error = sourceRecordErrorOf(() => parseMoneyCents(value, 'Paid_amnt'));
+      expect(error.code).toBe('AMOUNT_INVALID');
+      expect(error.message).toBe('Paid_amnt is not a dollar amount');
+    },
+  );
 });
 
 describe('parseWholeNumber and parseDecimalNumber', () => {

@@ -55,7 +55,8 @@ export function parseMoneyCents(value: string, field: string): number {
   const match = /^([-+])?\s*(\$)?\s*([-+])?(\d{1,3}(?:,\d{3})+|\d{1,12})(?:\.(\d{1,2}))?$/.exec(text);
   if (!match) throw new SourceRecordError('AMOUNT_INVALID', `${field} is not a dollar amount`);
   const [, signBefore, , signAfter, dollars = '0', fraction = ''] = match;
-  if (signBefore !== undefined && signAfter !== undefined) {
+  // Parentheses are the sign: one more inside them ("(-12.00)") says minus twice, or contradicts them.
+  if ((signBefore !== undefined && signAfter !== undefined) || (negative && (signBefore ?? signAfter) !== undefined)) {
     throw new SourceRecordError('AMOUNT_INVALID', `${field} is not a dollar amount`);
   }
   const digits = dollars.replaceAll(',', '');

@@ -80,6 +80,13 @@ class FieldReader {
     this.findings.push({ code, field, message });
   }
 
+  /** A value past the layout's maxFieldLength is damage, not data. @throws SourceRecordError FIELD_TOO_LONG */
+  holdToMaxLength(field: string, text: string): void {
+    if (text.length > this.layout.maxFieldLength) {
+      throw new SourceRecordError('FIELD_TOO_LONG', `${field} is longer than ${this.layout.maxFieldLength} characters`);
+    }
+  }
+
   cell(row: Row, column: string): string {
     return this.slotCell(row, column, undefined);
   }
@@ -139,9 +146,7 @@ class FieldReader {
       if (missing === 'flag') this.finding('FIELD_MISSING', field, `${field} is blank`);
       return null;
     }
-    if (text.length > this.layout.maxFieldLength) {
-      throw new SourceRecordError('FIELD_TOO_LONG', `${field} is longer than ${this.layout.maxFieldLength} characters`);
-    }
+    this.holdToMaxLength(field, text);
     const value = this.parse(text, targetSpec, spec, field);
     if (spec.codeList !== undefined && typeof value === 'string') {
       if (this.isUnknownCode(spec.codeList, value)) {
@@ -278,6 +283,7 @@ function readCodeSeries<System extends string>(
     columns.forEach((column, index) => {
       const code = reader.cell(row, column).toUpperCase();
       if (code === '') return;
+      reader.holdToMaxLength(column, code);
       let system: string | undefined = series.system;
       const systemColumn = systemColumns?.[index];
       if (systemColumn !== undefined) {
@@ -377,9 +383,11 @@ function lineOfSlot(
   const values = new Map<LineTarget, Value | null>();
   for (const [target, field] of plan.fields)
     values.set(target, reader.read(target, LINE_TARGETS[target], field, row, slot));
+  // A slot is a line when a present target is non-blank; an amount must also be non-zero (an unused slot's 0.00).
+  // A line number or a quantity of 0 is a value: the row is a line, renumbered below if its number is unusable.
   const present = plan.presentTargets.some((target) => {
     const value = values.get(target) ?? null;
-    return value !== null && value !== 0;
+    return value !== null && !(value === 0 && LINE_TARGETS[target].type === 'amount');
   });
   if (!present) return null;
   const get = (target: LineTarget): Value | null => values.get(target) ?? null;

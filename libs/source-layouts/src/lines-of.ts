@@ -63,6 +63,17 @@ export function holdsNulCharacter(text: string): boolean {
   return text.includes('\u0000');
 }
 
+/**
+ * Whether decoded text holds U+FFFD, the character a lenient UTF-8 decoder
+ * reads in place of bytes that are not UTF-8 (NOT_TEXT_REASONS.invalid_utf8):
+ * for text decoded as a stream (an X12 file), where the original bytes are
+ * gone by the time a record is cut from it. No source's character set needs
+ * the character itself.
+ */
+export function holdsUndecodableBytes(text: string): boolean {
+  return text.includes('\uFFFD');
+}
+
 export interface LineLimits {
   /** A line over this many bytes (its line ending aside) is reported `too_large` instead of being held whole. */
   maxLineBytes: number;

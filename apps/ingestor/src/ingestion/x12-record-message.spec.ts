@@ -30,6 +30,10 @@ async function* once(text: string): AsyncGenerator<string> {
   yield text;
 }
 
+async function* onceBytes(bytes: Buffer): AsyncGenerator<Buffer> {
+  yield bytes;
+}
+
 async function itemsOf(text: string): Promise<X12EnvelopeItem[]> {
   const verdicts = await x12EnvelopeVerdictsOf(x12TokensOf(once(text)));
   const items: X12EnvelopeItem[] = [];
@@ -159,6 +163,24 @@ describe('x12RecordMessage', () => {
     expect(letter).toMatchObject({
       errorCode: 'RECORD_ENCODING_INVALID',
       reason: 'the transaction set holds a NUL character (U+0000), which is not text',
+      lineage: { recordNumber: 1 },
+    });
+    expect(second?.kind).toBe('raw');
+  });
+
+  it('dead-letters a transaction set holding bytes that are not UTF-8 (a Latin-1 name) as RECORD_ENCODING_INVALID, and the next one flows', async () => {
+    const bytes = Buffer.from(INSTITUTIONAL + INSTITUTIONAL);
+    // The first set's billing provider name, written by a Latin-1 system: one byte 0xC9 where UTF-8 needs two.
+    const name = bytes.indexOf('NM1*85*2*');
+    bytes[name + 'NM1*85*2*'.length] = 0xc9;
+    const verdicts = await x12EnvelopeVerdictsOf(x12TokensOf(onceBytes(bytes)));
+    const items: X12EnvelopeItem[] = [];
+    for await (const item of x12TransactionSetsOf(x12TokensOf(onceBytes(bytes)), { verdicts })) items.push(item);
+    const [first, second] = items.map((item) => x12RecordMessage(item, context));
+    if (first?.kind !== 'dead_letter') throw new Error('expected a dead letter');
+    expect(DeadLetterSchema.parse(JSON.parse(first.message.value))).toMatchObject({
+      errorCode: 'RECORD_ENCODING_INVALID',
+      reason: 'the transaction set is not UTF-8 text (bytes read as U+FFFD)',
       lineage: { recordNumber: 1 },
     });
     expect(second?.kind).toBe('raw');

@@ -11,7 +11,7 @@ import {
   type X12Skip,
   type X12ErrorCode,
 } from '@claims/x12';
-import { NOT_TEXT_REASONS, holdsNulCharacter } from '@claims/source-layouts';
+import { NOT_TEXT_REASONS, holdsNulCharacter, holdsUndecodableBytes } from '@claims/source-layouts';
 import type { SourceRecordMessage } from './source-record-message';
 
 export interface X12RecordContext {
@@ -91,6 +91,12 @@ export function x12RecordMessage(item: X12EnvelopeItem, context: X12RecordContex
   if (holdsNulCharacter(record)) {
     // As for a text line (NOT_TEXT_REASONS): no X12 character set holds U+0000, and no store downstream could.
     const reason = `the transaction set ${NOT_TEXT_REASONS.nul_character}`;
+    return deadLetter('RECORD_ENCODING_INVALID', reason, record, transaction.recordNumber, context);
+  }
+  if (holdsUndecodableBytes(record)) {
+    // A Latin-1 name in a UTF-8 stream: published, its letters would be U+FFFD in every store; a line source's
+    // row is refused alike. The dead letter keeps the set as decoded: the file is the copy to fix.
+    const reason = `the transaction set ${NOT_TEXT_REASONS.invalid_utf8} (bytes read as U+FFFD)`;
     return deadLetter('RECORD_ENCODING_INVALID', reason, record, transaction.recordNumber, context);
   }
   let layout: X12Layout;

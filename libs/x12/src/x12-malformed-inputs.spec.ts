@@ -46,9 +46,10 @@ describe('layout between segments', () => {
     expect(outcomes(await envelopeItemsOfText(PROFESSIONAL.replace(/~/g, '~\t\n')))).toEqual(plain);
   });
 
-  it('adds no failure for spaces or blank lines after the last IEA, as a padded file ends', async () => {
+  it('adds no failure for spaces, blank lines or a DOS end-of-file mark (Ctrl-Z) after the last IEA, as a padded file ends', async () => {
     expect(outcomes(await envelopeItemsOfText(`${PROFESSIONAL}   `))).toEqual([['ok', '0021', 40]]);
     expect(outcomes(await envelopeItemsOfText(`${PROFESSIONAL}\r\n    \r\n\r\n`))).toEqual([['ok', '0021', 40]]);
+    expect(outcomes(await envelopeItemsOfText(`${PROFESSIONAL}\r\n\u001A`))).toEqual([['ok', '0021', 40]]);
   });
 
   it('reads a second interchange that a byte-order mark precedes, as when two saved files are concatenated', async () => {

@@ -59,6 +59,19 @@ describe('x12TokensOf', () => {
     expect(tags(tokens)).toEqual(['!X12_SEPARATORS_INVALID', 'ISA', 'GS', 'ST', 'CLM', 'SE', 'GE', 'IEA']);
   });
 
+  it('resumes after unreadable ISA separators at the next ISA whatever the chunk boundaries, and reports the damage once', async () => {
+    // An ISA inside data (a name) does not start an interchange.
+    const broken = 'ISAX00X          X00' + 'garbage~GS*HC~NM1*QC*1*MELISSA*ISAAC~' + 'MORE*DAMAGE~'.repeat(40);
+    const whole = tags(await tokensOf([broken + OTHER_SEPARATORS]));
+    expect(whole).toEqual(['!X12_SEPARATORS_INVALID', 'ISA', 'GS', 'ST', 'CLM', 'SE', 'GE', 'IEA']);
+    const bytes = Buffer.from(broken + OTHER_SEPARATORS);
+    for (const size of [1, 2, 7, 64]) {
+      const chunks: Buffer[] = [];
+      for (let start = 0; start < bytes.length; start += size) chunks.push(bytes.subarray(start, start + size));
+      expect(tags(await tokensOf(chunks))).toEqual(whole);
+    }
+  });
+
   it('reports an overlong segment as X12_SEGMENT_TOO_LONG whether or not its terminator comes in the same read, and reads on at the next segment', async () => {
     const overlong = OTHER_SEPARATORS.replace('CLM|A1|10.5***11>B>1!', `NTE|${'x'.repeat(80)}!`);
     const read = async (chunks: string[]): Promise<X12Token[]> => {

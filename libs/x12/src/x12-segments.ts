@@ -104,6 +104,29 @@ function stripLineBreaks(text: string, separators: X12Separators): string {
   return text.slice(start, end);
 }
 
+const DOS_END_OF_FILE = '\u001A';
+const ISA_SEEK_OVERLAP = 3;
+/** "ISA", its element separator, ISA01 (two characters), the separator again. */
+const ISA_JUDGED_CHARS = 7;
+const TAG_CHARACTER = /[A-Za-z0-9]/;
+
+/**
+ * Where the next ISA that can start an interchange begins: at the start of
+ * the text or after a character no segment tag holds (a terminator, a line
+ * break), and followed by a separator that is repeated after ISA01's two
+ * characters. An `ISA` inside data (MELISSA, ISAAC) is not one. A candidate
+ * with fewer than seven characters after it is returned unjudged.
+ */
+function nextIsaAt(text: string): number {
+  for (let at = text.indexOf('ISA'); at >= 0; at = text.indexOf('ISA', at + 1)) {
+    if (at > 0 && TAG_CHARACTER.test(text[at - 1] ?? '')) continue;
+    if (at + ISA_JUDGED_CHARS > text.length) return at;
+    const separator = text[at + 3] ?? '';
+    if (!TAG_CHARACTER.test(separator) && separator !== ' ' && text[at + 6] === separator) return at;
+  }
+  return -1;
+}
+
 /**
  * The segments of an X12 byte stream, one at a time, in bounded memory: at
  * most one read chunk and one segment are held, whatever the file's size.
@@ -122,19 +145,22 @@ export async function* x12TokensOf(
   let separators: X12Separators | null = null;
   let number = 0;
   let skippingOverlong = false;
+  /** After unreadable separators: nothing is read until the next ISA that starts a segment. */
+  let seekingIsa = false;
 
   /**
    * Drops whitespace and byte-order marks at the start of the buffer, unless
    * the interchange uses one as its terminator. A segment begins with its tag,
    * so nothing dropped here is data: line breaks, the spaces or tabs some
-   * writers end lines with, padding after the last IEA, and the mark before
-   * an interchange of a concatenated file.
+   * writers end lines with, padding after the last IEA, the mark before
+   * an interchange of a concatenated file, and the Ctrl-Z some DOS-era
+   * writers end a file with.
    */
   const skipLayout = (): void => {
     let start = 0;
     while (start < buffer.length) {
       const char = buffer[start] ?? '';
-      const layout = /\s/.test(char) || char === '\uFEFF';
+      const layout = /\s/.test(char) || char === '\uFEFF' || char === DOS_END_OF_FILE;
       if (!layout || char === separators?.segment) break;
       start += 1;
     }
@@ -156,6 +182,16 @@ export async function* x12TokensOf(
         skippingOverlong = false;
         continue;
       }
+      if (seekingIsa) {
+        const next = nextIsaAt(buffer);
+        if (next < 0 || (!final && next + ISA_JUDGED_CHARS > buffer.length)) {
+          // An ISA may begin at the end of this read: keep what could be its start, and the character before it.
+          buffer = final ? '' : buffer.slice(next < 0 ? -ISA_SEEK_OVERLAP : Math.max(0, next - 1));
+          return;
+        }
+        buffer = buffer.slice(next);
+        seekingIsa = false;
+      }
       if (buffer.startsWith('ISA') || separators === null) {
         let isa: ReturnType<typeof separatorsOfIsa>;
         try {
@@ -164,11 +200,11 @@ export async function* x12TokensOf(
           if (!(error instanceof X12Error)) throw error;
           number += 1;
           yield { kind: 'syntax_error', error };
-          // Nothing in this interchange can be read without its separators: resume at the next ISA.
-          const next = buffer.indexOf('ISA', 1);
+          // Nothing in this interchange can be read without its separators: resume at the next ISA, however
+          // many reads away, with this one failure for all that lies between.
           separators = null;
-          buffer = next < 0 ? '' : buffer.slice(next);
-          if (next < 0 && !final) return;
+          buffer = buffer.slice(1);
+          seekingIsa = true;
           continue;
         }
         if (isa === null) {

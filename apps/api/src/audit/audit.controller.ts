@@ -10,9 +10,14 @@ const MAX_PAGE = 1000;
 /** The cursor is opaque to clients: the last row's id, base64url, so its form can change. */
 const encodeCursor = (auditId: string): string => Buffer.from(`a:${auditId}`, 'utf8').toString('base64url');
 
+/** audit_event.audit_id is a bigint: an id past it names no row, and Postgres would refuse it (a 500). */
+const MAX_AUDIT_ID = 2n ** 63n - 1n;
+
 function decodeCursor(cursor: string): bigint | null {
   const match = /^a:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return match?.[1] === undefined ? null : BigInt(match[1]);
+  if (match?.[1] === undefined) return null;
+  const auditId = BigInt(match[1]);
+  return auditId <= MAX_AUDIT_ID ? auditId : null;
 }
 
 const AuditQuerySchema = z.strictObject({

@@ -9,7 +9,13 @@ const CreateApiKeySchema = z
   .object({
     role: z.enum(API_ROLES),
     /** Who holds the key, for the listing: "Power BI refresh", "billing upload job". */
-    label: z.string().trim().min(1).max(200),
+    label: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      // A Postgres text column cannot hold NUL: refused here, not failed at the INSERT as a 500.
+      .regex(/^[^\0]*$/, 'no NUL character'),
   })
   .strict();
 

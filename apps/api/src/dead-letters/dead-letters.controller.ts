@@ -3,6 +3,7 @@ import { PIPELINE_STAGES } from '@claims/contracts';
 import { ApiQuery, type ApiQueryOptions } from '@nestjs/swagger';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/bearer-token.guard';
+import { queryText } from '../http/query-fields';
 import { NoSmallCells } from '../privacy/small-cells.decorator';
 import { attachment, toCsv, type CsvColumn } from '../exports/csv';
 import type { DeadLetterFilter } from './dead-letters.repository';
@@ -13,14 +14,15 @@ import {
   type ReplayPlan,
 } from './dead-letters.service';
 
-const FilterQuerySchema = z.object({
+/** Strict, as every route's query: a misspelt `reasn` must not silently mean "every reason". */
+const FilterQuerySchema = z.strictObject({
   reason: z
     .string()
     .regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'an error code such as DATE_OUT_OF_RANGE')
     .optional(),
   stage: z.enum(PIPELINE_STAGES).optional(),
   /** A file id (SHA-256) or a source file name. */
-  file: z.string().min(1).max(255).optional(),
+  file: queryText(1, 255).optional(),
   limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(100_000)).optional(),
 });
 
@@ -70,7 +72,13 @@ function parseFilter(query: unknown): { filter: DeadLetterFilter; limit: number 
     throw new BadRequestException({
       statusCode: 400,
       code: 'REQUEST_INVALID',
-      fields: [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))],
+      fields: [
+        ...new Set(
+          parsed.error.issues.flatMap((issue) =>
+            issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.')],
+          ),
+        ),
+      ],
     });
   }
   const { reason, stage, file, limit } = parsed.data;

@@ -12,11 +12,31 @@ const isCalendarDate = (value: string): boolean => {
   return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === value;
 };
 
-/** YYYY-MM-DD, and a day the calendar has (no 2024-02-30). */
+/**
+ * The first day a YYYY-MM-DD date names in Postgres: it has no year 0 (1 BC
+ * comes before 0001), so `0000-…` fails there as a 500. A date the API
+ * derives (a default range's start) is kept on or after it too.
+ */
+export const EARLIEST_CALENDAR_DATE = '0001-01-01';
+
+/** YYYY-MM-DD, and a day the calendar has (no 2024-02-30), from EARLIEST_CALENDAR_DATE on. */
 export const CalendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .refine(isCalendarDate, 'not a calendar date');
+  .refine(isCalendarDate, 'not a calendar date')
+  .refine((value) => value >= EARLIEST_CALENDAR_DATE, 'no year 0');
+
+/**
+ * Text a query parameter (or a cursor) carries, `min` to `max` characters and
+ * no NUL: a Postgres text value cannot hold one, so such a value names nothing
+ * stored and is refused here rather than failing in the database as a 500.
+ */
+export const queryText = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .regex(/^[^\0]*$/, 'no NUL character');
 
 /** A whole number written in decimal digits, within [min, max]. */
 export const wholeNumber = (min: number, max: number) =>

@@ -1,6 +1,6 @@
 import type { ClaimFilter } from '@claims/kpi';
 import { z } from 'zod';
-import { CalendarDate, parseQuery } from '../http/query-fields';
+import { CalendarDate, parseQuery, queryText } from '../http/query-fields';
 import { CLAIM_FILTERS_BUT_PAYER, claimFilterOf } from './filter-fields';
 
 const ClaimLifecycleQuerySchema = z
@@ -8,7 +8,7 @@ const ClaimLifecycleQuerySchema = z
     from: CalendarDate.optional(),
     to: CalendarDate.optional(),
     /** The payer as the 837 names it (2010BB NM1*PR). */
-    payer: z.string().min(1).max(200).optional(),
+    payer: queryText(1, 200).optional(),
     ...CLAIM_FILTERS_BUT_PAYER,
   })
   .strict()

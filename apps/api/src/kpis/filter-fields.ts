@@ -1,9 +1,9 @@
 import { PEND_QUEUE_FILTER_MAX_LENGTH, claimFilterEntries, type ClaimFilter, type ClaimFilterField } from '@claims/kpi';
 import { z } from 'zod';
-import { CalendarDate, invalidRequest } from '../http/query-fields';
+import { CalendarDate, invalidRequest, queryText } from '../http/query-fields';
 
 /** One exact value; an empty or repeated parameter is refused rather than read as "any". */
-const FilterValue = z.string().min(1).max(PEND_QUEUE_FILTER_MAX_LENGTH);
+const FilterValue = queryText(1, PEND_QUEUE_FILTER_MAX_LENGTH);
 
 /**
  * The claim fields every filtered KPI route takes, one exact value each: the

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { CalendarDate, invalidRequest, parseQuery, wholeNumber } from '../http/query-fields';
+import { CalendarDate, invalidRequest, parseQuery, queryText, wholeNumber } from '../http/query-fields';
 
 /** The payer as the 837 names it (2010BB NM1*PR), matched exactly as GET /v1/kpis/claim-lifecycle does. */
-const Payer = z.string().min(1).max(200);
+const Payer = queryText(1, 200);
 
 const OverdueSubmissionsQuerySchema = z
   .object({
@@ -26,13 +26,7 @@ export interface OverdueSubmissionsCursor {
   billingNpi: string;
 }
 
-const CursorSchema = z.tuple([
-  CalendarDate,
-  Payer.nullable(),
-  CalendarDate,
-  z.string().min(1).max(512),
-  z.string().max(512),
-]);
+const CursorSchema = z.tuple([CalendarDate, Payer.nullable(), CalendarDate, queryText(1, 512), queryText(0, 512)]);
 
 export function encodeOverdueSubmissionsCursor(cursor: OverdueSubmissionsCursor): string {
   const { asOf, payer, submittedOn, patientControlNumber, billingNpi } = cursor;

@@ -219,6 +219,35 @@ describe('parseWorkQueueQuery', () => {
     expect(refusedFields(() => parseWorkQueueQuery({ cursor: unknownFilter }))).toEqual(['cursor']);
   });
 
+  it('refuses a cursor whose key Postgres cannot read: an amount past the bigint range, a NUL in the claim id', () => {
+    const amountCursor = (key: string): string =>
+      Buffer.from(
+        JSON.stringify({ asOf: '2024-03-31', sort: 'amount', filter: {}, after: { key, claimId: 'c' } }),
+      ).toString('base64url');
+    expect(
+      refusedFields(() => parseWorkQueueQuery({ cursor: amountCursor('9223372036854775808'), sort: 'amount' })),
+    ).toEqual(['cursor']);
+    expect(
+      refusedFields(() => parseWorkQueueQuery({ cursor: amountCursor('-9223372036854775809'), sort: 'amount' })),
+    ).toEqual(['cursor']);
+    expect(decodeWorkQueueCursor(amountCursor('9223372036854775807'))?.after.key).toBe('9223372036854775807');
+    expect(decodeWorkQueueCursor(amountCursor('-9223372036854775808'))?.after.key).toBe('-9223372036854775808');
+    const nulClaim = Buffer.from(
+      JSON.stringify({
+        asOf: '2024-03-31',
+        sort: 'age',
+        filter: {},
+        after: { key: '2024-03-01', claimId: 'a\u0000b' },
+      }),
+    ).toString('base64url');
+    expect(decodeWorkQueueCursor(nulClaim)).toBeNull();
+  });
+
+  it('refuses a filter value holding a NUL character, which no stored value holds', () => {
+    expect(refusedFields(() => parseWorkQueueQuery({ payer: 'MEDI\u0000CARE' }))).toEqual(['payer']);
+    expect(refusedFields(() => parsePendedQueueQuery({ queue: '\u0000' }))).toEqual(['queue']);
+  });
+
   it('refuses a cursor used with another sort or other filters, naming the cursor and what differs', () => {
     expect(refusedFields(() => parseWorkQueueQuery({ cursor, sort: 'amount' }))).toEqual(['cursor', 'sort']);
     expect(refusedFields(() => parseWorkQueueQuery({ cursor, payer: 'MEDICARE' }))).toEqual(['cursor', 'payer']);

@@ -11,7 +11,7 @@ import {
   type PendWorkQueueSort,
 } from '@claims/kpi';
 import { z } from 'zod';
-import { CalendarDate, invalidRequest, parseQuery, wholeNumber } from '../http/query-fields';
+import { CalendarDate, invalidRequest, parseQuery, queryText, wholeNumber } from '../http/query-fields';
 import { CLAIM_FIELD_FILTERS, PEND_FIELD_FILTERS } from './filter-fields';
 
 /** The longest flow range one request may ask for: ten years of days. */
@@ -105,8 +105,14 @@ export function encodeWorkQueueCursor(cursor: WorkQueueCursor): string {
   return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
 }
 
-const ClaimId = z.string().min(1).max(512);
-const AmountCents = z.string().regex(/^-?\d{1,19}$/);
+const ClaimId = queryText(1, 512);
+/** Postgres's bigint range: a key past it would fail in the query (a 500), not name a claim. */
+const MIN_BIGINT = -(2n ** 63n);
+const MAX_BIGINT = 2n ** 63n - 1n;
+const AmountCents = z
+  .string()
+  .regex(/^-?\d{1,19}$/)
+  .refine((key) => BigInt(key) >= MIN_BIGINT && BigInt(key) <= MAX_BIGINT, 'out of the bigint range');
 
 const CursorAgeRange = z
   .object({

@@ -16,6 +16,7 @@ import {
 import { Inject, Injectable } from '@nestjs/common';
 import type { ApiConfig } from '../api.config';
 import { API_CONFIG } from '../api.tokens';
+import { EARLIEST_CALENDAR_DATE } from '../http/query-fields';
 import { KpiRepository } from './kpi.repository';
 import { PendedQueueRepository } from './pended-queue.repository';
 import {
@@ -107,6 +108,8 @@ export class PendedQueueService {
     if (to === null) return { from: null, to: null, watermark, days: [], totals: flowTotals([]) };
     let from = query.from ?? addDays(to, -29);
     if (daysBetween(from, to) >= MAX_FLOW_DAYS) from = addDays(to, -(MAX_FLOW_DAYS - 1));
+    // A defaulted start before year 1 is a date Postgres cannot read (it has no year 0): start at year 1.
+    if (from < EARLIEST_CALENDAR_DATE) from = EARLIEST_CALENDAR_DATE;
     const days = from <= to ? pendDailyFlow(await this.repository.dailyFlow(from, to, query.filter ?? {})) : [];
     return { from, to, watermark, days, totals: flowTotals(days) };
   }

@@ -47,7 +47,8 @@ export class ReferenceController {
   @ApiParam({ name: 'kind', enum: Object.keys(KINDS) })
   @ApiBody({ schema: REFERENCE_FIX_JSON_SCHEMA })
   async publish(@Param('kind') kindSegment: string, @Body() body: unknown): Promise<PublishedReference> {
-    const route = KINDS[kindSegment as keyof typeof KINDS];
+    // Own keys only: `constructor`, `__proto__` or `toString` name members every object inherits, not a kind.
+    const route = Object.hasOwn(KINDS, kindSegment) ? KINDS[kindSegment as keyof typeof KINDS] : undefined;
     if (route === undefined) {
       throw new BadRequestException({ code: 'REFERENCE_KIND_UNKNOWN', known: Object.keys(KINDS) });
     }

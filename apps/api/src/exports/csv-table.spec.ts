@@ -38,6 +38,29 @@ describe('flatRowOf', () => {
     ]);
   });
 
+  it('gives a list of objects one column per object and field, labelled by the object’s first text field or its position', () => {
+    const row = {
+      value: 'MEDICARE',
+      ageBuckets: [
+        { bucket: '0-30', minAgeDays: 0, claims: 4, amountCents: 1200 },
+        { bucket: '90+', minAgeDays: 91, claims: null, amountCents: null },
+      ],
+      steps: [{ days: 3 }, { days: 5 }],
+    };
+    expect([...flatRowOf(row)]).toEqual([
+      ['value', 'MEDICARE'],
+      ['ageBuckets.0-30.minAgeDays', 0],
+      ['ageBuckets.0-30.claims', 4],
+      ['ageBuckets.0-30.amountCents', 1200],
+      ['ageBuckets.90+.minAgeDays', 91],
+      ['ageBuckets.90+.claims', null],
+      ['ageBuckets.90+.amountCents', null],
+      ['steps.1.days', 3],
+      ['steps.2.days', 5],
+    ]);
+    expect(toCsv(csvColumnsOf([row]), [row])).not.toContain('[object Object]');
+  });
+
   it('keeps the first of two leaves spelt alike', () => {
     expect(flatRowOf({ 'a.b': 1, a: { b: 2 } }).get('a.b')).toBe(1);
     expect(flatRowOf({ a: { b: 2 }, 'a.b': 1 }).get('a.b')).toBe(2);

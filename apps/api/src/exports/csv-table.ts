@@ -1,6 +1,6 @@
 import type { CsvColumn, CsvValue } from './csv';
 
-/** A JSON row as a KPI route answers it: flat values, a nested object or two, arrays of text. */
+/** A JSON row as a KPI route answers it: flat values, a nested object or two, lists of text or of objects. */
 export type JsonRow = Readonly<Record<string, unknown>>;
 
 /** The CSV value of one JSON value: arrays joined with `;`, anything else that is no scalar left empty. */
@@ -11,11 +11,17 @@ function csvValueOf(value: unknown): CsvValue {
   return null;
 }
 
+const isObjectRow = (value: unknown): value is JsonRow =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
 /**
  * A row's leaves by column header, nested objects one level deep as
- * `parent.child`, in first-seen order. Should a key spelt `parent.child`
- * stand beside a nested `parent` holding `child`, the first seen fills the
- * cell.
+ * `parent.child`, in first-seen order. A list of objects (a queue's age
+ * buckets) gives each object's fields as `parent.label.field`, the label
+ * being the object's first field when that is text (`ageBuckets.0-30.claims`)
+ * and its position from 1 otherwise; a list of scalars stays one leaf.
+ * Should a key spelt `parent.child` stand beside a nested `parent` holding
+ * `child`, the first seen fills the cell.
  */
 export function flatRowOf(row: JsonRow): ReadonlyMap<string, unknown> {
   const leaves = new Map<string, unknown>();
@@ -23,8 +29,15 @@ export function flatRowOf(row: JsonRow): ReadonlyMap<string, unknown> {
     if (!leaves.has(header)) leaves.set(header, leaf);
   };
   for (const [key, value] of Object.entries(row)) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [child, leaf] of Object.entries(value as JsonRow)) add(`${key}.${child}`, leaf);
+    if (isObjectRow(value)) {
+      for (const [child, leaf] of Object.entries(value)) add(`${key}.${child}`, leaf);
+    } else if (Array.isArray(value) && value.length > 0 && value.every(isObjectRow)) {
+      value.forEach((item, index) => {
+        const fields = Object.entries(item);
+        const labelled = typeof fields[0]?.[1] === 'string';
+        const label = labelled ? String(fields[0]?.[1]) : String(index + 1);
+        for (const [child, leaf] of labelled ? fields.slice(1) : fields) add(`${key}.${label}.${child}`, leaf);
+      });
     } else {
       add(key, value);
     }

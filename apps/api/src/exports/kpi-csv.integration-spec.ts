@@ -95,23 +95,28 @@ describe('KPI tables as CSV against a real Postgres', () => {
     await database?.drop();
   });
 
-  it.each(TABLE_ROUTES)('answers %s as CSV with the rows of its JSON table, as an attachment', async (path, field) => {
-    const json = await get(path, 'manager');
-    expect(json.status).toBe(200);
-    expect(json.type).toMatch(/^application\/json/);
-    const rows = (JSON.parse(json.text) as Record<string, unknown[]>)[field] ?? [];
-    const csv = await get(path, 'manager', 'text/csv');
-    expect({ path, status: csv.status, type: csv.type }).toEqual({
-      path,
-      status: 200,
-      type: 'text/csv; charset=utf-8',
-    });
-    expect(csv.disposition).toMatch(/^attachment; filename="[a-z-]+\.csv"$/);
-    expect(csv.vary).toMatch(/Accept/i);
-    expect(csv.etag).not.toBe(json.etag);
-    const table = parseCsv(csv.text);
-    expect({ path, rows: table.length }).toEqual({ path, rows: rows.length === 0 ? 1 : rows.length + 1 });
-  });
+  it.each(TABLE_ROUTES)(
+    'answers %s as CSV with the rows of its JSON table, every cell a value, as an attachment',
+    async (path, field) => {
+      const json = await get(path, 'manager');
+      expect(json.status).toBe(200);
+      expect(json.type).toMatch(/^application\/json/);
+      const rows = (JSON.parse(json.text) as Record<string, unknown[]>)[field] ?? [];
+      const csv = await get(path, 'manager', 'text/csv');
+      expect({ path, status: csv.status, type: csv.type }).toEqual({
+        path,
+        status: 200,
+        type: 'text/csv; charset=utf-8',
+      });
+      expect(csv.disposition).toMatch(/^attachment; filename="[a-z-]+\.csv"$/);
+      expect(csv.vary).toMatch(/Accept/i);
+      expect(csv.etag).not.toBe(json.etag);
+      const table = parseCsv(csv.text);
+      expect({ path, rows: table.length }).toEqual({ path, rows: rows.length === 0 ? 1 : rows.length + 1 });
+      // Every cell a value: a list of objects (a queue's age buckets) is columns of its own, not "[object Object]".
+      expect({ path, objectCells: csv.text.includes('[object Object]') }).toEqual({ path, objectCells: false });
+    },
+  );
 
   it('writes a formula a value carries as text a spreadsheet shows and never runs', async () => {
     const csv = await get('/v1/kpis/payments?groupBy=payer', 'manager', 'text/csv');

@@ -15,9 +15,31 @@ describe('ratio', () => {
     expect(ratio(55, 396)).toBe(0.1389);
     expect(ratio(0, 0)).toBeNull();
   });
+
+  it('rounds a half up exactly as the documented SQL round(denied::numeric / adjudicated, 4) does', () => {
+    // 57 / 800 = 0.07125 exactly: Postgres' numeric round gives 0.0713. As a double it is 0.0712499…,
+    // so rounding the float quotient gave 0.0712: the served rate differed from its batch SQL.
+    expect(ratio(57, 800)).toBe(0.0713);
+    expect(ratio(69, 800)).toBe(0.0863);
+    expect(ratio(1, 8)).toBe(0.125);
+    expect(ratio(-57, 800)).toBe(-0.0713);
+  });
 });
 
 describe('denialRates', () => {
+  it('serves the denial rates of docs/kpis/denials-and-payment.md exactly on a half (57 of 800 lines denied)', () => {
+    const rates = denialRates('carrier_lines', 'payer', [
+      cell('Medicare', {
+        adjudicated_count: 800,
+        denied_count: 57,
+        adjudicated_amount_cents: 1_600_000,
+        denied_amount_cents: 114_000,
+      }),
+    ]);
+    expect(rates.rows[0]).toMatchObject({ denialRateByCount: 0.0713, denialRateByAmount: 0.0713 });
+    expect(rates.total).toMatchObject({ denialRateByCount: 0.0713, denialRateByAmount: 0.0713 });
+  });
+
   it('computes the rate by count and by dollars per value and in total, in the source rule’s unit', () => {
     const rates = denialRates('carrier_lines', 'month', [
       cell('2009-01', {

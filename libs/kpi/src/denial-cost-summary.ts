@@ -2,10 +2,14 @@ import { UNKNOWN_ROOT_CAUSE, type CarcRootCauses } from './carc-root-cause';
 import { NO_DENIAL_CARC, type DenialDimension, type DenialRootCauseDimension } from './denial-cost-contribution';
 import type { DimensionCounterCellRow } from './denial-cost-sql';
 import type { DenialSource } from './denial-cost-facts';
+import { roundedRatio } from './rounded-ratio';
 
-/** A ratio rounded to 4 decimals; null when the denominator is zero. */
+/**
+ * A ratio rounded to 4 decimals (half away from zero, exactly as the documented
+ * SQL's round(…::numeric, 4)); null when the denominator is zero.
+ */
 export function ratio(numerator: number, denominator: number): number | null {
-  return denominator === 0 ? null : Math.round((numerator / denominator) * 10_000) / 10_000;
+  return denominator === 0 ? null : roundedRatio(numerator, denominator, 4);
 }
 
 const count = (row: DimensionCounterCellRow, measure: keyof Omit<DimensionCounterCellRow, 'dimension_value'>): number =>

@@ -117,6 +117,15 @@ describe('chronicConditionRows', () => {
   });
 });
 
+describe('chronicConditionRows prevalence rounding', () => {
+  it('rounds a prevalence that is exactly half a unit of the 4th decimal up (57 of 800 = 0.07125)', () => {
+    const [row] = chronicConditionRows([
+      { condition: 'copd', members: 800, members_with: 57, paid_with_cents: '0', paid_without_cents: '0' },
+    ]);
+    expect(row?.prevalence).toBe(0.0713);
+  });
+});
+
 describe('renderingSpecialtyOf', () => {
   const enrichment: Enrichment = {
     renderingProviders: [

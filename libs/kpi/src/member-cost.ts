@@ -1,4 +1,5 @@
 import type { ClaimType, Enrichment } from '@claims/contracts';
+import { roundedRatio } from './rounded-ratio';
 
 /**
  * Cost per member per month and chronic-condition cost (docs/kpis/volume-and-cost.md).
@@ -137,7 +138,7 @@ function roundHalfAway(value: number): number {
 }
 
 const ratio = (numerator: number, denominator: number): number | null =>
-  denominator === 0 ? null : Math.round((numerator / denominator) * 10_000) / 10_000;
+  denominator === 0 ? null : roundedRatio(numerator, denominator, 4);
 
 export interface PmpmFigures {
   claims: number;

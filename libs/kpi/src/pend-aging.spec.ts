@@ -84,6 +84,15 @@ describe('clearedWithinSla', () => {
     });
   });
 
+  it('rounds the share half up exactly, as numeric round(within::numeric / cleared, 4) does', () => {
+    // 57 of 800 = 0.07125: the float quotient 0.0712499… rounded to 0.0712.
+    const bins = [
+      { days: 3, claims: 57 },
+      { days: 45, claims: 743 },
+    ];
+    expect(clearedWithinSla(bins, 30).share).toBe(0.0713);
+  });
+
   it('has no share when nothing cleared', () => {
     expect(clearedWithinSla([], 30).share).toBeNull();
   });

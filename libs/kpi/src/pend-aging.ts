@@ -3,6 +3,8 @@
  * from the pend date to the as-of date, in the buckets 0–30, 31–60, 61–90
  * and over 90 days.
  */
+import { roundedRatio } from './rounded-ratio';
+
 export const PEND_AGE_BUCKETS = [
   { bucket: '0-30', minAgeDays: 0, maxAgeDays: 30 },
   { bucket: '31-60', minAgeDays: 31, maxAgeDays: 60 },
@@ -72,7 +74,7 @@ export function clearedWithinSla(bins: readonly DaysToClearBin[], slaDays: numbe
     slaDays,
     clearedClaims,
     clearedWithinSlaClaims,
-    share: clearedClaims > 0 ? roundTo(clearedWithinSlaClaims / clearedClaims, 4) : null,
+    share: clearedClaims > 0 ? roundedRatio(clearedWithinSlaClaims, clearedClaims, 4) : null,
   };
 }
 

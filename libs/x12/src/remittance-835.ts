@@ -99,7 +99,8 @@ function statusOf(code: string, paidCents: number, chargeCents: number): Adjudic
 
 /** CAS: a group code then up to six (reason, amount, quantity) triplets (CAS02–CAS19). */
 function adjustmentsOf(cas: X12Segment, lineNumber: number | null): Adjustment[] {
-  const groupCode = elementOf(cas, 1);
+  // Code lists spell group codes and CARCs in capitals; a writer's lower case names the same code.
+  const groupCode = elementOf(cas, 1).toUpperCase();
   if (groupCode === '') {
     throw new X12Error('X12_SEGMENT_INVALID', 'CAS01 (group code) is blank', {
       segmentNumber: cas.number,
@@ -109,7 +110,7 @@ function adjustmentsOf(cas: X12Segment, lineNumber: number | null): Adjustment[]
   const adjustments: Adjustment[] = [];
   for (let triplet = 0; triplet < 6; triplet += 1) {
     const reasonPosition = 2 + triplet * 3;
-    const carc = elementOf(cas, reasonPosition);
+    const carc = elementOf(cas, reasonPosition).toUpperCase();
     if (carc === '') continue;
     adjustments.push({
       lineNumber,

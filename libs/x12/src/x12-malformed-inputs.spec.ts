@@ -158,3 +158,16 @@ describe('835 service periods', () => {
     expect([claim?.serviceFromDate, claim?.serviceThroughDate]).toEqual(['2002-02-28', '2002-03-05']);
   });
 });
+
+describe('835 adjustment codes', () => {
+  it('reads a group code and CARC written in lower case as the code lists spell them (co-a2 is CO-A2)', () => {
+    const lowered = MANAGED_CARE.replace('CAS*CO*A2*50.00~', 'CAS*co*a2*50.00~').replace(
+      'CAS*PR*1*300.00~',
+      'CAS*pr*1*300.00~',
+    );
+    expect(lowered).not.toBe(MANAGED_CARE);
+    expect(remittanceOf835(segmentsOfText(lowered, separators), patientTokenKey)).toEqual(
+      remittanceOf835(segmentsOfText(MANAGED_CARE, separators), patientTokenKey),
+    );
+  });
+});

@@ -135,6 +135,7 @@ function addProvider(lookup: ProviderLookup, role: ProviderRole, npi: string | n
     lookup.misses.push({ lookup: 'provider', role, key: npi, reason: later ? 'not_yet_effective' : 'not_found' });
   } else if (
     (record.entityType === 'individual' && record.lastName === null) ||
+    (record.entityType === 'organization' && record.organizationName === null) ||
     isIncompleteAddress(record.practiceAddress)
   ) {
     lookup.misses.push({ lookup: 'provider', role, key: npi, reason: 'incomplete' });

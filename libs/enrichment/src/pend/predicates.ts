@@ -156,7 +156,7 @@ export const PEND_PREDICATES: Readonly<Record<string, PendPredicate>> = {
       );
   }),
 
-  /** A provider is in the directory but lacks a last name (a person) or a complete practice address. */
+  /** A provider is in the directory but lacks a last name (a person), a name (an organization) or a complete practice address. */
   provider_incomplete: definePredicate(true, RolesParams, ({ roles }) => {
     const wanted = new Set<ProviderRole>(roles);
     return ({ enrichment }) =>

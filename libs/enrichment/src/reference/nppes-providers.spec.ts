@@ -215,7 +215,7 @@ describe('parseNppesProviders on hand-written rows', () => {
 
   it('rejects a row with an entity type other than 1 or 2', () => {
     expect(parse(row({ type: '3' })).rejected).toEqual([
-      { rowNumber: 1, reason: 'entity type code "3" is neither 1 nor 2' },
+      { rowNumber: 1, reason: 'Entity Type Code: expected 1 (individual) or 2 (organization)' },
     ]);
   });
 

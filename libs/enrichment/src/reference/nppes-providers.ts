@@ -109,7 +109,8 @@ export function parseNppesProviders(
       const entityTypeCode = value('entityType');
       if (entityTypeCode === '') return;
       if (entityTypeCode !== '1' && entityTypeCode !== '2') {
-        result.rejected.push({ rowNumber, reason: `entity type code "${entityTypeCode}" is neither 1 nor 2` });
+        // The value is not quoted: a row whose columns slipped could hold a name there.
+        result.rejected.push({ rowNumber, reason: 'Entity Type Code: expected 1 (individual) or 2 (organization)' });
         return;
       }
       const isOrganization = entityTypeCode === '2';

@@ -62,7 +62,9 @@ export interface CsvRowHandlers {
 }
 
 /**
- * Walks a header-first CSV given as lines. A malformed data row (or one
+ * Walks a header-first CSV given as lines. A quoted field may run over line
+ * breaks (an address written on two lines): its lines are joined back into
+ * one record, counted as one data row. A malformed data row (or one
  * holding a NUL character) is reported and skipped so that one bad row
  * cannot stop a directory load; blank lines
  * (a trailing newline, a spreadsheet's empty rows) are ignored.
@@ -70,7 +72,7 @@ export interface CsvRowHandlers {
 export function forEachCsvRow(lines: Iterable<string>, handlers: CsvRowHandlers): void {
   let sawHeader = false;
   let rowNumber = 0;
-  for (const line of lines) {
+  for (const line of csvRecordsOf(lines)) {
     if (line.trim() === '') continue;
     if (!sawHeader) {
       sawHeader = true;
@@ -93,6 +95,65 @@ export function forEachCsvRow(lines: Iterable<string>, handlers: CsvRowHandlers)
     }
     handlers.row(fields, rowNumber);
   }
+}
+
+/** How many lines one quoted field may span before its opening quote is taken for a stray one. */
+const MAX_RECORD_LINES = 16;
+
+/**
+ * The records of lines: a line whose quotes do not pair up opens a quoted
+ * field running over the line break, so the lines that follow are joined to
+ * it until its quotes pair up. When they do not within MAX_RECORD_LINES lines
+ * (or the input ends first), or the joined lines are no CSV record, the quote
+ * was a stray one: the line is handed on alone (the parser rejects it) and
+ * the lines read ahead are read as records of their own, so one bad quote
+ * cannot swallow the rows after it.
+ */
+function* csvRecordsOf(lines: Iterable<string>): Generator<string, void, undefined> {
+  const iterator = lines[Symbol.iterator]();
+  const readAhead: string[] = [];
+  const nextLine = (): string | undefined => {
+    if (readAhead.length > 0) return readAhead.shift();
+    const next = iterator.next();
+    return next.done === true ? undefined : next.value;
+  };
+  for (let line = nextLine(); line !== undefined; line = nextLine()) {
+    if (countQuotes(line) % 2 === 0) {
+      yield line;
+      continue;
+    }
+    const continuation: string[] = [];
+    let record = line;
+    let closed = false;
+    while (!closed && continuation.length < MAX_RECORD_LINES - 1) {
+      const more = nextLine();
+      if (more === undefined) break;
+      continuation.push(more);
+      record = `${record}\n${more}`;
+      closed = countQuotes(more) % 2 === 1;
+    }
+    if (closed && isCsvRecord(record)) {
+      yield record;
+      continue;
+    }
+    yield line;
+    readAhead.unshift(...continuation);
+  }
+}
+
+function isCsvRecord(text: string): boolean {
+  try {
+    parseCsvRecord(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function countQuotes(text: string): number {
+  let count = 0;
+  for (let index = text.indexOf('"'); index !== -1; index = text.indexOf('"', index + 1)) count += 1;
+  return count;
 }
 
 const MAX_TEXT_LENGTH = 200;

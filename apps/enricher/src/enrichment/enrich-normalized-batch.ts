@@ -14,6 +14,7 @@ import {
   enrichClaim,
   enrichClaimAsOf,
   isRemittanceAdjudication,
+  pendDependencies,
 } from '@claims/enrichment';
 import { runSettingAsideInvalid, type ConsumedMessage, type TransformOutcome } from '@claims/kafka';
 import type { FingerprintClaim, FingerprintHolder, PendedClaimRecord } from '../pend-index/pend-index.repository';
@@ -100,7 +101,7 @@ async function judgeDecodedBatch(
         claimId: event.claimId,
         normalizedEvent: messages[index]?.message.value ?? JSON.stringify(event),
         decision,
-        dependencies: decision.reasons.flatMap((reason) => reason.waitsOn),
+        dependencies: pendDependencies(event, decision, state.tables, state.ruleSet),
       });
     } else {
       notWaiting.push(event.claimId);

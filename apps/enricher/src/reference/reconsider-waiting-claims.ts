@@ -1,5 +1,5 @@
 import { ClaimEventSchema, decodeEvent } from '@claims/contracts';
-import { enrichClaimAsOf, reevaluateAfterReferenceChange } from '@claims/enrichment';
+import { enrichClaimAsOf, pendDependencies, reevaluateAfterReferenceChange } from '@claims/enrichment';
 import type { OutboundMessage } from '@claims/kafka';
 import type { Logger } from 'pino';
 import type { PendedClaimRecord, WaitingClaim } from '../pend-index/pend-index.repository';
@@ -40,7 +40,7 @@ export function reconsiderWaitingClaims(
         claimId: event.claimId,
         normalizedEvent: claim.normalizedEvent,
         decision,
-        dependencies: decision.reasons.flatMap((reason) => reason.waitsOn),
+        dependencies: pendDependencies(event, decision, state.tables, state.ruleSet),
       });
     }
   }

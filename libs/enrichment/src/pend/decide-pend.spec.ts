@@ -12,7 +12,7 @@ import {
   providerVersion,
 } from '../enrich/__fixtures__/reference-fixtures';
 import { ReferenceTables } from '../tables';
-import { decidePend, reevaluateAfterReferenceChange } from './decide-pend';
+import { decidePend, pendDependencies, reevaluateAfterReferenceChange } from './decide-pend';
 import { duplicateFingerprints, NO_DUPLICATES, type PendContext } from './duplicate-fingerprints';
 import { loadPendRuleSet, loadShippedPendRuleSet } from './pend-rule-set';
 
@@ -239,6 +239,55 @@ describe('reevaluateAfterReferenceChange', () => {
 
     expect(previous.reasons.map((reason) => reason.code)).toEqual(['DUPLICATE_SUSPECT']);
     expect(reevaluateAfterReferenceChange(event, previous, tables, ruleSet, context)).toBe(previous);
+  });
+});
+
+describe('a fix that leads to another flaw', () => {
+  /** Rendered by NPI.second, not in the directory yet, under a tax id no group holds: the provider names the location. */
+  const chainedClaim = claimEvent({ lines: [line({ renderingNpi: NPI.second, taxId: '999999999' })] });
+  const LATE_LOCATION = 'loc-opens-late';
+  /** The provider's fix (2008-04-15) names a location that, as listed then, opened after the service (2008-03-10). */
+  const providerFix = providerVersion(
+    NPI.second,
+    '2008-04-15',
+    providerRecord(NPI.second, { groupKey: null, locationKey: LATE_LOCATION }),
+  );
+  const lateLocation = locationVersion(LATE_LOCATION, '2008-01-01', { effectiveDate: '2008-04-01' });
+  /** The location's own fix (2008-06-01) moves its opening before the service. */
+  const locationFix = locationVersion(LATE_LOCATION, '2008-06-01', { effectiveDate: '2008-03-01' });
+
+  it('clears on the date the second fix takes effect when both are in the directory', () => {
+    const decision = decide(chainedClaim, tablesWith([providerFix, lateLocation, locationFix]));
+
+    expect(decision).toMatchObject({ status: 'cleared', pendedOn: '2008-03-20', clearedOn: '2008-06-01' });
+    expect(decision.reasons.map((reason) => reason.code)).toEqual(['PROVIDER_NOT_FOUND']);
+  });
+
+  it('files the claim under the location the first fix names, so that the second fix, arriving last, clears it', () => {
+    const tables = tablesWith();
+    const pended = decide(chainedClaim, tables);
+    expect(pendDependencies(chainedClaim, pended, tables, ruleSet)).toEqual([{ kind: 'provider', key: NPI.second }]);
+
+    tables.apply(providerFix);
+    tables.apply(lateLocation);
+    const stillPended = reevaluateAfterReferenceChange(chainedClaim, pended, tables, ruleSet, NO_DUPLICATES);
+    expect(stillPended.status).toBe('pended');
+    expect(pendDependencies(chainedClaim, stillPended, tables, ruleSet)).toEqual([
+      { kind: 'provider', key: NPI.second },
+      { kind: 'service_location', key: LATE_LOCATION },
+    ]);
+
+    tables.apply(locationFix);
+    expect(reevaluateAfterReferenceChange(chainedClaim, stillPended, tables, ruleSet, NO_DUPLICATES)).toMatchObject({
+      status: 'cleared',
+      clearedOn: '2008-06-01',
+      clearedBy: 'reference',
+    });
+  });
+
+  it('names no dependency for a claim that is not pended', () => {
+    const tables = tablesWith([providerFix, lateLocation, locationFix]);
+    expect(pendDependencies(chainedClaim, decide(chainedClaim, tables), tables, ruleSet)).toEqual([]);
   });
 });
 

@@ -1,4 +1,11 @@
-import type { ClaimEvent, Enrichment, PendDecision, PendReason, ReferenceKind } from '@claims/contracts';
+import type {
+  ClaimEvent,
+  Enrichment,
+  PendDecision,
+  PendDependency,
+  PendReason,
+  ReferenceKind,
+} from '@claims/contracts';
 import { EMPTY_ENRICHMENT_CODES, enrichClaimAsOf } from '../enrich';
 import type { ReferenceTables } from '../tables';
 import { UNCLASSIFIED_PEND_REASON } from './comment-keywords';
@@ -118,7 +125,7 @@ export function decidePend(
     clearedBy: null,
   };
   if (!reasons.every(waitsOnDatedReference)) return pended;
-  const clearedOn = firstClearDate(event, tables, ruleSet, context, reasons, queuedOn);
+  const { clearedOn } = searchClear(event, tables, ruleSet, context, reasons, queuedOn);
   return clearedOn === null ? pended : { ...pended, status: 'cleared', clearedOn, clearedBy: 'reference' };
 }
 
@@ -135,31 +142,82 @@ function referenceReasonsAsOf(
   return evaluate(ruleSet.rules, { event, enrichment, tables, context }, true);
 }
 
+interface ClearSearch {
+  /** The first effective date on which the reference rules find nothing; null when none in the history does. */
+  clearedOn: string | null;
+  /** Every entry a reason waited on along the way: the claim's own, and those a fix of theirs still left it on. */
+  dependencies: PendDependency[];
+}
+
 /**
- * The earliest effective date after `after`, among the later versions of the
- * entries the reasons wait on, as of which the reference rules find nothing;
- * null when no version in the directory's history clears the claim.
+ * Searches the directory's history after `after` for the first effective
+ * date on which the reference rules find nothing. The dates tried are the
+ * later versions of the entries the reasons wait on, and of the entries the
+ * reasons found on a date tried wait on: a fix can lead to another flaw (a
+ * provider's fix names a location not open yet), and the claim clears on the
+ * date that location opens, whichever of the two fixes came first.
  */
-function firstClearDate(
+function searchClear(
   event: ClaimEvent,
   tables: ReferenceTables,
   ruleSet: PendRuleSet,
   context: PendContext,
   reasons: readonly PendReason[],
   after: string,
-): string | null {
-  const candidates = new Set<string>();
-  for (const reason of reasons) {
-    for (const dependency of reason.waitsOn) {
-      for (const version of tables.versionsOf(dependency.kind as ReferenceKind, dependency.key)) {
-        if (version.effectiveDate > after) candidates.add(version.effectiveDate);
+): ClearSearch {
+  const dependencies = new Map<string, PendDependency>();
+  const untried = new Set<string>();
+  const tried = new Set<string>();
+  const follow = (found: readonly PendReason[]): void => {
+    for (const reason of found) {
+      for (const dependency of reason.waitsOn) {
+        const id = `${dependency.kind}\u0000${dependency.key}`;
+        if (dependencies.has(id)) continue;
+        dependencies.set(id, dependency);
+        // A member record has no effective date: no date of its own can clear the claim.
+        if (dependency.kind === 'member') continue;
+        for (const version of tables.versionsOf(dependency.kind as ReferenceKind, dependency.key)) {
+          if (version.effectiveDate > after && !tried.has(version.effectiveDate)) untried.add(version.effectiveDate);
+        }
       }
     }
+  };
+  follow(reasons);
+  let clearedOn: string | null = null;
+  for (;;) {
+    // The earliest date not tried yet, and only dates before a clear already found can give an earlier one.
+    let next: string | null = null;
+    for (const date of untried)
+      if ((next === null || date < next) && (clearedOn === null || date < clearedOn)) next = date;
+    if (next === null) return { clearedOn, dependencies: [...dependencies.values()] };
+    untried.delete(next);
+    tried.add(next);
+    const found = referenceReasonsAsOf(event, tables, ruleSet, context, next);
+    if (found.length === 0) clearedOn = next;
+    else follow(found);
   }
-  for (const date of [...candidates].sort()) {
-    if (referenceReasonsAsOf(event, tables, ruleSet, context, date).length === 0) return date;
-  }
-  return null;
+}
+
+/**
+ * The reference entries a pended claim waits on: those its reasons name and,
+ * when every reason waits on dated entries, those a fix of them would still
+ * leave it waiting on (a provider's fix naming a location not open yet). The
+ * enricher files the claim under each, so a later fix of any of them judges
+ * it again. Empty for a claim that is not pended.
+ */
+export function pendDependencies(
+  event: ClaimEvent,
+  decision: PendDecision,
+  tables: ReferenceTables,
+  ruleSet: PendRuleSet,
+  context: PendContext = NO_DUPLICATES,
+): PendDependency[] {
+  if (decision.status !== 'pended') return [];
+  const own = decision.reasons.flatMap((reason) => reason.waitsOn);
+  if (event.claim.pend != null || !decision.reasons.every(waitsOnDatedReference)) return own;
+  const pendedOn = decision.pendedOn ?? event.occurredAt;
+  const queuedOn = pendedOn > event.claim.serviceFromDate ? pendedOn : event.claim.serviceFromDate;
+  return searchClear(event, tables, ruleSet, context, decision.reasons, queuedOn).dependencies;
 }
 
 /**

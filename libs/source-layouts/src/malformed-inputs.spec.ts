@@ -87,3 +87,41 @@ describe('claimEventsOfFile on a file with a line that is not text', () => {
     expect(claimIds.size).toBe(10);
   });
 });
+
+describe('a billing export claim whose lines were served on different days', () => {
+  const file = readVendoredFile('billing/billing-export-2024-03.csv');
+  const layout = mappedLayoutOf(layouts, file);
+  /** Claim BX-240301-0001's three lines (all 03/04/2024, E11.9), the second and third moved and diagnosed apart. */
+  const claimRows = (second: string, third: string): string[] => {
+    const rows = file.rows.filter((row) => row.startsWith('BX-240301-0001,'));
+    return [
+      rows[0] ?? '',
+      (rows[1] ?? '').replace('E11.9,03/04/2024', second),
+      (rows[2] ?? '').replace('E11.9,03/04/2024', third),
+    ];
+  };
+  const normalize = (rows: string[]) => {
+    const [raw] = rawEventsOf({ ...file, rows }, layout);
+    if (raw === undefined) throw new Error('expected one claim');
+    return normalizeMappedRecord(layout, raw, options);
+  };
+
+  it('spans the earliest to the latest line and lists every line’s diagnosis, where its first row spoke for all', () => {
+    const normalized = normalize(claimRows('I10,03/06/2024', 'E11.9,2024-03-01'));
+    if (normalized.kind !== 'claim') throw new Error('expected a claim');
+    const { claim, occurredAt } = normalized.event;
+    expect([claim.serviceFromDate, claim.serviceThroughDate, occurredAt]).toEqual([
+      '2024-03-01',
+      '2024-03-06',
+      '2024-03-06',
+    ]);
+    expect(claim.diagnoses.map((diagnosis) => diagnosis.code)).toEqual(['E11.9', 'I10']);
+    expect(claim.lines.map((line) => line.diagnosisCode)).toEqual(['E11.9', 'I10', 'E11.9']);
+  });
+
+  it('refuses the claim when a later line’s service date is no date, naming its row, as a first row’s would be', () => {
+    const error = sourceRecordErrorOf(() => normalize(claimRows('E11.9,02/30/2024', 'E11.9,03/04/2024')));
+    expect(error.code).toBe('DATE_INVALID');
+    expect(error.message).toMatch(/service_date .* in row 2 of the claim$/);
+  });
+});

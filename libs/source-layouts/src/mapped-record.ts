@@ -273,36 +273,37 @@ function codeSeriesColumns(series: CodeSeries): { columns: string[]; systemColum
 
 function readCodeSeries<System extends string>(
   reader: FieldReader,
-  row: Row,
+  rows: readonly Row[],
   seriesList: readonly CodeSeries[] | undefined,
 ): Array<{ code: string; system: System }> {
   const codes: Array<{ code: string; system: System }> = [];
   const seen = new Set<string>();
-  for (const series of seriesList ?? []) {
-    const { columns, systemColumns } = codeSeriesColumns(series);
-    columns.forEach((column, index) => {
-      const code = reader.cell(row, column).toUpperCase();
-      if (code === '') return;
-      reader.holdToMaxLength(column, code);
-      let system: string | undefined = series.system;
-      const systemColumn = systemColumns?.[index];
-      if (systemColumn !== undefined) {
-        const stated = reader.cell(row, systemColumn);
-        system = Object.entries(series.systems ?? {}).find(([from]) => from.trim() === stated)?.[1];
-        if (system === undefined) {
-          reader.finding('CODE_SYSTEM_UNKNOWN', systemColumn, `${systemColumn} names no known code system`);
-          return;
+  for (const row of rows)
+    for (const series of seriesList ?? []) {
+      const { columns, systemColumns } = codeSeriesColumns(series);
+      columns.forEach((column, index) => {
+        const code = reader.cell(row, column).toUpperCase();
+        if (code === '') return;
+        reader.holdToMaxLength(column, code);
+        let system: string | undefined = series.system;
+        const systemColumn = systemColumns?.[index];
+        if (systemColumn !== undefined) {
+          const stated = reader.cell(row, systemColumn);
+          system = Object.entries(series.systems ?? {}).find(([from]) => from.trim() === stated)?.[1];
+          if (system === undefined) {
+            reader.finding('CODE_SYSTEM_UNKNOWN', systemColumn, `${systemColumn} names no known code system`);
+            return;
+          }
         }
-      }
-      if (system === undefined || seen.has(`${system}|${code}`)) return;
-      seen.add(`${system}|${code}`);
-      // Only ICD-9-CM has a vendored list; ICD-10 codes are carried unchecked.
-      if (series.codeList !== undefined && system === 'ICD-9-CM' && reader.isUnknownCode(series.codeList, code)) {
-        reader.finding('CODE_UNKNOWN', column, `${column} is not in the ${series.codeList} code list`);
-      }
-      codes.push({ code, system: system as System });
-    });
-  }
+        if (system === undefined || seen.has(`${system}|${code}`)) return;
+        seen.add(`${system}|${code}`);
+        // Only ICD-9-CM has a vendored list; ICD-10 codes are carried unchecked.
+        if (series.codeList !== undefined && system === 'ICD-9-CM' && reader.isUnknownCode(series.codeList, code)) {
+          reader.finding('CODE_UNKNOWN', column, `${column} is not in the ${series.codeList} code list`);
+        }
+        codes.push({ code, system: system as System });
+      });
+    }
   return codes;
 }
 
@@ -448,6 +449,39 @@ function mapLines(reader: FieldReader, layout: MappedLayout, rows: readonly Row[
   return lines;
 }
 
+/**
+ * A claim whose rows are its lines (a billing export) spans them: its service
+ * dates are the earliest from date and the latest through date (else from
+ * date) among its rows, where its first row alone spoke for all. Every row's
+ * dates are read, so a row whose date is no date refuses the claim, as the
+ * first row's would.
+ */
+function spanServiceDatesOverRows(
+  reader: FieldReader,
+  fields: MappedLayout['definition']['fields'],
+  rows: readonly Row[],
+  head: Row,
+  values: Map<ClaimTarget, Value | null>,
+): void {
+  const read = (target: 'serviceFromDate' | 'serviceThroughDate', row: Row): string | null => {
+    const spec = fields[target];
+    if (spec === undefined) return null;
+    const value = readingRow(rows, row, () => reader.read(target, CLAIM_TARGETS[target], spec, row));
+    return value === null ? null : String(value);
+  };
+  let from = asText(values.get('serviceFromDate') ?? null);
+  let through = asText(values.get('serviceThroughDate') ?? null) ?? from;
+  for (const row of rows) {
+    if (row === head) continue;
+    const rowFrom = read('serviceFromDate', row);
+    const rowThrough = read('serviceThroughDate', row) ?? rowFrom;
+    if (rowFrom !== null && (from === null || rowFrom < from)) from = rowFrom;
+    if (rowThrough !== null && (through === null || rowThrough > through)) through = rowThrough;
+  }
+  values.set('serviceFromDate', from);
+  values.set('serviceThroughDate', through);
+}
+
 function mapClaim(
   layout: MappedLayout,
   raw: RawClaimRecord,
@@ -465,6 +499,8 @@ function mapClaim(
     }
   });
   const get = (target: ClaimTarget): Value | null => values.get(target) ?? null;
+  const perRow = layout.definition.lines?.perRow === true;
+  if (perRow && rows.length > 1) spanServiceDatesOverRows(reader, fields, rows, head, values);
   const claimId = String(get('claimId'));
   const memberId = asText(get('memberId'));
   // A source that carries no member id at all (a billing export) is not flagged on every claim; a blank one is.
@@ -501,7 +537,8 @@ function mapClaim(
     payer: String(get('payer')),
     serviceFromDate,
     serviceThroughDate,
-    diagnoses: readCodeSeries<'ICD-9-CM' | 'ICD-10-CM'>(reader, head, layout.definition.diagnoses),
+    // A claim whose rows are its lines lists every line's diagnosis; one whose rows are segments, its first row's.
+    diagnoses: readCodeSeries<'ICD-9-CM' | 'ICD-10-CM'>(reader, perRow ? rows : [head], layout.definition.diagnoses),
     lines,
     totals: {
       paymentAmountCents: asNumber(get('paymentAmount')) ?? sum(lines.map((line) => line.paymentAmountCents)),
@@ -530,7 +567,11 @@ function mapClaim(
   else if (lineCharges.length > 0) claim.billedAmountCents = sum(lineCharges);
   if (mapped('sourceOperation')) claim.sourceOperation = asText(get('sourceOperation')) as Claim['sourceOperation'];
   if (layout.definition.procedures !== undefined) {
-    claim.procedures = readCodeSeries<'ICD-9-CM' | 'ICD-10-PCS'>(reader, head, layout.definition.procedures);
+    claim.procedures = readCodeSeries<'ICD-9-CM' | 'ICD-10-PCS'>(
+      reader,
+      perRow ? rows : [head],
+      layout.definition.procedures,
+    );
   }
   if (mapped('renderingNpi') || mapped('renderingProviderFirstName') || mapped('renderingProviderLastName')) {
     claim.renderingProvider = {

@@ -134,6 +134,18 @@ describe('foldClaimBatch: the first family of counters', () => {
     expect([...result.claims.keys()]).toEqual(['A1', 'B1']);
   });
 
+  it('lists every state the batch gave a claim, in the order they replaced each other', () => {
+    const versionOf = (event: EnrichedClaimEvent) => ({
+      occurredAt: event.occurredAt,
+      sourceSequence: event.lineage.recordNumber,
+      stage: 0,
+    });
+    // a1v2 after a1v3 is older than the state it finds: it replaces nothing, so it is no state of the claim.
+    const { states, claims } = foldClaimBatch([a1v1, b1, a1v3, a1v2], noStoredClaims, versionOf);
+    expect(states).toEqual([a1v1, b1, a1v3]);
+    expect(claims.get('A1')?.event).toBe(a1v3);
+  });
+
   it('leaves the stored contributions untouched', () => {
     const storedA1 = claimKpiContribution(a1v1);
     const stored = storedClaims(new Map([['A1', storedA1]]));

@@ -35,6 +35,13 @@ export interface ClaimBatchFoldResult extends ClaimKpiFoldResult {
   lifecycles: Map<string, ClaimLifecycle[]>;
   /** 999 verdicts: kept per transaction set, never as a claim. */
   setVerdicts: TransactionSetVerdict[];
+  /**
+   * Every state the batch gave a claim, in the order they replaced each
+   * other: a claim replaced twice comes twice, its last state being its
+   * entry in `claims`. What a state keeps of the one it replaces (the pend
+   * episode's comments: foldPendEpisodes) is folded along it.
+   */
+  states: EnrichedClaimEvent[];
   /** The version every claim in `claims` holds now. */
   versions: Map<string, ClaimVersion>;
   /**
@@ -85,6 +92,7 @@ export function foldClaimBatch(
   const versions = new Map<string, ClaimVersion>();
   const superseded: EnrichedClaimEvent[] = [];
   const dailyDelta = new Map<string, ClaimKpiDelta>();
+  const states: EnrichedClaimEvent[] = [];
   for (const event of events) {
     const verdict = transactionSetVerdictOf(event);
     if (verdict) {
@@ -129,6 +137,7 @@ export function foldClaimBatch(
     accumulateContribution(delta, contribution);
     accumulateDatedContribution(dayDelta, contribution);
     claims.set(event.claimId, { event: latest, contribution });
+    states.push(latest);
   }
   const lifecycles = new Map(
     [...parts.entries()].map(([claimId, claimParts]) => [
@@ -136,5 +145,5 @@ export function foldClaimBatch(
       claimLifecyclesOf(claimId, claimPartsOf(claimParts)),
     ]),
   );
-  return { claims, delta, newParts, lifecycles, setVerdicts, versions, superseded, dailyDelta };
+  return { claims, delta, newParts, lifecycles, setVerdicts, states, versions, superseded, dailyDelta };
 }

@@ -110,6 +110,30 @@ describe('foldPendEpisodes', () => {
     expect(foldPendEpisodes([claim('c1', cleared)], stored)).toEqual({ upserts: [], deletes: [], delta: [] });
   });
 
+  it('keeps the comments of a row earlier in the same batch when a later event without any moves the episode', () => {
+    const row = withComments(claim('c1', pended), 'Waiting on corrected NPI from the office.');
+    // The row and the event that clears it in one batch end as they end in two: one episode, the row's comments.
+    const oneBatch = foldPendEpisodes([row, claim('c1', cleared)], new Map());
+    const first = foldPendEpisodes([row], new Map());
+    const second = foldPendEpisodes(
+      [claim('c1', cleared)],
+      new Map([['c1', first.upserts[0]?.episode as PendEpisode]]),
+    );
+    expect(oneBatch.upserts).toEqual(second.upserts);
+    expect(oneBatch.upserts[0]?.episode.comments).toBe('Waiting on corrected NPI from the office.');
+    expect(oneBatch.delta).toEqual(foldPendEpisodes([claim('c1', cleared)], new Map()).delta);
+  });
+
+  it('folds each version of a claim over the one before it in the batch, against the stored episode once', () => {
+    const stored = new Map([['c1', episodeOf(withComments(claim('c1', pended), 'First look.'))]]);
+    // Cleared, corrected to clean, pended again without comments: the comments went with the clean version.
+    const result = foldPendEpisodes([claim('c1', cleared), claim('c1'), claim('c1', pended)], stored);
+    expect(result.upserts).toEqual([{ claimId: 'c1', episode: episodeOf(claim('c1', pended)) }]);
+    expect(result.deletes).toEqual([]);
+    // Only the comments changed: the histogram does not move.
+    expect(result.delta).toEqual([]);
+  });
+
   it('writes nothing again when the same commented row is folded a second time (a replay)', () => {
     const row = withComments(claim('c1', pended), 'Possible duplicate of PQ-2024-000099.');
     const stored = new Map([['c1', episodeOf(row)]]);

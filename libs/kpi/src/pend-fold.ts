@@ -12,30 +12,39 @@ export interface PendFoldResult {
 }
 
 /**
- * Folds the latest event of each claim a batch touched into claim_pend rows
- * and a histogram delta: the stored episode's cells are subtracted and the
- * new one's added. Versions of a claim seen earlier in the same batch cancel
- * out (each one's addition is the next one's subtraction), so the latest
- * event against the stored episode is the whole change.
+ * Folds the states a batch gave its claims, in the order they replaced each
+ * other (a claim replaced twice comes twice), into claim_pend rows and a
+ * histogram delta: the stored episode's cells are subtracted and the last
+ * one's added. Versions of a claim seen earlier in the same batch cancel
+ * out of the histogram (each one's addition is the next one's subtraction),
+ * so the last event against the stored episode is the whole change there;
+ * each version is still folded over the one before it, so what one version
+ * keeps of its predecessor (the comments) is kept as in a batch of its own.
  *
  * `stored` holds the episodes of the claims stored before the batch; a claim
  * absent from it had none. A clean claim that had none adds nothing at all.
  */
 export function foldPendEpisodes(
-  latest: Iterable<EnrichedClaimEvent>,
+  states: Iterable<EnrichedClaimEvent>,
   stored: ReadonlyMap<string, PendEpisode>,
 ): PendFoldResult {
   const upserts: PendFoldResult['upserts'] = [];
   const deletes: string[] = [];
   const cells = new Map<string, PendHistogramEntry>();
-  for (const event of latest) {
-    const previous = stored.get(event.claimId) ?? null;
-    const next = withKeptComments(pendEpisodeOf(event), previous, event.claim.pend != null);
+  const latest = new Map<string, PendEpisode | null>();
+  for (const event of states) {
+    const before = latest.has(event.claimId)
+      ? (latest.get(event.claimId) ?? null)
+      : (stored.get(event.claimId) ?? null);
+    latest.set(event.claimId, withKeptComments(pendEpisodeOf(event), before, event.claim.pend != null));
+  }
+  for (const [claimId, next] of latest) {
+    const previous = stored.get(claimId) ?? null;
     if (samePendEpisode(previous, next)) continue;
     addPendEpisode(cells, previous, -1);
     addPendEpisode(cells, next, 1);
-    if (next) upserts.push({ claimId: event.claimId, episode: next });
-    else deletes.push(event.claimId);
+    if (next) upserts.push({ claimId, episode: next });
+    else deletes.push(claimId);
   }
   const byClaimId = (left: { claimId: string }, right: { claimId: string }): number =>
     left.claimId < right.claimId ? -1 : left.claimId > right.claimId ? 1 : 0;

@@ -439,11 +439,12 @@ export class ClaimFoldRepository {
             claimVersionOf(event, sourceSequenceOf(sourceSequences, event)),
           ),
         );
-        const { claims, delta, dailyDelta, newParts, lifecycles, setVerdicts, versions } = folded;
+        const { claims, delta, dailyDelta, newParts, lifecycles, setVerdicts, states, versions } = folded;
         superseded = folded.superseded.length;
         const latest = [...claims.values()];
         const latestEvents = latest.map((claim) => claim.event);
-        const pend = foldPendEpisodes(latestEvents, stored.episodes);
+        // Every state in order, not the latest alone: a version keeps the comments of the one it replaces.
+        const pend = foldPendEpisodes(states, stored.episodes);
         pendHistogramDelta = pend.delta;
         await this.step('replaced_rows', () =>
           this.removeReplacedRows(
@@ -586,7 +587,8 @@ export class ClaimFoldRepository {
    * duplicate copy (a producer retry), as the first-wins insert did.
    *
    * Returns, for every candidate's record (file id and first record number):
-   * - its source sequence, assigned when the row was first written and read
+   * - its source sequence, assigned when the row was first written (in the
+   *   order the batch holds the records, whatever their file ids) and read
    *   back for any later arrival: the event's place in the claim's versions;
    * - in `alreadyFolded`, the records of first-seen events that had folded
    *   before, whose quality is tallied already (a claim re-emitted when it
@@ -628,12 +630,23 @@ export class ClaimFoldRepository {
       await queryBindingArrays<OutcomeRow[]>(
         manager,
         `WITH candidate AS (
-           SELECT * FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, outcome)
-         ), written AS (
-           INSERT INTO ingest_record (file_id, record_number, outcome)
-           SELECT DISTINCT ON (r.file_id, r.record_number) r.file_id, r.record_number, r.outcome
+           SELECT * FROM unnest($1::text[], $2::integer[], $3::text[]) WITH ORDINALITY
+                    AS r(file_id, record_number, outcome, arrival)
+         ), record AS (
+           SELECT DISTINCT ON (r.file_id, r.record_number) r.file_id, r.record_number, r.outcome,
+                  min(r.arrival) OVER (PARTITION BY r.file_id, r.record_number) AS arrival
              FROM candidate r
             ORDER BY r.file_id, r.record_number, r.outcome = 'folded' DESC
+         ), sequenced AS (
+           -- A record's place in arrival order is its first place in the batch, not its file id's: two files'
+           -- rows of one claim on one date must rank as they came. (Materialized: it calls nextval.)
+           SELECT a.file_id, a.record_number, a.outcome, nextval('ingest_record_source_sequence') AS source_sequence
+             FROM (SELECT * FROM record ORDER BY arrival) a
+         ), written AS (
+           INSERT INTO ingest_record (file_id, record_number, outcome, source_sequence)
+           SELECT s.file_id, s.record_number, s.outcome, s.source_sequence
+             FROM sequenced s
+            ORDER BY s.file_id, s.record_number
            ${upgradeDeadLettered}
            RETURNING file_id, record_number, outcome, source_sequence
          )

@@ -169,12 +169,38 @@ describe('DE-SynPUF layouts on the real sample files', () => {
     const hcpcs = Array.from({ length: 45 }, (_, index) => row?.[`HCPCS_CD_${index + 1}`] ?? '').filter(Boolean);
     expect(event?.claim.lines.map((line) => line.hcpcsCode)).toEqual(hcpcs);
     const diagnoses = new Set(
-      ['ADMTNG_ICD9_DGNS_CD', ...Array.from({ length: 10 }, (_, index) => `ICD9_DGNS_CD_${index + 1}`)]
+      [...Array.from({ length: 10 }, (_, index) => `ICD9_DGNS_CD_${index + 1}`), 'ADMTNG_ICD9_DGNS_CD']
         .map((column) => row?.[column] ?? '')
         .filter(Boolean),
     );
     expect(event?.claim.diagnoses.map((diagnosis) => diagnosis.code)).toEqual([...diagnoses]);
   });
+
+  it.each([
+    'desynpuf/sample2/DE1_0_2008_to_2010_Inpatient_Claims_Sample_2_part1.csv',
+    'desynpuf/sample2/DE1_0_2008_to_2010_Outpatient_Claims_Sample_2_part1.csv',
+  ])(
+    "list each claim's principal diagnosis (ICD9_DGNS_CD_1) first, the admitting one after the claim's codes: %s",
+    (path) => {
+      const { file, outcomes } = normalizeFile(path);
+      const firstSegments = new Map(
+        recordsOf(file, ',')
+          .filter((row) => row['SEGMENT'] === '1')
+          .map((row) => [row['CLM_ID'] ?? '', row]),
+      );
+      const claims = claimsOf(outcomes);
+      expect(claims.length).toBeGreaterThan(90);
+      for (const event of claims) {
+        const row = firstSegments.get(event?.claimId ?? '');
+        const principal = row?.['ICD9_DGNS_CD_1'] ?? '';
+        if (principal === '') continue;
+        expect({ claimId: event?.claimId, first: event?.claim.diagnoses[0]?.code }).toEqual({
+          claimId: event?.claimId,
+          first: principal,
+        });
+      }
+    },
+  );
 
   it('assemble an outpatient claim whose segments are adjacent (segment 2 first) into one claim', () => {
     const { file, outcomes } = normalizeFile(
@@ -320,5 +346,65 @@ describe('CMS RIF layouts on the BFD sample files', () => {
       totals: { paymentAmountCents: cents(row?.['CVRD_D_PLAN_PD_AMT']) },
       drug: { ndcCode: row?.['PROD_SRVC_ID'], daysSupply: Number(row?.['DAYS_SUPLY_NUM']) },
     });
+  });
+});
+
+describe('CMS RIF code translations, per the CCW data dictionary', () => {
+  /** A vendored RIF file with some columns of every row replaced (the file itself is left as it is). */
+  function withColumns(relative: string, replacements: Record<string, string>): VendoredFile {
+    const file = readVendoredFile(relative);
+    const names = file.header.split('|');
+    const rows = file.rows.map((row) => {
+      const fields = row.split('|');
+      for (const [name, value] of Object.entries(replacements)) {
+        const index = names.indexOf(name);
+        if (index === -1) throw new Error(`${relative} has no column ${name}`);
+        fields[index] = value;
+      }
+      return fields.join('|');
+    });
+    return { ...file, rows };
+  }
+  const claimsOfFile = (file: VendoredFile): ClaimEvent[] => {
+    const layout = mappedLayoutOf(layouts, file);
+    return claimsOf(rawEventsOf(file, layout).map((raw) => normalizeMappedRecord(layout, raw, options)));
+  };
+
+  // LINE_PRCSG_IND_CD is two bytes in the RIF: since NCH version J the one-byte symbols (! @ # ...) were
+  // converted to the two-digit MSP cost-avoided codes, which must read as cost avoided, not as unknown.
+  it.each(
+    ['rif/rif-static-samples/sample-a-bcarrier.txt', 'rif/rif-static-samples/sample-a-dme.txt'].flatMap((file) =>
+      ['00', '12', '13', '14', '15', '16', '17', '18', '21', '22', '25', '26'].map((code) => [file, code]),
+    ),
+  )('group a line of %s with the two-digit MSP cost-avoided LINE_PRCSG_IND_CD %s as msp_cob', (relative, code) => {
+    const lines = claimsOfFile(withColumns(relative, { LINE_PRCSG_IND_CD: code })).flatMap(
+      (event) => event.claim.lines,
+    );
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines)
+      expect(line).toMatchObject({ processingIndicatorCode: code, processingCategory: 'msp_cob' });
+  });
+
+  // CLM_MDCR_NON_PMT_RSN_CD (NOPAY_CD): 21 and 22 MSP cost avoided - MIR group / non-group health plan,
+  // 25 and 26 MSP cost avoided - Recovery Audit Contractor California / Florida.
+  it.each(
+    ['inpatient', 'outpatient', 'snf', 'hha', 'hospice'].flatMap((type) =>
+      ['21', '22', '25', '26'].map((code) => [`rif/rif-static-samples/sample-a-${type}.txt`, code]),
+    ),
+  )('group the lines of a %s claim with MSP cost-avoided CLM_MDCR_NON_PMT_RSN_CD %s as msp_cob', (relative, code) => {
+    const [event] = claimsOfFile(withColumns(relative, { CLM_MDCR_NON_PMT_RSN_CD: code }));
+    expect(event?.claim.lines.length).toBeGreaterThan(0);
+    expect(new Set(event?.claim.lines.map((line) => line.processingCategory))).toEqual(new Set(['msp_cob']));
+  });
+
+  // CARR_CLM_PMT_DNL_CD: D denied due to demonstration involvement, P physician ownership denial.
+  it.each(
+    ['rif/rif-static-samples/sample-a-bcarrier.txt', 'rif/rif-static-samples/sample-a-dme.txt'].flatMap((file) =>
+      ['D', 'P'].map((code) => [file, code]),
+    ),
+  )('read a claim of %s with CARR_CLM_PMT_DNL_CD %s as denied', (relative, code) => {
+    const [event] = claimsOfFile(withColumns(relative, { CARR_CLM_PMT_DNL_CD: code }));
+    expect(event?.claim.adjudication).toMatchObject({ sourceStatus: code, status: 'denied' });
+    expect(event?.dataQuality.filter((finding) => finding.code === 'CODE_UNTRANSLATED')).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { ClaimLine, ClaimType } from '@claims/contracts';
+import type { ClaimLine, ClaimType, DataQualityFinding } from '@claims/contracts';
 import { tokenizePatientId } from '@claims/source-layouts';
 import { X12Error } from './x12.errors';
 import type { X12Segment } from './x12-segments';
@@ -31,6 +31,8 @@ export interface Claim837 {
   createdDate: string | null;
   /** The CLM segment's number in the file, for locating what went wrong with this claim. */
   segmentNumber: number;
+  /** What is wrong with the claim as sent but does not stop it (a CLM02 that is not the sum of its lines). */
+  dataQuality: DataQualityFinding[];
 }
 
 /**
@@ -83,9 +85,16 @@ function partyOf(nm1: X12Segment): Party {
 /**
  * The type of bill's second digit is its classification (NUBC UB-04 FL 4):
  * 1 inpatient (Part A), 2 inpatient (Part B); anything else is billed as
- * outpatient for the canonical claim's purposes.
+ * outpatient for the canonical claim's purposes. Not for every facility
+ * type: after a 7 (clinic) or an 8 (special facility) the second digit names
+ * the kind of clinic or facility (71x rural health clinic, 72x ESRD, 81x/82x
+ * hospice, 83x ambulatory surgery centre, 85x critical access hospital), and
+ * a 3 (home health) is care at home (32x: under a plan of treatment), never
+ * an inpatient stay.
  */
+const NO_INPATIENT_CLASSIFICATION = new Set(['3', '7', '8']);
 function institutionalClaimType(billType: string | null): ClaimType {
+  if (NO_INPATIENT_CLASSIFICATION.has(billType?.[0] ?? '')) return 'institutional_outpatient';
   const classification = billType?.[1];
   return classification === '1' || classification === '2' ? 'institutional_inpatient' : 'institutional_outpatient';
 }
@@ -98,6 +107,11 @@ interface HierarchyState {
   /** A dependent patient has no member id in 005010: name and birth date stand in, hashed with the subscriber id. */
   patientIdentity: string | null;
   payer: string | null;
+  /**
+   * NM101 of the hierarchy's last NM1 (85 billing provider, 87 pay-to, PE
+   * pay-to plan, IL subscriber, PR payer, QC patient): the loop a REF stands in.
+   */
+  entity: string | null;
   /** Where the last NM1 or HL put the reader, to tell 2010BA's NM1*IL from a claim's own NM1s. */
   loop: '2000A' | '2000B' | '2000C' | '2300' | '2400';
 }
@@ -112,6 +126,8 @@ interface ClaimDraft {
   statement: { from: string; through: string } | null;
   admissionDate: string | null;
   diagnoses: Claim837['diagnoses'];
+  /** The diagnoses in the order the HI composites name them: what SV107's pointers count (1 = HI01). */
+  pointedDiagnoses: Claim837['diagnoses'];
   procedures: Claim837['procedures'];
   drgCode: string | null;
   lines: ClaimLine[];
@@ -137,6 +153,7 @@ export function claimsOf837(segments: readonly X12Segment[], options: Claims837O
     subscriberId: null,
     patientIdentity: null,
     payer: null,
+    entity: null,
     loop: '2000A',
   };
   let createdDate: string | null = null;
@@ -163,6 +180,7 @@ export function claimsOf837(segments: readonly X12Segment[], options: Claims837O
       } else if (level === '23') {
         state = { ...state, patientIdentity: null, loop: '2000C' };
       }
+      state.entity = null;
       continue;
     }
     if (tag === 'CLM') {
@@ -177,6 +195,7 @@ export function claimsOf837(segments: readonly X12Segment[], options: Claims837O
         statement: null,
         admissionDate: null,
         diagnoses: [],
+        pointedDiagnoses: [],
         procedures: [],
         drgCode: null,
         lines: [],
@@ -201,6 +220,7 @@ function readHierarchySegment(segment: X12Segment, state: HierarchyState): void 
   switch (segment.tag) {
     case 'NM1': {
       const entity = elementOf(segment, 1);
+      state.entity = entity;
       if (entity === '85') state.billing = partyOf(segment);
       else if (entity === 'IL') state.subscriberId = blankToNull(elementOf(segment, 9));
       else if (entity === 'PR') state.payer = blankToNull(elementOf(segment, 3)) ?? blankToNull(elementOf(segment, 9));
@@ -214,8 +234,9 @@ function readHierarchySegment(segment: X12Segment, state: HierarchyState): void 
       if (state.patientIdentity !== null) state.patientIdentity += `|${elementOf(segment, 2)}`;
       return;
     case 'REF':
-      // 2010AA REF*EI: the billing provider's employer identification number (tax id).
-      if (elementOf(segment, 1) === 'EI' && state.billing !== null && state.billingTaxId === null) {
+      // 2010AA REF*EI: the billing provider's employer identification number (tax id). Only there:
+      // 2010AC (pay-to plan tax id) and 2010BB (payer secondary id) may carry a REF*EI of their own.
+      if (elementOf(segment, 1) === 'EI' && state.entity === '85' && state.billingTaxId === null) {
         state.billingTaxId = blankToNull(elementOf(segment, 2));
       }
       return;
@@ -289,15 +310,31 @@ function readClaimSegment(segment: X12Segment, draft: ClaimDraft): void {
   }
 }
 
+/**
+ * The principal diagnosis (ABK/BK) and principal procedure (BBR/BR) qualifiers.
+ * 005010X223A2 2300 gives each its own HI, told apart by HI01-1 and not by
+ * where it stands among the other HIs (other diagnoses ABF/BF, admitting ABJ,
+ * ...): the canonical claim lists the principal first wherever it came.
+ */
+const PRINCIPAL_QUALIFIERS = new Set(['ABK', 'BK', 'BBR', 'BR']);
+
 function readDiagnoses(segment: X12Segment, draft: ClaimDraft): void {
   for (let position = 1; position < segment.elements.length; position += 1) {
     const [qualifier = '', code = ''] = componentsOf(segment, position);
     if (code === '') continue;
     const diagnosisSystem = DIAGNOSIS_QUALIFIERS.get(qualifier);
     const procedureSystem = PROCEDURE_QUALIFIERS.get(qualifier);
-    if (diagnosisSystem) draft.diagnoses.push({ code, system: diagnosisSystem });
-    else if (procedureSystem) draft.procedures.push({ code, system: procedureSystem });
-    else if (qualifier === 'DR') draft.drgCode = code;
+    const principal = PRINCIPAL_QUALIFIERS.has(qualifier);
+    if (diagnosisSystem) {
+      const diagnosis = { code, system: diagnosisSystem };
+      draft.pointedDiagnoses.push(diagnosis);
+      if (principal) draft.diagnoses.unshift(diagnosis);
+      else draft.diagnoses.push(diagnosis);
+    } else if (procedureSystem) {
+      const procedure = { code, system: procedureSystem };
+      if (principal) draft.procedures.unshift(procedure);
+      else draft.procedures.push(procedure);
+    } else if (qualifier === 'DR') draft.drgCode = code;
   }
 }
 
@@ -327,7 +364,7 @@ function baseLine(draft: ClaimDraft): Omit<ClaimLine, 'hcpcsCode' | 'diagnosisCo
 function professionalLine(segment: X12Segment, draft: ClaimDraft): ClaimLine {
   const procedure = procedureOf(segment, 1);
   const pointer = Number(componentsOf(segment, 7)[0] ?? '');
-  const diagnosis = Number.isInteger(pointer) && pointer > 0 ? draft.diagnoses[pointer - 1] : undefined;
+  const diagnosis = Number.isInteger(pointer) && pointer > 0 ? draft.pointedDiagnoses[pointer - 1] : undefined;
   const claimPlace = componentsOf(draft.clm, 5);
   return {
     ...baseLine(draft),
@@ -401,5 +438,32 @@ function finishClaim(draft: ClaimDraft, options: Claims837Options, createdDate: 
     lines: draft.lines,
     createdDate,
     segmentNumber: clm.number,
+    dataQuality: balanceFindings(clm, draft.lines),
   };
+}
+
+const dollarsOf = (cents: number): string =>
+  `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
+
+/**
+ * CLM02, the total claim charge, must be the sum of the service lines'
+ * charges (005010X222A1 2300 CLM02: Σ SV102; 005010X223A2 2300 CLM02: Σ SV203).
+ * A claim that does not balance is still the provider's claim: a finding, not a refusal.
+ */
+function balanceFindings(clm: X12Segment, lines: readonly ClaimLine[]): DataQualityFinding[] {
+  if (lines.length === 0) return [];
+  const total = amountCentsOf(clm, 2);
+  // Revenue code 0001 is the UB-04's total charges line, not a service: it is not added to itself.
+  const services = lines.filter((line) => line.revenueCode !== '0001');
+  const linesTotal = services.reduce((sum, line) => sum + (line.chargeAmountCents ?? 0), 0);
+  if (total === linesTotal) return [];
+  return [
+    {
+      code: 'CLAIM_UNBALANCED',
+      field: 'CLM02',
+      message:
+        `CLM02 (segment ${clm.number}) is ${dollarsOf(total)}, but the ${services.length} service lines' ` +
+        `charges come to ${dollarsOf(linesTotal)}`,
+    },
+  ];
 }

@@ -1,4 +1,5 @@
 import { ClaimEventSchema } from '@claims/contracts';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeX12Record } from './normalize-x12-record';
 import { X12_SAMPLES, rawEventOf, transactionSetsOfFile, transactionSetsOfText } from './__tests__/x12-samples';
@@ -64,6 +65,22 @@ describe('normalizeX12Record', () => {
     const events = normalizeX12Record(rawEventOf(set!), options);
     expect(events.map((event) => event.claim.lines.map((line) => line.serviceUnitCount))).toEqual([[1], [1]]);
     for (const event of events) expect(ClaimEventSchema.parse(event)).toEqual(event);
+  });
+
+  it("carries on the submitted event a finding for a CLM02 that is not the sum of its lines' charges", async () => {
+    const [balanced] = await eventsOf('linuxforhealth', '837_005010X223A3', 'two-claims-single-provider.837i');
+    expect(balanced?.dataQuality).toEqual([]);
+    const [set] = await transactionSetsOfText(
+      readFileSync(
+        join(X12_SAMPLES, 'linuxforhealth', '837_005010X223A3', 'two-claims-single-provider.837i'),
+        'utf8',
+      ).replace('CLM*756048Q*89.95*', 'CLM*756048Q*99.95*'),
+    );
+    const [unbalanced] = normalizeX12Record(rawEventOf(set!), options);
+    expect(unbalanced?.dataQuality.map((finding) => [finding.code, finding.field])).toEqual([
+      ['CLAIM_UNBALANCED', 'CLM02'],
+    ]);
+    expect(unbalanced?.claim.billedAmountCents).toBe(9995);
   });
 
   it('never carries a member id on a canonical event', async () => {

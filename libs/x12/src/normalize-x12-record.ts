@@ -95,6 +95,8 @@ function submittedEvent(raw: RawClaimRecord, claim: Claim837, index: number, sub
     eventType: 'submitted',
     occurredAt: claim.serviceThroughDate,
     claimId: claim.claimId,
+    // A CLM02 that is not the sum of the lines' charges: the claim as sent, said so.
+    dataQuality: claim.dataQuality,
     claim: {
       claimType: claim.claimType,
       patientToken: claim.patientToken,

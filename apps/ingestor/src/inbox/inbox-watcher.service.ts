@@ -90,14 +90,30 @@ export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
       // A link is taken too, to be refused in the open (failed/ with the reason) if it leads out of the inbox.
       if (!isInboxCandidate(entry.name, entry.isFile() || entry.isSymbolicLink())) continue;
       const info = await stat(join(this.directory, entry.name)).catch(() => null);
-      if (info) current.set(entry.name, { bytes: info.size, modifiedMilliseconds: info.mtimeMs });
+      // A link to a folder (or to anything but a file) is left alone, as a folder is: it holds no bytes to take.
+      if (info?.isFile()) current.set(entry.name, { bytes: info.size, modifiedMilliseconds: info.mtimeMs });
     }
     const settled = settledFiles(this.seen, current);
     this.seen = current;
     for (const name of settled) {
       if (this.stopping || !this.jobs.registry.hasCapacity) return;
-      await this.take(name);
+      // Listed settled, but the files before it may have taken minutes: one written to since waits to settle again.
+      if (!(await this.unchangedSince(name, current.get(name)))) continue;
+      // One file that cannot be taken (gone, unreadable) must not hold back the files after it.
+      await this.take(name).catch((error: unknown) =>
+        this.logger.error({ err: error, source: name }, 'inbox file could not be taken'),
+      );
     }
+  }
+
+  private async unchangedSince(name: string, listed: FileSignature | undefined): Promise<boolean> {
+    const info = await stat(join(this.directory, name)).catch(() => null);
+    return (
+      info !== null &&
+      listed !== undefined &&
+      info.size === listed.bytes &&
+      info.mtimeMs === listed.modifiedMilliseconds
+    );
   }
 
   private async take(name: string): Promise<void> {
@@ -111,7 +127,15 @@ export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
       await this.moveToFailed(name, error instanceof IngestionError ? error : null, error);
       return;
     }
-    const sha256 = await sha256Of(path);
+    let sha256: string;
+    try {
+      sha256 = await sha256Of(path);
+    } catch (error) {
+      // Gone since the listing: nothing to take. Unreadable (permissions): refused in the open, not retried forever.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      await this.moveToFailed(name, null, error);
+      return;
+    }
     const earlier = ledger.find(sha256);
     if (earlier) {
       const view = this.jobs.recordDuplicate(

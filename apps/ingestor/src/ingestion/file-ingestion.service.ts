@@ -46,7 +46,7 @@ import {
 } from '@claims/x12';
 import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -130,6 +130,20 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/**
+ * Refuses a file whose bytes, as a reading pass saw them, are not those its
+ * id was made of: it was cut short, appended to or rewritten while being
+ * ingested, so a report under that id would not describe what was read.
+ * @throws IngestionError FILE_CHANGED
+ */
+function assertUnchanged(file: Pick<OpenedFile, 'source' | 'fileId'>, read: Hash): void {
+  if (read.digest('hex') === file.fileId) return;
+  throw new IngestionError(
+    'FILE_CHANGED',
+    `${file.source} changed while it was being read (cut short, appended to or rewritten): ingest it again once it is whole`,
+  );
 }
 
 /** The messages of a file not sent yet, per topic, their size, and the source rows they stand for. */
@@ -392,12 +406,15 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       });
     let hashed = 0;
     const hash = createHash('sha256');
-    // The file id is the hash of the bytes as stored: a gzip file is hashed compressed.
-    for await (const chunk of openSourceBytes(located.path, 'none', located.source, {
+    // The file id is the hash of the bytes as stored: a gzip file is hashed compressed. A gzip file is
+    // gunzipped on this pass too (its output dropped), so that one damaged or cut short is refused
+    // (FILE_COMPRESSION_INVALID) before any of its records is published, not after most of them.
+    for await (const chunk of openSourceBytes(located.path, located.compression, located.source, {
       ...(options.signal ? { signal: options.signal } : {}),
       onBytesRead: (bytes) => report((hashed += bytes)),
+      hash,
     })) {
-      hash.update(chunk);
+      void chunk;
     }
     return { ...located, fileId: hash.digest('hex') };
   }
@@ -580,19 +597,23 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       if (options.layout !== undefined && options.layout !== X12_FILE_LAYOUT) {
         throw new IngestionError('LAYOUT_MISMATCH', `${source} is an X12 interchange, not layout ${options.layout}`);
       }
-      const open = (): AsyncIterable<Uint8Array> =>
+      const open = (hash: Hash): AsyncIterable<Uint8Array> =>
         openSourceBytes(file.path, file.compression, source, {
           ...(signal ? { signal } : {}),
           onBytesRead: (bytes) => {
             bytesRead += bytes;
             report();
           },
+          hash,
         });
       // A first pass finds the interchanges and groups whose trailers fail them as a whole, so that
       // none of their transaction sets is published before the trailer is read; it holds only the verdicts.
-      const verdicts = await x12EnvelopeVerdictsOf(x12TokensOf(open()));
+      const firstPass = createHash('sha256');
+      const verdicts = await x12EnvelopeVerdictsOf(x12TokensOf(open(firstPass)));
+      assertUnchanged(file, firstPass);
       bytesRead = 0;
-      const items = x12TransactionSetsOf(x12TokensOf(open()), {
+      const secondPass = createHash('sha256');
+      const items = x12TransactionSetsOf(x12TokensOf(open(secondPass)), {
         verdicts,
         maxTransactionChars: this.config.maxRecordBytes,
       });
@@ -616,6 +637,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
         if (sink.due) await flush();
         if (ratePerSecond) await this.pace(started, recordsRead / ratePerSecond, sink, flush, signal);
       }
+      assertUnchanged(file, secondPass);
       await flush();
       if (skipped.total > 0) {
         this.logger.info(
@@ -626,6 +648,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       return { layout: { name: X12_FILE_LAYOUT }, recordsRead, blankLinesSkipped: 0, skipped };
     }
 
+    const readHash = createHash('sha256');
     const lines = boundedLinesOf(
       openSourceBytes(file.path, file.compression, source, {
         ...(signal ? { signal } : {}),
@@ -633,6 +656,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
           bytesRead += bytes;
           report();
         },
+        hash: readHash,
       }),
       { maxLineBytes: this.config.maxRecordBytes, prefixBytes: DEAD_LETTER_MAX_ORIGINAL_BYTES },
     );
@@ -690,6 +714,8 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
         sink.accept(outcome);
       }
     }
+    // Before the last records and the report leave: they must be of the bytes the file id names.
+    assertUnchanged(file, readHash);
     await flush();
     if (layout === null) throw new IngestionError('FILE_EMPTY', `${source} has no header row`);
     return { layout, recordsRead, blankLinesSkipped, skipped: new SkippedRecords() };

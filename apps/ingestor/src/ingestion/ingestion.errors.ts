@@ -11,6 +11,8 @@ export const INGESTION_ERROR_CODES = [
   'FILE_COMPRESSION_UNSUPPORTED',
   /** A document or image no layout reads (a legacy spreadsheet, a PDF, a PNG): the export itself is to be sent. */
   'FILE_FORMAT_UNSUPPORTED',
+  /** The file's bytes changed while it was read (cut short, appended to, rewritten): its id no longer names what was read. */
+  'FILE_CHANGED',
   /** The job's time limit passed before every record was published. */
   'INGEST_TIMEOUT',
   /** The caller went away (CLI interrupted, service shutting down) before the end of the file. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,16 @@ describe('openSourceBytes', () => {
       await readAll(openSourceBytes(path, 'gzip', 'claims.csv', { onBytesRead: (bytes) => (bytesRead += bytes) })),
     ).toBe(TEXT);
     expect(bytesRead).toBe(compressed.length);
+  });
+
+  it('hashes the bytes as stored, not as gunzipped: what a file id names', async () => {
+    const compressed = gzipSync(TEXT);
+    const path = join(folder, 'claims.csv.gz');
+    writeFileSync(path, compressed);
+    const hash = createHash('sha256');
+
+    expect(await readAll(openSourceBytes(path, 'gzip', 'claims.csv.gz', { hash }))).toBe(TEXT);
+    expect(hash.digest('hex')).toBe(createHash('sha256').update(compressed).digest('hex'));
   });
 
   it('reads a plain file named .gz as the text it is', async () => {

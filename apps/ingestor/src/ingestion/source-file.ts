@@ -1,3 +1,4 @@
+import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -49,6 +50,8 @@ export interface OpenSourceOptions {
   signal?: AbortSignal;
   /** Called with the size of each chunk as it leaves the disk: compressed bytes for a gzip file, so progress is of the file as stored. */
   onBytesRead?: (bytes: number) => void;
+  /** Updated with every chunk as it leaves the disk (compressed bytes for a gzip file): the bytes a file id names. */
+  hash?: Hash;
 }
 
 /** The zlib codes of input that is not gzip or ends early (Node's zlib errors carry them as `code`). */
@@ -81,14 +84,15 @@ export function openSourceBytes(
   options: OpenSourceOptions = {},
 ): AsyncIterable<Uint8Array> {
   const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-  const { signal, onBytesRead } = options;
+  const { signal, onBytesRead, hash } = options;
   if (signal) addAbortSignal(signal, file);
   // Each pipeline destroys both its ends when either fails or the file is aborted; the error reaches the reader.
   let last: Readable = file;
-  if (onBytesRead) {
+  if (onBytesRead || hash) {
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
-        onBytesRead(chunk.length);
+        hash?.update(chunk);
+        onBytesRead?.(chunk.length);
         done(null, chunk);
       },
     });

@@ -28,6 +28,16 @@ describe('isInboxCandidate', () => {
     expect(isInboxCandidate('.claims.csv.part', true)).toBe(false);
     expect(isInboxCandidate('processed', false)).toBe(false);
   });
+
+  it('leaves alone a file named as a transfer still in progress, whatever the tool (WinSCP, browsers, rsync)', () => {
+    for (const name of ['claims.csv.filepart', 'claims.csv.part', 'claims.CSV.PARTIAL', 'claims.csv.crdownload']) {
+      expect({ name, taken: isInboxCandidate(name, true) }).toEqual({ name, taken: false });
+    }
+    expect(isInboxCandidate('claims.csv.download', true)).toBe(false);
+    expect(isInboxCandidate('claims.csv.tmp', true)).toBe(false);
+    expect(isInboxCandidate('claims-part-2.csv', true)).toBe(true);
+    expect(isInboxCandidate('claims.837', true)).toBe(true);
+  });
 });
 
 describe('destinationName', () => {

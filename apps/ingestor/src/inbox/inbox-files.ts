@@ -26,9 +26,21 @@ export function settledFiles(
   return settled.sort();
 }
 
-/** Whether the inbox takes a folder entry: a visible regular file (dotfiles are the inbox's own, or copies in progress). */
+/**
+ * The endings file transfer tools and browsers give a file while they write
+ * it, renaming it when it is whole: WinSCP `.filepart`, Firefox and curl-like
+ * tools `.part`/`.partial`, Chrome `.crdownload`, Safari `.download`, rsync's
+ * and many scripts' `.tmp`. A stalled transfer must not be taken half-written.
+ */
+const IN_PROGRESS_ENDINGS = ['.filepart', '.part', '.partial', '.crdownload', '.download', '.tmp'];
+
+/**
+ * Whether the inbox takes a folder entry: a visible regular file (dotfiles are
+ * the inbox's own, or copies in progress), not named as a transfer in progress.
+ */
 export function isInboxCandidate(name: string, isFile: boolean): boolean {
-  return isFile && !name.startsWith('.');
+  const lower = name.toLowerCase();
+  return isFile && !name.startsWith('.') && !IN_PROGRESS_ENDINGS.some((ending) => lower.endsWith(ending));
 }
 
 /**

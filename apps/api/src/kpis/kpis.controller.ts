@@ -123,7 +123,7 @@ export class KpisController {
   @Get('pended-queue/flow')
   @CsvTable('days', 'pended-queue-flow')
   @SmallCells(PEND_FLOW_CELLS)
-  @ApiQuery(dateQuery('from', 'Inclusive; default 30 days before `to`'))
+  @ApiQuery(dateQuery('from', 'Inclusive; default 29 days before `to` (30 days in all)'))
   @ApiQuery(dateQuery('to', `Inclusive; default the watermark; at most ${MAX_FLOW_DAYS} days after \`from\``))
   @ApiPendQueueFilterQueries()
   pendedQueueFlow(@Query() query: Record<string, unknown>): Promise<PendFlowResponse> {

@@ -32,7 +32,7 @@ export class ReportsController {
     description: 'The report, as an attachment',
     content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
   })
-  @ApiQuery(dateQuery('from', 'Start of the daily flow, inclusive; default 30 days before `to`'))
+  @ApiQuery(dateQuery('from', 'Start of the daily flow, inclusive; default 29 days before `to` (30 days in all)'))
   @ApiQuery(dateQuery('to', `End of the daily flow, inclusive; default the watermark; at most ${MAX_FLOW_DAYS} days`))
   @ApiQuery(dateQuery('asOf', 'Every figure as of the end of this event day; default the event-time watermark'))
   async kpisPdf(

@@ -37,14 +37,20 @@ export interface DeadLetterRow {
  * The dead letters that match a filter, one per source record (its latest: a
  * record replayed and refused again has two letters, and is one record),
  * each with where its record ended since: still `dead_lettered`, or `folded`
- * once a replay of it folded. A letter naming no source record stands alone.
+ * once a replay of it folded. A letter naming no source record is known by
+ * its original (topic and SHA-256: a replay refused again re-sends the same
+ * bytes, and must not become a second letter that the next replay doubles
+ * again); one naming neither stands alone.
  * Parameters: $1 error code, $2 stage, $3 file id or name (each null for any).
  */
 const MATCHING_DEAD_LETTERS = `
-WITH latest AS (
-  SELECT DISTINCT ON (coalesce(d.file_id, d.dead_letter_id), d.record_number) d.*
+WITH identified AS (
+  SELECT d.*, coalesce(d.file_id, 'original:' || d.origin_topic || ':' || d.original_sha256, d.dead_letter_id) AS identity
     FROM dead_letter d
-   ORDER BY coalesce(d.file_id, d.dead_letter_id), d.record_number, d.failed_at DESC, d.dead_letter_id DESC
+), latest AS (
+  SELECT DISTINCT ON (d.identity, d.record_number) d.*
+    FROM identified d
+   ORDER BY d.identity, d.record_number, d.failed_at DESC, d.dead_letter_id DESC
 ), matching AS (
   SELECT d.dead_letter_id, d.stage, d.error_code, d.reason, d.failed_at, d.file_id, d.record_number, d.source,
          d.origin_topic, d.original_truncated, d.dlq_partition, d.dlq_offset::text AS dlq_offset,
@@ -88,13 +94,39 @@ export class DeadLettersRepository {
     );
   }
 
-  /** The open dead letters, in the order they sit on the dead-letter topic: what a replay reads back. */
-  open(filter: DeadLetterFilter, limit: number): Promise<DeadLetterRow[]> {
+  /**
+   * The open dead letters a replay can re-publish (an origin, kept whole), in
+   * the order they sit on the dead-letter topic: what a replay reads back.
+   * Those it cannot replay are counted apart, so they never fill a page.
+   */
+  openReplayable(filter: DeadLetterFilter, limit: number): Promise<DeadLetterRow[]> {
     return this.dataSource.query(
       `${MATCHING_DEAD_LETTERS}
-       SELECT * FROM matching WHERE record_outcome = 'dead_lettered'
+       SELECT * FROM matching
+        WHERE record_outcome = 'dead_lettered' AND origin_topic IS NOT NULL AND NOT original_truncated
+          AND error_code <> 'FOLD_REFUSED'
         ORDER BY dlq_partition, dlq_offset::bigint LIMIT $4`,
       [...this.parameters(filter), limit],
+    );
+  }
+
+  /**
+   * How many open dead letters a replay cannot re-publish or cannot make
+   * fold: the ingestor's (no origin), those kept truncated, and the fold's
+   * FOLD_REFUSED (it keeps the event id of what Postgres refused, so the same
+   * bytes replayed would be a duplicate).
+   */
+  openNotReplayable(
+    filter: DeadLetterFilter,
+  ): Promise<Array<{ ingestor_stage: string; original_truncated: string; fold_refused: string }>> {
+    return this.dataSource.query(
+      `${MATCHING_DEAD_LETTERS}
+       SELECT count(*) FILTER (WHERE origin_topic IS NULL)::text AS ingestor_stage,
+              count(*) FILTER (WHERE origin_topic IS NOT NULL AND original_truncated)::text AS original_truncated,
+              count(*) FILTER (WHERE origin_topic IS NOT NULL AND NOT original_truncated
+                                 AND error_code = 'FOLD_REFUSED')::text AS fold_refused
+         FROM matching WHERE record_outcome = 'dead_lettered'`,
+      this.parameters(filter),
     );
   }
 }

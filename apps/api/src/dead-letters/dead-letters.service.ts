@@ -26,7 +26,7 @@ export interface DeadLetterListing {
 }
 
 /** Why an open dead letter cannot be replayed from the dead-letter topic, and what to do instead. */
-export type NotReplayableReason = 'INGESTOR_STAGE' | 'ORIGINAL_TRUNCATED';
+export type NotReplayableReason = 'INGESTOR_STAGE' | 'ORIGINAL_TRUNCATED' | 'FOLD_REFUSED';
 
 export interface ReplayPlan {
   /** Open dead letters whose original message is whole on the dead-letter topic, in topic order. */
@@ -41,7 +41,7 @@ export interface ReplayPlan {
     dlqOffset: string;
   }>;
   notReplayable: Array<{ reason: NotReplayableReason; records: number; advice: string }>;
-  /** True when more open dead letters match than one plan holds: replay again once these are accounted. */
+  /** True when more replayable dead letters match than one plan holds: replay again once these are accounted. */
   more: boolean;
 }
 
@@ -50,6 +50,9 @@ const ADVICE: Record<NotReplayableReason, string> = {
     'the ingestor refused these before publishing them (too large, not text, a row repeated): fix the source file and ingest it again',
   ORIGINAL_TRUNCATED:
     'the dead letter holds only the first bytes of the original: ingest the source file the lineage names again',
+  FOLD_REFUSED:
+    "Postgres refused the event's own data, and the fold keeps its event id so that it is accounted once: " +
+    'the same bytes replayed would be a duplicate. Correct the source file and ingest it again',
 };
 
 function entryOf(row: DeadLetterRow): DeadLetterEntry {
@@ -89,18 +92,24 @@ export class DeadLettersService {
   }
 
   async replayPlan(filter: DeadLetterFilter, limit: number): Promise<ReplayPlan> {
-    // One more than asked, to tell whether more remain.
-    const rows = await this.repository.open(filter, limit + 1);
+    // One more than asked, to tell whether more remain. Letters a replay cannot re-publish are counted
+    // apart: on the page they would stand, never accounted, before the ones it can.
+    const [rows, [counts]] = await Promise.all([
+      this.repository.openReplayable(filter, limit + 1),
+      this.repository.openNotReplayable(filter),
+    ]);
     const more = rows.length > limit;
     const replayable: ReplayPlan['replayable'] = [];
     const refused = new Map<NotReplayableReason, number>();
+    if (Number(counts?.ingestor_stage ?? 0) > 0) refused.set('INGESTOR_STAGE', Number(counts?.ingestor_stage));
+    if (Number(counts?.original_truncated ?? 0) > 0) {
+      refused.set('ORIGINAL_TRUNCATED', Number(counts?.original_truncated));
+    }
+    if (Number(counts?.fold_refused ?? 0) > 0) refused.set('FOLD_REFUSED', Number(counts?.fold_refused));
     for (const row of rows.slice(0, limit)) {
       const originTopic = row.origin_topic;
-      if (originTopic === null || row.original_truncated) {
-        const reason: NotReplayableReason = originTopic === null ? 'INGESTOR_STAGE' : 'ORIGINAL_TRUNCATED';
-        refused.set(reason, (refused.get(reason) ?? 0) + 1);
-        continue;
-      }
+      // Selected with an origin kept whole; checked again for the type.
+      if (originTopic === null || row.original_truncated) continue;
       replayable.push({
         deadLetterId: row.dead_letter_id,
         stage: row.stage,

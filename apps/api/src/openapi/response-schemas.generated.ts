@@ -965,7 +965,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
             properties: {
               reason: {
                 type: 'string',
-                enum: ['INGESTOR_STAGE', 'ORIGINAL_TRUNCATED'],
+                enum: ['INGESTOR_STAGE', 'ORIGINAL_TRUNCATED', 'FOLD_REFUSED'],
               },
               records: {
                 type: 'number',
@@ -981,7 +981,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
         more: {
           type: 'boolean',
           description:
-            'True when more open dead letters match than one plan holds: replay again once these are accounted.',
+            'True when more replayable dead letters match than one plan holds: replay again once these are accounted.',
         },
       },
       required: ['replayable', 'notReplayable', 'more'],

@@ -1,5 +1,5 @@
 import type { DeadLetter } from '@claims/contracts';
-import { originalMessageOf } from './dead-letter-replay';
+import { originalMessageOf, replaySends, type OriginalMessage } from './dead-letter-replay';
 
 const letter = (overrides: Partial<DeadLetter>): DeadLetter => ({
   schemaVersion: 1,
@@ -34,5 +34,25 @@ describe('originalMessageOf', () => {
     expect(originalMessageOf(letter({ originalTruncated: true }))).toMatchObject({
       notReplayable: expect.stringContaining('only the first bytes'),
     });
+  });
+});
+
+describe('replaySends', () => {
+  const message = (bytes: number, index: number): OriginalMessage => ({
+    topic: 'claims.raw.v1',
+    key: `k${index}`,
+    value: Buffer.alloc(bytes),
+    headers: { traceparent: '00-abc-def-01' },
+  });
+
+  it("cuts a topic's originals into sends under the limit, in order, a message over it alone", () => {
+    const messages = [400, 400, 400, 2000, 100].map((bytes, index) => message(bytes, index));
+    const sends = replaySends(messages, 1000);
+    expect(sends.map((send) => send.map((item) => item.key))).toEqual([['k0', 'k1'], ['k2'], ['k3'], ['k4']]);
+    expect(sends.flat()).toEqual(messages);
+  });
+
+  it('sends nothing for no messages', () => {
+    expect(replaySends([])).toEqual([]);
   });
 });

@@ -50,6 +50,43 @@ export interface ReplayOutcome {
 const READ_BACK_DEADLINE_MILLISECONDS = 60_000;
 
 /**
+ * The most original bytes one send carries: KafkaJS puts a partition's
+ * messages of one send in one record batch, and the broker refuses a batch
+ * over its `message.max.bytes` (1 MiB by default) whole. The pipeline's own
+ * producer cuts its requests at the same size (libs/kafka, MAX_REQUEST_BYTES).
+ */
+export const MAX_REPLAY_SEND_BYTES = 768 * 1024;
+
+/** A message's size on the wire, near enough to keep a send under the broker's limit. */
+function wireBytes(message: OriginalMessage): number {
+  let bytes = (message.key === null ? 0 : Buffer.byteLength(message.key)) + message.value.length + 64;
+  for (const [name, value] of Object.entries(message.headers)) bytes += name.length + Buffer.byteLength(value) + 8;
+  return bytes;
+}
+
+/** One topic's messages as sends of at most `maxBytes` each (a larger message alone), in order. */
+export function replaySends(
+  messages: readonly OriginalMessage[],
+  maxBytes = MAX_REPLAY_SEND_BYTES,
+): OriginalMessage[][] {
+  const sends: OriginalMessage[][] = [];
+  let current: OriginalMessage[] = [];
+  let currentBytes = 0;
+  for (const message of messages) {
+    const bytes = wireBytes(message);
+    if (current.length > 0 && currentBytes + bytes > maxBytes) {
+      sends.push(current);
+      current = [];
+      currentBytes = 0;
+    }
+    current.push(message);
+    currentBytes += bytes;
+  }
+  if (current.length > 0) sends.push(current);
+  return sends;
+}
+
+/**
  * Reads the targets back from the dead-letter topic (seeking to each
  * partition's first wanted offset, with a consumer group of its own that is
  * deleted afterwards) until every one is found or the deadline passes.
@@ -148,11 +185,13 @@ export async function replayDeadLetters(options: {
   await producer.connect();
   try {
     for (const [topic, messages] of byTopic) {
-      await producer.send({
-        topic,
-        messages: messages.map((message) => ({ key: message.key, value: message.value, headers: message.headers })),
-      });
-      outcome.replayedByTopic[topic] = messages.length;
+      for (const send of replaySends(messages)) {
+        await producer.send({
+          topic,
+          messages: send.map((message) => ({ key: message.key, value: message.value, headers: message.headers })),
+        });
+        outcome.replayedByTopic[topic] = (outcome.replayedByTopic[topic] ?? 0) + send.length;
+      }
     }
   } finally {
     await producer.disconnect();

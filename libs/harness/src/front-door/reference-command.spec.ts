@@ -72,6 +72,14 @@ describe('runReferenceCommand with a file it cannot read as reference data', () 
     expect(await run(['publish', file])).toEqual({ code: 1, stdout: '', stderr: message });
   });
 
+  it('prints its usage on stdout for --help, exit 0, reading nothing', async () => {
+    for (const argv of [['--help'], ['publish', 'missing.csv', '-h']]) {
+      const { code, stdout, stderr } = await run(argv);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout).toMatch(/^usage:\n {2}npm run reference -- publish <file>\.\.\./);
+    }
+  });
+
   it('refuses a file that is not there, or a folder, with one line, exit 1', async () => {
     const missing = await run(['publish', 'missing.csv']);
     expect(missing.code).toBe(1);

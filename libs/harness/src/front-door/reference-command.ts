@@ -99,6 +99,11 @@ function shareOption(name: string, value: string): number {
 
 /** `npm run reference`: publishes directory files, or synthesizes a seeded directory for claim files. */
 export async function runReferenceCommand(context: FrontDoorContext): Promise<number> {
+  // As every other command of the front door: its usage on stdout, and nothing done.
+  if (context.argv.some((argument) => argument === '--help' || argument === '-h')) {
+    context.stdout.write(`${REFERENCE_USAGE}\n`);
+    return EXIT_OK;
+  }
   let args: ReferenceArguments;
   try {
     args = parseReferenceArguments(context.argv);

@@ -125,10 +125,12 @@ interface ClaimDraft {
   facilityNpi: string | null;
   statement: { from: string; through: string } | null;
   admissionDate: string | null;
+  /** In the order the HI composites name them: what SV107's pointers count (1 = HI01). */
   diagnoses: Claim837['diagnoses'];
-  /** The diagnoses in the order the HI composites name them: what SV107's pointers count (1 = HI01). */
-  pointedDiagnoses: Claim837['diagnoses'];
   procedures: Claim837['procedures'];
+  /** Where the principal diagnosis (ABK/BK) and procedure (BBR/BR) stand in those lists, when one was named. */
+  principalDiagnosisAt: number | null;
+  principalProcedureAt: number | null;
   drgCode: string | null;
   lines: ClaimLine[];
   line: { rendering: string | null; segment: X12Segment } | null;
@@ -195,8 +197,9 @@ export function claimsOf837(segments: readonly X12Segment[], options: Claims837O
         statement: null,
         admissionDate: null,
         diagnoses: [],
-        pointedDiagnoses: [],
         procedures: [],
+        principalDiagnosisAt: null,
+        principalProcedureAt: null,
         drgCode: null,
         lines: [],
         line: null,
@@ -326,14 +329,11 @@ function readDiagnoses(segment: X12Segment, draft: ClaimDraft): void {
     const procedureSystem = PROCEDURE_QUALIFIERS.get(qualifier);
     const principal = PRINCIPAL_QUALIFIERS.has(qualifier);
     if (diagnosisSystem) {
-      const diagnosis = { code, system: diagnosisSystem };
-      draft.pointedDiagnoses.push(diagnosis);
-      if (principal) draft.diagnoses.unshift(diagnosis);
-      else draft.diagnoses.push(diagnosis);
+      if (principal) draft.principalDiagnosisAt ??= draft.diagnoses.length;
+      draft.diagnoses.push({ code, system: diagnosisSystem });
     } else if (procedureSystem) {
-      const procedure = { code, system: procedureSystem };
-      if (principal) draft.procedures.unshift(procedure);
-      else draft.procedures.push(procedure);
+      if (principal) draft.principalProcedureAt ??= draft.procedures.length;
+      draft.procedures.push({ code, system: procedureSystem });
     } else if (qualifier === 'DR') draft.drgCode = code;
   }
 }
@@ -364,7 +364,7 @@ function baseLine(draft: ClaimDraft): Omit<ClaimLine, 'hcpcsCode' | 'diagnosisCo
 function professionalLine(segment: X12Segment, draft: ClaimDraft): ClaimLine {
   const procedure = procedureOf(segment, 1);
   const pointer = Number(componentsOf(segment, 7)[0] ?? '');
-  const diagnosis = Number.isInteger(pointer) && pointer > 0 ? draft.pointedDiagnoses[pointer - 1] : undefined;
+  const diagnosis = Number.isInteger(pointer) && pointer > 0 ? draft.diagnoses[pointer - 1] : undefined;
   const claimPlace = componentsOf(draft.clm, 5);
   return {
     ...baseLine(draft),
@@ -432,14 +432,21 @@ function finishClaim(draft: ClaimDraft, options: Claims837Options, createdDate: 
     serviceFromDate: from,
     serviceThroughDate: through,
     admissionDate: draft.admissionDate,
-    diagnoses: draft.diagnoses,
-    procedures: draft.procedures,
+    diagnoses: principalFirst(draft.diagnoses, draft.principalDiagnosisAt),
+    procedures: principalFirst(draft.procedures, draft.principalProcedureAt),
     drgCode: draft.drgCode,
     lines: draft.lines,
     createdDate,
     segmentNumber: clm.number,
     dataQuality: balanceFindings(clm, draft.lines),
   };
+}
+
+/** The codes with the principal one (at `principalAt`) first and the others in the order sent. */
+function principalFirst<T>(codes: readonly T[], principalAt: number | null): T[] {
+  const principal = principalAt === null ? undefined : codes[principalAt];
+  if (principal === undefined || principalAt === 0) return [...codes];
+  return [principal, ...codes.filter((_, index) => index !== principalAt)];
 }
 
 const dollarsOf = (cents: number): string =>

@@ -106,7 +106,7 @@ export function decidePend(
   const claim = event.claim;
   const pendedOn = claim.receivedDate ?? event.occurredAt;
   // The directory as it stood when the claim entered the queue (never before its service date).
-  const queuedOn = pendedOn > claim.serviceFromDate ? pendedOn : claim.serviceFromDate;
+  const queuedOn = queuedOnOf(event, pendedOn);
   if (queuedOn > claim.serviceFromDate && reasons.some(waitsOnReference)) {
     // A directory fix in force by the day the claim entered the queue: the claim never waited for it.
     if (referenceReasonsAsOf(event, tables, ruleSet, context, queuedOn).length === 0) {
@@ -127,6 +127,11 @@ export function decidePend(
   if (!reasons.every(waitsOnDatedReference)) return pended;
   const { clearedOn } = searchClear(event, tables, ruleSet, context, reasons, queuedOn);
   return clearedOn === null ? pended : { ...pended, status: 'cleared', clearedOn, clearedBy: 'reference' };
+}
+
+/** The day a claim entered the queue, as the directory is judged: its pend date, never before its service date. */
+function queuedOnOf(event: ClaimEvent, pendedOn: string): string {
+  return pendedOn > event.claim.serviceFromDate ? pendedOn : event.claim.serviceFromDate;
 }
 
 /** The reference rules' reasons with the directory taken as of `lookupDate`. */
@@ -215,8 +220,7 @@ export function pendDependencies(
   if (decision.status !== 'pended') return [];
   const own = decision.reasons.flatMap((reason) => reason.waitsOn);
   if (event.claim.pend != null || !decision.reasons.every(waitsOnDatedReference)) return own;
-  const pendedOn = decision.pendedOn ?? event.occurredAt;
-  const queuedOn = pendedOn > event.claim.serviceFromDate ? pendedOn : event.claim.serviceFromDate;
+  const queuedOn = queuedOnOf(event, decision.pendedOn ?? event.occurredAt);
   return searchClear(event, tables, ruleSet, context, decision.reasons, queuedOn).dependencies;
 }
 

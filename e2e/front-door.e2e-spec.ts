@@ -1,5 +1,5 @@
 import { CLAIM_TOPICS, IngestReportSchema, namespacedTopic } from '@claims/contracts';
-import { REPO_ROOT, topicRecordCount, waitFor, type IngestJobStatus } from '@claims/harness';
+import { REPO_ROOT, queryRows, topicRecordCount, waitFor, type IngestJobStatus } from '@claims/harness';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -365,7 +365,7 @@ describe('the front door', () => {
     });
   });
 
-  it('lists dead letters by reason, and replays one that folds once the date range is widened: the file stays accounted, folded + 1, dead-lettered - 1', async () => {
+  it('lists dead letters by reason, and replays them once the date range is widened: each file stays accounted, a claim of two rows folds with both its lines', async () => {
     const text = [
       HEADER,
       ...[0, 1, 3, 4].map((index) => carrierRecord(index, `77000000000070${index}`)),
@@ -375,6 +375,25 @@ describe('the front door', () => {
     const report = await e2e.pipeline.ingest('old-dates.csv');
     const before = await accountedFile(report.fileId, (file) => file.status === 'accounted');
     expect(before).toMatchObject({ folded: 4, deadLettered: 1 });
+    // A billing claim of two rows (one line each), dated before the range: refused whole, as one letter.
+    const billing = [
+      'Claim_ID,Provider_ID,Procedure_code,Diagnosis_code,service_date,Payer,Claim_amnt,Paid_amnt,claim_status,Location',
+      'OLD-1960-0001,1245319599,99213,E11.9,03/04/1960,Aetna,$185.00,$142.50,paid,Main Street Clinic',
+      'OLD-1960-0001,1245319599,83036,E11.9,03/04/1960,Aetna,$48.00,$36.10,paid,Main Street Clinic',
+      'OLD-2024-0002,1245319599,99213,E11.9,03/04/2024,Aetna,$185.00,$142.50,paid,Main Street Clinic',
+    ];
+    writeFileSync(join(e2e.ingestRoot, 'old-dates-billing.csv'), `${billing.join('\n')}\n`);
+    const billingReport = await e2e.pipeline.ingest('old-dates-billing.csv');
+    expect(await accountedFile(billingReport.fileId, (file) => file.status === 'accounted')).toMatchObject({
+      folded: 1,
+      deadLettered: 2,
+    });
+    const billingListed = await runScript('dlq', ['list', '--file', 'old-dates-billing.csv', '--json']);
+    expect(JSON.parse(billingListed.stdout)).toMatchObject({
+      open: 1,
+      byStageAndReason: [{ stage: 'normalizer', errorCode: 'DATE_OUT_OF_RANGE', open: 1, replayable: 1 }],
+      latest: [{ source: 'old-dates-billing.csv', recordNumber: 1 }],
+    });
 
     const listed = await runScript('dlq', ['list', '--file', 'old-dates.csv', '--json']);
     expect(listed.exitCode).toBe(0);
@@ -402,5 +421,28 @@ describe('the front door', () => {
     expect(after).toMatchObject({ status: 'accounted', recordsRead: 5, folded: 5, duplicates: 0, deadLettered: 0 });
     const relisted = await runScript('dlq', ['list', '--file', 'old-dates.csv', '--json']);
     expect(JSON.parse(relisted.stdout)).toMatchObject({ open: 0, resolved: 1 });
+
+    const billingReplay = await runScript('dlq', [
+      'replay',
+      '--reason',
+      'DATE_OUT_OF_RANGE',
+      '--file',
+      'old-dates-billing.csv',
+      '--yes',
+      '--json',
+    ]);
+    expect(JSON.parse(billingReplay.stdout)).toMatchObject({ replayed: 1 });
+    expect(await accountedFile(billingReport.fileId, (file) => file.folded === 3)).toMatchObject({
+      status: 'accounted',
+      recordsRead: 3,
+      folded: 3,
+      deadLettered: 0,
+    });
+    const lines = await queryRows<{ hcpcs_code: string }>(
+      e2e.database.url,
+      `SELECT hcpcs_code FROM claim_line_state WHERE claim_id = $1 ORDER BY hcpcs_code`,
+      ['OLD-1960-0001'],
+    );
+    expect(lines.map((line) => line.hcpcs_code)).toEqual(['83036', '99213']);
   });
 });

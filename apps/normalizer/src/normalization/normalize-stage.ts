@@ -1,4 +1,4 @@
-import { RawClaimRecordSchema, decodeEvent, type PipelineStage } from '@claims/contracts';
+import type { Lineage, PipelineStage } from '@claims/contracts';
 import {
   MAX_MESSAGE_BYTES,
   deadLetterFor,
@@ -14,10 +14,10 @@ import {
   type RunningConsumer,
 } from '@claims/kafka';
 import type { StageMetrics } from '@claims/observability';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { normalizeRawMessage, rowOriginalsOf, type RowOriginal } from './normalize-raw-message';
-import type { SourceLayoutRegistry, SourceNormalizeOptions } from '@claims/source-layouts';
+import { normalizeRawMessage } from './normalize-raw-message';
+import type { SourceNormalizeOptions } from '@claims/source-layouts';
 
 const STAGE: PipelineStage = 'normalizer';
 
@@ -45,18 +45,13 @@ export interface NormalizeStageOptions {
   normalizing: SourceNormalizeOptions;
 }
 
-/** The rows an oversized output's raw message stood for, when it stood for several. */
-function rowsOf(consumed: ConsumedMessage, layouts: SourceLayoutRegistry | undefined): RowOriginal[] | undefined {
-  const decoded = decodeEvent(RawClaimRecordSchema, consumed.message.value);
-  return decoded.ok ? rowOriginalsOf(decoded.event, layouts) : undefined;
-}
-
 /**
  * claims.raw.v1 → claims.normalized.v1 | reference.members.v1 |
  * claims.provider-adjustments.v1 | claims.dlq.v1. The shared transform stage
  * writes one output topic; this one routes claims, member references and an
- * 835's provider adjustments apart, and dead-letters a multi-row claim row by row
- * (each with its own lineage), so per-file accounting counts every row. As in
+ * 835's provider adjustments apart. A raw event refused is one dead letter,
+ * whole, however many rows it stood for: its lineage names each row for the
+ * file's accounting, and a replay re-sends the claim with all of them. As in
  * the shared stage, a batch's outputs and dead letters go in one producer
  * request before the offsets are committed.
  */
@@ -79,28 +74,15 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
         const providerAdjustments: OutboundMessage<Buffer>[] = [];
         const deadLetters: ProducedMessage[] = [];
         const failedAt = new Date();
-        const deadLetter = (source: ConsumedMessage, failure: RecordFailure, rows: RowOriginal[] | undefined): void => {
-          if (rows === undefined) deadLetters.push(deadLetterFor(source, STAGE, failure, failedAt));
-          else {
-            for (const row of rows) {
-              const message: KafkaMessage = {
-                key: source.message.key,
-                value: Buffer.from(row.value),
-                timestamp: source.message.timestamp,
-                attributes: source.message.attributes,
-                offset: source.message.offset,
-                headers: row.headers,
-              };
-              deadLetters.push(deadLetterFor({ ...source, message }, STAGE, failure, failedAt, row.lineage));
-            }
-          }
-          metrics.deadLettersTotal.inc({ stage: STAGE, error_code: failure.code }, rows?.length ?? 1);
+        const deadLetter = (source: ConsumedMessage, failure: RecordFailure, lineage: Lineage | undefined): void => {
+          deadLetters.push(deadLetterFor(source, STAGE, failure, failedAt, lineage));
+          metrics.deadLettersTotal.inc({ stage: STAGE, error_code: failure.code });
           logger.warn(
             {
               errorCode: failure.code,
               partition: source.partition,
               offset: source.message.offset,
-              rows: rows?.length ?? 1,
+              rows: lineage?.recordCount ?? 1,
             },
             `record dead-lettered: ${failure.reason}`,
           );
@@ -112,7 +94,7 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
             const source: ConsumedMessage = { topic, partition, message };
             const outcome = normalizeRawMessage(source, options.normalizing);
             if ('deadLetter' in outcome) {
-              deadLetter(source, outcome.deadLetter, outcome.rows);
+              deadLetter(source, outcome.deadLetter, outcome.lineage);
               continue;
             }
             const emits = 'emitAll' in outcome ? outcome.emitAll : [outcome.emit];
@@ -124,7 +106,7 @@ export function startNormalizeStage(options: NormalizeStageOptions): Promise<Run
             if (bytes !== null) {
               // An output the broker would refuse must not stop the stage; a record's events go all or none.
               const reason = `the output event would be ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte message limit`;
-              deadLetter(source, { code: 'RECORD_TOO_LARGE', reason }, rowsOf(source, options.normalizing.layouts));
+              deadLetter(source, { code: 'RECORD_TOO_LARGE', reason }, undefined);
               continue;
             }
             (outcome.kind === 'claim' ? claims : members).push(...emits);

@@ -8,13 +8,12 @@ import {
   type PendDecision,
 } from '@claims/contracts';
 import {
-  decidePend,
   decisionOnAdjudication,
   duplicateFingerprints,
   enrichClaim,
   enrichClaimAsOf,
   isRemittanceAdjudication,
-  pendDependencies,
+  judgePend,
 } from '@claims/enrichment';
 import { runSettingAsideInvalid, type ConsumedMessage, type TransformOutcome } from '@claims/kafka';
 import type { FingerprintClaim, FingerprintHolder, PendedClaimRecord } from '../pend-index/pend-index.repository';
@@ -91,9 +90,10 @@ async function judgeDecodedBatch(
   const outcomes = enriched.map((result, index): TransformOutcome => {
     if (!result.ok) return { deadLetter: { code: result.code, reason: result.reason } };
     const { event, enrichment } = result;
-    const decision = isRemittanceAdjudication(event)
-      ? decisionOnAdjudication(event, waiting.get(event.claimId), state.ruleSet.version)
-      : decidePend(event, enrichment, state.tables, state.ruleSet, {
+    // An adjudication clears a waiting claim or is clean: it never pends, so it waits on nothing.
+    const { decision, dependencies } = isRemittanceAdjudication(event)
+      ? { decision: decisionOnAdjudication(event, waiting.get(event.claimId), state.ruleSet.version), dependencies: [] }
+      : judgePend(event, enrichment, state.tables, state.ruleSet, {
           duplicateOf: (fingerprint) => holders.get(fingerprint),
         });
     if (decision.status === 'pended') {
@@ -101,7 +101,7 @@ async function judgeDecodedBatch(
         claimId: event.claimId,
         normalizedEvent: messages[index]?.message.value ?? JSON.stringify(event),
         decision,
-        dependencies: pendDependencies(event, decision, state.tables, state.ruleSet),
+        dependencies,
       });
     } else {
       notWaiting.push(event.claimId);

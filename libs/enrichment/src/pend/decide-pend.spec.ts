@@ -12,7 +12,7 @@ import {
   providerVersion,
 } from '../enrich/__fixtures__/reference-fixtures';
 import { ReferenceTables } from '../tables';
-import { decidePend, pendDependencies, reevaluateAfterReferenceChange } from './decide-pend';
+import { decidePend, judgePend, pendDependencies, reevaluateAfterReferenceChange } from './decide-pend';
 import { duplicateFingerprints, NO_DUPLICATES, type PendContext } from './duplicate-fingerprints';
 import { loadPendRuleSet, loadShippedPendRuleSet } from './pend-rule-set';
 
@@ -288,6 +288,25 @@ describe('a fix that leads to another flaw', () => {
   it('names no dependency for a claim that is not pended', () => {
     const tables = tablesWith([providerFix, lateLocation, locationFix]);
     expect(pendDependencies(chainedClaim, decide(chainedClaim, tables), tables, ruleSet)).toEqual([]);
+  });
+
+  it('judges a claim to the decision decidePend gives, with the dependencies pendDependencies finds for it', () => {
+    const overBudget = claimEvent({ lines: [line({ renderingNpi: NPI.second })], billedAmountCents: 5_000_000 });
+    const cases: Array<[ClaimEvent, ReferenceTables, number]> = [
+      [chainedClaim, tablesWith(), 1],
+      [chainedClaim, tablesWith([providerFix, lateLocation]), 2],
+      [chainedClaim, tablesWith([providerFix, lateLocation, locationFix]), 0],
+      [overBudget, tablesWith([providerVersion(NPI.second, '2008-04-15')]), 1],
+      [claimEvent(), tablesWith(), 0],
+    ];
+    for (const [event, tables, dependencyCount] of cases) {
+      const enrichment = enrichClaim(event, tables, EMPTY_ENRICHMENT_CODES);
+      const judged = judgePend(event, enrichment, tables, ruleSet, NO_DUPLICATES);
+      const decision = decidePend(event, enrichment, tables, ruleSet, NO_DUPLICATES);
+      expect(judged.decision).toEqual(decision);
+      expect(judged.dependencies).toEqual(pendDependencies(event, decision, tables, ruleSet));
+      expect(judged.dependencies).toHaveLength(dependencyCount);
+    }
   });
 });
 

@@ -99,9 +99,32 @@ export function decidePend(
   ruleSet: PendRuleSet,
   context: PendContext,
 ): PendDecision {
+  return judgePend(event, enrichment, tables, ruleSet, context).decision;
+}
+
+/** The pend rules' verdict on a claim, and the reference entries it waits on while pended. */
+export interface PendJudgement {
+  decision: PendDecision;
+  /** What pendDependencies would answer for the decision: found by the same clear search, run once. */
+  dependencies: PendDependency[];
+}
+
+/**
+ * decidePend's verdict with the entries the enricher files a pended claim
+ * under (see pendDependencies), from one run of the clear search: the
+ * search that decides whether the claim clears also finds every entry a fix
+ * would still leave it waiting on.
+ */
+export function judgePend(
+  event: ClaimEvent,
+  enrichment: Enrichment,
+  tables: ReferenceTables,
+  ruleSet: PendRuleSet,
+  context: PendContext,
+): PendJudgement {
   let reasons = evaluatePendRules(event, enrichment, tables, ruleSet, context);
-  if (event.claim.pend != null) return decideExportPend(event, event.claim.pend, reasons, ruleSet);
-  if (reasons.length === 0) return cleanDecision(ruleSet);
+  if (event.claim.pend != null) return withOwnDependencies(decideExportPend(event, event.claim.pend, reasons, ruleSet));
+  if (reasons.length === 0) return { decision: cleanDecision(ruleSet), dependencies: [] };
 
   const claim = event.claim;
   const pendedOn = claim.receivedDate ?? event.occurredAt;
@@ -111,7 +134,7 @@ export function decidePend(
     // A directory fix in force by the day the claim entered the queue: the claim never waited for it.
     if (referenceReasonsAsOf(event, tables, ruleSet, context, queuedOn).length === 0) {
       reasons = reasons.filter((reason) => !waitsOnReference(reason));
-      if (reasons.length === 0) return cleanDecision(ruleSet);
+      if (reasons.length === 0) return { decision: cleanDecision(ruleSet), dependencies: [] };
     }
   }
 
@@ -124,9 +147,19 @@ export function decidePend(
     clearedOn: null,
     clearedBy: null,
   };
-  if (!reasons.every(waitsOnDatedReference)) return pended;
-  const { clearedOn } = searchClear(event, tables, ruleSet, context, reasons, queuedOn);
-  return clearedOn === null ? pended : { ...pended, status: 'cleared', clearedOn, clearedBy: 'reference' };
+  if (!reasons.every(waitsOnDatedReference)) return withOwnDependencies(pended);
+  const { clearedOn, dependencies } = searchClear(event, tables, ruleSet, context, reasons, queuedOn);
+  return clearedOn === null
+    ? { decision: pended, dependencies }
+    : { decision: { ...pended, status: 'cleared', clearedOn, clearedBy: 'reference' }, dependencies: [] };
+}
+
+/** A decision whose dependencies are what its own reasons name (none unless it is pended). */
+function withOwnDependencies(decision: PendDecision): PendJudgement {
+  return {
+    decision,
+    dependencies: decision.status === 'pended' ? decision.reasons.flatMap((reason) => reason.waitsOn) : [],
+  };
 }
 
 /** The day a claim entered the queue, as the directory is judged: its pend date, never before its service date. */

@@ -628,6 +628,10 @@ describe('the ingestor doors behind a service credential', () => {
     });
     expect(pathDoor.status).toBe(401);
     expect((await ingestor.pipeline.ingestor('/v1/ingestions')).status).toBe(401);
+    // The router matches a path in any case and with a trailing slash: the guard must too.
+    for (const path of ['/V1/ingestions', '/v1/INGESTIONS/']) {
+      expect((await ingestor.pipeline.ingestor(path)).status).toBe(401);
+    }
     expect((await ingestor.pipeline.ingestor('/health/ready')).status).toBe(200);
     expect((await ingestor.pipeline.ingestor('/metrics')).status).toBe(200);
   });

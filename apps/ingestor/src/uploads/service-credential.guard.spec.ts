@@ -51,6 +51,23 @@ describe('ServiceCredentialGuard', () => {
     expect(guard.canActivate(httpContext('/metrics').context)).toBe(true);
   });
 
+  it('refuses a /v1 door spelled in another case or with a trailing slash, which the router still matches', () => {
+    const guard = new ServiceCredentialGuard({ serviceToken: token });
+    for (const path of ['/V1/uploads', '/v1/Ingestions', '/V1/INGESTIONS/', '/v1/uploads/']) {
+      expect(() => guard.canActivate(httpContext(path).context)).toThrow(UnauthorizedException);
+    }
+  });
+
+  it('opens only the probes and /metrics, in any case, and guards every other path', () => {
+    const guard = new ServiceCredentialGuard({ serviceToken: token });
+    for (const path of ['/health', '/health/live', '/HEALTH/READY', '/metrics/']) {
+      expect(guard.canActivate(httpContext(path).context)).toBe(true);
+    }
+    for (const path of ['/metrics/extra', '/health/readyz', '/', '/uploads']) {
+      expect(() => guard.canActivate(httpContext(path).context)).toThrow(UnauthorizedException);
+    }
+  });
+
   it('lets everything through when no credential is configured (the doors then listen on loopback only)', () => {
     expect(new ServiceCredentialGuard({ serviceToken: null }).canActivate(httpContext('/v1/uploads').context)).toBe(
       true,

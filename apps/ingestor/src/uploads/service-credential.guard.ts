@@ -9,8 +9,13 @@ const digest = (value: string): Buffer => createHash('sha256').update(value).dig
 /** `Bearer <credentials>`, the scheme in any case (RFC 9110 §11.1). */
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
-/** The doors a credential guards: everything under /v1 (probes and /metrics stay open to the kubelet and Prometheus). */
-const GUARDED_PATH = /^\/v1(\/|$)/;
+/**
+ * The doors open without a credential: the probes and /metrics, for the
+ * kubelet and Prometheus. Every other route is guarded (fail closed): the
+ * router matches paths in any case and with a trailing slash, so a list of
+ * guarded prefixes would let `/V1/uploads` past it.
+ */
+const OPEN_PATH = /^\/(?:health(?:\/(?:ready|live))?|metrics)\/?$/i;
 
 /**
  * Whether `authorization` carries `expected` as a bearer token. Both sides are
@@ -24,8 +29,8 @@ export function presentsServiceToken(authorization: string | undefined, expected
 }
 
 /**
- * With INGESTOR_SERVICE_TOKEN set, the /v1 doors (uploads, ingestions, jobs)
- * answer only a caller that sends it: the API gateway, which has checked the
+ * With INGESTOR_SERVICE_TOKEN set, every door but the probes and /metrics
+ * (uploads, ingestions, jobs) answers only a caller that sends it: the API gateway, which has checked the
  * person's role. Without it the ingestor listens on loopback only (see
  * ingestor.config.ts) and this guard lets everything through.
  */
@@ -38,7 +43,7 @@ export class ServiceCredentialGuard implements CanActivate {
     if (expected === null || context.getType() !== 'http') return true;
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
-    if (!GUARDED_PATH.test(request.path)) return true;
+    if (OPEN_PATH.test(request.path)) return true;
     if (presentsServiceToken(request.headers.authorization, expected)) return true;
     const response = http.getResponse<Response>();
     response.setHeader('WWW-Authenticate', 'Bearer realm="claims-ingestor"');

@@ -42,6 +42,32 @@ const QueryNumber = z
   .transform(Number);
 
 /**
+ * The longest file name, in UTF-8 bytes, a Linux file system stores
+ * (NAME_MAX): the ingestor keeps an upload under its name, and a longer one
+ * failed there (ENAMETOOLONG) after the whole body had been sent.
+ */
+export const MAX_UPLOAD_NAME_BYTES = 255;
+
+/**
+ * Characters no source file's name needs, refused so that a name shown in
+ * reports, exports, logs and terminals reads as what it is: control
+ * characters (line breaks, tabs, escape sequences) and the bidirectional
+ * overrides and isolates that make `claims<U+202E>vsc.exe` display as `claimsexe.csv`.
+ */
+const UNPRINTABLE_IN_NAME = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+
+/** Why a name cannot be an upload's file name (its issue's message), or null when it can. */
+export function uploadNameRefusal(name: string): string | null {
+  if (new TextEncoder().encode(name).length > MAX_UPLOAD_NAME_BYTES) {
+    return `name is over ${MAX_UPLOAD_NAME_BYTES} bytes in UTF-8, the longest file name a file system stores`;
+  }
+  if (UNPRINTABLE_IN_NAME.test(name)) return 'name holds a control or text-direction character: send a plain file name';
+  if (!/^[^/\\]+$/.test(name)) return 'name is a path: send a file name';
+  if (name.startsWith('.')) return 'name is hidden (starts with a dot): send a visible file name';
+  return null;
+}
+
+/**
  * The query of an upload, whose body is the file: the API's
  * `POST /v1/ingestions?name=…` and the ingestor's `POST /v1/uploads?name=…`
  * check it alike, so a bad request is refused before a byte of the file
@@ -54,9 +80,10 @@ export const UploadQuerySchema = z
     name: z
       .string()
       .min(1)
-      .max(255)
-      .regex(/^[^/\\\0]+$/, 'a file name, not a path')
-      .refine((name) => !name.startsWith('.'), 'a visible file name'),
+      .superRefine((name, context) => {
+        const refusal = uploadNameRefusal(name);
+        if (refusal !== null) context.addIssue({ code: 'custom', message: refusal });
+      }),
     ratePerSecond: QueryNumber.pipe(RatePerSecond).optional(),
     speedup: QueryNumber.pipe(Speedup).optional(),
     layout: LayoutName.optional(),

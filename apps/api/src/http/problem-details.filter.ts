@@ -1,8 +1,20 @@
-import { LOGGER } from '@claims/observability';
+import { LOGGER, redactUrlForSpan } from '@claims/observability';
 import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { PROBLEM_JSON, problemOf } from './problem-details';
+
+/**
+ * Which route failed, for the log: its template (`/v1/claims/:claimId`), as
+ * the audit log names it, never the path, whose parameters are a claim id or
+ * another identifier, nor the query, which carries filter values. A request
+ * that failed before any route took it names its path with every
+ * identifier-like segment as `:id`, as the traces do.
+ */
+function routeOf(request: Request): string {
+  const template = (request.route as { path?: unknown } | undefined)?.path;
+  return typeof template === 'string' ? template : redactUrlForSpan(request.path);
+}
 
 /**
  * Every error the API answers, as `application/problem+json` (RFC 9457):
@@ -20,8 +32,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const body = problemOf(error, request.path);
     if (body.status >= 500) {
-      // The path, not the URL: a query string may carry filter values nobody reviewed for the log.
-      this.logger.error({ err: error, method: request.method, path: request.path }, 'request failed');
+      this.logger.error({ err: error, method: request.method, route: routeOf(request) }, 'request failed');
     }
     if (response.headersSent) {
       // A handler that streams (a CSV export) failed mid-body: the status is gone, only ending is left.

@@ -185,6 +185,22 @@ describe('uploads through POST /v1/ingestions, streamed to the ingestor', () => 
     expect(ingestor.uploads).toHaveLength(before);
   });
 
+  it('refuses a name the ingestor could not store or that would display as another, with 400, before a byte reaches it', async () => {
+    const before = ingestor.uploads.length;
+    // 200 characters but 400 bytes: over the file system's 255-byte names, where the ingestor failed with a 500.
+    const long = await upload(`?name=${encodeURIComponent(`${'é'.repeat(200)}.csv`)}`, CSV);
+    expect(long).toMatchObject({ status: 400, body: { code: 'REQUEST_INVALID', fields: ['name'] } });
+    for (const name of ['a\r\nb.csv', 'claims\u202evsc.exe']) {
+      expect(await upload(`?name=${encodeURIComponent(name)}`, CSV)).toMatchObject({
+        status: 400,
+        body: { code: 'REQUEST_INVALID', fields: ['name'] },
+      });
+    }
+    expect(ingestor.uploads).toHaveLength(before);
+    // A long name within the limit, accented, still goes through.
+    expect((await upload(`?name=${encodeURIComponent(`${'é'.repeat(125)}x.csv`)}`, CSV)).status).toBe(202);
+  });
+
   it('refuses JSON, forms and files that are neither text nor gzip with 415, before a byte reaches the ingestor', async () => {
     const before = ingestor.uploads.length;
     expect(await upload('?name=a.csv', '{}', { 'content-type': 'application/json' })).toMatchObject({

@@ -32,6 +32,34 @@ describe('checkUploadQuery', () => {
     });
   });
 
+  it('accepts a name of 255 UTF-8 bytes with accents and spaces, the longest a file system stores', () => {
+    const name = `${'é'.repeat(125)}x.csv`;
+    expect(Buffer.byteLength(name, 'utf8')).toBe(255);
+    expect(checkUploadQuery({ name }, LAYOUTS)).toMatchObject({ ok: true, query: { name } });
+    expect(checkUploadQuery({ name: 'März 2024 Abrechnung.csv' }, LAYOUTS)).toMatchObject({ ok: true });
+  });
+
+  it('refuses a name over 255 UTF-8 bytes though under 255 characters, which the ingestor could not store', () => {
+    const name = `${'é'.repeat(200)}.csv`;
+    expect(name.length).toBeLessThan(255);
+    expect(checkUploadQuery({ name }, LAYOUTS)).toEqual({
+      ok: false,
+      fields: ['name'],
+      message: expect.stringContaining('255 bytes'),
+    });
+  });
+
+  it.each([
+    ['a line break', 'a\r\nb.csv'],
+    ['a tab', 'a\tb.csv'],
+    ['an escape sequence', 'a\u001b[31mb.csv'],
+    ['a C1 control', 'a\u0085b.csv'],
+    ['a right-to-left override', 'claims\u202evsc.exe'],
+    ['a directional isolate', 'claims\u2066.csv'],
+  ])('refuses a name holding %s, naming the field', (_, name) => {
+    expect(checkUploadQuery({ name }, LAYOUTS)).toMatchObject({ ok: false, fields: ['name'] });
+  });
+
   it('refuses a rate below one record per second, and pacing by rate and speedup at once', () => {
     expect(checkUploadQuery({ name: 'a.csv', ratePerSecond: '0.5' }, LAYOUTS)).toMatchObject({
       ok: false,

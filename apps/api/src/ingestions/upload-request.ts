@@ -1,4 +1,4 @@
-import { UploadQuerySchema, invalidFields, type UploadQuery } from '@claims/contracts';
+import { UploadQuerySchema, invalidFields, uploadNameRefusal, type UploadQuery } from '@claims/contracts';
 import { isGzipSignature, unreadableFormatOf, unreadableFormatRefusal, utf16EncodingOf } from '@claims/source-layouts';
 
 /** The first bytes read from an upload to tell text from gzip from anything else, before anything is sent on. */
@@ -17,7 +17,9 @@ export function checkUploadQuery(raw: Record<string, unknown>, knownLayouts: rea
   const parsed = UploadQuerySchema.safeParse(raw);
   if (!parsed.success) {
     const fields = invalidFields(parsed.error);
-    return { ok: false, fields, message: `invalid or unknown: ${fields.join(', ')}` };
+    // A name's own refusal says what a file name may not be; other fields are named.
+    const nameRefusal = typeof raw['name'] === 'string' ? uploadNameRefusal(raw['name']) : null;
+    return { ok: false, fields, message: nameRefusal ?? `invalid or unknown: ${fields.join(', ')}` };
   }
   const query = parsed.data;
   if (query.layout !== undefined && !knownLayouts.includes(query.layout)) {

@@ -60,13 +60,15 @@ function csvValueOf(kind, value) {
 
 /**
  * One CSV cell, safe to open in a spreadsheet: the rule of the API's own
- * exports (OWASP "CSV Injection"): text quoted with inner quotes doubled, and
- * text starting with = + - @ tab or carriage return prefixed with a quote.
+ * exports (apps/api/src/exports/csv.ts, OWASP "CSV Injection"): text quoted
+ * with inner quotes doubled, and text starting with = + - @, tab, carriage
+ * return or NUL, or with blanks or quotes before = + - @ (which a sheet may
+ * drop on import), prefixed with a quote.
  */
 function csvCell(value, isText) {
   if (value === null) return '';
   if (!isText) return String(value);
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const text = /^(?:[\s"'\0]*[=+\-@]|[\t\r\0])/u.test(value) ? `'${value}` : value;
   return `"${text.replace(/"/g, '""')}"`;
 }
 

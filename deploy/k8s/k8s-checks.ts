@@ -2,7 +2,8 @@ import { CLAIM_TOPICS, namespacedTopic, type ClaimTopic } from '@claims/contract
 import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
+import { parse, parseAllDocuments } from 'yaml';
 import { CONFIG_LOADERS, REPO_ROOT, appServiceProblems, missingImagePaths } from '../compose/compose-checks';
 
 export const K8S_DIRECTORY = __dirname;
@@ -618,6 +619,52 @@ export function networkAndScrapeProblems(manifests: readonly Manifest[]): string
       if (!served.has(endpoint.path ?? '/metrics'))
         problems.push(`${monitor.metadata.name}: ${String(endpoint.path)} is not served`);
     }
+  }
+  return problems;
+}
+
+/** The alert rules docker compose's Prometheus evaluates (deploy/prometheus/alerts.yml). */
+export const ALERT_RULES_FILE = join(REPO_ROOT, 'deploy', 'prometheus', 'alerts.yml');
+
+interface RuleGroup {
+  name: string;
+  rules: Array<{ alert?: string; record?: string; [field: string]: unknown }>;
+}
+
+/**
+ * A cluster's Prometheus evaluates exactly the alert rules of deploy/prometheus/alerts.yml: one
+ * PrometheusRule holds its groups, rule for rule (base/alert-rules.yaml, written by
+ * alert-rules.mjs). Without it the PodMonitors are scraped and no alert ever fires.
+ */
+export function alertRuleProblems(manifests: readonly Manifest[], rulesFile = ALERT_RULES_FILE): string[] {
+  const expected = (parse(readFileSync(rulesFile, 'utf8')) as { groups: RuleGroup[] }).groups;
+  const rules = ofKind<Manifest & { spec?: { groups?: RuleGroup[] } }>(manifests, 'PrometheusRule');
+  if (rules.length !== 1) {
+    return [`${rules.length} PrometheusRules; one should hold the rules of deploy/prometheus/alerts.yml`];
+  }
+  const groups = rules[0]?.spec?.groups ?? [];
+  const name = rules[0]?.metadata.name ?? '';
+  const ruleName = (rule: RuleGroup['rules'][number]): string => String(rule.alert ?? rule.record);
+  // Compared as data: a copy made in another realm (structuredClone under jest) has other prototypes.
+  const same = (left: unknown, right: unknown): boolean =>
+    isDeepStrictEqual(JSON.parse(JSON.stringify(left)), JSON.parse(JSON.stringify(right)));
+  const problems: string[] = [];
+  const names = (list: RuleGroup[]): string[] => list.flatMap((group) => group.rules.map(ruleName));
+  const missing = names(expected).filter((rule) => !names(groups).includes(rule));
+  const extra = names(groups).filter((rule) => !names(expected).includes(rule));
+  if (missing.length > 0) problems.push(`${name}: lacks ${missing.join(', ')} of alerts.yml`);
+  if (extra.length > 0) problems.push(`${name}: holds ${extra.join(', ')}, which alerts.yml does not`);
+  for (const group of expected) {
+    const copy = groups.find((candidate) => candidate.name === group.name);
+    for (const rule of group.rules) {
+      const copied = copy?.rules.find((candidate) => ruleName(candidate) === ruleName(rule));
+      if (copied !== undefined && !same(copied, rule)) {
+        problems.push(`${name}: ${ruleName(rule)} differs from alerts.yml (run \`node deploy/k8s/alert-rules.mjs\`)`);
+      }
+    }
+  }
+  if (problems.length === 0 && !same(groups, expected)) {
+    problems.push(`${name}: its groups differ from alerts.yml (run \`node deploy/k8s/alert-rules.mjs\`)`);
   }
   return problems;
 }

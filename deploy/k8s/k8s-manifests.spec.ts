@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   K8S_DIRECTORY,
+  alertRuleProblems,
   containerHygieneProblems,
   deploymentProblems,
   ingestorLinkProblems,
@@ -161,6 +162,10 @@ describe.each(TARGETS)('deploy/k8s/%s rendered by kubectl kustomize', (target) =
     expect(pool.metadata.labels?.['strimzi.io/cluster']).toBe('claims-kafka');
     expect(listAt(pool, 'spec', 'roles').sort()).toEqual(['broker', 'controller']);
     expect(find(manifests, 'Cluster', 'claims-postgres').apiVersion).toBe('postgresql.cnpg.io/v1');
+  });
+
+  it('evaluates the alert rules of deploy/prometheus/alerts.yml, rule for rule, in a PrometheusRule', () => {
+    expect(alertRuleProblems(manifestsOf(target))).toEqual([]);
   });
 
   it('puts everything in the claims namespace', () => {
@@ -373,6 +378,22 @@ describe('the checks catch broken manifests', () => {
     expect(ingestorLinkProblems(manifests)).toEqual([
       "the API's INGESTOR_URL (http://claims-ingestor:3000) is not the ingestor's Service",
       expect.stringMatching(/^the API sends INGESTOR_SERVICE_TOKEN from null, the ingestor expects it from/),
+    ]);
+  });
+
+  it('refuses a cluster with no alert rules, and alert rules that drifted from alerts.yml', () => {
+    const manifests = structuredClone(manifestsOf('overlays/prod'));
+    const withoutRules = manifests.filter((manifest) => manifest.kind !== 'PrometheusRule');
+    expect(alertRuleProblems(withoutRules)).toEqual([
+      '0 PrometheusRules; one should hold the rules of deploy/prometheus/alerts.yml',
+    ]);
+    const groups = listAt(find(manifests, 'PrometheusRule', 'claims-pipeline-alerts'), 'spec', 'groups');
+    const rules = listAt(groups[0], 'rules');
+    at(rules[0])['for'] = '1h';
+    rules.splice(1, 1);
+    expect(alertRuleProblems(manifests)).toEqual([
+      'claims-pipeline-alerts: lacks ClaimsDeadLetterRateHigh of alerts.yml',
+      'claims-pipeline-alerts: ClaimsConsumerLagGrowing differs from alerts.yml (run `node deploy/k8s/alert-rules.mjs`)',
     ]);
   });
 

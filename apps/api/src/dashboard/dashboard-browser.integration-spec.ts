@@ -866,6 +866,122 @@ describe('the analyst dashboard in a browser', () => {
     await tab.context().close();
   });
 
+  describe('when a route fails', () => {
+    let tab: Page;
+    const tabErrors: string[] = [];
+    const PAYMENTS = '**/v1/kpis/payments?*';
+    /** A problem detail as the API writes one: a database outage behind the route. */
+    const outage = {
+      status: 503,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({
+        type: 'about:blank',
+        title: 'Service Unavailable',
+        status: 503,
+        detail: 'Postgres did not answer',
+        code: 'DATABASE_UNAVAILABLE',
+      }),
+    };
+    const paymentsError = (): Promise<string | null> => tab.locator('#panel-payments .error').textContent();
+    const paymentsPayers = (): Promise<string[]> =>
+      tab.locator('[data-table="payments"] tbody td[data-column="payer"]').allTextContents();
+    /** Applies the filter bar and waits for the load it starts. */
+    const apply = async (): Promise<void> => {
+      const before = await tab.locator('#dashboard').getAttribute('data-generation');
+      await tab.click('#filters button[type="submit"]');
+      await tab.locator(`#dashboard[data-state="ready"]:not([data-generation="${before}"])`).waitFor({
+        state: 'attached',
+      });
+    };
+
+    beforeAll(async () => {
+      tab = await signedInPage(analyst);
+      tab.on('pageerror', (error) => tabErrors.push(error.message));
+      await tab.uncheck('#live-refresh');
+    });
+    afterAll(async () => {
+      await tab?.context().close();
+    });
+
+    it('empties a panel whose route fails once the filters change, so no figure of the previous filters passes for the new ones', async () => {
+      const everyPayer = await api<{ rows: Array<{ value: string }> }>('/v1/kpis/payments?groupBy=payer');
+      expect(await paymentsPayers()).toEqual(everyPayer.rows.map((row) => row.value));
+      expect(everyPayer.rows.length).toBeGreaterThan(1);
+
+      await tab.route(PAYMENTS, (route) => route.fulfill(outage));
+      await tab.fill('#filters [name="payer"]', 'Aetna');
+      await apply();
+      expect(await paymentsError()).toBe('Service Unavailable: Postgres did not answer (DATABASE_UNAVAILABLE)');
+      // Not the unfiltered rows under the payer filter: nothing, and no download of them.
+      expect(await paymentsPayers()).toEqual([]);
+      expect(await tab.locator('#panel-payments [data-csv]').count()).toBe(0);
+      // The panels whose routes answered show the filtered figures.
+      const aetnaVolume = await api<{ rows: Array<{ value: string }> }>(
+        '/v1/kpis/volume?payer=Aetna&groupBy=claim_type',
+      );
+      expect(await tab.locator('[data-table="volume"] tbody td[data-column="claim_type"]').allTextContents()).toEqual(
+        aetnaVolume.rows.map((row) => row.value),
+      );
+
+      // The route answers again: the figures of the filters in force are drawn, and the error goes.
+      await tab.unroute(PAYMENTS);
+      await apply();
+      expect(await paymentsPayers()).toEqual(['Aetna']);
+      expect(await paymentsError()).toBe('');
+    });
+
+    it('draws a panel a failed load emptied at the next live refresh, even when the route answers 304 (nothing changed)', async () => {
+      await tab.route(PAYMENTS, (route) => route.fulfill(outage));
+      await apply();
+      expect(await paymentsPayers()).toEqual([]);
+      await tab.unroute(PAYMENTS);
+      const conditional: number[] = [];
+      const onResponse = (response: { url(): string; status(): number }): void => {
+        if (new URL(response.url()).pathname === '/v1/kpis/payments') conditional.push(response.status());
+      };
+      tab.on('response', onResponse);
+      try {
+        const refreshes = Number((await tab.locator('#dashboard').getAttribute('data-refreshes')) ?? '0');
+        await tab.check('#live-refresh');
+        await tab
+          .locator(`#dashboard[data-refreshes="${refreshes + 1}"]`)
+          .waitFor({ state: 'attached', timeout: 15_000 });
+        await tab.uncheck('#live-refresh');
+      } finally {
+        tab.off('response', onResponse);
+      }
+      expect(conditional[0]).toBe(304);
+      expect(await paymentsPayers()).toEqual(['Aetna']);
+      expect(await paymentsError()).toBe('');
+    });
+
+    it("says what failed when the answer is no problem detail: a gateway's JSON, an HTML error page, or no connection", async () => {
+      await tab.route('**/v1/kpis/volume?*', (route) =>
+        route.fulfill({ status: 502, contentType: 'application/json', body: '{"message":"Bad Gateway"}' }),
+      );
+      await tab.route(PAYMENTS, (route) =>
+        route.fulfill({ status: 500, contentType: 'text/html', body: '<html><body><h1>500</h1></body></html>' }),
+      );
+      await tab.route('**/v1/kpis/claim-lifecycle?*', (route) => route.abort('connectionrefused'));
+      try {
+        await apply();
+        expect(await tab.locator('#panel-volume .error').textContent()).toBe(
+          'The API answered HTTP 502 with no problem detail.',
+        );
+        expect(await paymentsError()).toBe('The API answered HTTP 500 with no problem detail.');
+        expect(await tab.locator('#panel-lifecycle .error').textContent()).toBe('The API could not be reached.');
+        expect(await tab.locator('#status').textContent()).toMatch(/^3 panel\(s\) could not be loaded/);
+        // The lifecycle rates of the filters before are gone too: no figure stands beside the error.
+        expect(await tab.locator('[data-figure="first-pass-clean-rate"]').textContent()).toBe('');
+      } finally {
+        await tab.unrouteAll();
+      }
+      await apply();
+      expect(await tab.locator('.panel .error:not(:empty)').count()).toBe(0);
+      expect(tabErrors).toEqual([]);
+    });
+  });
+
   describe('as an ingest user', () => {
     let tab: Page;
     const tabErrors: string[] = [];

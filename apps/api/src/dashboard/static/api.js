@@ -17,12 +17,24 @@ export const session = {
   expire: /** @type {(reason: string) => void} */ (() => undefined),
 };
 
+/**
+ * A refusal or failure the API (or something in front of it) answered. `problem` is the body when
+ * it is a problem detail (RFC 9457: a title or a detail); any other body (a gateway's JSON or
+ * HTML page, none) leaves it null, and the status alone describes it.
+ */
 export class ApiProblem extends Error {
-  constructor(status, problem) {
-    super(problem?.detail ?? `HTTP ${status}`);
+  constructor(status, body) {
+    const problem = isProblemDetail(body) ? body : null;
+    super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
   }
+}
+
+function isProblemDetail(body) {
+  return (
+    body !== null && typeof body === 'object' && (typeof body.title === 'string' || typeof body.detail === 'string')
+  );
 }
 
 export function apiUrl(path, params = {}) {
@@ -72,10 +84,14 @@ export function may(permission) {
   return session.permissions === null || session.permissions.has(permission);
 }
 
+/** A failure as one line for the page: the problem's title, detail and code, or the status when there is none. */
 export function describe(failure) {
   if (failure instanceof ApiProblem) {
     const problem = failure.problem;
-    return problem ? `${problem.title}: ${problem.detail} (${problem.code})` : failure.message;
+    if (problem === null) return `The API answered HTTP ${failure.status} with no problem detail.`;
+    const text = [problem.title, problem.detail].filter((part) => typeof part === 'string' && part !== '');
+    const code = typeof problem.code === 'string' && problem.code !== '' ? ` (${problem.code})` : '';
+    return `${text.join(': ')}${code}`;
   }
   return 'The API could not be reached.';
 }

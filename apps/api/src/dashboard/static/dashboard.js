@@ -127,6 +127,8 @@ const state = {
   updatedAt: /** @type {Date | null} */ (null),
   checkedAt: /** @type {Date | null} */ (null),
   failedPanels: 0,
+  /** Panels a failed load emptied: drawn by the next answer, even a 304 of live refresh. */
+  blankPanels: /** @type {Set<string>} */ (new Set()),
 };
 
 /** The filters a route takes, as its query parameters, and the set filters it does not take. */
@@ -558,15 +560,28 @@ function shownPanels() {
   return Object.keys(PANELS).filter((id) => !document.getElementById(id).hidden);
 }
 
-/** What one panel's load reads through: `shows()` says whether to draw (on a refresh, only what changed). */
+/**
+ * What one panel's load reads through: `shows()` says whether to draw (on a
+ * refresh, only what changed, unless a failed load left the panel blank: a
+ * 304 then still draws the kept answer).
+ */
 function panelRead(id, generation, refresh) {
   const read = {
     changed: false,
     current: () => state.panelLoads[id] === generation && session.token !== null,
     get: (path, params) => getJson(path, params, read),
-    shows: () => read.current() && (!refresh || read.changed),
+    shows: () => read.current() && (!refresh || read.changed || state.blankPanels.has(id)),
   };
   return read;
+}
+
+/** Takes a panel's figures, tables, charts and notes away (its error stays), until a load draws it again. */
+function blankPanel(panel, id) {
+  state.blankPanels.add(id);
+  $('.applied', panel)?.replaceChildren();
+  for (const node of panel.querySelectorAll(':scope > dl.figures [data-figure]')) node.textContent = '';
+  for (const node of panel.querySelectorAll(':scope > .table, :scope > [data-tables]')) node.replaceChildren();
+  for (const node of panel.querySelectorAll(':scope > figure svg, :scope > figure .legend')) node.remove();
 }
 
 /**
@@ -594,10 +609,19 @@ async function load(panelIds = shownPanels(), { refresh = false } = {}) {
         const read = panelRead(id, generation, refresh);
         try {
           await PANELS[id](read);
-          if (read.current()) error.textContent = '';
+          if (read.current()) {
+            error.textContent = '';
+            state.blankPanels.delete(id);
+          }
           return read.changed;
         } catch (failure) {
-          if (read.current()) error.textContent = describe(failure);
+          if (read.current()) {
+            error.textContent = describe(failure);
+            // A load the user asked for (filters, grouping, page) failed: what the panel shows was read
+            // under the previous ones, so it goes rather than pass for the new answer. A live refresh
+            // that fails leaves the figures of the same request in place.
+            if (!refresh) blankPanel(panel, id);
+          }
           throw failure;
         }
       }),
@@ -727,6 +751,7 @@ function signOut(reason = '') {
   session.permissions = null;
   state.generation += 1;
   session.answers.clear();
+  state.blankPanels.clear();
   state.updatedAt = null;
   state.checkedAt = null;
   scheduleRefresh();

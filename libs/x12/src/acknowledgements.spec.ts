@@ -171,3 +171,224 @@ describe('normalizeX12Record for acknowledgements', () => {
     );
   });
 });
+
+/** A 277CA of one payer and the given provider (2000C) and claim (2000D) loops, its SE01 counted. */
+function claimAcknowledgement(loops: string[]): string {
+  const segments = [
+    'ST*277*0001*005010X214',
+    'BHT*0085*08*277CA2*20240110*0800*TH',
+    'HL*1**20*1',
+    'NM1*PR*2*ACME HEALTH*****PI*12345',
+    'TRN*1*BATCH2',
+    'DTP*050*D8*20240109',
+    'DTP*009*D8*20240110',
+    'HL*2*1*21*1',
+    'NM1*41*2*BILLING SERVICE*****46*TGJ23',
+    'TRN*2*REF2',
+    'STC*A1:19:PR*20240110*WQ*300',
+    ...loops,
+  ];
+  return envelope('HN', '005010X214', `${[...segments, `SE*${segments.length + 1}*0001`].join('~')}~`);
+}
+
+describe('claimAcknowledgementsOf277 with several statuses per claim', () => {
+  const verdicts = async (loops: string[]) => {
+    const [set] = await transactionSetsOfText(claimAcknowledgement(loops));
+    return claimAcknowledgementsOf277(set!.segments, patientTokenKey).map((claim) => [
+      claim.claimId,
+      claim.eventType,
+      claim.acknowledgement.statusCode,
+      claim.statusDate,
+      claim.billedAmountCents,
+    ]);
+  };
+  const provider = ['HL*3*2*19*1', 'NM1*85*2*BEN KILDARE SERVICE*****XX*1912301953', 'TRN*1*0'];
+
+  it('rejects a claim whose receipt (A1) is followed by a rejecting STC, dated by the rejection', async () => {
+    expect(
+      await verdicts([
+        ...provider,
+        'HL*4*3*PT',
+        'NM1*QC*1*SMITH*JANE****MI*JS00111223333',
+        'TRN*2*26463774',
+        'STC*A1:19:PR*20240110*WQ*100',
+        'STC*A7:33:IL*20240111*U',
+      ]),
+    ).toEqual([['26463774', 'rejected', 'A7', '2024-01-11', 10000]]);
+  });
+
+  it('reads the same verdict whatever the order of the STCs', async () => {
+    const claim = (stcs: string[]) => [...provider, 'HL*4*3*PT', 'NM1*QC*1*SMITH*JANE', 'TRN*2*26463774', ...stcs];
+    const accepted = 'STC*A2:20:PR*20240110*WQ*100';
+    const rejected = 'STC*A3:21:85*20240110*U*100';
+    expect(await verdicts(claim([rejected, accepted]))).toEqual(await verdicts(claim([accepted, rejected])));
+  });
+
+  it('rejects a claim whose rejection is carried in STC10 of an accepting STC01', async () => {
+    expect(
+      await verdicts([
+        ...provider,
+        'HL*4*3*PT',
+        'NM1*QC*1*SMITH*JANE',
+        'TRN*2*26463774',
+        'STC*A1:19:PR*20240110*WQ*100******A6:145:IL',
+      ]),
+    ).toEqual([['26463774', 'rejected', 'A6', '2024-01-10', 10000]]);
+  });
+
+  it('reads a second status written into STC01 with the repetition separator (ISA11) as a status of its own', async () => {
+    expect(
+      await verdicts([
+        ...provider,
+        'HL*4*3*PT',
+        'NM1*QC*1*SMITH*JANE',
+        'TRN*2*26463774',
+        'STC*A1:19:PR^A7:145:IL*20240110*U*100',
+      ]),
+    ).toEqual([['26463774', 'rejected', 'A7', '2024-01-10', 10000]]);
+  });
+
+  it('keeps the first STC of a claim that nothing rejects', async () => {
+    expect(
+      await verdicts([
+        ...provider,
+        'HL*4*3*PT',
+        'NM1*QC*1*SMITH*JANE',
+        'TRN*2*26463774',
+        'STC*A1:19:PR*20240110*WQ*100',
+        'STC*A2:20:PR*20240112*WQ*100',
+      ]),
+    ).toEqual([['26463774', 'acknowledged', 'A1', '2024-01-10', 10000]]);
+  });
+});
+
+describe('claimAcknowledgementsOf277 across providers and payers', () => {
+  it("gives a claim of a provider named by tax id only no billing NPI, not the previous provider's", async () => {
+    const [set] = await transactionSetsOfText(
+      claimAcknowledgement([
+        'HL*3*2*19*1',
+        'NM1*85*2*BEN KILDARE SERVICE*****XX*1912301953',
+        'HL*4*3*PT',
+        'NM1*QC*1*SMITH*JANE',
+        'TRN*2*26463774',
+        'STC*A2:20:PR*20240110*WQ*100',
+        'HL*5*2*19*1',
+        'NM1*85*2*ATYPICAL TRANSPORT*****FI*123456789',
+        'HL*6*5*PT',
+        'NM1*QC*1*DOE*JON',
+        'TRN*2*756048Q',
+        'STC*A2:20:PR*20240110*WQ*89.95',
+      ]),
+    );
+    expect(
+      claimAcknowledgementsOf277(set!.segments, patientTokenKey).map((claim) => [claim.claimId, claim.billingNpi]),
+    ).toEqual([
+      ['26463774', '1912301953'],
+      ['756048Q', null],
+    ]);
+  });
+
+  it("gives a claim under a second payer (2000A) that payer's processing date, not the first payer's", async () => {
+    const [set] = await transactionSetsOfText(
+      claimAcknowledgement([
+        'HL*3*2*19*1',
+        'NM1*85*2*BEN KILDARE SERVICE*****XX*1912301953',
+        'HL*4*3*PT',
+        'NM1*QC*1*SMITH*JANE',
+        'TRN*2*26463774',
+        'STC*A2:20:PR**WQ*100',
+        'HL*5**20*1',
+        'NM1*PR*2*OTHER HEALTH*****PI*67890',
+        'TRN*1*BATCH3',
+        'DTP*009*D8*20240112',
+        'HL*6*5*21*1',
+        'NM1*41*2*BILLING SERVICE*****46*TGJ23',
+        'HL*7*6*19*1',
+        'NM1*85*2*ATYPICAL TRANSPORT*****FI*123456789',
+        'HL*8*7*PT',
+        'NM1*QC*1*DOE*JON',
+        'TRN*2*756048Q',
+        'STC*A2:20:PR**WQ*89.95',
+      ]),
+    );
+    expect(
+      claimAcknowledgementsOf277(set!.segments, patientTokenKey).map((claim) => [
+        claim.claimId,
+        claim.payer,
+        claim.billingNpi,
+        claim.statusDate,
+      ]),
+    ).toEqual([
+      ['26463774', 'ACME HEALTH', '1912301953', '2024-01-10'],
+      ['756048Q', 'OTHER HEALTH', null, '2024-01-12'],
+    ]);
+  });
+});
+
+describe('acknowledgementsOf999 with malformed verdicts', () => {
+  const functionalAck = (ik5: string): string =>
+    envelope(
+      'FA',
+      '005010X231A1',
+      `ST*999*0001*005010X231A1~AK1*HC*17*005010X222A1~AK2*837*0001*005010X222A1~${ik5}~AK9*A*1*1*1~SE*6*0001~`,
+    );
+
+  it.each([
+    ['a blank IK501', 'IK5'],
+    ['an IK501 outside code list 717', 'IK5*Q'],
+    ['the group-level code P in IK501', 'IK5*P'],
+  ])('refuses %s rather than counting the set as rejected', async (_, ik5) => {
+    const [set] = await transactionSetsOfText(functionalAck(ik5));
+    expect(() => acknowledgementsOf999(set!.segments)).toThrow(
+      expect.objectContaining({
+        code: 'X12_SEGMENT_INVALID',
+        location: { segmentNumber: 6, elementPosition: 1 },
+      }) as Error,
+    );
+  });
+
+  it.each([
+    ['M', 'rejected'],
+    ['W', 'rejected'],
+    ['X', 'rejected'],
+    ['R', 'rejected'],
+    ['E', 'accepted_with_errors'],
+  ])('reads IK501 %s as %s', async (code, status) => {
+    const [set] = await transactionSetsOfText(functionalAck(`IK5*${code}`));
+    expect(acknowledgementsOf999(set!.segments).map((entry) => entry.acknowledgement.status)).toEqual([status]);
+  });
+
+  it('refuses a second IK5 in one AK2 loop rather than dropping the verdict it carries', async () => {
+    const [set] = await transactionSetsOfText(
+      envelope(
+        'FA',
+        '005010X231A1',
+        'ST*999*0001*005010X231A1~AK1*HC*17*005010X222A1~AK2*837*0001*005010X222A1~IK5*A~IK5*R*5~' +
+          'AK9*R*1*1*0~SE*7*0001~',
+      ),
+    );
+    expect(() => acknowledgementsOf999(set!.segments)).toThrow(
+      expect.objectContaining({
+        code: 'X12_SEGMENT_INVALID',
+        location: { segmentNumber: 7, elementPosition: 0 },
+      }) as Error,
+    );
+  });
+
+  it('keeps both verdicts of a set a 999 answers twice, so any rejection of it counts', async () => {
+    const [set] = await transactionSetsOfText(
+      envelope(
+        'FA',
+        '005010X231A1',
+        'ST*999*0001*005010X231A1~AK1*HC*17*005010X222A1~AK2*837*0001*005010X222A1~IK5*A~' +
+          'AK2*837*0001*005010X222A1~IK5*R*5~AK9*P*2*2*1~SE*8*0001~',
+      ),
+    );
+    expect(
+      acknowledgementsOf999(set!.segments).map((entry) => [entry.transactionControlNumber, entry.eventType]),
+    ).toEqual([
+      ['0001', 'acknowledged'],
+      ['0001', 'rejected'],
+    ]);
+  });
+});

@@ -20,15 +20,26 @@ export interface TransactionSetAcknowledgement {
   segmentNumber: number;
 }
 
+const REJECTING_SET_CODES: ReadonlySet<string> = new Set(['M', 'R', 'W', 'X']);
+
 /**
  * IK501 (005010X231A1, code list 717): A accepted, E accepted but errors
  * were noted, M/W/X rejected (message authentication, assurance, content
  * decryption), R rejected. Only acceptance lets the claims in it go on.
+ * Any other value (blank, a typo, an AK9-only code such as P) says nothing
+ * of the set: it is refused rather than read as a rejection, which would
+ * raise the 999 rejection rate and stop the set's claims being awaited.
+ * @throws X12Error X12_SEGMENT_INVALID
  */
-function transactionSetStatus(code: string): Acknowledgement['status'] {
+function transactionSetStatus(ik5: X12Segment): Acknowledgement['status'] {
+  const code = elementOf(ik5, 1);
   if (code === 'A') return 'accepted';
   if (code === 'E') return 'accepted_with_errors';
-  return 'rejected';
+  if (REJECTING_SET_CODES.has(code)) return 'rejected';
+  throw new X12Error('X12_SEGMENT_INVALID', 'IK501 is not a transaction set acknowledgment code (A, E, M, R, W, X)', {
+    segmentNumber: ik5.number,
+    elementPosition: 1,
+  });
 }
 
 /** An optional integer element (a segment or element position), null when blank or not a number. */
@@ -40,7 +51,8 @@ function positionOf(text: string): number | null {
  * The AK2 loops of a 999 transaction set, each with its IK5 verdict and the
  * IK3/IK4 errors located in the acknowledged transaction set (segment tag
  * and position, element position, error code).
- * @throws X12Error X12_SEGMENT_INVALID for an AK2 without IK5
+ * @throws X12Error X12_SEGMENT_INVALID for an AK2 without IK5, an IK5 without AK2 (a second verdict on
+ *   one set), or an IK501 outside code list 717
  */
 export function acknowledgementsOf999(segments: readonly X12Segment[]): TransactionSetAcknowledgement[] {
   const acknowledged: TransactionSetAcknowledgement[] = [];
@@ -74,9 +86,16 @@ export function acknowledgementsOf999(segments: readonly X12Segment[]): Transact
         });
         break;
       case 'IK5': {
-        if (!open) break;
+        // A second IK5 for one AK2 (or one before any AK2) is a verdict on no set we can name: dropping it
+        // would silently keep a set accepted that this 999 may reject.
+        if (!open) {
+          throw new X12Error('X12_SEGMENT_INVALID', 'IK5 without an AK2 of its own', {
+            segmentNumber: segment.number,
+            elementPosition: 0,
+          });
+        }
         const code = elementOf(segment, 1);
-        const status = transactionSetStatus(code);
+        const status = transactionSetStatus(segment);
         const codes = [2, 3, 4, 5, 6].map((position) => elementOf(segment, position)).filter((value) => value !== '');
         acknowledged.push({
           transactionSetId: elementOf(open.ak2, 1),
@@ -199,8 +218,9 @@ interface Claim277Draft {
 
 /**
  * The claims (HL level PT, loop 2000D) of a 277CA transaction set, each with
- * its first STC's category and every status code of its STCs (STC01-2,
- * STC10-2, STC11-2).
+ * the category that decides it (the first rejecting one of its STCs, else
+ * its first STC's) and every status code of its STCs (STC01-2, STC10-2,
+ * STC11-2).
  * @throws X12Error for a date or amount that does not parse
  */
 export function claimAcknowledgementsOf277(
@@ -231,6 +251,11 @@ export function hasClaimLevelStatus(segments: readonly X12Segment[]): boolean {
   return false;
 }
 
+/** HL03 levels: 20 information source (the payer), 21 information receiver, 19 provider of service, 22 subscriber. */
+const INFORMATION_SOURCE_LEVEL = '20';
+const PARTY_LEVELS: ReadonlySet<string> = new Set([INFORMATION_SOURCE_LEVEL, '21', '19']);
+const SUBSCRIBER_LEVEL = '22';
+
 function claimsOf277(
   segments: readonly X12Segment[],
   guide: Guide277,
@@ -254,6 +279,14 @@ function claimsOf277(
     if (segment.tag === 'HL') {
       finish();
       level = elementOf(segment, 3);
+      // What a loop names belongs to it and the loops beneath it, never to the next loop of its level:
+      // a second provider named by tax id only must not take the first one's NPI (nor a second payer the first's dates).
+      if (level === INFORMATION_SOURCE_LEVEL) {
+        payer = null;
+        processedDate = null;
+      }
+      if (PARTY_LEVELS.has(level)) billingNpi = null;
+      if (level === SUBSCRIBER_LEVEL) memberId = null;
       if (guide.claimLevels.has(level)) {
         draft = {
           hl: segment,
@@ -301,6 +334,43 @@ function claimsOf277(
   return claims;
 }
 
+/** STC01, STC10 and STC11: a claim status composite each (category, status code, entity). */
+const STATUS_POSITIONS = [1, 10, 11] as const;
+
+/**
+ * Every status composite of an STC, each as its components. The guide does
+ * not repeat these elements, but a sender that writes a second status into
+ * one with the interchange's repetition separator (ISA11) still means two
+ * statuses, not one whose entity reads `IL^A7`.
+ */
+function statusCompositesOf(stc: X12Segment): string[][] {
+  const { repetition, component } = stc.separators;
+  return STATUS_POSITIONS.flatMap((position) => {
+    const element = elementOf(stc, position);
+    if (element === '') return [];
+    const repetitions = repetition === null ? [element] : element.split(repetition);
+    return repetitions.filter((text) => text !== '').map((text) => text.split(component));
+  });
+}
+
+/**
+ * The status that decides a claim, of all its STCs (2200D repeats STC, and
+ * STC10/STC11 carry further statuses): the first that rejects it (A3, A6,
+ * A7, A8), else the first STC's. A claim is rejected when any of its
+ * statuses rejects it, whatever the order the payer wrote them in: a receipt
+ * (A1) followed by a rejection (A7) is a rejection. The rejecting STC's own
+ * date (STC02) dates the verdict. Null when the claim has no STC.
+ */
+function claimVerdictOf(stcs: readonly X12Segment[]): { stc: X12Segment; category: string } | null {
+  for (const stc of stcs) {
+    for (const [category = ''] of statusCompositesOf(stc)) {
+      if (REJECTING_CATEGORIES.has(category)) return { stc, category };
+    }
+  }
+  const [first] = stcs;
+  return first === undefined ? null : { stc: first, category: statusCompositesOf(first)[0]?.[0] ?? '' };
+}
+
 function claimAcknowledgementOf(
   draft: Claim277Draft,
   guide: Guide277,
@@ -308,25 +378,28 @@ function claimAcknowledgementOf(
   patientTokenKey: string,
 ): ClaimAcknowledgement {
   const location = { segmentNumber: draft.hl.number, elementPosition: 0 };
-  const [first] = draft.stcs;
   const claimId = (guide.claimIdFromPatientAccount ? draft.patientAccount : null) ?? draft.trace;
   if (claimId === null) throw new X12Error('X12_SEGMENT_INVALID', 'a claim status without its TRN02', location);
-  if (first === undefined) throw new X12Error('X12_SEGMENT_INVALID', 'a claim status without STC', location);
-  const category = componentsOf(first, 1)[0] ?? '';
-  const statusCodes = draft.stcs.flatMap((stc) =>
-    [1, 10, 11].map((position) => componentsOf(stc, position)[1] ?? '').filter((code) => code !== ''),
+  const verdict = claimVerdictOf(draft.stcs);
+  if (verdict === null) throw new X12Error('X12_SEGMENT_INVALID', 'a claim status without STC', location);
+  const { stc, category } = verdict;
+  const statusCodes = draft.stcs.flatMap((status) =>
+    statusCompositesOf(status)
+      .map((components) => components[1] ?? '')
+      .filter((code) => code !== ''),
   );
   const rejected = REJECTING_CATEGORIES.has(category);
+  const charged = draft.stcs.find((status) => elementOf(status, 4) !== '');
   return {
     claimId,
     patientToken: tokenizePatientId(draft.memberId ?? `missing:${claimId}`, patientTokenKey),
     payer: parties.payer,
     billingNpi: parties.billingNpi,
     eventType: rejected ? 'rejected' : 'acknowledged',
-    statusDate: elementOf(first, 2) === '' ? parties.processedDate : dateOf(first, 2),
+    statusDate: elementOf(stc, 2) === '' ? parties.processedDate : dateOf(stc, 2),
     serviceFromDate: draft.service?.from ?? null,
     serviceThroughDate: draft.service?.through ?? null,
-    billedAmountCents: elementOf(first, 4) === '' ? null : amountCentsOf(first, 4),
+    billedAmountCents: charged === undefined ? null : amountCentsOf(charged, 4),
     payerClaimControlNumber: draft.payerClaimControlNumber,
     segmentNumber: draft.hl.number,
     acknowledgement: {

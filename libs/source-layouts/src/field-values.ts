@@ -40,6 +40,25 @@ export function parseDateAs(value: string, format: DateFormat, field: string): s
 }
 
 /**
+ * Parses a date in one of a field's declared formats, tried in order.
+ * @throws SourceRecordError DATE_INVALID, naming the calendar fault when the
+ * value has a format's shape but is no calendar day (02/30/2024).
+ */
+export function parseDateInFormats(value: string, format: DateFormat | readonly DateFormat[], field: string): string {
+  const formats = typeof format === 'string' ? [format] : format;
+  let calendarError: SourceRecordError | null = null;
+  for (const candidate of formats) {
+    try {
+      return parseDateAs(value, candidate, field);
+    } catch (error) {
+      // A value in the format's shape but not on the calendar (02/30/2024) is the answer to report.
+      if (error instanceof SourceRecordError && error.message.endsWith('calendar date')) calendarError ??= error;
+    }
+  }
+  throw calendarError ?? new SourceRecordError('DATE_INVALID', `${field} is not a ${formats.join(' or ')} date`);
+}
+
+/**
  * Parses a dollar amount as billing exports write it — "1234.5", "$1,234.56",
  * "-$12.00", "($12.00)" — into integer cents. Thousands separators must sit
  * in groups of three: "12,34" is a typo, not twelve dollars.

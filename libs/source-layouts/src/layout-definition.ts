@@ -1,7 +1,13 @@
 import { SOURCE_LAYOUT_NAME_PATTERN } from '@claims/contracts';
-import { parse as parseYaml } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { DATE_FORMATS } from './field-values';
+import {
+  DATE_FORMATS,
+  parseDateInFormats,
+  parseDecimalNumber,
+  parseMoneyCents,
+  parseWholeNumber,
+} from './field-values';
 import {
   CLAIM_TARGETS,
   CODE_LIST_NAMES,
@@ -11,6 +17,7 @@ import {
   MEMBER_TARGETS,
   type TargetSpec,
 } from './mapping-targets';
+import { SourceRecordError } from './source-record.errors';
 
 /**
  * Why a mapping file cannot be used. The message names the file and the key
@@ -28,7 +35,11 @@ export class LayoutDefinitionError extends Error {
   }
 }
 
-const Scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const Scalar = z
+  .union([z.string(), z.number(), z.boolean()], { error: 'expected a text, a number or true/false' })
+  .transform(String);
+
+const DateFormatSchema = z.enum(DATE_FORMATS);
 
 const TranslateSchema = z.strictObject({
   /** Source value (matched trimmed, ignoring case) → the value the target takes. */
@@ -50,7 +61,12 @@ export const FieldSpecSchema = z.strictObject({
   fromSource: z.string().min(1).optional(),
   type: z.enum(DECLARABLE_TYPES).optional(),
   /** A date's format, or several tried in order (an export that mixes US and ISO dates). */
-  format: z.union([z.enum(DATE_FORMATS), z.array(z.enum(DATE_FORMATS)).min(1)]).optional(),
+  format: z
+    .union([DateFormatSchema, z.array(DateFormatSchema).min(1)], {
+      // Said in full: zod's own words for a union are only "Invalid input".
+      error: `expected one of ${DATE_FORMATS.join(', ')}, or a list of them`,
+    })
+    .optional(),
   /** The value a blank source takes before it is parsed. */
   default: Scalar.optional(),
   translate: TranslateSchema.optional(),
@@ -155,6 +171,104 @@ interface Problem {
   message: string;
 }
 
+/**
+ * What a field's translation makes of a source value (matched trimmed,
+ * ignoring case), or undefined when it leaves the value untranslated.
+ */
+export function translatedValue(text: string, spec: NonNullable<FieldSpec['translate']>): string | undefined {
+  if (text === '') return spec.blank;
+  const wanted = text.toUpperCase();
+  for (const [from, to] of Object.entries(spec.map)) if (from.trim().toUpperCase() === wanted) return to;
+  return spec.otherwise;
+}
+
+/**
+ * Why a constant the layout itself writes (a `value`, a `default`, a
+ * translation's output) cannot be read as its target's type, or null. A
+ * constant is the same on every record: left to the mapping, it would
+ * dead-letter every record the field reads it on.
+ */
+function constantProblem(text: string, target: TargetSpec, spec: FieldSpec): string | null {
+  if (text === '') return null;
+  const named = `"${text}"`;
+  try {
+    switch (target.type) {
+      case 'date':
+        parseDateInFormats(text, spec.format ?? 'YYYY-MM-DD', named);
+        break;
+      case 'amount':
+        parseMoneyCents(text, named);
+        break;
+      case 'integer':
+        parseWholeNumber(text, named);
+        break;
+      case 'decimal':
+        parseDecimalNumber(text, named);
+        break;
+      default:
+        break;
+    }
+  } catch (error) {
+    if (error instanceof SourceRecordError) return error.message;
+    throw error;
+  }
+  return null;
+}
+
+/** A field's constants checked against its target: what its value and default become, and what it translates to. */
+function constantProblems(path: string, target: TargetSpec, spec: FieldSpec): Problem[] {
+  const problems: Problem[] = [];
+  const translate = spec.translate;
+  const allowed = target.values ?? [];
+  // A value and a default go through the translation, as a column's text does (FieldReader.read).
+  for (const key of ['value', 'default'] as const) {
+    const written = spec[key];
+    if (written === undefined || (key === 'value' && target.type === 'enum')) continue;
+    const translated = translate === undefined ? undefined : translatedValue(written, translate);
+    if (target.type === 'enum') {
+      if (translated === undefined || !allowed.includes(translated)) {
+        problems.push({
+          path: `${path}.${key}`,
+          message: `"${written}" is not translated to one of ${allowed.join(', ')}`,
+        });
+      }
+      continue;
+    }
+    const problem = constantProblem(translated ?? written, target, spec);
+    if (problem !== null) problems.push({ path: `${path}.${key}`, message: problem });
+  }
+  if (translate !== undefined && target.type !== 'enum') {
+    const outputs: Array<[string, string | undefined]> = [
+      ...Object.entries(translate.map).map(([from, to]): [string, string] => [`translate.map.${from}`, to]),
+      ['translate.blank', translate.blank],
+      ['translate.otherwise', translate.otherwise],
+    ];
+    for (const [key, output] of outputs) {
+      const problem = output === undefined ? null : constantProblem(output, target, spec);
+      if (problem !== null) problems.push({ path: `${path}.${key}`, message: problem });
+    }
+  }
+  // Source values are matched ignoring case and blanks around them: two keys that match alike are one value.
+  const firstKeyOf = new Map<string, string>();
+  for (const [from, to] of Object.entries(translate?.map ?? {})) {
+    const matched = from.trim().toUpperCase();
+    const first = firstKeyOf.get(matched);
+    if (first === undefined) firstKeyOf.set(matched, from);
+    else if (translate?.map[first] !== to) {
+      problems.push({
+        path: `${path}.translate.map.${from}`,
+        message: `translates the source value of "${first}" again (values match ignoring case)`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Whether a field reads a `{n}`-numbered column: a different column in each slot of a repeated line. */
+function readsNumberedColumn(spec: FieldSpec): boolean {
+  return [spec.column, ...(spec.columns ?? [])].some((column) => column?.includes('{n}') === true);
+}
+
 function formatZodIssue(issue: z.core.$ZodIssue): Problem[] {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
@@ -220,6 +334,7 @@ function semanticProblems(definition: LayoutDefinition): Problem[] {
     if (target.type !== 'date' && spec.format !== undefined) {
       problems.push({ path: `${path}.format`, message: 'only dates take a format' });
     }
+    problems.push(...constantProblems(path, target, spec));
   };
 
   const targets: Record<string, TargetSpec> = definition.kind === 'claim' ? CLAIM_TARGETS : MEMBER_TARGETS;
@@ -274,6 +389,35 @@ function semanticProblems(definition: LayoutDefinition): Problem[] {
         problems.push({ path: 'lines.present', message: `"${target}" is not a mapped line field` });
       }
     }
+    if (lines.repeat !== undefined) {
+      // Every slot of a row reads a column without `{n}` alike: its amount would be counted once per slot.
+      for (const [target, spec] of Object.entries(lines.fields)) {
+        const lineTarget = (LINE_TARGETS as Record<string, TargetSpec>)[target];
+        const readsColumn = spec.column !== undefined || spec.columns !== undefined;
+        if (lineTarget?.type === 'amount' && readsColumn && !readsNumberedColumn(spec)) {
+          problems.push({
+            path: `lines.fields.${target}.column`,
+            message:
+              'a repeated line reads its amounts from "{n}" columns: one column is read alike by every slot, its amount counted once per slot',
+          });
+        }
+      }
+      // The fields that decide a slot is a line (lines.present, by default every field read from the row).
+      const deciding =
+        lines.present ??
+        Object.entries(lines.fields)
+          .filter(
+            ([target, spec]) => spec.value === undefined && target !== 'processingCategory' && target !== 'lineNumber',
+          )
+          .map(([target]) => target);
+      if (!deciding.some((target) => lines.fields[target] !== undefined && readsNumberedColumn(lines.fields[target]))) {
+        problems.push({
+          path: 'lines.present',
+          message:
+            'with repeat, a slot is a line by a field reading a "{n}" column: one no such field decides would repeat its line in every slot',
+        });
+      }
+    }
     if (lines.fields['processingCategory'] === undefined) {
       // The KPI fold counts every line under a processing category: a layout must say how its lines get one.
       problems.push({ path: 'lines.fields.processingCategory', message: 'required: map a column or give a value' });
@@ -295,6 +439,12 @@ function semanticProblems(definition: LayoutDefinition): Problem[] {
   for (const [condition, column] of Object.entries(definition.chronicConditions?.flags ?? {})) {
     checkColumn(`chronicConditions.flags.${condition}`, column);
   }
+  const yesValues = new Set(definition.chronicConditions?.yes ?? []);
+  for (const value of definition.chronicConditions?.no ?? []) {
+    // A flag is compared as written: one value in both lists would always read as yes.
+    if (yesValues.has(value))
+      problems.push({ path: 'chronicConditions.no', message: `"${value}" is also a yes value` });
+  }
   for (const target of definition.occurredAt ?? []) {
     if (definition.fields[target] === undefined && target !== 'serviceThroughDate') {
       problems.push({ path: 'occurredAt', message: `"${target}" is not a mapped field` });
@@ -304,19 +454,60 @@ function semanticProblems(definition: LayoutDefinition): Problem[] {
 }
 
 /**
+ * Scalars YAML reads as something other than what was written: `01` is the
+ * number 1, `00123` is 123, `1.50` is 1.5, `0x11` is 17. In a code, a
+ * constant or a translation's source value that silently changes what the
+ * layout matches or writes (a status `01` never matches the `01` in a file),
+ * so such a scalar is refused with the advice to quote it.
+ */
+function scalarsReadOtherwise(node: unknown, path: readonly string[], problems: Problem[]): void {
+  if (isScalar(node)) {
+    const { value, source } = node as { value: unknown; source?: string };
+    if ((typeof value === 'number' || typeof value === 'boolean') && source !== undefined && source !== String(value)) {
+      const reading = typeof value === 'number' ? `the number ${String(value)}` : `the boolean ${String(value)}`;
+      problems.push({
+        path: path.join('.'),
+        message: `${source} reads as ${reading} in YAML: write it in quotes to keep it as written`,
+      });
+    }
+    return;
+  }
+  if (!isMap(node) && !isSeq(node)) return;
+  node.items.forEach((item, index) => {
+    if (!isPair(item)) {
+      scalarsReadOtherwise(item, [...path, String(index)], problems);
+      return;
+    }
+    const key = item.key;
+    const keyText = isScalar(key) ? ((key as { source?: string }).source ?? String(key.value)) : String(key);
+    scalarsReadOtherwise(key, [...path, keyText], problems);
+    scalarsReadOtherwise(item.value, [...path, keyText], problems);
+  });
+}
+
+/**
  * Parses and validates a mapping file's text (YAML, or JSON, which is YAML
  * too). @throws LayoutDefinitionError naming `displayName` and the bad key.
  */
 export function parseLayoutDefinition(text: string, displayName: string): LayoutDefinition {
   let document: unknown;
+  const misread: Problem[] = [];
   try {
-    document = parseYaml(text, { uniqueKeys: true, prettyErrors: false });
+    const parsed = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+    const [yamlError] = parsed.errors;
+    if (yamlError !== undefined) throw yamlError;
+    // toJS refuses an alias expanded past maxAliasCount (100): a "billion laughs" file is not read out.
+    document = parsed.toJS();
+    scalarsReadOtherwise(parsed.contents, [], misread);
   } catch (error) {
     const detail = error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unreadable';
     throw new LayoutDefinitionError(`${displayName}: not valid YAML: ${detail}`);
   }
   const parsed = LayoutDefinitionSchema.safeParse(document);
-  const problems = parsed.success ? semanticProblems(parsed.data) : parsed.error.issues.flatMap(formatZodIssue);
+  const problems = [
+    ...misread,
+    ...(parsed.success ? semanticProblems(parsed.data) : parsed.error.issues.flatMap(formatZodIssue)),
+  ];
   if (problems.length > 0 || !parsed.success) {
     const lines = problems.map((problem) => `${displayName}: ${problem.path || '(root)'}: ${problem.message}`);
     throw new LayoutDefinitionError(lines.join('\n'));

@@ -5,6 +5,30 @@ import { MappedLayout } from './mapped-layout';
 import { SourceLayoutRegistry } from './source-layout-registry';
 
 const LAYOUT_FILE = /\.(ya?ml|json)$/i;
+/**
+ * The largest mapping file read: the largest shipped one is a few KiB. A
+ * larger file is a mistake (a data file named .yaml) that would be read
+ * whole into memory at every service's boot.
+ */
+const MAX_LAYOUT_FILE_BYTES = 1024 * 1024;
+
+/** A mapping file's text. @throws LayoutDefinitionError naming the file when it is no file, too large or unreadable. */
+function readLayoutText(path: string, origin: string): string {
+  try {
+    const stats = statSync(path);
+    if (!stats.isFile()) throw new LayoutDefinitionError(`${origin}: not a file`);
+    if (stats.size > MAX_LAYOUT_FILE_BYTES) {
+      throw new LayoutDefinitionError(
+        `${origin}: ${stats.size} bytes; a mapping file is at most ${MAX_LAYOUT_FILE_BYTES} bytes`,
+      );
+    }
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof LayoutDefinitionError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new LayoutDefinitionError(`${origin}: cannot be read (${code})`);
+  }
+}
 
 /**
  * A folder the repository ships beside the code (`layouts/`, `data/codes`):
@@ -31,7 +55,7 @@ export function readLayoutFolder(folder: string): MappedLayout[] {
     .sort()
     .map((file) => {
       const origin = `${basename(folder)}/${file}`;
-      return new MappedLayout(parseLayoutDefinition(readFileSync(join(folder, file), 'utf8'), origin), origin);
+      return new MappedLayout(parseLayoutDefinition(readLayoutText(join(folder, file), origin), origin), origin);
     });
 }
 

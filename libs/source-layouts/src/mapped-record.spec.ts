@@ -145,6 +145,11 @@ describe('normalizeMappedRecord on a claim spanning rows', () => {
     });
   });
 
+  it('names the row of the claim whose order column is no whole number', () => {
+    const error = sourceRecordErrorOf(() => claimOf([FIRST, SECOND.replace('C1|2|', 'C1|2a|')]));
+    expect(error).toMatchObject({ code: 'NUMBER_INVALID', message: 'SEG is not a whole number in row 2 of the claim' });
+  });
+
   it("names the row of the claim that holds a faulty value, in the file's order, as every row is dead-lettered with it", () => {
     // The claim fields come from segment 1, the second row in the file here; a line's from its own row.
     const badDate = sourceRecordErrorOf(() => claimOf([SECOND, FIRST.replace('|20080101|', '|20081301|')]));

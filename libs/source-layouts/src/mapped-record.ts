@@ -16,8 +16,8 @@ import type { z } from 'zod';
 import type { CodeLists } from './code-lists';
 import { DEFAULT_SERVICE_DATE_RANGE, type DateRange } from './csv';
 import { tokenizePatientId } from './desynpuf-carrier';
-import { parseDateAs, parseDecimalNumber, parseMoneyCents, parseWholeNumber } from './field-values';
-import { expandNumbered, type CodeSeries, type FieldSpec } from './layout-definition';
+import { parseDateInFormats, parseDecimalNumber, parseMoneyCents, parseWholeNumber } from './field-values';
+import { expandNumbered, translatedValue, type CodeSeries, type FieldSpec } from './layout-definition';
 import type { HeaderBinding, MappedLayout } from './mapped-layout';
 import { splitRecordRows } from './quoted-records';
 import {
@@ -126,7 +126,7 @@ class FieldReader {
     let text = this.rawText(spec, row, slot);
     if (text === '' && spec.default !== undefined) text = spec.default;
     if (spec.translate !== undefined) {
-      const translated = translate(text, spec.translate);
+      const translated = translatedValue(text, spec.translate);
       if (translated !== undefined) text = translated;
       else if (targetSpec.type === 'enum') {
         if (targetSpec.required) {
@@ -192,27 +192,6 @@ class FieldReader {
   }
 }
 
-function parseDateInFormats(text: string, format: NonNullable<FieldSpec['format']>, field: string): string {
-  const formats = typeof format === 'string' ? [format] : format;
-  let calendarError: SourceRecordError | null = null;
-  for (const candidate of formats) {
-    try {
-      return parseDateAs(text, candidate, field);
-    } catch (error) {
-      // A value in the format's shape but not on the calendar (02/30/2024) is the answer to report.
-      if (error instanceof SourceRecordError && error.message.endsWith('calendar date')) calendarError ??= error;
-    }
-  }
-  throw calendarError ?? new SourceRecordError('DATE_INVALID', `${field} is not a ${formats.join(' or ')} date`);
-}
-
-function translate(text: string, spec: NonNullable<FieldSpec['translate']>): string | undefined {
-  if (text === '') return spec.blank;
-  const wanted = text.toUpperCase();
-  for (const [from, to] of Object.entries(spec.map)) if (from.trim().toUpperCase() === wanted) return to;
-  return spec.otherwise;
-}
-
 /** Splits and checks the rows of a record; orders them and finds the row with the claim-level fields. */
 function readRows(layout: MappedLayout, binding: HeaderBinding, record: string): { rows: Row[]; head: Row } {
   const grouping = layout.definition.grouping;
@@ -236,7 +215,7 @@ function readRows(layout: MappedLayout, binding: HeaderBinding, record: string):
       const text = (row.fields[binding.indexOf(orderColumn)] ?? '').trim();
       return text === '' ? Number.MAX_SAFE_INTEGER : parseWholeNumber(text, orderColumn);
     };
-    const keyed = rows.map((row) => ({ row, order: order(row) }));
+    const keyed = rows.map((row) => ({ row, order: readingRow(rows, row, () => order(row)) }));
     keyed.sort((left, right) => left.order - right.order || left.row.position - right.row.position);
     rows.splice(0, rows.length, ...keyed.map(({ row }) => row));
   }

@@ -25,6 +25,7 @@ const LINE_FIELDS = [
   'LINE_COINSRNC_AMT',
   'LINE_ALOWD_CHRG_AMT',
   'LINE_PRCSG_IND_CD',
+  'LINE_ICD9_DGNS_CD',
 ];
 const cents = (value: string): number => Math.round(Number(value || '0') * 100);
 

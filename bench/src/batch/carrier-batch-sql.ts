@@ -4,8 +4,8 @@ import { DESYNPUF_CARRIER_COLUMNS, lineProcessingCategory } from '@claims/source
  * The batch way of loading a DE-SynPUF carrier file: COPY into a staging
  * table, then plain SQL into the same claim_state / claim_line_state the
  * stream folds into, then the product's KPI batch SQL. The SQL mirrors the
- * normalizer's rules (a line slot is a line when any code is set or any amount
- * is non-zero; amounts in cents) so both ways must give the same figures.
+ * normalizer's rules (a line slot is a line when any of its codes, tax number
+ * or line diagnosis included, is set or any amount is non-zero; amounts in cents) so both ways must give the same figures.
  */
 
 const LINE_SLOTS = 13;
@@ -35,7 +35,7 @@ function lineSlotValues(): string {
     return (
       `(${n}, s.hcpcs_cd_${n}, s.prf_physn_npi_${n}, s.tax_num_${n}, s.line_prcsg_ind_cd_${n}, ` +
       `s.line_nch_pmt_amt_${n}, s.line_alowd_chrg_amt_${n}, s.line_bene_ptb_ddctbl_amt_${n}, ` +
-      `s.line_coinsrnc_amt_${n}, s.line_bene_prmry_pyr_pd_amt_${n})`
+      `s.line_coinsrnc_amt_${n}, s.line_bene_prmry_pyr_pd_amt_${n}, s.line_icd9_dgns_cd_${n})`
     );
   }).join(',\n        ');
 }
@@ -53,10 +53,11 @@ export function linesTableSql(): string {
       FROM ${STAGING_TABLE} s
       CROSS JOIN LATERAL (VALUES
         ${lineSlotValues()}
-      ) AS l(n, hcpcs, npi, tax, indicator, payment, allowed, deductible, coinsurance, primary_payer)
+      ) AS l(n, hcpcs, npi, tax, indicator, payment, allowed, deductible, coinsurance, primary_payer, diagnosis)
       LEFT JOIN (VALUES ${processingCategoryValues()}) AS category(code, name) ON category.code = nullif(trim(l.indicator), '')
      WHERE nullif(trim(l.indicator), '') IS NOT NULL OR nullif(trim(l.hcpcs), '') IS NOT NULL
-        OR nullif(trim(l.npi), '') IS NOT NULL
+        OR nullif(trim(l.npi), '') IS NOT NULL OR nullif(trim(l.tax), '') IS NOT NULL
+        OR nullif(trim(l.diagnosis), '') IS NOT NULL
         OR ${cents('l.payment')} <> 0 OR ${cents('l.allowed')} <> 0 OR ${cents('l.deductible')} <> 0
         OR ${cents('l.coinsurance')} <> 0 OR ${cents('l.primary_payer')} <> 0`;
 }

@@ -92,12 +92,44 @@ describe("ClaimRowGrouper within a block (a member's rows)", () => {
     ]);
   });
 
-  it('sends a row without a readable block key on alone, after the block before it', () => {
+  it("keeps a row without a readable block key in the open block, with its claim's other rows", () => {
+    const grouper = new ClaimRowGrouper({ maxRows: 10, maxBytes: 10_000 }, { refuseRepeatedRows: true });
+    const added = [
+      ...grouper.add(row(1), 'X', 'M'),
+      ...grouper.add(row(2, 'segment 2'), 'Y', null),
+      ...grouper.add(row(3), 'Z', 'M'),
+      ...grouper.add(row(4, 'segment 1'), 'Y', 'M'),
+      ...grouper.add(row(5), 'X', 'M'),
+    ];
+    expect(added).toEqual([]);
+    expect(numbers(grouper.flush())).toEqual([
+      ['claim', [1, 5]],
+      ['claim', [2, 4]],
+      ['claim', [3]],
+    ]);
+  });
+
+  it('gathers rows without a readable block key into a block of their own when none is open, ended by the next key', () => {
+    const grouper = new ClaimRowGrouper({ maxRows: 10, maxBytes: 10_000 });
+    const added = [
+      ...grouper.add(row(1), 'X', null),
+      ...grouper.add(row(2), 'Y', null),
+      ...grouper.add(row(3), 'X', null),
+      ...grouper.add(row(4), 'Z', 'M'),
+    ];
+    expect(numbers(added)).toEqual([
+      ['claim', [1, 3]],
+      ['claim', [2]],
+    ]);
+    expect(numbers(grouper.flush())).toEqual([['claim', [4]]]);
+  });
+
+  it('sends a row with neither a claim key nor a block key on alone, after the block before it', () => {
     const grouper = new ClaimRowGrouper({ maxRows: 10, maxBytes: 10_000 });
     grouper.add(row(1), 'X', 'M');
-    expect(grouper.add(row(2), 'Y', null)).toEqual([
+    expect(grouper.add(row(2), null, null)).toEqual([
       { kind: 'claim', key: 'X', rows: [row(1)] },
-      { kind: 'claim', key: 'Y', rows: [row(2)] },
+      { kind: 'claim', key: null, rows: [row(2)] },
     ]);
   });
 

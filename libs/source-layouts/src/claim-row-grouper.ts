@@ -59,6 +59,9 @@ interface HeldClaim {
   bytes: number;
 }
 
+/** The block of rows whose block key cannot be read, when no block is open to hold them. */
+const UNKEYED_BLOCK = 'unkeyed';
+
 /**
  * Gathers the rows of each claim into one group, in bounded memory. Rows
  * join within a block: consecutive rows with one block key (for a layout
@@ -74,7 +77,12 @@ interface HeldClaim {
  * replayable once the limit is raised. A block past its own limits goes on
  * as it stands and a new one starts: a claim split so goes as two records,
  * and the normalizer refuses the one without its first row. A row whose
- * claim or block key cannot be read forms no group.
+ * claim key cannot be read forms no group. A row whose block key cannot be
+ * read (a blank member id) neither ends the open block nor leaves its claim:
+ * it joins the open block, where its claim's other rows are (a claim id
+ * names one claim), or starts a block of such rows. A blank member id is a
+ * data-quality finding on a claim, never a reason to split it or its
+ * member's other claims.
  */
 export class ClaimRowGrouper {
   private block: { key: string; claims: Map<string, HeldClaim>; rows: number; bytes: number } | null = null;
@@ -97,27 +105,29 @@ export class ClaimRowGrouper {
    * rows only); returns the groups it completes, in file order.
    */
   add(row: GroupRow, key: string | null, blockKey: string | null = key): RowGroup[] {
-    if (this.overLimit !== null && this.overLimit.blockKey !== blockKey) this.overLimit = null;
-    if (key === null || blockKey === null) {
+    const blockId =
+      blockKey !== null ? `block\u0000${blockKey}` : key === null ? null : (this.block?.key ?? UNKEYED_BLOCK);
+    if (this.overLimit !== null && this.overLimit.blockKey !== blockId) this.overLimit = null;
+    if (key === null || blockId === null) {
       const completed = this.flush();
       completed.push({ kind: 'claim', key, rows: [row] });
       return completed;
     }
     if (this.overLimit?.claimKeys.has(key)) return [{ kind: 'over_limit', key, rows: [row] }];
-    const completed = this.block !== null && this.block.key !== blockKey ? this.flush() : [];
+    const completed = this.block !== null && this.block.key !== blockId ? this.flush() : [];
     if (
       this.block !== null &&
       (this.block.rows + 1 > this.maxBlockRows || this.block.bytes + row.byteLength > this.maxBlockBytes)
     ) {
       completed.push(...this.flush());
     }
-    const block = (this.block ??= { key: blockKey, claims: new Map(), rows: 0, bytes: 0 });
-    const claim = block.claims.get(key);
+    const held = (this.block ??= { key: blockId, claims: new Map(), rows: 0, bytes: 0 });
+    const claim = held.claims.get(key);
     if (claim === undefined) {
-      block.claims.set(key, { rows: [row], bytes: row.byteLength });
+      held.claims.set(key, { rows: [row], bytes: row.byteLength });
     } else {
       const repeated = this.options.refuseRepeatedRows
-        ? claim.rows.find((held: GroupRow) => held.text === row.text)
+        ? claim.rows.find((kept: GroupRow) => kept.text === row.text)
         : undefined;
       if (repeated !== undefined) {
         completed.push({ kind: 'repeated_row', key, rows: [row], repeats: repeated.recordNumber });
@@ -125,18 +135,18 @@ export class ClaimRowGrouper {
       }
       const bytes = claim.bytes + 1 + row.byteLength;
       if (claim.rows.length + 1 > this.limits.maxRows || bytes > this.limits.maxBytes) {
-        block.claims.delete(key);
-        block.rows -= claim.rows.length;
-        block.bytes -= claim.bytes;
-        (this.overLimit ??= { blockKey, claimKeys: new Set() }).claimKeys.add(key);
+        held.claims.delete(key);
+        held.rows -= claim.rows.length;
+        held.bytes -= claim.bytes;
+        (this.overLimit ??= { blockKey: blockId, claimKeys: new Set() }).claimKeys.add(key);
         completed.push({ kind: 'over_limit', key, rows: [...claim.rows, row] });
         return completed;
       }
       claim.rows.push(row);
       claim.bytes = bytes;
     }
-    block.rows += 1;
-    block.bytes += row.byteLength;
+    held.rows += 1;
+    held.bytes += row.byteLength;
     return completed;
   }
 

@@ -364,6 +364,22 @@ describe('normalizeCarrierRecord data-quality findings', () => {
     expect(event.dataQuality.map((finding) => finding.field)).toEqual(['LINE_PRCSG_IND_CD_9']);
   });
 
+  it.each([
+    ['a performing provider tax number', 'TAX_NUM_8', '123456789', { taxId: '123456789' }],
+    ['a line diagnosis', 'LINE_ICD9_DGNS_CD_8', '4019', { diagnosisCode: '4019' }],
+  ])(
+    'keeps a line slot that has only %s, as any other filled slot, flagging its blank indicator',
+    (_, column, value, kept) => {
+      const event = normalize(withFields(firstRecord, { [column]: value }));
+      expect(event.claim.lines.find((line) => line.lineNumber === 8)).toMatchObject({
+        ...kept,
+        paymentAmountCents: 0,
+        processingCategory: 'unknown',
+      });
+      expect(event.dataQuality.map((finding) => finding.field)).toEqual(['LINE_PRCSG_IND_CD_8']);
+    },
+  );
+
   it('keeps a line slot that has an indicator but no HCPCS code', () => {
     const event = normalize(withFields(firstRecord, { LINE_PRCSG_IND_CD_7: 'O' }));
     expect(event.claim.lines).toHaveLength(7);

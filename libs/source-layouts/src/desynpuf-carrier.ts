@@ -227,6 +227,8 @@ export function normalizeCarrierRecord(input: CarrierRecordInput, options: Norma
     const processingIndicatorCode = text(columns.processingIndicator);
     const hcpcsCode = text(columns.hcpcs);
     const renderingNpi = text(columns.npi);
+    const taxId = text(columns.taxId);
+    const diagnosisCode = text(columns.diagnosis);
     const paymentAmountCents = amount(columns.payment);
     const allowedAmountCents = amount(columns.allowed);
     const deductibleAmountCents = amount(columns.deductible);
@@ -234,10 +236,14 @@ export function normalizeCarrierRecord(input: CarrierRecordInput, options: Norma
     const primaryPayerPaidAmountCents = amount(columns.primaryPayerPaid);
     // Unused line slots are blank codes with 0.00 amounts; a slot with any code
     // or any non-zero amount is a line (39 sample lines carry an indicator but no HCPCS).
+    // Every one of the slot's ten fields counts, as a mapped layout's line fields do:
+    // a slot holding only a tax number or a line diagnosis is a line the source filled in.
     const present =
       processingIndicatorCode !== null ||
       hcpcsCode !== null ||
       renderingNpi !== null ||
+      taxId !== null ||
+      diagnosisCode !== null ||
       paymentAmountCents !== 0 ||
       allowedAmountCents !== 0 ||
       deductibleAmountCents !== 0 ||
@@ -256,8 +262,8 @@ export function normalizeCarrierRecord(input: CarrierRecordInput, options: Norma
       lineNumber,
       hcpcsCode,
       renderingNpi,
-      taxId: text(columns.taxId),
-      diagnosisCode: text(columns.diagnosis),
+      taxId,
+      diagnosisCode,
       paymentAmountCents,
       allowedAmountCents,
       deductibleAmountCents,

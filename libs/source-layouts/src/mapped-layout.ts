@@ -155,9 +155,17 @@ export class MappedLayout {
     return joinedKey(binding, fields, this.keyColumns, '');
   }
 
-  /** The key rows must share to form one claim; null when the row cannot be grouped. */
+  /**
+   * The key rows must share to form one claim; null when the row cannot be
+   * grouped: no grouping, or no claim id. Any other key column may be blank
+   * (a RIF row without its DML_IND): blank is then the value the claim's
+   * rows share, where a null would send each of its rows alone as the whole
+   * claim, each version replacing the last.
+   */
   groupKey(binding: HeaderBinding, fields: readonly string[]): string | null {
-    return this.groupKeyColumns === null ? null : joinedKey(binding, fields, this.groupKeyColumns, '\u0000');
+    if (this.groupKeyColumns === null) return null;
+    if (this.keyColumns.length > 0 && this.recordKey(binding, fields) === null) return null;
+    return joinedKey(binding, fields, this.groupKeyColumns, '\u0000', true);
   }
 
   /**
@@ -171,14 +179,16 @@ export class MappedLayout {
   }
 }
 
+/** The columns' values joined; null when there are none, or when one is blank and `blankParts` does not allow it. */
 function joinedKey(
   binding: HeaderBinding,
   fields: readonly string[],
   columns: readonly string[],
   separator: string,
+  blankParts = false,
 ): string | null {
   if (columns.length === 0) return null;
   const parts = columns.map((column) => (fields[binding.indexOf(column)] ?? '').replace(/"/g, '').trim());
-  if (parts.some((part) => part === '')) return null;
+  if (!blankParts && parts.some((part) => part === '')) return null;
   return parts.join(separator);
 }

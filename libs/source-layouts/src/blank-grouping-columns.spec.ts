@@ -62,3 +62,48 @@ describe('DE-SynPUF outpatient segments of a claim whose member id is blank', ()
     expect(blank[0]?.dataQuality.map((finding) => finding.code)).toContain('MEMBER_ID_MISSING');
   });
 });
+
+describe('RIF carrier rows of a claim whose DML_IND is blank', () => {
+  const CARRIER = 'rif/rif-synthea/carrier.csv';
+
+  it('are grouped into one claim with every line, as with DML_IND stated', () => {
+    const file = readVendoredFile(CARRIER);
+    const names = file.header.split('|');
+    const dml = names.indexOf('DML_IND');
+    const claim = names.indexOf('CLM_ID');
+    const lineCounts = new Map<string, number>();
+    for (const row of file.rows) {
+      const id = row.split('|')[claim] ?? '';
+      lineCounts.set(id, (lineCounts.get(id) ?? 0) + 1);
+    }
+    const [multiLine] = [...lineCounts].find(([, count]) => count > 1) ?? [];
+    const blanked = {
+      ...file,
+      rows: file.rows.map((row) => {
+        const fields = row.split('|');
+        if (fields[claim] === multiLine) fields[dml] = '';
+        return fields.join('|');
+      }),
+    };
+    const claims = normalized(blanked).filter(
+      (outcome): outcome is ClaimEvent => !(outcome instanceof SourceRecordError) && outcome.claimId === multiLine,
+    );
+    expect(claims).toHaveLength(1);
+    expect(claims[0]?.claim.lines).toHaveLength(lineCounts.get(multiLine ?? '') ?? 0);
+  });
+
+  it('go alone when the claim id itself is blank, to be refused as rows without a claim', () => {
+    const file = readVendoredFile(CARRIER);
+    const names = file.header.split('|');
+    const claim = names.indexOf('CLM_ID');
+    const [first = '', second = ''] = file.rows;
+    const unkeyed = [first, second].map((row) => {
+      const fields = row.split('|');
+      fields[claim] = '';
+      return fields.join('|');
+    });
+    const outcomes = normalized({ ...file, rows: unkeyed });
+    expect(outcomes).toHaveLength(2);
+    expect(outcomes.every((outcome) => outcome instanceof SourceRecordError)).toBe(true);
+  });
+});

@@ -172,6 +172,23 @@ describe('normalizeX12Record for acknowledgements', () => {
   });
 });
 
+describe('normalizeX12Record for the same 999 bytes sent to two submitters', () => {
+  const toSubmitter = (receiver: string): string =>
+    FUNCTIONAL_ACK.replace('*ZZ*PROVIDER       *', `*ZZ*${receiver.padEnd(15)}*`);
+
+  it('keeps their verdicts apart: one event id per submitter, the same on a replay of either', async () => {
+    const eventIds = async (text: string): Promise<string[]> =>
+      (await transactionSetsOfText(text))
+        .flatMap((set) => normalizeX12Record(rawEventOf(set), { patientTokenKey }))
+        .map((event) => event.eventId);
+    const first = await eventIds(toSubmitter('PROVIDERA'));
+    const second = await eventIds(toSubmitter('PROVIDERB'));
+    expect(first).toHaveLength(3);
+    expect(second.filter((eventId) => first.includes(eventId))).toEqual([]);
+    expect(await eventIds(toSubmitter('PROVIDERA'))).toEqual(first);
+  });
+});
+
 /** A 277CA of one payer and the given provider (2000C) and claim (2000D) loops, its SE01 counted. */
 function claimAcknowledgement(loops: string[]): string {
   const segments = [

@@ -214,7 +214,9 @@ function transactionSetAcknowledgementEvent(
   const institutional = /X223/.test(acknowledged.implementationReference ?? '');
   return {
     ...baseOf(raw),
-    eventId: eventIdOf(raw, index, claimId),
+    // A 999's body names neither its sender nor its addressee, and control numbers are small counters: two
+    // submitters' 999s can be the same bytes from ST to SE. The addressee (ISA08) keeps their verdicts apart.
+    eventId: deriveEventId('claims.normalized', raw.eventId, String(index), claimId, context.receiverId),
     eventType: acknowledged.eventType,
     occurredAt,
     claimId,

@@ -1,4 +1,4 @@
-import type { ClaimEvent } from '@claims/contracts';
+import type { ClaimEvent, EnrichedClaimEvent } from '@claims/contracts';
 import {
   EMPTY_ENRICHMENT_CODES,
   NO_DUPLICATES,
@@ -16,6 +16,7 @@ import {
 } from '@claims/source-layouts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { claimVersionOf, supersedes } from './claim-version';
 import { pendEpisodeOf, type PendEpisode } from './pend-episode';
 
 /**
@@ -49,6 +50,15 @@ function normalizedRow(record: string, recordNumber = 1): ClaimEvent {
   const normalized = normalizeSourceRecord(raw, { layouts, patientTokenKey: 'pend-queue-export-spec-key' });
   if (normalized.kind !== 'claim') throw new Error('not a claim');
   return normalized.event;
+}
+
+/** One export row as the enricher emits it: the row's own event, judged (an export row is one event). */
+function enrichedRow(record: string): EnrichedClaimEvent {
+  const event = normalizedRow(record);
+  const tables = new ReferenceTables();
+  const enrichment = enrichClaim(event, tables, EMPTY_ENRICHMENT_CODES);
+  const pendDecision = decidePend(event, enrichment, tables, ruleSet, NO_DUPLICATES);
+  return { ...event, normalizedEventId: event.eventId, enrichment, pendDecision };
 }
 
 function episodeOfRow(record: string): PendEpisode | null {
@@ -114,5 +124,23 @@ describe('the pended-queue export read into pend episodes', () => {
     expect(read).toThrow(SourceRecordError);
     expect(read).toThrow(/^Received Date is not a /);
     expect(read).not.toThrow(/02\/20\/24/);
+  });
+});
+
+describe('a later export that clears a claim on a date before its received date', () => {
+  it('dates the clear by the received date (a same-day clear), so it supersedes the row that had the claim waiting', () => {
+    const waiting = FIXTURE_ROWS[0] ?? '';
+    const fields = waiting.split(',');
+    const received = fields[COLUMNS.indexOf('Received Date')] ?? '';
+    fields[COLUMNS.indexOf('Clear Date')] = '2024-02-15';
+    const clearedEarly = fields.join(',');
+
+    const pended = enrichedRow(waiting);
+    const cleared = enrichedRow(clearedEarly);
+    expect(cleared.eventType).toBe('cleared');
+    expect(cleared.occurredAt).toBe(received);
+    // The clearing row arrived later (a later export): a higher source sequence.
+    expect(supersedes(claimVersionOf(cleared, 2), claimVersionOf(pended, 1))).toBe(true);
+    expect(episodeOfRow(clearedEarly)).toMatchObject({ clearedOn: received });
   });
 });

@@ -598,10 +598,15 @@ function mapClaim(
     };
   }
 
-  const occurredAt =
-    (layout.definition.occurredAt ?? ['serviceThroughDate'])
-      .map((target) => (target === 'serviceThroughDate' ? serviceThroughDate : asText(get(target))))
-      .find((date): date is string => date !== null) ?? serviceThroughDate;
+  // The latest of the listed dates the row states: a row's event happened when the last thing it reports did.
+  // A pended-queue row cleared "before" it was received (a source inconsistency, read as a same-day clear)
+  // is dated by its received date, so it still supersedes the row of an earlier export that had it waiting.
+  let occurredAt: string | null = null;
+  for (const target of layout.definition.occurredAt ?? ['serviceThroughDate']) {
+    const date = target === 'serviceThroughDate' ? serviceThroughDate : asText(get(target));
+    if (date !== null && (occurredAt === null || date > occurredAt)) occurredAt = date;
+  }
+  occurredAt ??= serviceThroughDate;
   return checked(ClaimEventSchema, {
     schemaVersion: lineageSchemaVersion(raw.lineage, 2),
     eventId: derivedEventId('claims.normalized', raw.eventId),

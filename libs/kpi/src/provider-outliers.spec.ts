@@ -87,4 +87,42 @@ describe('scoreProviderOutliers', () => {
       ['Y', 1],
     ]);
   });
+
+  it('lists a provider whose z is exactly the threshold though floating point makes it 1.9999999999999998', () => {
+    // Cost per claim 100/3 for four peers and 300/3 for the fifth: mean 140/3, stddev 80/3, so z = 2 exactly.
+    const peers = ['P1', 'P2', 'P3', 'P4'].map((npi) => provider(npi, 'Cardiology', 3, 100));
+    const result = scoreProviderOutliers([...peers, provider('P5', 'Cardiology', 3, 300)], {
+      by: 'cost',
+      threshold: 2,
+      limit: 10,
+    });
+    expect(result.rows.map((row) => [row.npi, row.value, row.zScore])).toEqual([['P5', 100, 2]]);
+  });
+
+  it('lists both of two peers at |z| = 1 with threshold 1, whichever way the rounding falls', () => {
+    // 100/3 and 200/3 per claim: z is −1 and +1, computed as −0.9999999999999998 and 1.0000000000000002.
+    const result = scoreProviderOutliers([provider('L', 'Surgery', 3, 100), provider('H', 'Surgery', 3, 200)], {
+      by: 'cost',
+      threshold: 1,
+      limit: 10,
+    });
+    expect(result.rows.map((row) => [row.npi, row.zScore])).toEqual([
+      ['H', 1],
+      ['L', -1],
+    ]);
+  });
+
+  it('still leaves out a provider whose z is truly under the threshold, if only by a little', () => {
+    // Volume 10, 10, 10, 11, 30: mean 14.2, stddev √62.56 ≈ 7.9095, z ≈ 1.9976 (shown as 1.998).
+    const result = scoreProviderOutliers(
+      [
+        ...['Q1', 'Q2', 'Q3'].map((npi) => provider(npi, 'Cardiology', 10, 0)),
+        provider('Q4', 'Cardiology', 11, 0),
+        provider('Q5', 'Cardiology', 30, 0),
+      ],
+      { by: 'volume', threshold: 2, limit: 10 },
+    );
+    expect(result.providersScored).toBe(5);
+    expect(result.rows).toEqual([]);
+  });
 });

@@ -64,6 +64,16 @@ export interface ProviderOutliers {
   rows: ProviderOutlierRow[];
 }
 
+/**
+ * How far below the threshold a computed |z| may fall and still meet it: the
+ * floating-point error of a mean, a standard deviation and a quotient, far
+ * below the 3 decimals a z-score is given to. Without it a z that is exactly
+ * the threshold (four peers alike and a fifth apart: z = 2) comes out as
+ * 1.9999999999999998 for some values and the provider is left out, while
+ * one with the same figures in other units is listed.
+ */
+const Z_ROUNDING_TOLERANCE = 1e-9;
+
 const round = (value: number, decimals: number): number => {
   const factor = 10 ** decimals;
   return (Math.sign(value) * Math.round(Math.abs(value) * factor)) / factor;
@@ -108,7 +118,7 @@ export function scoreProviderOutliers(
     peers.forEach((peer, index) => {
       const value = values[index] ?? 0;
       const zScore = (value - mean) / stddev;
-      if (Math.abs(zScore) < options.threshold) return;
+      if (Math.abs(zScore) < options.threshold - Z_ROUNDING_TOLERANCE) return;
       scored.push({
         npi: peer.npi,
         specialty,

@@ -10,9 +10,14 @@ import { createDataSource, migrateDatabase } from '@claims/database';
 import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
 import {
   CHRONIC_CONDITIONS_SQL,
+  CLAIMS_RECEIVED_BATCH_SQL,
+  DAILY_COUNTER_DIFFERENCES_SQL,
+  DIMENSION_COUNTER_BATCH_SQL,
   MEMBER_CLAIMS_BY_MONTH_SQL,
   MEMBER_MONTHS_SQL,
   PROVIDER_VOLUME_COST_SQL,
+  STREAMED_COUNTERS_SQL,
+  STREAMED_DIMENSION_COUNTERS_SQL,
   chronicConditionRows,
   pmpmSummary,
   scoreProviderOutliers,
@@ -37,7 +42,9 @@ import { MemberReferenceRepository } from './member-reference.repository';
  * - data/desynpuf/sample2/DE1_0_{2008,2009,2010}_Beneficiary_Summary_File_Sample_2.csv (200 members each;
  *   BENE_HI_CVRAGE_TOT_MONS, BENE_SMI_CVRAGE_TOT_MONS, PLAN_CVRG_MOS_NUM, SP_* flags 1 yes / 2 no);
  * - …Inpatient_Claims_Sample_2_part1.csv and …Outpatient_Claims_Sample_2_part1.csv (CLM_THRU_DT, CLM_PMT_AMT;
- *   the outpatient continuation rows, SEGMENT 2, carry no claim payment and are left out);
+ *   the outpatient continuation rows, SEGMENT 2, are left out: the claim payment is segment 1's CLM_PMT_AMT,
+ *   a continuation row's own (60.00 and 40.00 on two of the three here) not added, per
+ *   layouts/desynpuf-outpatient.yaml, and the ingestor's grouping of segments is tested with the ingestor);
  * - …Prescription_Drug_Events_Sample_2_part1.csv (SRVC_DT; Part D events carry no plan-paid amount);
  * - …Carrier_Claims_Sample_2B.csv (PRF_PHYSN_NPI_n, LINE_NCH_PMT_AMT_n): its three members are not in the
  *   beneficiary samples, so its claims are all unmatched; their rendering NPIs are the providers scored,
@@ -350,6 +357,23 @@ describe('member and provider cost KPIs over the DE-SynPUF samples, folded by th
     );
     expect(stored.length).toBeGreaterThan(100);
     for (const line of stored) expect(line.rendering_specialty).toBe(specialtyOfNpi(line.rendering_npi));
+  });
+
+  it('folds the claim counters the volume, top and first-family routes read equal to their batch SQL', async () => {
+    // Each counter as kpi → value; the batch SQL leaves zeros out as the streamed reads do.
+    const counters = async (...sqls: string[]) => {
+      const rows: Array<{ kpi: string; dimension: string; value: string }> = [];
+      for (const sql of sqls) rows.push(...(await dataSource.query(sql)));
+      return Object.fromEntries(rows.map((row) => [`${row.kpi} ${row.dimension}`, String(row.value)]));
+    };
+    const streamed = await counters(STREAMED_COUNTERS_SQL, STREAMED_DIMENSION_COUNTERS_SQL);
+    const batch = await counters(CLAIMS_RECEIVED_BATCH_SQL, DIMENSION_COUNTER_BATCH_SQL);
+    expect(Object.keys(streamed).length).toBeGreaterThan(1_000);
+    expect(streamed).toEqual(batch);
+    expect(streamed['claims.claims claim_type=institutional_inpatient']).toBe(
+      String(truths.filter((claim) => claim.claimType === 'institutional_inpatient').length),
+    );
+    expect(await dataSource.query(DAILY_COUNTER_DIFFERENCES_SQL, [10])).toEqual([]);
   });
 
   it.each([

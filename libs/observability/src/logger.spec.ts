@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { PHI_REDACT_PATHS, phiSafeError } from './logger';
+import { PHI_REDACT_PATHS, loggerOptions, phiSafeError } from './logger';
 
 const COMMENT = 'Member called 3/1, confirmed coverage through employer plan; retro-term reversed.';
 
@@ -49,5 +49,102 @@ describe('the PHI-safe logger', () => {
     const line = logLines((logger) => logger.info({ episode: { comments: COMMENT }, comments: COMMENT }, 'folded'));
     expect(line).not.toContain('retro-term');
     expect(line).toContain('[redacted]');
+  });
+});
+
+/** A Postgres unique violation as node-postgres raises it: the message names the constraint, `detail` the row's key. */
+function uniqueViolation(): Error {
+  return Object.assign(new Error('duplicate key value violates unique constraint "claim_pkey"'), {
+    name: 'error',
+    severity: 'ERROR',
+    code: '23505',
+    detail: 'Key (claim_id)=(542192281063886) already exists.',
+  });
+}
+
+/** The lines a logger with every service's options (createLogger's) writes. */
+function serviceLogLines(write: (logger: pino.Logger) => void): string {
+  let written = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      written += chunk.toString('utf8');
+      done();
+    },
+  });
+  write(pino(loggerOptions({ service: 'unit', level: 'info' }), sink));
+  return written;
+}
+
+describe("every service's logger", () => {
+  it('drops the row Postgres quotes from an error logged at a key other than err, as KafkaJS logs a failed batch', () => {
+    // KafkaJS's runner: logger.error('Error when calling eachBatch', { topic, partition, offset, stack, error })
+    const error = uniqueViolation();
+    const line = serviceLogLines((logger) =>
+      logger.error(
+        { kafka: { topic: 'claims.enriched.v1', error, stack: error.stack } },
+        'Error when calling eachBatch',
+      ),
+    );
+    expect(line).not.toContain('542192281063886');
+    expect(JSON.parse(line)).toMatchObject({
+      kafka: {
+        topic: 'claims.enriched.v1',
+        error: { message: expect.stringContaining('unique constraint'), code: '23505' },
+      },
+    });
+  });
+
+  it('drops the row Postgres quotes from every member of an AggregateError', () => {
+    const line = serviceLogLines((logger) =>
+      logger.error({ err: new AggregateError([uniqueViolation()], 'two writes failed') }, 'x'),
+    );
+    expect(line).not.toContain('542192281063886');
+    expect(line).toContain('unique constraint');
+  });
+
+  it('drops the value a Postgres message quotes from the message and the stack, and keeps the other words', () => {
+    const refused = Object.assign(new Error('invalid input syntax for type date: "1931-02-30"'), {
+      severity: 'ERROR',
+      code: '22007',
+    });
+    const line = serviceLogLines((logger) => logger.error({ err: refused }, 'request failed'));
+    expect(line).not.toContain('1931-02-30');
+    expect(JSON.parse(line)).toMatchObject({
+      err: { message: 'invalid input syntax for type date: "…"', code: '22007' },
+    });
+  });
+
+  it("keeps the message of an error that is not Postgres's whole", () => {
+    const line = serviceLogLines((logger) => logger.error({ err: new Error('layout "rif-carrier" not found') }, 'x'));
+    expect(JSON.parse(line)).toMatchObject({ err: { message: 'layout "rif-carrier" not found' } });
+  });
+
+  it('leaves the logged object as the caller built it', () => {
+    const error = uniqueViolation();
+    const logged = { kafka: { error } };
+    serviceLogLines((logger) => logger.error(logged, 'x'));
+    expect(logged.kafka.error).toBe(error);
+  });
+
+  it('redacts credentials wherever a logged request carries them: bearer token, API key, cookies', () => {
+    const line = serviceLogLines((logger) =>
+      logger.info(
+        {
+          req: {
+            headers: {
+              authorization: 'Bearer eyJhbGciOi.secret-jwt',
+              'x-api-key': 'ck_live_secret-key',
+              cookie: 'session=secret-session',
+              'user-agent': 'curl/8',
+            },
+          },
+          res: { headers: { 'set-cookie': ['session=secret-session'] } },
+          serviceToken: 'secret-service-token',
+        },
+        'request',
+      ),
+    );
+    expect(line).not.toMatch(/secret/);
+    expect(JSON.parse(line)).toMatchObject({ req: { headers: { 'user-agent': 'curl/8', 'x-api-key': '[redacted]' } } });
   });
 });

@@ -1,5 +1,5 @@
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   activeTraceParent,
   batchTraceContext,
@@ -7,7 +7,9 @@ import {
   hashForSpan,
   parseTraceParent,
   redactUrlForSpan,
+  redactTextForSpan,
   startTracing,
+  useRouteTemplateOnSpan,
   withBatchSpan,
   withClaimReadSpan,
   withFileTrace,
@@ -74,6 +76,94 @@ describe('tracing', () => {
       await withBatchSpan('enricher process', {}, ['not-a-traceparent'], async () => undefined);
       await tracing.forceFlush();
       expect(exporter.getFinishedSpans()[0]?.links).toEqual([]);
+    });
+  });
+
+  describe('what leaves the process', () => {
+    /** A value Postgres refused, as node-postgres raises it: the message quotes the value, the code is the SQLSTATE. */
+    const refusedDate = () =>
+      Object.assign(new Error('date/time field value out of range: "1931-02-30"'), { name: 'error', code: '22008' });
+
+    it("records a failed batch's exception with its SQLSTATE and message, without the value Postgres quoted", async () => {
+      await expect(
+        withBatchSpan('metrics process', {}, [FIRST], async () => {
+          throw refusedDate();
+        }),
+      ).rejects.toThrow('1931-02-30');
+      await tracing.forceFlush();
+      const [span] = exporter.getFinishedSpans();
+      const exported = JSON.stringify({ events: span?.events, status: span?.status });
+      expect(exported).not.toContain('1931-02-30');
+      expect(span?.events[0]?.attributes).toMatchObject({
+        'exception.type': '22008',
+        'exception.message': 'date/time field value out of range: "…"',
+      });
+    });
+
+    it("exports an instrumentation's span without a refused value, a query string, SQL values or a Kafka key in clear", async () => {
+      // What the pg, http and kafkajs instrumentations set: status from err.message, URLs, values, the message key.
+      const span = trace.getTracer('@opentelemetry/instrumentation-pg').startSpan('pg.query:INSERT claims', {
+        attributes: {
+          'db.statement': 'INSERT INTO claim (claim_id, service_date) SELECT * FROM unnest($1::text[], $2::date[])',
+          'db.postgresql.values': '["542192281063886","1931-02-30"]',
+          'http.url': 'http://127.0.0.1:3001/v1/ingestions/542192281063886?source=smith.csv',
+          'url.query': 'memberId=00013D2EFD8E45D1',
+          'messaging.kafka.message.key': '542192281063886',
+          'http.error_message': 'Unexpected token \'J\', "John Smith" is not valid JSON',
+        },
+      });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: refusedDate().message });
+      span.addEvent('exception', { 'exception.message': 'Key (claim_id)=(542192281063886) already exists.' });
+      span.end();
+      await tracing.forceFlush();
+      const [exported] = exporter.getFinishedSpans();
+      const text = JSON.stringify({
+        attributes: exported?.attributes,
+        events: exported?.events,
+        status: exported?.status,
+      });
+      for (const value of ['542192281063886', '1931-02-30', 'smith', 'John Smith', '00013D2EFD8E45D1']) {
+        expect(text).not.toContain(value);
+      }
+      expect(exported?.attributes).toMatchObject({
+        'db.statement': expect.stringContaining('unnest($1::text[], $2::date[])'),
+        'http.url': 'http://127.0.0.1:3001/v1/ingestions/:id',
+        'messaging.kafka.message.key': hashForSpan('542192281063886'),
+      });
+      expect(exported?.status.message).toBe('date/time field value out of range: "…"');
+      expect(exported?.events[0]?.attributes?.['exception.message']).toBe('Key (claim_id)=(…) already exists.');
+      expect(exported?.spanContext().spanId).toBe(span.spanContext().spanId);
+    });
+
+    it("names a routed request's span and URL after its route template, even when the claim id is made of words", async () => {
+      // An X12 patient control number such as `smith-john` looks like a route word to redactUrlForSpan.
+      const span = trace.getTracer('@opentelemetry/instrumentation-http').startSpan('GET', {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.target': '/v1/claims/smith-john/lineage', 'url.path': '/v1/claims/smith-john/lineage' },
+      });
+      useRouteTemplateOnSpan(span, { method: 'GET', baseUrl: '', route: { path: '/v1/claims/:claimId/lineage' } });
+      span.end();
+      await tracing.forceFlush();
+      const [exported] = exporter.getFinishedSpans();
+      expect(JSON.stringify(exported?.attributes)).not.toContain('smith');
+      expect(exported?.name).toBe('GET /v1/claims/:claimId/lineage');
+      expect(exported?.attributes).toMatchObject({
+        'http.target': '/v1/claims/:id/lineage',
+        'url.path': '/v1/claims/:id/lineage',
+        'http.route': '/v1/claims/:claimId/lineage',
+      });
+    });
+
+    it('leaves the URL of a request no route matched to the identifier heuristic', async () => {
+      const span = trace.getTracer('@opentelemetry/instrumentation-http').startSpan('GET', {
+        attributes: { 'url.path': '/v1/claims/542192281063886' },
+      });
+      useRouteTemplateOnSpan(span, { method: 'GET', baseUrl: '' });
+      span.end();
+      await tracing.forceFlush();
+      const [exported] = exporter.getFinishedSpans();
+      expect(exported?.name).toBe('GET');
+      expect(exported?.attributes['url.path']).toBe('/v1/claims/:id');
     });
   });
 
@@ -161,6 +251,21 @@ describe('parseTraceParent', () => {
     expect(parseTraceParent('00-00000000000000000000000000000000-b7ad6b7169203331-01')).toBeNull();
     expect(parseTraceParent('01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-extra')).toBeNull();
     expect(parseTraceParent('')).toBeNull();
+  });
+});
+
+describe('redactTextForSpan', () => {
+  it('keeps the words of a message and drops the values it quotes', () => {
+    expect(redactTextForSpan('invalid input syntax for type integer: "A123"')).toBe(
+      'invalid input syntax for type integer: "…"',
+    );
+    expect(redactTextForSpan('invalid byte sequence for encoding "UTF8": 0xe9 0x20')).toBe(
+      'invalid byte sequence for encoding "…": 0x…',
+    );
+    expect(redactTextForSpan('connect ECONNREFUSED 127.0.0.1:5432')).toBe('connect ECONNREFUSED 127.0.0.1:5432');
+    expect(redactTextForSpan('GET http://api:3000/v1/claims/542192281063886?x=1 failed')).toBe(
+      'GET http://api:3000/v1/claims/:id failed',
+    );
   });
 });
 

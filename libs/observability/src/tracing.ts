@@ -17,6 +17,8 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+// The SDK's own reading of OTEL_TRACES_EXPORTER and friends, so those exporters too sit behind PhiSafeSpanProcessor.
+import { getSpanProcessorsFromEnv } from '@opentelemetry/sdk-node/build/src/utils';
 import {
   BatchSpanProcessor,
   RandomIdGenerator,
@@ -24,7 +26,9 @@ import {
   type ReadableSpan,
   type SpanExporter,
   type SpanProcessor,
+  type TimedEvent,
 } from '@opentelemetry/sdk-trace-base';
+import { withoutQuotedValues } from './quoted-values';
 import { tracingSettingsFromEnv, type TraceExport } from './tracing-settings';
 
 export interface Tracing {
@@ -89,11 +93,133 @@ function redactUrlAttributes(span: Span): void {
   if (typeof attributes['url.query'] === 'string') span.setAttribute('url.query', '');
 }
 
+/** What an http server span's request is once Express has routed it (the same object, routed). */
+interface RoutedRequest {
+  method?: string;
+  baseUrl?: unknown;
+  route?: { path?: unknown };
+}
+
+/**
+ * Once a request was routed, its span's URL is the route's template
+ * (`/v1/claims/:claimId`) and the span is named after it: the identifier
+ * heuristic of `redactUrlForSpan` cannot tell a claim id made of words
+ * (`smith-john`, an X12 patient control number) from a route word, the
+ * template can. A request no route matched keeps the heuristic's path.
+ */
+export function useRouteTemplateOnSpan(span: Span, request: object): void {
+  const routed = request as RoutedRequest;
+  const template = routed.route?.path;
+  if (typeof template !== 'string') return;
+  const route = `${typeof routed.baseUrl === 'string' ? routed.baseUrl : ''}${template}`;
+  // URLs keep the form redactUrlForSpan gives them (`/v1/claims/:id`); `http.route` names the parameter.
+  const path = route.replace(/:[^/]+/g, ':id');
+  const attributes = (span as Partial<ReadableSpan>).attributes ?? {};
+  for (const key of URL_ATTRIBUTES) {
+    const value = attributes[key];
+    if (typeof value !== 'string') continue;
+    const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+    span.setAttribute(key, absolute ? `${new URL(value).origin}${path}` : path);
+  }
+  span.setAttribute('http.route', route);
+  span.updateName(`${routed.method ?? 'GET'} ${route}`);
+}
+
+/**
+ * Free text a library writes on a span (an error's message and stack, a
+ * status description) without the values it may quote. Postgres quotes the
+ * value it refused (`invalid input syntax for type date: "1931-02-30"`,
+ * `Key (claim_id)=(…)`), JSON.parse the text it could not read; the
+ * SQLSTATE stays in `exception.type`, the statement in `db.statement`.
+ */
+export function redactTextForSpan(text: string): string {
+  return withoutQuotedValues(
+    text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (url) => {
+      try {
+        return redactUrlForSpan(url);
+      } catch {
+        return '<url>';
+      }
+    }),
+  );
+}
+
+/** Attributes whose whole value is free text from an error. */
+const FREE_TEXT_ATTRIBUTES = ['exception.message', 'exception.stacktrace', 'http.error_message'] as const;
+/** Attributes never exported: a query string, a statement's parameter values (enhanced database reporting). */
+const DROPPED_ATTRIBUTES = ['url.query', 'db.postgresql.values'] as const;
+/** Attributes that hold a claim id (a Kafka message key): exported hashed, as `hashForSpan`. */
+const HASHED_ATTRIBUTES = ['messaging.kafka.message.key', 'messaging.kafka.message_key'] as const;
+
+function phiSafeAttributes(attributes: Attributes): Attributes {
+  const safe: Attributes = { ...attributes };
+  for (const key of URL_ATTRIBUTES) {
+    const value = safe[key];
+    if (typeof value === 'string') safe[key] = redactUrlForSpan(value);
+  }
+  for (const key of FREE_TEXT_ATTRIBUTES) {
+    const value = safe[key];
+    if (typeof value === 'string') safe[key] = redactTextForSpan(value);
+  }
+  for (const key of DROPPED_ATTRIBUTES) delete safe[key];
+  for (const key of HASHED_ATTRIBUTES) {
+    const value = safe[key];
+    if (value !== undefined) safe[key] = hashForSpan(String(value));
+  }
+  return safe;
+}
+
+/**
+ * The span as it is exported: the same span with its attributes, its events'
+ * attributes and its status description made PHI-safe. Whatever set them
+ * (our spans, the http and pg instrumentations, one added later), nothing
+ * leaves the process with a URL's ids or query, a refused value Postgres
+ * quoted, or a Kafka key in clear.
+ */
+export function phiSafeSpan(span: ReadableSpan): ReadableSpan {
+  const events: TimedEvent[] = span.events.map((event) =>
+    event.attributes ? { ...event, attributes: phiSafeAttributes(event.attributes) } : event,
+  );
+  const status =
+    span.status.message === undefined
+      ? span.status
+      : { ...span.status, message: redactTextForSpan(span.status.message) };
+  // A view over the ended span: its methods (spanContext()) and its other fields read through to it.
+  return Object.create(span, {
+    attributes: { value: phiSafeAttributes(span.attributes), enumerable: true },
+    events: { value: events, enumerable: true },
+    status: { value: status, enumerable: true },
+  }) as ReadableSpan;
+}
+
+/** Hands every ended span to the exporting processors as `phiSafeSpan` makes it. */
+export class PhiSafeSpanProcessor implements SpanProcessor {
+  constructor(private readonly exporting: readonly SpanProcessor[]) {}
+
+  onStart(span: Parameters<SpanProcessor['onStart']>[0], parentContext: Context): void {
+    for (const processor of this.exporting) processor.onStart(span, parentContext);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    const safe = phiSafeSpan(span);
+    for (const processor of this.exporting) processor.onEnd(safe);
+  }
+
+  async forceFlush(): Promise<void> {
+    await Promise.all(this.exporting.map((processor) => processor.forceFlush()));
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all(this.exporting.map((processor) => processor.shutdown()));
+  }
+}
+
 function instrumentations() {
   return [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (request) => isOperationalPath(request.url ?? ''),
       requestHook: (span) => redactUrlAttributes(span),
+      applyCustomAttributesOnSpan: (span, request) => useRouteTemplateOnSpan(span, request),
     }),
     // Only queries made inside a span (a batch, a request): pool housekeeping and
     // health probes would otherwise each start a trace of their own. Parameter
@@ -106,15 +232,20 @@ function instrumentations() {
   ];
 }
 
-function spanProcessorsFor(traceExport: TraceExport): SpanProcessor[] | undefined {
+function exportingProcessorsFor(traceExport: TraceExport): SpanProcessor[] {
   switch (traceExport.kind) {
     case 'none':
       return [];
     case 'otlp-json':
       return [new BatchSpanProcessor(new OTLPTraceExporter(traceExport.url ? { url: traceExport.url } : {}))];
     case 'from-env':
-      return undefined;
+      return getSpanProcessorsFromEnv();
   }
+}
+
+/** The exporting processors behind the PHI net, or none (then no tracer provider is registered). */
+function spanProcessorsFor(exporting: SpanProcessor[]): SpanProcessor[] {
+  return exporting.length === 0 ? [] : [new PhiSafeSpanProcessor(exporting)];
 }
 
 /** The registered provider's flush, when there is one (none is registered without an exporter). */
@@ -150,12 +281,12 @@ export function startTracing(options: {
 }): Tracing {
   if (started) return started;
   const settings = tracingSettingsFromEnv(options.env ?? process.env, options);
-  const spanProcessors = options.exporter
-    ? [new BatchSpanProcessor(options.exporter)]
-    : spanProcessorsFor(settings.export);
+  const spanProcessors = spanProcessorsFor(
+    options.exporter ? [new BatchSpanProcessor(options.exporter)] : exportingProcessorsFor(settings.export),
+  );
   const sdk = new NodeSDK({
     ...(settings.serviceName ? { serviceName: settings.serviceName } : {}),
-    ...(spanProcessors ? { spanProcessors } : {}),
+    spanProcessors,
     idGenerator: fileTraceIds,
     // Logs go through pino; without this the SDK would set up an OTLP log exporter nobody feeds.
     logRecordProcessors: [],

@@ -80,6 +80,30 @@ describe('stageConsumerEvents', () => {
     expect(await stalled()).toBe(0);
   });
 
+  it('marks the stage moving again when a consumer handles a batch after one it retried was given up unrecovered', async () => {
+    const registry = new Registry();
+    const events = stageConsumerEvents('enricher', createStageMetrics(registry));
+    const stalled = async () => (await registry.getSingleMetric('claims_consumer_stalled')?.get())?.values[0]?.value;
+    events.onBatchRetry(1, 250, new Error('database down'));
+    // Membership lost mid-retry: the batch is given up, never recovered; the next one goes through.
+    events.onBatchHandled({ topic: 'claims.normalized.v1', partition: 0, lagRecords: 0 });
+    expect(await stalled()).toBe(0);
+  });
+
+  it('keeps the stage stalled while one consumer retries, whatever another consumer of the stage handles', async () => {
+    const registry = new Registry();
+    const metrics = createStageMetrics(registry);
+    const retrying = stageConsumerEvents('metrics', metrics);
+    const moving = stageConsumerEvents('metrics', metrics);
+    const stalled = async () => (await registry.getSingleMetric('claims_consumer_stalled')?.get())?.values[0]?.value;
+    retrying.onBatchRetry(1, 250, new Error('database down'));
+    moving.onBatchHandled({ topic: 'claims.dlq.v1', partition: 0, lagRecords: 0 });
+    moving.onBatchRecovered(2);
+    expect(await stalled()).toBe(1);
+    retrying.onBatchRecovered(2);
+    expect(await stalled()).toBe(0);
+  });
+
   it('counts every group join of the stage, the first at start and one per rebalance after it', async () => {
     const registry = new Registry();
     const metrics = createStageMetrics(registry);

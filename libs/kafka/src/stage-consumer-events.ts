@@ -3,6 +3,21 @@ import type { StageMetrics } from '@claims/observability';
 import type { ConsumerEvents } from './batch-consumer';
 
 /**
+ * The consumers of each stage (per registry) retrying a batch now: the
+ * stage's stalled gauge is 1 while any of them is, so one consumer's
+ * progress never hides another's stall.
+ */
+const stalledConsumers = new WeakMap<StageMetrics, Map<PipelineStage, Set<object>>>();
+
+function stalledOf(metrics: StageMetrics, stage: PipelineStage): Set<object> {
+  const byStage = stalledConsumers.get(metrics) ?? new Map<PipelineStage, Set<object>>();
+  stalledConsumers.set(metrics, byStage);
+  const stalled = byStage.get(stage) ?? new Set<object>();
+  byStage.set(stage, stalled);
+  return stalled;
+}
+
+/**
  * Wires a consumer's retries, restarts and progress to the stage's Prometheus
  * metrics. Call it once per consumer: the lag series it removes on a
  * rebalance are the ones this consumer set.
@@ -17,15 +32,28 @@ export function stageConsumerEvents(stage: PipelineStage, metrics: StageMetrics)
   metrics.batchRetriesTotal.inc({ stage }, 0);
   /** Partitions this consumer has reported lag for, by topic. */
   const reportedPartitions = new Map<string, Set<number>>();
+  const consumer = {};
+  const stalled = stalledOf(metrics, stage);
+  /**
+   * This consumer stalls or goes on. A batch it retried may end without a
+   * recovery (given up on a lost membership, a stop, a rebuilt consumer):
+   * the next batch it handles is what says it goes on.
+   */
+  const setStalled = (isStalled: boolean): void => {
+    if (isStalled) stalled.add(consumer);
+    else stalled.delete(consumer);
+    metrics.consumerStalled.set({ stage }, stalled.size > 0 ? 1 : 0);
+  };
   return {
     onBatchRetry: () => {
       metrics.batchRetriesTotal.inc({ stage });
-      metrics.consumerStalled.set({ stage }, 1);
+      setStalled(true);
     },
-    onBatchRecovered: () => metrics.consumerStalled.set({ stage }, 0),
+    onBatchRecovered: () => setStalled(false),
     onRestart: () => metrics.consumerRestartsTotal.inc({ stage }),
     onGroupJoined: () => metrics.consumerRebalancesTotal.inc({ stage }),
     onBatchHandled: ({ topic, partition, lagRecords }) => {
+      if (stalled.has(consumer)) setStalled(false);
       metrics.consumerLagRecords.set({ stage, topic, partition: String(partition) }, lagRecords);
       const partitions = reportedPartitions.get(topic) ?? new Set<number>();
       partitions.add(partition);

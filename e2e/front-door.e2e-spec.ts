@@ -2,7 +2,16 @@ import { CLAIM_TOPICS, IngestReportSchema, namespacedTopic } from '@claims/contr
 import { REPO_ROOT, queryRows, topicRecordCount, waitFor, type IngestJobStatus } from '@claims/harness';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -294,6 +303,29 @@ describe('the front door', () => {
         /^ingest: not-claims\.csv: the header row of not-claims\.csv matches no known source layout \(known: .*desynpuf\.carrier.*\) \(LAYOUT_UNKNOWN\)$/,
       ),
     ]);
+  });
+
+  it("sends a folder's files and links to files once each, naming a link that leads nowhere and a file named twice, and exits 1 for the link", async () => {
+    const batch = join(e2e.ingestRoot, 'linked-batch');
+    mkdirSync(batch);
+    writeFileSync(join(batch, 'a.csv'), carrierFile(3, 770000000000600));
+    writeFileSync(join(e2e.ingestRoot, 'linked-target.csv'), carrierFile(2, 770000000000610));
+    symlinkSync(join(e2e.ingestRoot, 'linked-target.csv'), join(batch, 'b.csv'));
+    symlinkSync(join(e2e.ingestRoot, 'removed.csv'), join(batch, 'c.csv'));
+
+    const result = await runScript('ingest', ['linked-batch', join('linked-batch', 'a.csv'), '--json']);
+
+    expect(result.exitCode).toBe(1);
+    const reports = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { recordsRead: number; folded: number; status: string });
+    expect(reports.map(({ recordsRead, folded, status }) => [recordsRead, folded, status]).sort()).toEqual([
+      [2, 2, 'accounted'],
+      [3, 3, 'accounted'],
+    ]);
+    expect(result.stderr).toContain(`ingest: ${join('linked-batch', 'c.csv')}: no longer exists`);
+    expect(result.stderr).toContain(`ingest: ${join('linked-batch', 'a.csv')}: named more than once; sent once`);
   });
 
   it('reads and checks a file with --dry-run, predicting its dead letters, and publishes nothing', async () => {

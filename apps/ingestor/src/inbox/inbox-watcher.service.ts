@@ -9,6 +9,7 @@ import type { IngestorConfig } from '../ingestor.config';
 import { INGESTOR_CONFIG } from '../ingestor.tokens';
 import { confineToIngestRoot } from '../ingestion/ingest-root';
 import { IngestionError } from '../ingestion/ingestion.errors';
+import { asFileOpenRefusal } from '../ingestion/source-file';
 import { IngestJobsService } from '../ingest-jobs/ingest-jobs.service';
 import { destinationName, isInboxCandidate, settledFiles, type FileSignature } from './inbox-files';
 import { InboxLedger } from './inbox-ledger';
@@ -133,7 +134,8 @@ export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (error) {
       // Gone since the listing: nothing to take. Unreadable (permissions): refused in the open, not retried forever.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      await this.moveToFailed(name, null, error);
+      const refusal = asFileOpenRefusal(error, name);
+      await this.moveToFailed(name, refusal instanceof IngestionError ? refusal : null, error);
       return;
     }
     const earlier = ledger.find(sha256);

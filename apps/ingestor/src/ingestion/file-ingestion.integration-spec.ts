@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -150,5 +151,45 @@ describe('FileIngestionService against a real broker', () => {
     const eventIds = new Set(ingestor.ofFile(sha256(bytes)).raw.map((message) => String(message.value['eventId'])));
     // The records of the cancelled run come again with the same ids: 40 events in all.
     expect(eventIds.size).toBe(40);
+  });
+
+  it('refuses a named pipe or a folder under the root at once, saying what it is, without opening it', async () => {
+    execFileSync('mkfifo', [join(ingestor.root, 'pipe.csv')]);
+    mkdirSync(join(ingestor.root, 'folder.csv'));
+
+    // Opened, a pipe with no writer would hold the job (and its door's answer) until one came.
+    await expect(ingestor.ingestion.checkSourceFile('pipe.csv')).rejects.toMatchObject({
+      code: 'FILE_NOT_FOUND',
+      message: 'pipe.csv is a named pipe, not a file',
+    });
+    await expect(ingestor.ingestion.ingestFile('pipe.csv')).rejects.toMatchObject({
+      message: 'pipe.csv is a named pipe, not a file',
+    });
+    await expect(ingestor.ingestion.checkSourceFile('folder.csv')).rejects.toMatchObject({
+      code: 'FILE_NOT_FOUND',
+      message: 'folder.csv is a folder, not a file',
+    });
+  });
+
+  it('refuses UTF-16 text saved without its byte-order mark, saying what it is and what to send, and publishes nothing', async () => {
+    const text = carrierFile(3, 'utf16').toString('utf8').replace(/\n/g, '\r\n');
+    const littleEndian = Buffer.from(text, 'utf16le');
+    const bigEndian = Buffer.from(text, 'utf16le').swap16();
+    await writeFile(join(ingestor.root, 'export-le.csv'), littleEndian);
+    await writeFile(join(ingestor.root, 'export-be.csv'), bigEndian);
+
+    await expect(ingestor.ingestion.checkSourceFile('export-le.csv')).rejects.toMatchObject({
+      code: 'LAYOUT_UNKNOWN',
+      message:
+        'export-le.csv is UTF-16 (little-endian) text without a byte-order mark: save it as UTF-8, or as UTF-16 with its byte-order mark',
+    });
+    await expect(ingestor.ingestion.ingestFile('export-be.csv')).rejects.toMatchObject({
+      code: 'LAYOUT_UNKNOWN',
+      message:
+        'export-be.csv is UTF-16 (big-endian) text without a byte-order mark: save it as UTF-8, or as UTF-16 with its byte-order mark',
+    });
+    await settle(500);
+    const published = ingestor.ofFile(sha256(bigEndian));
+    expect([published.raw.length, published.deadLetters.length, published.reports.length]).toEqual([0, 0, 0]);
   });
 });

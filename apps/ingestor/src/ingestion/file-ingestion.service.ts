@@ -57,7 +57,14 @@ import type { DryRunReport, IngestProgress, SourceFileCheck } from './ingestion.
 import { confineToIngestRoot } from './ingest-root';
 import { IngestionError } from './ingestion.errors';
 import { pacedWaitMilliseconds } from './paced-wait';
-import { openSourceBytes, readableSourceCompression, type SourceCompression } from './source-file';
+import {
+  asFileOpenRefusal,
+  notRegularFileReason,
+  openSourceBytes,
+  readableSourceCompression,
+  utf16WithoutByteOrderMark,
+  type SourceCompression,
+} from './source-file';
 import { rowGroupMessages, sourceRecordMessage, type SourceRecordMessage } from './source-record-message';
 import { x12RecordMessage } from './x12-record-message';
 
@@ -389,8 +396,14 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     const path = await confineToIngestRoot(root ?? this.config.ingestRoot, requestedPath);
     const source = basename(path);
     const info = await stat(path).catch(() => null);
-    if (!info?.isFile()) throw new IngestionError('FILE_NOT_FOUND', `no such file: ${source}`);
-    return { path, source, bytesTotal: info.size, compression: await readableSourceCompression(path, source) };
+    if (info === null) throw new IngestionError('FILE_NOT_FOUND', `no such file: ${source}`);
+    // Never opened: a named pipe would hold the job until a writer came, a device would never end.
+    if (!info.isFile()) throw new IngestionError('FILE_NOT_FOUND', `${source} ${notRegularFileReason(info)}`);
+    try {
+      return { path, source, bytesTotal: info.size, compression: await readableSourceCompression(path, source) };
+    } catch (error) {
+      throw asFileOpenRefusal(error, source);
+    }
   }
 
   private async open(requestedPath: string, options: IngestFileOptions): Promise<OpenedFile> {
@@ -803,9 +816,13 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       throw new IngestionError('LAYOUT_UNKNOWN', `the header row of ${source} is over the record size limit ${known}`);
     }
     if (line.kind === 'not_text') {
+      // UTF-16 without its byte-order mark reads as NUL bytes between letters: say what it is and what to send.
+      const utf16 = utf16WithoutByteOrderMark(line.bytes);
       throw new IngestionError(
         'LAYOUT_UNKNOWN',
-        `the header row of ${source} ${NOT_TEXT_REASONS[line.cause]} ${known}`,
+        utf16 === null
+          ? `the header row of ${source} ${NOT_TEXT_REASONS[line.cause]} ${known}`
+          : `${source} is UTF-16 (${utf16 === 'utf-16le' ? 'little' : 'big'}-endian) text without a byte-order mark: save it as UTF-8, or as UTF-16 with its byte-order mark`,
       );
     }
     if (requested === undefined) {

@@ -5,6 +5,8 @@ export const INGESTION_ERROR_CODES = [
   /** The caller named a layout (`layout`) and the file's header row does not fit it. */
   'LAYOUT_MISMATCH',
   'FILE_EMPTY',
+  /** The file is there but the ingestor may not read it (its permissions): refused by name, not a server error. */
+  'FILE_UNREADABLE',
   /** A gzip file whose compressed bytes are damaged or cut short. */
   'FILE_COMPRESSION_INVALID',
   /** An archive the reader does not open (ZIP, bzip2, xz, 7-Zip): its files are to be unpacked and ingested. */

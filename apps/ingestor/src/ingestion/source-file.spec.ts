@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { IngestionError } from './ingestion.errors';
-import { openSourceBytes, readableSourceCompression } from './source-file';
+import {
+  asFileOpenRefusal,
+  openSourceBytes,
+  readableSourceCompression,
+  utf16WithoutByteOrderMark,
+} from './source-file';
 
 const TEXT = 'CLM_ID,CLM_THRU_DT\n1,20100101\n2,20100102\n';
 
@@ -103,5 +108,44 @@ describe('readableSourceCompression', () => {
     const path = join(folder, 'one-byte.csv');
     writeFileSync(path, 'P');
     expect(await readableSourceCompression(path)).toBe('none');
+  });
+});
+
+describe('utf16WithoutByteOrderMark', () => {
+  const header = 'DESYNPUF_ID,CLM_ID,CLM_FROM_DT\r';
+
+  it('tells UTF-16 text saved without its byte-order mark, in either byte order', () => {
+    expect(utf16WithoutByteOrderMark(Buffer.from(header, 'utf16le'))).toBe('utf-16le');
+    expect(utf16WithoutByteOrderMark(Buffer.from(header, 'utf16le').swap16())).toBe('utf-16be');
+    // Big-endian split at its LF keeps the LF's leading NUL: an odd length still reads as UTF-16.
+    expect(utf16WithoutByteOrderMark(Buffer.concat([Buffer.from(header, 'utf16le').swap16(), Buffer.from([0])]))).toBe(
+      'utf-16be',
+    );
+  });
+
+  it('does not take UTF-8 text holding a NUL, or binary bytes, for UTF-16', () => {
+    expect(utf16WithoutByteOrderMark(Buffer.from('DESYNPUF_ID,CLM_ID\u0000,CLM_FROM_DT'))).toBeNull();
+    expect(utf16WithoutByteOrderMark(Buffer.from([0, 0, 0, 0, 0, 0]))).toBeNull();
+    expect(utf16WithoutByteOrderMark(Buffer.from([0x41, 0]))).toBeNull();
+  });
+});
+
+describe('asFileOpenRefusal', () => {
+  const systemError = (code: string): Error =>
+    Object.assign(new Error(`${code}: open '/srv/claims/march.csv'`), { code });
+
+  it('refuses a file without read permission by name (FILE_UNREADABLE), never with its full path', () => {
+    const refusal = asFileOpenRefusal(systemError('EACCES'), 'march.csv');
+    expect(refusal).toBeInstanceOf(IngestionError);
+    expect(refusal).toMatchObject({
+      code: 'FILE_UNREADABLE',
+      message: 'march.csv cannot be read by the ingestor: permission denied',
+    });
+  });
+
+  it('refuses a file gone since it was found as not found, and leaves any other failure as it is', () => {
+    expect(asFileOpenRefusal(systemError('ENOENT'), 'march.csv')).toMatchObject({ code: 'FILE_NOT_FOUND' });
+    const other = systemError('EIO');
+    expect(asFileOpenRefusal(other, 'march.csv')).toBe(other);
   });
 });

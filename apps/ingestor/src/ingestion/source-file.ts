@@ -1,6 +1,7 @@
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { basename } from 'node:path';
 import { Transform, addAbortSignal, pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -43,6 +44,58 @@ export async function readableSourceCompression(
   } finally {
     await handle.close();
   }
+}
+
+/** What a path that is not a regular file is, as a refusal says it (it is never opened). */
+export function notRegularFileReason(
+  info: Pick<Stats, 'isDirectory' | 'isFIFO' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket'>,
+): string {
+  if (info.isDirectory()) return 'is a folder, not a file';
+  if (info.isFIFO()) return 'is a named pipe, not a file';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'is a device, not a file';
+  if (info.isSocket()) return 'is a socket, not a file';
+  return 'is not a regular file';
+}
+
+/**
+ * A failure to open a source file as a refusal naming it: one without read
+ * permission is FILE_UNREADABLE, one gone since it was found FILE_NOT_FOUND,
+ * rather than a server error whose message names the full path.
+ */
+export function asFileOpenRefusal(error: unknown, name: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new IngestionError('FILE_UNREADABLE', `${name} cannot be read by the ingestor: permission denied`);
+  }
+  if (code === 'ENOENT') return new IngestionError('FILE_NOT_FOUND', `no such file: ${name}`);
+  return error;
+}
+
+/** How many of a line's first bytes tell UTF-16 text without a byte-order mark. */
+const UTF16_PROBE_BYTES = 256;
+
+/**
+ * The UTF-16 byte order of text saved without its byte-order mark, told by
+ * the NUL byte beside each ASCII letter (a header row is ASCII): every odd
+ * byte NUL and no even one for little-endian, the reverse for big-endian.
+ * Null for anything else, binary bytes included.
+ */
+export function utf16WithoutByteOrderMark(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  // Whole code units only: a big-endian line cut at its LF ends in the LF's leading NUL.
+  const probed = Math.min(bytes.length, UTF16_PROBE_BYTES);
+  const probe = bytes.subarray(0, probed - (probed % 2));
+  if (probe.length < 4) return null;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let at = 0; at < probe.length; at += 1) {
+    if (probe[at] !== 0) continue;
+    if (at % 2 === 0) evenNul += 1;
+    else oddNul += 1;
+  }
+  const pairs = probe.length / 2;
+  if (oddNul === pairs && evenNul === 0) return 'utf-16le';
+  if (evenNul === pairs && oddNul === 0) return 'utf-16be';
+  return null;
 }
 
 export interface OpenSourceOptions {

@@ -1,6 +1,6 @@
 import { PIPELINE_STAGES } from '@claims/contracts';
 import { parseArgs } from 'node:util';
-import { UsageError, parseArgsMessage, positiveNumber } from './usage-error';
+import { UsageError, httpUrlFlag, parseArgsMessage, positiveNumber } from './usage-error';
 
 export const DLQ_USAGE = `usage: npm run dlq -- list [--reason CODE] [--stage STAGE] [--file SHA256|NAME] [--limit N] [--json]
        npm run dlq -- replay --reason CODE [--stage STAGE] [--file SHA256|NAME] [--dry-run] [--yes]
@@ -52,7 +52,7 @@ export function parseDlqArguments(argv: readonly string[]): DlqArguments {
       },
     });
   } catch (error) {
-    throw new UsageError(parseArgsMessage(error));
+    throw new UsageError(parseArgsMessage(error, argv));
   }
   const { values, positionals } = parsed;
   const help = values.help ?? false;
@@ -75,6 +75,7 @@ export function parseDlqArguments(argv: readonly string[]): DlqArguments {
     throw new UsageError('--yes and --dry-run belong to replay');
   }
   const limit = positiveNumber('--limit', values.limit, { integer: true });
+  httpUrlFlag('--api', values.api);
   return {
     command,
     ...(values.reason === undefined ? {} : { reason: values.reason }),

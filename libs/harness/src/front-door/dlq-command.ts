@@ -4,7 +4,7 @@ import { replayDeadLetters } from './dead-letter-replay';
 import { DLQ_USAGE, parseDlqArguments, type DlqArguments } from './dlq-arguments';
 import { EXIT_OK, EXIT_USAGE, type FrontDoorContext } from './ingest-command';
 import { formatCount } from './ingest-progress';
-import { resolveStackEndpoints, type StackEndpoints } from './stack-endpoints';
+import { assertStackAddresses, resolveStackEndpoints, type StackEndpoints } from './stack-endpoints';
 import { StackUnreachableError, callJson } from './stack-http';
 import { UsageError } from './usage-error';
 
@@ -202,6 +202,13 @@ export async function runDlqCommand(context: FrontDoorContext): Promise<number> 
     return EXIT_OK;
   }
   const stack = resolveStackEndpoints(args, context.env, context.recordedStack);
+  try {
+    assertStackAddresses(stack);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    stderr.write(`dlq: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
   const apiUrl = stack.apiUrl;
   if (apiUrl === null) {
     stderr.write('dlq: no running stack found: start one with `npm start`, or pass --api URL\n');

@@ -64,7 +64,23 @@ describe('parseIngestArguments', () => {
 
   it('asks for at least one file, and names an unknown flag', () => {
     expect(usageMessage([])).toBe('name at least one file or folder to ingest');
-    expect(usageMessage(['a.csv', '--fast'])).toMatch(/Unknown option '--fast'/);
+    expect(usageMessage(['a.csv', '--fast'])).toBe('unknown option --fast');
+  });
+
+  it('names a single-dash argument whole, not by its first letter, and says how to name a file starting with a dash', () => {
+    expect(usageMessage(['-claims.csv'])).toBe(
+      'unknown option -claims.csv (a file whose name starts with a dash is named ./-claims.csv)',
+    );
+    expect(usageMessage(['./-claims.csv'])).toBe('accepted');
+  });
+
+  it('refuses a negative rate, a non-number speedup and a non-number wait on one line, naming the flag', () => {
+    expect(usageMessage(['a.csv', '--rate', '-1'])).not.toContain('\n');
+    expect(usageMessage(['a.csv', '--rate', '-1'])).toMatch(/^Option '--rate' argument is ambiguous/);
+    expect(usageMessage(['a.csv', '--rate=-1'])).toBe('--rate must be a positive number, not "-1"');
+    expect(usageMessage(['a.csv', '--rate', '0'])).toBe('--rate must be a positive number, not "0"');
+    expect(usageMessage(['a.csv', '--speedup', 'abc'])).toBe('--speedup must be a positive number, not "abc"');
+    expect(usageMessage(['a.csv', '--wait', 'soon'])).toBe('--wait must be a positive number, not "soon"');
   });
 
   it('refuses an API address that is not an http(s) URL', () => {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError, parseArgsMessage, positiveNumber } from './usage-error';
+import { UsageError, httpUrlFlag, parseArgsMessage, positiveNumber } from './usage-error';
 
 export const INGEST_USAGE = `usage: npm run ingest -- <file|folder>... [options]
   Feeds files to the running stack (npm start) and waits until every record is accounted for.
@@ -55,7 +55,7 @@ export function parseIngestArguments(argv: readonly string[]): IngestArguments {
       },
     });
   } catch (error) {
-    throw new UsageError(parseArgsMessage(error));
+    throw new UsageError(parseArgsMessage(error, argv));
   }
   const { values, positionals } = parsed;
   const help = values.help ?? false;
@@ -69,14 +69,8 @@ export function parseIngestArguments(argv: readonly string[]): IngestArguments {
     throw new UsageError('--rate must be at least 1 record per second');
   if (speedup !== undefined && speedup < 1) throw new UsageError('--speedup must be at least 1 (real time)');
   const waitSeconds = values.wait === '0' ? 0 : (positiveNumber('--wait', values.wait) ?? DEFAULT_WAIT_SECONDS);
-  for (const [flag, url] of [
-    ['--api', values.api],
-    ['--ingestor', values.ingestor],
-  ] as const) {
-    if (url !== undefined && !(URL.canParse(url) && /^https?:$/.test(new URL(url).protocol))) {
-      throw new UsageError(`${flag} must be an http(s) URL such as http://127.0.0.1:3000, not "${url}"`);
-    }
-  }
+  httpUrlFlag('--api', values.api);
+  httpUrlFlag('--ingestor', values.ingestor);
   return {
     paths: positionals,
     ...(values.layout === undefined ? {} : { layout: values.layout }),

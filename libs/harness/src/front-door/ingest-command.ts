@@ -1,9 +1,17 @@
 import type { IngestReport } from '@claims/contracts';
-import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { basename, isAbsolute, relative, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IngestJobStatus } from '../local-pipeline';
 import { INGEST_USAGE, parseIngestArguments, type IngestArguments } from './ingest-arguments';
+import {
+  InputPathProblem,
+  ingestInputsOf,
+  isUnreadableInput,
+  unreadableReason,
+  type IngestInputs,
+  type InputFile,
+} from './ingest-inputs';
 import {
   formatAccountingProgress,
   formatBytes,
@@ -12,8 +20,13 @@ import {
   formatIngestReport,
   type FileAccountingView,
 } from './ingest-progress';
-import { resolveStackEndpoints, type RecordedStack, type StackEndpoints } from './stack-endpoints';
-import { StackUnreachableError, callJson, uploadFile, type JsonAnswer } from './stack-http';
+import {
+  assertStackAddresses,
+  resolveStackEndpoints,
+  type RecordedStack,
+  type StackEndpoints,
+} from './stack-endpoints';
+import { StackUnreachableError, UploadReadError, callJson, uploadFile, type JsonAnswer } from './stack-http';
 import { UsageError } from './usage-error';
 
 /** Where a command writes: stdout for results (JSON with --json), stderr for progress and messages. */
@@ -47,37 +60,9 @@ const ACCOUNTING_POLL_MILLISECONDS = 500;
 /** How often a plain log (not a terminal) gets a progress line. */
 const LOG_PROGRESS_MILLISECONDS = 5_000;
 
-/** The file named on the command line, resolved: what is sent, and how it is named in messages. */
-interface InputFile {
-  display: string;
-  path: string;
-  bytes: number;
-}
-
-class FileProblem extends Error {}
-
-async function expandPaths(paths: readonly string[], cwd: string): Promise<InputFile[]> {
-  const files: InputFile[] = [];
-  for (const typed of paths) {
-    const path = resolve(cwd, typed);
-    const info = await stat(path).catch(() => null);
-    if (info === null) throw new FileProblem(`no such file or folder: ${typed}`);
-    if (info.isFile()) {
-      files.push({ display: typed, path, bytes: info.size });
-      continue;
-    }
-    if (!info.isDirectory()) throw new FileProblem(`not a file or folder: ${typed}`);
-    const entries = (await readdir(path, { withFileTypes: true }))
-      .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
-      .map((entry) => entry.name)
-      .sort();
-    if (entries.length === 0) throw new FileProblem(`no files in folder ${typed}`);
-    for (const name of entries) {
-      const inner = join(path, name);
-      files.push({ display: join(typed, name), path: inner, bytes: (await stat(inner)).size });
-    }
-  }
-  return files;
+/** An error of the file system (it carries a system error code), as opposed to one of the stack or of this code. */
+function isFileSystemError(error: unknown): boolean {
+  return typeof (error as { syscall?: unknown } | null)?.syscall === 'string';
 }
 
 /** The file's path relative to the ingest root, or null when it lies outside (then its bytes are uploaded). */
@@ -136,7 +121,17 @@ class IngestRun {
 
   async file(input: InputFile): Promise<number> {
     const progress = new ProgressLine(this.context.stderr);
-    const started = await this.start(input);
+    let started: Awaited<ReturnType<IngestRun['start']>>;
+    try {
+      started = await this.start(input);
+    } catch (error) {
+      // The file went away or became unreadable after it was listed: this file fails, not the command.
+      if (!(error instanceof UploadReadError) && !isFileSystemError(error)) throw error;
+      this.context.stderr.write(
+        `ingest: ${input.display}: ${unreadableReason(error instanceof UploadReadError ? error.failure : error)}\n`,
+      );
+      return EXIT_FILE_FAILED;
+    }
     if ('refused' in started) {
       this.context.stderr.write(started.refused);
       return EXIT_FILE_FAILED;
@@ -300,6 +295,13 @@ export async function runIngestCommand(context: FrontDoorContext): Promise<numbe
     return EXIT_OK;
   }
   const stack = resolveStackEndpoints(args, context.env, context.recordedStack);
+  try {
+    assertStackAddresses(stack);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    stderr.write(`ingest: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
   const ingestorUrl = stack.ingestorUrl;
   if (ingestorUrl === null) {
     stderr.write(
@@ -313,20 +315,26 @@ export async function runIngestCommand(context: FrontDoorContext): Promise<numbe
     );
     return EXIT_USAGE;
   }
-  let files: InputFile[];
+  let named: IngestInputs;
   try {
-    files = await expandPaths(args.paths, context.cwd);
+    named = await ingestInputsOf(args.paths, context.cwd);
   } catch (error) {
-    if (!(error instanceof FileProblem)) throw error;
+    if (!(error instanceof InputPathProblem)) throw error;
     stderr.write(`ingest: ${error.message}\n`);
     return EXIT_USAGE;
   }
+  for (const display of named.repeated) stderr.write(`ingest: ${display}: named more than once; sent once\n`);
   const run = new IngestRun(args, { ...stack, ingestorUrl }, context);
   let exitCode = EXIT_OK;
-  for (const file of files) {
+  for (const input of named.inputs) {
     if (context.interrupt?.aborted) return EXIT_INTERRUPTED;
+    if (isUnreadableInput(input)) {
+      stderr.write(`ingest: ${input.display}: ${input.reason}\n`);
+      exitCode = Math.max(exitCode, EXIT_FILE_FAILED);
+      continue;
+    }
     try {
-      exitCode = Math.max(exitCode, await run.file(file));
+      exitCode = Math.max(exitCode, await run.file(input));
     } catch (error) {
       if (error instanceof StackUnreachableError || error instanceof UsageError) {
         stderr.write(`ingest: ${error.message}\n`);

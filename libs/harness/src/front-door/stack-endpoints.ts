@@ -1,3 +1,5 @@
+import { UsageError, isHttpUrl } from './usage-error';
+
 /** What a running stack (`npm start`, `npm run demo`) records in .cache/stack.json (scripts/lib/stack-state.mjs). */
 export interface RecordedStack {
   apiUrl?: string;
@@ -58,4 +60,23 @@ export function resolveStackEndpoints(
     topicNamespace: flags.namespace ?? env['KAFKA_TOPIC_NAMESPACE'] ?? stack?.topicNamespace ?? null,
     origin: stack === null ? 'flags and environment' : 'the running stack',
   };
+}
+
+/**
+ * Checks the addresses a command will call, wherever they came from (a flag
+ * is checked as it is parsed; CLAIMS_API_URL, CLAIMS_INGESTOR_URL and the
+ * running stack's record are checked here), so a mistyped one is a usage
+ * error naming it rather than a crash in the URL parser.
+ * @throws UsageError
+ */
+export function assertStackAddresses(stack: Pick<StackEndpoints, 'apiUrl' | 'ingestorUrl' | 'origin'>): void {
+  const from = stack.origin === 'the running stack' ? 'in .cache/stack.json' : 'from the flags or the environment';
+  for (const [what, url] of [
+    ['API', stack.apiUrl],
+    ['ingestor', stack.ingestorUrl],
+  ] as const) {
+    if (url !== null && !isHttpUrl(url)) {
+      throw new UsageError(`the ${what} address ${from} is not an http(s) URL: "${url}"`);
+    }
+  }
 }

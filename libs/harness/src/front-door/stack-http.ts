@@ -19,6 +19,14 @@ export class StackUnreachableError extends Error {
   }
 }
 
+/** The file being uploaded could not be read (permission, removed mid-send): the file is at fault, not the stack. */
+export class UploadReadError extends Error {
+  constructor(readonly failure: unknown) {
+    super(failure instanceof Error ? failure.message : String(failure));
+    this.name = 'UploadReadError';
+  }
+}
+
 export interface JsonAnswer<T> {
   status: number;
   body: T;
@@ -65,6 +73,7 @@ export function uploadFile<T>(url: URL, path: string, bytes: number): Promise<Js
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     let answered = false;
+    let readFailure: unknown = null;
     const call = send(
       url,
       {
@@ -84,10 +93,18 @@ export function uploadFile<T>(url: URL, path: string, bytes: number): Promise<Js
     );
     // An early answer (413) may close the connection while the file is still being sent: the answer is what counts.
     call.on('error', (error) => {
-      if (!answered) reject(new StackUnreachableError('ingestor', url.origin, error));
+      if (answered) return;
+      reject(
+        readFailure === null
+          ? new StackUnreachableError('ingestor', url.origin, error)
+          : new UploadReadError(readFailure),
+      );
     });
     const file = createReadStream(path);
-    file.on('error', (error) => call.destroy(error));
+    file.on('error', (error) => {
+      readFailure = error;
+      call.destroy(error);
+    });
     file.pipe(call);
   });
 }

@@ -53,6 +53,24 @@ describe('parseStartArguments', () => {
     expect(usageMessage(['--port', '70000'])).toBe('--port must be a port number (1-65535), not "70000"');
     expect(usageMessage(['--inbox', 'x', '--no-inbox'])).toBe('--inbox and --no-inbox contradict each other');
   });
+
+  it('refuses an ingestor port another service already has, since both would claim it before either listens', () => {
+    expect(usageMessage(['--ingestor-port', '3000'])).toBe(
+      "--ingestor-port 3000 is the api's port (--port 3000 gives the API 3000 and the normalizer, enricher and metrics 3002-3004): choose another",
+    );
+    expect(usageMessage(['--port', '4000', '--ingestor-port', '4003'])).toMatch(
+      /^--ingestor-port 4003 is the enricher's port/,
+    );
+    expect(usageMessage(['--port', '4000', '--ingestor-port', '4001'])).toBe('accepted');
+  });
+
+  it('refuses a port that fetch will not call (6000 and the other bad ports), naming the service it would hold', () => {
+    expect(usageMessage(['--port', '6000'])).toBe(
+      '--port would put the api on port 6000, which fetch refuses to call (a "bad port" of the Fetch standard): choose another',
+    );
+    expect(usageMessage(['--port', '5996'])).toMatch(/^--port would put the metrics on port 6000/);
+    expect(usageMessage(['--ingestor-port', '6000'])).toMatch(/^--ingestor-port would put the ingestor on port 6000/);
+  });
 });
 
 describe('passedThroughEnvironment', () => {

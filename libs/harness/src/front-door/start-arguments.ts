@@ -40,6 +40,42 @@ function port(flag: string, text: string | undefined): number | undefined {
 }
 
 /**
+ * The ports the Fetch standard's "bad port" list blocks (https://fetch.spec.whatwg.org/#bad-port):
+ * Node's fetch refuses to call them, so a service there could never be
+ * health-checked by `npm start` nor called by `npm run ingest`.
+ */
+const FETCH_BAD_PORTS: ReadonlySet<number> = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110,
+  111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
+  540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061,
+  6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
+/**
+ * Refuses ports two services would share (an --ingestor-port among the four
+ * --port gives the others: both would be claimed before either listens, and
+ * one would never start) or that fetch will not call.
+ * @throws UsageError naming the port, the services and the flag to change
+ */
+function assertServicePorts(ports: Record<ServiceName, number>, ingestorPortGiven: boolean): void {
+  const services = Object.entries(ports) as Array<[ServiceName, number]>;
+  // Only --ingestor-port can meet another: --port gives the other four consecutive ports.
+  const sharing = services.find(([service, number]) => service !== 'ingestor' && number === ports.ingestor)?.[0];
+  if (sharing !== undefined) {
+    throw new UsageError(
+      `--ingestor-port ${ports.ingestor} is the ${sharing}'s port (--port ${ports.api} gives the API ${ports.api} and the normalizer, enricher and metrics ${ports.api + 2}-${ports.api + 4}): choose another`,
+    );
+  }
+  for (const [service, number] of services) {
+    if (!FETCH_BAD_PORTS.has(number)) continue;
+    const flag = service === 'ingestor' && ingestorPortGiven ? '--ingestor-port' : '--port';
+    throw new UsageError(
+      `${flag} would put the ${service} on port ${number}, which fetch refuses to call (a "bad port" of the Fetch standard): choose another`,
+    );
+  }
+}
+
+/**
  * `npm start -- …` to what it asks for. Paths are relative to `invokedFrom`
  * (npm's INIT_CWD: the folder the command was typed in, not the repository).
  * @throws UsageError
@@ -66,7 +102,7 @@ export function parseStartArguments(
       },
     });
   } catch (error) {
-    throw new UsageError(parseArgsMessage(error));
+    throw new UsageError(parseArgsMessage(error, argv));
   }
   const { values } = parsed;
   const ingestRoot = resolve(invokedFrom, values['ingest-root'] ?? '.');
@@ -93,18 +129,20 @@ export function parseStartArguments(
   }
   const apiPort = port('--port', values.port) ?? DEFAULT_API_PORT;
   if (apiPort + 4 > 65535) throw new UsageError(`--port leaves no room for the four ports after it: ${apiPort}`);
+  const ports: Record<ServiceName, number> = {
+    api: apiPort,
+    ingestor: port('--ingestor-port', values['ingestor-port']) ?? apiPort + 1,
+    normalizer: apiPort + 2,
+    enricher: apiPort + 3,
+    metrics: apiPort + 4,
+  };
+  assertServicePorts(ports, values['ingestor-port'] !== undefined);
   return {
     ingestRoot,
     inbox,
     database,
     topicNamespace,
-    ports: {
-      api: apiPort,
-      ingestor: port('--ingestor-port', values['ingestor-port']) ?? apiPort + 1,
-      normalizer: apiPort + 2,
-      enricher: apiPort + 3,
-      metrics: apiPort + 4,
-    },
+    ports,
     logLevel: logLevel as StartArguments['logLevel'],
     help: values.help ?? false,
   };

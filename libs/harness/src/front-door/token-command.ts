@@ -58,7 +58,7 @@ export function parseTokenArguments(argv: readonly string[]): TokenArguments {
       },
     });
   } catch (error) {
-    throw new UsageError(parseArgsMessage(error));
+    throw new UsageError(parseArgsMessage(error, argv));
   }
   const { values, positionals } = parsed;
   const [command, ...extra] = positionals;

@@ -160,6 +160,7 @@ describe('parseNppesProviders on the vendored 330-column record (npidata_1063947
           },
         },
       ],
+      withdrawals: [],
       rejected: [],
     });
   });
@@ -202,9 +203,9 @@ describe('parseNppesProviders on hand-written rows', () => {
     expect(items[1]?.record.practiceAddress).toEqual({ address1: '100 MAIN ST', city: null, state: null, zip: null });
   });
 
-  it('skips a deactivated NPI (no entity type) without counting it as rejected', () => {
+  it('skips a row without entity type or deactivation date without counting it as rejected', () => {
     const deactivated = row({ type: '', last: '', first: '', addr: '', city: '', state: '', zip: '' });
-    expect(parse(deactivated)).toEqual({ items: [], rejected: [] });
+    expect(parse(deactivated)).toEqual({ items: [], withdrawals: [], rejected: [] });
   });
 
   it('rejects, with its data row number, a row whose NPI is not ten digits, and keeps reading', () => {
@@ -235,8 +236,8 @@ describe('parseNppesProviders on hand-written rows', () => {
   });
 
   it('returns nothing for a header alone or no lines at all', () => {
-    expect(parse()).toEqual({ items: [], rejected: [] });
-    expect(parseNppesProviders([], codes)).toEqual({ items: [], rejected: [] });
+    expect(parse()).toEqual({ items: [], withdrawals: [], rejected: [] });
+    expect(parseNppesProviders([], codes)).toEqual({ items: [], withdrawals: [], rejected: [] });
   });
 
   it('throws a permanent REFERENCE_FORMAT error for a header without Entity Type Code', () => {
@@ -256,5 +257,97 @@ describe('parseNppesProviders on hand-written rows', () => {
 
   it('throws for a header without NPI', () => {
     expect(() => parseNppesProviders(['"Entity Type Code"'], codes)).toThrow('NPPES header lacks the "NPI" column');
+  });
+});
+
+describe('parseNppesProviders on deactivated and reactivated NPIs', () => {
+  const DATED_HEADER = [
+    'NPI',
+    'Entity Type Code',
+    'Provider Last Name (Legal Name)',
+    'Provider Enumeration Date',
+    'Last Update Date',
+    'NPI Deactivation Date',
+    'NPI Reactivation Date',
+  ]
+    .map((name) => `"${name}"`)
+    .join(',');
+  const datedRow = (...fields: string[]): string => fields.map((value) => `"${value}"`).join(',');
+  const parse = (...rows: string[]) => parseNppesProviders([DATED_HEADER, ...rows], codes);
+
+  it('withdraws an NPI NPPES deactivated (only its number and deactivation date left) from that date', () => {
+    expect(parse(datedRow('1234567893', '', '', '', '', '03/01/2010', ''))).toEqual({
+      items: [],
+      withdrawals: [{ npi: '1234567893', effectiveDate: '2010-03-01' }],
+      rejected: [],
+    });
+  });
+
+  it('holds a reactivated NPI from enumeration, withdraws it at deactivation and holds it again from reactivation', () => {
+    const parsed = parse(datedRow('1234567893', '1', 'LOPEZ', '05/23/2005', '07/01/2012', '03/01/2010', '06/01/2012'));
+    expect(parsed.items.map((item) => [item.effectiveDate, item.record.lastName])).toEqual([
+      ['2005-05-23', 'LOPEZ'],
+      ['2012-06-01', 'LOPEZ'],
+    ]);
+    expect(parsed.withdrawals).toEqual([{ npi: '1234567893', effectiveDate: '2010-03-01' }]);
+  });
+
+  it('keeps a listed NPI withdrawn from a deactivation no reactivation follows', () => {
+    const parsed = parse(datedRow('1234567893', '1', 'LOPEZ', '05/23/2005', '', '03/01/2010', '01/01/2009'));
+    expect(parsed.items.map((item) => item.effectiveDate)).toEqual(['2005-05-23']);
+    expect(parsed.withdrawals).toEqual([{ npi: '1234567893', effectiveDate: '2010-03-01' }]);
+  });
+
+  it('rejects a deactivated row whose NPI is not ten digits, naming no value', () => {
+    expect(parse(datedRow('12345', '', '', '', '', '03/01/2010', '')).rejected).toEqual([
+      { rowNumber: 1, reason: 'npi: a deactivated NPI that is not ten digits' },
+    ]);
+  });
+
+  describe('an NPI on two rows with different data', () => {
+    const older = datedRow('1234567893', '1', 'OLDNAME', '05/23/2005', '07/08/2007', '', '');
+    const newer = datedRow('1234567893', '1', 'NEWNAME', '05/23/2005', '05/29/2014', '', '');
+
+    it('is read from the row with the later last update, whatever the rows order', () => {
+      for (const rows of [
+        [older, newer],
+        [newer, older],
+      ]) {
+        const parsed = parse(...rows);
+        expect(parsed.items.map((item) => item.record.lastName)).toEqual(['NEWNAME']);
+        expect(parsed.rejected).toEqual([
+          {
+            rowNumber: rows.indexOf(older) + 1,
+            reason: `NPI repeated with other data on data row ${rows.indexOf(newer) + 1}, which is kept: it states the later date`,
+          },
+        ]);
+      }
+    });
+
+    it('is read from the same row whatever the order when both state the same date', () => {
+      const other = datedRow('1234567893', '1', 'OTHERNAME', '05/23/2005', '07/08/2007', '', '');
+      const forward = parse(older, other).items;
+      const backward = parse(other, older).items;
+      expect(forward).toHaveLength(1);
+      expect(backward).toEqual(forward);
+    });
+
+    it('lets a later deactivation win over an earlier listing, and the reverse', () => {
+      const deactivated = datedRow('1234567893', '', '', '', '', '03/01/2016', '');
+      expect(parse(newer, deactivated)).toMatchObject({
+        items: [],
+        withdrawals: [{ effectiveDate: '2016-03-01' }],
+      });
+      const laterListing = datedRow('1234567893', '1', 'NEWNAME', '05/23/2005', '05/29/2017', '', '');
+      expect(parse(deactivated, laterListing)).toMatchObject({
+        items: [{ record: { lastName: 'NEWNAME' } }],
+        withdrawals: [],
+      });
+    });
+  });
+
+  it('reads the same row twice as one, rejecting neither', () => {
+    const same = datedRow('1234567893', '1', 'LOPEZ', '05/23/2005', '07/08/2007', '', '');
+    expect(parse(same, same)).toMatchObject({ items: [{ effectiveDate: '2005-05-23' }], rejected: [] });
   });
 });

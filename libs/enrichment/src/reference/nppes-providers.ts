@@ -15,8 +15,18 @@ import {
 } from './reference-rows';
 import { ReferenceFormatError } from './reference.errors';
 
+const NPI = /^\d{10}$/;
+
+/** An NPI withdrawn from the directory from `effectiveDate` on (NPPES deactivated it). */
+export interface ProviderWithdrawal {
+  npi: string;
+  effectiveDate: string;
+}
+
 export interface ProviderReferenceParse {
   items: Array<ReferenceItem<ProviderReference>>;
+  /** Deactivations: from each date on, a claim naming the NPI finds no provider (until a reactivation item). */
+  withdrawals: ProviderWithdrawal[];
   rejected: RejectedRow[];
 }
 
@@ -41,6 +51,8 @@ const NPPES_COLUMNS = {
   practicePostalCode: 'Provider Business Practice Location Address Postal Code',
   enumerationDate: 'Provider Enumeration Date',
   lastUpdateDate: 'Last Update Date',
+  deactivationDate: 'NPI Deactivation Date',
+  reactivationDate: 'NPI Reactivation Date',
 } as const;
 
 type NppesColumn = keyof typeof NPPES_COLUMNS;
@@ -82,12 +94,35 @@ function primaryTaxonomyOf(fields: readonly string[], slots: NppesPositions['tax
   return first;
 }
 
+/** What one data row says of its NPI, before duplicates are settled. */
+interface NppesRowReading {
+  npi: string;
+  rowNumber: number;
+  /** The latest date the row states (last update, deactivation, reactivation): the newer row of an NPI wins. */
+  latestDate: string;
+  items: ReadonlyArray<ReferenceItem<ProviderReference>>;
+  withdrawals: readonly ProviderWithdrawal[];
+}
+
+const NO_WITHDRAWALS: readonly ProviderWithdrawal[] = Object.freeze([]);
+
 /**
  * Reads NPPES npidata rows into provider reference versions, each effective
  * from its enumeration date (the day the NPI could first be billed), else
- * its last update, else the beginning of time. A deactivated NPI keeps its
- * number but loses its entity type and every other field: it is skipped. A
- * row that does not make a valid record is reported in `rejected`, never thrown.
+ * its last update, else the beginning of time.
+ *
+ * A deactivated NPI is withdrawn from its NPI Deactivation Date: NPPES
+ * blanks every other field of it (entity type included), and a claim served
+ * from that day names no billable provider. A reactivated NPI keeps its
+ * deactivation date beside its reactivation date and its full record: it is
+ * held from enumeration, withdrawn from deactivation and held again from
+ * reactivation, so a claim served in between finds no provider.
+ *
+ * An NPI on several rows (weekly files appended to a monthly one) is read
+ * from the row stating the latest date (last update, deactivation or
+ * reactivation), whatever the rows' order, the others reported in
+ * `rejected`; rows saying the same thing are one. A row that does not make a
+ * valid record is reported in `rejected`, never thrown.
  *
  * @throws ReferenceFormatError when the header has no NPI or Entity Type Code column.
  */
@@ -95,54 +130,127 @@ export function parseNppesProviders(
   lines: Iterable<string>,
   codes: Pick<ReferenceCodes, 'taxonomySpecialty'>,
 ): ProviderReferenceParse {
-  const result: ProviderReferenceParse = { items: [], rejected: [] };
+  const rejected: RejectedRow[] = [];
+  // By NPI, in the order NPIs first appear: the kept reading of each.
+  const readings = new Map<string, NppesRowReading>();
   let positions: NppesPositions | null = null;
   forEachCsvRow(lines, {
     header: (columns) => {
       positions = nppesPositionsOf(columns);
     },
-    rejected: (rejection) => result.rejected.push(rejection),
+    rejected: (rejection) => rejected.push(rejection),
     row: (fields, rowNumber) => {
       if (positions === null) return;
-      const { column, taxonomySlots } = positions;
-      const value = (name: NppesColumn): string => fieldAt(fields, column[name]);
-      const entityTypeCode = value('entityType');
-      if (entityTypeCode === '') return;
-      if (entityTypeCode !== '1' && entityTypeCode !== '2') {
-        // The value is not quoted: a row whose columns slipped could hold a name there.
-        result.rejected.push({ rowNumber, reason: 'Entity Type Code: expected 1 (individual) or 2 (organization)' });
+      const reading = readNppesRow(fields, rowNumber, positions, codes, rejected);
+      if (reading === null) return;
+      const held = readings.get(reading.npi);
+      if (held === undefined) {
+        readings.set(reading.npi, reading);
         return;
       }
-      const isOrganization = entityTypeCode === '2';
-      const taxonomyCode = primaryTaxonomyOf(fields, taxonomySlots);
-      const practiceAddress = postalAddressOf({
-        address1: value('practiceAddress1'),
-        city: value('practiceCity'),
-        state: value('practiceState'),
-        zip: value('practicePostalCode'),
+      if (held.latestDate === reading.latestDate && sameReading(held, reading)) return;
+      const newer = isNewerReading(reading, held) ? reading : held;
+      const older = newer === reading ? held : reading;
+      readings.set(reading.npi, newer);
+      const why =
+        newer.latestDate === older.latestDate
+          ? 'both state the same latest date, so the same row is kept whatever their order'
+          : 'it states the later date';
+      rejected.push({
+        rowNumber: older.rowNumber,
+        reason: `NPI repeated with other data on data row ${newer.rowNumber}, which is kept: ${why}`,
       });
-      const record: ProviderReference = {
-        npi: value('npi'),
-        entityType: isOrganization ? 'organization' : 'individual',
-        firstName: isOrganization ? null : textOrNull(value('firstName')),
-        lastName: isOrganization ? null : textOrNull(value('lastName')),
-        organizationName: isOrganization ? textOrNull(value('organizationName')) : null,
-        credential: isOrganization ? null : textOrNull(value('credential')),
-        taxonomyCode,
-        specialty: taxonomyCode === null ? null : (codes.taxonomySpecialty.get(taxonomyCode) ?? null),
-        groupKey: null,
-        locationKey: null,
-        practiceAddress: isBlankAddress(practiceAddress) ? null : practiceAddress,
-      };
-      const checked = ProviderReferenceSchema.safeParse(record);
-      if (!checked.success) {
-        result.rejected.push({ rowNumber, reason: describeIssues(checked.error.issues) });
-        return;
-      }
-      const effectiveDate =
-        isoDateOfUsDate(value('enumerationDate')) ?? isoDateOfUsDate(value('lastUpdateDate')) ?? BEGINNING_OF_TIME;
-      result.items.push({ effectiveDate, record: checked.data });
     },
   });
+  const result: ProviderReferenceParse = { items: [], withdrawals: [], rejected };
+  for (const reading of readings.values()) {
+    result.items.push(...reading.items);
+    result.withdrawals.push(...reading.withdrawals);
+  }
+  rejected.sort((left, right) => left.rowNumber - right.rowNumber);
   return result;
+}
+
+/** What a reading says, as text: computed only for an NPI on two rows, so a large file holds no copy of it. */
+function contentOf(reading: NppesRowReading): string {
+  return JSON.stringify([reading.items, reading.withdrawals]);
+}
+
+function sameReading(left: NppesRowReading, right: NppesRowReading): boolean {
+  return contentOf(left) === contentOf(right);
+}
+
+/** The later-dated reading; at the same date the larger content, so the answer never depends on row order. */
+function isNewerReading(candidate: NppesRowReading, held: NppesRowReading): boolean {
+  if (candidate.latestDate !== held.latestDate) return candidate.latestDate > held.latestDate;
+  return contentOf(candidate) > contentOf(held);
+}
+
+function readNppesRow(
+  fields: readonly string[],
+  rowNumber: number,
+  { column, taxonomySlots }: NppesPositions,
+  codes: Pick<ReferenceCodes, 'taxonomySpecialty'>,
+  rejected: RejectedRow[],
+): NppesRowReading | null {
+  const value = (name: NppesColumn): string => fieldAt(fields, column[name]);
+  const npi = value('npi');
+  const lastUpdate = isoDateOfUsDate(value('lastUpdateDate'));
+  const deactivation = isoDateOfUsDate(value('deactivationDate'));
+  const reactivation = isoDateOfUsDate(value('reactivationDate'));
+  const latestDate = [lastUpdate, deactivation, reactivation].reduce<string>(
+    (latest, date) => (date !== null && date > latest ? date : latest),
+    '',
+  );
+  const entityTypeCode = value('entityType');
+  if (entityTypeCode === '') {
+    // A deactivated NPI: NPPES keeps its number and deactivation date, nothing else.
+    if (deactivation === null) return null;
+    if (!NPI.test(npi)) {
+      rejected.push({ rowNumber, reason: 'npi: a deactivated NPI that is not ten digits' });
+      return null;
+    }
+    return { npi, rowNumber, latestDate, items: [], withdrawals: [{ npi, effectiveDate: deactivation }] };
+  }
+  if (entityTypeCode !== '1' && entityTypeCode !== '2') {
+    // The value is not quoted: a row whose columns slipped could hold a name there.
+    rejected.push({ rowNumber, reason: 'Entity Type Code: expected 1 (individual) or 2 (organization)' });
+    return null;
+  }
+  const isOrganization = entityTypeCode === '2';
+  const taxonomyCode = primaryTaxonomyOf(fields, taxonomySlots);
+  const practiceAddress = postalAddressOf({
+    address1: value('practiceAddress1'),
+    city: value('practiceCity'),
+    state: value('practiceState'),
+    zip: value('practicePostalCode'),
+  });
+  const record: ProviderReference = {
+    npi,
+    entityType: isOrganization ? 'organization' : 'individual',
+    firstName: isOrganization ? null : textOrNull(value('firstName')),
+    lastName: isOrganization ? null : textOrNull(value('lastName')),
+    organizationName: isOrganization ? textOrNull(value('organizationName')) : null,
+    credential: isOrganization ? null : textOrNull(value('credential')),
+    taxonomyCode,
+    specialty: taxonomyCode === null ? null : (codes.taxonomySpecialty.get(taxonomyCode) ?? null),
+    groupKey: null,
+    locationKey: null,
+    practiceAddress: isBlankAddress(practiceAddress) ? null : practiceAddress,
+  };
+  const checked = ProviderReferenceSchema.safeParse(record);
+  if (!checked.success) {
+    rejected.push({ rowNumber, reason: describeIssues(checked.error.issues) });
+    return null;
+  }
+  const effectiveDate = isoDateOfUsDate(value('enumerationDate')) ?? lastUpdate ?? BEGINNING_OF_TIME;
+  const items: Array<ReferenceItem<ProviderReference>> = [{ effectiveDate, record: checked.data }];
+  if (deactivation === null || deactivation <= effectiveDate) {
+    return { npi, rowNumber, latestDate, items, withdrawals: NO_WITHDRAWALS };
+  }
+  // A reactivation after the deactivation holds the record again; without one the NPI stays withdrawn.
+  if (reactivation !== null && reactivation > deactivation) {
+    items.push({ effectiveDate: reactivation, record: checked.data });
+  }
+  return { npi, rowNumber, latestDate, items, withdrawals: [{ npi, effectiveDate: deactivation }] };
 }

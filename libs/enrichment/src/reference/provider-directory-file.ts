@@ -3,11 +3,32 @@ import { parseCsvRecord } from '@claims/source-layouts';
 import { parseClinicianFile } from './clinician-file';
 import type { ReferenceCodes } from './code-lists';
 import { parseNppesProviders } from './nppes-providers';
-import { referenceEventsOf } from './reference-event';
+import { referenceEvent, referenceEventsOf } from './reference-event';
 import { ColumnIndex, type RejectedRow } from './reference-rows';
 import { ReferenceFormatError } from './reference.errors';
 
 export type ProviderDirectoryLayout = 'nppes' | 'clinician';
+
+/**
+ * A directory file is read whole, as one string: V8 holds at most about
+ * 512 MiB in one, so a larger file (the national NPPES file is several GB)
+ * must be refused before it is read, with what to do, not fail deep in the read.
+ */
+export const MAX_PROVIDER_DIRECTORY_FILE_BYTES = 500 * 1024 * 1024;
+
+/** Why a directory file of `sizeBytes` cannot be read whole, or null when it can. */
+export function oversizeDirectoryFileReason(
+  fileName: string,
+  sizeBytes: number,
+  maxBytes: number = MAX_PROVIDER_DIRECTORY_FILE_BYTES,
+): string | null {
+  if (sizeBytes <= maxBytes) return null;
+  const mebibytes = (bytes: number): string => (bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 0);
+  return (
+    `${fileName} is ${mebibytes(sizeBytes)} MiB; a directory file is read whole, at most ` +
+    `${mebibytes(maxBytes)} MiB: split it (the NPPES file by state, say) and name the parts`
+  );
+}
 
 export interface ProviderDirectoryFile {
   layout: ProviderDirectoryLayout;
@@ -34,7 +55,8 @@ export function providerDirectoryLayoutOf(headerLine: string): ProviderDirectory
 
 /**
  * A directory file (NPPES npidata or the CMS clinician file, told apart by
- * its header) as reference events, `source` naming the file.
+ * its header) as reference events, `source` naming the file. An NPI NPPES
+ * deactivated is a withdrawal (a null record) from its deactivation date.
  *
  * @throws ReferenceFormatError when the header is neither layout's.
  */
@@ -65,9 +87,13 @@ export function parseProviderDirectoryFile(
   }
   if (layout === 'nppes') {
     const parsed = parseNppesProviders(withHeader(), codes);
+    const publishedAt = options.publishedAt ?? new Date().toISOString();
+    const withdrawals = parsed.withdrawals.map(({ npi, effectiveDate }) =>
+      referenceEvent('provider', npi, effectiveDate, null, source, publishedAt),
+    );
     return {
       layout,
-      events: referenceEventsOf({ providers: parsed.items }, source, options.publishedAt),
+      events: [...referenceEventsOf({ providers: parsed.items }, source, publishedAt), ...withdrawals],
       rejected: parsed.rejected,
     };
   }

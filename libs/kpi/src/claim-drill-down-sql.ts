@@ -1,3 +1,5 @@
+import { claimLevelPatientCentsSql } from './denial-cost-sql';
+
 /**
  * The drill-down of a payment or volume figure: the claims behind one cell
  * of `GET /v1/kpis/payments` or `/volume` (family `claims` of the batch SQL),
@@ -16,7 +18,7 @@ SELECT c.claim_id, c.payer, c.claim_type, to_char(c.service_through_date, 'YYYY-
        c.state, c.layout, lt.lines,
        coalesce(c.billed_amount_cents, lt.charge_cents, 0)::text AS billed_amount_cents,
        c.allowed_amount_cents::text AS allowed_amount_cents, c.payment_amount_cents::text AS paid_amount_cents,
-       lt.patient_cents::text AS patient_responsibility_amount_cents
+       (lt.patient_cents + ${claimLevelPatientCentsSql('c')})::text AS patient_responsibility_amount_cents
   FROM claim_state c
  CROSS JOIN LATERAL (
    SELECT count(*)::integer AS lines, sum(coalesce(l.charge_amount_cents, 0)) AS charge_cents,

@@ -576,3 +576,46 @@ describe('dimensionCounterDeltas', () => {
     );
   });
 });
+
+describe('835 patient responsibility', () => {
+  const claimsCell = (event: EnrichedClaimEvent): string[] =>
+    cells(denialCostCells(claimFactsOf(event, TEST_ROOT_CAUSES))).filter((cell) => cell.startsWith('claims payer='));
+
+  it('counts a claim-level PR-1 deductible and PR-2 coinsurance of a claim paid without SVC lines (an inpatient Part A claim)', () => {
+    // CLP*IP-1*1*1000*636.40*363.60 with CAS*PR*1*340**2*23.60 and CAS*CO*45*0 at claim level, no SVC.
+    const event = remittanceClaim({
+      claimId: 'IP-1',
+      statusCode: '1',
+      paidCents: 63640,
+      lines: [],
+      cas: [
+        ['PR-1', 34000, null],
+        ['PR-2', 2360, null],
+        ['PR-3', 500, null],
+      ],
+    });
+    expect(claimsCell(event)).toEqual([
+      'claims payer=ACME HEALTH claims=1 paid_amount_cents=63640 patient_responsibility_amount_cents=36360',
+    ]);
+  });
+
+  it('adds the claim-level PR-1 to the lines’ deductible and coinsurance, counting each once', () => {
+    const base = remittanceClaim({
+      statusCode: '1',
+      paidCents: 6000,
+      lines: [{ chargeCents: 10000, paidCents: 6000 }],
+      cas: [
+        ['PR-1', 1000, null],
+        ['PR-2', 3000, 1],
+      ],
+    });
+    // The mapper puts a line's own PR-2 on the line as its coinsurance; the claim-level PR-1 has no line.
+    const event = {
+      ...base,
+      claim: { ...base.claim, lines: base.claim.lines.map((line) => ({ ...line, coinsuranceAmountCents: 3000 })) },
+    };
+    expect(claimsCell(event)).toEqual([
+      'claims payer=ACME HEALTH claims=1 lines=1 billed_amount_cents=10000 paid_amount_cents=6000 patient_responsibility_amount_cents=4000',
+    ]);
+  });
+});

@@ -142,9 +142,28 @@ export function billedAmountCentsOf(facts: Pick<KpiClaimFacts, 'billedAmountCent
   return facts.billedAmountCents ?? facts.lines.reduce((sum, line) => sum + (line.chargeAmountCents ?? 0), 0);
 }
 
-/** What the member owes: the lines' deductible plus coinsurance. */
-export function patientResponsibilityCentsOf(facts: Pick<KpiClaimFacts, 'lines'>): number {
-  return facts.lines.reduce((sum, line) => sum + line.deductibleAmountCents + line.coinsuranceAmountCents, 0);
+/**
+ * The CARCs of patient responsibility the KPIs count (deductible 1, coinsurance 2; group PR). A line carries
+ * them as its deductible and coinsurance; a claim-level CAS (an inpatient claim paid without SVC lines, its
+ * Part A deductible) has no line to carry them, so they are read from the claim's adjustments.
+ */
+export const PATIENT_RESPONSIBILITY_CARCS: readonly string[] = ['1', '2'];
+
+/**
+ * What the member owes: the lines' deductible plus coinsurance, and an 835's claim-level PR-1 and PR-2
+ * (CAS at claim level, lineNumber null: 005010X221A1 puts an adjustment at the claim or a line, never both).
+ */
+export function patientResponsibilityCentsOf(facts: Pick<KpiClaimFacts, 'lines' | 'adjustments'>): number {
+  const lines = facts.lines.reduce((sum, line) => sum + line.deductibleAmountCents + line.coinsuranceAmountCents, 0);
+  return facts.adjustments.reduce(
+    (sum, adjustment) =>
+      adjustment.lineNumber === null &&
+      adjustment.groupCode === 'PR' &&
+      PATIENT_RESPONSIBILITY_CARCS.includes(adjustment.carc)
+        ? sum + adjustment.amountCents
+        : sum,
+    lines,
+  );
 }
 
 export interface DenialUnits {

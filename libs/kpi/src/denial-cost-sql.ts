@@ -4,6 +4,7 @@ import {
   DIMENSION_COUNTER_FAMILY,
   DIMENSION_COUNTER_MEASURES,
   NO_DENIAL_CARC,
+  PATIENT_RESPONSIBILITY_CARCS,
   UNDATED_DIMENSIONS,
   denialFamily,
   type DimensionCounterMeasure,
@@ -78,6 +79,18 @@ const DENIAL_UNITS: Readonly<Record<DenialSource, string>> = {
              AND c.adjudication_status IN ('paid', 'partially_paid', 'denied')) AS l`,
 };
 
+/**
+ * An 835's claim-level patient responsibility (PR-1 deductible, PR-2 coinsurance in CAS at claim level,
+ * lineNumber null) in claim_state `alias`.adjustments, in cents (0 for none): what the lines' deductible and
+ * coinsurance cannot hold. Added to the lines' sum wherever a claim's patient responsibility is computed.
+ */
+export function claimLevelPatientCentsSql(alias: string): string {
+  return `coalesce((SELECT sum((a.value ->> 'amountCents')::bigint)
+              FROM jsonb_array_elements(coalesce(${alias}.adjustments, '[]'::jsonb)) AS a(value)
+             WHERE a.value ->> 'lineNumber' IS NULL AND a.value ->> 'groupCode' = 'PR'
+               AND a.value ->> 'carc' IN (${PATIENT_RESPONSIBILITY_CARCS.map(literal).join(', ')})), 0)`;
+}
+
 const CLAIM_TOTALS = {
   claims: 'count(*)',
   lines: 'sum(c.lines)',
@@ -135,7 +148,7 @@ export function dimensionCounterBatchSql(
          c.drug_days_supply, c.adjustments, c.allowed_amount_cents, c.payment_amount_cents,
          coalesce(lt.lines, 0) AS lines,
          coalesce(c.billed_amount_cents, lt.charge_cents, 0) AS billed_cents,
-         coalesce(lt.patient_cents, 0) AS patient_cents,
+         coalesce(lt.patient_cents, 0) + ${claimLevelPatientCentsSql('c')} AS patient_cents,
          CASE WHEN c.layout IN (${CARRIER_LINE_LAYOUTS.map(literal).join(', ')}) THEN 'carrier_lines'
               WHEN c.layout ~ ${literal(REMITTANCE_LAYOUT_PATTERN)} THEN 'remittance'
               WHEN c.layout LIKE ${literal(`${BILLING_EXPORT_LAYOUT_PREFIX}%`)} THEN 'billing_export'

@@ -129,7 +129,7 @@ export interface PaymentRow {
   allowedAmountCents: number;
   /** Paid by the payer: the claim's payment total. */
   paidAmountCents: number;
-  /** Owed by the member: the lines' deductible plus coinsurance. */
+  /** Owed by the member: the lines' deductible plus coinsurance, and an 835's claim-level PR-1 and PR-2. */
   patientResponsibilityAmountCents: number;
 }
 

@@ -97,6 +97,37 @@ function statusOf(code: string, paidCents: number, chargeCents: number): Adjudic
   }
 }
 
+/**
+ * Refuses a value past the last element the guide gives a segment (CAS19,
+ * PLB14): six adjustments at most, and a seventh would otherwise be money
+ * read past and lost without a word. A writer with more sends another segment.
+ * @throws X12Error X12_SEGMENT_INVALID naming the first element past the last
+ */
+function assertNoElementPast(segment: X12Segment, lastPosition: number): void {
+  for (let position = lastPosition + 1; position < segment.elements.length; position += 1) {
+    if (elementOf(segment, position) === '') continue;
+    throw new X12Error(
+      'X12_SEGMENT_INVALID',
+      `${segment.tag}${String(position).padStart(2, '0')} is past ${segment.tag}${lastPosition}: a ${segment.tag} holds six adjustments at most`,
+      { segmentNumber: segment.number, elementPosition: position },
+    );
+  }
+}
+
+/**
+ * An amount (or quantity) beside a blank reason code: money no code explains,
+ * which would be left out of every total.
+ * @throws X12Error X12_SEGMENT_INVALID naming the blank reason's element
+ */
+function assertReasonBeside(segment: X12Segment, reasonPosition: number, valuePositions: readonly number[]): void {
+  if (valuePositions.every((position) => elementOf(segment, position) === '')) return;
+  const field = `${segment.tag}${String(reasonPosition).padStart(2, '0')}`;
+  throw new X12Error('X12_SEGMENT_INVALID', `${field} (reason code) is blank beside an amount`, {
+    segmentNumber: segment.number,
+    elementPosition: reasonPosition,
+  });
+}
+
 /** CAS: a group code then up to six (reason, amount, quantity) triplets (CAS02–CAS19). */
 function adjustmentsOf(cas: X12Segment, lineNumber: number | null): Adjustment[] {
   // Code lists spell group codes and CARCs in capitals; a writer's lower case names the same code.
@@ -107,11 +138,15 @@ function adjustmentsOf(cas: X12Segment, lineNumber: number | null): Adjustment[]
       elementPosition: 1,
     });
   }
+  assertNoElementPast(cas, 19);
   const adjustments: Adjustment[] = [];
   for (let triplet = 0; triplet < 6; triplet += 1) {
     const reasonPosition = 2 + triplet * 3;
     const carc = elementOf(cas, reasonPosition).toUpperCase();
-    if (carc === '') continue;
+    if (carc === '') {
+      assertReasonBeside(cas, reasonPosition, [reasonPosition + 1, reasonPosition + 2]);
+      continue;
+    }
     adjustments.push({
       lineNumber,
       groupCode,
@@ -141,7 +176,14 @@ interface ClaimDraft {
   inpatient: boolean;
   institutional: boolean;
   /** `through`: the line's DTM*151 (service period end), when its DTM*150 opens a period. */
-  lines: Array<{ line: ClaimLine; adjustments: Adjustment[]; allowedCents: number | null; through: string | null }>;
+  lines: Array<{
+    line: ClaimLine;
+    adjustments: Adjustment[];
+    allowedCents: number | null;
+    through: string | null;
+    /** The SVC segment, for a finding's location. */
+    svc: X12Segment;
+  }>;
 }
 
 /**
@@ -284,6 +326,7 @@ export function remittanceOf835(
   }
   remittance.claims = drafts.map((claim) => claimPaymentOf(claim, remittance, patientTokenKey));
   if (remarkCodes) remittance.dataQuality.push(...unknownRemarkCodeFindings(drafts, remarkCodes));
+  remittance.dataQuality.push(...drafts.flatMap(claimBalanceFindings));
   if (bpr) remittance.dataQuality.push(...balanceFindings(bpr, remittance));
   return remittance;
 }
@@ -343,6 +386,50 @@ function balanceFindings(bpr: X12Segment, remittance: Remittance835): DataQualit
   ];
 }
 
+const adjustedCentsOf = (adjustments: readonly Adjustment[]): number =>
+  adjustments.reduce((sum, adjustment) => sum + adjustment.amountCents, 0);
+
+/**
+ * The claim and service-line balancing of 005010X221A1 (front matter
+ * 1.10.2): a line's charge (SVC02) less its CAS amounts is its payment
+ * (SVC03), and the claim's charge (CLP03) less every CAS amount of the claim
+ * and its lines is its payment (CLP04). A claim or line that does not
+ * balance is read as the payer sent it (its CLP04, SVC03 and CAS are what
+ * the figures add up), and the finding says which amounts disagree, by
+ * segment number: never the claim's id, which names a patient's account.
+ */
+function claimBalanceFindings(draft: ClaimDraft): DataQualityFinding[] {
+  const clp = draft.clp;
+  const findings: DataQualityFinding[] = [];
+  for (const { line, adjustments, svc } of draft.lines) {
+    const paid = line.paymentAmountCents ?? 0;
+    const charge = line.chargeAmountCents ?? 0;
+    const adjusted = adjustedCentsOf(adjustments);
+    if (charge - adjusted === paid) continue;
+    findings.push({
+      code: 'SERVICE_LINE_UNBALANCED',
+      field: 'SVC03',
+      message:
+        `SVC03 (segment ${svc.number}) is ${dollarsOf(paid)}, but SVC02 (${dollarsOf(charge)}) less the line's ` +
+        `CAS adjustments (${dollarsOf(adjusted)}) comes to ${dollarsOf(charge - adjusted)}`,
+    });
+  }
+  const charge = amountCentsOf(clp, 3);
+  const paid = amountCentsOf(clp, 4);
+  const adjusted =
+    adjustedCentsOf(draft.adjustments) + draft.lines.reduce((sum, line) => sum + adjustedCentsOf(line.adjustments), 0);
+  if (charge - adjusted !== paid) {
+    findings.push({
+      code: 'CLAIM_UNBALANCED',
+      field: 'CLP04',
+      message:
+        `CLP04 (segment ${clp.number}) is ${dollarsOf(paid)}, but CLP03 (${dollarsOf(charge)}) less the CAS ` +
+        `adjustments of the claim and its lines (${dollarsOf(adjusted)}) comes to ${dollarsOf(charge - adjusted)}`,
+    });
+  }
+  return findings;
+}
+
 /**
  * BPR16, the effective payment date. A date that is no date (the X12 guide's
  * own managed-care example has 20002316) costs the remittance its payment
@@ -359,10 +446,16 @@ function paymentDateOf(bpr: X12Segment, findings: DataQualityFinding[]): string 
   }
 }
 
+/** A NUBC revenue code as an 835 carries it: four digits, or three when the leading zero is dropped. */
+const REVENUE_CODE = /^\d{3,4}$/;
+
 function serviceLineOf(svc: X12Segment, draft: ClaimDraft): ClaimDraft['lines'][number] {
   // SVC01: qualifier (HC HCPCS, NU revenue code, ...), code, modifiers; SVC04: revenue code beside a HCPCS.
   const [qualifier = '', code = '', ...modifiers] = componentsOf(svc, 1);
-  const revenueCode = qualifier === 'NU' ? code : blankToNull(elementOf(svc, 4));
+  // SVC04 is a NUBC revenue code (four digits, sent as three without the leading zero); anything else there
+  // (an amount a writer shifted one element along) is no revenue code and would make the claim institutional.
+  const stated = elementOf(svc, 4);
+  const revenueCode = qualifier === 'NU' ? code : REVENUE_CODE.test(stated) ? stated : null;
   if (revenueCode !== null) draft.institutional = true;
   return {
     line: {
@@ -387,6 +480,7 @@ function serviceLineOf(svc: X12Segment, draft: ClaimDraft): ClaimDraft['lines'][
     adjustments: [],
     allowedCents: null,
     through: null,
+    svc,
   };
 }
 
@@ -407,10 +501,16 @@ function unitCountOf(svc: X12Segment, draft: ClaimDraft): number | null {
 function providerAdjustmentsOf(plb: X12Segment): ProviderAdjustment[] {
   const adjustments: ProviderAdjustment[] = [];
   const fiscalPeriodDate = elementOf(plb, 2) === '' ? null : dateOf(plb, 2);
+  assertNoElementPast(plb, 14);
   for (let pair = 0; pair < 6; pair += 1) {
     const position = 3 + pair * 2;
-    const [reasonCode = '', reference = ''] = componentsOf(plb, position);
-    if (reasonCode === '') continue;
+    const [reason = '', reference = ''] = componentsOf(plb, position);
+    // The code list spells reason codes in capitals (WO, L6, FB): a writer's lower case names the same code.
+    const reasonCode = reason.trim().toUpperCase();
+    if (reasonCode === '') {
+      assertReasonBeside(plb, position, [position + 1]);
+      continue;
+    }
     adjustments.push({
       providerId: elementOf(plb, 1),
       fiscalPeriodDate,

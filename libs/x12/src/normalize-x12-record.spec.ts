@@ -53,6 +53,17 @@ describe('normalizeX12Record', () => {
     for (const event of events) expect(ClaimEventSchema.parse(event)).toEqual(event);
   });
 
+  it("takes a remitted claim's allowed as its lines' allowed less the payer's reductions at claim level: paid plus owed", async () => {
+    const events = await eventsOf('linuxforhealth', '835_005010X221A1', 'managed-care.835');
+    // CLP 800.00 paid 450.00 owed 300.00 with a claim-level CO-A2 50.00; CLP 1200.00 paid 495.00 owed 600.00 with CO-A2 55.00.
+    expect(events.map((event) => event.claim.totals.allowedAmountCents)).toEqual([75000, 109500]);
+    for (const event of events) {
+      expect(event.claim.totals.allowedAmountCents).toBe(
+        (event.claim.adjudication?.paidAmountCents ?? 0) + (event.claim.adjudication?.patientResponsibilityCents ?? 0),
+      );
+    }
+  });
+
   it("normalizes an 835 whose reversal negates its service lines' units to events the contract accepts", async () => {
     const body =
       'ST*835*0001~BPR*I*20*C*NON************20240105~TRN*1*R1*1999999999~DTM*405*20240105~N1*PR*ACME HEALTH~' +

@@ -210,6 +210,24 @@ describe('mergeClaimParts', () => {
     expect(mergeClaimParts(claimPartsOf([paid835]))?.eventId).toBe(paid835.eventId);
   });
 
+  it('leaves an 835-only claim whose payment was reversed as billed with nothing paid, never the negated reversal', () => {
+    for (const order of permutations([paid835, reversal835])) {
+      const reversed = mergeClaimParts(claimPartsOf(order));
+      expect(reversed).toMatchObject({
+        eventId: reversal835.eventId,
+        occurredAt: '2024-02-03',
+        claim: {
+          adjudication: null,
+          billedAmountCents: paid835.claim.billedAmountCents,
+          totals: { paymentAmountCents: 0, allowedAmountCents: 0 },
+        },
+      });
+      expect(reversed?.claim.lines.every((line) => line.paymentAmountCents === 0)).toBe(true);
+    }
+    const corrected = mergeClaimParts(claimPartsOf([paid835, reversal835, correction835]));
+    expect(corrected?.claim.adjudication).toMatchObject({ status: 'partially_paid', paidAmountCents: 15000 });
+  });
+
   it("lays a 277 claim status response's status over the 837 without counting it as an acknowledgement", () => {
     const status = x12Event('277-status', {
       layout: 'x12.277',

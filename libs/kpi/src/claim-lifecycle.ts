@@ -141,6 +141,38 @@ export function standingAdjudicationOf(adjudications: readonly Part[]): Part | n
 type Line = EnrichedClaimEvent['claim']['lines'][number];
 
 /**
+ * An 835-only claim whose every adjudication a reversal undid: the claim as
+ * its last original remittance billed it, with nothing standing (no
+ * adjudication, nothing paid or allowed, nobody owing), as a claim whose 837
+ * came falls back to the 837. Dated by the last reversal, the latest fact.
+ * The reversal itself (negated charges and payments) is no claim state: it
+ * would count the claim at minus its billed and minus its payment.
+ */
+function reversedRemittanceOf(adjudications: readonly Part[]): Part | undefined {
+  const original = adjudications.filter((part) => !isReversal(part)).at(-1);
+  const reversal = adjudications.filter(isReversal).at(-1);
+  if (!original || !reversal) return adjudications.at(-1);
+  return {
+    ...original,
+    eventId: reversal.eventId,
+    eventType: reversal.eventType,
+    occurredAt: reversal.occurredAt,
+    claim: {
+      ...original.claim,
+      adjudication: null,
+      totals: { ...original.claim.totals, paymentAmountCents: 0, allowedAmountCents: 0 },
+      lines: original.claim.lines.map((line) => ({
+        ...line,
+        paymentAmountCents: 0,
+        allowedAmountCents: 0,
+        deductibleAmountCents: 0,
+        coinsuranceAmountCents: 0,
+      })),
+    },
+  };
+}
+
+/**
  * The 837's lines with what the 835 says of each laid over: paid, allowed,
  * deductible, coinsurance and processing. An 835 numbers its SVC lines by
  * position in the CLP as an 837 numbers its LX lines, so the line of the same
@@ -182,7 +214,7 @@ export function mergeClaimParts(parts: ClaimParts): EnrichedClaimEvent | null {
   const adjudication = standingAdjudicationOf(parts.adjudications);
   const acknowledgement = [...parts.acknowledgements, ...parts.statuses].sort(byOccurrence).at(-1);
   if (!submission) {
-    const answer = adjudication ?? parts.adjudications.at(-1) ?? acknowledgement;
+    const answer = adjudication ?? reversedRemittanceOf(parts.adjudications) ?? acknowledgement;
     if (!answer) return null;
     if (answer === acknowledgement || !acknowledgement) return answer;
     return { ...answer, claim: { ...answer.claim, acknowledgement: acknowledgement.claim.acknowledgement } };

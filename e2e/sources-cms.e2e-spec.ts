@@ -168,6 +168,28 @@ describe('every vendored CMS DE-SynPUF and RIF claim and beneficiary file, throu
     expect(outpatientClaim(report.fileId)?.lineage.recordNumbers).toEqual([11, 35]);
   });
 
+  it("dead-letters a RIF carrier line read twice (ROW_REPEATED) rather than doubling its claim's lines and payment", async () => {
+    const path = join(DATA, 'rif', 'rif-synthea', 'carrier.csv');
+    const [header = '', ...rows] = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
+    const claimColumn = header.split('|').indexOf('CLM_ID');
+    const claimOf = (row: string): string => row.split('|')[claimColumn] ?? '';
+    // A line of a claim of several lines, repeated right after itself.
+    const at = rows.findIndex((row, index) => claimOf(row) === claimOf(rows[index + 1] ?? ''));
+    const claimId = claimOf(rows[at] ?? '');
+    const lineCount = rows.filter((row) => claimOf(row) === claimId).length;
+    writeFileSync(
+      join(e2e.ingestRoot, 'rif-carrier-line-twice.csv'),
+      `${[header, ...rows.slice(0, at + 1), rows[at] ?? '', ...rows.slice(at + 1)].join('\n')}\n`,
+    );
+    const report = await e2e.pipeline.ingest('rif-carrier-line-twice.csv');
+    expect([report.recordsRead, report.recordsDeadLettered]).toEqual([rows.length + 1, 1]);
+    const normalized = await readWholeTopic<ClaimEvent>(e2e.brokers, `${e2e.namespace}.claims.normalized.v1`);
+    const claim = normalized.find((event) => event.lineage.fileId === report.fileId && event.claimId === claimId);
+    expect(claim?.claim.lines).toHaveLength(lineCount);
+  });
+
   it('routes each beneficiary row to reference.members.v1 or, when it cannot be read, to a dead letter', () => {
     for (const { truth, keyed } of truths.values()) {
       if (keyed) continue;

@@ -110,6 +110,17 @@ export class MappedLayout {
     return this.blockKeyColumns !== null;
   }
 
+  /**
+   * Whether a row repeated byte for byte within its claim is the same row
+   * twice, never a second line: the claim's rows gather within a block (a
+   * DE-SynPUF segment), or carry their own number (`grouping.orderBy`: a RIF
+   * LINE_NUM). A billing export's rows carry no number, and two alike may be
+   * two services.
+   */
+  get refusesRepeatedRows(): boolean {
+    return this.blockKeyColumns !== null || this.definition.grouping?.orderBy !== undefined;
+  }
+
   /** Whether rows with one key (adjacent, or within a block) form one claim. */
   get groupsRows(): boolean {
     return this.groupKeyColumns !== null;

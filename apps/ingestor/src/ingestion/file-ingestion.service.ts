@@ -749,7 +749,7 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
       header,
       binding: layout.bindHeader(header),
       grouper: layout.groupsRows
-        ? new ClaimRowGrouper(limits, { refuseRepeatedRows: layout.groupsWithinBlocks })
+        ? new ClaimRowGrouper(limits, { refuseRepeatedRows: layout.refusesRepeatedRows })
         : null,
       limits,
     };

@@ -18,8 +18,12 @@ const SEED = 20_261_202;
  * `npm run chaos` has the long count (200 kills).
  */
 const KILLS = 12;
-/** The kill made from inside: after the Postgres commit of a batch, before its Kafka offset commit. */
-const KILL_BETWEEN_COMMITS = 7;
+/**
+ * The kill made from inside: after the Postgres commit of a batch, before its Kafka offset commit. Early, so
+ * that a fold commit is still to come when it is armed: on a slow machine the later kills may find the input
+ * all folded, and an armed trigger with nothing left to fold would never fire.
+ */
+const KILL_BETWEEN_COMMITS = 3;
 
 /** Three sources, so every KPI family folds while the service dies: a few thousand generated claims over about 67 s. */
 const INPUTS: ReadonlyArray<{ layout: GeneratedLayout; records: number; claimIdStart: number; ratePerSecond: number }> =

@@ -2341,7 +2341,8 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, GeneratedResponse>> = {
               },
               patientResponsibilityAmountCents: {
                 type: 'number',
-                description: "Owed by the member: the lines' deductible plus coinsurance.",
+                description:
+                  "Owed by the member: the lines' deductible plus coinsurance, and an 835's claim-level PR-1 and PR-2.",
               },
             },
             required: [

@@ -45,4 +45,19 @@ describe('claimEventsOfFile', () => {
       await collect(path.join(DATA_ROOT, 'desynpuf/sample2/DE1_0_2008_Beneficiary_Summary_File_Sample_2.csv')),
     ).toEqual([]);
   });
+
+  it('reads a billing export row whose quoted Location holds a line break as one claim, as the ingestor does', async () => {
+    const billing = readVendoredFile('billing/billing-export-2024-03.csv');
+    const file = path.join(folder, 'billing-export-multiline.csv');
+    const split = (billing.rows[0] ?? '').replace('Main Street Clinic', '"Main Street Clinic\r\nSuite 2"');
+    writeFileSync(file, `${billing.header}\r\n${split}\r\n${billing.rows.slice(1).join('\r\n')}\r\n`);
+    expect(await collect(file)).toEqual(billing.rows.map((row) => row.split(',')[0]));
+  });
+
+  it("reads a billing export saved with Excel's separator directive (sep=,) before its header", async () => {
+    const billing = readVendoredFile('billing/billing-export-2024-03.csv');
+    const file = path.join(folder, 'billing-export-excel.csv');
+    writeFileSync(file, `sep=,\r\n${billing.header}\r\n${billing.rows.join('\r\n')}\r\n`);
+    expect(await collect(file)).toHaveLength(billing.rows.length);
+  });
 });

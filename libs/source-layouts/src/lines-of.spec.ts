@@ -97,6 +97,20 @@ describe('boundedLinesOf', () => {
     expect(await readTexts(bytewise(utf16))).toEqual(['H1', 'Zoë']);
   });
 
+  it("drops Excel's separator directive (sep=,) as the first line, so the header is the line after it", async () => {
+    expect(await readTexts(['sep=,\r\nClaim_ID,Payer\r\nBX-1,Aetna\r\n'])).toEqual(['Claim_ID,Payer', 'BX-1,Aetna']);
+    expect(await readTexts(['\uFEFFSEP=;\nH1;H2\n'])).toEqual(['H1;H2']);
+    // Split across chunks, CR-ended (Excel for Mac), or delivered one byte a chunk.
+    expect(await readTexts(['se', 'p=', ',\r', '\nH1\n'])).toEqual(['H1']);
+    expect(await readTexts(['sep=,\rH1,H2\r1,2\r'])).toEqual(['H1,H2', '1,2']);
+    expect(await readTexts([...Buffer.from('sep=|\nH1|H2\n')].map((byte) => Buffer.from([byte])))).toEqual(['H1|H2']);
+  });
+
+  it('keeps a separator directive that is not the first line, or a first line that only starts like one', async () => {
+    expect(await readTexts(['H1\nsep=,\n'])).toEqual(['H1', 'sep=,']);
+    expect(await readTexts(['sep=,,\nsep\nsep=\n'])).toEqual(['sep=,,', 'sep', 'sep=']);
+    expect(await readTexts(['sep=,'])).toEqual(['sep=,']);
+  });
   it("yields a stream's first line once its chunk holds an LF, before the next chunk arrives", async () => {
     let secondChunkAsked = false;
     async function* slowFeed(): AsyncGenerator<Buffer> {

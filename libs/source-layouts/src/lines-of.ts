@@ -9,6 +9,13 @@ const CARRIAGE_RETURN_SLICE_BYTES = 64 * 1024;
 const DEFAULT_PREFIX_BYTES = 64 * 1024;
 /** How much of a file's start decides whether its lines end in CR alone (withLoneCarriageReturnsAsLineFeeds). */
 const LINE_ENDING_PROBE_BYTES = 64 * 1024;
+/**
+ * Excel's separator directive as a file's first line (`sep=,`, `sep=;`),
+ * ending in LF after any CRs: a hint to the spreadsheet, not a row.
+ */
+const SEPARATOR_DIRECTIVE = /^sep=[^\r\n]\r*\n/i;
+/** The most bytes a separator directive line takes before its LF is expected (`sep=,` and a few CRs). */
+const SEPARATOR_DIRECTIVE_PROBE_BYTES = 16;
 
 /**
  * One line of a source file, line ending (LF, CRLF or CR…CRLF) removed. A
@@ -89,7 +96,9 @@ export interface LineLimits {
  * 1 GB file in constant memory.
  *
  * Every trailing CR of a line is dropped (exports that write CR CR LF exist),
- * and so is a UTF-8 byte-order mark at the very start of the input. Each line
+ * and so is a UTF-8 byte-order mark at the very start of the input, and a
+ * first line that is Excel's separator directive (`sep=,`: a CSV saved for
+ * Excel, whose header row is then the second line). Each line
  * is decoded on its own by a fatal UTF-8 decoder, so a multi-byte character
  * split across read chunks decodes whole, and invalid bytes are reported as
  * `not_text` rather than silently replaced by U+FFFD; so is a line holding a
@@ -111,7 +120,9 @@ export async function* boundedLinesOf(
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const spanning = new LineAcrossChunks(maxLineBytes, prefixBytes);
 
-  const text = withLoneCarriageReturnsAsLineFeeds(withoutByteOrderMark(withUtf16AsUtf8(chunks)));
+  const text = withoutSeparatorDirective(
+    withLoneCarriageReturnsAsLineFeeds(withoutByteOrderMark(withUtf16AsUtf8(chunks))),
+  );
   for await (const chunk of text) {
     let start = 0;
     let newline = chunk.indexOf(LF, start);
@@ -275,6 +286,25 @@ function withLoneCarriageReturnsAsLineFeeds(chunks: AsyncIterable<Buffer>): Asyn
     if (heldBytes < LINE_ENDING_PROBE_BYTES && !isWholeFile) return undefined;
     if (!held.some((piece) => piece.includes(CR))) return UNCHANGED;
     return { start: carriageReturnsAsLineFeeds, chunk: carriageReturnsAsLineFeeds };
+  });
+}
+
+/**
+ * Drops Excel's separator directive (SEPARATOR_DIRECTIVE) when it is the
+ * input's first line, where it was read as the header row and the whole file
+ * refused as matching no layout. The delimiter it names is not taken from
+ * it: a layout declares its own, and a header split otherwise matches none.
+ */
+function withoutSeparatorDirective(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
+  return rewrittenByFileStart(chunks, (held, heldBytes, isWholeFile) => {
+    const head = joined(held, heldBytes);
+    const directive = SEPARATOR_DIRECTIVE.exec(head.subarray(0, SEPARATOR_DIRECTIVE_PROBE_BYTES).toString('latin1'));
+    if (directive !== null) {
+      const length = directive[0].length;
+      return { start: (bytes) => bytes.subarray(length), chunk: (chunk) => chunk };
+    }
+    const undecided = !isWholeFile && heldBytes < SEPARATOR_DIRECTIVE_PROBE_BYTES && !head.includes(LF);
+    return undecided ? undefined : UNCHANGED;
   });
 }
 

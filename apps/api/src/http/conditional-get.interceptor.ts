@@ -35,7 +35,9 @@ export class ConditionalGetInterceptor implements NestInterceptor {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (request.method !== 'GET' || permission === undefined) return next.handle();
+    // HEAD runs the GET handler (Express routes it there) and must carry the GET's headers (RFC 9110 §9.3.2):
+    // left to Express, it would be tagged with a weak tag of its own that no GET ever matches.
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || permission === undefined) return next.handle();
     honourIfNoneMatchOnly(request.headers);
     // Read before the handler runs, so the date is never later than the figures it labels.
     const lastModified = permission === 'kpis:read' ? this.freshness.lastCommittedAt() : Promise.resolve(null);

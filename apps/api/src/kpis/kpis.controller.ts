@@ -67,6 +67,8 @@ import {
 } from './small-cells';
 
 const SummaryQuerySchema = z.object({ asOf: CalendarDate.optional() }).strict();
+/** The verification takes no parameter: an `asOf` or a filter it ignored would pass for one it checked. */
+const VerificationQuerySchema = z.object({}).strict();
 
 /** The counters' `asOf`: a read of the day-keyed counters, which a claim filter cannot cut. */
 const COUNTERS_AS_OF_QUERY = dateQuery(
@@ -94,7 +96,8 @@ export class KpisController {
   /** The streamed figures against the batch SQL over claim state: `consistent` must be true. */
   @Get('verification')
   @SmallCells(KPI_VERIFICATION_CELLS)
-  verification(): Promise<KpiVerification> {
+  verification(@Query() query: Record<string, unknown>): Promise<KpiVerification> {
+    parseQuery(VerificationQuerySchema, query);
     return this.kpis.verify();
   }
 

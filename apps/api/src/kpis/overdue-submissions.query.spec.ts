@@ -41,6 +41,22 @@ describe('parseOverdueSubmissionsQuery', () => {
     expect(fieldsOf({ cursor: `${cursor}x` })).toEqual(['cursor']);
   });
 
+  it('reads back the cursor of a page ending on a long CLM01, whatever the 837 wrote', () => {
+    const patientControlNumber = `PCN-${'7'.repeat(1500)}`;
+    const longKey = encodeOverdueSubmissionsCursor({
+      asOf: '2024-03-10',
+      payer: null,
+      submittedOn: '2024-03-01',
+      patientControlNumber,
+      billingNpi: '1234567893',
+    });
+    expect(parseOverdueSubmissionsQuery({ cursor: longKey }).after).toEqual({
+      submittedOn: '2024-03-01',
+      patientControlNumber,
+      billingNpi: '1234567893',
+    });
+  });
+
   it('names a date that is not one, a page past 500 and an unknown filter', () => {
     expect(fieldsOf({ asOf: '2024-02-30', limit: '501', sort: 'payer' })).toEqual(['asOf', 'limit', 'sort']);
   });

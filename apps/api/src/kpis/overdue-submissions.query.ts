@@ -4,12 +4,20 @@ import { CalendarDate, invalidRequest, parseQuery, queryText, wholeNumber } from
 /** The payer as the 837 names it (2010BB NM1*PR), matched exactly as GET /v1/kpis/claim-lifecycle does. */
 const Payer = queryText(1, 200);
 
+/**
+ * The cursor names the submission a page ended on by its stored key (CLM01
+ * and the billing NPI, as long as the 837 wrote them): each is bounded by
+ * the cursor's own length, so every cursor a page hands out is read back.
+ * Past this the request line would outgrow what Node's HTTP parser reads.
+ */
+const MAX_CURSOR_LENGTH = 16_384;
+
 const OverdueSubmissionsQuerySchema = z
   .object({
     payer: Payer.optional(),
     asOf: CalendarDate.optional(),
     limit: wholeNumber(1, 500).optional(),
-    cursor: z.string().max(2048).optional(),
+    cursor: z.string().max(MAX_CURSOR_LENGTH).optional(),
   })
   .strict();
 
@@ -26,7 +34,13 @@ export interface OverdueSubmissionsCursor {
   billingNpi: string;
 }
 
-const CursorSchema = z.tuple([CalendarDate, Payer.nullable(), CalendarDate, queryText(1, 512), queryText(0, 512)]);
+const CursorSchema = z.tuple([
+  CalendarDate,
+  Payer.nullable(),
+  CalendarDate,
+  queryText(1, MAX_CURSOR_LENGTH),
+  queryText(0, MAX_CURSOR_LENGTH),
+]);
 
 export function encodeOverdueSubmissionsCursor(cursor: OverdueSubmissionsCursor): string {
   const { asOf, payer, submittedOn, patientControlNumber, billingNpi } = cursor;

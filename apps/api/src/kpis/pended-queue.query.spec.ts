@@ -169,6 +169,19 @@ describe('parseWorkQueueQuery', () => {
     ).toEqual(longest);
   });
 
+  it('reads back the cursor of a page ending on a claim id past 512 characters, as the layouts let through', () => {
+    // The default layout bounds a field at 1,024 characters; the pended-queue export at 32,768.
+    const claimId = `C-${'9'.repeat(1022)}`;
+    const longClaim = encodeWorkQueueCursor({
+      asOf: '2024-03-31',
+      sort: 'age',
+      filter: {},
+      ageDays: { min: null, max: null },
+      after: { key: '2024-03-01', claimId },
+    });
+    expect(parseWorkQueueQuery({ cursor: longClaim }).after).toEqual({ key: '2024-03-01', claimId });
+  });
+
   it('takes an age range in whole days, carries it in the cursor, and refuses an inverted or different one', () => {
     expect(parseWorkQueueQuery({ minAgeDays: '31', maxAgeDays: '60' }).ageDays).toEqual({ min: 31, max: 60 });
     expect(parseWorkQueueQuery({ minAgeDays: '91' }).ageDays).toEqual({ min: 91, max: null });

@@ -48,8 +48,10 @@ const PendFlowQuerySchema = z
   });
 
 /**
- * A cursor carries the filters: seven values of 128 characters and a claim id
- * of 512, each character up to six in JSON, then a third more in base64url.
+ * A cursor carries the filters (seven values of 128 characters, each
+ * character up to six in JSON) and the last claim id, then a third more in
+ * base64url. Past this the request line would outgrow what Node's HTTP
+ * parser reads (16 KiB of headers) anyway.
  */
 const MAX_CURSOR_LENGTH = 16_384;
 
@@ -105,7 +107,12 @@ export function encodeWorkQueueCursor(cursor: WorkQueueCursor): string {
   return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
 }
 
-const ClaimId = queryText(1, 512);
+/**
+ * The claim id a page ended on, as stored: the pipeline bounds claim ids only
+ * by its layouts' field length (up to 65,536 characters), so the cursor
+ * bounds it by its own length, never below what a page can hand out.
+ */
+const ClaimId = queryText(1, MAX_CURSOR_LENGTH);
 /** Postgres's bigint range: a key past it would fail in the query (a 500), not name a claim. */
 const MIN_BIGINT = -(2n ** 63n);
 const MAX_BIGINT = 2n ** 63n - 1n;

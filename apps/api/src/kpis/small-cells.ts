@@ -50,6 +50,12 @@ export const PENDED_QUEUE_CELLS: SmallCellSpec<PendedQueueResponse> = {
       nested: { ageBuckets: PEND_CELL },
     },
   },
+  // The values add up to the open claims, and their buckets to the queue's buckets (a claim counts under one
+  // value, but for reasons); `limit` may list only the largest values, the rest being the total less those listed.
+  margins: [
+    { list: 'byDimension', count: 'claims', total: 'open.claims' },
+    { list: 'byDimension', within: 'ageBuckets', count: 'claims', total: 'ageBuckets' },
+  ],
 };
 
 const FLOW_CELLS = [

@@ -14,6 +14,13 @@
  * simple rule). A rule marked `additive: false` (a top list, conditions a
  * member can share) adds up to nothing and gets no secondary cell.
  *
+ * A breakdown may add up to a figure of the answer itself (a margin): the
+ * values to the open claims, or, in a table of values by age bucket, each
+ * column to the queue's bucket. Every such sum is protected alike, until no
+ * sum has exactly one cell withheld: the margin counts as a cell (withheld or
+ * not), and so do the values a `limit` left out of the list (the total less
+ * the values listed), which are withheld as one cell when they are small.
+ *
  * Pure: the specs (which figure is a count, what goes with it) are declared
  * beside the routes; this module only applies them.
  */
@@ -49,6 +56,25 @@ export interface SmallCellRule<Path extends string = string> {
   additive?: boolean;
 }
 
+/**
+ * A list whose elements' `count` add up to `total`, a figure of the same
+ * object (the values of a breakdown to the open claims). With `within`, each
+ * element holds a list of its own (its age buckets), and the elements of
+ * those lists add up, position by position, to the elements of the list
+ * `total` (the queue's buckets), each element's to its own `count`: a
+ * cross-tabulation and its margins.
+ */
+export interface SmallCellMargin<Path extends string = string> {
+  /** The list (a property of the object the spec describes), declared in `nested` with a rule on `count`. */
+  list: Path;
+  /** The count of the cells that add up (a rule's `count` of the list's elements, or of their `within` lists'). */
+  count: string;
+  /** The figure they add up to; with `within`, a list whose elements hold `count`. */
+  total: Path;
+  /** A list of each element, declared in the list's `nested`, whose cells add up across the elements. */
+  within?: string;
+}
+
 /** Where a response's cells are. Applied to an array, it describes each element; the elements form a breakdown. */
 export interface SmallCellSpec<T> {
   cells?: ReadonlyArray<SmallCellRule<FieldPath<T>>>;
@@ -56,6 +82,8 @@ export interface SmallCellSpec<T> {
   nested?: { readonly [K in keyof T]?: SmallCellSpec<ElementOf<NonNullable<T[K]>>> };
   /** Properties that map a code to a count (`linesByProcessingIndicator`): each entry a cell of its own. */
   countMaps?: ReadonlyArray<keyof T & string>;
+  /** Lists that add up to figures of this object, so that no withheld cell comes back by subtraction from them. */
+  margins?: ReadonlyArray<SmallCellMargin<FieldPath<T>>>;
 }
 
 /** A spec with its types erased: what a route's metadata holds. */
@@ -63,6 +91,7 @@ export interface AnySmallCellSpec {
   cells?: ReadonlyArray<SmallCellRule>;
   nested?: { readonly [key: string]: AnySmallCellSpec | undefined };
   countMaps?: readonly string[];
+  margins?: ReadonlyArray<SmallCellMargin>;
 }
 
 /**
@@ -131,7 +160,7 @@ function pathsOf(rule: SmallCellRule, whole: boolean): string[] {
 }
 
 /** Whether the rule's cell can no longer be read from the object (withheld directly or through another cell). */
-function hidden(withheld: ReadonlySet<string>, rule: SmallCellRule): boolean {
+function hidden(withheld: Pick<ReadonlySet<string>, 'has'>, rule: SmallCellRule): boolean {
   return rule.minus === undefined
     ? withheld.has(rule.count)
     : (rule.with ?? []).length > 0 && (rule.with ?? []).every((path) => withheld.has(path));
@@ -157,6 +186,8 @@ function withholdObject(
   whole: boolean,
   forced: ReadonlySet<number> = new Set(),
 ): Set<string> {
+  // Read before anything below is withheld: what the listed cells leave of each margin needs their figures.
+  const margins = whole || forced.size > 0 ? [] : marginSumsOf(target, spec);
   const withheld = new Set<string>();
   const listed = target[SUPPRESSED_PROPERTY];
   if (Array.isArray(listed)) for (const path of listed as string[]) withheld.add(path);
@@ -184,7 +215,100 @@ function withholdObject(
   }
   const applied = new Set([...withheld].filter((path) => before.has(path) || nullAt(target, path)));
   markWithheld(target, applied);
+  protectSums(margins, threshold);
   return applied;
+}
+
+/** Cells that add up to a figure the answer shows (or withholds), with what the cells listed leave of it. */
+interface MarginSum {
+  parts: Json[];
+  partSpec: AnySmallCellSpec;
+  /** The index of the parts' rule on the count that adds up. */
+  rule: number;
+  /** The object holding the figure they add up to, and its path there. */
+  total: { holder: Json; path: string };
+  /** The total less the parts, before anything is withheld: cells the answer does not list, when positive. */
+  unlisted: number;
+}
+
+const objectsIn = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isObject) : []);
+
+/** What an object lists as withheld, read in place (the sums are checked often; no copy is made). */
+const withheldPathsOf = (target: Json): Pick<ReadonlySet<string>, 'has'> => {
+  const listed = target[SUPPRESSED_PROPERTY];
+  return { has: (path) => Array.isArray(listed) && (listed as string[]).includes(path) };
+};
+
+/** The sums a spec's margins declare on `target`, as its figures stand (nothing withheld yet). */
+function marginSumsOf(target: Json, spec: AnySmallCellSpec): MarginSum[] {
+  const sumOf = (
+    parts: Json[],
+    partSpec: AnySmallCellSpec,
+    count: string,
+    total: { holder: Json; path: string },
+  ): MarginSum[] => {
+    const rule = (partSpec.cells ?? []).findIndex((each) => each.count === count && each.minus === undefined);
+    const totalValue = numberAt(total.holder, total.path);
+    if (rule < 0 || totalValue === null) return [];
+    const listed = parts.reduce((sum, part) => sum + (numberAt(part, count) ?? 0), 0);
+    return [{ parts, partSpec, rule, total, unlisted: totalValue - listed }];
+  };
+  return (spec.margins ?? []).flatMap((margin) => {
+    const listSpec = spec.nested?.[margin.list];
+    const elements = objectsIn(target[margin.list]);
+    if (listSpec === undefined) return [];
+    if (margin.within === undefined) {
+      return sumOf(elements, listSpec, margin.count, { holder: target, path: margin.total });
+    }
+    const withinSpec = listSpec.nested?.[margin.within];
+    if (withinSpec === undefined) return [];
+    const columns = objectsIn(target[margin.total]).flatMap((column, position) =>
+      sumOf(
+        elements.flatMap((element) => objectsIn(element[margin.within ?? '']).slice(position, position + 1)),
+        withinSpec,
+        margin.count,
+        { holder: column, path: margin.count },
+      ),
+    );
+    // Each element's own list adds up to its count: withholding a column's cell can leave one alone in its row.
+    const rows = elements.flatMap((element) =>
+      sumOf(objectsIn(element[margin.within ?? '']), withinSpec, margin.count, { holder: element, path: margin.count }),
+    );
+    return [...columns, ...rows];
+  });
+}
+
+/**
+ * Withholds cells until no sum can give one back: a sum with exactly one
+ * cell withheld (a part, its total, or the unlisted rest) takes its smallest
+ * shown positive part with it. An unlisted rest that is not small is no cell
+ * to protect; one that is small is, though the answer never listed it.
+ */
+function protectSums(sums: readonly MarginSum[], threshold: number): void {
+  let changed = sums.length > 0;
+  while (changed) {
+    changed = false;
+    for (const sum of sums) {
+      const rule = sum.partSpec.cells?.[sum.rule];
+      if (rule === undefined) continue;
+      const shownParts = sum.parts.filter((part) => !hidden(withheldPathsOf(part), rule));
+      const withheldCells =
+        sum.parts.length -
+        shownParts.length +
+        (withheldPathsOf(sum.total.holder).has(sum.total.path) ? 1 : 0) +
+        (sum.unlisted > 0 ? 1 : 0);
+      if (withheldCells !== 1) continue;
+      if (sum.unlisted > 0 && !isSmallCell(sum.unlisted, threshold)) continue;
+      let next: { part: Json; value: number } | undefined;
+      for (const part of shownParts) {
+        const value = cellValue(part, rule);
+        if (value !== null && value > 0 && (next === undefined || value < next.value)) next = { part, value };
+      }
+      if (next === undefined) continue;
+      withholdObject(next.part, sum.partSpec, threshold, false, new Set([sum.rule]));
+      changed = true;
+    }
+  }
 }
 
 /** Withholds the small entries of a code → count map in place; answers the codes withheld. */

@@ -110,8 +110,12 @@ describe('claimsOf837', () => {
   it('reads procedure modifiers from SV101-3 to SV101-6, never the description in SV101-7', async () => {
     const paths = samplePaths('linuxforhealth', '837_005010X222A2');
     const claims = (await Promise.all(paths.map((path) => claimsOfFile(path, professional)))).flat();
-    const text = paths.map((path) => readFileSync(path, 'utf8')).join('');
-    const modified = rawSegments(text, 'SV1').map((sv1) => (sv1[1] ?? '').split(':').slice(2, 6).filter(Boolean));
+    const modified = paths.flatMap((path) => {
+      const text = readFileSync(path, 'utf8');
+      // Five samples write their composites with > though ISA16 declares : (CLM05 11>B>1 shows which).
+      const used = (rawSegments(text, 'CLM')[0]?.[5] ?? '').charAt(2);
+      return rawSegments(text, 'SV1').map((sv1) => (sv1[1] ?? '').split(used).slice(2, 6).filter(Boolean));
+    });
     expect(claims.flatMap((claim) => claim.lines.map((line) => line.procedureModifiers))).toEqual(modified);
     expect(modified.some((modifiers) => modifiers.length > 0)).toBe(true);
   });
@@ -162,6 +166,47 @@ describe('claimsOf837', () => {
       },
     );
   });
+
+  it.each([
+    ['837_005010X222A2', professional],
+    ['837_005010X223A3', institutional],
+  ] as const)(
+    'reads the codes of %s samples whose composites use a separator ISA16 does not declare (HC>98940 under :)',
+    async (folder, options) => {
+      let redeclared = 0;
+      for (const path of samplePaths('linuxforhealth', folder)) {
+        const text = readFileSync(path, 'utf8');
+        // The test's own reading: ISA16 is the 105th character; CLM05 (11:B:1) shows what the claims really use.
+        const declared = text.charAt(104);
+        const clm05 = rawSegments(text, 'CLM')[0]?.[5] ?? '';
+        const used = clm05.includes(declared) ? declared : clm05.charAt(2);
+        if (used !== declared) redeclared += 1;
+        const lineProcedure = options.kind === 'professional' ? 1 : 2;
+        const procedures = rawSegments(text, options.kind === 'professional' ? 'SV1' : 'SV2').map(
+          (line) => (line[lineProcedure] ?? '').split(used)[1] || null,
+        );
+        const principal = rawSegments(text, 'HI')
+          .flatMap((hi) => hi.slice(1).map((composite) => composite.split(used)))
+          .filter(([qualifier]) => qualifier === 'BK' || qualifier === 'ABK')
+          .map(([, code]) => code);
+        const claims = await claimsOfFile(path, options);
+        expect(claims.flatMap((claim) => claim.lines.map((line) => line.hcpcsCode))).toEqual(procedures);
+        expect(claims.map((claim) => claim.diagnoses[0]?.code)).toEqual(principal);
+        for (const claim of claims) {
+          const [facility, , frequency] = clm05.split(used);
+          expect([claim.placeOfServiceCode, claim.billType, claim.frequencyCode]).toEqual(
+            options.kind === 'professional'
+              ? [facility, null, frequency]
+              : [null, `${facility}${frequency}`, frequency],
+          );
+          expect(claim.dataQuality.map((finding) => finding.code).includes('COMPONENT_SEPARATOR_UNDECLARED')).toBe(
+            used !== declared,
+          );
+        }
+      }
+      expect(redeclared).toBe(options.kind === 'professional' ? 5 : 2);
+    },
+  );
 });
 
 describe('x12LayoutOf', () => {

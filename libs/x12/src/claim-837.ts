@@ -19,6 +19,8 @@ export interface Claim837 {
   facilityNpi: string | null;
   billedAmountCents: number;
   billType: string | null;
+  /** CLM05-3, the claim frequency type code (1 original, 7 replacement, 8 void of a prior claim); absent when blank. */
+  frequencyCode?: string;
   placeOfServiceCode: string | null;
   serviceFromDate: string;
   serviceThroughDate: string;
@@ -138,6 +140,8 @@ interface ClaimDraft {
   lastLineThrough: string | null;
   /** Inside 2320/2330 (other subscriber, after a claim-level SBR): their NM1s name another payer's parties. */
   otherPayerLoop: boolean;
+  /** What is wrong with the claim as sent, found while reading it (composites written with an undeclared separator). */
+  findings: DataQualityFinding[];
 }
 
 /**
@@ -158,6 +162,7 @@ export function claimsOf837(segments: readonly X12Segment[], options: Claims837O
     entity: null,
     loop: '2000A',
   };
+  const levels: HierarchyLevels = new Map();
   let createdDate: string | null = null;
   let draft: ClaimDraft | null = null;
   const finish = (): void => {
@@ -165,7 +170,8 @@ export function claimsOf837(segments: readonly X12Segment[], options: Claims837O
     draft = null;
   };
 
-  for (const segment of segments) {
+  const asWritten = componentsAsWritten(segments);
+  for (const segment of asWritten.segments) {
     const tag = segment.tag;
     if (tag === 'BHT') {
       createdDate = elementOf(segment, 4) === '' ? null : dateOf(segment, 4);
@@ -173,16 +179,7 @@ export function claimsOf837(segments: readonly X12Segment[], options: Claims837O
     }
     if (tag === 'HL') {
       finish();
-      const level = elementOf(segment, 3);
-      if (level === '20') {
-        state = { ...state, billing: null, billingTaxId: null, subscriberId: null, patientIdentity: null, payer: null };
-        state.loop = '2000A';
-      } else if (level === '22') {
-        state = { ...state, subscriberId: null, patientIdentity: null, payer: null, loop: '2000B' };
-      } else if (level === '23') {
-        state = { ...state, patientIdentity: null, loop: '2000C' };
-      }
-      state.entity = null;
+      state = hierarchyLevelOf(segment, state, levels);
       continue;
     }
     if (tag === 'CLM') {
@@ -205,6 +202,17 @@ export function claimsOf837(segments: readonly X12Segment[], options: Claims837O
         line: null,
         otherPayerLoop: false,
         lastLineThrough: null,
+        findings: asWritten.redeclared
+          ? [
+              {
+                code: 'COMPONENT_SEPARATOR_UNDECLARED',
+                field: 'ISA16',
+                message:
+                  `the claim's composites (CLM05 at segment ${segment.number}) use a component separator other ` +
+                  'than the one ISA16 declares: they are read with the one they use',
+              },
+            ]
+          : [],
       };
       state.loop = '2300';
       continue;
@@ -217,6 +225,94 @@ export function claimsOf837(segments: readonly X12Segment[], options: Claims837O
   }
   finish();
   return claims;
+}
+
+/** The HLs read so far by their id (HL01): their level (HL03) and what their loops named, for the HLs below them. */
+type HierarchyLevels = Map<string, { level: string; state: HierarchyState }>;
+
+/** 2000B subscribers sit under a 2000A billing provider, 2000C patients under a 2000B subscriber. */
+const PARENT_LEVEL: ReadonlyMap<string, { parent: string; name: string; parentName: string }> = new Map([
+  ['22', { parent: '20', name: 'subscriber', parentName: 'billing provider' }],
+  ['23', { parent: '22', name: 'patient', parentName: 'subscriber' }],
+]);
+
+/**
+ * The parties an HL's claims inherit. A subscriber or patient HL inherits
+ * from the HL its HL02 names, not from whichever HL came last: a subscriber
+ * listed after a second billing provider but pointing at the first is the
+ * first one's (its NPI is half of the key its 835 and 277CA join by). An HL02
+ * that names no earlier HL of the level above leaves its claims without a
+ * billing provider or subscriber anyone can vouch for: the set is refused.
+ * @throws X12Error X12_SEGMENT_INVALID
+ */
+function hierarchyLevelOf(hl: X12Segment, current: HierarchyState, levels: HierarchyLevels): HierarchyState {
+  const id = elementOf(hl, 1);
+  const level = elementOf(hl, 3);
+  if (id === '' || levels.has(id)) {
+    throw new X12Error('X12_SEGMENT_INVALID', "HL01 is blank or repeats an earlier HL's id", {
+      segmentNumber: hl.number,
+      elementPosition: 1,
+    });
+  }
+  let state: HierarchyState;
+  const expected = PARENT_LEVEL.get(level);
+  if (level === '20') {
+    state = { ...current, billing: null, billingTaxId: null, subscriberId: null, patientIdentity: null, payer: null };
+    state.loop = '2000A';
+  } else if (expected) {
+    const parent = levels.get(elementOf(hl, 2));
+    if (parent?.level !== expected.parent) {
+      throw new X12Error(
+        'X12_SEGMENT_INVALID',
+        `HL02 of the ${expected.name} HL names no earlier ${expected.parentName} HL`,
+        { segmentNumber: hl.number, elementPosition: 2 },
+      );
+    }
+    state =
+      level === '22'
+        ? { ...parent.state, subscriberId: null, patientIdentity: null, payer: null, loop: '2000B' }
+        : { ...parent.state, patientIdentity: null, loop: '2000C' };
+  } else {
+    state = { ...current };
+  }
+  state.entity = null;
+  // The same object the loop's NM1/REF/DMG then fill in: the HLs below see it complete.
+  levels.set(id, { level, state });
+  return state;
+}
+
+/** CLM05 as both guides write it: a two-character facility code, its qualifier (A bill type, B place of service), the frequency code. */
+const CLM05_SHAPE = /^[0-9A-Z]{2}([^0-9A-Za-z\s])[AB]\1[0-9A-Z]$/;
+
+/**
+ * The set's segments with the component separator its composites are
+ * written with. Some writers declare one in ISA16 and use another (seven of
+ * the 22 vendored 005010 837s declare `:` and write `HC>98940`, `BK>7215`,
+ * `11>B>1`); read by ISA16 such a claim has no procedure codes, no
+ * diagnoses and a place of service of `11>B>1`. Only when no CLM05 holds the
+ * declared separator and every CLM05 is the guides' three-part composite
+ * around one other character is that character taken: CLM05's shape leaves
+ * no doubt, and the claims say so (a finding).
+ */
+function componentsAsWritten(segments: readonly X12Segment[]): {
+  segments: readonly X12Segment[];
+  redeclared: boolean;
+} {
+  let used: string | null = null;
+  for (const segment of segments) {
+    if (segment.tag !== 'CLM') continue;
+    const clm05 = elementOf(segment, 5);
+    if (clm05 === '') continue;
+    const separator = clm05.includes(segment.separators.component) ? undefined : CLM05_SHAPE.exec(clm05)?.[1];
+    if (separator === undefined || (used !== null && separator !== used)) return { segments, redeclared: false };
+    used = separator;
+  }
+  if (used === null) return { segments, redeclared: false };
+  const component = used;
+  return {
+    segments: segments.map((segment) => ({ ...segment, separators: { ...segment.separators, component } })),
+    redeclared: true,
+  };
 }
 
 function readHierarchySegment(segment: X12Segment, state: HierarchyState): void {
@@ -412,6 +508,25 @@ function finishClaim(draft: ClaimDraft, options: Claims837Options, createdDate: 
       elementPosition: 0,
     });
   }
+  const findings = [...draft.findings, ...balanceFindings(clm, draft.lines)];
+  if (draft.statement === null && sorted.length === 0) {
+    // BHT04 keeps the claim (its 835 and 277CA can still join it), but it is when the set was written, not served.
+    const field = options.kind === 'professional' ? 'DTP*472' : 'DTP*434';
+    findings.push({
+      code: 'SERVICE_DATE_MISSING',
+      field,
+      message: `the claim (CLM at segment ${clm.number}) has no ${field} service date: it is dated by BHT04, the day the transaction set was created`,
+    });
+  }
+  if (hierarchy.subscriberId === null) {
+    findings.push({
+      code: 'SUBSCRIBER_ID_MISSING',
+      field: 'NM1*IL',
+      message:
+        `the claim (CLM at segment ${clm.number}) has no subscriber member id (2010BA NM1*IL NM109): ` +
+        'its patient token stands for this claim alone',
+    });
+  }
   const subscriberId = hierarchy.subscriberId ?? `missing:${claimId}`;
   // The patient is the subscriber unless a 2000C patient loop names a dependent.
   const patientKey = hierarchy.patientIdentity === null ? subscriberId : `${subscriberId}|${hierarchy.patientIdentity}`;
@@ -428,6 +543,7 @@ function finishClaim(draft: ClaimDraft, options: Claims837Options, createdDate: 
     facilityNpi: draft.facilityNpi,
     billedAmountCents: amountCentsOf(clm, 2),
     billType,
+    ...(frequency === '' ? {} : { frequencyCode: frequency }),
     placeOfServiceCode: options.kind === 'professional' ? blankToNull(facilityCode) : null,
     serviceFromDate: from,
     serviceThroughDate: through,
@@ -438,7 +554,7 @@ function finishClaim(draft: ClaimDraft, options: Claims837Options, createdDate: 
     lines: draft.lines,
     createdDate,
     segmentNumber: clm.number,
-    dataQuality: balanceFindings(clm, draft.lines),
+    dataQuality: findings,
   };
 }
 
@@ -458,8 +574,17 @@ const dollarsOf = (cents: number): string =>
  * A claim that does not balance is still the provider's claim: a finding, not a refusal.
  */
 function balanceFindings(clm: X12Segment, lines: readonly ClaimLine[]): DataQualityFinding[] {
-  if (lines.length === 0) return [];
   const total = amountCentsOf(clm, 2);
+  if (lines.length === 0) {
+    // Both guides require a 2400 service line: a claim without one bills what nothing itemises.
+    return [
+      {
+        code: 'CLAIM_LINES_MISSING',
+        field: 'LX',
+        message: `CLM02 (segment ${clm.number}) is ${dollarsOf(total)}, but the claim has no service line (2400 LX)`,
+      },
+    ];
+  }
   // Revenue code 0001 is the UB-04's total charges line, not a service: it is not added to itself.
   const services = lines.filter((line) => line.revenueCode !== '0001');
   const linesTotal = services.reduce((sum, line) => sum + (line.chargeAmountCents ?? 0), 0);

@@ -19,7 +19,6 @@ import { claimsOf837, type Claim837 } from './claim-837';
 import { remittanceOf835, type ClaimPayment, type ProviderAdjustment, type Remittance835 } from './remittance-835';
 import { X12_LAYOUTS, parseX12RecordContext, type X12RecordContext } from './x12-layouts';
 import { segmentsOfText, type X12Segment } from './x12-segments';
-import { componentsOf } from './x12-values';
 import { X12Error } from './x12.errors';
 
 export interface X12NormalizeOptions {
@@ -71,15 +70,14 @@ function eventIdOf(raw: RawClaimRecord, index: number, claimId: string): string 
  * AK102/AK202), the submission date (BHT04, else GS04) and the CLM05-3
  * frequency code (7 and 8 replace or void a claim sent before).
  */
-function submissionOf(claim: Claim837, context: X12RecordContext, segments: readonly X12Segment[]): Submission {
-  const clm = segments.find((segment) => segment.number === claim.segmentNumber);
-  const frequencyCode = clm ? (componentsOf(clm, 5)[2] ?? '') : '';
+function submissionOf(claim: Claim837, context: X12RecordContext): Submission {
   return {
     senderId: context.senderId,
     groupControlNumber: context.groupControlNumber,
     transactionControlNumber: context.transactionControlNumber,
     submittedDate: claim.createdDate ?? isoDateOf(context.groupDate),
-    frequencyCode: frequencyCode === '' ? null : frequencyCode,
+    // As the 837 reader read CLM05, by the separator its composites use.
+    frequencyCode: claim.frequencyCode ?? null,
   };
 }
 
@@ -369,7 +367,7 @@ export function normalizeX12Record(raw: RawClaimRecord, options: X12NormalizeOpt
     case X12_LAYOUTS.claimInstitutional: {
       const kind = raw.layout === X12_LAYOUTS.claimProfessional ? 'professional' : 'institutional';
       const claims = claimsOf837(segments, { kind, patientTokenKey: options.patientTokenKey });
-      return claims.map((claim, index) => submittedEvent(raw, claim, index, submissionOf(claim, context, segments)));
+      return claims.map((claim, index) => submittedEvent(raw, claim, index, submissionOf(claim, context)));
     }
     case X12_LAYOUTS.remittance: {
       const remittance = remittanceOf835(segments, options.patientTokenKey);

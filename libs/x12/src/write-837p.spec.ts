@@ -126,7 +126,16 @@ function writableClaimsOf(segments: readonly X12Segment[]): Professional837Claim
   const claims = claimsOf837(segments, { kind: 'professional', patientTokenKey });
   const parties = rawPartiesOf(segments);
   expect(parties).toHaveLength(claims.length);
-  return claims.map((claim, index) => ({ ...claim, ...parties[index]! }));
+  return claims.map((claim, index) => {
+    const raw = parties[index]!;
+    // CLM05 as the reader read it, by the separator its composites use (some samples use one ISA16 does not declare).
+    return {
+      ...claim,
+      ...raw,
+      placeOfServiceCode: claim.placeOfServiceCode ?? raw.placeOfServiceCode,
+      frequencyCode: claim.frequencyCode ?? raw.frequencyCode,
+    };
+  });
 }
 
 async function textOf(chunks: AsyncIterable<string>): Promise<string> {

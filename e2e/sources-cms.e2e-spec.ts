@@ -185,6 +185,9 @@ describe('every vendored CMS DE-SynPUF and RIF claim and beneficiary file, throu
     );
     const report = await e2e.pipeline.ingest('rif-carrier-line-twice.csv');
     expect([report.recordsRead, report.recordsDeadLettered]).toEqual([rows.length + 1, 1]);
+    // Every record through the stages before the topic is read.
+    const settled = await settledVerification(e2e.pipeline, { fileIds: [report.fileId], timeoutMs: 60_000 });
+    expect(settled.files.find((entry) => entry.fileId === report.fileId)).toMatchObject({ unaccounted: 0 });
     const normalized = await readWholeTopic<ClaimEvent>(e2e.brokers, `${e2e.namespace}.claims.normalized.v1`);
     const claim = normalized.find((event) => event.lineage.fileId === report.fileId && event.claimId === claimId);
     expect(claim?.claim.lines).toHaveLength(lineCount);

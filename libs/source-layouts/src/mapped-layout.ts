@@ -173,9 +173,10 @@ export class MappedLayout {
    * rows share, where a null would send each of its rows alone as the whole
    * claim, each version replacing the last.
    */
-  groupKey(binding: HeaderBinding, fields: readonly string[]): string | null {
+  groupKey(binding: HeaderBinding, fields: readonly string[], recordKey: string | null): string | null {
     if (this.groupKeyColumns === null) return null;
-    if (this.keyColumns.length > 0 && this.recordKey(binding, fields) === null) return null;
+    // The row's record key (recordKey above), which the reader has already read for it.
+    if (this.keyColumns.length > 0 && recordKey === null) return null;
     return joinedKey(binding, fields, this.groupKeyColumns, '\u0000', true);
   }
 
@@ -183,10 +184,8 @@ export class MappedLayout {
    * The key of the run of rows a claim's rows are gathered within (`grouping.within`),
    * or, for a layout without one, the group key itself: only adjacent rows join.
    */
-  blockKey(binding: HeaderBinding, fields: readonly string[]): string | null {
-    return this.blockKeyColumns === null
-      ? this.groupKey(binding, fields)
-      : joinedKey(binding, fields, this.blockKeyColumns, '\u0000');
+  blockKey(binding: HeaderBinding, fields: readonly string[], groupKey: string | null): string | null {
+    return this.blockKeyColumns === null ? groupKey : joinedKey(binding, fields, this.blockKeyColumns, '\u0000');
   }
 }
 

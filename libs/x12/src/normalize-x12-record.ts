@@ -150,7 +150,7 @@ function adjudicatedEvent(
       lines: claim.lines,
       totals: {
         paymentAmountCents: claim.adjudication.paidAmountCents ?? 0,
-        allowedAmountCents: remittanceAllowedCentsOf(claim),
+        allowedAmountCents: claim.allowedAmountCents,
       },
       billingNpi: remittance.payee.npi,
       billedAmountCents: claim.billedAmountCents,
@@ -188,27 +188,6 @@ function claimAcknowledgementEvent(
       acknowledgement: claim.acknowledgement,
     },
   };
-}
-
-/** The groups of the payer's own reductions (contractual, other, payer-initiated, correction): every one but PR. */
-const REDUCING_GROUPS: ReadonlySet<string> = new Set(['CO', 'OA', 'PI', 'CR']);
-
-/**
- * A remitted claim's allowed total: its lines' allowed amounts less the
- * payer's reductions stated at claim level (a CAS before the first SVC, no
- * line to carry it), so claim-level CO-45 lowers it as a line's does; for a
- * claim without lines, what was paid and what the member owes (CLP04 + CLP05).
- */
-function remittanceAllowedCentsOf(claim: ClaimPayment): number {
-  const adjudication = claim.adjudication;
-  if (claim.lines.length === 0)
-    return (adjudication.paidAmountCents ?? 0) + (adjudication.patientResponsibilityCents ?? 0);
-  const reducedAtClaim = (adjudication.adjustments ?? []).reduce(
-    (sum, adjustment) =>
-      adjustment.lineNumber === null && REDUCING_GROUPS.has(adjustment.groupCode) ? sum + adjustment.amountCents : sum,
-    0,
-  );
-  return claim.lines.reduce((sum, line) => sum + line.allowedAmountCents, 0) - reducedAtClaim;
 }
 
 /**

@@ -43,6 +43,13 @@ export interface ClaimPayment {
   serviceThroughDate: string | null;
   lines: ClaimLine[];
   billedAmountCents: number;
+  /**
+   * The claim's allowed total: its lines' allowed amounts less the payer's
+   * reductions stated at claim level (a CAS before the first SVC, no line to
+   * carry it); for a claim without lines, what was paid and what the member
+   * owes (CLP04 + CLP05).
+   */
+  allowedAmountCents: number;
   adjudication: Adjudication;
   segmentNumber: number;
 }
@@ -524,6 +531,9 @@ function providerAdjustmentsOf(plb: X12Segment): ProviderAdjustment[] {
   return adjustments;
 }
 
+/** The groups of the payer's own reductions (contractual, other, payer-initiated, correction): every one but PR. */
+const PAYER_REDUCTION_GROUPS = ['CO', 'OA', 'PI', 'CR'] as const;
+
 const sumOf = (adjustments: Adjustment[], groups: readonly string[], carcs?: readonly string[]): number =>
   adjustments
     .filter((adjustment) => groups.includes(adjustment.groupCode) && (!carcs || carcs.includes(adjustment.carc)))
@@ -545,7 +555,7 @@ function claimPaymentOf(draft: ClaimDraft, remittance: Remittance835, patientTok
     ...line,
     // Without AMT*B6 the allowed amount is what the charge keeps after the payer's own reductions
     // (every group but PR: contractual, other, payer-initiated, correction).
-    allowedAmountCents: allowedCents ?? (line.chargeAmountCents ?? 0) - sumOf(adjustments, ['CO', 'OA', 'PI', 'CR']),
+    allowedAmountCents: allowedCents ?? (line.chargeAmountCents ?? 0) - sumOf(adjustments, PAYER_REDUCTION_GROUPS),
     // Group PR reasons 1 (deductible) and 2 (coinsurance): CARC list.
     deductibleAmountCents: sumOf(adjustments, ['PR'], ['1']),
     coinsuranceAmountCents: sumOf(adjustments, ['PR'], ['2']),
@@ -571,6 +581,11 @@ function claimPaymentOf(draft: ClaimDraft, remittance: Remittance835, patientTok
     serviceThroughDate: draft.statement.through ?? lineEnds[lineEnds.length - 1] ?? draft.statement.from ?? null,
     lines,
     billedAmountCents: chargeCents,
+    allowedAmountCents:
+      lines.length > 0
+        ? lines.reduce((sum, line) => sum + line.allowedAmountCents, 0) -
+          sumOf(draft.adjustments, PAYER_REDUCTION_GROUPS)
+        : paidCents + (optionalAmountCentsOf(clp, 5) ?? 0),
     segmentNumber: clp.number,
     adjudication: {
       sourceStatus: statusCode,

@@ -776,8 +776,8 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     }
     const recordKey = fields === null ? null : reader.layout.recordKey(reader.binding, fields);
     if (reader.grouper === null) return [sourceRecordMessage(line, { ...layoutContext, claimId: recordKey })];
-    const groupKey = fields === null ? null : reader.layout.groupKey(reader.binding, fields);
-    const blockKey = fields === null ? null : reader.layout.blockKey(reader.binding, fields);
+    const groupKey = fields === null ? null : reader.layout.groupKey(reader.binding, fields, recordKey);
+    const blockKey = fields === null ? null : reader.layout.blockKey(reader.binding, fields, groupKey);
     const row = { text: line.text, recordNumber: context.recordNumber, byteLength: line.bytes.length, recordKey };
     return this.groupMessages(reader, reader.grouper.add(row, groupKey, blockKey), context);
   }

@@ -21,12 +21,14 @@ export function oversizeDirectoryFileReason(
   fileName: string,
   sizeBytes: number,
   maxBytes: number = MAX_PROVIDER_DIRECTORY_FILE_BYTES,
+  /** What to do with the parts, as the door that reads the file takes them. */
+  withTheParts = 'name the parts',
 ): string | null {
   if (sizeBytes <= maxBytes) return null;
   const mebibytes = (bytes: number): string => (bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 0);
   return (
     `${fileName} is ${mebibytes(sizeBytes)} MiB; a directory file is read whole, at most ` +
-    `${mebibytes(maxBytes)} MiB: split it (the NPPES file by state, say) and name the parts`
+    `${mebibytes(maxBytes)} MiB: split it (the NPPES file by state, say) and ${withTheParts}`
   );
 }
 

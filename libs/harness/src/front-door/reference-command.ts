@@ -11,7 +11,9 @@ import {
   parseProviderDirectoryFile,
   synthesizeDirectory,
   DIRECTORY_NAME_POOL,
+  MAX_PROVIDER_DIRECTORY_FILE_BYTES,
   ReferenceFormatError,
+  oversizeDirectoryFileReason,
   type SyntheticDirectory,
 } from '@claims/enrichment';
 import { SourceRecordError, claimEventsOfFile, loadSourceLayouts, shippedFolder } from '@claims/source-layouts';
@@ -207,25 +209,15 @@ function isSystemError(error: unknown): error is NodeJS.ErrnoException {
   return typeof code === 'string' && typeof syscall === 'string';
 }
 
-/**
- * A directory file is read whole, as one string: V8 holds at most about
- * 512 MiB in one, so a larger file (the national NPPES file is several GB)
- * is refused up front with what to do, rather than failing deep in a read.
- */
-export const MAX_DIRECTORY_FILE_BYTES = 500 * 1024 * 1024;
-
-/** A directory file's text, refused with a ReferenceFormatError when it is over `maxBytes`. */
-export async function readDirectoryFile(file: string, maxBytes: number = MAX_DIRECTORY_FILE_BYTES): Promise<string> {
+/** A directory file's text, refused with a ReferenceFormatError when it is over `maxBytes` (read whole, as one string). */
+export async function readDirectoryFile(
+  file: string,
+  maxBytes: number = MAX_PROVIDER_DIRECTORY_FILE_BYTES,
+): Promise<string> {
   const stats = await stat(file);
   if (stats.isDirectory()) throw new ReferenceFormatError(`${basename(file)} is a folder: name the files in it`);
-  const size = stats.size;
-  if (size > maxBytes) {
-    const mebibytes = (bytes: number): string => (bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 0);
-    throw new ReferenceFormatError(
-      `${basename(file)} is ${mebibytes(size)} MiB; a directory file is read whole, at most ` +
-        `${mebibytes(maxBytes)} MiB: split it (the NPPES file by state, say) and publish the parts`,
-    );
-  }
+  const oversize = oversizeDirectoryFileReason(basename(file), stats.size, maxBytes, 'publish the parts');
+  if (oversize !== null) throw new ReferenceFormatError(oversize);
   return readFile(file, 'utf8');
 }
 

@@ -63,13 +63,11 @@ export function rawEventsOf(file: VendoredFile, layout: MappedLayout): RawClaimR
     const recordKey = fields === null ? null : layout.recordKey(binding, fields);
     const row = { text, recordNumber: index + 1, byteLength: Buffer.byteLength(text), recordKey };
     if (!layout.groupsRows) publish([row]);
-    else
-      for (const group of grouper.add(
-        row,
-        fields === null ? null : layout.groupKey(binding, fields),
-        fields === null ? null : layout.blockKey(binding, fields),
-      ))
-        if (group.kind === 'claim') publish(group.rows);
+    else {
+      const groupKey = fields === null ? null : layout.groupKey(binding, fields, recordKey);
+      const blockKey = fields === null ? null : layout.blockKey(binding, fields, groupKey);
+      for (const group of grouper.add(row, groupKey, blockKey)) if (group.kind === 'claim') publish(group.rows);
+    }
   });
   for (const group of grouper.flush()) if (group.kind === 'claim') publish(group.rows);
   return events;

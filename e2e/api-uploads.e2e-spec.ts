@@ -10,7 +10,7 @@ import {
   type IsolatedDatabase,
 } from '@claims/harness';
 import { parseCsvRecord } from '@claims/source-layouts';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -21,6 +21,8 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { once } from 'node:events';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SAMPLE_CARRIER_PATH, e2eLogDirectory, e2eNamespace } from './e2e-pipeline';
@@ -37,6 +39,46 @@ const [CARRIER_HEADER = '', ...CARRIER_RECORDS] = readFileSync(SAMPLE_CARRIER_PA
   .split(/\r?\n/)
   .filter((line) => line.trim() !== '');
 const unquote = (cell: string): string => cell.replace(/^"|"$/g, '');
+
+/** An upload whose headers declare `contentLength` bytes and whose body never comes: the answer to the headers alone. */
+async function declaredOnly(
+  url: string,
+  contentLength: number,
+  token: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const request = httpRequest(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/octet-stream',
+      'content-length': String(contentLength),
+    },
+  });
+  request.flushHeaders();
+  const [response] = (await once(request, 'response')) as [IncomingMessage];
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  request.destroy();
+  return {
+    status: response.statusCode ?? 0,
+    body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+  };
+}
+
+/** `bytes` as a stream of `pieceBytes` pieces with no declared length (chunked), as a client streaming a file sends it. */
+function inPieces(bytes: Buffer, pieceBytes: number): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.length) {
+        controller.close();
+        return;
+      }
+      controller.enqueue(bytes.subarray(offset, offset + pieceBytes));
+      offset += pieceBytes;
+    },
+  });
+}
 
 /** The segments of an X12 file written with `*` and `~`, as element lists. */
 function x12Segments(path: string): string[][] {
@@ -174,6 +216,48 @@ describe('uploads through the API to a guarded ingestor, and no PHI in any log',
     ) as Promise<FileAccounting>;
   };
 
+  /** Follows an ingestion job through the API until it ends. */
+  const finishedJob = (location: string | null): Promise<IngestJobStatus> =>
+    waitFor(
+      `the job at ${String(location)} to end`,
+      () => apiGet<IngestJobStatus>(location ?? ''),
+      (status) => status.state !== 'running',
+      { timeoutMs: 120_000, intervalMs: 250 },
+    );
+
+  /** The ingestor's own list of jobs, asked with its service credential. */
+  const ingestorJobs = async (): Promise<unknown[]> => {
+    const response = await fetch(`${ingestorUrl}/v1/ingestions`, {
+      headers: { authorization: `Bearer ${serviceToken}` },
+    });
+    return ((await response.json()) as { ingestions: unknown[] }).ingestions;
+  };
+
+  /** Every file under the ingestor's uploads folder, partial ones included. */
+  const storedUploads = (): string[] => {
+    const uploads = join(ingestRoot, 'uploads');
+    return readdirSync(uploads, { recursive: true, encoding: 'utf8' }).sort();
+  };
+
+  /** Another API process on this run's database and broker, alone, with ingestor settings of its own. */
+  const startGatewayOnly = async (label: string, apiEnv: Record<string, string>): Promise<LocalPipeline> => {
+    const gatewayNamespace = `${namespace}-${label}`;
+    const gateway = await LocalPipeline.create({
+      brokers: testInfrastructure().brokers,
+      databaseUrl: database.url,
+      topicNamespace: namespace,
+      ingestRoot,
+      // Logs of their own: the PHI scan below reads this run's five service logs.
+      logDirectory: e2eLogDirectory(gatewayNamespace),
+      apiTokens: Object.entries(tokens)
+        .map(([role, token]) => `${role}=${token}`)
+        .join(','),
+      serviceEnv: { api: apiEnv },
+    });
+    await gateway.start(['api']);
+    return gateway;
+  };
+
   beforeAll(async () => {
     const { brokers } = testInfrastructure();
     ingestRoot = mkdtempSync(join(tmpdir(), 'claims-api-uploads-'));
@@ -297,6 +381,129 @@ describe('uploads through the API to a guarded ingestor, and no PHI in any log',
         folder.startsWith('.') ? [] : readdirSync(join(uploads, folder)).filter((name) => name === 'oversized.csv'),
       ),
     ).toEqual([]);
+  });
+
+  it('streams a chunked upload of unknown length to the ingestor byte for byte, with the layout it names', async () => {
+    // CRLF line endings: bytes of their own, so the ingestor stores a new file rather than finding the first upload's.
+    const bytes = Buffer.from(`${[CARRIER_HEADER, ...CARRIER_RECORDS.slice(0, 40)].join('\r\n')}\r\n`);
+    const response = await fetch(`${apiUrl}/v1/ingestions?name=crlf-carrier.csv&layout=desynpuf.carrier`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/octet-stream' },
+      body: inPieces(bytes, 4096),
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(202);
+    const job = await finishedJob(response.headers.get('location'));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    expect(job).toMatchObject({ state: 'completed', source: 'crlf-carrier.csv', layout: 'desynpuf.carrier' });
+    expect(job.report).toMatchObject({ fileId: sha256, recordsRead: 40 });
+    expect(readFileSync(join(ingestRoot, 'uploads', sha256.slice(0, 16), 'crlf-carrier.csv'))).toEqual(bytes);
+  });
+
+  it('streams a UTF-16 export with its byte-order mark as it is, and the ingestor reads it as text', async () => {
+    const text = `${[CARRIER_HEADER, ...CARRIER_RECORDS.slice(40, 43)].join('\r\n')}\r\n`;
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const accepted = await uploadThroughApi('powershell-export.csv', bytes);
+    expect(accepted.status).toBe(202);
+    const job = await finishedJob(accepted.location);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    expect(job).toMatchObject({ state: 'completed', report: { fileId: sha256, recordsRead: 3, recordsPublished: 3 } });
+    expect(readFileSync(join(ingestRoot, 'uploads', sha256.slice(0, 16), 'powershell-export.csv'))).toEqual(bytes);
+  });
+
+  it('refuses a bad layout or name (400), a parsed or non-text body (415) and a declared oversize (413) before a byte reaches the ingestor', async () => {
+    const before = { jobs: (await ingestorJobs()).length, stored: storedUploads() };
+    const refusal = async (query: string, body: RequestInit['body'], contentType = 'application/octet-stream') => {
+      const response = await fetch(`${apiUrl}/v1/ingestions${query}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': contentType },
+        body,
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const csv = Buffer.from(`${CARRIER_HEADER}\n${CARRIER_RECORDS[0] ?? ''}\n`);
+
+    const unknownLayout = await refusal('?name=claims.csv&layout=no.such.layout', csv);
+    expect(unknownLayout).toMatchObject({ status: 400, body: { code: 'REQUEST_INVALID', fields: ['layout'] } });
+    expect(String(unknownLayout.body['detail'])).toContain('desynpuf.carrier');
+    expect(await refusal('?layout=x12', csv)).toMatchObject({ status: 400, body: { fields: ['name'] } });
+    // 200 characters but 400 bytes: over the file system's 255-byte names; a line break; a right-to-left override.
+    for (const name of [`${'é'.repeat(200)}.csv`, 'a\r\nb.csv', 'claims\u202evsc.exe']) {
+      expect(await refusal(`?name=${encodeURIComponent(name)}`, csv)).toMatchObject({
+        status: 400,
+        body: { code: 'REQUEST_INVALID', fields: ['name'] },
+      });
+    }
+    expect(await refusal('?name=a.csv', '{}', 'application/json')).toMatchObject({
+      status: 415,
+      body: { code: 'UPLOAD_CONTENT_TYPE' },
+    });
+    expect(await refusal('?name=a.csv', 'x', 'multipart/form-data; boundary=x')).toMatchObject({ status: 415 });
+    expect(await refusal('?name=claims.pdf', Buffer.from('%PDF-1.7\n...'))).toMatchObject({
+      status: 415,
+      body: {
+        code: 'UPLOAD_TYPE_UNSUPPORTED',
+        detail: 'the body is a PDF document: ingest the export it was printed from',
+      },
+    });
+    expect(await refusal('?name=scan.bin', Buffer.from([0x00, 0x01, 0x02, 0x03]))).toMatchObject({
+      status: 415,
+      body: { code: 'UPLOAD_TYPE_UNSUPPORTED' },
+    });
+    // Declared over the limit and not sent: the answer comes from the declaration alone, before any body.
+    expect(
+      await declaredOnly(`${apiUrl}/v1/ingestions?name=big.csv`, MAX_UPLOAD_BYTES + 1, tokens.ingest),
+    ).toMatchObject({
+      status: 413,
+      body: { code: 'UPLOAD_TOO_LARGE' },
+    });
+
+    expect({ jobs: (await ingestorJobs()).length, stored: storedUploads() }).toEqual(before);
+  });
+
+  it('answers 404 INGEST_NOT_FOUND for a job id the ingestor never makes', async () => {
+    const response = await fetch(`${apiUrl}/v1/ingestions/jobs/not-a-job`, {
+      headers: { authorization: `Bearer ${tokens.ingest}` },
+    });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: 'INGEST_NOT_FOUND' });
+  });
+
+  it("answers 502 when its ingestor credential has drifted from the ingestor's, and 503 with a Retry-After when no ingestor answers", async () => {
+    const postThrough = async (gatewayUrl: string) => {
+      const response = await fetch(`${gatewayUrl}/v1/ingestions?name=a.csv`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'text/csv' },
+        body: `${CARRIER_HEADER}\n`,
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as Record<string, unknown>,
+        retryAfter: response.headers.get('retry-after'),
+      };
+    };
+    const drifted = await startGatewayOnly('drifted', {
+      INGESTOR_URL: ingestorUrl,
+      INGESTOR_SERVICE_TOKEN: randomBytes(24).toString('base64url'),
+    });
+    const nobody = await startGatewayOnly('unreachable', {
+      INGESTOR_URL: `http://127.0.0.1:${await freeServicePort()}`,
+      INGESTOR_SERVICE_TOKEN: serviceToken,
+    });
+    try {
+      expect(await postThrough(drifted.services.api.baseUrl)).toMatchObject({
+        status: 502,
+        body: { code: 'INGESTOR_CREDENTIAL_REFUSED' },
+      });
+      expect(await postThrough(nobody.services.api.baseUrl)).toMatchObject({
+        status: 503,
+        body: { code: 'INGESTOR_UNAVAILABLE' },
+        retryAfter: '5',
+      });
+    } finally {
+      await drifted.stop();
+      await nobody.stop();
+    }
   });
 
   it('removes at start-up the partial file of an upload whose ingestor was killed mid-body', () => {

@@ -28,13 +28,22 @@ describe('ClaimRowGrouper, adjacent rows only (no block key)', () => {
     ]);
   });
 
-  it('sends a row without a readable key on alone, after the group before it', () => {
+  it('sends a row without a readable key on alone, and its neighbours’ claim on both sides of it as one group', () => {
     const grouper = new ClaimRowGrouper({ maxRows: 10, maxBytes: 10_000 });
     grouper.add(row(1), 'A');
-    expect(numbers(grouper.add(row(2), null))).toEqual([
-      ['claim', [1]],
-      ['claim', [2]],
-    ]);
+    expect(numbers(grouper.add(row(2), null))).toEqual([['claim', [2]]]);
+    expect(grouper.add(row(3), 'A')).toEqual([]);
+    expect(numbers(grouper.add(row(4), 'B'))).toEqual([['claim', [1, 3]]]);
+  });
+
+  it('keeps a claim over the limit so past a row without a readable key: its later rows are not published as a part of it', () => {
+    const grouper = new ClaimRowGrouper({ maxRows: 2, maxBytes: 10_000 });
+    grouper.add(row(1), 'A');
+    grouper.add(row(2), 'A');
+    expect(numbers(grouper.add(row(3), 'A'))).toEqual([['over_limit', [1, 2, 3]]]);
+    expect(numbers(grouper.add(row(4), null))).toEqual([['claim', [4]]]);
+    expect(numbers(grouper.add(row(5), 'A'))).toEqual([['over_limit', [5]]]);
+    expect(grouper.flush()).toEqual([]);
   });
 
   it('hands back every row of a claim past the row limit, held and later, as over the limit', () => {
@@ -124,13 +133,12 @@ describe("ClaimRowGrouper within a block (a member's rows)", () => {
     expect(numbers(grouper.flush())).toEqual([['claim', [4]]]);
   });
 
-  it('sends a row with neither a claim key nor a block key on alone, after the block before it', () => {
-    const grouper = new ClaimRowGrouper({ maxRows: 10, maxBytes: 10_000 });
-    grouper.add(row(1), 'X', 'M');
-    expect(grouper.add(row(2), null, null)).toEqual([
-      { kind: 'claim', key: 'X', rows: [row(1)] },
-      { kind: 'claim', key: null, rows: [row(2)] },
-    ]);
+  it('sends a row with neither a claim key nor a block key on alone, the open block going on past it', () => {
+    const grouper = new ClaimRowGrouper({ maxRows: 10, maxBytes: 10_000 }, { refuseRepeatedRows: true });
+    grouper.add(row(1, 'segment 1'), 'X', 'M');
+    expect(grouper.add(row(2), null, null)).toEqual([{ kind: 'claim', key: null, rows: [row(2)] }]);
+    expect(grouper.add(row(3, 'segment 2'), 'X', 'M')).toEqual([]);
+    expect(numbers(grouper.flush())).toEqual([['claim', [1, 3]]]);
   });
 
   it("hands back a claim past the row limit with the rest of its block's rows, and holds its neighbours", () => {

@@ -77,12 +77,14 @@ const UNKEYED_BLOCK = 'unkeyed';
  * replayable once the limit is raised. A block past its own limits goes on
  * as it stands and a new one starts: a claim split so goes as two records,
  * and the normalizer refuses the one without its first row. A row whose
- * claim key cannot be read forms no group. A row whose block key cannot be
- * read (a blank member id) neither ends the open block nor leaves its claim:
- * it joins the open block, where its claim's other rows are (a claim id
- * names one claim), or starts a block of such rows. A blank member id is a
- * data-quality finding on a claim, never a reason to split it or its
- * member's other claims.
+ * claim key cannot be read (a blank claim id, a row that does not split)
+ * forms no group and ends none: it goes on alone, to be dead-lettered with
+ * its own reason, and the claim whose rows sit around it stays one record.
+ * A row whose block key cannot be read (a blank member id) neither ends the
+ * open block nor leaves its claim: it joins the open block, where its
+ * claim's other rows are (a claim id names one claim), or starts a block of
+ * such rows. A blank member id is a data-quality finding on a claim, never a
+ * reason to split it or its member's other claims.
  */
 export class ClaimRowGrouper {
   private block: { key: string; claims: Map<string, HeldClaim>; rows: number; bytes: number } | null = null;
@@ -105,14 +107,11 @@ export class ClaimRowGrouper {
    * rows only); returns the groups it completes, in file order.
    */
   add(row: GroupRow, key: string | null, blockKey: string | null = key): RowGroup[] {
-    const blockId =
-      blockKey !== null ? `block\u0000${blockKey}` : key === null ? null : (this.block?.key ?? UNKEYED_BLOCK);
+    // Ending the open block here would make its claim's rows after this row a second record of the claim,
+    // replacing the first in claim state (and would let a claim over the limit publish its later rows).
+    if (key === null) return [{ kind: 'claim', key, rows: [row] }];
+    const blockId = blockKey !== null ? `block\u0000${blockKey}` : (this.block?.key ?? UNKEYED_BLOCK);
     if (this.overLimit !== null && this.overLimit.blockKey !== blockId) this.overLimit = null;
-    if (key === null || blockId === null) {
-      const completed = this.flush();
-      completed.push({ kind: 'claim', key, rows: [row] });
-      return completed;
-    }
     if (this.overLimit?.claimKeys.has(key)) return [{ kind: 'over_limit', key, rows: [row] }];
     const completed = this.block !== null && this.block.key !== blockId ? this.flush() : [];
     if (

@@ -89,6 +89,14 @@ describe('boundedLinesOf', () => {
     expect(await readTexts([little.subarray(0, 1), little.subarray(1, 8), little.subarray(8)])).toEqual(expected);
   });
 
+  it('reads a CR-ended file whose quoted field holds an LF (a line break in an Excel for Mac cell) by its CRs', async () => {
+    const file = 'H1,Note\r1,"first\nsecond"\r2,plain\r';
+    expect(await readTexts([file])).toEqual(['H1,Note', '1,"first', 'second"', '2,plain']);
+    expect(await readTexts([...file].map((char) => char))).toEqual(['H1,Note', '1,"first', 'second"', '2,plain']);
+    // An LF outside quotes still ends lines, as before: the CRs inside them are data.
+    expect(await readTexts(['H1,Note\r"x"\n', '1,"a\rb"\n'])).toEqual(['H1,Note\r"x"', '1,"a\rb"']);
+  });
+
   it('reads marked, CR-ended and UTF-16 files delivered one byte a chunk as they read whole', async () => {
     const bytewise = (bytes: Buffer): Buffer[] => [...bytes].map((byte) => Buffer.from([byte]));
     const markedCarriageReturns = Buffer.from('\uFEFFH1,H2\r1,2\r', 'utf8');

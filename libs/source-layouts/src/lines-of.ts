@@ -3,6 +3,8 @@ import { TextDecoder } from 'node:util';
 
 const LF = 0x0a;
 const CR = 0x0d;
+/** The quote character of every quoting layout (`quote: '"'`); a RIF extract's quote is data, and its lines end in LF. */
+const DOUBLE_QUOTE = 0x22;
 const UTF8_BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
 /** Carriage returns pending at a line's end are materialised in slices of this size, never all at once. */
 const CARRIAGE_RETURN_SLICE_BYTES = 64 * 1024;
@@ -275,16 +277,32 @@ function withUtf16AsUtf8(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buff
  * A file whose lines end in CR alone (classic Mac OS, and Excel for Mac's
  * "CSV (Macintosh)" to this day) read as if they ended in LF. Decided once,
  * from the file's first LINE_ENDING_PROBE_BYTES (or the whole file, if
- * shorter), or as soon as a chunk holds an LF: CRs and no LF there make it
- * such a file, and each of its CRs becomes an LF (a copy of each chunk). Any
- * other file passes through as it is, a CR inside its lines kept, at no cost
- * past the probe.
+ * shorter), or as soon as an LF outside double quotes is read: CRs outside
+ * quotes and no such LF there make it such a file, and each of its CRs
+ * becomes an LF (a copy of each chunk). An LF inside quotes is a line break
+ * in a field, which Excel writes as LF whatever its lines end in: taken for
+ * a line ending, it would make a CR-ended file's lines up to that field one
+ * header row. Any other file passes through as it is, a CR inside its lines
+ * kept, at no cost past the probe.
  */
 function withLoneCarriageReturnsAsLineFeeds(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
+  const scan = { pieces: 0, quoted: false, carriageReturnOutside: false, lineFeedOutside: false };
   return rewrittenByFileStart(chunks, (held, heldBytes, isWholeFile) => {
-    if (held.at(-1)?.includes(LF) === true) return UNCHANGED;
+    // Only the chunks not scanned yet: a file delivered a byte a chunk is still read once.
+    for (; scan.pieces < held.length && !scan.lineFeedOutside; scan.pieces += 1) {
+      for (const byte of held[scan.pieces] ?? []) {
+        if (byte === DOUBLE_QUOTE) scan.quoted = !scan.quoted;
+        else if (scan.quoted) continue;
+        else if (byte === CR) scan.carriageReturnOutside = true;
+        else if (byte === LF) {
+          scan.lineFeedOutside = true;
+          break;
+        }
+      }
+    }
+    if (scan.lineFeedOutside) return UNCHANGED;
     if (heldBytes < LINE_ENDING_PROBE_BYTES && !isWholeFile) return undefined;
-    if (!held.some((piece) => piece.includes(CR))) return UNCHANGED;
+    if (!scan.carriageReturnOutside) return UNCHANGED;
     return { start: carriageReturnsAsLineFeeds, chunk: carriageReturnsAsLineFeeds };
   });
 }

@@ -7,6 +7,7 @@ import { claimEventsOfFile } from './claim-events-of-file';
 import { CodeLists } from './code-lists';
 import { loadSourceLayouts } from './layout-files';
 import { normalizeMappedRecord } from './mapped-record';
+import { SourceRecordError } from './source-record.errors';
 
 const layouts = loadSourceLayouts();
 const options = { patientTokenKey: 'unit-test-key-0123456789', codeLists: CodeLists.none() };
@@ -78,6 +79,27 @@ describe('claimEventsOfFile on a file with a line that is not text', () => {
     await expect(read()).rejects.toMatchObject({ name: 'SourceRecordError', code: 'LAYOUT_UNKNOWN' });
   });
 
+  it('reads an export whose lines end in CR alone (Excel for Mac) and whose quoted Location holds an LF', async () => {
+    const file = path.join(folder, 'billing-export-mac.csv');
+    const header =
+      'Claim_ID,Provider_ID,Procedure_code,Diagnosis_code,service_date,Payer,Claim_amnt,Paid_amnt,claim_status,Location';
+    const rows = [
+      'BX-1,1245319599,99213,E11.9,03/19/2024,Aetna,$185.00,$142.50,paid,Main Street Clinic',
+      'BX-2,1245319599,99214,I10,03/20/2024,Aetna,$250.00,$0.00,denied,"Riverside\nSuite 100"',
+      'BX-3,1245319599,99214,I10,03/20/2024,Aetna,$250.00,$200.00,paid,Riverside',
+    ];
+    writeFileSync(file, `${[header, ...rows].join('\r')}\r`);
+    const claims: Array<[string, string | null | undefined]> = [];
+    for await (const event of claimEventsOfFile(file, { layouts, patientTokenKey: 'spec-key' })) {
+      claims.push([event.claimId, event.claim.serviceLocation?.name]);
+    }
+    expect(claims).toEqual([
+      ['BX-1', 'Main Street Clinic'],
+      ['BX-2', 'Riverside\nSuite 100'],
+      ['BX-3', 'Riverside'],
+    ]);
+  });
+
   it('still reads the vendored billing export whole', async () => {
     const claimIds = new Set<string>();
     const file = path.join(DATA_ROOT, 'billing/billing-export-2024-03.csv');
@@ -123,5 +145,33 @@ describe('a billing export claim whose lines were served on different days', () 
     const error = sourceRecordErrorOf(() => normalize(claimRows('E11.9,02/30/2024', 'E11.9,03/04/2024')));
     expect(error.code).toBe('DATE_INVALID');
     expect(error.message).toMatch(/service_date .* in row 2 of the claim$/);
+  });
+});
+
+describe('a billing export claim with a row that does not split among its rows', () => {
+  const file = readVendoredFile('billing/billing-export-2024-03.csv');
+  const layout = mappedLayoutOf(layouts, file);
+
+  it('refuses that row alone and reads the claim’s other rows as one record, not two whose later replaces the earlier', () => {
+    // The middle line of BX-240301-0001 with a quote inside an unquoted field (even in count: no quoted line break).
+    const rows = file.rows.map((row, index) => (index === 1 ? row.replace('Main Street', 'Main "5th" Street') : row));
+    const outcomes = rawEventsOf({ ...file, rows }, layout).map((raw) => {
+      try {
+        return normalizeMappedRecord(layout, raw, options);
+      } catch (error) {
+        if (error instanceof SourceRecordError) return `${error.code}: ${error.message}`;
+        throw error;
+      }
+    });
+    const claims = outcomes.flatMap((outcome) =>
+      typeof outcome !== 'string' && outcome.kind === 'claim' && outcome.event.claimId === 'BX-240301-0001'
+        ? [outcome.event]
+        : [],
+    );
+    expect(claims.map((claim) => claim.claim.lines.map((line) => line.hcpcsCode))).toEqual([['99213', '36415']]);
+    expect(claims[0]?.lineage.recordNumbers).toEqual([1, 3]);
+    expect(outcomes.filter((outcome) => typeof outcome === 'string')).toEqual([
+      'CSV_MALFORMED: quote inside an unquoted field at character 80',
+    ]);
   });
 });

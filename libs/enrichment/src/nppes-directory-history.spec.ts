@@ -121,6 +121,35 @@ describe('a deactivation published after the listing it ends', () => {
   });
 });
 
+describe('a deactivation row appended to the file that lists the NPI (a weekly file after a monthly one)', () => {
+  const listing = nppesRow(
+    NPI,
+    '1',
+    'LOPEZ',
+    'ANA',
+    '1 MAIN ST',
+    'AUSTIN',
+    'TX',
+    '78701',
+    '05/23/2005',
+    '07/08/2007',
+    '',
+    '',
+  );
+  const deactivation = nppesRow(NPI, '', '', '', '', '', '', '', '', '', '03/01/2010', '');
+
+  it('enriches a claim served before the deactivation as the file published apart would, whatever the rows order', () => {
+    for (const rows of [
+      [listing, deactivation],
+      [deactivation, listing],
+    ]) {
+      const tables = directoryOf(rows);
+      expect(renderingLookup(tables, '2009-12-31')).toMatchObject({ found: true, practiceState: 'TX', miss: null });
+      expect(renderingLookup(tables, '2010-03-01')).toMatchObject({ found: false, miss: 'not_found' });
+    }
+  });
+});
+
 describe('an NPI listed on two rows of one file in different states', () => {
   const moved = nppesRow(
     NPI,

@@ -1,5 +1,6 @@
 import type {
   ClaimEvent,
+  ClaimLine,
   ClaimType,
   EnrichedProvider,
   Enrichment,
@@ -45,9 +46,11 @@ export function enrichClaim(event: ClaimEvent, tables: ReferenceTables, codes: E
 /**
  * The same, with the directory versions taken as of `lookupDate` instead of
  * the service date: how the pend rules see the claim once later versions
- * (fixes) are in force. What the claim is compared with stays the claim's own
- * date: a location's effective date against the service date, the member's
- * record for the service year.
+ * (fixes) are in force. A withdrawal dated after the service is no fix and
+ * is passed over (ReferenceTables.recordForService): a provider deactivated
+ * after it served the claim still served it. What the claim is compared with
+ * stays the claim's own date: a location's effective date against the
+ * service date, the member's record for the service year.
  */
 export function enrichClaimAsOf(
   event: ClaimEvent,
@@ -56,9 +59,11 @@ export function enrichClaimAsOf(
   lookupDate: string,
 ): Enrichment {
   const claim = event.claim;
+  const lines = linesInNumberOrder(claim.lines);
   const lookup: ProviderLookup = {
     tables,
     codes,
+    serviceDate: claim.serviceFromDate,
     lookupDate,
     providers: [],
     records: [],
@@ -66,14 +71,14 @@ export function enrichClaimAsOf(
     misses: [],
     groupLocationKey: null,
   };
-  for (const line of claim.lines) addProvider(lookup, 'rendering', line.renderingNpi);
+  for (const line of lines) addProvider(lookup, 'rendering', line.renderingNpi);
   addProvider(lookup, 'rendering', claim.renderingProvider?.npi);
   addProvider(lookup, 'billing', claim.billingNpi);
   addProvider(lookup, 'attending', claim.attendingNpi);
   addProvider(lookup, 'operating', claim.operatingNpi);
   addProvider(lookup, 'facility', claim.facilityNpi);
 
-  const providerGroup = enrichGroup(event, lookup);
+  const providerGroup = enrichGroup(lines, lookup);
   return {
     renderingProviders: lookup.renderingProviders,
     providers: lookup.providers,
@@ -84,9 +89,36 @@ export function enrichClaimAsOf(
   };
 }
 
+/**
+ * A claim's lines by line number (then by what enrichment reads of them): the
+ * first line's tax number names the group and the lines' NPIs are looked up in
+ * turn, so the verdict must not hang on the order a source wrote the lines in.
+ */
+function linesInNumberOrder(lines: readonly ClaimLine[]): readonly ClaimLine[] {
+  let ordered = true;
+  for (let index = 1; index < lines.length && ordered; index += 1) {
+    ordered = compareLines(lines[index - 1] as ClaimLine, lines[index] as ClaimLine) <= 0;
+  }
+  return ordered ? lines : [...lines].sort(compareLines);
+}
+
+function compareLines(left: ClaimLine, right: ClaimLine): number {
+  if (left.lineNumber !== right.lineNumber) return left.lineNumber - right.lineNumber;
+  const byTaxId = compareText(left.taxId, right.taxId);
+  return byTaxId !== 0 ? byTaxId : compareText(left.renderingNpi, right.renderingNpi);
+}
+
+function compareText(left: string | null | undefined, right: string | null | undefined): number {
+  const leftText = left ?? '';
+  const rightText = right ?? '';
+  return leftText < rightText ? -1 : leftText > rightText ? 1 : 0;
+}
+
 interface ProviderLookup {
   readonly tables: ReferenceTables;
   readonly codes: EnrichmentCodes;
+  /** The claim's first service date: a withdrawal after it does not touch the claim. */
+  readonly serviceDate: string;
   readonly lookupDate: string;
   readonly providers: EnrichedProvider[];
   /** The directory record behind each of `providers`, same index (null when not found). */
@@ -101,8 +133,8 @@ function addProvider(lookup: ProviderLookup, role: ProviderRole, npi: string | n
   if (npi === null || npi === undefined || npi === '') return;
   // A claim names a handful of providers: a scan beats a Set allocated per claim.
   for (const provider of lookup.providers) if (provider.role === role && provider.npi === npi) return;
-  const { tables, lookupDate } = lookup;
-  const record = tables.provider(npi, lookupDate);
+  const { tables, serviceDate, lookupDate } = lookup;
+  const record = tables.recordForService('provider', npi, serviceDate, lookupDate);
   const name = record && providerName(record);
   const taxonomyCode = record?.taxonomyCode ?? null;
   const groupKey = record?.groupKey ?? null;
@@ -116,7 +148,10 @@ function addProvider(lookup: ProviderLookup, role: ProviderRole, npi: string | n
     specialty:
       record?.specialty ?? (taxonomyCode === null ? null : (lookup.codes.taxonomySpecialty.get(taxonomyCode) ?? null)),
     groupKey,
-    groupName: groupKey === null ? null : (tables.group(groupKey, lookupDate)?.name ?? null),
+    groupName:
+      groupKey === null
+        ? null
+        : (tables.recordForService('provider_group', groupKey, serviceDate, lookupDate)?.name ?? null),
   });
   lookup.records.push(record);
   if (role === 'rendering') {
@@ -167,9 +202,9 @@ function isIncompleteAddress(address: PostalAddress | null): boolean {
 type EnrichedGroup = NonNullable<Enrichment['providerGroup']>;
 
 /** The billing group: the carrier line's tax number (TAX_NUM), else the first found provider's group. */
-function enrichGroup(event: ClaimEvent, lookup: ProviderLookup): EnrichedGroup | null {
+function enrichGroup(lines: readonly ClaimLine[], lookup: ProviderLookup): EnrichedGroup | null {
   let groupKey: string | null = null;
-  for (const line of event.claim.lines) {
+  for (const line of lines) {
     if (line.taxId !== null && line.taxId !== '') {
       groupKey = line.taxId;
       break;
@@ -184,7 +219,7 @@ function enrichGroup(event: ClaimEvent, lookup: ProviderLookup): EnrichedGroup |
     }
   }
   if (groupKey === null) return null;
-  const record = lookup.tables.group(groupKey, lookup.lookupDate);
+  const record = lookup.tables.recordForService('provider_group', groupKey, lookup.serviceDate, lookup.lookupDate);
   if (record === null) {
     const later = lookup.tables.firstVersionAfter('provider_group', groupKey, lookup.lookupDate, true) !== null;
     lookup.misses.push({
@@ -221,7 +256,12 @@ function enrichServiceLocation(event: ClaimEvent, lookup: ProviderLookup): Enric
     }
   }
   if (locationKey !== null) {
-    const record = lookup.tables.location(locationKey, lookup.lookupDate);
+    const record = lookup.tables.recordForService(
+      'service_location',
+      locationKey,
+      lookup.serviceDate,
+      lookup.lookupDate,
+    );
     if (record !== null) {
       if (record.effectiveDate !== null && record.effectiveDate > claim.serviceFromDate) {
         lookup.misses.push({ lookup: 'service_location', role: null, key: locationKey, reason: 'not_yet_effective' });

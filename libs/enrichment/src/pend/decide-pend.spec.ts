@@ -4,12 +4,14 @@ import {
   claimEvent,
   cleanDirectory,
   GROUP_LOCATION,
+  groupVersion,
   line,
   locationVersion,
   memberRecord,
   NPI,
   providerRecord,
   providerVersion,
+  TAX_ID,
 } from '../enrich/__fixtures__/reference-fixtures';
 import { ReferenceTables } from '../tables';
 import { decidePend, judgePend, pendDependencies, reevaluateAfterReferenceChange } from './decide-pend';
@@ -285,6 +287,47 @@ describe('a fix that leads to another flaw', () => {
     });
   });
 
+  it("files a claim also pended for the member's coverage under the location the fix names, so that location's fix clears it", () => {
+    const tables = tablesWith([], [memberRecord({ coverageMonths: { partA: 12, partB: 2, hmo: 0, partD: 12 } })]);
+    let decision = decide(chainedClaim, tables);
+    expect(decision.reasons.map((reason) => reason.code)).toEqual(['PROVIDER_NOT_FOUND', 'MEMBER_NOT_COVERED']);
+
+    tables.applyMember(memberRecord());
+    decision = reevaluateAfterReferenceChange(chainedClaim, decision, tables, ruleSet, NO_DUPLICATES);
+    tables.apply(providerFix);
+    tables.apply(lateLocation);
+    decision = reevaluateAfterReferenceChange(chainedClaim, decision, tables, ruleSet, NO_DUPLICATES);
+    expect(decision.status).toBe('pended');
+    expect(pendDependencies(chainedClaim, decision, tables, ruleSet)).toContainEqual({
+      kind: 'service_location',
+      key: LATE_LOCATION,
+    });
+
+    tables.apply(locationFix);
+    expect(reevaluateAfterReferenceChange(chainedClaim, decision, tables, ruleSet, NO_DUPLICATES)).toMatchObject({
+      status: 'cleared',
+      clearedOn: '2008-06-01',
+      clearedBy: 'reference',
+    });
+  });
+
+  it('finds, when judging a claim pended for a provider and the member, the location a provider fix names', () => {
+    const tables = tablesWith(
+      [providerFix, lateLocation],
+      [memberRecord({ coverageMonths: { partA: 12, partB: 2, hmo: 0, partD: 12 } })],
+    );
+    const judged = judgePend(
+      chainedClaim,
+      enrichClaim(chainedClaim, tables, EMPTY_ENRICHMENT_CODES),
+      tables,
+      ruleSet,
+      NO_DUPLICATES,
+    );
+
+    expect(judged.decision.status).toBe('pended');
+    expect(judged.dependencies).toContainEqual({ kind: 'service_location', key: LATE_LOCATION });
+  });
+
   it('names no dependency for a claim that is not pended', () => {
     const tables = tablesWith([providerFix, lateLocation, locationFix]);
     expect(pendDependencies(chainedClaim, decide(chainedClaim, tables), tables, ruleSet)).toEqual([]);
@@ -307,6 +350,80 @@ describe('a fix that leads to another flaw', () => {
       expect(judged.dependencies).toEqual(pendDependencies(event, decision, tables, ruleSet));
       expect(judged.dependencies).toHaveLength(dependencyCount);
     }
+  });
+});
+
+describe('a provider NPPES deactivated after the service date and before the claim was received', () => {
+  /** Served 2008-03-10 by NPI.rendering, billed by NPI.second (not in the directory on the service date). */
+  const event = claimEvent({ lines: [line({ renderingNpi: NPI.rendering })], billingNpi: NPI.second });
+  /** NPI.rendering, in force since 2007, is withdrawn on 2008-03-15: after the service, before the receipt (03-20). */
+  const deactivation = providerVersion(NPI.rendering, '2008-03-15', null);
+
+  it('clears on the date the missing billing provider enters the directory', () => {
+    const decision = decide(event, tablesWith([deactivation, providerVersion(NPI.second, '2008-04-15')]));
+
+    expect(decision).toMatchObject({ status: 'cleared', pendedOn: '2008-03-20', clearedOn: '2008-04-15' });
+    expect(decision.reasons.map((reason) => reason.code)).toEqual(['PROVIDER_NOT_FOUND']);
+  });
+
+  it('does not pend when the billing provider entered the directory before the claim was received', () => {
+    expect(decide(event, tablesWith([deactivation, providerVersion(NPI.second, '2008-03-12')])).status).toBe('clean');
+  });
+
+  it("clears a stored pend on the fix's date when the billing provider's entry arrives after the claim", () => {
+    const tables = tablesWith([deactivation]);
+    const previous = decide(event, tables);
+    expect(previous.status).toBe('pended');
+    tables.apply(providerVersion(NPI.second, '2008-04-15'));
+
+    expect(reevaluateAfterReferenceChange(event, previous, tables, ruleSet, NO_DUPLICATES)).toMatchObject({
+      status: 'cleared',
+      clearedOn: '2008-04-15',
+      clearedBy: 'reference',
+    });
+  });
+
+  it('still pends a claim served on or after the deactivation date', () => {
+    const servedAfter = claimEvent({
+      serviceFromDate: '2008-03-15',
+      serviceThroughDate: '2008-03-15',
+      billingNpi: NPI.second,
+    });
+    const decision = decide(servedAfter, tablesWith([deactivation, providerVersion(NPI.second, '2008-04-15')]));
+
+    expect(decision.status).toBe('pended');
+    expect(decision.reasons[0]?.waitsOn).toEqual([
+      { kind: 'provider', key: NPI.rendering },
+      { kind: 'provider', key: NPI.second },
+    ]);
+  });
+});
+
+describe("the order of a claim's lines", () => {
+  const LATE_GROUP = '222222222';
+  /** A second group whose location opens after the service date. */
+  const tables = tablesWith([
+    groupVersion(LATE_GROUP, '2007-01-01', { locationKey: 'loc-opens-late' }),
+    locationVersion('loc-opens-late', '2007-01-01', { effectiveDate: '2008-06-01' }),
+  ]);
+  const first = line({ lineNumber: 1, renderingNpi: NPI.billing });
+  const second = line({ lineNumber: 2, renderingNpi: NPI.second, taxId: LATE_GROUP, hcpcsCode: '99214' });
+
+  it('gives the same reasons, waiting on the same entries in the same order, whatever order the lines come in', () => {
+    const inOrder = decide(claimEvent({ lines: [first, second] }), tables);
+    const reversed = decide(claimEvent({ lines: [second, first] }), tables);
+
+    expect(inOrder.reasons.map((reason) => [reason.code, reason.waitsOn.map((dependency) => dependency.key)])).toEqual([
+      ['PROVIDER_NOT_FOUND', [NPI.billing, NPI.second]],
+    ]);
+    expect(reversed).toEqual(inOrder);
+  });
+
+  it("takes the claim's group from its lowest-numbered line, wherever that line stands", () => {
+    const enrichment = enrichClaim(claimEvent({ lines: [second, first] }), tables, EMPTY_ENRICHMENT_CODES);
+
+    expect(enrichment.providerGroup?.groupKey).toBe(TAX_ID);
+    expect(enrichment.serviceLocation?.locationKey).toBe(GROUP_LOCATION);
   });
 });
 

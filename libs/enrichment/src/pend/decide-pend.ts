@@ -71,11 +71,6 @@ function waitsOnReference(reason: PendReason): boolean {
   return reason.waitsOn.length > 0;
 }
 
-/** Waits only on dated directory entries (a member record has no effective date, so no date can clear it). */
-function waitsOnDatedReference(reason: PendReason): boolean {
-  return reason.waitsOn.length > 0 && reason.waitsOn.every((dependency) => dependency.kind !== 'member');
-}
-
 /**
  * The pend rules' verdict on a claim.
  *
@@ -147,7 +142,10 @@ export function judgePend(
     clearedOn: null,
     clearedBy: null,
   };
-  if (!reasons.every(waitsOnDatedReference)) return withOwnDependencies(pended);
+  if (!reasons.every(waitsOnReference)) return withOwnDependencies(pended);
+  // A member reason holds on every date (a member record has no effective date), so the search cannot clear
+  // such a claim; it still finds the entries a directory fix would leave it waiting on, to file it under them
+  // for when the member record is mended.
   const { clearedOn, dependencies } = searchClear(event, tables, ruleSet, context, reasons, queuedOn);
   return clearedOn === null
     ? { decision: pended, dependencies }
@@ -238,7 +236,7 @@ function searchClear(
 
 /**
  * The reference entries a pended claim waits on: those its reasons name and,
- * when every reason waits on dated entries, those a fix of them would still
+ * when every reason waits on reference data, those a fix of them would still
  * leave it waiting on (a provider's fix naming a location not open yet). The
  * enricher files the claim under each, so a later fix of any of them judges
  * it again. Empty for a claim that is not pended.
@@ -252,7 +250,7 @@ export function pendDependencies(
 ): PendDependency[] {
   if (decision.status !== 'pended') return [];
   const own = decision.reasons.flatMap((reason) => reason.waitsOn);
-  if (event.claim.pend != null || !decision.reasons.every(waitsOnDatedReference)) return own;
+  if (event.claim.pend != null || !decision.reasons.every(waitsOnReference)) return own;
   const queuedOn = queuedOnOf(event, decision.pendedOn ?? event.occurredAt);
   return searchClear(event, tables, ruleSet, context, decision.reasons, queuedOn).dependencies;
 }

@@ -203,6 +203,30 @@ describe('parseNppesProviders on hand-written rows', () => {
     expect(items[1]?.record.practiceAddress).toEqual({ address1: '100 MAIN ST', city: null, state: null, zip: null });
   });
 
+  it('reads no US state or ZIP from a practice address abroad, even where its parts look like them', () => {
+    const header = [
+      '"NPI","Entity Type Code","Provider Last Name (Legal Name)"',
+      '"Provider First Line Business Practice Location Address"',
+      '"Provider Business Practice Location Address City Name"',
+      '"Provider Business Practice Location Address State Name"',
+      '"Provider Business Practice Location Address Postal Code"',
+      '"Provider Business Practice Location Address Country Code (If outside U.S.)"',
+    ].join(',');
+    const { items, rejected } = parseNppesProviders(
+      [
+        header,
+        '"1234567893","1","GARZA","AV CONSTITUCION 100","MONTERREY","NL","64000","MX"',
+        '"1679576722","1","WIEBE","1 MAIN ST","LINCOLN","NE","688472944","US"',
+      ],
+      codes,
+    );
+    expect(rejected).toEqual([]);
+    expect(items.map((item) => item.record.practiceAddress)).toEqual([
+      { address1: 'AV CONSTITUCION 100', city: 'MONTERREY', state: null, zip: null },
+      { address1: '1 MAIN ST', city: 'LINCOLN', state: 'NE', zip: '688472944' },
+    ]);
+  });
+
   it('skips a row without entity type or deactivation date without counting it as rejected', () => {
     const deactivated = row({ type: '', last: '', first: '', addr: '', city: '', state: '', zip: '' });
     expect(parse(deactivated)).toEqual({ items: [], withdrawals: [], rejected: [] });
@@ -298,6 +322,23 @@ describe('parseNppesProviders on deactivated and reactivated NPIs', () => {
     expect(parsed.withdrawals).toEqual([{ npi: '1234567893', effectiveDate: '2010-03-01' }]);
   });
 
+  it('rejects a row whose deactivation or reactivation date is no MM/DD/YYYY calendar date, rather than hold the NPI as active', () => {
+    const result = parse(
+      datedRow('1234567893', '', '', '', '', '2010-03-01', ''),
+      datedRow('1245319599', '1', 'LOPEZ', '05/23/2005', '', '13/01/2010', ''),
+      datedRow('1679576722', '1', 'WIEBE', '05/23/2005', '', '03/01/2010', '06/31/2012'),
+    );
+    expect(result).toEqual({
+      items: [],
+      withdrawals: [],
+      rejected: [
+        { rowNumber: 1, reason: 'NPI Deactivation Date: expected a MM/DD/YYYY calendar date' },
+        { rowNumber: 2, reason: 'NPI Deactivation Date: expected a MM/DD/YYYY calendar date' },
+        { rowNumber: 3, reason: 'NPI Reactivation Date: expected a MM/DD/YYYY calendar date' },
+      ],
+    });
+  });
+
   it('rejects a deactivated row whose NPI is not ten digits, naming no value', () => {
     expect(parse(datedRow('12345', '', '', '', '', '03/01/2010', '')).rejected).toEqual([
       { rowNumber: 1, reason: 'npi: a deactivated NPI that is not ten digits' },
@@ -332,16 +373,32 @@ describe('parseNppesProviders on deactivated and reactivated NPIs', () => {
       expect(backward).toEqual(forward);
     });
 
-    it('lets a later deactivation win over an earlier listing, and the reverse', () => {
+    it('ends an earlier listing at a later deactivation, the listing holding before it, whatever the rows order', () => {
       const deactivated = datedRow('1234567893', '', '', '', '', '03/01/2016', '');
-      expect(parse(newer, deactivated)).toMatchObject({
-        items: [],
-        withdrawals: [{ effectiveDate: '2016-03-01' }],
-      });
+      for (const rows of [
+        [newer, deactivated],
+        [deactivated, older, newer],
+        [older, deactivated, newer],
+      ]) {
+        expect(parse(...rows)).toMatchObject({
+          items: [{ effectiveDate: '2005-05-23', record: { lastName: 'NEWNAME' } }],
+          withdrawals: [{ effectiveDate: '2016-03-01' }],
+        });
+      }
+    });
+
+    it('lets a listing dated after a deactivation stand alone, the deactivation row rejected', () => {
+      const deactivated = datedRow('1234567893', '', '', '', '', '03/01/2016', '');
       const laterListing = datedRow('1234567893', '1', 'NEWNAME', '05/23/2005', '05/29/2017', '', '');
-      expect(parse(deactivated, laterListing)).toMatchObject({
-        items: [{ record: { lastName: 'NEWNAME' } }],
+      expect(parse(deactivated, laterListing)).toEqual({
+        items: [{ effectiveDate: '2005-05-23', record: expect.objectContaining({ lastName: 'NEWNAME' }) }],
         withdrawals: [],
+        rejected: [
+          {
+            rowNumber: 1,
+            reason: 'NPI repeated with other data on data row 2, which is kept: it states the later date',
+          },
+        ],
       });
     });
   });

@@ -49,6 +49,7 @@ const NPPES_COLUMNS = {
   practiceCity: 'Provider Business Practice Location Address City Name',
   practiceState: 'Provider Business Practice Location Address State Name',
   practicePostalCode: 'Provider Business Practice Location Address Postal Code',
+  practiceCountry: 'Provider Business Practice Location Address Country Code (If outside U.S.)',
   enumerationDate: 'Provider Enumeration Date',
   lastUpdateDate: 'Last Update Date',
   deactivationDate: 'NPI Deactivation Date',
@@ -119,10 +120,12 @@ const NO_WITHDRAWALS: readonly ProviderWithdrawal[] = Object.freeze([]);
  * reactivation, so a claim served in between finds no provider.
  *
  * An NPI on several rows (weekly files appended to a monthly one) is read
- * from the row stating the latest date (last update, deactivation or
+ * from the listing row stating the latest date (last update, deactivation or
  * reactivation), whatever the rows' order, the others reported in
- * `rejected`; rows saying the same thing are one. A row that does not make a
- * valid record is reported in `rejected`, never thrown.
+ * `rejected`; rows saying the same thing are one. A bare deactivation row
+ * dated on or after that listing ends it from its date, the listing holding
+ * before it (as the two rows would in files of their own). A row that does
+ * not make a valid record is reported in `rejected`, never thrown.
  *
  * @throws ReferenceFormatError when the header has no NPI or Entity Type Code column.
  */
@@ -131,8 +134,10 @@ export function parseNppesProviders(
   codes: Pick<ReferenceCodes, 'taxonomySpecialty'>,
 ): ProviderReferenceParse {
   const rejected: RejectedRow[] = [];
-  // By NPI, in the order NPIs first appear: the kept reading of each.
-  const readings = new Map<string, NppesRowReading>();
+  // By NPI, in the order NPIs first appear: the kept listing of each, and apart (they are few) the kept row
+  // holding nothing but a deactivation.
+  const listings = new Map<string, NppesRowReading>();
+  const deactivations = new Map<string, NppesRowReading>();
   let positions: NppesPositions | null = null;
   forEachCsvRow(lines, {
     header: (columns) => {
@@ -143,32 +148,71 @@ export function parseNppesProviders(
       if (positions === null) return;
       const reading = readNppesRow(fields, rowNumber, positions, codes, rejected);
       if (reading === null) return;
-      const held = readings.get(reading.npi);
-      if (held === undefined) {
-        readings.set(reading.npi, reading);
-        return;
-      }
-      if (held.latestDate === reading.latestDate && sameReading(held, reading)) return;
-      const newer = isNewerReading(reading, held) ? reading : held;
-      const older = newer === reading ? held : reading;
-      readings.set(reading.npi, newer);
-      const why =
-        newer.latestDate === older.latestDate
-          ? 'both state the same latest date, so the same row is kept whatever their order'
-          : 'it states the later date';
-      rejected.push({
-        rowNumber: older.rowNumber,
-        reason: `NPI repeated with other data on data row ${newer.rowNumber}, which is kept: ${why}`,
-      });
+      const kept = reading.items.length === 0 ? deactivations : listings;
+      kept.set(reading.npi, keptReading(kept.get(reading.npi), reading, rejected));
     },
   });
   const result: ProviderReferenceParse = { items: [], withdrawals: [], rejected };
-  for (const reading of readings.values()) {
+  const add = (reading: Pick<NppesRowReading, 'items' | 'withdrawals'>): void => {
     result.items.push(...reading.items);
     result.withdrawals.push(...reading.withdrawals);
-  }
+  };
+  for (const [npi, listing] of listings) add(combinedReading(listing, deactivations.get(npi), rejected));
+  for (const [npi, deactivation] of deactivations) if (!listings.has(npi)) add(deactivation);
   rejected.sort((left, right) => left.rowNumber - right.rowNumber);
   return result;
+}
+
+/** Of two readings of one kind, the newer; the other is reported in `rejected` unless both say the same. */
+function keptReading(
+  held: NppesRowReading | undefined,
+  reading: NppesRowReading,
+  rejected: RejectedRow[],
+): NppesRowReading {
+  if (held === undefined) return reading;
+  if (held.latestDate === reading.latestDate && sameReading(held, reading)) return held;
+  const newer = isNewerReading(reading, held) ? reading : held;
+  rejectOlder(newer === reading ? held : reading, newer, rejected);
+  return newer;
+}
+
+function rejectOlder(older: NppesRowReading, newer: NppesRowReading, rejected: RejectedRow[]): void {
+  const why =
+    newer.latestDate === older.latestDate
+      ? 'both state the same latest date, so the same row is kept whatever their order'
+      : 'it states the later date';
+  rejected.push({
+    rowNumber: older.rowNumber,
+    reason: `NPI repeated with other data on data row ${newer.rowNumber}, which is kept: ${why}`,
+  });
+}
+
+/**
+ * An NPI's listing and a bare deactivation of it (NPPES blanks a deactivated
+ * NPI's row, so a weekly file deactivating it says nothing of its past): a
+ * deactivation dated on or after everything the listing states ends the
+ * listing from that day, the listing still holding before it, as it would
+ * were the two rows published in files of their own. A listing stating a
+ * later date is the NPI reactivated: it stands alone.
+ */
+function combinedReading(
+  listing: NppesRowReading,
+  deactivation: NppesRowReading | undefined,
+  rejected: RejectedRow[],
+): Pick<NppesRowReading, 'items' | 'withdrawals'> {
+  if (deactivation === undefined) return listing;
+  const deactivatedOn = deactivation.withdrawals[0]?.effectiveDate;
+  if (deactivatedOn === undefined || deactivation.latestDate < listing.latestDate) {
+    rejectOlder(deactivation, listing, rejected);
+    return listing;
+  }
+  return {
+    items: listing.items.filter((item) => item.effectiveDate < deactivatedOn),
+    withdrawals: [
+      ...listing.withdrawals.filter((withdrawal) => withdrawal.effectiveDate < deactivatedOn),
+      ...deactivation.withdrawals,
+    ],
+  };
 }
 
 /** What a reading says, as text: computed only for an NPI on two rows, so a large file holds no copy of it. */
@@ -198,6 +242,16 @@ function readNppesRow(
   const lastUpdate = isoDateOfUsDate(value('lastUpdateDate'));
   const deactivation = isoDateOfUsDate(value('deactivationDate'));
   const reactivation = isoDateOfUsDate(value('reactivationDate'));
+  // Read as blank, an unreadable deactivation would hold a deactivated NPI as billable: the row is refused instead.
+  for (const [name, date] of [
+    ['deactivationDate', deactivation],
+    ['reactivationDate', reactivation],
+  ] as const) {
+    if (date === null && value(name) !== '') {
+      rejected.push({ rowNumber, reason: `${NPPES_COLUMNS[name]}: expected a MM/DD/YYYY calendar date` });
+      return null;
+    }
+  }
   const latestDate = [lastUpdate, deactivation, reactivation].reduce<string>(
     (latest, date) => (date !== null && date > latest ? date : latest),
     '',
@@ -219,11 +273,15 @@ function readNppesRow(
   }
   const isOrganization = entityTypeCode === '2';
   const taxonomyCode = primaryTaxonomyOf(fields, taxonomySlots);
+  // Abroad, the state column holds a province and the postal code is foreign, though either may look like a
+  // USPS state or a ZIP (Nuevo Leon, NL 64000): neither is a US one.
+  const country = value('practiceCountry').toUpperCase();
+  const abroad = country !== '' && country !== 'US';
   const practiceAddress = postalAddressOf({
     address1: value('practiceAddress1'),
     city: value('practiceCity'),
-    state: value('practiceState'),
-    zip: value('practicePostalCode'),
+    state: abroad ? '' : value('practiceState'),
+    zip: abroad ? '' : value('practicePostalCode'),
   });
   const record: ProviderReference = {
     npi,

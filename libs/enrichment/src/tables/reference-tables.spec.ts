@@ -48,6 +48,19 @@ describe('ReferenceTables', () => {
     });
   });
 
+  it('lets a later fix stand for a service, but not a withdrawal dated after the service', () => {
+    const tables = new ReferenceTables();
+    tables.apply(providerVersion(NPI.rendering, '2008-01-01', providerRecord(NPI.rendering, { lastName: null })));
+    tables.apply(providerVersion(NPI.rendering, '2008-02-01', providerRecord(NPI.rendering, { lastName: 'FIXED' })));
+    tables.apply(providerVersion(NPI.rendering, '2008-03-01', null));
+
+    expect(tables.recordForService('provider', NPI.rendering, '2008-01-15', '2008-01-15')?.lastName).toBeNull();
+    expect(tables.recordForService('provider', NPI.rendering, '2008-01-15', '2008-02-15')?.lastName).toBe('FIXED');
+    expect(tables.recordForService('provider', NPI.rendering, '2008-01-15', '2008-06-01')?.lastName).toBe('FIXED');
+    expect(tables.recordForService('provider', NPI.rendering, '2008-03-01', '2008-06-01')).toBeNull();
+    expect(tables.recordForService('provider', NPI.rendering, '2007-12-31', '2007-12-31')).toBeNull();
+  });
+
   it('reports no change when the same version is applied twice', () => {
     const tables = new ReferenceTables();
     const version = providerVersion(NPI.rendering, '2008-01-01');

@@ -108,6 +108,23 @@ class VersionTable<R> {
     return undefined;
   }
 
+  /**
+   * The latest version dated on or before `lookupDate`, passing over a
+   * withdrawal dated after `serviceDate`: it ends the entry from its own date
+   * on, so it says nothing of a service before it.
+   */
+  versionForService(key: string, serviceDate: string, lookupDate: string): ReferenceVersion<R> | undefined {
+    const versions = this.versionsByKey.get(key);
+    if (versions === undefined) return undefined;
+    for (let index = versions.length - 1; index >= 0; index -= 1) {
+      const version = versions[index];
+      if (version === undefined || version.effectiveDate > lookupDate) continue;
+      if (version.record === null && version.effectiveDate > serviceDate) continue;
+      return version;
+    }
+    return undefined;
+  }
+
   versionsOf(key: string): readonly ReferenceVersion<R>[] {
     return this.versionsByKey.get(key) ?? NO_VERSIONS;
   }
@@ -208,6 +225,23 @@ export class ReferenceTables {
     if (years === undefined) return null;
     for (const record of years) if (record.referenceYear === referenceYear) return record;
     return null;
+  }
+
+  /**
+   * An entry as a claim served on `serviceDate` sees it once the versions
+   * dated up to `lookupDate` (later fixes) are in force: the version in force
+   * on `lookupDate`, unless that is a withdrawal dated after the service (an
+   * NPI NPPES deactivated after the claim was served), which leaves the
+   * version before it standing. Null when none stands or it was withdrawn
+   * by the service date. With `lookupDate` the service date, as provider().
+   */
+  recordForService<K extends ReferenceKind>(
+    kind: K,
+    key: string,
+    serviceDate: string,
+    lookupDate: string,
+  ): HeldRecordByKind[K] | null {
+    return this.tableOf(kind).versionForService(key, serviceDate, lookupDate)?.record ?? null;
   }
 
   /** The version of an entry in force on a date (its record null when withdrawn); undefined before the first. */

@@ -265,6 +265,18 @@ describe('claimAcknowledgementsOf277 with several statuses per claim', () => {
     ).toEqual([['26463774', 'rejected', 'A7', '2024-01-10', 10000]]);
   });
 
+  it('rejects a claim whose rejecting category is padded with spaces (A7 :145), as the A7 it is', async () => {
+    expect(
+      await verdicts([
+        ...provider,
+        'HL*4*3*PT',
+        'NM1*QC*1*SMITH*JANE',
+        'TRN*2*26463774',
+        'STC*A7 :145 :IL*20240110*U*100',
+      ]),
+    ).toEqual([['26463774', 'rejected', 'A7', '2024-01-10', 10000]]);
+  });
+
   it('keeps the first STC of a claim that nothing rejects', async () => {
     expect(
       await verdicts([

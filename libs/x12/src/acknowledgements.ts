@@ -349,7 +349,9 @@ function statusCompositesOf(stc: X12Segment): string[][] {
     const element = elementOf(stc, position);
     if (element === '') return [];
     const repetitions = repetition === null ? [element] : element.split(repetition);
-    return repetitions.filter((text) => text !== '').map((text) => text.split(component));
+    return repetitions
+      .filter((text) => text.trim() !== '')
+      .map((text) => text.split(component).map((part) => part.trim()));
   });
 }
 

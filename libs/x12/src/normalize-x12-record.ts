@@ -7,7 +7,7 @@ import {
   type RawClaimRecord,
   type Submission,
 } from '@claims/contracts';
-import { SourceRecordError, tokenizePatientId } from '@claims/source-layouts';
+import { SourceRecordError, isCalendarDay, tokenizePatientId } from '@claims/source-layouts';
 import {
   acknowledgementsOf999,
   claimAcknowledgementsOf277,
@@ -81,9 +81,11 @@ function submissionOf(claim: Claim837, context: X12RecordContext): Submission {
   };
 }
 
+/** A CCYYMMDD envelope date as YYYY-MM-DD; null when it is no day of the calendar (20240230 included). */
 function isoDateOf(ccyymmdd: string | undefined): string | null {
   const match = /^(\d{4})(\d{2})(\d{2})$/.exec(ccyymmdd ?? '');
-  return match ? `${match[1]}-${match[2]}-${match[3]}` : null;
+  if (!match || !isCalendarDay(Number(match[1]), Number(match[2]), Number(match[3]))) return null;
+  return `${match[1]}-${match[2]}-${match[3]}`;
 }
 
 function submittedEvent(raw: RawClaimRecord, claim: Claim837, index: number, submission: Submission): ClaimEvent {
@@ -238,14 +240,14 @@ function transactionSetAcknowledgementEvent(
 
 /** GS04, the date the acknowledgement's group was built. @throws X12Error X12_DATE_INVALID */
 function groupDateOf(context: X12RecordContext, segmentNumber: number): string {
-  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(context.groupDate ?? '');
-  if (!match) {
+  const date = isoDateOf(context.groupDate);
+  if (date === null) {
     throw new X12Error('X12_DATE_INVALID', 'the acknowledgement has no status date and GS04 is not a date', {
       segmentNumber,
       elementPosition: 0,
     });
   }
-  return `${match[1]}-${match[2]}-${match[3]}`;
+  return date;
 }
 
 /** What a raw X12 transaction set yields: its claim events, and an 835's provider-level adjustments. */

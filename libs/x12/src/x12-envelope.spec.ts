@@ -143,6 +143,22 @@ describe('x12TransactionSetsOf', () => {
     );
   });
 
+  it('fails a transaction set outside a functional group with its own bytes, so its dead letter can be replayed', async () => {
+    const withoutGroup = PROFESSIONAL.replace(/GS\*[^~]*~\s*/, '')
+      .replace(/GE\*[^~]*~\s*/, '')
+      .replace('IEA*1*', 'IEA*0*');
+    const [item, ...rest] = await splitTwice(withoutGroup);
+    expect(rest).toEqual([]);
+    expect(item?.kind === 'failure' && [item.failure.scope, item.failure.error.message]).toEqual([
+      'transaction',
+      'ST outside a functional group (segment 2, element 0)',
+    ]);
+    const sent = PROFESSIONAL.slice(PROFESSIONAL.indexOf('ST*837'), PROFESSIONAL.indexOf('GE*'));
+    expect(item?.kind === 'failure' && item.transaction && transactionSetText(item.transaction)).toBe(
+      sent.replace(/\r?\n/g, ''),
+    );
+  });
+
   it('fails an interchange whose IEA02 does not match ISA13, located at IEA02', async () => {
     const items = await splitTwice(PROFESSIONAL.replace('IEA*1*000000907', 'IEA*1*000000908'));
     expect(summary(items)).toEqual([['failed', 1, 'interchange', { segmentNumber: 44, elementPosition: 2 }]]);

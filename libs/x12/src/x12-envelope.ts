@@ -93,7 +93,10 @@ interface OpenTransaction {
   tooLarge: boolean;
   /** An overlong segment inside it (X12_SEGMENT_TOO_LONG): the set fails with it, whatever its trailer says. */
   damage: X12Error | null;
-  envelope: X12EnvelopeContext | null;
+  /** Blank where the interchange or group is missing: the set then fails, its bytes still its dead letter's. */
+  envelope: X12EnvelopeContext;
+  /** Whether an interchange and a functional group enclose it. */
+  enveloped: boolean;
 }
 
 const at = (segment: X12Segment, elementPosition: number) => ({ segmentNumber: segment.number, elementPosition });
@@ -171,6 +174,7 @@ export class X12EnvelopeReader {
           tooLarge: false,
           damage: null,
           envelope: this.contextFor(segment),
+          enveloped: this.interchange !== null && this.group !== null,
         };
         return out;
       case 'SE':
@@ -221,20 +225,22 @@ export class X12EnvelopeReader {
     return out;
   }
 
-  private contextFor(st: X12Segment): X12EnvelopeContext | null {
-    if (!this.interchange || !this.group) return null;
-    const isa = this.interchange.isa;
-    const gs = this.group.gs;
+  /** What the open interchange and group say of a transaction set; blank for the one that is missing. */
+  private contextFor(st: X12Segment): X12EnvelopeContext {
+    const isa = this.interchange?.isa;
+    const gs = this.group?.gs;
+    const of = (segment: X12Segment | undefined, position: number): string =>
+      segment ? element(segment, position) : '';
     return {
       separators: st.separators,
-      interchangeControlNumber: element(isa, 13),
-      senderId: element(isa, 6),
-      receiverId: element(isa, 8),
-      usageIndicator: element(isa, 15),
-      functionalIdentifierCode: element(gs, 1),
-      groupControlNumber: element(gs, 6),
-      groupVersion: element(gs, 8),
-      groupDate: element(gs, 4),
+      interchangeControlNumber: of(isa, 13),
+      senderId: of(isa, 6),
+      receiverId: of(isa, 8),
+      usageIndicator: of(isa, 15),
+      functionalIdentifierCode: of(gs, 1),
+      groupControlNumber: of(gs, 6),
+      groupVersion: of(gs, 8),
+      groupDate: of(gs, 4),
     };
   }
 
@@ -272,8 +278,7 @@ export class X12EnvelopeReader {
     } else open.segments.push(segment);
   }
 
-  private transactionOf(open: OpenTransaction): X12TransactionSet | null {
-    if (!open.envelope) return null;
+  private transactionOf(open: OpenTransaction): X12TransactionSet {
     return {
       recordNumber: open.recordNumber,
       transactionSetId: element(open.st, 1),
@@ -303,7 +308,7 @@ export class X12EnvelopeReader {
       const error = new X12Error('X12_ENVELOPE_INVALID', 'SE02 does not match ST02', at(se, 2));
       return this.failOpen(out, open, error);
     }
-    if (!open.envelope) {
+    if (!open.enveloped) {
       const error = new X12Error('X12_ENVELOPE_INVALID', 'ST outside a functional group', at(open.st, 0));
       return this.failOpen(out, open, error);
     }
@@ -317,7 +322,6 @@ export class X12EnvelopeReader {
       return this.failOpen(out, open, error);
     }
     const transaction = this.transactionOf(open);
-    if (!transaction) return;
     const enclosing = this.enclosingFailure();
     if (enclosing) out.push({ kind: 'failure', failure: enclosing, recordNumber: open.recordNumber, transaction });
     else out.push({ kind: 'transaction', transaction });

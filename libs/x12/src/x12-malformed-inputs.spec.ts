@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { claimsOf837 } from './claim-837';
 import type { X12EnvelopeItem } from './x12-envelope';
 import { x12DispositionOf } from './x12-layouts';
+import { normalizeX12RecordEvents } from './normalize-x12-record';
 import { remittanceOf835 } from './remittance-835';
 import { segmentsOfText } from './x12-segments';
 import { X12Error } from './x12.errors';
-import { X12_SAMPLES, envelopeItemsOfText, transactionSetsOfText } from './__tests__/x12-samples';
+import { X12_SAMPLES, envelopeItemsOfText, rawEventOf, transactionSetsOfText } from './__tests__/x12-samples';
 
 /** Awkward-but-valid and malformed input a clearinghouse feed sends, read end to end by the pure functions. */
 
@@ -27,6 +28,28 @@ const outcomes = (items: X12EnvelopeItem[]) =>
   );
 
 const separators = { element: '*', repetition: '^', component: ':', segment: '~' };
+
+/** What the pipeline reads from a text: per transaction set, its claims' mapped fields, or the failure's code. */
+async function claimsRead(text: string) {
+  return (await envelopeItemsOfText(text)).map((item) => {
+    if (item.kind === 'failure') return `failed: ${item.failure.error.code}`;
+    return normalizeX12RecordEvents(rawEventOf(item.transaction), { patientTokenKey }).claims.map((event) => [
+      event.claimId,
+      event.claim.billedAmountCents,
+      event.claim.totals,
+      event.claim.diagnoses,
+      event.claim.lines.map((line) => [line.hcpcsCode, line.chargeAmountCents, line.diagnosisCode, line.serviceDate]),
+      event.dataQuality,
+    ]);
+  });
+}
+
+/** The text cut into lines of at most `columns` characters, as a mainframe transfer wraps a file without line breaks. */
+function wrapped(text: string, columns: number): string {
+  const lines: string[] = [];
+  for (let at = 0; at < text.length; at += columns) lines.push(text.slice(at, at + columns));
+  return lines.join('\r\n');
+}
 
 function errorOf(run: () => unknown): X12Error {
   try {
@@ -58,6 +81,103 @@ describe('layout between segments', () => {
       ['ok', '0021', 40],
       ['ok', '0022', 40],
     ]);
+  });
+});
+
+describe('the repetition separator (ISA11)', () => {
+  it('reads an interchange whose ISA11 repeats its component separator or terminator, or is the U of 4010, as one without repetitions', async () => {
+    const expected = await claimsRead(PROFESSIONAL);
+    for (const isa11 of [':', '~', 'U']) {
+      const text = PROFESSIONAL.replace('*^*00501*', `*${isa11}*00501*`);
+      expect([isa11, await claimsRead(text)]).toEqual([isa11, expected]);
+    }
+  });
+});
+
+describe('line breaks inside segments', () => {
+  it('reads an interchange wrapped at 80 columns as the same interchange unwrapped, an 837 and an 835 alike', async () => {
+    for (const text of [PROFESSIONAL, MANAGED_CARE]) {
+      const unwrapped = await claimsRead(text);
+      expect(unwrapped).toEqual([expect.any(Array)]);
+      expect(await claimsRead(wrapped(text, 80))).toEqual(unwrapped);
+    }
+  });
+
+  it('reads a second interchange whose ISA the wrap splits by its own separators', async () => {
+    // `|` elements, `>` components: read with the first interchange's `*` and `:`, the second's claim would be lost.
+    const second = PROFESSIONAL.replace(/\*/g, '|')
+      .replace(/:/g, '>')
+      .replace('|^|00501|', '|!|00501|')
+      .replace(/0021/g, '0022');
+    // Padding after the first IEA puts the second ISA's `I` in the last column, its `SA` on the next line.
+    const padding = ' '.repeat((79 - (PROFESSIONAL.length % 80) + 80) % 80);
+    const text = wrapped(`${PROFESSIONAL}${padding}${second}`, 80);
+    expect(text).toContain('I\r\nSA|');
+    const [first] = await claimsRead(PROFESSIONAL);
+    expect(await claimsRead(text)).toEqual([first, first]);
+  });
+
+  it('reads a claim id a line break splits as the id without the break, so its 835 still joins it', async () => {
+    const [claims] = await claimsRead(PROFESSIONAL.replace('CLM*26463774*', 'CLM*2646\r\n3774*'));
+    expect(claims?.[0]).toEqual(expect.arrayContaining(['26463774', 10000]));
+  });
+});
+
+describe('segment ids as written', () => {
+  it('reads segment ids written in lower case or padded with spaces as the ids they spell', async () => {
+    const loose = PROFESSIONAL.replace('ST*837*', 'st*837*')
+      .replace('CLM*', 'clm *')
+      .replace('SV1*HC:87070', 'Sv1*HC:87070')
+      .replace('SE*40*', 'se*40*')
+      .replace('GE*1*', 'GE *1*');
+    expect(outcomes(await envelopeItemsOfText(loose))).toEqual([['ok', '0021', 40]]);
+    expect(await claimsRead(loose)).toEqual(await claimsRead(PROFESSIONAL));
+  });
+});
+
+describe('components padded with spaces', () => {
+  it('reads a diagnosis qualifier or procedure code padded with spaces as the code, so each line points at its own diagnosis', async () => {
+    const padded = PROFESSIONAL.replace('HI*BK:0340*BF:V7389~', 'HI*BK :0340*BF: V7389 ~').replace(
+      'SV1*HC:99213*',
+      'SV1*HC: 99213 *',
+    );
+    expect(padded).not.toBe(PROFESSIONAL);
+    expect(await claimsRead(padded)).toEqual(await claimsRead(PROFESSIONAL));
+  });
+});
+
+describe('amounts', () => {
+  it('reads amounts zero-filled to the 18 digits an R element holds as the amounts, and still refuses one past 13 whole digits', async () => {
+    const zeroFilled = PROFESSIONAL.replace('CLM*26463774*100.00*', 'CLM*26463774*0000000000000100.00*').replace(
+      'SV1*HC:99213*40.00*',
+      'SV1*HC:99213*000000000000000040*',
+    );
+    expect(await claimsRead(zeroFilled)).toEqual(await claimsRead(PROFESSIONAL));
+    const [set] = await transactionSetsOfText(
+      PROFESSIONAL.replace('CLM*26463774*100.00*', 'CLM*26463774*10000000000000.00*'),
+    );
+    const error = errorOf(() => claimsOf837(set!.segments, { kind: 'professional', patientTokenKey }));
+    expect([error.code, error.location]).toEqual(['X12_AMOUNT_INVALID', { segmentNumber: 27, elementPosition: 2 }]);
+  });
+});
+
+describe('dates taken from the envelope', () => {
+  const ACKNOWLEDGEMENT = sample('pyx12', '834_ls_le_ls_5010.999.txt');
+
+  it('refuses a 999 dated by a GS04 that is no calendar day (20130230) with X12_DATE_INVALID, never publishing 2013-02-30', async () => {
+    const [set] = await transactionSetsOfText(ACKNOWLEDGEMENT.replace('*20130312*020630*', '*20130230*020630*'));
+    const error = errorOf(() => normalizeX12RecordEvents(rawEventOf(set!), { patientTokenKey }));
+    expect(error.code).toBe('X12_DATE_INVALID');
+  });
+
+  it('gives an 837 claim without BHT04 no submission date when GS04 is no calendar day, rather than an impossible one', async () => {
+    const text = PROFESSIONAL.replace('BHT*0019*00*244579*20061015*', 'BHT*0019*00*244579**').replace(
+      '*20131031*1147*1*X*',
+      '*20130231*1147*1*X*',
+    );
+    const [set] = await transactionSetsOfText(text);
+    const [event] = normalizeX12RecordEvents(rawEventOf(set!), { patientTokenKey }).claims;
+    expect(event?.claim.submission?.submittedDate).toBeNull();
   });
 });
 

@@ -105,6 +105,16 @@ describe('x12TokensOf', () => {
     expect(() => separatorsOfIsa(same)).toThrow(/same character/);
   });
 
+  it('declares no repetition separator with an ISA11 that another separator or the data could hold', () => {
+    for (const isa11 of ['>', '!', 'U', '0', ' ']) {
+      const isa = OTHER_SEPARATORS.replace('|}|00501|', `|${isa11}|00501|`);
+      expect([isa11, separatorsOfIsa(isa)?.separators]).toEqual([
+        isa11,
+        { element: '|', repetition: null, component: '>', segment: '!' },
+      ]);
+    }
+  });
+
   it('has no repetition separator before 005010 (ISA11 was the standards identifier U)', () => {
     const isa = OTHER_SEPARATORS.replace('|}|00501|', '|U|00401|');
     expect(separatorsOfIsa(isa)?.separators.repetition).toBeNull();

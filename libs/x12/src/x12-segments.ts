@@ -4,7 +4,7 @@ import { X12Error } from './x12.errors';
 /** The four delimiters an interchange declares in its ISA segment. */
 export interface X12Separators {
   element: string;
-  /** ISA11 from 005010 on; null before (ISA11 was the standards identifier `U`). */
+  /** ISA11 from 005010 on; null before (ISA11 was the standards identifier `U`), or when ISA11 can separate nothing. */
   repetition: string | null;
   /** ISA16. */
   component: string;
@@ -53,7 +53,7 @@ export function separatorsOfIsa(text: string, segmentNumber = 1): { separators: 
   const element = text[3] ?? '';
   const invalid = (why: string): X12Error =>
     new X12Error('X12_SEPARATORS_INVALID', `the ISA segment ${why}`, { segmentNumber, elementPosition: 0 });
-  if (!text.startsWith('ISA')) throw invalid('is missing');
+  if (!startsWithIsa(text)) throw invalid('is missing');
   if (/[A-Za-z0-9\s]/.test(element)) throw invalid('has a letter, digit or space as its element separator');
   let at = 3;
   for (let count = 1; count < ISA_ELEMENT_COUNT; count += 1) {
@@ -66,11 +66,19 @@ export function separatorsOfIsa(text: string, segmentNumber = 1): { separators: 
   if (text.length < at + 3) return null;
   const component = text[at + 1] ?? '';
   const segment = text[at + 2] ?? '';
-  const fields = text.slice(0, at + 2).split(element);
+  const fields = withoutLineBreaks(text.slice(0, at + 2), null).split(element);
   const version = fields[12] ?? '';
   const repetitionField = fields[11] ?? '';
-  const repetition = version >= '00501' && repetitionField.length === 1 ? repetitionField : null;
-  const used = [element, component, segment, ...(repetition ? [repetition] : [])];
+  // An ISA11 that another separator or the data could hold (`:`, `~`, the `U` 4010 wrote there) separates
+  // nothing: read with no repetition separator (only a 277's STC splits on one), every element reads as sent.
+  const repetition =
+    version >= '00501' &&
+    repetitionField.length === 1 &&
+    ![element, component, segment].includes(repetitionField) &&
+    !/[A-Za-z0-9\s]/.test(repetitionField)
+      ? repetitionField
+      : null;
+  const used = [element, component, segment];
   if (new Set(used).size !== used.length) throw invalid('declares the same character for two separators');
   if (/[A-Za-z0-9 ]/.test(component) || /[A-Za-z0-9 ]/.test(segment)) {
     throw invalid('has a letter, digit or space as a component separator or segment terminator');
@@ -78,30 +86,65 @@ export function separatorsOfIsa(text: string, segmentNumber = 1): { separators: 
   return { separators: { element, repetition, component, segment }, length: at + 3 };
 }
 
-/** Splits one segment's text with known separators. */
+const SEGMENT_ID = /^[A-Za-z0-9]{2,3}$/;
+
+/** Whether `text` begins with an ISA tag, in whatever case it is written. */
+function startsWithIsa(text: string): boolean {
+  return text.slice(0, 3).toUpperCase() === 'ISA';
+}
+
+/**
+ * Splits one segment's text with known separators. A segment id is two or
+ * three capitals or digits (X12.6): one written in lower case or padded
+ * with spaces still names the same segment, so the tag is read as the id it
+ * spells; the text keeps what was written.
+ */
 export function segmentOf(text: string, number: number, separators: X12Separators): X12Segment {
   const elements = text.split(separators.element);
-  return { number, tag: elements[0] ?? '', elements, text, separators };
+  const written = (elements[0] ?? '').trim();
+  // Anything else is damage, named as written.
+  const tag = SEGMENT_ID.test(written) ? written.toUpperCase() : (elements[0] ?? '');
+  return { number, tag, elements, text, separators };
 }
 
 /** The segments of a record written with known separators (a transaction set's text), numbered from `firstNumber`. */
 export function segmentsOfText(text: string, separators: X12Separators, firstNumber = 1): X12Segment[] {
   const segments: X12Segment[] = [];
   for (const piece of text.split(separators.segment)) {
-    const trimmed = stripLineBreaks(piece, separators);
+    const trimmed = withoutLineBreaks(piece, separators);
     if (trimmed === '') continue;
     segments.push(segmentOf(trimmed, firstNumber + segments.length, separators));
   }
   return segments;
 }
 
-/** Line breaks around segments are layout, unless the file uses one as its terminator. */
-function stripLineBreaks(text: string, separators: X12Separators): string {
+/**
+ * A segment's text without the line breaks in it, unless the file uses one
+ * as a separator. No X12 character set holds CR or LF as data (X12.6), so a
+ * line break is layout wherever it stands: after a terminator, or inside a
+ * segment where a transfer wrapped the file at 80 columns (read as it was
+ * written, a wrapped claim id would lose the join to its 835 and a wrapped
+ * tag its segment).
+ */
+function withoutLineBreaks(text: string, separators: X12Separators | null): string {
+  const isDelimiter = (char: string): boolean =>
+    separators !== null &&
+    (char === separators.segment ||
+      char === separators.element ||
+      char === separators.component ||
+      char === separators.repetition);
+  const isLayout = (char: string | undefined): boolean =>
+    char !== undefined && LINE_BREAKS.has(char) && !isDelimiter(char);
+  // The common case first, without a copy per character: breaks only around the segment (`~` CRLF).
   let start = 0;
   let end = text.length;
-  while (start < end && LINE_BREAKS.has(text[start] ?? '') && text[start] !== separators.segment) start += 1;
-  while (end > start && LINE_BREAKS.has(text[end - 1] ?? '') && text[end - 1] !== separators.segment) end -= 1;
-  return text.slice(start, end);
+  while (start < end && isLayout(text[start])) start += 1;
+  while (end > start && isLayout(text[end - 1])) end -= 1;
+  const inner = start === 0 && end === text.length ? text : text.slice(start, end);
+  if (!inner.includes('\r') && !inner.includes('\n')) return inner;
+  let kept = '';
+  for (const char of inner) if (!isLayout(char)) kept += char;
+  return kept;
 }
 
 const DOS_END_OF_FILE = '\u001A';
@@ -192,7 +235,7 @@ export async function* x12TokensOf(
         buffer = buffer.slice(next);
         seekingIsa = false;
       }
-      if (buffer.startsWith('ISA') || separators === null) {
+      if (startsWithIsa(buffer) || separators === null) {
         let isa: ReturnType<typeof separatorsOfIsa>;
         try {
           isa = separatorsOfIsa(buffer, number + 1);
@@ -222,7 +265,8 @@ export async function* x12TokensOf(
         }
         separators = isa.separators;
         number += 1;
-        yield { kind: 'segment', segment: segmentOf(buffer.slice(0, isa.length - 1), number, separators) };
+        const isaText = withoutLineBreaks(buffer.slice(0, isa.length - 1), separators);
+        yield { kind: 'segment', segment: segmentOf(isaText, number, separators) };
         buffer = buffer.slice(isa.length);
         continue;
       }
@@ -258,7 +302,12 @@ export async function* x12TokensOf(
         buffer = '';
         return;
       }
-      const text = stripLineBreaks(buffer.slice(0, end), separators);
+      const text = withoutLineBreaks(buffer.slice(0, end), separators);
+      if (startsWithIsa(text)) {
+        // An ISA a wrapped line split (`I` CRLF `SA`): read as one, by the separators it declares.
+        buffer = `${text}${buffer.slice(end)}`;
+        continue;
+      }
       buffer = buffer.slice(end + 1);
       if (text === '') continue;
       number += 1;

@@ -7,9 +7,16 @@ export function elementOf(segment: X12Segment, position: number): string {
   return (segment.elements[position] ?? '').trim();
 }
 
-/** Element `position` split into its components (a composite such as `HC:99213:25`). */
+/**
+ * Element `position` split into its components (a composite such as
+ * `HC:99213:25`), each trimmed as an element is: a writer that pads its
+ * fields pads components too, and `BK :0340` is the principal diagnosis
+ * 0340, not a qualifier no list holds.
+ */
 export function componentsOf(segment: X12Segment, position: number): string[] {
-  return elementOf(segment, position).split(segment.separators.component);
+  return elementOf(segment, position)
+    .split(segment.separators.component)
+    .map((component) => component.trim());
 }
 
 export function blankToNull(value: string): string | null {
@@ -17,7 +24,9 @@ export function blankToNull(value: string): string | null {
 }
 
 const DECIMAL = /^-?\d*(?:\.\d*)?$/;
+/** Dollars to 13 digits keep every cent exact in a double (below 2^53). */
 const MAX_WHOLE_DIGITS = 13;
+const LEADING_ZEROS = /^0+/;
 
 /**
  * An X12 `R` (decimal) amount as integer cents. Decimals past the second must
@@ -31,10 +40,12 @@ export function amountCentsOf(segment: X12Segment, position: number): number {
   const point = text.indexOf('.');
   const whole = text.slice(negative ? 1 : 0, point < 0 ? text.length : point);
   const fraction = point < 0 ? '' : text.slice(point + 1);
+  // An R element holds up to 18 digits, and a writer may zero-fill them: the limit is on the digits that count.
+  const significant = whole.length > MAX_WHOLE_DIGITS ? whole.replace(LEADING_ZEROS, '') : whole;
   const valid =
     DECIMAL.test(text) &&
     (whole !== '' || fraction !== '') &&
-    whole.length <= MAX_WHOLE_DIGITS &&
+    significant.length <= MAX_WHOLE_DIGITS &&
     /^0*$/.test(fraction.slice(2));
   if (!valid) {
     throw new X12Error('X12_AMOUNT_INVALID', `${segment.tag}${String(position).padStart(2, '0')} is not an amount`, {
@@ -42,7 +53,7 @@ export function amountCentsOf(segment: X12Segment, position: number): number {
       elementPosition: position,
     });
   }
-  const cents = Number(whole || '0') * 100 + Number((fraction + '00').slice(0, 2));
+  const cents = Number(significant || '0') * 100 + Number((fraction + '00').slice(0, 2));
   return negative && cents !== 0 ? -cents : cents;
 }
 

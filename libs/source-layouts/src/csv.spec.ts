@@ -138,8 +138,13 @@ describe('parseServiceDate', () => {
     expect(parseServiceDate('20100331', 'CLM_THRU_DT', range)).toBe('2010-03-31');
   });
 
+  it('dead-letters 00000101 (year 0000, which neither Postgres nor ISO 8601 has) as DATE_INVALID, naming the field', () => {
+    expect(() => parseServiceDate('00000101', 'CLM_FROM_DT', range)).toThrow(
+      expect.objectContaining({ code: 'DATE_INVALID', message: expect.stringContaining('CLM_FROM_DT') }),
+    );
+  });
+
   it.each([
-    ['00000101', 'year 0000, which Postgres cannot store'],
     ['99991231', 'the 9999-12-31 placeholder, which would move the watermark to 9999'],
     ['19600101', 'a date before Medicare began'],
   ])('dead-letters %s (%s) as DATE_OUT_OF_RANGE, naming the field', (value) => {

@@ -298,12 +298,15 @@ describe('normalizeCarrierRecord on records that cannot be trusted', () => {
     expect(error.message).toBe('HCPCS_CD_1 is longer than 64 characters');
   });
 
-  it.each([
-    ['CLM_FROM_DT', '00000101'],
-    ['CLM_THRU_DT', '99991231'],
-  ])('rejects %s %s, outside the plausible service dates, as DATE_OUT_OF_RANGE', (column, value) => {
-    expect(sourceRecordErrorCodeOf(() => normalize(withFields(firstRecord, { [column]: value })))).toBe(
+  it('rejects CLM_THRU_DT 99991231, outside the plausible service dates, as DATE_OUT_OF_RANGE', () => {
+    expect(sourceRecordErrorCodeOf(() => normalize(withFields(firstRecord, { CLM_THRU_DT: '99991231' })))).toBe(
       'DATE_OUT_OF_RANGE',
+    );
+  });
+
+  it('rejects CLM_FROM_DT 00000101, a year no calendar it is stored in has, as DATE_INVALID', () => {
+    expect(sourceRecordErrorCodeOf(() => normalize(withFields(firstRecord, { CLM_FROM_DT: '00000101' })))).toBe(
+      'DATE_INVALID',
     );
   });
 

@@ -1,4 +1,12 @@
-import { destinationName, isInboxCandidate, settledFiles, type FileSignature } from './inbox-files';
+import {
+  destinationName,
+  inboxDestination,
+  isInboxCandidate,
+  latin1ReadingOf,
+  settledFiles,
+  utf8NameOf,
+  type FileSignature,
+} from './inbox-files';
 
 const listing = (entries: Record<string, [number, number]>): Map<string, FileSignature> =>
   new Map(
@@ -56,5 +64,38 @@ describe('destinationName', () => {
   it('counts on when the stamped name is taken too', () => {
     const taken = new Set(['claims.csv', 'claims.20260304T050607Z.csv']);
     expect(destinationName('claims.csv', (name) => taken.has(name), movedAt)).toBe('claims.20260304T050607Z-2.csv');
+  });
+});
+
+describe('inboxDestination', () => {
+  const unchanged = { stoppedByShutdown: false, changedSinceListed: false };
+
+  it('moves a file to processed/ once its job completed, and to failed/ once it was refused', () => {
+    expect(inboxDestination({ ...unchanged, completed: true })).toBe('processed');
+    expect(inboxDestination({ ...unchanged, completed: false })).toBe('failed');
+  });
+
+  it('keeps in the inbox a file written to while it was being ingested, whatever its job made of it', () => {
+    // A writer that paused past one listing: the job read part of the file (FILE_CHANGED, a gzip cut short).
+    expect(inboxDestination({ completed: false, stoppedByShutdown: false, changedSinceListed: true })).toBe('inbox');
+    // Or resumed once the job had read it: moved, its new bytes would be read by nobody.
+    expect(inboxDestination({ completed: true, stoppedByShutdown: false, changedSinceListed: true })).toBe('inbox');
+  });
+
+  it('keeps in the inbox a file whose job the shutdown stopped, for the next start', () => {
+    expect(inboxDestination({ completed: false, stoppedByShutdown: true, changedSinceListed: false })).toBe('inbox');
+  });
+});
+
+describe('utf8NameOf', () => {
+  it('reads a UTF-8 name, spaces and accents included, as its text', () => {
+    expect(utf8NameOf(Buffer.from('réclamations mars 2026.csv'))).toBe('réclamations mars 2026.csv');
+  });
+
+  it('tells a name whose bytes are not UTF-8 (café.csv saved in Latin-1), which no text path names', () => {
+    const latin1 = Buffer.from('café.csv', 'latin1');
+    expect(utf8NameOf(latin1)).toBeNull();
+    expect(latin1ReadingOf(latin1)).toBe('café.csv');
+    expect(latin1ReadingOf(Buffer.from([0x61, 0x85, 0x62]))).toBe('a_b');
   });
 });

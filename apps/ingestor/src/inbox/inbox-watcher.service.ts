@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { IngestorConfig } from '../ingestor.config';
 import { INGESTOR_CONFIG } from '../ingestor.tokens';
@@ -11,7 +11,15 @@ import { confineToIngestRoot } from '../ingestion/ingest-root';
 import { IngestionError } from '../ingestion/ingestion.errors';
 import { asFileOpenRefusal } from '../ingestion/source-file';
 import { IngestJobsService } from '../ingest-jobs/ingest-jobs.service';
-import { destinationName, isInboxCandidate, settledFiles, type FileSignature } from './inbox-files';
+import {
+  destinationName,
+  inboxDestination,
+  isInboxCandidate,
+  latin1ReadingOf,
+  settledFiles,
+  utf8NameOf,
+  type FileSignature,
+} from './inbox-files';
 import { InboxLedger } from './inbox-ledger';
 
 async function sha256Of(path: string): Promise<string> {
@@ -23,9 +31,10 @@ async function sha256Of(path: string): Promise<string> {
 /**
  * The inbox door: a file dropped into INGEST_INBOX is ingested once its
  * size has settled, then moved to processed/ (or to failed/, with the
- * reason beside it in `<name>.reason.txt`). A file is known by its bytes: the
- * same bytes dropped again, under any name, are recorded as a duplicate and
- * not published again. Files are taken one at a time, through the same jobs
+ * reason beside it in `<name>.reason.txt`); one written to while it was
+ * being ingested stays, to be taken again once it settles. A file is known
+ * by its bytes: the same bytes dropped again, under any name, are recorded
+ * as a duplicate and not published again. Files are taken one at a time, through the same jobs
  * (and limits) as the HTTP doors; GET /v1/ingestions lists them.
  */
 @Injectable()
@@ -87,21 +96,29 @@ export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async poll(): Promise<void> {
     const current = new Map<string, FileSignature>();
-    for (const entry of await readdir(this.directory, { withFileTypes: true })) {
+    for (const entry of await readdir(this.directory, { withFileTypes: true, encoding: 'buffer' })) {
+      const name = utf8NameOf(entry.name);
       // A link is taken too, to be refused in the open (failed/ with the reason) if it leads out of the inbox.
-      if (!isInboxCandidate(entry.name, entry.isFile() || entry.isSymbolicLink())) continue;
-      const info = await stat(join(this.directory, entry.name)).catch(() => null);
+      if (!isInboxCandidate(name ?? latin1ReadingOf(entry.name), entry.isFile() || entry.isSymbolicLink())) continue;
+      if (name === null) {
+        await this.refuseUndecodableName(entry.name).catch((error: unknown) =>
+          this.logger.error({ err: error, source: latin1ReadingOf(entry.name) }, 'inbox file could not be taken'),
+        );
+        continue;
+      }
+      const info = await stat(join(this.directory, name)).catch(() => null);
       // A link to a folder (or to anything but a file) is left alone, as a folder is: it holds no bytes to take.
-      if (info?.isFile()) current.set(entry.name, { bytes: info.size, modifiedMilliseconds: info.mtimeMs });
+      if (info?.isFile()) current.set(name, { bytes: info.size, modifiedMilliseconds: info.mtimeMs });
     }
     const settled = settledFiles(this.seen, current);
     this.seen = current;
     for (const name of settled) {
       if (this.stopping || !this.jobs.registry.hasCapacity) return;
       // Listed settled, but the files before it may have taken minutes: one written to since waits to settle again.
-      if (!(await this.unchangedSince(name, current.get(name)))) continue;
+      const listed = current.get(name);
+      if (!(await this.unchangedSince(name, listed))) continue;
       // One file that cannot be taken (gone, unreadable) must not hold back the files after it.
-      await this.take(name).catch((error: unknown) =>
+      await this.take(name, listed).catch((error: unknown) =>
         this.logger.error({ err: error, source: name }, 'inbox file could not be taken'),
       );
     }
@@ -117,7 +134,7 @@ export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
     );
   }
 
-  private async take(name: string): Promise<void> {
+  private async take(name: string, listed: FileSignature | undefined): Promise<void> {
     const ledger = this.ledger;
     if (ledger === null) return;
     const path = join(this.directory, name);
@@ -159,12 +176,15 @@ export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (error) {
       // Busy: the file stays where it is for a later listing. Anything else refuses the file as a whole.
       if (error instanceof IngestionError && error.code === 'INGEST_BUSY') return;
+      const refused = { completed: false, stoppedByShutdown: false };
+      if (await this.keptToSettle(name, listed, refused, error)) return;
       await this.moveToFailed(name, error instanceof IngestionError ? error : null, error);
       return;
     }
     const view = await started.finished;
     const report = view.report;
-    if (view.state === 'completed' && report !== null && !('dryRun' in report)) {
+    const completed = view.state === 'completed' && report !== null && !('dryRun' in report);
+    if (completed) {
       await ledger.record({
         sha256: report.fileId,
         source: name,
@@ -172,12 +192,47 @@ export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
         ingestId: view.ingestId,
         recordsRead: report.recordsRead,
       });
-      await this.moveTo(this.processed, name);
-      return;
     }
-    // Stopped by the shutdown: the file stays for the next start, which takes it again.
-    if (this.stopping && view.error?.code === 'INGEST_ABORTED') return;
-    await this.moveToFailed(name, null, view.error);
+    const ended = { completed, stoppedByShutdown: this.stopping && view.error?.code === 'INGEST_ABORTED' };
+    if (await this.keptToSettle(name, listed, ended, view.error)) return;
+    if (completed) await this.moveTo(this.processed, name);
+    else await this.moveToFailed(name, null, view.error);
+  }
+
+  /** Whether the file stays in the inbox (inboxDestination): written to since it was listed, or stopped by the shutdown. */
+  private async keptToSettle(
+    name: string,
+    listed: FileSignature | undefined,
+    outcome: { completed: boolean; stoppedByShutdown: boolean },
+    failure: unknown,
+  ): Promise<boolean> {
+    const changedSinceListed = !(await this.unchangedSince(name, listed));
+    if (inboxDestination({ ...outcome, changedSinceListed }) !== 'inbox') return false;
+    if (changedSinceListed) {
+      const code = (failure as { code?: unknown } | null)?.code;
+      this.logger.info(
+        { source: name, ...(typeof code === 'string' ? { code } : {}) },
+        'inbox file written to (or removed) while it was being ingested; left to settle again',
+      );
+    }
+    return true;
+  }
+
+  /**
+   * Moves a file whose name is not UTF-8 to failed/ at once, under its
+   * Latin-1 reading: nothing could name it to read it, and left in the inbox
+   * it would wait there unseen. Its bytes need a name in UTF-8 to be taken.
+   */
+  private async refuseUndecodableName(name: Buffer): Promise<void> {
+    const readable = latin1ReadingOf(name);
+    const moved = destinationName(readable, (candidate) => existsSync(join(this.failed, candidate)), new Date());
+    await rename(Buffer.concat([Buffer.from(`${this.directory}${sep}`), name]), join(this.failed, moved));
+    const refusal = new IngestionError(
+      'FILE_NAME_INVALID',
+      `the name of ${readable} (read as Latin-1) is not UTF-8: name it in UTF-8 and drop it again`,
+    );
+    await writeFile(join(this.failed, `${moved}.reason.txt`), `${refusal.code}: ${refusal.message}\n`);
+    this.logger.warn({ source: readable, reason: refusal.code }, 'inbox file failed; moved to failed/');
   }
 
   private async moveToFailed(name: string, refusal: IngestionError | null, failure: unknown): Promise<void> {

@@ -29,6 +29,7 @@ import {
   loadSourceLayouts,
   normalizeSourceRecord,
   parseCsvRecord,
+  utf16EncodingOf,
   type DetectedLayout,
   type GroupLimits,
   type MappedLayout,
@@ -89,6 +90,15 @@ const PACED_LINGER_MS = 20;
  * one, and its line goes on alone.
  */
 const QUOTED_RECORD_MAX_LINES = 100;
+/**
+ * The most bytes (gunzipped) a door reads of a file looking for its header
+ * row: a header at the record limit in UTF-16 (twice its UTF-8 size) after
+ * megabytes of blank lines fits, while a file with no line break (a
+ * preallocated file of NULs, a gzip member of one endless line) is refused
+ * at once rather than read through before the door answers, outside any
+ * job's time limit.
+ */
+const HEADER_SEARCH_BYTES = 32 * 1024 * 1024;
 
 export interface IngestFileOptions {
   /** Optional pacing for replays and load tests: records per second. */
@@ -137,6 +147,24 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/**
+ * The chunks of `chunks` until more than `maxBytes` have gone by: the
+ * chunk that crosses the bound is still given, so a line ending in it is
+ * read, and asking for one more throws `refusal()` (which closes the file).
+ */
+async function* firstBytesUpTo(
+  chunks: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  refusal: () => Error,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  let given = 0;
+  for await (const chunk of chunks) {
+    if (given > maxBytes) throw refusal();
+    given += chunk.length;
+    yield chunk;
+  }
 }
 
 /**
@@ -319,22 +347,43 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
     requestedPath: string,
     options: Pick<IngestFileOptions, 'layout' | 'root'> = {},
   ): Promise<SourceFileCheck> {
-    const { path, source, bytesTotal, compression } = await this.locate(requestedPath, options.root);
-    const lines = boundedLinesOf(openSourceBytes(path, compression, source), {
-      maxLineBytes: this.config.maxRecordBytes,
-      prefixBytes: DEAD_LETTER_MAX_ORIGINAL_BYTES,
-    });
+    const located = await this.locate(requestedPath, options.root);
+    const { path, source, bytesTotal, compression } = located;
+    // Told from the file's bytes as the job tells it (isX12File), so that the door never starts a job the job refuses.
+    const firstBytes = await this.firstBytesOf(located);
+    if (isX12Start(firstBytes)) {
+      // An X12 file has no header row: its transaction sets name their own layouts.
+      if (options.layout !== undefined && options.layout !== X12_FILE_LAYOUT) {
+        throw new IngestionError(
+          'LAYOUT_MISMATCH',
+          `${source} is an X12 interchange, not layout ${options.layout} (name layout ${X12_FILE_LAYOUT} or none)`,
+        );
+      }
+      return { path, source, bytesTotal, compression, layout: X12_FILE_LAYOUT };
+    }
+    const noHeaderRow = (): IngestionError =>
+      new IngestionError(
+        'LAYOUT_UNKNOWN',
+        `${source} has no header row in its first ${HEADER_SEARCH_BYTES} bytes: a first line over the record size limit, ` +
+          `or no line break at all (known: ${this.layouts.knownLayoutNames().join(', ')})`,
+      );
+    const lines = boundedLinesOf(
+      firstBytesUpTo(openSourceBytes(path, compression, source), HEADER_SEARCH_BYTES, noHeaderRow),
+      {
+        maxLineBytes: this.config.maxRecordBytes,
+        prefixBytes: DEAD_LETTER_MAX_ORIGINAL_BYTES,
+      },
+    );
     for await (const line of lines) {
       if (line.kind === 'line' && line.text.trim() === '') continue;
       if (line.kind === 'line' && isX12Start(line.bytes)) {
-        // An X12 file has no header row: its transaction sets name their own layouts.
-        if (options.layout !== undefined && options.layout !== X12_FILE_LAYOUT) {
-          throw new IngestionError(
-            'LAYOUT_MISMATCH',
-            `${source} is an X12 interchange, not layout ${options.layout} (name layout ${X12_FILE_LAYOUT} or none)`,
-          );
-        }
-        return { path, source, bytesTotal, compression, layout: X12_FILE_LAYOUT };
+        // An interchange only once decoded: the X12 reader takes the bytes its sender wrote, ASCII or UTF-8.
+        throw new IngestionError(
+          'LAYOUT_UNKNOWN',
+          utf16EncodingOf(firstBytes) === null
+            ? `${source} holds an X12 interchange after a first line that is not X12: send the interchange alone`
+            : `${source} is an X12 interchange saved as UTF-16 text: send it as ASCII or UTF-8, as X12 is written`,
+        );
       }
       // Returning ends the iteration, which closes the file.
       return { path, source, bytesTotal, compression, layout: this.headerLayout(line, source, options.layout).name };
@@ -795,14 +844,19 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
   }
 
   /** Whether the file (gunzipped, if it is gzip) starts as an X12 interchange: `ISA` before anything else. */
-  private async isX12File(file: OpenedFile): Promise<boolean> {
+  private async isX12File(file: Omit<OpenedFile, 'fileId'>): Promise<boolean> {
+    return isX12Start(await this.firstBytesOf(file));
+  }
+
+  /** The file's first read chunks (gunzipped, if it is gzip), at least 64 bytes of them unless it is shorter. */
+  private async firstBytesOf(file: Omit<OpenedFile, 'fileId'>): Promise<Buffer> {
     let head = Buffer.alloc(0);
     // Returning ends the iteration, which closes the file.
     for await (const chunk of openSourceBytes(file.path, file.compression, file.source)) {
       head = Buffer.concat([head, chunk]);
       if (head.length >= 64) break;
     }
-    return isX12Start(head);
+    return head;
   }
 
   /**

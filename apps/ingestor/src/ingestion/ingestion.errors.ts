@@ -7,7 +7,9 @@ export const INGESTION_ERROR_CODES = [
   'FILE_EMPTY',
   /** The file is there but the ingestor may not read it (its permissions): refused by name, not a server error. */
   'FILE_UNREADABLE',
-  /** A gzip file whose compressed bytes are damaged or cut short. */
+  /** An inbox file whose name is not UTF-8 (Latin-1, a Windows code page): moved to failed/, to be named in UTF-8. */
+  'FILE_NAME_INVALID',
+  /** A gzip file whose compressed bytes are damaged or cut short, or followed by bytes that are not gzip (padding). */
   'FILE_COMPRESSION_INVALID',
   /** An archive the reader does not open (ZIP, bzip2, xz, 7-Zip): its files are to be unpacked and ingested. */
   'FILE_COMPRESSION_UNSUPPORTED',

@@ -75,6 +75,23 @@ describe('openSourceBytes', () => {
       message: 'cut.csv.gz is not a complete gzip file',
     });
   });
+
+  it('refuses a gzip file whose members are followed by zero padding and a further member, rather than drop it', async () => {
+    // What a download manager that preallocates leaves when it resumes a concatenated .gz: zlib stops at the NULs.
+    const path = join(folder, 'padded.csv.gz');
+    writeFileSync(path, Buffer.concat([gzipSync('h\na\n'), Buffer.alloc(16), gzipSync('b\n')]));
+    const error = await readAll(openSourceBytes(path, 'gzip', 'padded.csv.gz')).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(IngestionError);
+    expect(error).toMatchObject({ code: 'FILE_COMPRESSION_INVALID' });
+    expect((error as Error).message).toMatch(/^padded\.csv\.gz holds bytes after its gzip data/);
+  });
+
+  it('refuses a gzip file followed by NUL padding over several read chunks, which no gunzipping reads', async () => {
+    const path = join(folder, 'zero-tail.csv.gz');
+    writeFileSync(path, Buffer.concat([gzipSync(TEXT), Buffer.alloc(1024 * 1024)]));
+    const error = await readAll(openSourceBytes(path, 'gzip', 'zero-tail.csv.gz')).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'FILE_COMPRESSION_INVALID' });
+  });
 });
 
 describe('readableSourceCompression', () => {

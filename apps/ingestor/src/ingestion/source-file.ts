@@ -110,9 +110,29 @@ export interface OpenSourceOptions {
 /** The zlib codes of input that is not gzip or ends early (Node's zlib errors carry them as `code`). */
 const DAMAGED_INPUT_CODES = new Set(['Z_DATA_ERROR', 'Z_BUF_ERROR', 'Z_NEED_DICT']);
 
-async function* asCompressionErrors(source: Readable, name: string): AsyncGenerator<Uint8Array, void, undefined> {
+/**
+ * The gunzipped bytes of `source`, a damaged gzip file's zlib error as
+ * FILE_COMPRESSION_INVALID. `readToItsEnd` tells, once the output has ended,
+ * whether zlib took every byte of the file: it stops at a NUL byte after a
+ * member and skips the rest unread (Node's allowance for padding), so that
+ * a member after zero padding (a preallocated download resumed, a feed that
+ * appends members) would be dropped without a word while its bytes stay in
+ * the file id.
+ */
+async function* asCompressionErrors(
+  source: Readable,
+  name: string,
+  readToItsEnd: () => boolean = () => true,
+): AsyncGenerator<Uint8Array, void, undefined> {
   try {
     for await (const chunk of source) yield chunk as Uint8Array;
+    if (!readToItsEnd()) {
+      throw new IngestionError(
+        'FILE_COMPRESSION_INVALID',
+        `${name} holds bytes after its gzip data that are not gzip (zero padding, or a download cut short): ` +
+          'send the file as gzip wrote it',
+      );
+    }
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code === 'string' && DAMAGED_INPUT_CODES.has(code)) {
@@ -151,6 +171,9 @@ export function openSourceBytes(
     });
     last = pipeline(last, counter, () => undefined);
   }
-  if (compression === 'gzip') last = pipeline(last, createGunzip({ chunkSize: 64 * 1024 }), () => undefined);
-  return asCompressionErrors(last, name);
+  if (compression === 'none') return asCompressionErrors(last, name);
+  const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+  last = pipeline(last, gunzip, () => undefined);
+  // Every byte read from the file, to its end, went into zlib: none was skipped as padding.
+  return asCompressionErrors(last, name, () => gunzip.writableEnded && gunzip.bytesWritten === file.bytesRead);
 }

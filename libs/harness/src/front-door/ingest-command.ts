@@ -195,7 +195,7 @@ class IngestRun {
           `ingest: ${input.display}: uploading ${formatBytes(input.bytes)} (it lies outside the ingest root)\n`,
         );
       }
-      answer = await uploadFile<IngestJobStatus>(url, input.path, input.bytes);
+      answer = await uploadFile<IngestJobStatus>(url, input.path);
     }
     if (answer.status === 202 && answer.body !== null) return { job: answer.body };
     return { refused: refusalLine(input.display, answer) };

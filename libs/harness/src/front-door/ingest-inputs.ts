@@ -44,6 +44,8 @@ export function unreadableReason(error: unknown): string {
       return 'cannot be read: permission denied';
     case 'ENOTDIR':
       return 'no longer exists (a folder on its path was replaced by a file)';
+    case 'FILE_CHANGED':
+      return 'changed while it was being sent (still being written?): ingest it again once it is whole';
     default:
       return `cannot be read (${typeof code === 'string' ? code : error instanceof Error ? error.message : String(error)})`;
   }

@@ -1,6 +1,8 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { Transform } from 'node:stream';
 
 /** The stack did not answer at all (not running, wrong URL): the command cannot go on. */
 export class StackUnreachableError extends Error {
@@ -64,12 +66,28 @@ export async function callJson<T>(
   return { status: response.status, body: parseJson<T>(text), text };
 }
 
+/** What tells a file's content changed between two looks at it: a rewrite, a truncation, an append. */
+function sameFile(before: Stats, after: Stats): boolean {
+  return before.ino === after.ino && before.size === after.size && before.mtimeMs === after.mtimeMs;
+}
+
 /**
  * Streams a file as a request body (never read whole), through node:http
  * rather than fetch: its body stream and its lack of a response deadline
- * suit a large upload.
+ * suit a large upload. The file is sent as it is when the send starts (its
+ * size then is the declared length: one listed minutes earlier may have
+ * grown since), and a file written to while it is sent is not sent whole:
+ * the request is cut before its end, so the ingestor drops it
+ * (UPLOAD_INCOMPLETE) instead of ingesting a file cut mid-row, and the upload
+ * fails with UploadReadError (code FILE_CHANGED).
  */
-export function uploadFile<T>(url: URL, path: string, bytes: number): Promise<JsonAnswer<T>> {
+export async function uploadFile<T>(url: URL, path: string): Promise<JsonAnswer<T>> {
+  let before: Stats;
+  try {
+    before = await stat(path);
+  } catch (error) {
+    throw new UploadReadError(error);
+  }
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     let answered = false;
@@ -78,7 +96,7 @@ export function uploadFile<T>(url: URL, path: string, bytes: number): Promise<Js
       url,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes) },
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(before.size) },
       },
       (response: IncomingMessage) => {
         answered = true;
@@ -100,11 +118,39 @@ export function uploadFile<T>(url: URL, path: string, bytes: number): Promise<Js
           : new UploadReadError(readFailure),
       );
     });
-    const file = createReadStream(path);
-    file.on('error', (error) => {
+    const failRead = (error: unknown): void => {
       readFailure = error;
-      call.destroy(error);
+      call.destroy(error instanceof Error ? error : new Error(String(error)));
+    };
+    // The body's last byte is held back until the file is known to be as it was when the send started: a
+    // receiver reads a body to its declared length, so a check after the last byte could no longer cut it.
+    let bytesRead = 0;
+    let lastByte: Buffer = Buffer.alloc(0);
+    const ended = async (): Promise<void> => {
+      const after = await stat(path).catch(() => null);
+      if (after !== null && sameFile(before, after) && bytesRead === before.size) {
+        call.end(lastByte);
+        return;
+      }
+      failRead(Object.assign(new Error(`${path} changed while it was being sent`), { code: 'FILE_CHANGED' as const }));
+    };
+    if (before.size === 0) {
+      void ended();
+      return;
+    }
+    const file = createReadStream(path, { start: 0, end: before.size - 1 });
+    const holdingLastByte = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytesRead += chunk.length;
+        if (lastByte.length > 0) this.push(lastByte);
+        lastByte = chunk.subarray(chunk.length - 1);
+        done(null, chunk.subarray(0, chunk.length - 1));
+      },
     });
-    file.pipe(call);
+    file.on('error', failRead);
+    holdingLastByte.on('end', () => void ended());
+    // A request ended early (an answer before the body's end, a cut) leaves nothing to read the file for.
+    call.on('close', () => file.destroy());
+    file.pipe(holdingLastByte).pipe(call, { end: false });
   });
 }

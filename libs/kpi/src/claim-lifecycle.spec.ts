@@ -228,6 +228,44 @@ describe('mergeClaimParts', () => {
     expect(corrected?.claim.adjudication).toMatchObject({ status: 'partially_paid', paidAmountCents: 15000 });
   });
 
+  it('counts a reversal whose original never came as the claim it reverses, as billed with nothing paid', () => {
+    // As the 835 reader gives a CLP02 22: every amount negated (CLP03 -200.00, CLP04 -180.00, SVC02 -100.00).
+    const negated = adjudicated('835-reversal-alone', '2024-02-03', {
+      status: null,
+      sourceStatus: '22',
+      claimStatusCode: '22',
+      reversal: true,
+      paidAmountCents: -18000,
+    });
+    const reversalAlone: EnrichedClaimEvent = {
+      ...negated,
+      claim: {
+        ...negated.claim,
+        billedAmountCents: -20000,
+        lines: negated.claim.lines.map((line) => ({ ...line, chargeAmountCents: -10000 })),
+      },
+    };
+    const state = mergeClaimParts(claimPartsOf([reversalAlone]));
+    expect(state).toMatchObject({
+      eventId: reversalAlone.eventId,
+      occurredAt: '2024-02-03',
+      claim: {
+        adjudication: null,
+        billedAmountCents: 20000,
+        totals: { paymentAmountCents: 0, allowedAmountCents: 0 },
+      },
+    });
+    expect(state?.claim.lines.map((line) => [line.chargeAmountCents, line.paymentAmountCents])).toEqual([
+      [10000, 0],
+      [10000, 0],
+    ]);
+    // The figures the original and its reversal leave together.
+    const withOriginal = mergeClaimParts(claimPartsOf([paid835, reversal835]));
+    if (!state || !withOriginal) throw new Error('no claim state');
+    expect(claimKpiContribution(state).counters).toEqual(claimKpiContribution(withOriginal).counters);
+    expect(claimKpiContribution(state).cells).toEqual(claimKpiContribution(withOriginal).cells);
+  });
+
   it("lays a 277 claim status response's status over the 837 without counting it as an acknowledgement", () => {
     const status = x12Event('277-status', {
       layout: 'x12.277',

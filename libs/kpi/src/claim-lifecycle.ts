@@ -146,12 +146,15 @@ type Line = EnrichedClaimEvent['claim']['lines'][number];
  * adjudication, nothing paid or allowed, nobody owing), as a claim whose 837
  * came falls back to the 837. Dated by the last reversal, the latest fact.
  * The reversal itself (negated charges and payments) is no claim state: it
- * would count the claim at minus its billed and minus its payment.
+ * would count the claim at minus its billed and minus its payment. A
+ * reversal whose original never came (paid before the feed began) bills
+ * what it reverses: its charges turned back, so the claim counts as it would
+ * once its original came.
  */
 function reversedRemittanceOf(adjudications: readonly Part[]): Part | undefined {
-  const original = adjudications.filter((part) => !isReversal(part)).at(-1);
   const reversal = adjudications.filter(isReversal).at(-1);
-  if (!original || !reversal) return adjudications.at(-1);
+  if (!reversal) return adjudications.at(-1);
+  const original = adjudications.filter((part) => !isReversal(part)).at(-1) ?? billedAsReversed(reversal);
   return {
     ...original,
     eventId: reversal.eventId,
@@ -167,6 +170,25 @@ function reversedRemittanceOf(adjudications: readonly Part[]): Part | undefined 
         allowedAmountCents: 0,
         deductibleAmountCents: 0,
         coinsuranceAmountCents: 0,
+      })),
+    },
+  };
+}
+
+/** A charge a reversal negates (005010X221A1 CLP03, SVC02) as the original billed it; unsigned, it meant the same. */
+const chargeReversed = (cents: number | null | undefined): number | null | undefined =>
+  cents === null || cents === undefined ? cents : Math.abs(cents);
+
+/** The claim a reversal takes back, as billed: its charges turned back (what it paid is dropped by the caller). */
+function billedAsReversed(reversal: Part): Part {
+  return {
+    ...reversal,
+    claim: {
+      ...reversal.claim,
+      billedAmountCents: chargeReversed(reversal.claim.billedAmountCents),
+      lines: reversal.claim.lines.map((line) => ({
+        ...line,
+        chargeAmountCents: chargeReversed(line.chargeAmountCents),
       })),
     },
   };

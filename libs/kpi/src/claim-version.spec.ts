@@ -19,6 +19,21 @@ const eventOf = (
   ...overrides,
 });
 
+/** The pend rules' cleared event of a record, as the enricher emits it once a reference fix lets it through. */
+const clearedByFix = (event: EnrichedClaimEvent): EnrichedClaimEvent => ({
+  ...event,
+  eventType: 'cleared',
+  pendDecision: {
+    ruleSetVersion: 'spec',
+    status: 'cleared',
+    reasons: [],
+    queue: null,
+    pendedOn: null,
+    clearedOn: event.occurredAt,
+    clearedBy: 'reference',
+  },
+});
+
 describe('supersedes', () => {
   it('lets any event replace a claim that holds no version yet', () => {
     expect(supersedes(version('2008-01-01', 5), undefined)).toBe(true);
@@ -63,6 +78,15 @@ describe('versionAfter', () => {
     const cleared = versionAfter(version('2007-12-20', 3, 2), version('2008-01-01', 3, 1));
     expect(cleared).toEqual(version('2008-01-01', 3, 2));
     expect(supersedes(version('2007-12-25', 4), cleared)).toBe(false);
+  });
+});
+
+describe("a record's later step", () => {
+  it("keeps the record's date: a clear dated after its pend makes the record no newer than a later record of that date", () => {
+    const cleared = versionAfter(version('2008-03-20', 3, 2), version('2008-03-01', 3, 1));
+    expect(cleared).toEqual(version('2008-03-01', 3, 2));
+    expect(supersedes(version('2008-03-01', 4, 1), cleared)).toBe(true);
+    expect(supersedes(version('2008-02-15', 4), cleared)).toBe(false);
   });
 });
 
@@ -118,6 +142,59 @@ describe('foldClaimBatch with versions', () => {
     expect(result.claims.size).toBe(0);
     expect(result.superseded).toEqual([stored]);
     expect(result.delta).toEqual({ counters: {}, cells: new Map() });
+  });
+
+  it('pends a claim again when a later record of it pends after a reference fix cleared the earlier one', () => {
+    const pended = eventOf('A1', 900, {
+      eventType: 'pended',
+      occurredAt: '2008-03-01',
+      eventId: '00000000-0000-8000-8000-000000000011',
+    });
+    // The enricher's cleared event of the same record, dated by the fix that let it through.
+    const cleared = clearedByFix(
+      eventOf('A1', 900, { occurredAt: '2008-03-20', eventId: '00000000-0000-8000-8000-000000000012' }),
+    );
+    // The next export's row of the claim, still dated by its service: it pends for another reason.
+    const pendedAgain = eventOf('A1', 400, {
+      eventType: 'pended',
+      occurredAt: '2008-03-01',
+      eventId: '00000000-0000-8000-8000-000000000013',
+    });
+    sequences.set(pended, 21).set(cleared, 21).set(pendedAgain, 22);
+    const oneBatch = foldClaimBatch([pended, cleared, pendedAgain], noStored, versionOf);
+    expect(oneBatch.claims.get('A1')?.event).toBe(pendedAgain);
+    expect(oneBatch.superseded).toEqual([]);
+
+    // The same across batches, the earlier record's steps stored with the version they left.
+    const first = foldClaimBatch([pended, cleared], noStored, versionOf);
+    const contribution = first.claims.get('A1')?.contribution;
+    const storedVersion = first.versions.get('A1');
+    if (!contribution || !storedVersion) throw new Error('the first record folded no claim');
+    const next = foldClaimBatch(
+      [pendedAgain],
+      { ...noStored, contributions: new Map([['A1', contribution]]), versions: new Map([['A1', storedVersion]]) },
+      versionOf,
+    );
+    expect(next.claims.get('A1')?.event).toBe(pendedAgain);
+    expect(next.versions.get('A1')).toEqual(version('2008-03-01', 22, 1));
+  });
+
+  it("never lets a reference fix's clear of a record that lost to a newer one bring the older record back", () => {
+    const newer = eventOf('A1', 900, { occurredAt: '2008-03-05', eventId: '00000000-0000-8000-8000-000000000014' });
+    // An older version of the claim arrives late, pends, and a fix dated after both clears it.
+    const late = eventOf('A1', 100, {
+      eventType: 'pended',
+      occurredAt: '2008-03-01',
+      eventId: '00000000-0000-8000-8000-000000000015',
+    });
+    const lateCleared = clearedByFix(
+      eventOf('A1', 100, { occurredAt: '2008-03-20', eventId: '00000000-0000-8000-8000-000000000016' }),
+    );
+    sequences.set(newer, 31).set(late, 32).set(lateCleared, 32);
+    const result = foldClaimBatch([newer, late, lateCleared], noStored, versionOf);
+    expect(result.claims.get('A1')?.event).toBe(newer);
+    expect(result.superseded).toEqual([late, lateCleared]);
+    expect(result.versions.get('A1')).toEqual(version('2008-03-05', 31));
   });
 
   it('replaces a stored claim with a correction of the same date that arrived later', () => {

@@ -26,6 +26,13 @@ export interface ClaimVersion {
    * its dates. Not stored: a property of the incoming event only.
    */
   declaredUpdate?: boolean;
+  /**
+   * The pend rules' clear of a record after a reference fix (the enricher's
+   * cleared event): a later step of that record, dated by the fix, not a
+   * version of the claim the source sent. It replaces only its own record's
+   * earlier step. Not stored: a property of the incoming event only.
+   */
+  clearOfRecord?: boolean;
 }
 
 /**
@@ -39,8 +46,15 @@ const STAGE_OF_EVENT_TYPE: Readonly<Partial<Record<EnrichedClaimEvent['eventType
 };
 
 export function claimVersionOf(event: EnrichedClaimEvent, sourceSequence: number): ClaimVersion {
-  const version = { occurredAt: event.occurredAt, sourceSequence, stage: STAGE_OF_EVENT_TYPE[event.eventType] ?? 0 };
-  return event.claim.sourceOperation === 'update' ? { ...version, declaredUpdate: true } : version;
+  const version: ClaimVersion = {
+    occurredAt: event.occurredAt,
+    sourceSequence,
+    stage: STAGE_OF_EVENT_TYPE[event.eventType] ?? 0,
+  };
+  if (event.claim.sourceOperation === 'update') version.declaredUpdate = true;
+  // A pended-queue export's own cleared row is a source record; only the pend rules' clear is a step of one.
+  if (event.eventType === 'cleared' && event.pendDecision?.clearedBy === 'reference') version.clearOfRecord = true;
+  return version;
 }
 
 /**
@@ -49,6 +63,8 @@ export function claimVersionOf(event: EnrichedClaimEvent, sourceSequence: number
  *   cleared event follows its pended event, even when the clear is dated
  *   before the pend's event date, which a received date earlier than the
  *   service date allows);
+ * - the pend rules' clear of a record replaces nothing else: a record that
+ *   lost to a newer one (or arrived late) stays lost when a fix clears it;
  * - a record the source declares an update replaces whatever arrived
  *   before it (a RIF UPDATE row may correct the service dates backwards);
  * - otherwise the later event date wins, and on the same date the record
@@ -60,6 +76,7 @@ export function claimVersionOf(event: EnrichedClaimEvent, sourceSequence: number
 export function supersedes(incoming: ClaimVersion, current: ClaimVersion | undefined): boolean {
   if (current === undefined) return true;
   if (incoming.sourceSequence === current.sourceSequence) return incoming.stage > current.stage;
+  if (incoming.clearOfRecord) return false;
   if (incoming.declaredUpdate && incoming.sourceSequence > current.sourceSequence) return true;
   if (incoming.occurredAt !== current.occurredAt) return incoming.occurredAt > current.occurredAt;
   return incoming.sourceSequence > current.sourceSequence;
@@ -68,11 +85,17 @@ export function supersedes(incoming: ClaimVersion, current: ClaimVersion | undef
 /**
  * The version a claim holds once `incoming` replaced `current`. The event
  * date never moves back (a cleared event dated before its pend keeps the
- * pend's date), so an event between the two dates cannot slip in later.
+ * pend's date), so an event between the two dates cannot slip in later. A
+ * later step of the same record keeps the record's date whichever way its
+ * own date lies: a clear dated by the fix that let the claim through is no
+ * newer version of the claim, so the source's next record of the claim,
+ * dated as this one was (a row of the next export that pends again, or
+ * corrects it), still replaces it.
  */
 export function versionAfter(incoming: ClaimVersion, current: ClaimVersion | undefined): ClaimVersion {
-  const { declaredUpdate: _declared, ...version } = incoming;
-  if (current === undefined || version.occurredAt >= current.occurredAt) return version;
+  const { declaredUpdate: _declared, clearOfRecord: _clear, ...version } = incoming;
+  if (current === undefined) return version;
+  if (version.sourceSequence !== current.sourceSequence && version.occurredAt >= current.occurredAt) return version;
   return { ...version, occurredAt: current.occurredAt };
 }
 

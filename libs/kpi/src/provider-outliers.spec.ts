@@ -112,6 +112,18 @@ describe('scoreProviderOutliers', () => {
     ]);
   });
 
+  it('rounds a cost per claim ending in half a hundredth of a cent away from zero, as round(paid::numeric / claims, 2)', () => {
+    // 23 cents over 40 claims is 0.575 exactly: 0.58, where the double 0.575 × 100 falls short at 57.49999….
+    const result = scoreProviderOutliers(
+      [provider('P1', 'Radiology', 40, 23), provider('P2', 'Radiology', 40, 4_100)],
+      { by: 'cost', threshold: 0, limit: 10 },
+    );
+    expect(result.rows.map((row) => [row.npi, row.value])).toEqual([
+      ['P1', 0.58],
+      ['P2', 102.5],
+    ]);
+  });
+
   it('still leaves out a provider whose z is truly under the threshold, if only by a little', () => {
     // Volume 10, 10, 10, 11, 30: mean 14.2, stddev √62.56 ≈ 7.9095, z ≈ 1.9976 (shown as 1.998).
     const result = scoreProviderOutliers(

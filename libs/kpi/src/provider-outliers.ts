@@ -3,6 +3,7 @@
  * rendering provider's claims and paid cents, scored against the providers
  * of its specialty. The SQL aggregates the lines; the scoring is pure.
  */
+import { roundedRatio } from './rounded-ratio';
 
 export const OUTLIER_MEASURES = ['cost', 'volume'] as const;
 /** `cost`: paid cents per claim; `volume`: claims. */
@@ -125,7 +126,8 @@ export function scoreProviderOutliers(
         claims: peer.claims,
         lines: peer.lines,
         paidAmountCents: Number(peer.paid_amount_cents),
-        value: round(value, 2),
+        // Shown from the integers, as round(paid::numeric / claims, 2) gives it: the double quotient misses halves.
+        value: options.by === 'volume' ? peer.claims : roundedRatio(Number(peer.paid_amount_cents), peer.claims, 2),
         specialtyMean: round(mean, 2),
         specialtyStddev: round(stddev, 2),
         specialtyProviders: peers.length,

@@ -1,6 +1,7 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import { refuseQueryParameters } from '../http/query-fields';
 import { API_ROLES } from './api-role';
 import { ApiKeysService, type ApiKeyListing, type CreatedApiKey } from './api-keys.service';
 import { RequirePermission } from './bearer-token.guard';
@@ -37,7 +38,8 @@ export class ApiKeysController {
       properties: { role: { type: 'string', enum: [...API_ROLES] }, label: { type: 'string', maxLength: 200 } },
     },
   })
-  create(@Body() body: unknown): Promise<CreatedApiKey> {
+  create(@Body() body: unknown, @Query() query: Record<string, unknown>): Promise<CreatedApiKey> {
+    refuseQueryParameters(query);
     const parsed = CreateApiKeySchema.safeParse(body ?? {});
     if (!parsed.success) {
       throw new BadRequestException({
@@ -51,14 +53,16 @@ export class ApiKeysController {
 
   /** Every key made, newest first, revoked ones included: ids, roles, labels and dates, never a key. */
   @Get()
-  list(): Promise<ApiKeyListing[]> {
+  list(@Query() query: Record<string, unknown>): Promise<ApiKeyListing[]> {
+    refuseQueryParameters(query);
     return this.keys.list();
   }
 
   /** Revokes a key at once (the next request with it is a 401); revoking twice keeps the first date. */
   @Delete(':keyId')
   @ApiNotFoundResponse({ description: 'API_KEY_NOT_FOUND' })
-  revoke(@Param('keyId') keyId: string): Promise<ApiKeyListing> {
+  revoke(@Param('keyId') keyId: string, @Query() query: Record<string, unknown>): Promise<ApiKeyListing> {
+    refuseQueryParameters(query);
     return this.keys.revoke(keyId);
   }
 }

@@ -155,6 +155,27 @@ describe('every route against every role', () => {
     await expectPerTable(role, headers);
   });
 
+  it('refuses a query parameter a route does not take with 400 naming it, on every protected route', async () => {
+    for (const route of routes.filter((candidate) => candidate.permission !== null)) {
+      const response = await fetch(`${baseUrl}${concretePath(route)}?unexpectedParameter=1`, {
+        method: route.method,
+        headers: {
+          authorization: `Bearer ${staticAdminToken}`,
+          ...(route.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(route.method === 'POST' ? { body: '{}' } : {}),
+      });
+      const problem = (await response.json()) as { code?: unknown; fields?: unknown };
+      expect({ route: `${route.method} ${route.path}`, status: response.status, ...problem }).toEqual({
+        route: `${route.method} ${route.path}`,
+        status: 400,
+        ...problem,
+        code: 'REQUEST_INVALID',
+        fields: expect.arrayContaining(['unexpectedParameter']),
+      });
+    }
+  });
+
   it('keeps the static API_TOKENS admin token (the harness and CLIs) working, the scheme in any case', async () => {
     await expectPerTable('admin', { authorization: `bearer ${staticAdminToken}` });
   });

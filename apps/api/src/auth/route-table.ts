@@ -1,6 +1,7 @@
 import { RequestMethod, type INestApplication, type Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { CSV_TABLE, type CsvTableDeclaration } from '../exports/csv-table.interceptor';
 import { SMALL_CELLS, type SmallCellDeclaration } from '../privacy/small-cells.decorator';
 import { REQUIRED_PERMISSION } from './bearer-token.guard';
 import type { Permission } from './permissions';
@@ -13,6 +14,8 @@ export interface ApiRoute {
   permission: Permission | null;
   /** What the route says about small cells (@SmallCells, @SmallCellsAppliedByHandler, @NoSmallCells); null: nothing. */
   smallCells: SmallCellDeclaration | null;
+  /** The table the route also answers as CSV to `Accept: text/csv` (@CsvTable); null: JSON only. */
+  csvTable: CsvTableDeclaration | null;
   controller: string;
   handler: string;
 }
@@ -65,12 +68,14 @@ export function routeTableOf(discovery: DiscoveryService, scanner: MetadataScann
           reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, [handler, controller]) ?? null;
         const smallCells =
           reflector.getAllAndOverride<SmallCellDeclaration | undefined>(SMALL_CELLS, [handler, controller]) ?? null;
+        const csvTable = reflector.get<CsvTableDeclaration | undefined>(CSV_TABLE, handler) ?? null;
         for (const handlerPath of asList(Reflect.getMetadata(PATH_METADATA, handler))) {
           routes.push({
             method,
             path: joinPath(controllerPath, handlerPath),
             permission,
             smallCells,
+            csvTable,
             controller: controller.name,
             handler: name,
           });

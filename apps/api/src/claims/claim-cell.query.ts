@@ -5,6 +5,15 @@ import { CLAIM_FILTERS, claimFilterOf } from '../kpis/filter-fields';
 import { afterClaimIdOf, encodeCellCursor } from './cell-cursor';
 
 /**
+ * A cursor carries the cell (the claim filters, each up to 128 characters of
+ * any script, up to six bytes each in JSON) and the claim id the page ended
+ * on, as long as the pipeline stored it, then a third more in base64url. Past
+ * this the request line would outgrow what Node's HTTP parser reads (16 KiB
+ * of headers) anyway.
+ */
+const MAX_CURSOR_LENGTH = 16_384;
+
+/**
  * The query fields every claim drill-down takes, whatever figure it opens:
  * the cell (a month and the claim filters, the vocabulary of the figures'
  * own routes) and the page. A drill-down adds what only its figure has
@@ -18,7 +27,7 @@ export const CLAIM_CELL_QUERY_FIELDS = {
     .optional(),
   ...CLAIM_FILTERS,
   limit: wholeNumber(1, 500).optional(),
-  cursor: z.string().max(2048).optional(),
+  cursor: z.string().max(MAX_CURSOR_LENGTH).optional(),
 };
 
 /** The parsed values of CLAIM_CELL_QUERY_FIELDS. */

@@ -1,7 +1,8 @@
 import { withClaimReadSpan } from '@claims/observability';
-import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse } from '@nestjs/swagger';
 import { RequirePermission } from '../auth/bearer-token.guard';
+import { refuseQueryParameters } from '../http/query-fields';
 import { parseClaimId } from './claim-id';
 import { ClaimsService, type ClaimDetail, type ClaimLineage } from './claims.service';
 
@@ -28,7 +29,8 @@ export class ClaimsController {
   @Get(':claimId')
   @ApiBadRequestResponse({ description: 'REQUEST_INVALID: not a claim id (`fields`: claimId)' })
   @ApiNotFoundResponse({ description: 'CLAIM_NOT_FOUND: the fold never handled this claim' })
-  async detail(@Param('claimId') claimId: string): Promise<ClaimDetail> {
+  async detail(@Param('claimId') claimId: string, @Query() query: Record<string, unknown>): Promise<ClaimDetail> {
+    refuseQueryParameters(query);
     // Linked to the traces of the files the claim's events came from: the read is part of the records' path.
     const detail = await withClaimReadSpan(
       'api read claim',
@@ -48,7 +50,8 @@ export class ClaimsController {
   @Get(':claimId/lineage')
   @ApiBadRequestResponse({ description: 'REQUEST_INVALID: not a claim id (`fields`: claimId)' })
   @ApiNotFoundResponse({ description: 'CLAIM_NOT_FOUND: the fold never handled this claim' })
-  async lineage(@Param('claimId') claimId: string): Promise<ClaimLineage> {
+  async lineage(@Param('claimId') claimId: string, @Query() query: Record<string, unknown>): Promise<ClaimLineage> {
+    refuseQueryParameters(query);
     const lineage = await this.claims.lineage(parseClaimId(claimId));
     if (lineage === null) throw new NotFoundException({ code: CLAIM_NOT_FOUND, message: 'no such claim' });
     return lineage;

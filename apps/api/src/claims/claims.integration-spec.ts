@@ -401,13 +401,9 @@ describe('claim detail and lineage routes against a real Postgres', () => {
     expect(type).toMatch(/^application\/problem\+json/);
   });
 
-  it.each([
-    ['longer than 128 characters', 'C'.repeat(129)],
-    ['with a control character', 'C1%01'],
-    ['with a non-ASCII character', 'C%C3%A91'],
-  ])('answers 400 naming claimId for a claim id %s', async (_, claimId) => {
+  it('answers 400 naming claimId for a claim id holding NUL, which no stored claim id can', async () => {
     for (const suffix of ['', '/lineage']) {
-      const { status, type, body } = await get<{ code: string; fields: string[] }>(`/v1/claims/${claimId}${suffix}`);
+      const { status, type, body } = await get<{ code: string; fields: string[] }>(`/v1/claims/C1%00${suffix}`);
       expect({ status, code: body.code, fields: body.fields }).toEqual({
         status: 400,
         code: 'REQUEST_INVALID',

@@ -13,9 +13,9 @@ import { map, type Observable } from 'rxjs';
 import { attachment, toCsv } from './csv';
 import { csvColumnsOf, type JsonRow } from './csv-table';
 
-const CSV_TABLE = 'claims:csv-table';
+export const CSV_TABLE = 'claims:csv-table';
 
-interface CsvTableDeclaration {
+export interface CsvTableDeclaration {
   /** The field of the JSON answer that holds the table's rows. */
   rows: string;
   /** The file's name, without `.csv`. */
@@ -35,10 +35,23 @@ export const CsvTable = (rows: string, filename: string): MethodDecorator =>
   );
 
 /**
+ * The URL of the page after this one: the request's own, its `cursor` the
+ * one the page handed out, relative (RFC 8288 §3.2 resolves it against the
+ * request's URL).
+ */
+export function nextPageLink(originalUrl: string, nextCursor: string): string {
+  const url = new URL(originalUrl, 'http://request.invalid');
+  url.searchParams.set('cursor', nextCursor);
+  return `<${url.pathname}${url.search}>; rel="next"`;
+}
+
+/**
  * Answers `Accept: text/csv` on a CsvTable route with the table as CSV.
  * Registered outside the small-cell interceptor (which withholds first) and
  * inside the conditional GET (which tags what is sent); `Vary: Accept` tells
- * caches the two representations apart.
+ * caches the two representations apart. A paged listing's `nextCursor`,
+ * which no CSV row can carry, becomes a `Link: <…>; rel="next"` header, so a
+ * CSV client can tell the page from the whole listing and fetch the rest.
  */
 @Injectable()
 export class CsvTableInterceptor implements NestInterceptor {
@@ -54,8 +67,11 @@ export class CsvTableInterceptor implements NestInterceptor {
     if (request.accepts(['application/json', 'text/csv']) !== 'text/csv') return next.handle();
     return next.handle().pipe(
       map((body: unknown) => {
-        const rows = (body as Record<string, unknown> | null)?.[table.rows];
+        const answer = body as Record<string, unknown> | null;
+        const rows = answer?.[table.rows];
         const tableRows: JsonRow[] = Array.isArray(rows) ? (rows as JsonRow[]) : [];
+        const nextCursor = answer?.['nextCursor'];
+        if (typeof nextCursor === 'string') response.setHeader('Link', nextPageLink(request.originalUrl, nextCursor));
         response.setHeader('Content-Type', 'text/csv; charset=utf-8');
         response.setHeader('Content-Disposition', attachment(`${table.filename}.csv`));
         return toCsv(csvColumnsOf(tableRows), tableRows);

@@ -1,5 +1,6 @@
 import { toCsv } from './csv';
 import { csvColumnsOf, flatRowOf } from './csv-table';
+import { nextPageLink } from './csv-table.interceptor';
 
 describe('csvColumnsOf', () => {
   it('keeps the rows’ field order, nested objects one level deep as parent.child', () => {
@@ -80,5 +81,16 @@ describe('csvColumnsOf over many columns', () => {
     const rows = [counted({ a: 1, b: 2, c: 3, d: 4 }), counted({ a: 5, b: 6, c: 7, d: 8 })];
     expect(toCsv(csvColumnsOf(rows), rows)).toBe('"a","b","c","d"\r\n1,2,3,4\r\n5,6,7,8\r\n');
     expect(reads).toBe(rows.length);
+  });
+});
+
+describe('nextPageLink', () => {
+  it('names the same listing with the cursor of the next page in place of this one, its filters kept', () => {
+    expect(nextPageLink('/v1/kpis/payments/claims?payer=A%20%26%20B&cursor=page-2&limit=2', 'page-3')).toBe(
+      '</v1/kpis/payments/claims?payer=A+%26+B&cursor=page-3&limit=2>; rel="next"',
+    );
+    expect(nextPageLink('/v1/kpis/pended-queue/work-queue', 'eyJhc09mIjoi')).toBe(
+      '</v1/kpis/pended-queue/work-queue?cursor=eyJhc09mIjoi>; rel="next"',
+    );
   });
 });

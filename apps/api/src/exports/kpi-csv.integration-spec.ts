@@ -118,6 +118,36 @@ describe('KPI tables as CSV against a real Postgres', () => {
     },
   );
 
+  it.each([
+    ['/v1/kpis/pended-queue/work-queue?limit=7', 'items'],
+    ['/v1/kpis/denials/claims?source=billing_export&limit=1', 'items'],
+    ['/v1/kpis/payments/claims?limit=2&state=MD', 'items'],
+  ])(
+    'names the next page of %s as CSV in a Link header (RFC 8288), so a CSV client pages through every row',
+    async (path, field) => {
+      const everything = await get(path.replace(/limit=\d+/, 'limit=500'), 'manager');
+      const claimIds = ((JSON.parse(everything.text) as Record<string, Array<{ claimId: string }>>)[field] ?? []).map(
+        (item) => item.claimId,
+      );
+      const paged: string[] = [];
+      let next: string | null = path;
+      let pages = 0;
+      while (next !== null && pages <= claimIds.length) {
+        const response = await fetch(new URL(next, `${baseUrl}${path}`), {
+          headers: { authorization: `Bearer ${tokens.manager}`, accept: 'text/csv' },
+        });
+        expect({ next, status: response.status }).toEqual({ next, status: 200 });
+        const [header = [], ...rows] = parseCsv(await response.text());
+        paged.push(...rows.map((row) => row[header.indexOf('claimId')] ?? ''));
+        const link = response.headers.get('link');
+        next = link === null ? null : (/^<([^>]+)>; rel="next"$/.exec(link)?.[1] ?? 'malformed Link');
+        pages += 1;
+      }
+      expect(pages).toBeGreaterThan(1);
+      expect(paged).toEqual(claimIds);
+    },
+  );
+
   it('writes a formula a value carries as text a spreadsheet shows and never runs', async () => {
     const csv = await get('/v1/kpis/payments?groupBy=payer', 'manager', 'text/csv');
     const table = parseCsv(csv.text);

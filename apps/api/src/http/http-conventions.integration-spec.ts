@@ -99,6 +99,22 @@ describe('HTTP conventions of the API', () => {
       expect(JSON.parse(text)).toMatchObject({ status: 403, code: 'PERMISSION_DENIED', required: 'api-keys:manage' });
     });
 
+    it('names the route template as the instance of a problem, never the claim id its path carries', async () => {
+      const claimId = 'CLM-887213386563288-SMITH';
+      const cases: Array<[path: string, init: RequestInit, status: number, instance: string]> = [
+        [`/v1/claims/${claimId}`, bearer(token('max', 'manager')), 404, '/v1/claims/:claimId'],
+        [`/v1/claims/${claimId}/lineage`, bearer(token('max', 'manager')), 404, '/v1/claims/:claimId/lineage'],
+        [`/v1/claims/${claimId}`, {}, 401, '/v1/claims/:claimId'],
+        [`/v1/claims/${claimId}`, bearer(token('ana')), 403, '/v1/claims/:claimId'],
+      ];
+      for (const [path, init, status, instance] of cases) {
+        const answer = await call(path, init);
+        expect({ path, status: answer.status }).toEqual({ path, status });
+        expect(answer.text).not.toContain('887213386563288');
+        expect(JSON.parse(answer.text)).toMatchObject({ instance });
+      }
+    });
+
     it('answers an unknown route with a ROUTE_NOT_FOUND problem', async () => {
       const { status, headers, text } = await call('/v2/everything', bearer(token('ana')));
       expect(status).toBe(404);

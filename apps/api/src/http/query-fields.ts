@@ -51,6 +51,13 @@ export function invalidRequest(fields: readonly string[]): BadRequestException {
   return new BadRequestException({ code: 'REQUEST_INVALID', fields: [...new Set(fields)] });
 }
 
+const NO_PARAMETERS = z.object({}).strict();
+
+/** The query of a route that takes no parameter: one sent anyway is a 400 naming it, never silently ignored. */
+export function refuseQueryParameters(query: unknown): void {
+  parseQuery(NO_PARAMETERS, query);
+}
+
 /** Parses a query against its schema; an unknown parameter or a bad value is a 400 naming it. */
 export function parseQuery<Schema extends z.ZodType>(schema: Schema, query: unknown): z.output<Schema> {
   const parsed = schema.safeParse(query);

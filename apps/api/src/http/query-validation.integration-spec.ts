@@ -173,6 +173,47 @@ describe('query validation: what names nothing stored is a 400, never a 500', ()
     }
   });
 
+  it('refuses a reference fix dated on a day the calendar lacks, before it is published for the enrichers to clear claims on', async () => {
+    const provider = {
+      npi: '1234567893',
+      entityType: 'individual',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      organizationName: null,
+      credential: null,
+      taxonomyCode: null,
+      specialty: null,
+      groupKey: null,
+      locationKey: null,
+      practiceAddress: null,
+    };
+    const location = (effectiveDate: string) => ({
+      locationKey: 'LOC-1',
+      ccn: null,
+      name: null,
+      address: { address1: null, city: null, state: null, zip: null },
+      ssaStateCode: null,
+      ssaCountyCode: null,
+      countyName: null,
+      effectiveDate,
+    });
+    const cases: Array<[kind: string, body: unknown, field: string]> = [
+      ['providers', { effectiveDate: '2024-02-30', record: provider }, 'effectiveDate'],
+      ['providers', { effectiveDate: '2024-13-01', record: provider }, 'effectiveDate'],
+      ['providers', { effectiveDate: '0000-01-01', record: provider }, 'effectiveDate'],
+      ['locations', { effectiveDate: '2024-01-01', record: location('2023-02-29') }, 'record.effectiveDate'],
+    ];
+    for (const [kind, body, field] of cases) {
+      const { status, text } = await call(`/v1/reference/${kind}`, adminToken, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect({ kind, body, status }).toEqual({ kind, body, status: 400 });
+      expect(JSON.parse(text)).toMatchObject({ code: 'REQUEST_INVALID', fields: [field] });
+    }
+  });
+
   it('refuses an API key label holding a NUL character with 400 naming the label', async () => {
     const { status, text } = await call('/v1/api-keys', adminToken, {
       method: 'POST',

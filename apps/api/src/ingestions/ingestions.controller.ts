@@ -40,6 +40,7 @@ import { IngestionReportsService, type IngestionReport } from './ingestion-repor
 import { INGEST_JOB_JSON_SCHEMA } from './ingestions.schemas';
 import { IngestorClient, UploadError, type IngestorAnswer, type UploadErrorCode } from './ingestor-client';
 import { checkUploadQuery, isAcceptedUploadMediaType, isIngestId } from './upload-request';
+import { refuseQueryParameters } from '../http/query-fields';
 
 const EXPORT_COLUMNS: ReadonlyArray<CsvColumn<FileAccounting>> = [
   { header: 'file_id', value: (file) => file.fileId },
@@ -119,7 +120,8 @@ export class IngestionsController {
 
   /** Every ingested file: records read against records folded, duplicate and dead-lettered. */
   @Get()
-  list(): Promise<FileAccounting[]> {
+  list(@Query() query: Record<string, unknown>): Promise<FileAccounting[]> {
+    refuseQueryParameters(query);
     return this.reports.list();
   }
 
@@ -197,7 +199,8 @@ export class IngestionsController {
   @RequirePermission('exports:read')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @Header('Content-Disposition', attachment('ingestions.csv'))
-  async exportCsv(): Promise<string> {
+  async exportCsv(@Query() query: Record<string, unknown>): Promise<string> {
+    refuseQueryParameters(query);
     return toCsv(EXPORT_COLUMNS, await this.reports.list());
   }
 
@@ -211,7 +214,12 @@ export class IngestionsController {
   @ApiNotFoundResponse({ description: 'INGEST_NOT_FOUND: no such job (or one the ingestor has forgotten)' })
   @ApiBadGatewayResponse({ description: 'INGESTOR_FAILED' })
   @ApiServiceUnavailableResponse({ description: 'INGESTOR_UNAVAILABLE' })
-  async job(@Param('ingestId') ingestId: string, @Res({ passthrough: true }) response: Response): Promise<unknown> {
+  async job(
+    @Param('ingestId') ingestId: string,
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    refuseQueryParameters(query);
     if (!isIngestId(ingestId)) throw new NotFoundException({ code: 'INGEST_NOT_FOUND', message: 'no such job' });
     try {
       return passThrough(await this.ingestor.jobStatus(ingestId), response);
@@ -223,7 +231,8 @@ export class IngestionsController {
   /** One file (by its SHA-256): the ingest report, downstream outcomes and dead letters by reason. */
   @Get(':fileId')
   @ApiNotFoundResponse({ description: 'INGESTION_NOT_FOUND: no file with this SHA-256 was ingested' })
-  report(@Param('fileId') fileId: string): Promise<IngestionReport> {
+  report(@Param('fileId') fileId: string, @Query() query: Record<string, unknown>): Promise<IngestionReport> {
+    refuseQueryParameters(query);
     return this.reports.report(fileId);
   }
 }

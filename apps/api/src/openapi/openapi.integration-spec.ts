@@ -274,6 +274,32 @@ describe('the OpenAPI document served at /v1/openapi.json', () => {
     expectValid(documentedBody('get', '/v1/claims/{claimId}/lineage', '200', 'application/json'), lineage.body);
   });
 
+  it('lists text/csv among the success media types of exactly the routes that answer Accept: text/csv with CSV', async () => {
+    const sample = (parameter: Parameter): string =>
+      Array.isArray(parameter.schema?.['enum']) ? String(parameter.schema['enum'][0]) : 'AMOUNT_INVALID';
+    let csvRoutes = 0;
+    for (const [path, methods] of Object.entries(document.paths)) {
+      const operation = methods['get'];
+      if (operation === undefined || path.includes('{')) continue;
+      const query = (operation.parameters ?? [])
+        .filter((parameter) => parameter.in === 'query' && parameter.required)
+        .map((parameter) => `${parameter.name}=${sample(parameter)}`)
+        .join('&');
+      const response = await fetch(`${baseUrl}${path}${query === '' ? '' : `?${query}`}`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, accept: 'text/csv' },
+      });
+      await response.arrayBuffer();
+      expect({ path, status: response.status }).toEqual({ path, status: 200 });
+      const answersCsv = /^text\/csv/.test(response.headers.get('content-type') ?? '');
+      if (answersCsv) csvRoutes += 1;
+      const success = Object.entries(operation.responses ?? {}).find(([status]) => /^2\d\d$/.test(status))?.[1];
+      const documentsCsv = Object.keys(success?.content ?? {}).includes('text/csv');
+      expect({ path, documentsCsv }).toEqual({ path, documentsCsv: answersCsv });
+    }
+    // The KPI tables (README: every KPI table is also a CSV file) and the three exports.
+    expect(csvRoutes).toBeGreaterThan(10);
+  });
+
   it('documents the problems the API answers with', async () => {
     const unauthenticated = await get('/v1/kpis/denials?source=carrier_lines', null);
     expect(unauthenticated.status).toBe(401);

@@ -105,6 +105,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   }
   documentResponses(document);
   for (const route of apiRouteTable(app)) {
+    const operation =
+      document.paths[openApiPath(route.path)]?.[
+        route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'
+      ];
+    if (operation !== undefined && route.csvTable !== null) documentCsvTable(operation);
+  }
+  for (const route of apiRouteTable(app)) {
     if (route.smallCells?.kind !== 'cells') continue;
     const operation =
       document.paths[openApiPath(route.path)]?.[
@@ -142,6 +149,14 @@ function documentSmallCells(document: OpenAPIObject, operation: OperationObject,
   }
 }
 
+/** A KPI table the route also answers as CSV to `Accept: text/csv` (@CsvTable): text beside its JSON. */
+function documentCsvTable(operation: OperationObject): void {
+  for (const [status, response] of Object.entries(operation.responses as Record<string, ResponseObject>)) {
+    if (!isSuccess(status) || response.content === undefined) continue;
+    response.content['text/csv'] ??= { schema: { type: 'string' } };
+  }
+}
+
 /** The problem-details body (problem-details.ts) every error answers with. */
 const PROBLEM_DETAILS_SCHEMA: SchemaObject = {
   type: 'object',
@@ -157,7 +172,10 @@ const PROBLEM_DETAILS_SCHEMA: SchemaObject = {
     status: { type: 'integer' },
     detail: { type: 'string', description: 'What went wrong this time; never echoes PHI or the request body' },
     code: { type: 'string', example: 'REQUEST_INVALID' },
-    instance: { type: 'string', description: 'The request path' },
+    instance: {
+      type: 'string',
+      description: 'The route of the request, as its template (`/v1/claims/:claimId`): never an identifier',
+    },
     fields: { type: 'array', items: { type: 'string' }, description: 'Of a 400: the offending parameters' },
     required: { type: 'string', description: 'Of a 403: the permission the route requires' },
   },

@@ -6,6 +6,7 @@ const route = (path: string, permission: ApiRoute['permission'], smallCells: Api
   path,
   permission,
   smallCells,
+  csvTable: null,
   controller: 'SpecController',
   handler: 'handle',
 });

@@ -4,14 +4,13 @@ import {
   ServiceLocationReferenceSchema,
   type ReferenceKind,
 } from '@claims/contracts';
-import { BadRequestException, Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiParam } from '@nestjs/swagger';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/bearer-token.guard';
+import { CalendarDate, refuseQueryParameters } from '../http/query-fields';
 import { REFERENCE_FIX_JSON_SCHEMA } from './reference.schemas';
 import { ReferencePublisher, type PublishedReference } from './reference.publisher';
-
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 /** The route's kind segment, and each kind's record and key. */
 const KINDS = {
@@ -23,7 +22,8 @@ const KINDS = {
   },
   locations: {
     kind: 'service_location',
-    record: ServiceLocationReferenceSchema,
+    // The day a location opens is the day the claims waiting on it clear: a day the calendar has.
+    record: ServiceLocationReferenceSchema.extend({ effectiveDate: CalendarDate.nullable() }),
     key: (record: { locationKey: string }) => record.locationKey,
   },
 } as const;
@@ -31,9 +31,10 @@ const KINDS = {
 /**
  * A fix names the first day it holds (event time, not the clock): the
  * pended claims it lets through are cleared on that day, so the KPIs come out
- * the same whenever the fix is keyed in.
+ * the same whenever the fix is keyed in. A day the calendar lacks
+ * (2024-02-30) would clear them on a date Postgres refuses to store.
  */
-const FixSchema = z.object({ effectiveDate: IsoDate, record: z.unknown() }).strict();
+const FixSchema = z.object({ effectiveDate: CalendarDate, record: z.unknown() }).strict();
 
 /** Reference fixes, published to the reference topics that every enricher follows (admin). */
 @Controller('v1/reference')
@@ -46,7 +47,12 @@ export class ReferenceController {
   @RequirePermission('reference:write')
   @ApiParam({ name: 'kind', enum: Object.keys(KINDS) })
   @ApiBody({ schema: REFERENCE_FIX_JSON_SCHEMA })
-  async publish(@Param('kind') kindSegment: string, @Body() body: unknown): Promise<PublishedReference> {
+  async publish(
+    @Param('kind') kindSegment: string,
+    @Body() body: unknown,
+    @Query() query: Record<string, unknown>,
+  ): Promise<PublishedReference> {
+    refuseQueryParameters(query);
     // Own keys only: `constructor`, `__proto__` or `toString` name members every object inherits, not a kind.
     const route = Object.hasOwn(KINDS, kindSegment) ? KINDS[kindSegment as keyof typeof KINDS] : undefined;
     if (route === undefined) {
@@ -55,11 +61,13 @@ export class ReferenceController {
     const fix = FixSchema.safeParse(body);
     const record = fix.success ? route.record.safeParse(fix.data.record) : null;
     if (!fix.success || record === null || !record.success) {
-      const issues = fix.success ? (record?.error?.issues ?? []) : fix.error.issues;
-      throw new BadRequestException({
-        code: 'REQUEST_INVALID',
-        fields: [...new Set(issues.map((issue) => ['record', ...issue.path].join('.')))],
-      });
+      // The record's issues are named from inside it; the fix's own from the body (`effectiveDate`, `record`).
+      const fields = fix.success
+        ? (record?.error?.issues ?? []).map((issue) => ['record', ...issue.path].join('.'))
+        : fix.error.issues.flatMap((issue) =>
+            issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || '(body)'],
+          );
+      throw new BadRequestException({ code: 'REQUEST_INVALID', fields: [...new Set(fields)] });
     }
     const data = record.data as never;
     return this.publisher.publish(route.kind as ReferenceKind, route.key(data), fix.data.effectiveDate, data);

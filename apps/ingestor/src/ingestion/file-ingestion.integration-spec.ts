@@ -171,6 +171,32 @@ describe('FileIngestionService against a real broker', () => {
     });
   });
 
+  it('dead-letters a claim row that is not UTF-8 alone and keeps the rows around it one record of their claim', async () => {
+    // The middle row's location is Latin-1 (0xE9 for é): that row cannot be text, its neighbours can.
+    const bytes = Buffer.concat([
+      Buffer.from(
+        'Claim_ID,Provider_ID,Procedure_code,Diagnosis_code,service_date,Payer,Claim_amnt,Paid_amnt,claim_status,Location\n' +
+          'BX-LATIN1-0001,1245319599,99213,E11.9,03/04/2024,Aetna,$185.00,$142.50,paid,Main Street Clinic\n' +
+          'BX-LATIN1-0001,1245319599,83036,E11.9,03/04/2024,Aetna,$48.00,$36.10,paid,Caf',
+      ),
+      Buffer.from([0xe9]),
+      Buffer.from(
+        ' Clinic\nBX-LATIN1-0001,1245319599,36415,E11.9,03/04/2024,Aetna,$12.00,$9.25,paid,Main Street Clinic\n',
+      ),
+    ]);
+    await writeFile(join(ingestor.root, 'latin1-row.csv'), bytes);
+
+    const report = await ingestor.ingestion.ingestFile('latin1-row.csv');
+    await ingestor.reportOf(report.fileId);
+
+    const published = ingestor.ofFile(report.fileId);
+    expect(published.deadLetters.map((letter) => letter.value['errorCode'])).toEqual(['RECORD_ENCODING_INVALID']);
+    // One record of the claim, its first and third rows: two records would be two versions, the later replacing the earlier.
+    expect(published.raw.map((message) => message.value['lineage'])).toEqual([
+      expect.objectContaining({ recordNumber: 1, recordCount: 2, recordNumbers: [1, 3] }),
+    ]);
+  });
+
   it('refuses UTF-16 text saved without its byte-order mark, saying what it is and what to send, and publishes nothing', async () => {
     const text = carrierFile(3, 'utf16').toString('utf8').replace(/\n/g, '\r\n');
     const littleEndian = Buffer.from(text, 'utf16le');

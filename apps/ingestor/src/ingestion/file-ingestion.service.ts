@@ -812,9 +812,9 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
   ): SourceRecordMessage[] {
     const layoutContext = { ...context, header: reader.header, memberKey: reader.layout.kind === 'member_reference' };
     if (line.kind !== 'line') {
-      // A row that is not text ends the claim before it; the row is dead-lettered alone.
-      const held = reader.grouper ? this.groupMessages(reader, reader.grouper.flush(), context) : [];
-      return [...held, sourceRecordMessage(line, layoutContext)];
+      // A row that is not text (or too long) is dead-lettered alone and ends no claim: ending the claim whose
+      // rows sit around it would make its later rows a second record of it, replacing the first in claim state.
+      return [sourceRecordMessage(line, layoutContext)];
     }
     let fields: string[] | null = null;
     try {

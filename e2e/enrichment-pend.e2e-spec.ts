@@ -1,13 +1,21 @@
-import type { EnrichedClaimEvent, ProviderReference } from '@claims/contracts';
+import {
+  REFERENCE_TOPIC_BY_KIND,
+  namespacedTopic,
+  referenceEventMessage,
+  type EnrichedClaimEvent,
+  type ProviderReference,
+} from '@claims/contracts';
 import {
   DIRECTORY_NAME_POOL,
   DirectoryIdentifierCollector,
   loadReferenceCodes,
+  referenceEvent,
   synthesizeDirectory,
   type SyntheticDirectory,
 } from '@claims/enrichment';
 import { REPO_ROOT, publishReferenceEvents, queryRows, waitFor } from '@claims/harness';
 import { claimEventsOfFile, loadSourceLayouts } from '@claims/source-layouts';
+import { Kafka, logLevel } from 'kafkajs';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_CARRIER_FILE, SAMPLE_CARRIER_PATH, startE2ePipeline, type E2ePipeline } from './e2e-pipeline';
@@ -49,6 +57,10 @@ function inpatientClaimsWithMemberYear(): number {
 const RESUBMITTED_FILE = 'carrier-resubmitted-a-week-later.csv';
 const RESUBMITTED_CLAIM_ID = '999000000000001';
 const FIX_DATE = '2011-02-01';
+const DEACTIVATED_PROVIDER_CLAIM_ID = '999000000000002';
+const DEACTIVATED_PROVIDER_FILE = 'deactivated-provider-claim.csv';
+/** A valid NPI (check digit included) the sample and its directory do not hold. */
+const DEACTIVATED_NPI = '1234567893';
 
 interface IngestionReport {
   lookupMissesByKind: Record<string, { claims: number; shareOfFoldedClaims: number }>;
@@ -312,5 +324,97 @@ describe('enrichment and the pend rules, from a seeded directory on the referenc
     for (const event of original) {
       expect(event.pendDecision?.reasons.map((reason) => reason.code) ?? []).not.toContain('DUPLICATE_SUSPECT');
     }
+  });
+  it('judges no waiting claim against a half-loaded directory when the enricher restarts: a claim pended on a deactivated provider stays pended', async () => {
+    // A claim of the sample the directory let through, sent again under a claim id of its own with its rendering
+    // NPIs replaced by one whose listing and NPPES deactivation (both before 2008) sit on two partitions.
+    const [header = '', ...rows] = readFileSync(SAMPLE_CARRIER_PATH, 'utf8').split(/\r?\n/).filter(Boolean);
+    const columns = header.split(',').map((column) => column.replaceAll('"', ''));
+    const pendedClaims = new Set(
+      carrierEvents()
+        .filter((event) => (event.pendDecision?.status ?? 'clean') !== 'clean')
+        .map((event) => event.claimId),
+    );
+    const clean = new Set(
+      carrierEvents()
+        .map((event) => event.claimId)
+        .filter((claimId) => !pendedClaims.has(claimId)),
+    );
+    const row = rows.map((line) => line.split(',')).find((fields) => clean.has(fields[1] ?? ''));
+    expect(row).toBeDefined();
+    const fields = [...(row ?? [])];
+    const originalNpi = fields[columns.indexOf('PRF_PHYSN_NPI_1')] ?? '';
+    const original = directory.events.find(
+      (event) => event.kind === 'provider' && event.key === originalNpi && event.record !== null,
+    );
+    expect(original?.record).toBeDefined();
+    fields[1] = DEACTIVATED_PROVIDER_CLAIM_ID;
+    columns.forEach((column, index) => {
+      if (column.startsWith('PRF_PHYSN_NPI_') && (fields[index] ?? '') !== '') fields[index] = DEACTIVATED_NPI;
+    });
+    const listing = referenceEvent(
+      'provider',
+      DEACTIVATED_NPI,
+      '2000-01-01',
+      { ...(original?.record as ProviderReference), npi: DEACTIVATED_NPI },
+      'enrichment-pend-e2e',
+    );
+    const deactivation = referenceEvent('provider', DEACTIVATED_NPI, '2001-01-01', null, 'enrichment-pend-e2e');
+    const kafka = new Kafka({
+      clientId: 'enrichment-pend-e2e',
+      brokers: e2e.brokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      // The listing where a reader comes first, its deactivation where it comes last.
+      await producer.send({
+        topic: namespacedTopic(REFERENCE_TOPIC_BY_KIND.provider, e2e.namespace),
+        messages: [
+          { ...referenceEventMessage(listing), partition: 0 },
+          { ...referenceEventMessage(deactivation), partition: 2 },
+        ],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    writeFileSync(join(e2e.ingestRoot, DEACTIVATED_PROVIDER_FILE), `${header}\n${fields.join(',')}\n`);
+    const { fileId } = await e2e.pipeline.ingest(DEACTIVATED_PROVIDER_FILE);
+    await settledVerification(e2e.pipeline, { fileIds: [fileId], timeoutMs: 60_000 });
+    const eventsOfClaim = async (): Promise<EnrichedClaimEvent[]> =>
+      (await readWholeTopic<EnrichedClaimEvent>(e2e.brokers, enrichedTopic())).filter(
+        (event) => event.claimId === DEACTIVATED_PROVIDER_CLAIM_ID,
+      );
+    const [pended] = await eventsOfClaim();
+    // Pended for the deactivated provider alone: nothing else holds it, so a wrong clear would show.
+    expect(pended?.eventType).toBe('pended');
+    expect(pended?.pendDecision?.reasons.flatMap((reason) => reason.waitsOn)).toEqual([
+      { kind: 'provider', key: DEACTIVATED_NPI },
+    ]);
+    const before = await e2e.pipeline.api<Record<string, unknown>>('/v1/kpis/pended-queue?asOf=2011-12-31');
+
+    const enricher = e2e.pipeline.services.enricher;
+    const restarts = enricher.restarts;
+    await enricher.kill('SIGKILL');
+    await waitFor(
+      'the enricher to be restarted',
+      async () => enricher.restarts,
+      (count) => count > restarts,
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    // Healthy only once its directory has loaded whole and the claims it noted have been judged again.
+    await enricher.waitUntilHealthy();
+    await settledVerification(e2e.pipeline, { timeoutMs: 60_000 });
+
+    expect((await eventsOfClaim()).map((event) => event.eventType)).toEqual(['pended']);
+    expect(
+      await queryRows(e2e.database.url, 'SELECT 1 FROM enricher_pended_claim WHERE claim_id = $1', [
+        DEACTIVATED_PROVIDER_CLAIM_ID,
+      ]),
+    ).toHaveLength(1);
+    expect(await e2e.pipeline.api('/v1/kpis/pended-queue?asOf=2011-12-31')).toEqual(before);
   });
 });

@@ -158,6 +158,34 @@ export class PendIndexRepository {
     }));
   }
 
+  /** The ids of the claims waiting on any of these reference entries, without their events. */
+  async claimIdsWaitingOn(entries: readonly PendDependency[]): Promise<string[]> {
+    if (entries.length === 0) return [];
+    const rows: Array<{ claim_id: string }> = await queryPrepared(
+      this.dataSource.manager,
+      `SELECT DISTINCT d.claim_id FROM enricher_pend_dependency d
+         JOIN unnest($1::text[], $2::text[]) AS e(kind, key) ON d.kind = e.kind AND d.key = e.key`,
+      [entries.map((entry) => entry.kind), entries.map((entry) => entry.key)],
+    );
+    return rows.map((row) => row.claim_id);
+  }
+
+  /** Those of these claims that still wait in the queue, with their events and verdicts. */
+  async findWaiting(claimIds: readonly string[]): Promise<WaitingClaim[]> {
+    if (claimIds.length === 0) return [];
+    const rows: Array<{ claim_id: string; normalized_event: string; decision: PendDecision }> = await queryPrepared(
+      this.dataSource.manager,
+      `SELECT claim_id, normalized_event, decision FROM enricher_pended_claim
+        WHERE claim_id = ANY($1::text[]) ORDER BY claim_id`,
+      [claimIds],
+    );
+    return rows.map((row) => ({
+      claimId: row.claim_id,
+      normalizedEvent: row.normalized_event,
+      decision: row.decision,
+    }));
+  }
+
   /** The verdicts of those of these claims that wait in the queue. */
   async waitingDecisions(claimIds: readonly string[]): Promise<Map<string, PendDecision>> {
     if (claimIds.length === 0) return new Map();

@@ -23,7 +23,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EnricherConfig } from '../enricher.config';
 import { ENRICHER_CONFIG } from '../enricher.tokens';
-import { PendIndexRepository } from '../pend-index/pend-index.repository';
+import { PendIndexRepository, type WaitingClaim } from '../pend-index/pend-index.repository';
 import { EnrichmentState } from './enrichment-state';
 import { publishProviderDirectoryFiles } from './provider-directory-files';
 import { reconsiderWaitingClaims } from './reconsider-waiting-claims';
@@ -38,11 +38,19 @@ export const REFERENCE_TOPICS: readonly ClaimTopic[] = [
 /** How long to wait for the directory before saying so in the log (the wait itself goes on). */
 const CATCH_UP_WARNING_MS = 60_000;
 
+/** Claims judged again per turn of the lock once the directory has loaded. */
+const RELOAD_JUDGING_CHUNK = 1_000;
+
 /**
  * Keeps the in-process directory current from the reference topics, read
  * whole from the beginning by every enricher instance (each its own group),
  * and clears the pended claims a change lets through. Claims are judged only
- * once the directory has caught up with the topics as they stood at start.
+ * once the directory has caught up with the topics as they stood at start;
+ * so are the claims already waiting, which the load only notes. An entry's
+ * versions are keyed by date and spread over partitions: judged while the
+ * directory was half loaded (a provider's listing read, its deactivation on
+ * another partition not yet), a claim waiting on the deactivated provider
+ * was cleared at every restart, and a clear is never taken back.
  */
 @Injectable()
 export class ReferenceStreamConsumer implements BeforeApplicationShutdown {
@@ -51,6 +59,8 @@ export class ReferenceStreamConsumer implements BeforeApplicationShutdown {
   /** Per topic and partition: the end offset at start that the directory must reach. */
   private readonly catchUpTargets = new Map<string, Map<number, bigint>>();
   private resolveCaughtUp: (() => void) | null = null;
+  /** While the directory loads: the waiting claims whose entries changed, judged again once it has loaded. */
+  private claimsToJudgeOnceLoaded: Set<string> | null = new Set();
 
   constructor(
     @Inject(ENRICHER_CONFIG) private readonly config: EnricherConfig,
@@ -98,7 +108,16 @@ export class ReferenceStreamConsumer implements BeforeApplicationShutdown {
     );
     await caughtUp;
     clearTimeout(warning);
-    this.logger.info({ directory: this.state.tables.size() }, 'reference directory caught up');
+    const noted = [...(this.claimsToJudgeOnceLoaded ?? [])].sort();
+    this.claimsToJudgeOnceLoaded = null;
+    this.logger.info(
+      { directory: this.state.tables.size(), waitingClaimsToJudge: noted.length },
+      'reference directory caught up',
+    );
+    for (let start = 0; start < noted.length; start += RELOAD_JUDGING_CHUNK) {
+      const chunk = noted.slice(start, start + RELOAD_JUDGING_CHUNK);
+      await this.state.lock.run(async () => this.judgeAgain(await this.pendIndex.findWaiting(chunk), []));
+    }
   }
 
   /** Finishes and commits the batches in flight and leaves the groups, before the shared producer closes. */
@@ -135,10 +154,11 @@ export class ReferenceStreamConsumer implements BeforeApplicationShutdown {
 
   /**
    * Applies a batch of reference versions and, in the same turn of the lock,
-   * judges again the claims waiting on what changed. A fix replayed changes
-   * nothing: its version is known already, or the claims it cleared have left
-   * the queue. A crash after the cleared events were written and before the
-   * queue was updated writes them again on redelivery, with the same ids.
+   * judges again the claims waiting on what changed (while the directory
+   * loads, only notes them). A fix replayed changes nothing: its version is
+   * known already, or the claims it cleared have left the queue. A crash
+   * after the cleared events were written and before the queue was updated
+   * writes them again on redelivery, with the same ids.
    */
   private applyBatch(batch: ConsumedBatch): Promise<void> {
     return this.state.lock.run(async () => {
@@ -160,24 +180,34 @@ export class ReferenceStreamConsumer implements BeforeApplicationShutdown {
           changed.push(dependency.changed);
         }
       }
-      const waiting = await this.pendIndex.findWaitingOn(changed);
-      const verdicts = reconsiderWaitingClaims(waiting, this.state, this.logger);
-      await this.pipeline.producer.send(
-        new Map<string, ProducedMessage[]>([
-          [this.pipeline.topic(CLAIM_TOPICS.enriched), verdicts.cleared],
-          [this.pipeline.topic(CLAIM_TOPICS.deadLetter), deadLetters],
-        ]),
-      );
-      await this.pendIndex.recordVerdicts(verdicts.stillPended, verdicts.clearedClaimIds);
-      if (verdicts.clearedClaimIds.length > 0) {
-        this.logger.info(
-          { cleared: verdicts.clearedClaimIds.length, stillWaiting: verdicts.stillPended.length },
-          'reference change cleared pended claims',
-        );
+      const loading = this.claimsToJudgeOnceLoaded;
+      if (loading !== null) {
+        for (const claimId of await this.pendIndex.claimIdsWaitingOn(changed)) loading.add(claimId);
+        await this.judgeAgain([], deadLetters);
+      } else {
+        await this.judgeAgain(await this.pendIndex.findWaitingOn(changed), deadLetters);
       }
       const last = batch.messages[batch.messages.length - 1];
       if (last) this.markHandled(batch.topic, batch.partition, last.offset);
     });
+  }
+
+  /** Judges `waiting` against the directory as it stands, writes the clears and dead letters, then the queue. */
+  private async judgeAgain(waiting: readonly WaitingClaim[], deadLetters: OutboundMessage[]): Promise<void> {
+    const verdicts = reconsiderWaitingClaims(waiting, this.state, this.logger);
+    await this.pipeline.producer.send(
+      new Map<string, ProducedMessage[]>([
+        [this.pipeline.topic(CLAIM_TOPICS.enriched), verdicts.cleared],
+        [this.pipeline.topic(CLAIM_TOPICS.deadLetter), deadLetters],
+      ]),
+    );
+    await this.pendIndex.recordVerdicts(verdicts.stillPended, verdicts.clearedClaimIds);
+    if (verdicts.clearedClaimIds.length > 0) {
+      this.logger.info(
+        { cleared: verdicts.clearedClaimIds.length, stillWaiting: verdicts.stillPended.length },
+        'reference change cleared pended claims',
+      );
+    }
   }
 
   private applyDirectory(

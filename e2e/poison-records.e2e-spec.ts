@@ -89,10 +89,12 @@ describe('poison records in a carrier file', () => {
     // Carrier claims carry no DRG: each of the five folded claims is counted once, dead letters not at all.
     expect(served['nullCountsByField']).toMatchObject({ 'claim.drgCode': 5, 'claim.admissionDate': 5 });
     expect(served['findingsByCode']).toEqual(expect.any(Object));
+    // Year 0000 is no calendar day (Postgres has none); 9999-12-31 is one, past any plausible service date.
     expect(served['deadLettersByReason']).toEqual([
       { stage: 'ingestor', errorCode: 'RECORD_TOO_LARGE', records: 2 },
-      { stage: 'normalizer', errorCode: 'DATE_OUT_OF_RANGE', records: 2 },
       { stage: 'normalizer', errorCode: 'FIELD_TOO_LONG', records: 2 },
+      { stage: 'normalizer', errorCode: 'DATE_INVALID', records: 1 },
+      { stage: 'normalizer', errorCode: 'DATE_OUT_OF_RANGE', records: 1 },
     ]);
 
     const summary = await e2e.pipeline.api<KpiSummary>('/v1/kpis/summary');
@@ -108,7 +110,7 @@ describe('poison records in a carrier file', () => {
       { stage: 'normalizer', error_code: 'FIELD_TOO_LONG', original_truncated: true },
       { stage: 'normalizer', error_code: 'FIELD_TOO_LONG', original_truncated: true },
       { stage: 'ingestor', error_code: 'RECORD_TOO_LARGE', original_truncated: true },
-      { stage: 'normalizer', error_code: 'DATE_OUT_OF_RANGE', original_truncated: false },
+      { stage: 'normalizer', error_code: 'DATE_INVALID', original_truncated: false },
       { stage: 'normalizer', error_code: 'DATE_OUT_OF_RANGE', original_truncated: false },
       { stage: 'ingestor', error_code: 'RECORD_TOO_LARGE', original_truncated: true },
     ]);

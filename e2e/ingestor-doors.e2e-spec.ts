@@ -308,6 +308,16 @@ describe('the ingestor doors', () => {
     expect(await response.json()).toMatchObject({ code: 'REQUEST_INVALID', fields: ['ratePerSecond'] });
   });
 
+  it('refuses an unknown field with REQUEST_INVALID naming it, so a misspelt dryRun never publishes the file for real', async () => {
+    const response = await fetch(new URL('/v1/ingestions', ingestor.pipeline.services.ingestor.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ file: 'any.csv', dryrun: true }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'REQUEST_INVALID', fields: ['dryrun'] });
+  });
+
   it('ingests files with a byte-order mark and CRLF or CR CR LF line endings', async () => {
     const records = Array.from({ length: 10 }, (_, index) =>
       carrierRecord(index, `99000000020${String(index).padStart(4, '0')}`),

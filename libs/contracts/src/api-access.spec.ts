@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { parseTokenLifetime, signApiToken, verifyApiToken } from './api-access';
+import { API_TOKEN_MAX_LIFETIME_SECONDS, parseTokenLifetime, signApiToken, verifyApiToken } from './api-access';
 
 const secret = 'a-test-secret-of-at-least-32-characters';
 const now = 1_764_633_600; // 2025-12-02T00:00:00Z
@@ -58,6 +58,45 @@ describe('signApiToken and verifyApiToken', () => {
       ok: false,
       code: 'TOKEN_MALFORMED',
     });
+  });
+
+  it('refuses a correctly signed token issued in the future (beyond the 30 s leeway) with TOKEN_MALFORMED', () => {
+    const early = signApiToken({ sub: 'ana', role: 'analyst', ttlSeconds: 3600, nowSeconds: now + 30 }, secret);
+    expect(verifyApiToken(early, secret, now).ok).toBe(true);
+    const future = signApiToken({ sub: 'ana', role: 'analyst', ttlSeconds: 3600, nowSeconds: now + 86_400 }, secret);
+    expect(verifyApiToken(future, secret, now)).toEqual({ ok: false, code: 'TOKEN_MALFORMED' });
+  });
+
+  it('refuses a correctly signed token whose lifetime is over 366 days, or not positive, with TOKEN_MALFORMED', () => {
+    const header = part({ alg: 'HS256', typ: 'JWT' });
+    const sign = (claims: unknown): string => {
+      const input = `${header}.${part(claims)}`;
+      return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+    };
+    const longest = sign({ sub: 'x', role: 'admin', iat: now, exp: now + API_TOKEN_MAX_LIFETIME_SECONDS });
+    expect(verifyApiToken(longest, secret, now).ok).toBe(true);
+    for (const exp of [now + API_TOKEN_MAX_LIFETIME_SECONDS + 1, now + 10 * 366 * 86_400, now, now - 60]) {
+      expect(verifyApiToken(sign({ sub: 'x', role: 'admin', iat: now, exp }), secret, now)).toEqual({
+        ok: false,
+        code: 'TOKEN_MALFORMED',
+      });
+    }
+  });
+
+  it('will not sign a token living longer than 366 days', () => {
+    expect(() =>
+      signApiToken(
+        { sub: 'a', role: 'admin', ttlSeconds: API_TOKEN_MAX_LIFETIME_SECONDS + 1, nowSeconds: now },
+        secret,
+      ),
+    ).toThrow(/366 days/);
+    expect(
+      verifyApiToken(
+        signApiToken({ sub: 'a', role: 'admin', ttlSeconds: API_TOKEN_MAX_LIFETIME_SECONDS, nowSeconds: now }, secret),
+        secret,
+        now,
+      ).ok,
+    ).toBe(true);
   });
 
   it('will not sign with a short secret, an unknown role or a bad subject', () => {

@@ -17,6 +17,14 @@ export function isApiRole(value: unknown): value is ApiRole {
 /** The shortest HS256 secret accepted: 32 characters, i.e. at least 256 bits when random (RFC 7518 §3.2). */
 export const API_TOKEN_SECRET_MIN_LENGTH = 32;
 
+/**
+ * The longest life of a signed token: 366 days. A signed token cannot be
+ * revoked before it expires (rotating the secret ends them all), so signing
+ * refuses a longer life and verification refuses a token that claims one,
+ * whoever minted it with the secret.
+ */
+export const API_TOKEN_MAX_LIFETIME_SECONDS = 366 * 86_400;
+
 /** The claims of a signed API token (RFC 7519 names; times in seconds since the epoch). */
 export interface ApiTokenClaims {
   sub: string;
@@ -44,8 +52,9 @@ function signature(signingInput: string, secret: string): Buffer {
 /**
  * An HS256 JWT for `sub` in `role`, valid `ttlSeconds` from `nowSeconds`.
  * @throws Error for a short secret, an unknown role, a subject outside
- * [A-Za-z0-9._@-]{1,64} or a non-positive lifetime: a token that could never
- * be verified is a bug at the caller.
+ * [A-Za-z0-9._@-]{1,64}, or a lifetime that is not positive or is over
+ * API_TOKEN_MAX_LIFETIME_SECONDS: a token that could never be verified is a
+ * bug at the caller.
  */
 export function signApiToken(
   input: { sub: string; role: ApiRole; ttlSeconds: number; nowSeconds: number },
@@ -57,6 +66,7 @@ export function signApiToken(
   if (!isApiRole(input.role)) throw new Error(`unknown role ${String(input.role)}`);
   if (!SUBJECT.test(input.sub)) throw new Error('the subject is 1-64 of A-Z a-z 0-9 . _ @ -');
   if (!Number.isInteger(input.ttlSeconds) || input.ttlSeconds <= 0) throw new Error('the lifetime must be positive');
+  if (input.ttlSeconds > API_TOKEN_MAX_LIFETIME_SECONDS) throw new Error('the lifetime must be at most 366 days');
   const iat = Math.floor(input.nowSeconds);
   const claims: ApiTokenClaims = { sub: input.sub, role: input.role, iat, exp: iat + input.ttlSeconds };
   const signingInput = `${HEADER}.${base64url(JSON.stringify(claims))}`;
@@ -84,7 +94,12 @@ function parseJsonObject(part: string): Record<string, unknown> | null {
  * asymmetric algorithm: the header is attacker-controlled), the signature is
  * compared in constant time before any claim is trusted, and only then is
  * `exp` checked, so an expired token is reported as expired only when it was
- * really ours. `leewaySeconds` absorbs clock skew between issuer and API.
+ * really ours. A token no signer of ours issues is refused as malformed even
+ * when the secret signed it: one issued later than now (a clock-skewed or
+ * misused signer), or one whose life is not positive or is over
+ * API_TOKEN_MAX_LIFETIME_SECONDS, which would otherwise outlive the cap that
+ * makes an unrevocable token acceptable. `leewaySeconds` absorbs clock skew
+ * between issuer and API, both for `exp` and for `iat`.
  */
 export function verifyApiToken(
   token: string,
@@ -110,7 +125,11 @@ export function verifyApiToken(
     !isApiRole(role) ||
     typeof iat !== 'number' ||
     typeof exp !== 'number' ||
-    !Number.isFinite(exp)
+    !Number.isFinite(iat) ||
+    !Number.isFinite(exp) ||
+    exp <= iat ||
+    exp - iat > API_TOKEN_MAX_LIFETIME_SECONDS ||
+    iat > nowSeconds + leewaySeconds
   ) {
     return { ok: false, code: 'TOKEN_MALFORMED' };
   }
@@ -128,5 +147,5 @@ export function parseTokenLifetime(text: string): number | null {
   if (!match?.[1]) return null;
   const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] ?? ''] ?? 1;
   const seconds = Number(match[1]) * unit;
-  return seconds > 0 && seconds <= 366 * 86_400 ? seconds : null;
+  return seconds > 0 && seconds <= API_TOKEN_MAX_LIFETIME_SECONDS ? seconds : null;
 }

@@ -1,4 +1,5 @@
 export * from './topics';
+export * from './calendar-day';
 export * from './headers';
 export * from './event-id';
 export * from './claim-events';

@@ -37,4 +37,13 @@ describe('IngestFileRequestSchema', () => {
     });
     expect(IngestFileRequestSchema.safeParse({ file: 'a.csv', ratePerSecond: 5, speedup: 2 }).success).toBe(false);
   });
+
+  it('refuses an unknown field and names it, so a misspelt dryRun never publishes the file for real', () => {
+    const parsed = IngestFileRequestSchema.safeParse({ file: 'w1/carrier.csv', dryrun: true });
+    expect(parsed.success).toBe(false);
+    if (!parsed.success) expect(invalidFields(parsed.error)).toEqual(['dryrun']);
+    expect(IngestFileRequestSchema.parse({ file: 'w1/carrier.csv', dryRun: true, layout: 'desynpuf.carrier' })).toEqual(
+      { file: 'w1/carrier.csv', dryRun: true, layout: 'desynpuf.carrier' },
+    );
+  });
 });

@@ -13,26 +13,30 @@ const pacedOneWay = {
   message: { message: 'pace by ratePerSecond or by speedup, not both', path: ['speedup'] },
 };
 
+const ingestSettingsShape = {
+  ratePerSecond: RatePerSecond.optional(),
+  speedup: Speedup.optional(),
+  layout: LayoutName.optional(),
+  /** Read and check the file (layout, records, predicted dead letters) and publish nothing. */
+  dryRun: z.boolean().optional(),
+};
+
 /** How an ingestion runs, whichever door starts it: pacing, a named layout, or a dry run. */
-export const IngestSettingsSchema = z
-  .object({
-    ratePerSecond: RatePerSecond.optional(),
-    speedup: Speedup.optional(),
-    layout: LayoutName.optional(),
-    /** Read and check the file (layout, records, predicted dead letters) and publish nothing. */
-    dryRun: z.boolean().optional(),
-  })
-  .refine(pacedOneWay.check, pacedOneWay.message);
+export const IngestSettingsSchema = z.object(ingestSettingsShape).refine(pacedOneWay.check, pacedOneWay.message);
 export type IngestSettings = z.infer<typeof IngestSettingsSchema>;
 
-/** POST /v1/ingestions on the ingestor: a file already under INGEST_ROOT. */
-export const IngestFileRequestSchema = z.intersection(
-  z.object({
+/**
+ * POST /v1/ingestions on the ingestor: a file already under INGEST_ROOT.
+ * Unknown fields are refused, as an upload's unknown parameters are: a
+ * misspelt `dryrun` must not silently publish the file for real.
+ */
+export const IngestFileRequestSchema = z
+  .strictObject({
     /** Path relative to INGEST_ROOT, or absolute under it. */
     file: z.string().min(1).max(1024),
-  }),
-  IngestSettingsSchema,
-);
+    ...ingestSettingsShape,
+  })
+  .refine(pacedOneWay.check, pacedOneWay.message);
 export type IngestFileRequest = z.infer<typeof IngestFileRequestSchema>;
 
 const QueryFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');

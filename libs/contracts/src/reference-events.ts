@@ -1,9 +1,31 @@
 import { z } from 'zod';
+import { isIsoCalendarDate } from './calendar-day';
 import { EVENT_HEADERS } from './headers';
 import { CLAIM_TOPICS } from './topics';
 
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const Text = z.string().min(1).max(200);
+/**
+ * A NUL (which a Postgres text value cannot hold) or a lone surrogate (which
+ * UTF-8 cannot encode, so Kafka, Postgres and a hash each receive U+FFFD
+ * instead): reference text reaches the pend index and the KPI dimensions as
+ * keys, and must arrive there as it was sent.
+ */
+const UNSTORABLE_IN_TEXT = /[\0\p{Cs}]/u;
+
+/**
+ * A calendar day as YYYY-MM-DD (reference data comes from outside: files,
+ * the admin API, the CLI): an effective date becomes the clear date of the
+ * claims a fix lets through, and 2024-02-30 or 0000-01-01 would fail in
+ * Postgres after the fix had been published.
+ */
+const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine(isIsoCalendarDate, 'not a calendar day');
+const Text = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((text) => !UNSTORABLE_IN_TEXT.test(text), 'holds a NUL character or a lone surrogate');
 
 /** A US postal address as the directories give it; any part may be missing (that is a flaw the pend rules see). */
 export const PostalAddressSchema = z.object({

@@ -1,4 +1,4 @@
-import { isCalendarDay } from './calendar-day';
+import { isCalendarDay } from '@claims/contracts';
 import { splitDelimitedRecord } from './delimited-record';
 import { SourceRecordError } from './source-record.errors';
 

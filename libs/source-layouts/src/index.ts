@@ -1,5 +1,4 @@
 export * from './source-record.errors';
-export * from './calendar-day';
 export * from './csv';
 export * from './desynpuf-carrier';
 export * from './normalize-raw-record';

@@ -1,5 +1,6 @@
 import {
   deriveEventId,
+  isCalendarDay,
   invalidClaimEventFailure,
   providerAdjustmentEventId,
   type ClaimEvent,
@@ -7,7 +8,7 @@ import {
   type RawClaimRecord,
   type Submission,
 } from '@claims/contracts';
-import { SourceRecordError, isCalendarDay, tokenizePatientId } from '@claims/source-layouts';
+import { SourceRecordError, tokenizePatientId } from '@claims/source-layouts';
 import {
   acknowledgementsOf999,
   claimAcknowledgementsOf277,

@@ -1,4 +1,4 @@
-import { isCalendarDay } from '@claims/source-layouts';
+import { isCalendarDay } from '@claims/contracts';
 import { X12Error } from './x12.errors';
 import type { X12Segment } from './x12-segments';
 

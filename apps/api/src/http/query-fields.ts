@@ -1,3 +1,4 @@
+import { isIsoCalendarDate } from '@claims/contracts';
 import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
 
@@ -7,11 +8,6 @@ import { z } from 'zod';
  * `REQUEST_INVALID` naming the fields (never their values).
  */
 
-const isCalendarDate = (value: string): boolean => {
-  const time = Date.parse(`${value}T00:00:00Z`);
-  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === value;
-};
-
 /**
  * The first day a YYYY-MM-DD date names in Postgres: it has no year 0 (1 BC
  * comes before 0001), so `0000-…` fails there as a 500. A date the API
@@ -19,12 +15,11 @@ const isCalendarDate = (value: string): boolean => {
  */
 export const EARLIEST_CALENDAR_DATE = '0001-01-01';
 
-/** YYYY-MM-DD, and a day the calendar has (no 2024-02-30), from EARLIEST_CALENDAR_DATE on. */
+/** YYYY-MM-DD, and a day the calendar has (no 2024-02-30, no year 0: isIsoCalendarDate). */
 export const CalendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .refine(isCalendarDate, 'not a calendar date')
-  .refine((value) => value >= EARLIEST_CALENDAR_DATE, 'no year 0');
+  .refine(isIsoCalendarDate, 'not a calendar date');
 
 /**
  * Text a query parameter (or a cursor) carries, `min` to `max` characters and

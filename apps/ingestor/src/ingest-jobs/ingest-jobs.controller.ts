@@ -26,7 +26,14 @@ export class IngestJobsController {
     if (!parsed.success) {
       throw new BadRequestException({
         code: 'REQUEST_INVALID',
-        fields: [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))],
+        // An unknown field (a misspelt `dryRun`) is named by its key; an issue of the body as a whole as `body`.
+        fields: [
+          ...new Set(
+            parsed.error.issues.flatMap((issue) =>
+              issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || 'body'],
+            ),
+          ),
+        ],
       });
     }
     const { file, ...settings } = parsed.data;

@@ -1,5 +1,5 @@
-import type { PostalAddress } from '@claims/contracts';
-import { NOT_TEXT_REASONS, holdsNulCharacter, isCalendarDay, parseCsvRecord } from '@claims/source-layouts';
+import { isCalendarDay, type PostalAddress } from '@claims/contracts';
+import { NOT_TEXT_REASONS, holdsNulCharacter, parseCsvRecord } from '@claims/source-layouts';
 
 /** A data row the parser could not turn into a valid reference record, and why. */
 export interface RejectedRow {

@@ -14,3 +14,11 @@ export function isCalendarDay(year: number, month: number, day: number): boolean
   const leapFebruary = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= (leapFebruary ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0));
 }
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether `value` is YYYY-MM-DD naming a calendar day (isCalendarDay): 2024-02-30 and 0000-01-01 are not. */
+export function isIsoCalendarDate(value: string): boolean {
+  const parts = ISO_DATE.exec(value);
+  return parts !== null && isCalendarDay(Number(parts[1]), Number(parts[2]), Number(parts[3]));
+}

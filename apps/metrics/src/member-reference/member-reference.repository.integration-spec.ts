@@ -2,6 +2,7 @@ import { deriveEventId, sha256Hex, type MemberReferenceEvent } from '@claims/con
 import { createDataSource, migrateDatabase } from '@claims/database';
 import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
 import type { DataSource } from 'typeorm';
+import { RecordAccountingRepository } from '../record-accounting/record-accounting.repository';
 import { MemberReferenceRepository, type MemberReferenceBatch } from './member-reference.repository';
 
 const FILE_ID = sha256Hex('beneficiaries.csv');
@@ -84,6 +85,40 @@ describe('MemberReferenceRepository against a real Postgres', () => {
     await repository.foldPartitionBatch(batch(0, [memberEvent('t1', 1, 2008, 6), memberEvent('t1', 2, 2008, 9)]));
     const [row] = await dataSource.query(`SELECT coverage_months_part_a FROM reference_member`);
     expect(row).toEqual({ coverage_months_part_a: 9 });
+  });
+
+  it('moves a record dead-lettered before to folded when its replayed dead letter folds, even from a batch that holds it twice', async () => {
+    const refusedThenFixed = memberEvent('t2', 2, 2008);
+    // The normalizer refused record 2 once; its dead letter, replayed after the fix, now folds.
+    await new RecordAccountingRepository(dataSource).recordDeadLetters([
+      {
+        deadLetter: {
+          schemaVersion: 1,
+          stage: 'normalizer',
+          errorCode: 'DATE_INVALID',
+          reason: 'BENE_BIRTH_DT is not a date',
+          failedAt: '2024-01-02T03:04:05.000Z',
+          origin: { topic: 'claims.raw.v1', partition: 0, offset: '7', key: 't2' },
+          lineage: refusedThenFixed.lineage,
+          originalValueBase64: '',
+          originalHeaders: {},
+        },
+        partition: 0,
+        offset: '0',
+      },
+    ]);
+    expect(await accounting()).toEqual([{ outcome: 'dead_lettered', n: '1' }]);
+    // A producer retry puts the replayed record in the batch twice.
+    const outcome = await repository.foldPartitionBatch(
+      batch(0, [memberEvent('t1', 1, 2008), refusedThenFixed, refusedThenFixed]),
+    );
+    expect(outcome).toEqual({ folded: 2, duplicates: 1, alreadyCommitted: 0 });
+    expect(
+      await dataSource.query(`SELECT record_number, outcome, stage, error_code FROM ingest_record ORDER BY 1`),
+    ).toEqual([
+      { record_number: 1, outcome: 'folded', stage: null, error_code: null },
+      { record_number: 2, outcome: 'folded', stage: null, error_code: null },
+    ]);
   });
 
   it('skips a redelivered batch and counts a replayed record as a duplicate that changes nothing', async () => {

@@ -51,7 +51,13 @@ export class MemberReferenceRepository {
     return events.filter((event) => inserted.delete(event.eventId));
   }
 
-  /** One accounting row per source row, so a beneficiary file is accounted for like a claim file. */
+  /**
+   * One accounting row per source row, so a beneficiary file is accounted
+   * for like a claim file. As in the claim fold, a record dead-lettered
+   * before whose replayed dead letter folds now moves to folded (else the
+   * file would keep it as an open, replayable dead letter); nothing else is
+   * overwritten. DISTINCT ON: the update may name a row once per statement.
+   */
   private async recordOutcomes(
     manager: EntityManager,
     candidates: readonly MemberReferenceEvent[],
@@ -61,8 +67,12 @@ export class MemberReferenceRepository {
     const rows = sourceRowsOf(candidates, (event) => event.lineage);
     await manager.query(
       `INSERT INTO ingest_record (file_id, record_number, outcome)
-       SELECT * FROM unnest($1::text[], $2::integer[], $3::text[])
-       ON CONFLICT (file_id, record_number) DO NOTHING`,
+       SELECT DISTINCT ON (r.file_id, r.record_number) r.file_id, r.record_number, r.outcome
+         FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, outcome)
+        ORDER BY r.file_id, r.record_number, r.outcome = 'folded' DESC
+       ON CONFLICT (file_id, record_number) DO UPDATE
+         SET outcome = 'folded', stage = NULL, error_code = NULL
+       WHERE ingest_record.outcome = 'dead_lettered' AND EXCLUDED.outcome = 'folded'`,
       [rows.fileIds, rows.recordNumbers, rows.items.map((event) => (fresh.has(event) ? 'folded' : 'duplicate'))],
     );
   }

@@ -79,7 +79,15 @@ export class RecordAccountingConsumer implements OnApplicationBootstrap, BeforeA
         );
       }
     }
-    await this.accounting.recordDeadLetters(received);
+    const refused = await this.accounting.recordDeadLetters(received);
+    for (const { received: letter, sqlState } of refused) {
+      // Like an unreadable one, it stays on the topic, counted here; its record stays unaccounted.
+      this.metrics.recordsTotal.inc({ stage: 'metrics', outcome: 'dead_letter_unreadable' });
+      this.logger.error(
+        { partition: letter.partition, offset: letter.offset, errorCode: letter.deadLetter.errorCode, sqlState },
+        'dead letter not recorded: Postgres refused its data',
+      );
+    }
   }
 
   private async recordIngestReports(batch: ConsumedBatch): Promise<void> {
@@ -92,6 +100,12 @@ export class RecordAccountingConsumer implements OnApplicationBootstrap, BeforeA
       );
       return [];
     });
-    await this.accounting.upsertIngestReports(reports);
+    const refused = await this.accounting.upsertIngestReports(reports);
+    for (const { report, sqlState } of refused) {
+      this.logger.error(
+        { partition: batch.partition, fileId: report.fileId, sqlState },
+        'ingest report not recorded: Postgres refused its data',
+      );
+    }
   }
 }

@@ -69,6 +69,46 @@ describe('RecordAccountingRepository against a real Postgres', () => {
     ).toEqual([{ record_number: 1, outcome: 'dead_lettered', stage: 'ingestor', error_code: 'X12_SEGMENT_UNKNOWN' }]);
   });
 
+  it('records the dead letters around one whose values Postgres refuses (failed in year 0, an offset that is no number) and hands those back', async () => {
+    const letterOfRecord = (recordNumber: number, change: Partial<DeadLetter> = {}) => ({
+      deadLetter: { ...deadLetter, lineage: { ...deadLetter.lineage!, recordNumber }, ...change },
+      partition: 0,
+      offset: String(recordNumber),
+    });
+    const yearZero = letterOfRecord(2, { failedAt: '0000-01-01T00:00:00.000Z' });
+    const offsetNotANumber = letterOfRecord(4, {
+      origin: { topic: 'claims.raw.v1', partition: 0, offset: 'last', key: null },
+    });
+    const refused = await repository.recordDeadLetters([
+      letterOfRecord(1),
+      yearZero,
+      letterOfRecord(3),
+      offsetNotANumber,
+    ]);
+    expect(refused.map(({ received, sqlState }) => ({ received, sqlState }))).toEqual([
+      { received: yearZero, sqlState: '22008' },
+      { received: offsetNotANumber, sqlState: '22P02' },
+    ]);
+    expect(await dataSource.query(`SELECT record_number FROM dead_letter ORDER BY 1`)).toEqual([
+      { record_number: 1 },
+      { record_number: 3 },
+    ]);
+    expect(await dataSource.query(`SELECT record_number FROM ingest_record ORDER BY 1`)).toEqual([
+      { record_number: 1 },
+      { record_number: 3 },
+    ]);
+  });
+
+  it('records the ingest reports around one whose completion time Postgres refuses (year 0) and hands that one back', async () => {
+    const yearZero = { ...report, completedAt: '0000-01-01T00:00:00.000Z' };
+    const other = { ...report, fileId: sha256Hex('other.837'), source: 'other.837' };
+    const refused = await repository.upsertIngestReports([yearZero, other]);
+    expect(refused.map(({ report: refusedReport, sqlState }) => ({ report: refusedReport, sqlState }))).toEqual([
+      { report: yearZero, sqlState: '22008' },
+    ]);
+    expect(await dataSource.query(`SELECT source FROM ingest_file`)).toEqual([{ source: 'other.837' }]);
+  });
+
   it('records an ingest report whose file name and skip reason hold a NUL, the reason kept in the jsonb column', async () => {
     await repository.upsertIngestReports([report]);
     expect(await dataSource.query(`SELECT source, records_skipped, skipped_by_reason FROM ingest_file`)).toEqual([

@@ -1,5 +1,6 @@
 import type { DeadLetter, IngestReport } from '@claims/contracts';
-import { postgresText, postgresTextOrNull } from '@claims/database';
+import { isRecordDataError, postgresText, postgresTextOrNull } from '@claims/database';
+import { runIsolatingRefusedRecords } from '@claims/kafka';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { sourceRowsOf } from './source-rows';
@@ -10,6 +11,18 @@ export interface ReceivedDeadLetter {
   partition: number;
   offset: string;
 }
+
+/** A dead letter or an ingest report Postgres refused to store, and the SQLSTATE it refused it with. */
+export interface RefusedDeadLetter {
+  received: ReceivedDeadLetter;
+  sqlState: string;
+}
+export interface RefusedIngestReport {
+  report: IngestReport;
+  sqlState: string;
+}
+
+const sqlStateOf = (error: unknown): string => String((error as { code?: unknown } | null)?.code);
 
 /**
  * The identity of a dead letter: the message that failed (a redelivered
@@ -34,17 +47,34 @@ export function deadLetterId(deadLetter: DeadLetter): string {
  * record, by dead letter), so the at-least-once delivery of these topics
  * never counts anything twice. Their text goes through postgresText: a
  * reason may quote a damaged file's bytes, and a write Postgres refused
- * would hold back every dead letter behind it.
+ * would hold back every dead letter behind it. For the same reason a
+ * message that passed its schema but holds a value Postgres refuses (a time
+ * in year 0, an offset that is no number) is handed back, not stored, and
+ * the rest of its batch is: such a message can be neither stored nor
+ * dead-lettered again, and retrying it would stall its partition for good.
  */
 @Injectable()
 export class RecordAccountingRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async upsertIngestReports(reports: readonly IngestReport[]): Promise<void> {
-    // The newest report of a file wins: a re-ingested file reports the same counts again.
+  /** Stores the reports; returns those Postgres refused (isRecordDataError), the others stored. */
+  async upsertIngestReports(reports: readonly IngestReport[]): Promise<RefusedIngestReport[]> {
+    const refused: RefusedIngestReport[] = [];
     for (const report of reports) {
-      await this.dataSource.query(
-        `INSERT INTO ingest_file (file_id, source, layout, records_read, records_published, records_dead_lettered,
+      try {
+        await this.upsertIngestReport(report);
+      } catch (error) {
+        if (!isRecordDataError(error)) throw error;
+        refused.push({ report, sqlState: sqlStateOf(error) });
+      }
+    }
+    return refused;
+  }
+
+  private async upsertIngestReport(report: IngestReport): Promise<void> {
+    // The newest report of a file wins: a re-ingested file reports the same counts again.
+    await this.dataSource.query(
+      `INSERT INTO ingest_file (file_id, source, layout, records_read, records_published, records_dead_lettered,
            blank_lines_skipped, duration_seconds, completed_at, records_skipped, skipped_by_reason)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (file_id) DO UPDATE SET
@@ -54,27 +84,49 @@ export class RecordAccountingRepository {
            completed_at = EXCLUDED.completed_at, records_skipped = EXCLUDED.records_skipped,
            skipped_by_reason = EXCLUDED.skipped_by_reason, updated_at = now()
          WHERE ingest_file.completed_at <= EXCLUDED.completed_at`,
-        [
-          report.fileId,
-          postgresText(report.source),
-          postgresText(report.layout),
-          report.recordsRead,
-          report.recordsPublished,
-          report.recordsDeadLettered,
-          report.blankLinesSkipped,
-          report.durationSeconds,
-          report.completedAt,
-          report.recordsSkipped ?? 0,
-          // jsonb refuses the escape JSON writes for U+0000 as Postgres text refuses the character.
-          JSON.stringify(
-            (report.skippedByReason ?? []).map((entry) => ({ ...entry, reason: postgresText(entry.reason) })),
-          ),
-        ],
-      );
-    }
+      [
+        report.fileId,
+        postgresText(report.source),
+        postgresText(report.layout),
+        report.recordsRead,
+        report.recordsPublished,
+        report.recordsDeadLettered,
+        report.blankLinesSkipped,
+        report.durationSeconds,
+        report.completedAt,
+        report.recordsSkipped ?? 0,
+        // jsonb refuses the escape JSON writes for U+0000 as Postgres text refuses the character.
+        JSON.stringify(
+          (report.skippedByReason ?? []).map((entry) => ({ ...entry, reason: postgresText(entry.reason) })),
+        ),
+      ],
+    );
   }
 
-  async recordDeadLetters(received: readonly ReceivedDeadLetter[]): Promise<void> {
+  /**
+   * Stores the dead letters and accounts their records; returns those
+   * Postgres refused (isRecordDataError: the batch is halved until each is
+   * found), every other one stored.
+   */
+  async recordDeadLetters(received: readonly ReceivedDeadLetter[]): Promise<RefusedDeadLetter[]> {
+    const refused: RefusedDeadLetter[] = [];
+    await runIsolatingRefusedRecords(
+      received.map((item) => ({ item, refused: false })),
+      {
+        run: (part) => this.storeDeadLetters(part.flatMap(({ item, refused }) => (refused ? [] : [item]))),
+        isRefusedData: isRecordDataError,
+        refuse: async (message, error) => {
+          refused.push({ received: message.item, sqlState: sqlStateOf(error) });
+          return { ...message, refused: true };
+        },
+        // A refused letter is never written, so it cannot be refused again.
+        offsetOnly: (message) => message,
+      },
+    );
+    return refused;
+  }
+
+  private async storeDeadLetters(received: readonly ReceivedDeadLetter[]): Promise<void> {
     if (received.length === 0) return;
     const column = <T>(pick: (item: ReceivedDeadLetter) => T): T[] => received.map(pick);
     await this.dataSource.transaction(async (manager) => {

@@ -198,6 +198,14 @@ export const AdjudicationStatusSchema = z.enum(ADJUDICATION_STATUSES);
 /** CAS group codes (X12 005010X221A1, 2100/2110 CAS01): who bears an adjustment. */
 export const ADJUSTMENT_GROUP_CODES = ['CO', 'PR', 'OA', 'PI', 'CR'] as const;
 
+/**
+ * The claim adjustment reason codes (CARC list) of group PR that are the
+ * member's cost sharing: 1 deductible, 2 coinsurance. An 835 line carries
+ * them as its deductible and coinsurance; a claim-level CAS has no line to
+ * carry them, so the KPIs read them from the claim's adjustments.
+ */
+export const PATIENT_COST_SHARING_CARCS = { deductible: '1', coinsurance: '2' } as const;
+
 /** One CAS triplet: group, claim adjustment reason code (CARC), amount and quantity. */
 export const AdjustmentSchema = z.object({
   /** The SVC line's position in its claim (1-based); null for a claim-level adjustment. */

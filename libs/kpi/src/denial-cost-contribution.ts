@@ -1,4 +1,4 @@
-import type { EnrichedClaimEvent } from '@claims/contracts';
+import { PATIENT_COST_SHARING_CARCS, type EnrichedClaimEvent } from '@claims/contracts';
 import { claimContribution, type KpiContribution } from './claim-contribution';
 import {
   ADJUDICATED_STATUSES,
@@ -143,11 +143,10 @@ export function billedAmountCentsOf(facts: Pick<KpiClaimFacts, 'billedAmountCent
 }
 
 /**
- * The CARCs of patient responsibility the KPIs count (deductible 1, coinsurance 2; group PR). A line carries
- * them as its deductible and coinsurance; a claim-level CAS (an inpatient claim paid without SVC lines, its
- * Part A deductible) has no line to carry them, so they are read from the claim's adjustments.
+ * The CARCs of patient responsibility the KPIs count (PATIENT_COST_SHARING_CARCS, group PR): a claim-level
+ * CAS (an inpatient claim paid without SVC lines, its Part A deductible) has no line to carry them.
  */
-export const PATIENT_RESPONSIBILITY_CARCS: readonly string[] = ['1', '2'];
+export const PATIENT_RESPONSIBILITY_CARCS: readonly string[] = Object.values(PATIENT_COST_SHARING_CARCS);
 
 /**
  * What the member owes: the lines' deductible plus coinsurance, and an 835's claim-level PR-1 and PR-2

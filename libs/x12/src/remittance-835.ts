@@ -1,4 +1,10 @@
-import type { AdjudicationSchema, ClaimLine, ClaimType, DataQualityFinding } from '@claims/contracts';
+import {
+  PATIENT_COST_SHARING_CARCS,
+  type AdjudicationSchema,
+  type ClaimLine,
+  type ClaimType,
+  type DataQualityFinding,
+} from '@claims/contracts';
 import { tokenizePatientId } from '@claims/source-layouts';
 import type { z } from 'zod';
 import { shippedRemarkCodes } from './x12-code-lists';
@@ -556,9 +562,8 @@ function claimPaymentOf(draft: ClaimDraft, remittance: Remittance835, patientTok
     // Without AMT*B6 the allowed amount is what the charge keeps after the payer's own reductions
     // (every group but PR: contractual, other, payer-initiated, correction).
     allowedAmountCents: allowedCents ?? (line.chargeAmountCents ?? 0) - sumOf(adjustments, PAYER_REDUCTION_GROUPS),
-    // Group PR reasons 1 (deductible) and 2 (coinsurance): CARC list.
-    deductibleAmountCents: sumOf(adjustments, ['PR'], ['1']),
-    coinsuranceAmountCents: sumOf(adjustments, ['PR'], ['2']),
+    deductibleAmountCents: sumOf(adjustments, ['PR'], [PATIENT_COST_SHARING_CARCS.deductible]),
+    coinsuranceAmountCents: sumOf(adjustments, ['PR'], [PATIENT_COST_SHARING_CARCS.coinsurance]),
   }));
   const lineDates = lines.map((line) => line.serviceDate).filter((date): date is string => Boolean(date));
   const sorted = [...lineDates].sort();

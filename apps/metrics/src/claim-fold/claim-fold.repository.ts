@@ -1,4 +1,4 @@
-import { sourceRowsOf } from '../record-accounting/source-rows';
+import { UPGRADE_DEAD_LETTERED_ROW, sourceRowsOf } from '../record-accounting/source-rows';
 import { lockPartitionOffset, nextOffsetWrite } from '../topic-fold/offset-tracked-fold';
 import type { EnrichedClaimEvent } from '@claims/contracts';
 import {
@@ -604,9 +604,7 @@ export class ClaimFoldRepository {
     fresh: ReadonlySet<EnrichedClaimEvent>,
   ): Promise<{ alreadyFolded: Set<string>; sourceSequences: Map<string, number> }> {
     if (candidates.length === 0) return { alreadyFolded: new Set(), sourceSequences: new Map() };
-    const upgradeDeadLettered = `ON CONFLICT (file_id, record_number) DO UPDATE
-         SET outcome = 'folded', stage = NULL, error_code = NULL
-       WHERE ingest_record.outcome = 'dead_lettered' AND EXCLUDED.outcome = 'folded'`;
+    const upgradeDeadLettered = UPGRADE_DEAD_LETTERED_ROW;
     // A row the insert wrote (new, or a dead letter upgraded) comes back from RETURNING and had not folded
     // before; only a record already written, nearly never on the hot path, is read from the table.
     const outcomeOfEachRecord = `SELECT w.file_id, w.record_number, w.source_sequence::text AS source_sequence,

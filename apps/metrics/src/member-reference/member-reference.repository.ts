@@ -1,7 +1,7 @@
 import type { MemberReferenceEvent } from '@claims/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { sourceRowsOf } from '../record-accounting/source-rows';
+import { RECORD_OUTCOMES_SQL, sourceRowsOf } from '../record-accounting/source-rows';
 import {
   foldWithOffset,
   type OffsetTrackedBatch,
@@ -65,16 +65,11 @@ export class MemberReferenceRepository {
   ): Promise<void> {
     if (candidates.length === 0) return;
     const rows = sourceRowsOf(candidates, (event) => event.lineage);
-    await manager.query(
-      `INSERT INTO ingest_record (file_id, record_number, outcome)
-       SELECT DISTINCT ON (r.file_id, r.record_number) r.file_id, r.record_number, r.outcome
-         FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, outcome)
-        ORDER BY r.file_id, r.record_number, r.outcome = 'folded' DESC
-       ON CONFLICT (file_id, record_number) DO UPDATE
-         SET outcome = 'folded', stage = NULL, error_code = NULL
-       WHERE ingest_record.outcome = 'dead_lettered' AND EXCLUDED.outcome = 'folded'`,
-      [rows.fileIds, rows.recordNumbers, rows.items.map((event) => (fresh.has(event) ? 'folded' : 'duplicate'))],
-    );
+    await manager.query(RECORD_OUTCOMES_SQL, [
+      rows.fileIds,
+      rows.recordNumbers,
+      rows.items.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
+    ]);
   }
 
   private async upsertMembers(manager: EntityManager, events: readonly MemberReferenceEvent[]): Promise<void> {

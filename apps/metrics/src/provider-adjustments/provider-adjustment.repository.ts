@@ -1,6 +1,7 @@
 import type { ProviderAdjustmentEvent } from '@claims/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { RECORD_OUTCOMES_SQL } from '../record-accounting/source-rows';
 import {
   foldWithOffset,
   type OffsetTrackedBatch,
@@ -89,19 +90,10 @@ export class ProviderAdjustmentRepository {
   ): Promise<void> {
     const accounting = candidates.filter((event) => event.accountsForRecord);
     if (accounting.length === 0) return;
-    await manager.query(
-      `INSERT INTO ingest_record (file_id, record_number, outcome)
-       SELECT DISTINCT ON (r.file_id, r.record_number) r.file_id, r.record_number, r.outcome
-         FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, outcome)
-        ORDER BY r.file_id, r.record_number, r.outcome = 'folded' DESC
-       ON CONFLICT (file_id, record_number) DO UPDATE
-         SET outcome = 'folded', stage = NULL, error_code = NULL
-       WHERE ingest_record.outcome = 'dead_lettered' AND EXCLUDED.outcome = 'folded'`,
-      [
-        accounting.map((event) => event.lineage.fileId),
-        accounting.map((event) => event.lineage.recordNumber),
-        accounting.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
-      ],
-    );
+    await manager.query(RECORD_OUTCOMES_SQL, [
+      accounting.map((event) => event.lineage.fileId),
+      accounting.map((event) => event.lineage.recordNumber),
+      accounting.map((event) => (fresh.has(event) ? 'folded' : 'duplicate')),
+    ]);
   }
 }

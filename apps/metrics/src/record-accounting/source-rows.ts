@@ -30,3 +30,25 @@ export function sourceRowsOf<T>(
   }
   return rows;
 }
+
+/**
+ * The conflict clause of every fold's per-row accounting: a record
+ * dead-lettered before whose replayed dead letter folds moves to folded
+ * (else its file would keep it as an open, replayable dead letter); nothing
+ * else is overwritten.
+ */
+export const UPGRADE_DEAD_LETTERED_ROW = `ON CONFLICT (file_id, record_number) DO UPDATE
+         SET outcome = 'folded', stage = NULL, error_code = NULL
+       WHERE ingest_record.outcome = 'dead_lettered' AND EXCLUDED.outcome = 'folded'`;
+
+/**
+ * The per-row accounting of a fold without source sequences (member
+ * references, provider adjustments): $1 file ids, $2 record numbers, $3
+ * outcomes ('folded' or 'duplicate'). DISTINCT ON, the folded copy first: a
+ * batch holding a row twice may name it once per statement.
+ */
+export const RECORD_OUTCOMES_SQL = `INSERT INTO ingest_record (file_id, record_number, outcome)
+       SELECT DISTINCT ON (r.file_id, r.record_number) r.file_id, r.record_number, r.outcome
+         FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, outcome)
+        ORDER BY r.file_id, r.record_number, r.outcome = 'folded' DESC
+       ${UPGRADE_DEAD_LETTERED_ROW}`;

@@ -85,6 +85,31 @@ describe('formatIngestReport', () => {
     expect(text).toContain('event dates 2008-01-01 to 2010-12-31');
   });
 
+  it('names what the file held and the pipeline does not fold, so a file read as zero records says why', () => {
+    const enrollment = {
+      ...report,
+      source: 'add-dependent.834',
+      layout: 'x12',
+      recordsRead: 0,
+      recordsPublished: 0,
+      recordsDeadLettered: 0,
+      recordsSkipped: 1,
+      skippedByReason: [
+        {
+          code: 'X12_TRANSACTION_NOT_FOLDED',
+          reason: 'transaction set 834 (benefit enrollment) is not folded into any KPI',
+          records: 1,
+        },
+      ],
+    };
+    for (const text of [formatIngestReport(enrollment, null), formatIngestReport(enrollment, accounting)]) {
+      expect(text).toContain(
+        '  skipped 1: transaction set 834 (benefit enrollment) is not folded into any KPI (X12_TRANSACTION_NOT_FOLDED)',
+      );
+    }
+    expect(formatIngestReport(report, accounting)).not.toContain('skipped');
+  });
+
   it('says so when not every record is accounted for', () => {
     expect(formatIngestReport(report, { ...accounting, status: 'records_missing', folded: 90 })).toContain(
       'NOT all accounted for (records_missing)',

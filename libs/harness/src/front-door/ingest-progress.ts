@@ -99,6 +99,7 @@ export function formatIngestReport(
     recordsPublished: number;
     recordsDeadLettered: number;
     durationSeconds: number;
+    skippedByReason?: ReadonlyArray<{ code: string; reason: string; records: number }>;
   },
   accounting: FileAccountingView | null,
 ): string {
@@ -109,6 +110,10 @@ export function formatIngestReport(
       `(${formatCount(rate)} records/s): published ${formatCount(report.recordsPublished)}, ` +
       `dead-lettered at the door ${formatCount(report.recordsDeadLettered)}`,
   ];
+  // Outside the records read: without these lines an enrollment (834) file reads as an empty one.
+  for (const skipped of report.skippedByReason ?? []) {
+    lines.push(`  skipped ${formatCount(skipped.records)}: ${skipped.reason} (${skipped.code})`);
+  }
   if (accounting === null) {
     lines.push('  accounting downstream: not waited for');
     return lines.join('\n');

@@ -461,3 +461,18 @@ describe('remittanceOf835: claim type from the service lines', () => {
     ]);
   });
 });
+
+describe('remittanceOf835: the procedure a service line names (SVC01)', () => {
+  it('reads an SVC01 of qualifier N4 as the line’s NDC, never as its HCPCS code, and an HC composite with its modifiers', () => {
+    const remittance = remittanceOfText(
+      `${PAYMENT_HEADER}CLP*C-1*1*200*73**12*PCN1~` +
+        'SVC*N4:00409123401*120*40**2~CAS*CO*45*80~SVC*HC:99213:25:GT*80*33**1~CAS*CO*45*47~',
+    );
+    expect(
+      remittance.claims[0]?.lines.map((line) => [line.hcpcsCode, line.ndcCode ?? null, line.procedureModifiers]),
+    ).toEqual([
+      [null, '00409123401', []],
+      ['99213', null, ['25', 'GT']],
+    ]);
+  });
+});

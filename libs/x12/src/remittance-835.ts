@@ -470,10 +470,13 @@ function serviceLineOf(svc: X12Segment, draft: ClaimDraft): ClaimDraft['lines'][
   const stated = elementOf(svc, 4);
   const revenueCode = qualifier === 'NU' ? code : REVENUE_CODE.test(stated) ? stated : null;
   if (revenueCode !== null) draft.institutional = true;
+  // N4: an NDC (5-4-2) the payer adjudicated a drug line by; read as a HCPCS code it would count as a procedure.
+  const drug = qualifier === 'N4';
   return {
     line: {
       lineNumber: draft.lines.length + 1,
-      hcpcsCode: qualifier === 'NU' ? null : blankToNull(code),
+      hcpcsCode: qualifier === 'NU' || drug ? null : blankToNull(code),
+      ...(drug ? { ndcCode: blankToNull(code) } : {}),
       renderingNpi: null,
       taxId: null,
       diagnosisCode: null,

@@ -143,6 +143,50 @@ describe('x12TransactionSetsOf', () => {
     );
   });
 
+  it('gives a stray segment outside any transaction set a failure carrying that segment, so its dead letter shows it', async () => {
+    const stray = PROFESSIONAL.replace(/(GS\*)/, 'REF*EA*STRAY-1~$1');
+    const failures = (await splitTwice(stray)).flatMap((item) => (item.kind === 'failure' ? [item] : []));
+    expect(failures.map((item) => [item.failure.scope, item.failure.error.location, item.record])).toEqual([
+      ['segment', { segmentNumber: 2, elementPosition: 0 }, 'REF*EA*STRAY-1~'],
+    ]);
+  });
+
+  it('gives an SE, GE or IEA without its header failures carrying their own segments', async () => {
+    const items = await split(`${PROFESSIONAL}SE*2*0001~GE*1*9~IEA*1*9~`);
+    const failures = items.flatMap((item) =>
+      item.kind === 'failure' ? [[item.failure.error.message, item.record]] : [],
+    );
+    expect(failures).toEqual([
+      ['SE without its ST (segment 45, element 0)', 'SE*2*0001~'],
+      ['GE without its GS (segment 46, element 0)', 'GE*1*9~'],
+      ['IEA without its ISA (segment 47, element 0)', 'IEA*1*9~'],
+    ]);
+  });
+
+  it('gives a failed transaction set a record that is its own text, as transactionSetText writes it', async () => {
+    const items = await splitTwice(ACKNOWLEDGEMENTS.replace('SE*6*0001~', 'SE*7*0001~'));
+    const failed = items[0];
+    if (failed?.kind !== 'failure' || failed.transaction === null) throw new Error('expected a failed set');
+    expect(failed.record).toBe(transactionSetText(failed.transaction));
+    expect(failed.record.startsWith('ST*999*0001*')).toBe(true);
+  });
+
+  it('reads an interchange acknowledgement (TA1) after the ISA as part of the envelope, not as a stray segment', async () => {
+    const isa = PROFESSIONAL.slice(0, PROFESSIONAL.indexOf('~') + 1);
+    const ta1Only = `${isa}TA1*000000905*240101*1200*A*000~IEA*0*000000907~`;
+    expect(summary(await splitTwice(ta1Only))).toEqual([]);
+    const withGroup = PROFESSIONAL.replace(/(GS\*)/, 'TA1*000000905*240101*1200*R*022~$1');
+    expect(summary(await splitTwice(withGroup))).toEqual([['ok', 1, '0021']]);
+  });
+
+  it('still fails a TA1 standing inside a functional group, where X12.5 allows none', async () => {
+    const misplaced = PROFESSIONAL.replace(/(ST\*837)/, 'TA1*000000905*240101*1200*A*000~$1');
+    const failures = (await splitTwice(misplaced)).flatMap((item) => (item.kind === 'failure' ? [item] : []));
+    expect(failures.map((item) => [item.failure.error.message, item.record])).toEqual([
+      ['segment TA1 outside a transaction set (segment 3, element 0)', 'TA1*000000905*240101*1200*A*000~'],
+    ]);
+  });
+
   it('fails a transaction set outside a functional group with its own bytes, so its dead letter can be replayed', async () => {
     const withoutGroup = PROFESSIONAL.replace(/GS\*[^~]*~\s*/, '')
       .replace(/GE\*[^~]*~\s*/, '')

@@ -48,13 +48,23 @@ export interface X12EnvelopeFailure {
 /**
  * What the splitter hands on: a transaction set that passed its envelope
  * checks, or a failure with the record it stands for. `transaction` is set
- * on a failure that fails a transaction set (its own or its envelope's), so
- * the dead letter can carry its bytes; a failure with no transaction set to
- * blame (a stray segment, an empty broken group) stands alone.
+ * on a failure that fails a transaction set (its own or its envelope's); a
+ * failure with no transaction set to blame (a stray segment, an empty
+ * broken group) stands alone. `record` is the text its dead letter carries,
+ * so an analyst sees what failed: the set's text, else the segment the
+ * failure names (a stray segment, an SE without its ST, a trailer whose count
+ * is wrong), each segment followed by its terminator; empty only when the
+ * failure has no segment of its own (unreadable separators, the input ending).
  */
 export type X12EnvelopeItem =
   | { kind: 'transaction'; transaction: X12TransactionSet }
-  | { kind: 'failure'; failure: X12EnvelopeFailure; recordNumber: number; transaction: X12TransactionSet | null };
+  | {
+      kind: 'failure';
+      failure: X12EnvelopeFailure;
+      recordNumber: number;
+      transaction: X12TransactionSet | null;
+      record: string;
+    };
 
 /** The interchanges and groups of an input that fail as a whole, found by a first pass over it. */
 export interface X12EnvelopeVerdicts {
@@ -100,6 +110,7 @@ interface OpenTransaction {
 }
 
 const at = (segment: X12Segment, elementPosition: number) => ({ segmentNumber: segment.number, elementPosition });
+const segmentText = (segment: X12Segment): string => segment.text + segment.separators.segment;
 const element = (segment: X12Segment, position: number): string => (segment.elements[position] ?? '').trim();
 /**
  * A trailer's count as a reason shows it: a number of at most 10 digits (N0 1/10), else that there is none; text
@@ -155,7 +166,8 @@ export class X12EnvelopeReader {
       case 'GS':
         this.closeGroup(out, segment, 'a new GS began before the GE of the group before it');
         if (!this.interchange) {
-          this.stray(out, 'group', new X12Error('X12_ENVELOPE_INVALID', 'GS outside an interchange', at(segment, 0)));
+          const error = new X12Error('X12_ENVELOPE_INVALID', 'GS outside an interchange', at(segment, 0));
+          this.stray(out, 'group', error, segmentText(segment));
         } else this.interchange.groups += 1;
         this.groups += 1;
         this.group = { ordinal: this.groups, gs: segment, transactions: 0 };
@@ -179,7 +191,8 @@ export class X12EnvelopeReader {
         return out;
       case 'SE':
         if (!this.transaction) {
-          this.stray(out, 'transaction', new X12Error('X12_ENVELOPE_INVALID', 'SE without its ST', at(segment, 0)));
+          const error = new X12Error('X12_ENVELOPE_INVALID', 'SE without its ST', at(segment, 0));
+          this.stray(out, 'transaction', error, segmentText(segment));
           return out;
         }
         this.addToTransaction(segment);
@@ -194,18 +207,30 @@ export class X12EnvelopeReader {
         this.closeGroup(out, segment, 'IEA came before the GE of the open group');
         this.endInterchange(out, segment);
         return out;
+      case 'TA1':
+        // X12.5 puts the interchange acknowledgement between the ISA and the first GS: envelope, answering an
+        // interchange sent before. No KPI folds it, so it is read past as the ISA is; anywhere else it is damage.
+        if (this.interchange && !this.group && !this.transaction && this.interchange.groups === 0) return out;
+        this.bodySegment(out, segment);
+        return out;
       default:
-        if (this.transaction) this.addToTransaction(segment);
-        else {
-          const error = new X12Error(
-            'X12_ENVELOPE_INVALID',
-            `segment ${tagForReason(segment.tag.slice(0, 3))} outside a transaction set`,
-            at(segment, 0),
-          );
-          this.stray(out, 'segment', error);
-        }
+        this.bodySegment(out, segment);
         return out;
     }
+  }
+
+  /** A segment that is no envelope's: the open transaction set's, else a stray of its own. */
+  private bodySegment(out: X12EnvelopeItem[], segment: X12Segment): void {
+    if (this.transaction) {
+      this.addToTransaction(segment);
+      return;
+    }
+    const error = new X12Error(
+      'X12_ENVELOPE_INVALID',
+      `segment ${tagForReason(segment.tag.slice(0, 3))} outside a transaction set`,
+      at(segment, 0),
+    );
+    this.stray(out, 'segment', error, segmentText(segment));
   }
 
   /** The input ended: whatever is still open lacks its trailer. */
@@ -323,7 +348,7 @@ export class X12EnvelopeReader {
     }
     const transaction = this.transactionOf(open);
     const enclosing = this.enclosingFailure();
-    if (enclosing) out.push({ kind: 'failure', failure: enclosing, recordNumber: open.recordNumber, transaction });
+    if (enclosing) out.push(this.transactionFailure(enclosing, open.recordNumber, transaction));
     else out.push({ kind: 'transaction', transaction });
   }
 
@@ -340,7 +365,15 @@ export class X12EnvelopeReader {
 
   private failOpen(out: X12EnvelopeItem[], open: OpenTransaction, error: X12Error): void {
     const failure = this.failureAt('transaction', error);
-    out.push({ kind: 'failure', failure, recordNumber: open.recordNumber, transaction: this.transactionOf(open) });
+    out.push(this.transactionFailure(failure, open.recordNumber, this.transactionOf(open)));
+  }
+
+  private transactionFailure(
+    failure: X12EnvelopeFailure,
+    recordNumber: number,
+    transaction: X12TransactionSet,
+  ): X12EnvelopeItem {
+    return { kind: 'failure', failure, recordNumber, transaction, record: transactionSetText(transaction) };
   }
 
   private failureAt(scope: X12EnvelopeScope, error: X12Error): X12EnvelopeFailure {
@@ -366,15 +399,15 @@ export class X12EnvelopeReader {
   private endGroup(out: X12EnvelopeItem[], ge: X12Segment): void {
     const open = this.group;
     if (!open) {
-      this.stray(out, 'group', new X12Error('X12_ENVELOPE_INVALID', 'GE without its GS', at(ge, 0)));
+      this.stray(out, 'group', new X12Error('X12_ENVELOPE_INVALID', 'GE without its GS', at(ge, 0)), segmentText(ge));
       return;
     }
     const declared = element(ge, 1);
     if (!/^\d+$/.test(declared) || Number(declared) !== open.transactions) {
       const why = `GE01 says ${countForReason(declared)} transaction sets, the group has ${open.transactions}`;
-      this.failGroup(out, new X12Error('X12_ENVELOPE_INVALID', why, at(ge, 1)));
+      this.failGroup(out, new X12Error('X12_ENVELOPE_INVALID', why, at(ge, 1)), segmentText(ge));
     } else if (element(ge, 2) !== element(open.gs, 6)) {
-      this.failGroup(out, new X12Error('X12_ENVELOPE_INVALID', 'GE02 does not match GS06', at(ge, 2)));
+      this.failGroup(out, new X12Error('X12_ENVELOPE_INVALID', 'GE02 does not match GS06', at(ge, 2)), segmentText(ge));
     }
     this.group = null;
   }
@@ -385,27 +418,29 @@ export class X12EnvelopeReader {
     this.group = null;
   }
 
-  private failGroup(out: X12EnvelopeItem[], error: X12Error): void {
+  private failGroup(out: X12EnvelopeItem[], error: X12Error, record = ''): void {
     if (!this.group || this.groupFailed) return;
     this.groupFailed = true;
     const failure = this.failureAt('group', error);
     this.failedGroups.set(this.group.ordinal, failure);
     // With verdicts, its transaction sets were failed as they closed; an empty group still reports.
-    if (!this.options.verdicts || this.group.transactions === 0) this.pushStray(out, failure);
+    if (!this.options.verdicts || this.group.transactions === 0) this.pushStray(out, failure, record);
   }
 
   private endInterchange(out: X12EnvelopeItem[], iea: X12Segment): void {
     const open = this.interchange;
     if (!open) {
-      this.stray(out, 'interchange', new X12Error('X12_ENVELOPE_INVALID', 'IEA without its ISA', at(iea, 0)));
+      const error = new X12Error('X12_ENVELOPE_INVALID', 'IEA without its ISA', at(iea, 0));
+      this.stray(out, 'interchange', error, segmentText(iea));
       return;
     }
     const declared = element(iea, 1);
     if (!/^\d+$/.test(declared) || Number(declared) !== open.groups) {
       const why = `IEA01 says ${countForReason(declared)} functional groups, the interchange has ${open.groups}`;
-      this.failInterchange(out, new X12Error('X12_ENVELOPE_INVALID', why, at(iea, 1)));
+      this.failInterchange(out, new X12Error('X12_ENVELOPE_INVALID', why, at(iea, 1)), segmentText(iea));
     } else if (element(iea, 2) !== element(open.isa, 13)) {
-      this.failInterchange(out, new X12Error('X12_ENVELOPE_INVALID', 'IEA02 does not match ISA13', at(iea, 2)));
+      const error = new X12Error('X12_ENVELOPE_INVALID', 'IEA02 does not match ISA13', at(iea, 2));
+      this.failInterchange(out, error, segmentText(iea));
     }
     this.interchange = null;
   }
@@ -418,22 +453,22 @@ export class X12EnvelopeReader {
     this.interchange = null;
   }
 
-  private failInterchange(out: X12EnvelopeItem[], error: X12Error): void {
+  private failInterchange(out: X12EnvelopeItem[], error: X12Error, record = ''): void {
     if (!this.interchange || this.interchangeFailed) return;
     this.interchangeFailed = true;
     const failure = this.failureAt('interchange', error);
     this.failedInterchanges.set(this.interchange.ordinal, failure);
-    if (!this.options.verdicts || this.interchange.groups === 0) this.pushStray(out, failure);
+    if (!this.options.verdicts || this.interchange.groups === 0) this.pushStray(out, failure, record);
   }
 
-  private stray(out: X12EnvelopeItem[], scope: X12EnvelopeScope, error: X12Error): void {
-    this.pushStray(out, this.failureAt(scope, error));
+  private stray(out: X12EnvelopeItem[], scope: X12EnvelopeScope, error: X12Error, record = ''): void {
+    this.pushStray(out, this.failureAt(scope, error), record);
   }
 
   /** A failure with no transaction set of its own: a record of its own, so it is counted and dead-lettered. */
-  private pushStray(out: X12EnvelopeItem[], failure: X12EnvelopeFailure): void {
+  private pushStray(out: X12EnvelopeItem[], failure: X12EnvelopeFailure, record: string): void {
     this.records += 1;
-    out.push({ kind: 'failure', failure, recordNumber: this.records, transaction: null });
+    out.push({ kind: 'failure', failure, recordNumber: this.records, transaction: null, record });
   }
 }
 

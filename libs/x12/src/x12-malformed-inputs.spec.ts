@@ -75,6 +75,28 @@ describe('layout between segments', () => {
     expect(outcomes(await envelopeItemsOfText(`${PROFESSIONAL}\r\n\u001A`))).toEqual([['ok', '0021', 40]]);
   });
 
+  it('adds no failure for NUL bytes padding a file after its last IEA, alone or mixed with spaces and line breaks', async () => {
+    for (const padding of ['\u0000', '\u0000'.repeat(512), '\r\n\u0000\u0000  \r\n', ' \u0000\r\n\u0000\u001A']) {
+      expect([JSON.stringify(padding), outcomes(await envelopeItemsOfText(`${PROFESSIONAL}${padding}`))]).toEqual([
+        JSON.stringify(padding),
+        [['ok', '0021', 40]],
+      ]);
+    }
+  });
+
+  it('reads the interchange after NUL padding between two concatenated interchanges', async () => {
+    const second = PROFESSIONAL.replace('ST*837*0021*', 'ST*837*0022*').replace('SE*40*0021', 'SE*40*0022');
+    expect(outcomes(await envelopeItemsOfText(`${PROFESSIONAL}${'\u0000'.repeat(64)}${second}\u0000`))).toEqual([
+      ['ok', '0021', 40],
+      ['ok', '0022', 40],
+    ]);
+  });
+
+  it('still fails a NUL run inside an interchange, where it is damage and not padding', async () => {
+    const damaged = PROFESSIONAL.replace('GE*1*', '\u0000\u0000GE*1*');
+    expect(outcomes(await envelopeItemsOfText(damaged))).toContainEqual(['failed', 'segment', 'X12_ENVELOPE_INVALID']);
+  });
+
   it('reads a second interchange that a byte-order mark precedes, as when two saved files are concatenated', async () => {
     const second = PROFESSIONAL.replace('ST*837*0021*', 'ST*837*0022*').replace('SE*40*0021', 'SE*40*0022');
     expect(outcomes(await envelopeItemsOfText(`\uFEFF${PROFESSIONAL}\r\n\uFEFF${second}`))).toEqual([

@@ -148,6 +148,7 @@ function withoutLineBreaks(text: string, separators: X12Separators | null): stri
 }
 
 const DOS_END_OF_FILE = '\u001A';
+const NUL_PADDING = '\u0000';
 const ISA_SEEK_OVERLAP = 3;
 /** "ISA", its element separator, ISA01 (two characters), the separator again. */
 const ISA_JUDGED_CHARS = 7;
@@ -190,6 +191,8 @@ export async function* x12TokensOf(
   let skippingOverlong = false;
   /** After unreadable separators: nothing is read until the next ISA that starts a segment. */
   let seekingIsa = false;
+  /** Before the first ISA or after an IEA: no interchange is open, so what is read there is no segment's. */
+  let betweenInterchanges = true;
 
   /**
    * Drops whitespace and byte-order marks at the start of the buffer, unless
@@ -197,13 +200,19 @@ export async function* x12TokensOf(
    * so nothing dropped here is data: line breaks, the spaces or tabs some
    * writers end lines with, padding after the last IEA, the mark before
    * an interchange of a concatenated file, and the Ctrl-Z some DOS-era
-   * writers end a file with.
+   * writers end a file with. Between interchanges NUL is padding too (a
+   * transfer that fills the last block of a fixed-block file); inside one it
+   * is damage, left for the segment it stands in to fail.
    */
   const skipLayout = (): void => {
     let start = 0;
     while (start < buffer.length) {
       const char = buffer[start] ?? '';
-      const layout = /\s/.test(char) || char === '\uFEFF' || char === DOS_END_OF_FILE;
+      const layout =
+        /\s/.test(char) ||
+        char === '\uFEFF' ||
+        char === DOS_END_OF_FILE ||
+        (betweenInterchanges && char === NUL_PADDING);
       if (!layout || char === separators?.segment) break;
       start += 1;
     }
@@ -264,6 +273,7 @@ export async function* x12TokensOf(
           return;
         }
         separators = isa.separators;
+        betweenInterchanges = false;
         number += 1;
         const isaText = withoutLineBreaks(buffer.slice(0, isa.length - 1), separators);
         yield { kind: 'segment', segment: segmentOf(isaText, number, separators) };
@@ -311,7 +321,9 @@ export async function* x12TokensOf(
       buffer = buffer.slice(end + 1);
       if (text === '') continue;
       number += 1;
-      yield { kind: 'segment', segment: segmentOf(text, number, separators) };
+      const segment = segmentOf(text, number, separators);
+      betweenInterchanges = segment.tag === 'IEA';
+      yield { kind: 'segment', segment };
     }
   }
 

@@ -81,6 +81,17 @@ describe('x12RecordMessage', () => {
     expect(Buffer.from(letter.originalValueBase64, 'base64').toString()).toContain('CLM*756048Q*89.95');
   });
 
+  it('dead-letters a segment outside any transaction set with that segment as its original, so the letter shows what failed', async () => {
+    const items = await itemsOf(INSTITUTIONAL.replace('GE*1*1~', 'REF*EA*STRAY-SEGMENT~GE*1*1~'));
+    const stray = items.find((item) => item.kind === 'failure' && item.transaction === null);
+    if (!stray) throw new Error('expected a failure of its own for the stray segment');
+    const outcome = x12RecordMessage(stray, context);
+    if (outcome.kind !== 'dead_letter') throw new Error('expected a dead letter');
+    const letter = DeadLetterSchema.parse(JSON.parse(outcome.message.value));
+    expect(letter.reason).toMatch(/^segment: segment REF outside a transaction set/);
+    expect(Buffer.from(letter.originalValueBase64, 'base64').toString()).toContain('REF*EA*STRAY-SEGMENT~');
+  });
+
   it('skips a 4010 transaction set as X12_VERSION_UNSUPPORTED, naming the version, rather than reading it', async () => {
     const [item] = await itemsOf(OLD_VERSION);
     const outcome = x12RecordMessage(item!, context);

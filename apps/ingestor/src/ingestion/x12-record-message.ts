@@ -76,7 +76,7 @@ export function x12RecordMessage(item: X12EnvelopeItem, context: X12RecordContex
         recordNumber: item.recordNumber,
       };
     }
-    const record = item.transaction ? transactionSetText(item.transaction) : '';
+    const record = item.record;
     // The reason leads with what failed (interchange, group, transaction, segment), then where.
     return deadLetter(
       item.failure.error.code,

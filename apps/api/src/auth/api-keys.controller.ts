@@ -1,6 +1,7 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiNotFoundResponse, ApiTags, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
 import { z } from 'zod';
+import { JsonBody } from '../http/json-body';
 import { refuseQueryParameters } from '../http/query-fields';
 import { API_ROLES } from './api-role';
 import { ApiKeysService, type ApiKeyListing, type CreatedApiKey } from './api-keys.service';
@@ -30,6 +31,7 @@ export class ApiKeysController {
   /** Makes a key for a role; the answer holds the key, and no later answer does. */
   @Post()
   @HttpCode(201)
+  @ApiUnsupportedMediaTypeResponse({ description: 'BODY_CONTENT_TYPE: the body is not sent as application/json' })
   @ApiBody({
     schema: {
       type: 'object',
@@ -38,7 +40,7 @@ export class ApiKeysController {
       properties: { role: { type: 'string', enum: [...API_ROLES] }, label: { type: 'string', maxLength: 200 } },
     },
   })
-  create(@Body() body: unknown, @Query() query: Record<string, unknown>): Promise<CreatedApiKey> {
+  create(@JsonBody() body: unknown, @Query() query: Record<string, unknown>): Promise<CreatedApiKey> {
     refuseQueryParameters(query);
     const parsed = CreateApiKeySchema.safeParse(body ?? {});
     if (!parsed.success) {

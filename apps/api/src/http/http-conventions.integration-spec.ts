@@ -122,6 +122,84 @@ describe('HTTP conventions of the API', () => {
       expect(JSON.parse(text)).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND', instance: '/v2/everything' });
     });
 
+    it('answers a path parameter that is not valid percent-encoded UTF-8 with a problem naming the parameter', async () => {
+      const cases: Array<[path: string, field: string, instance: string]> = [
+        ['/v1/claims/%ff', 'claimId', '/v1/claims/:claimId'],
+        ['/v1/claims/CLM-%C3%28-SMITH/lineage', 'claimId', '/v1/claims/:claimId/lineage'],
+        ['/v1/ingestions/jobs/%E0%A4', 'ingestId', '/v1/ingestions/jobs/:ingestId'],
+      ];
+      for (const [path, field, instance] of cases) {
+        const { status, headers, text } = await call(path, bearer(token('max', 'manager')));
+        expect({ path, status }).toEqual({ path, status: 400 });
+        expect(headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(JSON.parse(text)).toEqual({
+          type: `${PROBLEM_TYPE_PREFIX}request-invalid`,
+          title: 'The request has invalid parameters',
+          status: 400,
+          detail: `${field} is not valid percent-encoded UTF-8`,
+          code: 'REQUEST_INVALID',
+          fields: [field],
+          instance,
+        });
+        expect(text).not.toContain('SMITH');
+      }
+    });
+
+    it('answers a path no route serves as ROUTE_NOT_FOUND, even when it is not valid percent-encoded UTF-8', async () => {
+      const { status, text } = await call('/v2/claims/%ff', bearer(token('max', 'manager')));
+      expect(status).toBe(404);
+      expect(JSON.parse(text)).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND' });
+    });
+
+    it('answers a method a known route does not take with 405, the methods it takes in Allow, never the claim id', async () => {
+      const cases: Array<[method: string, path: string, allow: string, instance: string]> = [
+        ['PUT', '/v1/api-keys', 'GET, HEAD, POST', '/v1/api-keys'],
+        ['DELETE', '/v1/kpis/summary', 'GET, HEAD', '/v1/kpis/summary'],
+        ['POST', '/v1/claims/CLM-887213386563288-SMITH/lineage', 'GET, HEAD', '/v1/claims/:claimId/lineage'],
+        ['DELETE', '/v1/claims/%ff', 'GET, HEAD', '/v1/claims/:claimId'],
+        ['GET', '/v1/reference/providers', 'POST', '/v1/reference/:kind'],
+      ];
+      for (const [method, path, allow, instance] of cases) {
+        const { status, headers, text } = await call(path, {
+          method,
+          headers: { authorization: `Bearer ${adminToken}` },
+        });
+        expect({ method, path, status, allow: headers.get('allow') }).toEqual({ method, path, status: 405, allow });
+        expect(headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(JSON.parse(text)).toEqual({
+          type: `${PROBLEM_TYPE_PREFIX}method-not-allowed`,
+          title: 'The route does not answer this method',
+          status: 405,
+          detail: `this route answers ${allow}`,
+          code: 'METHOD_NOT_ALLOWED',
+          instance,
+        });
+        expect(text).not.toContain('887213386563288');
+      }
+    });
+
+    it('refuses a body that is not sent as JSON on a JSON route with 415, acting on none of it', async () => {
+      const admin = { authorization: `Bearer ${adminToken}` };
+      const cases: Array<[path: string, contentType: string, body: string]> = [
+        ['/v1/api-keys', 'application/x-www-form-urlencoded', 'role=admin&label=form-made'],
+        ['/v1/api-keys', 'text/plain', '{"role":"admin","label":"text-made"}'],
+        ['/v1/reference/providers', 'application/x-www-form-urlencoded', 'effectiveDate=2024-03-01'],
+        ['/v1/reference/providers', 'multipart/form-data; boundary=x', '--x--'],
+      ];
+      for (const [path, contentType, body] of cases) {
+        const answer = await call(path, { method: 'POST', headers: { ...admin, 'content-type': contentType }, body });
+        expect({ path, contentType, status: answer.status }).toEqual({ path, contentType, status: 415 });
+        expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(JSON.parse(answer.text)).toMatchObject({
+          status: 415,
+          code: 'BODY_CONTENT_TYPE',
+          detail: 'send the body as application/json',
+        });
+      }
+      const keys = await call('/v1/api-keys', { headers: admin });
+      expect(keys.text).not.toMatch(/form-made|text-made/);
+    });
+
     it('answers a body that is not JSON with a BODY_INVALID problem that neither echoes the body nor shows a stack', async () => {
       const { status, text } = await call('/v1/api-keys', {
         method: 'POST',

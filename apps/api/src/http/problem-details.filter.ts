@@ -1,7 +1,24 @@
 import { LOGGER, redactUrlForSpan } from '@claims/observability';
-import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Inject,
+  NotFoundException,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { routeTableOf } from '../auth/route-table';
+import {
+  allowedMethods,
+  isPathDecodeFailure,
+  undecodableParameterRefusal,
+  undecodablePathParameter,
+  type RouteTemplate,
+} from './path-parameters';
 import { PROBLEM_JSON, problemOf } from './problem-details';
 
 /**
@@ -26,15 +43,38 @@ function routeOf(request: Request): string {
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+  private routes: RouteTemplate[] | undefined;
+
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     // An error body is logged by clients and proxies alike: it names the route, never a claim id in the path.
-    const route = routeOf(request);
-    const body = problemOf(error, route);
+    const { failure, route } = isPathDecodeFailure(error)
+      ? this.pathDecodeFailure(request)
+      : { failure: error, route: routeOf(request) };
+    let body = problemOf(failure, route);
+    if (body.code === 'ROUTE_NOT_FOUND') {
+      // Nest's router says 404 for a known path asked with a method it lacks; the client needs 405 and Allow.
+      const allowed = allowedMethods(this.routeTable(), request.path);
+      if (allowed !== undefined && !allowed.methods.includes(request.method.toUpperCase())) {
+        response.setHeader('Allow', allowed.methods.join(', '));
+        body = problemOf(
+          new HttpException(
+            { code: 'METHOD_NOT_ALLOWED', message: `this route answers ${allowed.methods.join(', ')}` },
+            HttpStatus.METHOD_NOT_ALLOWED,
+          ),
+          allowed.route,
+        );
+      }
+    }
     if (body.status >= 500) {
       this.logger.error({ err: error, method: request.method, route }, 'request failed');
     }
@@ -45,5 +85,29 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     response.status(body.status).setHeader('Content-Type', PROBLEM_JSON);
     response.json(body);
+  }
+
+  /**
+   * The router refused a path segment it could not decode before any route
+   * took the request, so its error names neither the route nor the
+   * parameter: both are found again from the route table, and the client
+   * told which parameter is at fault, as for a bad query parameter. A path
+   * no route has the shape of is an unknown route, whatever its bytes.
+   */
+  private pathDecodeFailure(request: Request): { failure: unknown; route: string } {
+    const undecodable = undecodablePathParameter(this.routeTable(), request.method, request.path);
+    if (undecodable === undefined) {
+      return {
+        failure: new NotFoundException({ code: 'ROUTE_NOT_FOUND', message: 'no route answers this method and path' }),
+        route: routeOf(request),
+      };
+    }
+    return { failure: undecodableParameterRefusal(undecodable.parameter), route: undecodable.route };
+  }
+
+  /** The controllers' routes, read once the application is up: they do not change after. */
+  private routeTable(): RouteTemplate[] {
+    this.routes ??= routeTableOf(this.discovery, this.scanner, this.reflector);
+    return this.routes;
   }
 }

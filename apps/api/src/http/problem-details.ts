@@ -30,6 +30,7 @@ export interface ProblemDetails {
 const TITLES: Readonly<Record<string, string>> = {
   REQUEST_INVALID: 'The request has invalid parameters',
   BODY_INVALID: 'The request body is not valid JSON',
+  BODY_CONTENT_TYPE: 'The request body must be sent as JSON',
   PAYLOAD_TOO_LARGE: 'The request body is too large',
   AUTHENTICATION_REQUIRED: 'Authentication is required',
   TOKEN_EXPIRED: 'The bearer token has expired',
@@ -40,6 +41,7 @@ const TITLES: Readonly<Record<string, string>> = {
   PERMISSION_DENIED: 'The role may not use this route',
   RATE_LIMITED: 'Too many requests',
   ROUTE_NOT_FOUND: 'No such route',
+  METHOD_NOT_ALLOWED: 'The route does not answer this method',
   INTERNAL_ERROR: 'Internal server error',
 };
 

@@ -4,10 +4,11 @@ import {
   ServiceLocationReferenceSchema,
   type ReferenceKind,
 } from '@claims/contracts';
-import { BadRequestException, Body, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiParam } from '@nestjs/swagger';
+import { BadRequestException, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiParam, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/bearer-token.guard';
+import { JsonBody } from '../http/json-body';
 import { CalendarDate, refuseQueryParameters } from '../http/query-fields';
 import { REFERENCE_FIX_JSON_SCHEMA } from './reference.schemas';
 import { ReferencePublisher, type PublishedReference } from './reference.publisher';
@@ -47,9 +48,10 @@ export class ReferenceController {
   @RequirePermission('reference:write')
   @ApiParam({ name: 'kind', enum: Object.keys(KINDS) })
   @ApiBody({ schema: REFERENCE_FIX_JSON_SCHEMA })
+  @ApiUnsupportedMediaTypeResponse({ description: 'BODY_CONTENT_TYPE: the body is not sent as application/json' })
   async publish(
     @Param('kind') kindSegment: string,
-    @Body() body: unknown,
+    @JsonBody() body: unknown,
     @Query() query: Record<string, unknown>,
   ): Promise<PublishedReference> {
     refuseQueryParameters(query);

@@ -118,7 +118,7 @@ describe('forEachCsvRow with a stray quote', () => {
   it('rejects the row holding a quote that never closes, and reads every row after it', () => {
     const { rows, rejected } = walk(['a,b', '1,"open', '2,x', '3,y']);
 
-    expect(rejected).toEqual([{ rowNumber: 1, reason: 'unterminated quoted field' }]);
+    expect(rejected).toEqual([{ rowNumber: 1, reason: expect.stringContaining('unterminated quoted field') }]);
     expect(rows).toEqual([
       [['2', 'x'], 2],
       [['3', 'y'], 3],

@@ -254,6 +254,21 @@ describe('enrichClaim', () => {
     ]);
   });
 
+  it('looks a padded NPI up by its digits, naming it unpadded', () => {
+    const event = claimEvent({
+      lines: [line({ renderingNpi: ` ${NPI.rendering}\t` })],
+      billingNpi: `${NPI.billing} `,
+    });
+    const enrichment = enrichClaim(event, cleanTables([providerVersion(NPI.billing, '2007-01-01')]), codes);
+
+    expect(enrichment.lookupMisses).toEqual([]);
+    expect(enrichment.providers?.map((provider) => [provider.role, provider.npi, provider.found])).toEqual([
+      ['rendering', NPI.rendering, true],
+      ['billing', NPI.billing, true],
+    ]);
+    expect(enrichment.renderingProviders[0]).toMatchObject({ npi: NPI.rendering, checkDigitValid: true });
+  });
+
   it('records a provider without a last name or with a partial address as incomplete', () => {
     const event = claimEvent({ billingNpi: NPI.billing });
     const tables = cleanTables([

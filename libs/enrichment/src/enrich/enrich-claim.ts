@@ -129,8 +129,9 @@ interface ProviderLookup {
   groupLocationKey: string | null;
 }
 
-function addProvider(lookup: ProviderLookup, role: ProviderRole, npi: string | null | undefined): void {
-  if (npi === null || npi === undefined || npi === '') return;
+function addProvider(lookup: ProviderLookup, role: ProviderRole, writtenNpi: string | null | undefined): void {
+  const npi = claimNpiOf(writtenNpi);
+  if (npi === null) return;
   // A claim names a handful of providers: a scan beats a Set allocated per claim.
   for (const provider of lookup.providers) if (provider.role === role && provider.npi === npi) return;
   const { tables, serviceDate, lookupDate } = lookup;
@@ -175,6 +176,18 @@ function addProvider(lookup: ProviderLookup, role: ProviderRole, npi: string | n
   ) {
     lookup.misses.push({ lookup: 'provider', role, key: npi, reason: 'incomplete' });
   }
+}
+
+/**
+ * An NPI as a claim names it, without padding; null when blank. The claim
+ * contract does not require trimmed identifiers, while the directory keys an
+ * NPI by its ten digits (as the synthetic directory's collector reads the
+ * same claims): a padded NPI looked up as written would pend on a key no
+ * directory version can have, and fail the check digit it passes.
+ */
+export function claimNpiOf(written: string | null | undefined): string | null {
+  const npi = written?.trim() ?? '';
+  return npi === '' ? null : npi;
 }
 
 /** "First Last" for a person, the organization's name otherwise (whichever the record has). */

@@ -38,7 +38,7 @@ const unknownProviderClaim = claimEvent({ lines: [line({ renderingNpi: NPI.secon
 describe('decidePend', () => {
   it('calls a claim no rule catches clean, with every pend field null', () => {
     expect(decide(claimEvent(), tablesWith())).toEqual({
-      ruleSetVersion: '2026-12-07.1',
+      ruleSetVersion: '2026-12-07.2',
       status: 'clean',
       reasons: [],
       queue: null,

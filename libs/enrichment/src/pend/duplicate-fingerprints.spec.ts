@@ -50,6 +50,19 @@ describe('duplicateFingerprints', () => {
     expect(duplicateFingerprints(second)).toEqual(duplicateFingerprints(first));
   });
 
+  it('gives a claim naming its providers with padding the fingerprints of its unpadded twin', () => {
+    const padded = claimEvent({
+      billingNpi: ` ${NPI.billing} `,
+      lines: [line({ renderingNpi: `${NPI.rendering} ` }), line({ lineNumber: 2, renderingNpi: null })],
+    });
+    const unpadded = claimEvent({
+      billingNpi: NPI.billing,
+      lines: [line(), line({ lineNumber: 2, renderingNpi: null })],
+    });
+
+    expect(duplicateFingerprints(padded)).toEqual(duplicateFingerprints(unpadded));
+  });
+
   it('gives a different member the same day a different fingerprint', () => {
     expect(duplicateFingerprints(claimEvent({ patientToken: 'token-0002' }))).not.toEqual(
       duplicateFingerprints(claimEvent()),

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { ClaimEvent } from '@claims/contracts';
+import { claimNpiOf } from '../enrich';
 
 /** Who first held a fingerprint: the caller's record of it (the enricher keeps them in Postgres). */
 export interface FingerprintHolder {
@@ -47,15 +48,21 @@ export function duplicateFingerprints(event: ClaimEvent): readonly string[] {
     const fingerprint = fingerprintOf(`${claim.patientToken}|${npi ?? ''}|${serviceDate}|${code ?? ''}`);
     if (!fingerprints.includes(fingerprint)) fingerprints.push(fingerprint);
   };
+  // Read as enrichment reads them: a provider's NPI padded on one of two twins must not tell them apart.
+  const billingNpi = claimNpiOf(claim.billingNpi);
   for (const line of claim.lines) {
     add(
-      line.renderingNpi ?? claim.billingNpi,
+      claimNpiOf(line.renderingNpi) ?? billingNpi,
       line.serviceDate ?? claim.serviceFromDate,
       line.hcpcsCode ?? line.revenueCode ?? line.ndcCode,
     );
   }
   if (claim.lines.length === 0) {
-    add(claim.renderingProvider?.npi ?? claim.billingNpi, claim.serviceFromDate, claim.drug?.ndcCode ?? claim.drgCode);
+    add(
+      claimNpiOf(claim.renderingProvider?.npi) ?? billingNpi,
+      claim.serviceFromDate,
+      claim.drug?.ndcCode ?? claim.drgCode,
+    );
   }
   fingerprintsByEvent.set(event, fingerprints);
   return fingerprints;

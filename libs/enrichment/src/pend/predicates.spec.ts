@@ -103,6 +103,15 @@ describe('pend predicates', () => {
     expect(codesFor(claimEvent({ billingNpi: NPI.rendering }), tables)).toEqual([]);
   });
 
+  it('does not fail the check digit of a valid NPI written with padding', () => {
+    const padded = claimEvent({
+      lines: [line({ renderingNpi: ` ${NPI.rendering}` })],
+      operatingNpi: `${NPI.billing} `,
+    });
+
+    expect(codesFor(padded, tablesWith())).toEqual([]);
+  });
+
   it('skips NPI_CHECK_DIGIT for DE-SynPUF and RIF layouts, whose NPIs are random', () => {
     const tables = tablesWith([providerVersion(BAD_CHECK_DIGIT_NPI, '2007-01-01')]);
     const event = claimEvent({ billingNpi: BAD_CHECK_DIGIT_NPI }, { layout: 'desynpuf.carrier' });

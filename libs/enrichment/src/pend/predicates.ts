@@ -10,6 +10,7 @@ import {
 } from '@claims/contracts';
 import { isValidNpiCheckDigit } from '@claims/source-layouts';
 import { z } from 'zod';
+import { claimNpiOf } from '../enrich';
 import { memberDependencyKey, type ReferenceTables } from '../tables';
 import { daysBetween, duplicateFingerprints, type PendContext } from './duplicate-fingerprints';
 
@@ -83,22 +84,26 @@ function memberDependency(event: ClaimEvent): PendDependency[] {
   return [{ kind: 'member', key: memberDependencyKey(event.claim.patientToken, year) }];
 }
 
-/** Whether `visit` holds for an NPI the claim names, by role. */
+/** Whether `visit` holds for an NPI the claim names (read as enrichment reads it), by role. */
 function someClaimNpi(event: ClaimEvent, visit: (role: ProviderRole, npi: string) => boolean): boolean {
   const claim = event.claim;
+  const visitWritten = (role: ProviderRole, written: string | null | undefined): boolean => {
+    const npi = claimNpiOf(written);
+    return npi !== null && visit(role, npi);
+  };
   let previous: string | null = null;
   for (const line of claim.lines) {
     // Lines mostly repeat the NPI of the line before: each run is visited once.
     if (!line.renderingNpi || line.renderingNpi === previous) continue;
     previous = line.renderingNpi;
-    if (visit('rendering', line.renderingNpi)) return true;
+    if (visitWritten('rendering', line.renderingNpi)) return true;
   }
   return (
-    (!!claim.renderingProvider?.npi && visit('rendering', claim.renderingProvider.npi)) ||
-    (!!claim.billingNpi && visit('billing', claim.billingNpi)) ||
-    (!!claim.attendingNpi && visit('attending', claim.attendingNpi)) ||
-    (!!claim.operatingNpi && visit('operating', claim.operatingNpi)) ||
-    (!!claim.facilityNpi && visit('facility', claim.facilityNpi))
+    visitWritten('rendering', claim.renderingProvider?.npi) ||
+    visitWritten('billing', claim.billingNpi) ||
+    visitWritten('attending', claim.attendingNpi) ||
+    visitWritten('operating', claim.operatingNpi) ||
+    visitWritten('facility', claim.facilityNpi)
   );
 }
 

@@ -322,6 +322,29 @@ describe('parseNppesProviders on deactivated and reactivated NPIs', () => {
     expect(parsed.withdrawals).toEqual([{ npi: '1234567893', effectiveDate: '2010-03-01' }]);
   });
 
+  it('holds a listed NPI on no day when it was deactivated on or before the day its record starts', () => {
+    const result = parse(
+      // Deactivated the day it was enumerated.
+      datedRow('1234567893', '1', 'LOPEZ', '03/01/2010', '', '03/01/2010', ''),
+      // No enumeration date: the last update, which the deactivation itself stamped, falls after it.
+      datedRow('1679576722', '1', 'WIEBE', '', '03/05/2010', '03/01/2010', ''),
+    );
+    expect(result).toEqual({
+      items: [],
+      withdrawals: [
+        { npi: '1234567893', effectiveDate: '2010-03-01' },
+        { npi: '1679576722', effectiveDate: '2010-03-01' },
+      ],
+      rejected: [],
+    });
+  });
+
+  it('holds a reactivated NPI from its reactivation when its record starts after the deactivation', () => {
+    const parsed = parse(datedRow('1234567893', '1', 'LOPEZ', '', '07/01/2012', '03/01/2010', '06/01/2012'));
+    expect(parsed.items.map((item) => [item.effectiveDate, item.record.lastName])).toEqual([['2012-06-01', 'LOPEZ']]);
+    expect(parsed.withdrawals).toEqual([{ npi: '1234567893', effectiveDate: '2010-03-01' }]);
+  });
+
   it('rejects a row whose deactivation or reactivation date is no MM/DD/YYYY calendar date, rather than hold the NPI as active', () => {
     const result = parse(
       datedRow('1234567893', '', '', '', '', '2010-03-01', ''),
@@ -335,6 +358,24 @@ describe('parseNppesProviders on deactivated and reactivated NPIs', () => {
         { rowNumber: 1, reason: 'NPI Deactivation Date: expected a MM/DD/YYYY calendar date' },
         { rowNumber: 2, reason: 'NPI Deactivation Date: expected a MM/DD/YYYY calendar date' },
         { rowNumber: 3, reason: 'NPI Reactivation Date: expected a MM/DD/YYYY calendar date' },
+      ],
+    });
+  });
+
+  it('rejects a row an unquoted comma shifted, rather than read its deactivation as a reactivation, and keeps a row short of its trailing blank columns', () => {
+    const result = parseNppesProviders(
+      [DATED_HEADER, '1234567893,1,LOPEZ, JR,05/23/2005,,03/01/2010,', '"1679576722","1","WIEBE","05/23/2005"'],
+      codes,
+    );
+    expect(result).toEqual({
+      items: [{ effectiveDate: '2005-05-23', record: expect.objectContaining({ npi: '1679576722' }) }],
+      withdrawals: [],
+      rejected: [
+        {
+          rowNumber: 1,
+          reason:
+            'the row has 8 fields where the header names 7: a value holding an unquoted comma shifts every column after it',
+        },
       ],
     });
   });

@@ -302,11 +302,21 @@ function readNppesRow(
     return null;
   }
   const effectiveDate = isoDateOfUsDate(value('enumerationDate')) ?? lastUpdate ?? BEGINNING_OF_TIME;
-  const items: Array<ReferenceItem<ProviderReference>> = [{ effectiveDate, record: checked.data }];
-  if (deactivation === null || deactivation <= effectiveDate) {
-    return { npi, rowNumber, latestDate, items, withdrawals: NO_WITHDRAWALS };
+  if (deactivation === null) {
+    return {
+      npi,
+      rowNumber,
+      latestDate,
+      items: [{ effectiveDate, record: checked.data }],
+      withdrawals: NO_WITHDRAWALS,
+    };
   }
-  // A reactivation after the deactivation holds the record again; without one the NPI stays withdrawn.
+  const items: Array<ReferenceItem<ProviderReference>> = [];
+  // A record starting on or after its deactivation (deactivated the day it was enumerated, or dated by the last
+  // update the deactivation stamped) was billable on no day before it: holding it would make the NPI billable.
+  if (effectiveDate < deactivation) items.push({ effectiveDate, record: checked.data });
+  // A reactivation after the deactivation holds the record again from its own date, the one day NPPES states it
+  // billable again; without one the NPI stays withdrawn.
   if (reactivation !== null && reactivation > deactivation) {
     items.push({ effectiveDate: reactivation, record: checked.data });
   }

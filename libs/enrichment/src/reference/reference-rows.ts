@@ -66,18 +66,21 @@ export interface CsvRowHandlers {
  * breaks (an address written on two lines): its lines are joined back into
  * one record, counted as one data row. A malformed data row (or one
  * holding a NUL character) is reported and skipped so that one bad row
- * cannot stop a directory load; blank lines
+ * cannot stop a directory load; so is a row with more fields than the
+ * header names (its columns shifted), while a row short of the header
+ * (trailing blank columns left out) is read as it stands. Blank lines
  * (a trailing newline, a spreadsheet's empty rows) are ignored.
  */
 export function forEachCsvRow(lines: Iterable<string>, handlers: CsvRowHandlers): void {
-  let sawHeader = false;
+  let headerLength: number | null = null;
   let rowNumber = 0;
   for (const line of csvRecordsOf(lines)) {
     if (line.trim() === '') continue;
-    if (!sawHeader) {
-      sawHeader = true;
+    if (headerLength === null) {
       // A malformed header is a format error of the whole file: let it throw.
-      handlers.header(new ColumnIndex(parseCsvRecord(line.replace(/^\uFEFF/, ''))));
+      const header = parseCsvRecord(line.replace(/^\uFEFF/, ''));
+      headerLength = header.length;
+      handlers.header(new ColumnIndex(header));
       continue;
     }
     rowNumber += 1;
@@ -91,6 +94,16 @@ export function forEachCsvRow(lines: Iterable<string>, handlers: CsvRowHandlers)
       fields = parseCsvRecord(line);
     } catch (error) {
       handlers.rejected({ rowNumber, reason: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    if (fields.length > headerLength) {
+      // Every column after an unquoted comma reads its neighbour's value (a deactivation date read as the
+      // reactivation would hold a deactivated NPI as billable), and the value pushed past the header is often a
+      // blank one: only the count tells. A row short of the header lost nothing but trailing blanks.
+      handlers.rejected({
+        rowNumber,
+        reason: `the row has ${fields.length} fields where the header names ${headerLength}: a value holding an unquoted comma shifts every column after it`,
+      });
       continue;
     }
     handlers.row(fields, rowNumber);

@@ -52,6 +52,30 @@ describe('ReferenceEventSchema', () => {
     expect(ReferenceEventSchema.safeParse(providerEvent({ effectiveDate: '2024-01-00' })).success).toBe(false);
   });
 
+  it("refuses a version whose key is not its own record's key, which would file one entry's record under another", () => {
+    const parsed = ReferenceEventSchema.safeParse(providerEvent({ key: '1245319599' }));
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['key']);
+    const group = {
+      ...(providerEvent() as object),
+      kind: 'provider_group',
+      key: 'TIN-2',
+      record: { groupKey: 'TIN-1', keyType: 'tax_id', name: null, locationKey: null },
+    };
+    expect(ReferenceEventSchema.safeParse(group).success).toBe(false);
+    expect(ReferenceEventSchema.safeParse({ ...group, key: 'TIN-1' }).success).toBe(true);
+    const site = {
+      ...(providerEvent() as object),
+      kind: 'service_location',
+      key: 'ccn:140002',
+      record: location(null),
+    };
+    expect(ReferenceEventSchema.safeParse(site).success).toBe(false);
+    expect(ReferenceEventSchema.safeParse({ ...site, key: 'ccn:140001' }).success).toBe(true);
+    // A withdrawal has no record to disagree with.
+    expect(ReferenceEventSchema.safeParse(providerEvent({ key: '1245319599', record: null })).success).toBe(true);
+  });
+
   it('refuses text holding a NUL character, which a Postgres text value cannot hold', () => {
     const event = providerEvent() as { record: Record<string, unknown> };
     const withNul = { ...event, record: { ...event.record, groupKey: 'TIN\u00001' } };

@@ -124,19 +124,45 @@ const referenceEnvelope = {
  * one version of one directory entry. A null record withdraws the entry from
  * its effective date on (a deactivated NPI, a closed location).
  */
-export const ReferenceEventSchema = z.discriminatedUnion('kind', [
-  z.object({ ...referenceEnvelope, kind: z.literal('provider'), record: ProviderReferenceSchema.nullable() }),
-  z.object({
-    ...referenceEnvelope,
-    kind: z.literal('provider_group'),
-    record: ProviderGroupReferenceSchema.nullable(),
-  }),
-  z.object({
-    ...referenceEnvelope,
-    kind: z.literal('service_location'),
-    record: ServiceLocationReferenceSchema.nullable(),
-  }),
-]);
+export const ReferenceEventSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ ...referenceEnvelope, kind: z.literal('provider'), record: ProviderReferenceSchema.nullable() }),
+    z.object({
+      ...referenceEnvelope,
+      kind: z.literal('provider_group'),
+      record: ProviderGroupReferenceSchema.nullable(),
+    }),
+    z.object({
+      ...referenceEnvelope,
+      kind: z.literal('service_location'),
+      record: ServiceLocationReferenceSchema.nullable(),
+    }),
+  ])
+  .superRefine((event, context) => {
+    // The directory files a version under its key and serves its record: a record of another entry under the
+    // key would answer a claim's lookup of one NPI, group or location with another's.
+    const recordKey = event.record === null ? null : ownKeyOf(event);
+    if (recordKey !== null && recordKey !== event.key) {
+      context.addIssue({ code: 'custom', path: ['key'], message: "is not the key of the version's own record" });
+    }
+  });
+
+/** The key a reference record names itself by. */
+function ownKeyOf(
+  event:
+    | { kind: 'provider'; record: ProviderReference | null }
+    | { kind: 'provider_group'; record: ProviderGroupReference | null }
+    | { kind: 'service_location'; record: ServiceLocationReference | null },
+): string | null {
+  switch (event.kind) {
+    case 'provider':
+      return event.record?.npi ?? null;
+    case 'provider_group':
+      return event.record?.groupKey ?? null;
+    case 'service_location':
+      return event.record?.locationKey ?? null;
+  }
+}
 export type ReferenceEvent = z.infer<typeof ReferenceEventSchema>;
 export type ProviderReferenceEvent = Extract<ReferenceEvent, { kind: 'provider' }>;
 export type ProviderGroupReferenceEvent = Extract<ReferenceEvent, { kind: 'provider_group' }>;

@@ -3,6 +3,7 @@ import { mappedLayoutOf, rawEventsOf, readVendoredFile } from './__fixtures__/ve
 import { CodeLists } from './code-lists';
 import { loadSourceLayouts } from './layout-files';
 import { normalizeMappedRecord } from './mapped-record';
+import { rawRecordEvent } from './raw-record-event';
 import { SourceRecordError } from './source-record.errors';
 
 const layouts = loadSourceLayouts();
@@ -151,5 +152,85 @@ describe('the billing export layout on awkward exports', () => {
     expect(refusalsOf(outcomesOf([`${row('T-1', 'paid', '$100.00', '$80.00')},`]))).toEqual([
       'COLUMN_COUNT_MISMATCH: expected 10 columns, found 11',
     ]);
+  });
+
+  it('says a column count mismatch may be two rows joined by a lone CR, in a file whose other lines end in LF', () => {
+    const joined = `${row('CR-1', 'paid', '$100.00', '$80.00')}\r${row('CR-2', 'paid', '$50.00', '$40.00')}`;
+    expect(refusalsOf(outcomesOf([joined]))).toEqual([
+      'COLUMN_COUNT_MISMATCH: expected 10 columns, found 19 ' +
+        '(the row holds a carriage return: rows ending in CR alone, amid rows ending in LF?)',
+    ]);
+  });
+});
+
+describe('the billing export layout on rows that hold no claim', () => {
+  it('refuses a row of delimiters only as ROW_BLANK, where it was refused for a blank claim id', () => {
+    expect(refusalsOf(outcomesOf([',,,,,,,,,', ' , ,"",,,,,,,\t']))).toEqual([
+      'ROW_BLANK: the row holds only delimiters: no field has a value',
+      'ROW_BLANK: the row holds only delimiters: no field has a value',
+    ]);
+  });
+
+  it('refuses a row of fewer delimiters than the header as ROW_BLANK, where it was a column count mismatch', () => {
+    expect(refusalsOf(outcomesOf([',,,,,']))).toEqual([
+      'ROW_BLANK: the row holds only delimiters: no field has a value',
+    ]);
+  });
+
+  it('reads the claims around a row of delimiters only, which ends none of them', () => {
+    const claims = claimsOf(
+      outcomesOf([row('B-1', 'paid', '$10.00', '$8.00'), ',,,,,,,,,', row('B-1', 'paid', '$20.00', '$15.00')]),
+    );
+    expect(claims.map((claim) => [claim.claimId, claim.claim.lines.length])).toEqual([['B-1', 2]]);
+  });
+
+  it('refuses the header row repeated mid-file (two exports joined) as HEADER_REPEATED, not as a bad date', () => {
+    expect(refusalsOf(outcomesOf([row('H-1', 'paid', '$10.00', '$8.00'), VENDORED.header]))).toEqual([
+      "HEADER_REPEATED: the row repeats the file's header row (files joined into one?): it holds no claim",
+    ]);
+  });
+
+  it('refuses a repeated header that carries its own byte-order mark, quotes or other case as HEADER_REPEATED', () => {
+    const quoted = VENDORED.header
+      .split(',')
+      .map((name) => `"${name.toUpperCase()}"`)
+      .join(',');
+    expect(
+      refusalsOf(outcomesOf([`\uFEFF${VENDORED.header}`, quoted])).map((refusal) => refusal.split(':')[0]),
+    ).toEqual(['HEADER_REPEATED', 'HEADER_REPEATED']);
+  });
+
+  it('refuses a header row in another column order mid-file as HEADER_REPEATED, saying later rows follow the first', () => {
+    const reordered = VENDORED.header.replace('Claim_amnt,Paid_amnt', 'Paid_amnt,Claim_amnt');
+    expect(refusalsOf(outcomesOf([reordered]))).toEqual([
+      "HEADER_REPEATED: the row is the file's header row with its columns in another order (files joined into one?): " +
+        'it holds no claim, and the rows after it are read by the first header',
+    ]);
+  });
+
+  it('dead-letters a raw event whose header names a read column twice as HEADER_MISMATCH, reading neither', () => {
+    // As a feed publishing its own raw events would send it: the ingestor refuses such a file at its header.
+    const raw = rawRecordEvent({
+      layout: layout.name,
+      record: `${row('D-1', 'paid', '$10.00', '$8.00')},$99.00`,
+      recordNumber: 1,
+      source: 'billing-export-spec.csv',
+      fileId: VENDORED.fileId,
+      publishedAt: '2024-01-02T03:04:05.000Z',
+      header: `${VENDORED.header},Claim_amnt`,
+      claimId: 'D-1',
+    });
+    let refusal: unknown = null;
+    try {
+      normalizeMappedRecord(layout, raw, options);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toMatchObject({
+      code: 'HEADER_MISMATCH',
+      message:
+        'the header row names Claim_amnt twice (columns 7 and 11), a column layout billing.claim-export reads: ' +
+        'which of them holds its values is ambiguous',
+    });
   });
 });

@@ -7,7 +7,7 @@ import { normalizeSourceRecord } from './normalize-raw-record';
 import { QuotedRecordJoiner } from './quoted-records';
 import { rawRecordEvent } from './raw-record-event';
 import type { MappedLayout } from './mapped-layout';
-import type { SourceLayoutRegistry } from './source-layout-registry';
+import { isBlankRow, type DetectedLayout, type SourceLayoutRegistry } from './source-layout-registry';
 import { SourceRecordError } from './source-record.errors';
 
 /** A stand-in file id: these events are read for what they name, never published. */
@@ -33,6 +33,7 @@ export async function* claimEventsOfFile(
   const chunks = path.endsWith('.gz') ? bytes.pipe(createGunzip()) : bytes;
   let header: string | null = null;
   let layout = '';
+  let detectedLayout = null as DetectedLayout | null;
   let recordNumber = 0;
   const publishedAt = new Date(0).toISOString();
   // Set once the header names a quoting layout: a row whose quoted field holds a line break (a billing
@@ -56,10 +57,13 @@ export async function* claimEventsOfFile(
     if (header === null) {
       header = line;
       const detected = options.layouts.detect(line);
+      detectedLayout = detected;
       layout = detected.name;
       joiner = detected.mapped === null ? null : quotedRecordJoiner(detected.mapped, line);
       return null;
     }
+    // Skipped, not counted, as the ingestor skips it: the record numbers stay the ingestor's.
+    if (detectedLayout !== null && isBlankRow(detectedLayout, line)) return null;
     recordNumber += 1;
     const raw = rawRecordEvent({
       layout,

@@ -52,10 +52,33 @@ describe('parseCsvRecord', () => {
     expect(error.name).toBe('SourceRecordError');
   });
 
-  it('rejects an unterminated quoted field as CSV_MALFORMED', () => {
+  it('rejects an unterminated quoted field as CSV_MALFORMED, naming the field and where its quote opened', () => {
     const error = sourceRecordErrorOf(() => parseCsvRecord('a,"b,c'));
     expect(error.code).toBe('CSV_MALFORMED');
-    expect(error.message).toBe('unterminated quoted field');
+    expect(error.message).toBe(
+      'unterminated quoted field: the quote opening field 2 at character 3 does not close by the end of the record',
+    );
+  });
+
+  it('says a space before an opening quote is what is wrong, not a quote inside an unquoted field', () => {
+    const error = sourceRecordErrorOf(() => parseCsvRecord('a, "b",c'));
+    expect(error.code).toBe('CSV_MALFORMED');
+    expect(error.message).toBe('space before the opening quote of field 2 at character 4');
+  });
+
+  it('says a space after a closing quote is what is wrong, not text after it', () => {
+    const error = sourceRecordErrorOf(() => parseCsvRecord('"a" ,b'));
+    expect(error.code).toBe('CSV_MALFORMED');
+    expect(error.message).toBe('space after the closing quote of field 1 at character 4');
+  });
+
+  it('still names text after a closing quote and a quote inside an unquoted field as such', () => {
+    expect(sourceRecordErrorOf(() => parseCsvRecord('"a"b,c')).message).toBe(
+      'text after a closing quote at character 4',
+    );
+    expect(sourceRecordErrorOf(() => parseCsvRecord('x, 12" ruler')).message).toBe(
+      'quote inside an unquoted field at character 6',
+    );
   });
 });
 

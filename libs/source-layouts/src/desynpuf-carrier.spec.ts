@@ -263,6 +263,24 @@ describe('normalizeCarrierRecord on records that cannot be trusted', () => {
     expect(error.message).toBe('expected 142 columns, found 141');
   });
 
+  it('refuses a row of delimiters only as ROW_BLANK, whatever its count of delimiters', () => {
+    for (const row of [','.repeat(141), ',,,,,', ' , ,"",']) {
+      const error = sourceRecordErrorOf(() => normalize(row));
+      expect([error.code, error.message]).toEqual(['ROW_BLANK', 'the row holds only delimiters: no field has a value']);
+    }
+  });
+
+  it('refuses the header row repeated mid-file (two files joined) as HEADER_REPEATED, not as a bad value', () => {
+    const { header } = readCarrierSample();
+    for (const row of [header, header.replace(/"/g, '')]) {
+      const error = sourceRecordErrorOf(() => normalize(row));
+      expect([error.code, error.message]).toEqual([
+        'HEADER_REPEATED',
+        "the row repeats the file's header row (files joined into one?): it holds no claim",
+      ]);
+    }
+  });
+
   it('rejects a record with an extra column as COLUMN_COUNT_MISMATCH', () => {
     expect(sourceRecordErrorCodeOf(() => normalize(`${firstRecord},`))).toBe('COLUMN_COUNT_MISMATCH');
   });

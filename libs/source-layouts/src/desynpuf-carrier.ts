@@ -8,7 +8,7 @@ import {
   type LineProcessingCategory,
 } from '@claims/contracts';
 import { DEFAULT_SERVICE_DATE_RANGE, parseAmountCents, parseCsvRecord, parseServiceDate, type DateRange } from './csv';
-import { SourceRecordError } from './source-record.errors';
+import { HEADER_REPEATED_REASON, ROW_BLANK_REASON, SourceRecordError, holdsNoValue } from './source-record.errors';
 
 const LINE_COUNT = 13;
 /**
@@ -183,6 +183,8 @@ function blankToNull(value: string | undefined): string | null {
 export function normalizeCarrierRecord(input: CarrierRecordInput, options: NormalizeOptions): ClaimEvent {
   const fields = parseCsvRecord(input.record);
   if (fields.length !== DESYNPUF_CARRIER_COLUMNS.length) {
+    // Only on the way out: the hot path does not scan every field for a value.
+    if (holdsNoValue(fields)) throw new SourceRecordError('ROW_BLANK', ROW_BLANK_REASON);
     throw new SourceRecordError(
       'COLUMN_COUNT_MISMATCH',
       `expected ${DESYNPUF_CARRIER_COLUMNS.length} columns, found ${fields.length}`,
@@ -196,7 +198,15 @@ export function normalizeCarrierRecord(input: CarrierRecordInput, options: Norma
     );
   }
   const claimId = blankToNull(fields[CLAIM_ID_INDEX]);
-  if (claimId === null) throw new SourceRecordError('CLAIM_ID_MISSING', 'CLM_ID is blank');
+  if (claimId === null) {
+    throw holdsNoValue(fields)
+      ? new SourceRecordError('ROW_BLANK', ROW_BLANK_REASON)
+      : new SourceRecordError('CLAIM_ID_MISSING', 'CLM_ID is blank');
+  }
+  // One comparison per row; the header's other columns are checked only for a row whose claim id reads so.
+  if (claimId.toUpperCase() === 'CLM_ID' && isDesynpufCarrierHeader(fields)) {
+    throw new SourceRecordError('HEADER_REPEATED', HEADER_REPEATED_REASON);
+  }
   const memberId = blankToNull(fields[MEMBER_ID_INDEX]);
   const dataQuality: DataQualityFinding[] = [];
   if (memberId === null) {

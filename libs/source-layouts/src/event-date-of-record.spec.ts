@@ -38,4 +38,13 @@ describe('eventDateOfRecord', () => {
     if (!beneficiary) return;
     expect(eventDateOfRecord({ name: beneficiary.name, mapped: beneficiary }, 'DESYNPUF_ID', 'X')).toBeNull();
   });
+
+  it('answers null, never an error, for a header the layout cannot read (a column it reads named twice)', () => {
+    const [header = '', first = ''] = readFileSync(
+      path.join(__dirname, '../../../data/billing/billing-export-2024-03.csv'),
+      'utf8',
+    ).split(/\r?\n/);
+    const detected = registry.detect(header);
+    expect(eventDateOfRecord(detected, `${header},service_date`, `${first},03/05/2024`)).toBeNull();
+  });
 });

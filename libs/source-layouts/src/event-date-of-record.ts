@@ -2,7 +2,7 @@ import { DESYNPUF_CARRIER_LAYOUT } from '@claims/contracts';
 import { parseCsvRecord } from './csv';
 import { parseDateAs, type DateFormat } from './field-values';
 import type { FieldSpec } from './layout-definition';
-import type { MappedLayout } from './mapped-layout';
+import type { HeaderBinding, MappedLayout } from './mapped-layout';
 import type { DetectedLayout } from './source-layout-registry';
 import { SourceRecordError } from './source-record.errors';
 
@@ -30,12 +30,14 @@ function mappedEventDate(layout: MappedLayout, header: string, record: string): 
   // The normalizer's own order: the declared event-time dates, else the through date, else the from date.
   const targets = [...(layout.definition.occurredAt ?? []), 'serviceThroughDate', 'serviceFromDate'];
   let cells: string[];
+  let binding: HeaderBinding;
   try {
     cells = layout.splitRecord(record);
+    // A header the layout cannot read (one that does not split, or names a read column twice) paces nothing.
+    binding = layout.bindHeader(header);
   } catch {
     return null;
   }
-  const binding = layout.bindHeader(header);
   for (const target of targets) {
     const column = fields[target]?.column;
     if (column === undefined) continue;

@@ -50,6 +50,16 @@ describe('boundedLinesOf', () => {
     expect(lines[0]?.kind === 'line' && lines[0].bytes).toEqual(Buffer.from('"H1"'));
   });
 
+  it('drops every byte-order mark the file starts with (a file saved again by a tool that adds its own)', async () => {
+    const mark = Buffer.from([0xef, 0xbb, 0xbf]);
+    expect(await readTexts([Buffer.concat([mark, mark]), '"H1","H2"\n1,2\n'])).toEqual(['"H1","H2"', '1,2']);
+    expect(await readTexts([mark, Buffer.from([0xef, 0xbb]), Buffer.from([0xbf]), mark, 'H\n'])).toEqual(['H']);
+  });
+
+  it('keeps a byte-order mark that is not at the start of the file as the text it is', async () => {
+    expect(await readTexts(['H\n\uFEFF1\n'])).toEqual(['H', '\uFEFF1']);
+  });
+
   it('drops a byte-order mark split across the first chunks', async () => {
     expect(await readTexts([Buffer.from([0xef]), Buffer.from([0xbb]), Buffer.from([0xbf, 0x48, 0x0a])])).toEqual(['H']);
   });

@@ -6,6 +6,8 @@ const CR = 0x0d;
 /** The quote character of every quoting layout (`quote: '"'`); a RIF extract's quote is data, and its lines end in LF. */
 const DOUBLE_QUOTE = 0x22;
 const UTF8_BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+/** The most byte-order marks dropped at a file's start: enough for a file saved again, bounded so the probe is. */
+const MAX_LEADING_BYTE_ORDER_MARKS = 4;
 /** Carriage returns pending at a line's end are materialised in slices of this size, never all at once. */
 const CARRIAGE_RETURN_SLICE_BYTES = 64 * 1024;
 const DEFAULT_PREFIX_BYTES = 64 * 1024;
@@ -98,7 +100,7 @@ export interface LineLimits {
  * 1 GB file in constant memory.
  *
  * Every trailing CR of a line is dropped (exports that write CR CR LF exist),
- * and so is a UTF-8 byte-order mark at the very start of the input, and a
+ * and so are the UTF-8 byte-order marks at the very start of the input, and a
  * first line that is Excel's separator directive (`sep=,`: a CSV saved for
  * Excel, whose header row is then the second line). Each line
  * is decoded on its own by a fatal UTF-8 decoder, so a multi-byte character
@@ -233,15 +235,32 @@ function joined(held: readonly Buffer[], heldBytes: number): Buffer {
   return held.length === 1 && first !== undefined ? first : Buffer.concat(held, heldBytes);
 }
 
-/** Drops a UTF-8 byte-order mark at the start of the input, even when the first chunks are shorter than it. */
+/**
+ * Drops the UTF-8 byte-order marks at the start of the input (at most
+ * MAX_LEADING_BYTE_ORDER_MARKS), even when the first chunks are shorter
+ * than one. A file saved again by a tool that writes its own mark starts
+ * with two: the second, kept as text, made a quoted header's first name a
+ * quote inside an unquoted field, and the file matched no layout.
+ */
 function withoutByteOrderMark(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer, void, undefined> {
+  const markLength = UTF8_BYTE_ORDER_MARK.length;
   return rewrittenByFileStart(chunks, (held, heldBytes, isWholeFile) => {
     const head = joined(held, heldBytes);
+    let marks = 0;
+    while (
+      marks < MAX_LEADING_BYTE_ORDER_MARKS &&
+      head.subarray(marks * markLength, (marks + 1) * markLength).equals(UTF8_BYTE_ORDER_MARK)
+    ) {
+      marks += 1;
+    }
+    const rest = head.subarray(marks * markLength);
     const couldStillBeMark =
-      heldBytes < UTF8_BYTE_ORDER_MARK.length && head.equals(UTF8_BYTE_ORDER_MARK.subarray(0, heldBytes));
+      marks < MAX_LEADING_BYTE_ORDER_MARKS &&
+      rest.length < markLength &&
+      rest.equals(UTF8_BYTE_ORDER_MARK.subarray(0, rest.length));
     if (couldStillBeMark && !isWholeFile) return undefined;
-    if (!head.subarray(0, UTF8_BYTE_ORDER_MARK.length).equals(UTF8_BYTE_ORDER_MARK)) return UNCHANGED;
-    return { start: (bytes) => bytes.subarray(UTF8_BYTE_ORDER_MARK.length), chunk: (chunk) => chunk };
+    if (marks === 0) return UNCHANGED;
+    return { start: (bytes) => bytes.subarray(marks * markLength), chunk: (chunk) => chunk };
   });
 }
 

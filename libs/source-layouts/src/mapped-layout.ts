@@ -1,5 +1,6 @@
 import { splitDelimitedRecord } from './delimited-record';
 import type { LayoutDefinition } from './layout-definition';
+import { SourceRecordError } from './source-record.errors';
 
 /** Names asked of one binding whose answer it remembers: a layout's columns, each slot of a numbered one. */
 const MAX_REMEMBERED_COLUMN_NAMES = 4_096;
@@ -16,13 +17,36 @@ export class HeaderBinding {
   private readonly indexByAskedName = new Map<string, number>();
   private readonly indexBySlotOfColumn = new Map<string, number[]>();
 
+  /**
+   * `columnNames` as headerNames reads them. A column named twice is bound
+   * to its first position; a layout refuses a header naming a column it
+   * reads twice (MappedLayout.bindHeader), so that position only ever
+   * answers for a column nobody reads.
+   */
   constructor(readonly columnNames: readonly string[]) {
     const indexByName = new Map<string, number>();
-    // The first of two equally named columns wins, as a reader of the file would assume.
     columnNames.forEach((name, index) => {
       if (!indexByName.has(name)) indexByName.set(name, index);
     });
     this.indexByName = indexByName;
+  }
+
+  /**
+   * Whether a row's fields are this header's column names again: `same`
+   * in the same order (two exports joined into one file), `reordered` in
+   * another order (an export with its columns arranged otherwise, whose
+   * rows after it do not fit this header's positions), else null.
+   */
+  headerRowOrder(fields: readonly string[]): 'same' | 'reordered' | null {
+    // Asked of every row: a data row's first field (its claim or member id) is no column name, and ends it here.
+    const [first] = fields;
+    if (fields.length !== this.columnCount || first === undefined || !this.indexByName.has(headerName(first))) {
+      return null;
+    }
+    const names = headerNames(fields);
+    if (names.every((name, index) => name === this.columnNames[index])) return 'same';
+    const ownNames = [...this.columnNames].sort();
+    return names.sort().every((name, index) => name === ownNames[index]) ? 'reordered' : null;
   }
 
   get columnCount(): number {
@@ -58,15 +82,25 @@ export class HeaderBinding {
   }
 }
 
-/** Header cells as a reader compares them: quotes stripped, trimmed, upper-cased. */
-function headerNames(fields: readonly string[]): string[] {
-  return fields.map((field) =>
-    field
-      .replace(/^\uFEFF/, '')
-      .trim()
-      .toUpperCase(),
-  );
+/** A header cell as a reader compares it: quotes stripped (by the split), trimmed, upper-cased. */
+function headerName(field: string): string {
+  return field
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toUpperCase();
 }
+
+function headerNames(fields: readonly string[]): string[] {
+  return fields.map(headerName);
+}
+
+/** A header cell read loosely: its surrounding spaces and quotes dropped. */
+function withoutQuotes(cell: string): string {
+  return cell.trim().replace(/^"+|"+$/g, '');
+}
+
+/** What a layout makes of a header row (MappedLayout.headerVerdict). */
+export type HeaderVerdict = { kind: 'reads' } | { kind: 'refuses'; reason: string } | { kind: 'unrelated' };
 
 const MAX_CACHED_BINDINGS = 32;
 const DEFAULT_MAX_FIELD_LENGTH = 1024;
@@ -88,6 +122,8 @@ export class MappedLayout {
   private readonly groupKeyColumns: readonly string[] | null;
   private readonly blockKeyColumns: readonly string[] | null;
   private readonly bindings = new Map<string, HeaderBinding>();
+  /** Every column the layout reads or requires (`columns`), upper-cased. */
+  private readonly readColumns: ReadonlySet<string>;
 
   constructor(
     readonly definition: LayoutDefinition,
@@ -99,6 +135,7 @@ export class MappedLayout {
     this.quote = definition.quote === undefined ? (definition.delimiter === ',' ? '"' : null) : definition.quote;
     this.maxFieldLength = definition.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH;
     this.requiredColumns = (definition.header?.required ?? definition.columns).map((name) => name.toUpperCase());
+    this.readColumns = new Set(definition.columns.map((name) => name.toUpperCase()));
     const keyField = definition.fields[definition.kind === 'claim' ? 'claimId' : 'memberId'];
     this.keyColumns = keyField?.column !== undefined ? [keyField.column] : (keyField?.columns ?? []);
     this.groupKeyColumns = definition.grouping === undefined ? null : (definition.grouping.key ?? this.keyColumns);
@@ -139,25 +176,80 @@ export class MappedLayout {
     return fieldCount === expected || (fieldCount > expected && this.definition.trailingColumns === 'ignore');
   }
 
-  /** Whether a header row carries every required column (order and extra columns aside). */
+  /**
+   * Whether this layout reads a header row: it splits, carries every
+   * required column (order and extra columns aside) and names no column
+   * the layout reads twice.
+   */
   matchesHeader(headerLine: string): boolean {
-    let names: Set<string>;
-    try {
-      names = new Set(headerNames(this.splitRecord(headerLine)));
-    } catch {
-      return false;
-    }
-    return this.requiredColumns.every((column) => names.has(column));
+    return this.headerVerdict(headerLine).kind === 'reads';
   }
 
-  /** The column positions of a header row; cached, since every record of a file carries the same header. */
+  /**
+   * What this layout makes of a header row: it `reads` it; it `refuses` one
+   * that carries its required columns but cannot be read (it does not split,
+   * or names a read column twice), saying why after "the header row"; or it
+   * is `unrelated` (a required column is missing).
+   */
+  headerVerdict(headerLine: string): HeaderVerdict {
+    let fields: string[];
+    try {
+      fields = this.splitRecord(headerLine);
+    } catch (error) {
+      if (!(error instanceof SourceRecordError)) throw error;
+      // Read loosely, only to tell a header of this layout that does not split from one of another layout.
+      const looseNames = new Set(headerNames(headerLine.split(this.definition.delimiter).map(withoutQuotes)));
+      return this.requiredColumns.every((column) => looseNames.has(column))
+        ? { kind: 'refuses', reason: `does not split as layout ${this.name} reads it: ${error.message}` }
+        : { kind: 'unrelated' };
+    }
+    const names = headerNames(fields);
+    const present = new Set(names);
+    if (!this.requiredColumns.every((column) => present.has(column))) return { kind: 'unrelated' };
+    const repeated = this.repeatedReadColumn(fields, names);
+    return repeated === null ? { kind: 'reads' } : { kind: 'refuses', reason: repeated };
+  }
+
+  /**
+   * The column positions of a header row; cached, since every record of a file carries the same header.
+   * @throws SourceRecordError HEADER_MISMATCH when it names a column the layout reads twice
+   */
   bindHeader(headerLine: string): HeaderBinding {
     const cached = this.bindings.get(headerLine);
     if (cached) return cached;
-    const binding = new HeaderBinding(headerNames(this.splitRecord(headerLine)));
+    const fields = this.splitRecord(headerLine);
+    const names = headerNames(fields);
+    const repeated = this.repeatedReadColumn(fields, names);
+    if (repeated !== null) throw new SourceRecordError('HEADER_MISMATCH', `the header row ${repeated}`);
+    const binding = new HeaderBinding(names);
     if (this.bindings.size >= MAX_CACHED_BINDINGS) this.bindings.clear();
     this.bindings.set(headerLine, binding);
     return binding;
+  }
+
+  /**
+   * Why a header naming a column this layout reads more than once cannot be
+   * read (after "the header row"), or null: reading one of the two in
+   * silence would take a charge from whichever the export happened to write
+   * first. A column the layout does not read may repeat: nothing reads it.
+   */
+  private repeatedReadColumn(fields: readonly string[], names: readonly string[]): string | null {
+    const positions = new Map<string, number[]>();
+    names.forEach((name, index) => {
+      if (this.readColumns.has(name)) positions.set(name, [...(positions.get(name) ?? []), index + 1]);
+    });
+    for (const [, at] of positions) {
+      if (at.length < 2) continue;
+      const first = at[0] ?? 1;
+      const spelled = (fields[first - 1] ?? '').replace(/^\uFEFF/, '').trim();
+      const times = at.length === 2 ? 'twice' : `${at.length} times`;
+      const list = `${at.slice(0, -1).join(', ')} and ${at[at.length - 1]}`;
+      return (
+        `names ${spelled} ${times} (columns ${list}), a column layout ${this.name} reads: ` +
+        'which of them holds its values is ambiguous'
+      );
+    }
+    return null;
   }
 
   /** The record's key — claim id, or member id for a member reference — or null when blank. */

@@ -30,7 +30,7 @@ import {
   type TargetSpec,
 } from './mapping-targets';
 import { isValidNpiCheckDigit } from './npi-check-digit';
-import { SourceRecordError } from './source-record.errors';
+import { HEADER_REPEATED_REASON, ROW_BLANK_REASON, SourceRecordError, holdsNoValue } from './source-record.errors';
 
 export interface MappingOptions {
   patientTokenKey: string;
@@ -201,10 +201,26 @@ function readRows(layout: MappedLayout, binding: HeaderBinding, record: string):
   );
   for (const row of rows) {
     readingRow(rows, row, () => {
+      // Said before the column count: a spreadsheet's empty rows (",,,,,") are as many delimiters as it liked.
+      if (holdsNoValue(row.fields)) throw new SourceRecordError('ROW_BLANK', ROW_BLANK_REASON);
+      const headerOrder = binding.headerRowOrder(row.fields);
+      if (headerOrder === 'same') throw new SourceRecordError('HEADER_REPEATED', HEADER_REPEATED_REASON);
+      if (headerOrder === 'reordered') {
+        throw new SourceRecordError(
+          'HEADER_REPEATED',
+          "the row is the file's header row with its columns in another order (files joined into one?): " +
+            'it holds no claim, and the rows after it are read by the first header',
+        );
+      }
       if (!layout.fitsColumns(binding, row.fields.length)) {
+        // The line reader ends a line at LF (or at CR for a file whose lines all end so): a file mixing both
+        // hands on its CR-ended rows joined, each glued to the next.
+        const hint = row.fields.some((field) => field.includes('\r'))
+          ? ' (the row holds a carriage return: rows ending in CR alone, amid rows ending in LF?)'
+          : '';
         throw new SourceRecordError(
           'COLUMN_COUNT_MISMATCH',
-          `expected ${binding.columnCount} columns, found ${row.fields.length}`,
+          `expected ${binding.columnCount} columns, found ${row.fields.length}${hint}`,
         );
       }
     });

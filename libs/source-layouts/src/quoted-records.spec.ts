@@ -1,6 +1,8 @@
 import type { SourceLine } from './lines-of';
 import { QuotedRecordJoiner, leavesQuoteOpen, splitRecordRows, type QuotedRecordLimits } from './quoted-records';
 import { parseCsvRecord } from './csv';
+import { loadSourceLayouts } from './layout-files';
+import { sourceRecordErrorOf } from './__fixtures__/source-record-error';
 
 const line = (text: string): SourceLine => ({ kind: 'line', text, bytes: Buffer.from(text, 'utf8') });
 
@@ -112,5 +114,45 @@ describe('QuotedRecordJoiner', () => {
     expect(joiner.push(line('C1,a,b,c'))).toHaveLength(1);
     expect(joiner.push(line('C2,"open'))).toEqual([]);
     expect(joiner.push(line('close",1,2'))).toHaveLength(1);
+  });
+});
+
+describe('QuotedRecordJoiner on a billing export note past the line limit, wired as the ingestor wires it', () => {
+  const header =
+    'Claim_ID,Provider_ID,Procedure_code,Diagnosis_code,service_date,Payer,Claim_amnt,Paid_amnt,claim_status,Location';
+  const claimRow = (claimId: string, location: string): string =>
+    `${claimId},1245319599,99213,E11.9,03/04/2024,Aetna,$185.00,$142.50,paid,${location}`;
+  const layout = loadSourceLayouts().detect(header).mapped;
+  if (!layout) throw new Error('expected the billing export layout');
+  const binding = layout.bindHeader(header);
+  const fitsHeader = (record: string): boolean => {
+    try {
+      return layout.fitsColumns(binding, layout.splitRecord(record).length);
+    } catch {
+      return false;
+    }
+  };
+
+  it('hands on every line, in file order, the opening one refused for its unclosed quote, and reads the rows after it', () => {
+    const note = Array.from({ length: 150 }, (_, index) => `paragraph ${index + 1}`);
+    const lines = [claimRow('N-1', '"Suite 100'), ...note, 'end of note"', claimRow('N-2', 'Main Street Clinic')];
+    const joiner = new QuotedRecordJoiner('"', fitsHeader, { maxRecordBytes: 16 * 1024 * 1024, maxLines: 100 });
+    const records = [...lines.flatMap((text) => joiner.push(line(text))), ...joiner.end()].map((record) =>
+      record.kind === 'line' ? record.text : record.kind,
+    );
+    // Nothing is lost or merged: each line is a record of its own, dead-lettered for its own fault.
+    expect(records).toEqual(lines);
+    expect(sourceRecordErrorOf(() => layout.splitRecord(lines[0] ?? '')).message).toBe(
+      'unterminated quoted field: the quote opening field 10 at character 66 does not close by the end of the record',
+    );
+    expect(fitsHeader(records[records.length - 1] ?? '')).toBe(true);
+  });
+
+  it('joins a note of exactly the line limit into one record', () => {
+    const note = Array.from({ length: 98 }, (_, index) => `paragraph ${index + 1}`);
+    const lines = [claimRow('N-1', '"Suite 100'), ...note, 'end of note"'];
+    const joiner = new QuotedRecordJoiner('"', fitsHeader, { maxRecordBytes: 16 * 1024 * 1024, maxLines: 100 });
+    const records = [...lines.flatMap((text) => joiner.push(line(text))), ...joiner.end()];
+    expect(records.map((record) => (record.kind === 'line' ? record.text : record.kind))).toEqual([lines.join('\n')]);
   });
 });

@@ -6,7 +6,7 @@ import { LayoutDefinitionError, parseLayoutDefinition } from './layout-definitio
 import { loadSourceLayouts, readLayoutFolder } from './layout-files';
 import { MappedLayout } from './mapped-layout';
 import { normalizeSourceRecord } from './normalize-raw-record';
-import { SourceLayoutRegistry } from './source-layout-registry';
+import { SourceLayoutRegistry, isBlankRow } from './source-layout-registry';
 import { sourceRecordErrorOf } from './__fixtures__/source-record-error';
 import { DATA_ROOT, mappedLayoutOf, rawEventsOf, readVendoredFile } from './__fixtures__/vendored-file';
 import { readCarrierSample } from './__fixtures__/desynpuf-carrier-sample';
@@ -94,5 +94,85 @@ describe('layout folders', () => {
     );
     expect(events.reduce((rows, event) => rows + (event.lineage.recordCount ?? 1), 0)).toBe(file.rows.length);
     expect(events.every((event) => event.layout === 'harbor.remittance-export')).toBe(true);
+  });
+});
+
+describe('SourceLayoutRegistry.detect on a billing export header that is not as it should be', () => {
+  const shipped = loadSourceLayouts();
+  const header = readVendoredFile('billing/billing-export-2024-03.csv').header;
+
+  it('refuses a header naming a column the layout reads twice, naming the column and both positions', () => {
+    const error = sourceRecordErrorOf(() => shipped.detect(`${header},Claim_amnt`));
+    expect(error.code).toBe('LAYOUT_UNKNOWN');
+    expect(error.message).toBe(
+      'the header row names Claim_amnt twice (columns 7 and 11), a column layout billing.claim-export reads: ' +
+        'which of them holds its values is ambiguous',
+    );
+  });
+
+  it('refuses a column the layout reads named twice in different case, as names are compared', () => {
+    const error = sourceRecordErrorOf(() => shipped.detect(`${header},LOCATION`));
+    expect(error.message).toMatch(/^the header row names Location twice \(columns 10 and 11\)/);
+  });
+
+  it('reads a header that repeats only columns the layout does not read (or blank ones): nothing is ambiguous', () => {
+    expect(shipped.detect(`${header},Notes,Notes,,`).name).toBe('billing.claim-export');
+  });
+
+  it('says a space before a quoted header name is what keeps the header from being read', () => {
+    const error = sourceRecordErrorOf(() => shipped.detect(header.replace(',Payer,', ', "Payer",')));
+    expect(error.code).toBe('LAYOUT_UNKNOWN');
+    expect(error.message).toBe(
+      'the header row does not split as layout billing.claim-export reads it: ' +
+        'space before the opening quote of field 6 at character 66',
+    );
+  });
+
+  it('says a space after a quoted header name is what keeps the header from being read', () => {
+    const error = sourceRecordErrorOf(() => shipped.detect(header.replace('Claim_ID,', '"Claim_ID" ,')));
+    expect(error.message).toBe(
+      'the header row does not split as layout billing.claim-export reads it: ' +
+        'space after the closing quote of field 1 at character 11',
+    );
+  });
+
+  it('still says a header that is no layout at all matches none, listing the known layouts', () => {
+    expect(sourceRecordErrorOf(() => shipped.detect('a, "b",c')).message).toMatch(
+      /^the header row matches no known source layout \(known: /,
+    );
+  });
+});
+
+describe('isBlankRow', () => {
+  const carrier = SourceLayoutRegistry.builtInOnly().detect(readCarrierSample().header);
+  const pipe = new MappedLayout(
+    parseLayoutDefinition(
+      `
+name: pipes
+kind: claim
+delimiter: '|'
+columns: [ID, DT]
+fields:
+  claimId: { column: ID }
+  claimType: { value: professional }
+  eventType: { value: submitted }
+  payer: { value: X }
+  serviceFromDate: { column: DT, type: date, format: YYYY-MM-DD }
+`,
+      'pipes.yaml',
+    ),
+    'layouts/pipes.yaml',
+  );
+
+  it("reads a spreadsheet's empty row as blank: its delimiters only, with spaces or quotes around nothing", () => {
+    for (const row of [',,,,,', ',', ' , ,"",', '""', '"",""', '\t,\t']) expect(isBlankRow(carrier, row)).toBe(true);
+    expect(isBlankRow({ name: 'pipes', mapped: pipe }, '|||')).toBe(true);
+  });
+
+  it('reads a row holding any value as a row, a quote written as a value included', () => {
+    for (const row of ['1,,,', ',,,x', ',"""",', ',"a",', '|||']) expect(isBlankRow(carrier, row)).toBe(false);
+    // A pipe layout quotes nothing: its quote is data.
+    expect(isBlankRow({ name: 'pipes', mapped: pipe }, '|""|')).toBe(false);
+    expect(isBlankRow({ name: 'pipes', mapped: pipe }, ',,')).toBe(false);
   });
 });

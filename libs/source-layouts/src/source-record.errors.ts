@@ -31,6 +31,10 @@ export const SOURCE_RECORD_ERROR_CODES = [
    * catches a feed that publishes raw events itself.
    */
   'RECORD_ENCODING_INVALID',
+  /** A row of delimiters only (",,,,,"): a spreadsheet's empty row, not a claim whose every field is blank. */
+  'ROW_BLANK',
+  /** A row that is the header row again, as in two exports joined into one file: it holds no claim. */
+  'HEADER_REPEATED',
 ] as const;
 export type SourceRecordErrorCode = (typeof SOURCE_RECORD_ERROR_CODES)[number];
 
@@ -44,4 +48,16 @@ export class SourceRecordError extends Error {
     super(message);
     this.name = 'SourceRecordError';
   }
+}
+
+/** ROW_BLANK's reason, for every layout: the row's fields, quoted or not, are all blank. */
+export const ROW_BLANK_REASON = 'the row holds only delimiters: no field has a value';
+
+/** HEADER_REPEATED's reason for a row that is the file's header row again, in its order. */
+export const HEADER_REPEATED_REASON =
+  "the row repeats the file's header row (files joined into one?): it holds no claim";
+
+/** Whether a row's fields are all blank: a spreadsheet's empty row written as its delimiters. */
+export function holdsNoValue(fields: readonly string[]): boolean {
+  return fields.every((field) => field.trim() === '');
 }

@@ -61,6 +61,17 @@ describe('FileIngestionService checks at the door', () => {
     });
   });
 
+  it("skips a spreadsheet's empty row (delimiters only) as the blank line it is, not as a record to dead-letter", async () => {
+    const [header, row] = CARRIER_LINES;
+    writeFileSync(join(root, 'carrier.csv'), [header, ',,,,,', row, ' , ,"",', ''].join('\n'));
+    expect(await ingestion.dryRunFile('carrier.csv')).toMatchObject({
+      recordsRead: 1,
+      recordsValid: 1,
+      recordsDeadLettered: 0,
+      blankLinesSkipped: 2,
+    });
+  });
+
   it('takes an X12 interchange after a byte-order mark and blank lines at the door and in the reading alike', async () => {
     writeFileSync(join(root, 'claims.837'), Buffer.concat([Buffer.from('\ufeff\r\n\n'), X12]));
 

@@ -25,6 +25,7 @@ import {
   SourceRecordError,
   boundedLinesOf,
   eventDateOfRecord,
+  isBlankRow,
   isDesynpufCarrierHeader,
   loadSourceLayouts,
   normalizeSourceRecord,
@@ -736,6 +737,10 @@ export class FileIngestionService implements OnApplicationBootstrap, OnApplicati
           mapped = this.mappedFileReader(layout.mapped, line.text);
           joiner = quotedRecordJoiner(mapped, this.config.maxRecordBytes);
         }
+        return;
+      }
+      if (line.kind === 'line' && isBlankRow(layout, line.text)) {
+        blankLinesSkipped += 1;
         return;
       }
       recordsRead += 1;

@@ -619,3 +619,67 @@ describe('835 patient responsibility', () => {
     ]);
   });
 });
+
+describe('blank dimension values', () => {
+  /** A carrier claim whose source wrote blanks: a group key, a service location's state and a tax number of spaces. */
+  function claimWithBlanks(): EnrichedClaimEvent {
+    const base = carrierClaim();
+    return {
+      ...base,
+      enrichment: {
+        ...base.enrichment,
+        providerGroup: { groupKey: ' ', name: null, found: false },
+        serviceLocation: {
+          locationKey: null,
+          name: null,
+          address1: '1 Main St',
+          city: null,
+          state: '',
+          stateName: null,
+          countyName: null,
+          zip: null,
+          effectiveDate: null,
+        },
+      },
+      claim: {
+        ...base.claim,
+        lines: base.claim.lines.map((line, index) => ({ ...line, taxId: index === 1 ? '  ' : line.taxId })),
+      },
+    };
+  }
+
+  it('reads a blank group key as no group, so the first line with a non-blank tax number names the group', () => {
+    // Line 2 carries a tax number of spaces, line 3 the real one.
+    expect(claimFactsOf(claimWithBlanks()).providerGroup).toBe('111111111');
+  });
+
+  it('counts a claim whose group key and tax numbers are all blank under (unknown), as the pended queue does', () => {
+    const event = claimWithBlanks();
+    const blankTaxIds: EnrichedClaimEvent = {
+      ...event,
+      claim: { ...event.claim, lines: event.claim.lines.map((line) => ({ ...line, taxId: '' })) },
+    };
+    expect(claimFactsOf(blankTaxIds).providerGroup).toBe('(unknown)');
+  });
+
+  it("reads a blank service location state as none, falling back to the member's state name, else (unknown)", () => {
+    const event = claimWithBlanks();
+    expect(claimFactsOf(event).state).toBe('(unknown)');
+    const withMember: EnrichedClaimEvent = {
+      ...event,
+      enrichment: {
+        ...event.enrichment,
+        member: {
+          found: true,
+          ageAtService: 70,
+          sex: null,
+          ssaStateCode: '21',
+          stateName: 'Maryland',
+          ssaCountyCode: null,
+          coveredInServiceMonth: true,
+        },
+      },
+    };
+    expect(claimFactsOf(withMember).state).toBe('Maryland');
+  });
+});

@@ -6,7 +6,7 @@ import {
 } from '@claims/contracts';
 
 import { isDenialCategory, shippedCarcRootCauses, type CarcRootCauses } from './carc-root-cause';
-import { UNKNOWN_DIMENSION_VALUE } from './pend-episode';
+import { UNKNOWN_DIMENSION_VALUE, nonBlank } from './pend-episode';
 
 export type AdjudicationStatus = (typeof ADJUDICATION_STATUSES)[number];
 
@@ -149,10 +149,11 @@ export function claimFactsOf(
     payer: claim.payer,
     serviceThroughDate: claim.serviceThroughDate,
     providerGroup:
-      enrichment.providerGroup?.groupKey ??
-      claim.lines.find((line) => line.taxId !== null)?.taxId ??
+      nonBlank(enrichment.providerGroup?.groupKey) ??
+      nonBlank(claim.lines.find((line) => nonBlank(line.taxId) !== undefined)?.taxId) ??
       UNKNOWN_DIMENSION_VALUE,
-    state: enrichment.serviceLocation?.state ?? enrichment.member?.stateName ?? UNKNOWN_DIMENSION_VALUE,
+    state:
+      nonBlank(enrichment.serviceLocation?.state) ?? nonBlank(enrichment.member?.stateName) ?? UNKNOWN_DIMENSION_VALUE,
     billedAmountCents: claim.billedAmountCents ?? null,
     paymentAmountCents: claim.totals.paymentAmountCents,
     allowedAmountCents: claim.totals.allowedAmountCents,

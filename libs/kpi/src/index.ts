@@ -29,3 +29,4 @@ export * from './acknowledgement-sla';
 export * from './acknowledgement-sla-settings';
 export * from './member-cost';
 export * from './provider-outliers';
+export * from './rounded-ratio';

@@ -35,7 +35,12 @@ export interface PendEpisode {
 
 export type PendEpisodeSource = Pick<EnrichedClaimEvent, 'occurredAt' | 'claim' | 'enrichment' | 'pendDecision'>;
 
-const present = (value: string | null | undefined): string | undefined =>
+/**
+ * The value, or undefined when the source left it null or blank: a blank
+ * group key, state or NPI is no value, and counts under `(unknown)` as a
+ * missing one does, in every family.
+ */
+export const nonBlank = (value: string | null | undefined): string | undefined =>
   value === null || value === undefined || value.trim() === '' ? undefined : value;
 
 const codeUnitOrder = (left: string, right: string): number => (left < right ? -1 : left > right ? 1 : 0);
@@ -56,31 +61,34 @@ export function pendEpisodeOf(event: PendEpisodeSource): PendEpisode | null {
   const decision = event.pendDecision;
   if (!decision || decision.status === 'clean') return null;
   const { claim, enrichment } = event;
-  const pendedOn = present(decision.pendedOn) ?? present(claim.receivedDate) ?? event.occurredAt;
+  const pendedOn = nonBlank(decision.pendedOn) ?? nonBlank(claim.receivedDate) ?? event.occurredAt;
   const clearedOn =
     decision.status === 'cleared'
-      ? maxDate(pendedOn, present(decision.clearedOn) ?? present(claim.clearDate) ?? event.occurredAt)
+      ? maxDate(pendedOn, nonBlank(decision.clearedOn) ?? nonBlank(claim.clearDate) ?? event.occurredAt)
       : null;
-  const firstLineNpi = claim.lines.find((line) => present(line.renderingNpi))?.renderingNpi;
+  const firstLineNpi = claim.lines.find((line) => nonBlank(line.renderingNpi))?.renderingNpi;
   return {
     pendedOn,
     clearedOn,
     reasons: [...new Set(decision.reasons.map((reason) => reason.code))].sort(codeUnitOrder),
     queue:
-      present(decision.queue) ?? present(decision.reasons[0]?.queue) ?? present(claim.pend?.queue) ?? UNASSIGNED_QUEUE,
+      nonBlank(decision.queue) ??
+      nonBlank(decision.reasons[0]?.queue) ??
+      nonBlank(claim.pend?.queue) ??
+      UNASSIGNED_QUEUE,
     claimType: claim.claimType,
     payer: claim.payer,
     providerGroup:
-      present(enrichment.providerGroup?.groupKey) ?? present(claim.providerGroup) ?? UNKNOWN_DIMENSION_VALUE,
+      nonBlank(enrichment.providerGroup?.groupKey) ?? nonBlank(claim.providerGroup) ?? UNKNOWN_DIMENSION_VALUE,
     renderingNpi:
-      present(claim.renderingProvider?.npi) ??
-      present(firstLineNpi) ??
-      present(enrichment.renderingProviders[0]?.npi) ??
+      nonBlank(claim.renderingProvider?.npi) ??
+      nonBlank(firstLineNpi) ??
+      nonBlank(enrichment.renderingProviders[0]?.npi) ??
       UNKNOWN_DIMENSION_VALUE,
     state:
-      present(enrichment.serviceLocation?.state) ?? present(enrichment.member?.stateName) ?? UNKNOWN_DIMENSION_VALUE,
+      nonBlank(enrichment.serviceLocation?.state) ?? nonBlank(enrichment.member?.stateName) ?? UNKNOWN_DIMENSION_VALUE,
     amountCents: claim.billedAmountCents ?? claim.totals.allowedAmountCents,
-    comments: present(claim.pend?.comments) ?? null,
+    comments: nonBlank(claim.pend?.comments) ?? null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { TALLIED_CLAIMS, accountFile, roundTo, type FileAccounting, type FileQualityKind } from '@claims/kpi';
+import { TALLIED_CLAIMS, accountFile, roundedRatio, type FileAccounting, type FileQualityKind } from '@claims/kpi';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { IngestionReportsRepository } from './ingestion-reports.repository';
 
@@ -65,7 +65,7 @@ export class IngestionReportsService {
       Object.fromEntries(
         Object.entries(byKind(kind)).map(([name, claims]) => [
           name,
-          { claims, shareOfFoldedClaims: foldedClaims > 0 ? roundTo(claims / foldedClaims, 4) : null },
+          { claims, shareOfFoldedClaims: foldedClaims > 0 ? roundedRatio(claims, foldedClaims, 4) : null },
         ]),
       );
     return {

@@ -26,6 +26,7 @@ import { PendedClaimCount1765900000000 } from './migrations/1765900000000-pended
 import { FileQualityPerPartition1766000000000 } from './migrations/1766000000000-file-quality-per-partition';
 import { WideDayCounters1766100000000 } from './migrations/1766100000000-wide-day-counters';
 import { LineageRecordNumbers1766200000000 } from './migrations/1766200000000-lineage-record-numbers';
+import { LatestDeadLetterOfRecord1766300000000 } from './migrations/1766300000000-latest-dead-letter-of-record';
 
 export const MIGRATIONS = [
   ClaimState1763900000000,
@@ -55,6 +56,7 @@ export const MIGRATIONS = [
   FileQualityPerPartition1766000000000,
   WideDayCounters1766100000000,
   LineageRecordNumbers1766200000000,
+  LatestDeadLetterOfRecord1766300000000,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across services starting together. */

@@ -543,6 +543,24 @@ describe('ClaimFoldRepository against a real Postgres', () => {
     expect((await summary()).claimsReceived).toBe(2);
   });
 
+  it('takes a batch redelivered after its event ids were pruned for a redelivery, not a reset, and moves nothing', async () => {
+    const folded = [recordOfFile('c1', 1), recordOfFile('c2', 2)];
+    await repository.foldPartitionBatch(batch(0, 0, folded));
+    const before = await summary();
+    await pruneProcessedEvents(dataSource, new Date(Date.now() + 60_000));
+    // The group's committed offset expired while the fold was stopped: the broker sends the partition from its start.
+    await expect(repository.foldPartitionBatch(batch(0, 0, folded))).resolves.toEqual({
+      folded: 0,
+      superseded: 0,
+      duplicates: 0,
+      alreadyCommitted: 2,
+    });
+    expect(await summary()).toEqual(before);
+    await expectStreamedToEqualBatchSql();
+    // A record never folded below the stored offset is still a loss, pruned ids or not.
+    await expect(repository.foldPartitionBatch(batch(0, 0, [recordOfFile('c3', 3)]))).rejects.toThrow(/never folded/);
+  });
+
   it('stops when the stored offset lies beyond the end of the partition', async () => {
     await repository.foldPartitionBatch(batch(0, 0, [recordOfFile('c1', 1), recordOfFile('c2', 2)]));
     const afterReset = { ...batch(0, 0, [recordOfFile('c1', 1)]), highWatermark: '1' };

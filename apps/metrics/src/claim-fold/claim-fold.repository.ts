@@ -526,14 +526,26 @@ export class ClaimFoldRepository {
       // A stale batch: every message sits below the stored offset, a redelivery checked below.
     }
     const redelivered = batch.messages.flatMap((message) =>
-      BigInt(message.offset) < nextOffset && message.event ? [message.event.eventId] : [],
+      BigInt(message.offset) < nextOffset && message.event ? [message.event] : [],
     );
     if (redelivered.length === 0) return;
+    // An event id past the retention window is pruned (processed-event-retention.ts), and a group whose
+    // committed offsets expired is sent the partition from its start: such an event's source record is
+    // still accounted as having reached the fold (ingest_record is never pruned). Only an event neither
+    // known nor of a record the fold accounted was never folded.
     const unknown: Array<{ event_id: string }> = await queryBindingArrays(
       manager,
-      `SELECT r.event_id FROM unnest($1::uuid[]) AS r(event_id)
-        WHERE NOT EXISTS (SELECT 1 FROM processed_event p WHERE p.event_id = r.event_id) LIMIT 1`,
-      [redelivered],
+      `SELECT r.event_id FROM unnest($1::uuid[], $2::text[], $3::integer[]) AS r(event_id, file_id, record_number)
+        WHERE NOT EXISTS (SELECT 1 FROM processed_event p WHERE p.event_id = r.event_id)
+          AND NOT EXISTS (SELECT 1 FROM ingest_record i
+                           WHERE i.file_id = r.file_id AND i.record_number = r.record_number
+                             AND (i.outcome <> 'dead_lettered' OR i.stage = 'metrics'))
+        LIMIT 1`,
+      [
+        redelivered.map((event) => event.eventId),
+        redelivered.map((event) => event.lineage.fileId),
+        redelivered.map((event) => event.lineage.recordNumber),
+      ],
     );
     if (unknown.length > 0) {
       throw new SourceTopicResetError(

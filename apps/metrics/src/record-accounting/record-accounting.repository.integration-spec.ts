@@ -2,7 +2,8 @@ import { sha256Hex, type DeadLetter, type IngestReport } from '@claims/contracts
 import { createDataSource, migrateDatabase } from '@claims/database';
 import { createIsolatedDatabase, type IsolatedDatabase } from '@claims/harness';
 import type { DataSource } from 'typeorm';
-import { RecordAccountingRepository } from './record-accounting.repository';
+import { RecordAccountingRepository, type ReceivedDeadLetter } from './record-accounting.repository';
+import { RECORD_OUTCOMES_SQL } from './source-rows';
 
 const FILE_ID = sha256Hex('damaged.837');
 
@@ -97,6 +98,93 @@ describe('RecordAccountingRepository against a real Postgres', () => {
       { record_number: 1 },
       { record_number: 3 },
     ]);
+  });
+
+  describe('a record dead-lettered, replayed and refused again elsewhere', () => {
+    const rawOrigin = { topic: 'claims.raw.v1', partition: 2, offset: '40', key: null };
+    /** The normalizer's letter of the record, as first ingested. */
+    const first: DeadLetter = {
+      ...deadLetter,
+      stage: 'normalizer',
+      errorCode: 'DATE_OUT_OF_RANGE',
+      reason: 'claim: CLM_FROM_DT is before the earliest service date',
+      failedAt: '2026-01-01T00:00:00.000Z',
+      origin: rawOrigin,
+    };
+    /** The replay's letter: the normalizer let it through, the enricher refused it. */
+    const later: DeadLetter = {
+      ...first,
+      stage: 'enricher',
+      errorCode: 'ENRICH_REFUSED',
+      reason: "Postgres refused the claim's pend index row",
+      failedAt: '2026-01-02T00:00:00.000Z',
+      origin: { topic: 'claims.normalized.v1', partition: 1, offset: '77', key: null },
+    };
+    const received = (letter: DeadLetter, offset: string): ReceivedDeadLetter => ({
+      deadLetter: letter,
+      partition: 0,
+      offset,
+    });
+    const recordAccounting = () =>
+      dataSource.query(
+        `SELECT record_number, outcome, stage, error_code FROM ingest_record WHERE file_id = $1 ORDER BY record_number`,
+        [FILE_ID],
+      );
+    const accountedAs = (letter: DeadLetter, recordNumbers: number[]) =>
+      recordNumbers.map((recordNumber) => ({
+        record_number: recordNumber,
+        outcome: 'dead_lettered',
+        stage: letter.stage,
+        error_code: letter.errorCode,
+      }));
+
+    it("accounts the record by its latest failure's stage and code, as the dead-letter list shows it", async () => {
+      await repository.recordDeadLetters([received(first, '1')]);
+      await repository.recordDeadLetters([received(later, '2')]);
+      expect(await recordAccounting()).toEqual(accountedAs(later, [1]));
+    });
+
+    it('keeps the latest failure when the older dead letter is redelivered after it', async () => {
+      await repository.recordDeadLetters([received(later, '2')]);
+      await repository.recordDeadLetters([received(first, '1')]);
+      await repository.recordDeadLetters([received(first, '1'), received(later, '2')]);
+      // The normalizer's redelivered batch dead-letters the same message again, later: the letter stored first counts.
+      await repository.recordDeadLetters([received({ ...first, failedAt: '2026-01-03T00:00:00.000Z' }, '3')]);
+      expect(await recordAccounting()).toEqual(accountedAs(later, [1]));
+    });
+
+    it('takes the latest of two dead letters of one record that arrive in one batch, in either order', async () => {
+      const ofRecord = (letter: DeadLetter, recordNumber: number): DeadLetter => ({
+        ...letter,
+        lineage: { ...letter.lineage!, recordNumber },
+      });
+      await repository.recordDeadLetters([
+        received(ofRecord(first, 1), '1'),
+        received(ofRecord(later, 1), '2'),
+        received(ofRecord(later, 2), '3'),
+        received(ofRecord(first, 2), '4'),
+      ]);
+      expect(await recordAccounting()).toEqual([...accountedAs(later, [1]), ...accountedAs(later, [2])]);
+    });
+
+    it('accounts every row of a multi-row claim by its latest failure, rows apart included', async () => {
+      const rows = { ...first.lineage!, recordNumber: 3, recordNumbers: [3, 4, 7] };
+      await repository.recordDeadLetters([received({ ...first, lineage: rows }, '1')]);
+      await repository.recordDeadLetters([
+        received({ ...later, lineage: rows }, '2'),
+        received({ ...first, lineage: rows }, '1'),
+      ]);
+      expect(await recordAccounting()).toEqual(accountedAs(later, [3, 4, 7]));
+    });
+
+    it('keeps a record folded by its replay when a dead letter of it arrives after the fold', async () => {
+      await repository.recordDeadLetters([received(first, '1')]);
+      await dataSource.query(`${RECORD_OUTCOMES_SQL}`, [[FILE_ID], [1], ['folded']]);
+      await repository.recordDeadLetters([received(first, '1'), received(later, '2')]);
+      expect(await recordAccounting()).toEqual([
+        { record_number: 1, outcome: 'folded', stage: null, error_code: null },
+      ]);
+    });
   });
 
   it('records the ingest reports around one whose completion time Postgres refuses (year 0) and hands that one back', async () => {

@@ -160,18 +160,25 @@ export class RecordAccountingRepository {
       // A dead letter of a claim of several rows accounts each of its rows, consecutive or apart.
       const rows = sourceRowsOf(received, ({ deadLetter }) => deadLetter.lineage);
       if (rows.items.length === 0) return;
+      // A record replayed and refused again is accounted by its latest letter, as the dead-letter list
+      // shows it: by the failure time stored with each letter (a redelivered copy keeps the first copy's),
+      // then the letter id, whatever order the letters arrive in. One statement may touch a row once, so
+      // the batch's letters of a row are narrowed to their latest first. A record that has folded since
+      // (its replay folded) stays folded.
       await manager.query(
-        `INSERT INTO ingest_record (file_id, record_number, outcome, stage, error_code)
-         SELECT r.file_id, r.record_number, 'dead_lettered', r.stage, r.error_code
-           FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[])
-                AS r(file_id, record_number, stage, error_code)
-         ON CONFLICT (file_id, record_number) DO NOTHING`,
-        [
-          rows.fileIds,
-          rows.recordNumbers,
-          rows.items.map(({ deadLetter }) => postgresText(deadLetter.stage)),
-          rows.items.map(({ deadLetter }) => postgresText(deadLetter.errorCode)),
-        ],
+        `INSERT INTO ingest_record (file_id, record_number, outcome, stage, error_code, dead_letter_id, failed_at)
+         SELECT DISTINCT ON (r.file_id, r.record_number)
+                r.file_id, r.record_number, 'dead_lettered', d.stage, d.error_code, d.dead_letter_id, d.failed_at
+           FROM unnest($1::text[], $2::integer[], $3::text[]) AS r(file_id, record_number, dead_letter_id)
+           JOIN dead_letter d ON d.dead_letter_id = r.dead_letter_id
+          ORDER BY r.file_id, r.record_number, d.failed_at DESC, d.dead_letter_id DESC
+         ON CONFLICT (file_id, record_number) DO UPDATE
+            SET stage = EXCLUDED.stage, error_code = EXCLUDED.error_code,
+                dead_letter_id = EXCLUDED.dead_letter_id, failed_at = EXCLUDED.failed_at
+          WHERE ingest_record.outcome = 'dead_lettered'
+            AND (ingest_record.failed_at IS NULL
+                 OR (ingest_record.failed_at, ingest_record.dead_letter_id) < (EXCLUDED.failed_at, EXCLUDED.dead_letter_id))`,
+        [rows.fileIds, rows.recordNumbers, rows.items.map(({ deadLetter }) => postgresText(deadLetterId(deadLetter)))],
       );
     });
   }

@@ -38,7 +38,7 @@ export function sourceRowsOf<T>(
  * else is overwritten.
  */
 export const UPGRADE_DEAD_LETTERED_ROW = `ON CONFLICT (file_id, record_number) DO UPDATE
-         SET outcome = 'folded', stage = NULL, error_code = NULL
+         SET outcome = 'folded', stage = NULL, error_code = NULL, dead_letter_id = NULL, failed_at = NULL
        WHERE ingest_record.outcome = 'dead_lettered' AND EXCLUDED.outcome = 'folded'`;
 
 /**

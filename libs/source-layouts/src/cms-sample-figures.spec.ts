@@ -23,7 +23,8 @@ import { mappedLayoutOf, rawEventsOf, readVendoredFile } from './__fixtures__/ve
  * "the lines' allowed amounts"; RIF NCH_CARR_CLM_ALOWD_AMT, which should be
  * that sum, is not: 11,216,591 in rif-synthea/carrier.csv). billed: RIF NCH_CARR_CLM_SBMTD_CHRG_AMT or
  * CLM_TOT_CHRG_AMT, Part D TOT_RX_CST_AMT. patient: carrier Σ
- * LINE_BENE_PTB_DDCTBL_AMT + LINE_COINSRNC_AMT, Part D PTNT_PAY_AMT.
+ * LINE_BENE_PTB_DDCTBL_AMT + LINE_COINSRNC_AMT, RIF outpatient Σ REV_CNTR_CASH_DDCTBL_AMT +
+ * REV_CNTR_COINSRNC_WGE_ADJSTD_C, Part D PTNT_PAY_AMT.
  */
 const FIGURES: Array<{
   file: string;
@@ -105,7 +106,7 @@ const FIGURES: Array<{
     paid: 13_205_609,
     allowed: 0,
     billed: 13_205_609,
-    patient: 0,
+    patient: 2_624_501,
   },
   { file: 'rif/rif-synthea/snf.csv', claims: 1, lines: 67, paid: 3_205_284, allowed: 0, billed: 4_010_602, patient: 0 },
   { file: 'rif/rif-synthea/hha.csv', claims: 14, lines: 15, paid: 728_959, allowed: 0, billed: 967_206, patient: 0 },

@@ -68,7 +68,7 @@ export const CLAIM_TARGETS = {
   serviceLocationState: code,
   serviceLocationZip: code,
   billedAmount: amount,
-  /** Claim-level totals; when unmapped, the sums of the lines. */
+  /** Claim-level totals; when unmapped or blank, the sums of the lines (a layout's `missing: flag` says so per claim). */
   paymentAmount: amount,
   allowedAmount: amount,
   paidAmount: amount,

@@ -338,6 +338,36 @@ describe('CMS RIF layouts on the BFD sample files', () => {
     },
   );
 
+  it.each(['outpatient', 'inpatient', 'snf', 'hha', 'hospice', 'carrier'])(
+    "flag a %s claim whose claim payment is blank, its payment then read as its lines' sum",
+    (type) => {
+      const file = readVendoredFile(`rif/rif-synthea/${type}.csv`);
+      const column = file.header.split('|').indexOf('CLM_PMT_AMT');
+      const blanked = file.rows.map((row) =>
+        row
+          .split('|')
+          .map((value, index) => (index === column ? '' : value))
+          .join('|'),
+      );
+      const layout = mappedLayoutOf(layouts, file);
+      const events = rawEventsOf({ ...file, rows: blanked }, layout).map((raw) => {
+        const outcome = normalizeMappedRecord(layout, raw, options);
+        if (outcome.kind !== 'claim') throw new Error('expected a claim');
+        return outcome.event;
+      });
+      expect(events.length).toBeGreaterThan(0);
+      for (const event of events) {
+        expect(event.dataQuality).toContainEqual({
+          code: 'FIELD_MISSING',
+          field: 'CLM_PMT_AMT',
+          message: 'CLM_PMT_AMT is blank',
+        });
+        const linesPaid = event.claim.lines.reduce((total, line) => total + line.paymentAmountCents, 0);
+        expect(event.claim.totals.paymentAmountCents).toBe(linesPaid);
+      }
+    },
+  );
+
   it('map a Part D event with the plan payment as its total', () => {
     const { file, outcomes } = normalizeFile('rif/rif-synthea/pde.csv');
     const [row] = recordsOf(file, '|');

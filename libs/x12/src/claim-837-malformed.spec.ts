@@ -98,9 +98,16 @@ describe('837 service lines that break the guide', () => {
       ...claim('COLON', '11:B:1', ':'),
       ...claim('GT', '11>B>1', '>'),
     ]);
-    expect(mixed.map((event) => [event.claimId, event.claim.diagnoses.length, event.dataQuality])).toEqual([
+    expect(
+      mixed.map((event) => [
+        event.claimId,
+        event.claim.diagnoses.length,
+        event.dataQuality.map((finding) => [finding.code, finding.field]),
+      ]),
+    ).toEqual([
       ['COLON', 1, []],
-      ['GT', 0, []],
+      // Read by ISA16, its HI holds no code: the pointer of its line names nothing, and the claim says so.
+      ['GT', 0, [['DIAGNOSIS_POINTER_INVALID', 'SV107']]],
     ]);
   });
 

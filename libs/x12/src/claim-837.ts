@@ -108,6 +108,8 @@ interface HierarchyState {
   subscriberId: string | null;
   /** A dependent patient has no member id in 005010: name and birth date stand in, hashed with the subscriber id. */
   patientIdentity: string | null;
+  /** Under a 2000C patient HL: the patient is a dependent, not the subscriber, whether or not 2010CA names them. */
+  dependent: boolean;
   payer: string | null;
   /**
    * NM101 of the hierarchy's last NM1 (85 billing provider, 87 pay-to, PE
@@ -135,7 +137,8 @@ interface ClaimDraft {
   principalProcedureAt: number | null;
   drgCode: string | null;
   lines: ClaimLine[];
-  line: { rendering: string | null; segment: X12Segment } | null;
+  /** The 2400 loop being read: its LX, and the line its SV1/SV2 made (null until then). */
+  line: { rendering: string | null; segment: X12Segment; service: ClaimLine | null } | null;
   /** The latest end of a line's DTP*472 range: a line dated RD8 keeps only its first day, the claim its span. */
   lastLineThrough: string | null;
   /** Inside 2320/2330 (other subscriber, after a claim-level SBR): their NM1s name another payer's parties. */
@@ -158,6 +161,7 @@ export function claimsOf837(segments: readonly X12Segment[], options: Claims837O
     billingTaxId: null,
     subscriberId: null,
     patientIdentity: null,
+    dependent: false,
     payer: null,
     entity: null,
     loop: '2000A',
@@ -257,7 +261,15 @@ function hierarchyLevelOf(hl: X12Segment, current: HierarchyState, levels: Hiera
   let state: HierarchyState;
   const expected = PARENT_LEVEL.get(level);
   if (level === '20') {
-    state = { ...current, billing: null, billingTaxId: null, subscriberId: null, patientIdentity: null, payer: null };
+    state = {
+      ...current,
+      billing: null,
+      billingTaxId: null,
+      subscriberId: null,
+      patientIdentity: null,
+      dependent: false,
+      payer: null,
+    };
     state.loop = '2000A';
   } else if (expected) {
     const parent = levels.get(elementOf(hl, 2));
@@ -270,8 +282,8 @@ function hierarchyLevelOf(hl: X12Segment, current: HierarchyState, levels: Hiera
     }
     state =
       level === '22'
-        ? { ...parent.state, subscriberId: null, patientIdentity: null, payer: null, loop: '2000B' }
-        : { ...parent.state, patientIdentity: null, loop: '2000C' };
+        ? { ...parent.state, subscriberId: null, patientIdentity: null, dependent: false, payer: null, loop: '2000B' }
+        : { ...parent.state, patientIdentity: null, dependent: true, loop: '2000C' };
   } else {
     state = { ...current };
   }
@@ -325,7 +337,11 @@ function readHierarchySegment(segment: X12Segment, state: HierarchyState): void 
       else if (entity === 'PR') state.payer = blankToNull(elementOf(segment, 3)) ?? blankToNull(elementOf(segment, 9));
       else if (entity === 'QC') {
         // 005010 dropped the patient's member id (NM108/09 are not used in 2010CA); name and DMG identify them.
-        state.patientIdentity = ['QC', elementOf(segment, 3), elementOf(segment, 4), elementOf(segment, 9)].join('|');
+        // Providers write the same name in their own case and spacing: the identity is the name, not its typing.
+        state.patientIdentity = ['QC', elementOf(segment, 3), elementOf(segment, 4), elementOf(segment, 9)]
+          .join('|')
+          .replace(/\s+/g, ' ')
+          .toUpperCase();
       }
       return;
     }
@@ -356,9 +372,9 @@ function readClaimSegment(segment: X12Segment, draft: ClaimDraft): void {
       if (draft.otherPayerLoop && !draft.line) return;
       // 2310B/2420A rendering (82), 2310A attending (71), 2310B operating (72), 2310C/2310E service facility (77).
       if (entity === '82') {
-        const line = draft.line ? draft.lines[draft.lines.length - 1] : undefined;
+        const line = draft.line?.service;
         // 2420A follows its line's SV1: the line, already read, takes the NPI.
-        if (draft.line && line) line.renderingNpi = party.npi ?? line.renderingNpi;
+        if (line) line.renderingNpi = party.npi ?? line.renderingNpi;
         else if (draft.line) draft.line.rendering = party.npi;
         else draft.rendering = party;
       } else if (draft.line) {
@@ -375,9 +391,9 @@ function readClaimSegment(segment: X12Segment, draft: ClaimDraft): void {
       else if (qualifier === '435') draft.admissionDate = dateRangeOf(segment, 2).from;
       else if (qualifier === '472') {
         const range = dateRangeOf(segment, 2);
-        const last = draft.lines[draft.lines.length - 1];
-        if (draft.line && last) {
-          last.serviceDate = range.from;
+        const line = draft.line?.service;
+        if (line) {
+          line.serviceDate = range.from;
           if (draft.lastLineThrough === null || range.through > draft.lastLineThrough) {
             draft.lastLineThrough = range.through;
           }
@@ -392,7 +408,8 @@ function readClaimSegment(segment: X12Segment, draft: ClaimDraft): void {
       readDiagnoses(segment, draft);
       return;
     case 'LX':
-      draft.line = { rendering: null, segment };
+      closeLine(draft);
+      draft.line = { rendering: null, segment, service: null };
       return;
     case 'SV1':
     case 'SV2':
@@ -402,11 +419,26 @@ function readClaimSegment(segment: X12Segment, draft: ClaimDraft): void {
           elementPosition: 0,
         });
       }
-      draft.lines.push(segment.tag === 'SV1' ? professionalLine(segment, draft) : institutionalLine(segment, draft));
+      draft.line.service = segment.tag === 'SV1' ? professionalLine(segment, draft) : institutionalLine(segment, draft);
+      draft.lines.push(draft.line.service);
       return;
     default:
       return;
   }
+}
+
+/**
+ * Both guides require SV1 (837P) or SV2 (837I) in every 2400 loop. An LX
+ * without one bills nothing: its DTP, 2420 and 2430 segments have no line to
+ * belong to, and are not given to the line before it.
+ */
+function closeLine(draft: ClaimDraft): void {
+  if (!draft.line || draft.line.service) return;
+  draft.findings.push({
+    code: 'LINE_SERVICE_MISSING',
+    field: 'LX',
+    message: `the service line at segment ${draft.line.segment.number} (LX) has no SV1 or SV2: nothing of it is read`,
+  });
 }
 
 /**
@@ -459,11 +491,27 @@ function baseLine(draft: ClaimDraft): Omit<ClaimLine, 'hcpcsCode' | 'diagnosisCo
 /** SV1 (2400): procedure, charge (SV102), unit basis and count (SV103/04), place of service (SV105), pointers (SV107). */
 function professionalLine(segment: X12Segment, draft: ClaimDraft): ClaimLine {
   const procedure = procedureOf(segment, 1);
-  const pointer = Number(componentsOf(segment, 7)[0] ?? '');
-  const diagnosis = Number.isInteger(pointer) && pointer > 0 ? draft.diagnoses[pointer - 1] : undefined;
+  // SV107-1..4 point at the HI codes by position (1 = HI01): one that points past them names no diagnosis.
+  const pointed = componentsOf(segment, 7)
+    .filter((pointer) => pointer !== '')
+    .map((pointer) => {
+      const position = Number(pointer);
+      return Number.isInteger(position) && position > 0 ? draft.diagnoses[position - 1] : undefined;
+    });
+  const line = baseLine(draft);
+  if (pointed.includes(undefined)) {
+    draft.findings.push({
+      code: 'DIAGNOSIS_POINTER_INVALID',
+      field: 'SV107',
+      message:
+        `line ${line.lineNumber} (SV1 at segment ${segment.number}) points at a diagnosis the claim's ` +
+        `${draft.diagnoses.length} HI codes do not hold`,
+    });
+  }
+  const diagnosis = pointed[0];
   const claimPlace = componentsOf(draft.clm, 5);
   return {
-    ...baseLine(draft),
+    ...line,
     hcpcsCode: procedure.code,
     diagnosisCode: diagnosis?.code ?? null,
     chargeAmountCents: amountCentsOf(segment, 2),
@@ -490,6 +538,7 @@ function institutionalLine(segment: X12Segment, draft: ClaimDraft): ClaimLine {
 }
 
 function finishClaim(draft: ClaimDraft, options: Claims837Options, createdDate: string | null): Claim837 {
+  closeLine(draft);
   const clm = draft.clm;
   const claimId = elementOf(clm, 1);
   const location = { segmentNumber: clm.number, elementPosition: 1 };
@@ -527,9 +576,19 @@ function finishClaim(draft: ClaimDraft, options: Claims837Options, createdDate: 
         'its patient token stands for this claim alone',
     });
   }
+  if (hierarchy.dependent && hierarchy.patientIdentity === null) {
+    findings.push({
+      code: 'PATIENT_NAME_MISSING',
+      field: 'NM1*QC',
+      message:
+        `the claim (CLM at segment ${clm.number}) is for a dependent (2000C) whom no 2010CA NM1*QC names: ` +
+        'its patient token stands for this claim alone',
+    });
+  }
   const subscriberId = hierarchy.subscriberId ?? `missing:${claimId}`;
-  // The patient is the subscriber unless a 2000C patient loop names a dependent.
-  const patientKey = hierarchy.patientIdentity === null ? subscriberId : `${subscriberId}|${hierarchy.patientIdentity}`;
+  // The patient is the subscriber unless a 2000C patient loop puts a dependent under them.
+  const patientIdentity = hierarchy.dependent ? (hierarchy.patientIdentity ?? `missing-patient:${claimId}`) : null;
+  const patientKey = patientIdentity === null ? subscriberId : `${subscriberId}|${patientIdentity}`;
   return {
     claimId,
     claimType: options.kind === 'professional' ? 'professional' : institutionalClaimType(billType),

@@ -1,10 +1,11 @@
 import { CLAIM_TOPICS, namespacedTopic } from '@claims/contracts';
+import { KafkaJSError } from 'kafkajs';
 import { createInterface } from 'node:readline/promises';
 import { replayDeadLetters } from './dead-letter-replay';
 import { DLQ_USAGE, parseDlqArguments, type DlqArguments } from './dlq-arguments';
-import { EXIT_OK, EXIT_USAGE, type FrontDoorContext } from './ingest-command';
+import { EXIT_OK, EXIT_USAGE, StackAnswerError, type FrontDoorContext } from './ingest-command';
 import { formatCount } from './ingest-progress';
-import { assertStackAddresses, resolveStackEndpoints, type StackEndpoints } from './stack-endpoints';
+import { checkedStackEndpoints, type StackEndpoints } from './stack-endpoints';
 import { StackUnreachableError, callJson } from './stack-http';
 import { UsageError } from './usage-error';
 
@@ -95,9 +96,7 @@ async function askApi<T>(stack: StackEndpoints, url: URL): Promise<T> {
       `the API at ${url.origin} answered 403: ${url.pathname.endsWith('replay-plan') ? 'replay needs an admin token' : 'the token may not read dead letters'}`,
     );
   }
-  if (answer.status !== 200 || answer.body === null) {
-    throw new UsageError(`the API at ${url.origin} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
-  }
+  if (answer.status !== 200 || answer.body === null) throw new StackAnswerError('API', url.origin, answer);
   return answer.body;
 }
 
@@ -155,11 +154,21 @@ async function replay(
     stderr.write('dlq: nothing replayed (pass --yes to replay without being asked)\n');
     return EXIT_USAGE;
   }
-  const outcome = await replayDeadLetters({
-    brokers: stack.brokers,
-    deadLetterTopic: namespacedTopic(CLAIM_TOPICS.deadLetter, stack.topicNamespace),
-    targets: plan.replayable,
-  });
+  let outcome: Awaited<ReturnType<typeof replayDeadLetters>>;
+  try {
+    outcome = await replayDeadLetters({
+      brokers: stack.brokers,
+      deadLetterTopic: namespacedTopic(CLAIM_TOPICS.deadLetter, stack.topicNamespace),
+      targets: plan.replayable,
+    });
+  } catch (error) {
+    // Kafka away or refusing: the stack is at fault, said in one line. A replayed original keeps its event
+    // id, so replaying again after a partial send cannot count a record twice.
+    if (!(error instanceof KafkaJSError)) throw error;
+    throw new UsageError(
+      `replaying through Kafka at ${stack.brokers} failed (${error.message.replace(/\s+/g, ' ')}): replay again once it answers`,
+    );
+  }
   const replayed = Object.values(outcome.replayedByTopic).reduce((sum, count) => sum + count, 0);
   const summary = [
     `replayed ${formatCount(replayed)} original messages` +
@@ -201,9 +210,9 @@ export async function runDlqCommand(context: FrontDoorContext): Promise<number> 
     context.stdout.write(`${DLQ_USAGE}\n`);
     return EXIT_OK;
   }
-  const stack = resolveStackEndpoints(args, context.env, context.recordedStack);
+  let stack: StackEndpoints;
   try {
-    assertStackAddresses(stack);
+    stack = checkedStackEndpoints(args, context.env, context.recordedStack);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     stderr.write(`dlq: ${error.message}\n`);
@@ -223,7 +232,7 @@ export async function runDlqCommand(context: FrontDoorContext): Promise<number> 
       ? await list(args, { ...stack, apiUrl }, context)
       : await replay(args, { ...stack, apiUrl }, context);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof StackUnreachableError) {
+    if (error instanceof UsageError || error instanceof StackUnreachableError || error instanceof StackAnswerError) {
       stderr.write(`dlq: ${error.message}\n`);
       return EXIT_USAGE;
     }

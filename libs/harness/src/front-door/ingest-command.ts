@@ -20,12 +20,7 @@ import {
   formatIngestReport,
   type FileAccountingView,
 } from './ingest-progress';
-import {
-  assertStackAddresses,
-  resolveStackEndpoints,
-  type RecordedStack,
-  type StackEndpoints,
-} from './stack-endpoints';
+import { checkedStackEndpoints, type RecordedStack, type StackEndpoints } from './stack-endpoints';
 import { StackUnreachableError, UploadReadError, callJson, uploadFile, type JsonAnswer } from './stack-http';
 import { UsageError } from './usage-error';
 
@@ -72,6 +67,32 @@ async function pathUnderRoot(file: string, ingestRoot: string | null): Promise<s
   if (realRoot === null) return null;
   const inside = relative(realRoot, realFile);
   return inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside) ? null : inside;
+}
+
+/** A service's answer as one plain line: its status, then its reason and code when it gives them. */
+export function answerReason(answer: JsonAnswer<unknown>): string {
+  const body = answer.body as { code?: unknown; message?: unknown } | null;
+  const message = typeof body?.message === 'string' ? body.message : answer.text.trim() || 'no reason given';
+  const code = typeof body?.code === 'string' ? ` (${body.code})` : '';
+  return `${answer.status}: ${message.replace(/\s+/g, ' ').slice(0, 300)}${code}`;
+}
+
+/** The stack answered, but as a stack at fault does (a credential refused, busy, broken): no file is to blame. */
+export class StackAnswerError extends Error {
+  constructor(what: string, origin: string, answer: JsonAnswer<unknown>) {
+    super(`the ${what} at ${origin} answered ${answerReason(answer)}`);
+    this.name = 'StackAnswerError';
+  }
+}
+
+/** Answers that say the service, not the request, is at fault: every other file would meet the same. */
+function isStackFault(status: number): boolean {
+  return status === 401 || status === 403 || status === 429 || status >= 500;
+}
+
+/** Answers to ride out while waiting: a limit or an outage that passes (a restart, Postgres away). */
+function isPassingFault(status: number): boolean {
+  return status === 429 || status >= 500;
 }
 
 /** A refusal as one plain line: the file, the reason, its code. */
@@ -153,10 +174,16 @@ class IngestRun {
       this.print({ ingestId: job.ingestId, ...report }, formatIngestReport(report, null));
       return EXIT_OK;
     }
-    const accounting = await this.waitForAccounting(report, input.display, progress);
-    progress.clear();
+    let accounting: FileAccountingView | null;
+    try {
+      accounting = await this.waitForAccounting(report, input.display, progress);
+    } finally {
+      // A fault's line must not be written onto the progress line it ends.
+      progress.clear();
+    }
     this.print({ ingestId: job.ingestId, ...report, ...accounting }, formatIngestReport(report, accounting));
     if (accounting?.status === 'accounted') return EXIT_OK;
+    if (this.context.interrupt?.aborted) return EXIT_INTERRUPTED;
     this.context.stderr.write(
       `ingest: ${input.display}: not every record is accounted for after ${this.args.waitSeconds} s ` +
         `(${accounting?.status ?? 'no report downstream yet'}${accounting?.unaccounted ? `, ${accounting.unaccounted} unaccounted` : ''})\n`,
@@ -198,6 +225,8 @@ class IngestRun {
       answer = await uploadFile<IngestJobStatus>(url, input.path);
     }
     if (answer.status === 202 && answer.body !== null) return { job: answer.body };
+    if (isStackFault(answer.status))
+      throw new StackAnswerError('ingestor', new URL(this.stack.ingestorUrl).origin, answer);
     return { refused: refusalLine(input.display, answer) };
   }
 
@@ -248,28 +277,36 @@ class IngestRun {
   ): Promise<FileAccountingView | null> {
     const url = new URL(`/v1/ingestions/${report.fileId}`, this.stack.apiUrl ?? '');
     const deadline = Date.now() + this.args.waitSeconds * 1000;
+    const interrupt = this.context.interrupt;
     let accounting: FileAccountingView | null = null;
     for (;;) {
-      const answer = await callJson<FileAccountingView>('API', url, { token: this.stack.apiToken });
-      if (answer.status === 401 || answer.status === 403) {
-        throw new UsageError(`the API at ${url.origin} refused the token (${answer.status})`);
+      // The file is in the pipeline already: an API that is away for a while is waited out, up to the deadline.
+      let fault: StackUnreachableError | StackAnswerError | null = null;
+      try {
+        const answer = await callJson<FileAccountingView>('API', url, { token: this.stack.apiToken });
+        if (answer.status === 401 || answer.status === 403) {
+          throw new UsageError(`the API at ${url.origin} refused the token (${answer.status})`);
+        }
+        // 404: the file's report has not reached the metrics service yet.
+        if (answer.status === 200 && answer.body !== null) accounting = answer.body;
+        else if (answer.status !== 404) {
+          fault = new StackAnswerError('API', url.origin, answer);
+          if (!isPassingFault(answer.status)) throw fault;
+        }
+      } catch (error) {
+        if (!(error instanceof StackUnreachableError)) throw error;
+        fault = error;
       }
-      // 404: the file's report has not reached the metrics service yet.
-      if (answer.status === 200 && answer.body !== null) accounting = answer.body;
-      else if (answer.status !== 404) {
-        throw new StackUnreachableError(
-          'API',
-          url.origin,
-          new Error(`HTTP ${answer.status}: ${answer.text.slice(0, 200)}`),
-        );
+      if (accounting?.status === 'accounted' || interrupt?.aborted) return accounting;
+      if (Date.now() >= deadline) {
+        if (fault !== null) throw fault;
+        return accounting;
       }
-      if (accounting?.status === 'accounted' || Date.now() >= deadline) return accounting;
-      progress.show(
-        this.terminal
-          ? formatAccountingProgress(accounting, display).replace(/^ingest: /, '')
-          : formatAccountingProgress(accounting, display),
+      const line = fault === null ? formatAccountingProgress(accounting, display) : `ingest: ${fault.message}`;
+      progress.show(this.terminal ? line.replace(/^ingest: /, '') : line);
+      await sleep(ACCOUNTING_POLL_MILLISECONDS, undefined, interrupt ? { signal: interrupt } : {}).catch(
+        () => undefined,
       );
-      await sleep(ACCOUNTING_POLL_MILLISECONDS);
     }
   }
 }
@@ -294,9 +331,9 @@ export async function runIngestCommand(context: FrontDoorContext): Promise<numbe
     context.stdout.write(`${INGEST_USAGE}\n`);
     return EXIT_OK;
   }
-  const stack = resolveStackEndpoints(args, context.env, context.recordedStack);
+  let stack: StackEndpoints;
   try {
-    assertStackAddresses(stack);
+    stack = checkedStackEndpoints(args, context.env, context.recordedStack);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     stderr.write(`ingest: ${error.message}\n`);
@@ -336,7 +373,7 @@ export async function runIngestCommand(context: FrontDoorContext): Promise<numbe
     try {
       exitCode = Math.max(exitCode, await run.file(input));
     } catch (error) {
-      if (error instanceof StackUnreachableError || error instanceof UsageError) {
+      if (error instanceof StackUnreachableError || error instanceof StackAnswerError || error instanceof UsageError) {
         stderr.write(`ingest: ${error.message}\n`);
         return EXIT_USAGE;
       }

@@ -6,6 +6,7 @@ import {
   progressBar,
   type FileAccountingView,
 } from './ingest-progress';
+import { parseDlqArguments } from './dlq-arguments';
 
 const reading = {
   source: 'claims.csv',
@@ -84,6 +85,17 @@ describe('formatIngestReport', () => {
     expect(text).toContain('dead letters: normalizer DATE_OUT_OF_RANGE 2');
     expect(text).toContain('event dates 2008-01-01 to 2010-12-31');
   });
+
+  it.each(['claims.csv', '-claims.csv', '--claims.csv', 'claims 2024.csv'])(
+    'suggests a dlq command for the dead letters of %j that the dlq command line reads as that file',
+    (source) => {
+      const text = formatIngestReport({ ...report, source }, { ...accounting, source });
+      const suggested = /\(npm run dlq -- (.*)\)$/m.exec(text)?.[1];
+      expect(suggested).toBeDefined();
+      const file = parseDlqArguments((suggested ?? '').split(' ')).file;
+      expect([source, report.fileId]).toContain(file);
+    },
+  );
 
   it('names what the file held and the pipeline does not fold, so a file read as zero records says why', () => {
     const enrollment = {

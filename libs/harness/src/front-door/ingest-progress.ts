@@ -125,7 +125,8 @@ export function formatIngestReport(
       `dead-lettered ${formatCount(accounting.deadLettered)} = ${formatCount(ended)} of ${formatCount(accounting.recordsRead ?? 0)} read`,
   );
   if (accounting.deadLettersByReason && accounting.deadLettersByReason.length > 0) {
-    const file = /^[\w.-]+$/.test(report.source) ? report.source : report.fileId;
+    // A name the shell would split, or one the dlq command line would read as an option, is named by its id.
+    const file = /^[\w.][\w.-]*$/.test(report.source) ? report.source : report.fileId;
     lines.push(`  dead letters: ${reasons(accounting.deadLettersByReason)}   (npm run dlq -- list --file ${file})`);
   }
   if (accounting.firstEventDate && accounting.lastEventDate) {

@@ -100,3 +100,25 @@ describe('runReferenceCommand with a file it cannot read as reference data', () 
     );
   });
 });
+
+describe('runReferenceCommand, when Kafka does not answer', () => {
+  it('exits 2 with one line naming the brokers and why, rather than throwing', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    // Port 1 on the loopback: nothing listens, so every connection is refused at once.
+    const code = await runReferenceCommand({
+      argv: ['publish', join(__dirname, '../../../../data/providers/nppes_first10.csv'), '--brokers', '127.0.0.1:1'],
+      env: {},
+      cwd: tmpdir(),
+      recordedStack: null,
+      stdout: { write: (text: string) => out.push(text) },
+      stderr: { write: (text: string) => err.push(text) },
+    });
+
+    expect(code).toBe(2);
+    expect(err.join('')).toMatch(
+      /^reference: publishing to Kafka at 127\.0\.0\.1:1 failed \(.*ECONNREFUSED.*\): publish again once it answers\n$/,
+    );
+    expect(out.join('')).not.toContain('published');
+  }, 60_000);
+});

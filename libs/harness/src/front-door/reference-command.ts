@@ -20,7 +20,7 @@ import { SourceRecordError, claimEventsOfFile, loadSourceLayouts, shippedFolder 
 import { randomBytes } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import { Kafka, KafkaJSError, logLevel, type Message } from 'kafkajs';
 import { EXIT_FILE_FAILED, EXIT_OK, EXIT_USAGE, type FrontDoorContext } from './ingest-command';
 import { resolveStackEndpoints } from './stack-endpoints';
 import { UsageError } from './usage-error';
@@ -134,7 +134,16 @@ export async function runReferenceCommand(context: FrontDoorContext): Promise<nu
     context.stderr.write('reference: no broker known: start the stack (`npm start`) or pass --brokers\n');
     return EXIT_USAGE;
   }
-  await publishReferenceEvents(events, endpoints.brokers.split(','), endpoints.topicNamespace ?? '');
+  try {
+    await publishReferenceEvents(events, endpoints.brokers.split(','), endpoints.topicNamespace ?? '');
+  } catch (error) {
+    // Kafka away or refusing: the stack is at fault, said in one line; anything else is a bug and keeps its stack.
+    if (!(error instanceof KafkaJSError)) throw error;
+    context.stderr.write(
+      `reference: publishing to Kafka at ${endpoints.brokers} failed (${error.message.replace(/\s+/g, ' ')}): publish again once it answers\n`,
+    );
+    return EXIT_USAGE;
+  }
   context.stdout.write(`published ${events.length} reference versions\n`);
   return EXIT_OK;
 }

@@ -1,4 +1,5 @@
-import { resolveStackEndpoints, type RecordedStack } from './stack-endpoints';
+import { checkedStackEndpoints, resolveStackEndpoints, type RecordedStack } from './stack-endpoints';
+import { UsageError } from './usage-error';
 
 const recorded: RecordedStack = {
   apiUrl: 'http://127.0.0.1:3000',
@@ -47,5 +48,28 @@ describe('resolveStackEndpoints', () => {
 
   it('finds nothing when no stack runs and none is named', () => {
     expect(resolveStackEndpoints({}, {}, null)).toMatchObject({ apiUrl: null, ingestorUrl: null, apiToken: null });
+  });
+});
+
+describe('checkedStackEndpoints', () => {
+  it('answers the resolved endpoints when every address is an http(s) URL', () => {
+    expect(checkedStackEndpoints({ token: 'flag-token' }, {}, recorded)).toEqual({
+      ...resolveStackEndpoints({ token: 'flag-token' }, {}, recorded),
+      apiToken: 'flag-token',
+    });
+  });
+
+  it('refuses an address from the environment with a usage error naming it and where it came from', () => {
+    const checking = () => checkedStackEndpoints({}, { CLAIMS_INGESTOR_URL: 'localhost:3001' }, recorded);
+    expect(checking).toThrow(UsageError);
+    expect(checking).toThrow(
+      'the ingestor address from the flags or the environment is not an http(s) URL: "localhost:3001"',
+    );
+  });
+
+  it("refuses an address in the running stack's record, saying it is in .cache/stack.json", () => {
+    expect(() => checkedStackEndpoints({}, {}, { ...recorded, apiUrl: 'ftp://127.0.0.1:3000' })).toThrow(
+      'the API address in .cache/stack.json is not an http(s) URL: "ftp://127.0.0.1:3000"',
+    );
   });
 });

@@ -80,3 +80,19 @@ export function assertStackAddresses(stack: Pick<StackEndpoints, 'apiUrl' | 'ing
     }
   }
 }
+
+/**
+ * The endpoints a command works on, resolved as resolveStackEndpoints does
+ * and checked as assertStackAddresses does: what every command that calls
+ * the stack starts with.
+ * @throws UsageError naming an address that is not an http(s) URL
+ */
+export function checkedStackEndpoints(
+  flags: EndpointFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  recorded: RecordedStack | null,
+): StackEndpoints {
+  const stack = resolveStackEndpoints(flags, env, recorded);
+  assertStackAddresses(stack);
+  return stack;
+}

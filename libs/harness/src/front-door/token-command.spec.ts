@@ -34,6 +34,15 @@ describe('parseTokenArguments', () => {
     });
   });
 
+  it.each([
+    [['issue', '--role', 'analyst', '--role', 'admin'], '--role'],
+    [['issue', '--role', 'analyst', '--ttl', '8h', '--ttl=366d'], '--ttl'],
+    [['issue', '--role', 'analyst', '--sub', 'ana', '--sub', 'ada'], '--sub'],
+  ])('refuses %j, a credential whose %s would depend on which of two values counts', (argv, flag) => {
+    expect(() => parseTokenArguments(argv)).toThrow(UsageError);
+    expect(() => parseTokenArguments(argv)).toThrow(`${flag} is given more than once: give it once`);
+  });
+
   it('refuses issue without a known role, a bad lifetime and a role given to demo-users', () => {
     expect(() => parseTokenArguments(['issue'])).toThrow(UsageError);
     expect(() => parseTokenArguments(['issue', '--role', 'root'])).toThrow(/--role/);

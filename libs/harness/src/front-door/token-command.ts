@@ -49,6 +49,7 @@ export function parseTokenArguments(argv: readonly string[]): TokenArguments {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
+      tokens: true,
       options: {
         role: { type: 'string' },
         ttl: { type: 'string' },
@@ -60,7 +61,14 @@ export function parseTokenArguments(argv: readonly string[]): TokenArguments {
   } catch (error) {
     throw new UsageError(parseArgsMessage(error, argv));
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
+  // parseArgs keeps the last of a repeated option: a token's role or lifetime must not hang on argument order.
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.value === undefined) continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once: give it once`);
+    seen.add(token.name);
+  }
   const [command, ...extra] = positionals;
   const help = values.help ?? false;
   if (help && command === undefined) return { command: 'issue', ttlSeconds: DEFAULT_TTL_SECONDS, json: false, help };

@@ -667,6 +667,11 @@ export const DeadLetterSchema = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
+  /**
+   * The letter does not hold the original message exactly, so no replay may
+   * send it: a prefix of its value, a key or header cut to fit or not UTF-8,
+   * a repeated or null header, or a tombstone (null value).
+   */
   originalTruncated: z.boolean().optional(),
   originalHeaders: z.record(z.string(), z.string()),
 });

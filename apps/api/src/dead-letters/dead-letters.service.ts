@@ -49,7 +49,8 @@ const ADVICE: Record<NotReplayableReason, string> = {
   INGESTOR_STAGE:
     'the ingestor refused these before publishing them (too large, not text, a row repeated): fix the source file and ingest it again',
   ORIGINAL_TRUNCATED:
-    'the dead letter holds only the first bytes of the original: ingest the source file the lineage names again',
+    'the dead letter does not hold the original exactly (only its first bytes, or a key or header it could not ' +
+    'carry as sent): ingest the source file the lineage names again',
   FOLD_REFUSED:
     "Postgres refused the event's own data, and the fold keeps its event id so that it is accounted once: " +
     'the same bytes replayed would be a duplicate. Correct the source file and ingest it again',

@@ -30,9 +30,9 @@ describe('originalMessageOf', () => {
     });
   });
 
-  it('refuses a letter that holds only the first bytes of its original', () => {
+  it('refuses a letter that does not hold its original exactly (a prefix of it, a key or header cut)', () => {
     expect(originalMessageOf(letter({ originalTruncated: true }))).toMatchObject({
-      notReplayable: expect.stringContaining('only the first bytes'),
+      notReplayable: expect.stringContaining('does not hold the original exactly'),
     });
   });
 });

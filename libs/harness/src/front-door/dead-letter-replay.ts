@@ -30,7 +30,10 @@ export function originalMessageOf(deadLetter: DeadLetter): OriginalMessage | { n
     return { notReplayable: 'the ingestor refused the record before publishing it: ingest its source file again' };
   }
   if (deadLetter.originalTruncated) {
-    return { notReplayable: 'the letter holds only the first bytes of the original: ingest its source file again' };
+    return {
+      notReplayable:
+        'the letter does not hold the original exactly (only its first bytes, or a key or header it could not carry as sent): ingest its source file again',
+    };
   }
   return {
     topic: deadLetter.origin.topic,

@@ -4,7 +4,7 @@ import { signApiToken, type ApiRole } from '@claims/contracts';
 import { REPO_ROOT, createIsolatedDatabase, testInfrastructure, waitFor, type IsolatedDatabase } from '@claims/harness';
 import { PEND_HISTOGRAM_BATCH_SQL } from '@claims/kpi';
 import type { INestApplication } from '@nestjs/common';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -1079,6 +1079,198 @@ describe('the analyst dashboard in a browser', () => {
     it('says the ingestor cannot be reached (503) when the API takes the file but has no ingestor to send it to', async () => {
       await uploadFile('claims.csv', Buffer.from('CLM_ID,AMOUNT\nC-1,100\n'));
       expect(await tab.locator('[data-upload="problem"]').textContent()).toMatch(/INGESTOR_UNAVAILABLE\)$/);
+      expect(tabErrors).toEqual([]);
+    });
+  });
+
+  describe('at the edges of what a user pastes, types and downloads', () => {
+    let tab: Page;
+    const tabErrors: string[] = [];
+    /** Each /v1 request the tab makes, by path. */
+    const calls: string[] = [];
+    /** Applies the filter bar and waits for the load it starts. */
+    const apply = async (): Promise<void> => {
+      const before = await tab.locator('#dashboard').getAttribute('data-generation');
+      await tab.click('#filters button[type="submit"]');
+      await tab.locator(`#dashboard[data-state="ready"]:not([data-generation="${before}"])`).waitFor({
+        state: 'attached',
+      });
+    };
+
+    beforeAll(async () => {
+      tab = await signedInPage(analyst);
+      tab.on('pageerror', (error) => tabErrors.push(error.message));
+      tab.on('request', (request) => {
+        const path = new URL(request.url()).pathname;
+        if (path.startsWith('/v1/')) calls.push(path);
+      });
+    });
+    afterAll(async () => {
+      await tab?.context().close();
+    });
+
+    it('signs in with a token pasted broken over lines or with its Bearer scheme, and refuses one holding a character no token has', async () => {
+      const fresh = await (await browser.newContext({ viewport: LAPTOP })).newPage();
+      try {
+        await fresh.goto(`${baseUrl}/dashboard`);
+        // As a terminal or an e-mail wraps it, and as an Authorization header is copied whole.
+        await fresh.fill(
+          '#token-input',
+          `Bearer ${analyst.slice(0, 50)}\n${analyst.slice(50, 120)}\r\n ${analyst.slice(120)}`,
+        );
+        await fresh.click('#sign-in-form button[type="submit"]');
+        await fresh.locator('#dashboard[data-state="ready"]').waitFor({ state: 'attached' });
+        expect(await fresh.locator('#session').textContent()).toMatch(/^dashboard-spec \(analyst\)/);
+        expect(await fresh.locator('.panel .error:not(:empty)').count()).toBe(0);
+        expect(await fresh.evaluate(`sessionStorage.getItem('claims-dashboard.token')`)).toBe(analyst);
+
+        await fresh.click('#sign-out');
+        const sent: string[] = [];
+        fresh.on('request', (request) => sent.push(new URL(request.url()).pathname));
+        // A typographic quote a word processor added: no browser can send it in a header.
+        await fresh.fill('#token-input', `${analyst}\u201d`);
+        await fresh.click('#sign-in-form button[type="submit"]');
+        await fresh.locator('#sign-in-error:not(:empty)').waitFor({ state: 'attached' });
+        expect(await fresh.locator('#sign-in-error').textContent()).toMatch(
+          /^This is not a token: .* \u201d \(U\+201D\)\. /,
+        );
+        expect(await fresh.locator('#dashboard').isHidden()).toBe(true);
+        expect(sent.filter((path) => path.startsWith('/v1/'))).toEqual([]);
+        expect(await fresh.evaluate(`sessionStorage.getItem('claims-dashboard.token')`)).toBeNull();
+      } finally {
+        await fresh.context().close();
+      }
+    });
+
+    it('refuses a from date after the to date at the filter bar, saying so, and keeps the figures of the filters in force', async () => {
+      await tab.uncheck('#live-refresh');
+      const payers = (): Promise<string[]> =>
+        tab.locator('[data-table="payments"] tbody td[data-column="payer"]').allTextContents();
+      const shown = await payers();
+      expect(shown.length).toBeGreaterThan(1);
+      calls.length = 0;
+      await tab.fill('#filters [name="from"]', '2024-03-01');
+      await tab.fill('#filters [name="to"]', '2024-01-01');
+      await tab.fill('#filters [name="payer"]', 'Aetna');
+      await tab.click('#filters button[type="submit"]');
+      await tab.locator('#filters-error:not(:empty)').waitFor({ state: 'attached' });
+      expect(await tab.locator('#filters-error').textContent()).toBe(
+        'From (2024-03-01) is after to (2024-01-01): no day is in that range.',
+      );
+      expect(calls).toEqual([]);
+      expect(await payers()).toEqual(shown);
+      expect(await tab.locator('.panel .error:not(:empty)').count()).toBe(0);
+
+      await tab.click('#filters button[type="reset"]');
+      await tab.fill('#filters [name="payer"]', 'Aetna');
+      await apply();
+      expect(await tab.locator('#filters-error').textContent()).toBe('');
+      expect(await payers()).toEqual(['Aetna']);
+    });
+
+    it('says which filters the PDF report does not take, and keeps saying it while live refresh runs', async () => {
+      const download = tab.waitForEvent('download');
+      await tab.click('#pdf-report');
+      expect((await download).suggestedFilename()).toMatch(/^claims-kpi-report-\d{4}-\d{2}-\d{2}\.pdf$/);
+      const said =
+        /^PDF report downloaded \(claims-kpi-report-[\d-]+\.pdf\)\. Not offered by the report, so not applied: payer\.$/;
+      await tab.locator('#report-status:not(:empty)').waitFor({ state: 'attached' });
+      expect(await tab.locator('#report-status').textContent()).toMatch(said);
+      const refreshes = Number((await tab.locator('#dashboard').getAttribute('data-refreshes')) ?? '0');
+      await tab.check('#live-refresh');
+      await tab
+        .locator(`#dashboard[data-refreshes="${refreshes + 1}"]`)
+        .waitFor({ state: 'attached', timeout: 15_000 });
+      await tab.uncheck('#live-refresh');
+      expect(await tab.locator('#report-status').textContent()).toMatch(said);
+    });
+
+    it("names the cells withheld from the analyst in the table's CSV download, as the API's exports do, rather than leave them blank like no data", async () => {
+      await tab.click('#filters button[type="reset"]');
+      await tab.locator('#filters [name="payer"]:text-is("")').waitFor({ state: 'attached' });
+      await apply();
+      const table = tab.locator('[data-table="denials-by-source"]');
+      const download = tab.waitForEvent('download');
+      await table.locator('[data-csv]').click();
+      const file = await download;
+      expect(file.suggestedFilename()).toBe('denials-by-source.csv');
+      const lines = readFileSync((await file.path()) ?? '', 'utf8')
+        .trimEnd()
+        .split('\r\n');
+      const header = (lines[0] ?? '').split(',').map((cell) => cell.replace(/"/g, ''));
+      expect(header[header.length - 1]).toBe('suppressed');
+      // Every withheld cell on the page is empty in the file and named in its row's suppressed column.
+      const keys = await table.locator('thead th').count();
+      const rows = await table
+        .locator('tbody tr')
+        .evaluateAll((nodes) =>
+          nodes.map((row) =>
+            [...row.querySelectorAll('td')]
+              .filter((cell) => cell.classList.contains('withheld'))
+              .map((cell) => cell.getAttribute('data-column')),
+          ),
+        );
+      expect(rows.flat().length).toBeGreaterThan(0);
+      expect(lines).toHaveLength(rows.length + 1);
+      rows.forEach((withheldKeys, index) => {
+        // Split at the commas outside quotes.
+        const cells = (lines[index + 1] ?? '').split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+        expect(cells).toHaveLength(keys + 1);
+        expect(cells[keys]).toBe(withheldKeys.length === 0 ? '""' : `"${withheldKeys.join(';')}"`);
+        for (const key of withheldKeys) expect(cells[header.indexOf(key ?? '')]).toBe('');
+      });
+    });
+
+    it('draws a negative payer lag below the axis, and keeps the axis labels of a huge one inside the chart', async () => {
+      // Bad dates as feeds carry them: an 835 dated before its claim's 837, and (below) one millennia later.
+      const paid = (payer: string, paidOn: string): Promise<void> =>
+        sql(
+          `INSERT INTO x12_claim_lifecycle (patient_control_number, billing_npi, payer, submitted, first_submitted_on,
+             submission_count, resubmitted, first_set_sender_id, first_set_group_control_number,
+             first_set_transaction_control_number, pended, acknowledgement_count, latest_acknowledgement_status,
+             ever_rejected_by_acknowledgement, adjudication_count, first_adjudicated_on, first_adjudication_status,
+             first_paid_on, paid_amount_cents, reversal_count, kafka_partition)
+           SELECT 'EDGE-' || $1 || n, '1234567893', $1, true, '2024-01-10'::date, 1, false, 'S', '9', '0001', false,
+                  1, 'accepted', false, 1, '2024-01-02'::date, 'paid', $2::date, 100, 0, 0
+             FROM generate_series(1, 2) AS n`,
+          [payer, paidOn],
+        );
+      await paid('PAID EARLY', '2024-01-02');
+      const fresh = await signedInPage(manager);
+      try {
+        const boxOf = async (selector: string): Promise<{ x: number; y: number; width: number; height: number }> => {
+          const box = await fresh.locator(`[data-chart="payer-lag"] ${selector}`).first().boundingBox();
+          if (box === null) throw new Error(`${selector} is not drawn`);
+          return box;
+        };
+        const early = '[data-category="PAID EARLY"][data-series="p50 days"]';
+        expect(await fresh.locator(`[data-chart="payer-lag"] rect${early}`).getAttribute('data-value')).toBe('-8');
+        const svg = await boxOf('svg');
+        const zero = await boxOf('[aria-label="rule"] line');
+        const bar = await boxOf(`rect${early}`);
+        // The bar hangs from the zero line, with a height, inside the chart.
+        expect(bar.y).toBeCloseTo(zero.y, 0);
+        expect(bar.height).toBeGreaterThan(1);
+        expect(bar.y + bar.height).toBeLessThan(svg.y + svg.height);
+        const ticks = fresh.locator('[data-chart="payer-lag"] [aria-label="y-axis tick label"] text');
+        expect((await ticks.allTextContents()).some((tick) => /^[-−]/.test(tick))).toBe(true);
+
+        await paid('PAID LATE', '9999-12-31');
+        const before = await fresh.locator('#dashboard').getAttribute('data-generation');
+        await fresh.click('#filters button[type="submit"]');
+        await fresh
+          .locator(`#dashboard[data-state="ready"]:not([data-generation="${before}"])`)
+          .waitFor({ state: 'attached' });
+        const late = fresh.locator('[data-chart="payer-lag"] rect[data-category="PAID LATE"][data-series="p50 days"]');
+        expect(await late.getAttribute('data-value')).toBe('2913164');
+        expect(await ticks.allTextContents()).toContain('3,000,000');
+        const redrawn = await boxOf('svg');
+        for (const tick of await ticks.all()) expect((await tick.boundingBox())?.x).toBeGreaterThanOrEqual(redrawn.x);
+        await screenshot(fresh, 'payer-lag-edges');
+      } finally {
+        await fresh.context().close();
+        await sql(`DELETE FROM x12_claim_lifecycle WHERE patient_control_number LIKE 'EDGE-%'`);
+      }
       expect(tabErrors).toEqual([]);
     });
   });

@@ -152,8 +152,9 @@ function routeFilters(path) {
 async function downloadReport() {
   const path = '/v1/reports/kpis.pdf';
   const url = new URL(path, window.location.origin);
-  for (const [name, value] of Object.entries(routeFilters(path).params)) url.searchParams.set(name, value);
-  $('#status').textContent = 'Preparing the PDF report…';
+  const { params, notOffered } = routeFilters(path);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  $('#report-status').textContent = 'Preparing the PDF report…';
   const response = await fetch(url, {
     headers: { Authorization: `Bearer ${session.token}`, Accept: 'application/pdf' },
   });
@@ -162,7 +163,12 @@ async function downloadReport() {
   const disposition = response.headers.get('Content-Disposition') ?? '';
   const filename = /filename="([A-Za-z0-9._-]+)"/.exec(disposition)?.[1] ?? 'claims-kpi-report.pdf';
   saveFile(blob, filename);
-  $('#status').textContent = `PDF report downloaded (${filename})`;
+  // The report takes the dates only: a payer or state set in the filter bar would pass for applied to its figures.
+  const unapplied =
+    notOffered.length > 0
+      ? ` Not offered by the report, so not applied: ${notOffered.map((field) => FILTER_LABELS[field]).join(', ')}.`
+      : '';
+  $('#report-status').textContent = `PDF report downloaded (${filename}).${unapplied}`;
 }
 
 // ---------------------------------------------------------------- panels
@@ -702,6 +708,34 @@ function tokenClaims(token) {
   }
 }
 
+/** RFC 6750's b64token: what a bearer token is made of, and all the static and signed tokens here hold. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * The token in what was pasted. A token holds no blank, so line breaks a
+ * terminal or an e-mail put into a long one go, as does the scheme of an
+ * Authorization header copied whole. Any other character no token has (a
+ * typographic quote a word processor added) is refused here, named: a
+ * browser cannot send it in a header at all, and every panel would
+ * otherwise say the API could not be reached.
+ */
+function tokenFromInput(pasted) {
+  const token = pasted
+    .trim()
+    .replace(/^Bearer\s+/i, '')
+    .replace(/\s+/g, '');
+  if (BEARER_TOKEN.test(token)) return token;
+  // By code point too: a zero-width space or a non-breaking one looks like nothing at all.
+  const foreign = [...new Set(token.replace(/[A-Za-z0-9\-._~+/=]/g, ''))].map(
+    (character) => `${character} (U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')})`,
+  );
+  return {
+    refusal:
+      `This is not a token: a token is letters, digits and - . _ ~ + / only, and this holds ` +
+      `${foreign.length > 0 ? foreign.join(', ') : '= before its end'}. Copy it again from where it was issued.`,
+  };
+}
+
 function tokenHolder(claims) {
   if (claims === null) return 'signed in';
   const until = typeof claims.exp === 'number' ? `, until ${new Date(claims.exp * 1000).toLocaleString('en-US')}` : '';
@@ -766,9 +800,23 @@ function signOut(reason = '') {
   $('#dashboard').dataset.state = 'signed-out';
   $('#sign-out').hidden = true;
   $('#session').textContent = '';
+  $('#report-status').textContent = '';
   $('#sign-in').hidden = false;
   $('#sign-in-error').textContent = reason;
   $('#token-input').value = '';
+}
+
+/**
+ * Why the filter bar cannot be applied as it stands, or null: a from date
+ * after the to date holds no day, and each route taking the two would
+ * refuse it naming its own parameter (serviceTo), which no one typed. (A
+ * date typed in part the browser's own form validation holds back.)
+ */
+function filtersRefusal() {
+  const { from, to } = readFilters();
+  // ISO dates: their text sorts as their days do.
+  if (from && to && from > to) return `From (${from}) is after to (${to}): no day is in that range.`;
+  return null;
 }
 
 function readFilters() {
@@ -786,24 +834,32 @@ function start() {
   session.expire = (reason) => signOut(reason);
   $('#sign-in-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    const token = $('#token-input').value.trim();
-    if (token) void signIn(token);
+    const pasted = $('#token-input').value;
+    if (pasted.trim() === '') return;
+    const token = tokenFromInput(pasted);
+    if (typeof token === 'string') void signIn(token);
+    else $('#sign-in-error').textContent = token.refusal;
   });
   $('#sign-out').addEventListener('click', () => signOut());
   $('#pdf-report').addEventListener('click', () => {
     downloadReport().catch((failure) => {
       if (failure instanceof ApiProblem && failure.status === 401) signOut(`Signed out: ${describe(failure)}`);
-      else $('#status').textContent = `The PDF report could not be made: ${describe(failure)}`;
+      else $('#report-status').textContent = `The PDF report could not be made: ${describe(failure)}`;
     });
   });
   $('#filters').addEventListener('submit', (event) => {
     event.preventDefault();
+    const refusal = filtersRefusal();
+    $('#filters-error').textContent = refusal ?? '';
+    // The figures of the filters in force stay, as does live refresh of them.
+    if (refusal !== null) return;
     state.filters = readFilters();
     state.workQueueAge = null;
     state.workQueuePages = [null];
     void load();
   });
   $('#filters').addEventListener('reset', () => {
+    $('#filters-error').textContent = '';
     state.filters = {};
     state.workQueueAge = null;
     state.workQueuePages = [null];

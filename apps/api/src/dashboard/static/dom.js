@@ -167,17 +167,27 @@ export function rowButton(text, title, onClick) {
   return button;
 }
 
+/**
+ * The rows as the table shows them. A withheld cell is empty, as one of no
+ * data is; so, as in the API's own CSV exports, a last `suppressed` column
+ * names the row's withheld columns (`;` between), in every table of which
+ * a cell can be withheld, whatever the role.
+ */
 function downloadCsv(name, columns, rows) {
-  const lines = [columns.map((column) => csvCell(column.key, true)).join(',')];
+  const withholding = columns.filter((column) => column.field !== undefined);
+  const headers = columns.map((column) => column.key);
+  if (withholding.length > 0) headers.push('suppressed');
+  const lines = [headers.map((header) => csvCell(header, true)).join(',')];
   for (const row of rows) {
-    lines.push(
-      columns
-        .map((column) => {
-          const kind = column.kind ?? 'text';
-          return csvCell(csvValueOf(kind, cellValue(column, row)), kind === 'text');
-        })
-        .join(','),
-    );
+    const cells = columns.map((column) => {
+      const kind = column.kind ?? 'text';
+      return csvCell(csvValueOf(kind, cellValue(column, row)), kind === 'text');
+    });
+    if (withholding.length > 0) {
+      const withheld = withholding.filter((column) => isWithheld(row, column.field)).map((column) => column.key);
+      cells.push(csvCell(withheld.join(';'), true));
+    }
+    lines.push(cells.join(','));
   }
   saveFile(new Blob([`${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' }), `${name}.csv`);
 }
@@ -189,6 +199,21 @@ export function saveFile(blob, filename) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 0);
+}
+
+/** Plot's tick labels: 10px sans-serif, whose digits, comma and minus are each at most this wide. */
+const TICK_CHARACTER_PX = 6.5;
+
+/**
+ * The room the value axis's labels need, left of the bars: Plot's fixed
+ * margin cuts a label of a million or more short at the chart's edge. The
+ * labels are those Plot draws (D3's nice ticks of the domain, which Plot
+ * takes), measured by their longest.
+ */
+function valueAxisMargin(domain, ticks) {
+  const scale = globalThis.d3.scaleLinear().domain(domain).nice(ticks);
+  const longest = Math.max(...scale.ticks(ticks).map((value) => countFormat.format(value).length));
+  return Math.max(48, Math.ceil(longest * TICK_CHARACTER_PX) + 14);
 }
 
 /**
@@ -216,10 +241,16 @@ export function renderBarChart(figure, { series, categories, labelEvery = 1, onP
     })),
   );
   const top = Math.max(0, ...bars.map((bar) => bar.value ?? 0));
+  // Below zero too when a value is (a payer lag of an 835 dated before its 837): a domain from 0 draws it as 0.
+  const bottom = Math.min(0, ...bars.map((bar) => bar.value ?? 0));
+  // From zero, and at least to 1: a chart of no bar (nothing yet, or every value withheld) keeps its axis.
+  const domain = [bottom, Math.max(1, top)];
+  // Counts and days are whole: no more ticks than whole numbers in the span, so none falls between two.
+  const ticks = Math.max(1, Math.min(5, Math.ceil(domain[1] - domain[0])));
   const svg = globalThis.Plot.plot({
     width: 640,
     height: 220,
-    marginLeft: 48,
+    marginLeft: valueAxisMargin(domain, ticks),
     marginBottom: 30,
     ariaLabel: caption,
     fx: {
@@ -230,14 +261,12 @@ export function renderBarChart(figure, { series, categories, labelEvery = 1, onP
       tickFormat: (label) => (labels.indexOf(label) % labelEvery === 0 ? label : ''),
     },
     x: { domain: names, axis: null, paddingInner: 0.08 },
-    // Counts and days are whole: no more ticks than whole numbers below the top, so none falls between two.
     y: {
-      // From zero, and at least to 1: a chart of no bar (nothing yet, or every value withheld) keeps its axis.
-      domain: [0, Math.max(1, top)],
+      domain,
       grid: true,
       label: null,
       nice: true,
-      ticks: Math.max(1, Math.min(5, Math.ceil(top))),
+      ticks,
       tickFormat: (value) => countFormat.format(value),
     },
     marks: [

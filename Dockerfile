@@ -21,6 +21,10 @@ COPY nx.json ./
 COPY data data
 COPY layouts layouts
 COPY rules rules
+# The image's files are root's and read-only to the services. The ingestor writes uploads under
+# INGEST_ROOT/uploads: compose points INGEST_ROOT at data/, so that folder is the node user's.
+# (Kubernetes mounts a volume as INGEST_ROOT instead.)
+RUN mkdir data/uploads && chown node:node data/uploads
 USER node
 # Readiness of whichever service the command runs, on the port it sets in PORT (the image has node,
 # not curl). Compose and Kubernetes declare their own probes; this serves a plain `docker run`.

@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
 import { loadApiConfig } from '../../apps/api/src/api.config';
 import { loadEnricherConfig } from '../../apps/enricher/src/enricher.config';
-import { loadIngestorConfig } from '../../apps/ingestor/src/ingestor.config';
+import { isLoopbackHost, loadIngestorConfig } from '../../apps/ingestor/src/ingestor.config';
 import { loadMetricsConfig } from '../../apps/metrics/src/metrics.config';
 import { loadNormalizerConfig } from '../../apps/normalizer/src/normalizer.config';
 
@@ -29,7 +29,7 @@ export interface ComposeService {
   [key: string]: unknown;
 }
 
-type ConfigLoader = (env: Record<string, string | undefined>) => { http: { port: number } };
+type ConfigLoader = (env: Record<string, string | undefined>) => { http: { host: string; port: number } };
 
 /** Each app's own config loader: the code that decides which variables exist and which values are valid. */
 export const CONFIG_LOADERS: Record<string, ConfigLoader> = {
@@ -197,7 +197,7 @@ export function appServiceProblems(service: AppService): string[] {
     return [`${service.name}: apps/${service.app}/src/main.ts does not exist`];
   }
   const problems: string[] = [];
-  let config: { http: { port: number } };
+  let config: { http: { host: string; port: number } };
   try {
     config = load(service.environment);
   } catch (error) {
@@ -210,6 +210,10 @@ export function appServiceProblems(service: AppService): string[] {
     if (!configReads(load, service.environment, variable)) {
       problems.push(`${service.name}: ${variable} is not a setting of apps/${service.app} (its config ignores it)`);
     }
+  }
+  // Other containers, the probes and Prometheus reach a service at its container address, never its loopback.
+  if (!service.oneShot && isLoopbackHost(config.http.host)) {
+    problems.push(`${service.name}: listens on ${config.http.host} only, where no other container reaches it`);
   }
   if (!service.oneShot && !service.containerPorts.includes(config.http.port)) {
     problems.push(
@@ -270,4 +274,98 @@ export function missingImagePaths(services: readonly AppService[], dockerfile: s
         }),
     ),
   );
+}
+
+/** A Dockerfile's instructions, continuation lines joined, comments dropped. */
+function dockerInstructions(dockerfile: string): Array<{ keyword: string; argument: string }> {
+  return dockerfile
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const [keyword = '', ...rest] = line.split(/\s+/);
+      return { keyword: keyword.toUpperCase(), argument: rest.join(' ') };
+    });
+}
+
+/**
+ * The user the image's final stage runs as, and the folders it gives that user (`RUN … chown
+ * <user> <folder>`, `COPY --chown=<user>`), besides /tmp. A root image may write anywhere.
+ */
+export function imageWritableFolders(dockerfile: string): { user: string; folders: string[] } {
+  const instructions = dockerInstructions(dockerfile);
+  const finalStage = instructions.slice(instructions.map((instruction) => instruction.keyword).lastIndexOf('FROM'));
+  let workdir = '/';
+  let user = 'root';
+  const owned: Array<{ owner: string; folder: string }> = [];
+  for (const { keyword, argument } of finalStage) {
+    if (keyword === 'WORKDIR') workdir = posix.resolve(workdir, argument);
+    if (keyword === 'USER') user = argument.split(':')[0] ?? argument;
+    if (keyword === 'COPY') {
+      const words = argument.split(/\s+/);
+      const owner = /^--chown=([^:\s]+)/.exec(words.find((word) => word.startsWith('--chown=')) ?? '')?.[1];
+      const destination = words.at(-1);
+      if (owner !== undefined && destination !== undefined) {
+        owned.push({ owner, folder: posix.resolve(workdir, destination) });
+      }
+    }
+    if (keyword === 'RUN') {
+      for (const command of argument.split(/&&|;/)) {
+        const match = /^\s*chown\s+(?:-\S+\s+)*([^:\s]+)(?::\S+)?\s+(.+)$/.exec(command);
+        const folders = match?.[2]?.trim().split(/\s+/) ?? [];
+        for (const folder of folders) owned.push({ owner: match?.[1] ?? '', folder: posix.resolve(workdir, folder) });
+      }
+    }
+  }
+  if (user === 'root' || user === '0') return { user, folders: ['/'] };
+  return { user, folders: ['/tmp', ...owned.filter((entry) => entry.owner === user).map((entry) => entry.folder)] };
+}
+
+const within = (path: string, folder: string): boolean =>
+  folder === '/' || path === folder || path.startsWith(`${folder}/`);
+
+/**
+ * The folders an ingestor service writes, INGEST_ROOT/uploads (where the API's uploads land) and
+ * INGEST_INBOX, that its user could not write. The image's files are root's and the services run
+ * as its USER, so a folder is writable when the Dockerfile gives it to that user: in the image's
+ * layer (unless the service is read_only), or through a volume mounted there (a named volume
+ * takes the owner of the image's folder; one mounted elsewhere is root's), or on a tmpfs.
+ */
+export function unwritableIngestFolders(document: ComposeDocument, dockerfile: string): string[] {
+  const image = imageWritableFolders(dockerfile);
+  return appServices(document)
+    .filter((service) => service.app === 'ingestor' && !service.oneShot)
+    .flatMap((service) => {
+      let config: ReturnType<typeof loadIngestorConfig>;
+      try {
+        config = loadIngestorConfig(service.environment);
+      } catch {
+        return []; // reported by appServiceProblems
+      }
+      const declared = document.services[service.name] ?? {};
+      const volumes = (declared.volumes ?? []).flatMap((volume) => {
+        if (typeof volume !== 'string') return (volume as { read_only?: boolean }).read_only ? [] : [volume.target];
+        // `target` alone is an anonymous volume; `source:target[:mode]` a named or bind one.
+        const parts = volume.split(':');
+        const [target, mode] = parts.length === 1 ? [parts[0]] : [parts[1], parts[2]];
+        return target === undefined || (mode ?? '').split(',').includes('ro') ? [] : [target];
+      });
+      const writable = [
+        ...(declared['read_only'] === true ? [] : image.folders),
+        ...volumes.filter((target) => image.folders.some((folder) => within(target, folder))),
+        ...[declared['tmpfs'] ?? []].flat().map((entry) => String(entry).split(':')[0] ?? ''),
+      ];
+      const written = [
+        ['INGEST_ROOT/uploads', join(config.ingestRoot, 'uploads')],
+        ...(config.inbox === null ? [] : [['INGEST_INBOX', config.inbox.directory]]),
+      ];
+      return written
+        .filter(([, path]) => !writable.some((folder) => within(path ?? '', folder)))
+        .map(
+          ([setting, path]) =>
+            `${service.name}: ${setting} (${path}) is not writable by the image's user ${image.user}: ` +
+            'give the folder to that user in the Dockerfile',
+        );
+    });
 }

@@ -7,11 +7,13 @@ import {
   appServiceProblems,
   appServices,
   composeSpecErrors,
+  imageWritableFolders,
   interpolate,
   missingImagePaths,
   missingVolumeSources,
   parseCompose,
   readEnvFile,
+  unwritableIngestFolders,
   type ComposeDocument,
 } from './compose-checks';
 
@@ -87,6 +89,39 @@ describe('docker-compose.yml', () => {
       const environment = appServices(compose).find((candidate) => candidate.name === service)?.environment;
       expect(environment?.['NODE_OPTIONS']).toBe(SERVICE_NODE_OPTIONS[service].join(' '));
     }
+  });
+
+  it('has the ingestor refuse to start without INGESTOR_SERVICE_TOKEN, rather than listen where the API cannot reach it', () => {
+    const { INGESTOR_SERVICE_TOKEN: _left, ...withoutToken } = ENV_EXAMPLE;
+    expect(appServices(composeWith(COMPOSE_TEXT, withoutToken)).flatMap(appServiceProblems)).toEqual([
+      expect.stringMatching(/^ingestor: its config refuses the environment: .*INGESTOR_SERVICE_TOKEN/),
+    ]);
+  });
+
+  it("gives the ingestor folders its user can write for the API's uploads and the inbox", () => {
+    expect(unwritableIngestFolders(compose, DOCKERFILE)).toEqual([]);
+  });
+
+  it('builds one image, under the name the Kubernetes dev overlay runs', () => {
+    const overlay = parse(
+      readFileSync(join(REPO_ROOT, 'deploy', 'k8s', 'overlays', 'dev', 'kustomization.yaml'), 'utf8'),
+    ) as { images: Array<{ name: string; newName?: string; newTag?: string }> };
+    const devImage = overlay.images.find((image) => image.name === 'claims-pipeline');
+    const built = Object.entries(compose.services)
+      .filter(([, service]) => service.build !== undefined)
+      .map(([name, service]) => `${name}=${String(service.image)}`);
+    expect(built).toEqual(
+      appServices(compose).map(
+        (service) => `${service.name}=${devImage?.newName ?? 'claims-pipeline'}:${String(devImage?.newTag)}`,
+      ),
+    );
+  });
+
+  it("turns off the image's health check for a one-shot service, which serves no port", () => {
+    expect(DOCKERFILE).toMatch(/^HEALTHCHECK /m);
+    const oneShots = appServices(compose).filter((service) => service.oneShot);
+    expect(oneShots.map((service) => service.name)).toEqual(['demo-loader']);
+    for (const service of oneShots) expect(compose.services[service.name]?.['healthcheck']).toEqual({ disable: true });
   });
 
   it('mounts only files that exist in the repository', () => {
@@ -168,6 +203,54 @@ describe('docker-compose.yml', () => {
       expect(appServices(composeWith(COMPOSE_TEXT, withoutTokens)).flatMap(appServiceProblems)).toEqual([
         expect.stringMatching(/^api: its config refuses the environment: .*API_TOKENS/),
       ]);
+    });
+
+    it('names a service bound to loopback, where no other container reaches it', () => {
+      const broken = COMPOSE_TEXT.replace("      PORT: '3002'\n", "      PORT: '3002'\n      HOST: 127.0.0.1\n");
+      expect(broken).not.toBe(COMPOSE_TEXT);
+      expect(appServices(composeWith(broken)).flatMap(appServiceProblems)).toEqual([
+        'normalizer: listens on 127.0.0.1 only, where no other container reaches it',
+      ]);
+    });
+
+    it("names an ingest folder the image's user cannot write, and accepts a volume on a folder it owns", () => {
+      const inbox = COMPOSE_TEXT.replace(
+        '      HOST: 0.0.0.0\n',
+        '      HOST: 0.0.0.0\n      INGEST_INBOX: /app/data/inbox\n',
+      );
+      expect(inbox).not.toBe(COMPOSE_TEXT);
+      const inboxProblem = expect.stringMatching(
+        /^ingestor: INGEST_INBOX \(\/app\/data\/inbox\) is not writable by the image's user node/,
+      );
+      expect(unwritableIngestFolders(composeWith(inbox), DOCKERFILE)).toEqual([inboxProblem]);
+      const readOnly = inbox.replace(
+        "    ports: ['127.0.0.1:3001:3001']\n",
+        "    ports: ['127.0.0.1:3001:3001']\n    read_only: true\n",
+      );
+      expect(unwritableIngestFolders(composeWith(readOnly), DOCKERFILE)).toEqual([
+        expect.stringMatching(/^ingestor: INGEST_ROOT\/uploads \(\/app\/data\/uploads\) is not writable/),
+        inboxProblem,
+      ]);
+      const mounted = readOnly.replace(
+        '    read_only: true\n',
+        "    read_only: true\n    volumes: ['uploads:/app/data/uploads', 'inbox:/app/data/inbox']\n",
+      );
+      expect(unwritableIngestFolders(composeWith(mounted), DOCKERFILE)).toEqual([inboxProblem]);
+    });
+
+    it('reads the folders a Dockerfile gives its user, and lets a root image write anywhere', () => {
+      const image = [
+        'FROM node:20 AS build',
+        'RUN chown node /build',
+        'FROM node:20',
+        'WORKDIR /srv',
+        'COPY --chown=node:node cache cache',
+        'RUN mkdir -p spool other && \\',
+        '  chown -R node:node spool && chown root other',
+        'USER node',
+      ].join('\n');
+      expect(imageWritableFolders(image)).toEqual({ user: 'node', folders: ['/tmp', '/srv/cache', '/srv/spool'] });
+      expect(imageWritableFolders('FROM node:20\nWORKDIR /srv\n')).toEqual({ user: 'root', folders: ['/'] });
     });
 
     it('names a mounted file that does not exist', () => {

@@ -4,7 +4,14 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
-import { CONFIG_LOADERS, REPO_ROOT, appServiceProblems, missingImagePaths } from '../compose/compose-checks';
+import { loadIngestorConfig } from '../../apps/ingestor/src/ingestor.config';
+import {
+  CONFIG_LOADERS,
+  REPO_ROOT,
+  appServiceProblems,
+  imageWritableFolders,
+  missingImagePaths,
+} from '../compose/compose-checks';
 
 export const K8S_DIRECTORY = __dirname;
 
@@ -160,12 +167,14 @@ interface Container {
     readOnlyRootFilesystem?: boolean;
     capabilities?: { drop?: string[] };
   };
+  volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
 }
 
 interface PodSpec {
   containers: Container[];
   terminationGracePeriodSeconds?: number;
-  securityContext?: { runAsNonRoot?: boolean };
+  securityContext?: { runAsNonRoot?: boolean; fsGroup?: number };
+  volumes?: Array<{ name: string; emptyDir?: object; persistentVolumeClaim?: { claimName: string } }>;
 }
 
 interface Deployment extends Manifest {
@@ -403,6 +412,56 @@ export function containerHygieneProblems(manifests: readonly Manifest[]): string
       if (security?.allowPrivilegeEscalation !== false) problems.push(`${at}: allows privilege escalation`);
       if (security?.readOnlyRootFilesystem !== true) problems.push(`${at}: has a writable root filesystem`);
       if (!(security?.capabilities?.drop ?? []).includes('ALL')) problems.push(`${at}: keeps Linux capabilities`);
+    }
+    return problems;
+  });
+}
+
+/**
+ * The folders the ingestor writes (INGEST_ROOT/uploads, where the API's uploads land, and
+ * INGEST_INBOX) are on a writable volume: with a read-only root filesystem nothing else is, and
+ * without one only what the Dockerfile gives the image's user. A claimed volume is root's unless
+ * the pod's fsGroup hands it to the (non-root) services.
+ */
+export function ingestFolderProblems(manifests: readonly Manifest[]): string[] {
+  const image = imageWritableFolders(readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8'));
+  return ofKind<Deployment>(manifests, 'Deployment').flatMap((deployment) => {
+    const runs = appOf(deployment);
+    if (runs?.app !== 'ingestor') return [];
+    let config: ReturnType<typeof loadIngestorConfig>;
+    try {
+      config = loadIngestorConfig(resolvedEnvironment(manifests, runs.container).environment);
+    } catch {
+      return []; // reported by deploymentProblems
+    }
+    const pod = deployment.spec.template.spec;
+    const name = deployment.metadata.name;
+    const volumes = new Map((pod.volumes ?? []).map((volume) => [volume.name, volume]));
+    const mounts = (runs.container.volumeMounts ?? []).filter((mount) => {
+      const volume = volumes.get(mount.name);
+      return mount.readOnly !== true && (volume?.emptyDir !== undefined || volume?.persistentVolumeClaim !== undefined);
+    });
+    const readOnlyRoot = runs.container.securityContext?.readOnlyRootFilesystem === true;
+    const inside = (path: string, folder: string): boolean =>
+      folder === '/' || path === folder || path.startsWith(`${folder}/`);
+    const written = [
+      ['INGEST_ROOT/uploads', join(config.ingestRoot, 'uploads')],
+      ...(config.inbox === null ? [] : [['INGEST_INBOX', config.inbox.directory]]),
+    ] as const;
+    const problems: string[] = [];
+    for (const [setting, path] of written) {
+      const mount = mounts
+        .filter((candidate) => inside(path, candidate.mountPath))
+        .sort((left, right) => right.mountPath.length - left.mountPath.length)[0];
+      if (mount === undefined && (readOnlyRoot || !image.folders.some((folder) => inside(path, folder)))) {
+        problems.push(`${name}: ${setting} (${path}) is on no writable volume`);
+      } else if (
+        mount !== undefined &&
+        volumes.get(mount.name)?.persistentVolumeClaim &&
+        pod.securityContext?.fsGroup === undefined
+      ) {
+        problems.push(`${name}: ${setting} (${path}) is on a claimed volume, which stays root's without an fsGroup`);
+      }
     }
     return problems;
   });

@@ -7,6 +7,7 @@ import {
   alertRuleProblems,
   containerHygieneProblems,
   deploymentProblems,
+  ingestFolderProblems,
   ingestorLinkProblems,
   kubectlPath,
   manifestId,
@@ -143,6 +144,10 @@ describe.each(TARGETS)('deploy/k8s/%s rendered by kubectl kustomize', (target) =
 
   it('gives every container CPU and memory requests and limits, and the restricted security settings', () => {
     expect(containerHygieneProblems(manifestsOf(target))).toEqual([]);
+  });
+
+  it('puts the folders the ingestor writes, under its read-only root, on a volume its user can write', () => {
+    expect(ingestFolderProblems(manifestsOf(target))).toEqual([]);
   });
 
   it('declares exactly the topics of libs/contracts, with the partitions the services expect and replicas the brokers hold', () => {
@@ -313,6 +318,15 @@ describe('the checks catch broken manifests', () => {
     ]);
   });
 
+  it('has the ingestor refuse to start on an empty INGESTOR_SERVICE_TOKEN, rather than listen on loopback only', () => {
+    const manifests = structuredClone(manifestsOf('overlays/dev'));
+    const secret = manifests.find((manifest) => manifest.kind === 'Secret');
+    at(secret, 'data')['INGESTOR_SERVICE_TOKEN'] = '';
+    expect(deploymentProblems(manifests)).toEqual([
+      expect.stringMatching(/^claims-ingestor: its config refuses the environment: .*INGESTOR_SERVICE_TOKEN/),
+    ]);
+  });
+
   it('refuses a probe on a path or port the code does not serve, and a grace period shorter than the shutdown', () => {
     const manifests = structuredClone(manifestsOf('overlays/dev'));
     const pod = at(find(manifests, 'Deployment', 'claims-metrics'), 'spec', 'template', 'spec');
@@ -406,6 +420,25 @@ describe('the checks catch broken manifests', () => {
       'claims-api/api: needs a cpu request and limit',
       'claims-api/api: needs a memory request and limit',
       'claims-api/api: has a writable root filesystem',
+    ]);
+  });
+
+  it('refuses ingest folders on no writable volume, or on a claimed volume the non-root user cannot write', () => {
+    const manifests = structuredClone(manifestsOf('base'));
+    const pod = at(find(manifests, 'Deployment', 'claims-ingestor'), 'spec', 'template', 'spec');
+    delete at(pod, 'securityContext')['fsGroup'];
+    expect(ingestFolderProblems(manifests)).toEqual([
+      "claims-ingestor: INGEST_ROOT/uploads (/var/lib/claims/ingest/uploads) is on a claimed volume, which stays root's without an fsGroup",
+      "claims-ingestor: INGEST_INBOX (/var/lib/claims/ingest/inbox) is on a claimed volume, which stays root's without an fsGroup",
+    ]);
+    const mounts = listAt(pod, 'containers', 0, 'volumeMounts');
+    mounts.splice(
+      mounts.findIndex((mount) => at(mount)['name'] === 'ingest'),
+      1,
+    );
+    expect(ingestFolderProblems(manifests)).toEqual([
+      'claims-ingestor: INGEST_ROOT/uploads (/var/lib/claims/ingest/uploads) is on no writable volume',
+      'claims-ingestor: INGEST_INBOX (/var/lib/claims/ingest/inbox) is on no writable volume',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { PHI_REDACT_PATHS, loggerOptions, phiSafeError } from './logger';
+import { PHI_REDACT_PATHS, PinoNestLogger, loggerOptions, phiSafeError } from './logger';
 
 const COMMENT = 'Member called 3/1, confirmed coverage through employer plan; retro-term reversed.';
 
@@ -147,4 +147,85 @@ describe("every service's logger", () => {
     expect(line).not.toMatch(/secret/);
     expect(JSON.parse(line)).toMatchObject({ req: { headers: { 'user-agent': 'curl/8', 'x-api-key': '[redacted]' } } });
   });
+
+  it('writes the message of an error logged without one PHI-safe, as pino takes it from the error', () => {
+    const asObject = serviceLogLines((logger) => logger.error(dateRefused()));
+    const atErrKey = serviceLogLines((logger) => logger.error({ err: dateRefused() }));
+    for (const line of [asObject, atErrKey]) {
+      expect(line).not.toContain('1931-02-30');
+      expect(JSON.parse(line)).toMatchObject({
+        msg: 'invalid input syntax for type date: "…"',
+        err: { code: '22007' },
+      });
+    }
+  });
+
+  it('logs an error Nest hands over (an exception no filter caught) with its code and stack, without the value Postgres quoted', () => {
+    // Nest 11's ExceptionsHandler and ExceptionHandler call logger.error(exception).
+    const line = serviceLogLines((logger) =>
+      new PinoNestLogger(logger).error(dateRefused(), undefined, 'ExceptionsHandler'),
+    );
+    expect(line).not.toContain('1931-02-30');
+    expect(JSON.parse(line)).toMatchObject({
+      context: 'ExceptionsHandler',
+      msg: 'invalid input syntax for type date: "…"',
+      err: { code: '22007', stack: expect.stringContaining('invalid input syntax') },
+    });
+  });
+
+  it('redacts member, patient and credential fields at any depth and inside arrays', () => {
+    const line = serviceLogLines((logger) =>
+      logger.info(
+        {
+          batch: { event: { memberId: '00013D2EFD8E45D1', birthDate: '1931-02-01' } },
+          events: [{ patientControlNumber: 'PCN-SMITH-0042', subscriberId: 'SUB-778899' }],
+          upstream: { req: { headers: { authorization: 'Bearer eyJhbGciOi.secret-jwt' } } },
+          member: { address: { address1: '12 Elm Street' }, lastName: 'Smithson' },
+          rows: 3,
+        },
+        'batch handled',
+      ),
+    );
+    for (const value of [
+      '00013D2EFD8E45D1',
+      '1931-02-01',
+      'PCN-SMITH',
+      'SUB-778899',
+      'secret-jwt',
+      'Elm Street',
+      'Smithson',
+    ]) {
+      expect(line).not.toContain(value);
+    }
+    expect(JSON.parse(line)).toMatchObject({ rows: 3, events: [{ patientControlNumber: '[redacted]' }] });
+  });
+
+  it("drops the value Postgres quoted from a wrapping error's message and stack, which pino joins with its cause's", () => {
+    const wrapped = new Error('fold failed', { cause: new Error('batch refused', { cause: dateRefused() }) });
+    const line = serviceLogLines((logger) => logger.error({ err: wrapped }, 'x'));
+    expect(line).not.toContain('1931-02-30');
+    expect(JSON.parse(line)).toMatchObject({
+      err: {
+        message: 'fold failed: batch refused: invalid input syntax for type date: "…"',
+        stack: expect.stringContaining('caused by: Error: batch refused'),
+        cause: { cause: { code: '22007' } },
+      },
+    });
+  });
+
+  it('drops the row Postgres quotes from the errors an error holds in an `errors` array', () => {
+    // KafkaJSAggregateError and other libraries' aggregates are plain errors with an `errors` property.
+    const aggregate = Object.assign(new Error('2 writes failed'), { errors: [uniqueViolation(), dateRefused()] });
+    const line = serviceLogLines((logger) => logger.error({ err: aggregate }, 'x'));
+    expect(line).not.toContain('542192281063886');
+    expect(line).not.toContain('1931-02-30');
+    expect(line).toContain('unique constraint');
+  });
 });
+
+function dateRefused(): Error {
+  return Object.assign(new Error('invalid input syntax for type date: "1931-02-30"'), {
+    severity: 'ERROR',
+    code: '22007',
+  });
+}

@@ -154,6 +154,25 @@ describe('tracing', () => {
       });
     });
 
+    it('ends and exports a server span whose client-chosen request target or Host is not a URL, ids redacted', async () => {
+      // Node's HTTP server accepts `GET //[542192281063886` and `Host: [`; the instrumentation ends the span
+      // from the response's 'close' listener, where a throw is an uncaught exception.
+      const span = trace.getTracer('@opentelemetry/instrumentation-http').startSpan('GET', {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.target': '//[542192281063886/lineage?memberId=00013D2EFD8E45D1',
+          'http.url': 'http://[/v1/claims/542192281063886',
+        },
+      });
+      useRouteTemplateOnSpan(span, { method: 'GET', baseUrl: '', route: { path: '/v1/claims/:claimId' } });
+      expect(() => span.end()).not.toThrow();
+      await tracing.forceFlush();
+      const [exported] = exporter.getFinishedSpans();
+      const text = JSON.stringify(exported?.attributes);
+      for (const value of ['542192281063886', '00013D2EFD8E45D1']) expect(text).not.toContain(value);
+      expect(exported?.attributes['http.target']).toBe('/v1/claims/:id');
+    });
+
     it('leaves the URL of a request no route matched to the identifier heuristic', async () => {
       const span = trace.getTracer('@opentelemetry/instrumentation-http').startSpan('GET', {
         attributes: { 'url.path': '/v1/claims/542192281063886' },
@@ -275,5 +294,10 @@ describe('redactUrlForSpan', () => {
     expect(redactUrlForSpan('/v1/kpis/pended-queue?memberId=00013D2EFD8E45D1')).toBe('/v1/kpis/pended-queue');
     expect(redactUrlForSpan('http://127.0.0.1:3000/v1/claims/ABC123X?x=1')).toBe('http://127.0.0.1:3000/v1/claims/:id');
     expect(redactUrlForSpan('/v1/uploads')).toBe('/v1/uploads');
+  });
+
+  it('redacts a target that does not parse as a URL segment by segment instead of throwing', () => {
+    expect(redactUrlForSpan('//[542192281063886/lineage?memberId=00013D2EFD8E45D1')).toBe('//:id/lineage');
+    expect(redactUrlForSpan('http://[::1/v1/claims/542192281063886')).not.toContain('542192281063886');
   });
 });

@@ -72,13 +72,38 @@ const ROUTE_SEGMENT = /^(?:v\d+|[a-z]+(?:[-_][a-z]+)*)$/;
  * so an http span never carries a claim id, a member id or a search term.
  */
 export function redactUrlForSpan(url: string): string {
-  const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(url);
-  const parsed = new URL(url, 'http://relative.invalid');
-  const path = parsed.pathname
+  const absolute = isAbsoluteUrl(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url, 'http://relative.invalid');
+  } catch {
+    // The request target and the Host header are the client's to choose, and Node's server takes
+    // `//[…` or `Host: [`; the span ends in a listener, where a throw would crash the service.
+    const path = redactPathSegments((absolute ? url.replace(/^[^:]+:\/\/[^/?#]*/, '') : url).split(/[?#]/)[0] ?? '');
+    return absolute ? `<unparsable-origin>${path}` : path;
+  }
+  const path = redactPathSegments(parsed.pathname);
+  return absolute ? `${parsed.origin}${path}` : path;
+}
+
+function isAbsoluteUrl(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url);
+}
+
+function redactPathSegments(path: string): string {
+  return path
     .split('/')
     .map((segment) => (segment === '' || ROUTE_SEGMENT.test(segment) ? segment : ':id'))
     .join('/');
-  return absolute ? `${parsed.origin}${path}` : path;
+}
+
+/** The origin of an absolute URL, as redactUrlForSpan keeps it, or a placeholder when it does not parse. */
+function originForSpan(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '<unparsable-origin>';
+  }
 }
 
 /** Both generations of the http semantic conventions; only the ones the instrumentation set are rewritten. */
@@ -118,8 +143,7 @@ export function useRouteTemplateOnSpan(span: Span, request: object): void {
   for (const key of URL_ATTRIBUTES) {
     const value = attributes[key];
     if (typeof value !== 'string') continue;
-    const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
-    span.setAttribute(key, absolute ? `${new URL(value).origin}${path}` : path);
+    span.setAttribute(key, isAbsoluteUrl(value) ? `${originForSpan(value)}${path}` : path);
   }
   span.setAttribute('http.route', route);
   span.updateName(`${routed.method ?? 'GET'} ${route}`);

@@ -1,5 +1,4 @@
-import { claimsOf837, type Claim837 } from './claim-837';
-import { transactionSetsOfText } from './__tests__/x12-samples';
+import { claims837OfText as claimsOfText, interchangeOfOneSet } from './__tests__/x12-samples';
 
 /**
  * What the 005010 837 guides (837P 005010X222A1, 837I 005010X223A2) say of
@@ -8,25 +7,8 @@ import { transactionSetsOfText } from './__tests__/x12-samples';
  */
 const patientTokenKey = 'unit-test-key-0123456789';
 const professional = { kind: 'professional', patientTokenKey } as const;
-
-function interchange(version: '005010X222A1', body: readonly string[]): string {
-  const set = [`ST*837*0001*${version}`, 'BHT*0019*00*1*20240110*1200*CH', ...body];
-  return [
-    'ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240110*1200*^*00501*000000001*0*T*:',
-    `GS*HC*SUBMITTER*RECEIVER*20240110*1200*1*X*${version}`,
-    ...set,
-    `SE*${set.length + 1}*0001`,
-    'GE*1*1',
-    'IEA*1*000000001',
-  ]
-    .map((segment) => `${segment}~`)
-    .join('\n');
-}
-
-async function claimsOfText(text: string, options: typeof professional): Promise<Claim837[]> {
-  const sets = await transactionSetsOfText(text);
-  return sets.flatMap((set) => claimsOf837(set.segments, options));
-}
+const interchange = (version: '005010X222A1', body: readonly string[]): string =>
+  interchangeOfOneSet(version, ['BHT*0019*00*1*20240110*1200*CH', ...body]);
 
 const PROVIDER = ['HL*1**20*1', 'NM1*85*2*CLINIC*****XX*1111111112', 'REF*EI*111111111'];
 const SUBSCRIBER = (children: 0 | 1 = 0) => [

@@ -1,6 +1,6 @@
 import { ClaimEventSchema, type ClaimEvent } from '@claims/contracts';
 import { normalizeX12RecordEvents } from './normalize-x12-record';
-import { rawEventOf, transactionSetsOfText } from './__tests__/x12-samples';
+import { interchangeOfOneSet, rawEventOf, transactionSetsOfText } from './__tests__/x12-samples';
 
 /**
  * 837s that break the guide (005010X222A1, 005010X223A2) in ways a submitter's
@@ -8,20 +8,8 @@ import { rawEventOf, transactionSetsOfText } from './__tests__/x12-samples';
  * interchange to the canonical events the normalizer publishes.
  */
 const options = { patientTokenKey: 'unit-test-key-0123456789' };
-
-function interchange(version: '005010X222A1' | '005010X223A2', body: readonly string[]): string {
-  const set = [`ST*837*0001*${version}`, 'BHT*0019*00*1*20240110*1200*CH', ...body];
-  return [
-    'ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240110*1200*^*00501*000000001*0*T*:',
-    `GS*HC*SUBMITTER*RECEIVER*20240110*1200*1*X*${version}`,
-    ...set,
-    `SE*${set.length + 1}*0001`,
-    'GE*1*1',
-    'IEA*1*000000001',
-  ]
-    .map((segment) => `${segment}~`)
-    .join('\n');
-}
+const interchange = (version: '005010X222A1' | '005010X223A2', body: readonly string[]): string =>
+  interchangeOfOneSet(version, ['BHT*0019*00*1*20240110*1200*CH', ...body]);
 
 const HIERARCHY = [
   'NM1*41*2*SUBMITTER*****46*S1',

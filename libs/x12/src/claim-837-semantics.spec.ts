@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tokenizePatientId } from '@claims/source-layouts';
-import { claimsOf837, type Claim837 } from './claim-837';
-import { X12_SAMPLES, transactionSetsOfText } from './__tests__/x12-samples';
+import { X12_SAMPLES, claims837OfText as claimsOfText, interchangeOfOneSet } from './__tests__/x12-samples';
 
 /**
  * What the 005010 837 guides say the claim means (837P 005010X222A1, 837I
@@ -13,29 +12,11 @@ import { X12_SAMPLES, transactionSetsOfText } from './__tests__/x12-samples';
 const patientTokenKey = 'unit-test-key-0123456789';
 const professional = { kind: 'professional', patientTokenKey } as const;
 const institutional = { kind: 'institutional', patientTokenKey } as const;
+const interchange = (version: '005010X222A1' | '005010X223A2', body: readonly string[]): string =>
+  interchangeOfOneSet(version, body, '240101');
 
 const sample = (folder: string, name: string): string =>
   readFileSync(join(X12_SAMPLES, 'linuxforhealth', folder, name), 'utf8');
-
-/** One interchange around one transaction set: ISA/GS/GE/IEA as the samples write them, SE01 counted. */
-function interchange(version: '005010X222A1' | '005010X223A2', body: readonly string[]): string {
-  const set = [`ST*837*0001*${version}`, ...body];
-  return [
-    'ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*T*:',
-    `GS*HC*SUBMITTER*RECEIVER*20240101*1200*1*X*${version}`,
-    ...set,
-    `SE*${set.length + 1}*0001`,
-    'GE*1*1',
-    'IEA*1*000000001',
-  ]
-    .map((segment) => `${segment}~`)
-    .join('\n');
-}
-
-async function claimsOfText(text: string, options: typeof professional | typeof institutional): Promise<Claim837[]> {
-  const sets = await transactionSetsOfText(text);
-  return sets.flatMap((set) => claimsOf837(set.segments, options));
-}
 
 /** Replaces the first segment that is exactly `from` with `to` (several segments, or none), SE01 kept true. */
 function edit(text: string, from: string, ...to: string[]): string {

@@ -147,6 +147,16 @@ interface ClaimDraft {
   findings: DataQualityFinding[];
 }
 
+/** What a billing provider's HL (level 20) starts from: nothing of the provider, subscriber or patient before it. */
+const BILLING_PROVIDER_LEVEL_START = {
+  billing: null,
+  billingTaxId: null,
+  subscriberId: null,
+  patientIdentity: null,
+  dependent: false,
+  payer: null,
+} as const satisfies Partial<HierarchyState>;
+
 /**
  * The claims of one 837 transaction set (ST..SE), professional or
  * institutional, in file order. Walks the HL hierarchy (20 billing provider,
@@ -156,16 +166,7 @@ interface ClaimDraft {
  */
 export function claimsOf837(segments: readonly X12Segment[], options: Claims837Options): Claim837[] {
   const claims: Claim837[] = [];
-  let state: HierarchyState = {
-    billing: null,
-    billingTaxId: null,
-    subscriberId: null,
-    patientIdentity: null,
-    dependent: false,
-    payer: null,
-    entity: null,
-    loop: '2000A',
-  };
+  let state: HierarchyState = { ...BILLING_PROVIDER_LEVEL_START, entity: null, loop: '2000A' };
   const levels: HierarchyLevels = new Map();
   let createdDate: string | null = null;
   let draft: ClaimDraft | null = null;
@@ -261,16 +262,7 @@ function hierarchyLevelOf(hl: X12Segment, current: HierarchyState, levels: Hiera
   let state: HierarchyState;
   const expected = PARENT_LEVEL.get(level);
   if (level === '20') {
-    state = {
-      ...current,
-      billing: null,
-      billingTaxId: null,
-      subscriberId: null,
-      patientIdentity: null,
-      dependent: false,
-      payer: null,
-    };
-    state.loop = '2000A';
+    state = { ...current, ...BILLING_PROVIDER_LEVEL_START, loop: '2000A' };
   } else if (expected) {
     const parent = levels.get(elementOf(hl, 2));
     if (parent?.level !== expected.parent) {

@@ -35,6 +35,15 @@ const SUBMISSION_FILE = '1'.repeat(64);
 const PENDED_EXPORT_FILE = '2'.repeat(64);
 const UPLOADED_FILE = '3'.repeat(64);
 
+/** Applies a tab's filter bar and waits for the load it starts. */
+async function appliedFilterBar(tab: Page): Promise<void> {
+  const before = await tab.locator('#dashboard').getAttribute('data-generation');
+  await tab.click('#filters button[type="submit"]');
+  await tab.locator(`#dashboard[data-state="ready"]:not([data-generation="${before}"])`).waitFor({
+    state: 'attached',
+  });
+}
+
 /** A loopback port nothing listens on: the ingestor the API cannot reach. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -885,14 +894,7 @@ describe('the analyst dashboard in a browser', () => {
     const paymentsError = (): Promise<string | null> => tab.locator('#panel-payments .error').textContent();
     const paymentsPayers = (): Promise<string[]> =>
       tab.locator('[data-table="payments"] tbody td[data-column="payer"]').allTextContents();
-    /** Applies the filter bar and waits for the load it starts. */
-    const apply = async (): Promise<void> => {
-      const before = await tab.locator('#dashboard').getAttribute('data-generation');
-      await tab.click('#filters button[type="submit"]');
-      await tab.locator(`#dashboard[data-state="ready"]:not([data-generation="${before}"])`).waitFor({
-        state: 'attached',
-      });
-    };
+    const apply = (): Promise<void> => appliedFilterBar(tab);
 
     beforeAll(async () => {
       tab = await signedInPage(analyst);
@@ -1088,14 +1090,7 @@ describe('the analyst dashboard in a browser', () => {
     const tabErrors: string[] = [];
     /** Each /v1 request the tab makes, by path. */
     const calls: string[] = [];
-    /** Applies the filter bar and waits for the load it starts. */
-    const apply = async (): Promise<void> => {
-      const before = await tab.locator('#dashboard').getAttribute('data-generation');
-      await tab.click('#filters button[type="submit"]');
-      await tab.locator(`#dashboard[data-state="ready"]:not([data-generation="${before}"])`).waitFor({
-        state: 'attached',
-      });
-    };
+    const apply = (): Promise<void> => appliedFilterBar(tab);
 
     beforeAll(async () => {
       tab = await signedInPage(analyst);

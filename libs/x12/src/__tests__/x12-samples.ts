@@ -7,6 +7,7 @@ import {
   type X12EnvelopeItem,
   type X12TransactionSet,
 } from '../x12-envelope';
+import { claimsOf837, type Claim837, type Claims837Options } from '../claim-837';
 import { x12LayoutOf } from '../x12-layouts';
 import { x12RawRecordEvent } from '../x12-raw-event';
 import { x12TokensOf } from '../x12-segments';
@@ -48,6 +49,30 @@ export async function transactionSetsOfText(text: string): Promise<X12Transactio
 
 export async function transactionSetsOfFile(path: string): Promise<X12TransactionSet[]> {
   return transactionSetsOfText(readFileSync(path, 'utf8'));
+}
+
+/**
+ * One interchange around one transaction set whose segments after its ST are
+ * `body`: ISA/GS/GE/IEA as the samples write them, dated `yymmdd`, SE01 counted.
+ */
+export function interchangeOfOneSet(version: string, body: readonly string[], yymmdd = '240110'): string {
+  const set = [`ST*837*0001*${version}`, ...body];
+  return [
+    `ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *${yymmdd}*1200*^*00501*000000001*0*T*:`,
+    `GS*HC*SUBMITTER*RECEIVER*20${yymmdd}*1200*1*X*${version}`,
+    ...set,
+    `SE*${set.length + 1}*0001`,
+    'GE*1*1',
+    'IEA*1*000000001',
+  ]
+    .map((segment) => `${segment}~`)
+    .join('\n');
+}
+
+/** The claims the 837 reader makes of every transaction set of a text. */
+export async function claims837OfText(text: string, options: Claims837Options): Promise<Claim837[]> {
+  const sets = await transactionSetsOfText(text);
+  return sets.flatMap((set) => claimsOf837(set.segments, options));
 }
 
 /** The raw event the ingestor publishes for a transaction set. */

@@ -127,7 +127,12 @@ export class KpisController {
   @CsvTable('days', 'pended-queue-flow')
   @SmallCells(PEND_FLOW_CELLS)
   @ApiQuery(dateQuery('from', 'Inclusive; default 29 days before `to` (30 days in all)'))
-  @ApiQuery(dateQuery('to', `Inclusive; default the watermark; at most ${MAX_FLOW_DAYS} days after \`from\``))
+  @ApiQuery(
+    dateQuery(
+      'to',
+      `Inclusive; default the watermark (or \`from\`, when later); at most ${MAX_FLOW_DAYS} days after \`from\``,
+    ),
+  )
   @ApiPendQueueFilterQueries()
   pendedQueueFlow(@Query() query: Record<string, unknown>): Promise<PendFlowResponse> {
     return this.pendedQueue.flow(parsePendFlowQuery(query));

@@ -111,6 +111,25 @@ describe('GET /v1/kpis/pended-queue against a real Postgres', () => {
     expect(body['totals']).toEqual({ inflowClaims: 1, outflowClaims: 1, netClaims: 0, netAmountCents: 0 });
   });
 
+  it('answers a flow starting after the watermark, its end left out, as that one day, never a range ending before it starts', async () => {
+    const { status, body } = await get('/v1/kpis/pended-queue/flow?from=2024-04-05');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ from: '2024-04-05', to: '2024-04-05', watermark: '2024-03-31' });
+    expect(body['days']).toEqual([
+      {
+        day: '2024-04-05',
+        inflowClaims: 0,
+        inflowAmountCents: 0,
+        outflowClaims: 0,
+        outflowAmountCents: 0,
+        netClaims: 0,
+        netAmountCents: 0,
+        openClaims: 2,
+        openAmountCents: 10500,
+      },
+    ]);
+  });
+
   it('pages the work queue oldest first with a cursor', async () => {
     const first = await get('/v1/kpis/pended-queue/work-queue?limit=1');
     expect((first.body['items'] as Array<{ claimId: string }>).map((item) => item.claimId)).toEqual(['X']);

@@ -98,13 +98,16 @@ export class PendedQueueService {
   }
 
   /**
-   * Daily inflow, outflow and net. `to` defaults to the watermark and `from`
-   * to 29 days before `to`; a range longer than MAX_FLOW_DAYS (possible only
-   * with a defaulted end) keeps its last MAX_FLOW_DAYS days.
+   * Daily inflow, outflow and net. `to` defaults to the watermark (or to
+   * `from`, when that is later) and `from` to 29 days before `to`; a range
+   * longer than MAX_FLOW_DAYS (possible only with a defaulted end) keeps its
+   * last MAX_FLOW_DAYS days.
    */
   async flow(query: PendFlowQuery): Promise<PendFlowResponse> {
     const watermark = (await this.kpis.watermark()).eventTimeWatermark;
-    const to = query.to ?? watermark ?? query.from;
+    // A start past the watermark with the end left out would otherwise answer a range that ends before it starts.
+    const defaultTo = watermark !== null && query.from !== null && query.from > watermark ? query.from : watermark;
+    const to = query.to ?? defaultTo ?? query.from;
     if (to === null) return { from: null, to: null, watermark, days: [], totals: flowTotals([]) };
     let from = query.from ?? addDays(to, -29);
     if (daysBetween(from, to) >= MAX_FLOW_DAYS) from = addDays(to, -(MAX_FLOW_DAYS - 1));

@@ -236,10 +236,15 @@ export const PMPM_CELLS: SmallCellSpec<PmpmResponse> = {
   cells: [{ count: 'members', with: ['totals', 'rows', 'unmatched'] }],
   nested: {
     totals: PMPM_FIGURES,
-    rows: PMPM_FIGURES,
+    // The rows add up benefit by benefit (the margin below), not across benefits: a row is never withheld for
+    // another benefit's sake, and each benefit's rows are protected against its own total.
+    rows: {
+      cells: [{ count: 'claims', with: ['paidAmountCents', 'pmpmCents'], additive: false }, PMPM_FIGURES.cells[1]],
+    },
     // Claims of members without a summary: claims are the closest count.
     unmatched: { cells: [{ count: 'claims', with: ['paidAmountCents'] }] },
   },
+  margins: [{ list: 'rows', count: 'claims', total: 'totals', by: 'benefit' }],
 };
 
 export const CHRONIC_CONDITIONS_CELLS: SmallCellSpec<ChronicConditionsResponse> = {

@@ -73,6 +73,12 @@ export interface SmallCellMargin<Path extends string = string> {
   total: Path;
   /** A list of each element, declared in the list's `nested`, whose cells add up across the elements. */
   within?: string;
+  /**
+   * With `by`, `total` is a list too, keyed by this field: the elements of
+   * `list` holding a value of it add up to the element of `total` holding
+   * the same (PMPM rows to their benefit's totals).
+   */
+  by?: string;
 }
 
 /** Where a response's cells are. Applied to an array, it describes each element; the elements form a breakdown. */
@@ -257,6 +263,17 @@ function marginSumsOf(target: Json, spec: AnySmallCellSpec): MarginSum[] {
     const listSpec = spec.nested?.[margin.list];
     const elements = objectsIn(target[margin.list]);
     if (listSpec === undefined) return [];
+    if (margin.by !== undefined) {
+      const key = margin.by;
+      return objectsIn(target[margin.total]).flatMap((group) =>
+        sumOf(
+          elements.filter((element) => element[key] === group[key]),
+          listSpec,
+          margin.count,
+          { holder: group, path: margin.count },
+        ),
+      );
+    }
     if (margin.within === undefined) {
       return sumOf(elements, listSpec, margin.count, { holder: target, path: margin.total });
     }

@@ -113,6 +113,12 @@ describe('the billing export layout on awkward exports', () => {
     ]);
   });
 
+  it('says a blank payer (FIELD_MISSING Payer) and counts the claim under UNSPECIFIED, the default the layout names', () => {
+    const [claim] = claimsOf(outcomesOf([row('P-1', 'paid', '$100.00', '$80.00').replace(',Aetna,', ',,')]));
+    expect(claim?.claim.payer).toBe('UNSPECIFIED');
+    expect(claim?.dataQuality.map((finding) => `${finding.code} ${finding.field}`)).toEqual(['FIELD_MISSING Payer']);
+  });
+
   it('reads a blank payment on a denied row as nothing paid, without a finding', () => {
     const [claim] = claimsOf(outcomesOf([row('D-1', 'denied', '$100.00', '')]));
     expect([claim?.claim.totals.paymentAmountCents, claim?.claim.adjudication?.status, claim?.dataQuality]).toEqual([

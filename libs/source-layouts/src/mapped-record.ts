@@ -124,7 +124,11 @@ class FieldReader {
   read(target: string, targetSpec: TargetSpec, spec: FieldSpec, row: Row, slot?: number): Value | null {
     const field = this.fieldName(spec, target, slot);
     let text = this.rawText(spec, row, slot);
-    if (text === '' && spec.default !== undefined) text = spec.default;
+    if (text === '' && spec.default !== undefined) {
+      // A layout may both flag a blank and name what it stands for (a payer UNSPECIFIED): said, then defaulted.
+      if (spec.missing === 'flag') this.finding('FIELD_MISSING', field, `${field} is blank`);
+      text = spec.default;
+    }
     if (spec.translate !== undefined) {
       const translated = translatedValue(text, spec.translate);
       if (translated !== undefined) text = translated;

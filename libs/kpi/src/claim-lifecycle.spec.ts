@@ -199,6 +199,32 @@ describe('mergeClaimParts', () => {
     );
   });
 
+  it("keeps what the primary paid per line as a secondary's 837 states it (2430 SVD02) when the 835 answers the lines", () => {
+    const secondary837 = {
+      ...original837,
+      claim: {
+        ...original837.claim,
+        lines: original837.claim.lines.map((line, index) => ({
+          ...line,
+          primaryPayerPaidAmountCents: index === 0 ? 4000 : 1500,
+        })),
+      },
+    };
+    const [first, second] = paid835.claim.lines;
+    // An 835 line that does state a primary payment (a payer that fills it) is the later word on it.
+    const stating835 = {
+      ...paid835,
+      claim: { ...paid835.claim, lines: [first!, { ...second!, primaryPayerPaidAmountCents: 1200 }] },
+    };
+    const state = mergeClaimParts(claimPartsOf([secondary837, paid835]));
+    expect(state?.claim.lines.map((line) => [line.paymentAmountCents, line.primaryPayerPaidAmountCents])).toEqual([
+      [9000, 4000],
+      [9000, 1500],
+    ]);
+    const stated = mergeClaimParts(claimPartsOf([secondary837, stating835]));
+    expect(stated?.claim.lines.map((line) => line.primaryPayerPaidAmountCents)).toEqual([4000, 1200]);
+  });
+
   it('lets a reversal undo the adjudication it reverses and the correction beside it stand', () => {
     const corrected = mergeClaimParts(claimPartsOf([original837, paid835, reversal835, correction835]));
     expect(corrected?.claim.adjudication).toMatchObject({ status: 'partially_paid', paidAmountCents: 15000 });

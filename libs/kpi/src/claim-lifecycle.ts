@@ -201,7 +201,9 @@ function billedAsReversed(reversal: Part): Part {
  * number is the same service (a payer returns the lines in the order billed);
  * an 837 line the 835 does not answer keeps nothing paid. The 837 keeps what
  * it knows better: the procedure, the charge, the rendering provider, the
- * diagnosis pointer.
+ * diagnosis pointer, and what the primary payer paid (a secondary's 837
+ * states it per line in 2430 SVD02; an 835 line has no such field and reads
+ * as 0), unless the answer's line states a primary payment of its own.
  */
 function linesWithPayments(billed: readonly Line[], paid: readonly Line[]): Line[] {
   const byNumber = new Map(paid.map((line) => [line.lineNumber, line]));
@@ -214,7 +216,10 @@ function linesWithPayments(billed: readonly Line[], paid: readonly Line[]): Line
       allowedAmountCents: answer.allowedAmountCents,
       deductibleAmountCents: answer.deductibleAmountCents,
       coinsuranceAmountCents: answer.coinsuranceAmountCents,
-      primaryPayerPaidAmountCents: answer.primaryPayerPaidAmountCents,
+      primaryPayerPaidAmountCents:
+        answer.primaryPayerPaidAmountCents !== 0
+          ? answer.primaryPayerPaidAmountCents
+          : line.primaryPayerPaidAmountCents,
       processingIndicatorCode: answer.processingIndicatorCode,
       processingCategory: answer.processingCategory,
     };

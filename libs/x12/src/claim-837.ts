@@ -143,8 +143,16 @@ interface ClaimDraft {
   lastLineThrough: string | null;
   /** Inside 2320/2330 (other subscriber, after a claim-level SBR): their NM1s name another payer's parties. */
   otherPayerLoop: boolean;
+  /** The claim's 2320 loops in order: each earlier payer's responsibility (SBR01) and its 2330B id (NM109). */
+  otherPayers: OtherPayer[];
   /** What is wrong with the claim as sent, found while reading it (composites written with an undeclared separator). */
   findings: DataQualityFinding[];
+}
+
+/** One 2320 loop: SBR01 (P primary, S secondary, T tertiary, A..H the fourth to eleventh payer, U unknown) and 2330B NM109. */
+interface OtherPayer {
+  responsibility: string;
+  payerId: string | null;
 }
 
 /** What a billing provider's HL (level 20) starts from: nothing of the provider, subscriber or patient before it. */
@@ -206,6 +214,7 @@ export function claimsOf837(segments: readonly X12Segment[], options: Claims837O
         lines: [],
         line: null,
         otherPayerLoop: false,
+        otherPayers: [],
         lastLineThrough: null,
         findings: asWritten.redeclared
           ? [
@@ -356,10 +365,17 @@ function readClaimSegment(segment: X12Segment, draft: ClaimDraft): void {
   switch (segment.tag) {
     case 'SBR':
       draft.otherPayerLoop = true;
+      draft.otherPayers.push({ responsibility: elementOf(segment, 1), payerId: null });
+      return;
+    case 'SVD':
+      readLineAdjudication(segment, draft);
       return;
     case 'NM1': {
       const entity = elementOf(segment, 1);
       const party = partyOf(segment);
+      // 2330B: the other payer of the 2320 just opened, by the id its lines' SVD01 name it with.
+      const otherPayer = draft.otherPayerLoop && !draft.line ? draft.otherPayers.at(-1) : undefined;
+      if (otherPayer && entity === 'PR') otherPayer.payerId ??= blankToNull(elementOf(segment, 9));
       // 2330D/2330E name the other payer's rendering provider and facility: not this claim's.
       if (draft.otherPayerLoop && !draft.line) return;
       // 2310B/2420A rendering (82), 2310A attending (71), 2310B operating (72), 2310C/2310E service facility (77).
@@ -417,6 +433,35 @@ function readClaimSegment(segment: X12Segment, draft: ClaimDraft): void {
     default:
       return;
   }
+}
+
+/**
+ * 2430 SVD (both guides): what an earlier payer paid for the line, SVD01
+ * naming that payer by its 2330B NM109 and SVD02 the amount. Only the
+ * primary's (a 2320 with SBR01 P) is the line's primary payer paid amount; a
+ * secondary's, on a claim sent to the tertiary, is not. A payer that
+ * unbundled the line answers it with one SVD per procedure paid: they add up.
+ * An SVD01 that names no 2330B of the claim cannot be told apart from a
+ * typing slip: it is said and not counted.
+ */
+function readLineAdjudication(segment: X12Segment, draft: ClaimDraft): void {
+  const line = draft.line?.service;
+  // An SVD of an LX without SV1/SV2 has no line to belong to (closeLine says so).
+  if (!line) return;
+  const payerId = elementOf(segment, 1);
+  const paidCents = amountCentsOf(segment, 2);
+  const payer = payerId === '' ? undefined : draft.otherPayers.find((other) => other.payerId === payerId);
+  if (!payer) {
+    draft.findings.push({
+      code: 'OTHER_PAYER_UNKNOWN',
+      field: 'SVD01',
+      message:
+        `line ${line.lineNumber} (SVD at segment ${segment.number}) names an other payer that no 2330B ` +
+        "NM109 of the claim identifies: what it paid is not counted as the primary payer's",
+    });
+    return;
+  }
+  if (payer.responsibility === 'P') line.primaryPayerPaidAmountCents += paidCents;
 }
 
 /**

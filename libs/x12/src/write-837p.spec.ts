@@ -33,8 +33,25 @@ const interchange: Professional837InterchangeOptions = {
  */
 type RawParties = Pick<
   Professional837Claim,
-  'billingProvider' | 'subscriber' | 'patient' | 'payer' | 'facility' | 'placeOfServiceCode' | 'frequencyCode'
+  | 'billingProvider'
+  | 'subscriber'
+  | 'patient'
+  | 'payer'
+  | 'facility'
+  | 'placeOfServiceCode'
+  | 'frequencyCode'
+  | 'primaryPayer'
 >;
+
+/** What a claim's 2320 (SBR01 P), 2330A and 2330B say of the primary payer, and its first 2430 DTP*573. */
+interface RawPrimaryPayer {
+  relationshipCode: string;
+  claimFilingIndicator: string;
+  subscriber: { memberId: string; lastName: string; firstName: string | null } | null;
+  name: string;
+  id: string;
+  paidDate: string | null;
+}
 
 function rawPartiesOf(segments: readonly X12Segment[]): RawParties[] {
   const parties: RawParties[] = [];
@@ -47,8 +64,23 @@ function rawPartiesOf(segments: readonly X12Segment[]): RawParties[] {
   let facility: Professional837Claim['facility'] = null;
   let placeOfService = '';
   let frequency = '';
+  /** The 2320 being read (null outside one or when it is not the primary's), and the primary's once read. */
+  let otherPayer: RawPrimaryPayer | null = null;
+  let primary: RawPrimaryPayer | null = null;
+  let inLine = false;
   const flush = (): void => {
     if (!inClaim || !billing || !subscriber || !payer) return;
+    const primaryPayer =
+      primary?.subscriber && primary.paidDate
+        ? {
+            name: primary.name,
+            id: primary.id,
+            relationshipCode: primary.relationshipCode,
+            claimFilingIndicator: primary.claimFilingIndicator,
+            subscriber: primary.subscriber,
+            paidDate: primary.paidDate,
+          }
+        : null;
     parties.push({
       billingProvider: billing,
       subscriber,
@@ -57,6 +89,7 @@ function rawPartiesOf(segments: readonly X12Segment[]): RawParties[] {
       facility,
       placeOfServiceCode: placeOfService,
       frequencyCode: frequency,
+      primaryPayer,
     });
     inClaim = false;
   };
@@ -72,9 +105,41 @@ function rawPartiesOf(segments: readonly X12Segment[]): RawParties[] {
       flush();
       inClaim = true;
       facility = null;
+      otherPayer = null;
+      primary = null;
+      inLine = false;
       const [facilityCode = '', , frequencyCode = ''] = at(5).split(segment.separators.component);
       placeOfService = facilityCode;
       frequency = frequencyCode;
+      continue;
+    }
+    if (inClaim && tag === 'SBR') {
+      otherPayer = null;
+      if (at(1) === 'P') {
+        otherPayer = {
+          relationshipCode: at(2),
+          claimFilingIndicator: at(9),
+          subscriber: null,
+          name: '',
+          id: '',
+          paidDate: null,
+        };
+        primary = otherPayer;
+      }
+      continue;
+    }
+    if (inClaim && tag === 'LX') {
+      otherPayer = null;
+      inLine = true;
+      continue;
+    }
+    if (inLine && tag === 'DTP' && at(1) === '573' && primary && primary.paidDate === null) {
+      primary.paidDate = `${at(3).slice(0, 4)}-${at(3).slice(4, 6)}-${at(3).slice(6, 8)}`;
+      continue;
+    }
+    if (tag === 'NM1' && otherPayer) {
+      if (at(1) === 'IL') otherPayer.subscriber = { memberId: at(9), lastName: at(3), firstName: at(4) || null };
+      else if (at(1) === 'PR') Object.assign(otherPayer, { name: at(3), id: at(9) });
       continue;
     }
     if (tag === 'NM1') {
@@ -334,6 +399,70 @@ describe('professional837Chunks', () => {
     expect(() => new Professional837Writer({ ...interchange, senderId: 'A-SUBMITTER-ID-16' }).start()).toThrow(
       expect.objectContaining({ code: 'X12_VALUE_UNWRITABLE' }),
     );
+  });
+
+  const primaryPayer: NonNullable<Professional837Claim['primaryPayer']> = {
+    name: 'FIRST HEALTH PLAN',
+    id: 'FHP01',
+    relationshipCode: '18',
+    claimFilingIndicator: 'CI',
+    subscriber: { memberId: 'FHP-MBR-77', lastName: 'SMITH', firstName: 'JANE' },
+    paidDate: '2024-02-20',
+  };
+  const secondaryClaimOf = (id: string, paidCents: readonly number[]): Professional837Claim => {
+    const base = claimOf(id);
+    return claimOf(id, {
+      primaryPayer,
+      lines: base.lines.map((line, index) => ({ ...line, primaryPayerPaidAmountCents: paidCents[index] ?? 0 })),
+    });
+  };
+
+  it("writes what the primary paid (2320 AMT*D, 2330A, 2330B, a 2430 SVD per line) so it reads back as each line's primary payment", async () => {
+    const claim = secondaryClaimOf('COB1', [7_000, 0]);
+    const text = await textOf(professional837Chunks([claim], interchange));
+    const segments = text.split('~\n').filter(Boolean);
+    const from = segments.findIndex((segment) => segment.startsWith('CLM*COB1'));
+    const cob = segments.slice(from).filter((segment) => /^(SBR|AMT|OI|NM1\*(IL|PR)|LX|SVD|DTP\*573)\*/.test(segment));
+    expect(cob).toEqual([
+      'SBR*P*18*******CI',
+      'AMT*D*70.00',
+      'OI***Y***Y',
+      'NM1*IL*1*SMITH*JANE****MI*FHP-MBR-77',
+      'NM1*PR*2*FIRST HEALTH PLAN*****PI*FHP01',
+      'LX*1',
+      'SVD*FHP01*70.00*HC:99213:25**1',
+      'DTP*573*D8*20240220',
+      'LX*2',
+      'SVD*FHP01*0.00*HC:36415**2',
+      'DTP*573*D8*20240220',
+    ]);
+    const [event] = await claimEventsOf(text);
+    expect(event?.claim.lines.map((line) => line.primaryPayerPaidAmountCents)).toEqual([7_000, 0]);
+  });
+
+  it("sends a claim with a primary payer as the secondary's (2000B SBR01 S), in its own 2000B beside the member's primary claims", async () => {
+    const text = await textOf(
+      professional837Chunks([claimOf('P1'), secondaryClaimOf('S1', [5_000, 1_000]), claimOf('P2')], interchange),
+    );
+    const [set] = await transactionSetsOfText(text);
+    const subscriberLevels = set!.segments.flatMap((segment, index, all) =>
+      segment.tag === 'HL' && elementOf(segment, 3) === '22' ? [elementOf(all[index + 1]!, 1)] : [],
+    );
+    expect(subscriberLevels).toEqual(['P', 'S', 'P']);
+    const events = await claimEventsOf(text);
+    expect(events.map((event) => event.claim.lines.map((line) => line.primaryPayerPaidAmountCents))).toEqual([
+      [0, 0],
+      [5_000, 1_000],
+      [0, 0],
+    ]);
+  });
+
+  it('refuses a line the primary paid for when the claim names no primary payer, as its SVD01 would name nobody', () => {
+    const base = claimOf('C1');
+    const claim = claimOf('C1', { lines: base.lines.map((line) => ({ ...line, primaryPayerPaidAmountCents: 500 })) });
+    const writer = new Professional837Writer(interchange);
+    writer.start();
+    expect(() => writer.claims([claim])).toThrow(expect.objectContaining({ code: 'X12_CLAIM_UNWRITABLE' }));
   });
 
   it('refuses a claim without service lines, as the 837P requires one', () => {

@@ -53,7 +53,11 @@ export interface Professional837Facility {
   address: X12Address;
 }
 
-/** One service line: the fields of the canonical line an 837P carries. */
+/**
+ * One service line: the fields of the canonical line an 837P carries. What
+ * the primary payer paid for it (2430 SVD02) is written only on a claim that
+ * names its primary payer.
+ */
 export type Professional837Line = Pick<
   Claim837['lines'][number],
   | 'hcpcsCode'
@@ -64,7 +68,27 @@ export type Professional837Line = Pick<
   | 'serviceDate'
   | 'diagnosisCode'
   | 'renderingNpi'
->;
+> &
+  Partial<Pick<Claim837['lines'][number], 'primaryPayerPaidAmountCents'>>;
+
+/**
+ * The payer that adjudicated the claim first, on a claim sent on to the
+ * secondary (coordination of benefits): 2320 other subscriber information
+ * (SBR01 P), 2330A other subscriber, 2330B other payer.
+ */
+export interface Professional837PrimaryPayer {
+  name: string;
+  /** 2330B NM109 (PI payer id): what each line's 2430 SVD01 names the payer by. */
+  id: string;
+  /** 2320 SBR02: the patient's relationship to the primary's subscriber (18 self, 01 spouse, 19 child, ...). */
+  relationshipCode: string;
+  /** 2320 SBR09; CI commercial unless given. */
+  claimFilingIndicator?: string;
+  /** 2330A: the member as the primary payer knows them. */
+  subscriber: { memberId: string; lastName: string; firstName: string | null };
+  /** The primary's remittance date: 2430 DTP*573, which the guide requires beside each SVD. */
+  paidDate: string;
+}
 
 /**
  * A professional claim to write: the reader's claim fields an 837P carries,
@@ -98,6 +122,8 @@ export interface Professional837Claim
   patient: Professional837Patient | null;
   payer: { name: string; id: string };
   facility: Professional837Facility | null;
+  /** The primary payer, when the claim goes to the secondary (2000B SBR01 S) after the primary paid. */
+  primaryPayer?: Professional837PrimaryPayer | null;
   lines: readonly Professional837Line[];
 }
 
@@ -209,7 +235,16 @@ function timestampOf(createdAt: string): { date: string; time: string } {
 /** Same party, same loop: consecutive claims of one billing provider share its 2000A, of one member their 2000B. */
 const billingKeyOf = (claim: Professional837Claim): string => JSON.stringify(claim.billingProvider);
 const subscriberKeyOf = (claim: Professional837Claim): string =>
-  JSON.stringify([claim.subscriber, claim.payer, claim.claimFilingIndicator ?? 'CI', claim.patient !== null]);
+  JSON.stringify([
+    claim.subscriber,
+    claim.payer,
+    claim.claimFilingIndicator ?? 'CI',
+    claim.patient !== null,
+    payerResponsibilityOf(claim),
+  ]);
+
+/** 2000B SBR01: the payer the claim is sent to is the secondary when a primary paid before it (2320). */
+const payerResponsibilityOf = (claim: Professional837Claim): 'P' | 'S' => (claim.primaryPayer ? 'S' : 'P');
 const patientKeyOf = (claim: Professional837Claim): string => JSON.stringify(claim.patient);
 
 /**
@@ -414,7 +449,7 @@ export class Professional837Writer {
     // SBR02 18 (self) only when the subscriber is the patient; blank when a 2000C names the patient.
     this.put(out, [
       'SBR',
-      'P',
+      payerResponsibilityOf(claim),
       claim.patient === null ? '18' : '',
       '',
       '',
@@ -495,8 +530,58 @@ export class Professional837Writer {
       this.put(out, ['NM1', '77', '2', value(facility.name, 'facility name'), '', '', '', '', ...ids]);
       this.writeAddress(out, facility.address, 'facility');
     }
+    if (claim.primaryPayer) this.writePrimaryPayer(out, claim, claim.primaryPayer);
     const through = spanEndingLineOf(claim);
     claim.lines.forEach((line, index) => this.writeLine(out, claim, line, index + 1, index === through));
+  }
+
+  /**
+   * 2320, 2330A and 2330B (005010X222A1): the primary's coverage and what it
+   * paid for the claim. AMT*D is the sum of the lines' SVD02 less the
+   * claim-level CAS adjustments, and no claim-level CAS is written: the sum.
+   * OI03 and OI06 repeat CLM08 and CLM09, as the writer's CLM states them.
+   */
+  private writePrimaryPayer(out: string[], claim: Professional837Claim, primary: Professional837PrimaryPayer): void {
+    const paidCents = claim.lines.reduce((sum, line) => sum + (line.primaryPayerPaidAmountCents ?? 0), 0);
+    this.put(out, [
+      'SBR',
+      'P',
+      value(primary.relationshipCode, 'primary payer relationship'),
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      value(primary.claimFilingIndicator ?? 'CI', 'primary payer claim filing indicator'),
+    ]);
+    this.put(out, ['AMT', 'D', x12AmountOf(paidCents)]);
+    this.put(out, ['OI', '', '', 'Y', '', '', 'Y']);
+    const subscriber = primary.subscriber;
+    this.put(out, [
+      'NM1',
+      'IL',
+      '1',
+      value(subscriber.lastName, 'primary payer subscriber name'),
+      value(subscriber.firstName ?? '', 'primary payer subscriber first name'),
+      '',
+      '',
+      '',
+      'MI',
+      value(subscriber.memberId, 'primary payer member id'),
+    ]);
+    this.put(out, [
+      'NM1',
+      'PR',
+      '2',
+      value(primary.name, 'primary payer name'),
+      '',
+      '',
+      '',
+      '',
+      'PI',
+      value(primary.id, 'primary payer id'),
+    ]);
   }
 
   private writeRendering(out: string[], rendering: NonNullable<Claim837['renderingProvider']>): void {
@@ -522,6 +607,7 @@ export class Professional837Writer {
     endsClaimSpan: boolean,
   ): void {
     const procedure = ['HC', value(line.hcpcsCode ?? '', 'procedure code'), ...(line.procedureModifiers ?? [])];
+    const units = String(line.serviceUnitCount ?? 1);
     const pointer = claim.diagnoses.findIndex((diagnosis) => diagnosis.code === line.diagnosisCode);
     this.put(out, ['LX', String(number)]);
     this.put(out, [
@@ -529,7 +615,7 @@ export class Professional837Writer {
       procedure.map((part) => value(part, 'procedure modifier')).join(COMPONENT),
       x12AmountOf(line.chargeAmountCents ?? 0),
       'UN',
-      String(line.serviceUnitCount ?? 1),
+      units,
       // SV105 only where the line's place differs from the claim's, as the guide asks.
       line.placeOfServiceCode && line.placeOfServiceCode !== claim.placeOfServiceCode
         ? value(line.placeOfServiceCode, 'line place of service')
@@ -557,6 +643,19 @@ export class Professional837Writer {
         'XX',
         value(line.renderingNpi, 'line NPI'),
       ]);
+    }
+    const primary = claim.primaryPayer;
+    if (primary) {
+      // 2430: SVD03 is the procedure as billed in SV101, SVD05 the units paid; DTP*573 is required beside it.
+      this.put(out, [
+        'SVD',
+        value(primary.id, 'primary payer id'),
+        x12AmountOf(line.primaryPayerPaidAmountCents ?? 0),
+        procedure.join(COMPONENT),
+        '',
+        units,
+      ]);
+      this.put(out, ['DTP', '573', 'D8', x12DateOf(primary.paidDate)]);
     }
   }
 }
@@ -595,6 +694,10 @@ function checkClaim(claim: Professional837Claim): void {
   // The guide requires an HI, but a claim read from a file whose HI was unreadable has no diagnosis to
   // write: it is written without one (readers take it) rather than given a made-up code.
   if (claim.diagnoses.length > MAX_DIAGNOSES) refuse(`an 837P claim has at most ${MAX_DIAGNOSES} diagnoses`);
+  // An SVD names its payer by the 2330B id: a primary payment with no primary payer named could not be read back.
+  if (!claim.primaryPayer && claim.lines.some((line) => (line.primaryPayerPaidAmountCents ?? 0) !== 0)) {
+    refuse('a line states what the primary payer paid, but the claim names no primary payer (2320/2330B)');
+  }
 }
 
 export interface Professional837StreamOptions extends Professional837InterchangeOptions {

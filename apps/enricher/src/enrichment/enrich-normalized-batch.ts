@@ -85,26 +85,38 @@ async function judgeDecodedBatch(
   }
   const holders = await pendState.holdFingerprints(offered);
   const waiting = adjudicated.length > 0 ? await pendState.waitingDecisions(adjudicated) : new Map();
-  const pended: PendedClaimRecord[] = [];
-  const notWaiting: string[] = [];
+  // The queue as the batch leaves it, claim by claim (null: not waiting). One claim's events share a
+  // partition, so they come in the order they were sent, and the last one stands: filed apart, a claim
+  // pended then corrected in one batch went back in the queue, and its remittance missed its pend.
+  const queued = new Map<string, PendedClaimRecord | null>();
   const outcomes = enriched.map((result, index): TransformOutcome => {
     if (!result.ok) return { deadLetter: { code: result.code, reason: result.reason } };
     const { event, enrichment } = result;
     // An adjudication clears a waiting claim or is clean: it never pends, so it waits on nothing.
     const { decision, dependencies } = isRemittanceAdjudication(event)
-      ? { decision: decisionOnAdjudication(event, waiting.get(event.claimId), state.ruleSet.version), dependencies: [] }
+      ? {
+          decision: decisionOnAdjudication(
+            event,
+            queued.has(event.claimId) ? queued.get(event.claimId)?.decision : waiting.get(event.claimId),
+            state.ruleSet.version,
+          ),
+          dependencies: [],
+        }
       : judgePend(event, enrichment, state.tables, state.ruleSet, {
           duplicateOf: (fingerprint) => holders.get(fingerprint),
         });
-    if (decision.status === 'pended') {
-      pended.push({
-        claimId: event.claimId,
-        normalizedEvent: messages[index]?.message.value ?? JSON.stringify(event),
-        decision,
-        dependencies,
-      });
-    } else {
-      notWaiting.push(event.claimId);
+    if (decision.clearedBy === 'adjudication' || standsForTheClaim(event)) {
+      queued.set(
+        event.claimId,
+        decision.status === 'pended'
+          ? {
+              claimId: event.claimId,
+              normalizedEvent: messages[index]?.message.value ?? JSON.stringify(event),
+              decision,
+              dependencies,
+            }
+          : null,
+      );
     }
     const traceParent = messages[index]?.message.headers?.[EVENT_HEADERS.traceParent]?.toString();
     const enrichmentWhenCleared =
@@ -117,5 +129,23 @@ async function judgeDecodedBatch(
       ),
     };
   });
+  const pended: PendedClaimRecord[] = [];
+  const notWaiting: string[] = [];
+  for (const [claimId, record] of queued) {
+    if (record === null) notWaiting.push(claimId);
+    else pended.push(record);
+  }
   return { outcomes, pended, notWaiting };
+}
+
+/**
+ * Whether the event is the claim itself, a version that replaces the one in
+ * the queue, rather than an answer about it: a 277CA, 277 or 999
+ * acknowledgement, or an 835 remittance (a reversal included), speaks of a
+ * claim already sent. Such an answer neither files the claim nor takes it
+ * out of the queue (only an adjudication's clear does): a 277CA accepting a
+ * claim that waits on a provider fix took it out, and the fix found no one.
+ */
+function standsForTheClaim(event: ClaimEvent): boolean {
+  return event.claim.acknowledgement == null && event.claim.adjudication?.claimStatusCode == null;
 }

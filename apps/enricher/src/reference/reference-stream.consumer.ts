@@ -1,19 +1,9 @@
-import {
-  CLAIM_TOPICS,
-  MemberReferenceEventSchema,
-  ReferenceEventSchema,
-  decodeEvent,
-  memberReferenceKey,
-  type ClaimTopic,
-  type PendDependency,
-} from '@claims/contracts';
+import { CLAIM_TOPICS, type ClaimTopic } from '@claims/contracts';
 import {
   PipelineKafka,
-  deadLetterFor,
   readTopicOffsets,
   startBatchConsumer,
   type ConsumedBatch,
-  type OutboundMessage,
   type ProducedMessage,
   type RunningConsumer,
 } from '@claims/kafka';
@@ -23,10 +13,10 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EnricherConfig } from '../enricher.config';
 import { ENRICHER_CONFIG } from '../enricher.tokens';
-import { PendIndexRepository, type WaitingClaim } from '../pend-index/pend-index.repository';
+import { PendIndexRepository } from '../pend-index/pend-index.repository';
 import { EnrichmentState } from './enrichment-state';
 import { publishProviderDirectoryFiles } from './provider-directory-files';
-import { reconsiderWaitingClaims } from './reconsider-waiting-claims';
+import { ReferenceBatchJudge, type JudgedReferenceBatch } from './reference-batch-judge';
 
 export const REFERENCE_TOPICS: readonly ClaimTopic[] = [
   CLAIM_TOPICS.referenceProviders,
@@ -61,6 +51,7 @@ export class ReferenceStreamConsumer implements BeforeApplicationShutdown {
   private resolveCaughtUp: (() => void) | null = null;
   /** While the directory loads: the waiting claims whose entries changed, judged again once it has loaded. */
   private claimsToJudgeOnceLoaded: Set<string> | null = new Set();
+  private readonly judge: ReferenceBatchJudge;
 
   constructor(
     @Inject(ENRICHER_CONFIG) private readonly config: EnricherConfig,
@@ -68,7 +59,9 @@ export class ReferenceStreamConsumer implements BeforeApplicationShutdown {
     private readonly pipeline: PipelineKafka,
     private readonly state: EnrichmentState,
     private readonly pendIndex: PendIndexRepository,
-  ) {}
+  ) {
+    this.judge = new ReferenceBatchJudge(state, pendIndex, logger);
+  }
 
   /** Starts following the reference topics; resolves once the directory holds what they held at start. */
   start(): Promise<void> {
@@ -116,7 +109,9 @@ export class ReferenceStreamConsumer implements BeforeApplicationShutdown {
     );
     for (let start = 0; start < noted.length; start += RELOAD_JUDGING_CHUNK) {
       const chunk = noted.slice(start, start + RELOAD_JUDGING_CHUNK);
-      await this.state.lock.run(async () => this.judgeAgain(await this.pendIndex.findWaiting(chunk), []));
+      await this.state.lock.run(async () =>
+        this.send({ ...this.judge.judgeWaiting(await this.pendIndex.findWaiting(chunk)), deadLetters: [] }),
+      );
     }
   }
 
@@ -156,76 +151,28 @@ export class ReferenceStreamConsumer implements BeforeApplicationShutdown {
    * Applies a batch of reference versions and, in the same turn of the lock,
    * judges again the claims waiting on what changed (while the directory
    * loads, only notes them). A fix replayed changes nothing: its version is
-   * known already, or the claims it cleared have left the queue. A crash
+   * known already, or the claims it cleared have left the queue; the retry
+   * of a batch that failed judges what its first attempt changed. A crash
    * after the cleared events were written and before the queue was updated
    * writes them again on redelivery, with the same ids.
    */
   private applyBatch(batch: ConsumedBatch): Promise<void> {
     return this.state.lock.run(async () => {
-      const changed: PendDependency[] = [];
-      const deadLetters: OutboundMessage[] = [];
       const isMembers = batch.topic === this.pipeline.topic(CLAIM_TOPICS.referenceMembers);
-      for (const message of batch.messages) {
-        const dependency = isMembers ? this.applyMember(message.value) : this.applyDirectory(message.value);
-        if ('failure' in dependency) {
-          deadLetters.push(
-            deadLetterFor(
-              { topic: batch.topic, partition: batch.partition, message },
-              'enricher',
-              dependency.failure,
-              new Date(),
-            ),
-          );
-        } else if (dependency.changed !== null) {
-          changed.push(dependency.changed);
-        }
-      }
-      const loading = this.claimsToJudgeOnceLoaded;
-      if (loading !== null) {
-        for (const claimId of await this.pendIndex.claimIdsWaitingOn(changed)) loading.add(claimId);
-        await this.judgeAgain([], deadLetters);
-      } else {
-        await this.judgeAgain(await this.pendIndex.findWaitingOn(changed), deadLetters);
-      }
+      await this.send(await this.judge.judgeBatch(batch, isMembers, this.claimsToJudgeOnceLoaded));
       const last = batch.messages[batch.messages.length - 1];
       if (last) this.markHandled(batch.topic, batch.partition, last.offset);
     });
   }
 
-  /** Judges `waiting` against the directory as it stands, writes the clears and dead letters, then the queue. */
-  private async judgeAgain(waiting: readonly WaitingClaim[], deadLetters: OutboundMessage[]): Promise<void> {
-    const verdicts = reconsiderWaitingClaims(waiting, this.state, this.logger);
+  /** Writes the clears and dead letters, then the queue: a crash between the two writes the clears again. */
+  private async send(judged: JudgedReferenceBatch): Promise<void> {
     await this.pipeline.producer.send(
       new Map<string, ProducedMessage[]>([
-        [this.pipeline.topic(CLAIM_TOPICS.enriched), verdicts.cleared],
-        [this.pipeline.topic(CLAIM_TOPICS.deadLetter), deadLetters],
+        [this.pipeline.topic(CLAIM_TOPICS.enriched), judged.cleared],
+        [this.pipeline.topic(CLAIM_TOPICS.deadLetter), judged.deadLetters],
       ]),
     );
-    await this.pendIndex.recordVerdicts(verdicts.stillPended, verdicts.clearedClaimIds);
-    if (verdicts.clearedClaimIds.length > 0) {
-      this.logger.info(
-        { cleared: verdicts.clearedClaimIds.length, stillWaiting: verdicts.stillPended.length },
-        'reference change cleared pended claims',
-      );
-    }
-  }
-
-  private applyDirectory(
-    value: Buffer | null,
-  ): { changed: PendDependency | null } | { failure: { code: string; reason: string } } {
-    const decoded = decodeEvent(ReferenceEventSchema, value);
-    if (!decoded.ok) return { failure: { code: decoded.code, reason: decoded.reason } };
-    const changed = this.state.tables.apply(decoded.event);
-    return { changed: changed ? { kind: decoded.event.kind, key: decoded.event.key } : null };
-  }
-
-  private applyMember(
-    value: Buffer | null,
-  ): { changed: PendDependency | null } | { failure: { code: string; reason: string } } {
-    const decoded = decodeEvent(MemberReferenceEventSchema, value);
-    if (!decoded.ok) return { failure: { code: decoded.code, reason: decoded.reason } };
-    const member = decoded.event.member;
-    const changed = this.state.tables.applyMember(member);
-    return { changed: changed ? { kind: 'member', key: memberReferenceKey(member) } : null };
+    await judged.record();
   }
 }

@@ -178,6 +178,18 @@ describe('judging a claim batch and filing it in a real pend index', () => {
     expect(await pendIndex.waitingCount()).toBe(1);
   });
 
+  it('keeps an answer about a claim out of the duplicate fingerprints, so a real twin of its claim is no duplicate of it', async () => {
+    // Only the reversal of claim C-A is seen (its 837 came before the feed began): it holds no fingerprint.
+    await judgeAndFile([remittance(claimRenderedBy('C-A', KNOWN_NPI, 1), '22')]);
+
+    // The twin is sent after the reversal's date: the first holder in event time would make it a duplicate.
+    const [[twin]] = (await judgeAndFile([{ ...claimRenderedBy('C-B', KNOWN_NPI, 1), occurredAt: '2008-09-05' }])) as [
+      [EnrichedClaimEvent],
+    ];
+
+    expect(twin.pendDecision?.reasons.map((reason) => reason.code) ?? []).not.toContain('DUPLICATE_SUSPECT');
+  });
+
   it('takes a claim out of the index when a later version in the same batch no longer waits', async () => {
     const waiting = claimRenderedBy('C-FIXED', MISSING_NPI, 1);
     const corrected = claimRenderedBy('C-FIXED', KNOWN_NPI, 2);

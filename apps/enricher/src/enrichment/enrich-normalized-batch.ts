@@ -12,6 +12,7 @@ import {
   duplicateFingerprints,
   enrichClaim,
   enrichClaimAsOf,
+  isAnswerAboutClaim,
   isRemittanceAdjudication,
   judgePend,
 } from '@claims/enrichment';
@@ -79,6 +80,9 @@ async function judgeDecodedBatch(
       adjudicated.push(result.event.claimId);
       continue;
     }
+    // An acknowledgement or a reversal answers a claim: holding its fingerprints would make the claim's twin,
+    // seen later, a duplicate of an answer.
+    if (isAnswerAboutClaim(result.event)) continue;
     for (const fingerprint of duplicateFingerprints(result.event)) {
       offered.push({ fingerprint, claimId: result.event.claimId, occurredAt: result.event.occurredAt });
     }
@@ -105,7 +109,7 @@ async function judgeDecodedBatch(
       : judgePend(event, enrichment, state.tables, state.ruleSet, {
           duplicateOf: (fingerprint) => holders.get(fingerprint),
         });
-    if (decision.clearedBy === 'adjudication' || standsForTheClaim(event)) {
+    if (decision.clearedBy === 'adjudication' || !isAnswerAboutClaim(event)) {
       queued.set(
         event.claimId,
         decision.status === 'pended'
@@ -136,16 +140,4 @@ async function judgeDecodedBatch(
     else pended.push(record);
   }
   return { outcomes, pended, notWaiting };
-}
-
-/**
- * Whether the event is the claim itself, a version that replaces the one in
- * the queue, rather than an answer about it: a 277CA, 277 or 999
- * acknowledgement, or an 835 remittance (a reversal included), speaks of a
- * claim already sent. Such an answer neither files the claim nor takes it
- * out of the queue (only an adjudication's clear does): a 277CA accepting a
- * claim that waits on a provider fix took it out, and the fix found no one.
- */
-function standsForTheClaim(event: ClaimEvent): boolean {
-  return event.claim.acknowledgement == null && event.claim.adjudication?.claimStatusCode == null;
 }

@@ -1,5 +1,5 @@
 import type { ClaimEvent, PendDecision } from '@claims/contracts';
-import { decisionOnAdjudication, isRemittanceAdjudication } from './adjudication-clear';
+import { decisionOnAdjudication, isAnswerAboutClaim, isRemittanceAdjudication } from './adjudication-clear';
 
 function remittance(adjudication: NonNullable<ClaimEvent['claim']['adjudication']> | null, occurredAt = '2010-05-20') {
   return { occurredAt, claim: { adjudication } } as unknown as ClaimEvent;
@@ -41,6 +41,30 @@ describe('isRemittanceAdjudication', () => {
     expect(isRemittanceAdjudication(remittance({ ...adjudicated, claimStatusCode: undefined }))).toBe(false);
     expect(isRemittanceAdjudication(remittance({ ...adjudicated, claimStatusCode: '22', reversal: true }))).toBe(false);
     expect(isRemittanceAdjudication(remittance(null))).toBe(false);
+  });
+});
+
+describe('isAnswerAboutClaim', () => {
+  const answer = (claim: Partial<ClaimEvent['claim']>) => ({ claim }) as unknown as ClaimEvent;
+  const acknowledgement = { statusCode: 'A1', statusCodes: [], transactionControlNumber: null };
+
+  it('takes every acknowledgement, accepting or rejecting, for an answer', () => {
+    for (const kind of ['999', '277ca', '277'] as const) {
+      for (const status of ['accepted', 'accepted_with_errors', 'rejected'] as const) {
+        expect(isAnswerAboutClaim(answer({ acknowledgement: { ...acknowledgement, kind, status } }))).toBe(true);
+      }
+    }
+  });
+
+  it('takes a remittance, a reversal included, for an answer', () => {
+    expect(isAnswerAboutClaim(remittance(adjudicated))).toBe(true);
+    expect(isAnswerAboutClaim(remittance({ ...adjudicated, claimStatusCode: '22', reversal: true }))).toBe(true);
+  });
+
+  it("does not take a claim, nor a billing export's own adjudication status, for an answer", () => {
+    expect(isAnswerAboutClaim(answer({ acknowledgement: null, adjudication: null }))).toBe(false);
+    expect(isAnswerAboutClaim(remittance({ ...adjudicated, claimStatusCode: null }))).toBe(false);
+    expect(isAnswerAboutClaim(remittance(null))).toBe(false);
   });
 });
 

@@ -38,7 +38,7 @@ const unknownProviderClaim = claimEvent({ lines: [line({ renderingNpi: NPI.secon
 describe('decidePend', () => {
   it('calls a claim no rule catches clean, with every pend field null', () => {
     expect(decide(claimEvent(), tablesWith())).toEqual({
-      ruleSetVersion: '2026-12-07.2',
+      ruleSetVersion: '2026-12-07.3',
       status: 'clean',
       reasons: [],
       queue: null,
@@ -511,5 +511,106 @@ rules:
 
     expect(decision.reasons.map((reason) => reason.code)).toEqual(['MEMBER_NOT_ELIGIBLE', 'PROVIDER_NOT_FOUND']);
     expect(decision.queue).toBe('Eligibility');
+  });
+});
+
+describe('judgePend on an answer about a claim', () => {
+  const acknowledgement = (
+    kind: '999' | '277ca' | '277',
+    status: 'accepted' | 'rejected',
+  ): NonNullable<ClaimEvent['claim']['acknowledgement']> => ({
+    kind,
+    status,
+    statusCode: status === 'accepted' ? 'A1' : 'A3',
+    statusCodes: [],
+    transactionControlNumber: '0001',
+  });
+  const remittance = (
+    claimStatusCode: string,
+    reversal: boolean,
+  ): NonNullable<ClaimEvent['claim']['adjudication']> => ({
+    sourceStatus: claimStatusCode,
+    status: reversal ? null : 'denied',
+    paidAmountCents: 0,
+    paidDate: '2008-04-15',
+    claimStatusCode,
+    ...(reversal ? { reversal } : {}),
+  });
+  type ClaimFields = Partial<ClaimEvent['claim']>;
+  /** Each answer, built over the claim fields given, as the normalizer types it. */
+  const answers = (fields: ClaimFields): Array<[string, ClaimEvent]> => [
+    [
+      'a 277CA accepting the claim',
+      claimEvent(
+        { ...fields, acknowledgement: acknowledgement('277ca', 'accepted') },
+        { eventType: 'acknowledged', layout: 'x12.277ca' },
+      ),
+    ],
+    [
+      'a 277CA rejecting the claim',
+      claimEvent(
+        { ...fields, acknowledgement: acknowledgement('277ca', 'rejected') },
+        { eventType: 'rejected', layout: 'x12.277ca' },
+      ),
+    ],
+    [
+      'a 277 claim status response',
+      claimEvent(
+        { ...fields, acknowledgement: acknowledgement('277', 'accepted') },
+        { eventType: 'acknowledged', layout: 'x12.277' },
+      ),
+    ],
+    [
+      'a 999 rejecting the transaction set',
+      claimEvent(
+        { ...fields, acknowledgement: acknowledgement('999', 'rejected') },
+        { eventType: 'rejected', layout: 'x12.999' },
+      ),
+    ],
+    [
+      'an 835 reversal',
+      claimEvent({ ...fields, adjudication: remittance('22', true) }, { eventType: 'adjudicated', layout: 'x12.835' }),
+    ],
+    [
+      'an 835 denial',
+      claimEvent({ ...fields, adjudication: remittance('4', false) }, { eventType: 'adjudicated', layout: 'x12.835' }),
+    ],
+  ];
+  // A billing NPI the directory lacks and an amount over the review threshold: as a claim, it pends.
+  const flawed: ClaimFields = { billingNpi: NPI.second, billedAmountCents: 5_000_000 };
+  const cleanVerdict = {
+    ruleSetVersion: ruleSet.version,
+    status: 'clean',
+    reasons: [],
+    queue: null,
+    pendedOn: null,
+    clearedOn: null,
+    clearedBy: null,
+  };
+
+  function judge(event: ClaimEvent, context: PendContext = NO_DUPLICATES) {
+    const tables = tablesWith();
+    return judgePend(event, enrichClaim(event, tables, EMPTY_ENRICHMENT_CODES), tables, ruleSet, context);
+  }
+
+  it('pends the claim itself with the same fields, so the rules do catch them', () => {
+    const judged = judge(claimEvent(flawed));
+
+    expect(judged.decision.status).toBe('pended');
+    expect(judged.decision.reasons.map((reason) => reason.code)).toEqual([
+      'PROVIDER_NOT_FOUND',
+      'AMOUNT_OVER_THRESHOLD',
+    ]);
+  });
+
+  it.each(answers(flawed))('judges %s clean, waiting on nothing, whatever rule its fields would trip', (_, answer) => {
+    expect(judge(answer)).toEqual({ decision: cleanVerdict, dependencies: [] });
+  });
+
+  it.each(answers({}))('judges %s clean when another claim id holds its fingerprints', (_, answer) => {
+    const heldByAnother: PendContext = { duplicateOf: () => ({ claimId: 'CLM-OTHER', occurredAt: answer.occurredAt }) };
+    expect(judge(claimEvent({}), heldByAnother).decision.status).toBe('pended');
+
+    expect(judge(answer, heldByAnother)).toEqual({ decision: cleanVerdict, dependencies: [] });
   });
 });

@@ -8,6 +8,7 @@ import type {
 } from '@claims/contracts';
 import { EMPTY_ENRICHMENT_CODES, enrichClaimAsOf } from '../enrich';
 import type { ReferenceTables } from '../tables';
+import { isAnswerAboutClaim } from './adjudication-clear';
 import { UNCLASSIFIED_PEND_REASON } from './comment-keywords';
 import { NO_DUPLICATES, type PendContext } from './duplicate-fingerprints';
 import type { PendRuleInput } from './predicates';
@@ -74,6 +75,7 @@ function waitsOnReference(reason: PendReason): boolean {
 /**
  * The pend rules' verdict on a claim.
  *
+ * - An answer about a claim (isAnswerAboutClaim): `clean`, the rules not run.
  * - No reason: `clean`.
  * - A pended-queue export (a claim carrying `pend`): the export's own reason
  *   first (classified from the comments when blank), then the directory
@@ -117,6 +119,8 @@ export function judgePend(
   ruleSet: PendRuleSet,
   context: PendContext,
 ): PendJudgement {
+  // An answer never waits in the queue: the claim it answers does, or did.
+  if (isAnswerAboutClaim(event)) return { decision: cleanDecision(ruleSet), dependencies: [] };
   let reasons = evaluatePendRules(event, enrichment, tables, ruleSet, context);
   if (event.claim.pend != null) return withOwnDependencies(decideExportPend(event, event.claim.pend, reasons, ruleSet));
   if (reasons.length === 0) return { decision: cleanDecision(ruleSet), dependencies: [] };

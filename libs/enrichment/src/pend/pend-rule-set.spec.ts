@@ -27,7 +27,7 @@ describe('loadPendRuleSet', () => {
   it('loads the shipped rules with their version, in file order', () => {
     const ruleSet = loadShippedPendRuleSet();
 
-    expect(ruleSet.version).toBe('2026-12-07.2');
+    expect(ruleSet.version).toBe('2026-12-07.3');
     expect(ruleSet.rules.map((each) => each.code)).toEqual([
       'PROVIDER_NOT_FOUND',
       'PROVIDER_INCOMPLETE',

@@ -10,8 +10,11 @@ import { Reflector } from '@nestjs/core';
 import { ApiProduces } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { map, type Observable } from 'rxjs';
+import { RESPONSE_SCHEMAS } from '../openapi/response-schemas.generated';
+import { schemaWithSmallCells } from '../privacy/small-cell-schema';
+import { SMALL_CELLS, type SmallCellDeclaration } from '../privacy/small-cells.decorator';
 import { attachment, toCsv } from './csv';
-import { csvColumnsOf, type JsonRow } from './csv-table';
+import { csvColumnsOf, csvHeadersOfSchema, type JsonRow } from './csv-table';
 
 export const CSV_TABLE = 'claims:csv-table';
 
@@ -55,7 +58,40 @@ export function nextPageLink(originalUrl: string, nextCursor: string): string {
  */
 @Injectable()
 export class CsvTableInterceptor implements NestInterceptor {
+  private readonly declaredHeaders = new WeakMap<object, readonly string[]>();
+
   constructor(private readonly reflector: Reflector) {}
+
+  /**
+   * The columns of the route's table as its response schema declares them
+   * (the controller's return type, as the OpenAPI document has it), with the
+   * `suppressed` column wherever the route can withhold a cell of a row: the
+   * header of a table with no rows. Read once per route.
+   */
+  private declaredHeadersOf(context: ExecutionContext, table: CsvTableDeclaration): readonly string[] {
+    const handler = context.getHandler();
+    const known = this.declaredHeaders.get(handler);
+    if (known !== undefined) return known;
+    const response = RESPONSE_SCHEMAS[`${context.getClass().name}_${handler.name}`]?.schema;
+    const smallCells = this.reflector.getAllAndOverride<SmallCellDeclaration | undefined>(SMALL_CELLS, [
+      handler,
+      context.getClass(),
+    ]);
+    const schema =
+      response !== undefined && smallCells?.kind === 'cells'
+        ? schemaWithSmallCells(response, smallCells.spec)
+        : response;
+    const properties = schema?.['properties'];
+    const rows =
+      properties !== null && typeof properties === 'object'
+        ? (properties as Record<string, unknown>)[table.rows]
+        : undefined;
+    const headers = csvHeadersOfSchema(
+      rows !== null && typeof rows === 'object' ? (rows as Record<string, unknown>)['items'] : undefined,
+    );
+    this.declaredHeaders.set(handler, headers);
+    return headers;
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const table = this.reflector.get<CsvTableDeclaration | undefined>(CSV_TABLE, context.getHandler());
@@ -74,7 +110,7 @@ export class CsvTableInterceptor implements NestInterceptor {
         if (typeof nextCursor === 'string') response.setHeader('Link', nextPageLink(request.originalUrl, nextCursor));
         response.setHeader('Content-Type', 'text/csv; charset=utf-8');
         response.setHeader('Content-Disposition', attachment(`${table.filename}.csv`));
-        return toCsv(csvColumnsOf(tableRows), tableRows);
+        return toCsv(csvColumnsOf(tableRows, this.declaredHeadersOf(context, table)), tableRows);
       }),
     );
   }

@@ -1,5 +1,5 @@
 import { toCsv } from './csv';
-import { csvColumnsOf, flatRowOf } from './csv-table';
+import { csvColumnsOf, csvHeadersOfSchema, flatRowOf } from './csv-table';
 import { nextPageLink } from './csv-table.interceptor';
 
 describe('csvColumnsOf', () => {
@@ -22,8 +22,80 @@ describe('csvColumnsOf', () => {
     );
   });
 
-  it('writes a header-less empty document for no rows', () => {
-    expect(toCsv(csvColumnsOf([]), [])).toBe('\r\n');
+  it('writes the declared header for no rows, and ignores it once rows give the columns', () => {
+    expect(toCsv(csvColumnsOf([], ['payer', 'paidClaims', 'suppressed']), [])).toBe(
+      '"payer","paidClaims","suppressed"\r\n',
+    );
+    const rows = [{ payer: 'AETNA', paidClaims: 4 }];
+    expect(toCsv(csvColumnsOf(rows, ['payer', 'paidClaims', 'suppressed']), rows)).toBe(
+      '"payer","paidClaims"\r\n"AETNA",4\r\n',
+    );
+  });
+});
+
+describe('csvHeadersOfSchema', () => {
+  const ageBucket = {
+    type: 'object',
+    properties: {
+      bucket: { type: 'string', enum: ['0-30', '90+'] },
+      minAgeDays: { type: 'number' },
+      claims: { type: 'number', nullable: true },
+    },
+  };
+  const rowSchema = {
+    type: 'object',
+    properties: {
+      value: { type: 'string' },
+      reasons: { type: 'array', items: { type: 'string' } },
+      daysToClear: {
+        type: 'object',
+        nullable: true,
+        properties: { p50: { type: 'number' }, byQueue: { type: 'object', additionalProperties: { type: 'number' } } },
+      },
+      ageBuckets: { type: 'array', items: ageBucket },
+      steps: { type: 'array', items: { type: 'object', properties: { days: { type: 'number' } } } },
+      byPayer: { type: 'object', additionalProperties: { type: 'number' } },
+      claims: { type: 'number', nullable: true },
+      suppressed: { type: 'array', items: { type: 'string' } },
+    },
+  };
+
+  it('names the columns a row of the schema flattens to, in the order a row of it gives them', () => {
+    const row = {
+      value: 'AETNA',
+      reasons: ['N01'],
+      daysToClear: { p50: 8, byQueue: { coding: 3 } },
+      ageBuckets: [
+        { bucket: '0-30', minAgeDays: 0, claims: 4 },
+        { bucket: '90+', minAgeDays: 91, claims: null },
+      ],
+      claims: null,
+      suppressed: ['ageBuckets.90+.claims'],
+    };
+    const declared = csvHeadersOfSchema(rowSchema);
+    expect(declared).toEqual([
+      'value',
+      'reasons',
+      'daysToClear.p50',
+      'daysToClear.byQueue',
+      'ageBuckets.0-30.minAgeDays',
+      'ageBuckets.0-30.claims',
+      'ageBuckets.90+.minAgeDays',
+      'ageBuckets.90+.claims',
+      'claims',
+      'suppressed',
+    ]);
+    expect(declared).toEqual([...flatRowOf(row).keys()]);
+  });
+
+  it('leaves out the columns only rows can name: map keys and unlabelled list positions', () => {
+    const headers = csvHeadersOfSchema(rowSchema);
+    expect(headers.filter((header) => header.startsWith('steps') || header.startsWith('byPayer'))).toEqual([]);
+  });
+
+  it('names no column for a schema that is no object', () => {
+    expect(csvHeadersOfSchema(undefined)).toEqual([]);
+    expect(csvHeadersOfSchema({ type: 'string' })).toEqual([]);
   });
 });
 

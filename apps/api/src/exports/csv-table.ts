@@ -49,20 +49,56 @@ export function flatRowOf(row: JsonRow): ReadonlyMap<string, unknown> {
  * The columns of a table of JSON rows: every leaf any row has, in the order
  * first seen, so rows of one route (which share a shape) keep the JSON's
  * field order. A withheld small cell is null in JSON and an empty cell
- * here; the row's `suppressed` list names it, as in the JSON.
+ * here; the row's `suppressed` list names it, as in the JSON. With no
+ * rows, the columns are `declaredHeaders` (csvHeadersOfSchema of the row type).
  *
  * Each row is flattened once, here, and its cells read from that: a wide
  * table's export would otherwise walk every row once per column.
  */
-export function csvColumnsOf(rows: readonly JsonRow[]): Array<CsvColumn<JsonRow>> {
+export function csvColumnsOf(
+  rows: readonly JsonRow[],
+  declaredHeaders: readonly string[] = [],
+): Array<CsvColumn<JsonRow>> {
   const flatRows = new Map<JsonRow, ReadonlyMap<string, unknown>>();
   for (const row of rows) if (!flatRows.has(row)) flatRows.set(row, flatRowOf(row));
   const headers = new Set<string>();
   for (const flatRow of flatRows.values()) for (const header of flatRow.keys()) headers.add(header);
+  // A file with no rows still heads its columns, for the spreadsheet or script that loads it by name.
+  if (headers.size === 0) for (const header of declaredHeaders) headers.add(header);
   // A row the columns were not made from (toCsv is handed the same rows) is flattened when asked.
   const flatRowFor = (row: JsonRow): ReadonlyMap<string, unknown> => flatRows.get(row) ?? flatRowOf(row);
   return [...headers].map((header) => ({
     header,
     value: (row) => csvValueOf(flatRowFor(row).get(header)),
   }));
+}
+
+type Schema = Readonly<Record<string, unknown>>;
+
+const isSchema = (value: unknown): value is Schema =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const propertiesOf = (schema: unknown): Array<[string, unknown]> =>
+  isSchema(schema) && isSchema(schema['properties']) ? Object.entries(schema['properties']) : [];
+
+/**
+ * The columns flatRowOf gives a row of `rowSchema` (a JSON Schema, as the
+ * OpenAPI document has it), in its properties' order, which is the order the
+ * route writes a row's fields. A list of objects is labelled by its first
+ * field's enum, as a row labels it by that field's value; the columns only a
+ * row can name (a map's keys, a list's positions) are left out.
+ */
+export function csvHeadersOfSchema(rowSchema: unknown): string[] {
+  return propertiesOf(rowSchema).flatMap(([key, property]): string[] => {
+    const children = propertiesOf(property);
+    if (children.length > 0) return children.map(([child]) => `${key}.${child}`);
+    if (isSchema(property) && isSchema(property['additionalProperties'])) return [];
+    const items = isSchema(property) && property['type'] === 'array' ? property['items'] : undefined;
+    const fields = propertiesOf(items);
+    if (fields.length === 0) return items !== undefined && isSchema(items) && items['type'] === 'object' ? [] : [key];
+    const [labelField, ...rest] = fields;
+    const labels = isSchema(labelField?.[1]) ? labelField[1]['enum'] : undefined;
+    if (!Array.isArray(labels) || !labels.every((label) => typeof label === 'string')) return [];
+    return labels.flatMap((label: string) => rest.map(([child]) => `${key}.${label}.${child}`));
+  });
 }

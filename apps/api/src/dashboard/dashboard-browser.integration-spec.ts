@@ -1180,6 +1180,41 @@ describe('the analyst dashboard in a browser', () => {
       expect(await tab.locator('#report-status').textContent()).toMatch(said);
     });
 
+    it('refuses a from date after the to date when the analyst picks a pend reason, as Apply does, and keeps the figures in force', async () => {
+      await tab.uncheck('#live-refresh');
+      await tab.click('#filters button[type="reset"]');
+      await tab.locator('#filters [name="payer"]:text-is("")').waitFor({ state: 'attached' });
+      await apply();
+      const reasons = (): Promise<string[]> =>
+        tab.locator('[data-table="pended-by-reason"] td[data-column="reason"]').allTextContents();
+      const shown = await reasons();
+      expect(shown).toContain('NPI_INVALID');
+      calls.length = 0;
+      await tab.fill('#filters [name="from"]', '2024-03-01');
+      await tab.fill('#filters [name="to"]', '2024-01-01');
+      await tab.click('[data-table="pended-by-reason"] td[data-column="reason"] button:text-is("NPI_INVALID")');
+      await tab.locator('#filters-error:not(:empty)').waitFor({ state: 'attached' });
+      expect(await tab.locator('#filters-error').textContent()).toBe(
+        'From (2024-03-01) is after to (2024-01-01): no day is in that range.',
+      );
+      expect(calls).toEqual([]);
+      expect(await reasons()).toEqual(shown);
+      expect(await tab.locator('.panel .error:not(:empty)').count()).toBe(0);
+
+      // With the dates put right, the same pick applies them and the reason.
+      await tab.fill('#filters [name="from"]', '2024-01-01');
+      const before = await tab.locator('#dashboard').getAttribute('data-generation');
+      await tab.click('[data-table="pended-by-reason"] td[data-column="reason"] button:text-is("NPI_INVALID")');
+      await tab.locator(`#dashboard[data-state="ready"]:not([data-generation="${before}"])`).waitFor({
+        state: 'attached',
+      });
+      expect(await tab.locator('#filters-error').textContent()).toBe('');
+      expect(await tab.locator('#panel-work-queue caption').textContent()).toContain('pend reason NPI_INVALID');
+      await tab.click('#filters button[type="reset"]');
+      await tab.locator('#filters [name="reason"]:text-is("")').waitFor({ state: 'attached' });
+      await apply();
+    });
+
     it("names the cells withheld from the analyst in the table's CSV download, as the API's exports do, rather than leave them blank like no data", async () => {
       await tab.click('#filters button[type="reset"]');
       await tab.locator('#filters [name="payer"]:text-is("")').waitFor({ state: 'attached' });
@@ -1267,6 +1302,126 @@ describe('the analyst dashboard in a browser', () => {
         await sql(`DELETE FROM x12_claim_lifecycle WHERE patient_control_number LIKE 'EDGE-%'`);
       }
       expect(tabErrors).toEqual([]);
+    });
+  });
+
+  describe('when one holder signs out and the next signs in on the same tab', () => {
+    const nextManager = tokenFor('manager', 'mia.manager');
+    /** What a tab asks the API for from now on: the claims it reads and its work-queue requests. */
+    const watch = (tab: Page): { claimReads: string[]; workQueue: URL[] } => {
+      const seen = { claimReads: [] as string[], workQueue: [] as URL[] };
+      tab.on('request', (request) => {
+        const url = new URL(request.url());
+        if (url.pathname.startsWith('/v1/claims/')) seen.claimReads.push(url.pathname);
+        if (url.pathname === '/v1/kpis/pended-queue/work-queue') seen.workQueue.push(url);
+      });
+      return seen;
+    };
+    const settle = (tab: Page): Promise<unknown> => tab.evaluate(`new Promise((resolve) => setTimeout(resolve, 200))`);
+    const loadedAfterIn = async (tab: Page, previous: string | null): Promise<void> => {
+      await tab.locator(`#dashboard[data-state="ready"]:not([data-generation="${previous}"])`).waitFor({
+        state: 'attached',
+      });
+    };
+    /**
+     * A manager's own state on a tab: Aetna's work queue (two pages) applied, ordered by amount, on its second
+     * page, claim PQ-1 open from the address, and more typed into the filter bar than Apply accepts.
+     */
+    const leaveState = async (tab: Page): Promise<void> => {
+      await tab.fill('#filters [name="payer"]', 'Aetna');
+      await appliedFilterBar(tab);
+      let before = await tab.locator('#dashboard').getAttribute('data-generation');
+      await tab.selectOption('[name="workQueueSort"]', 'amount');
+      await loadedAfterIn(tab, before);
+      before = await tab.locator('#dashboard').getAttribute('data-generation');
+      await tab.click('#panel-work-queue [data-page="next"]');
+      await loadedAfterIn(tab, before);
+      expect(await tab.locator('[data-figure="work-queue-page"]').textContent()).toBe('Page 2');
+      await tab.evaluate(`window.location.hash = '#claim=PQ-1'`);
+      await tab.locator('#panel-claim[data-state="ready"]').waitFor({ state: 'visible' });
+      await tab.fill('#filters [name="state"]', 'VA');
+      await tab.fill('#filters [name="from"]', '2024-03-01');
+      await tab.fill('#filters [name="to"]', '2024-01-01');
+      await tab.click('#filters button[type="submit"]');
+      await tab.locator('#filters-error:not(:empty)').waitFor({ state: 'attached' });
+    };
+    /** Nothing of the last holder's state is left on the signed-out tab. */
+    const expectNothingLeft = async (tab: Page): Promise<void> => {
+      expect(new URL(tab.url()).hash).toBe('');
+      expect(await tab.locator('#panel-claim').isHidden()).toBe(true);
+      const filled = `[...document.querySelectorAll('#filters input')].filter((input) => input.value !== '').map((input) => input.name)`;
+      expect(await tab.evaluate(filled)).toEqual([]);
+      expect(await tab.inputValue('[name="workQueueSort"]')).toBe('age');
+      for (const line of ['#filters-error', '#status', '#report-status']) {
+        expect({ line, text: await tab.locator(line).textContent() }).toEqual({ line, text: '' });
+      }
+    };
+    /** The next holder signs in and starts from nothing the last one left: no claim read, the first page, oldest first. */
+    const expectFreshStart = async (tab: Page, token: string): Promise<void> => {
+      const seen = watch(tab);
+      await tab.fill('#token-input', token);
+      await tab.click('#sign-in-form button[type="submit"]');
+      await tab.locator('#dashboard[data-state="ready"]').waitFor({ state: 'attached' });
+      await settle(tab);
+      expect(seen.claimReads).toEqual([]);
+      expect(await tab.locator('#panel-claim').isHidden()).toBe(true);
+      expect(seen.workQueue.map((url) => [...url.searchParams.keys()])).toEqual([['limit']]);
+      expect(await tab.locator('[data-figure="work-queue-page"]').textContent()).toBe('Page 1');
+      expect(await tab.locator('#panel-work-queue caption').textContent()).toMatch(/oldest first\. Pick a claim/);
+      // Back does not bring the last holder's claim into the address: it was replaced, not left behind.
+      await tab.goBack();
+      await settle(tab);
+      expect(new URL(tab.url()).hash).toBe('');
+      expect(seen.claimReads).toEqual([]);
+    };
+
+    it("clears the filter bar, the work queue's page and order, the claim and its #claim= address at sign-out, so the next manager starts from none of them", async () => {
+      const tab = await signedInPage(manager);
+      try {
+        await leaveState(tab);
+        const pages = await tab.evaluate('history.length');
+        await tab.click('#sign-out');
+        await tab.locator('#sign-in').waitFor({ state: 'visible' });
+        await expectNothingLeft(tab);
+        expect(await tab.evaluate('history.length')).toBe(pages);
+        await expectFreshStart(tab, nextManager);
+      } finally {
+        await tab.context().close();
+      }
+    });
+
+    it("clears the same at the sign-out the API's refusal of an expired token causes", async () => {
+      // Expires (past the API's 30 s of leeway) 20 s from now: long enough to leave the state, then live refresh meets it.
+      const expiring = signApiToken(
+        { sub: 'max.manager', role: 'manager', ttlSeconds: 20, nowSeconds: Date.now() / 1000 - 30 },
+        secret,
+      );
+      const tab = await signedInPage(expiring);
+      try {
+        await leaveState(tab);
+        expect(await tab.locator('#dashboard').isVisible()).toBe(true);
+        await tab.locator('#sign-in').waitFor({ state: 'visible', timeout: 60_000 });
+        expect(await tab.locator('#sign-in-error').textContent()).toContain('TOKEN_EXPIRED');
+        await expectNothingLeft(tab);
+        await expectFreshStart(tab, nextManager);
+      } finally {
+        await tab.context().close();
+      }
+    });
+
+    it('opens the claim a link named before the manager signed in: a deep link followed to the sign-in page', async () => {
+      const tab = await (await browser.newContext({ viewport: LAPTOP })).newPage();
+      try {
+        const seen = watch(tab);
+        await tab.goto(`${baseUrl}/dashboard#claim=PQ-1`);
+        await tab.fill('#token-input', manager);
+        await tab.click('#sign-in-form button[type="submit"]');
+        await tab.locator('#panel-claim[data-state="ready"]').waitFor({ state: 'visible' });
+        expect(await tab.locator('#claim-title').textContent()).toBe('Claim PQ-1');
+        expect(seen.claimReads).toEqual(['/v1/claims/PQ-1', '/v1/claims/PQ-1/lineage']);
+      } finally {
+        await tab.context().close();
+      }
     });
   });
 });

@@ -26,6 +26,15 @@ export function claimInLocation() {
   }
 }
 
+/**
+ * Takes a claim out of the address, replacing the history entry rather than
+ * adding one, so Back does not bring it back (and no hashchange opens it).
+ */
+export function forgetClaimInLocation() {
+  if (!CLAIM_HASH.test(window.location.hash)) return;
+  history.replaceState(null, '', `${window.location.pathname}${window.location.search}`);
+}
+
 function clearClaimPanel() {
   const panel = $('#panel-claim');
   for (const node of panel.querySelectorAll('[data-figures], .table')) node.replaceChildren();

@@ -8,7 +8,7 @@
 // section, api.js the calls, dom.js tables and charts.
 
 import { ApiProblem, describe, may, problemOf, session, getJson } from './api.js';
-import { claimHref, claimInLocation, closeClaim, openClaim } from './claim.js';
+import { claimHref, claimInLocation, closeClaim, forgetClaimInLocation, openClaim } from './claim.js';
 import {
   $,
   FORMATS,
@@ -362,6 +362,10 @@ function showWorkQueue({ age = null } = {}) {
 /** Click-through from the pend-reason table: the filter bar's pend reason set to it, every panel reloaded. */
 function openWorkQueueForReason(reason) {
   $('#filters [name="reason"]').value = reason;
+  // What else is typed in the filter bar is applied with the reason, so it is held to Apply's check.
+  const refusal = filtersRefusal();
+  $('#filters-error').textContent = refusal ?? '';
+  if (refusal !== null) return;
   state.filters = readFilters();
   state.workQueueAge = null;
   state.workQueuePages = [null];
@@ -776,10 +780,17 @@ async function signIn(token) {
   showSectionsFor();
   void load();
   scheduleRefresh();
+  // A claim the address names at sign-in is opened: a link the holder followed or pasted, then signed in to
+  // read. A previous holder's claim cannot pass for one, since signing out takes it out of the address.
   const claimId = claimInLocation();
   if (claimId !== null) void openClaim(claimId, claimOptions);
 }
 
+/**
+ * Ends the session: nothing the holder could read stays on the page, and
+ * nothing they set (filters, the work queue's page and order, the claim in
+ * the address, a status line) is where the next holder of the tab starts.
+ */
 function signOut(reason = '') {
   session.token = null;
   session.permissions = null;
@@ -788,19 +799,51 @@ function signOut(reason = '') {
   state.blankPanels.clear();
   state.updatedAt = null;
   state.checkedAt = null;
+  state.failedPanels = 0;
+  state.filters = {};
+  state.workQueuePages = [null];
+  state.workQueueNext = null;
+  state.workQueueAge = null;
+  resetControls();
+  state.live.enabled = $('#live-refresh').checked;
   scheduleRefresh();
   sessionStorage.removeItem(TOKEN_KEY);
-  // Nothing the last holder could read stays on the page.
   closeClaim();
+  // A manager signing in next would otherwise open (and be audited for) this holder's claim.
+  forgetClaimInLocation();
   for (const node of document.querySelectorAll('[data-figure]')) node.textContent = '';
   for (const node of document.querySelectorAll('.table, [data-tables]')) node.replaceChildren();
   for (const node of document.querySelectorAll('figure svg, figure .legend')) node.remove();
+  for (const node of document.querySelectorAll('#filters datalist')) node.replaceChildren();
+  for (const node of document.querySelectorAll('#dashboard .panel .error, #dashboard .panel .applied')) {
+    node.textContent = '';
+  }
   resetUploads();
+  for (const line of ['#status', '#report-status', '#filters-error']) $(line).textContent = '';
+  showSignIn(reason);
+}
+
+/** The dashboard's controls as the page is served: no filter, the first page, the default orders and groupings. */
+function resetControls() {
+  for (const control of document.querySelectorAll('#dashboard input, #dashboard select')) {
+    if (control instanceof HTMLSelectElement) {
+      const served = [...control.options].findIndex((option) => option.defaultSelected);
+      control.selectedIndex = Math.max(0, served);
+    } else if (control.type === 'checkbox') {
+      control.checked = control.defaultChecked;
+    } else {
+      // A file input takes '' only, which is its default too: the last holder's file goes.
+      control.value = control.type === 'file' ? '' : control.defaultValue;
+    }
+  }
+}
+
+/** The sign-in form, with why the last session ended (if it did). */
+function showSignIn(reason = '') {
   $('#dashboard').hidden = true;
   $('#dashboard').dataset.state = 'signed-out';
   $('#sign-out').hidden = true;
   $('#session').textContent = '';
-  $('#report-status').textContent = '';
   $('#sign-in').hidden = false;
   $('#sign-in-error').textContent = reason;
   $('#token-input').value = '';
@@ -898,7 +941,7 @@ function start() {
     else void openClaim(claimId, claimOptions);
   });
   $('#close-claim').addEventListener('click', () => {
-    history.replaceState(null, '', `${window.location.pathname}${window.location.search}`);
+    forgetClaimInLocation();
     closeClaim();
     $('#work-queue-title').focus();
   });
@@ -910,8 +953,9 @@ function start() {
   document.addEventListener('visibilitychange', () => scheduleRefresh(0));
   $('#upload-form').addEventListener('submit', (event) => void submitUpload(event));
   const kept = sessionStorage.getItem(TOKEN_KEY);
+  // Not signOut: no session has ended, and a claim in the address is a link the user followed here.
   if (kept) void signIn(kept);
-  else signOut();
+  else showSignIn();
 }
 
 start();

@@ -459,33 +459,47 @@ export class Professional837Writer {
       '',
       claim.claimFilingIndicator ?? 'CI',
     ]);
-    this.put(out, [
-      'NM1',
-      'IL',
-      '1',
-      value(subscriber.lastName, 'subscriber name'),
-      value(subscriber.firstName ?? '', 'subscriber first name'),
-      '',
-      '',
-      '',
-      'MI',
-      value(subscriber.memberId, 'member id'),
-    ]);
+    this.writeSubscriberName(out, subscriber, 'subscriber');
     if (subscriber.address) this.writeAddress(out, subscriber.address, 'subscriber');
     if (subscriber.birthDate !== null) {
       this.put(out, ['DMG', 'D8', x12DateOf(subscriber.birthDate), subscriber.gender ?? 'U']);
     }
+    this.writePayerName(out, payer, 'payer');
+  }
+
+  /** NM1*IL: a subscriber by name and member id (2010BA, and the primary's 2330A). */
+  private writeSubscriberName(
+    out: string[],
+    subscriber: { lastName: string; firstName: string | null; memberId: string },
+    what: string,
+  ): void {
+    this.put(out, [
+      'NM1',
+      'IL',
+      '1',
+      value(subscriber.lastName, `${what} name`),
+      value(subscriber.firstName ?? '', `${what} first name`),
+      '',
+      '',
+      '',
+      'MI',
+      value(subscriber.memberId, `${what} member id`),
+    ]);
+  }
+
+  /** NM1*PR: a payer by name and id (2010BB, and the primary's 2330B, which its lines' SVD01 name). */
+  private writePayerName(out: string[], payer: { name: string; id: string }, what: string): void {
     this.put(out, [
       'NM1',
       'PR',
       '2',
-      value(payer.name, 'payer name'),
+      value(payer.name, `${what} name`),
       '',
       '',
       '',
       '',
       'PI',
-      value(payer.id, 'payer id'),
+      value(payer.id, `${what} id`),
     ]);
   }
 
@@ -558,30 +572,8 @@ export class Professional837Writer {
     this.put(out, ['AMT', 'D', x12AmountOf(paidCents)]);
     this.put(out, ['OI', '', '', 'Y', '', '', 'Y']);
     const subscriber = primary.subscriber;
-    this.put(out, [
-      'NM1',
-      'IL',
-      '1',
-      value(subscriber.lastName, 'primary payer subscriber name'),
-      value(subscriber.firstName ?? '', 'primary payer subscriber first name'),
-      '',
-      '',
-      '',
-      'MI',
-      value(subscriber.memberId, 'primary payer member id'),
-    ]);
-    this.put(out, [
-      'NM1',
-      'PR',
-      '2',
-      value(primary.name, 'primary payer name'),
-      '',
-      '',
-      '',
-      '',
-      'PI',
-      value(primary.id, 'primary payer id'),
-    ]);
+    this.writeSubscriberName(out, subscriber, 'primary payer subscriber');
+    this.writePayerName(out, primary, 'primary payer');
   }
 
   private writeRendering(out: string[], rendering: NonNullable<Claim837['renderingProvider']>): void {

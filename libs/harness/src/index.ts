@@ -9,6 +9,7 @@ export * from './process-memory';
 export * from './fixtures/claim-event';
 export * from './fixtures/enriched-claim-event';
 export * from './fixtures/x12-interchange';
+export * from './fixtures/provider-version';
 export * from './prometheus-server';
 export * from './front-door';
 export * from './chaos';

@@ -10,6 +10,8 @@ import {
 import { DEFAULT_SERVICE_DATE_RANGE, parseAmountCents, parseCsvRecord, parseServiceDate, type DateRange } from './csv';
 import { HEADER_REPEATED_REASON, ROW_BLANK_REASON, SourceRecordError, holdsNoValue } from './source-record.errors';
 
+/** The claim id column's name, as a header row repeated mid-file holds it in place of an id. */
+const HEADER_CLAIM_ID = 'CLM_ID';
 const LINE_COUNT = 13;
 /**
  * Every carrier column is an id, a code, a date or an amount: none comes
@@ -203,8 +205,13 @@ export function normalizeCarrierRecord(input: CarrierRecordInput, options: Norma
       ? new SourceRecordError('ROW_BLANK', ROW_BLANK_REASON)
       : new SourceRecordError('CLAIM_ID_MISSING', 'CLM_ID is blank');
   }
-  // One comparison per row; the header's other columns are checked only for a row whose claim id reads so.
-  if (claimId.toUpperCase() === 'CLM_ID' && isDesynpufCarrierHeader(fields)) {
+  // A length comparison per row (no string made on the hot path); the header's other columns are checked only
+  // for a row whose claim id reads as the header's.
+  if (
+    claimId.length === HEADER_CLAIM_ID.length &&
+    claimId.toUpperCase() === HEADER_CLAIM_ID &&
+    isDesynpufCarrierHeader(fields)
+  ) {
     throw new SourceRecordError('HEADER_REPEATED', HEADER_REPEATED_REASON);
   }
   const memberId = blankToNull(fields[MEMBER_ID_INDEX]);

@@ -3,11 +3,16 @@ import {
   EnrichedClaimEventSchema,
   type ClaimEvent,
   type EnrichedClaimEvent,
-  type ReferenceEvent,
 } from '@claims/contracts';
 import { createDataSource, migrateDatabase } from '@claims/database';
 import { loadReferenceCodes, loadShippedPendRuleSet, ReferenceTables } from '@claims/enrichment';
-import { createIsolatedDatabase, fixtureClaimEvent, fixtureLine, type IsolatedDatabase } from '@claims/harness';
+import {
+  createIsolatedDatabase,
+  fixtureClaimEvent,
+  fixtureLine,
+  fixtureProviderVersion,
+  type IsolatedDatabase,
+} from '@claims/harness';
 import type { ConsumedMessage } from '@claims/kafka';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -19,31 +24,6 @@ import { judgeNormalizedBatch } from './enrich-normalized-batch';
 /** Made-up NPIs passing the 80840 Luhn check; neither belongs to a real provider. */
 const KNOWN_NPI = '1000000004';
 const MISSING_NPI = '1000000038';
-
-function providerVersion(npi: string, effectiveDate: string): ReferenceEvent {
-  return {
-    schemaVersion: 1,
-    eventId: '00000000-0000-4000-9000-000000000001',
-    key: npi,
-    effectiveDate,
-    source: 'spec-directory',
-    publishedAt: '2024-01-02T03:04:05.000Z',
-    kind: 'provider',
-    record: {
-      npi,
-      entityType: 'individual',
-      firstName: 'MARIA',
-      lastName: 'ALVAREZ',
-      organizationName: null,
-      credential: 'MD',
-      taxonomyCode: '207Q00000X',
-      specialty: null,
-      groupKey: null,
-      locationKey: null,
-      practiceAddress: { address1: '1200 LAKESHORE DR', city: 'CHICAGO', state: 'IL', zip: '60611' },
-    },
-  };
-}
 
 /** A carrier claim rendered by `npi`: pended PROVIDER_NOT_FOUND while the directory lacks it. */
 function claimRenderedBy(claimId: string, npi: string, version: number): ClaimEvent {
@@ -128,7 +108,7 @@ describe('judging a claim batch and filing it in a real pend index', () => {
     await migrateDatabase(dataSource);
     pendIndex = new PendIndexRepository(dataSource);
     const tables = new ReferenceTables();
-    tables.apply(providerVersion(KNOWN_NPI, '2007-01-01'));
+    tables.apply(fixtureProviderVersion(KNOWN_NPI, '2007-01-01'));
     state = {
       tables,
       codes: loadReferenceCodes(join(__dirname, '../../../../data/codes')),

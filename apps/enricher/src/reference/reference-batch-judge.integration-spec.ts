@@ -7,7 +7,13 @@ import {
 } from '@claims/contracts';
 import { createDataSource, migrateDatabase } from '@claims/database';
 import { loadReferenceCodes, loadShippedPendRuleSet, ReferenceTables } from '@claims/enrichment';
-import { createIsolatedDatabase, fixtureClaimEvent, fixtureLine, type IsolatedDatabase } from '@claims/harness';
+import {
+  createIsolatedDatabase,
+  fixtureClaimEvent,
+  fixtureLine,
+  fixtureProviderVersion,
+  type IsolatedDatabase,
+} from '@claims/harness';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
@@ -20,31 +26,6 @@ import { SerialLock } from './serial-lock';
 /** A made-up NPI passing the 80840 Luhn check, absent from the directory until its fix. */
 const NPI = '1000000038';
 const PROVIDERS_TOPIC = 'reference.providers.v1';
-
-function providerFix(effectiveDate: string): ReferenceEvent {
-  return {
-    schemaVersion: 1,
-    eventId: '00000000-0000-4000-9000-000000000001',
-    key: NPI,
-    effectiveDate,
-    source: 'spec-directory',
-    publishedAt: '2024-01-02T03:04:05.000Z',
-    kind: 'provider',
-    record: {
-      npi: NPI,
-      entityType: 'individual',
-      firstName: 'MARIA',
-      lastName: 'ALVAREZ',
-      organizationName: null,
-      credential: 'MD',
-      taxonomyCode: '207Q00000X',
-      specialty: null,
-      groupKey: null,
-      locationKey: null,
-      practiceAddress: { address1: '1200 LAKESHORE DR', city: 'CHICAGO', state: 'IL', zip: '60611' },
-    },
-  };
-}
 
 /** The fix as the reference consumer receives it. */
 function providerBatch(fix: ReferenceEvent) {
@@ -123,7 +104,7 @@ describe('judging pended claims again after a reference batch, against a real pe
 
   it('clears the waiting claim on the retry of a fix whose cleared events could not be sent', async () => {
     expect(await pendIndex.waitingCount()).toBe(1);
-    const batch = providerBatch(providerFix('2008-09-01'));
+    const batch = providerBatch(fixtureProviderVersion(NPI, '2008-09-01'));
 
     // The broker refused the send: the batch fails before `record` and is retried with the same messages.
     const refused = await judge.judgeBatch(batch, false, null);
@@ -139,7 +120,7 @@ describe('judging pended claims again after a reference batch, against a real pe
   });
 
   it('clears the waiting claim on the retry of a fix whose lookup in the pend index failed', async () => {
-    const batch = providerBatch(providerFix('2008-09-01'));
+    const batch = providerBatch(fixtureProviderVersion(NPI, '2008-09-01'));
     await dataSource.query(`ALTER TABLE enricher_pend_dependency RENAME TO enricher_pend_dependency_away`);
     await expect(judge.judgeBatch(batch, false, null)).rejects.toThrow(/enricher_pend_dependency/);
     await dataSource.query(`ALTER TABLE enricher_pend_dependency_away RENAME TO enricher_pend_dependency`);
@@ -150,7 +131,7 @@ describe('judging pended claims again after a reference batch, against a real pe
   });
 
   it('notes the waiting claim for judging once the directory has loaded, on the retry of a batch whose lookup failed', async () => {
-    const batch = providerBatch(providerFix('2008-09-01'));
+    const batch = providerBatch(fixtureProviderVersion(NPI, '2008-09-01'));
     const loading = new Set<string>();
     await dataSource.query(`ALTER TABLE enricher_pend_dependency RENAME TO enricher_pend_dependency_away`);
     await expect(judge.judgeBatch(batch, false, loading)).rejects.toThrow(/enricher_pend_dependency/);

@@ -3,10 +3,10 @@ import { KafkaJSError } from 'kafkajs';
 import { createInterface } from 'node:readline/promises';
 import { replayDeadLetters } from './dead-letter-replay';
 import { DLQ_USAGE, parseDlqArguments, type DlqArguments } from './dlq-arguments';
-import { EXIT_OK, EXIT_USAGE, StackAnswerError, type FrontDoorContext } from './ingest-command';
+import { EXIT_OK, EXIT_USAGE, type FrontDoorContext } from './ingest-command';
 import { formatCount } from './ingest-progress';
 import { checkedStackEndpoints, type StackEndpoints } from './stack-endpoints';
-import { StackUnreachableError, callJson } from './stack-http';
+import { StackAnswerError, StackUnreachableError, callJson } from './stack-http';
 import { UsageError } from './usage-error';
 
 /** GET /v1/dead-letters, the fields printed. */

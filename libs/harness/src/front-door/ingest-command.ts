@@ -21,7 +21,15 @@ import {
   type FileAccountingView,
 } from './ingest-progress';
 import { checkedStackEndpoints, type RecordedStack, type StackEndpoints } from './stack-endpoints';
-import { StackUnreachableError, UploadReadError, callJson, uploadFile, type JsonAnswer } from './stack-http';
+import {
+  StackAnswerError,
+  StackUnreachableError,
+  UploadReadError,
+  callJson,
+  refusalReason,
+  uploadFile,
+  type JsonAnswer,
+} from './stack-http';
 import { UsageError } from './usage-error';
 
 /** Where a command writes: stdout for results (JSON with --json), stderr for progress and messages. */
@@ -69,22 +77,6 @@ async function pathUnderRoot(file: string, ingestRoot: string | null): Promise<s
   return inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside) ? null : inside;
 }
 
-/** A service's answer as one plain line: its status, then its reason and code when it gives them. */
-export function answerReason(answer: JsonAnswer<unknown>): string {
-  const body = answer.body as { code?: unknown; message?: unknown } | null;
-  const message = typeof body?.message === 'string' ? body.message : answer.text.trim() || 'no reason given';
-  const code = typeof body?.code === 'string' ? ` (${body.code})` : '';
-  return `${answer.status}: ${message.replace(/\s+/g, ' ').slice(0, 300)}${code}`;
-}
-
-/** The stack answered, but as a stack at fault does (a credential refused, busy, broken): no file is to blame. */
-export class StackAnswerError extends Error {
-  constructor(what: string, origin: string, answer: JsonAnswer<unknown>) {
-    super(`the ${what} at ${origin} answered ${answerReason(answer)}`);
-    this.name = 'StackAnswerError';
-  }
-}
-
 /** Answers that say the service, not the request, is at fault: every other file would meet the same. */
 function isStackFault(status: number): boolean {
   return status === 401 || status === 403 || status === 429 || status >= 500;
@@ -97,11 +89,7 @@ function isPassingFault(status: number): boolean {
 
 /** A refusal as one plain line: the file, the reason, its code. */
 function refusalLine(display: string, answer: JsonAnswer<unknown>): string {
-  const body = answer.body as { code?: string; message?: string; fields?: string[] } | null;
-  const reason =
-    body?.message ??
-    (body?.fields ? `invalid ${body.fields.join(', ')}` : answer.text.trim().slice(0, 300) || `HTTP ${answer.status}`);
-  return `ingest: ${display}: ${reason.replace(/\s+/g, ' ')}${body?.code ? ` (${body.code})` : ''}\n`;
+  return `ingest: ${display}: ${refusalReason(answer)}\n`;
 }
 
 /** Progress on stderr: redrawn in place on a terminal, a line every few seconds in a log. */

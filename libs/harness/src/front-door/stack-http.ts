@@ -35,6 +35,40 @@ export interface JsonAnswer<T> {
   text: string;
 }
 
+/**
+ * What a service said in an answer, as one plain line: its problem's message
+ * (or the fields it names), else its text, else `whenSilent`; then its code.
+ */
+function answerText(answer: JsonAnswer<unknown>, whenSilent: string): string {
+  const body = answer.body as { code?: unknown; message?: unknown; fields?: unknown } | null;
+  const message =
+    typeof body?.message === 'string'
+      ? body.message
+      : Array.isArray(body?.fields)
+        ? `invalid ${body.fields.join(', ')}`
+        : answer.text.trim() || whenSilent;
+  const code = typeof body?.code === 'string' ? ` (${body.code})` : '';
+  return `${message.replace(/\s+/g, ' ').slice(0, 300)}${code}`;
+}
+
+/** A refusal of the request as one plain line: the reason and its code. */
+export function refusalReason(answer: JsonAnswer<unknown>): string {
+  return answerText(answer, `HTTP ${answer.status}`);
+}
+
+/** A service's answer as one plain line: its status, then its reason and code when it gives them. */
+export function answerReason(answer: JsonAnswer<unknown>): string {
+  return `${answer.status}: ${answerText(answer, 'no reason given')}`;
+}
+
+/** The stack answered, but as a stack at fault does (a credential refused, busy, broken): no file is to blame. */
+export class StackAnswerError extends Error {
+  constructor(what: string, origin: string, answer: JsonAnswer<unknown>) {
+    super(`the ${what} at ${origin} answered ${answerReason(answer)}`);
+    this.name = 'StackAnswerError';
+  }
+}
+
 function parseJson<T>(text: string): T {
   try {
     return JSON.parse(text) as T;

@@ -37,28 +37,29 @@ export interface JsonAnswer<T> {
 
 /**
  * What a service said in an answer, as one plain line: its problem's message
- * (or the fields it names), else its text, else `whenSilent`; then its code.
+ * (or the fields it names), else its text (at most 300 characters of it),
+ * else `whenSilent`; then its code.
  */
-function answerText(answer: JsonAnswer<unknown>, whenSilent: string): string {
+function answerText(answer: JsonAnswer<unknown>, whenSilent: string, maxMessageLength: number): string {
   const body = answer.body as { code?: unknown; message?: unknown; fields?: unknown } | null;
   const message =
     typeof body?.message === 'string'
-      ? body.message
+      ? body.message.slice(0, maxMessageLength)
       : Array.isArray(body?.fields)
         ? `invalid ${body.fields.join(', ')}`
-        : answer.text.trim() || whenSilent;
+        : answer.text.trim().slice(0, 300) || whenSilent;
   const code = typeof body?.code === 'string' ? ` (${body.code})` : '';
-  return `${message.replace(/\s+/g, ' ').slice(0, 300)}${code}`;
+  return `${message.replace(/\s+/g, ' ')}${code}`;
 }
 
-/** A refusal of the request as one plain line: the reason and its code. */
+/** A refusal of the request as one plain line: the reason in full (a layout refusal lists every layout), its code. */
 export function refusalReason(answer: JsonAnswer<unknown>): string {
-  return answerText(answer, `HTTP ${answer.status}`);
+  return answerText(answer, `HTTP ${answer.status}`, Infinity);
 }
 
-/** A service's answer as one plain line: its status, then its reason and code when it gives them. */
+/** A service's answer as one plain line: its status, then its reason (bounded) and code when it gives them. */
 export function answerReason(answer: JsonAnswer<unknown>): string {
-  return `${answer.status}: ${answerText(answer, 'no reason given')}`;
+  return `${answer.status}: ${answerText(answer, 'no reason given', 300)}`;
 }
 
 /** The stack answered, but as a stack at fault does (a credential refused, busy, broken): no file is to blame. */
